@@ -1,0 +1,32 @@
+// Builds the production bundle (dist/) with esbuild. See ENGINEERING.md rule 4: React's development
+// build leaks through performance.measure() (react#35761), so NODE_ENV is "production"; Ink imports
+// react-devtools-core only in dev mode, and marking it external crashes at start, so it is aliased to a stub.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { rmSync } from 'node:fs';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { vastdeck: 'src/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: false,
+  sourcemap: false,
+  legalComments: 'none',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' },
+  // ssh2 loads optional native addons inside try/catch; it stays a runtime dependency.
+  external: ['ssh2', 'cpu-features'],
+  banner: {
+    js: "import { createRequire as __vdCreateRequire } from 'node:module'; const require = __vdCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
