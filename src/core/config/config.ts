@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { configDir } from './paths.js';
+import { describeZodError } from '../util/zod-message.js';
+
+/** The schema of config.yaml. Unknown keys are errors: a typo must not be silently ignored. */
+export const configSchema = z.strictObject({
+  /** Vast API base URL (VAST_URL and --api-url win over it). */
+  apiUrl: z.string().url().optional(),
+  /** Fleet poll interval in seconds; 2 s is the floor (Vast's per-endpoint thresholds, vast-api.md §10). */
+  pollSeconds: z.number().min(2).max(3600).default(5),
+  /** Theme name (a file in themes/) or a path to a theme YAML file. */
+  theme: z.string().min(1).default('dark'),
+  /** Start in read-only mode: every dangerous command is removed. */
+  readOnly: z.boolean().default(false),
+  /** Labels starting with this prefix form the default fleet view. */
+  fleet: z.string().optional(),
+});
+
+/** The validated config. */
+export type Config = z.infer<typeof configSchema>;
+
+/** A config error whose message names the file, the field and what was expected. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Default path of config.yaml. */
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(configDir(env), 'config.yaml');
+}
+
+/** Parses and validates config text; `file` is only used in messages. */
+export function parseConfig(text: string, file: string): Config {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    const line = (err as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: not valid YAML (${firstLine((err as Error).message).replace(/:$/, '')}); fix the file or remove it`);
+  }
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) throw new ConfigError(`${file}: ${describeZodError(result.error)}; fix the file or remove it`);
+  return result.data;
+}
+
+/** Loads config.yaml; a missing file gives the defaults, a broken one throws a ConfigError. */
+export async function loadConfig(file = defaultConfigPath()): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return configSchema.parse({});
+    throw new ConfigError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseConfig(text, file);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}

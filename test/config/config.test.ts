@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, parseConfig, ConfigError } from '../../src/core/config/config.js';
+import { resolveApiKey, resolveApiUrl } from '../../src/core/config/apikey.js';
+import { configDir, stateDir } from '../../src/core/config/paths.js';
+
+test('a missing config file gives the defaults', async () => {
+  const cfg = await loadConfig(path.join(os.tmpdir(), 'no-such-dir-vastdeck', 'config.yaml'));
+  assert.equal(cfg.pollSeconds, 5);
+  assert.equal(cfg.theme, 'dark');
+  assert.equal(cfg.readOnly, false);
+});
+
+test('a valid config is read', () => {
+  const cfg = parseConfig('pollSeconds: 10\ntheme: light\nreadOnly: true\nfleet: zeb-large\n', 'c.yaml');
+  assert.deepEqual(cfg, { pollSeconds: 10, theme: 'light', readOnly: true, fleet: 'zeb-large' });
+});
+
+test('a wrong type names the file, the field and what was expected', () => {
+  assert.throws(() => parseConfig('pollSeconds: fast\n', '/home/u/.config/vastdeck/config.yaml'), (err: Error) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /^\/home\/u\/\.config\/vastdeck\/config\.yaml: field "pollSeconds": .*number/);
+    assert.equal(err.message.includes('\n'), false);
+    return true;
+  });
+});
+
+test('a poll below the 2 s floor is refused', () => {
+  assert.throws(() => parseConfig('pollSeconds: 1\n', 'c.yaml'), /field "pollSeconds".*2/);
+});
+
+test('an unknown key (a typo) is an error naming it', () => {
+  assert.throws(() => parseConfig('pollSecond: 5\n', 'c.yaml'), /unknown key "pollSecond"/);
+});
+
+test('broken YAML is reported with the file and line', () => {
+  assert.throws(() => parseConfig('theme: [dark\npollSeconds: 3\n', 'c.yaml'), /c\.yaml(:\d+)?: not valid YAML/);
+});
+
+test('API key order: flag, VAST_API_KEY, ~/.config/vastai/vast_api_key, ~/.vast_api_key', async () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'vd-home-'));
+  const env = { HOME: home } as NodeJS.ProcessEnv;
+  assert.equal(await resolveApiKey(undefined, env), null);
+  writeFileSync(path.join(home, '.vast_api_key'), 'legacy-key-123\n');
+  assert.deepEqual(await resolveApiKey(undefined, env), { key: 'legacy-key-123', source: path.join(home, '.vast_api_key') });
+  mkdirSync(path.join(home, '.config', 'vastai'), { recursive: true });
+  writeFileSync(path.join(home, '.config', 'vastai', 'vast_api_key'), 'file-key-456');
+  assert.equal((await resolveApiKey(undefined, env))?.key, 'file-key-456');
+  assert.equal((await resolveApiKey(undefined, { ...env, VAST_API_KEY: 'env-key-789' }))?.source, 'VAST_API_KEY');
+  assert.equal((await resolveApiKey('flag-key-000', { ...env, VAST_API_KEY: 'env-key-789' }))?.key, 'flag-key-000');
+});
+
+test('API URL order: flag, VAST_URL, config, default; trailing slash dropped', () => {
+  assert.equal(resolveApiUrl(undefined, undefined, {}), 'https://console.vast.ai');
+  assert.equal(resolveApiUrl(undefined, 'http://127.0.0.1:9/', {}), 'http://127.0.0.1:9');
+  assert.equal(resolveApiUrl(undefined, 'http://c', { VAST_URL: 'http://e' }), 'http://e');
+  assert.equal(resolveApiUrl('http://f', 'http://c', { VAST_URL: 'http://e' }), 'http://f');
+});
+
+test('XDG directories are honoured', () => {
+  assert.equal(configDir({ XDG_CONFIG_HOME: '/x/cfg', HOME: '/h' }), '/x/cfg/vastdeck');
+  assert.equal(configDir({ HOME: '/h' }), '/h/.config/vastdeck');
+  assert.equal(stateDir({ HOME: '/h' }), '/h/.local/state/vastdeck');
+});
