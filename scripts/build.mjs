@@ -11,7 +11,7 @@ rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: { vastdeck: 'src/cli/main.ts' },
+  entryPoints: { vastdeck: 'src/cli/entry.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

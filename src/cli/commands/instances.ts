@@ -1,0 +1,54 @@
+import { parseCommand } from '../args.js';
+import { makeContext } from '../context.js';
+import { printJson, printText } from '../output.js';
+import { renderTable, terminalWidth, type Column } from '../table.js';
+import { age, gpuLabel, money } from '../format.js';
+import { sshEndpoint } from '../../core/vast/units.js';
+import type { Instance } from '../../core/vast/types.js';
+
+/** Help for `vastdeck instances`. */
+export const instancesHelp = `Usage: vastdeck instances [--fleet PREFIX] [--json]
+
+List your instances (every page of GET /api/v1/instances/).
+
+Options:
+  --fleet PREFIX   only instances whose label starts with PREFIX (e.g. zeb-large)
+  --json           clean JSON on stdout (units converted: GB, Mbps, $/hr, epoch ms)
+  --api-url URL    API base URL (default VAST_URL or https://console.vast.ai)
+  --api-key KEY    API key (default VAST_API_KEY, ~/.config/vastai/vast_api_key)
+  -h, --help       this help`;
+
+/** The SSH command for an instance, or "–" while it has none. */
+export function sshCommand(inst: Instance): string {
+  const ep = sshEndpoint(inst);
+  return ep ? `ssh -p ${ep.port} root@${ep.host}` : '–';
+}
+
+/** `vastdeck instances`. */
+export async function instancesCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, { fleet: { type: 'string' }, json: { type: 'boolean' } }, 'instances');
+  if (values.help) return printText(instancesHelp), 0;
+  const ctx = await makeContext(values);
+  const prefix = values.fleet;
+  const all = await ctx.client.listInstances();
+  const rows = prefix ? all.filter((i) => (i.label ?? '').startsWith(prefix)) : all;
+  rows.sort((a, b) => a.id - b.id);
+  if (values.json) return printJson(rows), 0;
+  if (rows.length === 0) {
+    printText(prefix ? `no instances with a label starting "${prefix}" (${all.length} in the account)` : 'no instances in the account');
+    return 0;
+  }
+  const now = Date.now();
+  const columns: Column<Instance>[] = [
+    { header: 'ID', cell: (i) => String(i.id), align: 'right' },
+    { header: 'LABEL', cell: (i) => i.label ?? '', max: 32 },
+    { header: 'GPU', cell: (i) => gpuLabel(i.numGpus, i.gpuName), max: 20 },
+    { header: 'STATUS', cell: (i) => i.status },
+    { header: '$/HR', cell: (i) => money(i.status === 'stopped' ? i.storageDph : i.dphTotal), align: 'right' },
+    { header: 'SSH', cell: sshCommand, priority: 2 },
+    { header: 'AGE', cell: (i) => age(i.startedAt, now), align: 'right', priority: 1 },
+    { header: 'MESSAGE', cell: (i) => i.statusMsg ?? '', priority: 3, max: 40 },
+  ];
+  printText(renderTable(rows, columns, terminalWidth()));
+  return 0;
+}

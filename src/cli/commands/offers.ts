@@ -1,0 +1,72 @@
+import { intFlag, numberFlag, parseCommand } from '../args.js';
+import { makeContext } from '../context.js';
+import { printJson, printText, UsageError } from '../output.js';
+import { renderTable, terminalWidth, type Column } from '../table.js';
+import { gpuLabel, money, num } from '../format.js';
+import { defaultOfferQuery, parseOfferQuery, parseOrder, type OfferQuery } from '../../core/vast/query.js';
+import type { Offer } from '../../core/vast/types.js';
+
+/** Help for `vastdeck offers`. */
+export const offersHelp = `Usage: vastdeck offers [QUERY] [--order F] [--limit N] [--type T] [--storage GB] [--json]
+
+Search rentable offers. QUERY uses the official CLI's syntax, e.g.
+  vastdeck offers 'num_gpus>=4 gpu_ram>=20 gpu_name=RTX_3090 inet_down>=500 reliability>0.98'
+GB for gpu_ram/cpu_ram, days for duration, _ for spaces in names, field=any drops a default filter
+(defaults: verified=true external=false rentable=true).
+
+Options:
+  --order F        sort fields, comma separated, "-" suffix for descending (default score-)
+  --limit N        at most N offers (default 64)
+  --type T         on-demand | interruptible (bid) | reserved (default on-demand)
+  --storage GB     disk to price the offers with (default 5)
+  --json           clean JSON on stdout (units converted: GB, Mbps, $/hr)
+  --api-url URL, --api-key KEY, -h/--help`;
+
+const TYPES: Record<string, OfferQuery['type']> = { 'on-demand': 'on-demand', ondemand: 'on-demand', interruptible: 'bid', bid: 'bid', reserved: 'reserved' };
+
+/** Builds the offer query from the command's positionals and flags. */
+export function offersQueryFromArgs(positionals: string[], values: { order?: string; limit?: string; type?: string; storage?: string }): OfferQuery {
+  let q = defaultOfferQuery();
+  if (positionals.length) q = parseOfferQuery(positionals.join(' '), q);
+  if (values.order) q.order = parseOrder(values.order);
+  q.limit = intFlag(values.limit, 'limit', 1, 10000) ?? q.limit ?? 64;
+  if (values.type) {
+    const t = TYPES[values.type];
+    if (!t) throw new UsageError(`--type must be on-demand, interruptible or reserved (got "${values.type}")`);
+    q.type = t;
+  }
+  q.allocatedStorageGb = numberFlag(values.storage, 'storage', 1, 100000) ?? q.allocatedStorageGb;
+  return q;
+}
+
+/** `vastdeck offers`. */
+export async function offersCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    argv,
+    { order: { type: 'string', short: 'o' }, limit: { type: 'string' }, type: { type: 'string' }, storage: { type: 'string' }, json: { type: 'boolean' } },
+    'offers',
+  );
+  if (values.help) return printText(offersHelp), 0;
+  const query = offersQueryFromArgs(positionals, values);
+  const ctx = await makeContext(values);
+  const offers = await ctx.client.searchOffers(query);
+  if (values.json) return printJson(offers), 0;
+  if (offers.length === 0) return printText('no offers match'), 0;
+  const columns: Column<Offer>[] = [
+    { header: 'ID', cell: (o) => String(o.id), align: 'right' },
+    { header: 'GPU', cell: (o) => gpuLabel(o.numGpus, o.gpuName), max: 20 },
+    { header: 'VRAM', cell: (o) => `${num(o.gpuRamGb)}G`, align: 'right' },
+    { header: 'RAM', cell: (o) => `${num(o.cpuRamGb)}G`, align: 'right' },
+    { header: 'DISK', cell: (o) => `${num(o.diskGb)}G`, align: 'right', priority: 1 },
+    { header: 'DOWN', cell: (o) => num(o.inetDownMbps), align: 'right' },
+    { header: 'UP', cell: (o) => num(o.inetUpMbps), align: 'right', priority: 2 },
+    { header: 'REL', cell: (o) => `${num(o.reliability * 100, 1)}%`, align: 'right' },
+    { header: '$/HR', cell: (o) => money(o.dphTotal), align: 'right' },
+    { header: 'DLP/$', cell: (o) => num(o.dlperfPerDph), align: 'right', priority: 3 },
+    { header: 'CUDA', cell: (o) => num(o.cudaMaxGood, 1), align: 'right', priority: 2 },
+    { header: 'LOCATION', cell: (o) => o.geolocation ?? '', max: 22, priority: 4 },
+  ];
+  printText(renderTable(offers, columns, terminalWidth()));
+  process.stderr.write(`${offers.length} offers (Mbps for DOWN/UP)\n`);
+  return 0;
+}

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { intFlag, numberFlag, parseCommand } from '../args.js';
+import { makeContext } from '../context.js';
+import { printText } from '../output.js';
+import { stateDir } from '../../core/config/paths.js';
+import { loadConfig, defaultConfigPath } from '../../core/config/config.js';
+import { VastClient } from '../../core/vast/client.js';
+
+/** Help for the TUI (no command). */
+export const tuiHelp = `Usage: vastdeck [--demo] [--read-only] [--theme NAME] [--poll SECONDS]
+
+Open the full-screen fleet cockpit. With --demo it runs against an in-process simulator with a lively fleet
+(no account needed); otherwise against Vast.ai with your API key.
+
+Options:
+  --demo           use the embedded simulator (add --speed X to speed its clock up; default 30)
+  --read-only      remove every dangerous command (nothing can be rented, stopped or destroyed)
+  --theme NAME     dark | light | mono, or a path to a theme YAML file (NO_COLOR forces mono)
+  --poll SECONDS   fleet poll interval (floor 2, default from config or 5)
+  --api-url URL, --api-key KEY, --config FILE, -h/--help
+
+Commands:
+  instances        list instances            offers       search offers
+  sim              run the simulator         --version    print the version
+Run \`vastdeck COMMAND --help\` for each.`;
+
+/** The TUI: against the API, or against an in-process simulator with --demo. */
+export async function tuiCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommand(
+    argv,
+    {
+      demo: { type: 'boolean' },
+      'read-only': { type: 'boolean' },
+      theme: { type: 'string' },
+      poll: { type: 'string' },
+      speed: { type: 'string' },
+      seed: { type: 'string' },
+    },
+    'tui',
+  );
+  if (values.help) return printText(tuiHelp), 0;
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write('vastdeck: the cockpit needs a terminal; for scripts use `vastdeck instances --json` or `vastdeck offers --json`\n');
+    return 2;
+  }
+  const crashLogPath = path.join(stateDir(), 'crash.log');
+  let stopSim: (() => Promise<void>) | undefined;
+  let api: VastClient;
+  let config;
+  if (values.demo) {
+    config = await loadConfig(values.config ?? defaultConfigPath());
+    const { startSimulator } = await import('../../sim/index.js');
+    const { fileURLToPath } = await import('node:url');
+    const sim = await startSimulator({
+      seed: intFlag(values.seed, 'seed', 0, 2 ** 31) ?? 1,
+      speed: numberFlag(values.speed, 'speed', 0.01, 100000) ?? 30,
+      scenario: demoScenarioPath(fileURLToPath(import.meta.url)),
+      rateLimit: true,
+    });
+    stopSim = () => sim.close();
+    api = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
+  } else {
+    const ctx = await makeContext(values);
+    config = ctx.config;
+    api = ctx.client;
+  }
+  const pollSeconds = numberFlag(values.poll, 'poll', 2, 3600) ?? config.pollSeconds;
+  const { runTui } = await import('../../ui/run.js');
+  try {
+    return await runTui({
+      api,
+      readOnly: Boolean(values['read-only']) || config.readOnly,
+      theme: process.env.NO_COLOR ? 'mono' : values.theme ?? config.theme,
+      pollMs: pollSeconds * 1000,
+      demo: Boolean(values.demo),
+      crashLogPath,
+    });
+  } finally {
+    await stopSim?.();
+  }
+}
+
+/** Finds the demo scenario next to the source (tsx) or the bundle (dist/). */
+function demoScenarioPath(here: string): string {
+  const root = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(path.dirname(here), '..') : path.resolve(path.dirname(here), '..', '..', '..');
+  return path.join(root, 'src', 'sim', 'scenarios', 'demo.yaml');
+}

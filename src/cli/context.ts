@@ -1,0 +1,32 @@
+import { resolveApiKey, resolveApiUrl } from '../core/config/apikey.js';
+import { defaultConfigPath, loadConfig, type Config } from '../core/config/config.js';
+import { VastClient } from '../core/vast/client.js';
+import { registerSecret, UsageError } from './output.js';
+
+/** What a command needs to talk to Vast.ai (or the simulator). */
+export interface CliContext {
+  config: Config;
+  client: VastClient;
+  baseUrl: string;
+}
+
+/** Global flag values shared by the commands that call the API. */
+export interface GlobalFlags {
+  'api-url'?: string;
+  'api-key'?: string;
+  config?: string;
+}
+
+/** Loads config and the API key, and builds the client. A missing key is a clear error naming where keys are looked for. */
+export async function makeContext(flags: GlobalFlags): Promise<CliContext> {
+  const config = await loadConfig(flags.config ?? defaultConfigPath());
+  const baseUrl = resolveApiUrl(flags['api-url'], config.apiUrl);
+  const resolved = await resolveApiKey(flags['api-key']);
+  if (!resolved) {
+    throw new UsageError(
+      'no Vast.ai API key: pass --api-key, set VAST_API_KEY, or write it to ~/.config/vastai/vast_api_key (or try `vastdeck --demo`)',
+    );
+  }
+  registerSecret(resolved.key);
+  return { config, baseUrl, client: new VastClient({ apiKey: resolved.key, baseUrl }) };
+}

@@ -1,0 +1,44 @@
+/**
+ * Output helpers for the headless commands. Every message that leaves the process goes through
+ * `redact`, so an API key that slipped into an error (a server echoing it, a URL) is never printed.
+ */
+
+const secrets = new Set<string>();
+
+/** Registers a secret (API key, token) that must never be printed. Short strings are ignored to avoid mangling output. */
+export function registerSecret(value: string | undefined | null): void {
+  if (value && value.length >= 6) secrets.add(value);
+}
+
+/** Replaces every registered secret in `text` with "<redacted>". */
+export function redact(text: string): string {
+  let out = text;
+  for (const s of secrets) out = out.split(s).join('<redacted>');
+  return out;
+}
+
+/** An error the user caused (bad flag, bad value): exit code 2, one line. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Writes one clear error line on stderr, without a stack trace, and returns the exit code to use. */
+export function reportError(err: unknown): number {
+  const message = err instanceof Error ? err.message : String(err);
+  const line = redact(message.split('\n')[0] ?? message);
+  process.stderr.write(`vastdeck: ${line}\n`);
+  return err instanceof UsageError ? 2 : 1;
+}
+
+/** Writes JSON on stdout: the only thing a --json command prints there. */
+export function printJson(value: unknown): void {
+  process.stdout.write(redact(JSON.stringify(value, null, 2)) + '\n');
+}
+
+/** Writes text on stdout. */
+export function printText(text: string): void {
+  process.stdout.write(redact(text) + (text.endsWith('\n') ? '' : '\n'));
+}
