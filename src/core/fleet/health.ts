@@ -1,0 +1,244 @@
+/**
+ * Training health per instance, from the Vast container status plus what its log says: progress, failures,
+ * completion, and how long ago the step last moved. `classifyHealth` is pure; `HealthTracker` feeds it.
+ */
+import { ErrorScanner, type LogEvent } from '../logs/errors.js';
+import { ProgressParser, type Progress } from '../logs/progress.js';
+
+/** Where a training run stands. */
+export type HealthState = 'unknown' | 'booting' | 'setup' | 'training' | 'stalled' | 'crashed' | 'finished';
+
+/** What the fleet table shows in its health column. Immutable; the tracker keeps identity while unchanged. */
+export interface Health {
+  readonly state: HealthState;
+  readonly step?: number;
+  readonly total?: number;
+  /** Iterations per second. */
+  readonly rate?: number;
+  readonly loss?: number;
+  /** One short line: the error for crashed, how long for stalled, an ETA for training. */
+  readonly detail?: string;
+  /** Epoch ms when this state began, when known. */
+  readonly since?: number;
+}
+
+/** A log event with the time it was seen. */
+export interface TimedEvent extends LogEvent {
+  /** Epoch ms. */
+  at: number;
+}
+
+/** Everything the classifier looks at. Indices order log events against step advances (same line numbering). */
+export interface HealthInput {
+  /** Vast `actual_status` (InstanceStatus), or undefined when the instance was not seen. */
+  status?: string | null;
+  /** Epoch ms when the instance entered `status`. */
+  statusSince?: number;
+  progress?: Progress;
+  /** Epoch ms and line index of the last step change. */
+  lastAdvanceAt?: number;
+  lastAdvanceIndex?: number;
+  /** Epoch ms when a step was first seen in this run. */
+  firstStepAt?: number;
+  /** The latest fatal log event (traceback, OOM, no CUDA, NCCL, disk full, killed). */
+  fatal?: TimedEvent;
+  /** The completion marker, if printed. */
+  finished?: TimedEvent;
+  now: number;
+  /** No step advance for this long while running means stalled. Default DEFAULT_STALL_AFTER_MS. */
+  stallAfterMs?: number;
+}
+
+/** Default stall threshold: 15 minutes without a step advance. */
+export const DEFAULT_STALL_AFTER_MS = 15 * 60_000;
+
+const BOOTING = new Set(['provisioning', 'created', 'loading', 'rebooting']);
+const DETAIL_MAX = 100;
+
+/** Classifies one instance's training health. Pure: same input, same output. */
+export function classifyHealth(input: HealthInput): Health {
+  const { status, progress: p = {}, fatal, finished, now } = input;
+  const numbers = pickNumbers(p);
+  const advanceIndex = input.lastAdvanceIndex ?? -1;
+  // A failure followed by further step advances (e.g. a dataloader worker restarted) is not a crash.
+  const crashed =
+    fatal !== undefined && fatal.index >= advanceIndex && !(finished !== undefined && finished.index > fatal.index);
+  const done = finished !== undefined && finished.index >= advanceIndex && !crashed;
+
+  if (status && BOOTING.has(status)) {
+    return { state: 'booting', detail: `${status} ${age(now, input.statusSince)}`.trim(), since: input.statusSince };
+  }
+  if (crashed) {
+    return { state: 'crashed', ...numbers, detail: clip(fatal!.line), since: fatal!.at };
+  }
+  if (done) return { state: 'finished', ...numbers, detail: finishedDetail(p), since: finished!.at };
+  if (status === 'exited') return { state: 'crashed', ...numbers, detail: 'container exited', since: input.statusSince };
+  if (status && status !== 'running') {
+    return { state: 'unknown', ...numbers, detail: otherStatusDetail(status), since: input.statusSince };
+  }
+  if (p.step !== undefined) {
+    const stallAfter = input.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
+    const last = input.lastAdvanceAt;
+    if (status === 'running' && last !== undefined && now - last >= stallAfter) {
+      return { state: 'stalled', ...numbers, detail: `no step advance for ${age(now, last)}`, since: last };
+    }
+    return { state: 'training', ...numbers, detail: eta(p), since: input.firstStepAt ?? input.statusSince };
+  }
+  if (status === 'running') {
+    return { state: 'setup', detail: `running ${age(now, input.statusSince)}, no training output yet`, since: input.statusSince };
+  }
+  return { state: 'unknown' };
+}
+
+/** The compact form the fleet store keeps per instance (structurally its InstanceHealth). */
+export function healthCell(h: Health): { step: number | null; text: string; level: 'ok' | 'warn' | 'error' | 'unknown' } {
+  const level = h.state === 'crashed' ? 'error' : h.state === 'stalled' ? 'warn' : h.state === 'unknown' ? 'unknown' : 'ok';
+  return { step: h.step ?? null, text: h.state, level };
+}
+
+/** Options for a HealthTracker. */
+export interface HealthTrackerOptions {
+  stallAfterMs?: number;
+  /** A profile's progress regex (see compileProgressPattern). */
+  pattern?: RegExp;
+}
+
+/**
+ * Keeps one instance's log-derived state: feed it log lines as they arrive and the Vast status as it is
+ * polled; it remembers when the step last advanced. `health(now)` returns the same object while unchanged.
+ */
+export class HealthTracker {
+  private readonly parser: ProgressParser;
+  private readonly scanner = new ErrorScanner();
+  private readonly stallAfterMs: number | undefined;
+  private status: string | null | undefined;
+  private statusSince: number | undefined;
+  private lastAdvanceAt: number | undefined;
+  private lastAdvanceIndex: number | undefined;
+  private firstStepAt: number | undefined;
+  private fatal: TimedEvent | undefined;
+  private finished: TimedEvent | undefined;
+  private last: Health | undefined;
+
+  constructor(options: HealthTrackerOptions = {}) {
+    this.parser = new ProgressParser({ pattern: options.pattern });
+    this.stallAfterMs = options.stallAfterMs;
+  }
+
+  /** Records the polled Vast status; `since` is when it entered that status (defaults to now on a change). */
+  setStatus(status: string | null, now: number, since?: number): void {
+    if (status !== this.status) {
+      this.status = status;
+      this.statusSince = since ?? now;
+    } else if (since !== undefined) this.statusSince = since;
+  }
+
+  /**
+   * Feeds one log line seen at `now`. A partial line (a tqdm bar still redrawing) updates progress only;
+   * complete lines are also scanned for failures.
+   */
+  feed(text: string, now: number, partial = false): void {
+    const before = this.parser.progress.step;
+    this.parser.feed(text);
+    const step = this.parser.progress.step;
+    if (step !== undefined && step !== before) {
+      this.lastAdvanceAt = now;
+      this.lastAdvanceIndex = this.scanner.position;
+      this.firstStepAt ??= now;
+    }
+    if (partial) return;
+    for (const e of this.scanner.feed(text)) {
+      if (e.kind === 'finished') this.finished = { ...e, at: now };
+      else this.fatal = { ...e, at: now };
+    }
+  }
+
+  /** Feeds many lines (strings, or ring lines with their partial flag). */
+  feedLines(lines: Iterable<string | { text: string; partial?: boolean }>, now: number): void {
+    for (const l of lines) {
+      if (typeof l === 'string') this.feed(l, now);
+      else this.feed(l.text, now, l.partial ?? false);
+    }
+  }
+
+  /** Latest parsed progress. */
+  get progress(): Progress {
+    return this.parser.progress;
+  }
+
+  /** The failure scanner (last traceback, events) for the triage bundle. */
+  get errors(): ErrorScanner {
+    return this.scanner;
+  }
+
+  /** The health at `now`; the previous object when nothing visible changed. */
+  health(now: number): Health {
+    const next = classifyHealth({
+      status: this.status,
+      statusSince: this.statusSince,
+      progress: this.parser.progress,
+      lastAdvanceAt: this.lastAdvanceAt,
+      lastAdvanceIndex: this.lastAdvanceIndex,
+      firstStepAt: this.firstStepAt,
+      fatal: this.fatal,
+      finished: this.finished,
+      now,
+      stallAfterMs: this.stallAfterMs,
+    });
+    if (this.last && sameHealth(this.last, next)) return this.last;
+    this.last = Object.freeze(next);
+    return this.last;
+  }
+
+  /** Forgets the log-derived state (a new run on the same instance); the status is kept. */
+  reset(): void {
+    this.parser.reset();
+    this.scanner.reset();
+    this.lastAdvanceAt = this.lastAdvanceIndex = this.firstStepAt = undefined;
+    this.fatal = this.finished = this.last = undefined;
+  }
+}
+
+function pickNumbers(p: Progress): Pick<Health, 'step' | 'total' | 'rate' | 'loss'> {
+  const out: { step?: number; total?: number; rate?: number; loss?: number } = {};
+  if (p.step !== undefined) out.step = p.step;
+  if (p.total !== undefined) out.total = p.total;
+  if (p.rate !== undefined) out.rate = p.rate;
+  if (p.loss !== undefined) out.loss = p.loss;
+  return out;
+}
+
+/** A coarse age ("<1m", "17m", "2h05m"): coarse so the string does not change every second (DESIGN rule 3). */
+export function age(now: number, since: number | undefined): string {
+  if (since === undefined) return '';
+  const min = Math.floor(Math.max(0, now - since) / 60_000);
+  if (min < 1) return '<1m';
+  if (min < 60) return `${min}m`;
+  return `${Math.floor(min / 60)}h${String(min % 60).padStart(2, '0')}m`;
+}
+
+function eta(p: Progress): string | undefined {
+  if (p.total === undefined || p.step === undefined || !p.rate || p.step >= p.total) return undefined;
+  return `eta ${age((p.total - p.step) / p.rate * 1000, 0)}`;
+}
+
+function finishedDetail(p: Progress): string {
+  return p.step !== undefined ? `finished at step ${p.step}` : 'finished';
+}
+
+function otherStatusDetail(status: string): string {
+  if (status === 'offline') return 'host offline';
+  if (status === 'unknown') return 'no heartbeat from host';
+  return `instance ${status}`;
+}
+
+function clip(line: string): string {
+  return line.length > DETAIL_MAX ? `${line.slice(0, DETAIL_MAX - 1)}…` : line;
+}
+
+function sameHealth(a: Health, b: Health): boolean {
+  return (
+    a.state === b.state && a.step === b.step && a.total === b.total && a.rate === b.rate &&
+    a.loss === b.loss && a.detail === b.detail && a.since === b.since
+  );
+}
