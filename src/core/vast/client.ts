@@ -1,0 +1,283 @@
+/**
+ * VastClient: the VastApi over HTTP (vast-api.md). Every answer is validated with zod (schemas.ts)
+ * and converted once (units.ts). Failures are VastErrors (errors.ts) that never contain the API key.
+ */
+import { sanitizeText } from '../util/sanitize.js';
+import type { VastApi } from './api.js';
+import { VastError, errorFromRefusal, malformed } from './errors.js';
+import { VastHttp, parseJsonBody, realSleep, type CallSpec } from './http.js';
+import { decodeOffers } from './offers.js';
+import { toWireBody, type OfferQuery } from './query.js';
+import {
+  ActionResponse, ChargesPage, CreateResponse, GpuNamesResponse, InstancesPage, LogsResponse, SecretsResponse,
+  ShowInstanceResponse, WireCharge, WireInstance, WireUser, OffersResponse,
+} from './schemas.js';
+import type { Charge, CreateRequest, Instance, LogsRequest, Offer, User } from './types.js';
+import { chargeFromWire, instanceFromWire, userFromWire } from './units.js';
+import type { z } from 'zod';
+
+/** Options of VastClient. */
+export interface VastClientOptions {
+  /** Bearer key; absent means no Authorization header. */
+  apiKey?: string;
+  /** e.g. https://console.vast.ai, or the simulator's URL. */
+  baseUrl: string;
+  /** Tries per call (default 3). */
+  attempts?: number;
+  /** First retry delay in ms (default 1000), doubled each retry, with jitter. */
+  retryBaseMs?: number;
+  /** Per-request timeout in ms (default 30000). */
+  timeoutMs?: number;
+  /** Injected sleep for retries and log polling (tests pass a fast one). */
+  sleep?: (ms: number) => Promise<void>;
+  /** User-Agent header. */
+  userAgent?: string;
+  /** Polls of a logs result_url before giving up (default 30, like the CLI). */
+  logPollAttempts?: number;
+  /** Pause between log polls in ms (default 300, like the CLI). */
+  logPollIntervalMs?: number;
+}
+
+/** Pages followed at most: 400 × 25 = 10,000 instances; past that something loops. */
+const MAX_PAGES = 400;
+
+/** The Vast.ai REST client. */
+export class VastClient implements VastApi {
+  private readonly http: VastHttp;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly logPollAttempts: number;
+  private readonly logPollIntervalMs: number;
+  /** Counts of the last searchOffers: rows received, and rows skipped because they failed validation. */
+  lastOfferStats = { received: 0, skipped: 0 };
+
+  constructor(opts: VastClientOptions) {
+    this.http = new VastHttp({ ...opts, userAgent: opts.userAgent ?? 'vastdeck/0.1' });
+    this.sleep = opts.sleep ?? realSleep;
+    this.logPollAttempts = Math.max(1, opts.logPollAttempts ?? 30);
+    this.logPollIntervalMs = opts.logPollIntervalMs ?? 300;
+  }
+
+  /** Search offers; invalid rows are skipped and counted in lastOfferStats (see offers.ts for why). */
+  async searchOffers(query: OfferQuery): Promise<Offer[]> {
+    const body = await this.get(OffersResponse, { method: 'POST', path: '/bundles/', body: toWireBody(query) }, 'no "offers" list');
+    const { offers, skipped } = await decodeOffers(body.offers);
+    this.lastOfferStats = { received: body.offers.length, skipped };
+    return offers;
+  }
+
+  /** Every instance, following next_token with limit=25 like both CLIs. A bad row fails the whole call. */
+  async listInstances(): Promise<Instance[]> {
+    const out: Instance[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const spec: CallSpec = {
+        method: 'GET',
+        path: '/api/v1/instances/',
+        query: { select_filters: {}, order_by: [{ col: 'id', dir: 'asc' }], limit: 25, after_token: token },
+      };
+      const body = await this.get(InstancesPage, spec, 'no "instances" list');
+      for (const row of body.instances) out.push(this.instanceRow(row, 'GET /api/v1/instances/'));
+      if (!body.next_token) return out;
+      if (seen.has(body.next_token)) throw malformed('GET /api/v1/instances/', 'next_token repeats; the list never ends');
+      seen.add(body.next_token);
+      token = body.next_token;
+    }
+    throw malformed('GET /api/v1/instances/', `more than ${MAX_PAGES} pages`);
+  }
+
+  /** One instance; `{"instances": null}` means gone or not yours, a not_found error. */
+  async showInstance(id: number): Promise<Instance> {
+    const path = `/instances/${id}/`;
+    const body = await this.get(ShowInstanceResponse, { method: 'GET', path, query: { owner: 'me' } }, 'no "instances" field');
+    if (body.instances == null) {
+      throw new VastError('not_found', `instance ${id} does not exist or is not yours: refresh the list`, { endpoint: `GET /api/v0${path}` });
+    }
+    return this.instanceRow(body.instances, `GET /api/v0${path}`);
+  }
+
+  /** Rent an offer with the CLI's full body. Not retried on 5xx/timeouts: it may have rented already. */
+  async createInstance(offerId: number, req: CreateRequest): Promise<{ instanceId: number }> {
+    const body = {
+      client_id: 'me', image: req.image, env: req.env ?? {}, price: req.price ?? null, disk: req.diskGb,
+      label: req.label ?? null, extra: null, onstart: req.onstart ?? null, image_login: null, python_utf8: false,
+      lang_utf8: false, use_jupyter_lab: false, jupyter_dir: null, force: false, cancel_unavail: req.cancelUnavail ?? false,
+      template_hash_id: null, user: null, runtype: req.runtype ?? 'ssh',
+    };
+    const secrets = Object.values(req.env ?? {});
+    const res = await this.get(CreateResponse, { method: 'PUT', path: `/asks/${offerId}/`, body, idempotent: false, secrets }, 'no "new_contract"');
+    return { instanceId: res.new_contract };
+  }
+
+  /** Destroy (irreversible; stops all billing). */
+  destroyInstance(id: number): Promise<void> {
+    return this.act({ method: 'DELETE', path: `/instances/${id}/` });
+  }
+
+  /** Set the label. */
+  labelInstance(id: number, label: string): Promise<void> {
+    return this.act({ method: 'PUT', path: `/instances/${id}/`, body: { label } });
+  }
+
+  /** Stop (storage keeps billing). */
+  stopInstance(id: number): Promise<void> {
+    return this.act({ method: 'PUT', path: `/instances/${id}/`, body: { state: 'stopped' } });
+  }
+
+  /** Start a stopped instance. */
+  startInstance(id: number): Promise<void> {
+    return this.act({ method: 'PUT', path: `/instances/${id}/`, body: { state: 'running' } });
+  }
+
+  /** Reboot without losing the GPU. */
+  rebootInstance(id: number): Promise<void> {
+    return this.act({ method: 'PUT', path: `/instances/reboot/${id}/` });
+  }
+
+  /** request_logs, then poll result_url without auth; blank lines dropped, control sequences stripped. */
+  async getLogs(id: number, req: LogsRequest = {}): Promise<string> {
+    const body: Record<string, string> = {};
+    if (req.filter) body.filter = req.filter;
+    if (req.tail != null) body.tail = String(req.tail); // a string on the wire (vast-api.md §6)
+    if (req.daemon) body.daemon_logs = 'true';
+    const path = `/instances/request_logs/${id}/`;
+    const res = await this.get(LogsResponse, { method: 'PUT', path, body }, 'no "result_url"');
+    const url = safeUrl(res.result_url);
+    if (!url) throw malformed(`PUT /api/v0${path}`, 'result_url is not an http(s) URL');
+    let lastError: VastError | undefined;
+    for (let i = 0; i < this.logPollAttempts; i++) {
+      if (i > 0) await this.sleep(this.logPollIntervalMs);
+      try {
+        const r = await this.http.getPlain(url);
+        if (r.status === 200) return cleanLog(r.text);
+      } catch (err) {
+        lastError = err as VastError; // the upload may still be racing; keep polling within the budget
+      }
+    }
+    const secs = Math.round((this.logPollAttempts * this.logPollIntervalMs) / 100) / 10;
+    const why = lastError ? ` (last poll: ${lastError.message})` : '';
+    throw new VastError('server', `logs of instance ${id} were not ready after ${this.logPollAttempts} polls (~${secs} s)${why}: try again in a moment`, {
+      endpoint: 'GET result_url',
+    });
+  }
+
+  /** Account env vars, values in clear text (callers mask them). */
+  async listEnvVars(): Promise<Record<string, string>> {
+    const body = await this.get(SecretsResponse, { method: 'GET', path: '/secrets/' }, 'no "secrets" object');
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(body.secrets)) out[k] = v == null ? '' : String(v);
+    return out;
+  }
+
+  /** Create an account env var. */
+  createEnvVar(key: string, value: string): Promise<void> {
+    return this.act({ method: 'POST', path: '/secrets/', body: { key, value }, secrets: [value] });
+  }
+
+  /** Change an account env var. */
+  updateEnvVar(key: string, value: string): Promise<void> {
+    return this.act({ method: 'PUT', path: '/secrets/', body: { key, value }, secrets: [value] });
+  }
+
+  /** Delete an account env var. */
+  deleteEnvVar(key: string): Promise<void> {
+    return this.act({ method: 'DELETE', path: '/secrets/', body: { key } });
+  }
+
+  /** The account; api_key is dropped by the schema and never kept. */
+  async currentUser(): Promise<User> {
+    return userFromWire(await this.get(WireUser, { method: 'GET', path: '/users/current' }, 'not a user object'));
+  }
+
+  /** Charges whose day falls in [fromMs, toMs], every page. A bad row fails the call: money must add up. */
+  async charges(fromMs: number, toMs: number): Promise<Charge[]> {
+    const endpoint = 'GET /api/v0/charges/';
+    const day = { gte: Math.floor(fromMs / 1000), lte: Math.ceil(toMs / 1000) };
+    const out: Charge[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const query = { select_filters: { day }, latest_first: false, limit: 100, format: 'table', after_token: token };
+      const body = await this.get(ChargesPage, { method: 'GET', path: '/charges/', query }, 'no "results" list');
+      for (const [i, row] of body.results.entries()) {
+        const r = WireCharge.safeParse(row);
+        if (!r.success) throw malformed(endpoint, `charge row ${i}: ${issue(r.error)}`);
+        out.push(chargeFromWire(r.data));
+      }
+      if (!body.next_token) return out;
+      if (seen.has(body.next_token)) throw malformed(endpoint, 'next_token repeats; the list never ends');
+      seen.add(body.next_token);
+      token = body.next_token;
+    }
+    throw malformed(endpoint, `more than ${MAX_PAGES} pages`);
+  }
+
+  /** GPU model names, e.g. "RTX 4090" (a public endpoint: no auth sent). */
+  async gpuNames(): Promise<string[]> {
+    const body = await this.get(GpuNamesResponse, { method: 'GET', path: '/gpu_names/unique/', auth: false }, 'no "gpu_names" list');
+    return body.gpu_names.map((n) => sanitizeText(n).replace(/\n/g, ' '));
+  }
+
+  /** A call whose JSON answer must match `schema`; a 200 with success:false is a refusal. */
+  private async get<S extends z.ZodType>(schema: S, spec: CallSpec, what: string): Promise<z.infer<S>> {
+    const endpoint = `${spec.method} ${endpointPath(spec.path)}`;
+    const json = await this.http.json(spec);
+    refusalCheck(json, endpoint, this.http.redactFor(spec));
+    const r = schema.safeParse(json);
+    if (!r.success) throw malformed(endpoint, `${what} (${issue(r.error)})`);
+    return r.data;
+  }
+
+  /** An action whose answer is `{success, msg}`; an empty 2xx body is taken as success. */
+  private async act(spec: CallSpec): Promise<void> {
+    const endpoint = `${spec.method} ${endpointPath(spec.path)}`;
+    const res = await this.http.call(spec);
+    if (!res.text.trim()) return;
+    const json = parseJsonBody(res, endpoint, this.http.redactFor(spec));
+    refusalCheck(json, endpoint, this.http.redactFor(spec));
+    if (!ActionResponse.safeParse(json).success) throw malformed(endpoint, 'not a {success, msg} object');
+  }
+
+  private instanceRow(row: unknown, endpoint: string): Instance {
+    const r = WireInstance.safeParse(row);
+    if (!r.success) {
+      const id = row && typeof row === 'object' && 'id' in row ? ` ${String((row as { id: unknown }).id).slice(0, 20)}` : '';
+      throw malformed(endpoint, `instance row${id}: ${issue(r.error)}`);
+    }
+    return instanceFromWire(r.data);
+  }
+}
+
+function refusalCheck(json: unknown, endpoint: string, redact: (t: string) => string): void {
+  if (json && typeof json === 'object' && !Array.isArray(json) && (json as { success?: unknown }).success === false) {
+    throw errorFromRefusal(json as Record<string, unknown>, endpoint, redact);
+  }
+}
+
+function endpointPath(path: string): string {
+  return /^\/api\/v\d+\//.test(path) ? path : `/api/v0${path}`;
+}
+
+/** The first zod issue as "field.path: message"; zod 4 messages carry no input values, so no secrets. */
+function issue(err: z.ZodError): string {
+  const i = err.issues[0];
+  if (!i) return 'invalid';
+  return `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`;
+}
+
+function safeUrl(s: string): string | null {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The CLI prints logs with blank lines removed; we also strip control sequences first. */
+function cleanLog(text: string): string {
+  return sanitizeText(text)
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .join('\n');
+}

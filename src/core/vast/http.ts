@@ -1,0 +1,252 @@
+/**
+ * The HTTP layer under VastClient: undici `request()`, bearer auth, `/api/v0` path prefixing, the
+ * CLI's GET query encoding, a timeout, retries with jittered exponential backoff, and one call in
+ * flight per endpoint. Vast rate-limits per endpoint as a minimum interval between calls
+ * (vast-api.md §10), so queueing per endpoint is what keeps a busy TUI out of 429s.
+ */
+import { request } from 'undici';
+import { VastError, errorFromStatus, makeRedactor, malformed } from './errors.js';
+import { sanitizeLine } from '../util/sanitize.js';
+
+/** Options of the HTTP layer; VastClient passes its own through. */
+export interface HttpOptions {
+  /** Bearer key; with none, no Authorization header is sent (like the CLI). */
+  apiKey?: string;
+  /** e.g. https://console.vast.ai or http://127.0.0.1:PORT for the simulator. */
+  baseUrl: string;
+  /** Tries per call, first one included. Default 3 (the package CLI's default). */
+  attempts?: number;
+  /** First backoff delay, ms. Default 1000: the CLI's 150 ms is too short for Vast's 1–5 s thresholds. */
+  retryBaseMs?: number;
+  /** Whole-request timeout (headers and body), ms. Default 30 s. */
+  timeoutMs?: number;
+  /** Injected so tests can run retries without waiting. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Sent as User-Agent. */
+  userAgent?: string;
+  /** Jitter source, 0 ≤ x < 1; injected for tests. */
+  random?: () => number;
+}
+
+/** One API call. */
+export interface CallSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path; `/api/v0` is put in front unless it already starts with `/api/vN/`. */
+  path: string;
+  /** GET query arguments; non-strings are JSON-encoded with Python spacing like the CLI. */
+  query?: Record<string, unknown>;
+  /** JSON body for PUT/POST/DELETE; `{}` when absent. Ignored for GET. */
+  body?: unknown;
+  /** Send the Authorization header (default true). gpu_names is public. */
+  auth?: boolean;
+  /**
+   * False for calls that must not run twice (create): then only 429 and refused connections are
+   * retried, since 5xx or a timeout may mean the server already acted (DESIGN.md: never rent twice).
+   */
+  idempotent?: boolean;
+  /** Extra secrets of this call (an env-var value) to scrub from error messages, besides the API key. */
+  secrets?: string[];
+}
+
+/** A raw answer. */
+export interface RawResponse {
+  status: number;
+  text: string;
+}
+
+const RETRY_STATUS = new Set([429, 502, 503, 504]);
+const MAX_DELAY_MS = 30_000;
+
+/** Puts `/api/v0` in front of a path unless it already names an API version. */
+export function apiPath(path: string): string {
+  const p = path.startsWith('/') ? path : `/${path}`;
+  return /^\/api\/v\d+\//.test(p) ? p : `/api/v0${p}`;
+}
+
+/** The queue key of a call: method and path with numeric segments folded, since Vast limits per route. */
+export function endpointKey(method: string, path: string): string {
+  return `${method} ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+}
+
+/** JSON with Python's `json.dumps` spacing and ASCII escaping, which is what the CLI puts in query strings. */
+export function pyJson(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
+  const parts = Object.entries(v as Record<string, unknown>)
+    .filter(([, x]) => x !== undefined)
+    .map(([k, x]) => `${pyJson(k)}: ${pyJson(x)}`);
+  return `{${parts.join(', ')}}`;
+}
+
+/** Python's `quote_plus`: like encodeURIComponent, but also escapes !'()* and writes spaces as '+'. */
+export function quotePlus(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/** The query string (without '?') the CLI would send for these arguments, in insertion order. */
+export function encodeQuery(q: Record<string, unknown>): string {
+  return Object.entries(q)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${quotePlus(k)}=${quotePlus(typeof v === 'string' ? v : pyJson(v))}`)
+    .join('&');
+}
+
+/** Default sleep: a plain timer. */
+export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Bearer-authenticated JSON calls to one Vast.ai API base URL. */
+export class VastHttp {
+  private readonly base: URL;
+  private readonly attempts: number;
+  private readonly retryBaseMs: number;
+  private readonly timeoutMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly userAgent: string;
+  private readonly apiKey?: string;
+  private readonly chains = new Map<string, Promise<void>>();
+  /** Replaces the API key with *** in any text; used on everything that can reach a message. */
+  readonly redact: (t: string) => string;
+
+  constructor(opts: HttpOptions) {
+    this.base = new URL(opts.baseUrl);
+    this.apiKey = opts.apiKey || undefined;
+    this.attempts = Math.max(1, opts.attempts ?? 3);
+    this.retryBaseMs = Math.max(0, opts.retryBaseMs ?? 1000);
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.sleep = opts.sleep ?? realSleep;
+    this.random = opts.random ?? Math.random;
+    this.userAgent = opts.userAgent ?? 'vastdeck';
+    this.redact = makeRedactor(this.apiKey);
+  }
+
+  /** Backoff before retry number `n` (0-based): base·2ⁿ stretched by up to +50 % jitter, never below base·2ⁿ. */
+  backoffMs(n: number): number {
+    const d = this.retryBaseMs * 2 ** n;
+    return Math.min(MAX_DELAY_MS, d * (1 + 0.5 * this.random()));
+  }
+
+  /** Runs a call (queued behind others on the same endpoint); non-2xx after retries throws a VastError. */
+  call(spec: CallSpec): Promise<RawResponse> {
+    const path = apiPath(spec.path);
+    const key = endpointKey(spec.method, path);
+    return this.serial(key, () => this.withRetries(spec, path));
+  }
+
+  /** Like call(), then parses JSON; an empty or non-JSON body is a 'malformed' VastError. */
+  async json(spec: CallSpec): Promise<unknown> {
+    const res = await this.call(spec);
+    const endpoint = `${spec.method} ${apiPath(spec.path)}`;
+    return parseJsonBody(res, endpoint, this.redactFor(spec));
+  }
+
+  /** One GET of an absolute URL with NO Authorization header (log result_url: a plain object-store URL). */
+  async getPlain(url: string): Promise<RawResponse> {
+    const endpoint = 'GET result_url';
+    try {
+      const res = await request(url, {
+        method: 'GET',
+        headers: { 'user-agent': this.userAgent },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      return { status: res.statusCode, text: await res.body.text() };
+    } catch (err) {
+      throw this.networkError(err, endpoint, new URL(url).origin);
+    }
+  }
+
+  /** The redactor for one call: the API key plus the call's own secrets. */
+  redactFor(spec: Pick<CallSpec, 'secrets'>): (t: string) => string {
+    const extra = (spec.secrets ?? []).filter(Boolean).map((s) => makeRedactor(s));
+    return (t) => extra.reduce((acc, r) => r(acc), this.redact(t));
+  }
+
+  private async withRetries(spec: CallSpec, path: string): Promise<RawResponse> {
+    const endpoint = `${spec.method} ${path}`;
+    const idempotent = spec.idempotent !== false;
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= this.attempts;
+      let res: RawResponse;
+      try {
+        res = await this.once(spec, path);
+      } catch (err) {
+        const retryable = idempotent || refused(err);
+        if (!last && retryable) {
+          await this.sleep(this.backoffMs(attempt - 1));
+          continue;
+        }
+        throw this.networkError(err, endpoint, this.base.origin);
+      }
+      if (res.status >= 200 && res.status < 300) return res;
+      if (!last && RETRY_STATUS.has(res.status) && (idempotent || res.status === 429)) {
+        await this.sleep(this.backoffMs(attempt - 1));
+        continue;
+      }
+      throw errorFromStatus(res.status, res.text, endpoint, this.redactFor(spec), attempt);
+    }
+  }
+
+  private async once(spec: CallSpec, path: string): Promise<RawResponse> {
+    const url = new URL(this.base.href);
+    url.pathname = url.pathname.replace(/\/+$/, '') + path;
+    if (spec.query) url.search = encodeQuery(spec.query);
+    const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
+    if (spec.auth !== false && this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
+    let body: string | undefined;
+    if (spec.method !== 'GET') {
+      body = JSON.stringify(spec.body ?? {});
+      headers['content-type'] = 'application/json';
+    }
+    const res = await request(url, {
+      method: spec.method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    return { status: res.statusCode, text: await res.body.text() };
+  }
+
+  private networkError(err: unknown, endpoint: string, origin: string): VastError {
+    const e = err as { name?: string; code?: string; message?: string };
+    const timedOut = e?.name === 'TimeoutError' || e?.name === 'AbortError' || /TIMEOUT/.test(e?.code ?? '');
+    const what = timedOut ? `no answer within ${Math.round(this.timeoutMs / 1000)} s` : (e?.code ?? e?.message ?? 'connection failed');
+    const msg = `cannot reach Vast.ai at ${origin} for ${endpoint} (${sanitizeLine(this.redact(String(what)))}): check the network or --api-url`;
+    return new VastError('network', msg, { endpoint });
+  }
+
+  private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.chains.get(key) ?? Promise.resolve();
+    const run = prev.then(fn);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.chains.set(key, settled);
+    void settled.then(() => {
+      if (this.chains.get(key) === settled) this.chains.delete(key);
+    });
+    return run;
+  }
+}
+
+/** Parses a JSON body; empty or broken bodies become 'malformed' errors with a short, redacted excerpt. */
+export function parseJsonBody(res: RawResponse, endpoint: string, redact: (t: string) => string): unknown {
+  if (!res.text.trim()) throw malformed(endpoint, 'empty body', res.status);
+  try {
+    return JSON.parse(res.text);
+  } catch {
+    const head = sanitizeLine(redact(res.text).slice(0, 40));
+    throw malformed(endpoint, `body is not JSON (starts with "${head}")`, res.status);
+  }
+}
+
+function refused(err: unknown): boolean {
+  // ECONNREFUSED means nothing reached the server, so even a create may be retried.
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === 'ECONNREFUSED' || e?.cause?.code === 'ECONNREFUSED';
+}
