@@ -1,0 +1,139 @@
+/**
+ * The schema of instance_profiles.yaml. A profile is everything needed to rent a host for one training job
+ * and to judge offers for it. Unknown keys are errors (a typo must not silently drop a safety minimum), and
+ * secrets can only be referenced by name, never written inline (see secrets.ts).
+ */
+import { z } from 'zod';
+import { containsToken, isSecretName, looksLikeToken } from './secrets.js';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** An env value: a plain non-secret literal, a variable of the local environment, or a Vast account env var. */
+export const envValueSchema = z.union([
+  z.string().max(256),
+  z.strictObject({ fromEnv: z.string().regex(ENV_NAME, 'expected an environment variable name') }),
+  z.strictObject({ vast: z.string().regex(ENV_NAME, 'expected a Vast env var name') }),
+]);
+
+/** The onstart script, either written out or built from its parts (clone, install, train in tmux session `train`). */
+export const onstartSchema = z.union([
+  z.strictObject({ script: z.string().min(1).max(4096) }),
+  z.strictObject({
+    /** Git URL to clone into workdir. */
+    repo: z.string().min(1),
+    ref: z.string().min(1).optional(),
+    workdir: z.string().min(1).default('/workspace/code'),
+    /** Run once after the clone, e.g. "pip install -r requirements.txt". */
+    install: z.string().optional(),
+    /** The training command without --config/--run-dir; those are added explicitly. */
+    train: z.string().min(1),
+    config: z.string().min(1),
+    runDir: z.string().min(1),
+    /** Where the tmux session's output is also written. */
+    log: z.string().min(1).default('/workspace/train.log'),
+  }),
+]);
+
+/** Where checkpoints live off the host. */
+export const checkpointSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('hf'),
+    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected "owner/name"'),
+    revision: z.string().min(1).default('main'),
+    prefix: z.string().default(''),
+    /** Name of the env var holding the Hub token (never the token). */
+    tokenEnv: z.string().regex(ENV_NAME, 'expected an environment variable name').default('HF_TOKEN'),
+  }),
+  z.strictObject({ kind: z.literal('rsync'), host: z.string().min(1), path: z.string().min(1), exclude: z.array(z.string()).default([]) }),
+  z.strictObject({ kind: z.literal('command'), cmd: z.string().min(1) }),
+]);
+
+const searchSchema = z.strictObject({
+  /** Offer query in the official CLI's syntax, e.g. "num_gpus>=4 gpu_ram>=24". */
+  query: z.string().default(''),
+  /** Sort, e.g. "dph_total" or "score-". */
+  order: z.string().optional(),
+  type: z.enum(['on-demand', 'interruptible']).default('on-demand'),
+  limit: z.number().int().min(1).max(1000).default(64),
+});
+
+const minSchema = z.strictObject({
+  ramGb: z.number().min(0).optional(),
+  diskGb: z.number().min(0).optional(),
+  inetDownMbps: z.number().min(0).optional(),
+  inetUpMbps: z.number().min(0).optional(),
+  reliability: z.number().min(0).max(1).optional(),
+  cuda: z.number().min(0).optional(),
+});
+
+const needsSchema = z.strictObject({
+  /** VRAM per GPU the job needs, GB. */
+  vramGb: z.number().min(0).optional(),
+  /** System RAM the job needs, GB. */
+  ramGb: z.number().min(0).optional(),
+  /** Model, data and image on disk, GB. */
+  modelGb: z.number().min(0).default(0),
+  /** Checkpoints kept on the host, GB. */
+  checkpointsGb: z.number().min(0).default(0),
+});
+
+/** One profile. */
+export const profileSchema = z
+  .strictObject({
+    /** Short model name for the label template's {model}. */
+    model: z.string().regex(/^[\w.-]+$/, 'expected a short name (letters, digits, . _ -)'),
+    image: z.string().min(1).max(1024),
+    /** CUDA version the image is built for; read from the image tag (cuda12.4, cu124) when absent. */
+    cuda: z.number().min(1).max(99).optional(),
+    diskGb: z.number().min(8).max(100_000),
+    env: z.record(z.string().regex(ENV_NAME, 'expected an env var name'), envValueSchema).default({}),
+    onstart: onstartSchema.optional(),
+    label: z.string().min(1).max(200).default('{model}-{gpu_type}'),
+    search: searchSchema.prefault({}),
+    excludeGpus: z.array(z.string()).default([]),
+    min: minSchema.prefault({}),
+    needs: needsSchema.prefault({}),
+    resume: z.string().optional(),
+    checkpoint: checkpointSchema.optional(),
+    targetStep: z.number().int().min(1).optional(),
+    /** Steps per hour per GPU, by GPU name as Vast spells it ("RTX 3090"); measured on earlier runs. */
+    throughput: z.record(z.string(), z.number().positive()).default({}),
+  })
+  .superRefine((p, ctx) => {
+    for (const [name, value] of Object.entries(p.env)) {
+      if (typeof value !== 'string') continue;
+      if (looksLikeToken(value) || isSecretName(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['env', name],
+          message: `looks like a secret written inline; reference it instead ({ fromEnv: ${name} } or { vast: ${name} })`,
+        });
+      }
+    }
+    const scripts: Array<[string[], string | undefined]> = [
+      [['onstart'], p.onstart && 'script' in p.onstart ? p.onstart.script : p.onstart && JSON.stringify(p.onstart)],
+      [['resume'], p.resume],
+      [['checkpoint'], p.checkpoint?.kind === 'command' ? p.checkpoint.cmd : undefined],
+    ];
+    for (const [path, text] of scripts) {
+      if (text && containsToken(text)) ctx.addIssue({ code: 'custom', path, message: 'contains something that looks like a token; read it from an env var instead' });
+    }
+    const need = p.needs.modelGb + p.needs.checkpointsGb;
+    if (need > p.diskGb) {
+      ctx.addIssue({ code: 'custom', path: ['diskGb'], message: `expected at least needs.modelGb + needs.checkpointsGb = ${need} GB (got ${p.diskGb})` });
+    }
+  });
+
+/** The whole file: named profiles. */
+export const profilesFileSchema = z.strictObject({
+  profiles: z.record(z.string().regex(/^[\w.-]+$/, 'expected a profile name (letters, digits, . _ -)'), profileSchema),
+});
+
+/** A validated profile. */
+export type Profile = z.infer<typeof profileSchema>;
+/** A profile as written in YAML (before defaults). */
+export type ProfileInput = z.input<typeof profileSchema>;
+/** One env entry of a profile. */
+export type EnvValue = z.infer<typeof envValueSchema>;
+/** Where checkpoints go. */
+export type CheckpointStore = z.infer<typeof checkpointSchema>;
