@@ -25,9 +25,12 @@ const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_
 export function looksLikeToken(value: string): boolean {
   const v = value.trim();
   if (KNOWN.some((re) => re.test(v))) return true;
-  // A long single word mixing letters and digits with high character variety is almost never a plain setting.
-  if (v.length >= 24 && !/\s|\/|:/.test(v) && /[A-Za-z]/.test(v) && /\d/.test(v)) {
-    return new Set(v).size >= 16;
+  // A long random-looking run: mixed case and digits (base62 keys), or 32+ lowercase letters and digits.
+  // Word-like labels ("mosaic-gpt2-4x3090") have short runs, so they are not mistaken for keys.
+  if (/\s/.test(v)) return false;
+  for (const run of v.split(/[^A-Za-z0-9]+/)) {
+    if (run.length >= 20 && /[a-z]/.test(run) && /[A-Z]/.test(run) && /\d/.test(run)) return true;
+    if (run.length >= 32 && /[a-z]/i.test(run) && /\d/.test(run)) return true;
   }
   return false;
 }
