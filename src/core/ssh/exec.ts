@@ -4,7 +4,11 @@ import { SshClosedError, SshTimeoutError } from './errors.js';
 
 /** Options for one remote command. */
 export interface ExecOptions {
-  /** Deadline; on expiry the remote process is sent TERM and the channel is closed. Default 30 s. */
+  /**
+   * Deadline; on expiry the promise rejects, the channel is closed and TERM is requested. OpenSSH refuses
+   * signal requests on root sessions ("session signalling requires privilege separation"), so a command
+   * that must not outlive its deadline should carry its own, e.g. `timeout 10 cmd`. Default 30 s.
+   */
   timeoutMs?: number;
   /** Cap per stream; output beyond it is dropped and `truncated` is set. Default 8 MiB. */
   maxBytes?: number;
@@ -64,7 +68,9 @@ export function execOn(client: Client, endpoint: string, cmd: string, opts: Exec
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        // OpenSSH honours the signal request; closing the channel alone would leave e.g. `sleep` running.
+        // Reject now: the server may hold the channel open until the process exits.
+        reject(new SshTimeoutError(endpoint, 'command', timeoutMs));
+        // Best effort: honoured by servers that allow it; closing the channel alone leaves e.g. `sleep` running.
         try {
           stream.signal('TERM');
         } catch {}
@@ -80,7 +86,7 @@ export function execOn(client: Client, endpoint: string, cmd: string, opts: Exec
       stream.on('error', () => {});
       stream.on('close', () => {
         clearTimeout(timer);
-        if (timedOut) return reject(new SshTimeoutError(endpoint, 'command', timeoutMs));
+        if (timedOut) return;
         if (!sawExit) return reject(new SshClosedError(endpoint, 'connection lost while the command ran'));
         resolve({ stdout: out.text(), stderr: errOut.text(), code, signal, truncated: out.truncated || errOut.truncated });
       });
