@@ -70,6 +70,8 @@ export function isFatal(kind: LogEventKind): boolean {
 export class ErrorScanner {
   private index = 0;
   private tb: string[] | undefined;
+  /** Blank and "During handling…" lines seen since the last error line, while a chained traceback may follow. */
+  private chain: string[] | undefined;
   private lastTb: Traceback | undefined;
   private lastFatalEvent: LogEvent | undefined;
   private finishedEvent: LogEvent | undefined;
@@ -118,6 +120,7 @@ export class ErrorScanner {
   reset(): void {
     this.index = 0;
     this.tb = undefined;
+    this.chain = undefined;
     this.lastTb = undefined;
     this.lastFatalEvent = undefined;
     this.finishedEvent = undefined;
@@ -133,8 +136,20 @@ export class ErrorScanner {
 
   /** Tracks a traceback across lines; returns the event when its final error line arrives. */
   private traceback(line: string, index: number): LogEvent | undefined {
+    if (this.chain) {
+      // Right after an error line: "During handling of the above exception…" joins the next traceback to it.
+      if ((line.trim() === '' || CHAINED.test(line)) && this.chain.length < 8) {
+        this.chain.push(line);
+        return undefined;
+      }
+      if (TRACEBACK_START.test(line) && this.chain.some((l) => CHAINED.test(l))) {
+        this.tb = [...this.lastTb!.lines, ...this.chain, line].slice(-MAX_TRACEBACK_LINES);
+        this.chain = undefined;
+        return undefined;
+      }
+      this.chain = undefined;
+    }
     if (TRACEBACK_START.test(line)) {
-      // A chained traceback continues the same capture, so the bundle shows the whole story.
       this.tb = this.tb ? [...this.tb, line] : [line];
       return undefined;
     }
@@ -149,6 +164,7 @@ export class ErrorScanner {
     this.tb = undefined;
     const errorLine = line.trim();
     this.lastTb = { lines, errorLine, index };
+    this.chain = [];
     return { kind: 'traceback', line: errorLine, index };
   }
 }
