@@ -1,0 +1,59 @@
+/**
+ * Every command of the TUI, as data. A key appears here only when its command works: provision, destroy,
+ * attach and migrate have no entries until they exist.
+ */
+import type { CommandDef } from './registry.js';
+
+/** Sortable fleet columns: id, key letter (shift+letter), header. */
+export const SORT_COLUMNS = [
+  ['id', 'i', 'ID'],
+  ['label', 'l', 'label'],
+  ['gpu', 'u', 'GPU'],
+  ['status', 's', 'status'],
+  ['price', 'p', '$/hr'],
+  ['age', 'a', 'age'],
+  ['step', 't', 'step'],
+  ['health', 'h', 'health'],
+] as const;
+
+/** A sortable column id. */
+export type SortColumn = (typeof SORT_COLUMNS)[number][0];
+
+const sortCommands: CommandDef[] = SORT_COLUMNS.map(([col, letter, header]) => ({
+  id: `fleet.sort.${col}`,
+  scope: 'fleet',
+  keys: [`shift+${letter}`],
+  description: `Sort by ${header} (again: reverse)`,
+}));
+
+/** The full command list, before read-only filtering. */
+export const COMMANDS: readonly CommandDef[] = [
+  { id: 'app.quit', scope: 'global', keys: ['q', 'ctrl+c'], description: 'Quit', hint: 'quit', cmd: 'quit', always: true },
+  { id: 'app.help', scope: 'global', keys: ['?'], description: 'Show or hide the key help', hint: 'help', cmd: 'help' },
+  { id: 'app.command', scope: 'global', keys: [':'], description: 'Open the command line (tab completes)', hint: 'cmd' },
+  { id: 'app.refresh', scope: 'global', keys: ['r'], description: 'Refresh the fleet now', cmd: 'refresh' },
+
+  { id: 'fleet.down', scope: 'fleet', keys: ['down', 'j'], description: 'Select the next instance' },
+  { id: 'fleet.up', scope: 'fleet', keys: ['up', 'k'], description: 'Select the previous instance' },
+  { id: 'fleet.pageDown', scope: 'fleet', keys: ['pagedown', 'ctrl+f'], description: 'Page down' },
+  { id: 'fleet.pageUp', scope: 'fleet', keys: ['pageup', 'ctrl+b'], description: 'Page up' },
+  { id: 'fleet.top', scope: 'fleet', keys: ['g', 'home'], description: 'First instance' },
+  { id: 'fleet.bottom', scope: 'fleet', keys: ['shift+g', 'end'], description: 'Last instance' },
+  { id: 'fleet.detail', scope: 'fleet', keys: ['enter', 'd'], description: 'Show or hide the detail pane', hint: 'detail' },
+  { id: 'fleet.filter', scope: 'fleet', keys: ['/'], description: 'Filter rows (label, GPU, status, id; leading ! inverts)', hint: 'filter', cmd: 'filter', args: '<text>' },
+  { id: 'fleet.clear', scope: 'fleet', keys: ['escape'], description: 'Clear the filter and the fleet scope' },
+  { id: 'fleet.scope', scope: 'fleet', keys: [], description: 'Show only instances whose label starts with a prefix (no argument: all)', cmd: 'fleet', args: '<label-prefix>' },
+  { id: 'fleet.sort', scope: 'fleet', keys: [], description: 'Sort by a column name (id, label, gpu, status, price, age, step, health)', hint: 'sort', cmd: 'sort', args: '<column>' },
+  ...sortCommands,
+  { id: 'fleet.stop', scope: 'fleet', keys: ['shift+x'], description: 'Stop the selected instance (asks first; storage still bills)', dangerous: true, cmd: 'stop' },
+  { id: 'fleet.start', scope: 'fleet', keys: ['shift+r'], description: 'Start the selected stopped instance (asks first; GPU billing resumes)', dangerous: true, cmd: 'start' },
+
+  { id: 'overlay.close', scope: 'overlay', keys: ['escape', '?', 'q'], description: 'Close the help overlay' },
+  { id: 'confirm.yes', scope: 'overlay', keys: ['y'], description: 'Confirm the pending action' },
+  { id: 'confirm.no', scope: 'overlay', keys: ['n'], description: 'Cancel the pending action' },
+
+  { id: 'input.submit', scope: 'input', keys: ['enter'], description: 'Run the command / apply the filter' },
+  { id: 'input.cancel', scope: 'input', keys: ['escape'], description: 'Close the line' },
+  { id: 'input.complete', scope: 'input', keys: ['tab'], description: 'Complete the command name' },
+  { id: 'input.erase', scope: 'input', keys: ['backspace'], description: 'Delete the last character' },
+];

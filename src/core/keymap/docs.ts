@@ -1,0 +1,62 @@
+/**
+ * docs/keys.md and the help overlay are generated from the registry, never written by hand
+ * (lazydocker checks its keybinding docs fresh in CI; test/ui/keys-doc.test.ts does the same here).
+ */
+import { displayKey } from './keys.js';
+import type { CommandDef, Keymap, Scope } from './registry.js';
+
+/** Section titles, in the order they are shown. */
+export const SCOPE_TITLES: readonly [Scope, string][] = [
+  ['global', 'Everywhere'],
+  ['fleet', 'Fleet view'],
+  ['input', 'Command line and filter line'],
+  ['overlay', 'Help overlay and confirmations'],
+];
+
+/** The keys of a command as shown to people, e.g. "j, down". */
+export function keysLabel(cmd: CommandDef): string {
+  return cmd.keys.map(displayKey).join(', ');
+}
+
+/** Footer hints ("? help  / filter …") for the given scopes, from commands that carry a hint. */
+export function footerHints(keymap: Keymap, scopes: readonly Scope[]): string {
+  const parts: string[] = [];
+  for (const scope of scopes) {
+    for (const c of keymap.commands) {
+      if (c.scope !== scope || !c.hint) continue;
+      const key = c.keys.length ? displayKey(c.keys[0]!) : `:${c.cmd}`;
+      parts.push(`${key} ${c.hint}`);
+    }
+  }
+  return parts.join('  ');
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+/** Markdown for docs/keys.md. */
+export function keysMarkdown(keymap: Keymap): string {
+  const out: string[] = [
+    '# vastdeck keys',
+    '',
+    '<!-- Generated from src/core/keymap/commands.ts by `npx tsx scripts/gen-keys-doc.ts`; do not edit. -->',
+    '',
+    'Shift+letter is written as the capital letter (`L` = shift+l). Commands marked **dangerous** ask for',
+    'confirmation and are absent in `--read-only` mode.',
+    '',
+  ];
+  for (const [scope, title] of SCOPE_TITLES) {
+    const cmds = keymap.commands.filter((c) => c.scope === scope);
+    if (cmds.length === 0) continue;
+    out.push(`## ${title}`, '', '| keys | command line | command | what it does |', '| --- | --- | --- | --- |');
+    for (const c of cmds) {
+      const keys = c.keys.length ? c.keys.map((k) => `\`${escapeCell(displayKey(k))}\``).join(', ') : '';
+      const line = c.cmd ? `\`:${c.cmd}${c.args ? ' ' + c.args : ''}\`` : '';
+      const what = (c.dangerous ? '**dangerous** — ' : '') + escapeCell(c.description);
+      out.push(`| ${keys} | ${line} | \`${c.id}\` | ${what} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

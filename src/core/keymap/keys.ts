@@ -1,0 +1,69 @@
+/**
+ * Key names: one canonical string per keypress ("j", "shift+g", "ctrl+c", "pagedown", "enter"), so bindings
+ * are plain data. The shape of `KeyInfo` matches Ink's useInput key object without importing Ink (src/core
+ * never imports ink or react).
+ */
+
+/** The flags of a keypress, as Ink's useInput reports them. */
+export interface KeyInfo {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  ctrl?: boolean;
+  shift?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  meta?: boolean;
+}
+
+const NAMED: [keyof KeyInfo, string][] = [
+  ['upArrow', 'up'],
+  ['downArrow', 'down'],
+  ['leftArrow', 'left'],
+  ['rightArrow', 'right'],
+  ['pageUp', 'pageup'],
+  ['pageDown', 'pagedown'],
+  ['home', 'home'],
+  ['end', 'end'],
+  ['return', 'enter'],
+  ['escape', 'escape'],
+  ['tab', 'tab'],
+  // Most terminals send DEL (0x7f) for Backspace, which Ink reports as `delete`.
+  ['backspace', 'backspace'],
+  ['delete', 'backspace'],
+];
+
+/** Canonical name of a keypress, or null for pasted text and keys we do not bind. */
+export function keyName(input: string, key: KeyInfo): string | null {
+  for (const [flag, name] of NAMED) {
+    if (key[flag]) return flag === 'tab' && key.shift ? 'shift+tab' : name;
+  }
+  if (input.length !== 1) return null;
+  if (key.ctrl) return `ctrl+${input.toLowerCase()}`;
+  if (key.meta) return `alt+${input.toLowerCase()}`;
+  if (input >= 'A' && input <= 'Z') return `shift+${input.toLowerCase()}`;
+  if (input === ' ') return 'space';
+  return input;
+}
+
+/** How a key name is shown to people: "shift+l" → "L", others unchanged. */
+export function displayKey(name: string): string {
+  const m = /^shift\+([a-z])$/.exec(name);
+  return m ? m[1]!.toUpperCase() : name;
+}
+
+/** True when the keypress is printable text for an input line. */
+export function isText(input: string, key: KeyInfo): boolean {
+  if (key.ctrl || key.meta || key.return || key.escape || key.tab || key.backspace || key.delete) return false;
+  if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return false;
+  // eslint-disable-next-line no-control-regex
+  return input.length > 0 && !/[\x00-\x1f\x7f]/.test(input);
+}

@@ -1,0 +1,122 @@
+/**
+ * The fleet cockpit. State lives in the core store (read through useSyncExternalStore) and in a small view
+ * state here; every key goes through the registry's root dispatcher (src/core/keymap/dispatch.ts).
+ */
+import { useMemo, useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import type { Keymap } from '../core/keymap/registry.js';
+import { dispatch, type Layer } from '../core/keymap/dispatch.js';
+import { footerHints } from '../core/keymap/docs.js';
+import { isText, keyName } from '../core/keymap/keys.js';
+import { DEFAULT_QUERY, selectRows, type FleetQuery } from '../core/fleet/query.js';
+import { layoutColumns } from './cells.js';
+import { FleetTable } from './FleetTable.js';
+import { DetailPane, DETAIL_HEIGHT } from './DetailPane.js';
+import { Footer, FOOTER_HEIGHT } from './Footer.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { Header } from './Header.js';
+import { InputLine } from './InputLine.js';
+import { useFleet, type FleetSource } from './use-fleet.js';
+import { useClock } from './use-clock.js';
+import { useTerminalSize } from './use-terminal-size.js';
+import { useTheme } from './theme-context.js';
+import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
+import type { VastApi } from '../core/vast/api.js';
+
+/** Props of App. */
+export interface AppProps {
+  store: FleetSource;
+  keymap: Keymap;
+  /** For stop/start; those commands are absent when the keymap is read-only. */
+  api?: Pick<VastApi, 'stopInstance' | 'startInstance'>;
+  demo?: boolean;
+  /** A startup notice (e.g. a bad theme file), shown until the first key. */
+  notice?: string | null;
+  onQuit: () => void;
+  /** Clock; tests pass a fixed one. */
+  now?: () => number;
+  /** Age/stuck refresh period; 0 disables (frame tests). */
+  tickMs?: number;
+}
+
+const defaultNow = () => Date.now();
+
+/** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000 }: AppProps) {
+  const snap = useFleet(store);
+  const now = useClock(nowFn, tickMs);
+  const theme = useTheme();
+  const { columns: width, rows: termRows } = useTerminalSize();
+  const [query, setQuery] = useState<FleetQuery>(DEFAULT_QUERY);
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [detail, setDetail] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [input, setInput] = useState<InputState | null>(null);
+  const [confirm, setConfirm] = useState<Confirm | null>(null);
+  const [message, setMessage] = useState<Message | null>(notice ? { text: notice, level: 'error' } : null);
+  const topRef = useRef(0);
+
+  const rows = useMemo(() => selectRows(snap, query, now), [snap, query, now]);
+  const cols = useMemo(() => layoutColumns(width), [width]);
+
+  // Height budget: header, table header, footer, optional detail pane and input line; one spare line.
+  const frame = Math.max(6, termRows - 1);
+  const extra = (detail ? DETAIL_HEIGHT : 0) + (input || confirm ? 1 : 0);
+  const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
+
+  let cursor = selectedId === null ? 0 : rows.findIndex((r) => r.id === selectedId);
+  if (cursor < 0) cursor = 0;
+  cursor = Math.min(cursor, Math.max(0, rows.length - 1));
+  const selected = rows[cursor];
+  let top = Math.min(topRef.current, Math.max(0, rows.length - tableRows));
+  if (cursor < top) top = cursor;
+  if (cursor >= top + tableRows) top = cursor - tableRows + 1;
+  topRef.current = top;
+
+  const actions = useFleetActions({
+    store, keymap, api, rows, cursor, tableRows, selected,
+    setQuery, setSelectedId, setDetail, setHelp, setInput, setConfirm, setMessage, onQuit,
+  });
+
+  const layers: Layer[] = [];
+  if (confirm) layers.push({ scope: 'overlay', modal: true, handlers: actions.confirmHandlers(confirm) });
+  else if (help) layers.push({ scope: 'overlay', modal: true, handlers: { 'overlay.close': () => setHelp(false), 'app.help': () => setHelp(false) } });
+  if (input) layers.push({ scope: 'input', handlers: actions.inputHandlers(input), onText: (t) => (setInput({ ...input, text: input.text + t }), true) });
+  layers.push({ scope: 'fleet', handlers: actions.fleetHandlers });
+  layers.push({ scope: 'global', handlers: actions.globalHandlers });
+
+  useInput((text, key) => {
+    if (message && !input) setMessage(null);
+    dispatch(keymap, layers, keyName(text, key), isText(text, key) ? text : '');
+  });
+
+  const hints = useMemo(
+    () => footerHints(keymap, input ? ['input'] : help ? ['overlay'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
+    [keymap, input, help],
+  );
+
+  const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';
+  return (
+    <Box flexDirection="column" width={width} height={frame}>
+      <Header query={query} shown={rows.length} total={snap.instances.length} readOnly={keymap.readOnly} demo={demo} width={width} />
+      {help ? (
+        <HelpOverlay keymap={keymap} width={width} height={tableRows + 1} />
+      ) : (
+        <FleetTable
+          rows={rows} columns={cols} top={top} height={tableRows} selectedId={selected?.id ?? null}
+          statusSince={snap.statusSince} health={snap.health} now={now} empty={empty}
+        />
+      )}
+      <Box flexGrow={1} />
+      {detail && !help ? <DetailPane inst={selected} width={width} /> : null}
+      {confirm ? (
+        <Text wrap="truncate" color={theme.colors['status.warn']} bold>
+          {confirm.text} [y/n]
+        </Text>
+      ) : input ? (
+        <InputLine input={input} />
+      ) : null}
+      <Footer snap={snap} now={now} hints={hints} message={message} />
+    </Box>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * Footer: counts by state, burn $/hr and $/day, balance and runway, a stale mark when the API fails (the last
+ * good snapshot stays on screen), then key hints generated from the keymap, or a message when there is one.
+ */
+import { Text } from 'ink';
+import type { FleetSnapshot } from '../core/fleet/store.js';
+import { fleetBurn } from '../core/fleet/burn.js';
+import { displayStatus, statusLevel, STATUS_ORDER, type DisplayStatus } from '../core/fleet/status.js';
+import { formatAge, formatHours, formatMoney } from './format.js';
+import { levelColor, useTheme } from './theme-context.js';
+
+/** Lines the footer takes. */
+export const FOOTER_HEIGHT = 2;
+
+/** Count of instances per display status, in STATUS_ORDER, zeros left out. */
+export function statusCounts(snap: FleetSnapshot, now: number): [DisplayStatus, number][] {
+  const counts = new Map<DisplayStatus, number>();
+  for (const i of snap.instances) {
+    const s = displayStatus(i, now, snap.statusSince.get(i.id));
+    counts.set(s, (counts.get(s) ?? 0) + 1);
+  }
+  return STATUS_ORDER.filter((s) => counts.has(s)).map((s) => [s, counts.get(s)!]);
+}
+
+/** Props of Footer. */
+export interface FooterProps {
+  snap: FleetSnapshot;
+  now: number;
+  hints: string;
+  message: { text: string; level: 'info' | 'error' } | null;
+}
+
+/** The two footer lines. */
+export function Footer({ snap, now, hints, message }: FooterProps) {
+  const theme = useTheme();
+  const burn = fleetBurn(snap.instances, snap.user?.credit ?? null);
+  const counts = statusCounts(snap, now);
+  const sep = <Text color={theme.colors.border}> │ </Text>;
+  return (
+    <>
+      <Text wrap="truncate">
+        {counts.length === 0 ? <Text color={theme.colors.muted}>{snap.loaded ? 'no instances' : 'loading…'}</Text> : null}
+        {counts.map(([s, n], i) => (
+          <Text key={s} color={levelColor(theme, statusLevel(s))}>
+            {i ? ' ' : ''}
+            {n} {s}
+          </Text>
+        ))}
+        {sep}
+        burn {formatMoney(burn.perHour)}/h {formatMoney(burn.perDay)}/d
+        {snap.user ? (
+          <>
+            {sep}credit {formatMoney(snap.user.credit)}
+            {burn.runwayHours !== null ? ` runway ${formatHours(burn.runwayHours)}` : ''}
+          </>
+        ) : null}
+        {snap.error ? (
+          <>
+            {sep}
+            <Text color={theme.colors['status.warn']} bold inverse={theme.mono}>
+              STALE {snap.lastOkAt === null ? 'no data yet' : formatAge(now - snap.lastOkAt) + ' old'}
+            </Text>
+            <Text color={theme.colors['status.warn']}> {snap.error.kind}: {snap.error.message}</Text>
+          </>
+        ) : null}
+      </Text>
+      {message ? (
+        <Text wrap="truncate" color={message.level === 'error' ? theme.colors['status.error'] : theme.colors.accent}>
+          {message.text}
+        </Text>
+      ) : (
+        <Text wrap="truncate" color={theme.colors.muted}>
+          {hints}
+        </Text>
+      )}
+    </>
+  );
+}

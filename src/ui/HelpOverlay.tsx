@@ -1,0 +1,61 @@
+/** The `?` overlay: every command of the registry by scope, generated, so it cannot drift from behaviour. */
+import { Box, Text } from 'ink';
+import type { Keymap } from '../core/keymap/registry.js';
+import { keysLabel, SCOPE_TITLES } from '../core/keymap/docs.js';
+import { useTheme } from './theme-context.js';
+
+/** Help lines for a keymap (pure): [keys, description] or a section title. */
+export function helpLines(keymap: Keymap): ({ title: string } | { keys: string; text: string })[] {
+  const out: ({ title: string } | { keys: string; text: string })[] = [];
+  for (const [scope, title] of SCOPE_TITLES) {
+    const cmds = keymap.commands.filter((c) => c.scope === scope);
+    if (!cmds.length) continue;
+    out.push({ title });
+    for (const c of cmds) {
+      const keys = [keysLabel(c), c.cmd ? `:${c.cmd}${c.args ? ' ' + c.args : ''}` : ''].filter(Boolean).join('  ');
+      out.push({ keys, text: (c.dangerous ? '[dangerous] ' : '') + c.description });
+    }
+  }
+  return out;
+}
+
+/** Props of HelpOverlay. */
+export interface HelpOverlayProps {
+  keymap: Keymap;
+  width: number;
+  height: number;
+}
+
+/** A bordered box filling the table area; lines that do not fit flow into a second column. */
+export function HelpOverlay({ keymap, width, height }: HelpOverlayProps) {
+  const theme = useTheme();
+  const lines = helpLines(keymap);
+  const inner = Math.max(1, height - 3);
+  const columns: (typeof lines)[] = [];
+  for (let i = 0; i < lines.length; i += inner) columns.push(lines.slice(i, i + inner));
+  const colWidth = Math.max(20, Math.floor((width - 2) / Math.max(1, columns.length)));
+  return (
+    <Box borderStyle="round" borderColor={theme.colors.accent} flexDirection="column" width={width} height={height}>
+      <Text bold color={theme.colors.header}>
+        Keys{keymap.readOnly ? ' (read-only: dangerous commands removed)' : ''} — esc or ? closes
+      </Text>
+      <Box flexDirection="row">
+        {columns.map((col, ci) => (
+          <Box key={ci} flexDirection="column" width={colWidth}>
+            {col.map((l, i) =>
+              'title' in l ? (
+                <Text key={i} bold color={theme.colors.accent} wrap="truncate">
+                  {l.title}
+                </Text>
+              ) : (
+                <Text key={i} wrap="truncate">
+                  <Text color={theme.colors.header}>{l.keys.padEnd(18)}</Text> {l.text}
+                </Text>
+              ),
+            )}
+          </Box>
+        ))}
+      </Box>
+    </Box>
+  );
+}

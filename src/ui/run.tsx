@@ -1,0 +1,121 @@
+/**
+ * Entry point of the full-screen TUI. Owns the terminal: enters the alternate screen itself (ink#450: Ink 6 has
+ * no alternate-screen option and a frame as tall as the terminal repaints everything), and restores it on quit,
+ * Ctrl-C, SIGTERM, SIGHUP and crashes. A crash stack goes to `crashLogPath`, never over the screen.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { render } from 'ink';
+import type { VastApi } from '../core/vast/api.js';
+import { FleetStore } from '../core/fleet/store.js';
+import { buildKeymap } from '../core/keymap/registry.js';
+import { COMMANDS } from '../core/keymap/commands.js';
+import { App } from './App.js';
+import { CrashBoundary } from './CrashBoundary.js';
+import { ThemeContext } from './theme-context.js';
+import { loadTheme } from './theme.js';
+import { inkStdout } from './stdout-fix.js';
+
+/** Options of runTui (the CLI calls it with exactly these). */
+export interface TuiOptions {
+  api: VastApi;
+  readOnly: boolean;
+  /** Theme name (dark, light, mono) or a path to a theme YAML file. */
+  theme?: string;
+  pollMs: number;
+  demo: boolean;
+  crashLogPath: string;
+  themesDir?: string;
+}
+
+const ENTER_ALT = '\x1b[?1049h\x1b[H';
+const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
+
+/** Writes an error with its stack to the crash log; returns false when the log cannot be written. */
+function writeCrash(file: string, err: unknown): boolean {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    appendFileSync(file, `--- ${new Date().toISOString()} vastdeck crash\n${stack}\n`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the TUI until quit; resolves to the exit code (0 quit, 128+n on a signal, 70 on a crash). */
+export async function runTui(opts: TuiOptions): Promise<number> {
+  const out = process.stdout;
+  const { theme, warning } = loadTheme({ name: opts.theme, themesDir: opts.themesDir, noColor: Boolean(process.env.NO_COLOR) });
+  const keymap = buildKeymap(COMMANDS, { readOnly: opts.readOnly });
+  const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs });
+
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    out.write(LEAVE_ALT);
+  };
+  out.write(ENTER_ALT);
+
+  let finish!: (code: number) => void;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  let ended = false;
+  let ink: ReturnType<typeof render> | null = null;
+  const end = (code: number, crash?: unknown) => {
+    if (ended) return;
+    ended = true;
+    store.stop();
+    try {
+      ink?.unmount();
+    } catch {
+      // Unmounting a crashed tree may throw again; the terminal is restored below regardless.
+    }
+    restore();
+    if (crash !== undefined) {
+      const logged = writeCrash(opts.crashLogPath, crash);
+      process.stderr.write(
+        logged
+          ? `vastdeck crashed; the details are in ${opts.crashLogPath}\n`
+          : `vastdeck crashed and could not write ${opts.crashLogPath}: ${String((crash as Error)?.message ?? crash).split('\n')[0]}\n`,
+      );
+    }
+    finish(code);
+  };
+
+  const onSignal = (sig: NodeJS.Signals) => end(sig === 'SIGHUP' ? 129 : sig === 'SIGINT' ? 130 : 143);
+  const onCrash = (err: unknown) => end(70, err);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+
+  try {
+    ink = render(
+      <CrashBoundary onCrash={onCrash}>
+        <ThemeContext.Provider value={theme}>
+          <App store={store} keymap={keymap} api={opts.api} demo={opts.demo} notice={warning} onQuit={() => end(0)} />
+        </ThemeContext.Provider>
+      </CrashBoundary>,
+      {
+        stdout: inkStdout(out),
+        exitOnCtrlC: false, // ctrl+c is app.quit in the keymap, so the terminal is restored our way
+        patchConsole: false, // nothing in the app writes to the console; patching costs every frame
+        incrementalRendering: true, // a selection move rewrites ~2 lines, not the screen
+      },
+    );
+    // Paint first, fetch later (rule 5): the chrome is on screen before the first API call starts.
+    setImmediate(() => store.start());
+    return await done;
+  } catch (err) {
+    end(70, err);
+    return await done;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  }
+}

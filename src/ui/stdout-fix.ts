@@ -1,0 +1,30 @@
+/**
+ * Workaround for an off-by-one in Ink 6.8.0's incremental renderer (log-update.js, createIncremental): a
+ * non-fullscreen frame ends with "\n", so the cursor rests on the row BELOW the frame, yet the next frame
+ * starts with cursorUp(previousVisible - 1) — one row short. Every same-height frame then lands one row lower
+ * (the header shows twice, the last line scrolls). The shrinking-frame branch already counts the extra slot
+ * (`extraSlot`); only the same-or-taller branch misses it. We add the missing row on the way to the terminal:
+ * Ink writes each incremental frame as one chunk that begins with that cursor-up (BSU/ESU go in separate writes).
+ * Found with the tmux end-to-end test; remove when Ink is upgraded (Ink 7 needs Node 22).
+ */
+
+const LEADING_UP = /^\x1b\[(\d+)A/; // eslint-disable-line no-control-regex
+
+/** Rewrites a frame chunk that starts with cursor-up N to N + 1; other chunks pass unchanged. */
+export function fixFrameChunk(chunk: string): string {
+  const m = LEADING_UP.exec(chunk);
+  return m ? `\x1b[${Number(m[1]) + 1}A${chunk.slice(m[0].length)}` : chunk;
+}
+
+/** A view of `stream` for Ink whose write() applies fixFrameChunk; everything else is the real stream. */
+export function inkStdout(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  const write = (chunk: unknown, ...rest: unknown[]): boolean =>
+    (stream.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? fixFrameChunk(chunk) : chunk, ...rest);
+  return new Proxy(stream, {
+    get(target, prop) {
+      if (prop === 'write') return write;
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}

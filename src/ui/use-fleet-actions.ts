@@ -1,0 +1,163 @@
+/**
+ * The handlers behind every command id: what the dispatcher calls. Kept out of App so the screen component
+ * stays about layout. Stop/start are dangerous: they always go through a confirmation, and they are absent
+ * from a read-only keymap, so no handler can run them there.
+ */
+import type { Dispatch, SetStateAction } from 'react';
+import type { Instance } from '../core/vast/types.js';
+import type { VastApi } from '../core/vast/api.js';
+import type { Keymap } from '../core/keymap/registry.js';
+import { SORT_COLUMNS, type SortColumn } from '../core/keymap/commands.js';
+import type { FleetQuery } from '../core/fleet/query.js';
+import { sanitizeLine } from '../core/util/sanitize.js';
+import type { FleetSource } from './use-fleet.js';
+import { completeLine, parseLine } from './line-command.js';
+import { formatGpu } from './format.js';
+
+/** The open input line. */
+export interface InputState {
+  kind: 'command' | 'filter';
+  text: string;
+}
+
+/** A pending dangerous action. */
+export interface Confirm {
+  action: 'stop' | 'start';
+  id: number;
+  text: string;
+}
+
+/** A one-line message in the footer. */
+export interface Message {
+  text: string;
+  level: 'info' | 'error';
+}
+
+type Set<T> = Dispatch<SetStateAction<T>>;
+
+/** What the handlers need. */
+export interface ActionDeps {
+  store: FleetSource;
+  keymap: Keymap;
+  api?: Pick<VastApi, 'stopInstance' | 'startInstance'>;
+  rows: readonly Instance[];
+  cursor: number;
+  tableRows: number;
+  selected: Instance | undefined;
+  setQuery: Set<FleetQuery>;
+  setSelectedId: Set<number | null>;
+  setDetail: Set<boolean>;
+  setHelp: Set<boolean>;
+  setInput: Set<InputState | null>;
+  setConfirm: Set<Confirm | null>;
+  setMessage: Set<Message | null>;
+  onQuit: () => void;
+}
+
+const SORT_IDS = new Set<string>(SORT_COLUMNS.map(([c]) => c));
+
+/** Handler tables for each scope. */
+export function useFleetActions(d: ActionDeps) {
+  const moveTo = (index: number) => {
+    if (d.rows.length === 0) return;
+    const i = Math.max(0, Math.min(d.rows.length - 1, index));
+    d.setSelectedId(d.rows[i]!.id);
+  };
+  const sortBy = (col: SortColumn) =>
+    d.setQuery((q) => ({ ...q, sort: col, desc: q.sort === col ? !q.desc : false }));
+  const describe = (inst: Instance) => `${inst.id} ${inst.label ? sanitizeLine(inst.label) : ''} (${formatGpu(inst.numGpus, inst.gpuName)})`;
+
+  const ask = (action: 'stop' | 'start') => {
+    const inst = d.selected;
+    if (!inst || !d.api || !d.keymap.get(`fleet.${action}`)) return;
+    const text =
+      action === 'stop'
+        ? `Stop ${describe(inst)}? Its disk stays and still bills; the GPU may be taken by someone else.`
+        : `Start ${describe(inst)}? GPU billing resumes.`;
+    d.setConfirm({ action, id: inst.id, text });
+  };
+
+  const run = async (c: Confirm) => {
+    const api = d.api;
+    if (!api) return;
+    d.setMessage({ text: `${c.action === 'stop' ? 'stopping' : 'starting'} ${c.id}…`, level: 'info' });
+    try {
+      if (c.action === 'stop') await api.stopInstance(c.id);
+      else await api.startInstance(c.id);
+      d.setMessage({ text: `${c.action} requested for ${c.id}`, level: 'info' });
+      await d.store.refresh();
+    } catch (err) {
+      d.setMessage({ text: `${c.action} ${c.id} failed: ${sanitizeLine(String((err as Error).message ?? err))}`, level: 'error' });
+    }
+  };
+
+  const runLine = (text: string) => {
+    const { name, arg } = parseLine(text);
+    if (!name) return;
+    const cmd = d.keymap.byCmd(name) ?? d.keymap.get(name);
+    if (!cmd) return d.setMessage({ text: `unknown command: ${name.slice(0, 40)} (tab lists them)`, level: 'error' });
+    switch (cmd.id) {
+      case 'fleet.scope':
+        return d.setQuery((q) => ({ ...q, fleet: arg || null }));
+      case 'fleet.filter':
+        return d.setQuery((q) => ({ ...q, filter: arg }));
+      case 'fleet.sort':
+        if (!SORT_IDS.has(arg)) return d.setMessage({ text: `sort by one of: ${[...SORT_IDS].join(', ')}`, level: 'error' });
+        return sortBy(arg as SortColumn);
+      default: {
+        const handler = fleetHandlers[cmd.id] ?? globalHandlers[cmd.id];
+        if (handler) handler();
+      }
+    }
+  };
+
+  const fleetHandlers: Record<string, () => void> = {
+    'fleet.down': () => moveTo(d.cursor + 1),
+    'fleet.up': () => moveTo(d.cursor - 1),
+    'fleet.pageDown': () => moveTo(d.cursor + d.tableRows),
+    'fleet.pageUp': () => moveTo(d.cursor - d.tableRows),
+    'fleet.top': () => moveTo(0),
+    'fleet.bottom': () => moveTo(d.rows.length - 1),
+    'fleet.detail': () => d.setDetail((v) => !v),
+    'fleet.filter': () => d.setInput({ kind: 'filter', text: '' }),
+    'fleet.clear': () => d.setQuery((q) => ({ ...q, filter: '', fleet: null })),
+    'fleet.stop': () => ask('stop'),
+    'fleet.start': () => ask('start'),
+  };
+  for (const [col] of SORT_COLUMNS) fleetHandlers[`fleet.sort.${col}`] = () => sortBy(col);
+
+  const globalHandlers: Record<string, () => void> = {
+    'app.quit': d.onQuit,
+    'app.help': () => d.setHelp((v) => !v),
+    'app.command': () => d.setInput({ kind: 'command', text: '' }),
+    'app.refresh': () => void d.store.refresh(),
+  };
+
+  const inputHandlers = (input: InputState): Record<string, () => void> => ({
+    'input.cancel': () => d.setInput(null),
+    'input.erase': () => d.setInput({ ...input, text: input.text.slice(0, -1) }),
+    'input.complete': () => {
+      if (input.kind !== 'command') return;
+      const res = completeLine(d.keymap, input.text);
+      d.setInput({ ...input, text: res.text });
+      d.setMessage(res.candidates.length ? { text: res.candidates.join('  '), level: 'info' } : null);
+    },
+    'input.submit': () => {
+      d.setInput(null);
+      d.setMessage(null);
+      if (input.kind === 'filter') d.setQuery((q) => ({ ...q, filter: input.text }));
+      else runLine(input.text);
+    },
+  });
+
+  const confirmHandlers = (c: Confirm): Record<string, () => void> => ({
+    'confirm.yes': () => {
+      d.setConfirm(null);
+      void run(c);
+    },
+    'confirm.no': () => d.setConfirm(null),
+    'overlay.close': () => d.setConfirm(null),
+  });
+
+  return { fleetHandlers, globalHandlers, inputHandlers, confirmHandlers };
+}
