@@ -140,7 +140,7 @@ export function renderTriageText(b: TriageBundle): string {
     const mem = g.memUsedMiB !== null && g.memTotalMiB !== null ? `${gib(g.memUsedMiB)}/${gib(g.memTotalMiB)} GiB` : 'mem ?';
     out.push(`gpu ${g.index}:     ${g.name}  util ${g.utilPct ?? '?'}%  ${mem}  ${g.tempC ?? '?'}°C  ${g.powerW ?? '?'} W`);
   }
-  if (b.ram) out.push(`ram:       ${gb(b.ram.usedBytes)} used, ${gb(b.ram.availableBytes)} available of ${gb(b.ram.totalBytes)} GB`);
+  if (b.ram) out.push(`ram:       ${gb(b.ram.usedBytes)} GB used, ${gb(b.ram.availableBytes)} GB available of ${gb(b.ram.totalBytes)} GB`);
   for (const d of b.disks) out.push(`disk ${d.mount}: ${gb(d.usedBytes)}/${gb(d.sizeBytes)} GB used (${d.usePct}%), ${gb(d.availableBytes)} GB free`);
   if (b.cpus !== undefined) out.push(`cpus:      ${b.cpus}`);
   for (const w of b.warnings) out.push(`warning:   ${w}`);
