@@ -84,6 +84,7 @@ describe('single-line failures', () => {
     ['RuntimeError: No CUDA GPUs are available', 'no_cuda'],
     ["NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.", 'no_cuda'],
     ['AssertionError: Torch not compiled with CUDA enabled', 'no_cuda'],
+    ['RuntimeError: Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False.', 'no_cuda'],
     ['torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, unhandled cuda error', 'nccl'],
     ['[rank1]:[E ProcessGroupNCCL.cpp:563] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1)', 'nccl'],
     ['OSError: [Errno 28] No space left on device', 'disk_full'],
