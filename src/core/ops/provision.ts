@@ -1,0 +1,185 @@
+/**
+ * Provisioning: rent one offer for a profile, wait for it to boot, check what it is billed, and journal every
+ * step. Collaborators (api, journal, clock) come in as arguments and progress goes out as events, so the CLI,
+ * the TUI and the tests drive the same code. The create itself is in provision-create.ts (never two rentals).
+ */
+import type { VastApi } from '../vast/api.js';
+import type { CreateRequest, Instance, InstanceStatus, Offer } from '../vast/types.js';
+import type { JournalWriter } from '../journal/journal.js';
+import type { Profile } from '../profiles/schema.js';
+import { newNonce } from '../profiles/label.js';
+import { createReconciled, withNonceTag, type CreateOptions } from './provision-create.js';
+import { checkBilledPrice, waitForBoot, type BootOptions, type BootOutcome, type PriceCheck } from './provision-boot.js';
+import { buildCreateRequest, choosePrice, maskRequest, ProvisionError, resolveEnv, vastEnvRefs, type PriceChoice } from './provision-request.js';
+
+/** Collaborators of a provision. */
+export interface ProvisionDeps {
+  api: VastApi;
+  journal: JournalWriter;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  /** Source of nonces (tests fix it). */
+  nonce?: () => string;
+  /** Where { fromEnv } references are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Progress of a provision. Requests in events are masked; no env value ever appears. */
+export type ProvisionEvent =
+  | { type: 'request'; offerId: number; label: string; request: CreateRequest; dryRun: boolean }
+  | { type: 'create-failed'; offerId: number; attempt: number; ambiguous: boolean; message: string }
+  | { type: 'reconcile'; offerId: number; attempt: number; found: number | null }
+  | { type: 'created'; offerId: number; instanceId: number; reconciled: boolean }
+  | { type: 'skip-offer'; offerId: number; reason: string }
+  | { type: 'status'; instanceId: number; status: InstanceStatus; elapsedMs: number; msg: string | null }
+  | { type: 'boot-failed'; instanceId: number; outcome: Exclude<BootOutcome, 'running'>; elapsedMs: number }
+  | { type: 'destroyed'; instanceId: number; reason: string }
+  | { type: 'price'; instanceId: number; check: PriceCheck }
+  | { type: 'warning'; message: string };
+
+/** What to provision. */
+export interface ProvisionInput {
+  profile: Profile;
+  profileName?: string;
+  /** Offers to try, best first; --offer-id gives one. */
+  candidates: Offer[];
+  price: PriceChoice;
+  dryRun?: boolean;
+  /** On a taken offer or a bid that does not fit, go on to the next candidate (--best). */
+  nextOnTaken?: boolean;
+  /** Destroy an instance stuck in loading (or dead) and try the next candidate (--retry-stuck). */
+  retryStuck?: boolean;
+  /** Wait for boot (default true). */
+  wait?: boolean;
+  /** Candidates tried at most (default 5). */
+  maxOffers?: number;
+  create?: Omit<CreateOptions, 'onFailed' | 'onReconcile' | 'onWarning'>;
+  boot?: Omit<BootOptions, 'onStatus' | 'onPollError'>;
+  onEvent?: (e: ProvisionEvent) => void;
+}
+
+/** How a provision ended. */
+export interface ProvisionResult {
+  outcome: 'dry-run' | 'created' | BootOutcome;
+  offer: Offer;
+  label: string;
+  nonce: string;
+  /** The request as sent, env values masked. */
+  request: CreateRequest;
+  instanceId?: number;
+  instance?: Instance;
+  priceCheck?: PriceCheck;
+  /** Instances this provision destroyed (stuck ones with --retry-stuck, late duplicates). */
+  destroyed: number[];
+}
+
+/** Rents one instance for the profile. Throws a ProvisionError with a clear message when it cannot. */
+export async function provision(deps: ProvisionDeps, input: ProvisionInput): Promise<ProvisionResult> {
+  const emit = input.onEvent ?? (() => {});
+  const { profile } = input;
+  if (input.candidates.length === 0) throw new ProvisionError('no_offers', 'no offer to rent: none matched the profile');
+  // Only the names of account env vars are needed; the values are dropped at once.
+  const vastKeys = vastEnvRefs(profile).length ? Object.keys(await deps.api.listEnvVars()) : null;
+  const { env } = resolveEnv(profile, deps.env ?? process.env, vastKeys);
+  const candidates = input.candidates.slice(0, Math.max(1, input.maxOffers ?? 5));
+  const destroyed: number[] = [];
+  let lastResult: ProvisionResult | null = null;
+
+  for (let i = 0; i < candidates.length; i++) {
+    const offer = candidates[i]!;
+    const hasNext = i < candidates.length - 1;
+    let price: number | null;
+    try {
+      price = choosePrice(input.price, offer);
+    } catch (err) {
+      if (input.nextOnTaken && hasNext) {
+        emit({ type: 'skip-offer', offerId: offer.id, reason: (err as Error).message });
+        continue;
+      }
+      throw err;
+    }
+    const nonce = (deps.nonce ?? newNonce)();
+    const req = buildCreateRequest(profile, offer, { env, price, nonce, profileName: input.profileName });
+    const masked = maskRequest(req);
+    const label = req.label ?? '';
+    emit({ type: 'request', offerId: offer.id, label, request: masked, dryRun: !!input.dryRun });
+    const base: ProvisionResult = { outcome: 'dry-run', offer, label, nonce, request: masked, destroyed };
+    if (input.dryRun) return base;
+
+    let created: { instanceId: number; reconciled: boolean };
+    try {
+      created = await createReconciled(deps, offer, req, masked, nonce, {
+        ...input.create,
+        onFailed: (e) => emit({ type: 'create-failed', offerId: offer.id, ...e }),
+        onReconcile: (e) => emit({ type: 'reconcile', offerId: offer.id, ...e }),
+        onWarning: (message) => emit({ type: 'warning', message }),
+      });
+    } catch (err) {
+      if (err instanceof ProvisionError && err.code === 'offer_taken' && input.nextOnTaken && hasNext) {
+        emit({ type: 'skip-offer', offerId: offer.id, reason: err.message });
+        continue;
+      }
+      throw err;
+    }
+    const instanceId = created.instanceId;
+    emit({ type: 'created', offerId: offer.id, instanceId, reconciled: created.reconciled });
+    if (input.wait === false) {
+      await removeDuplicates(deps, nonce, instanceId, destroyed, emit);
+      return { ...base, outcome: 'created', instanceId };
+    }
+
+    const ids = { offerId: offer.id, instanceId, nonce, label };
+    await deps.journal.append({ op: 'provision.boot', phase: 'before', ids });
+    const boot = await waitForBoot(deps, instanceId, {
+      ...input.boot,
+      onStatus: (status, elapsedMs, msg) => emit({ type: 'status', instanceId, status, elapsedMs, msg }),
+      onPollError: (err) => emit({ type: 'warning', message: `polling instance ${instanceId}: ${err.message}` }),
+    });
+    await deps.journal.append({ op: 'provision.boot', phase: 'after', ids, details: { outcome: boot.outcome, status: boot.instance?.status ?? null, elapsedMs: boot.elapsedMs } });
+    // The boot wait gave a lost create time to surface: make sure only one rental carries this nonce.
+    await removeDuplicates(deps, nonce, instanceId, destroyed, emit);
+    const result: ProvisionResult = { ...base, outcome: boot.outcome, instanceId, instance: boot.instance ?? undefined };
+
+    if (boot.outcome === 'running' && boot.instance) {
+      result.priceCheck = checkBilledPrice(boot.instance, offer, profile.diskGb, price);
+      emit({ type: 'price', instanceId, check: result.priceCheck });
+      if (!result.priceCheck.ok) {
+        emit({ type: 'warning', message: `instance ${instanceId} is billed $${result.priceCheck.billed.toFixed(3)}/hr, the offer said $${result.priceCheck.expected.toFixed(3)}/hr` });
+      }
+      return result;
+    }
+    emit({ type: 'boot-failed', instanceId, outcome: boot.outcome as Exclude<BootOutcome, 'running'>, elapsedMs: boot.elapsedMs });
+    if (!(input.retryStuck && hasNext)) return result;
+    await destroyJournaled(deps, instanceId, ids, `boot ${boot.outcome}`, destroyed, emit);
+    lastResult = result;
+  }
+  if (lastResult) return lastResult;
+  throw new ProvisionError('no_offers', `none of the ${candidates.length} offers could be rented`);
+}
+
+async function destroyJournaled(deps: ProvisionDeps, instanceId: number, ids: Record<string, unknown>, reason: string, destroyed: number[], emit: (e: ProvisionEvent) => void): Promise<void> {
+  await deps.journal.append({ op: 'provision.destroy', phase: 'before', ids: { ...ids, instanceId }, details: { reason } });
+  try {
+    await deps.api.destroyInstance(instanceId);
+  } catch (err) {
+    await deps.journal.append({ op: 'provision.destroy', phase: 'error', ids: { ...ids, instanceId }, details: { reason, message: (err as Error).message } });
+    throw err;
+  }
+  await deps.journal.append({ op: 'provision.destroy', phase: 'after', ids: { ...ids, instanceId }, details: { reason } });
+  destroyed.push(instanceId);
+  emit({ type: 'destroyed', instanceId, reason });
+}
+
+/** Safety net: a create whose answer was lost AND that surfaced only after a retry leaves a twin; destroy it. */
+async function removeDuplicates(deps: ProvisionDeps, nonce: string, keep: number, destroyed: number[], emit: (e: ProvisionEvent) => void): Promise<void> {
+  let mine: Instance[];
+  try {
+    mine = withNonceTag(await deps.api.listInstances(), nonce);
+  } catch (err) {
+    emit({ type: 'warning', message: `could not list instances to check for duplicates: ${(err as Error).message}` });
+    return;
+  }
+  for (const twin of mine.filter((i) => i.id !== keep)) {
+    await destroyJournaled(deps, twin.id, { nonce }, `duplicate of ${keep}`, destroyed, emit);
+  }
+}
