@@ -17,19 +17,35 @@ const commands: Record<string, Command> = {
   sim: { run: simCommand, help: simHelp },
 };
 
+const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);
+
+/** Finds the command word, skipping global flags (and their values) that may come before it. */
+export function splitCommand(argv: string[]): { name: string | undefined; rest: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (arg.startsWith('-')) {
+      if (VALUE_FLAGS.has(arg)) i++;
+      continue;
+    }
+    return { name: arg, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { name: undefined, rest: argv };
+}
+
 /** Runs vastdeck with the given arguments and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version') return printText(VERSION), 0;
-  const name = argv[0];
+  if (argv.includes('--version') || argv[0] === 'version') return printText(VERSION), 0;
+  const { name, rest } = splitCommand(argv);
   if (name === 'help') {
-    const topic = argv[1] && commands[argv[1]];
+    const topic = rest[0] && commands[rest[0]];
     return printText(topic ? topic.help : tuiHelp), 0;
   }
   try {
-    if (name === undefined || name.startsWith('-')) return await tuiCommand(argv);
+    if (name === undefined) return await tuiCommand(rest);
     const command = commands[name];
     if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(commands).join(', ')} (see vastdeck --help)`);
-    return await command.run(argv.slice(1));
+    return await command.run(rest);
   } catch (err) {
     return reportError(err);
   }
