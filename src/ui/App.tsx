@@ -44,7 +44,10 @@ const defaultNow = () => Date.now();
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
 export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000 }: AppProps) {
   const snap = useFleet(store);
-  const now = useClock(nowFn, tickMs);
+  const tick = useClock(nowFn, tickMs);
+  // Time is re-read when a new snapshot arrives (stale age, stuck) and on the minute tick, never per second.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const now = useMemo(() => Math.max(tick, nowFn()), [snap, tick, nowFn]);
   const theme = useTheme();
   const { columns: width, rows: termRows } = useTerminalSize();
   const [query, setQuery] = useState<FleetQuery>(DEFAULT_QUERY);
@@ -81,7 +84,16 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const layers: Layer[] = [];
   if (confirm) layers.push({ scope: 'overlay', modal: true, handlers: actions.confirmHandlers(confirm) });
   else if (help) layers.push({ scope: 'overlay', modal: true, handlers: { 'overlay.close': () => setHelp(false), 'app.help': () => setHelp(false) } });
-  if (input) layers.push({ scope: 'input', handlers: actions.inputHandlers(input), onText: (t) => (setInput({ ...input, text: input.text + t }), true) });
+  if (input) {
+    const onText = (t: string) => {
+      const text = input.text + t;
+      setInput({ ...input, text });
+      // The filter applies as you type; the command line runs on enter.
+      if (input.kind === 'filter') setQuery((q) => ({ ...q, filter: text }));
+      return true;
+    };
+    layers.push({ scope: 'input', handlers: actions.inputHandlers(input), onText });
+  }
   layers.push({ scope: 'fleet', handlers: actions.fleetHandlers });
   layers.push({ scope: 'global', handlers: actions.globalHandlers });
 

@@ -39,6 +39,16 @@ export function Footer({ snap, now, hints, message }: FooterProps) {
   return (
     <>
       <Text wrap="truncate">
+        {/* The stale mark comes first: on a narrow terminal it must not be the part that is cut. */}
+        {snap.error ? (
+          <>
+            <Text color={theme.colors['status.warn']} bold inverse={theme.mono}>
+              STALE {snap.lastOkAt === null ? 'no data yet' : formatAge(now - snap.lastOkAt) + ' old'}
+            </Text>
+            <Text color={theme.colors['status.warn']}> {snap.error.kind}: {snap.error.message}</Text>
+            {sep}
+          </>
+        ) : null}
         {counts.length === 0 ? <Text color={theme.colors.muted}>{snap.loaded ? 'no instances' : 'loading…'}</Text> : null}
         {counts.map(([s, n], i) => (
           <Text key={s} color={levelColor(theme, statusLevel(s))}>
@@ -52,15 +62,6 @@ export function Footer({ snap, now, hints, message }: FooterProps) {
           <>
             {sep}credit {formatMoney(snap.user.credit)}
             {burn.runwayHours !== null ? ` runway ${formatHours(burn.runwayHours)}` : ''}
-          </>
-        ) : null}
-        {snap.error ? (
-          <>
-            {sep}
-            <Text color={theme.colors['status.warn']} bold inverse={theme.mono}>
-              STALE {snap.lastOkAt === null ? 'no data yet' : formatAge(now - snap.lastOkAt) + ' old'}
-            </Text>
-            <Text color={theme.colors['status.warn']}> {snap.error.kind}: {snap.error.message}</Text>
           </>
         ) : null}
       </Text>

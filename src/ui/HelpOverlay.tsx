@@ -29,11 +29,17 @@ export interface HelpOverlayProps {
 /** A bordered box filling the table area; lines that do not fit flow into a second column. */
 export function HelpOverlay({ keymap, width, height }: HelpOverlayProps) {
   const theme = useTheme();
-  const lines = helpLines(keymap);
+  const all = helpLines(keymap);
   const inner = Math.max(1, height - 3);
+  // As many 48-column columns as fit; what still does not fit is counted, and docs/keys.md has it all.
+  const maxCols = Math.max(1, Math.floor((width - 2) / 48));
+  const room = inner * maxCols;
+  const lines = all.length > room ? all.slice(0, room - 1) : all;
+  const more = all.length - lines.length;
   const columns: (typeof lines)[] = [];
   for (let i = 0; i < lines.length; i += inner) columns.push(lines.slice(i, i + inner));
-  const colWidth = Math.max(20, Math.floor((width - 2) / Math.max(1, columns.length)));
+  if (more > 0) columns[columns.length - 1]!.push({ keys: '…', text: `${more} more: enlarge the terminal or see docs/keys.md` });
+  const colWidth = Math.floor((width - 2) / Math.max(1, columns.length));
   return (
     <Box borderStyle="round" borderColor={theme.colors.accent} flexDirection="column" width={width} height={height}>
       <Text bold color={theme.colors.header}>

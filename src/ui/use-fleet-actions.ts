@@ -134,8 +134,15 @@ export function useFleetActions(d: ActionDeps) {
   };
 
   const inputHandlers = (input: InputState): Record<string, () => void> => ({
-    'input.cancel': () => d.setInput(null),
-    'input.erase': () => d.setInput({ ...input, text: input.text.slice(0, -1) }),
+    'input.cancel': () => {
+      d.setInput(null);
+      if (input.kind === 'filter') d.setQuery((q) => ({ ...q, filter: '' }));
+    },
+    'input.erase': () => {
+      const text = input.text.slice(0, -1);
+      d.setInput({ ...input, text });
+      if (input.kind === 'filter') d.setQuery((q) => ({ ...q, filter: text }));
+    },
     'input.complete': () => {
       if (input.kind !== 'command') return;
       const res = completeLine(d.keymap, input.text);

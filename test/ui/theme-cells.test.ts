@@ -1,0 +1,94 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DARK, MONO, loadTheme, parseTheme } from '../../src/ui/theme.js';
+import { instanceCells, layoutColumns, rowSegments, sshCommand } from '../../src/ui/cells.js';
+import { detailLines } from '../../src/ui/DetailPane.js';
+import { formatAge, formatHours } from '../../src/ui/format.js';
+import { selectRows, DEFAULT_QUERY } from '../../src/core/fleet/query.js';
+import { FleetStore } from '../../src/core/fleet/store.js';
+import { FAKE_NOW, FakeApi, makeFleet, makeInstance } from './fake-api.js';
+
+const themesDir = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'themes');
+
+describe('themes', () => {
+  test('shipped themes parse; dark.yaml equals the built-in default', () => {
+    for (const name of ['dark', 'light', 'mono']) {
+      const res = loadTheme({ name, themesDir });
+      assert.equal(res.warning, null, name);
+      assert.equal(res.theme.name, name);
+    }
+    assert.deepEqual(loadTheme({ name: 'dark', themesDir }).theme.colors, DARK.colors);
+    const dark = parseTheme(readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8'), 'dark.yaml');
+    assert.ok('theme' in dark);
+  });
+
+  test('NO_COLOR forces mono', () => {
+    assert.equal(loadTheme({ name: 'light', themesDir, noColor: true }).theme, MONO);
+  });
+
+  test('a bad theme names file, field and expectation, and falls back to dark', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vd-theme-'));
+    const bad = path.join(dir, 'broken.yaml');
+    const darkText = readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8');
+    writeFileSync(bad, darkText.replace('status.running: green', 'status.running: 42'));
+    const res = loadTheme({ name: bad });
+    assert.equal(res.theme, DARK);
+    assert.match(res.warning!, /^broken\.yaml: tokens\.status\.running: expected .*colour.*; using dark$/);
+    writeFileSync(bad, readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8').replace('header: cyanBright', 'header: chartreuse'));
+    assert.match(loadTheme({ name: bad }).warning!, /tokens\.header: expected .*got "chartreuse"/);
+    writeFileSync(bad, readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8') + '  status.bogus: red\n');
+    assert.match(loadTheme({ name: bad }).warning!, /tokens\.status\.bogus: unknown token/);
+    assert.match(loadTheme({ name: 'nosuch', themesDir }).warning!, /theme "nosuch" not found/);
+  });
+});
+
+describe('pure renderers', () => {
+  test('cells: GPU, price, ssh direct vs proxy, age, dashes without health', () => {
+    const c = instanceCells(makeInstance(0), FAKE_NOW, undefined, undefined);
+    assert.equal(c.text.gpu, '1× RTX 3090');
+    assert.equal(c.text.price, '$0.300');
+    assert.equal(c.text.ssh, 'ssh -p 40000 root@203.0.113.1');
+    assert.equal(c.text.age, '3m');
+    assert.equal(c.text.step, '–');
+    assert.equal(c.text.health, '–');
+    assert.equal(sshCommand(makeInstance(1)), 'ssh -p 20001 root@ssh2.vast.ai');
+    assert.equal(sshCommand(makeInstance(1, { runtype: ['jupyter_proxy', 'ssh_proxy'] })), 'ssh -p 20002 root@ssh2.vast.ai');
+  });
+
+  test('row segments fill the width exactly and colour status separately', () => {
+    for (const w of [80, 120, 200, 250]) {
+      const cols = layoutColumns(w);
+      const segs = rowSegments(instanceCells(makeInstance(3), FAKE_NOW, undefined, undefined), cols);
+      assert.equal(segs.map((s) => s.text).join('').length, w);
+      assert.ok(segs.some((s) => s.level === 'busy' || s.level === 'warn'));
+    }
+  });
+
+  test('ages and runway format compactly', () => {
+    assert.deepEqual([formatAge(59_000), formatAge(180_000), formatAge(5 * 3_600_000), formatAge(3 * 86_400_000)], ['<1m', '3m', '5h', '3d']);
+    assert.deepEqual([formatHours(20.5), formatHours(76)], ['20h', '3d 4h']);
+  });
+
+  test('detail lines mask env values', () => {
+    const lines = detailLines(makeInstance(0, { envKeys: ['HF_TOKEN', 'TZ'] }));
+    assert.deepEqual(lines.find(([k]) => k === 'env'), ['env', 'HF_TOKEN=***** TZ=*****']);
+  });
+
+  test('sort is stable with id tie-break and missing values last', async () => {
+    const api = new FakeApi(makeFleet(8));
+    const store = new FleetStore({ api, pollMs: 2000, now: () => FAKE_NOW });
+    await store.refresh();
+    store.setHealth(1005, { step: 10, text: 'ok', level: 'ok' });
+    store.setHealth(1002, { step: 99, text: 'ok', level: 'ok' });
+    const snap = store.getSnapshot();
+    const asc = selectRows(snap, { ...DEFAULT_QUERY, sort: 'step' }, FAKE_NOW).map((i) => i.id);
+    assert.deepEqual(asc.slice(0, 3), [1005, 1002, 1001]);
+    const desc = selectRows(snap, { ...DEFAULT_QUERY, sort: 'step', desc: true }, FAKE_NOW).map((i) => i.id);
+    assert.deepEqual(desc.slice(0, 3), [1002, 1005, 1001]);
+    assert.deepEqual(selectRows(snap, { ...DEFAULT_QUERY, filter: 'stuck' }, FAKE_NOW).map((i) => i.id), [1004]);
+    assert.deepEqual(selectRows(snap, { ...DEFAULT_QUERY, filter: '4x a100' }, FAKE_NOW).map((i) => i.id), [1003]);
+  });
+});
