@@ -1,0 +1,71 @@
+/**
+ * Fault injection: 5xx answers, slow answers, dropped connections (socket destroyed, no response),
+ * malformed JSON and forced 429s — from options, the scenario file, or at run time (injectFault, /_sim/faults).
+ */
+import type { Rng } from './prng.js';
+
+/** One fault rule (the public FaultSpec). */
+export interface FaultSpec {
+  /** Substring of the path; absent = every route. */
+  route?: string;
+  /** HTTP method; absent = any. */
+  method?: string;
+  kind: 'status' | 'drop' | 'malformed' | 'slow' | 'ratelimit';
+  /** For 'status' (e.g. 500, 502, 503). */
+  status?: number;
+  /** For 'slow' (then answers normally). */
+  delayMs?: number;
+  /** How many matching requests it hits; absent = all. */
+  count?: number;
+  /** Probability 0..1; absent = 1. */
+  rate?: number;
+  /** For 'status'/'drop': do the real work first, then fail (e.g. a create that DID create). */
+  afterHandling?: boolean;
+}
+
+/** What applies to one request: total delay, and at most one failure. */
+export interface FaultPlan {
+  delayMs: number;
+  fail: FaultSpec | null;
+}
+
+/** The active fault rules. */
+export class Faults {
+  private rules: Array<{ spec: FaultSpec; hits: number }> = [];
+
+  constructor(private readonly rng: Rng, initial: FaultSpec[] = []) {
+    for (const f of initial) this.add(f);
+  }
+
+  /** Add a rule. */
+  add(spec: FaultSpec): void {
+    this.rules.push({ spec: { ...spec }, hits: 0 });
+  }
+
+  /** Remove every rule. */
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** Rules still active (for tests and the admin route). */
+  list(): FaultSpec[] {
+    return this.rules.map((r) => r.spec);
+  }
+
+  /** Decide the faults for a request; consumes `count` of each rule that fires. */
+  plan(method: string, path: string): FaultPlan {
+    const out: FaultPlan = { delayMs: 0, fail: null };
+    for (const r of this.rules) {
+      const s = r.spec;
+      if (s.route !== undefined && !path.includes(s.route)) continue;
+      if (s.method !== undefined && s.method.toUpperCase() !== method) continue;
+      if (s.kind !== 'slow' && out.fail) continue;
+      if (s.rate !== undefined && this.rng() >= s.rate) continue;
+      r.hits++;
+      if (s.kind === 'slow') out.delayMs += s.delayMs ?? 1000;
+      else out.fail = s;
+    }
+    this.rules = this.rules.filter((r) => r.spec.count === undefined || r.hits < r.spec.count);
+    return out;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * A simulated GPU host reachable over real SSH on 127.0.0.1 (ssh2's Server): public-key auth, exec
+ * requests answered by the simulated shell, and a simulated training job writing /workspace/train.log.
+ */
+import net from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import ssh2 from 'ssh2';
+import type { AuthContext, Connection, ParsedKey, ServerChannel } from 'ssh2';
+import { fingerprint } from '../../core/ssh/host-keys.js';
+import { parseScenario, type HostScenarioInput } from './scenario.js';
+import { runCommand, type CommandIO } from './shell.js';
+import { SimTrainer } from './trainer.js';
+
+/** Options for startSimHost. */
+export interface SimHostOptions {
+  /** Port on 127.0.0.1; default a free one. Pass the old port (and hostKey) to "restart" a host. */
+  port?: number;
+  /** OpenSSH private host key; default a fresh ed25519 key (so each new host has a new key). */
+  hostKey?: Buffer | string;
+  /** What the host does; validated with zod. */
+  scenario?: HostScenarioInput;
+  /** Time multiplier for the training job. Default 1. */
+  speed?: number;
+  /** Public keys (OpenSSH `ssh-ed25519 AAAA...` lines) allowed to log in; default: any key that proves possession. */
+  authorizedKeys?: (string | Buffer)[];
+  /** Keep an existing job instead of starting a new one (a host restart where the job survives). */
+  trainer?: SimTrainer;
+}
+
+/** A running simulated host. */
+export interface SimHost {
+  /** Port on 127.0.0.1. */
+  port: number;
+  /** The private host key (pass it back to restart with the same identity). */
+  hostKey: string;
+  /** SHA256 fingerprint of the host key. */
+  fingerprint: string;
+  /** The simulated training job (tests read step/status/checkpoints). */
+  trainer: SimTrainer;
+  /** Drops every connection at once and stops listening, like a host losing power. The job keeps its state. */
+  kill(): Promise<void>;
+  /** kill() and stop the job's timer. */
+  close(): Promise<void>;
+}
+
+function authorize(ctx: AuthContext, allowed: ParsedKey[] | undefined): boolean {
+  if (ctx.method !== 'publickey') return false;
+  let key: ParsedKey | undefined;
+  if (allowed) {
+    key = allowed.find((k) => {
+      const pub = k.getPublicSSH();
+      return k.type === ctx.key.algo && pub.length === ctx.key.data.length && timingSafeEqual(pub, ctx.key.data);
+    });
+  } else {
+    const parsed = ssh2.utils.parseKey(ctx.key.data);
+    key = parsed instanceof Error ? undefined : Array.isArray(parsed) ? parsed[0] : parsed;
+  }
+  if (!key) return false;
+  // Without a signature the client is only asking whether the key would do; the signed retry proves it.
+  return !ctx.signature || key.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true;
+}
+
+/** Starts a simulated host; resolves when it listens. */
+export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> {
+  const scenario = parseScenario(opts.scenario ?? {});
+  const hostKey = opts.hostKey ? opts.hostKey.toString() : ssh2.utils.generateKeyPairSync('ed25519').private;
+  const parsedHost = ssh2.utils.parseKey(hostKey);
+  if (parsedHost instanceof Error) throw new Error(`invalid host key: ${parsedHost.message}`);
+  const hostParsed = Array.isArray(parsedHost) ? parsedHost[0]! : parsedHost;
+  const allowed = opts.authorizedKeys?.map((k) => {
+    const p = ssh2.utils.parseKey(k);
+    if (p instanceof Error) throw new Error(`invalid authorized key: ${p.message}`);
+    return Array.isArray(p) ? p[0]! : p;
+  });
+  const trainer = opts.trainer ?? new SimTrainer(scenario, opts.speed ?? 1);
+  trainer.start();
+  const delay = trainer.scenario.outputDelayMs;
+  const later = (fn: () => void) => (delay > 0 ? setTimeout(fn, delay) : fn());
+
+  const serveExec = (ch: ServerChannel, command: string) => {
+    let open = true;
+    const cleanups: (() => void)[] = [];
+    ch.on('close', () => {
+      open = false;
+      cleanups.forEach((f) => f());
+    });
+    ch.on('error', () => {});
+    const io: CommandIO = {
+      out: (s) => s && later(() => open && ch.write(s)),
+      err: (s) => s && later(() => open && ch.stderr.write(s)),
+      exit: (code) =>
+        later(() => {
+          if (!open) return;
+          ch.exit(code);
+          ch.end();
+        }),
+      onClose: (f) => cleanups.push(f),
+    };
+    runCommand(command, { trainer }, io);
+  };
+
+  const sshServer = new ssh2.Server({ hostKeys: [hostKey] }, (client: Connection) => {
+    client.on('error', () => {});
+    client.on('authentication', (ctx) => (authorize(ctx, allowed) ? ctx.accept() : ctx.reject(['publickey'])));
+    client.on('ready', () => {
+      client.on('session', (accept) => {
+        const session = accept();
+        session.on('exec', (acceptExec, _reject, info) => serveExec(acceptExec(), info.command));
+        // Interactive shells and ptys are for the real-sshd tests; the simulator answers exec only.
+        session.on('pty', (_a, reject) => reject?.());
+        session.on('shell', (_a, reject) => reject());
+      });
+    });
+  });
+
+  // Our own TCP server hands sockets to ssh2 (injectSocket), so kill() can destroy every one of them.
+  const sockets = new Set<net.Socket>();
+  const tcp = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => {});
+    sshServer.injectSocket(sock);
+  });
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (tcp.address() as net.AddressInfo).port;
+  const kill = async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => tcp.close(() => r()));
+  };
+  return {
+    port,
+    hostKey,
+    fingerprint: fingerprint(hostParsed.getPublicSSH()),
+    trainer,
+    kill,
+    close: async () => {
+      trainer.stop();
+      await kill();
+    },
+  };
+}

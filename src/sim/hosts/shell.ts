@@ -1,0 +1,265 @@
+/**
+ * The simulated host's shell: parses an exec request the way a POSIX shell would split it (quotes,
+ * `;`, `&&`, `||`) and answers the handful of commands vastdeck sends to a GPU host. Everything else is
+ * "command not found" with exit 127, as bash says it.
+ */
+import { formatDf, formatFree, formatGpuQuery, type GpuInfo } from './formats.js';
+import { lastLines, type SimTrainer } from './trainer.js';
+
+/** Output sink for one exec channel. */
+export interface CommandIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Ends the channel with an exit status. */
+  exit(code: number): void;
+  /** Registers cleanup for when the client closes the channel. */
+  onClose(fn: () => void): void;
+}
+
+interface Result {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+const ok = (stdout: string): Result => ({ stdout, stderr: '', code: 0 });
+const fail = (stderr: string, code: number): Result => ({ stdout: '', stderr, code });
+
+/** Splits a command line into words and the operators ; && || (quotes and backslashes honoured). */
+export function tokenize(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let has = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      cur += line.slice(i + 1, end < 0 ? line.length : end);
+      i = end < 0 ? line.length : end;
+      has = true;
+    } else if (c === '"') {
+      i++;
+      while (i < line.length && line[i] !== '"') {
+        if (line[i] === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1]!)) i++;
+        cur += line[i++];
+      }
+      has = true;
+    } else if (c === '\\' && i + 1 < line.length) {
+      cur += line[++i];
+      has = true;
+    } else if (/\s/.test(c) || c === ';' || ((c === '&' || c === '|') && line[i + 1] === c)) {
+      if (has) out.push(cur);
+      cur = '';
+      has = false;
+      if (c === ';') out.push(';');
+      else if (c === '&' || c === '|') out.push(c + c), i++;
+    } else {
+      cur += c;
+      has = true;
+    }
+  }
+  if (has) out.push(cur);
+  return out;
+}
+
+/** Host-wide state the commands read. */
+export interface ShellHost {
+  trainer: SimTrainer;
+}
+
+function gpu(host: ShellHost): GpuInfo {
+  const t = host.trainer;
+  const sc = t.scenario;
+  const busy = t.status === 'running' || t.status === 'stalled';
+  return {
+    index: 0,
+    name: sc.gpuName,
+    uuid: 'GPU-5cea8753-abae-f3de-c396-89d69c4dc74a',
+    driverVersion: '580.159.04',
+    memoryTotalMiB: sc.gpuMemoryMiB,
+    memoryUsedMiB: busy ? Math.round(sc.gpuMemoryMiB * 0.76) : 0,
+    // A hung NCCL collective keeps the GPU at 100% while the step stands still.
+    utilGpu: t.status === 'stalled' ? 100 : busy ? 97 : 0,
+    utilMemory: busy ? 41 : 0,
+    temperature: busy ? 67 : 31,
+    powerDrawW: busy ? 652.37 : 68.61,
+    powerLimitW: 700,
+    computeCap: '9.0',
+  };
+}
+
+function nvidiaSmi(args: string[], host: ShellHost): Result {
+  if (host.trainer.scenario.noCuda) {
+    // nvidia-smi prints this on stdout and exits 9 when the driver is missing.
+    const msg = "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n\n";
+    return { stdout: msg, stderr: '', code: 9 };
+  }
+  const g = gpu(host);
+  if (args[0] === '-L') return ok(`GPU 0: ${g.name} (UUID: ${g.uuid})\n`);
+  let fields: string[] | undefined;
+  let format = 'csv';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith('--query-gpu=')) fields = a.slice(12).split(',');
+    else if (a === '--query-gpu') fields = (args[++i] ?? '').split(',');
+    else if (a.startsWith('--format=')) format = a.slice(9);
+    else if (a === '--format') format = args[++i] ?? '';
+  }
+  if (!fields) return fail('nvidia-smi: only --query-gpu and -L are simulated\n', 127);
+  return formatGpuQuery([g], fields, format);
+}
+
+function free(args: string[], host: ShellHost): Result {
+  if (!args.includes('-b')) return fail('free: the simulator only answers free -b\n', 1);
+  const busy = host.trainer.status === 'running' || host.trainer.status === 'stalled';
+  const total = 135148564480;
+  const used = busy ? 24_318_640_128 : 508481536;
+  const buffCache = busy ? 8_511_029_248 : 993251328;
+  return ok(
+    formatFree({ total, used, free: total - used - buffCache, shared: 7544832, buffCache, available: total - used, swapTotal: 0, swapUsed: 0, swapFree: 0 }),
+  );
+}
+
+function df(args: string[], host: ShellHost): Result {
+  const paths = args.filter((a) => !a.startsWith('-'));
+  const size = 270553174016;
+  const full = host.trainer.scenario.diskFull;
+  // ext4 keeps ~5% for root; a full disk shows 0 available and 100%.
+  const used = full ? size - 13_527_658_700 : 17286488064 + host.trainer.checkpoints.length * 45_000_000;
+  const avail = full ? 0 : 68702449664 - host.trainer.checkpoints.length * 45_000_000;
+  const rows = (paths.length ? paths : ['/']).map(() => ({ source: '/dev/vda', size, used, avail, target: '/' }));
+  return ok(formatDf(rows));
+}
+
+const CKPT_FILES = ['config.json', 'generation_config.json', 'model.safetensors', 'optimizer.pt', 'rng_state.pth', 'scheduler.pt', 'trainer_state.json', 'training_args.bin'];
+
+function checkpointOf(p: string, host: ShellHost): number | undefined {
+  const dir = host.trainer.scenario.outputDir;
+  const m = p.replace(/\/+$/, '').match(/^(.*)\/checkpoint-(\d+)(\/.*)?$/);
+  if (!m || m[1] !== dir) return undefined;
+  const n = Number(m[2]);
+  return host.trainer.checkpoints.includes(n) ? n : undefined;
+}
+
+function cat(args: string[], host: ShellHost): Result {
+  let stdout = '';
+  for (const p of args) {
+    const n = checkpointOf(p, host);
+    if (p === host.trainer.scenario.logPath) stdout += host.trainer.log;
+    else if (n !== undefined && p.endsWith('/trainer_state.json')) stdout += host.trainer.trainerState(n);
+    else return { stdout, stderr: `cat: ${p}: No such file or directory\n`, code: 1 };
+  }
+  return ok(stdout);
+}
+
+function ls(args: string[], host: ShellHost): Result {
+  const paths = args.filter((a) => !a.startsWith('-'));
+  const p = (paths[0] ?? '/root').replace(/\/+$/, '');
+  const t = host.trainer;
+  if (p === t.scenario.outputDir) {
+    return ok(t.checkpoints.map((n) => `checkpoint-${n}`).sort().map((s) => s + '\n').join(''));
+  }
+  const n = checkpointOf(p, host);
+  if (n !== undefined && /\/checkpoint-\d+$/.test(p)) return ok(CKPT_FILES.map((f) => f + '\n').join(''));
+  return fail(`ls: cannot access '${p}': No such file or directory\n`, 2);
+}
+
+function tmux(args: string[], host: ShellHost): Result {
+  if (args[0] !== 'has-session') return fail('tmux: only has-session is simulated\n', 1);
+  const ti = args.indexOf('-t');
+  const name = ti >= 0 ? args[ti + 1] : undefined;
+  if (name === 'train' && host.trainer.scenario.tmuxSession) return ok('');
+  return fail(`can't find session: ${name ?? ''}\n`, 1);
+}
+
+/** Answers one simple (non-streaming) command. */
+function simple(words: string[], host: ShellHost): Result {
+  const [cmd, ...args] = words;
+  switch (cmd) {
+    case 'nvidia-smi':
+      return nvidiaSmi(args, host);
+    case 'free':
+      return free(args, host);
+    case 'df':
+      return df(args, host);
+    case 'cat':
+      return cat(args, host);
+    case 'ls':
+      return ls(args, host);
+    case 'tmux':
+      return tmux(args, host);
+    case 'true':
+      return ok('');
+    default:
+      return fail(`bash: line 1: ${cmd}: command not found\n`, 127);
+  }
+}
+
+/** Parsed `tail` arguments. */
+function parseTail(args: string[]): { lines: number; follow: boolean; path?: string } {
+  let lines = 10;
+  let follow = false;
+  let path: string | undefined;
+  let opts = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (opts && a === '--') opts = false;
+    else if (opts && a === '-n') lines = Number(args[++i]);
+    else if (opts && /^-n\d+$/.test(a)) lines = Number(a.slice(2));
+    else if (opts && (a === '-F' || a === '-f' || a.startsWith('--follow'))) follow = true;
+    else if (opts && a === '--retry') continue;
+    else path = a;
+  }
+  return { lines, follow, path };
+}
+
+/** Streams the log like `tail -n N [-F] PATH`, until the channel closes. */
+function tail(args: string[], host: ShellHost, io: CommandIO, prefix: Result): void {
+  const { lines, follow, path } = parseTail(args);
+  io.out(prefix.stdout);
+  io.err(prefix.stderr);
+  const t = host.trainer;
+  if (path !== t.scenario.logPath) {
+    io.err(`tail: cannot open '${path ?? ''}' for reading: No such file or directory\n`);
+    if (!follow) return io.exit(1);
+    return; // tail -F keeps waiting for the file to appear.
+  }
+  t.tick();
+  io.out(lastLines(t.log, Number.isFinite(lines) ? lines : 10));
+  if (!follow) return io.exit(0);
+  const off = t.onAppend((s) => io.out(s));
+  io.onClose(off);
+}
+
+/** Runs an exec request: a list of simple commands joined by ; && ||, the last of which may be `tail -F`. */
+export function runCommand(line: string, host: ShellHost, io: CommandIO): void {
+  const tokens = tokenize(line);
+  const acc: Result = { stdout: '', stderr: '', code: 0 };
+  let words: string[] = [];
+  let skip = false;
+  const runWords = (): boolean => {
+    if (words.length === 0 || skip) return false;
+    if (words[0] === 'tail') {
+      tail(words.slice(1), host, io, acc);
+      return true;
+    }
+    const r = simple(words, host);
+    acc.stdout += r.stdout;
+    acc.stderr += r.stderr;
+    acc.code = r.code;
+    return false;
+  };
+  for (const tok of tokens) {
+    if (tok === ';' || tok === '&&' || tok === '||') {
+      if (runWords()) return;
+      words = [];
+      skip = tok === '&&' ? acc.code !== 0 : tok === '||' ? acc.code === 0 : false;
+    } else {
+      words.push(tok);
+    }
+  }
+  if (runWords()) return;
+  io.out(acc.stdout);
+  io.err(acc.stderr);
+  io.exit(acc.code);
+}

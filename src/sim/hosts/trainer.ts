@@ -1,0 +1,216 @@
+/**
+ * A simulated Hugging Face Trainer run: writes /workspace/train.log the way the real one does (tqdm
+ * redraws with \r, `{'loss': ...}` dicts every logging_steps, a final summary dict), saves checkpoint-N
+ * every save_steps, and fails the ways a scenario asks for. Progress is a pure function of elapsed time,
+ * so a faster `speed` simply moves through the same run sooner.
+ */
+import { g4, trainerDict, tqdmBar } from './formats.js';
+import type { HostScenario } from './scenario.js';
+
+/** Where the job is. */
+export type TrainerStatus = 'running' | 'stalled' | 'crashed' | 'finished';
+
+/** Called with each piece of text appended to the log. */
+export type AppendListener = (text: string) => void;
+
+const MAX_LOG = 4 * 1024 * 1024;
+
+const WARNINGS =
+  "[transformers] Model config: bos_token_id must be `None` or an integer within the vocabulary (between 0 and 2047), got 50256. This may result in unexpected behavior.\n" +
+  "[transformers] Model config: eos_token_id must be `None` or an integer within the vocabulary (between 0 and 2047), got 50256. This may result in unexpected behavior.\n";
+
+const TRACE_HEAD =
+  'Traceback (most recent call last):\n' +
+  '  File "/workspace/train.py", line 88, in <module>\n' +
+  '    trainer.train()\n' +
+  '  File "/usr/local/lib/python3.12/dist-packages/transformers/trainer.py", line 2240, in train\n' +
+  '    return inner_training_loop(\n' +
+  '           ^^^^^^^^^^^^^^^^^^^^\n';
+
+/** The last lines of a traceback for each failure. */
+const FAILURES = {
+  crash: '  File "/workspace/train.py", line 61, in compute_loss\n    raise RuntimeError("CUDA error: an illegal memory access was encountered")\nRuntimeError: CUDA error: an illegal memory access was encountered\n',
+  oom: '  File "/usr/local/lib/python3.12/dist-packages/torch/nn/functional.py", line 3479, in cross_entropy\n    return torch._C._nn.cross_entropy_loss(\n           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.12 GiB is free. Including non-PyTorch memory, this process has 78.06 GiB memory in use. Of the allocated memory 75.50 GiB is allocated by PyTorch, and 1.93 GiB is reserved by PyTorch but unallocated.\n',
+  noCuda: '  File "/usr/local/lib/python3.12/dist-packages/torch/cuda/__init__.py", line 372, in _lazy_init\n    torch._C._cuda_init()\nRuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx\n',
+  disk: '  File "/usr/local/lib/python3.12/dist-packages/transformers/trainer.py", line 3205, in _save_checkpoint\n    self.save_model(output_dir, _internal_call=True)\nOSError: [Errno 28] No space left on device\n',
+};
+
+/** Loss, grad norm and learning rate at a step: smooth curves shaped like the fixture run. */
+export function metricsAt(step: number, total: number): { loss: number; gradNorm: number; lr: number } {
+  return {
+    loss: 0.0148 + 7.7 * Math.exp(-step / 21),
+    gradNorm: 0.018 + 2.9 * Math.exp(-step / 40),
+    lr: (0.001 * (total - step + 1)) / total,
+  };
+}
+
+/** The simulated job. Call tick() (or start()) to let time advance. */
+export class SimTrainer {
+  /** Last completed step. */
+  step = 0;
+  /** Current status. */
+  status: TrainerStatus = 'running';
+  /** Steps that have a checkpoint-N dir. */
+  readonly checkpoints: number[] = [];
+  private text = '';
+  private begun = false;
+  private readonly listeners = new Set<AppendListener>();
+  private readonly startedAt: number;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    /** The scenario it plays. */
+    readonly scenario: HostScenario,
+    private readonly speed = 1,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+  }
+
+  /** Advances on a timer (10 Hz, like tqdm's refresh) until stop(). */
+  start(): void {
+    this.tick();
+    this.timer ??= setInterval(() => this.tick(), 100);
+    this.timer.unref();
+  }
+
+  /** Stops the timer. */
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The whole log as it is now (the oldest part dropped beyond 4 MiB). */
+  get log(): string {
+    return this.text;
+  }
+
+  /** Subscribes to appended text; returns the unsubscribe function. */
+  onAppend(fn: AppendListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private append(s: string): void {
+    this.text += s;
+    if (this.text.length > MAX_LOG) this.text = this.text.slice(this.text.length - MAX_LOG / 2);
+    for (const fn of this.listeners) fn(s);
+  }
+
+  private simSeconds(step: number): number {
+    return step / this.scenario.stepsPerSecond;
+  }
+
+  private fail(kind: keyof typeof FAILURES): void {
+    this.append('\n' + TRACE_HEAD + FAILURES[kind]);
+    this.status = 'crashed';
+  }
+
+  /** Brings the job up to the current time. */
+  tick(): void {
+    const sc = this.scenario;
+    if (!this.begun) {
+      this.begun = true;
+      this.append(WARNINGS);
+      if (sc.noCuda) return this.fail('noCuda');
+      this.append('\r' + tqdmBar(0, sc.totalSteps, 0));
+    }
+    if (this.status !== 'running') return;
+    const elapsed = ((this.now() - this.startedAt) / 1000) * this.speed;
+    const target = Math.min(sc.totalSteps, Math.floor(elapsed * sc.stepsPerSecond));
+    if (target <= this.step) return;
+    let out = '';
+    for (let s = this.step + 1; s <= target; s++) {
+      if (sc.stallAtStep !== undefined && s > sc.stallAtStep) {
+        this.status = 'stalled';
+        break;
+      }
+      if (s === sc.crashAtStep || s === sc.oomAtStep) {
+        this.append(out);
+        return this.fail(s === sc.oomAtStep ? 'oom' : 'crash');
+      }
+      this.step = s;
+      if (s === 1 || s % sc.loggingSteps === 0) {
+        const bar = '\r' + tqdmBar(s, sc.totalSteps, this.simSeconds(s));
+        const m = metricsAt(s, sc.totalSteps);
+        const dict = trainerDict([
+          ['loss', m.loss],
+          ['grad_norm', m.gradNorm],
+          ['learning_rate', m.lr],
+          ['epoch', s * sc.epochPerStep],
+        ]);
+        out += `${bar}\r${' '.repeat(bar.length - 1)}\r${dict}\n${bar}`;
+      }
+      if (s % sc.saveSteps === 0) {
+        if (sc.diskFull) {
+          this.append(out);
+          return this.fail('disk');
+        }
+        this.checkpoints.push(s);
+      }
+    }
+    out += '\r' + tqdmBar(this.step, sc.totalSteps, this.simSeconds(this.step));
+    if (this.step === sc.totalSteps) {
+      const runtime = this.simSeconds(sc.totalSteps);
+      out += '\n' + `\r${' '.repeat(49)}\r` + trainerDict([
+        ['train_runtime', runtime],
+        ['train_samples_per_second', (sc.totalSteps * 32) / runtime],
+        ['train_steps_per_second', sc.totalSteps / runtime],
+        ['train_loss', 0.795],
+        ['epoch', sc.totalSteps * sc.epochPerStep],
+      ]) + '\n';
+      this.status = 'finished';
+    }
+    this.append(out);
+  }
+
+  /** trainer_state.json as saved with checkpoint-N (same keys and layout as the Trainer writes). */
+  trainerState(step: number): string {
+    const sc = this.scenario;
+    const history = [];
+    for (let s = 1; s <= step; s++) {
+      if (s !== 1 && s % sc.loggingSteps !== 0) continue;
+      const m = metricsAt(s, sc.totalSteps);
+      history.push({ epoch: Number(g4(s * sc.epochPerStep)), grad_norm: m.gradNorm, learning_rate: m.lr, loss: m.loss, step: s });
+    }
+    const state = {
+      best_global_step: null,
+      best_metric: null,
+      best_model_checkpoint: null,
+      epoch: Number(g4(step * sc.epochPerStep)),
+      eval_steps: 500,
+      global_step: step,
+      is_hyper_param_search: false,
+      is_local_process_zero: true,
+      is_world_process_zero: true,
+      log_history: history,
+      logging_steps: sc.loggingSteps,
+      max_steps: sc.totalSteps,
+      num_input_tokens_seen: 0,
+      num_train_epochs: 1,
+      save_steps: sc.saveSteps,
+      stateful_callbacks: {
+        TrainerControl: {
+          args: { should_epoch_stop: false, should_evaluate: false, should_log: false, should_save: true, should_training_stop: step >= sc.totalSteps },
+          attributes: {},
+        },
+      },
+      total_flos: 155298299904 * step,
+      train_batch_size: 32,
+      trial_name: null,
+      trial_params: null,
+    };
+    return JSON.stringify(state, null, 2) + '\n';
+  }
+}
+
+/** The last `n` lines of `text` as `tail -n` prints them (a final line without \n counts). */
+export function lastLines(text: string, n: number): string {
+  if (n <= 0) return '';
+  let pos = text.length - (text.endsWith('\n') ? 1 : 0);
+  for (let i = 0; i < n; i++) {
+    pos = text.lastIndexOf('\n', pos - 1);
+    if (pos < 0) return text;
+  }
+  return text.slice(pos + 1);
+}

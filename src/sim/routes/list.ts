@@ -1,0 +1,110 @@
+/**
+ * `GET /api/v1/instances/`: the paginated list (limit ≤ 25, next_token → after_token), filters only on
+ * columns stored on the contract (computed ones such as dph_total answer 400), order_by with id as the
+ * final tie-break. Tokens are keyset cursors, so a destroy between pages never skips or repeats a row.
+ */
+import { ApiError, ok, type Reply } from '../http.js';
+import { allOf, compareValues, compileField, type Predicate } from '../query.js';
+import { instanceRow, STORED_COLUMNS } from '../rows.js';
+import { jsonParam, type Ctx } from './types.js';
+
+type Row = Record<string, unknown>;
+interface OrderKey {
+  col: string;
+  desc: boolean;
+}
+
+function parseFilters(raw: unknown): Predicate<Row> {
+  if (raw === undefined || raw === null) return () => true;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ApiError(400, 'invalid_args', 'select_filters: expected a JSON object');
+  const preds: Predicate<Row>[] = [];
+  for (const [col, ops] of Object.entries(raw as Record<string, unknown>)) {
+    if (!STORED_COLUMNS.has(col)) throw new ApiError(400, 'invalid_args', `select_filters: cannot filter on column ${col} (not stored on the contract)`);
+    const o = ops !== null && typeof ops === 'object' && !Array.isArray(ops) ? (ops as Record<string, unknown>) : { eq: ops };
+    try {
+      preds.push(compileField<Row>((r) => r[col], o));
+    } catch (e) {
+      throw new ApiError(400, 'invalid_args', `select_filters.${col}: ${(e as Error).message}`);
+    }
+  }
+  return allOf(preds);
+}
+
+function parseOrder(raw: unknown): OrderKey[] {
+  const list = raw === undefined ? [{ col: 'id', dir: 'asc' }] : raw;
+  if (!Array.isArray(list)) throw new ApiError(400, 'invalid_args', 'order_by: expected a list of {"col","dir"}');
+  const keys: OrderKey[] = [];
+  for (const item of list) {
+    const col = (item as { col?: unknown })?.col;
+    const dir = String((item as { dir?: unknown })?.dir ?? 'asc').toLowerCase();
+    if (typeof col !== 'string' || !STORED_COLUMNS.has(col)) throw new ApiError(400, 'invalid_args', `order_by: invalid column ${String(col)}`);
+    if (dir !== 'asc' && dir !== 'desc') throw new ApiError(400, 'invalid_args', `order_by: invalid direction ${dir}`);
+    keys.push({ col, desc: dir === 'desc' });
+  }
+  if (!keys.some((k) => k.col === 'id')) keys.push({ col: 'id', desc: false });
+  return keys;
+}
+
+function parseLimit(raw: string | null): number {
+  if (raw === null || raw === '') return 25;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new ApiError(400, 'invalid_args', 'limit: expected an integer');
+  if (n <= 0) return 5;
+  return Math.min(25, Math.floor(n));
+}
+
+const keyOf = (r: Row, keys: OrderKey[]) => keys.map((k) => r[k.col] ?? null);
+
+function compareKeys(a: unknown[], b: unknown[], keys: OrderKey[]): number {
+  for (let i = 0; i < keys.length; i++) {
+    const c = compareValues(a[i], b[i]);
+    if (c !== 0) return keys[i]!.desc ? -c : c;
+  }
+  return 0;
+}
+
+function encodeToken(key: unknown[]): string {
+  return Buffer.from(JSON.stringify({ v: 1, k: key })).toString('base64url');
+}
+
+function decodeToken(raw: string, len: number): unknown[] {
+  try {
+    const t = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { v?: unknown; k?: unknown };
+    if (t.v === 1 && Array.isArray(t.k) && t.k.length === len) return t.k;
+  } catch {
+    /* fall through to the error */
+  }
+  throw new ApiError(400, 'invalid_token', 'after_token is not a valid token for this query.');
+}
+
+/** Handle `GET /api/v1/instances/`. */
+export function listInstancesV1(ctx: Ctx): Reply {
+  const q = ctx.query;
+  const test = parseFilters(jsonParam(q, 'select_filters'));
+  const keys = parseOrder(jsonParam(q, 'order_by'));
+  const limit = parseLimit(q.get('limit'));
+  const colsRaw = jsonParam(q, 'select_cols');
+  const cols = Array.isArray(colsRaw) && !(colsRaw.length === 1 && colsRaw[0] === '*') ? colsRaw.map(String) : null;
+  const now = ctx.world.now();
+  const rows = [...ctx.world.instances.values()].map((r) => instanceRow(r, now)).filter(test);
+  rows.sort((a, b) => compareKeys(keyOf(a, keys), keyOf(b, keys), keys));
+  let start = 0;
+  const after = q.get('after_token');
+  if (after) {
+    const tk = decodeToken(after, keys.length);
+    start = rows.findIndex((r) => compareKeys(keyOf(r, keys), tk, keys) > 0);
+    if (start < 0) start = rows.length;
+  }
+  const page = rows.slice(start, start + limit);
+  const more = start + limit < rows.length;
+  const labelCounts: Record<string, number> = {};
+  for (const r of rows) {
+    const l = typeof r.label === 'string' ? r.label : '';
+    labelCounts[l] = (labelCounts[l] ?? 0) + 1;
+  }
+  const out = cols ? page.map((r) => Object.fromEntries(cols.map((c) => [c, r[c] ?? null]))) : page;
+  return ok({
+    success: true, instances_found: out.length, total_instances: rows.length, label_counts: labelCounts,
+    next_token: more && page.length ? encodeToken(keyOf(page[page.length - 1]!, keys)) : null, instances: out,
+  });
+}

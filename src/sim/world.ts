@@ -1,0 +1,144 @@
+/**
+ * The simulated account: market, instances, credit, secrets and pending log uploads, all on the sim clock.
+ * Every request first calls tick(), which replays lifecycle transitions and bills up to "now".
+ */
+import { Ledger, type ChargeBucket } from './billing.js';
+import type { SimClock } from './clock.js';
+import { DEFAULT_LIFECYCLE, nextTransition, setStatus, type InstanceRec, type LifecycleConfig } from './instances.js';
+import { Market } from './market.js';
+import type { MarketConfig } from './offers.js';
+import { hashSeed, makeRng, type Rng } from './prng.js';
+import type { Scenario } from './scenario.js';
+
+/** What the state file holds (the market itself is regenerated from its config). */
+export interface SavedState {
+  version: 1;
+  simNow: number;
+  market: MarketConfig;
+  lifecycle: LifecycleConfig;
+  seed: number;
+  sshPortBase: number;
+  user: { email: string; username: string };
+  credit: number;
+  buckets: ChargeBucket[];
+  instances: InstanceRec[];
+  secrets: Array<[string, string]>;
+  rented: number[];
+  nextId: number;
+  nextSlot: number;
+  nextKeyId: number;
+}
+
+/** A log upload waiting to be fetched from its result_url. */
+export interface PendingLog {
+  text: string;
+  polls: number;
+}
+
+/** Polls of a result_url answered 404 before the text is "uploaded" (the CLI polls 30 × 0.3 s). */
+export const LOG_NOT_READY_POLLS = 2;
+const MAX_PENDING_LOGS = 500;
+
+/** All mutable simulator state. */
+export class World {
+  readonly market: Market;
+  readonly ledger: Ledger;
+  readonly instances = new Map<number, InstanceRec>();
+  readonly secrets = new Map<string, string>();
+  readonly logs = new Map<string, PendingLog>();
+  readonly lifecycle: LifecycleConfig;
+  readonly seed: number;
+  readonly sshPortBase: number;
+  readonly user: { email: string; username: string };
+  readonly rng: Rng;
+  nextId = 9_100_001;
+  nextSlot = 0;
+  nextKeyId = 1;
+  /** Set by anything the state file should capture. */
+  dirty = false;
+
+  private readonly marketCfg: MarketConfig;
+
+  constructor(readonly clock: SimClock, marketCfg: MarketConfig, sc: Scenario, saved?: SavedState) {
+    this.marketCfg = saved?.market ?? marketCfg;
+    this.seed = saved?.seed ?? sc.seed;
+    this.lifecycle = saved?.lifecycle ?? { ...DEFAULT_LIFECYCLE, ...sc.lifecycle };
+    this.sshPortBase = saved?.sshPortBase ?? sc.sshPortBase;
+    this.user = saved?.user ?? { email: sc.user.email ?? 'demo@vastdeck.invalid', username: sc.user.username ?? 'demo' };
+    this.market = new Market(this.marketCfg);
+    this.ledger = new Ledger(saved?.credit ?? sc.balance, saved?.buckets);
+    this.rng = makeRng(hashSeed(this.seed, 'world', saved?.simNow ?? 0));
+    if (saved) {
+      for (const r of saved.instances) this.instances.set(r.id, r);
+      for (const [k, v] of saved.secrets) this.secrets.set(k, v);
+      for (const id of saved.rented) this.market.take(id);
+      this.nextId = saved.nextId;
+      this.nextSlot = saved.nextSlot;
+      this.nextKeyId = saved.nextKeyId;
+    } else {
+      for (const [k, v] of Object.entries(sc.secrets)) this.secrets.set(k.toUpperCase(), v);
+    }
+  }
+
+  /** Current sim time, epoch ms. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Replay transitions and billing of every instance up to now; stop everything when credit runs out. */
+  tick(): void {
+    const now = this.now();
+    for (const rec of this.instances.values()) this.advanceInstance(rec, now);
+    if (this.ledger.credit < 0) {
+      for (const rec of this.instances.values()) {
+        if (rec.intended === 'running' && rec.status !== 'stopped') {
+          setStatus(rec, 'stopped', now, 'Instance stopped: insufficient credit');
+          rec.intended = 'stopped';
+          this.dirty = true;
+        }
+      }
+    }
+  }
+
+  /** Bring one instance to time `to`: bill each stretch at the status it had, apply each transition. */
+  advanceInstance(rec: InstanceRec, to: number): void {
+    for (;;) {
+      const t = nextTransition(rec, this.lifecycle);
+      const until = t && t.at <= to ? t.at : to;
+      this.ledger.bill(rec, rec.billedUntil, until);
+      rec.billedUntil = Math.max(rec.billedUntil, until);
+      if (!t || t.at > to) return;
+      setStatus(rec, t.to, t.at, t.msg);
+      if (t.intended) rec.intended = t.intended;
+      this.dirty = true;
+    }
+  }
+
+  /** Instance by id, or undefined. */
+  get(id: number): InstanceRec | undefined {
+    return this.instances.get(id);
+  }
+
+  /** Allocate the next SSH port block (4 ports per instance; see directPorts). */
+  allocSshPort(): number {
+    return this.sshPortBase + 4 * this.nextSlot++;
+  }
+
+  /** Remember a log upload under a fresh token; old ones are forgotten past a bound. */
+  addLog(text: string): string {
+    const token = Math.floor(this.rng() * 2 ** 48).toString(16).padStart(12, '0');
+    this.logs.set(token, { text, polls: 0 });
+    if (this.logs.size > MAX_PENDING_LOGS) this.logs.delete(this.logs.keys().next().value as string);
+    return token;
+  }
+
+  /** Everything the state file needs. */
+  save(): SavedState {
+    return {
+      version: 1, simNow: this.now(), market: this.marketCfg, lifecycle: this.lifecycle, seed: this.seed,
+      sshPortBase: this.sshPortBase, user: this.user, credit: this.ledger.credit, buckets: [...this.ledger.buckets.values()],
+      instances: [...this.instances.values()], secrets: [...this.secrets], rented: this.market.rentedIds(),
+      nextId: this.nextId, nextSlot: this.nextSlot, nextKeyId: this.nextKeyId,
+    };
+  }
+}
