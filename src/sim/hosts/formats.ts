@@ -138,11 +138,12 @@ function clock(sec: number): string {
 /** One tqdm bar, e.g. ` 20%|██        | 60/300 [00:04<00:05, 46.48it/s]` (without the leading \r). */
 export function tqdmBar(n: number, total: number, elapsedSec: number): string {
   const frac = total ? n / total : 0;
-  const pct = String(Math.floor(frac * 100)).padStart(3);
-  const cells = frac * 10;
-  const full = Math.floor(cells);
+  // tqdm: '{percentage:3.0f}' rounds; the bar is divmod(int(frac * 10 * 8), 8) in eighths.
+  const pct = String(Math.round(frac * 100)).padStart(3);
+  const eighths = Math.floor(frac * 80);
+  const full = Math.floor(eighths / 8);
   let bar = '█'.repeat(full);
-  if (full < 10) bar += PARTIAL[Math.floor((cells - full) * 8)]!;
+  if (full < 10) bar += PARTIAL[eighths % 8]!;
   bar = bar.padEnd(10);
   if (n === 0 || elapsedSec <= 0) return `${pct}%|${bar}| ${n}/${total} [00:00<?, ?it/s]`;
   const rate = n / elapsedSec;
