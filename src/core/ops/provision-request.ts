@@ -93,3 +93,20 @@ export function buildCreateRequest(profile: Profile, offer: Offer, opts: { env: 
 export function maskRequest(req: CreateRequest): CreateRequest {
   return { ...req, env: Object.fromEntries(Object.keys(req.env ?? {}).map((k) => [k, MASK])) };
 }
+
+/**
+ * The request as it goes on the wire (`PUT /api/v0/asks/{id}/`), for --dry-run. Mirrors the body VastClient
+ * builds (client.ts, the official CLI's full body from vast-api.md §3); pass a masked request.
+ */
+export function wirePreview(offerId: number, req: CreateRequest): { method: 'PUT'; path: string; body: Record<string, unknown> } {
+  return {
+    method: 'PUT',
+    path: `/api/v0/asks/${offerId}/`,
+    body: {
+      client_id: 'me', image: req.image, env: req.env ?? {}, price: req.price ?? null, disk: req.diskGb, label: req.label ?? null,
+      extra: null, onstart: req.onstart ?? null, image_login: null, python_utf8: false, lang_utf8: false, use_jupyter_lab: false,
+      jupyter_dir: null, force: false, cancel_unavail: req.cancelUnavail ?? false, template_hash_id: null, user: null,
+      runtype: req.runtype ?? 'ssh',
+    },
+  };
+}
