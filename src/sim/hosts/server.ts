@@ -43,6 +43,18 @@ export interface SimHost {
   close(): Promise<void>;
 }
 
+/**
+ * A fresh ed25519 key pair in OpenSSH format. ssh2 1.17's generateKeyPairSync sometimes (about 1 in 250)
+ * writes a 31-byte public key when the key starts with a zero byte, which then fails to parse
+ * ("Malformed OpenSSH public key"); such pairs are discarded.
+ */
+export function generateKeyPair(): { private: string; public: string } {
+  for (;;) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519');
+    if (!(ssh2.utils.parseKey(pair.public) instanceof Error) && !(ssh2.utils.parseKey(pair.private) instanceof Error)) return pair;
+  }
+}
+
 function authorize(ctx: AuthContext, allowed: ParsedKey[] | undefined): boolean {
   if (ctx.method !== 'publickey') return false;
   let key: ParsedKey | undefined;
@@ -63,7 +75,7 @@ function authorize(ctx: AuthContext, allowed: ParsedKey[] | undefined): boolean 
 /** Starts a simulated host; resolves when it listens. */
 export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> {
   const scenario = parseScenario(opts.scenario ?? {});
-  const hostKey = opts.hostKey ? opts.hostKey.toString() : ssh2.utils.generateKeyPairSync('ed25519').private;
+  const hostKey = opts.hostKey ? opts.hostKey.toString() : generateKeyPair().private;
   const parsedHost = ssh2.utils.parseKey(hostKey);
   if (parsedHost instanceof Error) throw new Error(`invalid host key: ${parsedHost.message}`);
   const hostParsed = Array.isArray(parsedHost) ? parsedHost[0]! : parsedHost;
