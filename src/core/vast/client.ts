@@ -6,7 +6,7 @@ import { sanitizeText } from '../util/sanitize.js';
 import type { VastApi } from './api.js';
 import { VastError, errorFromRefusal, malformed } from './errors.js';
 import { VastHttp, parseJsonBody, realSleep, type CallSpec } from './http.js';
-import { decodeOffers } from './offers.js';
+import { CHUNK_THRESHOLD, decodeOffers, decodeOffersBody } from './offers.js';
 import { toWireBody, type OfferQuery } from './query.js';
 import {
   ActionResponse, ChargesPage, CreateResponse, GpuNamesResponse, InstancesPage, LogsResponse, SecretsResponse,
@@ -59,9 +59,19 @@ export class VastClient implements VastApi {
 
   /** Search offers; invalid rows are skipped and counted in lastOfferStats (see offers.ts for why). */
   async searchOffers(query: OfferQuery): Promise<Offer[]> {
-    const body = await this.get(OffersResponse, { method: 'POST', path: '/bundles/', body: toWireBody(query) }, 'no "offers" list');
-    const { offers, skipped } = await decodeOffers(body.offers);
-    this.lastOfferStats = { received: body.offers.length, skipped };
+    const spec: CallSpec = { method: 'POST', path: '/bundles/', body: toWireBody(query), binary: true };
+    const res = await this.http.call(spec);
+    const bytes = res.bytes ?? new Uint8Array();
+    // Big answers are scanned, parsed and converted batch by batch so the TUI keeps drawing (offers.ts).
+    const big = bytes.length >= CHUNK_THRESHOLD ? await decodeOffersBody(bytes) : null;
+    if (big) {
+      this.lastOfferStats = { received: big.received, skipped: big.skipped };
+      return big.offers;
+    }
+    const text = new TextDecoder().decode(bytes);
+    const rows = this.check(OffersResponse, parseJsonBody({ status: res.status, text }, 'POST /api/v0/bundles/', this.http.redact), spec, 'no "offers" list').offers;
+    const { offers, skipped } = await decodeOffers(rows);
+    this.lastOfferStats = { received: rows.length, skipped };
     return offers;
   }
 
@@ -220,8 +230,12 @@ export class VastClient implements VastApi {
 
   /** A call whose JSON answer must match `schema`; a 200 with success:false is a refusal. */
   private async get<S extends z.ZodType>(schema: S, spec: CallSpec, what: string): Promise<z.infer<S>> {
+    return this.check(schema, await this.http.json(spec), spec, what);
+  }
+
+  /** Checks a parsed answer: success:false is a refusal, then it must match `schema`. */
+  private check<S extends z.ZodType>(schema: S, json: unknown, spec: CallSpec, what: string): z.infer<S> {
     const endpoint = `${spec.method} ${endpointPath(spec.path)}`;
-    const json = await this.http.json(spec);
     refusalCheck(json, endpoint, this.http.redactFor(spec));
     const r = schema.safeParse(json);
     if (!r.success) throw malformed(endpoint, `${what} (${issue(r.error)})`);

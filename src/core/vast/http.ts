@@ -44,6 +44,8 @@ export interface CallSpec {
    * retried, since 5xx or a timeout may mean the server already acted (DESIGN.md: never rent twice).
    */
   idempotent?: boolean;
+  /** Keep a 2xx body as raw bytes (RawResponse.bytes, text left empty): big offer lists are split unparsed. */
+  binary?: boolean;
   /** Extra secrets of this call (an env-var value) to scrub from error messages, besides the API key. */
   secrets?: string[];
 }
@@ -52,6 +54,8 @@ export interface CallSpec {
 export interface RawResponse {
   status: number;
   text: string;
+  /** The body bytes, only for a 2xx answer to a `binary` call. */
+  bytes?: Uint8Array;
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
@@ -208,6 +212,9 @@ export class VastHttp {
       body,
       signal: AbortSignal.timeout(this.timeoutMs),
     });
+    if (spec.binary && res.statusCode >= 200 && res.statusCode < 300) {
+      return { status: res.statusCode, text: '', bytes: await readAll(res.body, Number(res.headers['content-length'])) };
+    }
     return { status: res.statusCode, text: await res.body.text() };
   }
 
@@ -243,6 +250,27 @@ export function parseJsonBody(res: RawResponse, endpoint: string, redact: (t: st
     const head = sanitizeLine(redact(res.text).slice(0, 40));
     throw malformed(endpoint, `body is not JSON (starts with "${head}")`, res.status);
   }
+}
+
+/**
+ * Reads a body chunk by chunk into one buffer sized from content-length when given. undici's
+ * arrayBuffer() instead concatenates at the end: one 20 MB copy that blocked the loop 25–70 ms in
+ * bench/offers.bench.ts; here each copy is one socket chunk.
+ */
+async function readAll(body: AsyncIterable<Uint8Array>, lengthHint: number): Promise<Uint8Array> {
+  const hint = Number.isInteger(lengthHint) && lengthHint > 0 && lengthHint < 1 << 29 ? lengthHint : 64 * 1024;
+  let buf = new Uint8Array(hint);
+  let n = 0;
+  for await (const chunk of body) {
+    if (n + chunk.length > buf.length) {
+      const next = new Uint8Array(Math.max(buf.length * 2, n + chunk.length));
+      next.set(buf.subarray(0, n));
+      buf = next;
+    }
+    buf.set(chunk, n);
+    n += chunk.length;
+  }
+  return buf.subarray(0, n);
 }
 
 function refused(err: unknown): boolean {
