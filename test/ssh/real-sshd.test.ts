@@ -2,11 +2,14 @@
 // coming back, a changed host key, and the attach argv with real ssh and tmux.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SshPool, HostKeyChangedError, SshTimeoutError, type LogFollow, type FollowEnd } from '../../src/core/ssh/index.js';
+import { attachCommand, shellQuote, SshPool, HostKeyChangedError, SshTimeoutError, type LogFollow, type FollowEnd } from '../../src/core/ssh/index.js';
 import { sshdSkipReason, startSshd, type TestSshd } from '../helpers/sshd.js';
+
+const tmuxSkip = spawnSync('tmux', ['-V']).status === 0 ? undefined : 'tmux not installed';
 
 /** Resolves when `pred` holds, polling; rejects with `what` after ms. */
 async function until(pred: () => boolean, what: string, ms = 8000): Promise<void> {
@@ -118,6 +121,32 @@ describe('ssh core against real sshd', { skip: sshdSkipReason }, () => {
     await until(() => s.ends.length === 1, 'end');
     assert.equal(s.ends[0]!.reason, 'disconnected');
     await sshd.start();
+  });
+
+  test('attach argv works with real ssh and tmux: creates the session, then attaches to it', { skip: tmuxSkip }, async () => {
+    const kh = path.join(dir, 'attach_known_hosts');
+    const { file, args } = attachCommand({ host: '127.0.0.1', port: sshd.port, mode: 'tmux', knownHostsFile: kh, identityFiles: [sshd.clientKey] });
+    const env = { ...process.env, TMUX: '', SSH_AUTH_SOCK: '' };
+    const inner = (...a: string[]) => spawnSync('tmux', a, { env: { ...env, TMUX_TMPDIR: sshd.tmuxDir }, encoding: 'utf8' });
+    const outerSock = path.join(dir, 'outer.sock');
+    // The outer tmux only provides a pty for ssh -t, on its own socket so no other tmux server is touched.
+    const outer = () =>
+      spawnSync('tmux', ['-S', outerSock, 'new-session', '-d', '-x', '100', '-y', '30', [file, ...args].map(shellQuote).join(' ')], { env });
+    const clients = () => inner('list-clients', '-t', 'train').stdout.trim().split('\n').filter(Boolean).length;
+    try {
+      assert.equal(outer().status, 0);
+      await until(() => inner('has-session', '-t', 'train').status === 0 && clients() === 1, 'tmux session train created through ssh');
+      assert.match(readFileSync(kh, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `), 'ssh stored the key, unhashed');
+      const created = inner('display-message', '-p', '-t', 'train', '#{session_created}').stdout;
+      spawnSync('tmux', ['-S', outerSock, 'kill-server'], { env });
+      await until(() => clients() === 0, 'ssh client gone');
+      assert.equal(outer().status, 0);
+      await until(() => clients() === 1, 'attached again');
+      assert.equal(inner('display-message', '-p', '-t', 'train', '#{session_created}').stdout, created, 'same session, not a new one');
+      assert.equal(inner('list-sessions').stdout.trim().split('\n').length, 1);
+    } finally {
+      spawnSync('tmux', ['-S', outerSock, 'kill-server'], { env });
+    }
   });
 
   test('a changed host key is refused with one line naming host:port and the file', async () => {
