@@ -2,8 +2,8 @@
 // coming back, a changed host key, and the attach argv with real ssh and tmux.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { attachCommand, shellQuote, SshPool, HostKeyChangedError, SshTimeoutError, type LogFollow, type FollowEnd } from '../../src/core/ssh/index.js';
@@ -63,6 +63,24 @@ describe('ssh core against real sshd', { skip: sshdSkipReason }, () => {
     const stored = readFileSync(path.join(dir, 'state', 'known_hosts'), 'utf8');
     assert.match(stored, new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `));
     assert.equal(pool.hostKeys.check('127.0.0.1', sshd.port, Buffer.from(stored.split(' ')[2]!, 'base64')), 'known');
+  });
+
+  test('auth through ssh-agent with agent forwarding (as on a login node)', async () => {
+    const sock = path.join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      await until(() => existsSync(sock), 'agent socket');
+      assert.equal(spawnSync('ssh-add', ['-q', sshd.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status, 0);
+      const agentPool = newPool({ auth: { agentSocket: sock, keyPaths: [], agentForward: true } });
+      try {
+        const r = await agentPool.exec(target, 'ssh-add -l >/dev/null && echo forwarded');
+        assert.equal(r.stdout, 'forwarded\n');
+      } finally {
+        await agentPool.close();
+      }
+    } finally {
+      agent.kill();
+    }
   });
 
   test('exec timeout closes the channel and throws a typed timeout', async () => {
