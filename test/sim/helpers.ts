@@ -51,3 +51,15 @@ export async function rentOne(sim: SimHandle, extra: Record<string, unknown> = {
 export async function show(sim: SimHandle, id: number): Promise<any> {
   return (await call(sim, 'GET', `/api/v0/instances/${id}/`)).json.instances;
 }
+
+/** Poll a result_url like the CLI (no auth), at most `max` times; returns the statuses seen and the text. */
+export async function pollLog(url: string, max = 10): Promise<{ statuses: number[]; text: string }> {
+  const statuses: number[] = [];
+  for (let i = 0; i < max; i++) {
+    const g = await fetch(url);
+    const text = await g.text();
+    statuses.push(g.status);
+    if (g.status === 200) return { statuses, text };
+  }
+  throw new Error(`log never ready: ${statuses.join(',')}`);
+}
