@@ -2,10 +2,11 @@
  * What users do to instances: create (rent an offer), label, stop, start, reboot, destroy, attach an SSH
  * key. Each validates its body with zod and answers errors the way Vast does (codes from vast-api.md §3, §5).
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ApiError } from './http.js';
 import { drawFate, setStatus, type InstanceRec } from './instances.js';
-import { between, hashSeed, makeRng, round } from './prng.js';
+import { between, hashSeed, makeRng } from './prng.js';
 import type { World } from './world.js';
 
 const CreateBody = z.object({
@@ -74,7 +75,7 @@ export function createInstance(world: World, askId: number, body: unknown): Inst
     dphBase: isBid ? b.price! : offer.dph_base, storageCost: offer.storage_cost,
     status: stopped ? 'stopped' : null, intended: stopped ? 'stopped' : 'running', statusMsg: stopped ? 'Created stopped' : 'Provisioning',
     since: now, createdAt: now, uptimeMs: 0, ...fate, sshPort: world.allocSshPort(), sshKeys: [], billedUntil: now,
-    instanceKey: makeRng(hashSeed(world.seed, 'ikey', id))().toString(16).slice(2).padEnd(14, '0'),
+    instanceKey: instanceKeyFor(world.seed, id),
   };
   world.instances.set(id, rec);
   world.market.take(askId);
@@ -150,5 +151,7 @@ export function attachSshKey(world: World, id: number, body: unknown): string {
   return `ssh key attached to instance ${id}`;
 }
 
-/** Round a price for display in messages. */
-export const money = (x: number) => round(x, 4);
+/** A deterministic 64-hex restricted key for an instance (CONTAINER_API_KEY), never the account key. */
+export function instanceKeyFor(seed: number, id: number): string {
+  return createHash('sha256').update(`sim-instance-key|${seed}|${id}`).digest('hex');
+}

@@ -3,6 +3,7 @@
  * normal lifecycle with its fate chosen so it is in the asked status now — so its uptime, charges and
  * status messages are consistent with a real history.
  */
+import { instanceKeyFor } from './actions.js';
 import { drawFate, setStatus, type InstanceRec } from './instances.js';
 import type { OfferRow } from './offers.js';
 import { between, hashSeed, makeRng, pick, round } from './prng.js';
@@ -50,7 +51,7 @@ function buildOne(world: World, spec: FleetSpec, n: number, now: number): void {
     exitAfterMs: spec.exitAfter !== undefined ? now - runStart + spec.exitAfter : null,
     outbidAfterMs: isBid ? now - runStart + (spec.outbidAfter ?? fate.outbidAfterMs ?? 3_600_000) : null,
     sshPort: world.allocSshPort(), sshKeys: [], billedUntil: createdAt,
-    instanceKey: rng().toString(16).slice(2).padEnd(14, '0'),
+    instanceKey: instanceKeyFor(world.seed, id),
   };
   const endAt = createdAt + age * between(rng, 0.55, 0.8); // when a stopped/exited one stopped
   if (spec.status === 'exited') rec.exitAfterMs = endAt - runStart;
