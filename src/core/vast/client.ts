@@ -76,24 +76,13 @@ export class VastClient implements VastApi {
   }
 
   /** Every instance, following next_token with limit=25 like both CLIs. A bad row fails the whole call. */
-  async listInstances(): Promise<Instance[]> {
-    const out: Instance[] = [];
-    const seen = new Set<string>();
-    let token: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const spec: CallSpec = {
-        method: 'GET',
-        path: '/api/v1/instances/',
-        query: { select_filters: {}, order_by: [{ col: 'id', dir: 'asc' }], limit: 25, after_token: token },
-      };
-      const body = await this.get(InstancesPage, spec, 'no "instances" list');
-      for (const row of body.instances) out.push(this.instanceRow(row, 'GET /api/v1/instances/'));
-      if (!body.next_token) return out;
-      if (seen.has(body.next_token)) throw malformed('GET /api/v1/instances/', 'next_token repeats; the list never ends');
-      seen.add(body.next_token);
-      token = body.next_token;
-    }
-    throw malformed('GET /api/v1/instances/', `more than ${MAX_PAGES} pages`);
+  listInstances(): Promise<Instance[]> {
+    const endpoint = 'GET /api/v1/instances/';
+    return paginate(endpoint, async (token) => {
+      const query = { select_filters: {}, order_by: [{ col: 'id', dir: 'asc' }], limit: 25, after_token: token };
+      const body = await this.get(InstancesPage, { method: 'GET', path: '/api/v1/instances/', query }, 'no "instances" list');
+      return { rows: body.instances.map((row) => this.instanceRow(row, endpoint)), next: body.next_token };
+    });
   }
 
   /** One instance; `{"instances": null}` means gone or not yours, a not_found error. */
@@ -200,26 +189,19 @@ export class VastClient implements VastApi {
   }
 
   /** Charges whose day falls in [fromMs, toMs], every page. A bad row fails the call: money must add up. */
-  async charges(fromMs: number, toMs: number): Promise<Charge[]> {
+  charges(fromMs: number, toMs: number): Promise<Charge[]> {
     const endpoint = 'GET /api/v0/charges/';
     const day = { gte: Math.floor(fromMs / 1000), lte: Math.ceil(toMs / 1000) };
-    const out: Charge[] = [];
-    const seen = new Set<string>();
-    let token: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
+    return paginate(endpoint, async (token) => {
       const query = { select_filters: { day }, latest_first: false, limit: 100, format: 'table', after_token: token };
       const body = await this.get(ChargesPage, { method: 'GET', path: '/charges/', query }, 'no "results" list');
-      for (const [i, row] of body.results.entries()) {
+      const rows = body.results.map((row, i) => {
         const r = WireCharge.safeParse(row);
         if (!r.success) throw malformed(endpoint, `charge row ${i}: ${issue(r.error)}`);
-        out.push(chargeFromWire(r.data));
-      }
-      if (!body.next_token) return out;
-      if (seen.has(body.next_token)) throw malformed(endpoint, 'next_token repeats; the list never ends');
-      seen.add(body.next_token);
-      token = body.next_token;
-    }
-    throw malformed(endpoint, `more than ${MAX_PAGES} pages`);
+        return chargeFromWire(r.data);
+      });
+      return { rows, next: body.next_token };
+    });
   }
 
   /** GPU model names, e.g. "RTX 4090" (a public endpoint: no auth sent). */
@@ -260,6 +242,22 @@ export class VastClient implements VastApi {
     }
     return instanceFromWire(r.data);
   }
+}
+
+/** Follows next_token (sent back as after_token) to the end; a repeating token or endless list is malformed. */
+async function paginate<T>(endpoint: string, page: (token?: string) => Promise<{ rows: T[]; next?: string | null }>): Promise<T[]> {
+  const out: T[] = [];
+  const seen = new Set<string>();
+  let token: string | undefined;
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const { rows, next } = await page(token);
+    for (const r of rows) out.push(r);
+    if (!next) return out;
+    if (seen.has(next)) throw malformed(endpoint, 'next_token repeats; the list never ends');
+    seen.add(next);
+    token = next;
+  }
+  throw malformed(endpoint, `more than ${MAX_PAGES} pages`);
 }
 
 function refusalCheck(json: unknown, endpoint: string, redact: (t: string) => string): void {
