@@ -105,7 +105,6 @@ export class FakeVast implements VastApi {
   }
 
   searchOffers = async () => this.offers.filter((o) => !this.rented.has(o.id));
-  showInstanceNoop = undefined;
   labelInstance = async () => {};
   stopInstance = async () => {};
   startInstance = async () => {};
