@@ -5,6 +5,8 @@
 import { instancesCommand, instancesHelp } from './commands/instances.js';
 import { offersCommand, offersHelp } from './commands/offers.js';
 import { simCommand, simHelp } from './commands/sim.js';
+import { provisionCommand, provisionHelp } from './commands/provision.js';
+import { envCommand, envHelp } from './commands/env.js';
 import { tuiCommand, tuiHelp } from './commands/tui.js';
 import { printText, reportError, UsageError } from './output.js';
 import { VERSION } from './version.js';
@@ -15,6 +17,8 @@ const commands: Record<string, Command> = {
   instances: { run: instancesCommand, help: instancesHelp },
   offers: { run: offersCommand, help: offersHelp },
   sim: { run: simCommand, help: simHelp },
+  provision: { run: provisionCommand, help: provisionHelp },
+  env: { run: envCommand, help: envHelp },
 };
 
 const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);

@@ -5,16 +5,27 @@ import { renderTable, terminalWidth, type Column } from '../table.js';
 import { gpuLabel, money, num } from '../format.js';
 import { defaultOfferQuery, parseOfferQuery, parseOrder, type OfferQuery } from '../../core/vast/query.js';
 import type { Offer } from '../../core/vast/types.js';
+import { checkCells, checkOffers } from '../../core/checks/check.js';
+import type { CheckResult } from '../../core/checks/types.js';
+import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
+import { profileOfferQuery } from '../../core/profiles/query.js';
+import type { Profile } from '../../core/profiles/schema.js';
 
 /** Help for `vastdeck offers`. */
-export const offersHelp = `Usage: vastdeck offers [QUERY] [--order F] [--limit N] [--type T] [--storage GB] [--json]
+export const offersHelp = `Usage: vastdeck offers [QUERY] [--profile P] [--order F] [--limit N] [--type T] [--storage GB] [--json]
 
 Search rentable offers. QUERY uses the official CLI's syntax, e.g.
   vastdeck offers 'num_gpus>=4 gpu_ram>=20 gpu_name=RTX_3090 inet_down>=500 reliability>0.98'
 GB for gpu_ram/cpu_ram, days for duration, _ for spaces in names, field=any drops a default filter
 (defaults: verified=true external=false rentable=true).
 
+Every offer is checked for the traps operators hit (slow internet, little system RAM behind big GPUs, tiny
+disk, low reliability, old CUDA): FIT is ok / warn / FAIL with the reason. With --profile the checks use the
+profile's needs and add an ETA and cost estimate to its target step.
+
 Options:
+  --profile P      check offers against profile P of instance_profiles.yaml (and search with its defaults)
+  --profiles FILE  profiles file (default ~/.config/vastdeck/instance_profiles.yaml)
   --order F        sort fields, comma separated, "-" suffix for descending (default score-)
   --limit N        at most N offers (default 64)
   --type T         on-demand | interruptible (bid) | reserved (default on-demand)
@@ -25,8 +36,12 @@ Options:
 const TYPES: Record<string, OfferQuery['type']> = { 'on-demand': 'on-demand', ondemand: 'on-demand', interruptible: 'bid', bid: 'bid', reserved: 'reserved' };
 
 /** Builds the offer query from the command's positionals and flags. */
-export function offersQueryFromArgs(positionals: string[], values: { order?: string; limit?: string; type?: string; storage?: string }): OfferQuery {
-  let q = defaultOfferQuery();
+export function offersQueryFromArgs(
+  positionals: string[],
+  values: { order?: string; limit?: string; type?: string; storage?: string },
+  profile?: Profile | null,
+): OfferQuery {
+  let q = profile ? profileOfferQuery(profile) : defaultOfferQuery();
   if (positionals.length) q = parseOfferQuery(positionals.join(' '), q);
   if (values.order) q.order = parseOrder(values.order);
   q.limit = intFlag(values.limit, 'limit', 1, 10000) ?? q.limit ?? 64;
@@ -43,14 +58,17 @@ export function offersQueryFromArgs(positionals: string[], values: { order?: str
 export async function offersCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
-    { order: { type: 'string', short: 'o' }, limit: { type: 'string' }, type: { type: 'string' }, storage: { type: 'string' }, json: { type: 'boolean' } },
+    { profile: { type: 'string' }, profiles: { type: 'string' }, order: { type: 'string', short: 'o' }, limit: { type: 'string' }, type: { type: 'string' }, storage: { type: 'string' }, json: { type: 'boolean' } },
     'offers',
   );
   if (values.help) return printText(offersHelp), 0;
-  const query = offersQueryFromArgs(positionals, values);
+  const profile = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
+  const query = offersQueryFromArgs(positionals, values, profile);
   const ctx = await makeContext(values);
   const offers = await ctx.client.searchOffers(query);
-  if (values.json) return printJson(offers), 0;
+  const checks = checkOffers(offers, profile);
+  const checked = offers.map((offer, k) => ({ offer, check: checks[k]! }));
+  if (values.json) return printJson(checked.map(({ offer, check }) => ({ ...offer, check }))), 0;
   if (offers.length === 0) return printText('no offers match'), 0;
   const columns: Column<Offer>[] = [
     { header: 'ID', cell: (o) => String(o.id), align: 'right' },
@@ -66,6 +84,13 @@ export async function offersCommand(argv: string[]): Promise<number> {
     { header: 'CUDA', cell: (o) => num(o.cudaMaxGood, 1), align: 'right', priority: 2 },
     { header: 'LOCATION', cell: (o) => o.geolocation ?? '', max: 22, priority: 4 },
   ];
+  const checkOf = new Map<Offer, CheckResult>(checked.map(({ offer, check }) => [offer, check]));
+  const cells = (o: Offer) => checkCells(checkOf.get(o)!);
+  columns.push({ header: 'FIT', cell: (o) => cells(o).fit });
+  if (profile) {
+    columns.push({ header: 'ETA', cell: (o) => cells(o).eta, priority: 1 }, { header: 'COST', cell: (o) => cells(o).cost, priority: 1 });
+  }
+  columns.push({ header: 'WHY', cell: (o) => cells(o).why, priority: 1, max: 60 });
   printText(renderTable(offers, columns, terminalWidth()));
   process.stderr.write(`${offers.length} offers (Mbps for DOWN/UP)\n`);
   return 0;
