@@ -2,12 +2,12 @@
  * The fleet cockpit. State lives in the core store (read through useSyncExternalStore) and in a small view
  * state here; every key goes through the registry's root dispatcher (src/core/keymap/dispatch.ts).
  */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { Keymap } from '../core/keymap/registry.js';
 import { dispatch, type Layer } from '../core/keymap/dispatch.js';
 import { footerHints } from '../core/keymap/docs.js';
-import { isText, keyName } from '../core/keymap/keys.js';
+import { isText, keyName, splitChunk, type KeyInfo } from '../core/keymap/keys.js';
 import { DEFAULT_QUERY, selectRows, type FleetQuery } from '../core/fleet/query.js';
 import { layoutColumns } from './cells.js';
 import { FleetTable } from './FleetTable.js';
@@ -97,9 +97,28 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   layers.push({ scope: 'fleet', handlers: actions.fleetHandlers });
   layers.push({ scope: 'global', handlers: actions.globalHandlers });
 
+  // Keys are handled one per commit, in an effect, so each sees the state the previous one produced (a key
+  // that arrives before React re-rendered would otherwise run against stale layers). Ink delivers a run of
+  // printable characters as ONE event (a held "j", or "/zeb" typed by a script): outside an input line it is
+  // split into single keys; inside one it is pasted text.
+  const queue = useRef<{ text: string; key: KeyInfo }[]>([]);
+  const [, bump] = useState(0);
   useInput((text, key) => {
+    if (text.length > 1 && !key.ctrl && !key.meta) queue.current.push(...splitChunk(text));
+    else queue.current.push({ text, key });
+    bump((n) => n + 1);
+  });
+  useEffect(() => {
+    const next = queue.current.shift();
+    if (!next) return;
+    const { text, key } = next;
     if (message && !input) setMessage(null);
-    dispatch(keymap, layers, keyName(text, key), isText(text, key) ? text : '');
+    const printable = isText(text, key);
+    if (printable && text.length > 1 && !input) {
+      queue.current.unshift({ text: text.slice(1), key });
+      dispatch(keymap, layers, keyName(text[0]!, {}), text[0]!);
+    } else dispatch(keymap, layers, keyName(text, key), printable ? text : '');
+    if (queue.current.length) bump((n) => n + 1);
   });
 
   const hints = useMemo(

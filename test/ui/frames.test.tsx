@@ -227,3 +227,15 @@ describe('fleet frames', () => {
     m.unmount();
   });
 });
+
+test('a held key delivered as one chunk ("jjjj") moves four rows; "/zeb" opens the filter and types', async () => {
+  const m = await mount({ n: 12 });
+  await m.press('jjjj');
+  await settle();
+  await m.press('X');
+  assert.match(m.frame(), /Stop 1005 /);
+  await m.press('n', '/zeb-small');
+  await settle();
+  assert.deepEqual(rowIds(m.lines()), [1002, 1006, 1010]);
+  m.unmount();
+});

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { buildKeymap, type CommandDef } from '../../src/core/keymap/registry.js';
 import { COMMANDS } from '../../src/core/keymap/commands.js';
 import { dispatch } from '../../src/core/keymap/dispatch.js';
-import { keyName } from '../../src/core/keymap/keys.js';
+import { keyName, splitChunk } from '../../src/core/keymap/keys.js';
 import { keysMarkdown, footerHints } from '../../src/core/keymap/docs.js';
 import { completeLine } from '../../src/ui/line-command.js';
 
@@ -43,6 +43,13 @@ describe('keymap', () => {
     assert.equal(keyName('', { delete: true }), 'backspace');
     assert.equal(keyName('j', {}), 'j');
     assert.equal(keyName('paste', {}), null);
+  });
+
+  test('a burst "zeb-large\\r" splits into the text and an Enter', () => {
+    assert.deepEqual(splitChunk('zeb-large\r'), [{ text: 'zeb-large', key: {} }, { text: '', key: { return: true } }]);
+    assert.deepEqual(splitChunk('ab\x7fc\t'), [
+      { text: 'ab', key: {} }, { text: '', key: { backspace: true } }, { text: 'c', key: {} }, { text: '', key: { tab: true } },
+    ]);
   });
 
   test('dispatch priority: overlay > input > view > global; input takes text; quit passes modal layers', () => {

@@ -67,3 +67,26 @@ export function isText(input: string, key: KeyInfo): boolean {
   // eslint-disable-next-line no-control-regex
   return input.length > 0 && !/[\x00-\x1f\x7f]/.test(input);
 }
+
+const CONTROL_KEYS: Record<string, KeyInfo> = { '\r': { return: true }, '\n': { return: true }, '\t': { tab: true }, '\x7f': { backspace: true }, '\b': { backspace: true } };
+
+/**
+ * Splits a multi-character chunk the way a person typed it: Ink hands a fast burst ("zeb-large\r" from a script
+ * or a quick typist) to useInput as one string, so the Enter at its end would be lost. Printable runs stay
+ * together; Enter, Tab and Backspace become their own keys; other control bytes are dropped.
+ */
+export function splitChunk(text: string): { text: string; key: KeyInfo }[] {
+  const out: { text: string; key: KeyInfo }[] = [];
+  let run = '';
+  for (const ch of text) {
+    const key = CONTROL_KEYS[ch];
+    // eslint-disable-next-line no-control-regex
+    if (key || /[\x00-\x1f]/.test(ch)) {
+      if (run) out.push({ text: run, key: {} });
+      run = '';
+      if (key) out.push({ text: '', key });
+    } else run += ch;
+  }
+  if (run) out.push({ text: run, key: {} });
+  return out;
+}
