@@ -53,6 +53,10 @@ function buildOne(world: World, spec: FleetSpec, n: number, now: number): void {
     sshPort: world.allocSshPort(), sshKeys: [], billedUntil: createdAt,
     instanceKey: instanceKeyFor(world.seed, id),
   };
+  if (spec.host) {
+    const { stepsPerSec, ...rest } = spec.host;
+    rec.host = stepsPerSec === undefined ? rest : { ...rest, stepsPerSecond: stepsPerSec };
+  }
   const endAt = createdAt + age * between(rng, 0.55, 0.8); // when a stopped/exited one stopped
   if (spec.status === 'exited') rec.exitAfterMs = endAt - runStart;
   if (spec.status === 'stopped' && spec.outbid) rec.outbidAfterMs = endAt - runStart;

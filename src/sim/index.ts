@@ -1,12 +1,14 @@
 /**
  * The embedded Vast.ai simulator: an HTTP server on 127.0.0.1 that speaks Vast's REST API (vast-api.md),
  * with a seeded market, instances on a speedable clock, billing, rate limits, faults, scenarios and an
- * optional state file. Ports: each instance reserves 4 numbers from sshPortBase (scenario, default 41000):
- * ssh_port (proxy), ssh_port+1 (jupyter proxy), ssh_port+2 (direct 22/tcp), ssh_port+3 (direct 8080/tcp).
+ * optional state file. Ports: each instance reserves 4 numbers from sshPortBase (option or scenario; else a
+ * random free block): ssh_port (proxy), ssh_port+1 (jupyter proxy), ssh_port+2 (direct 22/tcp), ssh_port+3
+ * (direct 8080/tcp). Running instances have a simulated GPU host listening there (host-fleet.ts).
  */
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { SimClock } from './clock.js';
 import { Faults, type FaultSpec } from './faults.js';
+import { SimHostFleet } from './host-fleet.js';
 import { buildFleet } from './fleet.js';
 import { hashSeed, makeRng } from './prng.js';
 import { RateLimiter } from './ratelimit.js';
@@ -38,6 +40,10 @@ export interface SimOptions {
   faults?: FaultSpec[];
   /** Real-time source (epoch ms), for tests. */
   now?: () => number;
+  /** First SSH port of the instance port blocks (overrides the scenario); default a random free block. */
+  sshPortBase?: number;
+  /** Run a simulated SSH host for each running instance (default true). */
+  hosts?: boolean;
 }
 
 /** A running simulator. */
@@ -56,6 +62,8 @@ export interface SimHandle {
   advance(ms: number): void;
   /** Every request seen: method, path, status (0 = dropped). Never header values. */
   requestLog: Array<{ method: string; path: string; status: number }>;
+  /** The simulated hosts of running instances (null when started with hosts: false). */
+  hosts: SimHostFleet | null;
 }
 
 /** The default account key. */
@@ -66,6 +74,32 @@ export function loadScenario(path: string): Promise<Scenario> {
   return loadScenarioFile(path);
 }
 
+/** True when nothing listens on any of the ports (a quick probe; another process may still race us). */
+async function portsFree(ports: number[]): Promise<boolean> {
+  const probes = ports.map(
+    (port) =>
+      new Promise<boolean>((resolve) => {
+        const srv = net.createServer();
+        srv.once('error', () => resolve(false));
+        srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+      }),
+  );
+  return (await Promise.all(probes)).every(Boolean);
+}
+
+/**
+ * A random block start in [20000, 32000): below Linux's ephemeral range (32768+), so outgoing connections never
+ * sit on it, and random so simulators in parallel test files rarely overlap. Probes the first 32 ports.
+ */
+async function pickPortBase(random: () => number = Math.random): Promise<number> {
+  let base = 20000;
+  for (let i = 0; i < 10; i++) {
+    base = 20000 + 4 * Math.floor(random() * 2990);
+    if (await portsFree(Array.from({ length: 32 }, (_, k) => base + k))) return base;
+  }
+  return base;
+}
+
 /** Start the simulator on 127.0.0.1. */
 export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> {
   const realNow = opts.now ?? Date.now;
@@ -73,9 +107,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const seed = opts.seed ?? sc.seed;
   const apiKey = opts.apiKey ?? sc.apiKey ?? DEFAULT_API_KEY;
   const saved = opts.stateFile ? loadState(opts.stateFile) : null;
+  const sshPortBase = opts.sshPortBase ?? sc.sshPortBase ?? (saved ? undefined : await pickPortBase());
   const clock = new SimClock(realNow, opts.speed ?? sc.speed ?? 1, saved?.simNow ?? realNow());
   const marketCfg = { seed, size: sc.market.size, traps: sc.market.traps, gpus: sc.market.gpus, nowMs: clock.now() };
-  const world = new World(clock, marketCfg, { ...sc, seed }, saved ?? undefined);
+  const world = new World(clock, marketCfg, { ...sc, seed, sshPortBase }, saved ?? undefined);
   if (!saved) buildFleet(world, sc);
   const faults = new Faults(makeRng(hashSeed(seed, 'faults')), [...(sc.faults as FaultSpec[]), ...(opts.faults ?? [])]);
   const persist = () => {
@@ -83,17 +118,23 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     if (opts.stateFile) saveState(opts.stateFile, world.save());
   };
   if (opts.stateFile) persist();
+  const hosts = opts.hosts === false ? null : new SimHostFleet(world);
+  if (hosts) world.hostLog = (id) => hosts.trainer(id)?.log;
   const requestLog: LoggedRequest[] = [];
   let url = '';
   const advance = (ms: number) => {
     clock.advance(ms);
     world.tick();
     persist();
+    hosts?.sync();
   };
   const server = createSimServer({
     world, apiKey, faults, requestLog, baseUrl: () => url,
     limiter: opts.rateLimit ?? sc.rateLimit ?? true ? new RateLimiter(realNow) : null,
-    onChange: persist,
+    onChange: () => {
+      persist();
+      hosts?.sync();
+    },
     injectFault: (f) => faults.add(f), clearFaults: () => faults.clear(), listFaults: () => faults.list(), advance,
   });
   await new Promise<void>((resolve, reject) => {
@@ -102,13 +143,26 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   });
   const port = (server.address() as AddressInfo).port;
   url = `http://127.0.0.1:${port}`;
+  // Instances reach running (or exit) on the sim clock even when nobody calls the API: catch up every second.
+  let ticker: NodeJS.Timeout | undefined;
+  if (hosts) {
+    hosts.sync();
+    ticker = setInterval(() => {
+      world.tick();
+      if (world.dirty) persist();
+      hosts.sync();
+    }, 1000);
+    ticker.unref();
+  }
   return {
-    url, port, apiKey, requestLog, advance,
+    url, port, apiKey, requestLog, advance, hosts,
     injectFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     close: async () => {
+      clearInterval(ticker);
       world.tick();
       persist();
+      await hosts?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -3,6 +3,7 @@
  * (stuck in loading, container exited, interruptible outbid → stopped). Transitions are computed from
  * times stored on the record, so moving the clock (real time × speed, or advance()) replays them exactly.
  */
+import type { HostScenarioInput } from './hosts/scenario.js';
 import type { OfferRow } from './offers.js';
 import { between, hashSeed, makeRng, round } from './prng.js';
 
@@ -66,6 +67,8 @@ export interface InstanceRec {
   billedUntil: number;
   /** Restricted key shown as CONTAINER_API_KEY (not the account key). */
   instanceKey: string;
+  /** What the simulated host's training job does (scenario `host` block); absent = a healthy default run. */
+  host?: HostScenarioInput;
 }
 
 /** A pending status change. */

@@ -1,6 +1,7 @@
 /**
- * Log text for `request_logs`: the container's stdout (a training run that has advanced with the
- * instance's uptime) or the daemon log (image pull, container start). Deterministic per instance and time.
+ * Log text for `request_logs`: the container's stdout — the simulated host's job log while this simulator
+ * has run the instance's host, else a training run that has advanced with the instance's uptime — or the
+ * daemon log (image pull, container start). Deterministic per instance and time.
  */
 import type { InstanceRec } from './instances.js';
 import { between, hashSeed, makeRng, round } from './prng.js';
@@ -27,27 +28,53 @@ function daemonLines(rec: InstanceRec): string[] {
   return lines;
 }
 
-function trainingLines(rec: InstanceRec, now: number): string[] {
-  const rng = makeRng(hashSeed(rec.id, 'train'));
+/** Loss at a step: a smooth decay with deterministic per-step noise, so any step is computed on its own. */
+function lossAt(seed: number, s: number): number {
+  const noise = between(makeRng(hashSeed(seed, s)), -0.03, 0.03);
+  return Math.max(0.4, (0.4 + 2.6 * Math.exp(-s / 4000)) * (1 + noise));
+}
+
+/**
+ * The container log of a run that has advanced with uptime (one step per 6 s). Only the last `tail` lines
+ * are built: an instance two days old has ~2,900 log dicts, and building them all per request was wasted work.
+ */
+function trainingLines(rec: InstanceRec, now: number, tail: number): string[] {
+  const seed = hashSeed(rec.id, 'train');
   const uptimeMs = rec.uptimeMs + (rec.status === 'running' ? now - rec.since : 0);
-  const lines = ['==========', '== CUDA ==', '==========', `CUDA Version ${rec.offer.cuda_max_good}`, 'Starting training run'];
-  const steps = Math.floor(uptimeMs / 6000); // one optimizer step per 6 s of uptime
-  let loss = between(rng, 2.6, 3.4);
-  for (let s = 10; s <= steps; s += 10) {
-    loss = Math.max(0.4, loss * between(rng, 0.985, 1.002));
-    lines.push(`{'loss': ${round(loss, 4)}, 'grad_norm': ${round(between(rng, 0.3, 2.5), 4)}, 'learning_rate': 5e-05, 'epoch': ${round(s / 1000, 3)}, 'step': ${s}}`);
-    if (s % 500 === 0) lines.push(`Saving model checkpoint to /workspace/output/checkpoint-${s}`);
+  const head = ['==========', '== CUDA ==', '==========', `CUDA Version ${rec.offer.cuda_max_good}`, 'Starting training run'];
+  const steps = Math.floor(uptimeMs / 6000);
+  const trailer = rec.status === 'exited'
+    ? ['Traceback (most recent call last):', '  File "/workspace/train.py", line 212, in <module>', 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.']
+    : [];
+  const body: string[] = [];
+  // Walk back from the last logged step until enough lines are made (checkpoint lines count too).
+  for (let s = Math.floor(steps / 10) * 10; s >= 10 && body.length < tail; s -= 10) {
+    if (s % 500 === 0) body.push(`Saving model checkpoint to /workspace/output/checkpoint-${s}`);
+    const gradNorm = round(between(makeRng(hashSeed(seed, 'g', s)), 0.3, 2.5), 4);
+    body.push(`{'loss': ${round(lossAt(seed, s), 4)}, 'grad_norm': ${gradNorm}, 'learning_rate': 5e-05, 'epoch': ${round(s / 1000, 3)}, 'step': ${s}}`);
   }
-  if (rec.status === 'exited') {
-    lines.push('Traceback (most recent call last):', '  File "/workspace/train.py", line 212, in <module>',
-      'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.');
-  }
-  return lines;
+  return [...head, ...body.reverse(), ...trailer];
+}
+
+/**
+ * What `docker logs` of the host's job shows: tqdm's \r redraws collapsed to what a terminal would display,
+ * so an API log reads like the screen did (the SSH path gets the raw bytes and renders them itself).
+ */
+function screenLines(raw: string): string[] {
+  const lines = raw.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => {
+    const parts = l.split('\r').filter((p) => p.trim() !== '');
+    return parts[parts.length - 1] ?? '';
+  });
 }
 
 /** The log text an instance shows now, after tail and filter. */
-export function logText(rec: InstanceRec, now: number, req: LogRequest): string {
-  let lines = req.daemon ? daemonLines(rec) : trainingLines(rec, now);
+export function logText(rec: InstanceRec, now: number, req: LogRequest, hostLog?: string): string {
+  const tail = req.tail && req.tail > 0 ? req.tail : DEFAULT_TAIL;
+  // With a filter the whole run is searched, so more lines are built (bounded like the server's answer).
+  const want = req.filter ? DEFAULT_TAIL * 20 : tail;
+  let lines = req.daemon ? daemonLines(rec) : hostLog !== undefined ? screenLines(hostLog) : trainingLines(rec, now, want);
   if (req.filter) {
     const f = req.filter;
     let re: RegExp | null = null;
@@ -58,6 +85,5 @@ export function logText(rec: InstanceRec, now: number, req: LogRequest): string 
     }
     lines = lines.filter((l) => (re ? re.test(l) : l.includes(f)));
   }
-  const tail = req.tail && req.tail > 0 ? req.tail : DEFAULT_TAIL;
   return lines.slice(-tail).join('\n') + '\n';
 }

@@ -30,6 +30,23 @@ export const FaultSchema = z.strictObject({
   afterHandling: z.boolean().optional(),
 });
 
+/** What an instance's simulated host does (src/sim/hosts): the job's length and speed, and how it fails. */
+const HostBlock = z.strictObject({
+  totalSteps: z.number().int().positive().optional(),
+  /** Optimizer steps per second of instance uptime. */
+  stepsPerSec: z.number().positive().optional(),
+  loggingSteps: z.number().int().positive().optional(),
+  saveSteps: z.number().int().positive().optional(),
+  crashAtStep: z.number().int().positive().optional(),
+  oomAtStep: z.number().int().positive().optional(),
+  stallAtStep: z.number().int().positive().optional(),
+  noCuda: z.boolean().optional(),
+  diskFull: z.boolean().optional(),
+  /** Slow network: every reply is delayed this long (ms). */
+  outputDelayMs: z.number().int().nonnegative().optional(),
+  tmuxSession: z.boolean().optional(),
+});
+
 const FleetEntry = z.strictObject({
   label: z.string().max(256).nullable().default(null),
   gpu: z.string().refine((g) => findGpu(g) !== undefined, 'expected a GPU name from the catalogue, e.g. "RTX 4090"'),
@@ -48,6 +65,7 @@ const FleetEntry = z.strictObject({
   disk: z.number().min(8).max(100_000).default(50),
   runtype: z.string().default('ssh_direc ssh_proxy'),
   env: z.record(z.string(), z.string()).default({}),
+  host: HostBlock.optional(),
 });
 
 const Range = z.tuple([z.number().nonnegative(), z.number().nonnegative()]).refine(([a, b]) => a <= b, 'expected [min, max] with min <= max');
@@ -59,7 +77,8 @@ export const ScenarioSchema = z.strictObject({
   speed: z.number().positive().optional(),
   apiKey: z.string().min(1).optional(),
   rateLimit: z.boolean().optional(),
-  sshPortBase: z.number().int().min(1024).max(64000).default(41000),
+  /** First SSH port; absent = a random free block per simulator, so parallel simulators do not collide. */
+  sshPortBase: z.number().int().min(1024).max(64000).optional(),
   user: z.strictObject({ email: z.string().optional(), username: z.string().optional() }).default({}),
   secrets: z.record(z.string(), z.string()).default({}),
   market: z

@@ -56,6 +56,8 @@ export class World {
   nextKeyId = 1;
   /** Set by anything the state file should capture. */
   dirty = false;
+  /** The live log of an instance's simulated host, when it has one (set by the host fleet). */
+  hostLog: (id: number) => string | undefined = () => undefined;
 
   private readonly marketCfg: MarketConfig;
 
@@ -63,7 +65,7 @@ export class World {
     this.marketCfg = saved?.market ?? marketCfg;
     this.seed = saved?.seed ?? sc.seed;
     this.lifecycle = saved?.lifecycle ?? { ...DEFAULT_LIFECYCLE, ...sc.lifecycle };
-    this.sshPortBase = saved?.sshPortBase ?? sc.sshPortBase;
+    this.sshPortBase = saved?.sshPortBase ?? sc.sshPortBase ?? 41000;
     this.user = saved?.user ?? { email: sc.user.email ?? 'demo@vastdeck.invalid', username: sc.user.username ?? 'demo' };
     this.market = new Market(this.marketCfg);
     this.ledger = new Ledger(saved?.credit ?? sc.balance, saved?.buckets);

@@ -31,6 +31,8 @@ export const HostScenarioSchema = z.object({
   gpuName: z.string().default('NVIDIA H100 80GB HBM3'),
   /** GPU memory in MiB. */
   gpuMemoryMiB: z.number().int().positive().default(81559),
+  /** Print transformers' INFO line "Saving model checkpoint to DIR" at each save (scripts that raise verbosity). */
+  logCheckpoints: z.boolean().default(false),
   /** Path of the training log. */
   logPath: z.string().default('/workspace/train.log'),
   /** Trainer output_dir holding checkpoint-N. */

@@ -172,10 +172,22 @@ function tmux(args: string[], host: ShellHost): Result {
   return fail(`can't find session: ${name ?? ''}\n`, 1);
 }
 
-/** Answers one simple (non-streaming) command. */
-function simple(words: string[], host: ShellHost): Result {
+/** Answers one simple (non-streaming) command; `2>&1` merges its stderr into stdout, `2>/dev/null` drops it. */
+function simple(all: string[], host: ShellHost): Result {
+  const words = all.filter((w) => w !== '2>&1' && w !== '2>/dev/null');
+  const r = simpleWords(words, host);
+  if (all.includes('2>&1')) return { stdout: r.stdout + r.stderr, stderr: '', code: r.code };
+  if (all.includes('2>/dev/null')) return { ...r, stderr: '' };
+  return r;
+}
+
+function simpleWords(words: string[], host: ShellHost): Result {
   const [cmd, ...args] = words;
   switch (cmd) {
+    case 'echo':
+      return ok(args.join(' ') + '\n');
+    case 'nproc':
+      return ok('32\n');
     case 'nvidia-smi':
       return nvidiaSmi(args, host);
     case 'free':
@@ -195,9 +207,10 @@ function simple(words: string[], host: ShellHost): Result {
   }
 }
 
-/** Parsed `tail` arguments. */
-function parseTail(args: string[]): { lines: number; follow: boolean; path?: string } {
+/** Parsed `tail` arguments (`bytes` set by -c). */
+function parseTail(args: string[]): { lines: number; bytes?: number; follow: boolean; path?: string } {
   let lines = 10;
+  let bytes: number | undefined;
   let follow = false;
   let path: string | undefined;
   let opts = true;
@@ -206,44 +219,54 @@ function parseTail(args: string[]): { lines: number; follow: boolean; path?: str
     if (opts && a === '--') opts = false;
     else if (opts && a === '-n') lines = Number(args[++i]);
     else if (opts && /^-n\d+$/.test(a)) lines = Number(a.slice(2));
+    else if (opts && a === '-c') bytes = Number(args[++i]);
+    else if (opts && /^-c\d+$/.test(a)) bytes = Number(a.slice(2));
     else if (opts && (a === '-F' || a === '-f' || a.startsWith('--follow'))) follow = true;
     else if (opts && a === '--retry') continue;
     else path = a;
   }
-  return { lines, follow, path };
+  return { lines, bytes, follow, path };
 }
 
-/** Streams the log like `tail -n N [-F] PATH`, until the channel closes. */
-function tail(args: string[], host: ShellHost, io: CommandIO, prefix: Result): void {
-  const { lines, follow, path } = parseTail(args);
+/** A one-shot `tail -n N PATH` or `tail -c N PATH`. */
+function tailOnce(args: string[], host: ShellHost): Result {
+  const { lines, bytes, path } = parseTail(args);
+  const t = host.trainer;
+  if (path !== t.scenario.logPath) return fail(`tail: cannot open '${path ?? ''}' for reading: No such file or directory\n`, 1);
+  t.tick();
+  // tail -c counts bytes: slice the UTF-8 bytes (a cut tqdm block character decodes to U+FFFD, as a terminal shows).
+  if (bytes !== undefined) return ok(bytes > 0 ? Buffer.from(t.log).subarray(-bytes).toString('utf8') : '');
+  return ok(lastLines(t.log, Number.isFinite(lines) ? lines : 10));
+}
+
+/** Streams the log like `tail -n N -F PATH`, until the channel closes. */
+function tailFollow(args: string[], host: ShellHost, io: CommandIO, prefix: Result): void {
   io.out(prefix.stdout);
   io.err(prefix.stderr);
   const t = host.trainer;
-  if (path !== t.scenario.logPath) {
-    io.err(`tail: cannot open '${path ?? ''}' for reading: No such file or directory\n`);
-    if (!follow) return io.exit(1);
-    return; // tail -F keeps waiting for the file to appear.
-  }
-  t.tick();
-  io.out(lastLines(t.log, Number.isFinite(lines) ? lines : 10));
-  if (!follow) return io.exit(0);
+  const first = tailOnce(args, host);
+  io.out(first.stdout);
+  // tail -F keeps waiting for a missing file to appear, so a bad path only prints the error.
+  io.err(first.stderr);
+  if (first.code !== 0) return;
   const off = t.onAppend((s) => io.out(s));
   io.onClose(off);
 }
 
-/** Runs an exec request: a list of simple commands joined by ; && ||, the last of which may be `tail -F`. */
+/** Runs an exec request: simple commands joined by ; && ||, the last of which may be a streaming `tail -F`. */
 export function runCommand(line: string, host: ShellHost, io: CommandIO): void {
+  host.trainer.tick(); // status, GPU and disk answers all read the job as of now
   const tokens = tokenize(line);
   const acc: Result = { stdout: '', stderr: '', code: 0 };
   let words: string[] = [];
   let skip = false;
   const runWords = (): boolean => {
     if (words.length === 0 || skip) return false;
-    if (words[0] === 'tail') {
-      tail(words.slice(1), host, io, acc);
+    if (words[0] === 'tail' && parseTail(words.slice(1)).follow) {
+      tailFollow(words.slice(1), host, io, acc);
       return true;
     }
-    const r = simple(words, host);
+    const r = words[0] === 'tail' ? tailOnce(words.slice(1), host) : simple(words, host);
     acc.stdout += r.stdout;
     acc.stderr += r.stderr;
     acc.code = r.code;

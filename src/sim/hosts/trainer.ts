@@ -14,6 +14,8 @@ export type TrainerStatus = 'running' | 'stalled' | 'crashed' | 'finished';
 export type AppendListener = (text: string) => void;
 
 const MAX_LOG = 4 * 1024 * 1024;
+/** Log dicts kept when catching up a long gap (a demo host "booted" two days into its run): the log tail only. */
+const CATCH_UP_DICTS = 300;
 
 const WARNINGS =
   "[transformers] Model config: bos_token_id must be `None` or an integer within the vocabulary (between 0 and 2047), got 50256. This may result in unexpected behavior.\n" +
@@ -63,21 +65,41 @@ export class SimTrainer {
     readonly scenario: HostScenario,
     private readonly speed = 1,
     private readonly now: () => number = Date.now,
+    /** When the run began on the `now` clock; default now (a fresh run). An earlier time resumes mid-run. */
+    startedAt?: number,
   ) {
-    this.startedAt = now();
+    this.startedAt = startedAt ?? now();
   }
+
+  /**
+   * Ticks only while someone follows the log (onAppend), instead of always; commands tick on demand. Progress
+   * is a function of time, so this changes nothing a client sees, but an idle demo fleet costs no timers.
+   */
+  lazyTimer = false;
+  private live = false;
 
   /** Advances on a timer (10 Hz, like tqdm's refresh) until stop(). */
   start(): void {
+    this.live = true;
     this.tick();
-    this.timer ??= setInterval(() => this.tick(), 100);
-    this.timer.unref();
+    this.syncTimer();
   }
 
   /** Stops the timer. */
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.live = false;
+    this.syncTimer();
+  }
+
+  private syncTimer(): void {
+    const want = this.live && (!this.lazyTimer || this.listeners.size > 0);
+    if (want && !this.timer) {
+      this.timer = setInterval(() => this.tick(), 100);
+      this.timer.unref();
+    } else if (!want && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
   }
 
   /** The whole log as it is now (the oldest part dropped beyond 4 MiB). */
@@ -88,7 +110,11 @@ export class SimTrainer {
   /** Subscribes to appended text; returns the unsubscribe function. */
   onAppend(fn: AppendListener): () => void {
     this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    this.syncTimer();
+    return () => {
+      this.listeners.delete(fn);
+      this.syncTimer();
+    };
   }
 
   private append(s: string): void {
@@ -119,6 +145,7 @@ export class SimTrainer {
     const elapsed = ((this.now() - this.startedAt) / 1000) * this.speed;
     const target = Math.min(sc.totalSteps, Math.floor(elapsed * sc.stepsPerSecond));
     if (target <= this.step) return;
+    this.skipAhead(target);
     let out = '';
     for (let s = this.step + 1; s <= target; s++) {
       if (sc.stallAtStep !== undefined && s > sc.stallAtStep) {
@@ -147,6 +174,7 @@ export class SimTrainer {
           return this.fail('disk');
         }
         this.checkpoints.push(s);
+        if (sc.logCheckpoints) out += `\nSaving model checkpoint to ${sc.outputDir}/checkpoint-${s}\n`;
       }
     }
     out += '\r' + tqdmBar(this.step, sc.totalSteps, this.simSeconds(this.step));
@@ -162,6 +190,22 @@ export class SimTrainer {
       this.status = 'finished';
     }
     this.append(out);
+  }
+
+  /**
+   * Jumps over most of a long gap without writing it: checkpoints are recorded, and the step lands a few
+   * hundred log dicts before the target (or the failure/stall step), so only the log's tail is generated.
+   * Without this, a host starting two days into a run would build and then throw away megabytes of log.
+   */
+  private skipAhead(target: number): void {
+    const sc = this.scenario;
+    const stops = [target, sc.stallAtStep, sc.crashAtStep, sc.oomAtStep, sc.diskFull ? sc.saveSteps : undefined];
+    const end = Math.min(...stops.filter((s): s is number => s !== undefined));
+    const keep = sc.loggingSteps * CATCH_UP_DICTS;
+    const to = Math.floor((end - keep) / sc.loggingSteps) * sc.loggingSteps;
+    if (to <= this.step + keep) return;
+    for (let s = (Math.floor(this.step / sc.saveSteps) + 1) * sc.saveSteps; s <= to; s += sc.saveSteps) this.checkpoints.push(s);
+    this.step = to;
   }
 
   /** trainer_state.json as saved with checkpoint-N (same keys and layout as the Trainer writes). */

@@ -84,7 +84,8 @@ export const instanceRoutes: Route[] = [
       const rec = ctx.world.get(Number(m[1]));
       if (!rec) throw new ApiError(404, 'invalid_id', 'Invalid instance id.');
       const tail = b.tail === undefined ? undefined : Number(b.tail);
-      const text = logText(rec, ctx.world.now(), { tail, filter: b.filter, daemon: b.daemon_logs === true || b.daemon_logs === 'true' });
+      const daemon = b.daemon_logs === true || b.daemon_logs === 'true';
+      const text = logText(rec, ctx.world.now(), { tail, filter: b.filter, daemon }, ctx.world.hostLog(rec.id));
       const token = ctx.world.addLog(text);
       const url = `${ctx.baseUrl}/fake-s3/logs_${token}.log`;
       return ok({ success: true, result_url: url, msg: `Logs for instance ${rec.id} are being uploaded; poll result_url.` });
