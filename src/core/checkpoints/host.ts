@@ -1,0 +1,90 @@
+/**
+ * Reads the GPU host's checkpoints through an exec function, so the same code runs over SshPool.exec and
+ * over a local shell in tests. Only fixed commands with quoted paths are sent; remote output is parsed,
+ * never passed on to a local shell.
+ */
+import { z } from 'zod';
+import { shellQuote } from '../ssh/quote.js';
+import type { CheckpointFile, HostCheckpoint } from './types.js';
+
+/** Runs one shell command line on the host. */
+export type Exec = (cmd: string) => Promise<{ stdout: string; stderr?: string; code: number | null }>;
+
+/** The host's run dir cannot be read (missing dir, permission): not the same as "no checkpoint yet". */
+export class HostReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HostReadError';
+  }
+}
+
+const CKPT_DIR = /^checkpoint-(\d+)$/;
+const trainerStateSchema = z.object({ global_step: z.number().int().min(0) });
+
+/** Steps of the checkpoint-N dirs under runDir, ascending. Throws HostReadError when the dir cannot be listed. */
+export async function listHostSteps(exec: Exec, runDir: string): Promise<number[]> {
+  const r = await exec(`ls -1 ${shellQuote(runDir)}`);
+  if (r.code !== 0) {
+    const why = (r.stderr ?? '').split('\n')[0]?.trim() || `exit ${r.code}`;
+    throw new HostReadError(`cannot list ${runDir} on the host (${why.slice(0, 160)})`);
+  }
+  const steps: number[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = CKPT_DIR.exec(line.trim());
+    if (m) steps.push(Number(m[1]));
+  }
+  return steps.sort((a, b) => a - b);
+}
+
+/** Parses `find -printf '%s\t%P\n'` output. */
+export function parseFindSizes(text: string): CheckpointFile[] {
+  const out: CheckpointFile[] = [];
+  for (const line of text.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab <= 0) continue;
+    const size = Number(line.slice(0, tab));
+    const path = line.slice(tab + 1);
+    if (Number.isInteger(size) && size >= 0 && path) out.push({ path, size });
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Files of one checkpoint dir with sizes; hosts without GNU find fall back to a plain listing (sizes unknown). */
+export async function listHostFiles(exec: Exec, dir: string): Promise<CheckpointFile[]> {
+  const q = shellQuote(dir);
+  const r = await exec(`find ${q} -type f -printf '%s\\t%P\\n'`);
+  if (r.code === 0) return parseFindSizes(r.stdout);
+  const ls = await exec(`ls -1 ${q}`);
+  if (ls.code !== 0) throw new HostReadError(`cannot list ${dir} on the host`);
+  return ls.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((path) => ({ path, size: null }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** global_step of a trainer_state.json text; null when it is not one. */
+export function parseGlobalStep(text: string): number | null {
+  try {
+    const r = trainerStateSchema.safeParse(JSON.parse(text));
+    return r.success ? r.data.global_step : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The newest checkpoint-N under runDir with its files and global_step; null when the run dir has none yet.
+ * The Trainer writes into tmp-checkpoint-N and renames when done, so a checkpoint-N dir is a finished save.
+ */
+export async function readHostCheckpoint(exec: Exec, runDir: string): Promise<HostCheckpoint | null> {
+  const steps = await listHostSteps(exec, runDir);
+  const step = steps.at(-1);
+  if (step === undefined) return null;
+  const dir = `${runDir.replace(/\/+$/, '')}/checkpoint-${step}`;
+  const files = await listHostFiles(exec, dir);
+  const st = await exec(`cat ${shellQuote(`${dir}/trainer_state.json`)}`);
+  const globalStep = st.code === 0 ? parseGlobalStep(st.stdout) : null;
+  return { step, dir, files, globalStep };
+}
