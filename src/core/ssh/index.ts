@@ -9,3 +9,4 @@ export { attachCommand, type AttachOptions, type AttachCommand } from './attach.
 export { shellQuote } from './quote.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export * from './errors.js';
+export { sshIdentity, type SshIdentity, type IdentityOptions } from './identity.js';
