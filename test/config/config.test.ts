@@ -65,3 +65,28 @@ test('XDG directories are honoured', () => {
   assert.equal(configDir({ HOME: '/h' }), '/h/.config/vastdeck');
   assert.equal(stateDir({ HOME: '/h' }), '/h/.local/state/vastdeck');
 });
+
+test('budget and notify sections are read', () => {
+  const cfg = parseConfig(
+    'budget:\n  maxCardDph: 0.5\n  maxFleetDph: 6\n  dailyBudget: 120\n  minBalance: 20\nnotify:\n  webhook: https://hooks.example.test/services/T0/B0/xyz\n',
+    'c.yaml',
+  );
+  assert.deepEqual(cfg.budget, { maxCardDph: 0.5, maxFleetDph: 6, dailyBudget: 120, minBalance: 20 });
+  assert.deepEqual(cfg.notify, { webhook: 'https://hooks.example.test/services/T0/B0/xyz', bell: true, timeoutSeconds: 10 });
+  assert.equal(parseConfig('pollSeconds: 5\n', 'c.yaml').budget, undefined);
+});
+
+test('budget and notify are strict: typos, negative limits and non-http webhooks are refused', () => {
+  assert.throws(() => parseConfig('budget:\n  maxCardDPH: 0.5\n', 'c.yaml'), /field "budget": unknown key "maxCardDPH"/);
+  assert.throws(() => parseConfig('budget:\n  dailyBudget: -3\n', 'c.yaml'), /field "budget.dailyBudget"/);
+  assert.throws(() => parseConfig('notify:\n  webhook: ftp://x.test/hook\n', 'c.yaml'), /field "notify.webhook"/);
+  assert.throws(() => parseConfig('notify:\n  bell: loud\n', 'c.yaml'), /field "notify.bell"/);
+});
+
+test('a bad webhook URL is reported without echoing it (it embeds a token)', () => {
+  assert.throws(() => parseConfig('notify:\n  webhook: not a url SECRETPART123\n', 'c.yaml'), (err: Error) => {
+    assert.match(err.message, /notify.webhook/);
+    assert.equal(err.message.includes('SECRETPART123'), false);
+    return true;
+  });
+});

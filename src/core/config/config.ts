@@ -17,6 +17,30 @@ export const configSchema = z.strictObject({
   readOnly: z.boolean().default(false),
   /** Labels starting with this prefix form the default fleet view. */
   fleet: z.string().optional(),
+  /** Spending limits, checked by `vastdeck cost`, `wait` and the fleet keeper (see core/cost/budget.ts). */
+  budget: z
+    .strictObject({
+      /** Most $/hr one GPU may cost (storage included). */
+      maxCardDph: z.number().positive().optional(),
+      /** Most $/hr the fleet may burn. */
+      maxFleetDph: z.number().positive().optional(),
+      /** Most $ per day. */
+      dailyBudget: z.number().positive().optional(),
+      /** Least credit ($) to keep. */
+      minBalance: z.number().min(0).optional(),
+    })
+    .optional(),
+  /** Where crash, stall, completion, budget and replacement notices go (see core/notify). */
+  notify: z
+    .strictObject({
+      /** A Slack- or Discord-compatible incoming webhook URL. It embeds a token: treated as a secret. */
+      webhook: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'expected an http(s) URL').optional(),
+      /** Ring the terminal bell (a tmux alert) on these events. */
+      bell: z.boolean().default(true),
+      /** Webhook timeout per attempt, seconds. */
+      timeoutSeconds: z.number().min(1).max(120).default(10),
+    })
+    .optional(),
 });
 
 /** The validated config. */

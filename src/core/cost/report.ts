@@ -1,0 +1,115 @@
+/**
+ * The cost report behind `vastdeck cost` and the cost panel: burn now, spend in a window (cross-checked),
+ * credit and runway, projections per run, value per GPU type and budget breaches. Pure: callers fetch.
+ */
+import { fleetBurn, type Burn } from '../fleet/burn.js';
+import type { Charge, Instance } from '../vast/types.js';
+import { evaluateBudget, type Breach, type BudgetRules } from './budget.js';
+import { projectRun, valuePerGpuType, type GpuValue, type RunInput, type RunProjection } from './projection.js';
+import { labelFromDescription, spendBySource, spentBetween, type SourceSpend } from './spend.js';
+
+const DAY_MS = 86_400_000;
+
+/** Everything the report is computed from. */
+export interface CostInput {
+  /** The instances the report is about (already narrowed to a fleet, if any). */
+  instances: readonly Instance[];
+  /** Every instance of the account: runway is an account matter (credit is shared). Defaults to `instances`. */
+  accountInstances?: readonly Instance[];
+  /** Charges of the window, already narrowed like `instances` (see chargesForFleet). */
+  charges: readonly Charge[];
+  credit: number | null;
+  now: number;
+  window: { from: number; to: number };
+  fleet?: string;
+  budget?: BudgetRules;
+  /** Runs with their observed rates, for projections and value per GPU type. */
+  runs?: readonly RunInput[];
+}
+
+/** The report (plain data, JSON-safe). */
+export interface CostReport {
+  generatedAt: number;
+  window: { from: number; to: number };
+  fleet?: string;
+  /** Burn of the selected instances, with runway against the account's whole burn. */
+  burn: Burn & { instances: number; billingGpu: number; storageOnly: number };
+  /** Burn of the whole account (equals `burn` without a fleet filter). */
+  accountBurn: Burn;
+  credit: number | null;
+  spent: { total: number; last24h: number; bySource: SourceSpend[] };
+  /** Spend rows whose charges disagree with time × rate by more than 10%. */
+  mismatches: SourceSpend[];
+  projections: RunProjection[];
+  value: GpuValue[];
+  breaches: Breach[];
+}
+
+/** Builds the report. */
+export function buildCostReport(input: CostInput): CostReport {
+  const { instances, charges, now } = input;
+  const account = input.accountInstances ?? instances;
+  const accountBurn = fleetBurn(account, input.credit);
+  const own = fleetBurn(instances, input.credit);
+  const billingGpu = instances.filter((i) => i.status === 'running' || i.status === 'frozen').length;
+  const bySource = spendBySource(charges, instances);
+  const total = round(bySource.reduce((s, r) => s + r.spent, 0));
+  const last24h = spentBetween(charges, now - DAY_MS, now);
+  const projections: RunProjection[] = [];
+  for (const run of input.runs ?? []) {
+    const p = projectRun(run, now);
+    if (p) projections.push(p);
+  }
+  const value = valuePerGpuType(
+    projections.map((p) => {
+      const run = input.runs!.find((r) => r.instanceId === p.instanceId)!;
+      return { gpuName: run.gpuName, numGpus: run.numGpus, dph: run.dph, rate: p.rate.mid };
+    }),
+  );
+  return {
+    generatedAt: now,
+    window: input.window,
+    ...(input.fleet !== undefined ? { fleet: input.fleet } : {}),
+    burn: { ...own, runwayHours: accountBurn.runwayHours, instances: instances.length, billingGpu, storageOnly: instances.length - billingGpu },
+    accountBurn,
+    credit: input.credit,
+    spent: { total, last24h, bySource },
+    mismatches: bySource.filter((r) => r.mismatch),
+    projections,
+    value,
+    breaches: input.budget ? evaluateBudget(input.budget, { instances, credit: input.credit, spentLast24h: last24h }) : [],
+  };
+}
+
+/** Instances whose label starts with `prefix` (all of them when no prefix). */
+export function fleetInstances(instances: readonly Instance[], prefix: string | undefined): Instance[] {
+  return prefix ? instances.filter((i) => (i.label ?? '').startsWith(prefix)) : [...instances];
+}
+
+/**
+ * Charges belonging to a fleet: those of its listed instances, plus those of destroyed instances whose charge
+ * description names a label with the prefix (the only trace of a gone instance's label in a charge row).
+ */
+export function chargesForFleet(charges: readonly Charge[], allInstances: readonly Instance[], prefix: string | undefined): Charge[] {
+  if (!prefix) return [...charges];
+  const listed = new Map(allInstances.map((i) => [i.id, i]));
+  return charges.filter((c) => {
+    const inst = c.instanceId !== null ? listed.get(c.instanceId) : undefined;
+    if (inst) return (inst.label ?? '').startsWith(prefix);
+    return (labelFromDescription(c.description) ?? '').startsWith(prefix);
+  });
+}
+
+/**
+ * The time to report at: the local clock, unless charges run later. Billing follows the server's clock, which
+ * for the simulator can run ahead (speed, advance); ages and the last-24-hours window must follow it too.
+ */
+export function reportNow(clockNow: number, charges: readonly Charge[]): number {
+  let latest = clockNow;
+  for (const c of charges) if (c.end > latest) latest = c.end;
+  return latest;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
