@@ -1,0 +1,200 @@
+/**
+ * Sparse training-health polling for the whole fleet: every ~30 s, for each running instance with an SSH
+ * endpoint (at most 4 at a time), read the last 64 KiB of its log and probe the host (GPU, RAM, disk), feed
+ * a HealthTracker per instance and publish `healthCell(...)` to the FleetStore. Booting, stopped and exited
+ * instances are classified from their status alone, without SSH. Paused while ssh/tmux owns the terminal.
+ */
+import type { ExecOptions, ExecResult } from '../ssh/exec.js';
+import type { SshTarget } from '../ssh/connect.js';
+import { shellQuote } from '../ssh/quote.js';
+import { hostProbeCommand } from '../host/commands.js';
+import { parseHostFacts, type HostFacts } from '../host/probe.js';
+import { LogRing } from '../logs/ring.js';
+import { sshEndpoint } from '../vast/units.js';
+import type { Instance } from '../vast/types.js';
+import { HealthTracker, healthCell, type Health } from './health.js';
+import type { FleetSnapshot, InstanceHealth } from './store.js';
+
+/** Bytes of log read per poll. */
+export const HEALTH_TAIL_BYTES = 65_536;
+/** How much of the previous read is used to find where the new text starts. */
+const ANCHOR = 256;
+
+/** What the monitor needs from an SshPool. */
+export interface ExecPool {
+  exec(target: SshTarget, cmd: string, opts?: ExecOptions): Promise<ExecResult>;
+}
+
+/** What the monitor needs from a FleetStore. */
+export interface HealthSink {
+  getSnapshot(): FleetSnapshot;
+  setHealth(id: number, health: InstanceHealth | null): void;
+}
+
+/** Options of a HealthMonitor. */
+export interface HealthMonitorOptions {
+  store: HealthSink;
+  ssh: ExecPool;
+  /** Clock for the trackers (stall detection); tests pass a fake one. */
+  now?: () => number;
+  /** Poll period. Default 30 s. */
+  intervalMs?: number;
+  /** Hosts polled at once. Default 4. */
+  concurrency?: number;
+  /** Remote log path. Default /workspace/train.log. */
+  logPath?: string;
+  /** Stall threshold handed to each tracker. */
+  stallAfterMs?: number;
+  /** Deadline per remote command. Default 15 s. */
+  execTimeoutMs?: number;
+}
+
+/** What the monitor knows about one instance. */
+export interface InstanceLive {
+  health: Health;
+  tracker: HealthTracker;
+  /** Latest host probe, when SSH worked. */
+  facts?: HostFacts;
+  /** Latest SSH failure (one line), cleared by the next success. */
+  sshError?: string;
+  /** Epoch ms (monitor clock) of the last successful SSH poll. */
+  polledAt?: number;
+}
+
+interface Entry extends Omit<InstanceLive, 'health'> {
+  /** Line splitter with \r handling, so tqdm redraws reach the tracker as ring lines do. */
+  ring: LogRing;
+  /** Tail of the previous read, to find the new part of the next one. */
+  anchor: string;
+}
+
+/** Polls health over SSH and publishes it to the fleet store. */
+export class HealthMonitor {
+  private readonly entries = new Map<number, Entry>();
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private paused = false;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(private readonly opts: HealthMonitorOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Starts polling; the first poll runs at once. */
+  start(): void {
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Stops for good. */
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.timer);
+  }
+
+  /** Stops polling until resume() (a poll in flight finishes). */
+  pause(): void {
+    this.paused = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Resumes with an immediate poll. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.schedule(0);
+  }
+
+  /** What is known about an instance (for the detail pane and triage). */
+  get(id: number): InstanceLive | undefined {
+    const e = this.entries.get(id);
+    return e ? { tracker: e.tracker, facts: e.facts, sshError: e.sshError, polledAt: e.polledAt, health: e.tracker.health(this.now()) } : undefined;
+  }
+
+  /** One pass over the fleet now (joins a pass in flight). */
+  pollOnce(): Promise<void> {
+    this.inFlight ??= this.pass().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    if (!this.running || this.paused) return;
+    this.timer = setTimeout(() => void this.pollOnce().then(() => this.schedule(this.opts.intervalMs ?? 30_000)), ms);
+    this.timer.unref?.();
+  }
+
+  private entry(id: number): Entry {
+    let e = this.entries.get(id);
+    if (!e) {
+      e = { tracker: new HealthTracker({ stallAfterMs: this.opts.stallAfterMs }), ring: new LogRing({ capacity: 64 }), anchor: '' };
+      this.entries.set(id, e);
+    }
+    return e;
+  }
+
+  private async pass(): Promise<void> {
+    const snap = this.opts.store.getSnapshot();
+    const seen = new Set<number>();
+    const queue: Array<[Instance, SshTarget]> = [];
+    for (const inst of snap.instances) {
+      seen.add(inst.id);
+      const e = this.entry(inst.id);
+      e.tracker.setStatus(inst.status, this.now(), snap.statusSince.get(inst.id));
+      const ep = inst.status === 'running' ? sshEndpoint(inst) : null;
+      if (ep) queue.push([inst, { host: ep.host, port: ep.port }]);
+      else this.publish(inst.id, e);
+    }
+    for (const id of [...this.entries.keys()]) {
+      if (!seen.has(id)) {
+        this.entries.delete(id);
+        this.opts.store.setHealth(id, null);
+      }
+    }
+    const workers = Array.from({ length: Math.max(1, this.opts.concurrency ?? 4) }, async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        if (this.paused && this.running) return;
+        await this.pollHost(job[0].id, job[1]);
+      }
+    });
+    await Promise.all(workers);
+  }
+
+  private async pollHost(id: number, target: SshTarget): Promise<void> {
+    const e = this.entry(id);
+    const timeoutMs = this.opts.execTimeoutMs ?? 15_000;
+    const path = this.opts.logPath ?? '/workspace/train.log';
+    try {
+      const log = await this.opts.ssh.exec(target, `tail -c ${HEALTH_TAIL_BYTES} -- ${shellQuote(path)}`, { timeoutMs, maxBytes: HEALTH_TAIL_BYTES * 2 });
+      const probe = await this.opts.ssh.exec(target, hostProbeCommand(), { timeoutMs, maxBytes: 1 << 20 });
+      this.feed(e, log.stdout);
+      e.facts = parseHostFacts(probe.stdout);
+      e.sshError = undefined;
+      e.polledAt = this.now();
+    } catch (err) {
+      e.sshError = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    }
+    this.publish(id, e);
+  }
+
+  /** Feeds only what is new since the previous read (the log is append-only; a miss means rotation or a flood). */
+  private feed(e: Entry, text: string): void {
+    let fresh = text;
+    if (e.anchor) {
+      const at = text.lastIndexOf(e.anchor);
+      if (at >= 0) fresh = text.slice(at + e.anchor.length);
+    }
+    e.anchor = text.slice(-ANCHOR);
+    if (!fresh) return;
+    const now = this.now();
+    e.tracker.feedLines(e.ring.push(fresh, 'ssh'), now);
+  }
+
+  private publish(id: number, e: Entry): void {
+    const h = e.tracker.health(this.now());
+    // Unreachable and never read: say so rather than guess "setup" from the status alone.
+    const cell = e.sshError && e.polledAt === undefined ? { step: h.step ?? null, text: 'no ssh', level: 'unknown' as const } : healthCell(h);
+    this.opts.store.setHealth(id, cell);
+  }
+}
