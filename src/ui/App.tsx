@@ -60,7 +60,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const topRef = useRef(0);
 
   const rows = useMemo(() => selectRows(snap, query, now), [snap, query, now]);
-  const cols = useMemo(() => layoutColumns(width), [width]);
+  const cols = useMemo(() => layoutColumns(width - 1), [width]); // one column for the selection marker
 
   // Height budget: header, table header, footer, optional detail pane and input line; one spare line.
   const frame = Math.max(6, termRows - 1);

@@ -45,6 +45,8 @@ const Row = memo(function Row({ inst, columns, selected, since, health, now }: R
     : {};
   return (
     <Text wrap="truncate" {...sel}>
+      {/* A visible marker, not only colour: with NO_COLOR or chalk level 0 (CI set) inverse is dropped too. */}
+      {selected ? '›' : ' '}
       {segments.map((s, i) =>
         s.level ? (
           <Text key={i} color={levelColor(theme, s.level)}>
@@ -65,7 +67,7 @@ export function FleetTable(props: FleetTableProps) {
   return (
     <>
       <Text wrap="truncate" bold color={theme.colors.header}>
-        {headerLine(props.columns)}
+        {' ' + headerLine(props.columns)}
       </Text>
       {window.length === 0 ? (
         <Text color={theme.colors.muted}>{props.empty}</Text>

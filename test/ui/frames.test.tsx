@@ -10,7 +10,7 @@ import { COMMANDS } from '../../src/core/keymap/commands.js';
 import { MONO } from '../../src/ui/theme.js';
 import { ThemeContext } from '../../src/ui/theme-context.js';
 
-const rowIds = (lines: string[]) => lines.map((l) => /^(\d{4,})\s/.exec(l)?.[1]).filter(Boolean).map(Number);
+const rowIds = (lines: string[]) => lines.map((l) => /^[› ](\d{4,})\s/.exec(l)?.[1]).filter(Boolean).map(Number);
 
 describe('fleet frames', () => {
   test('standard 100×24 frame through ink-testing-library', async () => {
@@ -220,7 +220,7 @@ describe('fleet frames', () => {
     const m = await mount({ api, columns: 120 });
     m.store.setHealth(1001, { step: 12400, text: 'stalled', level: 'warn' });
     await settle();
-    const row = m.lines().find((l) => l.startsWith('1001'))!;
+    const row = m.lines().find((l) => l.slice(1).startsWith('1001'))!;
     assert.match(row, /12400 stalled/);
     assert.match(row, /evilname/);
     assert.ok(!m.frames.at(-1)!.includes('\x1b]52'), 'OSC 52 never reaches the terminal');

@@ -35,7 +35,7 @@ function start(name: string, env = ''): void {
   tmux('new-session', '-d', '-s', name, '-x', '200', '-y', '50', '-c', root, cmd);
 }
 
-const rows = (screen: string) => screen.split('\n').filter((l) => /^\d{4}\s/.test(l));
+const rows = (screen: string) => screen.split('\n').filter((l) => /^[› ]\d{4}\s/.test(l));
 
 describe('TUI in real tmux', { skip: !hasTmux && 'tmux not installed' }, () => {
   before(() => start('main'));
@@ -48,22 +48,23 @@ describe('TUI in real tmux', { skip: !hasTmux && 'tmux not installed' }, () => {
     const lines = screen.split('\n');
     assert.match(lines[0]!, /^vastdeck\s+fleet all\s+sort id↑\s+40 instances/);
     assert.equal(lines.filter((l) => l.startsWith('vastdeck')).length, 1);
-    assert.match(lines[1]!, /^ID\s+LABEL\s+GPU\s+STATUS\s+\$\/HR\s+SSH\s+AGE\s+STEP\s+HEALTH/);
+    assert.match(lines[1]!, /^ ID\s+LABEL\s+GPU\s+STATUS\s+\$\/HR\s+SSH\s+AGE\s+STEP\s+HEALTH/);
     assert.match(screen, /running .* │ burn \$\d+\.\d\d\/h/);
     // After several same-height frames (selection moves) nothing has shifted (Ink 6.8 incremental fix).
     send('main', 'j', 'j', 'j', 'k');
     await new Promise((r) => setTimeout(r, 300));
     const again = capture('main').split('\n');
     assert.match(again[0]!, /^vastdeck/);
-    assert.match(again[1]!, /^ID\s+LABEL/);
-    assert.match(again[2]!, /^1001\s/);
+    assert.match(again[1]!, /^ ID\s+LABEL/);
+    assert.match(again[2]!, /^ 1001\s/);
+    assert.match(again[4]!, /^›1003\s/, 'the selection marker moved down three and up one');
   });
 
   test('sort by price with P', async () => {
     send('main', 'P');
     const screen = await waitFor('main', (s) => s.includes('sort price↑'), 'price sort');
-    assert.match(rows(screen)[0]!, /^1001\s.*\$0\.300/);
-    assert.match(rows(screen)[1]!, /^1008\s.*\$0\.300/);
+    assert.match(rows(screen)[0]!, /^[› ]1001\s.*\$0\.300/);
+    assert.match(rows(screen)[1]!, /^[› ]1008\s.*\$0\.300/);
     send('main', 'I');
     await waitFor('main', (s) => s.includes('sort id↑'), 'id sort');
   });
