@@ -1,0 +1,54 @@
+/** Shared setup for the live tests: a small simulator with one instance per host scenario, and a test SSH pool. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SshPool } from '../../src/core/ssh/index.js';
+import { VastClient } from '../../src/core/vast/client.js';
+import type { Instance } from '../../src/core/vast/types.js';
+import { startSimulator, type SimHandle } from '../../src/sim/index.js';
+import { generateKeyPair } from '../../src/sim/hosts/index.js';
+
+/** One running instance per host behaviour the health classifier must tell apart. */
+export const LIVE_FLEET = [
+  { label: 'train', gpu: 'RTX 4090', status: 'running', age: '1h', host: { totalSteps: 1_000_000, stepsPerSec: 5 } },
+  { label: 'oom', gpu: 'RTX 4090', status: 'running', age: '1h', host: { totalSteps: 100_000, oomAtStep: 420 } },
+  { label: 'stall', gpu: 'RTX 4090', status: 'running', age: '1h', host: { totalSteps: 100_000, stallAtStep: 250 } },
+  { label: 'done', gpu: 'RTX 4090', status: 'running', age: '1h', host: { totalSteps: 300 } },
+  { label: 'nocuda', gpu: 'RTX 4090', status: 'running', age: '1h', host: { noCuda: true } },
+  { label: 'boot', gpu: 'RTX 4090', status: 'loading', stuck: true, age: '5m' },
+  { label: 'off', gpu: 'RTX 4090', status: 'stopped', age: '3h' },
+];
+
+/** A started simulator with LIVE_FLEET, its client, and the instances by label. */
+export async function liveSim(extra: Record<string, unknown> = {}): Promise<{ sim: SimHandle; client: VastClient; byLabel: Map<string, Instance> }> {
+  const sim = await startSimulator({ seed: 17, rateLimit: false, scenario: { market: { size: 400 }, fleet: LIVE_FLEET }, ...extra });
+  const client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
+  const list = await client.listInstances();
+  return { sim, client, byLabel: new Map(list.map((i) => [i.label ?? '', i])) };
+}
+
+/** A temp dir with a client key and a pool that fails fast. */
+export function testPool(): { dir: string; pool: SshPool; keyFile: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-live-'));
+  const keyFile = path.join(dir, 'id_ed25519');
+  writeFileSync(keyFile, generateKeyPair().private, { mode: 0o600 });
+  const pool = new SshPool({
+    knownHostsFile: path.join(dir, 'known_hosts'), auth: { agentSocket: null, keyPaths: [keyFile] },
+    readyTimeoutMs: 3000, backoff: { initialMs: 50, maxMs: 200, maxAttempts: 40 },
+  });
+  return { dir, pool, keyFile };
+}
+
+/** Waits until pred() is true (polling), or throws naming what was awaited. */
+export async function until(pred: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await pred())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Steps shown by tqdm bars and log dicts in a text. */
+export function barSteps(text: string): number[] {
+  return [...text.matchAll(/\| (\d+)\/\d+ \[/g)].map((m) => Number(m[1]));
+}
