@@ -23,7 +23,8 @@ export interface RunInput {
   /** $/hr the instance costs now. */
   dph: number;
   step: number;
-  targetStep: number;
+  /** The step the run ends at; no projection without one. */
+  targetStep?: number;
   /** Observed rates, steps per second; non-positive or non-finite values are ignored. */
   rates: readonly number[];
 }
@@ -78,10 +79,10 @@ export function rangeOf(samples: readonly number[]): Range | null {
   return { low: Math.min(xs[0]!, mid * (1 - MIN_SPREAD)), mid, high: Math.max(xs[n - 1]!, mid * (1 + MIN_SPREAD)) };
 }
 
-/** Projects one run to its target; null when no rate was observed. A run past its target needs nothing more. */
+/** Projects one run to its target; null without a target or an observed rate. A run past its target needs nothing more. */
 export function projectRun(run: RunInput, now: number): RunProjection | null {
   const rate = rangeOf(run.rates);
-  if (!rate) return null;
+  if (!rate || run.targetStep === undefined) return null;
   const remainingSteps = Math.max(0, run.targetStep - run.step);
   // The fastest rate gives the shortest time; cost follows time at the current price.
   const etaMs: Range = {

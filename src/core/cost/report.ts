@@ -5,7 +5,7 @@
 import { fleetBurn, type Burn } from '../fleet/burn.js';
 import type { Charge, Instance } from '../vast/types.js';
 import { evaluateBudget, type Breach, type BudgetRules } from './budget.js';
-import { projectRun, valuePerGpuType, type GpuValue, type RunInput, type RunProjection } from './projection.js';
+import { projectRun, rangeOf, valuePerGpuType, type GpuValue, type RunInput, type RunProjection } from './projection.js';
 import { labelFromDescription, spendBySource, spentBetween, type SourceSpend } from './spend.js';
 
 const DAY_MS = 86_400_000;
@@ -61,10 +61,7 @@ export function buildCostReport(input: CostInput): CostReport {
     if (p) projections.push(p);
   }
   const value = valuePerGpuType(
-    projections.map((p) => {
-      const run = input.runs!.find((r) => r.instanceId === p.instanceId)!;
-      return { gpuName: run.gpuName, numGpus: run.numGpus, dph: run.dph, rate: p.rate.mid };
-    }),
+    (input.runs ?? []).map((r) => ({ gpuName: r.gpuName, numGpus: r.numGpus, dph: r.dph, rate: rangeOf(r.rates)?.mid ?? 0 })),
   );
   return {
     generatedAt: now,
