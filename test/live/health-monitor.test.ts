@@ -1,0 +1,89 @@
+// The fleet health monitor against the simulator: real FleetStore, real SSH to the simulated hosts, a fake
+// monitor clock moved past the stall threshold between two passes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { FleetStore, type InstanceHealth } from '../../src/core/fleet/store.js';
+import { HealthMonitor } from '../../src/core/fleet/health-monitor.js';
+import type { SshPool } from '../../src/core/ssh/index.js';
+import type { VastClient } from '../../src/core/vast/client.js';
+import type { Instance } from '../../src/core/vast/types.js';
+import type { SimHandle } from '../../src/sim/index.js';
+import { liveSim, testPool } from './helpers.js';
+
+let sim: SimHandle;
+let client: VastClient;
+let byLabel: Map<string, Instance>;
+let pool: SshPool;
+let dir: string;
+
+before(async () => {
+  ({ sim, client, byLabel } = await liveSim());
+  ({ pool, dir } = testPool());
+});
+after(async () => {
+  await pool.close();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('health monitor', () => {
+  test('classifies training, crashed (OOM, no CUDA), stalled, finished, booting and stopped instances', async () => {
+    const store = new FleetStore({ api: client, pollMs: 60_000 });
+    await store.refresh();
+    let now = 1_900_000_000_000;
+    const monitor = new HealthMonitor({ store, ssh: pool, now: () => now, stallAfterMs: 15 * 60_000 });
+    const id = (label: string) => byLabel.get(label)!.id;
+    const cell = (label: string): InstanceHealth | undefined => store.getSnapshot().health.get(id(label));
+
+    await monitor.pollOnce();
+    assert.equal(cell('train')?.text, 'training');
+    assert.equal(cell('stall')?.text, 'training', 'not stalled yet: the monitor has only just seen it');
+    assert.equal(cell('oom')?.text, 'crashed');
+    assert.equal(cell('oom')?.level, 'error');
+    assert.equal(cell('nocuda')?.text, 'crashed');
+    assert.equal(cell('done')?.text, 'finished');
+    assert.equal(cell('boot')?.text, 'booting');
+    assert.equal(cell('off')?.level, 'unknown');
+    assert.match(monitor.get(id('oom'))!.health.detail ?? '', /torch\.OutOfMemoryError: CUDA out of memory/);
+    assert.match(monitor.get(id('nocuda'))!.health.detail ?? '', /no NVIDIA driver/);
+    assert.equal(cell('oom')?.step, 410, 'the last step the log showed before the crash at 420');
+    const gpu = monitor.get(id('train'))!.facts!.gpus[0]!;
+    assert.ok((gpu.utilizationGpuPct ?? 0) > 50, 'the probe read nvidia-smi');
+
+    // 20 minutes later on the monitor's clock; in real time the healthy job has moved on, the stalled one has not.
+    const stepBefore = cell('train')!.step!;
+    await new Promise((r) => setTimeout(r, 500));
+    now += 20 * 60_000;
+    await monitor.pollOnce();
+    assert.equal(cell('stall')?.text, 'stalled');
+    assert.equal(cell('stall')?.level, 'warn');
+    assert.equal(cell('train')?.text, 'training');
+    assert.ok(cell('train')!.step! > stepBefore, 'the healthy job advanced');
+    assert.equal(cell('oom')?.text, 'crashed');
+  });
+
+  test('an unreachable host is "no ssh", and pause() stops polling', async () => {
+    const store = new FleetStore({ api: client, pollMs: 60_000 });
+    await store.refresh();
+    const failing = { exec: async () => { throw new Error('ssh 127.0.0.1:1: unreachable: ECONNREFUSED'); } };
+    let calls = 0;
+    const counting = { exec: async (...a: Parameters<typeof failing.exec>) => (calls++, failing.exec(...a)) };
+    const monitor = new HealthMonitor({ store, ssh: counting, intervalMs: 20 });
+    await monitor.pollOnce();
+    assert.equal(store.getSnapshot().health.get(byLabel.get('train')!.id)?.text, 'no ssh');
+    assert.equal(store.getSnapshot().health.get(byLabel.get('boot')!.id)?.text, 'booting');
+    monitor.start();
+    monitor.pause();
+    const at = calls;
+    await new Promise((r) => setTimeout(r, 120));
+    assert.ok(calls - at <= 5, 'at most the pass in flight finished');
+    const paused = calls;
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(calls, paused, 'nothing while paused');
+    monitor.resume();
+    await new Promise((r) => setTimeout(r, 120));
+    assert.ok(calls > paused, 'polling again after resume');
+    monitor.stop();
+  });
+});
