@@ -1,0 +1,84 @@
+// vastdeck logs in child processes against a simulator, with a fresh HOME and state
+// dir (no ~/.ssh, no agent): vastdeck's own key is generated and used.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Instance } from '../../src/core/vast/types.js';
+import type { SimHandle } from '../../src/sim/index.js';
+import { liveSim } from './helpers.js';
+
+const RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'run-cli.ts');
+let sim: SimHandle;
+let byLabel: Map<string, Instance>;
+let home: string;
+
+before(async () => {
+  ({ sim, byLabel } = await liveSim());
+  home = mkdtempSync(path.join(os.tmpdir(), 'vd-live-cli-'));
+});
+after(async () => {
+  await sim.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+function cli(name: string, argv: string[], killAfterMs?: number): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_STATE_HOME: path.join(home, 'state'), XDG_CONFIG_HOME: path.join(home, 'config'), VAST_API_KEY: '' };
+    delete env.SSH_AUTH_SOCK;
+    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, name, ...argv, '--api-url', sim.url, '--api-key', sim.apiKey], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+    if (killAfterMs) setTimeout(() => child.kill('SIGINT'), killAfterMs);
+  });
+}
+const id = (label: string) => String(byLabel.get(label)!.id);
+
+describe('vastdeck logs', () => {
+  test('over SSH: the last N lines, tqdm redraws rendered, no control characters; own key generated 0600', async () => {
+    const r = await cli('logs', [id('oom'), '--tail', '8']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, '');
+    assert.match(r.out, /torch\.OutOfMemoryError: CUDA out of memory/);
+    assert.ok(!/[\r\x1b]/.test(r.out));
+    assert.ok(r.out.trimEnd().split('\n').length <= 8);
+    const key = path.join(home, 'state', 'vastdeck', 'id_ed25519');
+    assert.equal(statSync(key).mode & 0o777, 0o600);
+  });
+
+  test('--follow prints new steps until Ctrl-C', async () => {
+    const r = await cli('logs', [id('train'), '--follow', '--tail', '2'], 4500);
+    assert.equal(r.code, 0, r.err);
+    // Complete lines are the Trainer's dicts (one per 10 steps = 2 s here); their epoch grows.
+    const epochs = [...r.out.matchAll(/'epoch': '([\d.e+-]+)'/g)].map((m) => Number(m[1]));
+    assert.ok(epochs.length >= 2 && epochs[epochs.length - 1]! > epochs[0]!, r.out.slice(-300));
+  });
+
+  test('--api and instances without SSH read the Vast logs API; --daemon the daemon log', async () => {
+    const api = await cli('logs', [id('done'), '--api', '--tail', '5']);
+    assert.equal(api.code, 0, api.err);
+    assert.match(api.out, /'train_runtime'/);
+    const off = await cli('logs', [id('off')]);
+    assert.equal(off.code, 0, off.err);
+    assert.match(off.out, /'loss'/);
+    const d = await cli('logs', [id('train'), '--daemon']);
+    assert.match(d.out, /\[daemon\] pulling image/);
+  });
+
+  test('an unknown ID is one line on stderr and exit 1; a bad one is a usage error', async () => {
+    const r = await cli('logs', ['999999']);
+    assert.equal(r.code, 1);
+    assert.equal(r.err.trim().split('\n').length, 1);
+    assert.match(r.err, /^vastdeck: instance 999999 does not exist/);
+    const bad = await cli('logs', ['abc']);
+    assert.equal(bad.code, 2);
+  });
+});
+
