@@ -102,13 +102,10 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   // printable characters as ONE event (a held "j", or "/zeb" typed by a script): outside an input line it is
   // split into single keys; inside one it is pasted text.
   const queue = useRef<{ text: string; key: KeyInfo }[]>([]);
+  // True from a dispatch until React has committed its result; keys arriving meanwhile wait in the queue.
+  const pending = useRef(false);
   const [, bump] = useState(0);
-  useInput((text, key) => {
-    if (text.length > 1 && !key.ctrl && !key.meta) queue.current.push(...splitChunk(text));
-    else queue.current.push({ text, key });
-    bump((n) => n + 1);
-  });
-  useEffect(() => {
+  const runOne = () => {
     const next = queue.current.shift();
     if (!next) return;
     const { text, key } = next;
@@ -118,7 +115,21 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
       queue.current.unshift({ text: text.slice(1), key });
       dispatch(keymap, layers, keyName(text[0]!, {}), text[0]!);
     } else dispatch(keymap, layers, keyName(text, key), printable ? text : '');
-    if (queue.current.length) bump((n) => n + 1);
+    // Always schedule a commit (batched with the handler's own updates: one render per key), so the effect
+    // below runs and releases the next key even when the key changed nothing.
+    pending.current = true;
+    bump((n) => n + 1);
+  };
+  useInput((text, key) => {
+    if (text.length > 1 && !key.ctrl && !key.meta) queue.current.push(...splitChunk(text));
+    else queue.current.push({ text, key });
+    // The common case, one key with nothing pending, runs at once: no extra render before the frame that
+    // matters (that extra render would also spend Ink's leading-edge throttle slot).
+    if (!pending.current) runOne();
+  });
+  useEffect(() => {
+    pending.current = false;
+    if (queue.current.length) runOne();
   });
 
   const hints = useMemo(
