@@ -8,13 +8,16 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const sock = `vd-e2e-${process.pid}`;
+/** The tmux server socket in use; each describe gets its own server. */
+let current = sock;
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
+  return execFileSync('tmux', ['-L', current, ...args], { encoding: 'utf8' });
 }
 const capture = (s: string) => tmux('capture-pane', '-p', '-t', s);
 const send = (s: string, ...keys: string[]) => tmux('send-keys', '-t', s, ...keys);
@@ -115,5 +118,40 @@ describe('TUI in real tmux', { skip: !hasTmux && 'tmux not installed' }, () => {
     assert.ok(rows(screen).length >= 40);
     send('fail', 'q');
     await waitFor('fail', (s) => s.includes('EXIT=0'), 'exit');
+  });
+});
+
+const hasBundle = existsSync(path.join(root, 'dist', 'vastdeck.js'));
+
+describe('bundled `vastdeck --demo` in real tmux', { skip: (!hasTmux && 'tmux not installed') || (!hasBundle && 'dist/ not built') }, () => {
+  before(() => {
+    current = `${sock}-demo`;
+  });
+  after(() => {
+    spawnSync('tmux', ['-L', current, 'kill-server']);
+  });
+
+  test('start, sort, filter, help, quit with the terminal restored', async () => {
+    tmux('new-session', '-d', '-s', 'demo', '-x', '200', '-y', '50', '-c', root,
+      'env CI=false node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30');
+    const demoRows = (s: string) => s.split('\n').filter((l) => /^[› ]\d{5,}\s/.test(l));
+    let screen = await waitFor('demo', (s) => demoRows(s).length > 3, 'demo fleet rows', 30_000);
+    assert.match(screen.split('\n')[0]!, /^vastdeck DEMO/);
+    send('demo', 'P');
+    await waitFor('demo', (s) => s.includes('sort price↑'), 'price sort');
+    send('demo', '/');
+    await waitFor('demo', (s) => /^\/$/m.test(s), 'filter line');
+    send('demo', '-l', 'running');
+    send('demo', 'Enter');
+    screen = await waitFor('demo', (s) => s.includes('filter running'), 'filter');
+    assert.ok(demoRows(screen).every((r) => /\srunning\s/.test(r)));
+    send('demo', '?');
+    await waitFor('demo', (s) => s.includes('Keys — esc or ? closes'), 'help');
+    send('demo', 'Escape');
+    await waitFor('demo', (s) => !s.includes('Keys — esc'), 'help closed');
+    send('demo', 'q');
+    screen = await waitFor('demo', (s) => s.includes('EXIT='), 'exit', 20_000);
+    assert.match(screen, /EXIT=0/);
+    assert.ok(!screen.includes('vastdeck DEMO'));
   });
 });
