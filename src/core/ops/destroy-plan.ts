@@ -46,6 +46,12 @@ const UP: InstanceStatus[] = ['running', 'loading', 'rebooting', 'created'];
 
 /** Looks at the host and the store and says whether destroying `instance` would lose work. Never throws. */
 export async function planDestroy(instance: Instance, source: CheckpointSource): Promise<DestroyPlan> {
+  const plan = await look(instance, source);
+  // File names come from the host and the store: strip control sequences before anything prints them.
+  return { ...plan, summary: sanitizeLine(plan.summary) };
+}
+
+async function look(instance: Instance, source: CheckpointSource): Promise<DestroyPlan> {
   const base = { instanceId: instance.id, label: instance.label, status: instance.status, verification: null, verifiedStep: null };
   let host: HostCheckpoint | null;
   try {

@@ -1,0 +1,162 @@
+/**
+ * `vastdeck destroy ID…` and `vastdeck down PREFIX`: look before destroying. Each instance's newest checkpoint
+ * on its host is compared with the profile's store; unverified ones are refused unless forced (--force in
+ * scripts, or typing the instance's label at the prompt). --yes skips the prompt only for verified ones.
+ */
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { parseCommand } from '../args.js';
+import { makeContext } from '../context.js';
+import { printJson, printText, registerSecret, UsageError } from '../output.js';
+import { FileJournal } from '../../core/journal/journal.js';
+import { stateDir } from '../../core/config/paths.js';
+import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
+import { SshPool } from '../../core/ssh/index.js';
+import { HostReadError, openStore, readHostCheckpoint, type OpenedStore } from '../../core/checkpoints/index.js';
+import { executeDestroy, planDestroy, type DestroyEvent, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
+import type { Instance } from '../../core/vast/types.js';
+import type { Profile } from '../../core/profiles/schema.js';
+import { sanitizeLine } from '../../core/util/sanitize.js';
+
+const OPTIONS_HELP = `Options:
+  --profile P        profile whose checkpoint store (and onstart.runDir) verifies the checkpoints
+  --profiles FILE    profiles file (default ${defaultProfilesPath().replace(process.env.HOME ?? '\0', '~')})
+  --run-dir DIR      run dir on the host holding checkpoint-N (default: the profile's onstart.runDir)
+  --yes              no prompt for instances whose newest checkpoint is verified
+  --force            destroy unverified instances too, without a prompt (for scripts)
+  --json             plans and results as JSON on stdout (progress stays on stderr)
+  --api-url URL, --api-key KEY, -h/--help`;
+
+/** Help for `vastdeck destroy`. */
+export const destroyHelp = `Usage: vastdeck destroy ID… [--profile P] [--yes] [--force] [--json]
+
+Destroy instances, never before their newest checkpoint is verified off the host. For each instance vastdeck
+reads the newest checkpoint-N on the host over SSH (files, sizes, trainer_state.json) and checks the profile's
+store (Hugging Face Hub, rsync path, or command). Verified: asks y/N (or --yes). Anything else — behind,
+incomplete upload, not found, no store, store or host unreachable — is refused: type the instance's label at
+the prompt, or pass --force, to destroy anyway. After the request vastdeck confirms the instance is gone.
+Every destroy is journaled before and after. Exit 0 only when every instance was destroyed.
+
+${OPTIONS_HELP}`;
+
+/** Help for `vastdeck down`. */
+export const downHelp = `Usage: vastdeck down PREFIX [--profile P] [--yes] [--force] [--json]
+
+Destroy every instance whose label starts with PREFIX: lists them all first, then verifies and destroys each
+one exactly as \`vastdeck destroy\` does (unverified ones are refused unless forced).
+
+${OPTIONS_HELP}`;
+
+/** How the user answers a prompt (tests pass a fake). */
+export type Ask = (question: string) => Promise<string>;
+
+/** Whether to destroy one planned instance: --yes/--force, else a prompt when interactive, else refuse. */
+export async function decideDestroy(plan: DestroyPlan, flags: { yes?: boolean; force?: boolean }, ask: Ask | null): Promise<{ go: boolean; force: boolean; why?: string }> {
+  const name = plan.label ?? String(plan.instanceId);
+  if (plan.safe) {
+    if (flags.yes || flags.force) return { go: true, force: false };
+    if (!ask) return { go: false, force: false, why: 'not confirmed: pass --yes to destroy without a prompt' };
+    const a = (await ask(`destroy ${plan.instanceId} (${name})? [y/N] `)).trim().toLowerCase();
+    return a === 'y' || a === 'yes' ? { go: true, force: false } : { go: false, force: false, why: 'not confirmed' };
+  }
+  if (flags.force) return { go: true, force: true };
+  if (!ask) return { go: false, force: false };
+  const typed = (await ask(`NOT VERIFIED: ${plan.summary}\nType the label "${name}" to destroy ${plan.instanceId} anyway (anything else keeps it): `)).trim();
+  return typed === name ? { go: true, force: true } : { go: false, force: false, why: 'kept: label not typed' };
+}
+
+/** `vastdeck destroy ID…`. */
+export async function destroyCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, 'destroy');
+  if (values.help) return printText(destroyHelp), 0;
+  if (positionals.length === 0) throw new UsageError('destroy: give at least one instance ID; see `vastdeck destroy --help`');
+  const ids = positionals.map((p) => {
+    if (!/^\d+$/.test(p)) throw new UsageError(`destroy: "${p}" is not an instance ID`);
+    return Number(p);
+  });
+  const ctx = await makeContext(values);
+  const all = await ctx.client.listInstances();
+  const missing = ids.filter((id) => !all.some((i) => i.id === id));
+  for (const id of missing) process.stderr.write(`instance ${id} is not in your account (already destroyed?)\n`);
+  const chosen = all.filter((i) => ids.includes(i.id));
+  const code = await run(values, chosen, ctx.client);
+  return missing.length ? 1 : code;
+}
+
+/** `vastdeck down PREFIX`. */
+export async function downCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, 'down');
+  if (values.help) return printText(downHelp), 0;
+  const prefix = positionals[0];
+  if (!prefix || positionals.length > 1) throw new UsageError('down: give exactly one label PREFIX; see `vastdeck down --help`');
+  const ctx = await makeContext(values);
+  const chosen = (await ctx.client.listInstances()).filter((i) => (i.label ?? '').startsWith(prefix)).sort((a, b) => a.id - b.id);
+  if (chosen.length === 0) {
+    process.stderr.write(`no instance has a label starting with "${sanitizeLine(prefix)}"\n`);
+    if (values.json) printJson([]);
+    return 0;
+  }
+  // Everything that will be looked at, before any verification or prompt.
+  process.stderr.write(`${chosen.length} instance${chosen.length > 1 ? 's' : ''} labelled ${sanitizeLine(prefix)}*:\n`);
+  for (const i of chosen) process.stderr.write(`  ${i.id}  ${sanitizeLine(i.label ?? '')}  ${i.status}  $${i.dphTotal.toFixed(3)}/hr\n`);
+  return run(values, chosen, ctx.client);
+}
+
+type Flags = ReturnType<typeof parse>['values'];
+
+function parse(argv: string[], name: string) {
+  return parseCommand(
+    argv,
+    { profile: { type: 'string' }, profiles: { type: 'string' }, 'run-dir': { type: 'string' }, yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+    name,
+  );
+}
+
+async function run(values: Flags, chosen: Instance[], api: Parameters<typeof executeDestroy>[0]['api']): Promise<number> {
+  const profile: Profile | null = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
+  const store: OpenedStore | null = profile?.checkpoint ? openStore(profile.checkpoint) : null;
+  for (const s of store?.secrets ?? []) registerSecret(s);
+  if (!profile) process.stderr.write('no --profile: no checkpoint store to verify against, so every destroy needs --force or the typed label\n');
+  const runDir = values['run-dir'] ?? (profile?.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined);
+  const pool = new SshPool({ knownHostsFile: path.join(stateDir(), 'known_hosts'), readyTimeoutMs: 10_000 });
+  const journal = new FileJournal({ secrets: store?.secrets ?? [] });
+  const interactive = !!process.stdin.isTTY && !!process.stderr.isTTY;
+  const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : null;
+  const ask: Ask | null = rl ? (q) => rl.question(q) : null;
+  const rows: Array<DestroyPlan & { outcome: DestroyResult['outcome']; message: string }> = [];
+  try {
+    for (const inst of chosen) {
+      const plan = await planDestroy(inst, {
+        store: store?.reader ?? null,
+        exclude: store?.exclude,
+        readHost: async () => {
+          if (!runDir) throw new HostReadError('no run dir: pass --run-dir or set onstart.runDir in the profile');
+          if (!inst.sshHost || !inst.sshPort) throw new Error('no SSH endpoint published');
+          const target = { host: inst.sshHost, port: inst.sshPort };
+          return readHostCheckpoint((cmd) => pool.exec(target, cmd, { timeoutMs: 20_000 }), runDir);
+        },
+      });
+      process.stderr.write(`${plan.instanceId} ${sanitizeLine(plan.label ?? '')}: ${plan.summary}\n`);
+      const d = await decideDestroy(plan, values, ask);
+      let result: DestroyResult;
+      if (!d.go) {
+        const why = d.why ?? `refused: ${plan.summary} (use --force, or type the label at the prompt)`;
+        result = { instanceId: plan.instanceId, outcome: 'refused', forced: false, message: `${plan.instanceId} ${why}` };
+      } else {
+        result = await executeDestroy({ api, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now }, plan, { force: d.force, onEvent: progress });
+      }
+      rows.push({ ...plan, outcome: result.outcome, message: result.message });
+      if (!values.json) printText(result.message);
+    }
+  } finally {
+    rl?.close();
+    await pool.close();
+  }
+  if (values.json) printJson(rows);
+  return rows.every((r) => r.outcome === 'destroyed') ? 0 : 1;
+}
+
+function progress(e: DestroyEvent): void {
+  if (e.type === 'retry') process.stderr.write(`destroy ${e.instanceId}: ${e.message}; retrying in ${Math.round(e.waitMs / 1000)} s\n`);
+  if (e.type === 'still-listed') process.stderr.write(`instance ${e.instanceId} is still listed (check ${e.check}); waiting\n`);
+}

@@ -1,0 +1,116 @@
+/** `vastdeck destroy` / `down` in child processes against the simulator, and the prompt decisions. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSimulator, type SimHandle } from '../../src/sim/index.js';
+import { startHubStandIn, type HubStandIn } from '../../src/sim/hub/index.js';
+import { VastClient } from '../../src/core/vast/client.js';
+import { readJournal } from '../../src/core/journal/journal.js';
+import { decideDestroy } from '../../src/cli/commands/destroy.js';
+import type { DestroyPlan } from '../../src/core/ops/destroy.js';
+import { rentOne } from '../sim/helpers.js';
+
+const RUNNER = path.join(import.meta.dirname, 'run-cli.ts');
+const TOKEN = 'hf_cliDestroyToken0000000000000000';
+
+const plan = (safe: boolean): DestroyPlan => ({
+  instanceId: 7, label: 'gpt2-x', status: 'running', hostStep: 300, verifiedStep: safe ? 300 : 200, verification: null,
+  safe, refusal: safe ? null : 'behind', summary: safe ? 'verified' : 'would lose steps 201–300',
+});
+
+describe('decideDestroy', () => {
+  test('verified: --yes skips the prompt; otherwise y/N; no prompt possible means no', async () => {
+    assert.deepEqual(await decideDestroy(plan(true), { yes: true }, null), { go: true, force: false });
+    assert.equal((await decideDestroy(plan(true), {}, async () => 'y')).go, true);
+    assert.equal((await decideDestroy(plan(true), {}, async () => '')).go, false);
+    assert.match((await decideDestroy(plan(true), {}, null)).why!, /--yes/);
+  });
+
+  test('unverified: --yes is not enough; typing the label forces; --force forces', async () => {
+    assert.equal((await decideDestroy(plan(false), { yes: true }, null)).go, false);
+    assert.equal((await decideDestroy(plan(false), { yes: true }, async () => 'y')).go, false);
+    let asked = '';
+    const typed = await decideDestroy(plan(false), {}, async (q) => ((asked = q), 'gpt2-x'));
+    assert.deepEqual(typed, { go: true, force: true });
+    assert.match(asked, /NOT VERIFIED: would lose steps 201–300/);
+    assert.deepEqual(await decideDestroy(plan(false), { force: true }, null), { go: true, force: true });
+  });
+});
+
+describe('CLI against the simulator', () => {
+  let sim: SimHandle;
+  let hub: HubStandIn;
+  let client: VastClient;
+  let dir: string;
+  let profiles: string;
+  before(async () => {
+    // No simulated hosts: the instances' SSH ports refuse connections, i.e. hosts that cannot be reached.
+    sim = await startSimulator({ rateLimit: false, seed: 9, hosts: false, scenario: { market: { size: 800 } } });
+    hub = await startHubStandIn({ token: TOKEN });
+    client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vd-destroy-cli-'));
+    profiles = path.join(dir, 'profiles.yaml');
+    writeFileSync(profiles, [
+      'profiles:', '  gpt2:', '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40',
+      '    onstart: { repo: "https://example.invalid/x.git", train: "python train.py", config: c.yaml, runDir: /workspace/run }',
+      '    checkpoint: { kind: hf, repo: me/gpt2-run, tokenEnv: HF_TOKEN }', '',
+    ].join('\n'));
+  });
+  after(async () => {
+    await sim?.close();
+    await hub?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function cli(name: 'destroy' | 'down', argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, name, ...argv, '--api-url', sim.url, '--api-key', sim.apiKey], {
+        env: { ...process.env, XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), HOME: dir, SSH_AUTH_SOCK: '', HF_TOKEN: TOKEN, HF_ENDPOINT: hub.url, VAST_API_KEY: '' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+      child.stdin.end('');
+    });
+  }
+
+  test('destroy of an instance whose host is unreachable is refused (exit 1), and it stays rented', async () => {
+    const { id } = await rentOne(sim, { label: 'solo-1' });
+    const r = await cli('destroy', [String(id), '--profile', 'gpt2', '--profiles', profiles, '--yes']);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, new RegExp(`instance ${id} is \\w+ but its host is unreachable|instance ${id} is \\w+ and its host is unreachable`));
+    assert.match(r.out, /refused: .*can't verify the newest checkpoint/);
+    assert.ok((await client.listInstances()).some((i) => i.id === id));
+  });
+
+  test('down PREFIX --force --json lists every match first, destroys them all, journals, leaves the others', async () => {
+    const a = (await rentOne(sim, { label: 'sweep-a' })).id;
+    const b = (await rentOne(sim, { label: 'sweep-b' })).id;
+    const keep = (await rentOne(sim, { label: 'keep-me' })).id;
+    const r = await cli('down', ['sweep-', '--force', '--json', '--profile', 'gpt2', '--profiles', profiles]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /2 instances labelled sweep-\*:/);
+    assert.ok(r.err.indexOf(`${b}  sweep-b`) < r.err.indexOf(`${a} sweep-a:`), 'the list comes before the first verification');
+    const rows = JSON.parse(r.out);
+    assert.deepEqual(rows.map((x: { instanceId: number; outcome: string; refusal: string }) => [x.instanceId, x.outcome, x.refusal]), [[a, 'destroyed', 'host-unreachable'], [b, 'destroyed', 'host-unreachable']]);
+    const ids = (await client.listInstances()).map((i) => i.id);
+    assert.ok(!ids.includes(a) && !ids.includes(b) && ids.includes(keep));
+    const j = await readJournal(path.join(dir, 'state', 'vastdeck', 'journal.jsonl'));
+    const mine = j.records.filter((x) => x.op === 'destroy');
+    assert.deepEqual(mine.map((x) => [x.ids.instanceId, x.phase, x.details.forced]), [[a, 'before', true], [a, 'after', true], [b, 'before', true], [b, 'after', true]]);
+    assert.ok(!(r.out + r.err + JSON.stringify(j.records)).includes(TOKEN));
+  });
+
+  test('destroy of an unknown id says so and exits 1', async () => {
+    const r = await cli('destroy', ['999999', '--force']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /instance 999999 is not in your account/);
+  });
+});
