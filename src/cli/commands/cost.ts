@@ -1,0 +1,117 @@
+import { parseCommand } from '../args.js';
+import { makeContext } from '../context.js';
+import { printJson, printText, registerSecret, UsageError } from '../output.js';
+import { renderTable, terminalWidth, type Column } from '../table.js';
+import { money } from '../format.js';
+import { resolveApiKey } from '../../core/config/apikey.js';
+import { collectCost } from '../../core/cost/collect.js';
+import type { CostReport } from '../../core/cost/report.js';
+import type { SourceSpend } from '../../core/cost/spend.js';
+import type { GpuValue, RunProjection } from '../../core/cost/projection.js';
+import { loadProfile } from '../../core/profiles/load.js';
+import { notifierFromConfig } from '../../core/notify/config.js';
+import { ApiLogHealth } from '../../core/watch/api-health.js';
+import { formatDuration, parseDuration } from '../../core/watch/duration.js';
+
+/** Help for `vastdeck cost`. */
+export const costHelp = `Usage: vastdeck cost [--fleet PREFIX] [--since 7d] [--profile NAME] [--quick] [--notify] [--json]
+
+Spend, burn rate, credit and runway; per run an ETA and cost to the target step (a range); value per GPU
+type (steps/s per $/hr); budget breaches from config.yaml's budget: section.
+
+Spend comes from the charges API and is cross-checked against time x the current rate ("check" flags
+a gap over 10%). Run progress is read from each running instance's log through the Vast logs API
+(nothing is installed on the host).
+
+Options:
+  --fleet PREFIX   only instances whose label starts with PREFIX
+  --since DUR      spend window, e.g. 24h, 7d (default 7d)
+  --profile NAME   use the profile's targetStep and measured throughput per GPU type
+  --quick          do not read logs: no projections or value per GPU type
+  --notify         send budget breaches to the configured webhook / bell
+  --json           the whole report as JSON on stdout (money in $, rates in steps/s, times in epoch ms)
+  --api-url URL    API base URL
+  --api-key KEY    API key
+  -h, --help       this help
+
+Exit status: 0, also with budget breaches (they are printed); 1 on an API error.`;
+
+/** `vastdeck cost`. */
+export async function costCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommand(
+    argv,
+    { fleet: { type: 'string' }, since: { type: 'string' }, profile: { type: 'string' }, quick: { type: 'boolean' }, notify: { type: 'boolean' }, json: { type: 'boolean' } },
+    'cost',
+  );
+  if (values.help) return printText(costHelp), 0;
+  const sinceMs = parseDuration(values.since ?? '7d');
+  if (sinceMs === null || sinceMs <= 0 || sinceMs > 366 * 86_400_000) throw new UsageError(`--since must be a duration like 24h or 7d, at most a year (got "${values.since}")`);
+  const profile = values.profile ? await loadProfile(values.profile) : undefined;
+  const ctx = await makeContext(values);
+  const fleet = values.fleet ?? ctx.config.fleet;
+  const key = (await resolveApiKey(values['api-key']))?.key;
+  const health = values.quick ? undefined : new ApiLogHealth(ctx.client, { redact: key ? [key] : [] });
+  const report = await collectCost(ctx.client, {
+    sinceMs, fleet, budget: ctx.config.budget, healthOf: health && ((inst) => health.healthOf(inst)),
+    targetStep: profile?.targetStep, throughput: profile?.throughput,
+  });
+  if (values.notify && report.breaches.length > 0) {
+    if (ctx.config.notify?.webhook) registerSecret(ctx.config.notify.webhook);
+    const notifier = notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets: key ? [key] : [] });
+    const results = await notifier.notify({ kind: 'budget', title: report.breaches[0]!.message, detail: report.breaches.slice(1).map((b) => b.message).join('\n') || undefined, at: report.generatedAt });
+    for (const r of results) if (!r.ok) process.stderr.write(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
+  }
+  if (values.json) return printJson(report), 0;
+  printText(renderCost(report, sinceMs, terminalWidth()));
+  return 0;
+}
+
+/** The text form of a cost report. */
+export function renderCost(r: CostReport, sinceMs: number, width: number): string {
+  const out: string[] = [];
+  const at = new Date(r.generatedAt).toISOString().replace(/\.\d+Z$/, 'Z');
+  out.push(`${r.fleet ? `fleet "${r.fleet}"` : 'account'} · window ${formatDuration(sinceMs)} · ${at}`);
+  out.push(`burn      ${money(r.burn.perHour)}/hr  ${money(r.burn.perDay, 2)}/day  (${r.burn.billingGpu} billing GPU time, ${r.burn.storageOnly} storage only)`);
+  const runway = r.burn.runwayHours === null ? '–' : formatDuration(r.burn.runwayHours * 3_600_000);
+  out.push(`credit    ${money(r.credit, 2)}  runway ${runway}${r.fleet ? ` at the account's ${money(r.accountBurn.perHour)}/hr` : ''}`);
+  out.push(`spent     ${money(r.spent.total, 2)} in the window, ${money(r.spent.last24h, 2)} in the last 24 h`);
+  if (r.spent.bySource.length > 0) out.push('', renderTable(r.spent.bySource, spendColumns, width));
+  if (r.projections.length > 0) out.push('', 'to target:', renderTable(r.projections, projectionColumns, width));
+  if (r.value.length > 0) out.push('', 'value per GPU type:', renderTable(r.value, valueColumns, width));
+  out.push('');
+  if (r.breaches.length === 0) out.push('budget    ok');
+  for (const b of r.breaches) out.push(`BUDGET    ${b.message}`);
+  for (const m of r.mismatches) out.push(`CHECK     ${m.source}: charged ${money(m.spent)} but time × current rate says ${money(m.expected!.low)}–${money(m.expected!.high)}`);
+  return out.join('\n');
+}
+
+const spendColumns: Column<SourceSpend>[] = [
+  { header: 'SOURCE', cell: (s) => (s.instanceId !== null ? String(s.instanceId) : s.source) },
+  { header: 'LABEL', cell: (s) => s.label ?? '', max: 28 },
+  { header: 'STATUS', cell: (s) => s.status },
+  { header: '$/HR', cell: (s) => money(s.burnPerHour), align: 'right' },
+  { header: 'SPENT', cell: (s) => money(s.spent, 2), align: 'right' },
+  { header: 'HOURS', cell: (s) => ((s.to - s.from) / 3_600_000).toFixed(1), align: 'right', priority: 2 },
+  { header: 'CHECK', cell: (s) => (s.gap === null ? '–' : s.mismatch ? `OFF ${(s.gap * 100).toFixed(0)}%` : 'ok'), priority: 1 },
+];
+
+const range = (lo: string, hi: string) => (lo === hi ? lo : `${lo}–${hi}`);
+
+const projectionColumns: Column<RunProjection>[] = [
+  { header: 'ID', cell: (p) => String(p.instanceId), align: 'right' },
+  { header: 'LABEL', cell: (p) => p.label ?? '', max: 24 },
+  { header: 'STEP', cell: (p) => `${p.step}/${p.targetStep}`, align: 'right' },
+  { header: 'STEPS/S', cell: (p) => p.rate.mid.toFixed(2), align: 'right', priority: 2 },
+  { header: 'ETA', cell: (p) => `${formatDuration(p.etaMs.mid)} (${range(formatDuration(p.etaMs.low), formatDuration(p.etaMs.high))})` },
+  { header: 'COST', cell: (p) => `${money(p.costUsd.mid, 2)} (${range(money(p.costUsd.low, 2), money(p.costUsd.high, 2))})` },
+  { header: 'FINISH', cell: (p) => new Date(p.finishAt.mid).toISOString().slice(0, 16).replace('T', ' '), priority: 1 },
+];
+
+const valueColumns: Column<GpuValue>[] = [
+  { header: 'GPU', cell: (g) => g.gpuName, max: 20 },
+  { header: 'INST', cell: (g) => String(g.instances), align: 'right' },
+  { header: 'STEPS/S', cell: (g) => g.stepsPerSec.toFixed(2), align: 'right' },
+  { header: '$/HR', cell: (g) => money(g.dph), align: 'right' },
+  { header: 'STEPS/S PER $/HR', cell: (g) => g.stepsPerSecPerDph.toFixed(2), align: 'right' },
+  { header: 'STEPS/$', cell: (g) => g.stepsPerDollar.toFixed(0), align: 'right' },
+];

@@ -1,0 +1,106 @@
+import { parseCommand } from '../args.js';
+import { makeContext } from '../context.js';
+import { printJson, printText, redact, registerSecret, reportError, UsageError } from '../output.js';
+import { resolveApiKey } from '../../core/config/apikey.js';
+import { renderTriageText } from '../../core/logs/triage.js';
+import { notifierFromConfig } from '../../core/notify/config.js';
+import { ApiLogHealth } from '../../core/watch/api-health.js';
+import { parseDuration } from '../../core/watch/duration.js';
+import { waitFor, WAIT_DEFAULT_EVERY_MS, WAIT_MIN_EVERY_MS, type WaitEvent } from '../../core/watch/wait.js';
+
+/** Help for `vastdeck wait`. */
+export const waitHelp = `Usage: vastdeck wait ID | --fleet PREFIX [--timeout 8h] [--every 5m] [--until STEP] [--json]
+
+Block until a training run crashes, completes, reaches a step, disappears, or the time runs out; then
+notify (terminal bell / tmux alert, and the webhook in config.yaml's notify: section) and exit.
+Health is read from the run's log through the Vast logs API; nothing is installed on the host.
+
+Options:
+  --fleet PREFIX   watch every instance whose label starts with PREFIX (crash of any; completion of all)
+  --timeout DUR    give up after this long, e.g. 90m, 8h, 2d (default 8h)
+  --every DUR      poll interval (default 5m, at least 30s)
+  --until STEP     return once the run (every run, with --fleet) reached this step
+  --json           the result as JSON on stdout (progress lines still go to stderr)
+  --api-url URL    API base URL
+  --api-key KEY    API key
+  -h, --help       this help
+
+Exit status:
+  0  completed, or reached --until
+  2  crashed (the triage bundle is printed)
+  3  timed out
+  4  the instance is gone (destroyed), or no instance matches --fleet
+  1  API or other error;  64  bad arguments`;
+
+/** `vastdeck wait`. Usage errors exit 64, not 2: 2 means "crashed" here and scripts branch on it. */
+export async function waitCommand(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (err) {
+    const code = reportError(err);
+    return err instanceof UsageError ? 64 : code;
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    argv,
+    { fleet: { type: 'string' }, timeout: { type: 'string' }, every: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean' } },
+    'wait',
+  );
+  if (values.help) return printText(waitHelp), 0;
+  const target = targetOf(positionals, values.fleet);
+  const timeoutMs = durationFlag(values.timeout ?? '8h', 'timeout');
+  const everyMs = values.every === undefined ? WAIT_DEFAULT_EVERY_MS : durationFlag(values.every, 'every');
+  if (everyMs < WAIT_MIN_EVERY_MS) throw new UsageError(`--every must be at least 30s (Vast rate limits; got "${values.every}")`);
+  const untilStep = values.until === undefined ? undefined : Number(values.until);
+  if (untilStep !== undefined && !(Number.isInteger(untilStep) && untilStep >= 0)) throw new UsageError(`--until must be a step number (got "${values.until}")`);
+  const ctx = await makeContext(values);
+  const key = (await resolveApiKey(values['api-key']))?.key;
+  const secrets = key ? [key] : [];
+  if (ctx.config.notify?.webhook) registerSecret(ctx.config.notify.webhook);
+  const notifier = notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets });
+  const result = await waitFor({
+    api: ctx.client, target, timeoutMs, everyMs, untilStep, notifier, onEvent: progress,
+    health: new ApiLogHealth(ctx.client, { redact: secrets }),
+  });
+  if (values.json) printJson(result);
+  else {
+    for (const bundle of result.triage) printText(renderTriageText(bundle));
+    printText(result.message);
+  }
+  return result.exitCode;
+}
+
+function targetOf(positionals: string[], fleet: string | undefined): { id: number } | { fleet: string } {
+  if (fleet !== undefined && positionals.length > 0) throw new UsageError('wait: give an instance ID or --fleet PREFIX, not both');
+  if (fleet !== undefined) {
+    if (fleet === '') throw new UsageError('--fleet needs a label prefix');
+    return { fleet };
+  }
+  if (positionals.length !== 1) throw new UsageError('wait: give one instance ID or --fleet PREFIX; see `vastdeck wait --help`');
+  const id = Number(positionals[0]);
+  if (!Number.isInteger(id) || id <= 0) throw new UsageError(`wait: "${positionals[0]}" is not an instance ID`);
+  return { id };
+}
+
+function durationFlag(text: string, flag: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new UsageError(`--${flag} must be a duration like 30m, 8h or 2d (got "${text}")`);
+  return ms;
+}
+
+/** One stderr line per poll and per notification problem: sparse, so it can sit in a tmux pane or a log. */
+function progress(ev: WaitEvent): void {
+  const t = new Date(ev.at).toISOString().slice(11, 19);
+  let line: string | undefined;
+  if (ev.type === 'poll') {
+    line = ev.members
+      .map((m) => `${m.id} ${m.health.state}${m.health.step !== undefined ? ` step ${m.health.step}${m.health.total ? `/${m.health.total}` : ''}` : ''}${m.error ? ' (health unreadable)' : ''}`)
+      .join(', ');
+  } else if (ev.type === 'error') line = `poll failed, will retry: ${ev.message}`;
+  else if (ev.type === 'stall') line = `${ev.member.id} stalled: ${ev.member.health.detail ?? ''}`;
+  else for (const r of ev.results) if (!r.ok) line = `${r.channel} notification failed: ${r.error}`;
+  if (line) process.stderr.write(redact(`[${t}] ${line}\n`));
+}
+
