@@ -4,9 +4,23 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+// ENGINEERING.md rule 3: Ink 6.8's measure-text and wrap-text caches grow without bound (ink#986). The bundle
+// loads LRU-bounded replacements (scripts/ink-bounded/) in their place; bare imports resolve from Ink's folder.
+const boundedInkCaches = {
+  name: 'ink-bounded-caches',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text)\.js$/ }, (args) => {
+      const name = path.basename(args.path, '.js');
+      const file = path.join(root, 'scripts', 'ink-bounded', `${name}.mjs`);
+      const contents = readFileSync(file, 'utf8').replace("'./lru.mjs'", JSON.stringify(path.join(root, 'scripts', 'ink-bounded', 'lru.mjs')));
+      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 
 await build({
@@ -28,5 +42,6 @@ await build({
   banner: {
     js: "import { createRequire as __vdCreateRequire } from 'node:module'; const require = __vdCreateRequire(import.meta.url);",
   },
+  plugins: [boundedInkCaches],
   logLevel: 'warning',
 });

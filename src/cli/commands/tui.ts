@@ -4,7 +4,10 @@ import { makeContext } from '../context.js';
 import { printText } from '../output.js';
 import { stateDir } from '../../core/config/paths.js';
 import { loadConfig, defaultConfigPath } from '../../core/config/config.js';
+import { fileURLToPath } from 'node:url';
 import { VastClient } from '../../core/vast/client.js';
+import type { VastApi } from '../../core/vast/api.js';
+import { deferredApi } from '../deferred-api.js';
 
 /** Help for the TUI (no command). */
 export const tuiHelp = `Usage: vastdeck [--demo] [--read-only] [--theme NAME] [--poll SECONDS]
@@ -45,20 +48,18 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   }
   const crashLogPath = path.join(stateDir(), 'crash.log');
   let stopSim: (() => Promise<void>) | undefined;
-  let api: VastClient;
+  let api: VastApi;
   let config;
   if (values.demo) {
     config = await loadConfig(values.config ?? defaultConfigPath());
-    const { startSimulator } = await import('../../sim/index.js');
-    const { fileURLToPath } = await import('node:url');
-    const sim = await startSimulator({
-      seed: intFlag(values.seed, 'seed', 0, 2 ** 31) ?? 1,
-      speed: numberFlag(values.speed, 'speed', 0.01, 100000) ?? 30,
-      scenario: demoScenarioPath(fileURLToPath(import.meta.url)),
-      rateLimit: true,
-    });
-    stopSim = () => sim.close();
-    api = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
+    const seed = intFlag(values.seed, 'seed', 0, 2 ** 31) ?? 1;
+    const speed = numberFlag(values.speed, 'speed', 0.01, 100000) ?? 30;
+    // The simulator starts while the first frame is painted; the TUI's calls wait for it (deferredApi).
+    const simStarting = import('../../sim/index.js').then(({ startSimulator }) =>
+      startSimulator({ seed, speed, scenario: demoScenarioPath(fileURLToPath(import.meta.url)), rateLimit: true }),
+    );
+    stopSim = async () => (await simStarting.catch(() => null))?.close();
+    api = deferredApi(simStarting.then((sim) => new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url })));
   } else {
     const ctx = await makeContext(values);
     config = ctx.config;
