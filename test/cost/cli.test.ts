@@ -61,7 +61,7 @@ describe('cost and wait commands', () => {
   test('cost text output names burn, credit, spend and the breach', async () => {
     const r = await cli('cost', '--fleet', 'cli-', '--quick');
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.match(r.stdout, /^fleet "cli-" · window 7d/);
+    assert.match(r.stdout, /^fleet "cli-" · window 7d · /);
     assert.match(r.stdout, /burn {6}\$\d+\.\d{3}\/hr/);
     assert.match(r.stdout, /credit {4}\$\d+\.\d{2} {2}runway/);
     assert.match(r.stdout, /BUDGET {4}fleet burns/);

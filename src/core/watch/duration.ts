@@ -18,7 +18,7 @@ export function parseDuration(text: string): number | null {
   return pos === t.length ? total : null;
 }
 
-/** A coarse human duration: "45s", "12m", "3h05m", "2d04h". */
+/** A coarse human duration: "45s", "12m", "3h05m", "2d04h", "7d". */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
@@ -26,5 +26,5 @@ export function formatDuration(ms: number): string {
   if (min < 60) return `${min}m`;
   const h = Math.floor(min / 60);
   if (h < 48) return `${h}h${String(min % 60).padStart(2, '0')}m`;
-  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
+  return h % 24 === 0 ? `${h / 24}d` : `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
 }
