@@ -137,6 +137,17 @@ describe('wait', () => {
     assert.equal(events.filter((e) => e.type === 'poll').length, 5);
   });
 
+  test('a budget breach is notified once per distinct breach, and waiting goes on', async () => {
+    const notifier = recorder();
+    const r = await waitFor({
+      api: fakeApi(() => [inst(7, { dphTotal: 2, numGpus: 2 })]), target: { id: 7 }, timeoutMs: 20 * M, clock: fakeClock(), notifier,
+      budget: { maxCardDph: 0.5, maxFleetDph: 10 }, health: async () => ({ state: 'training', step: 1 }),
+    });
+    assert.equal(r.reason, 'timeout');
+    assert.deepEqual(notifier.events.map((e) => [e.kind, e.instanceId]), [['budget', 7], ['timeout', 7]]);
+    assert.match(notifier.events[0]!.title, /costs \$1\.000\/hr per GPU, over the \$0\.500 limit/);
+  });
+
   test('unreadable health falls back to the Vast status: an exited container is a crash', async () => {
     const r = await waitFor({
       api: fakeApi(() => [inst(7, { status: 'exited' })]), target: { id: 7 }, timeoutMs: M, clock: fakeClock(),

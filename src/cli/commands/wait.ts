@@ -14,6 +14,7 @@ export const waitHelp = `Usage: vastdeck wait ID | --fleet PREFIX [--timeout 8h]
 Block until a training run crashes, completes, reaches a step, disappears, or the time runs out; then
 notify (terminal bell / tmux alert, and the webhook in config.yaml's notify: section) and exit.
 Health is read from the run's log through the Vast logs API; nothing is installed on the host.
+A stall, or a breach of config.yaml's budget: rules, is notified once and waiting goes on.
 
 Options:
   --fleet PREFIX   watch every instance whose label starts with PREFIX (crash of any; completion of all)
@@ -61,7 +62,7 @@ async function run(argv: string[]): Promise<number> {
   if (ctx.config.notify?.webhook) registerSecret(ctx.config.notify.webhook);
   const notifier = notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets });
   const result = await waitFor({
-    api: ctx.client, target, timeoutMs, everyMs, untilStep, notifier, onEvent: progress,
+    api: ctx.client, target, timeoutMs, everyMs, untilStep, notifier, onEvent: progress, budget: ctx.config.budget,
     health: new ApiLogHealth(ctx.client, { redact: secrets }),
   });
   if (values.json) printJson(result);

@@ -3,6 +3,7 @@
  * live instance) until a run crashes, completes, reaches a step, disappears, or the time runs out. The clock
  * and sleep are injected so tests cover hours in milliseconds.
  */
+import { evaluateBudget, type BudgetRules } from '../cost/budget.js';
 import { classifyHealth, type Health } from '../fleet/health.js';
 import { buildTriage, type TriageBundle } from '../logs/triage.js';
 import type { NotifyEvent, NotifyKind } from '../notify/message.js';
@@ -56,6 +57,8 @@ export interface WaitOptions {
   untilStep?: number;
   clock?: { now(): number; sleep(ms: number): Promise<void> };
   notifier?: { notify(ev: NotifyEvent): Promise<NotifyResult[]> };
+  /** Budget rules checked against the watched instances at each poll; each breach is notified once (no exit). */
+  budget?: BudgetRules;
   onEvent?: (ev: WaitEvent) => void;
 }
 
@@ -84,6 +87,7 @@ export async function waitFor(opts: WaitOptions): Promise<WaitResult> {
   const emit = opts.onEvent ?? (() => {});
   const start = clock.now();
   const stalled = new Set<number>();
+  const breached = new Set<string>();
   let polls = 0;
   let members: MemberState[] = [];
   let everSeen = false;
@@ -113,6 +117,11 @@ export async function waitFor(opts: WaitOptions): Promise<WaitResult> {
         return reached
           ? finish('step', `${names(members)} reached step ${opts.untilStep}`)
           : finish('finished', `${names(members)} finished${stepNote(members)}`);
+      }
+      for (const b of opts.budget ? evaluateBudget(opts.budget, { instances: listed }) : []) {
+        if (breached.has(b.message)) continue;
+        breached.add(b.message);
+        await notify(opts, emit, { kind: 'budget', title: b.message, ...(b.instanceId !== undefined ? { instanceId: b.instanceId, label: b.label } : {}), at: clock.now() });
       }
       for (const m of members) {
         if (m.health.state !== 'stalled') stalled.delete(m.id);
