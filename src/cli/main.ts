@@ -7,6 +7,7 @@ import { offersCommand, offersHelp } from './commands/offers.js';
 import { simCommand, simHelp } from './commands/sim.js';
 import { provisionCommand, provisionHelp } from './commands/provision.js';
 import { envCommand, envHelp } from './commands/env.js';
+import { destroyCommand, destroyHelp, downCommand, downHelp } from './commands/destroy.js';
 import { tuiCommand, tuiHelp } from './commands/tui.js';
 import { printText, reportError, UsageError } from './output.js';
 import { VERSION } from './version.js';
@@ -19,6 +20,8 @@ const commands: Record<string, Command> = {
   sim: { run: simCommand, help: simHelp },
   provision: { run: provisionCommand, help: provisionHelp },
   env: { run: envCommand, help: envHelp },
+  destroy: { run: destroyCommand, help: destroyHelp },
+  down: { run: downCommand, help: downHelp },
 };
 
 const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);

@@ -1,0 +1,51 @@
+// The production bundle (built by `npm test` before the tests run): it starts, it carries NODE_ENV=production
+// React, and Ink's text caches in it are the LRU-bounded ones (ENGINEERING.md rules 3 and 4).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LIMIT, lruGet, lruSet } from '../../scripts/ink-bounded/lru.mjs';
+import measureText from '../../scripts/ink-bounded/measure-text.mjs';
+import wrapText from '../../scripts/ink-bounded/wrap-text.mjs';
+
+const bundle = () => readdirSync('dist').filter((f) => f.endsWith('.js')).map((f) => readFileSync(`dist/${f}`, 'utf8')).join('\n');
+
+test('bin/vastdeck.js --version exits 0 from the bundle', () => {
+  const out = execFileSync(process.execPath, ['bin/vastdeck.js', '--version'], { encoding: 'utf8' });
+  assert.equal(out.trim(), JSON.parse(readFileSync('package.json', 'utf8')).version);
+});
+
+test('the bundle uses the bounded Ink caches and no development React', () => {
+  const text = bundle();
+  assert.match(text, /scripts\/ink-bounded\/lru\.mjs/);
+  assert.doesNotMatch(text, /cache\[cacheKey\] = wrappedText/);
+  assert.doesNotMatch(text, /react-reconciler\.development/);
+});
+
+test('the LRU keeps at most LIMIT entries and keeps recently used ones', () => {
+  const m = new Map<string, number>();
+  for (let i = 0; i < LIMIT + 500; i++) lruSet(m, `k${i}`, i);
+  assert.equal(m.size, LIMIT);
+  assert.equal(m.has('k0'), false);
+  assert.equal(lruGet(m, 'k600'), 600);
+  for (let i = 0; i < LIMIT - 1; i++) lruSet(m, `n${i}`, i);
+  assert.equal(m.has('k600'), true, 'a recently read entry survives');
+});
+
+test('the replacements measure and wrap exactly like Ink 6.8', async () => {
+  // Ink does not export these modules, so they are loaded by path.
+  const internal = (name: string) => pathToFileURL(path.resolve('node_modules/ink/build', name)).href;
+  const inkMeasure = (await import(internal('measure-text.js'))).default as typeof measureText;
+  const inkWrap = (await import(internal('wrap-text.js'))).default as typeof wrapText;
+  const samples = ['', 'ab\nlonger', 'hello world', '\x1b[31mred\x1b[39m text here', '4× RTX 3090 ███▋ 37%', 'a  b   c'];
+  for (const s of samples) {
+    assert.deepEqual(measureText(s), inkMeasure(s));
+    for (const w of [3, 5, 6, 12]) {
+      for (const type of ['wrap', 'truncate', 'truncate-start', 'truncate-middle', 'truncate-end']) {
+        assert.equal(wrapText(s, w, type), inkWrap(s, w, type), `${JSON.stringify(s)} ${w} ${type}`);
+      }
+    }
+  }
+});

@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { deferredApi } from '../../src/cli/deferred-api.js';
+import type { VastApi } from '../../src/core/vast/api.js';
+
+test('calls wait for the real API, then go to it', async () => {
+  let resolve!: (api: VastApi) => void;
+  const api = deferredApi(new Promise<VastApi>((r) => (resolve = r)));
+  const pending = api.gpuNames();
+  let done = false;
+  void pending.then(() => (done = true));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(done, false);
+  resolve({ gpuNames: async () => ['RTX 4090'] } as unknown as VastApi);
+  assert.deepEqual(await pending, ['RTX 4090']);
+});
+
+test('a failed start rejects the calls instead of crashing', async () => {
+  const api = deferredApi(Promise.reject(new Error('port in use')));
+  await assert.rejects(api.listInstances(), /port in use/);
+});
