@@ -1,15 +1,16 @@
 import type { VastApi } from '../core/vast/api.js';
 
 /**
- * A VastApi whose calls wait for the real one. `--demo` hands this to the TUI so the first frame is painted
- * while the in-process simulator is still starting (ENGINEERING.md rule 5: paint first, fetch later).
+ * A VastApi that is made on its first call, and whose calls wait for it. `--demo` hands this to the TUI so the
+ * in-process simulator (whose market generation is synchronous work on the same event loop) starts only after
+ * the first frame is painted (ENGINEERING.md rule 5: paint first, fetch later).
  */
-export function deferredApi(ready: Promise<VastApi>): VastApi {
-  // A failed start must surface through the calls that wait on it, not as an unhandled rejection.
-  ready.catch(() => undefined);
+export function deferredApi(make: () => Promise<VastApi>): VastApi {
+  let ready: Promise<VastApi> | undefined;
   return new Proxy({} as VastApi, {
     get(_target, prop) {
       return async (...args: unknown[]) => {
+        ready ??= make();
         const api = await ready;
         const fn = (api as unknown as Record<PropertyKey, unknown>)[prop];
         if (typeof fn !== 'function') throw new TypeError(`VastApi has no method ${String(prop)}`);

@@ -7,6 +7,8 @@ import { offersCommand, offersHelp } from './commands/offers.js';
 import { simCommand, simHelp } from './commands/sim.js';
 import { provisionCommand, provisionHelp } from './commands/provision.js';
 import { envCommand, envHelp } from './commands/env.js';
+import { costCommand, costHelp } from './commands/cost.js';
+import { waitCommand, waitHelp } from './commands/wait.js';
 import { destroyCommand, destroyHelp, downCommand, downHelp } from './commands/destroy.js';
 import { tuiCommand, tuiHelp } from './commands/tui.js';
 import { printText, reportError, UsageError } from './output.js';
@@ -22,6 +24,8 @@ const commands: Record<string, Command> = {
   env: { run: envCommand, help: envHelp },
   destroy: { run: destroyCommand, help: destroyHelp },
   down: { run: downCommand, help: downHelp },
+  cost: { run: costCommand, help: costHelp },
+  wait: { run: waitCommand, help: waitHelp },
 };
 
 const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);

@@ -3,10 +3,14 @@ import assert from 'node:assert/strict';
 import { deferredApi } from '../../src/cli/deferred-api.js';
 import type { VastApi } from '../../src/core/vast/api.js';
 
-test('calls wait for the real API, then go to it', async () => {
+test('the API is made on the first call only; calls wait for it, then go to it', async () => {
   let resolve!: (api: VastApi) => void;
-  const api = deferredApi(new Promise<VastApi>((r) => (resolve = r)));
+  let made = 0;
+  const api = deferredApi(() => (made++, new Promise<VastApi>((r) => (resolve = r))));
+  assert.equal(made, 0, 'nothing starts before a call');
   const pending = api.gpuNames();
+  void api.gpuNames();
+  assert.equal(made, 1);
   let done = false;
   void pending.then(() => (done = true));
   await new Promise((r) => setTimeout(r, 10));
@@ -16,6 +20,6 @@ test('calls wait for the real API, then go to it', async () => {
 });
 
 test('a failed start rejects the calls instead of crashing', async () => {
-  const api = deferredApi(Promise.reject(new Error('port in use')));
+  const api = deferredApi(() => Promise.reject(new Error('port in use')));
   await assert.rejects(api.listInstances(), /port in use/);
 });

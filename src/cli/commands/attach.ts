@@ -34,8 +34,8 @@ function showArg(a: string): string {
 
 async function run(argv: string[], mode: 'tmux' | 'shell'): Promise<number> {
   const name = mode === 'tmux' ? 'attach' : 'ssh';
-  const extra = mode === 'tmux' ? { session: { type: 'string' as const } } : {};
-  const { values, positionals } = parseCommand(argv, { print: { type: 'boolean' }, ...extra }, name);
+  const { values, positionals } = parseCommand(argv, { print: { type: 'boolean' }, session: { type: 'string' } }, name);
+  if (mode === 'shell' && values.session !== undefined) throw new UsageError('ssh: --session is for vastdeck attach');
   if (values.help) return printText(mode === 'tmux' ? attachHelp : sshHelp), 0;
   const id = instanceIdArg(positionals, name);
   const ctx = await makeContext(values);
@@ -43,7 +43,7 @@ async function run(argv: string[], mode: 'tmux' | 'shell'): Promise<number> {
   const target = sshTargetOf(inst);
   if (!target) throw new UsageError(`instance ${id} is ${inst.status ?? 'provisioning'}: no SSH endpoint until it is running`);
   const identity = sshIdentity();
-  const session = (values as { session?: string }).session;
+  const session = values.session;
   const cmd = attachCommand({
     host: target.host, port: target.port, mode, session, knownHostsFile: identity.knownHostsFile, identityFiles: identity.identityFiles,
   });

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { VastClient } from '../../core/vast/client.js';
 import type { VastApi } from '../../core/vast/api.js';
 import { deferredApi } from '../deferred-api.js';
+import type { SimHandle } from '../../sim/index.js';
 
 /** Help for the TUI (no command). */
 export const tuiHelp = `Usage: vastdeck [--demo] [--read-only] [--theme NAME] [--poll SECONDS]
@@ -54,12 +55,14 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     config = await loadConfig(values.config ?? defaultConfigPath());
     const seed = intFlag(values.seed, 'seed', 0, 2 ** 31) ?? 1;
     const speed = numberFlag(values.speed, 'speed', 0.01, 100000) ?? 30;
-    // The simulator starts while the first frame is painted; the TUI's calls wait for it (deferredApi).
-    const simStarting = import('../../sim/index.js').then(({ startSimulator }) =>
-      startSimulator({ seed, speed, scenario: demoScenarioPath(fileURLToPath(import.meta.url)), rateLimit: true }),
-    );
-    stopSim = async () => (await simStarting.catch(() => null))?.close();
-    api = deferredApi(simStarting.then((sim) => new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url })));
+    // The simulator starts on the TUI's first API call, after the first frame is painted (deferredApi).
+    let simStarting: Promise<SimHandle> | undefined;
+    const startSim = () =>
+      (simStarting ??= import('../../sim/index.js').then(({ startSimulator }) =>
+        startSimulator({ seed, speed, scenario: demoScenarioPath(fileURLToPath(import.meta.url)), rateLimit: true }),
+      ));
+    stopSim = async () => (simStarting ? (await simStarting.catch(() => null))?.close() : undefined);
+    api = deferredApi(() => startSim().then((sim) => new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url })));
   } else {
     const ctx = await makeContext(values);
     config = ctx.config;
