@@ -14,18 +14,18 @@ import { tuiCommand, tuiHelp } from './commands/tui.js';
 import { printText, reportError, UsageError } from './output.js';
 import { VERSION } from './version.js';
 
-type Command = { run: (argv: string[]) => Promise<number>; help: string };
+type Command = { run: (argv: string[]) => Promise<number>; help: string; summary: string };
 
 const commands: Record<string, Command> = {
-  instances: { run: instancesCommand, help: instancesHelp },
-  offers: { run: offersCommand, help: offersHelp },
-  sim: { run: simCommand, help: simHelp },
-  provision: { run: provisionCommand, help: provisionHelp },
-  env: { run: envCommand, help: envHelp },
-  destroy: { run: destroyCommand, help: destroyHelp },
-  down: { run: downCommand, help: downHelp },
-  cost: { run: costCommand, help: costHelp },
-  wait: { run: waitCommand, help: waitHelp },
+  instances: { run: instancesCommand, help: instancesHelp, summary: 'list instances' },
+  offers: { run: offersCommand, help: offersHelp, summary: 'search offers, flag traps, check against a profile' },
+  sim: { run: simCommand, help: simHelp, summary: 'run the Vast.ai simulator on 127.0.0.1' },
+  provision: { run: provisionCommand, help: provisionHelp, summary: 'rent an instance from a profile (never twice)' },
+  env: { run: envCommand, help: envHelp, summary: 'list/set/rm Vast env vars (values masked)' },
+  destroy: { run: destroyCommand, help: destroyHelp, summary: 'destroy instances, refusing unverified checkpoints' },
+  down: { run: downCommand, help: downHelp, summary: 'destroy a fleet by label prefix' },
+  cost: { run: costCommand, help: costHelp, summary: 'burn rate, spend, runway, projections' },
+  wait: { run: waitCommand, help: waitHelp, summary: 'block until crash, completion, a step, or timeout' },
 };
 
 const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);
@@ -44,13 +44,20 @@ export function splitCommand(argv: string[]): { name: string | undefined; rest: 
   return { name: undefined, rest: argv };
 }
 
+/** The TUI's help followed by every command with its one-line summary. */
+function generalHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const list = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  return `${tuiHelp}\n\nCommands (vastdeck COMMAND --help for each):\n${list.join('\n')}\n  ${'help'.padEnd(width)}  this help; help COMMAND for one command`;
+}
+
 /** Runs vastdeck with the given arguments and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--version') || argv[0] === 'version') return printText(VERSION), 0;
   const { name, rest } = splitCommand(argv);
-  if (name === 'help') {
-    const topic = rest[0] && commands[rest[0]];
-    return printText(topic ? topic.help : tuiHelp), 0;
+  if (name === 'help' || (name === undefined && (rest.includes('--help') || rest.includes('-h')))) {
+    const topic = name === 'help' && rest[0] ? commands[rest[0]] : undefined;
+    return printText(topic ? topic.help : generalHelp()), 0;
   }
   try {
     if (name === undefined) return await tuiCommand(rest);

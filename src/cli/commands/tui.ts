@@ -21,12 +21,7 @@ Options:
   --read-only      remove every dangerous command (nothing can be rented, stopped or destroyed)
   --theme NAME     dark | light | mono, or a path to a theme YAML file (NO_COLOR forces mono)
   --poll SECONDS   fleet poll interval (floor 2, default from config or 5)
-  --api-url URL, --api-key KEY, --config FILE, -h/--help
-
-Commands:
-  instances        list instances            offers       search offers
-  sim              run the simulator         --version    print the version
-Run \`vastdeck COMMAND --help\` for each.`;
+  --api-url URL, --api-key KEY, --config FILE, -h/--help, --version`;
 
 /** The TUI: against the API, or against an in-process simulator with --demo. */
 export async function tuiCommand(argv: string[]): Promise<number> {
