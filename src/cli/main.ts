@@ -8,6 +8,9 @@ import { simCommand, simHelp } from './commands/sim.js';
 import { provisionCommand, provisionHelp } from './commands/provision.js';
 import { envCommand, envHelp } from './commands/env.js';
 import { costCommand, costHelp } from './commands/cost.js';
+import { logsCommand, logsHelp } from './commands/logs.js';
+import { triageCommand, triageHelp } from './commands/triage.js';
+import { attachInstanceCommand, attachHelp, sshInstanceCommand, sshHelp } from './commands/attach.js';
 import { waitCommand, waitHelp } from './commands/wait.js';
 import { destroyCommand, destroyHelp, downCommand, downHelp } from './commands/destroy.js';
 import { tuiCommand, tuiHelp } from './commands/tui.js';
@@ -20,6 +23,10 @@ const commands: Record<string, Command> = {
   instances: { run: instancesCommand, help: instancesHelp, summary: 'list instances' },
   offers: { run: offersCommand, help: offersHelp, summary: 'search offers, flag traps, check against a profile' },
   sim: { run: simCommand, help: simHelp, summary: 'run the Vast.ai simulator on 127.0.0.1' },
+  logs: { run: logsCommand, help: logsHelp, summary: 'show or follow an instance log (SSH, else the logs API)' },
+  triage: { run: triageCommand, help: triageHelp, summary: 'step, rate, traceback, GPU, RAM, disk of one instance' },
+  attach: { run: attachInstanceCommand, help: attachHelp, summary: 'ssh into the train tmux session (or a new one)' },
+  ssh: { run: sshInstanceCommand, help: sshHelp, summary: 'open a plain shell on an instance' },
   provision: { run: provisionCommand, help: provisionHelp, summary: 'rent an instance from a profile (never twice)' },
   env: { run: envCommand, help: envHelp, summary: 'list/set/rm Vast env vars (values masked)' },
   destroy: { run: destroyCommand, help: destroyHelp, summary: 'destroy instances, refusing unverified checkpoints' },
