@@ -9,6 +9,7 @@ import type { CommandDef, Keymap, Scope } from './registry.js';
 export const SCOPE_TITLES: readonly [Scope, string][] = [
   ['global', 'Everywhere'],
   ['fleet', 'Fleet view'],
+  ['logs', 'Log pane (when it has focus)'],
   ['input', 'Command line and filter line'],
   ['overlay', 'Help overlay and confirmations'],
 ];
