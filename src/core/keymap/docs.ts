@@ -10,6 +10,8 @@ export const SCOPE_TITLES: readonly [Scope, string][] = [
   ['global', 'Everywhere'],
   ['fleet', 'Fleet view'],
   ['logs', 'Log pane (when it has focus)'],
+  ['offers', 'Offer browser'],
+  ['env', 'Account env vars'],
   ['input', 'Command line and filter line'],
   ['overlay', 'Help overlay and confirmations'],
 ];
