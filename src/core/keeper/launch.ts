@@ -35,7 +35,9 @@ export interface LauncherOptions {
 
 /** The profile with its label template made to start with the fleet prefix (so the keeper finds its workers). */
 export function fleetProfile(profile: Profile, prefix: string): Profile {
-  if (profile.label.startsWith(prefix)) return profile;
+  // Judge the template with its fixed fields filled in: "mosaic-{model}-{gpu_type}" serves prefix "mosaic-gpt2".
+  const fixed = profile.label.replace(/\{(model|profile)\}/g, profile.model);
+  if (fixed.startsWith(prefix)) return profile;
   const sep = /[-_.]$/.test(prefix) || prefix === '' ? '' : '-';
   return { ...profile, label: `${prefix}${sep}${profile.label}` };
 }
