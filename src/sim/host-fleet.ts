@@ -59,6 +59,8 @@ export class SimHostFleet {
   private readonly opening = new Set<Promise<unknown>>();
   /** Recent start failures ("instance N: port P: EADDRINUSE"), newest last. */
   readonly errors: string[] = [];
+  /** Called once for each new job, before its first tick (hub-link.ts: onstart, uploads, resume commands). */
+  onTrainer?: (rec: InstanceRec, trainer: SimTrainer) => void;
 
   constructor(private readonly world: World, private readonly realNow: () => number = Date.now) {}
 
@@ -107,6 +109,7 @@ export class SimHostFleet {
       t = new SimTrainer(parseScenario(hostScenarioFor(rec)), 1, clock, 0);
       t.lazyTimer = true;
       this.trainers.set(id, t);
+      this.onTrainer?.(rec, t);
     }
     return t;
   }

@@ -9,6 +9,8 @@ import net, { type AddressInfo } from 'node:net';
 import { SimClock } from './clock.js';
 import { Faults, type FaultSpec } from './faults.js';
 import { SimHostFleet } from './host-fleet.js';
+import { HubLink } from './hub-link.js';
+import { startHubStandIn, type HubStandIn } from './hub/index.js';
 import { buildFleet } from './fleet.js';
 import { hashSeed, makeRng } from './prng.js';
 import { RateLimiter } from './ratelimit.js';
@@ -44,6 +46,8 @@ export interface SimOptions {
   sshPortBase?: number;
   /** Run a simulated SSH host for each running instance (default true). */
   hosts?: boolean;
+  /** Run the Hub stand-in that jobs upload checkpoints to (default: whenever hosts run). */
+  hub?: boolean;
 }
 
 /** A running simulator. */
@@ -64,6 +68,10 @@ export interface SimHandle {
   requestLog: Array<{ method: string; path: string; status: number }>;
   /** The simulated hosts of running instances (null when started with hosts: false). */
   hosts: SimHostFleet | null;
+  /** The Hub stand-in's URL (http://127.0.0.1:PORT), for a checkpoint store's hubUrl / HF_ENDPOINT; null without it. */
+  hubUrl: string | null;
+  /** The Hub stand-in and its link to the hosts (upload policies), when running. */
+  hub: { server: HubStandIn; link: HubLink } | null;
 }
 
 /** The default account key. */
@@ -120,6 +128,9 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   if (opts.stateFile) persist();
   const hosts = opts.hosts === false ? null : new SimHostFleet(world);
   if (hosts) world.hostLog = (id) => hosts.trainer(id)?.log;
+  const hubServer = hosts && opts.hub !== false ? await startHubStandIn() : null;
+  const link = hubServer ? new HubLink(world, hubServer) : null;
+  if (hosts && link) link.attachTo(hosts);
   const requestLog: LoggedRequest[] = [];
   let url = '';
   const advance = (ms: number) => {
@@ -127,6 +138,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     world.tick();
     persist();
     hosts?.sync();
+    link?.sync();
   };
   const server = createSimServer({
     world, apiKey, faults, requestLog, baseUrl: () => url,
@@ -134,6 +146,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     onChange: () => {
       persist();
       hosts?.sync();
+      link?.sync();
     },
     injectFault: (f) => faults.add(f), clearFaults: () => faults.clear(), listFaults: () => faults.list(), advance,
   });
@@ -151,11 +164,14 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       world.tick();
       if (world.dirty) persist();
       hosts.sync();
+      link?.sync();
     }, 1000);
     ticker.unref();
   }
   return {
     url, port, apiKey, requestLog, advance, hosts,
+    hubUrl: hubServer?.url ?? null,
+    hub: hubServer && link ? { server: hubServer, link } : null,
     injectFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     close: async () => {
@@ -163,6 +179,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       world.tick();
       persist();
       await hosts?.close();
+      await hubServer?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

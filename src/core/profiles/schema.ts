@@ -95,6 +95,8 @@ export const profileSchema = z
     needs: needsSchema.prefault({}),
     resume: z.string().optional(),
     checkpoint: checkpointSchema.optional(),
+    /** File a migration rewrites with where the run lives now (instance, SSH, step, time); `~/` = $HOME. */
+    continuation: z.string().min(1).optional(),
     targetStep: z.number().int().min(1).optional(),
     /** Steps per hour per GPU, by GPU name as Vast spells it ("RTX 3090"); measured on earlier runs. */
     throughput: z.record(z.string(), z.number().positive()).default({}),

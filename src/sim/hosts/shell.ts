@@ -131,7 +131,8 @@ function df(args: string[], host: ShellHost): Result {
   return ok(formatDf(rows));
 }
 
-const CKPT_FILES = ['config.json', 'generation_config.json', 'model.safetensors', 'optimizer.pt', 'rng_state.pth', 'scheduler.pt', 'trainer_state.json', 'training_args.bin'];
+/** The files of every simulated checkpoint-N dir (what the HF Trainer saves). */
+export const CKPT_FILES = ['config.json', 'generation_config.json', 'model.safetensors', 'optimizer.pt', 'rng_state.pth', 'scheduler.pt', 'trainer_state.json', 'training_args.bin'];
 
 function checkpointOf(p: string, host: ShellHost): number | undefined {
   const dir = host.trainer.scenario.outputDir;
@@ -182,6 +183,8 @@ function simple(all: string[], host: ShellHost): Result {
 }
 
 function simpleWords(words: string[], host: ShellHost): Result {
+  const hooked = host.trainer.commandHook?.(words);
+  if (hooked) return hooked;
   const [cmd, ...args] = words;
   switch (cmd) {
     case 'echo':

@@ -7,8 +7,11 @@
 import { g4, trainerDict, tqdmBar } from './formats.js';
 import type { HostScenario } from './scenario.js';
 
-/** Where the job is. */
-export type TrainerStatus = 'running' | 'stalled' | 'crashed' | 'finished';
+/** Where the job is; 'idle' = the host is up but no training was started yet (an onstart that only fetches). */
+export type TrainerStatus = 'running' | 'stalled' | 'crashed' | 'finished' | 'idle';
+
+/** What a command hook answers (src/sim/hub-link.ts adds the resume and checkpoint-download commands). */
+export type HookResult = { stdout: string; stderr: string; code: number };
 
 /** Called with each piece of text appended to the log. */
 export type AppendListener = (text: string) => void;
@@ -57,8 +60,12 @@ export class SimTrainer {
   private text = '';
   private begun = false;
   private readonly listeners = new Set<AppendListener>();
-  private readonly startedAt: number;
+  private startedAt: number;
+  /** Step the current run started from (a resumed run counts on from its checkpoint). */
+  private fromStep = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Extra shell commands for this host: consulted before the built-in ones; undefined = not mine. */
+  commandHook?: (words: string[]) => HookResult | undefined;
 
   constructor(
     /** The scenario it plays. */
@@ -132,6 +139,12 @@ export class SimTrainer {
     this.status = 'crashed';
   }
 
+  /** Dies now with a traceback ending in `lastLines` (e.g. a resume from a checkpoint that is not there). */
+  failWith(lastLines: string): void {
+    this.append('\n' + TRACE_HEAD + lastLines);
+    this.status = 'crashed';
+  }
+
   /** Brings the job up to the current time. */
   tick(): void {
     const sc = this.scenario;
@@ -143,7 +156,7 @@ export class SimTrainer {
     }
     if (this.status !== 'running') return;
     const elapsed = ((this.now() - this.startedAt) / 1000) * this.speed;
-    const target = Math.min(sc.totalSteps, Math.floor(elapsed * sc.stepsPerSecond));
+    const target = Math.min(sc.totalSteps, this.fromStep + Math.floor(elapsed * sc.stepsPerSecond));
     if (target <= this.step) return;
     this.skipAhead(target);
     let out = '';
@@ -206,6 +219,31 @@ export class SimTrainer {
     if (to <= this.step + keep) return;
     for (let s = (Math.floor(this.step / sc.saveSteps) + 1) * sc.saveSteps; s <= to; s += sc.saveSteps) this.checkpoints.push(s);
     this.step = to;
+  }
+
+  /** Holds the job before its first step: the host is up, training waits for a resume command. */
+  idle(): void {
+    this.begun = true;
+    this.status = 'idle';
+  }
+
+  /** Adds checkpoint-N to the run dir (a download); false when it is already there. */
+  receiveCheckpoint(step: number): boolean {
+    if (this.checkpoints.includes(step)) return false;
+    this.checkpoints.push(step);
+    this.checkpoints.sort((a, b) => a - b);
+    return true;
+  }
+
+  /** (Re)starts training from checkpoint-N, which must be on the host: the step continues from N from now on. */
+  resumeFrom(step: number): void {
+    this.fromStep = step;
+    this.step = step;
+    this.startedAt = this.now();
+    this.status = 'running';
+    this.begun = true;
+    if (step > 0) this.append(`\nResuming training from checkpoint ${this.scenario.outputDir}/checkpoint-${step} (global_step ${step})\n`);
+    this.append('\r' + tqdmBar(step, this.scenario.totalSteps, this.simSeconds(step)));
   }
 
   /** trainer_state.json as saved with checkpoint-N (same keys and layout as the Trainer writes). */

@@ -1,0 +1,163 @@
+/**
+ * `vastdeck migrate ID --profile P` and `vastdeck migrate --resume [MIGRATION]`: move a run to a new host with
+ * the journaled state machine of src/core/ops/migrate.ts. A killed migration is continued from the journal.
+ */
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { intFlag, numberFlag, parseCommand } from '../args.js';
+import { makeContext } from '../context.js';
+import { printJson, printText, registerSecret, UsageError } from '../output.js';
+import { FileJournal, readJournal } from '../../core/journal/journal.js';
+import { stateDir } from '../../core/config/paths.js';
+import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
+import { offerByIdQuery, profileOfferQuery } from '../../core/profiles/query.js';
+import { checkOffers } from '../../core/checks/check.js';
+import { SshPool } from '../../core/ssh/index.js';
+import { sshIdentity } from '../../core/ssh/identity.js';
+import { openStore, RsyncStore } from '../../core/checkpoints/index.js';
+import { interruptedMigrations, runMigration, STEP_TITLES, type MigrateEvent, type MigrationSpec } from '../../core/ops/migrate.js';
+import type { Profile } from '../../core/profiles/schema.js';
+import type { VastClient } from '../../core/vast/client.js';
+import { priceFromFlags } from './provision.js';
+
+/** Help for `vastdeck migrate`. */
+export const migrateHelp = `Usage: vastdeck migrate ID --profile P [--offer-id N] [options]
+       vastdeck migrate --resume [MIGRATION_ID]
+       vastdeck migrate --list
+
+Move a training run from instance ID to a new host, in eight journaled steps: 1 verify the newest checkpoint
+off the source (waiting for its upload), 2 rent the target (its label carries the migration id), 3 wait for
+boot and onstart, 4 make sure the target has the checkpoint (downloading it from a Hub store if needed),
+5 run the profile's resume command ({step}, {checkpoint}, {runDir} filled in), 6 check the step advances from
+that checkpoint, 7 destroy the source, 8 rewrite the profile's continuation file. If vastdeck is killed at any
+point, \`vastdeck migrate --resume\` continues from the journal: it never rents a second target and never
+destroys the source before the target is seen advancing.
+
+Options:
+  --profile P          profile (checkpoint store, resume command, image, onstart)
+  --profiles FILE      profiles file (default ${defaultProfilesPath().replace(process.env.HOME ?? '\0', '~')})
+  --offer-id N         rent exactly this offer (default: the best offer for the profile's query)
+  --type T, --bid X    as for provision (default on-demand)
+  --run-dir DIR        run dir holding checkpoint-N (default the profile's onstart.runDir, else /workspace/run)
+  --log FILE           training log on the host (default the profile's onstart.log, else /workspace/train.log)
+  --continuation FILE  continuation file (default the profile's continuation:)
+  --allow-behind       resume from the newest verified checkpoint when a newer one is not off the host yet
+  --sync               copy the newest checkpoint into the store first (rsync stores)
+  --upload-wait SEC    wait this long for the checkpoint upload (default 600)
+  --poll SEC           poll interval (default 10)
+  --resume [ID]        continue an interrupted migration (the only one, or ID)
+  --list               list interrupted migrations
+  --json               the result as JSON on stdout (progress on stderr)
+  --api-url URL, --api-key KEY, -h/--help`;
+
+/** `vastdeck migrate`. */
+export async function migrateCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    argv,
+    {
+      profile: { type: 'string' }, profiles: { type: 'string' }, 'offer-id': { type: 'string' }, type: { type: 'string' }, bid: { type: 'string' },
+      'run-dir': { type: 'string' }, log: { type: 'string' }, continuation: { type: 'string' }, 'allow-behind': { type: 'boolean' }, sync: { type: 'boolean' },
+      'upload-wait': { type: 'string' }, poll: { type: 'string' }, resume: { type: 'boolean' }, list: { type: 'boolean' }, json: { type: 'boolean' },
+    },
+    'migrate',
+  );
+  if (values.help) return printText(migrateHelp), 0;
+  const journalFile = path.join(stateDir(), 'journal.jsonl');
+  if (values.list) {
+    const open = interruptedMigrations((await readJournal(journalFile)).records);
+    if (values.json) printJson(open);
+    else if (open.length === 0) printText('no interrupted migration');
+    else for (const m of open) printText(`${m.spec.id}  ${m.spec.sourceId} → ${m.state.targetId ?? '?'}  ${m.state.done.length}/8 done  ${m.lastError ?? 'interrupted'}`);
+    return 0;
+  }
+
+  let spec: MigrationSpec;
+  let state;
+  if (values.resume) {
+    const open = interruptedMigrations((await readJournal(journalFile)).records);
+    const want = positionals[0];
+    const chosen = want ? open.filter((m) => m.spec.id === want) : open;
+    if (chosen.length === 0) throw new UsageError(want ? `migrate: no interrupted migration ${want} in the journal` : 'migrate: no interrupted migration in the journal');
+    if (chosen.length > 1) throw new UsageError(`migrate: ${chosen.length} interrupted migrations (${chosen.map((m) => m.spec.id).join(', ')}); name one: vastdeck migrate --resume ID`);
+    ({ spec, state } = chosen[0]!);
+    process.stderr.write(`resuming migration ${spec.id}: ${state.done.length} of 8 steps done\n`);
+  } else {
+    if (positionals.length !== 1 || !/^\d+$/.test(positionals[0]!)) throw new UsageError('migrate: give one instance ID (or --resume); see `vastdeck migrate --help`');
+    if (!values.profile) throw new UsageError('migrate: --profile P is required');
+    const profilesFile = path.resolve(values.profiles ?? defaultProfilesPath());
+    const profile = await loadProfile(values.profile, profilesFile);
+    if (!profile.resume) throw new UsageError(`migrate: profile ${values.profile} has no resume: command (e.g. "... --resume_from_checkpoint {checkpoint}")`);
+    if (!profile.checkpoint) throw new UsageError(`migrate: profile ${values.profile} has no checkpoint: store to verify the checkpoint against`);
+    const price = priceFromFlags(values.type, values.bid, profile);
+    const parts = profile.onstart && 'runDir' in profile.onstart ? profile.onstart : null;
+    spec = {
+      id: newMigrationId(), sourceId: Number(positionals[0]), profileName: values.profile, profilesFile,
+      offerId: intFlag(values['offer-id'], 'offer-id', 1, Number.MAX_SAFE_INTEGER) ?? null,
+      runDir: values['run-dir'] ?? parts?.runDir ?? '/workspace/run', logPath: values.log ?? parts?.log ?? '/workspace/train.log',
+      continuation: values.continuation ?? null, allowBehind: !!values['allow-behind'], sync: !!values.sync,
+      price: price.kind === 'bid' ? { kind: 'bid', bid: price.bid } : { kind: 'on-demand' },
+    };
+  }
+  const profile = await loadProfile(spec.profileName, spec.profilesFile);
+  const ctx = await makeContext(values);
+  const pollMs = (numberFlag(values.poll, 'poll', 0.05, 600) ?? 10) * 1000;
+  const uploadWaitMs = (numberFlag(values['upload-wait'], 'upload-wait', 0, 86_400) ?? 600) * 1000;
+  const opened = profile.checkpoint ? openStore(profile.checkpoint) : null;
+  for (const s of opened?.secrets ?? []) registerSecret(s);
+  for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
+  const id = sshIdentity();
+  // A few attempts: a new target's sshd may need a moment after Vast reports running.
+  const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000, backoff: { maxAttempts: 3 } });
+  const journal = new FileJournal({ file: journalFile, secrets: opened?.secrets ?? [] });
+  const killAfter = Number(process.env.VASTDECK_TEST_KILL_AFTER_STEP ?? 0);
+  const onEvent = (e: MigrateEvent) => {
+    process.stderr.write(describeMigrateEvent(e) + '\n');
+    // Test hook: die the hard way right after step N's after record is durable (the crash-proof test).
+    if (killAfter && e.type === 'step' && e.phase === 'done' && e.index === killAfter) process.kill(process.pid, 'SIGKILL');
+  };
+  try {
+    const result = await runMigration(
+      {
+        api: ctx.client, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now,
+        exec: (inst, cmd) => {
+          if (!inst.sshHost || !inst.sshPort) return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint yet`));
+          return pool.exec({ host: inst.sshHost, port: inst.sshPort }, cmd, { timeoutMs: 60_000 });
+        },
+        store: opened?.reader ?? null, exclude: opened?.exclude,
+        candidates: () => findCandidates(ctx.client, profile, spec),
+        sync: opened?.reader instanceof RsyncStore ? (src, host) => (opened.reader as RsyncStore).upload({ dir: host.dir, host: `root@${src.sshHost}`, sshArgs: ['-p', String(src.sshPort)] }, host.step) : undefined,
+      },
+      { spec, profile, state, timing: { pollMs, uploadWaitMs }, onEvent },
+    );
+    if (values.json) printJson(result);
+    else printText(result.outcome === 'done' ? result.message : `${result.message}\ncontinue with: vastdeck migrate --resume ${spec.id}`);
+    return result.outcome === 'done' ? 0 : 1;
+  } finally {
+    await pool.close();
+  }
+}
+
+/** One progress line. */
+export function describeMigrateEvent(e: MigrateEvent): string {
+  if (e.type === 'info') return `  ${e.message}`;
+  if (e.type === 'failed') return `[${e.index}/8] ${STEP_TITLES[e.step]}: FAILED: ${e.message}`;
+  const tail = e.phase === 'start' ? '…' : e.phase === 'skipped' ? ': done before' : `: ok${e.detail ? ` (${e.detail})` : ''}`;
+  return `[${e.index}/8] ${STEP_TITLES[e.step]}${tail}`;
+}
+
+/** A migration id: 8 base-36 characters, the same shape as a provision nonce (it becomes the target's). */
+export function newMigrationId(): string {
+  return [...randomBytes(8)].map((b) => (b % 36).toString(36)).join('');
+}
+
+async function findCandidates(client: VastClient, profile: Profile, spec: MigrationSpec) {
+  const type = spec.price.kind === 'bid' ? 'interruptible' : 'on-demand';
+  if (spec.offerId !== null) {
+    const [offer] = await client.searchOffers(offerByIdQuery(spec.offerId, profile.diskGb, type));
+    if (!offer || offer.id !== spec.offerId) throw new Error(`offer ${spec.offerId} is not available (rented, gone, or not rentable)`);
+    return [offer];
+  }
+  const offers = await client.searchOffers(profileOfferQuery(profile, type));
+  const checks = checkOffers(offers, profile);
+  return offers.filter((_, i) => checks[i]!.verdict !== 'fails');
+}

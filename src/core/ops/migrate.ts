@@ -1,0 +1,283 @@
+/**
+ * Crash-proof migration: move a training run to a new host as a journaled state machine of eight steps —
+ * verify the checkpoint off the source, rent the target, wait for boot and onstart, make sure the target has
+ * the checkpoint, resume, see the step advance from that checkpoint, destroy the source, update the
+ * continuation file. Each step is journaled before and after (the after record carries the whole state), so a
+ * rerun continues where a killed run stopped. Every step is safe to repeat: the target is found again by the
+ * migration id in its label (never a second rental), and the source is destroyed only after the target was
+ * seen advancing.
+ */
+import type { VastApi } from '../vast/api.js';
+import type { Instance, Offer } from '../vast/types.js';
+import type { JournalWriter } from '../journal/journal.js';
+import type { Profile } from '../profiles/schema.js';
+import type { CheckpointStoreReader, HostCheckpoint } from '../checkpoints/types.js';
+import { listHostSteps, parseGlobalStep, readHostCheckpoint, type Exec } from '../checkpoints/host.js';
+import { shellQuote } from '../ssh/quote.js';
+import { sanitizeLine } from '../util/sanitize.js';
+import { provision } from './provision.js';
+import { withNonceTag } from './provision-create.js';
+import { waitForBoot } from './provision-boot.js';
+import { executeDestroy, planDestroy } from './destroy.js';
+import { fetchCommand, readLogStep, renderResume, writeContinuation } from './migrate-host.js';
+import { MIGRATE_STEPS, STEP_TITLES, emptyState, type MigrateStep, type MigrationSpec, type MigrationState } from './migrate-record.js';
+
+export * from './migrate-record.js';
+
+/** Collaborators of a migration. */
+export interface MigrateDeps {
+  api: VastApi;
+  journal: JournalWriter;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  /** Runs a command on an instance's host over SSH. */
+  exec: (inst: Instance, cmd: string) => ReturnType<Exec>;
+  /** The profile's checkpoint store (null: none named; the source cannot be verified). */
+  store: CheckpointStoreReader | null;
+  exclude?: string[];
+  /** Offers to rent the target from, best first (the CLI searches with the profile's query or --offer-id). */
+  candidates: () => Promise<Offer[]>;
+  /** Copies the host's newest checkpoint into the store (spec.sync; rsync stores). */
+  sync?: (source: Instance, host: HostCheckpoint) => Promise<void>;
+  /** Where { fromEnv } references of the profile are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Waits and polls (defaults suit Vast; tests shorten them). */
+export interface MigrateTiming {
+  pollMs?: number;
+  /** How long to wait for the newest checkpoint's upload to complete (default 10 min). */
+  uploadWaitMs?: number;
+  bootTimeoutMs?: number;
+  stuckAfterMs?: number;
+  /** Waiting for SSH and the onstart after boot (default 10 min). */
+  readyTimeoutMs?: number;
+  /** Waiting for the step to advance after the resume (default 15 min). */
+  advanceTimeoutMs?: number;
+}
+
+/** Progress of a migration. */
+export type MigrateEvent =
+  | { type: 'step'; step: MigrateStep; index: number; phase: 'start' | 'done' | 'skipped'; detail?: string }
+  | { type: 'failed'; step: MigrateStep; index: number; message: string }
+  | { type: 'info'; message: string };
+
+/** How a migration run ended. */
+export interface MigrateResult {
+  outcome: 'done' | 'failed';
+  spec: MigrationSpec;
+  state: MigrationState;
+  failedStep?: MigrateStep;
+  message: string;
+}
+
+/** A step could not be completed; the migration stops and can be resumed. */
+export class MigrateError extends Error {}
+
+/** Runs (or continues, from `state`) one migration. Never throws for a step failure: the result says so. */
+export async function runMigration(
+  deps: MigrateDeps,
+  input: { spec: MigrationSpec; profile: Profile; state?: MigrationState; timing?: MigrateTiming; onEvent?: (e: MigrateEvent) => void },
+): Promise<MigrateResult> {
+  const { spec, profile } = input;
+  const emit = input.onEvent ?? (() => {});
+  const t = { pollMs: 10_000, uploadWaitMs: 600_000, bootTimeoutMs: 1_200_000, stuckAfterMs: 600_000, readyTimeoutMs: 600_000, advanceTimeoutMs: 900_000, ...input.timing };
+  const ids = { runId: spec.id };
+  let state: MigrationState = input.state ?? emptyState();
+  if (!input.state) await deps.journal.append({ op: 'migrate', phase: 'before', ids: { ...ids, instanceId: spec.sourceId }, details: { spec } });
+
+  const ctx: StepContext = { deps, spec, profile, t, emit };
+  for (let i = 0; i < MIGRATE_STEPS.length; i++) {
+    const step = MIGRATE_STEPS[i]!;
+    if (state.done.includes(step)) {
+      emit({ type: 'step', step, index: i + 1, phase: 'skipped' });
+      continue;
+    }
+    const instanceId = step === 'verify-source' || step === 'destroy-source' ? spec.sourceId : state.targetId ?? undefined;
+    await deps.journal.append({ op: `migrate.${step}`, phase: 'before', ids: { ...ids, ...(instanceId ? { instanceId } : {}) }, details: { index: i + 1 } });
+    emit({ type: 'step', step, index: i + 1, phase: 'start' });
+    let found: Partial<MigrationState> & { detail?: string };
+    try {
+      found = await STEP_FNS[step](ctx, state);
+    } catch (err) {
+      const message = sanitizeLine((err as Error)?.message ?? String(err)).slice(0, 400);
+      await deps.journal.append({ op: `migrate.${step}`, phase: 'error', ids, details: { index: i + 1, message } });
+      emit({ type: 'failed', step, index: i + 1, message });
+      return { outcome: 'failed', spec, state, failedStep: step, message: `step ${i + 1} (${STEP_TITLES[step]}) failed: ${message}` };
+    }
+    const { detail, ...rest } = found;
+    state = { ...state, ...rest, done: [...state.done, step] };
+    const tid = state.targetId;
+    await deps.journal.append({ op: `migrate.${step}`, phase: 'after', ids: { ...ids, ...(tid ? { instanceId: tid } : {}) }, details: { index: i + 1, state, ...(detail ? { detail } : {}) } });
+    emit({ type: 'step', step, index: i + 1, phase: 'done', ...(detail ? { detail } : {}) });
+  }
+  await deps.journal.append({ op: 'migrate', phase: 'after', ids: { ...ids, ...(state.targetId ? { instanceId: state.targetId } : {}) }, details: { state } });
+  return { outcome: 'done', spec, state, message: `migrated ${spec.sourceId} → ${state.targetId} (${state.targetLabel ?? ''}), resumed at step ${state.verifiedStep}` };
+}
+
+interface StepContext {
+  deps: MigrateDeps;
+  spec: MigrationSpec;
+  profile: Profile;
+  t: Required<MigrateTiming>;
+  emit: (e: MigrateEvent) => void;
+}
+
+type StepFn = (c: StepContext, s: MigrationState) => Promise<Partial<MigrationState> & { detail?: string }>;
+
+const exec = (c: StepContext, inst: Instance): Exec => (cmd) => c.deps.exec(inst, cmd);
+
+async function instanceOrNull(c: StepContext, id: number): Promise<Instance | null> {
+  return (await c.deps.api.listInstances()).find((i) => i.id === id) ?? null;
+}
+
+async function target(c: StepContext, s: MigrationState): Promise<Instance> {
+  if (s.targetId === null) throw new MigrateError('no target recorded');
+  return c.deps.api.showInstance(s.targetId);
+}
+
+/** Polls `probe` until it returns a value or the time runs out. */
+async function poll<T>(c: StepContext, timeoutMs: number, probe: () => Promise<T | null>): Promise<T | null> {
+  const end = c.deps.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => null);
+    if (v !== null) return v;
+    if (c.deps.now() >= end) return null;
+    await c.deps.sleep(c.t.pollMs);
+  }
+}
+
+const STEP_FNS: Record<MigrateStep, StepFn> = {
+  async 'verify-source'(c) {
+    const source = await instanceOrNull(c, c.spec.sourceId);
+    if (!source) throw new MigrateError(`source instance ${c.spec.sourceId} is not in the account`);
+    if (!c.deps.store) throw new MigrateError(`profile ${c.spec.profileName} names no checkpoint store: nothing can verify the checkpoint off the host`);
+    const readHost = () => readHostCheckpoint(exec(c, source), c.spec.runDir);
+    if (c.spec.sync && c.deps.sync) {
+      const host = await readHost();
+      if (host) {
+        c.emit({ type: 'info', message: `copying checkpoint-${host.step} into ${c.deps.store.where}` });
+        await c.deps.sync(source, host);
+      }
+    }
+    let last = '';
+    const plan = await poll(c, c.t.uploadWaitMs, async () => {
+      const p = await planDestroy(source, { readHost, store: c.deps.store, exclude: c.deps.exclude });
+      if (p.verification?.state === 'verified') return p;
+      if (p.summary !== last) c.emit({ type: 'info', message: `waiting for the checkpoint upload: ${(last = p.summary)}` });
+      return null;
+    });
+    if (plan?.verifiedStep != null) return { verifiedStep: plan.verifiedStep, detail: plan.summary };
+    const now = await planDestroy(source, { readHost, store: c.deps.store, exclude: c.deps.exclude });
+    if (c.spec.allowBehind && now.verifiedStep !== null) return { verifiedStep: now.verifiedStep, detail: `${now.summary}; resuming from the verified step ${now.verifiedStep}` };
+    throw new MigrateError(`${now.summary}${now.verifiedStep !== null ? ' (pass --allow-behind to resume from the verified step)' : ''}`);
+  },
+
+  async provision(c, s) {
+    // A run killed during the create left a labelled rental (or none): look for it before renting.
+    const mine = withNonceTag(await c.deps.api.listInstances(), c.spec.id);
+    if (mine[0]) return { targetId: mine[0].id, targetLabel: mine[0].label, detail: `found target ${mine[0].id} by its label` };
+    const candidates = await c.deps.candidates();
+    const env = { ...c.profile.env, VASTDECK_MIGRATION: c.spec.id, VASTDECK_RESUME_STEP: String(s.verifiedStep) };
+    const r = await provision(
+      { api: c.deps.api, journal: c.deps.journal, sleep: c.deps.sleep, now: c.deps.now, nonce: () => c.spec.id, env: c.deps.env },
+      { profile: { ...c.profile, env }, profileName: c.spec.profileName, candidates, price: c.spec.price, wait: false, nextOnTaken: c.spec.offerId === null, maxOffers: 3 },
+    );
+    if (r.instanceId === undefined) throw new MigrateError('the provision rented nothing');
+    return { targetId: r.instanceId, targetLabel: r.label, detail: `rented offer ${r.offer.id} as ${r.label}` };
+  },
+
+  async boot(c, s) {
+    const id = s.targetId!;
+    const boot = await waitForBoot(c.deps, id, { pollMs: c.t.pollMs, timeoutMs: c.t.bootTimeoutMs, stuckAfterMs: c.t.stuckAfterMs });
+    if (boot.outcome !== 'running' || !boot.instance) throw new MigrateError(`target ${id} is ${boot.outcome} (still rented and labelled; destroy it or resume later)`);
+    // Safety net: a rental with our id that is not the target is a duplicate from a lost create answer.
+    for (const twin of withNonceTag(await c.deps.api.listInstances(), c.spec.id).filter((i) => i.id !== id)) {
+      await c.deps.journal.append({ op: 'migrate.duplicate', phase: 'before', ids: { runId: c.spec.id, instanceId: twin.id } });
+      await c.deps.api.destroyInstance(twin.id);
+      await c.deps.journal.append({ op: 'migrate.duplicate', phase: 'after', ids: { runId: c.spec.id, instanceId: twin.id } });
+    }
+    const inst = boot.instance;
+    const ready = await poll(c, c.t.readyTimeoutMs, async () => {
+      const fresh = inst.sshHost ? inst : await c.deps.api.showInstance(id);
+      const r = await c.deps.exec(fresh, `ls -1 ${shellQuote(c.spec.runDir)}`);
+      return r.code === 0 ? true : null;
+    });
+    if (!ready) throw new MigrateError(`target ${id} runs, but its run dir ${c.spec.runDir} is not there over SSH (onstart not done?)`);
+    return { detail: `target ${id} is running and reachable` };
+  },
+
+  async 'target-checkpoint'(c, s) {
+    const inst = await target(c, s);
+    const n = s.verifiedStep!;
+    const x = exec(c, inst);
+    let fetched = false;
+    if (!(await listHostSteps(x, c.spec.runDir)).includes(n)) {
+      const cmd = fetchCommand(c.profile.checkpoint, n, c.spec.runDir);
+      if (!cmd) throw new MigrateError(`the target has no checkpoint-${n} and vastdeck cannot fetch from this store: make the profile's onstart download it`);
+      c.emit({ type: 'info', message: `downloading checkpoint-${n} on the target` });
+      const r = await x(cmd);
+      if (r.code !== 0) throw new MigrateError(`downloading checkpoint-${n} on the target failed: ${(r.stderr ?? '').split('\n')[0]}`);
+      fetched = true;
+    }
+    const steps = await listHostSteps(x, c.spec.runDir);
+    if (!steps.includes(n)) throw new MigrateError(`checkpoint-${n} is still not on the target`);
+    const st = await x(`cat ${shellQuote(`${c.spec.runDir.replace(/\/+$/, '')}/checkpoint-${n}/trainer_state.json`)}`);
+    const global = st.code === 0 ? parseGlobalStep(st.stdout) : null;
+    if (global !== null && global !== n) throw new MigrateError(`checkpoint-${n} on the target says global_step ${global}`);
+    return { detail: `checkpoint-${n} is on the target${fetched ? ' (downloaded)' : ''}` };
+  },
+
+  async resume(c, s) {
+    if (!c.profile.resume) throw new MigrateError(`profile ${c.spec.profileName} has no resume command`);
+    const inst = await target(c, s);
+    const cmd = renderResume(c.profile.resume, { step: s.verifiedStep!, runDir: c.spec.runDir });
+    const r = await c.deps.exec(inst, cmd);
+    if (r.code !== 0) throw new MigrateError(`the resume command failed on the target (exit ${r.code}): ${(r.stderr ?? '').split('\n')[0]}`);
+    return { detail: `resume command ran (from step ${s.verifiedStep})` };
+  },
+
+  async advancing(c, s) {
+    const inst = await target(c, s);
+    const n = s.verifiedStep!;
+    let first: number | null = null;
+    let seen: number | null = null;
+    const later = await poll(c, c.t.advanceTimeoutMs, async () => {
+      const step = await readLogStep(exec(c, inst), c.spec.logPath);
+      seen = step;
+      if (step === null || step < n) return null;
+      if (first === null) {
+        first = step;
+        return null;
+      }
+      return step > first ? step : null;
+    });
+    if (later === null) {
+      if (seen !== null && seen < n) throw new MigrateError(`the target is at step ${seen}, below checkpoint ${n}: it did not resume from the checkpoint`);
+      throw new MigrateError(`the step did not advance on the target (last seen: ${seen ?? 'none'})`);
+    }
+    return { firstStep: first, laterStep: later, detail: `step ${first} → ${later}` };
+  },
+
+  async 'destroy-source'(c, s) {
+    if (!s.done.includes('advancing')) throw new MigrateError('refusing to destroy the source before the target is confirmed advancing');
+    const source = await instanceOrNull(c, c.spec.sourceId);
+    if (!source) return { sourceDestroyed: true, detail: `source ${c.spec.sourceId} is already gone` };
+    const plan = await planDestroy(source, { readHost: () => readHostCheckpoint(exec(c, source), c.spec.runDir), store: c.deps.store, exclude: c.deps.exclude });
+    // The run continues on the target from the verified step, confirmed advancing: what the source holds beyond it is redone there.
+    const r = await executeDestroy(c.deps, plan, { force: true, retryBaseMs: Math.min(3000, c.t.pollMs * 3), confirmPauseMs: c.t.pollMs });
+    if (r.outcome !== 'destroyed') throw new MigrateError(r.message);
+    return { sourceDestroyed: true, detail: `destroyed ${c.spec.sourceId}` };
+  },
+
+  async continuation(c, s) {
+    const file = c.spec.continuation ?? c.profile.continuation ?? null;
+    if (!file) return { detail: 'no continuation file named' };
+    const inst = await target(c, s);
+    const written = await writeContinuation(file, {
+      instanceId: inst.id, label: inst.label, ssh: inst.sshHost && inst.sshPort ? { host: inst.sshHost, port: inst.sshPort } : null,
+      step: s.laterStep ?? s.verifiedStep!, time: new Date(c.deps.now()).toISOString(), migrationId: c.spec.id, previousInstanceId: c.spec.sourceId, profile: c.spec.profileName,
+    });
+    return { detail: `wrote ${written}` };
+  },
+};
