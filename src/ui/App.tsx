@@ -22,6 +22,9 @@ import { useTerminalSize } from './use-terminal-size.js';
 import { useTheme } from './theme-context.js';
 import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
 import type { VastApi } from '../core/vast/api.js';
+import { useOffers } from './offers/use-offers.js';
+import type { OffersDeps } from './offers/deps.js';
+import { useEnvVars } from './env/use-env.js';
 
 /** Props of App. */
 export interface AppProps {
@@ -37,12 +40,14 @@ export interface AppProps {
   now?: () => number;
   /** Age/stuck refresh period; 0 disables (frame tests). */
   tickMs?: number;
+  /** The offer browser's collaborators (also the env view's API); without them `o` and `e` do nothing. */
+  offers?: OffersDeps;
 }
 
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000 }: AppProps) {
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps }: AppProps) {
   const snap = useFleet(store);
   const tick = useClock(nowFn, tickMs);
   // Time is re-read when a new snapshot arrives (stale age, stuck) and on the minute tick, never per second.
@@ -58,6 +63,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [message, setMessage] = useState<Message | null>(notice ? { text: notice, level: 'error' } : null);
   const topRef = useRef(0);
+  const [view, setView] = useState<'fleet' | 'offers' | 'env'>('fleet');
 
   const rows = useMemo(() => selectRows(snap, query, now), [snap, query, now]);
   const cols = useMemo(() => layoutColumns(width - 1), [width]); // one column for the selection marker
@@ -76,12 +82,26 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   if (cursor >= top + tableRows) top = cursor - tableRows + 1;
   topRef.current = top;
 
+  // Other views take the table's place: header above, footer and the command line below stay.
+  const viewHeight = Math.max(4, frame - 1 - FOOTER_HEIGHT - (input || confirm ? 1 : 0));
+  const back = () => setView('fleet');
+  const offersUi = useOffers({ deps: offersDeps, keymap, active: view === 'offers', width, height: viewHeight, now, onBack: back, refreshFleet: () => void store.refresh() });
+  const envUi = useEnvVars({ api: offersDeps?.api, keymap, active: view === 'env', width, height: viewHeight, onBack: back });
+  const open: Record<string, () => void> = offersDeps ? { 'offers.open': () => setView('offers'), 'env.open': () => setView('env') } : {};
+  const lineHandlers: Record<string, (arg: string) => void> =
+    view === 'offers' ? offersUi.lineHandlers
+    : offersDeps ? { ...open, 'offers.profile': (a) => (setView('offers'), offersUi.lineHandlers['offers.profile']!(a)), 'offers.provision': () => setView('offers') } : {};
+
   const actions = useFleetActions({
+    lineHandlers,
     store, keymap, api, rows, cursor, tableRows, selected,
     setQuery, setSelectedId, setDetail, setHelp, setInput, setConfirm, setMessage, onQuit,
   });
 
   const layers: Layer[] = [];
+  // The offers and env views replace the fleet table's layer while they show.
+  const viewLayers = (fleet: Record<string, () => void>): Layer[] =>
+    view === 'offers' ? offersUi.layers : view === 'env' ? envUi.layers : [{ scope: 'fleet', handlers: { ...fleet, ...open } }];
   if (confirm) layers.push({ scope: 'overlay', modal: true, handlers: actions.confirmHandlers(confirm) });
   else if (help) layers.push({ scope: 'overlay', modal: true, handlers: { 'overlay.close': () => setHelp(false), 'app.help': () => setHelp(false) } });
   if (input) {
@@ -94,7 +114,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     };
     layers.push({ scope: 'input', handlers: actions.inputHandlers(input), onText });
   }
-  layers.push({ scope: 'fleet', handlers: actions.fleetHandlers });
+  layers.push(...viewLayers(actions.fleetHandlers));
   layers.push({ scope: 'global', handlers: actions.globalHandlers });
 
   // Keys are handled one per commit, in an effect, so each sees the state the previous one produced (a key
@@ -133,8 +153,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   });
 
   const hints = useMemo(
-    () => footerHints(keymap, input ? ['input'] : help ? ['overlay'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
-    [keymap, input, help],
+    () => footerHints(keymap, input ? ['input'] : help ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
+    [keymap, view, input, help],
   );
 
   const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';
@@ -143,6 +163,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
       <Header query={query} shown={rows.length} total={snap.instances.length} readOnly={keymap.readOnly} demo={demo} width={width} />
       {help ? (
         <HelpOverlay keymap={keymap} width={width} height={tableRows + 1} />
+      ) : view !== 'fleet' ? (
+        view === 'offers' ? offersUi.node : envUi.node
       ) : (
         <FleetTable
           rows={rows} columns={cols} top={top} height={tableRows} selectedId={selected?.id ?? null}
@@ -150,7 +172,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
         />
       )}
       <Box flexGrow={1} />
-      {detail && !help ? <DetailPane inst={selected} width={width} /> : null}
+      {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} /> : null}
       {confirm ? (
         <Text wrap="truncate" color={theme.colors['status.warn']} bold>
           {confirm.text} [y/n]

@@ -15,6 +15,7 @@ import { CrashBoundary } from './CrashBoundary.js';
 import { ThemeContext } from './theme-context.js';
 import { loadTheme } from './theme.js';
 import { inkStdout } from './stdout-fix.js';
+import { makeOffersDeps } from './offers/deps.js';
 
 /** Options of runTui (the CLI calls it with exactly these). */
 export interface TuiOptions {
@@ -49,6 +50,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const { theme, warning } = loadTheme({ name: opts.theme, themesDir: opts.themesDir, noColor: Boolean(process.env.NO_COLOR) });
   const keymap = buildKeymap(COMMANDS, { readOnly: opts.readOnly });
   const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs });
+  const offers = makeOffersDeps({ api: opts.api, demo: opts.demo });
 
   let restored = false;
   const restore = () => {
@@ -66,6 +68,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     if (ended) return;
     ended = true;
     store.stop();
+    void offers.close();
     try {
       ink?.unmount();
     } catch {
@@ -95,7 +98,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     ink = render(
       <CrashBoundary onCrash={onCrash}>
         <ThemeContext.Provider value={theme}>
-          <App store={store} keymap={keymap} api={opts.api} demo={opts.demo} notice={warning} onQuit={() => end(0)} />
+          <App store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} />
         </ThemeContext.Provider>
       </CrashBoundary>,
       {

@@ -52,6 +52,8 @@ export interface ActionDeps {
   setConfirm: Set<Confirm | null>;
   setMessage: Set<Message | null>;
   onQuit: () => void;
+  /** Command-line handlers of other views by command id (they take the argument); checked first. */
+  lineHandlers?: Record<string, (arg: string) => void>;
 }
 
 const SORT_IDS = new Set<string>(SORT_COLUMNS.map(([c]) => c));
@@ -96,6 +98,8 @@ export function useFleetActions(d: ActionDeps) {
     if (!name) return;
     const cmd = d.keymap.byCmd(name) ?? d.keymap.get(name);
     if (!cmd) return d.setMessage({ text: `unknown command: ${name.slice(0, 40)} (tab lists them)`, level: 'error' });
+    const extra = d.lineHandlers?.[cmd.id];
+    if (extra) return extra(arg);
     switch (cmd.id) {
       case 'fleet.scope':
         return d.setQuery((q) => ({ ...q, fleet: arg || null }));

@@ -3,6 +3,7 @@
  * attach and migrate have no entries until they exist.
  */
 import type { CommandDef } from './registry.js';
+import { OFFERS_COMMANDS } from '../offers/commands.js';
 
 /** Sortable fleet columns: id, key letter (shift+letter), header. */
 export const SORT_COLUMNS = [
@@ -47,6 +48,8 @@ export const COMMANDS: readonly CommandDef[] = [
   ...sortCommands,
   { id: 'fleet.stop', scope: 'fleet', keys: ['shift+x'], description: 'Stop the selected instance (asks first; storage still bills)', dangerous: true, cmd: 'stop' },
   { id: 'fleet.start', scope: 'fleet', keys: ['shift+r'], description: 'Start the selected stopped instance (asks first; GPU billing resumes)', dangerous: true, cmd: 'start' },
+
+  ...OFFERS_COMMANDS,
 
   { id: 'overlay.close', scope: 'overlay', keys: ['escape', '?', 'q'], description: 'Close the help overlay' },
   { id: 'confirm.yes', scope: 'overlay', keys: ['y'], description: 'Confirm the pending action' },

@@ -100,6 +100,14 @@ export const profileSchema = z
     targetStep: z.number().int().min(1).optional(),
     /** Steps per hour per GPU, by GPU name as Vast spells it ("RTX 3090"); measured on earlier runs. */
     throughput: z.record(z.string(), z.number().positive()).default({}),
+    /** After boot, measure the host's real download speed from these URLs (over SSH with curl). */
+    speedtest: z
+      .strictObject({
+        urls: z.array(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })).min(1).max(5),
+        /** Seconds per URL at most. */
+        seconds: z.number().int().min(1).max(120).default(15),
+      })
+      .optional(),
   })
   .superRefine((p, ctx) => {
     for (const [name, value] of Object.entries(p.env)) {

@@ -1,0 +1,89 @@
+/**
+ * What the offer browser needs from the outside world, built once by run.tsx: the offers store, the profiles
+ * (the user's file, or the shipped demo profiles under --demo when the user has none), the journal, and an SSH
+ * pool for the post-boot download test, opened only when a provision reaches it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { VastApi } from '../../core/vast/api.js';
+import type { Instance } from '../../core/vast/types.js';
+import { OffersStore } from '../../core/offers/store.js';
+import { defaultProfilesPath, loadProfiles } from '../../core/profiles/load.js';
+import type { Profile } from '../../core/profiles/schema.js';
+import { FileJournal, type JournalWriter } from '../../core/journal/journal.js';
+import { measureDownload, type SpeedtestResult } from '../../core/ops/speedtest.js';
+import { sshEndpoint } from '../../core/vast/units.js';
+
+/** Collaborators of the offer browser and its provisioning. */
+export interface OffersDeps {
+  store: OffersStore;
+  api: VastApi;
+  journal: JournalWriter;
+  /** Every profile, with the file they came from. */
+  loadProfiles: () => Promise<{ file: string; profiles: Record<string, Profile> }>;
+  /** Measures an instance's download speed over SSH (absent: no speed test). */
+  speedtest?: (inst: Instance, urls: string[], seconds: number, advertisedMbps: number) => Promise<SpeedtestResult>;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  /** Boot polling period: 10 s against Vast, faster against the demo's sped-up clock. */
+  bootPollMs: number;
+  /** Minutes in loading before a boot counts as stuck. */
+  stuckAfterMs: number;
+  /** Releases timers and connections. */
+  close: () => Promise<void>;
+}
+
+/** The demo profiles shipped next to the sources or the bundle (src/sim/scenarios/demo-profiles.yaml). */
+export function demoProfilesPath(): string | undefined {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const f = path.join(dir, 'src', 'sim', 'scenarios', 'demo-profiles.yaml');
+    if (existsSync(f)) return f;
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
+/** Which profiles file to read: the user's, else (in --demo only) the shipped demo file. */
+export function profilesFile(demo: boolean, userFile = defaultProfilesPath()): string {
+  if (existsSync(userFile) || !demo) return userFile;
+  return demoProfilesPath() ?? userFile;
+}
+
+/** Builds the real collaborators. */
+export function makeOffersDeps(opts: { api: VastApi; demo: boolean; profilesPath?: string }): OffersDeps {
+  const store = new OffersStore({ api: opts.api });
+  let pool: Promise<import('../../core/ssh/pool.js').SshPool> | null = null;
+  const getPool = () =>
+    (pool ??= Promise.all([import('../../core/ssh/pool.js'), import('../../core/ssh/identity.js')]).then(([{ SshPool }, { sshIdentity }]) => {
+      const id = sshIdentity();
+      return new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 15_000, backoff: { maxAttempts: 6 } });
+    }));
+  return {
+    store,
+    api: opts.api,
+    journal: new FileJournal(),
+    loadProfiles: async () => {
+      const file = opts.profilesPath ?? profilesFile(opts.demo);
+      return { file, profiles: await loadProfiles(file) };
+    },
+    speedtest: async (inst, urls, seconds, advertisedMbps) => {
+      const ep = sshEndpoint(inst);
+      if (!ep) throw new Error(`instance ${inst.id} has no SSH endpoint yet`);
+      const p = await getPool();
+      const target = { host: ep.host, port: ep.port };
+      // A freshly running host may not accept SSH for a moment: reconnect retries with backoff first.
+      await p.reconnect(target);
+      return measureDownload((t, cmd, o) => p.exec(t, cmd, o), target, urls, { advertisedMbps, seconds });
+    },
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    now: Date.now,
+    bootPollMs: opts.demo ? 1000 : 10_000,
+    stuckAfterMs: opts.demo ? 90_000 : 10 * 60_000,
+    close: async () => {
+      store.stop();
+      if (pool) await (await pool).close();
+    },
+  };
+}

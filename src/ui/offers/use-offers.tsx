@@ -1,0 +1,295 @@
+/**
+ * The offer browser as a hook: its view state, its key handlers (as dispatcher layers) and its screen.
+ * App calls it unconditionally and shows `node` / pushes `layers` while the offers view is active, so App
+ * only gains a few lines. Provisioning runs core's provision() with progress in the status line.
+ */
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import type { Layer } from '../../core/keymap/dispatch.js';
+import type { Keymap } from '../../core/keymap/registry.js';
+import { checkOffers } from '../../core/checks/check.js';
+import type { CheckResult, Verdict } from '../../core/checks/types.js';
+import { compileOfferFilter, DEFAULT_OFFER_VIEW, OFFER_SORT_KEYS, selectOffers, serverQuery, type OfferSortKey, type OfferView } from '../../core/offers/view.js';
+import { defaultOfferQuery, type OfferQuery } from '../../core/vast/query.js';
+import { profileOfferQuery } from '../../core/profiles/query.js';
+import type { Profile } from '../../core/profiles/schema.js';
+import { provision } from '../../core/ops/provision.js';
+import { formatMbps } from '../../core/ops/speedtest.js';
+import { sanitizeLine } from '../../core/util/sanitize.js';
+import type { OffersSnapshot } from '../../core/offers/store.js';
+import { layoutOfferColumns } from './cells.js';
+import { OfferTable } from './OfferTable.js';
+import { OfferDetail, OFFER_DETAIL_HEIGHT } from './OfferDetail.js';
+import { eventLine, planProvision, type ProvisionPlan } from './provision-flow.js';
+import type { OffersDeps } from './deps.js';
+import { OFFER_SORT_KEYS_BOUND } from '../../core/offers/commands.js';
+import { useTheme } from '../theme-context.js';
+
+/** Sort keys bound to shift+letter (or a symbol) in the offers scope. */
+export const OFFER_SORT_BINDINGS = OFFER_SORT_KEYS_BOUND as readonly [OfferSortKey, string, string][];
+
+/** Props of the hook. */
+export interface UseOffersProps {
+  deps: OffersDeps | undefined;
+  keymap: Keymap;
+  active: boolean;
+  width: number;
+  /** Lines available to the screen. */
+  height: number;
+  now: number;
+  onBack: () => void;
+  /** Refresh the fleet (a new instance shows up there). */
+  refreshFleet: () => void;
+}
+
+const EMPTY_SNAP: OffersSnapshot = { offers: [], query: null, loading: false, queued: false, error: null, fetchedAt: null, nextAllowedAt: 0, generation: 0 };
+const noop = () => () => {};
+const BROWSE_LIMIT = 2000;
+
+/** The base search: the active profile's query, else verified offers cheapest first. */
+export function baseQuery(profile: Profile | null): OfferQuery {
+  if (profile) return profileOfferQuery(profile);
+  return { ...defaultOfferQuery(), order: [['dph_total', 'asc']], limit: BROWSE_LIMIT };
+}
+
+/** State, handlers and screen of the offer browser. */
+export function useOffers(p: UseOffersProps) {
+  const theme = useTheme();
+  const store = p.deps?.store;
+  const snap = useSyncExternalStore(store?.subscribe ?? noop, store?.getSnapshot ?? (() => EMPTY_SNAP));
+  const [view, setView] = useState<OfferView>(DEFAULT_OFFER_VIEW);
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [detail, setDetail] = useState(false);
+  const [input, setInput] = useState<string | null>(null);
+  const [plan, setPlan] = useState<ProvisionPlan | null>(null);
+  const [profile, setProfile] = useState<{ name: string; profile: Profile } | null>(null);
+  const [status, setStatus] = useState<{ text: string; level: 'info' | 'error' | 'warn' } | null>(null);
+  const busy = useRef(false);
+  const topRef = useRef(0);
+
+  // The first visit searches; later visits show the last result at once (rule 5: paint first, fetch later).
+  useEffect(() => {
+    if (p.active && store && snap.generation === 0 && !snap.loading && !snap.queued && !snap.error) void store.search(baseQuery(profile?.profile ?? null));
+  }, [p.active, store, snap, profile]);
+
+  const checks = useMemo(() => {
+    const list = checkOffers(snap.offers, profile?.profile ?? null);
+    return new Map<number, CheckResult>(list.map((c) => [c.offerId, c]));
+  }, [snap.offers, profile]);
+  const verdicts = useMemo(() => new Map<number, Verdict>([...checks].map(([id, c]) => [id, c.verdict])), [checks]);
+  const filterText = input ?? view.filter;
+  const compiled = useMemo(() => compileOfferFilter(filterText), [filterText]);
+  const [lastGood, setLastGood] = useState(compiled);
+  if (compiled.ok && compiled !== lastGood) setLastGood(compiled);
+  const rows = useMemo(() => selectOffers(snap.offers, view, compiled.ok ? compiled : lastGood, verdicts), [snap.offers, view, compiled, lastGood, verdicts]);
+
+  const confirmLines = plan ? plan.lines.length + 3 : 0;
+  const bottom = plan ? confirmLines : 1;
+  const tableRows = Math.max(1, p.height - 2 - bottom - (detail ? OFFER_DETAIL_HEIGHT : 0));
+  const columns = useMemo(() => layoutOfferColumns(p.width - 1, !!profile), [p.width, profile]);
+
+  let cursor = selectedId === null ? 0 : rows.findIndex((o) => o.id === selectedId);
+  if (cursor < 0) cursor = 0;
+  cursor = Math.min(cursor, Math.max(0, rows.length - 1));
+  const selected = rows[cursor];
+  let top = Math.min(topRef.current, Math.max(0, rows.length - tableRows));
+  if (cursor < top) top = cursor;
+  if (cursor >= top + tableRows) top = cursor - tableRows + 1;
+  topRef.current = top;
+
+  const moveTo = (i: number) => {
+    if (!rows.length) return;
+    setSelectedId(rows[Math.max(0, Math.min(rows.length - 1, i))]!.id);
+  };
+  const sortBy = (sort: OfferSortKey) => setView((v) => ({ ...v, sort, desc: v.sort === sort ? !v.desc : false }));
+  const search = (q: OfferQuery) => {
+    if (!store) return;
+    if (store.waitMs() > 0) setStatus({ text: `search limit: next search in ${Math.ceil(store.waitMs() / 1000)} s (Vast allows 10 a minute)`, level: 'info' });
+    void store.search(q);
+  };
+  const applyFilter = (text: string) => {
+    const c = compileOfferFilter(text);
+    if (!c.ok) return setStatus({ text: c.error, level: 'error' });
+    setView((v) => ({ ...v, filter: text }));
+    // Clauses also go to the server, so the filter reaches offers beyond the loaded ones.
+    if (c.fields.length) search(serverQuery(text, baseQuery(profile?.profile ?? null)));
+  };
+
+  const chooseProfile = async (name: string) => {
+    if (!p.deps) return;
+    try {
+      const { file, profiles } = await p.deps.loadProfiles();
+      const names = Object.keys(profiles);
+      if (!name) return setStatus({ text: profile ? `profile ${profile.name} (from ${file}); profiles: ${names.join(', ')}` : `profiles in ${file}: ${names.join(', ') || 'none'}`, level: 'info' });
+      const found = profiles[name];
+      if (!found) return setStatus({ text: `no profile "${sanitizeLine(name).slice(0, 40)}" in ${file}; profiles: ${names.join(', ')}`, level: 'error' });
+      setProfile({ name, profile: found });
+      setStatus({ text: `profile ${name}: offers checked against it; searching with its query`, level: 'info' });
+      search(view.filter ? serverQuery(view.filter, baseQuery(found)) : baseQuery(found));
+    } catch (err) {
+      setStatus({ text: sanitizeLine(String((err as Error).message ?? err)), level: 'error' });
+    }
+  };
+
+  const askProvision = () => {
+    if (!selected || !p.deps || !p.keymap.get('offers.provision')) return;
+    if (busy.current) return setStatus({ text: 'a provision is already running', level: 'error' });
+    if (!profile) return void chooseProfile('').then(() => setStatus((s) => ({ text: `choose a profile first (:profile NAME). ${s?.text ?? ''}`, level: 'error' })));
+    try {
+      setPlan(planProvision(profile.profile, profile.name, selected));
+    } catch (err) {
+      setStatus({ text: sanitizeLine((err as Error).message), level: 'error' });
+    }
+  };
+
+  const runProvision = async (pl: ProvisionPlan) => {
+    const d = p.deps;
+    if (!d) return;
+    busy.current = true;
+    try {
+      const result = await provision(
+        { api: d.api, journal: d.journal, sleep: d.sleep, now: d.now },
+        {
+          profile: pl.profile, profileName: pl.profileName, candidates: [pl.offer], price: pl.price,
+          boot: { pollMs: d.bootPollMs, stuckAfterMs: d.stuckAfterMs, timeoutMs: d.stuckAfterMs * 2 },
+          onEvent: (e) => {
+            const line = eventLine(e);
+            if (line) setStatus({ text: line, level: e.type === 'warning' || e.type === 'boot-failed' ? 'warn' : 'info' });
+            if (e.type === 'created' || e.type === 'status') p.refreshFleet();
+          },
+        },
+      );
+      p.refreshFleet();
+      const st = pl.profile.speedtest;
+      if (result.outcome === 'running' && result.instance && st && d.speedtest) {
+        setStatus({ text: `instance ${result.instanceId} running; measuring its download speed…`, level: 'info' });
+        const speed = await d.speedtest(result.instance, st.urls, st.seconds, pl.offer.inetDownMbps);
+        const got = speed.bestMbps === null ? 'unknown' : formatMbps(speed.bestMbps);
+        setStatus(
+          speed.warning
+            ? { text: `instance ${result.instanceId} running; ${speed.warning}`, level: 'warn' }
+            : { text: `instance ${result.instanceId} running; downloads at ${got} (advertised ${formatMbps(pl.offer.inetDownMbps)})`, level: 'info' },
+        );
+      } else if (result.outcome === 'running') {
+        setStatus({ text: `instance ${result.instanceId} running (${sanitizeLine(result.label)})`, level: 'info' });
+      }
+    } catch (err) {
+      setStatus({ text: `provision failed: ${sanitizeLine(String((err as Error).message ?? err))}`, level: 'error' });
+    } finally {
+      busy.current = false;
+      p.refreshFleet();
+      void store?.refresh();
+    }
+  };
+
+  const handlers: Record<string, () => void> = {
+    'offers.back': () => p.onBack(),
+    'offers.down': () => moveTo(cursor + 1),
+    'offers.up': () => moveTo(cursor - 1),
+    'offers.pageDown': () => moveTo(cursor + tableRows),
+    'offers.pageUp': () => moveTo(cursor - tableRows),
+    'offers.top': () => moveTo(0),
+    'offers.bottom': () => moveTo(rows.length - 1),
+    'offers.detail': () => setDetail((v) => !v),
+    'offers.filter': () => setInput(view.filter),
+    'offers.refresh': () => {
+      const q = snap.query ?? baseQuery(profile?.profile ?? null);
+      search(q);
+    },
+    'offers.verified': () => setView((v) => ({ ...v, verifiedOnly: !v.verifiedOnly })),
+    'offers.hideFails': () => setView((v) => ({ ...v, hideFails: !v.hideFails })),
+    'offers.provision': askProvision,
+  };
+  for (const [key] of OFFER_SORT_BINDINGS) handlers[`offers.sort.${key}`] = () => sortBy(key);
+
+  /** Command-line handlers by command id (`:profile NAME`, and `:sort`/`:filter` while this view shows). */
+  const lineHandlers: Record<string, (arg: string) => void> = {
+    'offers.profile': (arg) => void chooseProfile(arg),
+    'offers.provision': () => askProvision(),
+    'fleet.sort': (arg) => {
+      if (!(OFFER_SORT_KEYS as readonly string[]).includes(arg)) return setStatus({ text: `sort offers by one of: ${OFFER_SORT_KEYS.join(', ')}`, level: 'error' });
+      sortBy(arg as OfferSortKey);
+    },
+    'fleet.filter': (arg) => applyFilter(arg),
+  };
+
+  const layers: Layer[] = [];
+  if (plan) {
+    layers.push({
+      scope: 'overlay', modal: true,
+      handlers: {
+        'confirm.yes': () => {
+          setPlan(null);
+          void runProvision(plan);
+        },
+        'confirm.no': () => setPlan(null),
+        'overlay.close': () => setPlan(null),
+      },
+    });
+  }
+  if (input !== null) {
+    layers.push({
+      scope: 'input',
+      onText: (t) => (setInput(input + t), true),
+      handlers: {
+        'input.submit': () => {
+          setInput(null);
+          applyFilter(input);
+        },
+        'input.cancel': () => setInput(null),
+        'input.erase': () => setInput(input.slice(0, -1)),
+        'input.complete': () => {},
+      },
+    });
+  }
+  layers.push({ scope: 'offers', handlers });
+
+  const age = snap.fetchedAt === null ? '' : `${Math.max(0, Math.round((p.now - snap.fetchedAt) / 1000))}s ago`;
+  const state = snap.loading ? 'searching…' : snap.queued ? `next search in ${Math.ceil((snap.nextAllowedAt - p.now) / 1000)} s` : age ? `searched ${age}` : '';
+  const empty = snap.loading && !snap.offers.length ? 'searching offers…' : snap.error && !snap.offers.length ? `no offers: ${snap.error.message}` : 'no offer matches the filter';
+  const node: ReactNode = p.active ? (
+    <Box flexDirection="column" width={p.width} height={p.height}>
+      <Text wrap="truncate">
+        <Text bold color={theme.colors.accent}>offers</Text>
+        <Text color={theme.colors.muted}>  profile </Text>
+        {profile ? profile.name : 'none'}
+        {filterText ? (
+          <>
+            <Text color={theme.colors.muted}>  filter </Text>
+            {sanitizeLine(filterText)}
+          </>
+        ) : null}
+        {view.verifiedOnly ? <Text color={theme.colors.accent}>  verified</Text> : null}
+        {view.hideFails ? <Text color={theme.colors.accent}>  no-fails</Text> : null}
+        <Text color={theme.colors.muted}>  {rows.length === snap.offers.length ? snap.offers.length : `${rows.length}/${snap.offers.length}`} offers  {state}</Text>
+        {snap.error ? <Text color={theme.colors['status.warn']}>  STALE {snap.error.kind}: {snap.error.message}</Text> : null}
+      </Text>
+      <OfferTable rows={rows} checks={checks} columns={columns} top={top} height={tableRows} selectedId={selected?.id ?? null} sort={view.sort} desc={view.desc} empty={empty} />
+      <Box flexGrow={1} />
+      {detail ? <OfferDetail offer={selected} check={selected ? checks.get(selected.id) : undefined} width={p.width} /> : null}
+      {plan ? (
+        <Box borderStyle="round" borderColor={theme.colors['status.warn']} flexDirection="column" width={p.width}>
+          {plan.lines.map((l, i) => (
+            <Text key={i} wrap="truncate" bold={i === 0}>
+              {l}
+            </Text>
+          ))}
+          <Text bold color={theme.colors['status.warn']}>This rents and bills. Confirm? [y/n]</Text>
+        </Box>
+      ) : input !== null ? (
+        <Text wrap="truncate">
+          <Text color={theme.colors.accent} bold>/</Text>
+          {input}
+          <Text inverse> </Text>
+          {!compiled.ok ? <Text color={theme.colors['status.error']}>  {compiled.error}</Text> : null}
+        </Text>
+      ) : (
+        <Text wrap="truncate" color={status?.level === 'error' ? theme.colors['status.error'] : status?.level === 'warn' ? theme.colors['status.warn'] : theme.colors.accent}>
+          {status ? status.text : ''}
+        </Text>
+      )}
+    </Box>
+  ) : null;
+
+  return { layers, node, lineHandlers, profileName: profile?.name ?? null };
+}
