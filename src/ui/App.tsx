@@ -22,6 +22,7 @@ import { useTerminalSize } from './use-terminal-size.js';
 import { useTheme } from './theme-context.js';
 import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
 import type { VastApi } from '../core/vast/api.js';
+import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
 import { useOffers } from './offers/use-offers.js';
 import type { OffersDeps } from './offers/deps.js';
 import { useEnvVars } from './env/use-env.js';
@@ -40,6 +41,12 @@ export interface AppProps {
   now?: () => number;
   /** Age/stuck refresh period; 0 disables (frame tests). */
   tickMs?: number;
+  /** Opens the log store of an instance; without it the log pane keys do nothing. */
+  openLog?: LogPaneFactory;
+  /** Hands the terminal to ssh (attach/shell); runTui provides it. */
+  onAttach?: AttachRunner;
+  /** Where "save log" writes (the state dir). */
+  saveDir?: string;
   /** The offer browser's collaborators (also the env view's API); without them `o` and `e` do nothing. */
   offers?: OffersDeps;
 }
@@ -47,7 +54,7 @@ export interface AppProps {
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps }: AppProps) {
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.' }: AppProps) {
   const snap = useFleet(store);
   const tick = useClock(nowFn, tickMs);
   // Time is re-read when a new snapshot arrives (stale age, stuck) and on the minute tick, never per second.
@@ -68,15 +75,16 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const rows = useMemo(() => selectRows(snap, query, now), [snap, query, now]);
   const cols = useMemo(() => layoutColumns(width - 1), [width]); // one column for the selection marker
 
-  // Height budget: header, table header, footer, optional detail pane and input line; one spare line.
-  const frame = Math.max(6, termRows - 1);
-  const extra = (detail ? DETAIL_HEIGHT : 0) + (input || confirm ? 1 : 0);
-  const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
-
   let cursor = selectedId === null ? 0 : rows.findIndex((r) => r.id === selectedId);
   if (cursor < 0) cursor = 0;
   cursor = Math.min(cursor, Math.max(0, rows.length - 1));
   const selected = rows[cursor];
+
+  // Height budget: header, table header, footer, optional detail pane, log pane and input line; one spare line.
+  const frame = Math.max(6, termRows - 1);
+  const logs = useLogPane({ factory: openLog, selected, onMessage: setMessage, onAttach, saveDir, frame, now: nowFn });
+  const extra = (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;
+  const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
   let top = Math.min(topRef.current, Math.max(0, rows.length - tableRows));
   if (cursor < top) top = cursor;
   if (cursor >= top + tableRows) top = cursor - tableRows + 1;
@@ -114,6 +122,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     };
     layers.push({ scope: 'input', handlers: actions.inputHandlers(input), onText });
   }
+  // The log pane belongs to the fleet view: its keys (l, f, a, s, tab) are off while another view shows.
+  if (view === 'fleet') layers.push(...logs.layers);
   layers.push(...viewLayers(actions.fleetHandlers));
   layers.push({ scope: 'global', handlers: actions.globalHandlers });
 
@@ -153,8 +163,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   });
 
   const hints = useMemo(
-    () => footerHints(keymap, input ? ['input'] : help ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
-    [keymap, view, input, help],
+    () => footerHints(keymap, input || logs.searching ? ['input'] : help ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
+    [keymap, view, input, help, logs.searching, logs.focused],
   );
 
   const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';
@@ -165,6 +175,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
         <HelpOverlay keymap={keymap} width={width} height={tableRows + 1} />
       ) : view !== 'fleet' ? (
         view === 'offers' ? offersUi.node : envUi.node
+      ) : logs.mode === 'full' ? (
+        logs.pane(tableRows + 1, width)
       ) : (
         <FleetTable
           rows={rows} columns={cols} top={top} height={tableRows} selectedId={selected?.id ?? null}
@@ -172,6 +184,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
         />
       )}
       <Box flexGrow={1} />
+      {logs.mode === 'split' && !help && view === 'fleet' ? logs.pane(logs.splitRows, width) : null}
       {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} /> : null}
       {confirm ? (
         <Text wrap="truncate" color={theme.colors['status.warn']} bold>
@@ -179,7 +192,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
         </Text>
       ) : input ? (
         <InputLine input={input} />
-      ) : null}
+      ) : logs.searchLine}
       <Footer snap={snap} now={now} hints={hints} message={message} />
     </Box>
   );

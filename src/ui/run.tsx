@@ -15,6 +15,10 @@ import { CrashBoundary } from './CrashBoundary.js';
 import { ThemeContext } from './theme-context.js';
 import { loadTheme } from './theme.js';
 import { inkStdout } from './stdout-fix.js';
+import { stateDir } from '../core/config/paths.js';
+import { outputGate } from './attach/handover.js';
+import { AttachController, TerminalOwner } from './attach/controller.js';
+import { sshWiring } from './logs/wiring.js';
 import { makeOffersDeps } from './offers/deps.js';
 
 /** Options of runTui (the CLI calls it with exactly these). */
@@ -52,6 +56,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs });
   const offers = makeOffersDeps({ api: opts.api, demo: opts.demo });
 
+  // SSH for the log pane, the health monitor (STEP/HEALTH columns) and attach; nothing connects until needed.
+  const ssh = sshWiring(opts.api, store);
+  const gate = outputGate(inkStdout(out));
+  const attach = new AttachController({ stdin: process.stdin, stdout: out, gate, pausables: [store, ssh.monitor], identity: ssh.identity });
+
   let restored = false;
   const restore = () => {
     if (restored) return;
@@ -68,6 +77,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     if (ended) return;
     ended = true;
     store.stop();
+    void ssh.close();
     void offers.close();
     try {
       ink?.unmount();
@@ -98,18 +108,28 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     ink = render(
       <CrashBoundary onCrash={onCrash}>
         <ThemeContext.Provider value={theme}>
-          <App store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} />
+          <TerminalOwner controller={attach}>
+          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} />
+          </TerminalOwner>
         </ThemeContext.Provider>
       </CrashBoundary>,
       {
-        stdout: inkStdout(out),
+        stdout: gate.stream, // inkStdout(out) behind a gate that drops frames while ssh owns the terminal
         exitOnCtrlC: false, // ctrl+c is app.quit in the keymap, so the terminal is restored our way
         patchConsole: false, // nothing in the app writes to the console; patching costs every frame
         incrementalRendering: true, // a selection move rewrites ~2 lines, not the screen
       },
     );
     // Paint first, fetch later (rule 5): the chrome is on screen before the first API call starts.
-    setImmediate(() => store.start());
+    setImmediate(() => {
+      store.start();
+      // Health polls SSH per running instance: wait for the first fleet snapshot so its first pass has work.
+      const unsub = store.subscribe(() => {
+        if (!store.getSnapshot().loaded) return;
+        unsub();
+        if (!ended) ssh.monitor.start();
+      });
+    });
     return await done;
   } catch (err) {
     end(70, err);

@@ -1,6 +1,6 @@
 /**
- * Every command of the TUI, as data. A key appears here only when its command works: provision, destroy,
- * attach and migrate have no entries until they exist.
+ * Every command of the TUI, as data. A key appears here only when its command works: provision, destroy
+ * and migrate have no entries until they exist.
  */
 import type { CommandDef } from './registry.js';
 import { OFFERS_COMMANDS } from '../offers/commands.js';
@@ -50,6 +50,28 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'fleet.start', scope: 'fleet', keys: ['shift+r'], description: 'Start the selected stopped instance (asks first; GPU billing resumes)', dangerous: true, cmd: 'start' },
 
   ...OFFERS_COMMANDS,
+
+  { id: 'fleet.logs', scope: 'fleet', keys: ['l'], description: "Show or hide the selected instance's log under the table", hint: 'log' },
+  { id: 'fleet.logsFull', scope: 'fleet', keys: ['f'], description: 'Full-screen log of the selected instance (again: split)' },
+  { id: 'fleet.logsFocus', scope: 'fleet', keys: ['tab'], description: 'Move the keys to the log pane (opens it)' },
+  { id: 'fleet.attach', scope: 'fleet', keys: ['a'], description: "Attach to the instance's tmux session `train` over ssh (detach: ctrl+b d)", hint: 'attach' },
+  { id: 'fleet.shell', scope: 'fleet', keys: ['s'], description: 'A plain shell on the instance over ssh (exit returns)' },
+
+  { id: 'logs.down', scope: 'logs', keys: ['down', 'j'], description: 'Scroll the log down (at the bottom: autoscroll again)' },
+  { id: 'logs.up', scope: 'logs', keys: ['up', 'k'], description: 'Scroll the log up (pauses autoscroll)' },
+  { id: 'logs.pageDown', scope: 'logs', keys: ['pagedown', 'ctrl+f'], description: 'Log page down' },
+  { id: 'logs.pageUp', scope: 'logs', keys: ['pageup', 'ctrl+b'], description: 'Log page up' },
+  { id: 'logs.top', scope: 'logs', keys: ['g', 'home'], description: 'Oldest log line' },
+  { id: 'logs.bottom', scope: 'logs', keys: ['shift+g', 'end'], description: 'Newest log line, autoscroll on' },
+  { id: 'logs.follow', scope: 'logs', keys: ['shift+f'], description: 'Autoscroll on or off', hint: 'follow' },
+  { id: 'logs.wrap', scope: 'logs', keys: ['w'], description: 'Wrap long lines on or off', hint: 'wrap' },
+  { id: 'logs.search', scope: 'logs', keys: ['/'], description: 'Search the log (highlighted; n/N next/previous)', hint: 'search' },
+  { id: 'logs.next', scope: 'logs', keys: ['n'], description: 'Next search match' },
+  { id: 'logs.prev', scope: 'logs', keys: ['shift+n'], description: 'Previous search match' },
+  { id: 'logs.daemon', scope: 'logs', keys: ['shift+d'], description: "The platform's daemon log (API) instead of the training log, or back", hint: 'daemon' },
+  { id: 'logs.save', scope: 'logs', keys: ['o'], description: 'Save the whole log to a file (path shown in the footer)', hint: 'save' },
+  { id: 'logs.focusFleet', scope: 'logs', keys: ['tab'], description: 'Keys back to the table (full screen: back to split)', hint: 'table' },
+  { id: 'logs.close', scope: 'logs', keys: ['escape'], description: 'Clear the search, else back to the table' },
 
   { id: 'overlay.close', scope: 'overlay', keys: ['escape', '?', 'q'], description: 'Close the help overlay' },
   { id: 'confirm.yes', scope: 'overlay', keys: ['y'], description: 'Confirm the pending action' },

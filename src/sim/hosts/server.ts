@@ -9,6 +9,7 @@ import type { AuthContext, Connection, ParsedKey, ServerChannel } from 'ssh2';
 import { fingerprint } from '../../core/ssh/host-keys.js';
 import { parseScenario, type HostScenarioInput } from './scenario.js';
 import { runCommand, type CommandIO } from './shell.js';
+import { servePty, type PtySize } from './pty.js';
 import { SimTrainer } from './trainer.js';
 
 /** Options for startSimHost. */
@@ -117,10 +118,21 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
     client.on('ready', () => {
       client.on('session', (accept) => {
         const session = accept();
-        session.on('exec', (acceptExec, _reject, info) => serveExec(acceptExec(), info.command));
-        // Interactive shells and ptys are for the real-sshd tests; the simulator answers exec only.
-        session.on('pty', (_a, reject) => reject?.());
-        session.on('shell', (_a, reject) => reject());
+        // A pty request makes the next exec or shell interactive (ssh -t: vastdeck attach / ssh, see pty.ts).
+        let pty: PtySize | null = null;
+        session.on('pty', (acceptPty, _reject, info) => {
+          pty = { cols: info.cols || 80, rows: info.rows || 24 };
+          acceptPty?.();
+        });
+        session.on('window-change', (acceptWc, _reject, info) => {
+          if (pty) Object.assign(pty, { cols: info.cols || pty.cols, rows: info.rows || pty.rows });
+          acceptWc?.();
+        });
+        session.on('env', (acceptEnv) => acceptEnv?.());
+        session.on('exec', (acceptExec, _reject, info) =>
+          pty ? servePty(acceptExec(), { trainer }, pty, info.command) : serveExec(acceptExec(), info.command),
+        );
+        session.on('shell', (acceptShell, reject) => (pty ? servePty(acceptShell(), { trainer }, pty) : reject()));
       });
     });
   });

@@ -1,0 +1,54 @@
+/**
+ * The SSH side of the TUI, created lazily (no key is generated and no connection opened until something needs
+ * one): vastdeck's identity, one SshPool shared by the log panes and the health monitor, and the factory that
+ * opens a LogPaneStore for an instance (SSH follow with API fallback).
+ */
+import type { VastApi } from '../../core/vast/api.js';
+import type { Instance } from '../../core/vast/types.js';
+import { sshEndpoint } from '../../core/vast/units.js';
+import { sshIdentity, type SshIdentity } from '../../core/ssh/identity.js';
+import { SshPool } from '../../core/ssh/pool.js';
+import type { SshTarget } from '../../core/ssh/connect.js';
+import { HealthMonitor, type HealthSink } from '../../core/fleet/health-monitor.js';
+import { LogPaneStore } from '../../core/logs/sources/pane-store.js';
+import type { LogPaneFactory } from './use-log-pane.js';
+
+/** The instance's SSH target while it is running and has one. */
+export function targetOf(inst: Instance): SshTarget | null {
+  const ep = inst.status === 'running' ? sshEndpoint(inst) : null;
+  return ep ? { host: ep.host, port: ep.port } : null;
+}
+
+/** What runTui gets. */
+export interface SshWiring {
+  identity: () => SshIdentity;
+  monitor: HealthMonitor;
+  openLog: LogPaneFactory;
+  /** Stops the monitor and closes every SSH connection. */
+  close(): Promise<void>;
+}
+
+/** Builds the wiring over a fleet store and the API (for log fallback). */
+export function sshWiring(api: Pick<VastApi, 'getLogs'>, store: HealthSink, opts: { healthIntervalMs?: number } = {}): SshWiring {
+  let identity: SshIdentity | undefined;
+  let pool: SshPool | undefined;
+  const id = () => (identity ??= sshIdentity());
+  const getPool = () => (pool ??= new SshPool({ knownHostsFile: id().knownHostsFile, auth: id().auth }));
+  const monitor = new HealthMonitor({
+    store,
+    ssh: { exec: (t, cmd, o) => getPool().exec(t, cmd, o) },
+    intervalMs: opts.healthIntervalMs,
+  });
+  const lazyPool = { follow: (t: SshTarget, p: string, o?: Parameters<SshPool['follow']>[2]) => getPool().follow(t, p, o) };
+  const openLog: LogPaneFactory = (inst, { daemon }) =>
+    new LogPaneStore({ instanceId: inst.id, target: targetOf(inst), pool: lazyPool, api, daemon });
+  return {
+    identity: id,
+    monitor,
+    openLog,
+    close: async () => {
+      monitor.stop();
+      await pool?.close();
+    },
+  };
+}
