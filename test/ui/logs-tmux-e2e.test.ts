@@ -1,0 +1,87 @@
+/**
+ * End-to-end in REAL tmux against the bundled `vastdeck --demo`: open the log pane on a running instance and
+ * watch lines arrive, attach to its `train` session with the system ssh (the simulated host's tmux stand-in),
+ * detach with ctrl+b d, land on the same TUI screen with keys working, open a shell and exit it, quit with the
+ * terminal restored. HOME and XDG dirs point at a temp dir so vastdeck's own key and known_hosts are used.
+ */
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const hasSsh = spawnSync('ssh', ['-V']).status === 0;
+const hasBundle = existsSync(path.join(root, 'dist', 'vastdeck.js'));
+const sock = `vd-logs-e2e-${process.pid}`;
+const S = 'logs';
+
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
+const capture = () => tmux('capture-pane', '-p', '-t', S);
+const send = (...keys: string[]) => tmux('send-keys', '-t', S, ...keys);
+
+async function waitFor(pred: (screen: string) => boolean, what: string, ms = 20_000): Promise<string> {
+  const end = Date.now() + ms;
+  let screen = '';
+  while (Date.now() < end) {
+    screen = capture();
+    if (pred(screen)) return screen;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
+}
+
+const skip = (!hasTmux && 'tmux not installed') || (!hasSsh && 'no ssh client') || (!hasBundle && 'dist/ not built (npm run build)');
+
+describe('log pane and attach in real tmux', { skip }, () => {
+  after(() => void spawnSync('tmux', ['-L', sock, 'kill-server']));
+
+  test('log lines arrive; attach, detach, same screen; shell; quit restores the terminal', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'vd-logs-e2e-'));
+    const env = `CI=false HOME=${home} XDG_STATE_HOME=${home}/state XDG_CONFIG_HOME=${home}/config SSH_AUTH_SOCK=`;
+    tmux('new-session', '-d', '-s', S, '-x', '160', '-y', '45', '-c', root, `env ${env} node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30`);
+    await waitFor((s) => /^›\d{5,}\s+\S+.*running/m.test(s), 'the demo fleet, first row running', 30_000);
+
+    // The log pane: lines labelled ssh, and new ones keep arriving (the simulated job writes every ~0.1 s).
+    send('l');
+    let screen = await waitFor((s) => /^log \d+ · ssh 127\.0\.0\.1:\d+ · following/m.test(s) && /^ssh │ /m.test(s), 'ssh log lines');
+    const lastLog = (s: string) => s.split('\n').filter((l) => l.startsWith('ssh │ ')).at(-1);
+    const first = lastLog(screen);
+    await waitFor((s) => lastLog(s) !== first, 'a new log line');
+
+    // Attach: the system ssh takes the terminal; the simulated tmux shows the job under its status bar.
+    send('j', 'k'); // the selection stays on the first row
+    const before = capture().split('\n').slice(0, 6).join('\n').replace(/\s+\d+\s+\S+\s*$/gm, '');
+    send('a');
+    screen = await waitFor((s) => s.includes('[train] 0:python*'), 'the tmux session');
+    assert.doesNotMatch(screen, /^vastdeck DEMO/m, 'the TUI is gone while ssh owns the terminal');
+    send('C-b', 'd');
+    screen = await waitFor((s) => /back from the tmux session on \d+ \(exit 0\)/.test(s), 'back in the TUI');
+    assert.match(screen.split('\n')[0]!, /^vastdeck DEMO/);
+    assert.match(screen, /^›\d{5,}/m);
+    assert.equal(screen.split('\n').slice(0, 6).join('\n').replace(/\s+\d+\s+\S+\s*$/gm, '').split('\n')[2]!.slice(0, 20), before.split('\n')[2]!.slice(0, 20), 'same selection');
+    await waitFor((s) => /^ssh │ /m.test(s) && /following/.test(s), 'the log pane streams again');
+
+    // Keys work again (raw mode back): move down and the marker follows.
+    send('j');
+    await waitFor((s) => (s.split('\n')[3] ?? '').startsWith('›'), 'selection moved');
+    send('k');
+    await waitFor((s) => (s.split('\n')[2] ?? '').startsWith('›'), 'selection back');
+
+    // A plain shell, a command, exit.
+    send('s');
+    await waitFor((s) => s.includes('root@vastdeck-sim:/workspace#'), 'the shell prompt');
+    send('nvidia-smi -L', 'Enter');
+    await waitFor((s) => /GPU 0: .*\(UUID: GPU-/.test(s), 'a command ran');
+    send('exit', 'Enter');
+    await waitFor((s) => /back from the shell on \d+ \(exit 0\)/.test(s), 'back from the shell');
+
+    send('q');
+    screen = await waitFor((s) => s.includes('EXIT='), 'exit');
+    assert.match(screen, /EXIT=0/);
+    assert.doesNotMatch(screen, /^vastdeck DEMO/m, 'alternate screen left');
+  });
+});
