@@ -245,7 +245,7 @@ export function useOffers(p: UseOffersProps) {
   layers.push({ scope: 'offers', handlers });
 
   const age = snap.fetchedAt === null ? '' : `${Math.max(0, Math.round((p.now - snap.fetchedAt) / 1000))}s ago`;
-  const state = snap.loading ? 'searching…' : snap.queued ? `next search in ${Math.ceil((snap.nextAllowedAt - p.now) / 1000)} s` : age ? `searched ${age}` : '';
+  const state = snap.loading ? 'searching…' : snap.queued ? `next search in ${Math.max(1, Math.ceil((store?.waitMs() ?? 0) / 1000))} s` : age ? `searched ${age}` : '';
   const empty = snap.loading && !snap.offers.length ? 'searching offers…' : snap.error && !snap.offers.length ? `no offers: ${snap.error.message}` : 'no offer matches the filter';
   const node: ReactNode = p.active ? (
     <Box flexDirection="column" width={p.width} height={p.height}>

@@ -1,0 +1,157 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mountOffers } from './offers-harness.js';
+
+const KEY = { enter: '\r', escape: '\x1b', down: '\x1b[B' };
+const rowLines = (lines: string[]) => lines.filter((l) => /^[› ][✓!✗ ] /.test(l));
+
+describe('offer browser frames', () => {
+  test('80×24: o opens it, columns fit, frame below 24 rows, escape goes back', async () => {
+    const m = await mountOffers({ columns: 80, rows: 24 });
+    await m.press('o');
+    const lines = m.lines();
+    assert.ok(lines.length <= 23, `${lines.length} lines`);
+    assert.match(lines[1]!, /^offers {2}profile none {2}300 offers/);
+    assert.match(lines[2]!, /FIT .*GPU .*N .*VRAM .*RAM .*\$\/HR↑/);
+    assert.ok(lines.every((l) => l.length <= 80));
+    assert.ok(rowLines(lines).length >= 10);
+    await m.press(KEY.escape);
+    assert.match(m.frame(), /LABEL/);
+    m.unmount();
+  });
+
+  test('200×50: every column, cheapest first, fit marks with reasons', async () => {
+    const m = await mountOffers({ columns: 200, rows: 50 });
+    await m.press('o');
+    const lines = m.lines();
+    assert.match(lines[2]!, /FIT\s+ID\s+GPU\s+N\s+VRAM\s+RAM\s+DISK\s+DOWN\s+UP\s+REL\s+\$\/HR↑\s+DLP\/\$\s+LOCATION\s+CUDA\s+WHY/);
+    const rows = rowLines(lines);
+    const prices = rows.map((r) => Number(/\$(\d+\.\d+)/.exec(r)![1]));
+    assert.deepEqual(prices, [...prices].sort((a, b) => a - b));
+    // Sort by inet down with I: the slowest first; a 1–2 Mbps trap host fails with the reason.
+    await m.press('I');
+    const slow = rowLines(m.lines())[0]!;
+    assert.match(slow, /^›✗ .*inet \d(\.\d)?Mbps/);
+    m.unmount();
+  });
+
+  test('filter in query syntax narrows live, enter also searches the server; bad field says so', async () => {
+    const m = await mountOffers({ columns: 160, rows: 40 });
+    await m.press('o');
+    await m.press('/');
+    await m.type('num_gpus>=4');
+    const during = rowLines(m.lines());
+    assert.ok(during.length > 0);
+    const byId = new Map(m.offers.map((o) => [o.id, o]));
+    for (const r of during) assert.ok(byId.get(Number(/\d{8}/.exec(r)![0]))!.numGpus >= 4, r);
+    await m.press(KEY.enter);
+    // The server search waits for Vast's limit (one search per 6 s) and says when it will run.
+    assert.match(m.lines()[1]!, /filter num_gpus>=4 {2}\d+\/300 offers {2}next search in [1-6] s/);
+    for (let i = 0; i < 80 && m.searches.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(m.searches.at(-1)!.filters.num_gpus, { gte: 4 });
+    await m.press('/');
+    await m.type(' gpu_rma>1');
+    assert.match(m.frame(), /unknown offer field "gpu_rma"/);
+    m.unmount();
+  });
+
+  test('detail pane shows every field and the check reasons; :profile adds ETA and COST', async () => {
+    const m = await mountOffers({ columns: 160, rows: 45 });
+    await m.press('o', ':');
+    await m.type('profile gpt2-4090');
+    await m.press(KEY.enter);
+    await new Promise((r) => setTimeout(r, 30));
+    await m.settle();
+    assert.match(m.lines()[1]!, /profile gpt2-4090/);
+    assert.match(m.lines()[2]!, /ETA\s+COST\s+WHY/);
+    await m.press('d');
+    const f = m.frame();
+    for (const label of ['offer', 'GPU', 'compute', 'perf', 'CPU', 'disk', 'inet', 'price', 'host', 'location']) assert.match(f, new RegExp(`(│|\\s)${label}\\s`));
+    assert.match(f, /to step: .*\(/);
+    m.unmount();
+  });
+
+  test('10,000 offers: windowed rows, sort and filter keystrokes work', async () => {
+    const m = await mountOffers({ n: 10_000, columns: 200, rows: 50 });
+    await m.press('o');
+    assert.match(m.lines()[1]!, /10000 offers/);
+    assert.ok(m.lines().length <= 49);
+    await m.press('M');
+    const rams = rowLines(m.lines()).map((r) => Number(/\s(\d+)G\s+\d+G\s+[\d.]+\s/.exec(r)?.[1]));
+    assert.deepEqual(rams, [...rams].sort((a, b) => a - b));
+    await m.press('/');
+    await m.type('H100');
+    for (const r of rowLines(m.lines())) assert.match(r, /H100/);
+    m.unmount();
+  });
+
+  test('provision: P asks with the exact request (env masked), y rents, journal written, no secret shown', async () => {
+    const m = await mountOffers({ columns: 160, rows: 45 });
+    let created: { offerId: number; req: unknown } | null = null;
+    m.api.createInstance = async (offerId: number, req: unknown) => {
+      created = { offerId, req };
+      return { instanceId: 4242 };
+    };
+    m.api.showInstance = async () => ({ ...(await m.api.listInstances())[0]!, id: 4242, status: 'running' });
+    await m.press('o', 'P');
+    assert.match(m.frame(), /choose a profile first/);
+    await m.press(':');
+    await m.type('profile gpt2-4090');
+    await m.press(KEY.enter);
+    await new Promise((r) => setTimeout(r, 30));
+    await m.settle();
+    await m.press('x'); // hide failing offers so the selected one suits the profile
+    await m.press('P');
+    const f = m.frame();
+    assert.match(f, /Rent offer \d+: 1× RTX/);
+    assert.match(f, /image {2}pytorch\/pytorch:2\.4\.0-cuda12\.4-cudnn9-devel/);
+    assert.match(f, /disk {3}60 GB {4}price {2}on-demand \$/);
+    assert.match(f, /label {2}demo-gpt2-1x\w+#<nonce>/);
+    assert.match(f, /env {4}WANDB_MODE=\*\*\*\*\* {2}HF_HUB_ENABLE_HF_TRANSFER \(account HF_HUB_ENABLE_HF_TRANSFER\)/);
+    assert.doesNotMatch(f, /offline/);
+    await m.press('y');
+    for (let i = 0; i < 20 && !/running/.test(m.frame()); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(created, 'createInstance was called');
+    assert.match(m.frame(), /instance 4242 running/);
+    const ops = m.journal.records.map((r: { op: string; phase: string }) => `${r.op}:${r.phase}`);
+    assert.ok(ops.includes('provision.create:before') && ops.includes('provision.create:after'), ops.join(','));
+    m.unmount();
+  });
+
+  test('read-only: no provision key, P does nothing', async () => {
+    const m = await mountOffers({ columns: 120, rows: 30, readOnly: true });
+    await m.press('o', 'P');
+    assert.doesNotMatch(m.frame(), /Rent offer|choose a profile/);
+    m.unmount();
+  });
+});
+
+describe('env vars view', () => {
+  test('e lists names with values masked; set takes a masked value and asks; rm asks', async () => {
+    const m = await mountOffers({ columns: 100, rows: 24 });
+    await m.press('e');
+    await m.settle();
+    let f = m.frame();
+    assert.match(f, /HF_TOKEN\s+\*\*\*\*\*/);
+    assert.doesNotMatch(f, /hf_secret/);
+    await m.press('s');
+    await m.type('wandb_key');
+    await m.press(KEY.enter);
+    await m.type('abc123');
+    f = m.frame();
+    assert.match(f, /WANDB_KEY value \(hidden\): \*{6}/);
+    assert.doesNotMatch(f, /abc123/);
+    await m.press(KEY.enter);
+    assert.match(m.frame(), /Set WANDB_KEY to the 6-character value you typed\?/);
+    await m.press('y');
+    await new Promise((r) => setTimeout(r, 20));
+    await m.settle();
+    assert.equal(m.envVars.WANDB_KEY, 'abc123');
+    assert.match(m.frame(), /WANDB_KEY created/);
+    await m.press('X');
+    assert.match(m.frame(), /Remove HF_HUB_ENABLE_HF_TRANSFER from the account\?/);
+    await m.press('n');
+    assert.ok('HF_HUB_ENABLE_HF_TRANSFER' in m.envVars);
+    m.unmount();
+  });
+});
