@@ -14,6 +14,7 @@ import { LogPaneStore } from '../../src/core/logs/sources/pane-store.js';
 import type { FollowingPool } from '../../src/core/logs/sources/ssh-source.js';
 import type { AttachRunner, LogPaneFactory } from '../../src/ui/logs/use-log-pane.js';
 import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
+import type { Instance } from '../../src/core/vast/types.js';
 
 /** A fake LogFollow: tests call emitData to "write on the host". */
 export class FakeFollow extends EventEmitter {
@@ -88,18 +89,18 @@ export async function settle(): Promise<void> {
 }
 
 /** Mounts the App with log panes. */
-export async function mountLogs(o: { columns?: number; rows?: number; onAttach?: AttachRunner; saveDir?: string; n?: number } = {}) {
-  const api = new FakeApi(makeFleet(o.n ?? 6));
+export async function mountLogs(o: { columns?: number; rows?: number; onAttach?: AttachRunner; saveDir?: string; n?: number; fleet?: Instance[]; openLog?: LogPaneFactory } = {}) {
+  const api = new FakeApi(o.fleet ?? makeFleet(o.n ?? 6));
   const store = new FleetStore({ api, pollMs: 2000, now: () => FAKE_NOW });
   await store.refresh();
   const pool = new FakePool();
   const panes: LogPaneStore[] = [];
-  const openLog: LogPaneFactory = (inst, { daemon }) => {
+  const openLog: LogPaneFactory = o.openLog ?? ((inst, { daemon }) => {
     const target = inst.status === 'running' && inst.sshHost && inst.sshPort ? { host: inst.sshHost, port: inst.sshPort } : null;
     const p = new LogPaneStore({ instanceId: inst.id, target, pool, api, daemon, throttleMs: 0, apiIntervalMs: 60_000 });
     panes.push(p);
     return p;
-  };
+  });
   const stdout = new Out(o.columns ?? 100, o.rows ?? 30);
   const stdin = new In();
   const ui = inkRender(
