@@ -42,6 +42,7 @@ export function hostScenarioFor(rec: InstanceRec): HostScenarioInput {
     logCheckpoints: true,
     gpuName: `NVIDIA ${rec.offer.gpu_name}`,
     gpuMemoryMiB: Math.round(gpuMiB),
+    inetDownMbps: Number(rec.offer.inet_down) || undefined,
     ...(rec.host ?? {}),
   };
 }

@@ -88,10 +88,10 @@ describe('offer browser frames', () => {
   test('provision: P asks with the exact request (env masked), y rents, journal written, no secret shown', async () => {
     const m = await mountOffers({ columns: 160, rows: 45 });
     let created: { offerId: number; req: unknown } | null = null;
-    m.api.createInstance = async (offerId: number, req: unknown) => {
+    m.api.createInstance = (async (offerId: number, req: unknown) => {
       created = { offerId, req };
       return { instanceId: 4242 };
-    };
+    }) as never;
     m.api.showInstance = async () => ({ ...(await m.api.listInstances())[0]!, id: 4242, status: 'running' });
     await m.press('o', 'P');
     assert.match(m.frame(), /choose a profile first/);

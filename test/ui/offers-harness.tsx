@@ -64,8 +64,8 @@ export async function mountOffers(o: { n?: number; columns?: number; rows?: numb
   api.searchOffers = (async (q: OfferQuery) => (searches.push(q), offers)) as never;
   const envVars: Record<string, string> = { HF_TOKEN: 'hf_secretvalue123456789012345', HF_HUB_ENABLE_HF_TRANSFER: '1' };
   api.listEnvVars = async () => ({ ...envVars });
-  api.createEnvVar = async (k: string, v: string) => void (envVars[k] = v);
-  api.deleteEnvVar = async (k: string) => void delete envVars[k];
+  api.createEnvVar = (async (k: string, v: string) => void (envVars[k] = v)) as never;
+  api.deleteEnvVar = (async (k: string) => void delete envVars[k]) as never;
   const store = new FleetStore({ api, pollMs: 2000, now: () => FAKE_NOW });
   await store.refresh();
   const journal = new MemoryJournal();

@@ -33,6 +33,8 @@ export const HostScenarioSchema = z.object({
   gpuMemoryMiB: z.number().int().positive().default(81559),
   /** Print transformers' INFO line "Saving model checkpoint to DIR" at each save (scripts that raise verbosity). */
   logCheckpoints: z.boolean().default(false),
+  /** Advertised internet download speed, Mbps; the simulated curl measures from it (curl.ts). */
+  inetDownMbps: z.number().positive().optional(),
   /** Path of the training log. */
   logPath: z.string().default('/workspace/train.log'),
   /** Trainer output_dir holding checkpoint-N. */

@@ -5,6 +5,7 @@
  */
 import { formatDf, formatFree, formatGpuQuery, type GpuInfo } from './formats.js';
 import { lastLines, type SimTrainer } from './trainer.js';
+import { curl } from './curl.js';
 
 /** Output sink for one exec channel. */
 export interface CommandIO {
@@ -205,6 +206,8 @@ function simpleWords(words: string[], host: ShellHost): Result {
       return tmux(args, host);
     case 'true':
       return ok('');
+    case 'curl':
+      return curl(args, host);
     default:
       return fail(`bash: line 1: ${cmd}: command not found\n`, 127);
   }
