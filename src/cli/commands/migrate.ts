@@ -3,21 +3,17 @@
  * the journaled state machine of src/core/ops/migrate.ts. A killed migration is continued from the journal.
  */
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText, registerSecret, UsageError } from '../output.js';
 import { FileJournal, readJournal } from '../../core/journal/journal.js';
 import { stateDir } from '../../core/config/paths.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
-import { offerByIdQuery, profileOfferQuery } from '../../core/profiles/query.js';
-import { checkOffers } from '../../core/checks/check.js';
+import { findCandidates, migrationProblem, migrationSpec } from '../../core/ops/migrate-setup.js';
 import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { openStore, RsyncStore } from '../../core/checkpoints/index.js';
 import { interruptedMigrations, runMigration, STEP_TITLES, type MigrateEvent, type MigrationSpec } from '../../core/ops/migrate.js';
-import type { Profile } from '../../core/profiles/schema.js';
-import type { VastClient } from '../../core/vast/client.js';
 import { priceFromFlags } from './provision.js';
 
 /** Help for `vastdeck migrate`. */
@@ -86,17 +82,15 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     if (!values.profile) throw new UsageError('migrate: --profile P is required');
     const profilesFile = path.resolve(values.profiles ?? defaultProfilesPath());
     const profile = await loadProfile(values.profile, profilesFile);
-    if (!profile.resume) throw new UsageError(`migrate: profile ${values.profile} has no resume: command (e.g. "... --resume_from_checkpoint {checkpoint}")`);
-    if (!profile.checkpoint) throw new UsageError(`migrate: profile ${values.profile} has no checkpoint: store to verify the checkpoint against`);
+    const problem = migrationProblem(profile);
+    if (problem) throw new UsageError(`migrate: profile ${values.profile} ${problem}`);
     const price = priceFromFlags(values.type, values.bid, profile);
-    const parts = profile.onstart && 'runDir' in profile.onstart ? profile.onstart : null;
-    spec = {
-      id: newMigrationId(), sourceId: Number(positionals[0]), profileName: values.profile, profilesFile,
+    spec = migrationSpec(Number(positionals[0]), values.profile, profilesFile, profile, {
       offerId: intFlag(values['offer-id'], 'offer-id', 1, Number.MAX_SAFE_INTEGER) ?? null,
-      runDir: values['run-dir'] ?? parts?.runDir ?? '/workspace/run', logPath: values.log ?? parts?.log ?? '/workspace/train.log',
-      continuation: values.continuation ?? null, allowBehind: !!values['allow-behind'], sync: !!values.sync,
+      runDir: values['run-dir'], logPath: values.log, continuation: values.continuation ?? null,
+      allowBehind: !!values['allow-behind'], sync: !!values.sync,
       price: price.kind === 'bid' ? { kind: 'bid', bid: price.bid } : { kind: 'on-demand' },
-    };
+    });
   }
   const profile = await loadProfile(spec.profileName, spec.profilesFile);
   const ctx = await makeContext(values);
@@ -143,21 +137,4 @@ export function describeMigrateEvent(e: MigrateEvent): string {
   if (e.type === 'failed') return `[${e.index}/8] ${STEP_TITLES[e.step]}: FAILED: ${e.message}`;
   const tail = e.phase === 'start' ? '…' : e.phase === 'skipped' ? ': done before' : `: ok${e.detail ? ` (${e.detail})` : ''}`;
   return `[${e.index}/8] ${STEP_TITLES[e.step]}${tail}`;
-}
-
-/** A migration id: 8 base-36 characters, the same shape as a provision nonce (it becomes the target's). */
-export function newMigrationId(): string {
-  return [...randomBytes(8)].map((b) => (b % 36).toString(36)).join('');
-}
-
-async function findCandidates(client: VastClient, profile: Profile, spec: MigrationSpec) {
-  const type = spec.price.kind === 'bid' ? 'interruptible' : 'on-demand';
-  if (spec.offerId !== null) {
-    const [offer] = await client.searchOffers(offerByIdQuery(spec.offerId, profile.diskGb, type));
-    if (!offer || offer.id !== spec.offerId) throw new Error(`offer ${spec.offerId} is not available (rented, gone, or not rentable)`);
-    return [offer];
-  }
-  const offers = await client.searchOffers(profileOfferQuery(profile, type));
-  const checks = checkOffers(offers, profile);
-  return offers.filter((_, i) => checks[i]!.verdict !== 'fails');
 }

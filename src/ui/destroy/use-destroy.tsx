@@ -1,0 +1,75 @@
+/**
+ * The D key: plan the destroy of the selected instance, show what would be lost, and destroy only on y (when
+ * verified) or on the typed label (when not) — the CLI's rules (src/cli/commands/destroy.ts), in the TUI.
+ */
+import { useRef, useState, type ReactNode } from 'react';
+import type { Instance } from '../../core/vast/types.js';
+import type { Keymap } from '../../core/keymap/registry.js';
+import type { Layer } from '../../core/keymap/dispatch.js';
+import { sanitizeLine } from '../../core/util/sanitize.js';
+import type { Ops } from '../migrate/ops.js';
+import { confirmName, DestroyOverlay, type DestroyStage } from './DestroyOverlay.js';
+
+/** A footer message. */
+type Say = (m: { text: string; level: 'info' | 'error' } | null) => void;
+
+/** State and key handlers of the destroy confirmation. */
+export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | undefined; say: Say; refresh: () => void; width: number }) {
+  const [stage, setStage] = useState<DestroyStage | null>(null);
+  // Answers to a closed (or re-opened) overlay are dropped: only the latest request may set the stage.
+  const seq = useRef(0);
+  const close = () => {
+    seq.current++;
+    setStage(null);
+  };
+
+  const open = () => {
+    const inst = o.selected;
+    if (!inst || !o.ops || !o.keymap.get('fleet.destroy')) return;
+    const mine = ++seq.current;
+    setStage({ kind: 'checking', id: inst.id, label: sanitizeLine(inst.label ?? '') });
+    void o.ops.planDestroy(inst).then((plan) => mine === seq.current && setStage({ kind: 'plan', plan, typed: '' }));
+  };
+
+  const go = (force: boolean) => {
+    if (stage?.kind !== 'plan' || !o.ops) return;
+    const plan = stage.plan;
+    const mine = ++seq.current;
+    setStage({ kind: 'running', plan });
+    void o.ops.destroy(plan, force).then(
+      (r) => {
+        if (mine === seq.current) setStage(null);
+        o.say({ text: sanitizeLine(r.message), level: r.outcome === 'destroyed' ? 'info' : 'error' });
+        o.refresh();
+      },
+      (err) => {
+        if (mine === seq.current) setStage(null);
+        o.say({ text: `destroy ${plan.instanceId} failed: ${sanitizeLine(String((err as Error)?.message ?? err))}`, level: 'error' });
+      },
+    );
+  };
+
+  const layers: Layer[] = [];
+  if (stage?.kind === 'plan' && !stage.plan.safe) {
+    const typed = stage.typed;
+    layers.push({
+      scope: 'input', modal: true,
+      handlers: {
+        'input.submit': () => {
+          if (typed === confirmName(stage.plan)) return go(true);
+          close();
+          o.say({ text: `kept ${stage.plan.instanceId}: the label was not typed`, level: 'info' });
+        },
+        'input.cancel': close,
+        'input.erase': () => setStage({ ...stage, typed: typed.slice(0, -1) }),
+      },
+      onText: (t) => (setStage({ ...stage, typed: typed + t }), true),
+    });
+  } else if (stage?.kind === 'plan') {
+    layers.push({ scope: 'overlay', modal: true, handlers: { 'confirm.yes': () => go(false), 'confirm.no': close, 'overlay.close': close } });
+  } else if (stage) {
+    layers.push({ scope: 'overlay', modal: true, handlers: stage.kind === 'checking' ? { 'overlay.close': close } : {} });
+  }
+  const node: ReactNode = stage ? <DestroyOverlay stage={stage} width={o.width} /> : null;
+  return { open: stage !== null, layers, node, fleetHandlers: { 'fleet.destroy': open } };
+}

@@ -1,0 +1,79 @@
+/**
+ * The migration wizard's screen: pick a profile, confirm, then the eight steps with live progress (from the
+ * operation's events), and on start an offer to continue a migration the journal shows as interrupted.
+ */
+import { Fragment } from 'react';
+import { Box, Text } from 'ink';
+import { MIGRATE_STEPS, STEP_TITLES, type JournaledMigration } from '../../core/ops/migrate.js';
+import { sanitizeLine } from '../../core/util/sanitize.js';
+import { useTheme } from '../theme-context.js';
+
+/** How far one step is. */
+export type StepMark = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
+
+/** Where the wizard is. */
+export type WizardStage =
+  | { kind: 'loading'; sourceId: number }
+  | { kind: 'profiles'; sourceId: number; label: string; names: string[]; cursor: number }
+  | { kind: 'confirm'; sourceId: number; label: string; profile: string }
+  | { kind: 'offer-resume'; m: JournaledMigration }
+  | { kind: 'progress'; title: string; marks: StepMark[]; details: string[]; note: string; outcome: 'running' | 'done' | 'failed'; message: string };
+
+const MARK: Record<StepMark, string> = { pending: '·', running: '…', done: '✓', skipped: '✓', failed: '✗' };
+
+/** The wizard's lines. */
+export function MigrateWizard({ stage, width, height }: { stage: WizardStage; width: number; height: number }) {
+  const theme = useTheme();
+  const line = (t: string, color?: string, bold = false) => (
+    <Text wrap="truncate" color={color} bold={bold}>{t}</Text>
+  );
+  const warn = theme.colors['status.warn'];
+  let body;
+  switch (stage.kind) {
+    case 'loading':
+      body = [line(`Migrate ${stage.sourceId}: reading profiles…`)];
+      break;
+    case 'profiles':
+      body = [
+        line(`Migrate ${stage.sourceId} ${stage.label}: choose the profile of the new host (j/k, Enter; Esc cancels)`, undefined, true),
+        ...(stage.names.length === 0 ? [line('no profile has both a checkpoint: store and a resume: command', theme.colors['status.error'])] : []),
+        ...stage.names.slice(0, Math.max(1, height - 2)).map((n, i) => line(`${i === stage.cursor ? '>' : ' '} ${n}`, i === stage.cursor ? theme.colors['selection.text'] : undefined, i === stage.cursor)),
+      ];
+      break;
+    case 'confirm':
+      body = [
+        line(`Migrate ${stage.sourceId} ${stage.label} with profile ${stage.profile}?`, undefined, true),
+        line('Rents a new host, resumes there from the newest verified checkpoint, then destroys this one.'),
+        line('migrate? [y/n]', warn, true),
+      ];
+      break;
+    case 'offer-resume': {
+      const m = stage.m;
+      body = [
+        line(`Interrupted migration ${m.spec.id}: ${m.spec.sourceId} → ${m.state.targetId ?? '?'} (profile ${m.spec.profileName}), ${m.state.done.length} of 8 steps done`, warn, true),
+        ...(m.lastError ? [line(`stopped at: ${sanitizeLine(m.lastError)}`)] : []),
+        line('resume it now? [y/n]', warn, true),
+      ];
+      break;
+    }
+    case 'progress':
+      body = [
+        line(stage.title, undefined, true),
+        ...MIGRATE_STEPS.map((s, i) => {
+          const mark = stage.marks[i]!;
+          const color = mark === 'failed' ? theme.colors['status.error'] : mark === 'done' || mark === 'skipped' ? theme.colors['status.running'] : undefined;
+          return line(`${MARK[mark]} ${i + 1}. ${STEP_TITLES[s]}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}`, color);
+        }),
+        line(stage.outcome === 'running' ? sanitizeLine(stage.note) : sanitizeLine(stage.message), stage.outcome === 'failed' ? theme.colors['status.error'] : undefined, stage.outcome !== 'running'),
+        line(stage.outcome === 'running' ? 'Esc hides this (the migration goes on; M shows it again)' : 'Esc closes'),
+      ];
+      break;
+  }
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      {body.map((el, i) => (
+        <Fragment key={i}>{el}</Fragment>
+      ))}
+    </Box>
+  );
+}

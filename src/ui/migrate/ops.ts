@@ -1,0 +1,92 @@
+/**
+ * What the destroy confirmation and the migration wizard need, as one object the TUI receives: tests pass
+ * fakes, runTui builds the real one (makeOps) from the API, vastdeck's SSH identity, the journal and a profiles
+ * file. Everything here is core code; the React side only calls it and shows the events.
+ */
+import { readJournal, FileJournal, defaultJournalPath } from '../../core/journal/journal.js';
+import { loadProfiles } from '../../core/profiles/load.js';
+import type { Profile } from '../../core/profiles/schema.js';
+import { SshPool } from '../../core/ssh/index.js';
+import { sshIdentity } from '../../core/ssh/identity.js';
+import { openStore, readHostCheckpoint, HostReadError } from '../../core/checkpoints/index.js';
+import { executeDestroy, planDestroy, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
+import { interruptedMigrations, runMigration, type JournaledMigration, type MigrateEvent, type MigrateResult, type MigrationSpec, type MigrationState } from '../../core/ops/migrate.js';
+import { findCandidates, migrationProblem, migrationSpec } from '../../core/ops/migrate-setup.js';
+import type { VastApi } from '../../core/vast/api.js';
+import type { Instance } from '../../core/vast/types.js';
+
+/** The operations behind the D and M keys. */
+export interface Ops {
+  /** Looks at the host and the store of one instance (never throws). */
+  planDestroy(inst: Instance): Promise<DestroyPlan>;
+  destroy(plan: DestroyPlan, force: boolean): Promise<DestroyResult>;
+  /** Profiles that can drive a migration (with a checkpoint store and a resume command). */
+  migrationProfiles(): Promise<string[]>;
+  migrate(inst: Instance, profile: string, onEvent: (e: MigrateEvent) => void): Promise<MigrateResult>;
+  /** Interrupted migrations in the journal. */
+  interrupted(): Promise<JournaledMigration[]>;
+  resume(m: JournaledMigration, onEvent: (e: MigrateEvent) => void): Promise<MigrateResult>;
+}
+
+/** Settings of the real Ops. */
+export interface OpsOptions {
+  api: VastApi;
+  profilesFile: string;
+  /** Hub URL for hf stores (the demo simulator's stand-in); resolved when first needed. */
+  hubUrl?: () => Promise<string | null>;
+  journalFile?: string;
+  pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The real Ops. */
+export function makeOps(o: OpsOptions): Ops {
+  const id = sshIdentity();
+  const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000, backoff: { maxAttempts: 3 } });
+  const journalFile = o.journalFile ?? defaultJournalPath();
+  const exec = (inst: Instance, cmd: string) => {
+    if (!inst.sshHost || !inst.sshPort) return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint`));
+    return pool.exec({ host: inst.sshHost, port: inst.sshPort }, cmd, { timeoutMs: 30_000 });
+  };
+  const profiles = () => loadProfiles(o.profilesFile);
+  const storeOf = async (p: Profile | undefined) => (p?.checkpoint ? openStore(p.checkpoint, { hubUrl: (await o.hubUrl?.()) ?? undefined }) : null);
+  /** The profile an instance belongs to: the longest fixed start of a label template that its label has. */
+  const profileOf = async (inst: Instance): Promise<Profile | undefined> => {
+    const all = Object.values(await profiles().catch(() => ({}) as Record<string, Profile>));
+    const prefix = (p: Profile) => p.label.split('{')[0] || `${p.model}-`;
+    return all.filter((p) => p.checkpoint && (inst.label ?? '').startsWith(prefix(p))).sort((a, b) => prefix(b).length - prefix(a).length)[0];
+  };
+  const run = async (spec: MigrationSpec, state: MigrationState | undefined, onEvent: (e: MigrateEvent) => void) => {
+    const profile = (await profiles())[spec.profileName];
+    if (!profile) throw new Error(`profile ${spec.profileName} is not in ${spec.profilesFile}`);
+    const store = await storeOf(profile);
+    const journal = new FileJournal({ file: journalFile, secrets: store?.secrets ?? [] });
+    return runMigration(
+      { api: o.api, journal, sleep, now: Date.now, exec, store: store?.reader ?? null, exclude: store?.exclude, candidates: () => findCandidates(o.api, profile, spec) },
+      { spec, profile, state, timing: { pollMs: o.pollMs ?? 2000 }, onEvent },
+    );
+  };
+  return {
+    async planDestroy(inst) {
+      const profile = await profileOf(inst);
+      const store = await storeOf(profile);
+      const runDir = profile?.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : '/workspace/run';
+      return planDestroy(inst, {
+        store: store?.reader ?? null, exclude: store?.exclude,
+        readHost: () => (inst.sshHost ? readHostCheckpoint((cmd) => exec(inst, cmd), runDir) : Promise.reject(new HostReadError('no SSH endpoint'))),
+      });
+    },
+    destroy: (plan, force) => executeDestroy({ api: o.api, journal: new FileJournal({ file: journalFile }), sleep, now: Date.now }, plan, { force }),
+    async migrationProfiles() {
+      return Object.entries(await profiles()).filter(([, p]) => !migrationProblem(p)).map(([n]) => n).sort();
+    },
+    async migrate(inst, name, onEvent) {
+      const profile = (await profiles())[name];
+      if (!profile) throw new Error(`no profile ${name}`);
+      return run(migrationSpec(inst.id, name, o.profilesFile, profile), undefined, onEvent);
+    },
+    interrupted: async () => interruptedMigrations((await readJournal(journalFile)).records),
+    resume: (m, onEvent) => run(m.spec, m.state, onEvent),
+  };
+}
