@@ -22,6 +22,9 @@ import { useTerminalSize } from './use-terminal-size.js';
 import { useTheme } from './theme-context.js';
 import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
 import type { VastApi } from '../core/vast/api.js';
+import type { BellTarget } from '../core/notify/notify.js';
+import { useCostPanel } from './cost/use-cost-panel.js';
+import type { CostSource } from './cost/cost-source.js';
 import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
 import { useOffers } from './offers/use-offers.js';
 import type { OffersDeps } from './offers/deps.js';
@@ -41,6 +44,10 @@ export interface AppProps {
   now?: () => number;
   /** Age/stuck refresh period; 0 disables (frame tests). */
   tickMs?: number;
+  /** Cost panel data (charges, credit, projections) and budget rules; without it `$` does nothing. */
+  cost?: CostSource;
+  /** Where a budget breach rings the bell (once per breach). */
+  bell?: BellTarget;
   /** Opens the log store of an instance; without it the log pane keys do nothing. */
   openLog?: LogPaneFactory;
   /** Hands the terminal to ssh (attach/shell); runTui provides it. */
@@ -54,7 +61,7 @@ export interface AppProps {
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.' }: AppProps) {
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell }: AppProps) {
   const snap = useFleet(store);
   const tick = useClock(nowFn, tickMs);
   // Time is re-read when a new snapshot arrives (stale age, stuck) and on the minute tick, never per second.
@@ -85,6 +92,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const logs = useLogPane({ factory: openLog, selected, onMessage: setMessage, onAttach, saveDir, frame, now: nowFn });
   const extra = (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;
   const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
+  const cost = useCostPanel({ source: costSource, fleet: query.fleet, snap, height: tableRows + 1, width, bell });
   let top = Math.min(topRef.current, Math.max(0, rows.length - tableRows));
   if (cursor < top) top = cursor;
   if (cursor >= top + tableRows) top = cursor - tableRows + 1;
@@ -104,6 +112,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     lineHandlers,
     store, keymap, api, rows, cursor, tableRows, selected,
     setQuery, setSelectedId, setDetail, setHelp, setInput, setConfirm, setMessage, onQuit,
+    more: { 'app.cost': cost.toggle },
   });
 
   const layers: Layer[] = [];
@@ -123,8 +132,10 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     layers.push({ scope: 'input', handlers: actions.inputHandlers(input), onText });
   }
   // The log pane belongs to the fleet view: its keys (l, f, a, s, tab) are off while another view shows.
-  if (view === 'fleet') layers.push(...logs.layers);
-  layers.push(...viewLayers(actions.fleetHandlers));
+  if (view === 'fleet' && !cost.open) layers.push(...logs.layers);
+  layers.push(...cost.layers);
+  // The cost panel replaces the table: the table's keys (j/k, sort) must not move a cursor nobody sees.
+  if (!cost.open) layers.push(...viewLayers(actions.fleetHandlers));
   layers.push({ scope: 'global', handlers: actions.globalHandlers });
 
   // Keys are handled one per commit, in an effect, so each sees the state the previous one produced (a key
@@ -163,8 +174,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   });
 
   const hints = useMemo(
-    () => footerHints(keymap, input || logs.searching ? ['input'] : help ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
-    [keymap, view, input, help, logs.searching, logs.focused],
+    () => footerHints(keymap, input || logs.searching ? ['input'] : help ? ['overlay'] : cost.open ? ['cost', 'global'] : view !== 'fleet' ? [view, 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
+    [keymap, view, input, help, logs.searching, logs.focused, cost.open],
   );
 
   const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';
@@ -173,6 +184,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
       <Header query={query} shown={rows.length} total={snap.instances.length} readOnly={keymap.readOnly} demo={demo} width={width} />
       {help ? (
         <HelpOverlay keymap={keymap} width={width} height={tableRows + 1} />
+      ) : cost.open ? (
+        cost.view(tableRows + 1, width)
       ) : view !== 'fleet' ? (
         view === 'offers' ? offersUi.node : envUi.node
       ) : logs.mode === 'full' ? (
@@ -184,7 +197,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
         />
       )}
       <Box flexGrow={1} />
-      {logs.mode === 'split' && !help && view === 'fleet' ? logs.pane(logs.splitRows, width) : null}
+      {logs.mode === 'split' && !help && view === 'fleet' && !cost.open ? logs.pane(logs.splitRows, width) : null}
       {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} /> : null}
       {confirm ? (
         <Text wrap="truncate" color={theme.colors['status.warn']} bold>
@@ -193,7 +206,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
       ) : input ? (
         <InputLine input={input} />
       ) : logs.searchLine}
-      <Footer snap={snap} now={now} hints={hints} message={message} />
+      <Footer snap={snap} now={now} hints={hints} message={message} breaches={cost.breaches.length} />
     </Box>
   );
 }

@@ -1,5 +1,5 @@
 /**
- * Footer: counts by state, burn $/hr and $/day, balance and runway, a stale mark when the API fails (the last
+ * Footer: a BUDGET mark while a budget rule is broken, counts by state, burn $/hr and $/day, balance and runway, a stale mark when the API fails (the last
  * good snapshot stays on screen), then key hints generated from the keymap, or a message when there is one.
  */
 import { Text } from 'ink';
@@ -28,10 +28,12 @@ export interface FooterProps {
   now: number;
   hints: string;
   message: { text: string; level: 'info' | 'error' } | null;
+  /** Budget breaches now (config.yaml budget:); a BUDGET mark when any. */
+  breaches?: number;
 }
 
 /** The two footer lines. */
-export function Footer({ snap, now, hints, message }: FooterProps) {
+export function Footer({ snap, now, hints, message, breaches = 0 }: FooterProps) {
   const theme = useTheme();
   const burn = fleetBurn(snap.instances, snap.user?.credit ?? null);
   const counts = statusCounts(snap, now);
@@ -46,6 +48,15 @@ export function Footer({ snap, now, hints, message }: FooterProps) {
               STALE {snap.lastOkAt === null ? 'no data yet' : formatAge(now - snap.lastOkAt) + ' old'}
             </Text>
             <Text color={theme.colors['status.warn']}> {snap.error.kind}: {snap.error.message}</Text>
+            {sep}
+          </>
+        ) : null}
+        {breaches > 0 ? (
+          <>
+            <Text color={theme.colors['status.error']} bold inverse={theme.mono}>
+              BUDGET {breaches}
+            </Text>
+            <Text color={theme.colors['status.error']}> ($ for details)</Text>
             {sep}
           </>
         ) : null}

@@ -15,6 +15,8 @@ import { CrashBoundary } from './CrashBoundary.js';
 import { ThemeContext } from './theme-context.js';
 import { loadTheme } from './theme.js';
 import { inkStdout } from './stdout-fix.js';
+import type { BudgetRules } from '../core/cost/budget.js';
+import { makeCostSource } from './cost/cost-source.js';
 import { stateDir } from '../core/config/paths.js';
 import { outputGate } from './attach/handover.js';
 import { AttachController, TerminalOwner } from './attach/controller.js';
@@ -31,6 +33,8 @@ export interface TuiOptions {
   demo: boolean;
   crashLogPath: string;
   themesDir?: string;
+  /** config.yaml's budget: rules, for the cost panel and the footer's breach mark. */
+  budget?: BudgetRules;
 }
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
@@ -109,7 +113,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       <CrashBoundary onCrash={onCrash}>
         <ThemeContext.Provider value={theme}>
           <TerminalOwner controller={attach}>
-          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} />
+          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} />
           </TerminalOwner>
         </ThemeContext.Provider>
       </CrashBoundary>,

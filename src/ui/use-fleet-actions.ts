@@ -52,6 +52,8 @@ export interface ActionDeps {
   setConfirm: Set<Confirm | null>;
   setMessage: Set<Message | null>;
   onQuit: () => void;
+  /** Handlers of other views' global commands (e.g. app.cost), so the `:` line reaches them too. */
+  more?: Readonly<Record<string, () => void>>;
   /** Command-line handlers of other views by command id (they take the argument); checked first. */
   lineHandlers?: Record<string, (arg: string) => void>;
 }
@@ -109,7 +111,7 @@ export function useFleetActions(d: ActionDeps) {
         if (!SORT_IDS.has(arg)) return d.setMessage({ text: `sort by one of: ${[...SORT_IDS].join(', ')}`, level: 'error' });
         return sortBy(arg as SortColumn);
       default: {
-        const handler = fleetHandlers[cmd.id] ?? globalHandlers[cmd.id];
+        const handler = fleetHandlers[cmd.id] ?? globalHandlers[cmd.id] ?? d.more?.[cmd.id];
         if (handler) handler();
       }
     }

@@ -73,6 +73,15 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'logs.focusFleet', scope: 'logs', keys: ['tab'], description: 'Keys back to the table (full screen: back to split)', hint: 'table' },
   { id: 'logs.close', scope: 'logs', keys: ['escape'], description: 'Clear the search, else back to the table' },
 
+  { id: 'app.cost', scope: 'global', keys: ['$'], description: 'Cost panel: burn, spend per instance, runway, projections, value per GPU type (again: back)', hint: 'cost', cmd: 'cost' },
+  { id: 'cost.close', scope: 'cost', keys: ['escape'], description: 'Back to the fleet table', hint: 'back' },
+  { id: 'cost.refresh', scope: 'cost', keys: ['r'], description: 'Reload charges, credit and projections', hint: 'reload' },
+  { id: 'cost.down', scope: 'cost', keys: ['down', 'j'], description: 'Scroll the cost panel down' },
+  { id: 'cost.up', scope: 'cost', keys: ['up', 'k'], description: 'Scroll the cost panel up' },
+  { id: 'cost.pageDown', scope: 'cost', keys: ['pagedown', 'ctrl+f'], description: 'Cost panel page down' },
+  { id: 'cost.pageUp', scope: 'cost', keys: ['pageup', 'ctrl+b'], description: 'Cost panel page up' },
+  { id: 'cost.top', scope: 'cost', keys: ['g', 'home'], description: 'Top of the cost panel' },
+
   { id: 'overlay.close', scope: 'overlay', keys: ['escape', '?', 'q'], description: 'Close the help overlay' },
   { id: 'confirm.yes', scope: 'overlay', keys: ['y'], description: 'Confirm the pending action' },
   { id: 'confirm.no', scope: 'overlay', keys: ['n'], description: 'Cancel the pending action' },

@@ -10,6 +10,7 @@ export const SCOPE_TITLES: readonly [Scope, string][] = [
   ['global', 'Everywhere'],
   ['fleet', 'Fleet view'],
   ['logs', 'Log pane (when it has focus)'],
+  ['cost', 'Cost panel'],
   ['offers', 'Offer browser'],
   ['env', 'Account env vars'],
   ['input', 'Command line and filter line'],

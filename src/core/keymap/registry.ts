@@ -5,7 +5,7 @@
  */
 
 /** Where a binding is live. Priority order is in dispatch.ts. */
-export type Scope = 'overlay' | 'input' | 'logs' | 'fleet' | 'offers' | 'env' | 'global';
+export type Scope = 'overlay' | 'input' | 'cost' | 'logs' | 'fleet' | 'offers' | 'env' | 'global';
 
 /** One command. */
 export interface CommandDef {

@@ -1,0 +1,57 @@
+/**
+ * The cost panel as plain lines (pure: testable and windowable without Ink): burn now, $/day, credit and
+ * runway, spend per instance and in total, projections with their ranges, value per GPU type, budget breaches.
+ */
+import type { CostReport } from '../../core/cost/report.js';
+import { formatDuration } from '../../core/watch/duration.js';
+import { sanitizeLine } from '../../core/util/sanitize.js';
+import { fit, formatHours, formatMoney, formatRate } from '../format.js';
+
+/** One line of the panel with its colour level. */
+export interface CostLine {
+  text: string;
+  level?: 'title' | 'section' | 'muted' | 'warn' | 'error';
+}
+
+const money = (x: number | null) => (x === null ? '–' : formatMoney(x));
+
+/** Lines for a report; `width` is the panel width, `loadingRuns` says projections are still being read. */
+export function costLines(r: CostReport, width: number, loadingRuns = false): CostLine[] {
+  const out: CostLine[] = [];
+  const w = Math.max(40, width);
+  const at = new Date(r.generatedAt).toISOString().slice(11, 16);
+  out.push({ text: `COST ${r.fleet ? `fleet "${sanitizeLine(r.fleet)}"` : 'account'} · window ${formatDuration(r.window.to - r.window.from)} · at ${at} UTC`, level: 'title' });
+  out.push({ text: `burn now  ${formatRate(r.burn.perHour)}/hr  ${formatMoney(r.burn.perDay)}/day  (${r.burn.billingGpu} billing GPU time, ${r.burn.storageOnly} storage only)` });
+  const runway = r.burn.runwayHours === null ? '–' : formatHours(r.burn.runwayHours);
+  out.push({ text: `credit    ${money(r.credit)}  runway ${runway}${r.fleet ? ` (account burns ${formatRate(r.accountBurn.perHour)}/hr)` : ''}`, level: r.burn.runwayHours !== null && r.burn.runwayHours < 24 ? 'warn' : undefined });
+  out.push({ text: `spent     ${formatMoney(r.spent.total)} in the window, ${formatMoney(r.spent.last24h)} in the last 24 h` });
+  for (const b of r.breaches) out.push({ text: `BUDGET  ${sanitizeLine(b.message)}`, level: 'error' });
+
+  out.push({ text: '' }, { text: 'SPEND PER INSTANCE', level: 'section' });
+  const lw = Math.max(10, Math.min(28, w - 52));
+  out.push({ text: `  ${fit('ID', 9)} ${fit('LABEL', lw)} ${fit('STATUS', 8)} ${fit('SPENT', 10, 'right')} ${fit('$/HR', 8, 'right')}  CHECK`, level: 'muted' });
+  if (r.spent.bySource.length === 0) out.push({ text: '  no charges in the window', level: 'muted' });
+  for (const s of r.spent.bySource) {
+    const check = s.mismatch ? `off by ${Math.round((s.gap ?? 0) * 100)}%` : s.expected ? 'ok' : '';
+    out.push({
+      text: `  ${fit(String(s.instanceId ?? s.source), 9)} ${fit(sanitizeLine(s.label ?? ''), lw)} ${fit(s.status, 8)} ${fit(formatMoney(s.spent), 10, 'right')} ${fit(s.burnPerHour === null ? '–' : formatRate(s.burnPerHour), 8, 'right')}  ${check}`,
+      level: s.mismatch ? 'warn' : undefined,
+    });
+  }
+  out.push({ text: `  ${fit('total', 9)} ${fit('', lw)} ${fit('', 8)} ${fit(formatMoney(r.spent.total), 10, 'right')} ${fit(formatRate(r.burn.perHour), 8, 'right')}` });
+
+  out.push({ text: '' }, { text: 'PROJECTIONS (to the target step; range from the observed rates)', level: 'section' });
+  if (r.projections.length === 0) out.push({ text: loadingRuns ? '  reading run logs…' : '  no run with a step and a target yet', level: 'muted' });
+  for (const p of r.projections) {
+    const eta = `${formatDuration(p.etaMs.mid)} (${formatDuration(p.etaMs.low)}–${formatDuration(p.etaMs.high)})`;
+    const cost = `${formatMoney(p.costUsd.mid)} (${formatMoney(p.costUsd.low)}–${formatMoney(p.costUsd.high)})`;
+    out.push({ text: `  ${fit(String(p.instanceId), 9)} ${fit(sanitizeLine(p.label ?? ''), lw)} step ${p.step}/${p.targetStep}  eta ${eta}  cost ${cost}` });
+  }
+
+  out.push({ text: '' }, { text: 'VALUE PER GPU TYPE (steps/s per $/hr; best first)', level: 'section' });
+  if (r.value.length === 0) out.push({ text: loadingRuns ? '  reading run logs…' : '  no run with an observed rate yet', level: 'muted' });
+  for (const g of r.value) {
+    out.push({ text: `  ${fit(g.gpuName, 14)} ${fit(`${g.instances} inst`, 7, 'right')} ${fit(g.stepsPerSec.toFixed(2), 8, 'right')} steps/s ${fit(formatRate(g.dph), 8, 'right')}/hr ${fit(g.stepsPerSecPerDph.toFixed(2), 8, 'right')} per $/hr ${fit(g.stepsPerDollar.toFixed(0), 9, 'right')} steps/$` });
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+/**
+ * Where the cost panel gets its report: collectCost over the API (charges, instances, credit), first without
+ * reading logs (fast: the panel paints at once) and then with each running run's health from the logs API for
+ * projections and value per GPU type. Injected into the App so frame tests use a fixed report.
+ */
+import type { VastApi } from '../../core/vast/api.js';
+import type { BudgetRules } from '../../core/cost/budget.js';
+import { collectCost } from '../../core/cost/collect.js';
+import type { CostReport } from '../../core/cost/report.js';
+import { ApiLogHealth } from '../../core/watch/api-health.js';
+
+/** Spend window of the panel: the last 7 days, like `vastdeck cost`. */
+export const COST_WINDOW_MS = 7 * 86_400_000;
+
+/** What the panel loads from. */
+export interface CostSource {
+  /** The report for a fleet prefix (all instances when null); `full` also reads run logs for projections. */
+  load(fleet: string | null, full: boolean): Promise<CostReport>;
+  /** The budget rules the footer's breach mark checks against the live fleet. */
+  readonly budget?: BudgetRules;
+}
+
+/** A CostSource over the API. */
+export function makeCostSource(api: Pick<VastApi, 'listInstances' | 'charges' | 'currentUser' | 'getLogs'>, budget?: BudgetRules, opts: { now?: () => number } = {}): CostSource {
+  const health = new ApiLogHealth(api, { now: opts.now });
+  return {
+    budget,
+    load: (fleet, full) =>
+      collectCost(api, {
+        sinceMs: COST_WINDOW_MS, budget, now: opts.now, ...(fleet ? { fleet } : {}),
+        ...(full ? { healthOf: (inst) => health.healthOf(inst) } : {}),
+      }),
+  };
+}

@@ -1,0 +1,170 @@
+/** Cost panel frames: `$` opens it over the real App, data from a CostSource; the footer's BUDGET mark rings once. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { render as inkRender } from 'ink';
+import { App } from '../../src/ui/App.js';
+import { ThemeContext } from '../../src/ui/theme-context.js';
+import { DARK } from '../../src/ui/theme.js';
+import { FleetStore } from '../../src/core/fleet/store.js';
+import { buildKeymap } from '../../src/core/keymap/registry.js';
+import { COMMANDS } from '../../src/core/keymap/commands.js';
+import { buildCostReport, type CostReport } from '../../src/core/cost/report.js';
+import type { BudgetRules } from '../../src/core/cost/budget.js';
+import { costLines } from '../../src/ui/cost/cost-lines.js';
+import type { CostSource } from '../../src/ui/cost/cost-source.js';
+import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
+import { settle } from './harness.js';
+import { charge } from '../cost/fixtures.js';
+
+const HOUR = 3_600_000;
+// eslint-disable-next-line no-control-regex
+const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+
+class Out extends EventEmitter {
+  frames: string[] = [];
+  isTTY = false;
+  columns = 110;
+  rows = 30;
+  write = (s: string) => (this.frames.push(s), true);
+}
+class In extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  write(d: string) {
+    this.data = d;
+    this.emit('readable');
+    this.emit('data', d);
+  }
+  read = () => {
+    const d = this.data;
+    this.data = null;
+    return d;
+  };
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+function report(api: FakeApi, full: boolean, budget?: BudgetRules): CostReport {
+  const instances = api.instances;
+  const charges = [charge(1001, 12.5, FAKE_NOW - 30 * HOUR, FAKE_NOW - 6 * HOUR, 'zeb-large-000'), charge(1002, 3.25, FAKE_NOW - 5 * HOUR, FAKE_NOW, 'zeb-small-001')];
+  return buildCostReport({
+    instances, charges, credit: 240, now: FAKE_NOW, window: { from: FAKE_NOW - 7 * 24 * HOUR, to: FAKE_NOW }, budget,
+    runs: full ? [{ instanceId: 1002, label: 'zeb-small-001', gpuName: 'RTX 4090', numGpus: 2, dph: 0.51, step: 4000, targetStep: 10000, rates: [2, 2.4] }] : [],
+  });
+}
+
+async function mount(budget?: BudgetRules) {
+  const api = new FakeApi(makeFleet(6));
+  const store = new FleetStore({ api, pollMs: 2000, now: () => FAKE_NOW });
+  await store.refresh();
+  const loads: Array<[string | null, boolean]> = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const source: CostSource = {
+    budget,
+    load: async (fleet, full) => {
+      loads.push([fleet, full]);
+      if (full) await gate; // projections arrive later than the quick report
+      return report(api, full, budget);
+    },
+  };
+  const bells: string[] = [];
+  const stdout = new Out();
+  const stdin = new In();
+  const inst = inkRender(
+    <ThemeContext.Provider value={DARK}>
+      <App store={store} keymap={buildKeymap(COMMANDS, { readOnly: false })} api={api} onQuit={() => {}} now={() => FAKE_NOW} tickMs={0} cost={source} bell={{ write: (s: string) => bells.push(s) }} />
+    </ThemeContext.Provider>,
+    { stdout: stdout as never, stdin: stdin as never, stderr: new Out() as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+  );
+  await settle();
+  return {
+    api, store, loads, bells, release,
+    frame: () => strip(stdout.frames.at(-1) ?? ''),
+    press: async (...keys: string[]) => {
+      for (const k of keys) {
+        stdin.write(k);
+        await settle();
+      }
+    },
+    unmount: () => inst.unmount(),
+  };
+}
+
+test('$ opens the cost panel: burn, credit and runway, spend per instance, then projections and value', async () => {
+  const m = await mount();
+  await m.press('$');
+  let f = m.frame();
+  assert.match(f, /COST account · window 7d/);
+  assert.match(f, /burn now {2}\$\d+\.\d+\/hr {2}\$[\d,]+\.\d\d\/day/);
+  assert.match(f, /credit {4}\$240\.00 {2}runway /);
+  assert.match(f, /spent {5}\$15\.75 in the window/);
+  assert.match(f, /1001 +zeb-large-000 +running +\$12\.50/);
+  assert.match(f, /total +\$15\.75/);
+  assert.match(f, /reading run logs…/);
+  assert.match(f, /escape back  r reload/);
+  assert.doesNotMatch(f, /ID +LABEL +GPU/, 'the fleet table is replaced');
+  m.release();
+  await new Promise((r) => setTimeout(r, 10));
+  await m.press('k');
+  f = m.frame();
+  assert.match(f, /1002 +zeb-small-001 +step 4000\/10000 +eta 45m \(41m–50m\) +cost \$0\.39 \(\$0\.35–\$0\.43\)/);
+  assert.match(f, /RTX 4090 +1 inst +2\.20 steps\/s/);
+  assert.deepEqual(m.loads, [[null, false], [null, true]]);
+  await m.press('\x1b');
+  assert.match(m.frame(), /ID +LABEL/);
+  m.unmount();
+});
+
+test('r reloads; j/k do not move the hidden fleet cursor; :cost opens it too', async () => {
+  const m = await mount();
+  await m.press(':', 'c', 'o', 's', 't', '\r');
+  assert.match(m.frame(), /COST account/);
+  m.release();
+  await m.press('r');
+  assert.equal(m.loads.length, 4);
+  await m.press('j', 'j', '$');
+  assert.match(m.frame(), /ID +LABEL/);
+  assert.match(m.frame(), /^.?›?\s*1001|›/m); // back on the fleet view, first row still selected
+  m.unmount();
+});
+
+test('a budget breach shows BUDGET in the footer and rings the bell once', async () => {
+  const m = await mount({ maxCardDph: 0.25 });
+  const f = m.frame();
+  assert.match(f, /BUDGET \d+ \(\$ for details\)/);
+  assert.equal(m.bells.join(''), '\x07');
+  await m.store.refresh();
+  await m.press('$');
+  assert.match(m.frame(), /BUDGET {2}instance \d+ \(.+\) costs \$\d\.\d{3}\/hr per GPU, over the \$0\.250 limit/);
+  m.release();
+  await m.store.refresh();
+  await settle();
+  assert.equal(m.bells.join(''), '\x07', 'still once');
+  m.unmount();
+});
+
+test('no budget rules: no mark, no bell', async () => {
+  const m = await mount();
+  assert.doesNotMatch(m.frame(), /BUDGET/);
+  assert.deepEqual(m.bells, []);
+  m.unmount();
+});
+
+test('cost lines: a spend mismatch is flagged, remote labels are sanitized', () => {
+  const api = new FakeApi(makeFleet(2));
+  const r = report(api, false);
+  r.spent.bySource[0]!.label = 'evil\x1b[2Jlabel';
+  r.spent.bySource[0]!.mismatch = true;
+  r.spent.bySource[0]!.gap = 0.5;
+  const lines = costLines(r, 100);
+  const row = lines.find((l) => l.text.includes('evil'))!;
+  assert.ok(!row.text.includes('\x1b'));
+  assert.match(row.text, /off by 50%/);
+  assert.equal(row.level, 'warn');
+});
