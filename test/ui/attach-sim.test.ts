@@ -44,7 +44,7 @@ describe('simulated host: interactive sessions', () => {
   });
 
   test('pty + exec of the attach command: the live log under a status bar; ctrl+b d detaches and exits 0', async () => {
-    const host = await startSimHost({ speed: 50, scenario: { stepsPerSec: 5 } });
+    const host = await startSimHost({ speed: 50, scenario: { stepsPerSecond: 5 } });
     hosts.push(host);
     const c = await connect(host.port);
     const ch = await new Promise<ssh2.ClientChannel>((res, rej) =>
