@@ -8,6 +8,8 @@ import { simCommand, simHelp } from './commands/sim.js';
 import { provisionCommand, provisionHelp } from './commands/provision.js';
 import { envCommand, envHelp } from './commands/env.js';
 import { costCommand, costHelp } from './commands/cost.js';
+import { monitorCommand, monitorHelp, replenishCommand, replenishHelp } from './commands/monitor.js';
+import { migrateCommand, migrateHelp } from './commands/migrate.js';
 import { logsCommand, logsHelp } from './commands/logs.js';
 import { triageCommand, triageHelp } from './commands/triage.js';
 import { attachInstanceCommand, attachHelp, sshInstanceCommand, sshHelp } from './commands/attach.js';
@@ -31,6 +33,9 @@ const commands: Record<string, Command> = {
   env: { run: envCommand, help: envHelp, summary: 'list/set/rm Vast env vars (values masked)' },
   destroy: { run: destroyCommand, help: destroyHelp, summary: 'destroy instances, refusing unverified checkpoints' },
   down: { run: downCommand, help: downHelp, summary: 'destroy a fleet by label prefix' },
+  migrate: { run: migrateCommand, help: migrateHelp, summary: 'move a run to a new host: checkpoint safe, resume, then destroy the old' },
+  monitor: { run: monitorCommand, help: monitorHelp, summary: 'keep N healthy workers in a fleet (replace dead, stuck, over-price)' },
+  replenish: { run: replenishCommand, help: replenishHelp, summary: 'one keeper pass over a fleet' },
   cost: { run: costCommand, help: costHelp, summary: 'burn rate, spend, runway, projections' },
   wait: { run: waitCommand, help: waitHelp, summary: 'block until crash, completion, a step, or timeout' },
 };

@@ -131,7 +131,7 @@ describe('errors: one line, non-zero, never the key', () => {
   });
 
   test('--help works for every command, and the TUI refuses to start without a terminal', async () => {
-    for (const cmd of ['instances', 'offers', 'logs', 'triage', 'attach', 'ssh', 'sim', 'provision', 'env', 'destroy', 'down', 'cost', 'wait']) {
+    for (const cmd of ['instances', 'offers', 'logs', 'triage', 'attach', 'ssh', 'sim', 'provision', 'env', 'destroy', 'down', 'migrate', 'monitor', 'replenish', 'cost', 'wait']) {
       const r = await run([cmd, '--help']);
       assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
       assert.match(r.stdout, /Usage: vastdeck/);
