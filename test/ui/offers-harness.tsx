@@ -21,11 +21,13 @@ import { readFileSync } from 'node:fs';
 
 class Out extends EventEmitter {
   frames: string[] = [];
+  /** performance.now() of each frame write (benchmarks read it). */
+  times: number[] = [];
   isTTY = false;
   constructor(readonly columns: number, readonly rows: number) {
     super();
   }
-  write = (s: string) => (this.frames.push(s), true);
+  write = (s: string) => (this.frames.push(s), this.times.push(performance.now()), true);
 }
 class In extends EventEmitter {
   isTTY = true;

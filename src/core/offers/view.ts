@@ -182,10 +182,48 @@ function sortValue(o: Offer, key: OfferSortKey, verdict: Verdict | undefined): n
   }
 }
 
+/** Sorted orders per offer list (and per verdict map for the FIT column): a sort keystroke after the first is a lookup. */
+const ORDERS = new WeakMap<readonly Offer[], Map<string, readonly Offer[]>>();
+const FIT_ORDERS = new WeakMap<ReadonlyMap<number, Verdict>, Map<string, readonly Offer[]>>();
+
 /**
- * Filters and sorts, returning a new array (the input is not touched). Unknown values go last in either
- * direction; equal values keep id order, so the same offers always come out in the same order.
+ * The offers sorted by one column, cached per list. Keys are extracted once into an array so the comparator
+ * compares plain values; unknown values go last in either direction; equal values keep id order, so the same
+ * offers always come out in the same order.
  */
+export function sortedOffers(offers: readonly Offer[], sort: OfferSortKey, desc: boolean, verdicts?: ReadonlyMap<number, Verdict>): readonly Offer[] {
+  const cacheKey = `${sort}:${desc ? 'd' : 'a'}`;
+  let cache: Map<string, readonly Offer[]> | undefined;
+  if (sort === 'fit' && verdicts) {
+    cache = FIT_ORDERS.get(verdicts);
+    if (!cache) FIT_ORDERS.set(verdicts, (cache = new Map()));
+  } else {
+    cache = ORDERS.get(offers);
+    if (!cache) ORDERS.set(offers, (cache = new Map()));
+  }
+  const hit = cache.get(cacheKey);
+  if (hit && (sort !== 'fit' || hit.length === offers.length)) return hit;
+  const n = offers.length;
+  const vals: (number | string | null)[] = new Array(n);
+  const idx: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    vals[i] = sortValue(offers[i]!, sort, verdicts?.get(offers[i]!.id));
+    idx[i] = i;
+  }
+  const dir = desc ? -1 : 1;
+  idx.sort((x, y) => {
+    const a = vals[x]!;
+    const b = vals[y]!;
+    if (a === null || b === null) return a === b ? offers[x]!.id - offers[y]!.id : a === null ? 1 : -1;
+    const c = a < b ? -1 : a > b ? 1 : 0;
+    return c !== 0 ? c * dir : offers[x]!.id - offers[y]!.id;
+  });
+  const out = idx.map((i) => offers[i]!);
+  cache.set(cacheKey, out);
+  return out;
+}
+
+/** Filters and sorts, returning a new array (the input is not touched); sorting goes through sortedOffers' cache. */
 export function selectOffers(
   offers: readonly Offer[],
   view: OfferView,
@@ -193,18 +231,14 @@ export function selectOffers(
   verdicts?: ReadonlyMap<number, Verdict>,
 ): Offer[] {
   const pred = filter && filter.ok ? filter.test : null;
-  const rows: { o: Offer; v: number | string | null }[] = [];
-  for (const o of offers) {
+  const sorted = sortedOffers(offers, view.sort, view.desc, verdicts);
+  if (!pred && !view.verifiedOnly && !view.hideFails) return sorted as Offer[];
+  const out: Offer[] = [];
+  for (const o of sorted) {
     if (view.verifiedOnly && !o.verified) continue;
     if (view.hideFails && verdicts?.get(o.id) === 'fails') continue;
     if (pred && !pred(o)) continue;
-    rows.push({ o, v: sortValue(o, view.sort, verdicts?.get(o.id)) });
+    out.push(o);
   }
-  const dir = view.desc ? -1 : 1;
-  rows.sort((a, b) => {
-    if (a.v === null || b.v === null) return a.v === b.v ? a.o.id - b.o.id : a.v === null ? 1 : -1;
-    const c = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : String(a.v) < String(b.v) ? -1 : String(a.v) > String(b.v) ? 1 : 0;
-    return c !== 0 ? c * dir : a.o.id - b.o.id;
-  });
-  return rows.map((r) => r.o);
+  return out;
 }

@@ -24,6 +24,22 @@ export interface OfferTableProps {
   empty: string;
 }
 
+/** The row as few text runs as possible: plain runs merged, FIT and WHY separate so they can be coloured. */
+function segments(cells: Readonly<Record<string, string>>, columns: readonly OfferColumn[]): { text: string; mark: boolean }[] {
+  const out: { text: string; mark: boolean }[] = [];
+  let plain = '';
+  columns.forEach((col, i) => {
+    const text = (i ? ' ' : '') + fit(cells[col.id]!, col.width, col.align);
+    if (col.id === 'fit' || col.id === 'why') {
+      if (plain) out.push({ text: plain, mark: false });
+      plain = '';
+      out.push({ text, mark: true });
+    } else plain += text;
+  });
+  if (plain) out.push({ text: plain, mark: false });
+  return out;
+}
+
 const Row = memo(function Row({ offer, check, columns, selected }: { offer: Offer; check: CheckResult | undefined; columns: readonly OfferColumn[]; selected: boolean }) {
   const theme = useTheme();
   const cells = offerCells(offer, check);
@@ -32,16 +48,15 @@ const Row = memo(function Row({ offer, check, columns, selected }: { offer: Offe
   return (
     <Text wrap="truncate" {...sel}>
       {selected ? '›' : ' '}
-      {columns.map((col, i) => {
-        const text = (i ? ' ' : '') + fit(cells[col.id], col.width, col.align);
-        return col.id === 'fit' || col.id === 'why' ? (
-          <Text key={col.id} color={verdictColor}>
-            {text}
+      {segments(cells, columns).map((s, i) =>
+        s.mark ? (
+          <Text key={i} color={verdictColor}>
+            {s.text}
           </Text>
         ) : (
-          text
-        );
-      })}
+          s.text
+        ),
+      )}
     </Text>
   );
 });

@@ -9,7 +9,7 @@ import type { Layer } from '../../core/keymap/dispatch.js';
 import type { Keymap } from '../../core/keymap/registry.js';
 import { checkOffers } from '../../core/checks/check.js';
 import type { CheckResult, Verdict } from '../../core/checks/types.js';
-import { compileOfferFilter, DEFAULT_OFFER_VIEW, OFFER_SORT_KEYS, selectOffers, serverQuery, type OfferSortKey, type OfferView } from '../../core/offers/view.js';
+import { compileOfferFilter, DEFAULT_OFFER_VIEW, OFFER_SORT_KEYS, selectOffers, serverQuery, sortedOffers, type OfferSortKey, type OfferView } from '../../core/offers/view.js';
 import { defaultOfferQuery, type OfferQuery } from '../../core/vast/query.js';
 import { profileOfferQuery } from '../../core/profiles/query.js';
 import type { Profile } from '../../core/profiles/schema.js';
@@ -77,6 +77,23 @@ export function useOffers(p: UseOffersProps) {
     return new Map<number, CheckResult>(list.map((c) => [c.offerId, c]));
   }, [snap.offers, profile]);
   const verdicts = useMemo(() => new Map<number, Verdict>([...checks].map(([id, c]) => [id, c.verdict])), [checks]);
+  // Sort orders are computed in idle time after a result arrives, one per turn of the loop, so a sort
+  // keystroke on 10,000 offers is a cache lookup (the keystroke → frame target is independent of N).
+  useEffect(() => {
+    if (!snap.offers.length) return;
+    const todo = OFFER_SORT_KEYS.flatMap((k) => [[k, false], [k, true]] as const);
+    let handle: ReturnType<typeof setTimeout> | null = null;
+    const next = () => {
+      const job = todo.shift();
+      if (!job) return;
+      sortedOffers(snap.offers, job[0], job[1], verdicts);
+      handle = setTimeout(next, 5);
+    };
+    handle = setTimeout(next, 50);
+    return () => {
+      if (handle) clearTimeout(handle);
+    };
+  }, [snap.offers, verdicts]);
   const filterText = input ?? view.filter;
   const compiled = useMemo(() => compileOfferFilter(filterText), [filterText]);
   const [lastGood, setLastGood] = useState(compiled);
