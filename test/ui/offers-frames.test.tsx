@@ -92,7 +92,7 @@ describe('offer browser frames', () => {
       created = { offerId, req };
       return { instanceId: 4242 };
     }) as never;
-    m.api.showInstance = async () => ({ ...(await m.api.listInstances())[0]!, id: 4242, status: 'running' });
+    m.api.showInstance = async () => ({ ...(await m.api.listInstances())[0]!, id: 4242, status: 'running', dphTotal: 0.01 });
     await m.press('o', 'P');
     assert.match(m.frame(), /choose a profile first/);
     await m.press(':');

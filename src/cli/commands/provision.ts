@@ -8,6 +8,10 @@ import { offerByIdQuery, profileOfferQuery } from '../../core/profiles/query.js'
 import { provision, type ProvisionEvent } from '../../core/ops/provision.js';
 import { ProvisionError, wirePreview, type PriceChoice } from '../../core/ops/provision-request.js';
 import type { Profile } from '../../core/profiles/schema.js';
+import type { Instance } from '../../core/vast/types.js';
+import { formatMbps, measureDownload } from '../../core/ops/speedtest.js';
+import { sshEndpoint } from '../../core/vast/units.js';
+import { cliPool } from './logs.js';
 
 /** Help for `vastdeck provision`. */
 export const provisionHelp = `Usage: vastdeck provision --profile P (--offer-id N | --best) [--bid PRICE|auto] [--dry-run] [--json]
@@ -61,6 +65,7 @@ export function describeEvent(e: ProvisionEvent): string | null {
     case 'boot-failed': return `instance ${e.instanceId} ${e.outcome} after ${Math.round(e.elapsedMs / 60_000)} min`;
     case 'destroyed': return `destroyed instance ${e.instanceId} (${e.reason})`;
     case 'price': return e.check.ok ? `billed $${e.check.billed.toFixed(3)}/hr as offered` : null;
+    case 'speed': return e.result.bestMbps === null ? null : `download speed ${formatMbps(e.result.bestMbps)} (advertised ${e.result.advertisedMbps === null ? '?' : formatMbps(e.result.advertisedMbps)})`;
     case 'warning': return `warning: ${e.message}`;
   }
 }
@@ -114,6 +119,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
       profile, profileName: values.profile, candidates, price, dryRun: values['dry-run'], nextOnTaken: values.best,
       retryStuck: values['retry-stuck'], wait: !values['no-wait'],
       boot: { stuckAfterMs: stuckAfter * 60_000, timeoutMs: bootTimeout * 60_000 }, onEvent: progress,
+      speedtest: profile.speedtest ? (inst, offer) => speedtestOverSsh(inst, offer.inetDownMbps, profile.speedtest!.urls, profile.speedtest!.seconds) : undefined,
     },
   );
   const check = checks[offers.indexOf(result.offer)];
@@ -121,7 +127,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   if (values.json) {
     printJson({
       outcome: result.outcome, instanceId: result.instanceId ?? null, offerId: result.offer.id, label: result.label, nonce: result.nonce,
-      request: wirePreview(result.offer.id, result.request), priceCheck: result.priceCheck ?? null, destroyed: result.destroyed,
+      request: wirePreview(result.offer.id, result.request), priceCheck: result.priceCheck ?? null, speed: result.speed ?? null, destroyed: result.destroyed,
       check: check ?? null,
     });
     return ok ? 0 : 1;
@@ -136,8 +142,31 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   }
   if (result.outcome === 'running' || result.outcome === 'created') {
     printText(`${result.outcome === 'running' ? 'running' : 'created'}: instance ${result.instanceId} ${result.label}`);
+    if (result.speed) printText(result.speed.warning ? `warning: ${result.speed.warning}` : `download speed ${formatMbps(result.speed.bestMbps ?? 0)} (advertised ${formatMbps(result.offer.inetDownMbps)})`);
     return 0;
   }
   printText(`instance ${result.instanceId} ${result.outcome}: it is still rented (label ${result.label}); destroy it with \`vastdeck destroy ${result.instanceId}\` or rerun with --retry-stuck`);
   return 1;
+}
+
+/** The post-boot download test over SSH, with the headless commands' pool (a fresh host may need a few tries). */
+async function speedtestOverSsh(inst: Instance, advertisedMbps: number, urls: string[], seconds: number) {
+  const ep = sshEndpoint(inst);
+  if (!ep) throw new Error('no SSH endpoint');
+  const pool = cliPool();
+  try {
+    const target = { host: ep.host, port: ep.port };
+    for (let i = 0; ; i++) {
+      try {
+        await pool.connection(target);
+        break;
+      } catch (err) {
+        if (i >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 1000 * (i + 1)));
+      }
+    }
+    return await measureDownload((t, cmd, o) => pool.exec(t, cmd, o), target, urls, { advertisedMbps, seconds });
+  } finally {
+    await pool.close();
+  }
 }

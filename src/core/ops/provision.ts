@@ -10,6 +10,7 @@ import type { Profile } from '../profiles/schema.js';
 import { newNonce } from '../profiles/label.js';
 import { createReconciled, withNonceTag, type CreateOptions } from './provision-create.js';
 import { checkBilledPrice, waitForBoot, type BootOptions, type BootOutcome, type PriceCheck } from './provision-boot.js';
+import type { SpeedtestResult } from './speedtest.js';
 import { buildCreateRequest, choosePrice, maskRequest, ProvisionError, resolveEnv, vastEnvRefs, type PriceChoice } from './provision-request.js';
 
 /** Collaborators of a provision. */
@@ -35,6 +36,7 @@ export type ProvisionEvent =
   | { type: 'boot-failed'; instanceId: number; outcome: Exclude<BootOutcome, 'running'>; elapsedMs: number }
   | { type: 'destroyed'; instanceId: number; reason: string }
   | { type: 'price'; instanceId: number; check: PriceCheck }
+  | { type: 'speed'; instanceId: number; result: SpeedtestResult }
   | { type: 'warning'; message: string };
 
 /** What to provision. */
@@ -56,6 +58,8 @@ export interface ProvisionInput {
   create?: Omit<CreateOptions, 'onFailed' | 'onReconcile' | 'onWarning'>;
   boot?: Omit<BootOptions, 'onStatus' | 'onPollError'>;
   onEvent?: (e: ProvisionEvent) => void;
+  /** After boot, measure the host's download speed (the profile's speedtest URLs); absent: not measured. */
+  speedtest?: (instance: Instance, offer: Offer) => Promise<SpeedtestResult>;
 }
 
 /** How a provision ended. */
@@ -69,6 +73,8 @@ export interface ProvisionResult {
   instanceId?: number;
   instance?: Instance;
   priceCheck?: PriceCheck;
+  /** The post-boot download test, when one ran. */
+  speed?: SpeedtestResult;
   /** Instances this provision destroyed (stuck ones with --retry-stuck, late duplicates). */
   destroyed: number[];
 }
@@ -145,6 +151,16 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
       emit({ type: 'price', instanceId, check: result.priceCheck });
       if (!result.priceCheck.ok) {
         emit({ type: 'warning', message: `instance ${instanceId} is billed $${result.priceCheck.billed.toFixed(3)}/hr, the offer said $${result.priceCheck.expected.toFixed(3)}/hr` });
+      }
+      if (input.speedtest) {
+        try {
+          result.speed = await input.speedtest(boot.instance, offer);
+          emit({ type: 'speed', instanceId, result: result.speed });
+          if (result.speed.warning) emit({ type: 'warning', message: `instance ${instanceId}: ${result.speed.warning}` });
+        } catch (err) {
+          // A failed measurement never fails a rental that is up and billed: it is reported and the result stands.
+          emit({ type: 'warning', message: `instance ${instanceId}: download speed test failed: ${(err as Error).message}` });
+        }
       }
       return result;
     }

@@ -10,6 +10,7 @@ import { buildCreateRequest, choosePrice, maskRequest, type PriceChoice } from '
 import { MASK } from '../../core/journal/record.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { formatRate } from '../format.js';
+import { formatMbps } from '../../core/ops/speedtest.js';
 
 /** A provision waiting for y/n. */
 export interface ProvisionPlan {
@@ -64,6 +65,7 @@ export function eventLine(e: ProvisionEvent): string | null {
     case 'boot-failed': return `instance ${e.instanceId} ${e.outcome} after ${Math.round(e.elapsedMs / 1000)} s: still rented, destroy it from the CLI`;
     case 'destroyed': return `destroyed instance ${e.instanceId} (${sanitizeLine(e.reason)})`;
     case 'price': return e.check.ok ? `instance ${e.instanceId} running, billed ${formatRate(e.check.billed)}/hr as offered` : null;
+    case 'speed': return e.result.bestMbps === null ? null : `instance ${e.instanceId} downloads at ${formatMbps(e.result.bestMbps)}`;
     case 'warning': return `warning: ${sanitizeLine(e.message)}`;
   }
 }

@@ -163,31 +163,36 @@ export function useOffers(p: UseOffersProps) {
     const d = p.deps;
     if (!d) return;
     busy.current = true;
+    const st = pl.profile.speedtest;
+    let warned = false;
     try {
       const result = await provision(
         { api: d.api, journal: d.journal, sleep: d.sleep, now: d.now },
         {
           profile: pl.profile, profileName: pl.profileName, candidates: [pl.offer], price: pl.price,
           boot: { pollMs: d.bootPollMs, stuckAfterMs: d.stuckAfterMs, timeoutMs: d.stuckAfterMs * 2 },
+          speedtest: st && d.speedtest ? (inst, offer) => {
+            setStatus({ text: `instance ${inst.id} running; measuring its download speed…`, level: 'info' });
+            return d.speedtest!(inst, st.urls, st.seconds, offer.inetDownMbps);
+          } : undefined,
           onEvent: (e) => {
             const line = eventLine(e);
+            if (e.type === 'warning') warned = true;
             if (line) setStatus({ text: line, level: e.type === 'warning' || e.type === 'boot-failed' ? 'warn' : 'info' });
             if (e.type === 'created' || e.type === 'status') p.refreshFleet();
           },
         },
       );
       p.refreshFleet();
-      const st = pl.profile.speedtest;
-      if (result.outcome === 'running' && result.instance && st && d.speedtest) {
-        setStatus({ text: `instance ${result.instanceId} running; measuring its download speed…`, level: 'info' });
-        const speed = await d.speedtest(result.instance, st.urls, st.seconds, pl.offer.inetDownMbps);
+      const speed = result.speed;
+      if (result.outcome === 'running' && speed) {
         const got = speed.bestMbps === null ? 'unknown' : formatMbps(speed.bestMbps);
         setStatus(
           speed.warning
             ? { text: `instance ${result.instanceId} running; ${speed.warning}`, level: 'warn' }
             : { text: `instance ${result.instanceId} running; downloads at ${got} (advertised ${formatMbps(pl.offer.inetDownMbps)})`, level: 'info' },
         );
-      } else if (result.outcome === 'running') {
+      } else if (result.outcome === 'running' && !warned) {
         setStatus({ text: `instance ${result.instanceId} running (${sanitizeLine(result.label)})`, level: 'info' });
       }
     } catch (err) {
