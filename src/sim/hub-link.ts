@@ -45,6 +45,8 @@ const RESUME_FLAG = /--resume[_-]from[_-]checkpoint(?:=|\s+)(\S+)/;
 /** Wires the hosts of a SimHostFleet to a Hub stand-in. */
 export class HubLink {
   private readonly jobs = new Map<number, Job>();
+  /** max_steps of the run uploading to each repo: a host that downloads its checkpoint runs the same config. */
+  private readonly totals = new Map<string, number>();
 
   constructor(private readonly world: World, private readonly hub: HubStandIn) {}
 
@@ -93,6 +95,7 @@ export class HubLink {
       this.hub.putFile(job.repo!, `checkpoint-${step}/${f}`, content);
     }
     job.uploaded.add(step);
+    this.totals.set(job.repo!, job.trainer.scenario.totalSteps);
   }
 
   /** The onstart lines the simulator can act on: downloads and the tmux training session. */
@@ -146,6 +149,9 @@ export class HubLink {
     }
     const dir = job.trainer.scenario.outputDir;
     if (localDir.replace(/\/+$/, '') === dir) for (const s of steps) job.trainer.receiveCheckpoint(s);
+    const total = this.totals.get(repo);
+    // The resumed run keeps the source's max_steps (same training config), not this host's default.
+    if (steps.size && total && total > job.trainer.scenario.totalSteps) (job.trainer.scenario as { totalSteps: number }).totalSteps = total;
     return ok(`Fetching ${wanted.length} files: 100%|██████████| ${wanted.length}/${wanted.length}\n${localDir}\n`);
   }
 

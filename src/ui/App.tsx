@@ -22,13 +22,16 @@ import { useTerminalSize } from './use-terminal-size.js';
 import { useTheme } from './theme-context.js';
 import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
 import type { VastApi } from '../core/vast/api.js';
-import type { BellTarget } from '../core/notify/notify.js';
-import { useCostPanel } from './cost/use-cost-panel.js';
-import type { CostSource } from './cost/cost-source.js';
-import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
 import { useOffers } from './offers/use-offers.js';
 import type { OffersDeps } from './offers/deps.js';
 import { useEnvVars } from './env/use-env.js';
+import type { BellTarget } from '../core/notify/notify.js';
+import { useCostPanel } from './cost/use-cost-panel.js';
+import { useDestroy } from './destroy/use-destroy.js';
+import { useMigrate } from './migrate/use-migrate.js';
+import type { Ops } from './migrate/ops.js';
+import type { CostSource } from './cost/cost-source.js';
+import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
 
 /** Props of App. */
 export interface AppProps {
@@ -44,6 +47,8 @@ export interface AppProps {
   now?: () => number;
   /** Age/stuck refresh period; 0 disables (frame tests). */
   tickMs?: number;
+  /** The offer browser's collaborators (also the env view's API); without them `o` and `e` do nothing. */
+  offers?: OffersDeps;
   /** Cost panel data (charges, credit, projections) and budget rules; without it `$` does nothing. */
   cost?: CostSource;
   /** Where a budget breach rings the bell (once per breach). */
@@ -54,14 +59,14 @@ export interface AppProps {
   onAttach?: AttachRunner;
   /** Where "save log" writes (the state dir). */
   saveDir?: string;
-  /** The offer browser's collaborators (also the env view's API); without them `o` and `e` do nothing. */
-  offers?: OffersDeps;
+  /** Destroy and migrate (D, M); without them those keys do nothing. */
+  ops?: Ops;
 }
 
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell }: AppProps) {
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops }: AppProps) {
   const snap = useFleet(store);
   const tick = useClock(nowFn, tickMs);
   // Time is re-read when a new snapshot arrives (stale age, stuck) and on the minute tick, never per second.
@@ -108,6 +113,9 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     view === 'offers' ? offersUi.lineHandlers
     : offersDeps ? { ...open, 'offers.profile': (a) => (setView('offers'), offersUi.lineHandlers['offers.profile']!(a)), 'offers.provision': () => setView('offers') } : {};
 
+  const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width };
+  const destroyUi = useDestroy(opsArgs);
+  const migrateUi = useMigrate({ ...opsArgs, height: tableRows + 1 });
   const actions = useFleetActions({
     lineHandlers,
     store, keymap, api, rows, cursor, tableRows, selected,
@@ -115,7 +123,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     more: { 'app.cost': cost.toggle },
   });
 
-  const layers: Layer[] = [];
+  const layers: Layer[] = [...destroyUi.layers, ...migrateUi.layers];
   // The offers and env views replace the fleet table's layer while they show.
   const viewLayers = (fleet: Record<string, () => void>): Layer[] =>
     view === 'offers' ? offersUi.layers : view === 'env' ? envUi.layers : [{ scope: 'fleet', handlers: { ...fleet, ...open } }];
@@ -135,7 +143,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   if (view === 'fleet' && !cost.open) layers.push(...logs.layers);
   layers.push(...cost.layers);
   // The cost panel replaces the table: the table's keys (j/k, sort) must not move a cursor nobody sees.
-  if (!cost.open) layers.push(...viewLayers(actions.fleetHandlers));
+  if (!cost.open) layers.push(...viewLayers({ ...actions.fleetHandlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers }));
   layers.push({ scope: 'global', handlers: actions.globalHandlers });
 
   // Keys are handled one per commit, in an effect, so each sees the state the previous one produced (a key
@@ -174,20 +182,21 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   });
 
   const hints = useMemo(
-    () => footerHints(keymap, input || logs.searching ? ['input'] : help ? ['overlay'] : cost.open ? ['cost', 'global'] : view !== 'fleet' ? [view, 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
-    [keymap, view, input, help, logs.searching, logs.focused, cost.open],
+    () => footerHints(keymap, input || logs.searching ? ['input']
+      : help || destroyUi.open || migrateUi.open ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
+    [keymap, view, input, help, destroyUi.open, migrateUi.open, logs.searching, logs.focused, cost.open],
   );
 
   const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';
   return (
     <Box flexDirection="column" width={width} height={frame}>
       <Header query={query} shown={rows.length} total={snap.instances.length} readOnly={keymap.readOnly} demo={demo} width={width} />
-      {help ? (
+      {migrateUi.node ?? destroyUi.node ?? (help ? (
         <HelpOverlay keymap={keymap} width={width} height={tableRows + 1} />
-      ) : cost.open ? (
-        cost.view(tableRows + 1, width)
       ) : view !== 'fleet' ? (
         view === 'offers' ? offersUi.node : envUi.node
+      ) : cost.open ? (
+        cost.view(tableRows + 1, width)
       ) : logs.mode === 'full' ? (
         logs.pane(tableRows + 1, width)
       ) : (
@@ -195,7 +204,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
           rows={rows} columns={cols} top={top} height={tableRows} selectedId={selected?.id ?? null}
           statusSince={snap.statusSince} health={snap.health} now={now} empty={empty}
         />
-      )}
+      ))}
       <Box flexGrow={1} />
       {logs.mode === 'split' && !help && view === 'fleet' && !cost.open ? logs.pane(logs.splitRows, width) : null}
       {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} /> : null}

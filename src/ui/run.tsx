@@ -15,13 +15,14 @@ import { CrashBoundary } from './CrashBoundary.js';
 import { ThemeContext } from './theme-context.js';
 import { loadTheme } from './theme.js';
 import { inkStdout } from './stdout-fix.js';
-import type { BudgetRules } from '../core/cost/budget.js';
-import { makeCostSource } from './cost/cost-source.js';
+import { makeOffersDeps, profilesFile } from './offers/deps.js';
+import { lazyOps } from './migrate/lazy-ops.js';
 import { stateDir } from '../core/config/paths.js';
 import { outputGate } from './attach/handover.js';
 import { AttachController, TerminalOwner } from './attach/controller.js';
 import { sshWiring } from './logs/wiring.js';
-import { makeOffersDeps } from './offers/deps.js';
+import type { BudgetRules } from '../core/cost/budget.js';
+import { makeCostSource } from './cost/cost-source.js';
 
 /** Options of runTui (the CLI calls it with exactly these). */
 export interface TuiOptions {
@@ -35,6 +36,8 @@ export interface TuiOptions {
   themesDir?: string;
   /** config.yaml's budget: rules, for the cost panel and the footer's breach mark. */
   budget?: BudgetRules;
+  /** Hub URL for checkpoint stores (--demo: the simulator's Hub stand-in). */
+  hubUrl?: () => Promise<string | null>;
 }
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
@@ -59,6 +62,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const keymap = buildKeymap(COMMANDS, { readOnly: opts.readOnly });
   const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs });
   const offers = makeOffersDeps({ api: opts.api, demo: opts.demo });
+  // Destroy and migrate (D, M); absent in read-only mode, where their keys are gone too.
+  const ops = opts.readOnly ? undefined : lazyOps({ api: opts.api, profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, pollMs: opts.demo ? 1000 : 5000, stuckAfterMs: opts.demo ? 10_000 : undefined });
 
   // SSH for the log pane, the health monitor (STEP/HEALTH columns) and attach; nothing connects until needed.
   const ssh = sshWiring(opts.api, store);
@@ -81,8 +86,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     if (ended) return;
     ended = true;
     store.stop();
-    void ssh.close();
     void offers.close();
+    void ssh.close();
     try {
       ink?.unmount();
     } catch {
@@ -113,7 +118,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       <CrashBoundary onCrash={onCrash}>
         <ThemeContext.Provider value={theme}>
           <TerminalOwner controller={attach}>
-          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} />
+          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} />
           </TerminalOwner>
         </ThemeContext.Provider>
       </CrashBoundary>,

@@ -24,8 +24,15 @@ describe('keymap', () => {
     assert.ok(!ro.complete('st').includes('stop'));
   });
 
-  test('no destroy/migrate keys until those commands exist', () => {
-    for (const c of COMMANDS) assert.doesNotMatch(c.id, /destroy|migrate/);
+  test('destroy (D) and migrate (M) are dangerous: read-only mode removes them', () => {
+    const full = buildKeymap(COMMANDS, { readOnly: false });
+    const ro = buildKeymap(COMMANDS, { readOnly: true });
+    assert.equal(full.lookup('fleet', 'shift+d')?.id, 'fleet.destroy');
+    assert.equal(full.lookup('fleet', 'shift+m')?.id, 'fleet.migrate');
+    for (const id of ['fleet.destroy', 'fleet.migrate']) {
+      assert.equal(full.get(id)?.dangerous, true);
+      assert.equal(ro.get(id), undefined);
+    }
   });
 
   test('a key bound twice in one scope is refused', () => {

@@ -44,6 +44,7 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   }
   const crashLogPath = path.join(stateDir(), 'crash.log');
   let stopSim: (() => Promise<void>) | undefined;
+  let startDemoSim: (() => Promise<SimHandle>) | undefined;
   let api: VastApi;
   let config;
   if (values.demo) {
@@ -56,6 +57,7 @@ export async function tuiCommand(argv: string[]): Promise<number> {
       (simStarting ??= import('../../sim/index.js').then(({ startSimulator }) =>
         startSimulator({ seed, speed, scenario: demoScenarioPath(fileURLToPath(import.meta.url)), rateLimit: true }),
       ));
+    startDemoSim = startSim;
     stopSim = async () => (simStarting ? (await simStarting.catch(() => null))?.close() : undefined);
     api = deferredApi(() => startSim().then((sim) => new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url })));
   } else {
@@ -73,6 +75,8 @@ export async function tuiCommand(argv: string[]): Promise<number> {
       pollMs: pollSeconds * 1000,
       demo: Boolean(values.demo),
       crashLogPath,
+      // The demo's checkpoint store is the simulator's Hub stand-in.
+      ...(values.demo ? { hubUrl: () => startDemoSim!().then((s) => s.hubUrl) } : {}),
     });
   } finally {
     await stopSim?.();

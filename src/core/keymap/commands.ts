@@ -48,8 +48,8 @@ export const COMMANDS: readonly CommandDef[] = [
   ...sortCommands,
   { id: 'fleet.stop', scope: 'fleet', keys: ['shift+x'], description: 'Stop the selected instance (asks first; storage still bills)', dangerous: true, cmd: 'stop' },
   { id: 'fleet.start', scope: 'fleet', keys: ['shift+r'], description: 'Start the selected stopped instance (asks first; GPU billing resumes)', dangerous: true, cmd: 'start' },
-
-  ...OFFERS_COMMANDS,
+  { id: 'fleet.destroy', scope: 'fleet', keys: ['shift+d'], description: 'Destroy the selected instance: shows what would be lost; unverified needs the typed label', hint: 'destroy', dangerous: true },
+  { id: 'fleet.migrate', scope: 'fleet', keys: ['shift+m'], description: 'Migrate the selected run to a new host (wizard: profile, then 8 journaled steps)', hint: 'migrate', dangerous: true },
 
   { id: 'fleet.logs', scope: 'fleet', keys: ['l'], description: "Show or hide the selected instance's log under the table", hint: 'log' },
   { id: 'fleet.logsFull', scope: 'fleet', keys: ['f'], description: 'Full-screen log of the selected instance (again: split)' },
@@ -82,9 +82,14 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'cost.pageUp', scope: 'cost', keys: ['pageup', 'ctrl+b'], description: 'Cost panel page up' },
   { id: 'cost.top', scope: 'cost', keys: ['g', 'home'], description: 'Top of the cost panel' },
 
+  ...OFFERS_COMMANDS,
+
   { id: 'overlay.close', scope: 'overlay', keys: ['escape', '?', 'q'], description: 'Close the help overlay' },
   { id: 'confirm.yes', scope: 'overlay', keys: ['y'], description: 'Confirm the pending action' },
   { id: 'confirm.no', scope: 'overlay', keys: ['n'], description: 'Cancel the pending action' },
+  { id: 'wizard.up', scope: 'overlay', keys: ['up', 'k'], description: 'Migration wizard: previous profile' },
+  { id: 'wizard.down', scope: 'overlay', keys: ['down', 'j'], description: 'Migration wizard: next profile' },
+  { id: 'wizard.select', scope: 'overlay', keys: ['enter'], description: 'Migration wizard: choose the profile' },
 
   { id: 'input.submit', scope: 'input', keys: ['enter'], description: 'Run the command / apply the filter' },
   { id: 'input.cancel', scope: 'input', keys: ['escape'], description: 'Close the line' },

@@ -50,6 +50,9 @@ export const migrationStateSchema = z.object({
   verifiedStep: z.number().int().nullable().default(null),
   targetId: z.number().int().nullable().default(null),
   targetLabel: z.string().nullable().default(null),
+  /** The offer the target was rented on, and offers whose rentals got stuck or died (never tried again). */
+  targetOfferId: z.number().int().nullable().default(null),
+  badOffers: z.array(z.number().int()).default([]),
   firstStep: z.number().int().nullable().default(null),
   laterStep: z.number().int().nullable().default(null),
   sourceDestroyed: z.boolean().default(false),

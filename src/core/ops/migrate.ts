@@ -147,6 +147,23 @@ async function poll<T>(c: StepContext, timeoutMs: number, probe: () => Promise<T
   }
 }
 
+/** Destroys a target that will not boot (journaled) and rents another on a different offer. */
+async function replaceTarget(c: StepContext, s: MigrationState, outcome: string): Promise<MigrationState> {
+  const id = s.targetId!;
+  const ids = { runId: c.spec.id, instanceId: id };
+  c.emit({ type: 'info', message: `target ${id} is ${outcome}: destroying it and renting another` });
+  await c.deps.journal.append({ op: 'migrate.replace', phase: 'before', ids, details: { outcome, offerId: s.targetOfferId } });
+  await c.deps.api.destroyInstance(id).catch((err: unknown) => {
+    if ((err as { kind?: string })?.kind !== 'not_found') throw err;
+  });
+  await c.deps.journal.append({ op: 'migrate.replace', phase: 'after', ids, details: { outcome } });
+  const bad = s.targetOfferId !== null ? [...s.badOffers, s.targetOfferId] : s.badOffers;
+  // Wait until the listing no longer shows it: the next rental is found by the same label tag.
+  await poll(c, 60_000, async () => ((await c.deps.api.listInstances()).some((i) => i.id === id) ? null : true));
+  const next = await STEP_FNS.provision(c, { ...s, badOffers: bad });
+  return { ...s, ...next, badOffers: bad };
+}
+
 const STEP_FNS: Record<MigrateStep, StepFn> = {
   async 'verify-source'(c) {
     const source = await instanceOrNull(c, c.spec.sourceId);
@@ -177,19 +194,26 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
     // A run killed during the create left a labelled rental (or none): look for it before renting.
     const mine = withNonceTag(await c.deps.api.listInstances(), c.spec.id);
     if (mine[0]) return { targetId: mine[0].id, targetLabel: mine[0].label, detail: `found target ${mine[0].id} by its label` };
-    const candidates = await c.deps.candidates();
+    const candidates = (await c.deps.candidates()).filter((o) => !s.badOffers.includes(o.id));
+    if (candidates.length === 0) throw new MigrateError('no offer left to rent the target on');
     const env = { ...c.profile.env, VASTDECK_MIGRATION: c.spec.id, VASTDECK_RESUME_STEP: String(s.verifiedStep) };
     const r = await provision(
       { api: c.deps.api, journal: c.deps.journal, sleep: c.deps.sleep, now: c.deps.now, nonce: () => c.spec.id, env: c.deps.env },
       { profile: { ...c.profile, env }, profileName: c.spec.profileName, candidates, price: c.spec.price, wait: false, nextOnTaken: c.spec.offerId === null, maxOffers: 3 },
     );
     if (r.instanceId === undefined) throw new MigrateError('the provision rented nothing');
-    return { targetId: r.instanceId, targetLabel: r.label, detail: `rented offer ${r.offer.id} as ${r.label}` };
+    return { targetId: r.instanceId, targetLabel: r.label, targetOfferId: r.offer.id, detail: `rented offer ${r.offer.id} as ${r.label}` };
   },
 
-  async boot(c, s) {
+  async boot(c, s0) {
+    let s = s0;
+    let boot = await waitForBoot(c.deps, s.targetId!, { pollMs: c.t.pollMs, timeoutMs: c.t.bootTimeoutMs, stuckAfterMs: c.t.stuckAfterMs });
+    // Some hosts never finish loading, or die: replace the target (destroyed first, so there is never a second one) up to twice.
+    for (let tries = 1; boot.outcome !== 'running' && tries <= 2; tries++) {
+      s = await replaceTarget(c, s, boot.outcome);
+      boot = await waitForBoot(c.deps, s.targetId!, { pollMs: c.t.pollMs, timeoutMs: c.t.bootTimeoutMs, stuckAfterMs: c.t.stuckAfterMs });
+    }
     const id = s.targetId!;
-    const boot = await waitForBoot(c.deps, id, { pollMs: c.t.pollMs, timeoutMs: c.t.bootTimeoutMs, stuckAfterMs: c.t.stuckAfterMs });
     if (boot.outcome !== 'running' || !boot.instance) throw new MigrateError(`target ${id} is ${boot.outcome} (still rented and labelled; destroy it or resume later)`);
     // Safety net: a rental with our id that is not the target is a duplicate from a lost create answer.
     for (const twin of withNonceTag(await c.deps.api.listInstances(), c.spec.id).filter((i) => i.id !== id)) {
@@ -204,7 +228,7 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
       return r.code === 0 ? true : null;
     });
     if (!ready) throw new MigrateError(`target ${id} runs, but its run dir ${c.spec.runDir} is not there over SSH (onstart not done?)`);
-    return { detail: `target ${id} is running and reachable` };
+    return { targetId: s.targetId, targetLabel: s.targetLabel, targetOfferId: s.targetOfferId, badOffers: s.badOffers, detail: `target ${id} is running and reachable` };
   },
 
   async 'target-checkpoint'(c, s) {

@@ -36,6 +36,8 @@ export interface OpsOptions {
   hubUrl?: () => Promise<string | null>;
   journalFile?: string;
   pollMs?: number;
+  /** Loading longer than this is a stuck target, replaced by another rental (the demo's clock runs fast). */
+  stuckAfterMs?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -64,7 +66,7 @@ export function makeOps(o: OpsOptions): Ops {
     const journal = new FileJournal({ file: journalFile, secrets: store?.secrets ?? [] });
     return runMigration(
       { api: o.api, journal, sleep, now: Date.now, exec, store: store?.reader ?? null, exclude: store?.exclude, candidates: () => findCandidates(o.api, profile, spec) },
-      { spec, profile, state, timing: { pollMs: o.pollMs ?? 2000 }, onEvent },
+      { spec, profile, state, timing: { pollMs: o.pollMs ?? 2000, ...(o.stuckAfterMs ? { stuckAfterMs: o.stuckAfterMs } : {}) }, onEvent },
     );
   };
   return {

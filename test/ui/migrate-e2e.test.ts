@@ -1,0 +1,75 @@
+/**
+ * End-to-end in REAL tmux against the bundled `vastdeck --demo` (run `npm run build` first): on the demo fleet,
+ * D on mosaic-gpt2-1 shows what would be lost, then M runs the migration wizard to the end — a new host rented
+ * with the migration id in its label, resumed from the checkpoint, the old one destroyed — all on screen.
+ * Own tmux socket, own HOME and state dir (so the journal and SSH key are fresh), CI=false for the child.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const hasBundle = existsSync(path.join(root, 'dist', 'vastdeck.js'));
+const sock = `vd-migrate-e2e-${process.pid}`;
+const home = mkdtempSync(path.join(os.tmpdir(), 'vd-migrate-e2e-'));
+
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
+const capture = () => tmux('capture-pane', '-p', '-t', 'mig');
+const send = (...keys: string[]) => tmux('send-keys', '-t', 'mig', ...keys);
+
+async function waitFor(pred: (screen: string) => boolean, what: string, ms = 20_000): Promise<string> {
+  const end = Date.now() + ms;
+  let screen = '';
+  while (Date.now() < end) {
+    screen = capture();
+    if (pred(screen)) return screen;
+    if (/✗ \d\./.test(screen)) break;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
+}
+
+describe('migration wizard on the demo fleet in real tmux', { skip: (!hasTmux && 'tmux not installed') || (!hasBundle && 'dist/ not built') }, () => {
+  after(() => {
+    spawnSync('tmux', ['-L', sock, 'kill-server']);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test('D shows host vs verified step; M: profile, confirm, eight steps done, old host gone, new one listed', async () => {
+    const env = `CI=false HOME=${home} XDG_STATE_HOME=${home}/state XDG_CONFIG_HOME=${home}/config VAST_API_KEY= SSH_AUTH_SOCK=`;
+    tmux('new-session', '-d', '-s', 'mig', '-x', '200', '-y', '50', '-c', root, `env ${env} node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30`);
+    await waitFor((s) => /mosaic-gpt2-1\s/.test(s), 'demo fleet', 30_000);
+    send('/');
+    send('-l', 'mosaic-gpt2-1');
+    send('Enter');
+    await waitFor((s) => s.includes('filter mosaic-gpt2-1') && /1\/\d+ instances/.test(s), 'filtered to one row');
+
+    send('D');
+    let screen = await waitFor((s) => /newest checkpoint on the host: step \d+ {3}newest verified off it: (step \d+|none)/.test(s), 'destroy plan');
+    assert.match(screen, /Destroy \d+ mosaic-gpt2-1 \(running\)/);
+    assert.match(screen, /destroy it\? \[y\/n\]|Type the label "mosaic-gpt2-1"/);
+    send(screen.includes('[y/n]') ? 'n' : 'Escape');
+    await waitFor((s) => !s.includes('newest checkpoint on the host'), 'destroy closed');
+
+    send('M');
+    await waitFor((s) => s.includes('choose the profile') && s.includes('> mosaic-gpt2'), 'profile list');
+    send('Enter');
+    await waitFor((s) => s.includes('with profile mosaic-gpt2?'), 'confirmation');
+    send('y');
+    await waitFor((s) => s.includes('Migrating') && /[✓…] 1\. verify the checkpoint off the source host/.test(s), 'progress starts');
+    screen = await waitFor((s) => /✓ 8\. update the continuation file/.test(s), 'all eight steps', 120_000);
+    for (let i = 1; i <= 8; i++) assert.match(screen, new RegExp(`✓ ${i}\\. `), `step ${i} done`);
+    assert.match(screen, /✓ 6\. step advancing on the target: step (\d+) → (\d+)/);
+    assert.match(screen, /migrated \d+ → \d+ \(mosaic-gpt2-1x\d{4}#[a-z0-9]{8}\), resumed at step \d+/);
+
+    send('Escape');
+    send('Escape');
+    screen = await waitFor((s) => /mosaic-gpt2-1x\d{4}#[a-z0-9]{8}/.test(s) && !/ mosaic-gpt2-1\s/.test(s), 'new host listed, old one gone', 30_000);
+    send('q');
+    await waitFor((s) => s.includes('EXIT=0'), 'exit');
+  });
+});
