@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -23,7 +23,7 @@ const boundedInkCaches = {
 };
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 
-await build({
+const result = await build({
   absWorkingDir: root,
   entryPoints: { vastdeck: 'src/cli/entry.ts' },
   outdir: 'dist',
@@ -32,7 +32,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: false,
+  minify: true,
+  keepNames: true,
   sourcemap: false,
   legalComments: 'none',
   define: { 'process.env.NODE_ENV': '"production"' },
@@ -43,5 +44,9 @@ await build({
     js: "import { createRequire as __vdCreateRequire } from 'node:module'; const require = __vdCreateRequire(import.meta.url);",
   },
   plugins: [boundedInkCaches],
+  metafile: true,
   logLevel: 'warning',
 });
+
+// What went into each chunk: read by test/build/bundle.test.ts, and handy for start-up size work.
+writeFileSync(path.join(root, 'dist', 'meta.json'), JSON.stringify(result.metafile));

@@ -1,6 +1,6 @@
 import { resolveApiKey, resolveApiUrl } from '../core/config/apikey.js';
 import { defaultConfigPath, loadConfig, type Config } from '../core/config/config.js';
-import { VastClient } from '../core/vast/client.js';
+import type { VastClient } from '../core/vast/client.js';
 import { registerSecret, UsageError } from './output.js';
 
 /** What a command needs to talk to Vast.ai (or the simulator). */
@@ -17,8 +17,15 @@ export interface GlobalFlags {
   config?: string;
 }
 
-/** Loads config and the API key, and builds the client. A missing key is a clear error naming where keys are looked for. */
-export async function makeContext(flags: GlobalFlags): Promise<CliContext> {
+/** Config, base URL and key, resolved without loading the HTTP client. */
+export interface ResolvedContext {
+  config: Config;
+  baseUrl: string;
+  apiKey: string;
+}
+
+/** Loads config and the API key. A missing key is a clear error naming where keys are looked for. */
+export async function resolveContext(flags: GlobalFlags): Promise<ResolvedContext> {
   const config = await loadConfig(flags.config ?? defaultConfigPath());
   const baseUrl = resolveApiUrl(flags['api-url'], config.apiUrl);
   const resolved = await resolveApiKey(flags['api-key']);
@@ -28,5 +35,12 @@ export async function makeContext(flags: GlobalFlags): Promise<CliContext> {
     );
   }
   registerSecret(resolved.key);
-  return { config, baseUrl, client: new VastClient({ apiKey: resolved.key, baseUrl }) };
+  return { config, baseUrl, apiKey: resolved.key };
+}
+
+/** Resolves config and key, and builds the client (loaded on demand: the TUI paints before it needs undici). */
+export async function makeContext(flags: GlobalFlags): Promise<CliContext> {
+  const { config, baseUrl, apiKey } = await resolveContext(flags);
+  const { VastClient } = await import('../core/vast/client.js');
+  return { config, baseUrl, client: new VastClient({ apiKey, baseUrl }) };
 }

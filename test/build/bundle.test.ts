@@ -18,10 +18,32 @@ test('bin/vastdeck.js --version exits 0 from the bundle', () => {
 });
 
 test('the bundle uses the bounded Ink caches and no development React', () => {
-  const text = bundle();
-  assert.match(text, /scripts\/ink-bounded\/lru\.mjs/);
-  assert.doesNotMatch(text, /cache\[cacheKey\] = wrappedText/);
-  assert.doesNotMatch(text, /react-reconciler\.development/);
+  const meta = JSON.parse(readFileSync('dist/meta.json', 'utf8')) as { inputs: Record<string, unknown> };
+  const inputs = Object.keys(meta.inputs);
+  assert.ok(inputs.includes('scripts/ink-bounded/lru.mjs'));
+  assert.ok(inputs.includes('node_modules/ink/build/wrap-text.js'), 'the replaced module is still the one Ink imports');
+  assert.doesNotMatch(bundle(), /cache\[cacheKey\]\s*=\s*wrappedText/);
+  assert.ok(!inputs.some((f) => /react-reconciler\.development|react\.development/.test(f)), 'production React only');
+});
+
+test('the TUI start-up path does not load the HTTP client, execa or the Hub client', () => {
+  const meta = JSON.parse(readFileSync('dist/meta.json', 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown>; imports: Array<{ path: string; kind: string }> }>;
+  };
+  const outs = meta.outputs;
+  const run = Object.keys(outs).find((k) => 'src/ui/run.tsx' in outs[k]!.inputs)!;
+  const seen = new Set<string>();
+  const stack = [run];
+  while (stack.length) {
+    const k = stack.pop()!;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    for (const i of outs[k]!.imports) if (i.kind === 'import-statement' && outs[i.path]) stack.push(i.path);
+  }
+  const loaded = [...seen].flatMap((k) => Object.keys(outs[k]!.inputs));
+  for (const pkg of ['undici', 'execa', '@huggingface/hub']) {
+    assert.ok(!loaded.some((f) => f.includes(`node_modules/${pkg}/`)), `${pkg} is loaded before the first paint`);
+  }
 });
 
 test('the LRU keeps at most LIMIT entries and keeps recently used ones', () => {

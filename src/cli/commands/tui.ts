@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { intFlag, numberFlag, parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
+import { resolveContext } from '../context.js';
 import { printText } from '../output.js';
 import { stateDir } from '../../core/config/paths.js';
 import { loadConfig, defaultConfigPath } from '../../core/config/config.js';
 import { fileURLToPath } from 'node:url';
-import { VastClient } from '../../core/vast/client.js';
 import type { VastApi } from '../../core/vast/api.js';
 import { deferredApi } from '../deferred-api.js';
 import type { SimHandle } from '../../sim/index.js';
@@ -59,11 +58,12 @@ export async function tuiCommand(argv: string[]): Promise<number> {
       ));
     startDemoSim = startSim;
     stopSim = async () => (simStarting ? (await simStarting.catch(() => null))?.close() : undefined);
-    api = deferredApi(() => startSim().then((sim) => new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url })));
+    api = deferredApi(() => startSim().then(async (sim) => new (await loadClient())({ apiKey: sim.apiKey, baseUrl: sim.url })));
   } else {
-    const ctx = await makeContext(values);
+    // Config and key are checked before the screen opens (a missing key is a CLI error); the client loads after paint.
+    const ctx = await resolveContext(values);
     config = ctx.config;
-    api = ctx.client;
+    api = deferredApi(async () => new (await loadClient())({ apiKey: ctx.apiKey, baseUrl: ctx.baseUrl }));
   }
   const pollSeconds = numberFlag(values.poll, 'poll', 2, 3600) ?? config.pollSeconds;
   const { runTui } = await import('../../ui/run.js');
@@ -75,12 +75,18 @@ export async function tuiCommand(argv: string[]): Promise<number> {
       pollMs: pollSeconds * 1000,
       demo: Boolean(values.demo),
       crashLogPath,
+      budget: config.budget,
       // The demo's checkpoint store is the simulator's Hub stand-in.
       ...(values.demo ? { hubUrl: () => startDemoSim!().then((s) => s.hubUrl) } : {}),
     });
   } finally {
     await stopSim?.();
   }
+}
+
+/** The HTTP client class, loaded on demand. */
+async function loadClient() {
+  return (await import('../../core/vast/client.js')).VastClient;
 }
 
 /** Finds the demo scenario next to the source (tsx) or the bundle (dist/). */

@@ -4,7 +4,6 @@
  * the user wrote it; only its last output line is read. It cannot name files, so verification of this
  * store is by step alone.
  */
-import { execa } from 'execa';
 import { sanitizeLine } from '../util/sanitize.js';
 import { StoreError, type CheckpointStoreReader, type StoredCheckpoint } from './types.js';
 
@@ -34,6 +33,7 @@ export class CommandStore implements CheckpointStoreReader {
 
   /** The one step the command reports (or none). */
   async list(): Promise<StoredCheckpoint[]> {
+    const { execa } = await import('execa'); // loaded on first use, off the TUI's start-up path
     const r = await execa(this.opts.cmd, {
       shell: true, reject: false, stdin: 'ignore', timeout: this.opts.timeoutMs ?? 120_000,
       env: this.opts.env, cwd: this.opts.cwd,

@@ -4,7 +4,8 @@
  * and `{prefix}/last-checkpoint/…` (hub_strategy "checkpoint", step read from its trainer_state.json).
  * The token is only ever passed to the client: messages name the env var, never the value.
  */
-import { downloadFile, HubApiError, listFiles } from '@huggingface/hub';
+/** The Hub client, loaded on first use: keeps it off the TUI's start-up path (ENGINEERING.md rule 4). */
+const loadHub = () => import('@huggingface/hub');
 import { parseGlobalStep } from './host.js';
 import { StoreError, type CheckpointFile, type CheckpointStoreReader, type StoredCheckpoint } from './types.js';
 
@@ -49,6 +50,7 @@ export class HfStore implements CheckpointStoreReader {
   /** Every checkpoint dir under the prefix with its files and sizes. */
   async list(): Promise<StoredCheckpoint[]> {
     const dirs = new Map<string, CheckpointFile[]>();
+    const { listFiles, HubApiError } = await loadHub();
     try {
       for await (const e of listFiles({ ...this.params(), recursive: true, ...(this.prefix ? { path: this.prefix } : {}) })) {
         if (e.type !== 'file') continue;
@@ -62,7 +64,7 @@ export class HfStore implements CheckpointStoreReader {
     } catch (err) {
       // A repo, revision or prefix that does not exist holds no checkpoint.
       if (err instanceof HubApiError && err.statusCode === 404) return [];
-      throw this.toStoreError(err);
+      throw this.toStoreError(err, HubApiError);
     }
     const out: StoredCheckpoint[] = [];
     for (const [dir, files] of dirs) {
@@ -85,16 +87,17 @@ export class HfStore implements CheckpointStoreReader {
 
   private async globalStepOf(dir: string): Promise<number | null> {
     const path = `${this.prefix ? `${this.prefix}/` : ''}${dir}/trainer_state.json`;
+    const { downloadFile, HubApiError } = await loadHub();
     try {
       const blob = await downloadFile({ ...this.params(), path });
       return blob ? parseGlobalStep(await blob.text()) : null;
     } catch (err) {
       if (err instanceof HubApiError && err.statusCode === 404) return null;
-      throw this.toStoreError(err);
+      throw this.toStoreError(err, HubApiError);
     }
   }
 
-  private toStoreError(err: unknown): StoreError {
+  private toStoreError(err: unknown, HubApiError: Awaited<ReturnType<typeof loadHub>>['HubApiError']): StoreError {
     const env = `$${this.opts.tokenEnv ?? 'HF_TOKEN'}`;
     if (err instanceof HubApiError) {
       if (err.statusCode === 401 || err.statusCode === 403) {

@@ -3,7 +3,10 @@
  * ssh, or on this machine when host is "local"/"localhost". Uploads run the real rsync (execa, argv, no
  * local shell); verification lists the destination with `find` (locally, or through `ssh host`).
  */
-import { execa } from 'execa';
+import type { execa as Execa } from 'execa';
+
+/** execa, loaded on first use (off the TUI's start-up path). */
+const loadExeca = async (): Promise<typeof Execa> => (await import('execa')).execa;
 import { parseGlobalStep } from './host.js';
 import { shellQuote } from '../ssh/quote.js';
 import { StoreError, type CheckpointFile, type CheckpointStoreReader, type StoredCheckpoint } from './types.js';
@@ -61,6 +64,7 @@ export class RsyncStore implements CheckpointStoreReader {
   private async run(cmd: string): Promise<{ stdout: string; code: number }> {
     const local = isLocalHost(this.opts.host);
     const [file, args] = local ? ['sh', ['-c', cmd]] : ['ssh', ['-o', 'BatchMode=yes', ...(this.opts.sshArgs ?? []), this.opts.host, '--', cmd]];
+    const execa = await loadExeca();
     const r = await execa(file, args, { reject: false, timeout: this.opts.timeoutMs ?? 60_000, stdin: 'ignore' });
     if (r.timedOut) throw new StoreError('unreachable', `listing ${this.where} timed out`);
     // ssh exits 255 on its own failures (unreachable, auth, host key).
@@ -109,9 +113,9 @@ export class RsyncStore implements CheckpointStoreReader {
       const mk = await this.run(`mkdir -p ${remotePath(this.opts.path)}`);
       if (mk.code !== 0) throw new StoreError('failed', `cannot create ${this.opts.path} on ${this.opts.host}`);
     } else {
-      await execa('mkdir', ['-p', this.opts.path]);
+      await (await loadExeca())('mkdir', ['-p', this.opts.path]);
     }
-    const r = await execa('rsync', rsyncArgv(from, to, this.opts.exclude ?? [], sshArgs), { reject: false, cancelSignal: signal, stdin: 'ignore' });
+    const r = await (await loadExeca())('rsync', rsyncArgv(from, to, this.opts.exclude ?? [], sshArgs), { reject: false, cancelSignal: signal, stdin: 'ignore' });
     if (r.exitCode !== 0) throw new StoreError('failed', `rsync to ${this.where} failed (exit ${r.exitCode}: ${firstLine(r.stderr)})`);
   }
 }

@@ -3,7 +3,6 @@
  * chat webhook. Delivery problems are reported as results, never thrown: a broken webhook must not kill the
  * watcher that is guarding an overnight run.
  */
-import { request } from 'undici';
 import { formatMessage, type NotifyEvent } from './message.js';
 
 /** How one channel fared. */
@@ -60,6 +59,7 @@ export async function postWebhook(url: string, ev: NotifyEvent, opts: WebhookOpt
     if (attempt > 1) await sleep(opts.retryDelayMs ?? 1000);
     let retry = true;
     try {
+      const { request } = await import('undici'); // loaded on first use, off the TUI's start-up path
       const res = await request(url, {
         method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'vastdeck' },
         signal: AbortSignal.timeout(timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs,

@@ -7,7 +7,6 @@
  * OutputGate), and the app is hidden (display none) so that, back on a fresh alternate screen, Ink's next frame
  * is drawn whole instead of as a diff against a screen that no longer exists.
  */
-import { execa } from 'execa';
 import type { AttachCommand } from '../../core/ssh/attach.js';
 
 /** Enter the alternate screen, cursor home (ink#450: Ink 6 has no alternate-screen option). */
@@ -78,6 +77,7 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
 
 /** Default spawn: the system ssh with stdio inherited, no local shell. */
 export async function spawnInherit(cmd: AttachCommand): Promise<{ code?: number; error?: string }> {
+  const { execa } = await import('execa'); // loaded on first use, off the TUI's start-up path
   const r = await execa(cmd.file, cmd.args, { stdio: 'inherit', reject: false });
   if (r.failed && r.exitCode === undefined) return { error: `cannot run ssh: ${r.shortMessage ?? 'not found'} (install OpenSSH's client)` };
   return { code: r.exitCode };
