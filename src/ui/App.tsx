@@ -120,7 +120,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     lineHandlers,
     store, keymap, api, rows, cursor, tableRows, selected,
     setQuery, setSelectedId, setDetail, setHelp, setInput, setConfirm, setMessage, onQuit,
-    more: { 'app.cost': cost.toggle },
+    // The `:` line reaches the keys' handlers of the log pane, destroy and migrate too (:log, :attach, :ssh, …).
+    more: { 'app.cost': cost.toggle, ...logs.layers.find((l) => l.scope === 'fleet')?.handlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers },
   });
 
   const layers: Layer[] = [...destroyUi.layers, ...migrateUi.layers];
