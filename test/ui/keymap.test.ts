@@ -90,7 +90,7 @@ describe('keymap', () => {
     const km = buildKeymap(COMMANDS, { readOnly: false });
     assert.deepEqual(completeLine(km, 'fl'), { text: 'fleet ', candidates: [] });
     const s = completeLine(km, 's');
-    assert.deepEqual(s.candidates, ['sort', 'start', 'stop']);
+    assert.deepEqual(s.candidates, ['sort', 'ssh', 'start', 'stop']);
     assert.equal(s.text, 's');
     assert.equal(completeLine(km, 'st').text, 'st');
   });
