@@ -3,10 +3,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { FleetStore, type InstanceHealth } from '../../src/core/fleet/store.js';
 import { HealthMonitor } from '../../src/core/fleet/health-monitor.js';
 import type { SshPool } from '../../src/core/ssh/index.js';
-import type { VastClient } from '../../src/core/vast/client.js';
+import { VastClient } from '../../src/core/vast/client.js';
+import { startSimulator } from '../../src/sim/index.js';
 import type { Instance } from '../../src/core/vast/types.js';
 import type { SimHandle } from '../../src/sim/index.js';
 import { liveSim, testPool } from './helpers.js';
@@ -38,7 +40,9 @@ describe('health monitor', () => {
 
     await monitor.pollOnce();
     assert.equal(cell('train')?.text, 'training');
-    assert.equal(cell('stall')?.text, 'training', 'not stalled yet: the monitor has only just seen it');
+    // It stalled at step 250 (250 s into a 1 h old run): the log's mtime dates that, though the monitor only just looked.
+    assert.equal(cell('stall')?.text, 'stalled', 'stalled before the monitor first looked');
+    assert.match(monitor.get(id('stall'))!.health.detail ?? '', /^no step advance for (5\d|60)m$/);
     assert.equal(cell('oom')?.text, 'crashed');
     assert.equal(cell('oom')?.level, 'error');
     assert.equal(cell('nocuda')?.text, 'crashed');
@@ -85,5 +89,40 @@ describe('health monitor', () => {
     await new Promise((r) => setTimeout(r, 120));
     assert.ok(calls > paused, 'polling again after resume');
     monitor.stop();
+  });
+});
+
+describe('health monitor on the demo fleet', () => {
+  test("the demo's stalled workers (zeb-large-w2, stuck at step 41230 hours ago) show stalled on the first poll", async () => {
+    const demo = await startSimulator({ seed: 5, rateLimit: false, scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    const { pool: demoPool, dir: demoDir } = testPool();
+    try {
+      const api = new VastClient({ apiKey: demo.apiKey, baseUrl: demo.url });
+      const store = new FleetStore({ api, pollMs: 60_000 });
+      await store.refresh();
+      // Only the stalled workers and one healthy run: the rest of the demo fleet is not this test's business.
+      const wanted = (i: Instance) => i.status === 'running' && /^zeb-large-w2|^zeb-large-w1/.test(i.label ?? '');
+      const sink = {
+        getSnapshot: () => ({ ...store.getSnapshot(), instances: store.getSnapshot().instances.filter(wanted) }),
+        setHealth: (id: number, h: InstanceHealth | null) => store.setHealth(id, h),
+      };
+      const monitor = new HealthMonitor({ store: sink, ssh: demoPool });
+      await monitor.pollOnce();
+      const stalled = sink.getSnapshot().instances.filter((i) => i.label!.startsWith('zeb-large-w2'));
+      assert.ok(stalled.length > 0, 'the demo has stalled workers');
+      for (const i of stalled) {
+        const h = monitor.get(i.id)!.health;
+        assert.equal(h.state, 'stalled', `${i.label}: ${h.state} ${h.detail ?? ''} ${monitor.get(i.id)!.sshError ?? ''}`);
+        assert.equal(h.step, 41230);
+        assert.match(h.detail ?? '', /^no step advance for \d+h\d\dm$/);
+      }
+      const healthy = sink.getSnapshot().instances.filter((i) => i.label!.startsWith('zeb-large-w1'));
+      assert.ok(healthy.length > 0);
+      for (const i of healthy) assert.equal(monitor.get(i.id)!.health.state, 'training', `${i.label} writes its log now: not stalled`);
+    } finally {
+      await demoPool.close();
+      await demo.close();
+      rmSync(demoDir, { recursive: true, force: true });
+    }
   });
 });

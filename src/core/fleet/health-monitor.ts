@@ -66,6 +66,24 @@ interface Entry extends Omit<InstanceLive, 'health'> {
   ring: LogRing;
   /** Tail of the previous read, to find the new part of the next one. */
   anchor: string;
+  /** The log's mtime has been read (once is enough: later advances are seen live). */
+  mtimeRead?: boolean;
+}
+
+/** Remote command printing the log's mtime and the host's clock, epoch seconds, one per line. */
+export function logMtimeCommand(path: string): string {
+  return `stat -c %Y -- ${shellQuote(path)} && date +%s`;
+}
+
+/**
+ * The log's last write on OUR clock (epoch ms), from logMtimeCommand's output: the host's "how long ago" is
+ * kept and its absolute time dropped, so a host clock that is off does not matter. Null on anything odd.
+ */
+export function parseLogMtime(stdout: string, now: number): number | null {
+  const m = /^\s*(\d{1,12})\s+(\d{1,12})\s*$/.exec(stdout);
+  if (!m) return null;
+  const ago = Number(m[2]) - Number(m[1]);
+  return ago < 0 ? now : now - ago * 1000;
 }
 
 /** Polls health over SSH and publishes it to the fleet store. */
@@ -169,6 +187,13 @@ export class HealthMonitor {
       const log = await this.opts.ssh.exec(target, `tail -c ${HEALTH_TAIL_BYTES} -- ${shellQuote(path)}`, { timeoutMs, maxBytes: HEALTH_TAIL_BYTES * 2 });
       const probe = await this.opts.ssh.exec(target, hostProbeCommand(), { timeoutMs, maxBytes: 1 << 20 });
       this.feed(e, log.stdout);
+      // Once per instance: date the last write, so a run that stalled before we looked shows stalled now.
+      if (!e.mtimeRead) {
+        e.mtimeRead = true;
+        const m = await this.opts.ssh.exec(target, logMtimeCommand(path), { timeoutMs, maxBytes: 256 }).catch(() => null);
+        const at = m ? parseLogMtime(m.stdout, this.now()) : null;
+        if (at !== null) e.tracker.noteLogWrite(at);
+      }
       e.facts = parseHostFacts(probe.stdout);
       e.sshError = undefined;
       e.polledAt = this.now();

@@ -161,6 +161,17 @@ export class HealthTracker {
     }
   }
 
+  /**
+   * The log file was last written at `mtime` (epoch ms, on our clock). No step can have advanced after the
+   * log's last write, so a job that stalled before we first read it is dated from then, not from our read.
+   */
+  noteLogWrite(mtime: number): void {
+    if (this.lastAdvanceAt !== undefined && Number.isFinite(mtime) && mtime < this.lastAdvanceAt) {
+      this.lastAdvanceAt = mtime;
+      if (this.firstStepAt !== undefined && this.firstStepAt > mtime) this.firstStepAt = mtime;
+    }
+  }
+
   /** Latest parsed progress. */
   get progress(): Progress {
     return this.parser.progress;

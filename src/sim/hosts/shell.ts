@@ -154,6 +154,16 @@ function cat(args: string[], host: ShellHost): Result {
   return ok(stdout);
 }
 
+/** `stat -c %Y [--] LOG`: the log's modification time in epoch seconds. */
+function stat(args: string[], host: ShellHost): Result {
+  const paths = args.filter((a, i) => a !== '--' && a !== '-c' && args[i - 1] !== '-c');
+  const fmt = args[args.indexOf('-c') + 1];
+  if (fmt !== '%Y' || paths.length !== 1) return fail('stat: only -c %Y on one file is simulated\n', 1);
+  if (paths[0] !== host.trainer.scenario.logPath) return fail(`stat: cannot statx '${paths[0]}': No such file or directory\n`, 1);
+  host.trainer.tick();
+  return ok(`${Math.floor(host.trainer.logMtime() / 1000)}\n`);
+}
+
 function ls(args: string[], host: ShellHost): Result {
   const paths = args.filter((a) => !a.startsWith('-'));
   const p = (paths[0] ?? '/root').replace(/\/+$/, '');
@@ -208,6 +218,10 @@ function simpleWords(words: string[], host: ShellHost): Result {
       return ok('');
     case 'curl':
       return curl(args, host);
+    case 'stat':
+      return stat(args, host);
+    case 'date':
+      return args[0] === '+%s' ? ok(`${Math.floor(host.trainer.clock() / 1000)}\n`) : fail('date: only +%s is simulated\n', 1);
     default:
       return fail(`bash: line 1: ${cmd}: command not found\n`, 127);
   }

@@ -114,6 +114,21 @@ export class SimTrainer {
     return this.text;
   }
 
+  /** The host clock now, epoch ms (what `date +%s` answers). */
+  clock(): number {
+    return this.now();
+  }
+
+  /**
+   * When the log was last written, epoch ms (what `stat -c %Y` answers): the moment the current step was
+   * reached, computed like progress so a host that stalled hours before anyone looked says so.
+   */
+  logMtime(): number {
+    const sc = this.scenario;
+    const at = this.startedAt + ((this.step - this.fromStep) / sc.stepsPerSecond / this.speed) * 1000;
+    return Math.min(this.now(), Math.max(this.startedAt, at));
+  }
+
   /** Subscribes to appended text; returns the unsubscribe function. */
   onAppend(fn: AppendListener): () => void {
     this.listeners.add(fn);
