@@ -64,6 +64,8 @@ export interface SimHandle {
   clearFaults(): void;
   /** Move the sim clock forward (lifecycle + billing). */
   advance(ms: number): void;
+  /** The sim clock now (epoch ms): ahead of the wall clock when speed > 1, so a demo UI shows ages in sim time. */
+  simNow(): number;
   /** Every request seen: method, path, status (0 = dropped). Never header values. */
   requestLog: Array<{ method: string; path: string; status: number }>;
   /** The simulated hosts of running instances (null when started with hosts: false). */
@@ -169,7 +171,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ticker.unref();
   }
   return {
-    url, port, apiKey, requestLog, advance, hosts,
+    url, port, apiKey, requestLog, advance, hosts, simNow: () => clock.now(),
     hubUrl: hubServer?.url ?? null,
     hub: hubServer && link ? { server: hubServer, link } : null,
     injectFault: (f) => faults.add(f),

@@ -36,6 +36,8 @@ export interface TuiOptions {
   themesDir?: string;
   /** config.yaml's budget: rules, for the cost panel and the footer's breach mark. */
   budget?: BudgetRules;
+  /** The clock for ages, stuck and stale marks (--demo: the simulator's sped-up clock); Date.now by default. */
+  now?: () => number;
   /** Hub URL for checkpoint stores (--demo: the simulator's Hub stand-in). */
   hubUrl?: () => Promise<string | null>;
 }
@@ -60,7 +62,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const out = process.stdout;
   const { theme, warning } = loadTheme({ name: opts.theme, themesDir: opts.themesDir, noColor: Boolean(process.env.NO_COLOR) });
   const keymap = buildKeymap(COMMANDS, { readOnly: opts.readOnly });
-  const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs });
+  const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs, ...(opts.now ? { now: opts.now } : {}) });
   const offers = makeOffersDeps({ api: opts.api, demo: opts.demo });
   // Destroy and migrate (D, M); absent in read-only mode, where their keys are gone too.
   const ops = opts.readOnly ? undefined : lazyOps({ api: opts.api, profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, pollMs: opts.demo ? 1000 : 5000, stuckAfterMs: opts.demo ? 10_000 : undefined });
@@ -118,7 +120,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       <CrashBoundary onCrash={onCrash}>
         <ThemeContext.Provider value={theme}>
           <TerminalOwner controller={attach}>
-          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} />
+          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} {...(opts.now ? { now: opts.now } : {})} />
           </TerminalOwner>
         </ThemeContext.Provider>
       </CrashBoundary>,

@@ -44,6 +44,7 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   const crashLogPath = path.join(stateDir(), 'crash.log');
   let stopSim: (() => Promise<void>) | undefined;
   let startDemoSim: (() => Promise<SimHandle>) | undefined;
+  let demoNow: (() => number) | undefined;
   let api: VastApi;
   let config;
   if (values.demo) {
@@ -52,9 +53,12 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     const speed = numberFlag(values.speed, 'speed', 0.01, 100000) ?? 30;
     // The simulator starts on the TUI's first API call, after the first frame is painted (deferredApi).
     let simStarting: Promise<SimHandle> | undefined;
+    // The demo UI runs on the simulator's sped-up clock, so ages and "stuck" agree with what the sim reports.
+    let sim: SimHandle | undefined;
+    demoNow = () => sim?.simNow() ?? Date.now();
     const startSim = () =>
       (simStarting ??= import('../../sim/index.js').then(({ startSimulator }) =>
-        startSimulator({ seed, speed, scenario: demoScenarioPath(fileURLToPath(import.meta.url)), rateLimit: true }),
+        startSimulator({ seed, speed, scenario: demoScenarioPath(fileURLToPath(import.meta.url)), rateLimit: true }).then((s) => (sim = s)),
       ));
     startDemoSim = startSim;
     stopSim = async () => (simStarting ? (await simStarting.catch(() => null))?.close() : undefined);
@@ -76,6 +80,7 @@ export async function tuiCommand(argv: string[]): Promise<number> {
       demo: Boolean(values.demo),
       crashLogPath,
       budget: config.budget,
+      ...(demoNow ? { now: demoNow } : {}),
       // The demo's checkpoint store is the simulator's Hub stand-in.
       ...(values.demo ? { hubUrl: () => startDemoSim!().then((s) => s.hubUrl) } : {}),
     });

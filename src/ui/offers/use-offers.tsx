@@ -66,6 +66,8 @@ export function useOffers(p: UseOffersProps) {
   const [status, setStatus] = useState<{ text: string; level: 'info' | 'error' | 'warn' } | null>(null);
   const busy = useRef(false);
   const topRef = useRef(0);
+  // The "next search in N s" note is over once that search has answered.
+  useEffect(() => setStatus((s) => (s?.text.startsWith('search limit') ? null : s)), [snap.generation]);
 
   // The first visit searches; later visits show the last result at once (rule 5: paint first, fetch later).
   useEffect(() => {
@@ -128,8 +130,11 @@ export function useOffers(p: UseOffersProps) {
     const c = compileOfferFilter(text);
     if (!c.ok) return setStatus({ text: c.error, level: 'error' });
     setView((v) => ({ ...v, filter: text }));
-    // Clauses also go to the server, so the filter reaches offers beyond the loaded ones.
-    if (c.fields.length) search(serverQuery(text, baseQuery(profile?.profile ?? null)));
+    // Clauses also go to the server, so the filter reaches offers beyond the loaded ones; a filter whose clauses
+    // were removed searches with the base query again (else the last, narrower result would stay on screen).
+    const base = baseQuery(profile?.profile ?? null);
+    const target = c.fields.length ? serverQuery(text, base) : base;
+    if (JSON.stringify(target) !== JSON.stringify(snap.query)) search(target);
   };
 
   const chooseProfile = async (name: string) => {
