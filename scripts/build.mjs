@@ -21,6 +21,40 @@ const boundedInkCaches = {
     });
   },
 };
+
+// First paint (ENGINEERING.md targets): on Node 20 `fetch` exists, so yoga's Emscripten loader "fetches" its own
+// base64 data: URI, which loads Node's internal undici (~20 ms) just to decode bytes it already has. Force the
+// synchronous base64 path (wa()) it uses where fetch is missing. The build fails if yoga's code changes shape.
+const YOGA_FETCH = 'return w||"function"!=typeof fetch?Promise.resolve()';
+const yogaNoFetch = {
+  name: 'yoga-no-fetch',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (!src.includes(YOGA_FETCH)) throw new Error('yoga-no-fetch: the yoga loader changed; update scripts/build.mjs');
+      return { contents: src.replace(YOGA_FETCH, 'return true?Promise.resolve()'), loader: 'js' };
+    });
+  },
+};
+
+// ssh2 (~35 ms of CommonJS) and yaml (~30 ms) are only called at run time (new Client(), utils.parseKey, parse),
+// never at module load, but static imports put them on the TUI's start-up path. These stand-ins require the real
+// package on first use instead. They cover exactly the forms the source uses (ssh2's default export, yaml's
+// parse); any other import of them fails the build ("No matching export"), so nothing silently breaks.
+const LAZY = {
+  ssh2: "let m; const load = () => (m ??= require('ssh2'));\n" +
+    'export default new Proxy({}, { get: (_t, k) => load()[k], has: (_t, k) => k in load() });',
+  yaml: "let m; const load = () => (m ??= require('yaml'));\n" + 'export function parse(...a) { return load().parse(...a); }',
+};
+const lazyPackages = {
+  name: 'lazy-packages',
+  setup(b) {
+    b.onResolve({ filter: /^(ssh2|yaml)$/ }, (args) =>
+      args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: LAZY[args.path], loader: 'js', resolveDir: root }));
+  },
+};
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 
 const result = await build({
@@ -39,11 +73,11 @@ const result = await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' },
   // ssh2 loads optional native addons inside try/catch; it stays a runtime dependency.
-  external: ['ssh2', 'cpu-features'],
+  external: ['ssh2', 'yaml', 'cpu-features'],
   banner: {
     js: "import { createRequire as __vdCreateRequire } from 'node:module'; const require = __vdCreateRequire(import.meta.url);",
   },
-  plugins: [boundedInkCaches],
+  plugins: [boundedInkCaches, yogaNoFetch, lazyPackages],
   metafile: true,
   logLevel: 'warning',
 });

@@ -44,6 +44,13 @@ test('the TUI start-up path does not load the HTTP client, execa or the Hub clie
   for (const pkg of ['undici', 'execa', '@huggingface/hub']) {
     assert.ok(!loaded.some((f) => f.includes(`node_modules/${pkg}/`)), `${pkg} is loaded before the first paint`);
   }
+  // ssh2 and yaml are external and reached only through the build's lazy stand-ins (required on first call).
+  const direct = [...seen].flatMap((k) => outs[k]!.imports.filter((i) => i.kind === 'import-statement' && /^(ssh2|yaml)$/.test(i.path)));
+  assert.deepEqual(direct, [], 'ssh2/yaml are not imported statically before the first paint');
+  assert.ok(loaded.includes('lazy:ssh2') && loaded.includes('lazy:yaml'), 'the lazy stand-ins are the ones in use');
+  // yoga's wasm loader decodes its inlined bytes itself instead of fetch()ing a data: URI (which loads undici).
+  const yogaChunk = [...seen].find((k) => Object.keys(outs[k]!.inputs).some((f) => f.includes('yoga-wasm-base64-esm')))!;
+  assert.doesNotMatch(readFileSync(yogaChunk, 'utf8'), /fetch\([A-Za-z_$]+,\{credentials:"same-origin"\}\)\.then\(function\([A-Za-z_$]+\)\{if\(!/);
 });
 
 test('the LRU keeps at most LIMIT entries and keeps recently used ones', () => {
