@@ -32,6 +32,8 @@ import { useMigrate } from './migrate/use-migrate.js';
 import type { Ops } from './migrate/ops.js';
 import type { CostSource } from './cost/cost-source.js';
 import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
+import { useKeeper } from './keeper/use-keeper.js';
+import type { KeeperControl } from './keeper/control.js';
 
 /** Props of App. */
 export interface AppProps {
@@ -61,12 +63,14 @@ export interface AppProps {
   saveDir?: string;
   /** Destroy and migrate (D, M); without them those keys do nothing. */
   ops?: Ops;
+  /** The fleet keeper behind `:keep` (absent in read-only mode). */
+  keeper?: KeeperControl;
 }
 
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops }: AppProps) {
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper }: AppProps) {
   const snap = useFleet(store);
   const tick = useClock(nowFn, tickMs);
   // Time is re-read when a new snapshot arrives (stale age, stuck) and on the minute tick, never per second.
@@ -95,7 +99,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   // Height budget: header, table header, footer, optional detail pane, log pane and input line; one spare line.
   const frame = Math.max(6, termRows - 1);
   const logs = useLogPane({ factory: openLog, selected, onMessage: setMessage, onAttach, saveDir, frame, now: nowFn });
-  const extra = (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;
+  const keeperUi = useKeeper({ control: keeper, keymap, say: setMessage });
+  const extra = keeperUi.rows + (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;
   const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
   const cost = useCostPanel({ source: costSource, fleet: query.fleet, snap, height: tableRows + 1, width, bell });
   let top = Math.min(topRef.current, Math.max(0, rows.length - tableRows));
@@ -104,14 +109,16 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   topRef.current = top;
 
   // Other views take the table's place: header above, footer and the command line below stay.
-  const viewHeight = Math.max(4, frame - 1 - FOOTER_HEIGHT - (input || confirm ? 1 : 0));
+  const viewHeight = Math.max(4, frame - 1 - FOOTER_HEIGHT - keeperUi.rows - (input || confirm ? 1 : 0));
   const back = () => setView('fleet');
   const offersUi = useOffers({ deps: offersDeps, keymap, active: view === 'offers', width, height: viewHeight, now, onBack: back, refreshFleet: () => void store.refresh() });
   const envUi = useEnvVars({ api: offersDeps?.api, keymap, active: view === 'env', width, height: viewHeight, onBack: back });
   const open: Record<string, () => void> = offersDeps ? { 'offers.open': () => setView('offers'), 'env.open': () => setView('env') } : {};
-  const lineHandlers: Record<string, (arg: string) => void> =
-    view === 'offers' ? offersUi.lineHandlers
-    : offersDeps ? { ...open, 'offers.profile': (a) => (setView('offers'), offersUi.lineHandlers['offers.profile']!(a)), 'offers.provision': () => setView('offers') } : {};
+  const lineHandlers: Record<string, (arg: string) => void> = {
+    ...(view === 'offers' ? offersUi.lineHandlers
+    : offersDeps ? { ...open, 'offers.profile': (a) => (setView('offers'), offersUi.lineHandlers['offers.profile']!(a)), 'offers.provision': () => setView('offers') } : {}),
+    ...keeperUi.lineHandlers,
+  };
 
   const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width };
   const destroyUi = useDestroy(opsArgs);
@@ -121,7 +128,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     store, keymap, api, rows, cursor, tableRows, selected,
     setQuery, setSelectedId, setDetail, setHelp, setInput, setConfirm, setMessage, onQuit,
     // The `:` line reaches the keys' handlers of the log pane, destroy and migrate too (:log, :attach, :ssh, …).
-    more: { 'app.cost': cost.toggle, ...logs.layers.find((l) => l.scope === 'fleet')?.handlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers },
+    more: { 'app.cost': cost.toggle, ...logs.layers.find((l) => l.scope === 'fleet')?.handlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers },
   });
 
   const layers: Layer[] = [...destroyUi.layers, ...migrateUi.layers];
@@ -144,7 +151,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   if (view === 'fleet' && !cost.open) layers.push(...logs.layers);
   layers.push(...cost.layers);
   // The cost panel replaces the table: the table's keys (j/k, sort) must not move a cursor nobody sees.
-  if (!cost.open) layers.push(...viewLayers({ ...actions.fleetHandlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers }));
+  if (!cost.open) layers.push(...viewLayers({ ...actions.fleetHandlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers }));
   layers.push({ scope: 'global', handlers: actions.globalHandlers });
 
   // Keys are handled one per commit, in an effect, so each sees the state the previous one produced (a key
@@ -208,6 +215,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
       ))}
       <Box flexGrow={1} />
       {logs.mode === 'split' && !help && view === 'fleet' && !cost.open ? logs.pane(logs.splitRows, width) : null}
+      {keeperUi.open ? keeperUi.panel(width) : null}
       {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} /> : null}
       {confirm ? (
         <Text wrap="truncate" color={theme.colors['status.warn']} bold>

@@ -23,6 +23,7 @@ import { AttachController, TerminalOwner } from './attach/controller.js';
 import { sshWiring } from './logs/wiring.js';
 import type { BudgetRules } from '../core/cost/budget.js';
 import { makeCostSource } from './cost/cost-source.js';
+import { lazyKeeper } from './keeper/lazy.js';
 
 /** Options of runTui (the CLI calls it with exactly these). */
 export interface TuiOptions {
@@ -70,6 +71,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   // SSH for the log pane, the health monitor (STEP/HEALTH columns) and attach; nothing connects until needed.
   const ssh = sshWiring(opts.api, store);
   const gate = outputGate(inkStdout(out));
+  // `:keep`: the keeper observes through this store and the health monitor; absent in read-only mode.
+  const keeper = opts.readOnly ? undefined : lazyKeeper({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, budgetMinBalance: opts.budget?.minBalance });
   const attach = new AttachController({ stdin: process.stdin, stdout: out, gate, pausables: [store, ssh.monitor], identity: ssh.identity });
 
   let restored = false;
@@ -120,7 +123,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       <CrashBoundary onCrash={onCrash}>
         <ThemeContext.Provider value={theme}>
           <TerminalOwner controller={attach}>
-          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} {...(opts.now ? { now: opts.now } : {})} />
+          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} {...(opts.now ? { now: opts.now } : {})} />
           </TerminalOwner>
         </ThemeContext.Provider>
       </CrashBoundary>,
