@@ -4,13 +4,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runCli, type CliRun } from '../helpers/run-cli.js';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 
 let sim: SimHandle;
 let home: string;
 let config: string;
-const runner = new URL('./run-cli.ts', import.meta.url).pathname;
 
 async function call(method: string, p: string, body?: unknown): Promise<any> {
   const r = await fetch(sim.url + p, {
@@ -26,10 +25,8 @@ async function rent(label: string): Promise<number> {
   return c.new_contract as number;
 }
 
-function cli(...args: string[]) {
-  return execa(process.execPath, ['--import', 'tsx', runner, ...args, '--api-url', sim.url, '--config', config], {
-    reject: false, env: { HOME: home, VAST_API_KEY: sim.apiKey, XDG_CONFIG_HOME: path.join(home, '.config') }, extendEnv: true,
-  });
+function cli(...args: string[]): Promise<CliRun> {
+  return runCli([...args, '--api-url', sim.url, '--config', config], { env: { HOME: home, VAST_API_KEY: sim.apiKey, XDG_CONFIG_HOME: path.join(home, '.config') } });
 }
 
 before(async () => {
@@ -47,49 +44,49 @@ describe('cost and wait commands', () => {
     id = await rent('cli-a');
     sim.advance(2 * 3_600_000);
     const r = await cli('cost', '--json', '--fleet', 'cli-', '--since', '2d');
-    assert.equal(r.exitCode, 0, r.stderr);
-    const report = JSON.parse(r.stdout);
+    assert.equal(r.code, 0, r.err);
+    const report = JSON.parse(r.out);
     assert.equal(report.fleet, 'cli-');
     assert.equal(report.burn.instances, 1);
     assert.ok(report.burn.perHour > 0);
     assert.ok(report.spent.total > 0);
     assert.deepEqual(report.breaches.map((b: { rule: string }) => b.rule), ['maxFleetDph']);
     assert.equal(report.projections.length, 1, 'a projection from the run log (tqdm total)');
-    assert.equal((r.stdout + r.stderr).includes(sim.apiKey), false);
+    assert.equal((r.out + r.err).includes(sim.apiKey), false);
   });
 
   test('cost text output names burn, credit, spend and the breach', async () => {
     const r = await cli('cost', '--fleet', 'cli-', '--quick');
-    assert.equal(r.exitCode, 0, r.stderr);
-    assert.match(r.stdout, /^fleet "cli-" · window 7d · /);
-    assert.match(r.stdout, /burn {6}\$\d+\.\d{3}\/hr/);
-    assert.match(r.stdout, /credit {4}\$\d+\.\d{2} {2}runway/);
-    assert.match(r.stdout, /BUDGET {4}fleet burns/);
-    assert.match(r.stdout, new RegExp(`\\b${id}\\b.*cli-a.*running`));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^fleet "cli-" · window 7d · /);
+    assert.match(r.out, /burn {6}\$\d+\.\d{3}\/hr/);
+    assert.match(r.out, /credit {4}\$\d+\.\d{2} {2}runway/);
+    assert.match(r.out, /BUDGET {4}fleet burns/);
+    assert.match(r.out, new RegExp(`\\b${id}\\b.*cli-a.*running`));
   });
 
   test('cost: a bad --since is a one-line usage error', async () => {
     const r = await cli('cost', '--since', 'soon');
-    assert.equal(r.exitCode, 2);
-    assert.match(r.stderr, /^vastdeck: --since must be a duration/);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^vastdeck: --since must be a duration/);
   });
 
   test('wait: timeout exits 3 with a progress line on stderr', async () => {
     const r = await cli('wait', String(id), '--timeout', '1s', '--json');
-    assert.equal(r.exitCode, 3, r.stderr);
-    const res = JSON.parse(r.stdout);
+    assert.equal(r.code, 3, r.err);
+    const res = JSON.parse(r.out);
     assert.equal(res.reason, 'timeout');
-    assert.match(r.stderr, new RegExp(`\\] ${id} (training|stalled|setup)`));
+    assert.match(r.err, new RegExp(`\\] ${id} (training|stalled|setup)`));
   });
 
   test('wait: a destroyed instance exits 4; a bad argument exits 64, never 2 (2 means crashed)', async () => {
     await call('DELETE', `/api/v0/instances/${id}/`, {});
     const r = await cli('wait', String(id));
-    assert.equal(r.exitCode, 4, r.stderr);
-    assert.match(r.stdout, new RegExp(`instance ${id} is gone`));
+    assert.equal(r.code, 4, r.err);
+    assert.match(r.out, new RegExp(`instance ${id} is gone`));
     const bad = await cli('wait', '--every', '5s', String(id));
-    assert.equal(bad.exitCode, 64);
-    assert.match(bad.stderr, /--every must be at least 30s/);
-    assert.equal((await cli('wait')).exitCode, 64);
+    assert.equal(bad.code, 64);
+    assert.match(bad.err, /--every must be at least 30s/);
+    assert.equal((await cli('wait')).code, 64);
   });
 });

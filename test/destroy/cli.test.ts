@@ -1,7 +1,6 @@
 /** `vastdeck destroy` / `down` in child processes against the simulator, and the prompt decisions. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,8 +11,8 @@ import { readJournal } from '../../src/core/journal/journal.js';
 import { decideDestroy } from '../../src/cli/commands/destroy.js';
 import type { DestroyPlan } from '../../src/core/ops/destroy.js';
 import { rentOne } from '../sim/helpers.js';
+import { homeEnv, runCli, type CliRun } from '../helpers/run-cli.js';
 
-const RUNNER = path.join(import.meta.dirname, 'run-cli.ts');
 const TOKEN = 'hf_cliDestroyToken0000000000000000';
 
 const plan = (safe: boolean): DestroyPlan => ({
@@ -65,20 +64,8 @@ describe('CLI against the simulator', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function cli(name: 'destroy' | 'down', argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, name, ...argv, '--api-url', sim.url, '--api-key', sim.apiKey], {
-        env: { ...process.env, XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), HOME: dir, SSH_AUTH_SOCK: '', HF_TOKEN: TOKEN, HF_ENDPOINT: hub.url, VAST_API_KEY: '' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (err += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-      child.stdin.end('');
-    });
+  function cli(name: 'destroy' | 'down', argv: string[]): Promise<CliRun> {
+    return runCli([name, ...argv, '--api-url', sim.url, '--api-key', sim.apiKey], { env: { ...homeEnv(dir), HF_TOKEN: TOKEN, HF_ENDPOINT: hub.url } });
   }
 
   test('destroy of an instance whose host is unreachable is refused (exit 1), and it stays rented', async () => {

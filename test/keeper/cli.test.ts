@@ -1,7 +1,6 @@
 /** `vastdeck monitor` / `replenish` in child processes against the simulator and the Hub stand-in. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,9 +8,9 @@ import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { startHubStandIn, type HubStandIn } from '../../src/sim/hub/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
 import { readJournal } from '../../src/core/journal/journal.js';
+import { homeEnv, runCli, type CliRun } from '../helpers/run-cli.js';
 import { thresholdFlag } from '../../src/cli/commands/monitor.js';
 
-const RUNNER = path.join(import.meta.dirname, 'run-cli.ts');
 const TOKEN = 'hf_cliKeeperToken000000000000000000';
 
 describe('monitor / replenish against the simulator', () => {
@@ -41,23 +40,11 @@ describe('monitor / replenish against the simulator', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function cli(name: 'monitor' | 'replenish', argv: string[], opts: { killAfterMs?: number } = {}): Promise<{ code: number; out: string; err: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, name, ...argv, '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], {
-        env: { ...process.env, XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), HOME: dir, SSH_AUTH_SOCK: '', HF_TOKEN: TOKEN, HF_ENDPOINT: hub.url, VAST_API_KEY: '' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => {
-        err += d;
-        // Once the first pass has been reported, interrupt as a person would with Ctrl-C.
-        if (opts.killAfterMs !== undefined && /keeping \d+ worker/.test(err) && /workers:/.test(err)) setTimeout(() => child.kill('SIGINT'), opts.killAfterMs);
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-      child.stdin.end('');
+  function cli(name: 'monitor' | 'replenish', argv: string[], opts: { killAfterMs?: number } = {}): Promise<CliRun> {
+    return runCli([name, ...argv, '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], {
+      env: { ...homeEnv(dir), HF_TOKEN: TOKEN, HF_ENDPOINT: hub.url },
+      // Once the first pass has been reported, interrupt as a person would with Ctrl-C.
+      interrupt: opts.killAfterMs === undefined ? undefined : { afterMs: opts.killAfterMs, when: (err) => /keeping \d+ worker/.test(err) && /workers:/.test(err) },
     });
   }
 

@@ -2,16 +2,14 @@
 // dir (no ~/.ssh, no agent): vastdeck's own key is generated and used.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Instance } from '../../src/core/vast/types.js';
 import type { SimHandle } from '../../src/sim/index.js';
 import { liveSim } from './helpers.js';
+import { homeEnv, runCli, type CliRun } from '../helpers/run-cli.js';
 
-const RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'run-cli.ts');
 let sim: SimHandle;
 let byLabel: Map<string, Instance>;
 let home: string;
@@ -25,18 +23,9 @@ after(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-function cli(name: string, argv: string[], killAfterMs?: number): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_STATE_HOME: path.join(home, 'state'), XDG_CONFIG_HOME: path.join(home, 'config'), VAST_API_KEY: '' };
-    delete env.SSH_AUTH_SOCK;
-    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, name, ...argv, '--api-url', sim.url, '--api-key', sim.apiKey], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-    if (killAfterMs) setTimeout(() => child.kill('SIGINT'), killAfterMs);
+function cli(name: string, argv: string[], killAfterMs?: number): Promise<CliRun> {
+  return runCli([name, ...argv, '--api-url', sim.url, '--api-key', sim.apiKey], {
+    env: homeEnv(home), stdin: null, interrupt: killAfterMs ? { afterMs: killAfterMs } : undefined,
   });
 }
 const id = (label: string) => String(byLabel.get(label)!.id);

@@ -7,10 +7,9 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { readValueFromStdin } from '../../src/cli/commands/env.js';
 import { PROFILES_YAML } from '../profiles/fixtures.js';
+import { runCli, type CliRun } from '../helpers/run-cli.js';
 
 const HF = 'hf_CLIsecretCLIsecret0123456789ab';
 let sim: SimHandle;
@@ -27,22 +26,11 @@ before(async () => {
 });
 after(async () => sim?.close());
 
-const RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'run-cli.ts');
-
-/** Runs `provision` or `env` in a child process (stdout belongs to the test runner here), optional stdin. */
-function cli(name: 'provision' | 'env', argv: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, name, ...argv, '--api-url', sim.url, '--api-key', sim.apiKey], {
-      env: { ...process.env, XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), HF_TOKEN: HF, MY_SECRET_SRC: 'value-abc-123', VAST_API_KEY: '' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-    child.stdin.end(stdin ?? '');
+/** Runs `provision` or `env` against the simulator, own state and config dirs, optional stdin. */
+function cli(name: 'provision' | 'env', argv: string[], stdin?: string): Promise<CliRun> {
+  return runCli([name, ...argv, '--api-url', sim.url, '--api-key', sim.apiKey], {
+    env: { XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), HF_TOKEN: HF, MY_SECRET_SRC: 'value-abc-123', VAST_API_KEY: '' },
+    stdin,
   });
 }
 
