@@ -1,6 +1,5 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import {
   DEFAULT_STALL_AFTER_MS,
   HealthTracker,
@@ -9,21 +8,8 @@ import {
   healthCell,
   type HealthState,
 } from '../../src/core/fleet/health.js';
-import { LogRing } from '../../src/core/logs/ring.js';
+import { LINES, MIN, T0, UNTIL_STEP_200 } from './fixture.js';
 
-const RAW = readFileSync(new URL('../fixtures/gpu-host/hf-trainer-stdout.log', import.meta.url), 'utf8');
-const T0 = Date.UTC(2026, 10, 22, 18, 0, 0);
-const MIN = 60_000;
-
-/** The real log's lines as the ring stores them. */
-function ringLines(text: string): string[] {
-  const ring = new LogRing();
-  ring.push(text);
-  ring.end();
-  return ring.lines().map((l) => l.text);
-}
-const LINES = ringLines(RAW);
-const UNTIL_STEP_200 = LINES.slice(0, LINES.findIndex((l) => l.includes('| 200/300 [')) + 1);
 
 describe('classifyHealth (pure)', () => {
   test('unknown without any data', () => {

@@ -1,29 +1,15 @@
 /** A run that stalled before vastdeck first read its log: the log's mtime dates the last step advance. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { HealthTracker } from '../../src/core/fleet/health.js';
 import { logMtimeCommand, parseLogMtime } from '../../src/core/fleet/health-monitor.js';
-import { LogRing } from '../../src/core/logs/ring.js';
+import { LINES, MIN, T0, UNTIL_STEP_200 } from './fixture.js';
 
-const RAW = readFileSync(new URL('../fixtures/gpu-host/hf-trainer-stdout.log', import.meta.url), 'utf8');
-const T0 = Date.UTC(2026, 10, 22, 18, 0, 0);
-const MIN = 60_000;
-
-function ringLines(text: string): string[] {
-  const ring = new LogRing();
-  ring.push(text);
-  ring.end();
-  return ring.lines().map((l) => l.text);
-}
-// The real run cut at step 200 of 300: what a host whose job hung at 200 still shows.
-const LINES = ringLines(RAW);
-const UNTIL_200 = LINES.slice(0, LINES.findIndex((l) => l.includes('| 200/300 [')) + 1);
 
 function firstRead(mtime?: number): HealthTracker {
   const t = new HealthTracker({ stallAfterMs: 15 * MIN });
   t.setStatus('running', T0, T0 - 3 * 60 * MIN);
-  t.feedLines(UNTIL_200, T0);
+  t.feedLines(UNTIL_STEP_200, T0);
   if (mtime !== undefined) t.noteLogWrite(mtime);
   return t;
 }
@@ -53,7 +39,7 @@ describe('log mtime', () => {
     t.noteLogWrite(T0); // a later stat cannot undo what the first one proved
     assert.equal(t.health(T0).state, 'stalled');
     // The real log goes on: feed it until the step moves past 200.
-    for (let i = UNTIL_200.length; t.progress.step === 200 && i < LINES.length; i++) t.feed(LINES[i]!, T0 + MIN);
+    for (let i = UNTIL_STEP_200.length; t.progress.step === 200 && i < LINES.length; i++) t.feed(LINES[i]!, T0 + MIN);
     assert.ok(t.progress.step! > 200);
     assert.equal(t.health(T0 + MIN).state, 'training');
   });

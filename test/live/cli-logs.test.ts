@@ -1,34 +1,20 @@
 // vastdeck logs in child processes against a simulator, with a fresh HOME and state
 // dir (no ~/.ssh, no agent): vastdeck's own key is generated and used.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { Instance } from '../../src/core/vast/types.js';
-import type { SimHandle } from '../../src/sim/index.js';
-import { liveSim } from './helpers.js';
+import { useLiveSim } from './helpers.js';
 import { homeEnv, runCli, type CliRun } from '../helpers/run-cli.js';
 
-let sim: SimHandle;
-let byLabel: Map<string, Instance>;
-let home: string;
-
-before(async () => {
-  ({ sim, byLabel } = await liveSim());
-  home = mkdtempSync(path.join(os.tmpdir(), 'vd-live-cli-'));
-});
-after(async () => {
-  await sim.close();
-  rmSync(home, { recursive: true, force: true });
-});
+const live = useLiveSim();
 
 function cli(name: string, argv: string[], killAfterMs?: number): Promise<CliRun> {
-  return runCli([name, ...argv, '--api-url', sim.url, '--api-key', sim.apiKey], {
-    env: homeEnv(home), stdin: null, interrupt: killAfterMs ? { afterMs: killAfterMs } : undefined,
+  return runCli([name, ...argv, '--api-url', live.sim.url, '--api-key', live.sim.apiKey], {
+    env: homeEnv(live.dir), stdin: null, interrupt: killAfterMs ? { afterMs: killAfterMs } : undefined,
   });
 }
-const id = (label: string) => String(byLabel.get(label)!.id);
+const id = (label: string) => String(live.byLabel.get(label)!.id);
 
 describe('vastdeck logs', () => {
   test('over SSH: the last N lines, tqdm redraws rendered, no control characters; own key generated 0600', async () => {
@@ -38,7 +24,7 @@ describe('vastdeck logs', () => {
     assert.match(r.out, /torch\.OutOfMemoryError: CUDA out of memory/);
     assert.ok(!/[\r\x1b]/.test(r.out));
     assert.ok(r.out.trimEnd().split('\n').length <= 8);
-    const key = path.join(home, 'state', 'vastdeck', 'id_ed25519');
+    const key = path.join(live.dir, 'state', 'vastdeck', 'id_ed25519');
     assert.equal(statSync(key).mode & 0o777, 0o600);
   });
 

@@ -1,34 +1,18 @@
 // vastdeck triage / attach / ssh in child processes against a simulator, with a fresh HOME and state
 // dir (no ~/.ssh, no agent): vastdeck's own key is generated and used.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Instance } from '../../src/core/vast/types.js';
-import type { SimHandle } from '../../src/sim/index.js';
-import { liveSim } from './helpers.js';
+import { useLiveSim } from './helpers.js';
 import { homeEnv, runCli, type CliRun } from '../helpers/run-cli.js';
 
-let sim: SimHandle;
-let byLabel: Map<string, Instance>;
-let home: string;
-
-before(async () => {
-  ({ sim, byLabel } = await liveSim());
-  home = mkdtempSync(path.join(os.tmpdir(), 'vd-live-cli-'));
-});
-after(async () => {
-  await sim.close();
-  rmSync(home, { recursive: true, force: true });
-});
+const live = useLiveSim();
 
 function cli(name: string, argv: string[], killAfterMs?: number): Promise<CliRun> {
-  return runCli([name, ...argv, '--api-url', sim.url, '--api-key', sim.apiKey], {
-    env: homeEnv(home), stdin: null, interrupt: killAfterMs ? { afterMs: killAfterMs } : undefined,
+  return runCli([name, ...argv, '--api-url', live.sim.url, '--api-key', live.sim.apiKey], {
+    env: homeEnv(live.dir), stdin: null, interrupt: killAfterMs ? { afterMs: killAfterMs } : undefined,
   });
 }
-const id = (label: string) => String(byLabel.get(label)!.id);
+const id = (label: string) => String(live.byLabel.get(label)!.id);
 
 describe('vastdeck triage', () => {
   test('--json on a crashed instance: state, step, OOM traceback, GPU, RAM, disk', async () => {
@@ -44,7 +28,7 @@ describe('vastdeck triage', () => {
     assert.equal(b.gpus.length, 1);
     assert.ok(b.ram.totalBytes > 0);
     assert.ok(b.disks.length >= 1);
-    assert.ok(!r.out.includes(sim.apiKey));
+    assert.ok(!r.out.includes(live.sim.apiKey));
   });
 
   test('finished and text output; a stopped instance uses the API and says why', async () => {
@@ -60,12 +44,12 @@ describe('vastdeck triage', () => {
   });
 
   test('an unreachable host: the bundle from the API, a clear error, exit 1', async () => {
-    const inst = byLabel.get('stall')!;
-    await fetch(`${sim.url}/api/v0/instances/${inst.id}/`, { method: 'PUT', headers: { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json' }, body: '{}' });
-    const trainer = sim.hosts!.trainer(inst.id)!;
+    const inst = live.byLabel.get('stall')!;
+    await fetch(`${live.sim.url}/api/v0/instances/${inst.id}/`, { method: 'PUT', headers: { Authorization: `Bearer ${live.sim.apiKey}`, 'Content-Type': 'application/json' }, body: '{}' });
+    const trainer = live.sim.hosts!.trainer(inst.id)!;
     assert.ok(trainer);
     // Kill the host behind the instance's ports without changing its status: a dead host on a "running" box.
-    await (sim.hosts as unknown as { close(): Promise<void> }).close();
+    await (live.sim.hosts as unknown as { close(): Promise<void> }).close();
     const r = await cli('triage', [id('stall'), '--json']);
     assert.equal(r.code, 1);
     assert.match(r.err, /^vastdeck: instance \d+: host unreachable over SSH/);

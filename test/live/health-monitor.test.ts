@@ -1,41 +1,25 @@
 // The fleet health monitor against the simulator: real FleetStore, real SSH to the simulated hosts, a fake
 // monitor clock moved past the stall threshold between two passes.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { FleetStore, type InstanceHealth } from '../../src/core/fleet/store.js';
 import { HealthMonitor } from '../../src/core/fleet/health-monitor.js';
-import type { SshPool } from '../../src/core/ssh/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Instance } from '../../src/core/vast/types.js';
-import type { SimHandle } from '../../src/sim/index.js';
-import { liveSim, testPool } from './helpers.js';
+import { useLiveSim, testPool } from './helpers.js';
 
-let sim: SimHandle;
-let client: VastClient;
-let byLabel: Map<string, Instance>;
-let pool: SshPool;
-let dir: string;
-
-before(async () => {
-  ({ sim, client, byLabel } = await liveSim());
-  ({ pool, dir } = testPool());
-});
-after(async () => {
-  await pool.close();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const live = useLiveSim({ pool: true });
 
 describe('health monitor', () => {
   test('classifies training, crashed (OOM, no CUDA), stalled, finished, booting and stopped instances', async () => {
-    const store = new FleetStore({ api: client, pollMs: 60_000 });
+    const store = new FleetStore({ api: live.client, pollMs: 60_000 });
     await store.refresh();
     let now = 1_900_000_000_000;
-    const monitor = new HealthMonitor({ store, ssh: pool, now: () => now, stallAfterMs: 15 * 60_000 });
-    const id = (label: string) => byLabel.get(label)!.id;
+    const monitor = new HealthMonitor({ store, ssh: live.pool, now: () => now, stallAfterMs: 15 * 60_000 });
+    const id = (label: string) => live.byLabel.get(label)!.id;
     const cell = (label: string): InstanceHealth | undefined => store.getSnapshot().health.get(id(label));
 
     await monitor.pollOnce();
@@ -68,15 +52,15 @@ describe('health monitor', () => {
   });
 
   test('an unreachable host is "no ssh", and pause() stops polling', async () => {
-    const store = new FleetStore({ api: client, pollMs: 60_000 });
+    const store = new FleetStore({ api: live.client, pollMs: 60_000 });
     await store.refresh();
     const failing = { exec: async () => { throw new Error('ssh 127.0.0.1:1: unreachable: ECONNREFUSED'); } };
     let calls = 0;
     const counting = { exec: async (...a: Parameters<typeof failing.exec>) => (calls++, failing.exec(...a)) };
     const monitor = new HealthMonitor({ store, ssh: counting, intervalMs: 20 });
     await monitor.pollOnce();
-    assert.equal(store.getSnapshot().health.get(byLabel.get('train')!.id)?.text, 'no ssh');
-    assert.equal(store.getSnapshot().health.get(byLabel.get('boot')!.id)?.text, 'booting');
+    assert.equal(store.getSnapshot().health.get(live.byLabel.get('train')!.id)?.text, 'no ssh');
+    assert.equal(store.getSnapshot().health.get(live.byLabel.get('boot')!.id)?.text, 'booting');
     monitor.start();
     monitor.pause();
     const at = calls;

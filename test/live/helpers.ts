@@ -1,5 +1,6 @@
 /** Shared setup for the live tests: a small simulator with one instance per host scenario, and a test SSH pool. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SshPool } from '../../src/core/ssh/index.js';
@@ -51,4 +52,33 @@ export async function until(pred: () => boolean | Promise<boolean>, what: string
 /** Steps shown by tqdm bars and log dicts in a text. */
 export function barSteps(text: string): number[] {
   return [...text.matchAll(/\| (\d+)\/\d+ \[/g)].map((m) => Number(m[1]));
+}
+
+/** What useLiveSim() provides; fields are set by its before() hook, so read them inside tests. */
+export interface LiveEnv {
+  sim: SimHandle;
+  client: VastClient;
+  byLabel: Map<string, Instance>;
+  /** A test SSH pool (only with `pool: true`). */
+  pool: SshPool;
+  /** A temp dir (the pool's key dir, or a fresh HOME for CLI runs), removed after. */
+  dir: string;
+  /** The id of the LIVE_FLEET instance with this label. */
+  id(label: string): number;
+}
+
+/** Registers before/after hooks for a file: LIVE_FLEET in a simulator, a temp dir, and a test pool if asked. */
+export function useLiveSim(o: { pool?: boolean } = {}): LiveEnv {
+  const env = { id: (label: string) => env.byLabel.get(label)!.id } as LiveEnv;
+  before(async () => {
+    Object.assign(env, await liveSim());
+    if (o.pool) Object.assign(env, testPool());
+    else env.dir = mkdtempSync(path.join(os.tmpdir(), 'vd-live-'));
+  });
+  after(async () => {
+    await env.pool?.close();
+    await env.sim?.close();
+    if (env.dir) rmSync(env.dir, { recursive: true, force: true });
+  });
+  return env;
 }

@@ -1,30 +1,12 @@
 // LogPaneStore: SSH follow into the snapshot, API fallback when SSH is down, throttled emits; snapshot diffing.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { diffSnapshots, LogPaneStore } from '../../src/core/logs/sources/index.js';
-import type { SshPool } from '../../src/core/ssh/index.js';
 import { sshEndpoint } from '../../src/core/vast/units.js';
-import type { VastClient } from '../../src/core/vast/client.js';
 import type { Instance } from '../../src/core/vast/types.js';
-import type { SimHandle } from '../../src/sim/index.js';
-import { barSteps, liveSim, testPool, until } from './helpers.js';
+import { barSteps, useLiveSim, until } from './helpers.js';
 
-let sim: SimHandle;
-let client: VastClient;
-let byLabel: Map<string, Instance>;
-let pool: SshPool;
-let dir: string;
-
-before(async () => {
-  ({ sim, client, byLabel } = await liveSim());
-  ({ pool, dir } = testPool());
-});
-after(async () => {
-  await pool.close();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const live = useLiveSim({ pool: true });
 
 const target = (i: Instance) => {
   const ep = sshEndpoint(i)!;
@@ -44,8 +26,8 @@ describe('diffSnapshots', () => {
 
 describe('LogPaneStore', () => {
   test('follows over SSH: steps advance in the snapshot, status names the source, emits ≤ 10 Hz', async () => {
-    const inst = byLabel.get('train')!;
-    const pane = new LogPaneStore({ instanceId: inst.id, target: target(inst), pool, api: client, apiIntervalMs: 200 });
+    const inst = live.byLabel.get('train')!;
+    const pane = new LogPaneStore({ instanceId: inst.id, target: target(inst), pool: live.pool, api: live.client, apiIntervalMs: 200 });
     let emits = 0;
     const off = pane.subscribe(() => emits++);
     const t0 = Date.now();
@@ -66,9 +48,9 @@ describe('LogPaneStore', () => {
   });
 
   test('falls back to the Vast API when SSH is unavailable, with a status line saying so', async () => {
-    const inst = byLabel.get('oom')!;
+    const inst = live.byLabel.get('oom')!;
     // A port nothing listens on: the host is "down".
-    const pane = new LogPaneStore({ instanceId: inst.id, target: { host: '127.0.0.1', port: 1 }, pool, api: client, apiIntervalMs: 200, fallbackAfterMs: 300 });
+    const pane = new LogPaneStore({ instanceId: inst.id, target: { host: '127.0.0.1', port: 1 }, pool: live.pool, api: live.client, apiIntervalMs: 200, fallbackAfterMs: 300 });
     pane.start();
     try {
       await until(() => pane.getSnapshot().lines.some((l) => /OutOfMemoryError/.test(l.text)), 'API lines');
@@ -86,10 +68,10 @@ describe('LogPaneStore', () => {
   });
 
   test('without an SSH endpoint it reads the API at once; stop() ends polling', async () => {
-    const inst = byLabel.get('off')!;
+    const inst = live.byLabel.get('off')!;
     let calls = 0;
-    const api = { getLogs: (id: number, req?: object) => (calls++, client.getLogs(id, req)) };
-    const pane = new LogPaneStore({ instanceId: inst.id, target: null, pool, api, apiIntervalMs: 50 });
+    const api = { getLogs: (id: number, req?: object) => (calls++, live.client.getLogs(id, req)) };
+    const pane = new LogPaneStore({ instanceId: inst.id, target: null, pool: live.pool, api, apiIntervalMs: 50 });
     pane.start();
     await until(() => pane.getSnapshot().lines.length > 0, 'API lines');
     assert.match(pane.getSnapshot().status, /^no SSH endpoint · showing Vast API logs/);

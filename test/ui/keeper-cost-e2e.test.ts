@@ -6,40 +6,22 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hasBundle, hasTmux, tmuxSession } from '../helpers/tmux.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const hasBundle = existsSync(path.join(root, 'dist', 'vastdeck.js'));
-const sock = `vd-keeper-e2e-${process.pid}`;
 const home = mkdtempSync(path.join(os.tmpdir(), 'vd-keeper-e2e-'));
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
-const capture = () => tmux('capture-pane', '-p', '-t', 'kp');
-const send = (...keys: string[]) => tmux('send-keys', '-t', 'kp', ...keys);
-
-async function waitFor(pred: (screen: string) => boolean, what: string, ms = 20_000): Promise<string> {
-  const end = Date.now() + ms;
-  let screen = '';
-  while (Date.now() < end) {
-    screen = capture();
-    if (pred(screen)) return screen;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
-}
+const { start, send, waitFor, kill } = tmuxSession(`vd-keeper-e2e-${process.pid}`, 'kp');
 
 describe('cost panel and keeper on the demo fleet in real tmux', { skip: (!hasTmux && 'tmux not installed') || (!hasBundle && 'dist/ not built') }, () => {
   before(async () => {
     const env = `CI=false HOME=${home} XDG_STATE_HOME=${home}/state XDG_CONFIG_HOME=${home}/config VAST_API_KEY= SSH_AUTH_SOCK=`;
-    tmux('new-session', '-d', '-s', 'kp', '-x', '200', '-y', '50', '-c', root, `env ${env} node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30`);
+    start(`env ${env} node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30`);
     await waitFor((s) => /mosaic-gpt2-1\s/.test(s), 'demo fleet', 30_000);
   });
   after(() => {
-    spawnSync('tmux', ['-L', sock, 'kill-server']);
+    kill();
     rmSync(home, { recursive: true, force: true });
   });
 
