@@ -28,6 +28,9 @@ interface ColumnSpec {
   min: number;
   /** Share of spare width (0: fixed). */
   grow: number;
+  /** Widest the column grows to: past it, spare width is left blank at the end of the row. Wide columns
+   * of padding cost bytes on every redraw of a row (ENGINEERING.md: ≤ 300 B per selection move). */
+  max?: number;
   align: 'left' | 'right';
   /** Lower is dropped first when the terminal is narrow. */
   keep: number;
@@ -35,17 +38,17 @@ interface ColumnSpec {
 
 const SPECS: readonly ColumnSpec[] = [
   { id: 'id', header: 'ID', min: 8, grow: 0, align: 'left', keep: 9 },
-  { id: 'label', header: 'LABEL', min: 12, grow: 3, align: 'left', keep: 9 },
-  { id: 'gpu', header: 'GPU', min: 14, grow: 1, align: 'left', keep: 8 },
+  { id: 'label', header: 'LABEL', min: 12, grow: 3, align: 'left', keep: 9, max: 36 },
+  { id: 'gpu', header: 'GPU', min: 14, grow: 1, align: 'left', keep: 8, max: 20 },
   { id: 'status', header: 'STATUS', min: 10, grow: 0, align: 'left', keep: 9 },
   { id: 'price', header: '$/HR', min: 7, grow: 0, align: 'right', keep: 7 },
-  { id: 'ssh', header: 'SSH', min: 30, grow: 1, align: 'left', keep: 1 },
+  { id: 'ssh', header: 'SSH', min: 30, grow: 1, align: 'left', keep: 1, max: 36 },
   { id: 'age', header: 'AGE', min: 4, grow: 0, align: 'right', keep: 6 },
   { id: 'step', header: 'STEP', min: 8, grow: 0, align: 'right', keep: 4 },
   { id: 'health', header: 'HEALTH', min: 8, grow: 0, align: 'left', keep: 5 },
 ];
 
-/** Columns that fit in `width` (one space between columns); spare width goes to label, GPU and SSH. */
+/** Columns that fit in `width` (one space between columns); spare width goes to label, GPU and SSH, up to their max. */
 export function layoutColumns(width: number): Column[] {
   let specs = [...SPECS];
   const need = (s: readonly ColumnSpec[]) => s.reduce((n, c) => n + c.min, 0) + s.length - 1;
@@ -53,17 +56,23 @@ export function layoutColumns(width: number): Column[] {
     const drop = specs.reduce((lo, c) => (c.keep < lo.keep ? c : lo));
     specs = specs.filter((c) => c !== drop);
   }
-  const spare = Math.max(0, width - need(specs));
-  const grow = specs.reduce((n, c) => n + c.grow, 0);
-  let given = 0;
-  const cols = specs.map((c) => {
-    const extra = grow ? Math.floor((spare * c.grow) / grow) : 0;
-    given += extra;
-    return { id: c.id, header: c.header, width: c.min + extra, align: c.align };
-  });
-  // Rounding leftovers go to the first growing column so rows fill the width exactly.
-  const first = cols.find((c) => SPECS.find((s) => s.id === c.id)!.grow > 0);
-  if (first) first.width += spare - given;
+  let spare = Math.max(0, width - need(specs));
+  const cols = specs.map((c) => ({ id: c.id, header: c.header, width: c.min, align: c.align }));
+  // Spare width is shared out by `grow`, a column at a time up to its `max`; what no column can take stays blank.
+  for (let open = specs.filter((c) => c.grow > 0); spare > 0 && open.length; ) {
+    const grow = open.reduce((n, c) => n + c.grow, 0);
+    let given = 0;
+    for (const spec of open) {
+      const col = cols[specs.indexOf(spec)]!;
+      const room = (spec.max ?? Infinity) - col.width;
+      const extra = Math.min(room, Math.max(1, Math.floor((spare * spec.grow) / grow)), spare - given);
+      col.width += extra;
+      given += extra;
+    }
+    spare -= given;
+    open = open.filter((spec) => cols[specs.indexOf(spec)]!.width < (spec.max ?? Infinity));
+    if (given === 0) break;
+  }
   return cols;
 }
 
