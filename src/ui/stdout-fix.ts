@@ -8,6 +8,8 @@
  * Found with the tmux end-to-end test; remove when Ink is upgraded (Ink 7 needs Node 22).
  */
 
+import { LineDiffer } from './line-diff.js';
+
 const LEADING_UP = /^\x1b\[(\d+)A/; // eslint-disable-line no-control-regex
 
 // Ink's incremental renderer skips each unchanged line with its own cursor-next-line (ESC [ E): ~45 of them,
@@ -22,10 +24,14 @@ export function fixFrameChunk(chunk: string): string {
   return fixed.includes('\x1b[E\x1b[E') ? fixed.replace(NEXT_LINE_RUN, (run) => `\x1b[${run.length / 3}E`) : fixed;
 }
 
-/** A view of `stream` for Ink whose write() applies fixFrameChunk; everything else is the real stream. */
+/**
+ * A view of `stream` for Ink whose write() applies fixFrameChunk and then the cell-level LineDiffer (only the
+ * changed cells of a rewritten line go to the terminal); everything else is the real stream.
+ */
 export function inkStdout(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  const differ = new LineDiffer();
   const write = (chunk: unknown, ...rest: unknown[]): boolean =>
-    (stream.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? fixFrameChunk(chunk) : chunk, ...rest);
+    (stream.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? differ.rewrite(fixFrameChunk(chunk)) : chunk, ...rest);
   return new Proxy(stream, {
     get(target, prop) {
       if (prop === 'write') return write;
