@@ -5,7 +5,7 @@
 import { sanitizeText } from '../util/sanitize.js';
 import type { VastApi } from './api.js';
 import { VastError, errorFromRefusal, malformed } from './errors.js';
-import { VastHttp, parseJsonBody, realSleep, type CallSpec } from './http.js';
+import { VastHttp, parseJsonBody, realSleep, type CallSpec, type HttpOptions } from './http.js';
 import { CHUNK_THRESHOLD, decodeOffers, decodeOffersBody } from './offers.js';
 import { toWireBody, type OfferQuery } from './query.js';
 import {
@@ -16,22 +16,8 @@ import type { Charge, CreateRequest, Instance, LogsRequest, Offer, User } from '
 import { chargeFromWire, instanceFromWire, userFromWire } from './units.js';
 import type { z } from 'zod';
 
-/** Options of VastClient. */
-export interface VastClientOptions {
-  /** Bearer key; absent means no Authorization header. */
-  apiKey?: string;
-  /** e.g. https://console.vast.ai, or the simulator's URL. */
-  baseUrl: string;
-  /** Tries per call (default 3). */
-  attempts?: number;
-  /** First retry delay in ms (default 1000), doubled each retry, with jitter. */
-  retryBaseMs?: number;
-  /** Per-request timeout in ms (default 30000). */
-  timeoutMs?: number;
-  /** Injected sleep for retries and log polling (tests pass a fast one). */
-  sleep?: (ms: number) => Promise<void>;
-  /** User-Agent header. */
-  userAgent?: string;
+/** Options of VastClient: the HTTP layer's (key, base URL, retries, timeout, sleep, User-Agent) plus log polling. */
+export interface VastClientOptions extends HttpOptions {
   /** Polls of a logs result_url before giving up (default 30, like the CLI). */
   logPollAttempts?: number;
   /** Pause between log polls in ms (default 300, like the CLI). */
