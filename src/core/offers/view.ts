@@ -3,7 +3,7 @@
  * query syntax (query.ts) and is evaluated here against domain offers, so typing never costs a search.
  * Sorting is stable with an id tie-break so rows never jitter between frames (lazydocker's rule).
  */
-import { OfferQueryError, parseOfferQuery, type FilterValue, type OfferQuery, type Op } from '../vast/query.js';
+import { OfferQueryError, parseOfferQuery, splitQueryText, type FilterValue, type OfferQuery, type Op } from '../vast/query.js';
 import type { Offer } from '../vast/types.js';
 import type { Verdict } from '../checks/types.js';
 
@@ -97,28 +97,11 @@ function testOp(field: string, op: Op, have: unknown, want: FilterValue): boolea
   }
 }
 
-const CLAUSE = /([A-Za-z0-9_]+)\s*(>=|<=|!=|==|=|>|<|\s(?:notin|nin|in|neq|eq|gte|gt|lte|lt)\s)\s*(\[[^\]]*\]|"[^"]*"|\S+)/y;
-
 /** Compiles the filter line. A word without an operator matches GPU name or location (e.g. "4090 US"). */
 export function compileOfferFilter(text: string): CompiledFilter {
-  const words: string[] = [];
-  const clauses: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-    if (i >= text.length) break;
-    CLAUSE.lastIndex = i;
-    const m = CLAUSE.exec(text);
-    if (m) {
-      clauses.push(m[0]);
-      i = CLAUSE.lastIndex;
-    } else {
-      const end = text.slice(i).search(/\s/);
-      const word = end < 0 ? text.slice(i) : text.slice(i, i + end);
-      words.push(word.toLowerCase());
-      i += word.length;
-    }
-  }
+  const split = splitQueryText(text);
+  const clauses = split.clauses;
+  const words = split.words.map((w) => w.toLowerCase());
   let q: OfferQuery;
   try {
     q = parseOfferQuery(clauses.join(' '), { filters: {}, order: [], type: 'on-demand', allocatedStorageGb: 5 });
@@ -142,21 +125,7 @@ export function compileOfferFilter(text: string): CompiledFilter {
 
 /** The clauses of a filter line that the server understands, as a query over `base` (words are dropped). */
 export function serverQuery(text: string, base: OfferQuery): OfferQuery {
-  const clauses: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-    if (i >= text.length) break;
-    CLAUSE.lastIndex = i;
-    const m = CLAUSE.exec(text);
-    if (m) {
-      clauses.push(m[0]);
-      i = CLAUSE.lastIndex;
-    } else {
-      const end = text.slice(i).search(/\s/);
-      i = end < 0 ? text.length : i + end;
-    }
-  }
+  const { clauses } = splitQueryText(text);
   return parseOfferQuery(clauses.join(' '), base);
 }
 

@@ -87,6 +87,32 @@ export function resolveField(name: string): string {
 
 const CLAUSE = /([A-Za-z0-9_]+)\s*(>=|<=|!=|==|=|>|<|\s(?:notin|nin|in|neq|eq|gte|gt|lte|lt)\s)\s*(\[[^\]]*\]|"[^"]*"|\S+)/y;
 
+/**
+ * Splits a line of the CLI's query syntax into its clauses (`field op value`) and the loose words between them
+ * (the offer browser's filter line matches those against GPU name and location).
+ */
+export function splitQueryText(text: string): { clauses: string[]; words: string[] } {
+  const clauses: string[] = [];
+  const words: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (i >= text.length) break;
+    CLAUSE.lastIndex = i;
+    const m = CLAUSE.exec(text);
+    if (m) {
+      clauses.push(m[0]);
+      i = CLAUSE.lastIndex;
+    } else {
+      const end = text.slice(i).search(/\s/);
+      const word = end < 0 ? text.slice(i) : text.slice(i, i + end);
+      words.push(word);
+      i += word.length;
+    }
+  }
+  return { clauses, words };
+}
+
 /** Parses the CLI's query syntax, e.g. `num_gpus>=4 gpu_name=RTX_3090 geolocation in [US,CA] verified=any`. */
 export function parseOfferQuery(text: string, base: OfferQuery = defaultOfferQuery()): OfferQuery {
   const q = structuredClone(base);
