@@ -6,7 +6,7 @@
  * 2. soak: two panes (two mounted Apps) fed 4 h × 3600 × 50 distinct lines each through the real path (follow
  *    chunks → LogRing → LogPaneStore → useLogPane → Ink), as fast as possible, one frame per 5 s of log (the
  *    store coalesces a burst into one emit); heap sampled after GC. Target heap slope ≤ 1 MB/h.
- * Run through bench/logpane-run.mjs (bundles with Ink's LRU-bounded caches, as the shipped build does, and
+ * Run through bench/run-bundled.mjs (bundles with Ink's LRU-bounded caches, as the shipped build does, and
  * --expose-gc); writes bench/results/logpane.json.
  */
 import { mkdirSync, mkdtempSync, appendFileSync, writeFileSync, rmSync } from 'node:fs';

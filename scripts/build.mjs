@@ -2,25 +2,14 @@
 // build leaks through performance.measure() (react#35761), so NODE_ENV is "production"; Ink imports
 // react-devtools-core only in dev mode, and marking it external crashes at start, so it is aliased to a stub.
 import { build } from 'esbuild';
+import { inkBounded } from './ink-bounded/plugin.mjs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-// ENGINEERING.md rule 3: Ink 6.8's measure-text and wrap-text caches grow without bound (ink#986). The bundle
-// loads LRU-bounded replacements (scripts/ink-bounded/) in their place; bare imports resolve from Ink's folder.
-const boundedInkCaches = {
-  name: 'ink-bounded-caches',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text)\.js$/ }, (args) => {
-      const name = path.basename(args.path, '.js');
-      const file = path.join(root, 'scripts', 'ink-bounded', `${name}.mjs`);
-      const contents = readFileSync(file, 'utf8').replace("'./lru.mjs'", JSON.stringify(path.join(root, 'scripts', 'ink-bounded', 'lru.mjs')));
-      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
-    });
-  },
-};
+// Ink 6.8 patches (bounded text caches, one output cache across frames): scripts/ink-bounded/plugin.mjs.
 
 // First paint (ENGINEERING.md targets): on Node 20 `fetch` exists, so yoga's Emscripten loader "fetches" its own
 // base64 data: URI, which loads Node's internal undici (~20 ms) just to decode bytes it already has. Force the
@@ -77,7 +66,7 @@ const result = await build({
   banner: {
     js: "import { createRequire as __vdCreateRequire } from 'node:module'; const require = __vdCreateRequire(import.meta.url);",
   },
-  plugins: [boundedInkCaches, yogaNoFetch, lazyPackages],
+  plugins: [inkBounded, yogaNoFetch, lazyPackages],
   metafile: true,
   logLevel: 'warning',
 });

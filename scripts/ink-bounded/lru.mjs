@@ -16,3 +16,20 @@ export function lruSet(map, key, value) {
   map.set(key, value);
   if (map.size > LIMIT) map.delete(map.keys().next().value);
 }
+
+/** A Map that keeps at most LIMIT entries, dropping the least recently used (get re-inserts). */
+export class BoundedMap extends Map {
+  get(key) {
+    const value = super.get(key);
+    if (value !== undefined) {
+      super.delete(key);
+      super.set(key, value);
+    }
+    return value;
+  }
+  set(key, value) {
+    super.set(key, value);
+    if (this.size > LIMIT) super.delete(this.keys().next().value);
+    return this;
+  }
+}

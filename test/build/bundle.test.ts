@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LIMIT, lruGet, lruSet } from '../../scripts/ink-bounded/lru.mjs';
@@ -77,4 +77,27 @@ test('the replacements measure and wrap exactly like Ink 6.8', async () => {
       }
     }
   }
+});
+
+test('the output.js patch keeps one bounded cache across frames and still renders', async () => {
+  const { patchOutput } = await import('../../scripts/ink-bounded/plugin.mjs');
+  const src = readFileSync('node_modules/ink/build/output.js', 'utf8');
+  const tmp = path.resolve('node_modules/ink/build/__vastdeck_patched_output_test.mjs');
+  writeFileSync(tmp, patchOutput(src));
+  try {
+    const Output = (await import(pathToFileURL(tmp).href)).default as new (o: { width: number; height: number }) => {
+      caches: { styledChars: Map<string, unknown> };
+      write(x: number, y: number, text: string, o: { transformers: unknown[] }): void;
+      get(): { output: string };
+    };
+    const a = new Output({ width: 20, height: 2 });
+    const b = new Output({ width: 20, height: 2 });
+    assert.equal(a.caches, b.caches, 'one cache serves every frame');
+    a.write(0, 0, 'hello \x1b[32mworld\x1b[39m', { transformers: [] });
+    assert.equal(a.get().output.split('\n')[0], 'hello \x1b[32mworld\x1b[39m');
+    assert.ok(a.caches.styledChars.has('hello \x1b[32mworld\x1b[39m'));
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  assert.throws(() => patchOutput('class Other {}'), /changed shape/);
 });
