@@ -4,6 +4,7 @@ import type { Instance } from '../core/vast/types.js';
 import { sanitizeLine } from '../core/util/sanitize.js';
 import { formatNum } from './format.js';
 import { sshCommand } from './cells.js';
+import { FieldColumns } from './FieldColumns.js';
 import { useTheme } from './theme-context.js';
 
 /** Lines the pane takes, border included. */
@@ -45,27 +46,12 @@ export function DetailPane({ inst, width }: DetailPaneProps) {
     );
   }
   const lines = detailLines(inst);
-  const half = Math.ceil(lines.length / 2);
-  const colWidth = Math.max(10, Math.floor((width - 4) / 2));
-  const column = (items: [string, string][]) => (
-    <Box flexDirection="column" width={colWidth}>
-      {items.map(([k, v]) => (
-        <Text key={k} wrap="truncate">
-          <Text color={theme.colors.muted}>{k.padEnd(9)}</Text>
-          {v}
-        </Text>
-      ))}
-    </Box>
-  );
   return (
     <Box borderStyle="single" borderColor={theme.colors.border} height={DETAIL_HEIGHT} width={width} flexDirection="column">
       <Text wrap="truncate" bold color={theme.colors.accent}>
         {inst.id} {inst.label ? sanitizeLine(inst.label) : ''}
       </Text>
-      <Box flexDirection="row">
-        {column(lines.slice(0, half))}
-        {column(lines.slice(half))}
-      </Box>
+      <FieldColumns lines={lines} width={width} />
     </Box>
   );
 }

@@ -5,6 +5,7 @@ import type { CheckResult } from '../../core/checks/types.js';
 import { checkCells } from '../../core/checks/check.js';
 import { offerDetailLines } from './cells.js';
 import { useTheme } from '../theme-context.js';
+import { FieldColumns } from '../FieldColumns.js';
 
 /** Lines the pane takes, border included. */
 export const OFFER_DETAIL_HEIGHT = 10;
@@ -21,27 +22,13 @@ export function OfferDetail({ offer, check, width }: { offer: Offer | undefined;
   }
   const lines = offerDetailLines(offer);
   const half = Math.ceil(lines.length / 2);
-  const colWidth = Math.max(10, Math.floor((width - 4) / 2));
-  const column = (items: [string, string][]) => (
-    <Box flexDirection="column" width={colWidth}>
-      {items.map(([k, v]) => (
-        <Text key={k} wrap="truncate">
-          <Text color={theme.colors.muted}>{k.padEnd(9)}</Text>
-          {v}
-        </Text>
-      ))}
-    </Box>
-  );
   const cells = check ? checkCells(check) : null;
   const reasons = check?.reasons.map((r) => `${r.level === 'fail' ? '✗' : '!'} ${r.message}`) ?? [];
   const est = check?.estimate ? `to step: ${cells!.eta}, ${cells!.cost} (${check.estimate.note})` : null;
   const extra = [...(reasons.length ? reasons : check ? ['✓ no trap found'] : []), ...(est ? [est] : [])].slice(0, OFFER_DETAIL_HEIGHT - 2 - half);
   return (
     <Box borderStyle="single" borderColor={theme.colors.border} height={OFFER_DETAIL_HEIGHT} width={width} flexDirection="column">
-      <Box flexDirection="row">
-        {column(lines.slice(0, half))}
-        {column(lines.slice(half))}
-      </Box>
+      <FieldColumns lines={lines} width={width} />
       {extra.map((t, i) => (
         <Text key={i} wrap="truncate" color={check?.verdict === 'fails' ? theme.colors['status.error'] : check?.verdict === 'warns' ? theme.colors['status.warn'] : theme.colors['status.running']}>
           {t}
