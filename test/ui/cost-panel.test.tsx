@@ -1,7 +1,6 @@
 /** Cost panel frames: `$` opens it over the real App, data from a CostSource; the footer's BUDGET mark rings once. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { render as inkRender } from 'ink';
 import { App } from '../../src/ui/App.js';
 import { ThemeContext } from '../../src/ui/theme-context.js';
@@ -16,38 +15,10 @@ import type { CostSource } from '../../src/ui/cost/cost-source.js';
 import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
 import { settle } from './harness.js';
 import { charge } from '../cost/fixtures.js';
+import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpers/terminal.js';
 
 const HOUR = 3_600_000;
-// eslint-disable-next-line no-control-regex
-const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
-class Out extends EventEmitter {
-  frames: string[] = [];
-  isTTY = false;
-  columns = 110;
-  rows = 30;
-  write = (s: string) => (this.frames.push(s), true);
-}
-class In extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  write(d: string) {
-    this.data = d;
-    this.emit('readable');
-    this.emit('data', d);
-  }
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
 
 function report(api: FakeApi, full: boolean, budget?: BudgetRules): CostReport {
   const instances = api.instances;
@@ -74,13 +45,13 @@ async function mount(budget?: BudgetRules) {
     },
   };
   const bells: string[] = [];
-  const stdout = new Out();
+  const stdout = new Out(110, 30);
   const stdin = new In();
   const inst = inkRender(
     <ThemeContext.Provider value={DARK}>
       <App store={store} keymap={buildKeymap(COMMANDS, { readOnly: false })} api={api} onQuit={() => {}} now={() => FAKE_NOW} tickMs={0} cost={source} bell={{ write: (s: string) => bells.push(s) }} />
     </ThemeContext.Provider>,
-    { stdout: stdout as never, stdin: stdin as never, stderr: new Out() as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+    { stdout: stdout as never, stdin: stdin as never, stderr: new Out(110, 30) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
   );
   await settle();
   return {

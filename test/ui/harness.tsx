@@ -3,7 +3,6 @@
  * terminal of a chosen size (ink-testing-library fixes columns at 100, so sizes other than 100×24 use this
  * stream pair, built the same way). Frames are plain text with colours stripped.
  */
-import { EventEmitter } from 'node:events';
 import { render as inkRender } from 'ink';
 import { App } from '../../src/ui/App.js';
 import { ThemeContext } from '../../src/ui/theme-context.js';
@@ -12,42 +11,10 @@ import { FleetStore } from '../../src/core/fleet/store.js';
 import { buildKeymap } from '../../src/core/keymap/registry.js';
 import { COMMANDS } from '../../src/core/keymap/commands.js';
 import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
+import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpers/terminal.js';
 
-class Out extends EventEmitter {
-  frames: string[] = [];
-  isTTY = false;
-  constructor(readonly columns: number, readonly rows: number) {
-    super();
-  }
-  write = (s: string) => {
-    this.frames.push(s);
-    return true;
-  };
-}
 
-class In extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  write(data: string) {
-    this.data = data;
-    this.emit('readable');
-    this.emit('data', data);
-  }
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
 
-// eslint-disable-next-line no-control-regex
-const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
 /** Lets Ink and React process pending input and renders. */
 export async function settle(): Promise<void> {

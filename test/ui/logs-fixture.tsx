@@ -15,6 +15,7 @@ import type { FollowingPool } from '../../src/core/logs/sources/ssh-source.js';
 import type { AttachRunner, LogPaneFactory } from '../../src/ui/logs/use-log-pane.js';
 import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
 import type { Instance } from '../../src/core/vast/types.js';
+import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpers/terminal.js';
 
 /** A fake LogFollow: tests call emitData to "write on the host". */
 export class FakeFollow extends EventEmitter {
@@ -47,37 +48,8 @@ export class FakePool implements FollowingPool {
   }
 }
 
-class Out extends EventEmitter {
-  frames: string[] = [];
-  isTTY = false;
-  constructor(readonly columns: number, readonly rows: number) {
-    super();
-  }
-  write = (s: string) => (this.frames.push(s), true);
-}
 
-class In extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  write(data: string) {
-    this.data = data;
-    this.emit('readable');
-  }
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
 
-// eslint-disable-next-line no-control-regex
-const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits for Ink, React and the store's throttled emit (throttle 0 → one timer). */

@@ -1,5 +1,4 @@
 /** Frame harness for the offer browser: the real App with OffersDeps over in-memory offers from the sim market. */
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,39 +17,8 @@ import type { OfferQuery } from '../../src/core/vast/query.js';
 import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
 import { marketOffers } from '../offers/market.js';
 import { readFileSync } from 'node:fs';
+import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpers/terminal.js';
 
-class Out extends EventEmitter {
-  frames: string[] = [];
-  /** performance.now() of each frame write (benchmarks read it). */
-  times: number[] = [];
-  isTTY = false;
-  constructor(readonly columns: number, readonly rows: number) {
-    super();
-  }
-  write = (s: string) => (this.frames.push(s), this.times.push(performance.now()), true);
-}
-class In extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  write(d: string) {
-    this.data = d;
-    this.emit('readable');
-    this.emit('data', d);
-  }
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
-// eslint-disable-next-line no-control-regex
-const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 const settle = async () => {
   for (let i = 0; i < 8; i++) await new Promise<void>((r) => setImmediate(r));
 };
