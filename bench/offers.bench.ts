@@ -14,22 +14,11 @@ import { VastClient } from '../src/core/vast/client.js';
 import { decodeOffers, decodeOffersBody } from '../src/core/vast/offers.js';
 import { defaultOfferQuery } from '../src/core/vast/query.js';
 import type { Offer } from '../src/core/vast/types.js';
+import { makeRng } from '../src/sim/prng.js'; // the simulator's seeded PRNG: every run measures the same bytes
 
 const N = 10_000;
 const REFRESHES = 5;
 const KEYSTROKES = 60;
-
-/** A deterministic PRNG (mulberry32) so every run measures the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GPUS: Array<[string, number, number]> = [
   ['RTX 4090', 24564, 890], ['RTX 3090', 24576, 860], ['H100 SXM', 81559, 900], ['A100 PCIE', 40960, 800],
@@ -39,7 +28,7 @@ const GEOS = ['Texas, US', 'Quebec, CA', 'Bavaria, DE', 'Ontario, CA', 'Californ
 
 /** 10,000 offers shaped like real /bundles/ rows (~1.3 KB each, every field of vast-api.md §2). */
 function generateOffers(seed = 42): unknown[] {
-  const r = prng(seed);
+  const r = makeRng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   return Array.from({ length: N }, (_, i) => {
     const [gpu, ram, cc] = pick(GPUS);
