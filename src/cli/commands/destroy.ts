@@ -12,7 +12,7 @@ import { FileJournal } from '../../core/journal/journal.js';
 import { stateDir } from '../../core/config/paths.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { SshPool } from '../../core/ssh/index.js';
-import { HostReadError, openStore, readHostCheckpoint, type OpenedStore } from '../../core/checkpoints/index.js';
+import { openStore, readInstanceCheckpoint, type OpenedStore } from '../../core/checkpoints/index.js';
 import { executeDestroy, planDestroy, type DestroyEvent, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
 import type { Instance } from '../../core/vast/types.js';
 import type { Profile } from '../../core/profiles/schema.js';
@@ -129,12 +129,7 @@ async function run(values: Flags, chosen: Instance[], api: Parameters<typeof exe
       const plan = await planDestroy(inst, {
         store: store?.reader ?? null,
         exclude: store?.exclude,
-        readHost: async () => {
-          if (!runDir) throw new HostReadError('no run dir: pass --run-dir or set onstart.runDir in the profile');
-          if (!inst.sshHost || !inst.sshPort) throw new Error('no SSH endpoint published');
-          const target = { host: inst.sshHost, port: inst.sshPort };
-          return readHostCheckpoint((cmd) => pool.exec(target, cmd, { timeoutMs: 20_000 }), runDir);
-        },
+        readHost: () => readInstanceCheckpoint(pool, inst, runDir, 'pass --run-dir or set onstart.runDir in the profile'),
       });
       process.stderr.write(`${plan.instanceId} ${sanitizeLine(plan.label ?? '')}: ${plan.summary}\n`);
       const d = await decideDestroy(plan, values, ask);

@@ -13,7 +13,7 @@ import { resolveApiKey } from '../../core/config/apikey.js';
 import { stateDir } from '../../core/config/paths.js';
 import { FileJournal, MemoryJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
-import { HostReadError, openStore, readHostCheckpoint } from '../../core/checkpoints/index.js';
+import { openStore, readInstanceCheckpoint } from '../../core/checkpoints/index.js';
 import { SshPool } from '../../core/ssh/index.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
@@ -144,11 +144,7 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
         source: (inst) => ({
           store: store?.reader ?? null,
           exclude: store?.exclude,
-          readHost: async () => {
-            if (!runDir) throw new HostReadError('no run dir: set onstart.runDir in the profile');
-            if (!inst.sshHost || !inst.sshPort) throw new Error('no SSH endpoint published');
-            return readHostCheckpoint((cmd) => pool.exec({ host: inst.sshHost!, port: inst.sshPort! }, cmd, { timeoutMs: 20_000 }), runDir);
-          },
+          readHost: () => readInstanceCheckpoint(pool, inst, runDir),
         }),
       }),
     },

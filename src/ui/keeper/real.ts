@@ -5,7 +5,7 @@
  */
 import { FileJournal } from '../../core/journal/journal.js';
 import { loadProfile } from '../../core/profiles/load.js';
-import { HostReadError, openStore, readHostCheckpoint } from '../../core/checkpoints/index.js';
+import { openStore, readInstanceCheckpoint } from '../../core/checkpoints/index.js';
 import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { checkBootstrap } from '../../core/keeper/bootstrap.js';
@@ -84,11 +84,7 @@ export function makeKeeperControl(o: KeeperWiring): KeeperControl {
             source: (inst) => ({
               store: store?.reader ?? null,
               exclude: store?.exclude,
-              readHost: async () => {
-                if (!runDir) throw new HostReadError('no run dir: set onstart.runDir in the profile');
-                if (!inst.sshHost || !inst.sshPort) throw new Error('no SSH endpoint published');
-                return readHostCheckpoint((cmd) => pool.exec({ host: inst.sshHost!, port: inst.sshPort! }, cmd, { timeoutMs: 20_000 }), runDir);
-              },
+              readHost: () => readInstanceCheckpoint(pool, inst, runDir),
             }),
           }),
         },

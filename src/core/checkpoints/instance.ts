@@ -1,0 +1,20 @@
+import type { SshPool } from '../ssh/pool.js';
+import type { Instance } from '../vast/types.js';
+import { HostReadError, readHostCheckpoint } from './host.js';
+import type { HostCheckpoint } from './types.js';
+
+/**
+ * Reads an instance's newest checkpoint over SSH (its published ssh_host/ssh_port), for destroy plans, the
+ * keeper's retirer and the CLI. `runDirHint` says where the user sets the run dir when none is known.
+ */
+export function readInstanceCheckpoint(
+  pool: Pick<SshPool, 'exec'>,
+  inst: Instance,
+  runDir: string | undefined,
+  runDirHint = 'set onstart.runDir in the profile',
+): Promise<HostCheckpoint | null> {
+  if (!runDir) return Promise.reject(new HostReadError(`no run dir: ${runDirHint}`));
+  if (!inst.sshHost || !inst.sshPort) return Promise.reject(new Error('no SSH endpoint published'));
+  const target = { host: inst.sshHost, port: inst.sshPort };
+  return readHostCheckpoint((cmd) => pool.exec(target, cmd, { timeoutMs: 20_000 }), runDir);
+}
