@@ -6,24 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli, type CliRun } from '../helpers/run-cli.js';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
+import { callJson, rentOn } from '../sim/helpers.js';
 
 let sim: SimHandle;
 let home: string;
 let config: string;
 
-async function call(method: string, p: string, body?: unknown): Promise<any> {
-  const r = await fetch(sim.url + p, {
-    method, headers: { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json' },
-    body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-  });
-  return r.json();
-}
+const call = (method: string, path: string, body?: unknown) => callJson(sim, method, path, body);
 
-async function rent(label: string): Promise<number> {
-  const s = await call('POST', '/api/v0/bundles/', { verified: { eq: true }, disk_space: { gte: 40 }, limit: 1 });
-  const c = await call('PUT', `/api/v0/asks/${s.offers[0].id}/`, { client_id: 'me', image: 'img:1', env: {}, price: null, disk: 20, label, runtype: 'ssh' });
-  return c.new_contract as number;
-}
+const rent = (label: string) => rentOn(sim, label);
 
 function cli(...args: string[]): Promise<CliRun> {
   return runCli([...args, '--api-url', sim.url, '--config', config], { env: { HOME: home, VAST_API_KEY: sim.apiKey, XDG_CONFIG_HOME: path.join(home, '.config') } });

@@ -6,25 +6,17 @@ import { VastClient } from '../../src/core/vast/client.js';
 import { fleetBurn } from '../../src/core/fleet/burn.js';
 import { collectCost } from '../../src/core/cost/collect.js';
 import type { Health } from '../../src/core/fleet/health.js';
+import { callJson, rentOn } from '../sim/helpers.js';
 
 const H = 3_600_000;
 let sim: SimHandle;
 let api: VastClient;
 
-async function call(method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(sim.url + path, {
-    method, headers: { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json' },
-    body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-  });
-  return r.json();
-}
+const call = (method: string, path: string, body?: unknown) => callJson(sim, method, path, body);
 
 /** Rents the cheapest verified offer with room for `disk` GB; returns the instance id. */
-async function rent(label: string, disk: number): Promise<number> {
-  const s = await call('POST', '/api/v0/bundles/', { verified: { eq: true }, disk_space: { gte: disk + 10 }, num_gpus: { eq: 1 }, limit: 1, order: [['dph_total', 'asc']] });
-  const c = await call('PUT', `/api/v0/asks/${s.offers[0].id}/`, { client_id: 'me', image: 'img:1', env: {}, price: null, disk, label, runtype: 'ssh' });
-  return c.new_contract as number;
-}
+const rent = (label: string, disk: number) =>
+  rentOn(sim, label, disk, { verified: { eq: true }, disk_space: { gte: disk + 10 }, num_gpus: { eq: 1 }, limit: 1, order: [['dph_total', 'asc']] });
 
 const credit = async () => (await call('GET', '/api/v0/users/current')).credit as number;
 const simNow = async () => (await call('GET', '/_sim/clock')).now * 1000;

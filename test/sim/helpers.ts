@@ -63,3 +63,18 @@ export async function pollLog(url: string, max = 10): Promise<{ statuses: number
   }
   throw new Error(`log never ready: ${statuses.join(',')}`);
 }
+
+/** The JSON answer of a call with the account key (tests that only need the body). */
+export async function callJson(sim: SimHandle, method: string, path: string, body?: unknown): Promise<any> {
+  return (await call(sim, method, path, body)).json;
+}
+
+/**
+ * Rents the first offer matching `search` (verified, ≥ 40 GB disk by default) with `disk` GB and `label`,
+ * through the raw API; returns the new instance id.
+ */
+export async function rentOn(sim: SimHandle, label: string, disk = 20, search: Record<string, unknown> = { verified: { eq: true }, disk_space: { gte: 40 }, limit: 1 }): Promise<number> {
+  const s = await callJson(sim, 'POST', '/api/v0/bundles/', search);
+  const c = await callJson(sim, 'PUT', `/api/v0/asks/${s.offers[0].id}/`, { client_id: 'me', image: 'img:1', env: {}, price: null, disk, label, runtype: 'ssh' });
+  return c.new_contract as number;
+}

@@ -5,24 +5,14 @@ import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
 import { waitFor } from '../../src/core/watch/wait.js';
 import { ApiLogHealth } from '../../src/core/watch/api-health.js';
+import { rentOn } from '../sim/helpers.js';
 
 const M = 60_000;
 let sim: SimHandle;
 let api: VastClient;
 
-async function call(method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(sim.url + path, {
-    method, headers: { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json' },
-    body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-  });
-  return r.json();
-}
 
-async function rent(label: string): Promise<number> {
-  const s = await call('POST', '/api/v0/bundles/', { verified: { eq: true }, disk_space: { gte: 40 }, limit: 1 });
-  const c = await call('PUT', `/api/v0/asks/${s.offers[0].id}/`, { client_id: 'me', image: 'img:1', env: {}, price: null, disk: 20, label, runtype: 'ssh' });
-  return c.new_contract as number;
-}
+const rent = (label: string) => rentOn(sim, label);
 
 /** A watcher clock that moves the simulator's clock with it. */
 function simClock() {
