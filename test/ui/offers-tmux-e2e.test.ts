@@ -6,40 +6,25 @@
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { hasBundle, hasTmux, tmuxSession } from '../helpers/tmux.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const hasBundle = existsSync(path.join(root, 'dist', 'vastdeck.js'));
-const sock = `vd-offers-e2e-${process.pid}`;
 const home = mkdtempSync(path.join(os.tmpdir(), 'vd-offers-e2e-'));
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
-const capture = () => tmux('capture-pane', '-p', '-t', 'offers');
-const send = (...keys: string[]) => tmux('send-keys', '-t', 'offers', ...keys);
-async function waitFor(pred: (s: string) => boolean, what: string, ms = 30_000): Promise<string> {
-  const end = Date.now() + ms;
-  let screen = '';
-  while (Date.now() < end) {
-    screen = capture();
-    if (pred(screen)) return screen;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
-}
+const term = tmuxSession(`vd-offers-e2e-${process.pid}`, 'offers');
+const { send } = term;
+/** Waits up to 30 s: provisioning on the demo includes a boot. */
+const waitFor = (pred: (s: string) => boolean, what: string, ms = 30_000) => term.waitFor(pred, what, ms);
 
 describe('offer browser in real tmux (bundled --demo)', { skip: (!hasTmux && 'tmux not installed') || (!hasBundle && 'dist/ not built: npm run build') }, () => {
   after(() => {
-    spawnSync('tmux', ['-L', sock, 'kill-server']);
+    term.kill();
   });
 
   test('open offers, filter, inspect, profile, provision, see it boot in the fleet', async () => {
     const env = `CI=false XDG_CONFIG_HOME=${home}/config XDG_STATE_HOME=${home}/state XDG_DATA_HOME=${home}/data SSH_AUTH_SOCK= HOME=${home}`;
-    tmux('new-session', '-d', '-s', 'offers', '-x', '200', '-y', '50', '-c', root, `env ${env} node bin/vastdeck.js --demo --speed 60 --seed 3; echo EXIT=$?; sleep 30`);
+    term.start(`env ${env} node bin/vastdeck.js --demo --speed 60 --seed 3; echo EXIT=$?; sleep 30`);
     await waitFor((s) => /^[› ]\d{5,}\s/m.test(s), 'demo fleet rows');
     send('o');
     let screen = await waitFor((s) => /offers {2}profile none {2}\d+ offers/.test(s), 'offers loaded');
