@@ -61,7 +61,8 @@ describe('migration wizard on the demo fleet in real tmux', { skip: (!hasTmux &&
     await waitFor((s) => s.includes('with profile mosaic-gpt2?'), 'confirmation');
     send('y');
     await waitFor((s) => s.includes('Migrating') && /[✓…] 1\. verify the checkpoint off the source host/.test(s), 'progress starts');
-    screen = await waitFor((s) => /✓ 8\. update the continuation file/.test(s), 'all eight steps', 120_000);
+    // Step 8's tick and the closing summary line can land in separate frames: wait for both.
+    screen = await waitFor((s) => /✓ 8\. update the continuation file/.test(s) && /migrated \d+ → \d+/.test(s), 'all eight steps and the summary', 120_000);
     for (let i = 1; i <= 8; i++) assert.match(screen, new RegExp(`✓ ${i}\\. `), `step ${i} done`);
     assert.match(screen, /✓ 6\. step advancing on the target: step (\d+) → (\d+)/);
     assert.match(screen, /migrated \d+ → \d+ \(mosaic-gpt2-1x\d{4}#[a-z0-9]{8}\), resumed at step \d+/);
