@@ -17,8 +17,12 @@ export function lruSet(map, key, value) {
   if (map.size > LIMIT) map.delete(map.keys().next().value);
 }
 
-/** A Map that keeps at most LIMIT entries, dropping the least recently used (get re-inserts). */
+/** A Map that keeps at most `limit` (default LIMIT) entries, dropping the least recently used (get re-inserts). */
 export class BoundedMap extends Map {
+  constructor(limit = LIMIT) {
+    super();
+    this.limit = limit;
+  }
   get(key) {
     const value = super.get(key);
     if (value !== undefined) {
@@ -29,7 +33,7 @@ export class BoundedMap extends Map {
   }
   set(key, value) {
     super.set(key, value);
-    if (this.size > LIMIT) super.delete(this.keys().next().value);
+    if (this.size > this.limit) super.delete(this.keys().next().value);
     return this;
   }
 }

@@ -1,41 +1,65 @@
 // esbuild plugin with vastdeck's patches to Ink 6.8, shared by the production build and the bundled benches.
 // - measure-text / wrap-text: their caches keep every string ever rendered (ink#986, ENGINEERING.md rule 3); the
 //   bundle loads LRU-bounded replacements (measure-text.mjs, wrap-text.mjs) instead.
-// - output.js: each frame builds a new OutputCaches, so every frame re-tokenizes and re-measures every line of the
-//   screen (~60 % of a sort keystroke's time in the offer browser at 200×50). The patch keeps ONE OutputCaches
-//   across frames with LRU-bounded maps (the cached styled-char arrays are only read, never mutated). The build
-//   fails if output.js changes shape.
+// - output: Ink rebuilds and re-encodes the whole screen grid every frame (~60 % of a sort keystroke in the offer
+//   browser at 200×50). output.mjs draws the same frames with a bounded cache per screen row.
+// - render-node-to-output: measures every text node's width again on every frame, uncached (string-width runs a
+//   grapheme segmenter over any line that is not pure ASCII). The patch reads the width from the bounded
+//   measure-text cache that layout has just filled for the same text. The build fails if the file changes shape.
+// - string-width: a fast path for lines of simple characters (string-width.mjs), same widths.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const lru = JSON.stringify(path.join(here, 'lru.mjs'));
+const root = path.dirname(path.dirname(here));
 
-const OUTPUT_MAPS = ['widths = new Map();', 'blockWidths = new Map();', 'styledChars = new Map();'];
-const OUTPUT_CACHES = 'caches = new OutputCaches();';
-
-/** Rewrites Ink's output.js source so one bounded OutputCaches serves every frame. */
-export function patchOutput(src) {
-  for (const needle of [...OUTPUT_MAPS, OUTPUT_CACHES, 'export default class Output {']) {
-    if (!src.includes(needle)) throw new Error(`ink-bounded: ink/build/output.js changed shape (no "${needle}"); update scripts/ink-bounded/plugin.mjs`);
-  }
-  let out = `import { BoundedMap as __VdBoundedMap } from ${lru};\n${src}`;
-  for (const m of OUTPUT_MAPS) out = out.replace(m, m.replace('new Map()', 'new __VdBoundedMap()'));
-  out = out.replace('export default class Output {', 'let __vdSharedCaches;\nexport default class Output {');
-  return out.replace(OUTPUT_CACHES, 'caches = (__vdSharedCaches ??= new OutputCaches());');
+/** A replacement module's source, its `./x.mjs` imports made absolute (it is loaded from Ink's folder). */
+function replacement(name) {
+  return readFileSync(path.join(here, `${name}.mjs`), 'utf8').replace(/from '\.\/([\w-]+\.mjs)'/g, (_, f) => `from ${JSON.stringify(path.join(here, f))}`);
 }
 
-/** The plugin: bounded measure/wrap caches and the shared output caches. */
+const WIDEST_IMPORT = "import widestLine from 'widest-line';";
+const WIDEST_CALL = 'const currentWidth = widestLine(text);';
+
+/** Rewrites Ink's render-node-to-output.js so a text node's width comes from the bounded measure cache. */
+export function patchRenderNode(src) {
+  for (const needle of [WIDEST_IMPORT, WIDEST_CALL]) {
+    if (!src.includes(needle)) throw new Error(`ink-bounded: ink/build/render-node-to-output.js changed shape (no "${needle}"); update scripts/ink-bounded/plugin.mjs`);
+  }
+  if (src.split('widestLine(').length !== 2) throw new Error('ink-bounded: ink/build/render-node-to-output.js calls widestLine more than once; update scripts/ink-bounded/plugin.mjs');
+  return src
+    .replace(WIDEST_IMPORT, "import __vdMeasureText from './measure-text.js';")
+    .replace(WIDEST_CALL, 'const currentWidth = __vdMeasureText(text).width;');
+}
+
+const WIDTH_EXPORT = /export default function stringWidth\((\w+), options = \{\}\) \{/;
+
+/** Renames string-width's default export and exports it again behind the fast path of string-width.mjs. */
+export function patchStringWidth(src) {
+  if (!WIDTH_EXPORT.test(src)) throw new Error('ink-bounded: string-width changed shape (no "export default function stringWidth(…, options = {})"); update scripts/ink-bounded/plugin.mjs');
+  const fast = JSON.stringify(path.join(here, 'string-width.mjs'));
+  return `import { withFastPath as __vdWithFastPath } from ${fast};\n${src.replace(WIDTH_EXPORT, 'function __vdSlowStringWidth($1, options = {}) {')}\nexport default __vdWithFastPath(__vdSlowStringWidth);\n`;
+}
+
+/** The plugin: bounded measure/wrap caches, the row-cached Output, cached text widths, fast string widths. */
 export const inkBounded = {
   name: 'ink-bounded-caches',
   setup(b) {
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text|output)\.js$/ }, (args) => {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text|output|render-node-to-output)\.js$/ }, (args) => {
       const name = path.basename(args.path, '.js');
       const contents =
-        name === 'output'
-          ? patchOutput(readFileSync(args.path, 'utf8'))
-          : readFileSync(path.join(here, `${name}.mjs`), 'utf8').replace("'./lru.mjs'", lru);
+        name === 'render-node-to-output'
+          ? patchRenderNode(readFileSync(args.path, 'utf8'))
+          : replacement(name);
       return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+    // Ink's string-width (also cli-truncate's and widest-line's) must have the expected shape; nested copies of
+    // the same shape (wrap-ansi's) get the fast path too, older CommonJS ones are left alone.
+    const main = path.join(root, 'node_modules', 'string-width', 'index.js');
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (args.path !== main && !WIDTH_EXPORT.test(src)) return undefined;
+      return { contents: patchStringWidth(src), loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
 };

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LIMIT, lruGet, lruSet } from '../../scripts/ink-bounded/lru.mjs';
@@ -20,7 +20,10 @@ test('bin/vastdeck.js --version exits 0 from the bundle', () => {
 test('the bundle uses the bounded Ink caches and no development React', () => {
   const meta = JSON.parse(readFileSync('dist/meta.json', 'utf8')) as { inputs: Record<string, unknown> };
   const inputs = Object.keys(meta.inputs);
-  assert.ok(inputs.includes('scripts/ink-bounded/lru.mjs'));
+  for (const f of ['lru.mjs', 'simple-char.mjs', 'string-width.mjs']) assert.ok(inputs.includes(`scripts/ink-bounded/${f}`), f);
+  assert.doesNotMatch(bundle(), /OutputCaches/, "Ink's own per-frame Output is replaced");
+  assert.match(bundle(), /fastStyledChars/, 'by the row-cached one (scripts/ink-bounded/output.mjs)');
+  assert.match(bundle(), /__vdSlowStringWidth/, 'string-width carries the fast path');
   assert.ok(inputs.includes('node_modules/ink/build/wrap-text.js'), 'the replaced module is still the one Ink imports');
   assert.doesNotMatch(bundle(), /cache\[cacheKey\]\s*=\s*wrappedText/);
   assert.ok(!inputs.some((f) => /react-reconciler\.development|react\.development/.test(f)), 'production React only');
@@ -77,27 +80,4 @@ test('the replacements measure and wrap exactly like Ink 6.8', async () => {
       }
     }
   }
-});
-
-test('the output.js patch keeps one bounded cache across frames and still renders', async () => {
-  const { patchOutput } = await import('../../scripts/ink-bounded/plugin.mjs');
-  const src = readFileSync('node_modules/ink/build/output.js', 'utf8');
-  const tmp = path.resolve('node_modules/ink/build/__vastdeck_patched_output_test.mjs');
-  writeFileSync(tmp, patchOutput(src));
-  try {
-    const Output = (await import(pathToFileURL(tmp).href)).default as new (o: { width: number; height: number }) => {
-      caches: { styledChars: Map<string, unknown> };
-      write(x: number, y: number, text: string, o: { transformers: unknown[] }): void;
-      get(): { output: string };
-    };
-    const a = new Output({ width: 20, height: 2 });
-    const b = new Output({ width: 20, height: 2 });
-    assert.equal(a.caches, b.caches, 'one cache serves every frame');
-    a.write(0, 0, 'hello \x1b[32mworld\x1b[39m', { transformers: [] });
-    assert.equal(a.get().output.split('\n')[0], 'hello \x1b[32mworld\x1b[39m');
-    assert.ok(a.caches.styledChars.has('hello \x1b[32mworld\x1b[39m'));
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-  assert.throws(() => patchOutput('class Other {}'), /changed shape/);
 });

@@ -17,6 +17,7 @@ import type { OfferQuery } from '../../src/core/vast/query.js';
 import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
 import { marketOffers } from '../offers/market.js';
 import { readFileSync } from 'node:fs';
+import { inkStdout } from '../../src/ui/stdout-fix.js';
 import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpers/terminal.js';
 
 const settle = async () => {
@@ -27,7 +28,7 @@ const settle = async () => {
 export const DEMO_PROFILES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/sim/scenarios/demo-profiles.yaml');
 
 /** Mounts the App with the offer browser wired to `n` market offers. */
-export async function mountOffers(o: { n?: number; columns?: number; rows?: number; readOnly?: boolean } = {}) {
+export async function mountOffers(o: { n?: number; columns?: number; rows?: number; readOnly?: boolean; terminalOutput?: boolean } = {}) {
   const offers = marketOffers(o.n ?? 300);
   const api = new FakeApi(makeFleet(6));
   const searches: OfferQuery[] = [];
@@ -57,7 +58,10 @@ export async function mountOffers(o: { n?: number; columns?: number; rows?: numb
     <ThemeContext.Provider value={DARK}>
       <App store={store} keymap={keymap} api={api} offers={deps} onQuit={() => {}} now={() => FAKE_NOW} tickMs={0} />
     </ThemeContext.Provider>,
-    { stdout: stdout as never, stdin: stdin as never, stderr: new Out(100, 24) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+    o.terminalOutput
+      ? // As runTui renders: incremental frames through the line differ, Ink's 30 fps throttle (benches).
+        { stdout: inkStdout(stdout as never), stdin: stdin as never, stderr: new Out(100, 24) as never, exitOnCtrlC: false, patchConsole: false, incrementalRendering: true }
+      : { stdout: stdout as never, stdin: stdin as never, stderr: new Out(100, 24) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
   );
   await settle();
   return {
