@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """Runs a command in a real pty of COLS x ROWS and relays bytes both ways unbuffered (util-linux `script`
-holds piped stdin back, which hides keypress latency). Usage: tui-pty.py COLS ROWS CMD..."""
-import fcntl, os, pty, select, struct, sys, termios
+holds piped stdin back, which hides keypress latency). Usage: tui-pty.py COLS ROWS CMD...
+With TUI_PTY_MARK=text and TUI_PTY_REPORT=file, writes to the file the milliseconds from the fork of CMD to the
+first output that contains the text: start-up as the user sees it, without this relay's own start-up."""
+import fcntl, os, pty, select, struct, sys, termios, time
 
 cols, rows, cmd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+mark = os.environ.get('TUI_PTY_MARK', '').encode()
+report = os.environ.get('TUI_PTY_REPORT')
+seen = b''
+t_fork = time.monotonic()
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(cmd[0], cmd)
@@ -22,6 +28,13 @@ while True:
             break
         if not data:
             break
+        if mark and report:
+            seen += data
+            if mark in seen:
+                with open(report, 'w') as f:
+                    f.write('%.1f' % ((time.monotonic() - t_fork) * 1000))
+                mark = b''
+                seen = b''
         os.write(1, data)
     if 0 in ready:
         data = os.read(0, 4096)

@@ -8,6 +8,7 @@
 // - Every cache is LRU-bounded (ink#986), and one set of caches serves every frame.
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
+import ansiStyles from 'ansi-styles';
 import isFullwidthCodePoint from 'is-fullwidth-code-point';
 import { styledCharsFromTokens, tokenize, diffAnsiCodes, ansiCodesToString, reduceAnsiCodesIncremental } from '@alcalzone/ansi-tokenize';
 import { BoundedMap } from './lru.mjs';
@@ -20,7 +21,46 @@ const widthCache = new BoundedMap();
 const blockWidthCache = new BoundedMap();
 const rowCache = new BoundedMap(2000);
 
-const sgrTokens = new BoundedMap(500);
+// An SGR sequence as @alcalzone/ansi-tokenize's tokenize() splits it (compound codes apart, 38/48 colours kept
+// whole) with the end code its getEndCode() gives, without the grapheme segmenter tokenize() starts with.
+const END_CODES = new Set();
+const END_OF = new Map();
+for (const [start, end] of ansiStyles.codes) {
+  END_CODES.add(ansiStyles.color.ansi(end));
+  END_OF.set(ansiStyles.color.ansi(start), ansiStyles.color.ansi(end));
+}
+
+function endCode(code) {
+  if (END_CODES.has(code)) return code;
+  const end = END_OF.get(code);
+  if (end !== undefined) return end;
+  const body = code.slice(2);
+  if (body.startsWith('38')) return ansiStyles.color.close;
+  if (body.startsWith('48')) return ansiStyles.bgColor.close;
+  const reset = ansiStyles.codes.get(parseInt(body, 10));
+  return reset ? ansiStyles.color.ansi(reset) : ansiStyles.reset.open;
+}
+
+/** The ansi tokens of one SGR sequence, as tokenize() gives them. */
+export function sgrTokens(code) {
+  const parts = [];
+  if (!code.includes(';')) parts.push(code);
+  else {
+    const raw = code.slice(2, -1).split(';');
+    for (let i = 0; i < raw.length; i++) {
+      if ((raw[i] === '38' || raw[i] === '48') && i + 2 < raw.length && raw[i + 1] === '5') {
+        parts.push(`\x1b[${raw.slice(i, i + 3).join(';')}m`);
+        i += 2;
+      } else if ((raw[i] === '38' || raw[i] === '48') && i + 4 < raw.length && raw[i + 1] === '2') {
+        parts.push(`\x1b[${raw.slice(i, i + 5).join(';')}m`);
+        i += 4;
+      } else parts.push(`\x1b[${raw[i]}m`);
+    }
+  }
+  return parts.map((c) => ({ type: 'ansi', code: c, endCode: endCode(c) }));
+}
+
+const sgrCache = new BoundedMap(500);
 
 /**
  * What styledCharsFromTokens(tokenize(line)) gives, without the grapheme segmenter, for lines made of simple
@@ -38,8 +78,8 @@ export function fastStyledChars(line) {
       for (let d = line.charCodeAt(j); (d >= 0x30 && d <= 0x39) || d === 0x3b; d = line.charCodeAt(++j));
       if (line.charCodeAt(j) !== 0x6d) return null;
       const code = line.slice(i, j + 1);
-      let tokens = sgrTokens.get(code);
-      if (tokens === undefined) sgrTokens.set(code, (tokens = tokenize(code)));
+      let tokens = sgrCache.get(code);
+      if (tokens === undefined) sgrCache.set(code, (tokens = sgrTokens(code)));
       codes = reduceAnsiCodesIncremental(codes, tokens);
       i = j;
     } else if (isSimpleChar(c)) {

@@ -6,7 +6,7 @@
 // - render-node-to-output: measures every text node's width again on every frame, uncached (string-width runs a
 //   grapheme segmenter over any line that is not pure ASCII). The patch reads the width from the bounded
 //   measure-text cache that layout has just filled for the same text. The build fails if the file changes shape.
-// - string-width: a fast path for lines of simple characters (string-width.mjs), same widths.
+// - string-width (8, Ink's): a fast path for lines of simple characters (string-width.mjs), same widths.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -53,13 +53,11 @@ export const inkBounded = {
           : replacement(name);
       return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
     });
-    // Ink's string-width (also cli-truncate's and widest-line's) must have the expected shape; nested copies of
-    // the same shape (wrap-ansi's) get the fast path too, older CommonJS ones are left alone.
+    // Ink's string-width (also cli-truncate's and widest-line's). Older copies (wrap-ansi's string-width 7 counts
+    // text-style emoji such as © as two cells) are left alone: the fast path gives string-width 8's widths.
     const main = path.join(root, 'node_modules', 'string-width', 'index.js');
-    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) => {
-      const src = readFileSync(args.path, 'utf8');
-      if (args.path !== main && !WIDTH_EXPORT.test(src)) return undefined;
-      return { contents: patchStringWidth(src), loader: 'js', resolveDir: path.dirname(args.path) };
-    });
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) =>
+      args.path === main ? { contents: patchStringWidth(readFileSync(args.path, 'utf8')), loader: 'js', resolveDir: path.dirname(args.path) } : undefined,
+    );
   },
 };

@@ -3,7 +3,7 @@
  * key. Each validates its body with zod and answers errors the way Vast does (codes from vast-api.md §3, §5).
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiError } from './http.js';
 import { drawFate, setStatus, type InstanceRec } from './instances.js';
 import { between, hashSeed, makeRng } from './prng.js';

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findGpu } from './gpus.js';
 
 /** "90s", "45m", "3h", "2d", or a number of seconds → milliseconds. */

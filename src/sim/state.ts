@@ -3,7 +3,7 @@
  * changes, so a simulator restarted on the same file resumes where it was. Read back through zod.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SavedState } from './world.js';
 
 const Num = z.number();

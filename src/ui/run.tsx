@@ -61,7 +61,7 @@ function writeCrash(file: string, err: unknown): boolean {
 /** Runs the TUI until quit; resolves to the exit code (0 quit, 128+n on a signal, 70 on a crash). */
 export async function runTui(opts: TuiOptions): Promise<number> {
   const out = process.stdout;
-  const { theme, warning } = loadTheme({ name: opts.theme, themesDir: opts.themesDir, noColor: Boolean(process.env.NO_COLOR) });
+  const { theme, warning } = await loadTheme({ name: opts.theme, themesDir: opts.themesDir, noColor: Boolean(process.env.NO_COLOR) });
   const keymap = buildKeymap(COMMANDS, { readOnly: opts.readOnly });
   const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs, ...(opts.now ? { now: opts.now } : {}) });
   const offers = makeOffersDeps({ api: opts.api, demo: opts.demo });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import stringWidth from 'string-width';
 import { styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
-import FastOutput, { fastStyledChars } from '../../scripts/ink-bounded/output.mjs';
+import FastOutput, { fastStyledChars, sgrTokens } from '../../scripts/ink-bounded/output.mjs';
 import { isSimpleChar } from '../../scripts/ink-bounded/simple-char.mjs';
 import { withFastPath } from '../../scripts/ink-bounded/string-width.mjs';
 import { patchRenderNode, patchStringWidth } from '../../scripts/ink-bounded/plugin.mjs';
@@ -82,6 +82,12 @@ test('simple characters tokenize as Ink tokenizes them; anything else takes Ink�
   for (const line of ['漢字', 'a\tb', 'e\u0301', '🚀', '\x1b]8;;u\x07x\x1b]8;;\x07', 'a\x1b[Kb', '\u200d', '\u00ad', '\x1b[', 'x\x1b']) {
     assert.equal(fastStyledChars(line), null, JSON.stringify(line));
   }
+});
+
+test('SGR sequences split and end as Ink’s tokenizer splits and ends them', () => {
+  const codes: string[] = ['\x1b[m', '\x1b[;m', '\x1b[38;5;208m', '\x1b[48;2;1;2;3m', '\x1b[38;5m', '\x1b[48;2;1;2m', '\x1b[1;38;5;9;48;2;1;2;3;4m', '\x1b[0;1;22;39m'];
+  for (let n = 0; n <= 110; n++) codes.push(`\x1b[${n}m`, `\x1b[1;${n}m`, `\x1b[${n};38;5;${n}m`);
+  for (const code of codes) assert.deepEqual(sgrTokens(code), tokenize(code), JSON.stringify(code));
 });
 
 test('the string-width fast path gives string-width’s widths', () => {

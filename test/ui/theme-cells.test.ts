@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DARK, MONO, loadTheme, parseTheme } from '../../src/ui/theme.js';
+import { BUILTIN_THEMES, DARK, LIGHT, MONO, loadTheme } from '../../src/ui/theme.js';
+import { parseTheme } from '../../src/ui/theme-file.js';
 import { instanceCells, layoutColumns, rowSegments, sshCommand } from '../../src/ui/cells.js';
 import { detailLines } from '../../src/ui/DetailPane.js';
 import { formatAge, formatHours } from '../../src/ui/format.js';
@@ -14,34 +15,35 @@ import { FAKE_NOW, FakeApi, makeFleet, makeInstance } from './fake-api.js';
 const themesDir = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'themes');
 
 describe('themes', () => {
-  test('shipped themes parse; dark.yaml equals the built-in default', () => {
+  test('shipped themes/*.yaml are exactly the compiled-in themes', async () => {
     for (const name of ['dark', 'light', 'mono']) {
-      const res = loadTheme({ name, themesDir });
+      const res = await loadTheme({ name, themesDir });
       assert.equal(res.warning, null, name);
-      assert.equal(res.theme.name, name);
+      assert.deepEqual(res.theme, BUILTIN_THEMES[name], `themes/${name}.yaml and the built-in ${name} differ`);
+      const parsed = parseTheme(readFileSync(path.join(themesDir, `${name}.yaml`), 'utf8'), `${name}.yaml`);
+      assert.deepEqual('theme' in parsed ? parsed.theme : parsed, BUILTIN_THEMES[name], `themes/${name}.yaml parsed`);
     }
-    assert.deepEqual(loadTheme({ name: 'dark', themesDir }).theme.colors, DARK.colors);
-    const dark = parseTheme(readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8'), 'dark.yaml');
-    assert.ok('theme' in dark);
   });
 
-  test('NO_COLOR forces mono', () => {
-    assert.equal(loadTheme({ name: 'light', themesDir, noColor: true }).theme, MONO);
+  test('built-in names need no file; NO_COLOR forces mono', async () => {
+    assert.equal((await loadTheme({})).theme, DARK);
+    assert.equal((await loadTheme({ name: 'light' })).theme, LIGHT);
+    assert.equal((await loadTheme({ name: 'light', themesDir, noColor: true })).theme, MONO);
   });
 
-  test('a bad theme names file, field and expectation, and falls back to dark', () => {
+  test('a bad theme names file, field and expectation, and falls back to dark', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vd-theme-'));
     const bad = path.join(dir, 'broken.yaml');
     const darkText = readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8');
     writeFileSync(bad, darkText.replace('status.running: green', 'status.running: 42'));
-    const res = loadTheme({ name: bad });
+    const res = await loadTheme({ name: bad });
     assert.equal(res.theme, DARK);
     assert.match(res.warning!, /^broken\.yaml: tokens\.status\.running: expected .*colour.*; using dark$/);
     writeFileSync(bad, readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8').replace('header: cyanBright', 'header: chartreuse'));
-    assert.match(loadTheme({ name: bad }).warning!, /tokens\.header: expected .*got "chartreuse"/);
+    assert.match((await loadTheme({ name: bad })).warning!, /tokens\.header: expected .*got "chartreuse"/);
     writeFileSync(bad, readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8') + '  status.bogus: red\n');
-    assert.match(loadTheme({ name: bad }).warning!, /tokens\.status\.bogus: unknown token/);
-    assert.match(loadTheme({ name: 'nosuch', themesDir }).warning!, /theme "nosuch" not found/);
+    assert.match((await loadTheme({ name: bad })).warning!, /tokens\.status\.bogus: unknown token/);
+    assert.match((await loadTheme({ name: 'nosuch', themesDir })).warning!, /theme "nosuch" not found/);
   });
 });
 

@@ -3,7 +3,7 @@
  * over a local shell in tests. Only fixed commands with quoted paths are sent; remote output is parsed,
  * never passed on to a local shell.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { shellQuote } from '../ssh/quote.js';
 import type { CheckpointFile, HostCheckpoint } from './types.js';
 

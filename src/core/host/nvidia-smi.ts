@@ -1,5 +1,5 @@
 /** Parser for `nvidia-smi --query-gpu=… --format=csv[,noheader][,nounits]` output. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { NVIDIA_SMI_FIELDS } from './commands.js';
 
 /** One GPU as nvidia-smi reports it; null where the driver says "[N/A]" or "[Not Supported]". */

@@ -1,5 +1,5 @@
 /** Parsers for `free -b`, `df -B1 [-P] [path]` and `nproc` output. All sizes in bytes. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** System memory from `free -b`. */
 export interface MemoryInfo {

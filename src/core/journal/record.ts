@@ -3,7 +3,7 @@
  * migration step is written before and after it happens (DESIGN.md), so after a crash the journal says what
  * may have happened on Vast. It must never hold a secret: env values, tokens and keys are stripped here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSecretName, looksLikeToken } from '../profiles/secrets.js';
 
 /** Ids a record may name. */

@@ -3,7 +3,7 @@
  * to start over: source, profile, offer, run dir) on the opening `migrate` record, and its accumulated state on
  * every step's `after` record. Both are validated with zod when read, because the journal is bytes from disk.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JournalRecord } from '../journal/record.js';
 
 /** The eight steps, in order. */

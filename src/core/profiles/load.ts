@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { configDir } from '../config/paths.js';
 import { profilesFileSchema, type Profile } from './schema.js';
 

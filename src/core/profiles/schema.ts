@@ -3,7 +3,7 @@
  * and to judge offers for it. Unknown keys are errors (a typo must not silently drop a safety minimum), and
  * secrets can only be referenced by name, never written inline (see secrets.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { containsToken, isSecretName, looksLikeToken } from './secrets.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * One line describing the first problem in a zod error: the field path and what was expected, e.g.

@@ -14,7 +14,7 @@ import {
 } from './schemas.js';
 import type { Charge, CreateRequest, Instance, LogsRequest, Offer, User } from './types.js';
 import { chargeFromWire, instanceFromWire, userFromWire } from './units.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Options of VastClient: the HTTP layer's (key, base URL, retries, timeout, sleep, User-Agent) plus log polling. */
 export interface VastClientOptions extends HttpOptions {

@@ -4,7 +4,7 @@
  * nullish; units.ts decides what a missing value means. Envelopes and rows are separate schemas so a
  * list can be checked row by row.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const num = z.number().nullish();
 const str = z.string().nullish();

@@ -1,5 +1,5 @@
 /** What a simulated host does: a plain object, validated with zod, so scenarios can come from files or tests. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Schema of a HostScenario; every field has a default, so `{}` is a healthy 300-step run. */
 export const HostScenarioSchema = z.object({

@@ -1,5 +1,5 @@
 /** Account routes: the current user (credit), env-var secrets, and per-instance charges. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { chargeRow } from '../billing.js';
 import { ApiError, ok } from '../http.js';
 import { round } from '../prng.js';

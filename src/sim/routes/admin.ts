@@ -2,7 +2,7 @@
  * Admin routes for out-of-process tests (need the API key too): `POST /_sim/faults` (a FaultSpec),
  * `DELETE /_sim/faults`, `GET /_sim/faults`, `POST /_sim/advance` {"ms":N}, `GET /_sim/clock`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FaultSpec } from '../faults.js';
 import { ApiError, ok } from '../http.js';
 import { FaultSchema } from '../scenario.js';

@@ -1,5 +1,5 @@
 /** Instance routes: lists, one instance, label/stop/start, reboot, destroy, logs, SSH keys, filters. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { attachSshKey, destroyInstance, mustGet, rebootInstance, startInstance, stopInstance, updateInstance } from '../actions.js';
 import { ApiError, ok } from '../http.js';
 import { logText } from '../logs.js';

@@ -1,5 +1,5 @@
 /** Offer routes: search (`POST /api/v0/bundles/`, `PUT /api/v0/search/asks/`), GPU names, and renting. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { createInstance } from '../actions.js';
 import { ApiError, ok, type Reply } from '../http.js';
 import { parseSearch, QueryError } from '../market.js';
