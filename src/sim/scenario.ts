@@ -138,11 +138,13 @@ export async function loadScenario(path: string): Promise<Scenario> {
   } catch (e) {
     throw new Error(`scenario ${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  // A .json scenario (the bundle's copy of the demo, written by scripts/build.mjs) needs no YAML parser.
+  const json = path.endsWith('.json');
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    raw = json ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new Error(`scenario ${path}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(`scenario ${path}: invalid ${json ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
   }
   return parseScenario(raw, path);
 }

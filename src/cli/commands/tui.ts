@@ -5,6 +5,7 @@ import { printText } from '../output.js';
 import { stateDir } from '../../core/config/paths.js';
 import { loadConfig, defaultConfigPath } from '../../core/config/config.js';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { VastApi } from '../../core/vast/api.js';
 import { deferredApi } from '../deferred-api.js';
 import type { SimHandle } from '../../sim/index.js';
@@ -62,7 +63,11 @@ export async function tuiCommand(argv: string[]): Promise<number> {
       ));
     startDemoSim = startSim;
     stopSim = async () => (simStarting ? (await simStarting.catch(() => null))?.close() : undefined);
-    api = deferredApi(() => startSim().then(async (sim) => new (await loadClient())({ apiKey: sim.apiKey, baseUrl: sim.url })));
+    // The client's modules (undici) load while the simulator starts.
+    api = deferredApi(async () => {
+      const [s, Client] = await Promise.all([startSim(), loadClient()]);
+      return new Client({ apiKey: s.apiKey, baseUrl: s.url });
+    });
   } else {
     // Config and key are checked before the screen opens (a missing key is a CLI error); the client loads after paint.
     const ctx = await resolveContext(values);
@@ -94,8 +99,12 @@ async function loadClient() {
   return (await import('../../core/vast/client.js')).VastClient;
 }
 
-/** Finds the demo scenario next to the source (tsx) or the bundle (dist/). */
+/** The demo scenario: the bundle's JSON copy (dist/demo-scenario.json, no YAML parser needed), or the YAML source. */
 function demoScenarioPath(here: string): string {
+  if (here.includes(`${path.sep}dist${path.sep}`)) {
+    const json = path.join(path.dirname(here), 'demo-scenario.json');
+    if (existsSync(json)) return json;
+  }
   const root = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(path.dirname(here), '..') : path.resolve(path.dirname(here), '..', '..', '..');
   return path.join(root, 'src', 'sim', 'scenarios', 'demo.yaml');
 }

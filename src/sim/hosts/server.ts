@@ -76,15 +76,22 @@ function authorize(ctx: AuthContext, allowed: ParsedKey[] | undefined): boolean 
 /** Starts a simulated host; resolves when it listens. */
 export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> {
   const scenario = parseScenario(opts.scenario ?? {});
+  // ssh2 (~35 ms to load) and the key parsing wait for the first connection: --demo's simulator starts a host per
+  // running instance, and the TUI's first fleet data should not wait for them (ENGINEERING.md targets).
   const hostKey = opts.hostKey ? opts.hostKey.toString() : generateKeyPair().private;
-  const parsedHost = ssh2.utils.parseKey(hostKey);
-  if (parsedHost instanceof Error) throw new Error(`invalid host key: ${parsedHost.message}`);
-  const hostParsed = Array.isArray(parsedHost) ? parsedHost[0]! : parsedHost;
-  const allowed = opts.authorizedKeys?.map((k) => {
-    const p = ssh2.utils.parseKey(k);
-    if (p instanceof Error) throw new Error(`invalid authorized key: ${p.message}`);
-    return Array.isArray(p) ? p[0]! : p;
-  });
+  let keys: { host: ParsedKey; allowed: ParsedKey[] | undefined } | undefined;
+  const parsedKeys = () =>
+    (keys ??= (() => {
+      const parsedHost = ssh2.utils.parseKey(hostKey);
+      if (parsedHost instanceof Error) throw new Error(`invalid host key: ${parsedHost.message}`);
+      const allowed = opts.authorizedKeys?.map((k) => {
+        const p = ssh2.utils.parseKey(k);
+        if (p instanceof Error) throw new Error(`invalid authorized key: ${p.message}`);
+        return Array.isArray(p) ? p[0]! : p;
+      });
+      return { host: Array.isArray(parsedHost) ? parsedHost[0]! : parsedHost, allowed };
+    })());
+  if (!opts.hostKey || opts.authorizedKeys) parsedKeys(); // keys passed in by a test are checked at once
   const trainer = opts.trainer ?? new SimTrainer(scenario, opts.speed ?? 1);
   trainer.start();
   const delay = trainer.scenario.outputDelayMs;
@@ -112,9 +119,9 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
     runCommand(command, { trainer }, io);
   };
 
-  const sshServer = new ssh2.Server({ hostKeys: [hostKey] }, (client: Connection) => {
+  const onClient = (client: Connection) => {
     client.on('error', () => {});
-    client.on('authentication', (ctx) => (authorize(ctx, allowed) ? ctx.accept() : ctx.reject(['publickey'])));
+    client.on('authentication', (ctx) => (authorize(ctx, parsedKeys().allowed) ? ctx.accept() : ctx.reject(['publickey'])));
     client.on('ready', () => {
       client.on('session', (accept) => {
         const session = accept();
@@ -135,7 +142,8 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
         session.on('shell', (acceptShell, reject) => (pty ? servePty(acceptShell(), { trainer }, pty) : reject()));
       });
     });
-  });
+  };
+  let sshServer: InstanceType<typeof ssh2.Server> | undefined;
 
   // Our own TCP server hands sockets to ssh2 (injectSocket), so kill() can destroy every one of them.
   const sockets = new Set<net.Socket>();
@@ -143,7 +151,12 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
     sock.on('error', () => {});
-    sshServer.injectSocket(sock);
+    try {
+      parsedKeys();
+      (sshServer ??= new ssh2.Server({ hostKeys: [hostKey] }, onClient)).injectSocket(sock);
+    } catch {
+      sock.destroy();
+    }
   });
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
@@ -157,7 +170,9 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
   return {
     port,
     hostKey,
-    fingerprint: fingerprint(hostParsed.getPublicSSH()),
+    get fingerprint() {
+      return fingerprint(parsedKeys().host.getPublicSSH());
+    },
     trainer,
     kill,
     close: async () => {
