@@ -56,6 +56,16 @@ test('the TUI start-up path does not load the HTTP client, execa or the Hub clie
   assert.doesNotMatch(readFileSync(yogaChunk, 'utf8'), /fetch\([A-Za-z_$]+,\{credentials:"same-origin"\}\)\.then\(function\([A-Za-z_$]+\)\{if\(!/);
 });
 
+test('dist/demo-scenario.json is demo.yaml, and the simulator loads a .json scenario', async () => {
+  const { parse } = await import('yaml');
+  const json = JSON.parse(readFileSync('dist/demo-scenario.json', 'utf8')) as unknown;
+  assert.deepEqual(json, parse(readFileSync('src/sim/scenarios/demo.yaml', 'utf8')));
+  const { loadScenario } = await import('../../src/sim/scenario.js');
+  const fromJson = await loadScenario(path.resolve('dist/demo-scenario.json'));
+  assert.deepEqual(fromJson, await loadScenario(path.resolve('src/sim/scenarios/demo.yaml')));
+  assert.equal(fromJson.market.size, 6000);
+});
+
 test('the LRU keeps at most LIMIT entries and keeps recently used ones', () => {
   const m = new Map<string, number>();
   for (let i = 0; i < LIMIT + 500; i++) lruSet(m, `k${i}`, i);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, parseConfig, ConfigError } from '../../src/core/config/config.js';
 import { resolveApiKey, resolveApiUrl } from '../../src/core/config/apikey.js';
-import { configDir, stateDir } from '../../src/core/config/paths.js';
+import { configDir, demoStateDir, stateDir } from '../../src/core/config/paths.js';
 
 test('a missing config file gives the defaults', async () => {
   const cfg = await loadConfig(path.join(os.tmpdir(), 'no-such-dir-vastdeck', 'config.yaml'));
@@ -64,6 +64,8 @@ test('XDG directories are honoured', () => {
   assert.equal(configDir({ XDG_CONFIG_HOME: '/x/cfg', HOME: '/h' }), '/x/cfg/vastdeck');
   assert.equal(configDir({ HOME: '/h' }), '/h/.config/vastdeck');
   assert.equal(stateDir({ HOME: '/h' }), '/h/.local/state/vastdeck');
+  assert.equal(stateDir({ HOME: '/h', XDG_STATE_HOME: '/x/st', VASTDECK_STATE_DIR: '/v/s' }), '/v/s');
+  assert.equal(demoStateDir({ HOME: '/h', XDG_STATE_HOME: '/x/st' }), '/x/st/vastdeck/demo');
 });
 
 test('budget and notify sections are read', () => {

@@ -72,5 +72,9 @@ describe('migration wizard on the demo fleet in real tmux', { skip: (!hasTmux &&
     screen = await waitFor((s) => /mosaic-gpt2-1x\d{4}#[a-z0-9]{8}/.test(s) && !/ mosaic-gpt2-1\s/.test(s), 'new host listed, old one gone', 30_000);
     send('q');
     await waitFor((s) => s.includes('EXIT=0'), 'exit');
+    // The demo journals and trusts host keys in its own folder, never in the real account's.
+    assert.ok(existsSync(`${home}/state/vastdeck/demo/journal.jsonl`), 'the demo journal');
+    assert.ok(existsSync(`${home}/state/vastdeck/demo/known_hosts`), "the demo's known_hosts");
+    assert.ok(!existsSync(`${home}/state/vastdeck/journal.jsonl`) && !existsSync(`${home}/state/vastdeck/known_hosts`), 'nothing in the real state dir');
   });
 });

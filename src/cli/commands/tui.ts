@@ -2,10 +2,10 @@ import path from 'node:path';
 import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { resolveContext } from '../context.js';
 import { printText } from '../output.js';
-import { stateDir } from '../../core/config/paths.js';
+import { demoStateDir, stateDir } from '../../core/config/paths.js';
 import { loadConfig, defaultConfigPath } from '../../core/config/config.js';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { VastApi } from '../../core/vast/api.js';
 import { deferredApi } from '../deferred-api.js';
 import type { SimHandle } from '../../sim/index.js';
@@ -41,6 +41,13 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write('vastdeck: the cockpit needs a terminal; for scripts use `vastdeck instances --json` or `vastdeck offers --json`\n');
     return 2;
+  }
+  if (values.demo) {
+    // The demo's rentals, migrations and simulated host keys never mix with the real account's journal and
+    // known_hosts. The simulated hosts get new ports every run, so their keys start from an empty file.
+    const dir = demoStateDir();
+    process.env.VASTDECK_STATE_DIR = dir;
+    rmSync(path.join(dir, 'known_hosts'), { force: true });
   }
   const crashLogPath = path.join(stateDir(), 'crash.log');
   let stopSim: (() => Promise<void>) | undefined;
