@@ -1,7 +1,7 @@
 // RSS after an idle period (ENGINEERING.md: ≤ 100 MB after 5 min idle), all BUNDLED, in real ptys, side by side:
 //   demo   `node bin/vastdeck.js --demo` (the TUI plus the in-process simulator with its 12,000 offers)
 //   fake   the real runTui over the in-memory fake API with a 200-instance fleet (vastdeck's own footprint),
-//          bundled here like scripts/build.mjs does (production React, devtools stub)
+//          bundled here like scripts/build.mjs does (production React, devtools stub, vastdeck's Ink patches)
 //   sim    `node bin/vastdeck.js sim --speed 30` alone: an estimate of the simulator's share of the demo
 // Usage: npm run build && node bench/tui-rss.mjs [--idle-seconds 300] > bench/results/tui-rss.json
 import { spawn } from 'node:child_process';
@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { inkBounded } from '../scripts/ink-bounded/plugin.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const i = process.argv.indexOf('--idle-seconds');
@@ -18,7 +19,7 @@ const fakeBundle = path.join(root, 'node_modules', '.cache', 'vastdeck-bench', '
 await build({
   absWorkingDir: root, entryPoints: ['test/ui/fixtures/run-fake.tsx'], outfile: fakeBundle, bundle: true, format: 'esm',
   platform: 'node', target: 'node20', minify: true, define: { 'process.env.NODE_ENV': '"production"' },
-  alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' }, external: ['ssh2', 'cpu-features'], logLevel: 'error',
+  alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' }, external: ['ssh2', 'cpu-features'], logLevel: 'error', plugins: [inkBounded],
   banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
 });
 

@@ -16,7 +16,7 @@ import { isSimpleChar } from './simple-char.mjs';
 
 // A row is ~200 cell objects while it is cached as styled chars, and one string once it is built: few of the
 // former, more of the latter.
-const styledCharsCache = new BoundedMap(300);
+const styledCharsCache = new BoundedMap(100);
 const widthCache = new BoundedMap();
 const blockWidthCache = new BoundedMap();
 const rowCache = new BoundedMap(2000);

@@ -80,6 +80,20 @@ export function generateOffers(cfg: MarketConfig): OfferRow[] {
   return rows;
 }
 
+// Constant choices, hoisted so generating a market allocates only the rows (the rng sequence is unchanged).
+const VERIFICATIONS = [['verified', 90], ['unverified', 7], ['deverified', 3]] as const;
+const PCI_GENS = [3, 4, 4, 5];
+const DISCOUNTS = [0, 0.1, 0.2, 0.25, 0.4];
+const driverChoices = new Map<string, ReadonlyArray<readonly [number, string]>>();
+
+/** The drivers an offer may carry: CUDA < 12 for an old-CUDA trap, else at least the GPU's minimum (and 12.2). */
+function driversFor(oldCuda: boolean, minCuda: number): ReadonlyArray<readonly [number, string]> {
+  const key = `${oldCuda}|${minCuda}`;
+  let list = driverChoices.get(key);
+  if (!list) driverChoices.set(key, (list = DRIVERS.filter(([v]) => (oldCuda ? v < 12 : v >= Math.max(12.2, minCuda)))));
+  return list;
+}
+
 function makeOffer(rng: Rng, gpu: GpuModel, id: number, i: number, cfg: MarketConfig): OfferRow {
   const traps = cfg.traps;
   const n = pick(rng, gpu.counts);
@@ -99,8 +113,7 @@ function makeOffer(rng: Rng, gpu: GpuModel, id: number, i: number, cfg: MarketCo
   const lowRel = traps && rng() < 0.05;
   const reliability = lowRel ? round(between(rng, 0.55, 0.895), 4) : round(1 - Math.exp(between(rng, Math.log(0.0004), Math.log(0.09))), 4);
   const oldCuda = traps && gpu.minCuda < 12 && rng() < 0.05;
-  const drivers = DRIVERS.filter(([v]) => (oldCuda ? v < 12 : v >= Math.max(12.2, gpu.minCuda)));
-  const [cuda, driver] = pick(rng, drivers);
+  const [cuda, driver] = pick(rng, driversFor(oldCuda, gpu.minCuda));
   const [cpuName, maxCores] = pick(rng, CPUS);
   const cpuCores = Math.min(maxCores, intBetween(rng, 8, 32) * Math.max(1, n / 2));
   const eff = round(Math.min(cpuCores, (cpuCores / Math.max(n, 1)) * n * between(rng, 0.5, 1)), 1);
@@ -108,7 +121,7 @@ function makeOffer(rng: Rng, gpu: GpuModel, id: number, i: number, cfg: MarketCo
   const dlperf = round(gpu.dlperf * n * between(rng, 0.85, 1.05), 4);
   const totalFlops = round(gpu.tflops * n, 2);
   const durationS = round(between(rng, 3, 200) * 86400, 1);
-  const verification = weighted(rng, [['verified', 90], ['unverified', 7], ['deverified', 3]] as const);
+  const verification = weighted(rng, VERIFICATIONS);
   const machineId = 20_000 + i * 3 + intBetween(rng, 0, 2);
   const startS = cfg.nowMs / 1000 - between(rng, 1, 120) * 86400;
   const dph5 = dphBase + (storageCost * 5) / 720;
@@ -125,10 +138,10 @@ function makeOffer(rng: Rng, gpu: GpuModel, id: number, i: number, cfg: MarketCo
     inet_down: inetDown, inet_up: inetUp, inet_down_cost: round(between(rng, 0, 0.02), 4),
     inet_up_cost: round(between(rng, 0, 0.02), 4), internet_down_cost_per_tb: 0, internet_up_cost_per_tb: 0,
     direct_port_count: rng() < 0.85 ? intBetween(rng, 2, 400) : 0, pcie_bw: round(between(rng, 3, 25), 1),
-    pci_gen: pick(rng, [3, 4, 4, 5]), mobo_name: 'ROMED8-2T',
+    pci_gen: pick(rng, PCI_GENS), mobo_name: 'ROMED8-2T',
     dph_base: dphBase, dph_total: 0, min_bid: round(dphBase * between(rng, 0.3, 0.7), 4),
     storage_cost: storageCost, storage_total_cost: 0, vram_costperhour: round(dphBase / ((vram * n) / 1000), 6),
-    credit_discount_max: pick(rng, [0, 0.1, 0.2, 0.25, 0.4]),
+    credit_discount_max: pick(rng, DISCOUNTS),
     dlperf, dlperf_per_dphtotal: 0, total_flops: totalFlops, flops_per_dphtotal: 0, score,
     reliability, reliability2: reliability, duration: durationS, start_date: round(startS, 3),
     end_date: round(cfg.nowMs / 1000 + durationS, 3), geolocation: pick(rng, PLACES), geolocode: null, verification,

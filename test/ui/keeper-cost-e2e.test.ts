@@ -51,7 +51,8 @@ describe('cost panel and keeper on the demo fleet in real tmux', { skip: (!hasTm
     screen = await waitFor((s) => /keeper · stopped/.test(s) && /keeper stopped; the fleet is left running/.test(s), 'keeper stopped', 30_000);
 
     // Journaled like the CLI: a before and an after record for the launch, with the fleet and the reason.
-    const journal = readFileSync(path.join(home, 'state', 'vastdeck', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // --demo journals in its own folder (the state dir's demo/).
+    const journal = readFileSync(path.join(home, 'state', 'vastdeck', 'demo', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const launch = journal.filter((r) => r.op === 'keeper.launch');
     assert.deepEqual(launch.map((r) => r.phase).slice(0, 2), ['before', 'after']);
     assert.equal(launch[0].details.fleet, 'mosaic-gpt2');

@@ -58,7 +58,8 @@ describe('offer browser in real tmux (bundled --demo)', { skip: (!hasTmux && 'tm
     assert.doesNotMatch(screen, /speed test failed/);
     send('Escape');
     screen = await waitFor((s) => new RegExp(`^[› ]${id}\\s+demo-gpt2-1x4090#`, 'm').test(s), 'the new instance in the fleet');
-    const journal = readFileSync(path.join(home, 'state', 'vastdeck', 'journal.jsonl'), 'utf8');
+    // --demo journals in its own folder (the state dir's demo/).
+    const journal = readFileSync(path.join(home, 'state', 'vastdeck', 'demo', 'journal.jsonl'), 'utf8');
     assert.match(journal, /"op":"provision.create"/);
     assert.doesNotMatch(journal, /offline/, 'env values never reach the journal');
     send('q');
