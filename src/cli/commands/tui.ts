@@ -42,20 +42,17 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     process.stderr.write('vastdeck: the cockpit needs a terminal; for scripts use `vastdeck instances --json` or `vastdeck offers --json`\n');
     return 2;
   }
-  if (values.demo) {
-    // The demo's rentals, migrations and simulated host keys never mix with the real account's journal and
-    // known_hosts. The simulated hosts get new ports every run, so their keys start from an empty file.
-    const dir = demoStateDir();
-    process.env.VASTDECK_STATE_DIR = dir;
-    rmSync(path.join(dir, 'known_hosts'), { force: true });
-  }
-  const crashLogPath = path.join(stateDir(), 'crash.log');
   let stopSim: (() => Promise<void>) | undefined;
   let startDemoSim: (() => Promise<SimHandle>) | undefined;
   let demoNow: (() => number) | undefined;
   let api: VastApi;
   let config;
   if (values.demo) {
+    // The demo's rentals, migrations, simulated host keys and crash log never mix with the real account's. The
+    // simulated hosts get new ports every run, so their keys start from an empty known_hosts.
+    const dir = demoStateDir();
+    process.env.VASTDECK_STATE_DIR = dir;
+    rmSync(path.join(dir, 'known_hosts'), { force: true });
     config = await loadConfig(values.config ?? defaultConfigPath());
     const seed = intFlag(values.seed, 'seed', 0, 2 ** 31) ?? 1;
     const speed = numberFlag(values.speed, 'speed', 0.01, 100000) ?? 30;
@@ -82,6 +79,7 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     api = deferredApi(async () => new (await loadClient())({ apiKey: ctx.apiKey, baseUrl: ctx.baseUrl }));
   }
   const pollSeconds = numberFlag(values.poll, 'poll', 2, 3600) ?? config.pollSeconds;
+  const crashLogPath = path.join(stateDir(), 'crash.log');
   const { runTui } = await import('../../ui/run.js');
   try {
     return await runTui({
