@@ -47,7 +47,7 @@ export function cliArgv(o: Pick<RunCliOptions, 'bundle' | 'script'> = {}): strin
 
 /** An isolated home for a CLI run: HOME, state and config under `dir`, no API key or ssh-agent from the machine. */
 export function homeEnv(dir: string): NodeJS.ProcessEnv {
-  return { HOME: dir, XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), VAST_API_KEY: '', SSH_AUTH_SOCK: undefined };
+  return { HOME: dir, XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), VASTDECK_STATE_DIR: undefined, VAST_API_KEY: '', SSH_AUTH_SOCK: undefined };
 }
 
 /** Runs `vastdeck ARGS…` to completion. */

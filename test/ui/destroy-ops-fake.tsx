@@ -51,7 +51,7 @@ export async function mountWithOps(ops: Ops, o: { readOnly?: boolean; n?: number
 
 /** Ops that answer from tables and record what was asked. */
 export function fakeOps(plans: (inst: Instance) => DestroyPlan, extra: Partial<Ops> = {}) {
-  const calls = { destroy: [] as Array<{ id: number; force: boolean }>, migrate: [] as Array<{ id: number; profile: string }> };
+  const calls = { destroy: [] as Array<{ id: number; force: boolean }>, migrate: [] as Array<{ id: number; profile: string }>, abort: [] as string[] };
   const ops: Ops = {
     planDestroy: async (inst) => plans(inst),
     destroy: async (plan, force) => {
@@ -66,6 +66,10 @@ export function fakeOps(plans: (inst: Instance) => DestroyPlan, extra: Partial<O
     interrupted: async () => [],
     resume: async () => {
       throw new Error('not scripted');
+    },
+    abort: async (m) => {
+      calls.abort.push(m.spec.id);
+      return `aborted migration ${m.spec.id}`;
     },
     ...extra,
   };

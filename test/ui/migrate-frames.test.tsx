@@ -63,7 +63,7 @@ test('on start: an interrupted migration in the journal is offered for resume; y
   const m: JournaledMigration = {
     spec: { id: 'abcd1234', sourceId: 1002, profileName: 'gpt2-a', profilesFile: '/p.yaml', offerId: null, runDir: '/workspace/run', logPath: '/workspace/train.log', continuation: null, allowBehind: false, sync: false, price: { kind: 'on-demand' } },
     state: { ...emptyState(), done: ['verify-source', 'provision'], verifiedStep: 1500, targetId: 2001 },
-    finished: false, lastError: null, startedAt: 0,
+    finished: false, aborted: false, lastError: null, startedAt: 0,
   };
   let resumed: JournaledMigration | null = null;
   const { ops } = fakeOps((i) => fakePlan(i, 1, 1), {
@@ -89,4 +89,22 @@ test('on start: an interrupted migration in the journal is offered for resume; y
   await second.press('n');
   assert.doesNotMatch(second.frame(), /Interrupted migration/);
   second.unmount();
+});
+
+test('an interrupted migration offered on start: x gives it up (journal only) and says what was left', async () => {
+  const m: JournaledMigration = {
+    spec: { id: 'abcd1234', sourceId: 1002, profileName: 'gpt2-a', profilesFile: '/p.yaml', offerId: null, runDir: '/workspace/run', logPath: '/workspace/train.log', continuation: null, allowBehind: false, sync: false, price: { kind: 'on-demand' } },
+    state: { ...emptyState(), done: ['verify-source', 'provision'], verifiedStep: 1500, targetId: 2001 },
+    finished: false, aborted: false, lastError: null, startedAt: 0,
+  };
+  const { ops, calls } = fakeOps((i) => fakePlan(i, 1, 1), { interrupted: async () => [m] });
+  const app = await mountWithOps(ops);
+  await settle();
+  assert.match(app.frame(), /x gives it up \(the journal only; nothing on Vast changes\)/);
+  await app.press('x');
+  await settle();
+  assert.deepEqual(calls.abort, ['abcd1234']);
+  assert.doesNotMatch(app.frame(), /Interrupted migration/);
+  assert.match(app.frame(), /aborted migration abcd1234/);
+  app.unmount();
 });

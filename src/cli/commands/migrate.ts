@@ -13,13 +13,14 @@ import { findCandidates, migrationProblem, migrationSpec } from '../../core/ops/
 import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { openStore, RsyncStore } from '../../core/checkpoints/index.js';
-import { interruptedMigrations, runMigration, STEP_TITLES, type MigrateEvent, type MigrationSpec } from '../../core/ops/migrate.js';
+import { abortRecord, abortSummary, interruptedMigrations, runMigration, STEP_TITLES, type JournaledMigration, type MigrateEvent, type MigrationSpec } from '../../core/ops/migrate.js';
 import { priceFromFlags } from './provision.js';
 
 /** Help for `vastdeck migrate`. */
 export const migrateHelp = `Usage: vastdeck migrate ID --profile P [--offer-id N] [options]
        vastdeck migrate --resume [MIGRATION_ID]
        vastdeck migrate --list
+       vastdeck migrate --abort [MIGRATION_ID]
 
 Move a training run from instance ID to a new host, in eight journaled steps: 1 verify the newest checkpoint
 off the source (waiting for its upload), 2 rent the target (its label carries the migration id), 3 wait for
@@ -43,6 +44,8 @@ Options:
   --poll SEC           poll interval (default 10)
   --resume [ID]        continue an interrupted migration (the only one, or ID)
   --list               list interrupted migrations
+  --abort [ID]         give up an interrupted migration (the only one, or ID): no more resume offers; nothing on
+                       Vast is touched, and a rented target is named so you can destroy it
   --json               the result as JSON on stdout (progress on stderr)
   --api-url URL, --api-key KEY, -h/--help`;
 
@@ -53,7 +56,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     {
       profile: { type: 'string' }, profiles: { type: 'string' }, 'offer-id': { type: 'string' }, type: { type: 'string' }, bid: { type: 'string' },
       'run-dir': { type: 'string' }, log: { type: 'string' }, continuation: { type: 'string' }, 'allow-behind': { type: 'boolean' }, sync: { type: 'boolean' },
-      'upload-wait': { type: 'string' }, poll: { type: 'string' }, resume: { type: 'boolean' }, list: { type: 'boolean' }, json: { type: 'boolean' },
+      'upload-wait': { type: 'string' }, poll: { type: 'string' }, resume: { type: 'boolean' }, list: { type: 'boolean' }, abort: { type: 'boolean' }, json: { type: 'boolean' },
     },
     'migrate',
   );
@@ -67,15 +70,20 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     return 0;
   }
 
+  if (values.resume && values.abort) throw new UsageError('migrate: --resume and --abort do not go together');
+  if (values.abort) {
+    const chosen = pickInterrupted(await readJournal(journalFile).then((j) => j.records), positionals[0], 'abort');
+    const journal = new FileJournal({ file: journalFile });
+    await journal.append(abortRecord(chosen));
+    if (values.json) printJson({ id: chosen.spec.id, aborted: true, sourceId: chosen.spec.sourceId, targetId: chosen.state.targetId, done: chosen.state.done });
+    else printText(abortSummary(chosen));
+    return 0;
+  }
+
   let spec: MigrationSpec;
   let state;
   if (values.resume) {
-    const open = interruptedMigrations((await readJournal(journalFile)).records);
-    const want = positionals[0];
-    const chosen = want ? open.filter((m) => m.spec.id === want) : open;
-    if (chosen.length === 0) throw new UsageError(want ? `migrate: no interrupted migration ${want} in the journal` : 'migrate: no interrupted migration in the journal');
-    if (chosen.length > 1) throw new UsageError(`migrate: ${chosen.length} interrupted migrations (${chosen.map((m) => m.spec.id).join(', ')}); name one: vastdeck migrate --resume ID`);
-    ({ spec, state } = chosen[0]!);
+    ({ spec, state } = pickInterrupted((await readJournal(journalFile)).records, positionals[0], 'resume'));
     process.stderr.write(`resuming migration ${spec.id}: ${state.done.length} of 8 steps done\n`);
   } else {
     if (positionals.length !== 1 || !/^\d+$/.test(positionals[0]!)) throw new UsageError('migrate: give one instance ID (or --resume); see `vastdeck migrate --help`');
@@ -129,6 +137,15 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   } finally {
     await pool.close();
   }
+}
+
+/** The interrupted migration `want` names, or the only one; a usage error when there is none or a choice to make. */
+function pickInterrupted(records: Parameters<typeof interruptedMigrations>[0], want: string | undefined, verb: 'resume' | 'abort'): JournaledMigration {
+  const open = interruptedMigrations(records);
+  const chosen = want ? open.filter((m) => m.spec.id === want) : open;
+  if (chosen.length === 0) throw new UsageError(want ? `migrate: no interrupted migration ${want} in the journal` : 'migrate: no interrupted migration in the journal');
+  if (chosen.length > 1) throw new UsageError(`migrate: ${chosen.length} interrupted migrations (${chosen.map((m) => m.spec.id).join(', ')}); name one: vastdeck migrate --${verb} ID`);
+  return chosen[0]!;
 }
 
 /** One progress line. */

@@ -90,6 +90,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'overlay.close', scope: 'overlay', keys: ['escape', '?', 'q'], description: 'Close the help overlay' },
   { id: 'confirm.yes', scope: 'overlay', keys: ['y'], description: 'Confirm the pending action' },
   { id: 'confirm.no', scope: 'overlay', keys: ['n'], description: 'Cancel the pending action' },
+  { id: 'migrate.abort', scope: 'overlay', keys: ['x'], description: 'Interrupted migration: give it up (journal only; a rented target is named)' },
   { id: 'wizard.up', scope: 'overlay', keys: ['up', 'k'], description: 'Migration wizard: previous profile' },
   { id: 'wizard.down', scope: 'overlay', keys: ['down', 'j'], description: 'Migration wizard: next profile' },
   { id: 'wizard.select', scope: 'overlay', keys: ['enter'], description: 'Migration wizard: choose the profile' },

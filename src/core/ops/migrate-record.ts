@@ -4,7 +4,7 @@
  * every step's `after` record. Both are validated with zod when read, because the journal is bytes from disk.
  */
 import * as z from 'zod';
-import type { JournalRecord } from '../journal/record.js';
+import type { JournalInput, JournalRecord } from '../journal/record.js';
 
 /** The eight steps, in order. */
 export const MIGRATE_STEPS = ['verify-source', 'provision', 'boot', 'target-checkpoint', 'resume', 'advancing', 'destroy-source', 'continuation'] as const;
@@ -70,8 +70,10 @@ export function emptyState(): MigrationState {
 export interface JournaledMigration {
   spec: MigrationSpec;
   state: MigrationState;
-  /** The closing `migrate` after record is there. */
+  /** The closing `migrate` after record is there (it completed, or was aborted). */
   finished: boolean;
+  /** It was given up with `vastdeck migrate --abort`. */
+  aborted: boolean;
   /** The last error record's message, when the last thing that happened was an error. */
   lastError: string | null;
   startedAt: number;
@@ -86,12 +88,15 @@ export function migrationsFromJournal(records: readonly JournalRecord[]): Journa
     if (!id) continue;
     if (r.op === 'migrate' && r.phase === 'before') {
       const spec = migrationSpecSchema.safeParse(r.details.spec);
-      if (spec.success) byId.set(id, { spec: spec.data, state: emptyState(), finished: false, lastError: null, startedAt: r.ts });
+      if (spec.success) byId.set(id, { spec: spec.data, state: emptyState(), finished: false, aborted: false, lastError: null, startedAt: r.ts });
       continue;
     }
     const m = byId.get(id);
     if (!m) continue;
-    if (r.op === 'migrate' && r.phase === 'after') m.finished = true;
+    if (r.op === 'migrate' && r.phase === 'after') {
+      m.finished = true;
+      m.aborted = r.details.aborted === true;
+    }
     if (r.phase === 'error') m.lastError = typeof r.details.message === 'string' ? r.details.message : 'failed';
     if (r.phase === 'after' && r.op !== 'migrate') {
       const st = migrationStateSchema.safeParse(r.details.state);
@@ -100,6 +105,29 @@ export function migrationsFromJournal(records: readonly JournalRecord[]): Journa
     }
   }
   return [...byId.values()].sort((a, b) => a.startedAt - b.startedAt);
+}
+
+/**
+ * The closing record of a migration given up with `migrate --abort`: it ends the migration in the journal (no
+ * more resume offers) and touches nothing on Vast. It names the state, so the journal says what was left.
+ */
+export function abortRecord(m: JournaledMigration): JournalInput {
+  return {
+    op: 'migrate',
+    phase: 'after',
+    ids: { runId: m.spec.id, instanceId: m.state.targetId ?? m.spec.sourceId },
+    details: { aborted: true, state: m.state },
+  };
+}
+
+/** What an abort leaves behind, in one or two sentences for the user. */
+export function abortSummary(m: JournaledMigration): string {
+  const parts = [`aborted migration ${m.spec.id} (${m.state.done.length} of 8 steps done)`];
+  parts.push(m.state.sourceDestroyed ? `the source ${m.spec.sourceId} was already destroyed` : `the source ${m.spec.sourceId} is untouched`);
+  if (m.state.targetId !== null) {
+    parts.push(`the target ${m.state.targetId}${m.state.targetLabel ? ` (${m.state.targetLabel})` : ''} was rented and is not destroyed: check \`vastdeck instances\` and remove it with \`vastdeck destroy ${m.state.targetId}\` if you do not want it`);
+  }
+  return parts.join('; ');
 }
 
 /** Migrations that started and never finished (killed, or stopped at an error), oldest first. */

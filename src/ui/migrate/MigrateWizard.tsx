@@ -52,7 +52,7 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
       body = [
         line(`Interrupted migration ${m.spec.id}: ${m.spec.sourceId} → ${m.state.targetId ?? '?'} (profile ${m.spec.profileName}), ${m.state.done.length} of 8 steps done`, warn, true),
         ...(m.lastError ? [line(`stopped at: ${sanitizeLine(m.lastError)}`)] : []),
-        line('resume it now? [y/n]', warn, true),
+        line('resume it now? [y/n]   x gives it up (the journal only; nothing on Vast changes)', warn, true),
       ];
       break;
     }

@@ -15,5 +15,6 @@ export function lazyOps(opts: OpsOptions): Ops {
     migrate: (inst, profile, onEvent) => get().then((o) => o.migrate(inst, profile, onEvent)),
     interrupted: () => get().then((o) => o.interrupted()),
     resume: (m, onEvent) => get().then((o) => o.resume(m, onEvent)),
+    abort: (m) => get().then((o) => o.abort(m)),
   };
 }

@@ -10,7 +10,7 @@ import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { openStore, readHostCheckpoint, HostReadError } from '../../core/checkpoints/index.js';
 import { executeDestroy, planDestroy, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
-import { interruptedMigrations, runMigration, type JournaledMigration, type MigrateEvent, type MigrateResult, type MigrationSpec, type MigrationState } from '../../core/ops/migrate.js';
+import { abortRecord, abortSummary, interruptedMigrations, runMigration, type JournaledMigration, type MigrateEvent, type MigrateResult, type MigrationSpec, type MigrationState } from '../../core/ops/migrate.js';
 import { findCandidates, migrationProblem, migrationSpec } from '../../core/ops/migrate-setup.js';
 import type { VastApi } from '../../core/vast/api.js';
 import type { Instance } from '../../core/vast/types.js';
@@ -26,6 +26,8 @@ export interface Ops {
   /** Interrupted migrations in the journal. */
   interrupted(): Promise<JournaledMigration[]>;
   resume(m: JournaledMigration, onEvent: (e: MigrateEvent) => void): Promise<MigrateResult>;
+  /** Gives an interrupted migration up in the journal (nothing on Vast changes); resolves to what it left behind. */
+  abort(m: JournaledMigration): Promise<string>;
 }
 
 /** Settings of the real Ops. */
@@ -90,5 +92,9 @@ export function makeOps(o: OpsOptions): Ops {
     },
     interrupted: async () => interruptedMigrations((await readJournal(journalFile)).records),
     resume: (m, onEvent) => run(m.spec, m.state, onEvent),
+    async abort(m) {
+      await new FileJournal({ file: journalFile }).append(abortRecord(m));
+      return abortSummary(m);
+    },
   };
 }

@@ -111,7 +111,17 @@ export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
       };
     } else if (stage.kind === 'offer-resume') {
       const m = stage.m;
-      handlers = { ...handlers, 'confirm.no': close, 'confirm.yes': () => start(`Resuming migration ${m.spec.id} of ${m.spec.sourceId} (profile ${m.spec.profileName})`, (ev) => o.ops!.resume(m, ev)) };
+      handlers = {
+        ...handlers, 'confirm.no': close,
+        'confirm.yes': () => start(`Resuming migration ${m.spec.id} of ${m.spec.sourceId} (profile ${m.spec.profileName})`, (ev) => o.ops!.resume(m, ev)),
+        'migrate.abort': () => {
+          close();
+          o.ops!.abort(m).then(
+            (summary) => o.say({ text: summary, level: 'info' }),
+            (err: unknown) => o.say({ text: `could not abort migration ${m.spec.id}: ${sanitizeLine(String((err as Error)?.message ?? err))}`, level: 'error' }),
+          );
+        },
+      };
     }
     layers.push({ scope: 'overlay', modal: true, handlers });
   }
