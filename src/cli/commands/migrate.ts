@@ -9,7 +9,7 @@ import { printJson, printText, registerSecret, UsageError } from '../output.js';
 import { FileJournal, readJournal } from '../../core/journal/journal.js';
 import { stateDir } from '../../core/config/paths.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
-import { findCandidates, migrationProblem, migrationSpec } from '../../core/ops/migrate-setup.js';
+import { findCandidates, migrationProblem, migrationSpec, rsyncFromSource } from '../../core/ops/migrate-setup.js';
 import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { openStore, RsyncStore } from '../../core/checkpoints/index.js';
@@ -127,7 +127,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
         },
         store: opened?.reader ?? null, exclude: opened?.exclude,
         candidates: () => findCandidates(ctx.client, profile, spec),
-        sync: opened?.reader instanceof RsyncStore ? (src, host) => (opened.reader as RsyncStore).upload({ dir: host.dir, host: `root@${src.sshHost}`, sshArgs: ['-p', String(src.sshPort)] }, host.step) : undefined,
+        sync: opened?.reader instanceof RsyncStore ? rsyncFromSource(opened.reader, id) : undefined,
       },
       { spec, profile, state, timing: { pollMs, uploadWaitMs }, onEvent },
     );

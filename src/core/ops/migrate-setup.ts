@@ -9,6 +9,10 @@ import type { Profile } from '../profiles/schema.js';
 import { offerByIdQuery, profileOfferQuery } from '../profiles/query.js';
 import { checkOffers } from '../checks/check.js';
 import type { MigrationSpec } from './migrate-record.js';
+import type { Instance } from '../vast/types.js';
+import type { HostCheckpoint } from '../checkpoints/types.js';
+import type { RsyncStore } from '../checkpoints/rsync.js';
+import { sshTrustOptions } from '../ssh/attach.js';
 
 /** A migration id: 8 base-36 characters, the same shape as a provision nonce (it becomes the target's). */
 export function newMigrationId(): string {
@@ -43,4 +47,16 @@ export async function findCandidates(api: Pick<VastApi, 'searchOffers'>, profile
   const offers = await api.searchOffers(profileOfferQuery(profile, type));
   const checks = checkOffers(offers, profile);
   return offers.filter((_, i) => checks[i]!.verdict !== 'fails');
+}
+
+/**
+ * `migrate --sync` for an rsync store: copies the source's newest checkpoint into the store with rsync over the
+ * system ssh, as root on the instance's SSH endpoint, trusting and authenticating as vastdeck's ssh does.
+ */
+export function rsyncFromSource(store: RsyncStore, identity: { knownHostsFile: string; identityFiles: readonly string[] }) {
+  return async (source: Instance, host: HostCheckpoint): Promise<void> => {
+    if (!source.sshHost || !source.sshPort) throw new Error(`instance ${source.id} has no SSH endpoint to copy checkpoint-${host.step} from`);
+    const sshArgs = ['-p', String(source.sshPort), ...sshTrustOptions(identity.knownHostsFile, identity.identityFiles)];
+    await store.upload({ dir: host.dir, host: `root@${source.sshHost}`, sshArgs }, host.step);
+  };
 }

@@ -45,6 +45,24 @@ function sshConfigPath(p: string): string {
   return /\s/.test(escaped) ? `"${escaped}"` : escaped;
 }
 
+/**
+ * The system ssh's host-key and identity options, so it trusts and authenticates as vastdeck's own ssh2 core does:
+ * vastdeck's known_hosts only (trust on first use, a changed key refused) and vastdeck's key files.
+ */
+export function sshTrustOptions(knownHostsFile: string, identityFiles: readonly string[] = []): string[] {
+  const args = [
+    // accept-new = trust on first use, refuse a changed key: the same policy as the ssh2 core.
+    '-o', 'StrictHostKeyChecking=accept-new',
+    '-o', `UserKnownHostsFile=${sshConfigPath(knownHostsFile)}`,
+    // The system-wide file could hold a stale key for a recycled Vast port; vastdeck's file is the authority.
+    '-o', 'GlobalKnownHostsFile=/dev/null',
+    // Debian sets HashKnownHosts yes; plain entries keep the file readable for people editing it.
+    '-o', 'HashKnownHosts=no',
+  ];
+  for (const f of identityFiles) args.push('-i', f);
+  return args;
+}
+
 /** Builds the ssh argv; throws on a host, user or session name that could be read as an option or code. */
 export function attachCommand(o: AttachOptions): AttachCommand {
   const user = o.user ?? 'root';
@@ -54,20 +72,7 @@ export function attachCommand(o: AttachOptions): AttachCommand {
   if (!USER.test(user)) throw new Error(`invalid user name: ${JSON.stringify(user)}`);
   if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) throw new Error(`invalid port: ${o.port}`);
   if (!SESSION.test(session)) throw new Error(`invalid tmux session name: ${JSON.stringify(session)}`);
-  const args = [
-    '-t',
-    '-p', String(o.port),
-    // accept-new = trust on first use, refuse a changed key: the same policy as the ssh2 core.
-    '-o', 'StrictHostKeyChecking=accept-new',
-    '-o', `UserKnownHostsFile=${sshConfigPath(o.knownHostsFile)}`,
-    // The system-wide file could hold a stale key for a recycled Vast port; vastdeck's file is the authority.
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    // Debian sets HashKnownHosts yes; plain entries keep the file readable for people editing it.
-    '-o', 'HashKnownHosts=no',
-    '-o', 'ServerAliveInterval=15',
-    '-o', 'ServerAliveCountMax=3',
-  ];
-  for (const f of o.identityFiles ?? []) args.push('-i', f);
+  const args = ['-t', '-p', String(o.port), ...sshTrustOptions(o.knownHostsFile, o.identityFiles), '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=3'];
   if (o.agentForward) args.push('-A');
   args.push('--', `${user}@${o.host}`);
   if (o.mode === 'tmux') {

@@ -5,7 +5,7 @@ export { type ExecOptions, type ExecResult } from './exec.js';
 export { LogFollow, tailCommand, type FollowOptions, type FollowEnd, type FollowEndReason, type FollowState } from './follow.js';
 export { HostKeyStore, fingerprint, hostPattern, keyType, type HostKeyStatus } from './host-keys.js';
 export { resolveAuth, type AuthOptions, type ResolvedAuth } from './auth.js';
-export { attachCommand, type AttachOptions, type AttachCommand } from './attach.js';
+export { attachCommand, sshTrustOptions, type AttachOptions, type AttachCommand } from './attach.js';
 export { shellQuote } from './quote.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export * from './errors.js';
