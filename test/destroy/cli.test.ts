@@ -1,7 +1,7 @@
 /** `vastdeck destroy` / `down` in child processes against the simulator, and the prompt decisions. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
@@ -99,5 +99,40 @@ describe('CLI against the simulator', () => {
     const r = await cli('destroy', ['999999', '--force']);
     assert.equal(r.code, 1);
     assert.match(r.err, /instance 999999 is not in your account/);
+  });
+});
+
+describe('CLI against the simulator with its SSH hosts, on a machine with no ~/.ssh keys and no agent', () => {
+  let sim: SimHandle;
+  let dir: string;
+  let profiles: string;
+  before(async () => {
+    sim = await startSimulator({
+      rateLimit: false, seed: 12, speed: 20,
+      scenario: {
+        market: { size: 400, traps: false },
+        fleet: [{ label: 'keyless-1', gpu: 'RTX 4090', status: 'running', age: '10m', env: { HUB_MODEL_ID: 'me/keyless' }, host: { totalSteps: 1_000_000, stepsPerSec: 5, saveSteps: 100 } }],
+      },
+    });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vd-destroy-keyless-'));
+    profiles = path.join(dir, 'profiles.yaml');
+    writeFileSync(profiles, [
+      'profiles:', '  p:', '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40',
+      '    checkpoint: { kind: hf, repo: me/keyless }', '',
+    ].join('\n'));
+  });
+  after(async () => {
+    await sim?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('destroy reads the host with vastdeck’s own key, finds the checkpoint verified, and destroys with --yes', async () => {
+    const [inst] = await new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url }).listInstances();
+    const r = await runCli(['destroy', String(inst!.id), '--profile', 'p', '--profiles', profiles, '--run-dir', '/workspace/run', '--yes', '--api-url', sim.url, '--api-key', sim.apiKey], {
+      env: { ...homeEnv(dir), HF_ENDPOINT: sim.hubUrl!, HF_TOKEN: '' },
+    });
+    assert.equal(r.code, 0, r.err + r.out);
+    assert.doesNotMatch(r.err + r.out, /unreachable/);
+    assert.ok(existsSync(path.join(dir, 'state', 'vastdeck', 'id_ed25519')), 'its own key, made for the SSH read');
   });
 });

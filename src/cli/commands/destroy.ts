@@ -3,15 +3,14 @@
  * on its host is compared with the profile's store; unverified ones are refused unless forced (--force in
  * scripts, or typing the instance's label at the prompt). --yes skips the prompt only for verified ones.
  */
-import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText, registerSecret, UsageError } from '../output.js';
 import { FileJournal } from '../../core/journal/journal.js';
-import { stateDir } from '../../core/config/paths.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { SshPool } from '../../core/ssh/index.js';
+import { sshIdentity } from '../../core/ssh/identity.js';
 import { openStore, readInstanceCheckpoint, type OpenedStore } from '../../core/checkpoints/index.js';
 import { executeDestroy, planDestroy, type DestroyEvent, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
 import type { Instance } from '../../core/vast/types.js';
@@ -118,7 +117,9 @@ async function run(values: Flags, chosen: Instance[], api: Parameters<typeof exe
   for (const s of store?.secrets ?? []) registerSecret(s);
   if (!profile) process.stderr.write('no --profile: no checkpoint store to verify against, so every destroy needs --force or the typed label\n');
   const runDir = values['run-dir'] ?? (profile?.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined);
-  const pool = new SshPool({ knownHostsFile: path.join(stateDir(), 'known_hosts'), readyTimeoutMs: 10_000 });
+  // vastdeck's identity (agent, ~/.ssh keys, else its own key) and known_hosts, as every other SSH user here.
+  const id = sshIdentity();
+  const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000 });
   const journal = new FileJournal({ secrets: store?.secrets ?? [] });
   const interactive = !!process.stdin.isTTY && !!process.stderr.isTTY;
   const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : null;

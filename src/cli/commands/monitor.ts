@@ -2,7 +2,6 @@
  * `vastdeck monitor N` and `vastdeck replenish N`: the fleet keeper (src/core/keeper) headless. Both check the
  * profile's bootstrap condition first, journal every decision, and print one stderr line per decision.
  */
-import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
@@ -10,11 +9,11 @@ import { printJson, printText, redact, registerSecret, UsageError } from '../out
 import { priceFromFlags } from './provision.js';
 import { downCommand } from './destroy.js';
 import { resolveApiKey } from '../../core/config/apikey.js';
-import { stateDir } from '../../core/config/paths.js';
 import { FileJournal, MemoryJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { openStore, readInstanceCheckpoint } from '../../core/checkpoints/index.js';
 import { SshPool } from '../../core/ssh/index.js';
+import { sshIdentity } from '../../core/ssh/identity.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { parseDuration } from '../../core/watch/duration.js';
@@ -131,7 +130,9 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const journal = dryRun ? new MemoryJournal(secrets) : new FileJournal({ secrets });
   const notifier = dryRun ? undefined : notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets });
   const runDir = profile.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined;
-  const pool = new SshPool({ knownHostsFile: path.join(stateDir(), 'known_hosts'), readyTimeoutMs: 10_000 });
+  // vastdeck's identity (agent, ~/.ssh keys, else its own key) and known_hosts, as every other SSH user here.
+  const id = sshIdentity();
+  const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000 });
   const clock = interruptibleClock();
   const decisions: KeeperEvent[] = [];
   const keeper = new FleetKeeper(
