@@ -224,7 +224,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
       ) : input ? (
         <InputLine input={input} />
       ) : logs.searchLine}
-      <Footer snap={snap} now={now} hints={hints} message={message} breaches={cost.breaches.length} />
+      <Footer snap={snap} now={now} hints={hints} message={message} breaches={cost.breaches.length} width={width} />
     </Box>
   );
 }

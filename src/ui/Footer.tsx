@@ -1,6 +1,8 @@
 /**
  * Footer: a BUDGET mark while a budget rule is broken, counts by state, burn $/hr and $/day, balance and runway, a stale mark when the API fails (the last
  * good snapshot stays on screen), then key hints generated from the keymap, or a message when there is one.
+ * When the line is wider than the terminal, the money (burn, credit, runway) comes before the counts, so the
+ * counts are what gets cut: the table shows every status anyway.
  */
 import { Text } from 'ink';
 import type { FleetSnapshot } from '../core/fleet/store.js';
@@ -30,14 +32,43 @@ export interface FooterProps {
   message: { text: string; level: 'info' | 'error' } | null;
   /** Budget breaches now (config.yaml budget:); a BUDGET mark when any. */
   breaches?: number;
+  /** Terminal columns; when the line does not fit, the money moves ahead of the counts. */
+  width?: number;
 }
 
 /** The two footer lines. */
-export function Footer({ snap, now, hints, message, breaches = 0 }: FooterProps) {
+export function Footer({ snap, now, hints, message, breaches = 0, width = Infinity }: FooterProps) {
   const theme = useTheme();
   const burn = fleetBurn(snap.instances, snap.user?.credit ?? null);
   const counts = statusCounts(snap, now);
   const sep = <Text color={theme.colors.border}> │ </Text>;
+  const burnText = `burn ${formatMoney(burn.perHour)}/h ${formatMoney(burn.perDay)}/d`;
+  const creditText = snap.user ? `credit ${formatMoney(snap.user.credit)}${burn.runwayHours !== null ? ` runway ${formatHours(burn.runwayHours)}` : ''}` : null;
+  const countsText = counts.length === 0 ? (snap.loaded ? 'no instances' : 'loading…') : counts.map(([s, n]) => `${n} ${s}`).join(' ');
+  const stateWidth = countsText.length + 3 + burnText.length + (creditText ? 3 + creditText.length : 0);
+  const moneyFirst = stateWidth > width - (snap.error ? 30 : 0) - (breaches > 0 ? 26 : 0);
+  const countsNode = (
+    <>
+      {counts.length === 0 ? <Text color={theme.colors.muted}>{countsText}</Text> : null}
+      {counts.map(([s, n], i) => (
+        <Text key={s} color={levelColor(theme, statusLevel(s))}>
+          {i ? ' ' : ''}
+          {n} {s}
+        </Text>
+      ))}
+    </>
+  );
+  const money = (
+    <>
+      {burnText}
+      {creditText ? (
+        <>
+          {sep}
+          {creditText}
+        </>
+      ) : null}
+    </>
+  );
   return (
     <>
       <Text wrap="truncate">
@@ -60,21 +91,9 @@ export function Footer({ snap, now, hints, message, breaches = 0 }: FooterProps)
             {sep}
           </>
         ) : null}
-        {counts.length === 0 ? <Text color={theme.colors.muted}>{snap.loaded ? 'no instances' : 'loading…'}</Text> : null}
-        {counts.map(([s, n], i) => (
-          <Text key={s} color={levelColor(theme, statusLevel(s))}>
-            {i ? ' ' : ''}
-            {n} {s}
-          </Text>
-        ))}
+        {moneyFirst ? money : countsNode}
         {sep}
-        burn {formatMoney(burn.perHour)}/h {formatMoney(burn.perDay)}/d
-        {snap.user ? (
-          <>
-            {sep}credit {formatMoney(snap.user.credit)}
-            {burn.runwayHours !== null ? ` runway ${formatHours(burn.runwayHours)}` : ''}
-          </>
-        ) : null}
+        {moneyFirst ? countsNode : money}
       </Text>
       {message ? (
         <Text wrap="truncate" color={message.level === 'error' ? theme.colors['status.error'] : theme.colors.accent}>

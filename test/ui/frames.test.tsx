@@ -84,6 +84,8 @@ describe('fleet frames', () => {
     for (const l of lines) assert.ok(l.length <= 80, `line too wide (${l.length}): ${l}`);
     assert.doesNotMatch(m.frame(), /ssh -p/);
     assert.match(lines[1]!, /LABEL\s+GPU\s+STATUS\s+\$\/HR\s+AGE\s+STEP\s+HEALTH/);
+    // The full footer does not fit in 80 columns: burn, credit and runway come first, the counts get cut.
+    assert.match(lines.at(-2)!, /^burn \$[\d,.]+\/h \$[\d,.]+\/d │ credit \$[\d,.]+ runway \S+ │ \d+ \w+/);
     m.unmount();
   });
 
@@ -95,6 +97,7 @@ describe('fleet frames', () => {
     assert.match(m.frame(), /1001\s+zeb-large-000.*ssh -p 40000 root@203\.0\.113\.1\s/);
     assert.match(m.frame(), /1002\s+zeb-small-001.*ssh -p 20001 root@ssh2\.vast\.ai\s/);
     assert.equal(rowIds(lines).length, 60 - 1 - 2 - 2);
+    assert.match(lines.at(-2)!, /^\d+ \w+.* │ burn \$[\d,.]+\/h \$[\d,.]+\/d │ credit \$[\d,.]+ runway/, 'room for all: counts first');
     m.unmount();
   });
 
