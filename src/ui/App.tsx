@@ -13,7 +13,7 @@ import { layoutColumns } from './cells.js';
 import { FleetTable } from './FleetTable.js';
 import { DetailPane, DETAIL_HEIGHT } from './DetailPane.js';
 import { Footer, FOOTER_HEIGHT } from './Footer.js';
-import { HelpOverlay } from './HelpOverlay.js';
+import { HelpOverlay, helpLayout, helpLines } from './HelpOverlay.js';
 import { Header } from './Header.js';
 import { InputLine } from './InputLine.js';
 import { useFleet, type FleetSource } from './use-fleet.js';
@@ -82,6 +82,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [detail, setDetail] = useState(false);
   const [help, setHelp] = useState(false);
+  const [helpTop, setHelpTop] = useState(0);
   const [input, setInput] = useState<InputState | null>(null);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [message, setMessage] = useState<Message | null>(notice ? { text: notice, level: 'error' } : null);
@@ -102,6 +103,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const keeperUi = useKeeper({ control: keeper, keymap, say: setMessage });
   const extra = keeperUi.rows + (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;
   const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
+  // The help overlay also covers the detail and log panes, which are not drawn while it shows.
+  const helpHeight = Math.max(4, frame - 1 - FOOTER_HEIGHT - keeperUi.rows - (input || confirm || logs.searching ? 1 : 0));
   const cost = useCostPanel({ source: costSource, fleet: query.fleet, snap, height: tableRows + 1, width, bell });
   let top = Math.min(topRef.current, Math.max(0, rows.length - tableRows));
   if (cursor < top) top = cursor;
@@ -136,7 +139,12 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const viewLayers = (fleet: Record<string, () => void>): Layer[] =>
     view === 'offers' ? offersUi.layers : view === 'env' ? envUi.layers : [{ scope: 'fleet', handlers: { ...fleet, ...open } }];
   if (confirm) layers.push({ scope: 'overlay', modal: true, handlers: actions.confirmHandlers(confirm) });
-  else if (help) layers.push({ scope: 'overlay', modal: true, handlers: { 'overlay.close': () => setHelp(false), 'app.help': () => setHelp(false) } });
+  else if (help) {
+    const { maxOffset, perColumn } = helpLayout(helpLines(keymap).length, width, helpHeight);
+    const scroll = (d: number) => setHelpTop((t) => Math.max(0, Math.min(maxOffset, t + d)));
+    const close = () => (setHelp(false), setHelpTop(0));
+    layers.push({ scope: 'overlay', modal: true, handlers: { 'overlay.close': close, 'app.help': close, 'overlay.up': () => scroll(-1), 'overlay.down': () => scroll(1), 'overlay.pageUp': () => scroll(-perColumn), 'overlay.pageDown': () => scroll(perColumn) } });
+  }
   if (input) {
     const onText = (t: string) => {
       const text = input.text + t;
@@ -200,7 +208,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     <Box flexDirection="column" width={width} height={frame}>
       <Header query={query} shown={rows.length} total={snap.instances.length} readOnly={keymap.readOnly} demo={demo} width={width} />
       {migrateUi.node ?? destroyUi.node ?? (help ? (
-        <HelpOverlay keymap={keymap} width={width} height={tableRows + 1} />
+        <HelpOverlay keymap={keymap} width={width} height={helpHeight} offset={helpTop} />
       ) : view !== 'fleet' ? (
         view === 'offers' ? offersUi.node : envUi.node
       ) : cost.open ? (

@@ -24,25 +24,35 @@ export interface HelpOverlayProps {
   keymap: Keymap;
   width: number;
   height: number;
+  /** First help line shown (j/k scroll it when the terminal is too small for all of them). */
+  offset?: number;
 }
 
-/** A bordered box filling the table area; lines that do not fit flow into a second column. */
-export function HelpOverlay({ keymap, width, height }: HelpOverlayProps) {
+/** How the help lines are laid out in a box of width×height: lines per column, columns, and how far it scrolls. */
+export function helpLayout(count: number, width: number, height: number): { perColumn: number; columns: number; maxOffset: number } {
+  // Title and borders take 3 lines; one line is kept for the scroll hint when everything does not fit.
+  const inner = Math.max(1, height - 3);
+  // As many 48-column columns as fit.
+  const columns = Math.max(1, Math.floor((width - 2) / 48));
+  if (count <= inner * columns) return { perColumn: inner, columns, maxOffset: 0 };
+  const perColumn = Math.max(1, inner - 1);
+  return { perColumn, columns, maxOffset: Math.max(0, count - perColumn * columns) };
+}
+
+/** A bordered box filling the table area; lines flow into as many columns as fit, and scroll with j/k. */
+export function HelpOverlay({ keymap, width, height, offset = 0 }: HelpOverlayProps) {
   const theme = useTheme();
   const all = helpLines(keymap);
-  const inner = Math.max(1, height - 3);
-  // As many 48-column columns as fit; what still does not fit is counted, and docs/keys.md has it all.
-  const maxCols = Math.max(1, Math.floor((width - 2) / 48));
-  const room = inner * maxCols;
-  const lines = all.length > room ? all.slice(0, room - 1) : all;
-  const more = all.length - lines.length;
+  const layout = helpLayout(all.length, width, height);
+  const start = Math.min(Math.max(0, offset), layout.maxOffset);
+  const lines = all.slice(start, start + layout.perColumn * layout.columns);
   const columns: (typeof lines)[] = [];
-  for (let i = 0; i < lines.length; i += inner) columns.push(lines.slice(i, i + inner));
-  if (more > 0) columns[columns.length - 1]!.push({ keys: '…', text: `${more} more: enlarge the terminal or see docs/keys.md` });
+  for (let i = 0; i < lines.length; i += layout.perColumn) columns.push(lines.slice(i, i + layout.perColumn));
+  const below = all.length - start - lines.length;
   const colWidth = Math.floor((width - 2) / Math.max(1, columns.length));
   return (
     <Box borderStyle="round" borderColor={theme.colors.accent} flexDirection="column" width={width} height={height}>
-      <Text bold color={theme.colors.header}>
+      <Text bold color={theme.colors.header} wrap="truncate">
         Keys{keymap.readOnly ? ' (read-only: dangerous commands removed)' : ''} — esc or ? closes
       </Text>
       <Box flexDirection="row">
@@ -62,6 +72,11 @@ export function HelpOverlay({ keymap, width, height }: HelpOverlayProps) {
           </Box>
         ))}
       </Box>
+      {layout.maxOffset > 0 ? (
+        <Text color={theme.colors.muted} wrap="truncate">
+          {`lines ${start + 1}–${start + lines.length} of ${all.length}: j/k, pgup/pgdn scroll${below > 0 ? ` (${below} more below)` : ''}; all keys are in docs/keys.md`}
+        </Text>
+      ) : null}
     </Box>
   );
 }

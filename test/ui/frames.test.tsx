@@ -113,6 +113,37 @@ describe('fleet frames', () => {
     m.unmount();
   });
 
+  test('help at 80×24 with the detail pane open: the whole area, j/k scroll through every command, none lost', async () => {
+    const m = await mount({ columns: 80, rows: 24 });
+    await m.press('\r'); // detail pane open: help still takes the space it leaves
+    await m.press('?');
+    let lines = m.lines();
+    assert.ok(lines.length <= 23);
+    const hint = () => m.lines().find((l) => /lines \d+–\d+ of \d+: j\/k, pgup\/pgdn scroll/.test(l));
+    assert.ok(hint(), 'the scroll hint');
+    const [, from, to, total] = /lines (\d+)–(\d+) of (\d+)/.exec(hint()!)!.map(Number);
+    assert.equal(from, 1);
+    assert.ok(to! - from! + 1 >= 15, `only ${to! - from! + 1} help lines shown on a 24-row terminal`);
+    const seen = new Set<string>();
+    for (let i = 0; i < total!; i++) {
+      for (const l of m.lines()) seen.add(l);
+      await m.press('j');
+    }
+    assert.match(hint()!, new RegExp(`–${total} of ${total}: j/k, pgup/pgdn scroll; all keys`), 'scrolled to the end');
+    const text = [...seen].join('\n');
+    for (const c of m.keymap.commands) assert.ok(text.includes(c.description.slice(0, 20)), `never shown: ${c.id}`);
+    await m.press('k');
+    assert.doesNotMatch(hint()!, new RegExp(`–${total} of`));
+    for (let i = 0; i < 20; i++) await m.press(KEY.pageUp);
+    assert.match(hint()!, /lines 1–/, 'page up back to the top');
+    await m.press(KEY.pageDown);
+    assert.match(hint()!, new RegExp(`lines ${to! + 1}–`), 'page down moves a whole column');
+    await m.press(KEY.escape);
+    lines = m.lines();
+    assert.ok(!lines.some((l) => l.includes('Keys — esc')));
+    m.unmount();
+  });
+
   test('filter with / (live), invert with !, escape clears', async () => {
     const m = await mount({ n: 12 });
     await m.press('/');

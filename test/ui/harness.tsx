@@ -74,4 +74,4 @@ export async function mount(o: MountOptions = {}) {
 }
 
 /** Terminal key sequences. */
-export const KEY = { up: '\x1b[A', down: '\x1b[B', pageDown: '\x1b[6~', enter: '\r', escape: '\x1b', tab: '\t', backspace: '\x7f' };
+export const KEY = { up: '\x1b[A', down: '\x1b[B', pageDown: '\x1b[6~', pageUp: '\x1b[5~', enter: '\r', escape: '\x1b', tab: '\t', backspace: '\x7f' };

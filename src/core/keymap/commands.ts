@@ -91,8 +91,10 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'confirm.yes', scope: 'overlay', keys: ['y'], description: 'Confirm the pending action' },
   { id: 'confirm.no', scope: 'overlay', keys: ['n'], description: 'Cancel the pending action' },
   { id: 'migrate.abort', scope: 'overlay', keys: ['x'], description: 'Interrupted migration: give it up (journal only; a rented target is named)' },
-  { id: 'wizard.up', scope: 'overlay', keys: ['up', 'k'], description: 'Migration wizard: previous profile' },
-  { id: 'wizard.down', scope: 'overlay', keys: ['down', 'j'], description: 'Migration wizard: next profile' },
+  { id: 'overlay.up', scope: 'overlay', keys: ['up', 'k'], description: 'Key help: scroll up; migration wizard: previous profile' },
+  { id: 'overlay.down', scope: 'overlay', keys: ['down', 'j'], description: 'Key help: scroll down; migration wizard: next profile' },
+  { id: 'overlay.pageDown', scope: 'overlay', keys: ['pagedown', 'ctrl+f'], description: 'Key help: page down' },
+  { id: 'overlay.pageUp', scope: 'overlay', keys: ['pageup', 'ctrl+b'], description: 'Key help: page up' },
   { id: 'wizard.select', scope: 'overlay', keys: ['enter'], description: 'Migration wizard: choose the profile' },
 
   { id: 'input.submit', scope: 'input', keys: ['enter'], description: 'Run the command / apply the filter' },

@@ -100,7 +100,7 @@ export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
     if (stage.kind === 'profiles') {
       const move = (d: number) => setStage({ ...stage, cursor: Math.max(0, Math.min(stage.names.length - 1, stage.cursor + d)) });
       handlers = {
-        ...handlers, 'wizard.up': () => move(-1), 'wizard.down': () => move(1),
+        ...handlers, 'overlay.up': () => move(-1), 'overlay.down': () => move(1),
         'wizard.select': () => stage.names[stage.cursor] && setStage({ kind: 'confirm', sourceId: stage.sourceId, label: stage.label, profile: stage.names[stage.cursor]! }),
       };
     } else if (stage.kind === 'confirm') {
