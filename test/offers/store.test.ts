@@ -73,6 +73,15 @@ describe('OffersStore', () => {
     assert.equal(s.nextAllowedAt, r.now() + 6000);
   });
 
+  test('ageMs is the age of the last result on the store\'s own clock (real time under --demo), null before one', async () => {
+    const r = rig();
+    assert.equal(r.store.ageMs(), null);
+    await r.store.search(defaultOfferQuery());
+    assert.equal(r.store.ageMs(), 0);
+    await r.advance(4200);
+    assert.equal(r.store.ageMs(), 4200);
+  });
+
   test('searches are never closer than 6 s; the latest waiting query wins', async () => {
     const r = rig();
     await r.store.search(defaultOfferQuery());

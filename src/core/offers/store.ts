@@ -97,6 +97,11 @@ export class OffersStore {
     return q ? this.search(q) : Promise.resolve();
   }
 
+  /** Milliseconds since the last result arrived, on the store's clock (the rate limit's); null before one. */
+  ageMs(): number | null {
+    return this.snap.fetchedAt === null ? null : Math.max(0, this.now() - this.snap.fetchedAt);
+  }
+
   /** Milliseconds until a new search may start (0 when it may start now). */
   waitMs(): number {
     return Math.max(0, this.snap.nextAllowedAt - this.now());

@@ -271,7 +271,10 @@ export function useOffers(p: UseOffersProps) {
   }
   layers.push({ scope: 'offers', handlers });
 
-  const age = snap.fetchedAt === null ? '' : `${Math.max(0, Math.round((p.now - snap.fetchedAt) / 1000))}s ago`;
+  // The store's clock, not the app's: under --demo the app runs on the simulator's sped-up clock, while searches
+  // (and their rate limit) happen in real time.
+  const ageMs = store?.ageMs() ?? null;
+  const age = ageMs === null ? '' : `${Math.round(ageMs / 1000)}s ago`;
   const state = snap.loading ? 'searching…' : snap.queued ? `next search in ${Math.max(1, Math.ceil((store?.waitMs() ?? 0) / 1000))} s` : age ? `searched ${age}` : '';
   const empty = snap.loading && !snap.offers.length ? 'searching offers…' : snap.error && !snap.offers.length ? `no offers: ${snap.error.message}` : 'no offer matches the filter';
   const node: ReactNode = p.active ? (
