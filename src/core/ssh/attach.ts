@@ -72,7 +72,8 @@ export function attachCommand(o: AttachOptions): AttachCommand {
   if (!USER.test(user)) throw new Error(`invalid user name: ${JSON.stringify(user)}`);
   if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) throw new Error(`invalid port: ${o.port}`);
   if (!SESSION.test(session)) throw new Error(`invalid tmux session name: ${JSON.stringify(session)}`);
-  const args = ['-t', '-p', String(o.port), ...sshTrustOptions(o.knownHostsFile, o.identityFiles), '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=3'];
+  const args = ['-t', '-p', String(o.port), ...sshTrustOptions(o.knownHostsFile), '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=3'];
+  for (const f of o.identityFiles ?? []) args.push('-i', f);
   if (o.agentForward) args.push('-A');
   args.push('--', `${user}@${o.host}`);
   if (o.mode === 'tmux') {
