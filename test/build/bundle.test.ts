@@ -56,6 +56,28 @@ test('the TUI start-up path does not load the HTTP client, execa or the Hub clie
   assert.doesNotMatch(readFileSync(yogaChunk, 'utf8'), /fetch\([A-Za-z_$]+,\{credentials:"same-origin"\}\)\.then\(function\([A-Za-z_$]+\)\{if\(!/);
 });
 
+test('the API client loads undici\'s request code only, not its fetch, WebSocket, caches or mocks', () => {
+  const meta = JSON.parse(readFileSync('dist/meta.json', 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown>; imports: Array<{ path: string; kind: string }> }>;
+  };
+  const outs = meta.outputs;
+  const client = Object.keys(outs).find((k) => 'src/core/vast/client.ts' in outs[k]!.inputs)!;
+  const seen = new Set<string>();
+  const stack = [client];
+  while (stack.length) {
+    const k = stack.pop()!;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    for (const i of outs[k]!.imports) if (i.kind === 'import-statement' && outs[i.path]) stack.push(i.path);
+  }
+  const loaded = [...seen].flatMap((k) => Object.keys(outs[k]!.inputs));
+  assert.ok(loaded.includes('node_modules/undici/lib/api/api-request.js'));
+  const heavy = ['index.js', 'lib/web/fetch/index.js', 'lib/web/websocket/', 'lib/web/eventsource/', 'lib/web/cache/', 'lib/mock/', 'lib/cache/'];
+  for (const part of heavy.map((h) => `node_modules/undici/${h}`)) {
+    assert.ok(!loaded.some((f) => f.startsWith(part)), `${part} is loaded with the client`);
+  }
+});
+
 test('dist/demo-scenario.json is demo.yaml, and the simulator loads a .json scenario', async () => {
   const { parse } = await import('yaml');
   const json = JSON.parse(readFileSync('dist/demo-scenario.json', 'utf8')) as unknown;

@@ -59,7 +59,7 @@ export async function postWebhook(url: string, ev: NotifyEvent, opts: WebhookOpt
     if (attempt > 1) await sleep(opts.retryDelayMs ?? 1000);
     let retry = true;
     try {
-      const { request } = await import('undici'); // loaded on first use, off the TUI's start-up path
+      const { request } = await import('../vast/undici-request.js'); // loaded on first use, off the TUI's start-up path
       const res = await request(url, {
         method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'vastdeck' },
         signal: AbortSignal.timeout(timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs,

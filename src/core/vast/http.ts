@@ -4,7 +4,7 @@
  * flight per endpoint. Vast rate-limits per endpoint as a minimum interval between calls
  * (vast-api.md §10), so queueing per endpoint is what keeps a busy TUI out of 429s.
  */
-import { request } from 'undici';
+import { request } from './undici-request.js';
 import { VastError, errorFromStatus, makeRedactor, malformed } from './errors.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { apiPath, encodeQuery, endpointKey } from './encode.js';
