@@ -68,7 +68,14 @@ interface Entry extends Omit<InstanceLive, 'health'> {
   anchor: string;
   /** The log's mtime has been read (once is enough: later advances are seen live). */
   mtimeRead?: boolean;
+  /** host:port last polled, failures in a row there, and when to try it again (monitor clock). */
+  target?: string;
+  failures?: number;
+  retryAt?: number;
 }
+
+/** Longest wait before an unreachable host is tried again. */
+export const MAX_HOST_BACKOFF_MS = 5 * 60_000;
 
 /** Remote command printing the log's mtime and the host's clock, epoch seconds, one per line. */
 export function logMtimeCommand(path: string): string {
@@ -161,7 +168,14 @@ export class HealthMonitor {
       const e = this.entry(inst.id);
       e.tracker.setStatus(inst.status, this.now(), snap.statusSince.get(inst.id));
       const ep = inst.status === 'running' ? sshEndpoint(inst) : null;
-      if (ep) queue.push([inst, { host: ep.host, port: ep.port }]);
+      if (ep && `${ep.host}:${ep.port}` !== e.target) {
+        e.target = `${ep.host}:${ep.port}`;
+        e.failures = 0;
+        e.retryAt = undefined;
+      }
+      // An unreachable host is tried again after 1, 2, 4, … intervals (at most MAX_HOST_BACKOFF_MS), so a few
+      // dead hosts cost the fleet's pass little; a host that answers is polled every pass.
+      if (ep && (e.retryAt === undefined || this.now() >= e.retryAt)) queue.push([inst, { host: ep.host, port: ep.port }]);
       else this.publish(inst.id, e);
     }
     for (const id of [...this.entries.keys()]) {
@@ -197,8 +211,12 @@ export class HealthMonitor {
       e.facts = parseHostFacts(probe.stdout);
       e.sshError = undefined;
       e.polledAt = this.now();
+      e.failures = 0;
+      e.retryAt = undefined;
     } catch (err) {
       e.sshError = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      e.failures = (e.failures ?? 0) + 1;
+      e.retryAt = this.now() + Math.min(MAX_HOST_BACKOFF_MS, (this.opts.intervalMs ?? 30_000) * 2 ** (e.failures - 1));
     }
     this.publish(id, e);
   }
