@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { attachCommand, backoffDelay, fingerprint, HostKeyChangedError, HostKeyStore, resolveAuth, shellQuote, tailCommand } from '../../src/core/ssh/index.js';
@@ -22,6 +22,21 @@ const blob = (seed = randomBytes(32)) => {
 };
 
 describe('HostKeyStore', () => {
+  test('an edit of the file applies at the next check, even one that keeps its size', () => {
+    const file = path.join(tmp(), 'known_hosts');
+    const k1 = blob();
+    const k2 = blob();
+    const store = new HostKeyStore(file);
+    store.verify('127.0.0.1', 2200, k1);
+    assert.equal(store.check('127.0.0.1', 2200, k1), 'known');
+    // Same length, another key: the user replaced the line by hand.
+    writeFileSync(file, readFileSync(file, 'utf8').replace(k1.toString('base64'), k2.toString('base64')));
+    const later = new Date(Date.now() + 5000);
+    utimesSync(file, later, later);
+    assert.equal(store.check('127.0.0.1', 2200, k1), 'changed');
+    assert.equal(store.check('127.0.0.1', 2200, k2), 'known');
+  });
+
   test('trust on first use, then known, then a changed key is refused without rewriting the file', () => {
     const file = path.join(tmp(), 'state', 'known_hosts');
     const store = new HostKeyStore(file);

@@ -4,7 +4,7 @@
  * Messages carry SHA256 fingerprints only, never key material.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { HostKeyChangedError } from './errors.js';
 
@@ -45,32 +45,53 @@ function hostFieldMatches(field: string, pattern: string): boolean {
   return field.split(',').some((h) => h === pattern);
 }
 
-/** A known_hosts-format file with TOFU semantics; the file is re-read on every check so edits apply at once. */
+/**
+ * A known_hosts-format file with TOFU semantics. Every check looks at the file again, so edits apply at once; its
+ * parsed lines are kept while its size and mtime stay the same (a connect to each of 200 hosts re-parsed it).
+ */
 export class HostKeyStore {
   /** Absolute path of the known_hosts file (shown in messages and passed to the system ssh). */
   readonly file: string;
+  private parsed: { stamp: string; lines: Array<[field: string, type: string, b64: string]> } | null = null;
 
   constructor(file: string) {
     this.file = path.resolve(file);
   }
 
-  /** Every stored key for host:port. */
-  private entries(host: string, port: number): Entry[] {
+  /** The file's host lines as [host field, key type, base64 key]; none when it cannot be read. */
+  private lines(): Array<[string, string, string]> {
+    let stamp: string;
+    try {
+      const st = statSync(this.file);
+      stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
+    } catch {
+      return [];
+    }
+    if (this.parsed?.stamp === stamp) return this.parsed.lines;
     let text: string;
     try {
       text = readFileSync(this.file, 'utf8');
     } catch {
       return [];
     }
-    const pattern = hostPattern(host, port);
-    const out: Entry[] = [];
+    const lines: Array<[string, string, string]> = [];
     for (const raw of text.split('\n')) {
       const line = raw.trim();
       // Markers (@cert-authority, @revoked) and comments are not ours to interpret.
       if (line === '' || line.startsWith('#') || line.startsWith('@')) continue;
       const [field, type, b64] = line.split(/\s+/);
-      if (!field || !type || !b64 || !hostFieldMatches(field, pattern)) continue;
-      out.push({ type, blob: Buffer.from(b64, 'base64') });
+      if (field && type && b64) lines.push([field, type, b64]);
+    }
+    this.parsed = { stamp, lines };
+    return lines;
+  }
+
+  /** Every stored key for host:port. */
+  private entries(host: string, port: number): Entry[] {
+    const pattern = hostPattern(host, port);
+    const out: Entry[] = [];
+    for (const [field, type, b64] of this.lines()) {
+      if (hostFieldMatches(field, pattern)) out.push({ type, blob: Buffer.from(b64, 'base64') });
     }
     return out;
   }
