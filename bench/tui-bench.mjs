@@ -139,7 +139,7 @@ const results = { date: new Date().toISOString(), node: process.version, runs: R
     cpuPercentOfOneCore: round(((cpu1 - cpu0) / 100 / IDLE_S) * 100),
     rssMb: round(rssMb),
     pollMs: POLL_MS,
-    note: 'unbundled (tsx) fake-API fixture; RSS here is tsx\'s, the bundled RSS is in tui-rss.json',
+    note: 'unbundled (tsx) fake-API fixture; RSS here is tsx\'s, the bundled RSS is in tui-rss.json. Frames here are the AGE column\'s minute tick (young instances go 3m → 4m: the screen changes); a poll that changes nothing draws none.',
     target: '0 frames when nothing changed; CPU ≤ 0.5 % at 10 s poll; RSS ≤ 100 MB',
   };
   await p.stop();
