@@ -29,48 +29,38 @@ test('the bundle uses the bounded Ink caches and no development React', () => {
   assert.ok(!inputs.some((f) => /react-reconciler\.development|react\.development/.test(f)), 'production React only');
 });
 
-test('the TUI start-up path does not load the HTTP client, execa or the Hub client', () => {
-  const meta = JSON.parse(readFileSync('dist/meta.json', 'utf8')) as {
-    outputs: Record<string, { inputs: Record<string, unknown>; imports: Array<{ path: string; kind: string }> }>;
-  };
-  const outs = meta.outputs;
-  const run = Object.keys(outs).find((k) => 'src/ui/run.tsx' in outs[k]!.inputs)!;
+type Outputs = Record<string, { inputs: Record<string, unknown>; imports: Array<{ path: string; kind: string }> }>;
+
+/** The chunks loaded (statically) with the chunk holding `source`, and their input files, from dist/meta.json. */
+function loadedWith(source: string): { outs: Outputs; chunks: string[]; inputs: string[] } {
+  const outs = (JSON.parse(readFileSync('dist/meta.json', 'utf8')) as { outputs: Outputs }).outputs;
   const seen = new Set<string>();
-  const stack = [run];
+  const stack = [Object.keys(outs).find((k) => source in outs[k]!.inputs)!];
   while (stack.length) {
     const k = stack.pop()!;
     if (seen.has(k)) continue;
     seen.add(k);
     for (const i of outs[k]!.imports) if (i.kind === 'import-statement' && outs[i.path]) stack.push(i.path);
   }
-  const loaded = [...seen].flatMap((k) => Object.keys(outs[k]!.inputs));
+  return { outs, chunks: [...seen], inputs: [...seen].flatMap((k) => Object.keys(outs[k]!.inputs)) };
+}
+
+test('the TUI start-up path does not load the HTTP client, execa or the Hub client', () => {
+  const { outs, chunks, inputs: loaded } = loadedWith('src/ui/run.tsx');
   for (const pkg of ['undici', 'execa', '@huggingface/hub']) {
     assert.ok(!loaded.some((f) => f.includes(`node_modules/${pkg}/`)), `${pkg} is loaded before the first paint`);
   }
   // ssh2 and yaml are external and reached only through the build's lazy stand-ins (required on first call).
-  const direct = [...seen].flatMap((k) => outs[k]!.imports.filter((i) => i.kind === 'import-statement' && /^(ssh2|yaml)$/.test(i.path)));
+  const direct = chunks.flatMap((k) => outs[k]!.imports.filter((i) => i.kind === 'import-statement' && /^(ssh2|yaml)$/.test(i.path)));
   assert.deepEqual(direct, [], 'ssh2/yaml are not imported statically before the first paint');
   assert.ok(loaded.includes('lazy:ssh2') && loaded.includes('lazy:yaml'), 'the lazy stand-ins are the ones in use');
   // yoga's wasm loader decodes its inlined bytes itself instead of fetch()ing a data: URI (which loads undici).
-  const yogaChunk = [...seen].find((k) => Object.keys(outs[k]!.inputs).some((f) => f.includes('yoga-wasm-base64-esm')))!;
+  const yogaChunk = chunks.find((k) => Object.keys(outs[k]!.inputs).some((f) => f.includes('yoga-wasm-base64-esm')))!;
   assert.doesNotMatch(readFileSync(yogaChunk, 'utf8'), /fetch\([A-Za-z_$]+,\{credentials:"same-origin"\}\)\.then\(function\([A-Za-z_$]+\)\{if\(!/);
 });
 
 test('the API client loads undici\'s request code only, not its fetch, WebSocket, caches or mocks', () => {
-  const meta = JSON.parse(readFileSync('dist/meta.json', 'utf8')) as {
-    outputs: Record<string, { inputs: Record<string, unknown>; imports: Array<{ path: string; kind: string }> }>;
-  };
-  const outs = meta.outputs;
-  const client = Object.keys(outs).find((k) => 'src/core/vast/client.ts' in outs[k]!.inputs)!;
-  const seen = new Set<string>();
-  const stack = [client];
-  while (stack.length) {
-    const k = stack.pop()!;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    for (const i of outs[k]!.imports) if (i.kind === 'import-statement' && outs[i.path]) stack.push(i.path);
-  }
-  const loaded = [...seen].flatMap((k) => Object.keys(outs[k]!.inputs));
+  const { inputs: loaded } = loadedWith('src/core/vast/client.ts');
   assert.ok(loaded.includes('node_modules/undici/lib/api/api-request.js'));
   const heavy = ['index.js', 'lib/web/fetch/index.js', 'lib/web/websocket/', 'lib/web/eventsource/', 'lib/web/cache/', 'lib/mock/', 'lib/cache/'];
   for (const part of heavy.map((h) => `node_modules/undici/${h}`)) {
