@@ -45,8 +45,11 @@ export function Footer({ snap, now, hints, message, breaches = 0, width = Infini
   const burnText = `burn ${formatMoney(burn.perHour)}/h ${formatMoney(burn.perDay)}/d`;
   const creditText = snap.user ? `credit ${formatMoney(snap.user.credit)}${burn.runwayHours !== null ? ` runway ${formatHours(burn.runwayHours)}` : ''}` : null;
   const countsText = counts.length === 0 ? (snap.loaded ? 'no instances' : 'loading…') : counts.map(([s, n]) => `${n} ${s}`).join(' ');
-  const stateWidth = countsText.length + 3 + burnText.length + (creditText ? 3 + creditText.length : 0);
-  const moneyFirst = stateWidth > width - (snap.error ? 30 : 0) - (breaches > 0 ? 26 : 0);
+  const staleMark = snap.error ? `STALE ${snap.lastOkAt === null ? 'no data yet' : formatAge(now - snap.lastOkAt) + ' old'}` : '';
+  const staleWhy = snap.error ? ` ${snap.error.kind}: ${snap.error.message}` : '';
+  const budgetText = breaches > 0 ? `BUDGET ${breaches} ($ for details)` : '';
+  const lineWidth = [staleMark + staleWhy, budgetText, countsText, burnText, creditText ?? ''].filter(Boolean).join(' │ ').length;
+  const moneyFirst = lineWidth > width;
   const countsNode = (
     <>
       {counts.length === 0 ? <Text color={theme.colors.muted}>{countsText}</Text> : null}
@@ -76,9 +79,9 @@ export function Footer({ snap, now, hints, message, breaches = 0, width = Infini
         {snap.error ? (
           <>
             <Text color={theme.colors['status.warn']} bold inverse={theme.mono}>
-              STALE {snap.lastOkAt === null ? 'no data yet' : formatAge(now - snap.lastOkAt) + ' old'}
+              {staleMark}
             </Text>
-            <Text color={theme.colors['status.warn']}> {snap.error.kind}: {snap.error.message}</Text>
+            <Text color={theme.colors['status.warn']}>{staleWhy}</Text>
             {sep}
           </>
         ) : null}
