@@ -33,6 +33,13 @@ test('RAM below the job need fails with the numbers in the reason', () => {
   assert.match(r.summary, /RAM 32<48G/);
 });
 
+test('a value just under the need never reads as reaching it ("47.6<48G", not "48<48G")', () => {
+  assert.match(codes({ cpuRamGb: 47.6 }).r.summary, /RAM 47\.6<48G/);
+  assert.match(codes({ cpuRamGb: 47.96 }).r.summary, /RAM 47\.9<48G/);
+  assert.match(codes({ cpuRamGb: 47.999 }).r.reasons[0]!.message, /^47\.9 GB system RAM, the job needs 48 GB/);
+  assert.match(codes({ cpuRamGb: 20.4 }).r.summary, /RAM 20<48G/, 'far below: rounded as before');
+});
+
 test('disk below model + checkpoints and the profile disk fails', () => {
   const { codes: c, r } = codes({ diskGb: 50 });
   assert.ok(c.includes('fail:disk'));

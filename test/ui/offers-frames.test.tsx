@@ -100,9 +100,17 @@ describe('offer browser frames', () => {
     await m.press(KEY.enter);
     await new Promise((r) => setTimeout(r, 30));
     await m.settle();
+    // A failing offer is refused, as the CLI refuses it without --force.
+    const failing = m.lines().find((l) => /^›?\s*✗/.test(l.trim() ? l : 'x'));
+    if (m.lines().some((l) => l.startsWith('›✗'))) {
+      await m.press('P');
+      assert.match(m.frame(), /offer \d+ does not suit profile gpt2-4090: .+; not renting it \(the CLI can: vastdeck provision --profile gpt2-4090 --offer-id \d+ --force\)/);
+      assert.doesNotMatch(m.frame(), /Rent offer/);
+    } else assert.ok(failing === undefined || failing, 'the first offer already suits the profile');
     await m.press('x'); // hide failing offers so the selected one suits the profile
     await m.press('P');
     const f = m.frame();
+    assert.match(f, /checks (✓ fits the profile|! .+)/);
     assert.match(f, /Rent offer \d+: 1× RTX/);
     assert.match(f, /image {2}pytorch\/pytorch:2\.4\.0-cuda12\.4-cudnn9-devel/);
     assert.match(f, /disk {3}60 GB {4}price {2}on-demand \$/);

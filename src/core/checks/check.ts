@@ -7,7 +7,7 @@ import type { Offer } from '../vast/types.js';
 import type { Profile } from '../profiles/schema.js';
 import { cudaBelow, imageCuda, minCudaForCompute } from './cuda.js';
 import { dlperfReference, estimateRun, gpuKey } from './estimate.js';
-import { fmt, offerTraps } from './traps.js';
+import { fmt, fmtBelow, offerTraps } from './traps.js';
 import type { CheckResult, Reason, Verdict } from './types.js';
 
 /** Options of checkOffers. */
@@ -31,22 +31,22 @@ export function profileReasons(o: Offer, p: Profile): Reason[] {
     fail('cuda', `CUDA ${o.cudaMaxGood}<${wantCuda}`, `driver supports CUDA ${o.cudaMaxGood}, the image needs ${wantCuda}`);
   }
   if (p.needs.vramGb !== undefined && o.gpuRamGb < p.needs.vramGb) {
-    fail('vram', `VRAM ${fmt(o.gpuRamGb)}<${fmt(p.needs.vramGb)}G`, `${fmt(o.gpuRamGb)} GB VRAM per GPU, the job needs ${fmt(p.needs.vramGb)} GB`);
+    fail('vram', `VRAM ${fmtBelow(o.gpuRamGb, p.needs.vramGb)}<${fmt(p.needs.vramGb)}G`, `${fmtBelow(o.gpuRamGb, p.needs.vramGb)} GB VRAM per GPU, the job needs ${fmt(p.needs.vramGb)} GB`);
   }
   const ram = Math.max(p.needs.ramGb ?? 0, p.min.ramGb ?? 0);
-  if (ram > 0 && o.cpuRamGb < ram) fail('ram', `RAM ${fmt(o.cpuRamGb)}<${fmt(ram)}G`, `${fmt(o.cpuRamGb)} GB system RAM, the job needs ${fmt(ram)} GB`);
+  if (ram > 0 && o.cpuRamGb < ram) fail('ram', `RAM ${fmtBelow(o.cpuRamGb, ram)}<${fmt(ram)}G`, `${fmtBelow(o.cpuRamGb, ram)} GB system RAM, the job needs ${fmt(ram)} GB`);
   const disk = Math.max(p.diskGb, p.min.diskGb ?? 0, p.needs.modelGb + p.needs.checkpointsGb);
   if (o.diskGb < disk) {
-    fail('disk', `disk ${fmt(o.diskGb)}<${fmt(disk)}G`, `${fmt(o.diskGb)} GB disk available, the profile needs ${fmt(disk)} GB (model ${fmt(p.needs.modelGb)} + checkpoints ${fmt(p.needs.checkpointsGb)}, disk ${fmt(p.diskGb)})`);
+    fail('disk', `disk ${fmtBelow(o.diskGb, disk)}<${fmt(disk)}G`, `${fmtBelow(o.diskGb, disk)} GB disk available, the profile needs ${fmt(disk)} GB (model ${fmt(p.needs.modelGb)} + checkpoints ${fmt(p.needs.checkpointsGb)}, disk ${fmt(p.diskGb)})`);
   }
   if (p.min.inetDownMbps !== undefined && o.inetDownMbps < p.min.inetDownMbps) {
-    fail('inet', `inet ${fmt(o.inetDownMbps)}<${fmt(p.min.inetDownMbps)}Mbps`, `internet ${fmt(o.inetDownMbps)} Mbps down, the profile's minimum is ${fmt(p.min.inetDownMbps)}`);
+    fail('inet', `inet ${fmtBelow(o.inetDownMbps, p.min.inetDownMbps)}<${fmt(p.min.inetDownMbps)}Mbps`, `internet ${fmtBelow(o.inetDownMbps, p.min.inetDownMbps)} Mbps down, the profile's minimum is ${fmt(p.min.inetDownMbps)}`);
   }
   if (p.min.inetUpMbps !== undefined && o.inetUpMbps < p.min.inetUpMbps) {
-    fail('inet', `up ${fmt(o.inetUpMbps)}<${fmt(p.min.inetUpMbps)}Mbps`, `internet ${fmt(o.inetUpMbps)} Mbps up, the profile's minimum is ${fmt(p.min.inetUpMbps)}`);
+    fail('inet', `up ${fmtBelow(o.inetUpMbps, p.min.inetUpMbps)}<${fmt(p.min.inetUpMbps)}Mbps`, `internet ${fmtBelow(o.inetUpMbps, p.min.inetUpMbps)} Mbps up, the profile's minimum is ${fmt(p.min.inetUpMbps)}`);
   }
   if (p.min.reliability !== undefined && o.reliability < p.min.reliability) {
-    fail('reliability', `rel ${fmt(o.reliability * 100)}%<${fmt(p.min.reliability * 100)}%`, `reliability ${fmt(o.reliability * 100)}%, the profile's minimum is ${fmt(p.min.reliability * 100)}%`);
+    fail('reliability', `rel ${fmtBelow(o.reliability * 100, p.min.reliability * 100)}%<${fmt(p.min.reliability * 100)}%`, `reliability ${fmtBelow(o.reliability * 100, p.min.reliability * 100)}%, the profile's minimum is ${fmt(p.min.reliability * 100)}%`);
   }
   return out;
 }

@@ -81,3 +81,11 @@ export function fmt(n: number): string {
   if (Number.isInteger(n)) return String(n);
   return Math.abs(n) >= 10 ? String(Math.round(n)) : String(Math.round(n * 10) / 10);
 }
+
+/** `have` for a "have<need" text: as fmt rounds it, but never shown as reaching `need` (31.6 of 32 is "31.6"). */
+export function fmtBelow(have: number, need: number): string {
+  const s = fmt(have);
+  if (Number(s) < need) return s;
+  const tenth = Math.floor(have * 10) / 10;
+  return String(tenth < need ? tenth : Math.floor(have * 100) / 100);
+}

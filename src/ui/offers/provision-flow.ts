@@ -11,6 +11,7 @@ import { MASK } from '../../core/journal/record.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { formatRate } from '../format.js';
 import { formatMbps } from '../../core/ops/speedtest.js';
+import type { CheckResult } from '../../core/checks/types.js';
 
 /** A provision waiting for y/n. */
 export interface ProvisionPlan {
@@ -27,8 +28,17 @@ export function profilePrice(p: Profile): PriceChoice {
   return p.search.type === 'interruptible' ? { kind: 'bid', bid: 'auto' } : { kind: 'on-demand' };
 }
 
+/**
+ * Why an offer must not be rented from the browser, or null: an offer that fails the profile's checks is refused,
+ * as `vastdeck provision --offer-id` refuses it without --force.
+ */
+export function provisionRefusal(profileName: string, offer: Offer, check: CheckResult | undefined): string | null {
+  if (check?.verdict !== 'fails') return null;
+  return `offer ${offer.id} does not suit profile ${profileName}: ${sanitizeLine(check.summary)}; not renting it (the CLI can: vastdeck provision --profile ${profileName} --offer-id ${offer.id} --force)`;
+}
+
 /** Builds the plan, or throws (a bid that cannot be priced, a bad onstart) with a message for the status line. */
-export function planProvision(profile: Profile, profileName: string, offer: Offer): ProvisionPlan {
+export function planProvision(profile: Profile, profileName: string, offer: Offer, check?: CheckResult): ProvisionPlan {
   const price = profilePrice(profile);
   const bid = choosePrice(price, offer);
   // Env values are never needed to show the request: every value is shown as *****, vast refs by name.
@@ -49,6 +59,7 @@ export function planProvision(profile: Profile, profileName: string, offer: Offe
       `label  ${sanitizeLine((req.label ?? '').replace(/#x{8}$/, '#<nonce>'))}`,
       `env    ${sanitizeLine(envText)}`,
       `onstart ${req.onstart ? 'yes (from the profile)' : 'none'}`,
+      ...(check ? [`checks ${check.verdict === 'warns' ? `! ${sanitizeLine(check.summary)}` : '✓ fits the profile'}`] : []),
     ],
   };
 }

@@ -20,7 +20,7 @@ import type { OffersSnapshot } from '../../core/offers/store.js';
 import { layoutOfferColumns } from './cells.js';
 import { OfferTable } from './OfferTable.js';
 import { OfferDetail, OFFER_DETAIL_HEIGHT } from './OfferDetail.js';
-import { eventLine, planProvision, type ProvisionPlan } from './provision-flow.js';
+import { eventLine, planProvision, provisionRefusal, type ProvisionPlan } from './provision-flow.js';
 import type { OffersDeps } from './deps.js';
 import { OFFER_SORT_KEYS_BOUND } from '../../core/offers/commands.js';
 import { useTheme } from '../theme-context.js';
@@ -157,8 +157,11 @@ export function useOffers(p: UseOffersProps) {
     if (!selected || !p.deps || !p.keymap.get('offers.provision')) return;
     if (busy.current) return setStatus({ text: 'a provision is already running', level: 'error' });
     if (!profile) return void chooseProfile('').then(() => setStatus((s) => ({ text: `choose a profile first (:profile NAME). ${s?.text ?? ''}`, level: 'error' })));
+    const check = checks.get(selected.id);
+    const refusal = provisionRefusal(profile.name, selected, check);
+    if (refusal) return setStatus({ text: refusal, level: 'error' });
     try {
-      setPlan(planProvision(profile.profile, profile.name, selected));
+      setPlan(planProvision(profile.profile, profile.name, selected, check));
     } catch (err) {
       setStatus({ text: sanitizeLine((err as Error).message), level: 'error' });
     }
