@@ -58,8 +58,8 @@ class Style {
   }
 }
 
-/** Characters drawn one cell wide for sure; anything else makes a line pass through whole. */
-const NARROW = /^[\x20-\x7e\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25ff]$/;
+/** Characters drawn one cell wide for sure (the check marks ✓ ✔ ✗ ✘ have text presentation); anything else makes a line pass through whole. */
+const NARROW = /^[\x20-\x7e\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25ff\u2713\u2714\u2717\u2718]$/;
 
 /** Cells of one Ink line body (text with SGR sequences), or null when a character's width is uncertain. */
 export function toCells(body: string): Cell[] | null {

@@ -149,3 +149,12 @@ test('wide characters pass through whole; writes of another shape reset what it 
   const after = inkFrame(['abc', 'd界f'], ['abX', 'd界f']);
   assert.equal(differ.rewrite(after), after, 'nothing known after a reset: the line goes whole');
 });
+
+test('check marks (✓ ✔ ✗ ✘, text presentation) are one cell: the offer browser\'s rows are diffed too', () => {
+  for (const ch of ['✓', '✔', '✗', '✘']) assert.equal(toCells(`a${ch}b`)?.length, 3, ch);
+  assert.equal(toCells('a✅b'), null, 'an emoji-presentation mark stays uncertain');
+  const differ = new LineDiffer();
+  differ.rewrite(' ✓   31000001 RTX 4090\n›✗   31000002 RTX 3060\n');
+  const frame = inkFrame([' ✓   31000001 RTX 4090', '›✗   31000002 RTX 3060'], ['›✓   31000001 RTX 4090', ' ✗   31000002 RTX 3060']);
+  assert.ok(differ.rewrite(frame).length < frame.length, 'only the marker cells are sent');
+});

@@ -25,11 +25,11 @@ export interface OfferTableProps {
 }
 
 /** The row as few text runs as possible: plain runs merged, FIT and WHY separate so they can be coloured. */
-function segments(cells: Readonly<Record<string, string>>, columns: readonly OfferColumn[]): { text: string; mark: boolean }[] {
+function segments(cells: Readonly<Record<string, string>>, columns: readonly OfferColumn[], lead: boolean): { text: string; mark: boolean }[] {
   const out: { text: string; mark: boolean }[] = [];
   let plain = '';
   columns.forEach((col, i) => {
-    const text = (i ? ' ' : '') + fit(cells[col.id]!, col.width, col.align);
+    const text = (i || lead ? ' ' : '') + fit(cells[col.id]!, col.width, col.align);
     if (col.id === 'fit' || col.id === 'why') {
       if (plain) out.push({ text: plain, mark: false });
       plain = '';
@@ -40,23 +40,35 @@ function segments(cells: Readonly<Record<string, string>>, columns: readonly Off
   return out;
 }
 
+/** The leading columns a selected row highlights: FIT, ID and GPU (whichever are shown, in that order). */
+const HEAD = new Set(['fit', 'id', 'gpu']);
+
 const Row = memo(function Row({ offer, check, columns, selected }: { offer: Offer; check: CheckResult | undefined; columns: readonly OfferColumn[]; selected: boolean }) {
   const theme = useTheme();
   const cells = offerCells(offer, check);
   const sel = selected ? (theme.mono ? { inverse: true } : { backgroundColor: theme.colors.selection, color: theme.colors['selection.text'] }) : {};
   const verdictColor = check?.verdict === 'fits' ? theme.colors['status.running'] : check?.verdict === 'warns' ? theme.colors['status.warn'] : theme.colors['status.error'];
+  // The highlight covers the marker and the FIT, ID and GPU columns, not the whole row: a selection move then
+  // changes ~45 cells per row, which the line differ (line-diff.ts) sends as a few hundred bytes, as in the fleet.
+  let headCount = 0;
+  while (headCount < columns.length && HEAD.has(columns[headCount]!.id)) headCount++;
+  const draw = (segs: { text: string; mark: boolean }[]) =>
+    segs.map((s, i) =>
+      s.mark ? (
+        <Text key={i} color={verdictColor}>
+          {s.text}
+        </Text>
+      ) : (
+        s.text
+      ),
+    );
   return (
-    <Text wrap="truncate" {...sel}>
-      {selected ? '›' : ' '}
-      {segments(cells, columns).map((s, i) =>
-        s.mark ? (
-          <Text key={i} color={verdictColor}>
-            {s.text}
-          </Text>
-        ) : (
-          s.text
-        ),
-      )}
+    <Text wrap="truncate">
+      <Text {...sel}>
+        {selected ? '›' : ' '}
+        {draw(segments(cells, columns.slice(0, headCount), false))}
+      </Text>
+      {draw(segments(cells, columns.slice(headCount), headCount > 0))}
     </Text>
   );
 });
