@@ -8,20 +8,13 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { build } from 'esbuild';
-import { inkBounded } from '../scripts/ink-bounded/plugin.mjs';
+import { buildFakeBundle } from './fake-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const i = process.argv.indexOf('--idle-seconds');
 const IDLE_S = i > 0 ? Number(process.argv[i + 1]) : 300;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const fakeBundle = path.join(root, 'node_modules', '.cache', 'vastdeck-bench', 'run-fake.mjs');
-await build({
-  absWorkingDir: root, entryPoints: ['test/ui/fixtures/run-fake.tsx'], outfile: fakeBundle, bundle: true, format: 'esm',
-  platform: 'node', target: 'node20', minify: true, define: { 'process.env.NODE_ENV': '"production"' },
-  alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' }, external: ['ssh2', 'cpu-features'], logLevel: 'error', plugins: [inkBounded],
-  banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
-});
+const fakeBundle = await buildFakeBundle();
 
 function start(cmd, env = {}) {
   const child = spawn('python3', ['bench/tui-pty.py', '200', '50', 'sh', '-c', `exec ${cmd}`], {
