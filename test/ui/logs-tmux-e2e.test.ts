@@ -6,43 +6,24 @@
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { hasBundle, hasTmux, tmuxSession } from '../helpers/tmux.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const hasSsh = spawnSync('ssh', ['-V']).status === 0;
-const hasBundle = existsSync(path.join(root, 'dist', 'vastdeck.js'));
-const sock = `vd-logs-e2e-${process.pid}`;
-const S = 'logs';
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
-const capture = () => tmux('capture-pane', '-p', '-t', S);
-const send = (...keys: string[]) => tmux('send-keys', '-t', S, ...keys);
-
-async function waitFor(pred: (screen: string) => boolean, what: string, ms = 20_000): Promise<string> {
-  const end = Date.now() + ms;
-  let screen = '';
-  while (Date.now() < end) {
-    screen = capture();
-    if (pred(screen)) return screen;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
-}
+const { start, capture, send, waitFor, kill } = tmuxSession(`vd-logs-e2e-${process.pid}`, 'logs');
 
 const skip = (!hasTmux && 'tmux not installed') || (!hasSsh && 'no ssh client') || (!hasBundle && 'dist/ not built (npm run build)');
 
 describe('log pane and attach in real tmux', { skip }, () => {
-  after(() => void spawnSync('tmux', ['-L', sock, 'kill-server']));
+  after(() => void kill());
 
   test('log lines arrive; attach, detach, same screen; shell; quit restores the terminal', async () => {
     const home = mkdtempSync(path.join(tmpdir(), 'vd-logs-e2e-'));
     const env = `CI=false HOME=${home} XDG_STATE_HOME=${home}/state XDG_CONFIG_HOME=${home}/config SSH_AUTH_SOCK=`;
-    tmux('new-session', '-d', '-s', S, '-x', '160', '-y', '45', '-c', root, `env ${env} node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30`);
+    start(`env ${env} node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30`, 160, 45);
     await waitFor((s) => /^›\d{5,}\s+\S+.*running/m.test(s), 'the demo fleet, first row running', 30_000);
 
     // The log pane: lines labelled ssh, and new ones keep arriving (the simulated job writes every ~0.1 s).

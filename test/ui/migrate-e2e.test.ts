@@ -6,42 +6,26 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hasBundle, hasTmux, tmuxSession } from '../helpers/tmux.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const hasBundle = existsSync(path.join(root, 'dist', 'vastdeck.js'));
-const sock = `vd-migrate-e2e-${process.pid}`;
 const home = mkdtempSync(path.join(os.tmpdir(), 'vd-migrate-e2e-'));
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
-const capture = () => tmux('capture-pane', '-p', '-t', 'mig');
-const send = (...keys: string[]) => tmux('send-keys', '-t', 'mig', ...keys);
-
-async function waitFor(pred: (screen: string) => boolean, what: string, ms = 20_000): Promise<string> {
-  const end = Date.now() + ms;
-  let screen = '';
-  while (Date.now() < end) {
-    screen = capture();
-    if (pred(screen)) return screen;
-    if (/✗ \d\./.test(screen)) break;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
-}
+const session = tmuxSession(`vd-migrate-e2e-${process.pid}`, 'mig');
+const { send } = session;
+/** Waits for the screen; a failed migration step (✗ N.) ends the wait at once. */
+const waitFor = (pred: (screen: string) => boolean, what: string, ms = 20_000) => session.waitFor(pred, what, ms, (s) => /✗ \d\./.test(s));
 
 describe('migration wizard on the demo fleet in real tmux', { skip: (!hasTmux && 'tmux not installed') || (!hasBundle && 'dist/ not built') }, () => {
   after(() => {
-    spawnSync('tmux', ['-L', sock, 'kill-server']);
+    session.kill();
     rmSync(home, { recursive: true, force: true });
   });
 
   test('D shows host vs verified step; M: profile, confirm, eight steps done, old host gone, new one listed', async () => {
     const env = `CI=false HOME=${home} XDG_STATE_HOME=${home}/state XDG_CONFIG_HOME=${home}/config VAST_API_KEY= SSH_AUTH_SOCK=`;
-    tmux('new-session', '-d', '-s', 'mig', '-x', '200', '-y', '50', '-c', root, `env ${env} node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30`);
+    session.start(`env ${env} node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30`);
     await waitFor((s) => /mosaic-gpt2-1\s/.test(s), 'demo fleet', 30_000);
     send('/');
     send('-l', 'mosaic-gpt2-1');
