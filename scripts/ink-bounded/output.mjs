@@ -12,7 +12,7 @@ import ansiStyles from 'ansi-styles';
 import isFullwidthCodePoint from 'is-fullwidth-code-point';
 import { styledCharsFromTokens, tokenize, diffAnsiCodes, ansiCodesToString, reduceAnsiCodesIncremental } from '@alcalzone/ansi-tokenize';
 import { BoundedMap } from './lru.mjs';
-import { isSimpleChar } from './simple-char.mjs';
+import { isSimpleChar, sgrEnd } from './simple-char.mjs';
 
 // A row is ~200 cell objects while it is cached as styled chars, and one string once it is built: few of the
 // former, more of the latter.
@@ -73,10 +73,8 @@ export function fastStyledChars(line) {
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c === 0x1b) {
-      if (line.charCodeAt(i + 1) !== 0x5b) return null;
-      let j = i + 2;
-      for (let d = line.charCodeAt(j); (d >= 0x30 && d <= 0x39) || d === 0x3b; d = line.charCodeAt(++j));
-      if (line.charCodeAt(j) !== 0x6d) return null;
+      const j = sgrEnd(line, i);
+      if (j < 0) return null;
       const code = line.slice(i, j + 1);
       let tokens = sgrCache.get(code);
       if (tokens === undefined) sgrCache.set(code, (tokens = sgrTokens(code)));

@@ -1,4 +1,5 @@
-// Characters the bundle's fast paths (output.mjs, string-width.mjs) may handle without a grapheme segmenter.
+// What the bundle's fast paths (output.mjs, string-width.mjs) may handle without a grapheme segmenter: simple
+// characters and SGR sequences.
 
 /**
  * True for a character that is always a grapheme of its own next to another such character or an SGR sequence:
@@ -12,4 +13,12 @@ export function isSimpleChar(c) {
   if (c >= 0x2030 && c <= 0x205e) return true;
   if (c >= 0x2070 && c <= 0x20cf) return true;
   return c >= 0x2100 && c <= 0x2bff;
+}
+
+/** Index of the `m` ending the SGR sequence (ESC [ digits/semicolons m) that starts at `i`, or -1 when there is none. */
+export function sgrEnd(s, i) {
+  if (s.charCodeAt(i) !== 0x1b || s.charCodeAt(i + 1) !== 0x5b) return -1;
+  let j = i + 2;
+  for (let d = s.charCodeAt(j); (d >= 0x30 && d <= 0x39) || d === 0x3b; d = s.charCodeAt(++j));
+  return s.charCodeAt(j) === 0x6d ? j : -1;
 }

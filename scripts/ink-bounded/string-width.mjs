@@ -7,7 +7,7 @@
 // calls string-width, so a frame of simple text costs no Intl.Segmenter and no \p{RGI_Emoji} regex (~25 ms to
 // set up on first use, right when the first frame is drawn).
 import { eastAsianWidth } from 'get-east-asian-width';
-import { isSimpleChar } from './simple-char.mjs';
+import { isSimpleChar, sgrEnd } from './simple-char.mjs';
 
 const NARROW = { ambiguousAsWide: false };
 
@@ -21,10 +21,8 @@ export function withFastPath(slow) {
       const c = input.charCodeAt(i);
       if (c >= 0x20 && c <= 0x7e) width++;
       else if (c === 0x1b) {
-        if (input.charCodeAt(i + 1) !== 0x5b) return slow(input, options);
-        let j = i + 2;
-        for (let d = input.charCodeAt(j); (d >= 0x30 && d <= 0x39) || d === 0x3b; d = input.charCodeAt(++j));
-        if (input.charCodeAt(j) !== 0x6d) return slow(input, options);
+        const j = sgrEnd(input, i);
+        if (j < 0) return slow(input, options);
         i = j;
       } else if (isSimpleChar(c)) {
         width += eastAsianWidth(c, NARROW);
