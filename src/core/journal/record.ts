@@ -1,6 +1,6 @@
 /**
  * The journal's record schema and the scrubbing that keeps secrets out of it. Every provision, destroy and
- * migration step is written before and after it happens (DESIGN.md), so after a crash the journal says what
+ * migration step is written before and after it happens (SAFETY.md rule 6), so after a crash the journal says what
  * may have happened on Vast. It must never hold a secret: env values, tokens and keys are stripped here.
  */
 import * as z from 'zod';

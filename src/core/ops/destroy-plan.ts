@@ -1,6 +1,6 @@
 /**
  * What destroying an instance would lose: the newest checkpoint on its host against the newest one verified
- * off it. DESIGN.md's first safety rule lives here: a plan is `safe` only when the host's newest checkpoint is
+ * off it. SAFETY.md's first rule lives here: a plan is `safe` only when the host's newest checkpoint is
  * verified in the store; everything else (behind, incomplete, not found, no store, store or host unreachable)
  * is refused unless forced.
  */

@@ -44,7 +44,7 @@ export interface CallSpec {
   auth?: boolean;
   /**
    * False for calls that must not run twice (create): then only 429 and refused connections are
-   * retried, since 5xx or a timeout may mean the server already acted (DESIGN.md: never rent twice).
+   * retried, since 5xx or a timeout may mean the server already acted (SAFETY.md rule 2: never rent twice).
    */
   idempotent?: boolean;
   /** Keep a 2xx body as raw bytes (RawResponse.bytes, text left empty): big offer lists are split unparsed. */
