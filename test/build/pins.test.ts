@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-// @ts-expect-error: a plain .mjs build script without types
 import { INK_VERSION, checkInkVersion } from '../../scripts/ink-bounded/plugin.mjs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
