@@ -134,7 +134,7 @@ function reasonOf(err: unknown, store: CheckpointStoreReader): string {
 export function describeVerification(v: Verification): string {
   switch (v.state) {
     case 'verified':
-      return `verified at step ${v.verifiedStep} (every file's hash matches the host's)`;
+      return `verified at step ${v.verifiedStep}`;
     case 'behind':
       return `behind by ${v.behindBy} steps (host has step ${v.hostStep}, store has step ${v.verifiedStep})`;
     case 'incomplete': {
