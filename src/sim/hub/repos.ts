@@ -41,17 +41,33 @@ export interface HubRepo {
 
 const LFS_THRESHOLD = 10 * 1024 * 1024;
 
-/** Builds the stored form of a file with its real blob id (and LFS sha256 above 10 MB, as the Hub does). */
-export function makeFile(path: string, input: HubContent): HubFile {
+/**
+ * Builds the stored form of a file with its real blob id (and LFS sha256 above 10 MB, as the Hub does). The
+ * ids are computed when first read (a tree listing), not on upload: most uploads of a fast run are never listed.
+ */
+export function makeFile(path: string, input: HubContent, commit?: HubCommit): HubFile {
   const content: SimContent =
     typeof input === 'string' || input instanceof Uint8Array ? { bytes: Buffer.from(input) } : { seed: input.seed ?? '', size: Math.max(0, Math.floor(input.size)) };
   const size = 'bytes' in content ? content.bytes.length : content.size;
-  const h = contentHashes(content);
-  if (size <= LFS_THRESHOLD) return { path, size, oid: h.blobId, content };
-  // An LFS file's git object is its pointer; the tree's oid is the pointer's blob id.
-  const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${h.sha256}\nsize ${size}\n`;
-  const oid = createHash('sha1').update(`blob ${pointer.length}\0`).update(pointer).digest('hex');
-  return { path, size, oid, content, lfs: { oid: h.sha256, size, pointerSize: pointer.length } };
+  let ids: { oid: string; lfs?: HubFile['lfs'] } | undefined;
+  const idsOf = () => {
+    if (ids) return ids;
+    const h = contentHashes(content);
+    if (size <= LFS_THRESHOLD) return (ids = { oid: h.blobId });
+    // An LFS file's git object is its pointer; the tree's oid is the pointer's blob id.
+    const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${h.sha256}\nsize ${size}\n`;
+    const oid = createHash('sha1').update(`blob ${pointer.length}\0`).update(pointer).digest('hex');
+    return (ids = { oid, lfs: { oid: h.sha256, size, pointerSize: pointer.length } });
+  };
+  return {
+    path, size, content, ...(commit ? { commit } : {}),
+    get oid() {
+      return idsOf().oid;
+    },
+    get lfs() {
+      return size > LFS_THRESHOLD ? idsOf().lfs : undefined;
+    },
+  };
 }
 
 /** A slice of a file's content. */

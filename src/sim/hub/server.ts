@@ -176,7 +176,7 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
       const r = repoOf(repo)!;
       r.version++;
       const commit = { id: commitSha(repo, r, revision), title: message ?? `Upload ${p}`, date: new Date().toISOString() };
-      files.set(p, { ...makeFile(p, content), commit });
+      files.set(p, makeFile(p, content, commit));
     },
     deleteFile(repo, path, revision = 'main') {
       const ok = revFiles(repo, revision, false)?.delete(path) ?? false;
