@@ -7,12 +7,15 @@
  * checkpoint (`huggingface-cli download` / `hf download`) and starting training in tmux, fresh or with
  * `--resume_from_checkpoint DIR/checkpoint-N` (the step then continues from N). An instance with an onstart
  * script runs its download and tmux lines at boot; one whose onstart starts no training stays idle.
+ * Uploads carry the host's exact bytes, and the commit message names the run (VASTDECK_RUN_ID from the instance
+ * env) as a training script's push_to_hub(commit_message=…) would: "Training in progress, step N vastdeck-run=ID".
  */
 import type { HubStandIn } from './hub/index.js';
 import type { SimHostFleet } from './host-fleet.js';
 import type { InstanceRec } from './instances.js';
 import type { World } from './world.js';
-import { CKPT_FILES, tokenize } from './hosts/shell.js';
+import { tokenize } from './hosts/shell.js';
+import type { SimContent } from './content.js';
 import type { HookResult, SimTrainer } from './hosts/trainer.js';
 
 /** How a job's checkpoints reach the Hub. */
@@ -34,6 +37,8 @@ interface Job {
   rec: InstanceRec;
   trainer: SimTrainer;
   repo: string | null;
+  /** VASTDECK_RUN_ID of the instance, named in each upload's commit message. */
+  runId: string | null;
   uploaded: Set<number>;
   policy: UploadPolicy;
 }
@@ -64,7 +69,7 @@ export class HubLink {
   /** Sets up one job (called before its first tick). */
   attach(rec: InstanceRec, trainer: SimTrainer): void {
     const env = new Map(rec.env);
-    const job: Job = { rec, trainer, repo: env.get('HUB_MODEL_ID') || null, uploaded: new Set(), policy: parseUploadPolicy(env.get('SIM_HUB_UPLOAD')) };
+    const job: Job = { rec, trainer, repo: env.get('HUB_MODEL_ID') || null, runId: env.get('VASTDECK_RUN_ID') || null, uploaded: new Set(), policy: parseUploadPolicy(env.get('SIM_HUB_UPLOAD')) };
     this.jobs.set(rec.id, job);
     trainer.commandHook = (words) => this.command(job, words.map((w) => expand(w, env)));
     if (rec.onstart) this.runOnstart(job, rec.onstart);
@@ -89,10 +94,13 @@ export class HubLink {
   }
 
   private upload(job: Job, step: number): void {
-    const files = job.policy.kind === 'partial' ? CKPT_FILES.filter((f) => f !== 'model.safetensors') : CKPT_FILES;
-    for (const f of files) {
-      const content = f === 'trainer_state.json' ? compactState(job.trainer, step) : { size: 1000 + f.length };
-      this.hub.putFile(job.repo!, `checkpoint-${step}/${f}`, content);
+    const files = job.trainer.checkpointFiles(step);
+    if (!files) return;
+    const message = `Training in progress, step ${step}${job.runId ? ` vastdeck-run=${job.runId}` : ''}`;
+    for (const [f, c] of files) {
+      // A partial upload dies before the model weights.
+      if (job.policy.kind === 'partial' && f === 'model.safetensors') continue;
+      this.hub.putFile(job.repo!, `checkpoint-${step}/${f}`, 'bytes' in c ? c.bytes : c, 'main', message);
     }
     job.uploaded.add(step);
     this.totals.set(job.repo!, job.trainer.scenario.totalSteps);
@@ -106,7 +114,7 @@ export class HubLink {
       const at = line.search(/\b(huggingface-cli|hf) download\b|\btmux new-session\b/);
       if (at < 0) continue;
       const words = tokenize(line.slice(at)).map((w) => expand(w, env));
-      const end = words.findIndex((w) => w === ';' || w === '&&' || w === '||');
+      const end = words.findIndex((w) => w === ';' || w === '&&' || w === '||' || w === '|');
       const cmd = end < 0 ? words : words.slice(0, end);
       if (cmd[0] === 'tmux') starts = true;
       this.command(job, cmd);
@@ -142,13 +150,16 @@ export class HubLink {
     const files = this.hub.files(repo);
     if (files.length === 0) return fail(`Repository Not Found for url: ${this.hub.url}/api/models/${repo}\n`);
     const wanted = files.filter((f) => include.length === 0 || include.some((p) => globMatch(p, f.path)));
-    const steps = new Set<number>();
+    const steps = new Map<number, Map<string, SimContent>>();
     for (const f of wanted) {
-      const m = /^checkpoint-(\d+)\//.exec(f.path);
-      if (m) steps.add(Number(m[1]));
+      const m = /^checkpoint-(\d+)\/(.+)$/.exec(f.path);
+      if (!m) continue;
+      const files = steps.get(Number(m[1])) ?? new Map<string, SimContent>();
+      files.set(m[2]!, f.content);
+      steps.set(Number(m[1]), files);
     }
     const dir = job.trainer.scenario.outputDir;
-    if (localDir.replace(/\/+$/, '') === dir) for (const s of steps) job.trainer.receiveCheckpoint(s);
+    if (localDir.replace(/\/+$/, '') === dir) for (const [s, files] of steps) job.trainer.receiveCheckpoint(s, files);
     const total = this.totals.get(repo);
     // The resumed run keeps the source's max_steps (same training config), not this host's default.
     if (steps.size && total && total > job.trainer.scenario.totalSteps) (job.trainer.scenario as { totalSteps: number }).totalSteps = total;
@@ -188,10 +199,4 @@ function expand(word: string, env: Map<string, string>): string {
 function globMatch(pattern: string, path: string): boolean {
   const re = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
   return re.test(path);
-}
-
-/** A small trainer_state.json: global_step and the run settings, not the whole log history. */
-function compactState(t: SimTrainer, step: number): string {
-  const sc = t.scenario;
-  return JSON.stringify({ global_step: step, max_steps: sc.totalSteps, save_steps: sc.saveSteps, logging_steps: sc.loggingSteps, log_history: [] }, null, 2) + '\n';
 }

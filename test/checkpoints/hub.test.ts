@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { listFiles } from '@huggingface/hub';
 import { startHubStandIn, type HubStandIn } from '../../src/sim/hub/index.js';
 import { HfStore, openStore, readHostCheckpoint, verifyCheckpoint, describeVerification, type HostCheckpoint } from '../../src/core/checkpoints/index.js';
@@ -51,8 +52,12 @@ describe('host reader over a local shell', () => {
     assert.equal(host.step, 300);
     assert.equal(host.globalStep, 300);
     assert.equal(host.files.length, 8);
-    assert.deepEqual(host.files.find((f) => f.path === 'optimizer.pt'), { path: 'optimizer.pt', size: 30040011 });
-    assert.deepEqual(host.files.find((f) => f.path === 'trainer_state.json'), { path: 'trainer_state.json', size: 6029 });
+    const opt = host.files.find((f) => f.path === 'optimizer.pt')!;
+    assert.deepEqual([opt.size, opt.sha256, opt.blobId], [30040011, createHash('sha256').update(Buffer.alloc(30040011)).digest('hex'), null]);
+    const state = host.files.find((f) => f.path === 'trainer_state.json')!;
+    const bytes = readFileSync(path.join(runDir, 'checkpoint-300', 'trainer_state.json'));
+    // Hashed on the host: sha256sum, and the git blob id for a small file (what `git hash-object` prints).
+    assert.deepEqual([state.size, state.sha256, state.blobId], [6029, createHash('sha256').update(bytes).digest('hex'), createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')]);
   });
 });
 
@@ -67,15 +72,16 @@ describe('Hub store through @huggingface/hub', () => {
     assert.ok(hub.requestLog.some((r) => r.method === 'GET' && r.path === `/api/models/${REPO}/tree/main` && r.status === 200));
   });
 
-  test('verified: every file at the host size and trainer_state.json says step 300', async () => {
+  test('verified: every file hash on the host matches the LFS sha256 or blob id the tree listing gives', async () => {
     hub.deleteRepo(REPO);
     upload(200);
     upload(300);
+    hub.requestLog.length = 0;
     const v = await verifyCheckpoint(host, store());
     assert.deepEqual(v, { state: 'verified', hostStep: 300, verifiedStep: 300 });
     assert.equal(describeVerification(v), 'verified at step 300');
-    // trainer_state.json was downloaded through /resolve/ (Range probe, then the bytes).
-    assert.ok(hub.requestLog.some((r) => r.path === `/${REPO}/resolve/main/checkpoint-300/trainer_state.json` && r.status === 206));
+    // Content ids come from the tree listing alone: nothing is downloaded.
+    assert.ok(!hub.requestLog.some((r) => r.path.includes('/resolve/')));
   });
 
   test('verified across pages of the tree listing (Link header)', async () => {
@@ -115,7 +121,7 @@ describe('Hub store through @huggingface/hub', () => {
     assert.match(describeVerification(v), /incomplete upload of checkpoint-300: missing optimizer\.pt; model\.safetensors is 8388608 bytes in the store, 15002608 on the host/);
   });
 
-  test('incomplete: trainer_state.json in the store is from another step', async () => {
+  test('not verified: the stored trainer_state.json has the host size but other bytes', async () => {
     hub.deleteRepo(REPO);
     upload(300);
     const older = readFileSync(path.join(runDir, 'checkpoint-200', 'trainer_state.json'));
@@ -123,8 +129,9 @@ describe('Hub store through @huggingface/hub', () => {
     const padded = Buffer.concat([older, Buffer.alloc(6029 - older.length, 0x20)]);
     hub.putFile(REPO, 'checkpoint-300/trainer_state.json', padded);
     const v = await verifyCheckpoint(host, store());
-    assert.equal(v.state, 'incomplete');
-    if (v.state === 'incomplete') assert.deepEqual(v.staleState, { expected: 300, found: 200 });
+    assert.equal(v.state, 'mismatch');
+    if (v.state === 'mismatch') assert.deepEqual(v.differ, ['trainer_state.json']);
+    assert.match(describeVerification(v), /checkpoint-300 in the store is not the host's: trainer_state\.json differs? from the host's/);
   });
 
   test('not found: an empty repo, and a repo that does not exist', async () => {

@@ -1,7 +1,8 @@
 /** The rsync store over a REAL OpenSSH sshd on 127.0.0.1, and the command store. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, truncateSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { clearHashCache, hashStats } from '../../src/core/checkpoints/hash.js';
 import os from 'node:os';
 import path from 'node:path';
 import { startSshd, sshdSkipReason, freePort, type TestSshd } from '../helpers/sshd.js';
@@ -63,6 +64,43 @@ describe('rsync store over a real sshd', { skip: sshdSkipReason }, () => {
     assert.equal((await verifyCheckpoint(host, store)).state, 'verified');
   });
 
+  test('a store another run wrote (same names and sizes, other bytes) never verifies, and names that run', async () => {
+    const dest = path.join(tmp, 'shared-store');
+    const store = new RsyncStore({ host: 'root@127.0.0.1', path: dest, sshArgs: ssh });
+    await store.upload({ dir: host.dir }, 300);
+    assert.equal((await verifyCheckpoint(host, store)).state, 'verified');
+    // Another run of the same model writes its checkpoint-300 over it: same files, same sizes, its own bytes.
+    const fd = openSync(path.join(dest, 'checkpoint-300', 'model.safetensors'), 'r+');
+    writeSync(fd, Buffer.from('weights of run r-other'), 0, 22, 4096);
+    closeSync(fd);
+    writeFileSync(path.join(dest, 'checkpoint-300', '.vastdeck-run'), 'r-other\n');
+    const listed = (await store.list()).find((c) => c.step === 300)!;
+    assert.equal(listed.files!.find((f) => f.path === 'model.safetensors')!.size, 15002608, 'same size as the host file');
+    const v = await verifyCheckpoint(host, store, { runId: 'r-mine' });
+    assert.equal(v.state, 'mismatch');
+    if (v.state === 'mismatch') assert.deepEqual([v.differ, v.uploadedBy], [['model.safetensors'], 'r-other']);
+    assert.match(describeVerification(v), /checkpoint-300 in the store was uploaded by run r-other, not this run \(r-mine\): model\.safetensors differ/);
+  });
+
+  test('hashes on the host are cached by path, size and mtime: a second check sends no hashing command', async () => {
+    clearHashCache();
+    const before = hashStats.commands;
+    const exec: typeof localExec = (cmd) => localExec(cmd);
+    const first = await readHostCheckpoint(exec, runDir, { hostKey: 'cache-test' });
+    assert.equal(hashStats.commands, before + 1);
+    const t0 = performance.now();
+    const again = await readHostCheckpoint(exec, runDir, { hostKey: 'cache-test' });
+    const ms = performance.now() - t0;
+    assert.equal(hashStats.commands, before + 1, 'the second read hashed again');
+    assert.deepEqual(again!.files, first!.files);
+    // A file rewritten in place (new mtime) is hashed again.
+    utimesSync(path.join(host.dir, 'config.json'), new Date(), new Date(Date.now() + 5000));
+    const third = await readHostCheckpoint(exec, runDir, { hostKey: 'cache-test' });
+    assert.equal(hashStats.commands, before + 2);
+    assert.equal(third!.files.length, 8);
+    console.log(`hash cache: second check of checkpoint-300 (45 MB) took ${ms.toFixed(0)} ms with no hashing command`);
+  });
+
   test('remote to remote is refused with a clear message', async () => {
     const store = new RsyncStore({ host: 'root@127.0.0.1', path: path.join(tmp, 'x'), sshArgs: ssh });
     await assert.rejects(store.upload({ host: 'root@gpu', dir: '/workspace/run/checkpoint-300' }, 300), (e: unknown) => e instanceof StoreError && e.kind === 'config');
@@ -90,15 +128,23 @@ describe('command store', () => {
     assert.equal(parseStepOutput('step 300'), 'bad');
   });
 
-  test('verified / behind / not found by the step the command prints', async () => {
-    const at = (n: string) => new CommandStore({ cmd: `echo looking >&2; echo ${n}` });
-    assert.deepEqual(await verifyCheckpoint(host, at('300')), { state: 'verified', hostStep: 300, verifiedStep: 300 });
-    assert.deepEqual(await verifyCheckpoint(host, at('200')), { state: 'behind', hostStep: 300, verifiedStep: 200, behindBy: 100 });
-    assert.equal((await verifyCheckpoint(host, at('none'))).state, 'not-found');
+  test('verified only by the hashes the command prints; a step alone is unverifiable', async () => {
+    // The user's command hashes what its bucket holds; here the bucket is a copy of the run dir.
+    const hashes = (n: number) => new CommandStore({ cmd: `cd '${runDir}' && sha256sum checkpoint-${n}/* && echo ${n}` });
+    assert.deepEqual(await verifyCheckpoint(host, hashes(300)), { state: 'verified', hostStep: 300, verifiedStep: 300 });
+    assert.deepEqual(await verifyCheckpoint(host, hashes(200)), { state: 'behind', hostStep: 300, verifiedStep: 200, behindBy: 100 });
+    const stepOnly = await verifyCheckpoint(host, new CommandStore({ cmd: 'echo looking >&2; echo 300' }));
+    assert.equal(stepOnly.state, 'unverifiable');
+    assert.match(describeVerification(stepOnly), /unverifiable: command reports checkpoint-300 without file hashes/);
+    assert.equal((await verifyCheckpoint(host, new CommandStore({ cmd: 'echo none' }))).state, 'not-found');
+    // Hashes of other bytes (another run's upload) never verify, and the run it names is reported.
+    const other = await verifyCheckpoint(host, new CommandStore({ cmd: `cd '${runDir}' && sha256sum checkpoint-300/* | sed 's/^[0-9a-f]/f/' && echo run: r-other && echo 300` }), { runId: 'r-mine' });
+    assert.equal(other.state, 'mismatch');
+    assert.match(describeVerification(other), /checkpoint-300 in the store was uploaded by run r-other, not this run \(r-mine\)/);
   });
 
   test('the command gets its env and a failing command is unavailable with its stderr', async () => {
-    const store = new CommandStore({ cmd: 'echo $VASTDECK_HOST_STEP', env: { VASTDECK_HOST_STEP: '300' } });
+    const store = new CommandStore({ cmd: `cd '${runDir}' && sha256sum checkpoint-$VASTDECK_HOST_STEP/* && echo $VASTDECK_HOST_STEP`, env: { VASTDECK_HOST_STEP: '300' } });
     assert.equal((await verifyCheckpoint(host, store)).state, 'verified');
     const v = await verifyCheckpoint(host, new CommandStore({ cmd: 'echo "bucket not reachable" >&2; exit 4' }));
     assert.equal(v.state, 'unavailable');

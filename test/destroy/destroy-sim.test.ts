@@ -75,7 +75,7 @@ describe('refusals', () => {
     assert.equal(plan.safe, false);
     assert.equal(plan.refusal, 'not-found');
     assert.equal(plan.hostStep, 300);
-    assert.match(plan.summary, /would lose everything up to step 300: no checkpoint found in hf:me\/run-\d+@main/);
+    assert.match(plan.summary, /would lose steps 1–300 \(300 steps, .*\): not found in the store \(host has step 300\) in hf:me\/run-\d+@main/);
     const { d, journal } = deps();
     const before = sim.requestLog.filter((r) => r.method === 'DELETE').length;
     const r = await executeDestroy(d, plan);
@@ -135,7 +135,7 @@ describe('destroys', () => {
     const id = await rent('gpt2-f');
     const plan = await planDestroy(await client.showInstance(id), source(repoWith([200, 300])));
     assert.equal(plan.safe, true);
-    assert.match(plan.summary, /checkpoint-300 is verified in hf:me\/run-\d+@main/);
+    assert.match(plan.summary, /checkpoint-300 is verified by content in hf:me\/run-\d+@main/);
     const { d, journal } = deps();
     const events: DestroyEvent[] = [];
     const r = await executeDestroy(d, plan, { onEvent: (e) => events.push(e) });

@@ -1,7 +1,7 @@
 /**
  * Safe destroy end to end over the simulator's SSH hosts: the host side is read over real SSH (SshPool) from
- * the simulated GPU host, whose shell has no `find`, so the reader falls back to `ls` (names, no sizes) and
- * reads global_step with `cat`. The store is the Hub stand-in through the real @huggingface/hub.
+ * the simulated GPU host (`find -printf` for sizes and mtimes, `sha256sum` and the blob-id pipeline for the
+ * hashes, `cat` for global_step). The store is the Hub stand-in through the real @huggingface/hub.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,21 +47,29 @@ test('a training run on a simulated host: behind until its newest checkpoint is 
   }, 'checkpoints on the simulated host');
   const n = host!.step;
   assert.equal(host!.globalStep, n);
-  assert.ok(host!.files.some((f) => f.path === 'optimizer.pt' && f.size === null), 'ls fallback: names without sizes');
+  const opt = host!.files.find((f) => f.path === 'optimizer.pt')!;
+  assert.equal(opt.size, 30040011, 'the fixture size, from find -printf');
+  assert.match(opt.sha256 ?? '', /^[0-9a-f]{64}$/, 'hashed on the host');
 
   const repo = 'me/sim-done';
+  // The training script's push: the host's own bytes.
   const upload = async (step: number) => {
-    for (const f of host!.files) {
-      const content = f.path === 'trainer_state.json' ? (await exec(inst)(`cat /workspace/run/checkpoint-${step}/trainer_state.json`)).stdout : { size: 1000 };
-      hub.putFile(repo, `checkpoint-${step}/${f.path}`, content);
-    }
+    for (const [name, c] of sim.hosts!.trainer(inst.id)!.checkpointFiles(step)!) hub.putFile(repo, `checkpoint-${step}/${name}`, 'bytes' in c ? c.bytes : c);
   };
-  await upload(n - 100);
+  // Names and sizes alone (another run's files) never verify.
+  for (const f of host!.files) hub.putFile('me/sim-fake', `checkpoint-${n}/${f.path}`, { size: f.size!, seed: 'another run' });
+  const fake = await planDestroy(inst, { store: new HfStore({ repo: 'me/sim-fake', token: TOKEN, hubUrl: hub.url }), readHost: () => readHostCheckpoint(exec(inst), '/workspace/run') });
+  assert.equal(fake.safe, false, fake.summary);
+  assert.equal(fake.refusal, 'other-bytes');
+  const prev = host!.steps!.at(-2)!;
+  await upload(prev);
   const store = new HfStore({ repo, token: TOKEN, hubUrl: hub.url });
   const readHost = () => readHostCheckpoint(exec(inst), '/workspace/run');
   const behind = await planDestroy(inst, { store, readHost });
   assert.equal(behind.refusal, 'behind');
-  assert.match(behind.summary, new RegExp(`would lose steps ${n - 99}–`));
+  // Steps, hours (from the checkpoints' mtimes on the host) and dollars at the instance's rate.
+  assert.match(behind.summary, new RegExp(`would lose steps ${prev + 1}–${n} \\(${n - prev} steps, ~[\\d.]+ h of training, ~\\$[\\d.]+ at \\$${inst.dphTotal.toFixed(3)}/hr\\)`));
+  assert.ok(behind.loss!.hours! > 0 && behind.loss!.dollars! > 0, JSON.stringify(behind.loss));
 
   await upload(n);
   let plan = await planDestroy(inst, { store, readHost });

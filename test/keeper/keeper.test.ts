@@ -24,7 +24,8 @@ import { makeInstance } from '../ui/fake-api.js';
 const gpt2 = parseProfiles(PROFILES_YAML, 'p.yaml').gpt2!;
 const MIN = 60_000;
 const PREFIX = 'mosaic-gpt2';
-const FILES = [{ path: 'model.safetensors', size: 100 }];
+/** The same bytes on the host and in the store (content verification compares hashes). */
+const FILES = [{ path: 'model.safetensors', size: 100, sha256: 'ab'.repeat(32) }];
 
 function store(steps: number[]): CheckpointStoreReader {
   return { where: 'hf:acme/gpt2-ckpt@main', list: async () => steps.map((step) => ({ step, files: FILES })), readGlobalStep: async (s) => s };
@@ -57,7 +58,8 @@ function scenario(opts: { dryRun?: boolean; credit?: number; target?: number } =
   };
   const sources: Record<number, CheckpointSource> = {
     4: { readHost: async () => ({ step: 500, dir: '/r/checkpoint-500', files: FILES, globalStep: 500 }), store: store([500]) },
-    6: { readHost: async () => ({ step: 500, dir: '/r/checkpoint-500', files: FILES, globalStep: 500 }), store: store([400]) },
+    // The host still holds checkpoint-400, whose bytes the store has: behind by 100.
+    6: { readHost: async () => ({ step: 500, dir: '/r/checkpoint-500', files: FILES, globalStep: 500, steps: [400, 500], load: async (n) => ({ step: n, dir: `/r/checkpoint-${n}`, files: FILES, globalStep: n }) }), store: store([400]) },
   };
   const journal = new MemoryJournal([], () => t);
   const sleep = async (ms: number) => void (t += ms);

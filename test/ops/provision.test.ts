@@ -39,7 +39,7 @@ test('dry run: the exact request with env masked, the templated label with a non
   const r = await provision(s.deps, s.input({ dryRun: true }));
   assert.equal(r.outcome, 'dry-run');
   assert.equal(r.request.label, 'mosaic-gpt2-4x3090#nonce000');
-  assert.deepEqual(r.request.env, { HF_HUB_ENABLE_HF_TRANSFER: '*****', HF_TOKEN: '*****' });
+  assert.deepEqual(r.request.env, { HF_HUB_ENABLE_HF_TRANSFER: '*****', HF_TOKEN: '*****', VASTDECK_RUN_ID: '*****' });
   assert.equal(r.request.price, null);
   assert.equal(r.request.diskGb, 80);
   assert.match(r.request.onstart!, /tmux new-session -d -s train/);
@@ -55,7 +55,10 @@ test('happy path: one rental, journal before/after, boot waited, billed price ch
   assert.equal(s.api.instances.length, 1);
   assert.equal(s.api.created[0]!.req.env!.HF_TOKEN, HF, 'the real value is sent to Vast');
   assert.equal('WANDB_API_KEY' in s.api.created[0]!.req.env!, false, 'Vast injects account env vars itself');
+  // The run id that binds the run's checkpoints to it: in the instance env and in the journal.
+  assert.equal(s.api.created[0]!.req.env!.VASTDECK_RUN_ID, 'vd-nonce000');
   assert.deepEqual(s.journal.records.map((x) => `${x.op}:${x.phase}`), ['provision.create:before', 'provision.create:after', 'provision.boot:before', 'provision.boot:after']);
+  assert.equal(s.journal.records[2]!.details.trainRunId, 'vd-nonce000');
   assert.equal(s.journal.records[1]!.ids.instanceId, r.instanceId);
   assert.equal(r.priceCheck!.ok, true);
   assert.deepEqual(s.events.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.status), ['loading', 'running']);

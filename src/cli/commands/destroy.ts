@@ -7,7 +7,8 @@ import { createInterface } from 'node:readline/promises';
 import { parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText, registerSecret, UsageError } from '../output.js';
-import { FileJournal } from '../../core/journal/journal.js';
+import { FileJournal, readJournal } from '../../core/journal/journal.js';
+import { runIdOfInstance } from '../../core/checkpoints/run-id.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
@@ -30,10 +31,12 @@ const OPTIONS_HELP = `Options:
 export const destroyHelp = `Usage: vastdeck destroy ID… [--profile P] [--yes] [--force] [--json]
 
 Destroy instances, never before their newest checkpoint is verified off the host. For each instance vastdeck
-reads the newest checkpoint-N on the host over SSH (files, sizes, trainer_state.json) and checks the profile's
-store (Hugging Face Hub, rsync path, or command). Verified: asks y/N (or --yes). Anything else — behind,
-incomplete upload, not found, no store, store or host unreachable — is refused: type the instance's label at
-the prompt, or pass --force, to destroy anyway. After the request vastdeck confirms the instance is gone.
+reads the newest checkpoint-N on the host over SSH and hashes its files there (sha256), then compares them
+with what the profile's store holds (Hugging Face Hub LFS sha256 / blob ids, rsync path hashed where it is, or
+hashes printed by the command). Verified by content: asks y/N (or --yes). Anything else — behind, incomplete
+upload, another run's checkpoint, unverifiable, not found, no store, store or host unreachable — is refused
+and says what would be lost (steps, hours, dollars): type the instance's label at the prompt, or pass
+--force, to destroy anyway. After the request vastdeck confirms the instance is gone.
 Every destroy is journaled before and after. Exit 0 only when every instance was destroyed.
 
 ${OPTIONS_HELP}`;
@@ -125,11 +128,14 @@ async function run(values: Flags, chosen: Instance[], api: Parameters<typeof exe
   const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : null;
   const ask: Ask | null = rl ? (q) => rl.question(q) : null;
   const rows: Array<DestroyPlan & { outcome: DestroyResult['outcome']; message: string }> = [];
+  // Each instance's run id (journal, else its label's nonce) names another run's checkpoint in the store.
+  const records = (await readJournal().catch(() => ({ records: [] }))).records;
   try {
     for (const inst of chosen) {
       const plan = await planDestroy(inst, {
         store: store?.reader ?? null,
         exclude: store?.exclude,
+        runId: runIdOfInstance(inst, records),
         readHost: () => readInstanceCheckpoint(pool, inst, runDir, 'pass --run-dir or set onstart.runDir in the profile'),
       });
       process.stderr.write(`${plan.instanceId} ${sanitizeLine(plan.label ?? '')}: ${plan.summary}\n`);

@@ -1,7 +1,9 @@
 /**
  * The Hugging Face Hub store, read through the real `@huggingface/hub` client (its `hubUrl` option points it
  * at the simulator's stand-in in tests). Layout: `{prefix}/checkpoint-N/…` (hub_strategy "all_checkpoints")
- * and `{prefix}/last-checkpoint/…` (hub_strategy "checkpoint", step read from its trainer_state.json).
+ * and `{prefix}/last-checkpoint/…` (hub_strategy "checkpoint", step read from its trainer_state.json). Each
+ * file comes with what the tree listing says of its bytes: the LFS sha256 (large files) or the git blob id
+ * (small ones), and the title of the commit that wrote it, where a run's uploads name it ("vastdeck-run=ID").
  * The token is only ever passed to the client: messages name the env var, never the value.
  */
 /** The Hub client, loaded on first use: keeps it off the TUI's start-up path (ENGINEERING.md rule 4). */
@@ -26,6 +28,11 @@ export interface HfStoreOptions {
 
 const DIR = /^(checkpoint-(\d+)|last-checkpoint)\/(.+)$/;
 
+/** The run id a commit title names ("… vastdeck-run=ID"), or null. */
+export function runIdOf(title: string | undefined): string | null {
+  return /\bvastdeck-run=([A-Za-z0-9._-]+)/.exec(title ?? '')?.[1] ?? null;
+}
+
 /** A checkpoint store on the Hugging Face Hub. */
 export class HfStore implements CheckpointStoreReader {
   /** e.g. "hf:me/run@main/ckpt". */
@@ -47,19 +54,24 @@ export class HfStore implements CheckpointStoreReader {
     };
   }
 
-  /** Every checkpoint dir under the prefix with its files and sizes. */
+  /** Every checkpoint dir under the prefix with its files, sizes, content ids and the run that uploaded it. */
   async list(): Promise<StoredCheckpoint[]> {
     const dirs = new Map<string, CheckpointFile[]>();
+    const runs = new Map<string, { runId: string; date: number }>();
     const { listFiles, HubApiError } = await loadHub();
     try {
-      for await (const e of listFiles({ ...this.params(), recursive: true, ...(this.prefix ? { path: this.prefix } : {}) })) {
+      for await (const e of listFiles({ ...this.params(), recursive: true, expand: true, ...(this.prefix ? { path: this.prefix } : {}) })) {
         if (e.type !== 'file') continue;
         const rel = this.prefix ? e.path.slice(this.prefix.length + 1) : e.path;
         const m = DIR.exec(rel);
         if (!m || (this.prefix && !e.path.startsWith(`${this.prefix}/`))) continue;
         const list = dirs.get(m[1]!) ?? [];
-        list.push({ path: m[3]!, size: e.lfs?.size ?? e.size });
+        // An LFS file's oid is its pointer's blob id: only lfs.oid speaks for its bytes.
+        list.push({ path: m[3]!, size: e.lfs?.size ?? e.size, sha256: e.lfs?.oid ?? null, blobId: e.lfs ? null : e.oid ?? null });
         dirs.set(m[1]!, list);
+        const run = runIdOf(e.lastCommit?.title);
+        const date = e.lastCommit ? new Date(e.lastCommit.date).getTime() || 0 : 0;
+        if (run && (runs.get(m[1]!)?.date ?? -1) <= date) runs.set(m[1]!, { runId: run, date });
       }
     } catch (err) {
       // A repo, revision or prefix that does not exist holds no checkpoint.
@@ -75,7 +87,7 @@ export class HfStore implements CheckpointStoreReader {
         this.lastStep.set(gs, dir);
         step = String(gs);
       }
-      out.push({ step: Number(step), files: files.sort((a, b) => a.path.localeCompare(b.path)) });
+      out.push({ step: Number(step), files: files.sort((a, b) => a.path.localeCompare(b.path)), runId: runs.get(dir)?.runId ?? null });
     }
     return out;
   }

@@ -16,5 +16,6 @@ export function readInstanceCheckpoint(
   if (!runDir) return Promise.reject(new HostReadError(`no run dir: ${runDirHint}`));
   if (!inst.sshHost || !inst.sshPort) return Promise.reject(new Error('no SSH endpoint published'));
   const target = { host: inst.sshHost, port: inst.sshPort };
-  return readHostCheckpoint((cmd) => pool.exec(target, cmd, { timeoutMs: 20_000 }), runDir);
+  // Hashing 45 MB on the host takes well under a second; a multi-GB model takes longer, hence the minute.
+  return readHostCheckpoint((cmd) => pool.exec(target, cmd, { timeoutMs: cmd.startsWith('sha256sum') ? 600_000 : 20_000 }), runDir, { hostKey: `${inst.id}@${target.host}:${target.port}` });
 }

@@ -1,13 +1,17 @@
 /**
  * The rsync store: checkpoint-N dirs under a path on another machine (a cluster login node) reached over
  * ssh, or on this machine when host is "local"/"localhost". Uploads run the real rsync (execa, argv, no
- * local shell); verification lists the destination with `find` (locally, or through `ssh host`).
+ * local shell); verification lists the destination with `find` and hashes the checkpoint it compares with
+ * `sha256sum` WHERE THE STORE IS (locally, or through `ssh host`), cached by path, size and mtime. A
+ * `.vastdeck-run` file in checkpoint-N names the run that wrote it.
  */
 import type { execa as Execa } from 'execa';
 
 /** execa, loaded on first use (off the TUI's start-up path). */
 const loadExeca = async (): Promise<typeof Execa> => (await import('execa')).execa;
-import { parseGlobalStep } from './host.js';
+import { parseFindSizes, parseGlobalStep, type ListedFile } from './host.js';
+import { hashHostFiles } from './hash.js';
+import { RUN_MARKER } from './verify.js';
 import { shellQuote } from '../ssh/quote.js';
 import { StoreError, type CheckpointFile, type CheckpointStoreReader, type StoredCheckpoint } from './types.js';
 
@@ -72,21 +76,51 @@ export class RsyncStore implements CheckpointStoreReader {
     return { stdout: r.stdout, code: r.exitCode ?? 1 };
   }
 
-  /** Every checkpoint-N dir under the path, files and sizes; an absent path is an empty store. */
+  private listed = new Map<number, ListedFile[]>();
+
+  /** Every checkpoint-N dir under the path, files, sizes and run markers; an absent path is an empty store. */
   async list(): Promise<StoredCheckpoint[]> {
-    const r = await this.run(`cd ${remotePath(this.opts.path)} 2>/dev/null || exit 3; find . -mindepth 2 -type f -printf '%s\\t%P\\n'`);
+    const r = await this.run(
+      `cd ${remotePath(this.opts.path)} 2>/dev/null || exit 3; find . -mindepth 2 -type f -printf '%s\\t%T@\\t%P\\n'; ` +
+        `for f in checkpoint-*/${RUN_MARKER}; do [ -f "$f" ] && printf 'RUN\\t%s\\t%s\\n' "\${f%%/*}" "$(head -c 80 "$f" | tr -cd 'A-Za-z0-9._-')"; done; true`,
+    );
     if (r.code === 3) return [];
     if (r.code !== 0) throw new StoreError('failed', `listing ${this.where} failed (exit ${r.code})`);
-    const dirs = new Map<number, CheckpointFile[]>();
+    const dirs = new Map<number, ListedFile[]>();
+    const runs = new Map<number, string>();
     for (const line of r.stdout.split('\n')) {
-      const m = /^(\d+)\tcheckpoint-(\d+)\/(.+)$/.exec(line);
-      if (!m) continue;
-      const step = Number(m[2]);
+      const run = /^RUN\tcheckpoint-(\d+)\t(.+)$/.exec(line);
+      if (run) {
+        runs.set(Number(run[1]), run[2]!);
+        continue;
+      }
+      const [f] = parseFindSizes(line);
+      const m = f && /^checkpoint-(\d+)\/(.+)$/.exec(f.path);
+      if (!f || !m) continue;
+      const step = Number(m[1]);
       const list = dirs.get(step) ?? [];
-      list.push({ path: m[3]!, size: Number(m[1]) });
+      list.push({ ...f, path: m[2]! });
       dirs.set(step, list);
     }
-    return [...dirs].map(([step, files]) => ({ step, files: files.sort((a, b) => a.path.localeCompare(b.path)) }));
+    this.listed = dirs;
+    return [...dirs].map(([step, files]) => ({
+      step, files: files.map((f): CheckpointFile => ({ path: f.path, size: f.size })).sort((a, b) => a.path.localeCompare(b.path)), runId: runs.get(step) ?? null,
+    }));
+  }
+
+  /** The files of stored checkpoint-N with sha256 computed where the store is (cached by path, size and mtime). */
+  async contentOf(step: number): Promise<CheckpointFile[] | null> {
+    const files = this.listed.get(step);
+    if (!files) return null;
+    const dir = `${this.opts.path.replace(/\/+$/, '')}/checkpoint-${step}`;
+    // Hashed from inside the dir, so a path starting with ~/ is expanded by the remote shell.
+    const exec = async (cmd: string) => {
+      const out = await this.run(`cd ${remotePath(dir)} && ${cmd}`);
+      return { stdout: out.stdout, code: out.code };
+    };
+    const r = await hashHostFiles(exec, '.', files, `${this.where}/checkpoint-${step}`);
+    if (r.error) throw new StoreError('failed', `hashing checkpoint-${step} in ${this.where} failed: ${r.error}`);
+    return r.files;
   }
 
   /** global_step of the stored trainer_state.json. */

@@ -13,6 +13,7 @@ import type { JournalWriter } from '../journal/journal.js';
 import type { Profile } from '../profiles/schema.js';
 import type { CheckpointStoreReader, HostCheckpoint } from '../checkpoints/types.js';
 import { listHostSteps, parseGlobalStep, readHostCheckpoint, type Exec } from '../checkpoints/host.js';
+import { runIdOfInstance } from '../checkpoints/run-id.js';
 import { shellQuote } from '../ssh/quote.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { provision } from './provision.js';
@@ -169,7 +170,9 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
     const source = await instanceOrNull(c, c.spec.sourceId);
     if (!source) throw new MigrateError(`source instance ${c.spec.sourceId} is not in the account`);
     if (!c.deps.store) throw new MigrateError(`profile ${c.spec.profileName} names no checkpoint store: nothing can verify the checkpoint off the host`);
-    const readHost = () => readHostCheckpoint(exec(c, source), c.spec.runDir);
+    // Hashes on the host are cached by path, size and mtime: polling does not re-hash an unchanged checkpoint.
+    const readHost = () => readHostCheckpoint(exec(c, source), c.spec.runDir, { hostKey: `${source.id}@${source.sshHost}:${source.sshPort}` });
+    const runId = runIdOfInstance(source);
     if (c.spec.sync && c.deps.sync) {
       const host = await readHost();
       if (host) {
@@ -179,13 +182,13 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
     }
     let last = '';
     const plan = await poll(c, c.t.uploadWaitMs, async () => {
-      const p = await planDestroy(source, { readHost, store: c.deps.store, exclude: c.deps.exclude });
+      const p = await planDestroy(source, { readHost, store: c.deps.store, exclude: c.deps.exclude, runId });
       if (p.verification?.state === 'verified') return p;
       if (p.summary !== last) c.emit({ type: 'info', message: `waiting for the checkpoint upload: ${(last = p.summary)}` });
       return null;
     });
     if (plan?.verifiedStep != null) return { verifiedStep: plan.verifiedStep, detail: plan.summary };
-    const now = await planDestroy(source, { readHost, store: c.deps.store, exclude: c.deps.exclude });
+    const now = await planDestroy(source, { readHost, store: c.deps.store, exclude: c.deps.exclude, runId });
     if (c.spec.allowBehind && now.verifiedStep !== null) return { verifiedStep: now.verifiedStep, detail: `${now.summary}; resuming from the verified step ${now.verifiedStep}` };
     throw new MigrateError(`${now.summary}${now.verifiedStep !== null ? ' (pass --allow-behind to resume from the verified step)' : ''}`);
   },

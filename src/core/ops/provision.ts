@@ -8,6 +8,7 @@ import type { CreateRequest, Instance, InstanceStatus, Offer } from '../vast/typ
 import type { JournalWriter } from '../journal/journal.js';
 import type { Profile } from '../profiles/schema.js';
 import { newNonce } from '../profiles/label.js';
+import { RUN_ID_ENV, runIdFromNonce } from '../checkpoints/run-id.js';
 import { createReconciled, withNonceTag, type CreateOptions } from './provision-create.js';
 import { checkBilledPrice, waitForBoot, type BootOptions, type BootOutcome, type PriceCheck } from './provision-boot.js';
 import type { SpeedtestResult } from './speedtest.js';
@@ -105,7 +106,8 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
       throw err;
     }
     const nonce = (deps.nonce ?? newNonce)();
-    const req = buildCreateRequest(profile, offer, { env, price, nonce, profileName: input.profileName });
+    // The run id (checkpoint binding, src/core/checkpoints/run-id.ts) goes into the instance env.
+    const req = buildCreateRequest(profile, offer, { env: { ...env, [RUN_ID_ENV]: runIdFromNonce(nonce) }, price, nonce, profileName: input.profileName });
     const masked = maskRequest(req);
     const label = req.label ?? '';
     emit({ type: 'request', offerId: offer.id, label, request: masked, dryRun: !!input.dryRun });
@@ -135,7 +137,7 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
     }
 
     const ids = { offerId: offer.id, instanceId, nonce, label };
-    await deps.journal.append({ op: 'provision.boot', phase: 'before', ids });
+    await deps.journal.append({ op: 'provision.boot', phase: 'before', ids, details: { trainRunId: runIdFromNonce(nonce) } });
     const boot = await waitForBoot(deps, instanceId, {
       ...input.boot,
       onStatus: (status, elapsedMs, msg) => emit({ type: 'status', instanceId, status, elapsedMs, msg }),

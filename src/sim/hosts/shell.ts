@@ -6,6 +6,7 @@
 import { formatDf, formatFree, formatGpuQuery, type GpuInfo } from './formats.js';
 import { lastLines, type SimTrainer } from './trainer.js';
 import { curl } from './curl.js';
+import { hashCommand, pipeStage, find } from './files.js';
 
 /** Output sink for one exec channel. */
 export interface CommandIO {
@@ -48,12 +49,13 @@ export function tokenize(line: string): string[] {
     } else if (c === '\\' && i + 1 < line.length) {
       cur += line[++i];
       has = true;
-    } else if (/\s/.test(c) || c === ';' || ((c === '&' || c === '|') && line[i + 1] === c)) {
+    } else if (/\s/.test(c) || c === ';' || c === '|' || (c === '&' && line[i + 1] === c)) {
       if (has) out.push(cur);
       cur = '';
       has = false;
       if (c === ';') out.push(';');
-      else if (c === '&' || c === '|') out.push(c + c), i++;
+      else if (line[i + 1] === c) out.push(c + c), i++;
+      else if (c === '|') out.push('|');
     } else {
       cur += c;
       has = true;
@@ -145,10 +147,11 @@ function checkpointOf(p: string, host: ShellHost): number | undefined {
 
 function cat(args: string[], host: ShellHost): Result {
   let stdout = '';
-  for (const p of args) {
+  for (const p of args.filter((a) => a !== '--')) {
     const n = checkpointOf(p, host);
+    const file = n !== undefined ? host.trainer.checkpointFiles(n)?.get(p.slice(p.lastIndexOf('/') + 1)) : undefined;
     if (p === host.trainer.scenario.logPath) stdout += host.trainer.log;
-    else if (n !== undefined && p.endsWith('/trainer_state.json')) stdout += host.trainer.trainerState(n);
+    else if (file && 'bytes' in file) stdout += file.bytes.toString('utf8');
     else return { stdout, stderr: `cat: ${p}: No such file or directory\n`, code: 1 };
   }
   return ok(stdout);
@@ -172,7 +175,7 @@ function ls(args: string[], host: ShellHost): Result {
     return ok(t.checkpoints.map((n) => `checkpoint-${n}`).sort().map((s) => s + '\n').join(''));
   }
   const n = checkpointOf(p, host);
-  if (n !== undefined && /\/checkpoint-\d+$/.test(p)) return ok(CKPT_FILES.map((f) => f + '\n').join(''));
+  if (n !== undefined && /\/checkpoint-\d+$/.test(p)) return ok([...t.checkpointFiles(n)!.keys()].sort().map((f) => f + '\n').join(''));
   return fail(`ls: cannot access '${p}': No such file or directory\n`, 2);
 }
 
@@ -218,6 +221,11 @@ function simpleWords(words: string[], host: ShellHost): Result {
       return ok('');
     case 'curl':
       return curl(args, host);
+    case 'find':
+      return find(args, host);
+    case 'sha256sum':
+    case 'sha1sum':
+      return hashCommand(cmd, args, null, host);
     case 'stat':
       return stat(args, host);
     case 'date':
@@ -273,6 +281,22 @@ function tailFollow(args: string[], host: ShellHost, io: CommandIO, prefix: Resu
   io.onClose(off);
 }
 
+/** `a | b | c`: each stage's stdout (bytes) is the next one's stdin; the last stage's exit status counts. */
+function pipeline(words: string[], host: ShellHost): Result {
+  const stages: string[][] = [[]];
+  for (const w of words) w === '|' ? stages.push([]) : stages.at(-1)!.push(w);
+  let input: Buffer | null = null;
+  let stderr = '';
+  let code = 0;
+  for (const st of stages) {
+    const r = pipeStage(st, input, host, (w) => simple(w, host));
+    input = r.out;
+    stderr += r.stderr;
+    code = r.code;
+  }
+  return { stdout: (input ?? Buffer.alloc(0)).toString('utf8'), stderr, code };
+}
+
 /** Runs an exec request: simple commands joined by ; && ||, the last of which may be a streaming `tail -F`. */
 export function runCommand(line: string, host: ShellHost, io: CommandIO): void {
   host.trainer.tick(); // status, GPU and disk answers all read the job as of now
@@ -286,7 +310,7 @@ export function runCommand(line: string, host: ShellHost, io: CommandIO): void {
       tailFollow(words.slice(1), host, io, acc);
       return true;
     }
-    const r = words[0] === 'tail' ? tailOnce(words.slice(1), host) : simple(words, host);
+    const r = words.includes('|') ? pipeline(words, host) : words[0] === 'tail' ? tailOnce(words.slice(1), host) : simple(words, host);
     acc.stdout += r.stdout;
     acc.stderr += r.stderr;
     acc.code = r.code;

@@ -6,6 +6,23 @@
  */
 import { g4, trainerDict, tqdmBar } from './formats.js';
 import type { HostScenario } from './scenario.js';
+import type { SimContent } from '../content.js';
+
+/**
+ * The files of every checkpoint-N dir with the sizes of the real fixture (test/fixtures/gpu-host/
+ * hf-checkpoint-layout.txt); trainer_state.json is generated. Model config files are the same for every run of
+ * the model; the rest differ per run and step.
+ */
+export const CKPT_LAYOUT: ReadonlyArray<{ name: string; size: number; perRun: boolean }> = [
+  { name: 'config.json', size: 829, perRun: false },
+  { name: 'generation_config.json', size: 203, perRun: false },
+  { name: 'model.safetensors', size: 15002608, perRun: true },
+  { name: 'optimizer.pt', size: 30040011, perRun: true },
+  { name: 'rng_state.pth', size: 14645, perRun: true },
+  { name: 'scheduler.pt', size: 1465, perRun: true },
+  { name: 'trainer_state.json', size: 0, perRun: true },
+  { name: 'training_args.bin', size: 5201, perRun: true },
+];
 
 /** Where the job is; 'idle' = the host is up but no training was started yet (an onstart that only fetches). */
 export type TrainerStatus = 'running' | 'stalled' | 'crashed' | 'finished' | 'idle';
@@ -66,6 +83,13 @@ export class SimTrainer {
   private timer: NodeJS.Timeout | undefined;
   /** Extra shell commands for this host: consulted before the built-in ones; undefined = not mine. */
   commandHook?: (words: string[]) => HookResult | undefined;
+  /** What makes this run's checkpoint bytes its own (the simulator uses the instance and its run id). */
+  contentSeed = `run-${Math.random().toString(36).slice(2)}`;
+  /** When each checkpoint-N was written, on the `now` clock. */
+  private readonly savedAt = new Map<number, number>();
+  /** Checkpoints that came from elsewhere (a download): their files, byte for byte. */
+  private readonly received = new Map<number, Map<string, SimContent>>();
+  private readonly states = new Map<number, Buffer>();
 
   constructor(
     /** The scenario it plays. */
@@ -202,6 +226,7 @@ export class SimTrainer {
           return this.fail('disk');
         }
         this.checkpoints.push(s);
+        this.savedAt.set(s, this.timeOfStep(s));
         if (sc.logCheckpoints) out += `\nSaving model checkpoint to ${sc.outputDir}/checkpoint-${s}\n`;
       }
     }
@@ -232,7 +257,10 @@ export class SimTrainer {
     const keep = sc.loggingSteps * CATCH_UP_DICTS;
     const to = Math.floor((end - keep) / sc.loggingSteps) * sc.loggingSteps;
     if (to <= this.step + keep) return;
-    for (let s = (Math.floor(this.step / sc.saveSteps) + 1) * sc.saveSteps; s <= to; s += sc.saveSteps) this.checkpoints.push(s);
+    for (let s = (Math.floor(this.step / sc.saveSteps) + 1) * sc.saveSteps; s <= to; s += sc.saveSteps) {
+      this.checkpoints.push(s);
+      this.savedAt.set(s, this.timeOfStep(s));
+    }
     this.step = to;
   }
 
@@ -242,9 +270,47 @@ export class SimTrainer {
     this.status = 'idle';
   }
 
-  /** Adds checkpoint-N to the run dir (a download); false when it is already there. */
-  receiveCheckpoint(step: number): boolean {
+  /** When step `s` of the current run was (or will be) reached, on the `now` clock. */
+  private timeOfStep(s: number): number {
+    return this.startedAt + ((s - this.fromStep) / this.scenario.stepsPerSecond / this.speed) * 1000;
+  }
+
+  /** When checkpoint-N was written (its files' mtime), epoch ms on the host clock. */
+  checkpointMtime(step: number): number {
+    // A sub-millisecond part unique to this job, as real mtimes have nanoseconds: no two hosts' files share one.
+    return Math.floor(this.savedAt.get(step) ?? this.now()) + this.mtimeFraction;
+  }
+
+  private readonly mtimeFraction = Math.random() * 0.999;
+
+  /** The files of checkpoint-N with their contents (null when the host has no such checkpoint). */
+  checkpointFiles(step: number): Map<string, SimContent> | null {
+    if (!this.checkpoints.includes(step)) return null;
+    const got = this.received.get(step);
+    if (got) return got;
+    const out = new Map<string, SimContent>();
+    for (const f of CKPT_LAYOUT) {
+      if (f.name === 'trainer_state.json') out.set(f.name, { bytes: this.stateBytes(step) });
+      else out.set(f.name, { seed: f.perRun ? `${this.contentSeed}/checkpoint-${step}/${f.name}` : `model/${f.name}`, size: f.size });
+    }
+    return out;
+  }
+
+  private stateBytes(step: number): Buffer {
+    let b = this.states.get(step);
+    if (!b) {
+      b = Buffer.from(this.trainerState(step));
+      if (this.states.size >= 64) this.states.delete(this.states.keys().next().value!);
+      this.states.set(step, b);
+    }
+    return b;
+  }
+
+  /** Adds checkpoint-N to the run dir (a download), with the downloaded files when given; false when it is already there. */
+  receiveCheckpoint(step: number, files?: Map<string, SimContent>): boolean {
     if (this.checkpoints.includes(step)) return false;
+    if (files) this.received.set(step, files);
+    this.savedAt.set(step, this.now());
     this.checkpoints.push(step);
     this.checkpoints.sort((a, b) => a - b);
     return true;

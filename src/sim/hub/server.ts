@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { commitSha, fileBytes, makeFile, treeEntries, type HubContent, type HubFile, type HubRepo } from './repos.js';
+import type { SimContent } from '../content.js';
 
 /** Options of the stand-in. */
 export interface HubStandInOptions {
@@ -23,16 +24,16 @@ export interface HubStandIn {
   /** http://127.0.0.1:PORT, for the client's hubUrl option. */
   url: string;
   port: number;
-  /** Adds or replaces a file (creating the repo and revision as needed). */
-  putFile(repo: string, path: string, content: HubContent, revision?: string): void;
+  /** Adds or replaces a file (creating the repo and revision as needed); `message` is its commit's title. */
+  putFile(repo: string, path: string, content: HubContent, revision?: string, message?: string): void;
   /** Removes a file; false when it was not there. */
   deleteFile(repo: string, path: string, revision?: string): boolean;
   /** Creates an empty repo. */
   createRepo(repo: string, opts?: { private?: boolean }): void;
   /** Removes a repo. */
   deleteRepo(repo: string): void;
-  /** Files of a repo's revision: path and size. */
-  files(repo: string, revision?: string): Array<{ path: string; size: number }>;
+  /** Files of a repo's revision: path, size, content and the title of the commit that wrote it. */
+  files(repo: string, revision?: string): Array<{ path: string; size: number; content: SimContent; message: string | null }>;
   /** Requests seen: method, path (no query), status. Never header values. */
   requestLog: Array<{ method: string; path: string; status: number }>;
   close(): Promise<void>;
@@ -78,9 +79,10 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
     const entries = treeEntries(found.files.values(), base, q.get('recursive') === 'true');
     if (base && entries.length === 0 && !found.files.has(base)) return err(404, 'EntryNotFound', `${base} does not exist on "${rev}"`);
     const start = Number(q.get('cursor') ?? 0) || 0;
+    const expand = q.get('expand') === 'true';
     const page = entries.slice(start, start + pageSize).map((e) =>
       e.type === 'file'
-        ? { type: 'file', oid: e.file!.oid, size: e.file!.size, path: e.path, ...(e.file!.lfs ? { lfs: e.file!.lfs } : {}) }
+        ? { type: 'file', oid: e.file!.oid, size: e.file!.size, path: e.path, ...(e.file!.lfs ? { lfs: e.file!.lfs } : {}), ...(expand && e.file!.commit ? { lastCommit: e.file!.commit } : {}) }
         : { type: 'directory', oid: commitSha(e.path, found.repo, rev).slice(0, 40), size: 0, path: e.path },
     );
     const headers: Record<string, string> = {};
@@ -168,9 +170,13 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
 
   return {
     url, port, requestLog,
-    putFile(repo, path, content, revision = 'main') {
-      revFiles(repo, revision, true)!.set(path.replace(/^\/+/, ''), makeFile(path.replace(/^\/+/, ''), content));
-      repoOf(repo)!.version++;
+    putFile(repo, path, content, revision = 'main', message) {
+      const p = path.replace(/^\/+/, '');
+      const files = revFiles(repo, revision, true)!;
+      const r = repoOf(repo)!;
+      r.version++;
+      const commit = { id: commitSha(repo, r, revision), title: message ?? `Upload ${p}`, date: new Date().toISOString() };
+      files.set(p, makeFile(p, content, commit));
     },
     deleteFile(repo, path, revision = 'main') {
       const ok = revFiles(repo, revision, false)?.delete(path) ?? false;
@@ -185,7 +191,7 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
       repos.delete(repo);
     },
     files(repo, revision = 'main') {
-      return [...(revFiles(repo, revision, false)?.values() ?? [])].map((f) => ({ path: f.path, size: f.size }));
+      return [...(revFiles(repo, revision, false)?.values() ?? [])].map((f) => ({ path: f.path, size: f.size, content: f.content, message: f.commit?.title ?? null }));
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -9,6 +9,7 @@ import type { Profile } from '../../core/profiles/schema.js';
 import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { openStore, readHostCheckpoint, HostReadError } from '../../core/checkpoints/index.js';
+import { runIdOfInstance } from '../../core/checkpoints/run-id.js';
 import { executeDestroy, planDestroy, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
 import { abortRecord, abortSummary, interruptedMigrations, runMigration, type JournaledMigration, type MigrateEvent, type MigrateResult, type MigrationSpec, type MigrationState } from '../../core/ops/migrate.js';
 import { findCandidates, migrationProblem, migrationSpec } from '../../core/ops/migrate-setup.js';
@@ -76,9 +77,10 @@ export function makeOps(o: OpsOptions): Ops {
       const profile = await profileOf(inst);
       const store = await storeOf(profile);
       const runDir = profile?.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : '/workspace/run';
+      const records = (await readJournal(journalFile).catch(() => ({ records: [] }))).records;
       return planDestroy(inst, {
-        store: store?.reader ?? null, exclude: store?.exclude,
-        readHost: () => (inst.sshHost ? readHostCheckpoint((cmd) => exec(inst, cmd), runDir) : Promise.reject(new HostReadError('no SSH endpoint'))),
+        store: store?.reader ?? null, exclude: store?.exclude, runId: runIdOfInstance(inst, records),
+        readHost: () => (inst.sshHost ? readHostCheckpoint((cmd) => exec(inst, cmd), runDir, { hostKey: `${inst.id}@${inst.sshHost}:${inst.sshPort}` }) : Promise.reject(new HostReadError('no SSH endpoint'))),
       });
     },
     destroy: (plan, force) => executeDestroy({ api: o.api, journal: new FileJournal({ file: journalFile }), sleep, now: Date.now }, plan, { force }),
