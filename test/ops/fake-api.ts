@@ -130,6 +130,6 @@ function instanceFrom(id: number, o: Offer, req: CreateRequest, extra: number): 
     inetUpMbps: o.inetUpMbps, reliability: o.reliability, dphTotal: (req.price ?? o.dphBase) + storage + extra, storageDph: storage,
     isBid: req.price != null, minBid: o.minBid, image: req.image, cudaMaxGood: o.cudaMaxGood, driverVersion: o.driverVersion,
     geolocation: o.geolocation, verified: true, envKeys: Object.keys(req.env ?? {}), sshHost: null, sshPort: null, publicIp: null,
-    ports: {}, runtype: ['ssh'], startedAt: null,
+    ports: {}, runtype: ['ssh'], startedAt: null, nonce: req.env?.VASTDECK_NONCE ?? null,
   };
 }
