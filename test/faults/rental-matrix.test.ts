@@ -231,36 +231,46 @@ for (const k of KILLS) {
 for (const skewH of [1, -1]) {
   const cell = `clock ${skewH > 0 ? '+' : ''}${skewH} h, replenish 1`;
   test(cell, async () => {
-    const before = await ids();
-    const prefix = `skew${skewH > 0 ? 'p' : 'm'}-gpt2`;
-    // One fresh worker, booting (created a moment ago by the API's clock).
-    const [o] = take(1);
-    const { instanceId: fresh } = await client.createInstance(o!.id, { image: gpt2.image, diskGb: gpt2.diskGb, label: `${prefix}-1x3090` });
-    const localNow = () => Date.now() + skewH * 3_600_000;
-    const destroyed: number[] = [];
-    const launched: number[] = [];
-    const launcher = makeLauncher({ api: client, journal: fileJournal(), profile: gpt2, profileName: 'gpt2', prefix, price: { kind: 'on-demand' }, now: localNow, sleep: (ms) => delay(Math.min(ms, 20)), env: { HF_TOKEN: HF } });
-    const keeper = new FleetKeeper(
-      {
-        api: client, journal: fileJournal(), health: async () => ({ state: 'setup' }), clock: { now: localNow, sleep: (ms) => delay(Math.min(ms, 5)) },
-        launch: async (n, opts) => {
-          const r = await launcher(n, opts);
-          launched.push(...r.ids);
-          return r;
+    // The API's clock (the simulator's, and its Date header) runs an hour behind (or ahead of) this machine's.
+    const api = await startSimulator({ seed: 29, rateLimit: false, now: () => Date.now() - skewH * 3_600_000, scenario: { market: { size: 400 }, secrets: { WANDB_API_KEY: 'wandb-matrix' } } });
+    try {
+      const c = new VastClient({ apiKey: api.apiKey, baseUrl: api.url, retryBaseMs: 10 });
+      const prefix = `skew-gpt2`;
+      const found = await c.searchOffers(profileOfferQuery(gpt2));
+      const checks = checkOffers(found, gpt2);
+      const [o] = found.filter((_, i) => checks[i]!.verdict !== 'fails');
+      // One fresh worker, booting: created a moment ago by the API's clock.
+      const { instanceId: fresh } = await c.createInstance(o!.id, { image: gpt2.image, diskGb: gpt2.diskGb, label: `${prefix}-1x3090` });
+      const destroyed: number[] = [];
+      const launched: number[] = [];
+      const launcher = makeLauncher({ api: c, journal: fileJournal(), profile: gpt2, profileName: 'gpt2', prefix, price: { kind: 'on-demand' }, now: Date.now, sleep: (ms) => delay(Math.min(ms, 20)), env: { HF_TOKEN: HF } });
+      const keeper = new FleetKeeper(
+        {
+          api: c, journal: fileJournal(), health: async () => ({ state: 'setup' }), clock: { now: Date.now, sleep: (ms) => delay(Math.min(ms, 5)) },
+          launch: async (n, opts) => {
+            const r = await launcher(n, opts);
+            launched.push(...r.ids);
+            return r;
+          },
+          retire: async (inst: Instance) => {
+            await c.destroyInstance(inst.id);
+            destroyed.push(inst.id);
+            return { outcome: 'destroyed', message: `destroyed ${inst.id}` };
+          },
         },
-        retire: async (inst: Instance) => {
-          await client.destroyInstance(inst.id);
-          destroyed.push(inst.id);
-          return { outcome: 'destroyed', message: `destroyed ${inst.id}` };
-        },
-      },
-      { prefix, rules: defaultRules(1, { fatalGraceMs: 0 }) },
-    );
-    const pass = await keeper.pass();
-    const what = pass.actions.map((a) => a.type).join(', ') || 'nothing to do';
-    assert.deepEqual(destroyed, [], `${cell}: destroyed a fresh worker: ${JSON.stringify(pass.actions)}`);
-    assert.deepEqual(launched, [], `${cell}: rented for a fleet that was full: ${JSON.stringify(pass.actions)}`);
-    await judge(cell, before, [fresh, ...launched, ...destroyed], what);
+        // replenish's rules: one deliberate pass, no grace for what is already known to be bad.
+        { prefix, rules: defaultRules(1, { fatalGraceMs: 0 }) },
+      );
+      const pass = await keeper.pass();
+      const what = pass.actions.map((a) => a.type).join(', ') || 'nothing to do';
+      const rentals = (await c.listInstances()).length;
+      rows.push({ cell, rentals, doubles: Math.max(0, rentals - 1), orphans: rentals - [fresh, ...launched].filter((id) => !destroyed.includes(id)).length, outcome: what });
+      assert.deepEqual(destroyed, [], `${cell}: destroyed a fresh worker: ${JSON.stringify(pass.actions)}`);
+      assert.deepEqual(launched, [], `${cell}: rented for a fleet that was full: ${JSON.stringify(pass.actions)}`);
+      assert.equal(rentals, 1);
+    } finally {
+      await api.close();
+    }
   });
 }
 

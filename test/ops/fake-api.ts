@@ -113,6 +113,8 @@ export class FakeVast implements VastApi {
   currentUser = async () => ({ id: 1, username: 'u', email: null, credit: 100, balance: null });
   charges = async () => [];
   gpuNames = async () => [];
+  /** Its timestamps are on the test's clock. */
+  clockOffsetMs = () => 0;
 }
 
 function faultError(f: { kind: 'timeout' } | { kind: 'status'; status: number }): VastError {

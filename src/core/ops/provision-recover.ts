@@ -60,6 +60,9 @@ export function openProvisions(records: readonly JournalRecord[], now: number): 
     } else if (r.op === 'provision.create' && r.phase === 'after' && r.ids.instanceId !== undefined) {
       const o = open.get(nonce);
       if (o) o.instanceId = r.ids.instanceId;
+    } else if (r.op === 'provision.create' && r.phase === 'after' && r.details.rented === false) {
+      // Proven: this attempt rented nothing (a later attempt reopens it).
+      if (open.get(nonce)?.instanceId === null) open.delete(nonce);
     } else if (r.op === 'provision.end') {
       open.delete(nonce);
     }
