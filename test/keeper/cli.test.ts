@@ -70,7 +70,8 @@ describe('monitor / replenish against the simulator', () => {
     const mine = (await client.listInstances()).filter((i) => i.label?.startsWith('night-'));
     assert.equal(mine.length, 2);
     for (const i of mine) {
-      assert.match(i.label!, /^night-gpt2-\d+x\w+#[a-z0-9]{8}$/);
+      assert.match(i.label!, /^night-gpt2-\d+x\w+$/);
+      assert.match(i.nonce ?? '', /^[a-z0-9]{8}$/, 'the nonce is in the env, not the label');
       assert.ok(i.dphTotal <= 2);
     }
     const again = await cli('replenish', ['2', '--fleet', 'night-', '--profile', 'gpt2', '--json']);
