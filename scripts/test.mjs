@@ -3,6 +3,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { testEnv } from './test-env.mjs';
 
 function walk(dir) {
   const out = [];
@@ -20,9 +22,12 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Tests get their own environment: nothing from the user's shell (VASTDECK_STATE_DIR, XDG_*, VAST_API_KEY, HF_TOKEN …).
+const env = testEnv();
 const res = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', env },
 );
+rmSync(env.VASTDECK_TESTS_SANDBOX, { recursive: true, force: true });
 process.exit(res.status ?? 1);
