@@ -17,6 +17,14 @@ export function redact(text: string): string {
   return out;
 }
 
+/** The exit codes every command uses (`wait` adds its outcomes, 3 and up: src/core/watch/wait.ts). */
+export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
+
+/** The exit-code table shown in every --help; `extra` lines (e.g. wait's outcomes) follow the common three. */
+export function exitStatusHelp(extra: string[] = []): string {
+  return ['Exit status:', '  0  ok', '  1  error (API, network, host, refused or failed operation)', '  2  usage (unknown option, bad or missing argument)', ...extra.map((l) => `  ${l}`)].join('\n');
+}
+
 /** An error the user caused (bad flag, bad value): exit code 2, one line. */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -30,7 +38,7 @@ export function reportError(err: unknown): number {
   const message = err instanceof Error ? err.message : String(err);
   const line = redact(message.split('\n')[0] ?? message);
   process.stderr.write(`vastdeck: ${line}\n`);
-  return err instanceof UsageError ? 2 : 1;
+  return err instanceof UsageError ? EXIT.usage : EXIT.error;
 }
 
 /** Writes JSON on stdout: the only thing a --json command prints there. */

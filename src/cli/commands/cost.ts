@@ -34,7 +34,7 @@ Options:
   --api-key KEY    API key
   -h, --help       this help
 
-Exit status: 0, also with budget breaches (they are printed); 1 on an API error.`;
+Budget breaches are printed and do not change the exit status.`;
 
 /** `vastdeck cost`. */
 export async function costCommand(argv: string[]): Promise<number> {

@@ -1,12 +1,12 @@
 import { parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
-import { printJson, printText, redact, registerSecret, reportError, UsageError } from '../output.js';
+import { exitStatusHelp, printJson, printText, redact, registerSecret, UsageError } from '../output.js';
 import { resolveApiKey } from '../../core/config/apikey.js';
 import { renderTriageText } from '../../core/logs/triage.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { parseDuration } from '../../core/watch/duration.js';
-import { waitFor, WAIT_DEFAULT_EVERY_MS, WAIT_MIN_EVERY_MS, type WaitEvent } from '../../core/watch/wait.js';
+import { waitFor, WAIT_DEFAULT_EVERY_MS, WAIT_EXIT, WAIT_MIN_EVERY_MS, type WaitEvent } from '../../core/watch/wait.js';
 
 /** Help for `vastdeck wait`. */
 export const waitHelp = `Usage: vastdeck wait ID | --fleet PREFIX [--timeout 8h] [--every 5m] [--until STEP] [--json]
@@ -26,24 +26,15 @@ Options:
   --api-key KEY    API key
   -h, --help       this help
 
-Exit status:
-  0  completed, or reached --until
-  2  crashed (the triage bundle is printed)
-  3  timed out
-  4  the instance is gone (destroyed), or no instance matches --fleet
-  1  API or other error;  64  bad arguments`;
+${exitStatusHelp([
+  `${WAIT_EXIT.crashed}  crashed (the triage bundle is printed)`,
+  `${WAIT_EXIT.timeout}  timed out`,
+  `${WAIT_EXIT.gone}  the instance is gone (destroyed), or no instance matches --fleet`,
+  '(0 also means: completed, or reached --until)',
+])}`;
 
-/** `vastdeck wait`. Usage errors exit 64, not 2: 2 means "crashed" here and scripts branch on it. */
+/** `vastdeck wait`: exits with the common codes (0 ok, 1 error, 2 usage) or its outcome codes (WAIT_EXIT). */
 export async function waitCommand(argv: string[]): Promise<number> {
-  try {
-    return await run(argv);
-  } catch (err) {
-    const code = reportError(err);
-    return err instanceof UsageError ? 64 : code;
-  }
-}
-
-async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
     { fleet: { type: 'string' }, timeout: { type: 'string' }, every: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean' } },
