@@ -1,4 +1,4 @@
-import { parseCommand } from '../args.js';
+import { durationFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText, registerSecret, UsageError } from '../output.js';
 import { renderTable, terminalWidth, type Column } from '../table.js';
@@ -11,7 +11,7 @@ import type { GpuValue, RunProjection } from '../../core/cost/projection.js';
 import { loadProfile } from '../../core/profiles/load.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
-import { formatDuration, parseDuration } from '../../core/watch/duration.js';
+import { formatDuration } from '../../core/watch/duration.js';
 
 /** Help for `vastdeck cost`. */
 export const costHelp = `Usage: vastdeck cost [--fleet PREFIX] [--since 7d] [--profile NAME] [--quick] [--notify] [--json]
@@ -44,8 +44,7 @@ export async function costCommand(argv: string[]): Promise<number> {
     'cost',
   );
   if (values.help) return printText(costHelp), 0;
-  const sinceMs = parseDuration(values.since ?? '7d');
-  if (sinceMs === null || sinceMs <= 0 || sinceMs > 366 * 86_400_000) throw new UsageError(`--since must be a duration like 24h or 7d, at most a year (got "${values.since}")`);
+  const sinceMs = durationFlag(values.since ?? '7d', 'since', { max: 366 * 86_400_000 });
   const profile = values.profile ? await loadProfile(values.profile) : undefined;
   const ctx = await makeContext(values);
   const fleet = values.fleet ?? ctx.config.fleet;

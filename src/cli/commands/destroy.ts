@@ -4,7 +4,7 @@
  * scripts, or typing the instance's label at the prompt). --yes skips the prompt only for verified ones.
  */
 import { createInterface } from 'node:readline/promises';
-import { parseCommand } from '../args.js';
+import { instanceId, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText, registerSecret, UsageError } from '../output.js';
 import { FileJournal } from '../../core/journal/journal.js';
@@ -69,10 +69,7 @@ export async function destroyCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, 'destroy');
   if (values.help) return printText(destroyHelp), 0;
   if (positionals.length === 0) throw new UsageError('destroy: give at least one instance ID; see `vastdeck destroy --help`');
-  const ids = positionals.map((p) => {
-    if (!/^\d+$/.test(p)) throw new UsageError(`destroy: "${p}" is not an instance ID`);
-    return Number(p);
-  });
+  const ids = positionals.map((p) => instanceId(p, 'destroy'));
   const ctx = await makeContext(values);
   const all = await ctx.client.listInstances();
   const missing = ids.filter((id) => !all.some((i) => i.id === id));

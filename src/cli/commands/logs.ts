@@ -1,4 +1,4 @@
-import { parseCommand, intFlag } from '../args.js';
+import { instanceId, parseCommand, intFlag } from '../args.js';
 import { makeContext, type CliContext } from '../context.js';
 import { printText, redact, UsageError } from '../output.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
@@ -31,9 +31,7 @@ Options:
 export function instanceIdArg(positionals: string[], command: string): number {
   const raw = positionals[0];
   if (raw === undefined) throw new UsageError(`${command}: missing instance ID; see \`vastdeck ${command} --help\``);
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`${command}: instance ID must be a positive whole number (got "${raw}")`);
-  return id;
+  return instanceId(raw, command);
 }
 
 /** The instance's SSH target, or null while it has none (not running, no endpoint yet). */

@@ -3,7 +3,7 @@
  * the journaled state machine of src/core/ops/migrate.ts. A killed migration is continued from the journal.
  */
 import path from 'node:path';
-import { intFlag, numberFlag, parseCommand } from '../args.js';
+import { instanceId, intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText, registerSecret, UsageError } from '../output.js';
 import { FileJournal, readJournal } from '../../core/journal/journal.js';
@@ -86,14 +86,15 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     ({ spec, state } = pickInterrupted((await readJournal(journalFile)).records, positionals[0], 'resume'));
     process.stderr.write(`resuming migration ${spec.id}: ${state.done.length} of 8 steps done\n`);
   } else {
-    if (positionals.length !== 1 || !/^\d+$/.test(positionals[0]!)) throw new UsageError('migrate: give one instance ID (or --resume); see `vastdeck migrate --help`');
+    if (positionals.length !== 1) throw new UsageError('migrate: give one instance ID (or --resume); see `vastdeck migrate --help`');
+    const sourceId = instanceId(positionals[0]!, 'migrate');
     if (!values.profile) throw new UsageError('migrate: --profile P is required');
     const profilesFile = path.resolve(values.profiles ?? defaultProfilesPath());
     const profile = await loadProfile(values.profile, profilesFile);
     const problem = migrationProblem(profile);
     if (problem) throw new UsageError(`migrate: profile ${values.profile} ${problem}`);
     const price = priceFromFlags(values.type, values.bid, profile);
-    spec = migrationSpec(Number(positionals[0]), values.profile, profilesFile, profile, {
+    spec = migrationSpec(sourceId, values.profile, profilesFile, profile, {
       offerId: intFlag(values['offer-id'], 'offer-id', 1, Number.MAX_SAFE_INTEGER) ?? null,
       runDir: values['run-dir'], logPath: values.log, continuation: values.continuation ?? null,
       allowBehind: !!values['allow-behind'], sync: !!values.sync,

@@ -1,11 +1,10 @@
-import { parseCommand } from '../args.js';
+import { durationFlag, instanceId, intFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { exitStatusHelp, printJson, printText, redact, registerSecret, UsageError } from '../output.js';
 import { resolveApiKey } from '../../core/config/apikey.js';
 import { renderTriageText } from '../../core/logs/triage.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
-import { parseDuration } from '../../core/watch/duration.js';
 import { waitFor, WAIT_DEFAULT_EVERY_MS, WAIT_EXIT, WAIT_MIN_EVERY_MS, type WaitEvent } from '../../core/watch/wait.js';
 
 /** Help for `vastdeck wait`. */
@@ -45,8 +44,7 @@ export async function waitCommand(argv: string[]): Promise<number> {
   const timeoutMs = durationFlag(values.timeout ?? '8h', 'timeout');
   const everyMs = values.every === undefined ? WAIT_DEFAULT_EVERY_MS : durationFlag(values.every, 'every');
   if (everyMs < WAIT_MIN_EVERY_MS) throw new UsageError(`--every must be at least 30s (Vast rate limits; got "${values.every}")`);
-  const untilStep = values.until === undefined ? undefined : Number(values.until);
-  if (untilStep !== undefined && !(Number.isInteger(untilStep) && untilStep >= 0)) throw new UsageError(`--until must be a step number (got "${values.until}")`);
+  const untilStep = intFlag(values.until, 'until', 0, Number.MAX_SAFE_INTEGER);
   const ctx = await makeContext(values);
   const key = (await resolveApiKey(values['api-key']))?.key;
   const secrets = key ? [key] : [];
@@ -71,15 +69,7 @@ function targetOf(positionals: string[], fleet: string | undefined): { id: numbe
     return { fleet };
   }
   if (positionals.length !== 1) throw new UsageError('wait: give one instance ID or --fleet PREFIX; see `vastdeck wait --help`');
-  const id = Number(positionals[0]);
-  if (!Number.isInteger(id) || id <= 0) throw new UsageError(`wait: "${positionals[0]}" is not an instance ID`);
-  return { id };
-}
-
-function durationFlag(text: string, flag: string): number {
-  const ms = parseDuration(text);
-  if (ms === null || ms <= 0) throw new UsageError(`--${flag} must be a duration like 30m, 8h or 2d (got "${text}")`);
-  return ms;
+  return { id: instanceId(positionals[0]!, 'wait') };
 }
 
 /** One stderr line per poll and per notification problem: sparse, so it can sit in a tmux pane or a log. */
