@@ -1,6 +1,6 @@
 import { durationFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
-import { printJson, printText, registerSecret, UsageError } from '../output.js';
+import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { renderTable, terminalWidth, type Column } from '../table.js';
 import { money } from '../format.js';
 import { resolveApiKey } from '../../core/config/apikey.js';
@@ -58,7 +58,7 @@ export async function costCommand(argv: string[]): Promise<number> {
     if (ctx.config.notify?.webhook) registerSecret(ctx.config.notify.webhook);
     const notifier = notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets: key ? [key] : [] });
     const results = await notifier.notify({ kind: 'budget', title: report.breaches[0]!.message, detail: report.breaches.slice(1).map((b) => b.message).join('\n') || undefined, at: report.generatedAt });
-    for (const r of results) if (!r.ok) process.stderr.write(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
+    for (const r of results) if (!r.ok) warn(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
   }
   if (values.json) return printJson(report), 0;
   printText(renderCost(report, sinceMs, terminalWidth()));

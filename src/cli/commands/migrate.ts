@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { instanceId, intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
-import { printJson, printText, registerSecret, UsageError } from '../output.js';
+import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { FileJournal, readJournal } from '../../core/journal/journal.js';
 import { stateDir } from '../../core/config/paths.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
@@ -84,7 +84,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   let state;
   if (values.resume) {
     ({ spec, state } = pickInterrupted((await readJournal(journalFile)).records, positionals[0], 'resume'));
-    process.stderr.write(`resuming migration ${spec.id}: ${state.done.length} of 8 steps done\n`);
+    warn(`resuming migration ${spec.id}: ${state.done.length} of 8 steps done\n`);
   } else {
     if (positionals.length !== 1) throw new UsageError('migrate: give one instance ID (or --resume); see `vastdeck migrate --help`');
     const sourceId = instanceId(positionals[0]!, 'migrate');
@@ -114,7 +114,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   const journal = new FileJournal({ file: journalFile, secrets: opened?.secrets ?? [] });
   const killAfter = Number(process.env.VASTDECK_TEST_KILL_AFTER_STEP ?? 0);
   const onEvent = (e: MigrateEvent) => {
-    process.stderr.write(describeMigrateEvent(e) + '\n');
+    warn(describeMigrateEvent(e) + '\n');
     // Test hook: die the hard way right after step N's after record is durable (the crash-proof test).
     if (killAfter && e.type === 'step' && e.phase === 'done' && e.index === killAfter) process.kill(process.pid, 'SIGKILL');
   };

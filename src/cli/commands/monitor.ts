@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { durationFlag, intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
-import { printJson, printText, redact, registerSecret, UsageError } from '../output.js';
+import { printJson, printText, redact, registerSecret, UsageError, warn } from '../output.js';
 import { priceFromFlags } from './provision.js';
 import { downCommand } from './destroy.js';
 import { resolveApiKey } from '../../core/config/apikey.js';
@@ -217,7 +217,7 @@ function interruptibleClock() {
 }
 
 function line(text: string): void {
-  process.stderr.write(redact(`[${new Date().toISOString().slice(11, 19)}] ${sanitizeLine(text)}\n`));
+  warn(redact(`[${new Date().toISOString().slice(11, 19)}] ${sanitizeLine(text)}\n`));
 }
 
 /** One stderr line per pass summary and per decision. */

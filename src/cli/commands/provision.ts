@@ -1,6 +1,6 @@
 import { numberFlag, intFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
-import { printJson, printText, registerSecret, UsageError } from '../output.js';
+import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { checkOffers, checkCells } from '../../core/checks/check.js';
 import { FileJournal, MemoryJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
@@ -111,7 +111,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   const journal = values['dry-run'] ? new MemoryJournal() : new FileJournal();
   const progress = (e: ProvisionEvent) => {
     const line = describeEvent(e);
-    if (line) process.stderr.write(`${line}\n`);
+    if (line) warn(`${line}\n`);
   };
   const result = await provision(
     { api: ctx.client, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now },

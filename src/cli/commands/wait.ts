@@ -1,6 +1,6 @@
 import { durationFlag, instanceId, intFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
-import { exitStatusHelp, printJson, printText, redact, registerSecret, UsageError } from '../output.js';
+import { exitStatusHelp, printJson, printText, redact, registerSecret, UsageError, warn } from '../output.js';
 import { resolveApiKey } from '../../core/config/apikey.js';
 import { renderTriageText } from '../../core/logs/triage.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
@@ -83,6 +83,6 @@ function progress(ev: WaitEvent): void {
   } else if (ev.type === 'error') line = `poll failed, will retry: ${ev.message}`;
   else if (ev.type === 'stall') line = `${ev.member.id} stalled: ${ev.member.health.detail ?? ''}`;
   else for (const r of ev.results) if (!r.ok) line = `${r.channel} notification failed: ${r.error}`;
-  if (line) process.stderr.write(redact(`[${t}] ${line}\n`));
+  if (line) warn(redact(`[${t}] ${line}\n`));
 }
 
