@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { instanceId, parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { FileJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
@@ -70,6 +70,7 @@ export async function destroyCommand(argv: string[]): Promise<number> {
   if (values.help) return printText(destroyHelp), 0;
   if (positionals.length === 0) throw new UsageError('destroy: give at least one instance ID; see `vastdeck destroy --help`');
   const ids = positionals.map((p) => instanceId(p, 'destroy'));
+  await refuseIfReadOnly(values, 'destroy');
   const ctx = await makeContext(values);
   const all = await ctx.client.listInstances();
   const missing = ids.filter((id) => !all.some((i) => i.id === id));
@@ -85,6 +86,7 @@ export async function downCommand(argv: string[]): Promise<number> {
   if (values.help) return printText(downHelp), 0;
   const prefix = positionals[0];
   if (!prefix || positionals.length > 1) throw new UsageError('down: give exactly one label PREFIX; see `vastdeck down --help`');
+  await refuseIfReadOnly(values, 'down (destroy)');
   const ctx = await makeContext(values);
   const chosen = (await ctx.client.listInstances()).filter((i) => (i.label ?? '').startsWith(prefix)).sort((a, b) => a.id - b.id);
   if (chosen.length === 0) {

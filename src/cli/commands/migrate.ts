@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { instanceId, intFlag, numberFlag, parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { FileJournal, readJournal } from '../../core/journal/journal.js';
 import { stateDir } from '../../core/config/paths.js';
@@ -80,6 +80,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     return 0;
   }
 
+  await refuseIfReadOnly(values, 'migrate (renting and destroying)');
   let spec: MigrationSpec;
   let state;
   if (values.resume) {

@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { durationFlag, intFlag, numberFlag, parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, redact, registerSecret, UsageError, warn } from '../output.js';
 import { priceFromFlags } from './provision.js';
 import { downCommand } from './destroy.js';
@@ -99,6 +99,7 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const target = intFlag(positionals[0], 'N', 0, 1000)!;
   if (!values.fleet) throw new UsageError(`${mode}: --fleet PREFIX is required`);
   if (!values.profile) throw new UsageError(`${mode}: --profile P is required`);
+  if (!values['dry-run']) await refuseIfReadOnly(values, `${mode} (renting and destroying)`);
   const maxDph = numberFlag(values['max-dph'], 'max-dph', 0.001, 1000);
   const gpus = values.gpus?.split(',').map((g) => g.trim()).filter(Boolean);
   const defaults = defaultRules(target);

@@ -1,5 +1,5 @@
 import { numberFlag, intFlag, parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { checkOffers, checkCells } from '../../core/checks/check.js';
 import { FileJournal, MemoryJournal } from '../../core/journal/journal.js';
@@ -88,6 +88,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   if ((offerId === undefined) === !values.best) throw new UsageError('provision: give exactly one of --offer-id N or --best');
   const stuckAfter = numberFlag(values['stuck-after'], 'stuck-after', 1, 24 * 60) ?? 10;
   const bootTimeout = numberFlag(values['boot-timeout'], 'boot-timeout', 1, 24 * 60) ?? Math.max(20, stuckAfter + 5);
+  if (!values['dry-run']) await refuseIfReadOnly(values, 'provision (renting)');
   const profile = await loadProfile(values.profile, values.profiles ?? defaultProfilesPath());
   const price = priceFromFlags(values.type, values.bid, profile);
   for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
