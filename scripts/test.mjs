@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { testEnv } from './test-env.mjs';
 
 function walk(dir) {
   const out = [];
@@ -21,6 +22,8 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Tests get their own environment: nothing from the user's shell (VASTDECK_STATE_DIR, XDG_*, VAST_API_KEY, HF_TOKEN …).
+const env = testEnv();
 const timingsDir = mkdtempSync(path.join(tmpdir(), 'vd-test-timings-'));
 const timingsFile = path.join(timingsDir, 'timings.json');
 const started = Date.now();
@@ -32,8 +35,9 @@ const res = spawnSync(
     `--test-reporter=${path.resolve('scripts/file-timings.mjs')}`, `--test-reporter-destination=${timingsFile}`,
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', env },
 );
+rmSync(env.VASTDECK_TESTS_SANDBOX, { recursive: true, force: true });
 try {
   const { perFile: byFile, counts } = JSON.parse(readFileSync(timingsFile, 'utf8'));
   const perFile = Object.entries(byFile).sort((a, b) => b[1] - a[1]);

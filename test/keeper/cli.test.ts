@@ -98,7 +98,7 @@ describe('monitor / replenish against the simulator', () => {
   test('usage errors exit 2', async () => {
     assert.equal((await cli('monitor', ['--fleet', 'x', '--profile', 'gpt2'])).code, 2);
     assert.match((await cli('replenish', ['2', '--profile', 'gpt2'])).err, /--fleet PREFIX is required/);
-    assert.throws(() => thresholdFlag('soon', 'stall', 1), /--stall must be a duration like 10m, or off/);
+    assert.throws(() => thresholdFlag('soon', 'stall', 1), /--stall must be a duration with a unit like 10m, or off/);
     assert.equal(thresholdFlag('off', 'stall', 1), null);
     assert.equal(thresholdFlag('20m', 'stall', 1), 20 * 60_000);
   });

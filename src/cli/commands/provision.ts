@@ -1,6 +1,6 @@
 import { numberFlag, intFlag, parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
-import { printJson, printText, registerSecret, UsageError } from '../output.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
+import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { checkOffers, checkCells } from '../../core/checks/check.js';
 import { FileJournal, MemoryJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
@@ -95,6 +95,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   const stuckAfter = numberFlag(values['stuck-after'], 'stuck-after', 1, 24 * 60) ?? 10;
   const bootTimeout = numberFlag(values['boot-timeout'], 'boot-timeout', 1, 24 * 60) ?? Math.max(20, stuckAfter + 5);
   const createDeadline = numberFlag(values['create-deadline'], 'create-deadline', 1, 3600) ?? CREATE_DEADLINE_MS / 1000;
+  if (!values['dry-run']) await refuseIfReadOnly(values, 'provision (renting)');
   const profile = await loadProfile(values.profile, values.profiles ?? defaultProfilesPath());
   const price = priceFromFlags(values.type, values.bid, profile);
   for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
@@ -118,7 +119,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   const journal = values['dry-run'] ? new MemoryJournal() : new FileJournal();
   const progress = (e: ProvisionEvent) => {
     const line = describeEvent(e);
-    if (line) process.stderr.write(`${line}\n`);
+    if (line) warn(`${line}\n`);
   };
   const result = await provision(
     { api: ctx.client, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now },
