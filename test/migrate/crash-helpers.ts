@@ -34,7 +34,7 @@ export async function crashSim(cases: number[], speed = 20): Promise<{ sim: SimH
 export function crashHome(cases: number[]): { home: string; profiles: string; continuation: (k: number) => string } {
   const home = mkdtempSync(path.join(os.tmpdir(), 'vd-migrate-'));
   const profiles = path.join(home, 'profiles.yaml');
-  const continuation = (k: number) => path.join(home, `cont-${k}.json`);
+  const continuation = (k: number) => path.join(home, `cont-${k}.md`);
   const lines = ['profiles:'];
   for (const k of cases) {
     lines.push(

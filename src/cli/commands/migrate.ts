@@ -26,9 +26,10 @@ Move a training run from instance ID to a new host, in eight journaled steps: 1 
 off the source (waiting for its upload), 2 rent the target (its label carries the migration id), 3 wait for
 boot and onstart, 4 make sure the target has the checkpoint (downloading it from a Hub store if needed),
 5 run the profile's resume command ({step}, {checkpoint}, {runDir} filled in), 6 check the step advances from
-that checkpoint, 7 destroy the source, 8 rewrite the profile's continuation file. If vastdeck is killed at any
-point, \`vastdeck migrate --resume\` continues from the journal: it never rents a second target and never
-destroys the source before the target is seen advancing.
+that checkpoint, 7 destroy the source, 8 update vastdeck's block (between <!-- vastdeck --> lines) in the
+continuation file, keeping every other line. If vastdeck is killed at any point, \`vastdeck migrate --resume\`
+continues from the journal: it never rents a second target and never destroys the source before the target is
+seen advancing.
 
 Options:
   --profile P          profile (checkpoint store, resume command, image, onstart)
