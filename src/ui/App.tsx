@@ -4,8 +4,8 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import type { Keymap } from '../core/keymap/registry.js';
-import { dispatch, type Layer } from '../core/keymap/dispatch.js';
+import { offMessage, type Keymap } from '../core/keymap/registry.js';
+import { dispatch, removedCommand, type Layer } from '../core/keymap/dispatch.js';
 import { footerHints } from '../core/keymap/docs.js';
 import { isText, keyName, splitChunk, type KeyInfo } from '../core/keymap/keys.js';
 import { DEFAULT_QUERY, selectRows, type FleetQuery } from '../core/fleet/query.js';
@@ -179,7 +179,11 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     if (printable && text.length > 1 && !input) {
       queue.current.unshift({ text: text.slice(1), key });
       dispatch(keymap, layers, keyName(text[0]!, {}), text[0]!);
-    } else dispatch(keymap, layers, keyName(text, key), printable ? text : '');
+    } else {
+      const name = keyName(text, key);
+      const off = dispatch(keymap, layers, name, printable ? text : '') === null ? removedCommand(keymap, layers, name) : undefined;
+      if (off) setMessage({ text: offMessage(off), level: 'error' });
+    }
     // Always schedule a commit (batched with the handler's own updates: one render per key), so the effect
     // below runs and releases the next key even when the key changed nothing.
     pending.current = true;

@@ -6,7 +6,7 @@
 import type { Dispatch, SetStateAction } from 'react';
 import type { Instance } from '../core/vast/types.js';
 import type { VastApi } from '../core/vast/api.js';
-import type { Keymap } from '../core/keymap/registry.js';
+import { offMessage, type Keymap } from '../core/keymap/registry.js';
 import { SORT_COLUMNS, type SortColumn } from '../core/keymap/commands.js';
 import type { FleetQuery } from '../core/fleet/query.js';
 import { sanitizeLine } from '../core/util/sanitize.js';
@@ -99,6 +99,8 @@ export function useFleetActions(d: ActionDeps) {
     const { name, arg } = parseLine(text);
     if (!name) return;
     const cmd = d.keymap.byCmd(name) ?? d.keymap.get(name);
+    const off = cmd ? undefined : d.keymap.removedCmd(name);
+    if (off) return d.setMessage({ text: offMessage(off), level: 'error' });
     if (!cmd) return d.setMessage({ text: `unknown command: ${name.slice(0, 40)} (tab lists them)`, level: 'error' });
     const extra = d.lineHandlers?.[cmd.id];
     if (extra) return extra(arg);
