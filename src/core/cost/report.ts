@@ -52,7 +52,7 @@ export function buildCostReport(input: CostInput): CostReport {
   const accountBurn = fleetBurn(account, input.credit);
   const own = fleetBurn(instances, input.credit);
   const billingGpu = instances.filter((i) => i.status === 'running' || i.status === 'frozen').length;
-  const bySource = spendBySource(charges, instances);
+  const bySource = spendBySource(charges, instances, now);
   const total = round(bySource.reduce((s, r) => s + r.spent, 0));
   const last24h = spentBetween(charges, now - DAY_MS, now);
   const projections: RunProjection[] = [];
