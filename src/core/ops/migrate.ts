@@ -404,7 +404,9 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
       const step = await readLogStep(exec(c, inst), c.spec.logPath);
       seen = step;
       if (step === null || step < n) return null;
-      if (first === null) {
+      // Right after the resume the log's tail may still show the old process's last step: a step that goes down
+      // is the restart, and advancing is measured from there (not from the stale, higher step).
+      if (first === null || step < first) {
         first = step;
         return null;
       }
