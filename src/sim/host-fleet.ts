@@ -56,6 +56,7 @@ function uptime(rec: InstanceRec, now: number): number {
 export class SimHostFleet {
   private readonly live = new Map<number, Entry>();
   private readonly trainers = new Map<number, SimTrainer>();
+  private readonly unplugged = new Set<number>();
   private closed = false;
   private readonly opening = new Set<Promise<unknown>>();
   /** Recent start failures ("instance N: port P: EADDRINUSE"), newest last. */
@@ -76,12 +77,27 @@ export class SimHostFleet {
     return e?.up ? e.hosts.map((h) => h.port) : [];
   }
 
+  /**
+   * Makes an instance's host stop answering (connections refused) while Vast still reports it running, as when
+   * a host's network or sshd dies; `plugIn` lets it answer again. The job keeps its state.
+   */
+  unplug(id: number): void {
+    this.unplugged.add(id);
+    this.stop(id, false);
+  }
+
+  plugIn(id: number): void {
+    this.unplugged.delete(id);
+    this.sync();
+  }
+
   /** Brings hosts in line with the world: start for running instances, kill for the rest. */
   sync(): void {
     if (this.closed) return;
     for (const rec of this.world.instances.values()) {
       const entry = this.live.get(rec.id);
       if (rec.status === 'running') {
+        if (this.unplugged.has(rec.id)) continue;
         if (!entry || (entry.retryAt !== undefined && this.realNow() >= entry.retryAt)) this.start(rec);
       } else if (entry) {
         this.stop(rec.id);
@@ -144,10 +160,10 @@ export class SimHostFleet {
     void settle.finally(() => this.opening.delete(settle));
   }
 
-  private stop(id: number): void {
+  private stop(id: number, stopJob = true): void {
     const entry = this.live.get(id);
     this.live.delete(id);
-    this.trainers.get(id)?.stop();
+    if (stopJob) this.trainers.get(id)?.stop();
     if (entry) for (const h of entry.hosts) void h.kill();
   }
 

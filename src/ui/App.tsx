@@ -4,8 +4,8 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import type { Keymap } from '../core/keymap/registry.js';
-import { dispatch, type Layer } from '../core/keymap/dispatch.js';
+import { offMessage, type Keymap } from '../core/keymap/registry.js';
+import { dispatch, removedCommand, type Layer } from '../core/keymap/dispatch.js';
 import { footerHints } from '../core/keymap/docs.js';
 import { isText, keyName, splitChunk, type KeyInfo } from '../core/keymap/keys.js';
 import { DEFAULT_QUERY, selectRows, type FleetQuery } from '../core/fleet/query.js';
@@ -117,19 +117,20 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const offersUi = useOffers({ deps: offersDeps, keymap, active: view === 'offers', width, height: viewHeight, now, onBack: back, refreshFleet: () => void store.refresh() });
   const envUi = useEnvVars({ api: offersDeps?.api, keymap, active: view === 'env', width, height: viewHeight, onBack: back });
   const open: Record<string, () => void> = offersDeps ? { 'offers.open': () => setView('offers'), 'env.open': () => setView('env') } : {};
+  const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width };
+  const destroyUi = useDestroy(opsArgs);
+  const migrateUi = useMigrate({ ...opsArgs, height: tableRows + 1 });
   const lineHandlers: Record<string, (arg: string) => void> = {
     ...(view === 'offers' ? offersUi.lineHandlers
     : offersDeps ? { ...open, 'offers.profile': (a) => (setView('offers'), offersUi.lineHandlers['offers.profile']!(a)), 'offers.provision': () => setView('offers') } : {}),
     ...keeperUi.lineHandlers,
+    ...migrateUi.lineHandlers,
   };
-
-  const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width };
-  const destroyUi = useDestroy(opsArgs);
-  const migrateUi = useMigrate({ ...opsArgs, height: tableRows + 1 });
   const actions = useFleetActions({
     lineHandlers,
     store, keymap, api, rows, cursor, tableRows, selected,
     setQuery, setSelectedId, setDetail, setHelp, setInput, setConfirm, setMessage, onQuit,
+    busy: () => (migrateUi.running() ? 'a migration is running' : null),
     // The `:` line reaches the keys' handlers of the log pane, destroy and migrate too (:log, :attach, :ssh, …).
     more: { 'app.cost': cost.toggle, ...logs.layers.find((l) => l.scope === 'fleet')?.handlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers },
   });
@@ -138,7 +139,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   // The offers and env views replace the fleet table's layer while they show.
   const viewLayers = (fleet: Record<string, () => void>): Layer[] =>
     view === 'offers' ? offersUi.layers : view === 'env' ? envUi.layers : [{ scope: 'fleet', handlers: { ...fleet, ...open } }];
-  if (confirm) layers.push({ scope: 'overlay', modal: true, handlers: actions.confirmHandlers(confirm) });
+  // A question (y/n) goes before an open wizard: its keys must reach it.
+  if (confirm) layers.unshift({ scope: 'overlay', modal: true, handlers: actions.confirmHandlers(confirm) });
   else if (help) {
     const { maxOffset, perColumn } = helpLayout(helpLines(keymap).length, width, helpHeight);
     const scroll = (d: number) => setHelpTop((t) => Math.max(0, Math.min(maxOffset, t + d)));
@@ -179,7 +181,11 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     if (printable && text.length > 1 && !input) {
       queue.current.unshift({ text: text.slice(1), key });
       dispatch(keymap, layers, keyName(text[0]!, {}), text[0]!);
-    } else dispatch(keymap, layers, keyName(text, key), printable ? text : '');
+    } else {
+      const name = keyName(text, key);
+      const off = dispatch(keymap, layers, name, printable ? text : '') === null ? removedCommand(keymap, layers, name) : undefined;
+      if (off) setMessage({ text: offMessage(off), level: 'error' });
+    }
     // Always schedule a commit (batched with the handler's own updates: one render per key), so the effect
     // below runs and releases the next key even when the key changed nothing.
     pending.current = true;

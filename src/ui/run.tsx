@@ -17,6 +17,7 @@ import { loadTheme } from './theme.js';
 import { inkStdout } from './stdout-fix.js';
 import { makeOffersDeps, profilesFile } from './offers/deps.js';
 import { lazyOps } from './migrate/lazy-ops.js';
+import { running } from './migrate/running.js';
 import { stateDir } from '../core/config/paths.js';
 import { outputGate } from './attach/handover.js';
 import { AttachController, TerminalOwner } from './attach/controller.js';
@@ -90,6 +91,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const end = (code: number, crash?: unknown) => {
     if (ended) return;
     ended = true;
+    // A running migration is paused first (journaled, so M or `migrate --resume` continues it); a crash does not wait.
+    if (crash === undefined && running.count > 0) void running.stopAll(code === 0 ? 'the app quit' : `vastdeck got a signal (exit ${code})`).then(() => close(code));
+    else close(code, crash);
+  };
+  const close = (code: number, crash?: unknown) => {
     store.stop();
     void offers.close();
     void ssh.close();

@@ -7,6 +7,7 @@ import { resolveApiKey } from '../../core/config/apikey.js';
 import { collectCost } from '../../core/cost/collect.js';
 import type { CostReport } from '../../core/cost/report.js';
 import type { SourceSpend } from '../../core/cost/spend.js';
+import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { GpuValue, RunProjection } from '../../core/cost/projection.js';
 import { loadProfile } from '../../core/profiles/load.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
@@ -76,6 +77,10 @@ export function renderCost(r: CostReport, sinceMs: number, width: number): strin
   out.push(`spent     ${money(r.spent.total, 2)} in the window, ${money(r.spent.last24h, 2)} in the last 24 h`);
   if (r.spent.bySource.length > 0) out.push('', renderTable(r.spent.bySource, spendColumns, width));
   if (r.projections.length > 0) out.push('', 'to target:', renderTable(r.projections, projectionColumns, width));
+  if (r.notProjected.length > 0) {
+    if (r.projections.length === 0) out.push('', 'to target:');
+    for (const n of r.notProjected) out.push(`  ${n.instanceId}  ${sanitizeLine(n.label ?? '')}  step ${n.step}  not projected: ${sanitizeLine(n.reason)}`);
+  }
   if (r.value.length > 0) out.push('', 'value per GPU type:', renderTable(r.value, valueColumns, width));
   out.push('');
   if (r.breaches.length === 0) out.push('budget    ok');

@@ -5,6 +5,7 @@ import { renderTable, terminalWidth, type Column } from '../table.js';
 import { age, gpuLabel, money } from '../format.js';
 import { sshEndpoint } from '../../core/vast/units.js';
 import type { Instance } from '../../core/vast/types.js';
+import { instanceView } from '../../core/fleet/status.js';
 
 /** Help for `vastdeck instances`. */
 export const instancesHelp = `Usage: vastdeck instances [--fleet PREFIX] [--json]
@@ -43,8 +44,9 @@ export async function instancesCommand(argv: string[]): Promise<number> {
     { header: 'ID', cell: (i) => String(i.id), align: 'right' },
     { header: 'LABEL', cell: (i) => i.label ?? '', max: 32 },
     { header: 'GPU', cell: (i) => gpuLabel(i.numGpus, i.gpuName), max: 20 },
-    { header: 'STATUS', cell: (i) => i.status },
-    { header: '$/HR', cell: (i) => money(i.status === 'stopped' ? i.storageDph : i.dphTotal), align: 'right' },
+    // The same status and current $/hr as the TUI (instanceView): outbid at its storage rate, stuck after 10 min loading.
+    { header: 'STATUS', cell: (i) => instanceView(i, now, undefined).status },
+    { header: '$/HR', cell: (i) => money(instanceView(i, now, undefined).dph), align: 'right' },
     { header: 'SSH', cell: sshCommand, priority: 2 },
     { header: 'AGE', cell: (i) => age(i.startedAt, now), align: 'right', priority: 1 },
     { header: 'MESSAGE', cell: (i) => i.statusMsg ?? '', priority: 3, max: 40 },

@@ -2,10 +2,11 @@ import path from 'node:path';
 import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { resolveContext } from '../context.js';
 import { printText, warn } from '../output.js';
-import { demoStateDir, stateDir } from '../../core/config/paths.js';
+import { stateDir } from '../../core/config/paths.js';
+import { prepareDemoState } from '../demo-state.js';
 import { loadConfig, defaultConfigPath } from '../../core/config/config.js';
 import { fileURLToPath } from 'node:url';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { VastApi } from '../../core/vast/api.js';
 import { deferredApi } from '../deferred-api.js';
 import type { SimHandle } from '../../sim/index.js';
@@ -48,11 +49,9 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   let api: VastApi;
   let config;
   if (values.demo) {
-    // The demo's rentals, migrations, simulated host keys and crash log never mix with the real account's. The
-    // simulated hosts get new ports every run, so their keys start from an empty known_hosts.
-    const dir = demoStateDir();
-    process.env.VASTDECK_STATE_DIR = dir;
-    rmSync(path.join(dir, 'known_hosts'), { force: true });
+    // The demo's rentals, migrations, simulated host keys and crash log never mix with the real account's. Each
+    // run is a new simulated world, so its journal and host keys start fresh with it (prepareDemoState).
+    process.env.VASTDECK_STATE_DIR = prepareDemoState();
     config = await loadConfig(values.config ?? defaultConfigPath());
     const seed = intFlag(values.seed, 'seed', 0, 2 ** 31) ?? 1;
     const speed = numberFlag(values.speed, 'speed', 0.01, 100000) ?? 30;
