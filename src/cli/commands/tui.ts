@@ -105,7 +105,7 @@ async function loadClient() {
 }
 
 /** The demo scenario: the bundle's JSON copy (dist/demo-scenario.json, no YAML parser needed), or the YAML source. */
-function demoScenarioPath(here: string): string {
+export function demoScenarioPath(here: string): string {
   if (here.includes(`${path.sep}dist${path.sep}`)) {
     const json = path.join(path.dirname(here), 'demo-scenario.json');
     if (existsSync(json)) return json;

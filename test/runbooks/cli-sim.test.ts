@@ -1,0 +1,74 @@
+/**
+ * Issue 15's runbook steps that need no host: the status script's total line under `instances`, and `vastdeck sim`
+ * printing what a script needs (API URL, key, HF_ENDPOINT).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSimulator, type SimHandle } from '../../src/sim/index.js';
+import { VastClient } from '../../src/core/vast/client.js';
+import { cliArgv, homeEnv, ROOT, runCli } from '../helpers/run-cli.js';
+
+describe('instances: the total line of the runbook status script', () => {
+  let sim: SimHandle;
+  let dir: string;
+  before(async () => {
+    sim = await startSimulator({ rateLimit: false, hosts: false, scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vd-total-'));
+  });
+  after(async () => {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const api = () => ['--api-url', sim.url, '--api-key', sim.apiKey];
+
+  test('the table ends with "Total: N instances, $X/hr ($Y/day)" summing the $/HR column', async () => {
+    const all = await new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url }).listInstances();
+    const rows = all.filter((i) => (i.label ?? '').startsWith('zeb-'));
+    assert.ok(rows.length >= 2);
+    const hr = rows.reduce((s, i) => s + (i.status === 'stopped' ? i.storageDph : i.dphTotal), 0);
+    const r = await runCli(['instances', '--fleet', 'zeb-', ...api()], { env: homeEnv(dir) });
+    assert.equal(r.code, 0, r.err);
+    const last = r.out.trimEnd().split('\n').at(-1)!;
+    assert.equal(last, `Total: ${rows.length} instances, $${hr.toFixed(3)}/hr ($${(hr * 24).toFixed(2)}/day)`);
+  });
+
+  test('--json carries the same total without changing the rows', async () => {
+    const r = await runCli(['instances', '--json', ...api()], { env: homeEnv(dir) });
+    assert.equal(r.code, 0, r.err);
+    const rows = JSON.parse(r.out) as Array<{ id: number }>;
+    assert.ok(Array.isArray(rows) && rows.length >= 10);
+  });
+});
+
+describe('vastdeck sim prints what a script needs', () => {
+  test('API URL, key and HF_ENDPOINT lines; each works; --demo starts with the demo fleet', async () => {
+    const child = spawn(process.execPath, [...cliArgv(), 'sim', '--demo', '--no-rate-limit'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      const end = Date.now() + 20_000;
+      while (!/HF_ENDPOINT=/.test(out)) {
+        if (Date.now() > end || child.exitCode !== null) throw new Error(`no HF_ENDPOINT line in: ${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const url = /^VAST_URL=(\S+)$/m.exec(out)?.[1];
+      const key = /^VAST_API_KEY=(\S+)$/m.exec(out)?.[1];
+      const hf = /^HF_ENDPOINT=(\S+)$/m.exec(out)?.[1];
+      assert.ok(url && key && hf, out);
+      assert.match(hf!, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(out.split('\n')[0], url, 'line 1 is the URL alone');
+      const list = await new VastClient({ apiKey: key!, baseUrl: url! }).listInstances();
+      assert.ok(list.some((i) => i.label === 'zeb-large-main'), 'the demo fleet, not "no instances"');
+      // The Hub stand-in answers the model-info route @huggingface/hub uses.
+      const res = await fetch(`${hf}/api/models/nobody/nothing`);
+      assert.ok(res.status === 404 || res.status === 401, String(res.status));
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('close', r));
+    }
+  });
+});
