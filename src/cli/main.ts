@@ -73,6 +73,10 @@ const commands: Record<string, Command> = {
     summary: 'block until crash, completion, a step, or timeout',
     load: () => import('./commands/wait.js').then((m) => ({ run: m.waitCommand, help: m.waitHelp })),
   },
+  pull: {
+    summary: 'rsync results back from an instance (resumable, with progress)',
+    load: () => import('./commands/pull.js').then((m) => ({ run: m.pullCommand, help: m.pullHelp })),
+  },
   keys: {
     summary: 'SSH keys on the Vast account: list, add (and attach to running), attach ID',
     load: () => import('./commands/keys.js').then((m) => ({ run: m.keysCommand, help: m.keysHelp })),

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
+import { sshEndpoint } from '../../src/core/vast/units.js';
 import { cliArgv, homeEnv, ROOT, runCli } from '../helpers/run-cli.js';
 
 describe('instances: the total line of the runbook status script', () => {
@@ -41,6 +42,35 @@ describe('instances: the total line of the runbook status script', () => {
     assert.equal(r.code, 0, r.err);
     const rows = JSON.parse(r.out) as Array<{ id: number }>;
     assert.ok(Array.isArray(rows) && rows.length >= 10);
+  });
+});
+
+describe('pull: the command it runs', () => {
+  let sim: SimHandle;
+  let dir: string;
+  before(async () => {
+    sim = await startSimulator({ rateLimit: false, hosts: false, scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vd-pull-cli-'));
+  });
+  after(async () => {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const api = () => ['--api-url', sim.url, '--api-key', sim.apiKey];
+
+  test('--print: rsync from root@host:/workspace/run/ into ./LABEL over ssh -p PORT with vastdeck known_hosts; excludes', async () => {
+    const all = await new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url }).listInstances();
+    const inst = all.find((i) => i.label === 'zeb-large-main')!;
+    const r = await runCli(['pull', String(inst.id), '--exclude', 'optimizer.pt', '--print', ...api()], { env: homeEnv(dir) });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^rsync -z --info=progress2 .*--partial --exclude=optimizer\.pt -e /);
+    const ep = sshEndpoint(inst)!; // the direct port when the instance has one, as attach and logs use
+    assert.match(r.out, new RegExp(`ssh -o BatchMode=yes -p ${ep.port} .*UserKnownHostsFile=`));
+    assert.match(r.out.trim(), new RegExp(`root@${ep.host.replace(/\./g, '\\.')}:/workspace/run/ \\./zeb-large-main$`));
+    const stopped = all.find((i) => i.status !== 'running')!;
+    const s = await runCli(['pull', String(stopped.id), ...api()], { env: homeEnv(dir) });
+    assert.equal(s.code, 2);
+    assert.match(s.err, /no SSH endpoint until it is running/);
   });
 });
 
