@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
@@ -71,6 +71,34 @@ describe('pull: the command it runs', () => {
     const s = await runCli(['pull', String(stopped.id), ...api()], { env: homeEnv(dir) });
     assert.equal(s.code, 2);
     assert.match(s.err, /no SSH endpoint until it is running/);
+  });
+});
+
+describe("the user's ~/.ssh/config for vast hosts", () => {
+  let sim: SimHandle;
+  let dir: string;
+  before(async () => {
+    sim = await startSimulator({ rateLimit: false, hosts: false, scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vd-usercfg-'));
+    mkdirSync(path.join(dir, '.ssh'), { recursive: true });
+    writeFileSync(path.join(dir, '.ssh', 'config'), 'Host 127.0.0.1\n  User trainer\n  IdentityFile ~/.ssh/vast_key\n');
+  });
+  after(async () => {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('User from the config replaces root for attach, ssh and pull (IdentityFile/ProxyJump are left to ssh, not overridden)', async () => {
+    const all = await new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url }).listInstances();
+    const inst = all.find((i) => i.label === 'zeb-large-main')!;
+    const api = ['--api-url', sim.url, '--api-key', sim.apiKey];
+    for (const cmd of ['attach', 'ssh', 'pull']) {
+      const r = await runCli([cmd, String(inst.id), '--print', ...api], { env: homeEnv(dir) });
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /trainer@127\.0\.0\.1/, `${cmd}: ${r.out}`);
+      assert.doesNotMatch(r.out, /root@/);
+      assert.doesNotMatch(r.out, /IdentitiesOnly|ProxyJump=none|-F \/dev\/null/);
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { intFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText, UsageError } from '../output.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
+import { hostConfig } from '../../core/ssh/user-config.js';
 import { pullArgv, runPull, type PullSpec } from '../../core/ops/pull.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { profileRunDir } from '../../core/checkpoints/instance.js';
@@ -47,8 +48,9 @@ export async function pullCommand(argv: string[]): Promise<number> {
   if (!target) throw new UsageError(`instance ${id} is ${inst.status ?? 'provisioning'}: no SSH endpoint until it is running`);
   const identity = sshIdentity();
   const label = (inst.label ?? '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '');
+  const { user } = await hostConfig(target.host, target.port); // ~/.ssh/config's User for the host, else root
   const spec: PullSpec = {
-    host: target.host, port: target.port,
+    host: target.host, port: target.port, user,
     remote: positionals[1] ?? `${profileRunDir(profile).replace(/\/+$/, '')}/`,
     local: positionals[2] ?? `./${label || String(id)}`,
     exclude: values.exclude ?? [],
