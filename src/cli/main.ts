@@ -73,6 +73,18 @@ const commands: Record<string, Command> = {
     summary: 'block until crash, completion, a step, or timeout',
     load: () => import('./commands/wait.js').then((m) => ({ run: m.waitCommand, help: m.waitHelp })),
   },
+  pull: {
+    summary: 'rsync results back from an instance (resumable, with progress)',
+    load: () => import('./commands/pull.js').then((m) => ({ run: m.pullCommand, help: m.pullHelp })),
+  },
+  'ssh-config': {
+    summary: 'write Host entries (label → host, port, key) into a managed block of ~/.ssh/config',
+    load: () => import('./commands/ssh-config.js').then((m) => ({ run: m.sshConfigCommand, help: m.sshConfigHelp })),
+  },
+  keys: {
+    summary: 'SSH keys on the Vast account: list, add (and attach to running), attach ID',
+    load: () => import('./commands/keys.js').then((m) => ({ run: m.keysCommand, help: m.keysHelp })),
+  },
 };
 
 const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);

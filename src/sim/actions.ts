@@ -74,7 +74,7 @@ export function createInstance(world: World, askId: number, body: unknown): Inst
     disk, env, onstart: b.onstart ?? null, runtype: b.runtype ?? 'ssh', args: b.args ?? null, isBid,
     dphBase: isBid ? b.price! : offer.dph_base, storageCost: offer.storage_cost,
     status: stopped ? 'stopped' : null, intended: stopped ? 'stopped' : 'running', statusMsg: stopped ? 'Created stopped' : 'Provisioning',
-    since: now, createdAt: now, uptimeMs: 0, ...fate, sshPort: world.allocSshPort(), sshKeys: [], billedUntil: now,
+    since: now, createdAt: now, uptimeMs: 0, ...fate, sshPort: world.allocSshPort(), sshKeys: world.keysForNewInstance(), billedUntil: now,
     instanceKey: instanceKeyFor(world.seed, id),
   };
   world.instances.set(id, rec);

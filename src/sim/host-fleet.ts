@@ -137,7 +137,10 @@ export class SimHostFleet {
     const trainer = this.jobOf(rec);
     // One key per instance (derived from its first port), shared by both endpoints like one container's sshd.
     const hostKey = seededHostKey(String(rec.sshPort));
-    const opening = hostPorts(rec).map((port) => startSimHost({ port, hostKey, trainer }));
+    // Vast's rule: the keys the instance was created with (the account's then) plus keys attached to it since.
+    const id = rec.id;
+    const authorizedKeys = () => this.world.get(id)?.sshKeys.map((k) => k.key) ?? [];
+    const opening = hostPorts(rec).map((port) => startSimHost({ port, hostKey, trainer, authorizedKeys }));
     const settle = Promise.allSettled(opening).then(async (results) => {
       const hosts = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -46,6 +46,8 @@ export interface SimOptions {
   sshPortBase?: number;
   /** Run a simulated SSH host for each running instance (default true). */
   hosts?: boolean;
+  /** SSH public keys on the account from the start, added to the scenario's (its fleet is created with them). */
+  sshKeys?: string[];
   /** Run the Hub stand-in that jobs upload checkpoints to (default: whenever hosts run). */
   hub?: boolean;
 }
@@ -120,7 +122,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const sshPortBase = opts.sshPortBase ?? sc.sshPortBase ?? (saved ? undefined : await pickPortBase());
   const clock = new SimClock(realNow, opts.speed ?? sc.speed ?? 1, saved?.simNow ?? realNow());
   const marketCfg = { seed, size: sc.market.size, traps: sc.market.traps, gpus: sc.market.gpus, nowMs: clock.now() };
-  const world = new World(clock, marketCfg, { ...sc, seed, sshPortBase }, saved ?? undefined);
+  const world = new World(clock, marketCfg, { ...sc, seed, sshPortBase, sshKeys: [...sc.sshKeys, ...(opts.sshKeys ?? [])] }, saved ?? undefined);
   if (!saved) buildFleet(world, sc);
   const faults = new Faults(makeRng(hashSeed(seed, 'faults')), [...(sc.faults as FaultSpec[]), ...(opts.faults ?? [])]);
   const persist = () => {

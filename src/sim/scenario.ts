@@ -82,6 +82,8 @@ export const ScenarioSchema = z.strictObject({
   sshPortBase: z.number().int().min(1024).max(64000).optional(),
   user: z.strictObject({ email: z.string().optional(), username: z.string().optional() }).default({}),
   secrets: z.record(z.string(), z.string()).default({}),
+  /** SSH public keys on the account from the start; the scenario's fleet was created with them. */
+  sshKeys: z.array(z.string().regex(/^ssh-\S+ \S+/, 'an OpenSSH public key line ("ssh-ed25519 AAAA…")')).default([]),
   market: z
     .strictObject({
       size: z.number().int().min(100).max(50_000).default(12_000),

@@ -31,6 +31,7 @@ const State = z.object({
   seed: Num, sshPortBase: Num, user: z.object({ email: z.string(), username: z.string() }), credit: Num,
   buckets: z.array(Bucket), instances: z.array(Instance), secrets: z.array(z.tuple([z.string(), z.string()])),
   rented: z.array(Num), nextId: Num, nextSlot: Num, nextKeyId: Num,
+  accountKeys: z.array(z.object({ id: Num, key: z.string(), createdAt: Num })).optional(),
 });
 
 /** Read a state file; null when it does not exist. Throws naming the file and field when it is invalid. */

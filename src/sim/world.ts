@@ -27,6 +27,16 @@ export interface SavedState {
   nextId: number;
   nextSlot: number;
   nextKeyId: number;
+  /** The account's SSH keys (older state files have none). */
+  accountKeys?: AccountKey[];
+}
+
+/** An SSH public key registered on the account (`/api/v0/ssh/`). */
+export interface AccountKey {
+  id: number;
+  key: string;
+  /** Epoch seconds. */
+  createdAt: number;
 }
 
 /** A log upload waiting to be fetched from its result_url. */
@@ -45,6 +55,8 @@ export class World {
   readonly ledger: Ledger;
   readonly instances = new Map<number, InstanceRec>();
   readonly secrets = new Map<string, string>();
+  /** The account's SSH keys: a new instance starts with a copy of them (Vast's rule; keys added later need attach). */
+  accountKeys: AccountKey[] = [];
   readonly logs = new Map<string, PendingLog>();
   readonly lifecycle: LifecycleConfig;
   readonly seed: number;
@@ -77,9 +89,24 @@ export class World {
       this.nextId = saved.nextId;
       this.nextSlot = saved.nextSlot;
       this.nextKeyId = saved.nextKeyId;
+      this.accountKeys = saved.accountKeys ?? [];
     } else {
       for (const [k, v] of Object.entries(sc.secrets)) this.secrets.set(k.toUpperCase(), v);
+      for (const key of sc.sshKeys) this.addAccountKey(key);
     }
+  }
+
+  /** Registers a public key on the account; returns it. */
+  addAccountKey(key: string): AccountKey {
+    const k = { id: this.nextKeyId++, key: key.trim(), createdAt: Math.floor(this.now() / 1000) };
+    this.accountKeys.push(k);
+    this.dirty = true;
+    return k;
+  }
+
+  /** The keys a new instance starts with: the account's keys as they are now. */
+  keysForNewInstance(): Array<{ id: number; key: string }> {
+    return this.accountKeys.map((k) => ({ id: k.id, key: k.key }));
   }
 
   /** Current sim time, epoch ms. */
@@ -140,7 +167,7 @@ export class World {
       version: 1, simNow: this.now(), market: this.marketCfg, lifecycle: this.lifecycle, seed: this.seed,
       sshPortBase: this.sshPortBase, user: this.user, credit: this.ledger.credit, buckets: [...this.ledger.buckets.values()],
       instances: [...this.instances.values()], secrets: [...this.secrets], rented: this.market.rentedIds(),
-      nextId: this.nextId, nextSlot: this.nextSlot, nextKeyId: this.nextKeyId,
+      nextId: this.nextId, nextSlot: this.nextSlot, nextKeyId: this.nextKeyId, accountKeys: this.accountKeys,
     };
   }
 }

@@ -10,6 +10,7 @@ import { VastClient } from '../../src/core/vast/client.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Instance } from '../../src/core/vast/types.js';
 import { useLiveSim, testPool } from './helpers.js';
+import { TEST_KEY } from '../helpers/ssh-key.js';
 
 const live = useLiveSim({ pool: true });
 
@@ -78,7 +79,7 @@ describe('health monitor', () => {
 
 describe('health monitor on the demo fleet', () => {
   test("the demo's stalled workers (zeb-large-w2, stuck at step 41230 hours ago) show stalled on the first poll", async () => {
-    const demo = await startSimulator({ seed: 5, rateLimit: false, scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    const demo = await startSimulator({ seed: 5, rateLimit: false, sshKeys: [TEST_KEY.public], scenario: path.resolve('src/sim/scenarios/demo.yaml') });
     const { pool: demoPool, dir: demoDir } = testPool();
     try {
       const api = new VastClient({ apiKey: demo.apiKey, baseUrl: demo.url });

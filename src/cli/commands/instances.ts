@@ -10,7 +10,8 @@ import { instanceView } from '../../core/fleet/status.js';
 /** Help for `vastdeck instances`. */
 export const instancesHelp = `Usage: vastdeck instances [--fleet PREFIX] [--json]
 
-List your instances (every page of GET /api/v1/instances/).
+List your instances (every page of GET /api/v1/instances/). The table ends with the total:
+Total: N instances, $X/hr ($Y/day) (stopped instances count their storage only).
 
 Options:
   --fleet PREFIX   only instances whose label starts with PREFIX (e.g. zeb-large)
@@ -52,5 +53,17 @@ export async function instancesCommand(argv: string[]): Promise<number> {
     { header: 'MESSAGE', cell: (i) => i.statusMsg ?? '', priority: 3, max: 40 },
   ];
   printText(renderTable(rows, columns, terminalWidth()));
+  printText(totalLine(rows));
   return 0;
+}
+
+/** What an instance costs per hour now: its total while it runs, storage only while stopped (the $/HR column). */
+function hourly(i: Instance): number {
+  return i.status === 'stopped' ? i.storageDph : i.dphTotal;
+}
+
+/** The runbook status script's last line: `Total: N instances, $X/hr ($Y/day)`. */
+export function totalLine(rows: readonly Instance[]): string {
+  const hr = rows.reduce((s, i) => s + (Number.isFinite(hourly(i)) ? hourly(i) : 0), 0);
+  return `Total: ${rows.length} instance${rows.length === 1 ? '' : 's'}, ${money(hr)}/hr (${money(hr * 24, 2)}/day)`;
 }

@@ -60,9 +60,10 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     // The demo UI runs on the simulator's sped-up clock, so ages and "stuck" agree with what the sim reports.
     let sim: SimHandle | undefined;
     demoNow = () => sim?.simNow() ?? Date.now();
+    // The demo account has vastdeck's SSH keys registered, as an operator's account would (Vast hosts accept only those).
     const startSim = () =>
-      (simStarting ??= import('../../sim/index.js').then(({ startSimulator }) =>
-        startSimulator({ seed, speed, scenario: demoScenarioPath(fileURLToPath(import.meta.url)), rateLimit: true }).then((s) => (sim = s)),
+      (simStarting ??= Promise.all([import('../../sim/index.js'), demoAccountKeys()]).then(([{ startSimulator }, sshKeys]) =>
+        startSimulator({ seed, speed, scenario: demoScenarioPath(fileURLToPath(import.meta.url)), rateLimit: true, sshKeys }).then((s) => (sim = s)),
       ));
     startDemoSim = startSim;
     stopSim = async () => (simStarting ? (await simStarting.catch(() => null))?.close() : undefined);
@@ -98,13 +99,19 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** The public keys vastdeck offers (agent, ~/.ssh, else its own, generated now), for the demo account. */
+async function demoAccountKeys(): Promise<string[]> {
+  const [{ sshIdentity }, { identityPublicKeys }] = await Promise.all([import('../../core/ssh/identity.js'), import('../../core/ssh/public-key.js')]);
+  return (await identityPublicKeys(sshIdentity())).map((k) => k.line);
+}
+
 /** The HTTP client class, loaded on demand. */
 async function loadClient() {
   return (await import('../../core/vast/client.js')).VastClient;
 }
 
 /** The demo scenario: the bundle's JSON copy (dist/demo-scenario.json, no YAML parser needed), or the YAML source. */
-function demoScenarioPath(here: string): string {
+export function demoScenarioPath(here: string): string {
   if (here.includes(`${path.sep}dist${path.sep}`)) {
     const json = path.join(path.dirname(here), 'demo-scenario.json');
     if (existsSync(json)) return json;

@@ -15,6 +15,9 @@ import {
 import type { Charge, CreateRequest, Instance, LogsRequest, Offer, User } from './types.js';
 import { chargeFromWire, instanceFromWire, userFromWire } from './units.js';
 import type * as z from 'zod';
+import {
+  AccountKeysResponse, CreateKeyResponse, InstanceKeysResponse, instanceKeysFromWire, keyFromWire, type AccountSshKey,
+} from './ssh-keys.js';
 
 /** Options of VastClient: the HTTP layer's (key, base URL, retries, timeout, sleep, User-Agent) plus log polling. */
 export interface VastClientOptions extends HttpOptions {
@@ -193,6 +196,35 @@ export class VastClient implements VastApi {
       });
       return { rows, next: body.next_token };
     });
+  }
+
+  /** The account's SSH keys (`vastai show ssh-keys`). */
+  async listSshKeys(): Promise<AccountSshKey[]> {
+    const body = await this.get(AccountKeysResponse, { method: 'GET', path: '/ssh/' }, 'not a list of SSH keys');
+    return body.map(keyFromWire);
+  }
+
+  /** Registers a public key on the account (`vastai create ssh-key`); new instances get it, running ones need attach. */
+  async createSshKey(publicKey: string): Promise<AccountSshKey> {
+    const spec = { method: 'POST', path: '/ssh/', body: { ssh_key: publicKey } } as const;
+    const body = await this.get(CreateKeyResponse, spec, 'no "key" in the answer');
+    return body.key ? keyFromWire(body.key) : { id: 0, key: publicKey };
+  }
+
+  /** The keys an instance accepts (`GET /instances/{id}/ssh/`). */
+  async instanceSshKeys(id: number): Promise<AccountSshKey[]> {
+    const spec = { method: 'GET', path: `/instances/${id}/ssh/` } as const;
+    const body = await this.get(InstanceKeysResponse, spec, 'no "ssh_keys"');
+    try {
+      return instanceKeysFromWire(body);
+    } catch (err) {
+      throw malformed(`GET /api/v0/instances/{id}/ssh/`, `ssh_keys is not a JSON list of keys (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+
+  /** Attaches a public key to one instance (`vastai attach ssh ID KEY`); it works on a running host at once. */
+  attachSshKey(id: number, publicKey: string): Promise<void> {
+    return this.act({ method: 'POST', path: `/instances/${id}/ssh/`, body: { ssh_key: publicKey } });
   }
 
   /** GPU model names, e.g. "RTX 4090" (a public endpoint: no auth sent). */
