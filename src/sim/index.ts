@@ -129,7 +129,12 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   };
   if (opts.stateFile) persist();
   const hosts = opts.hosts === false ? null : new SimHostFleet(world);
-  if (hosts) world.hostLog = (id) => hosts.trainer(id)?.log;
+  // Reading the log brings the job up to the sim clock first (it ticks lazily, on commands and followers).
+  if (hosts) world.hostLog = (id) => {
+    const t = hosts.trainer(id);
+    t?.tick();
+    return t?.log;
+  };
   const hubServer = hosts && opts.hub !== false ? await startHubStandIn() : null;
   const link = hubServer ? new HubLink(world, hubServer) : null;
   if (hosts && link) link.attachTo(hosts);

@@ -45,6 +45,8 @@ const HostBlock = z.strictObject({
   /** Slow network: every reply is delayed this long (ms). */
   outputDelayMs: z.number().int().nonnegative().optional(),
   tmuxSession: z.boolean().optional(),
+  /** `worker`: the log of the runbook's self-play worker (games, not Trainer steps). */
+  logStyle: z.enum(['trainer', 'worker']).optional(),
 });
 
 const FleetEntry = z.strictObject({

@@ -16,6 +16,7 @@ import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
+import { compileProgressCounter } from '../../core/logs/progress.js';
 import { parseDuration } from '../../core/watch/duration.js';
 import { checkBootstrap } from '../../core/keeper/bootstrap.js';
 import { FleetKeeper, type KeeperEvent } from '../../core/keeper/keeper.js';
@@ -138,7 +139,7 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const keeper = new FleetKeeper(
     {
       api: ctx.client, journal, notifier, clock,
-      health: new ApiLogHealth(ctx.client, { redact: secrets, stallAfterMs: rules.noProgressMs ?? undefined }),
+      health: new ApiLogHealth(ctx.client, { redact: secrets, stallAfterMs: rules.noProgressMs ?? undefined, counter: profile.progress && compileProgressCounter(profile.progress) }),
       launch: makeLauncher({ api: ctx.client, journal, profile, profileName: values.profile, prefix: values.fleet, price, maxDph, gpus, now: Date.now, sleep: clock.sleep }),
       retire: makeRetirer({
         api: ctx.client, journal, now: Date.now, sleep: clock.sleep, allowUnverified: !!values['replace-unverified'],

@@ -8,6 +8,18 @@ import { containsToken, isSecretName, looksLikeToken } from './secrets.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Why a progress regex cannot be used (null when it can): it must compile and capture a number. */
+export function counterRegexProblem(source: string): string | null {
+  try {
+    new RegExp(source);
+  } catch (err) {
+    return `not a valid regular expression (${(err as Error).message})`;
+  }
+  // Some capturing group: "(" not followed by "?", or a named group.
+  if (!/(^|[^\\])\((?!\?)|\(\?<[A-Za-z]/.test(source)) return 'expected a capture group around the number, e.g. total_games=(\\d+)';
+  return null;
+}
+
 /** An env value: a plain non-secret literal, a variable of the local environment, or a Vast account env var. */
 export const envValueSchema = z.union([
   z.string().max(256),
@@ -108,8 +120,24 @@ export const profileSchema = z
         seconds: z.number().int().min(1).max(120).default(15),
       })
       .optional(),
+    /**
+     * Progress that is not a Trainer step (a worker's `total_games=N`): the counter's regex (first capture
+     * group, or a group named `count`), an optional rate regex (same rule) and the unit they are counted in.
+     */
+    progress: z
+      .strictObject({
+        pattern: z.string().min(1).max(500),
+        rate: z.string().min(1).max(500).optional(),
+        unit: z.string().regex(/^[A-Za-z][\w-]{0,19}$/, 'expected a short unit name, e.g. games').default('steps'),
+      })
+      .optional(),
   })
   .superRefine((p, ctx) => {
+    for (const key of ['pattern', 'rate'] as const) {
+      const src = p.progress?.[key];
+      const problem = src === undefined ? null : counterRegexProblem(src);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['progress', key], message: problem });
+    }
     for (const [name, value] of Object.entries(p.env)) {
       if (typeof value !== 'string') continue;
       if (looksLikeToken(value) || isSecretName(name)) {

@@ -35,6 +35,12 @@ export const HostScenarioSchema = z.object({
   logCheckpoints: z.boolean().default(false),
   /** Advertised internet download speed, Mbps; the simulated curl measures from it (curl.ts). */
   inetDownMbps: z.number().positive().optional(),
+  /**
+   * What the log looks like: `trainer` (HF Trainer: tqdm and loss dicts) or `worker` (the fleet-of-workers
+   * runbook's self-play worker: `[worker-vast-0] batch N: 7168 examples, 1.5 games/s, step=142, total_games=…`
+   * every loggingSteps, with `step=` fixed while total_games advances by 256 per batch).
+   */
+  logStyle: z.enum(['trainer', 'worker']).default('trainer'),
   /** Path of the training log. */
   logPath: z.string().default('/workspace/train.log'),
   /** Trainer output_dir holding checkpoint-N. */
