@@ -17,6 +17,7 @@ import { sshIdentity } from '../../core/ssh/identity.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { compileProgressCounter } from '../../core/logs/progress.js';
+import { readBlacklist } from '../../core/offers/blacklist.js';
 import { parseDuration } from '../../core/watch/duration.js';
 import { checkBootstrap } from '../../core/keeper/bootstrap.js';
 import { FleetKeeper, type KeeperEvent } from '../../core/keeper/keeper.js';
@@ -140,7 +141,7 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
     {
       api: ctx.client, journal, notifier, clock,
       health: new ApiLogHealth(ctx.client, { redact: secrets, stallAfterMs: rules.noProgressMs ?? undefined, counter: profile.progress && compileProgressCounter(profile.progress) }),
-      launch: makeLauncher({ api: ctx.client, journal, profile, profileName: values.profile, prefix: values.fleet, price, maxDph, gpus, now: Date.now, sleep: clock.sleep }),
+      launch: withSavedBlacklist(makeLauncher({ api: ctx.client, journal, profile, profileName: values.profile, prefix: values.fleet, price, maxDph, gpus, now: Date.now, sleep: clock.sleep })),
       retire: makeRetirer({
         api: ctx.client, journal, now: Date.now, sleep: clock.sleep, allowUnverified: !!values['replace-unverified'],
         source: (inst) => ({
@@ -231,4 +232,9 @@ function report(e: KeeperEvent): void {
   const a = e.action;
   const who = a.type === 'replace' ? `replace ${a.instanceId}${a.label ? ` (${a.label})` : ''} [${a.trigger}]: ` : `${a.type}: `;
   line(`${e.dryRun ? '(dry run) ' : ''}${who}${a.reason} -> ${e.result}`);
+}
+
+/** The keeper's own blacklist plus the machines the post-boot check blacklisted (state dir), read at each launch. */
+function withSavedBlacklist<T>(launch: (count: number, opts: { blacklist: readonly number[] }) => Promise<T>): (count: number, opts: { blacklist: readonly number[] }) => Promise<T> {
+  return async (count, opts) => launch(count, { blacklist: [...new Set([...opts.blacklist, ...(await readBlacklist()).map((e) => e.machineId)])] });
 }

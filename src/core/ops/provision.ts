@@ -11,6 +11,8 @@ import { newNonce } from '../profiles/label.js';
 import { createReconciled, withNonceTag, type CreateOptions } from './provision-create.js';
 import { checkBilledPrice, waitForBoot, type BootOptions, type BootOutcome, type PriceCheck } from './provision-boot.js';
 import type { SpeedtestResult } from './speedtest.js';
+import { describeMismatches, type HostMismatch, type PostBootReport } from './postboot.js';
+import type { BlacklistEntry } from '../offers/blacklist.js';
 import { buildCreateRequest, choosePrice, maskRequest, ProvisionError, resolveEnv, vastEnvRefs, type PriceChoice } from './provision-request.js';
 
 /** Collaborators of a provision. */
@@ -37,6 +39,9 @@ export type ProvisionEvent =
   | { type: 'destroyed'; instanceId: number; reason: string }
   | { type: 'price'; instanceId: number; check: PriceCheck }
   | { type: 'speed'; instanceId: number; result: SpeedtestResult }
+  | { type: 'host-check'; instanceId: number; report: PostBootReport }
+  | { type: 'host-mismatch'; instanceId: number; machineId: number; mismatches: HostMismatch[] }
+  | { type: 'blacklisted'; machineId: number; reason: string }
   | { type: 'warning'; message: string };
 
 /** What to provision. */
@@ -60,11 +65,19 @@ export interface ProvisionInput {
   onEvent?: (e: ProvisionEvent) => void;
   /** After boot, measure the host's download speed (the profile's speedtest URLs); absent: not measured. */
   speedtest?: (instance: Instance, offer: Offer) => Promise<SpeedtestResult>;
+  /**
+   * After boot, check the host against the offer and the profile (postboot.ts). On a mismatch the instance is
+   * destroyed (nothing is on it yet), its machine blacklisted, and the next candidate rented.
+   */
+  postBoot?: (instance: Instance, offer: Offer) => Promise<PostBootReport>;
+  /** Persists a blacklisted machine (blacklist.ts); absent: remembered for this provision only. */
+  blacklist?: (entry: BlacklistEntry) => Promise<void>;
 }
 
 /** How a provision ended. */
 export interface ProvisionResult {
-  outcome: 'dry-run' | 'created' | BootOutcome;
+  /** `rejected`: every host rented failed the post-boot check and was destroyed. */
+  outcome: 'dry-run' | 'created' | BootOutcome | 'rejected';
   offer: Offer;
   label: string;
   nonce: string;
@@ -75,6 +88,10 @@ export interface ProvisionResult {
   priceCheck?: PriceCheck;
   /** The post-boot download test, when one ran. */
   speed?: SpeedtestResult;
+  /** The post-boot check of the host, when one ran. */
+  postBoot?: PostBootReport;
+  /** Machines blacklisted by this provision's post-boot checks. */
+  blacklisted?: number[];
   /** Instances this provision destroyed (stuck ones with --retry-stuck, late duplicates). */
   destroyed: number[];
 }
@@ -89,11 +106,16 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
   const { env } = resolveEnv(profile, deps.env ?? process.env, vastKeys);
   const candidates = input.candidates.slice(0, Math.max(1, input.maxOffers ?? 5));
   const destroyed: number[] = [];
+  const blacklisted: number[] = [];
   let lastResult: ProvisionResult | null = null;
 
   for (let i = 0; i < candidates.length; i++) {
     const offer = candidates[i]!;
     const hasNext = i < candidates.length - 1;
+    if (blacklisted.includes(offer.machineId)) {
+      emit({ type: 'skip-offer', offerId: offer.id, reason: `machine ${offer.machineId} failed the post-boot check` });
+      continue;
+    }
     let price: number | null;
     try {
       price = choosePrice(input.price, offer);
@@ -162,6 +184,12 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
           emit({ type: 'warning', message: `instance ${instanceId}: download speed test failed: ${(err as Error).message}` });
         }
       }
+      if (input.postBoot) {
+        const rejected = await checkAfterBoot(deps, input, boot.instance, offer, ids, result, destroyed, blacklisted, emit);
+        if (!rejected) return result;
+        lastResult = { ...result, outcome: 'rejected', blacklisted };
+        continue;
+      }
       return result;
     }
     emit({ type: 'boot-failed', instanceId, outcome: boot.outcome as Exclude<BootOutcome, 'running'>, elapsedMs: boot.elapsedMs });
@@ -171,6 +199,37 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
   }
   if (lastResult) return lastResult;
   throw new ProvisionError('no_offers', `none of the ${candidates.length} offers could be rented`);
+}
+
+/**
+ * The post-boot check of one rental; true when the host failed it and was destroyed (and its machine
+ * blacklisted). A check that cannot run (SSH down) is a warning: the rental stands, as with the speed test.
+ */
+async function checkAfterBoot(deps: ProvisionDeps, input: ProvisionInput, instance: Instance, offer: Offer, ids: Record<string, unknown>, result: ProvisionResult, destroyed: number[], blacklisted: number[], emit: (e: ProvisionEvent) => void): Promise<boolean> {
+  const instanceId = instance.id;
+  let report: PostBootReport;
+  try {
+    report = await input.postBoot!(instance, offer);
+  } catch (err) {
+    emit({ type: 'warning', message: `instance ${instanceId}: the post-boot host check could not run: ${(err as Error).message}` });
+    return false;
+  }
+  result.postBoot = report;
+  emit({ type: 'host-check', instanceId, report });
+  await deps.journal.append({ op: 'provision.host-check', phase: 'after', ids, details: { ok: report.ok, mismatches: report.mismatches, cuda: report.cuda.state } });
+  if (report.ok) return false;
+  const machineId = offer.machineId;
+  emit({ type: 'host-mismatch', instanceId, machineId, mismatches: report.mismatches });
+  const reason = `host is not what was paid for: ${describeMismatches(report)}`;
+  await destroyJournaled(deps, instanceId, ids, reason, destroyed, emit);
+  blacklisted.push(machineId);
+  try {
+    await input.blacklist?.({ machineId, reason, at: deps.now(), instanceId, offerId: offer.id });
+  } catch (err) {
+    emit({ type: 'warning', message: `could not save machine ${machineId} to the blacklist: ${(err as Error).message}` });
+  }
+  emit({ type: 'blacklisted', machineId, reason });
+  return true;
 }
 
 async function destroyJournaled(deps: ProvisionDeps, instanceId: number, ids: Record<string, unknown>, reason: string, destroyed: number[], emit: (e: ProvisionEvent) => void): Promise<void> {

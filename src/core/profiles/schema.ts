@@ -118,6 +118,10 @@ export const profileSchema = z
         urls: z.array(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })).min(1).max(5),
         /** Seconds per URL at most. */
         seconds: z.number().int().min(1).max(120).default(15),
+        /** One neutral sanity endpoint measured after the real ones (runbook 002), reported for comparison. */
+        neutral: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+        /** A real endpoint below this fails the post-boot check (default: a quarter of the advertised speed). */
+        minMbps: z.number().positive().optional(),
       })
       .optional(),
     /**

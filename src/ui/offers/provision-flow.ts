@@ -77,6 +77,9 @@ export function eventLine(e: ProvisionEvent): string | null {
     case 'destroyed': return `destroyed instance ${e.instanceId} (${sanitizeLine(e.reason)})`;
     case 'price': return e.check.ok ? `instance ${e.instanceId} running, billed ${formatRate(e.check.billed)}/hr as offered` : null;
     case 'speed': return e.result.bestMbps === null ? null : `instance ${e.instanceId} downloads at ${formatMbps(e.result.bestMbps)}`;
+    case 'host-check': return e.report.ok ? `instance ${e.instanceId}: host checked, it is what was paid for` : null;
+    case 'host-mismatch': return `instance ${e.instanceId} is not what was paid for: ${sanitizeLine(e.mismatches.map((m) => m.message).join('; '))}`;
+    case 'blacklisted': return `machine ${e.machineId} blacklisted; renting the next offer`;
     case 'warning': return `warning: ${sanitizeLine(e.message)}`;
   }
 }
