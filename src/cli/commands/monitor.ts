@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
+import { fileSecretValues } from '../../core/profiles/secret-files.js';
 import { printJson, printText, redact, registerSecret, UsageError } from '../output.js';
 import { priceFromFlags } from './provision.js';
 import { downCommand } from './destroy.js';
@@ -116,6 +117,7 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const profile = await loadProfile(values.profile, values.profiles ?? defaultProfilesPath());
   const price = priceFromFlags(values.type, values.bid, profile);
   for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
+  for (const v of fileSecretValues(profile.env)) registerSecret(v);
   const ctx = await makeContext(values);
   const rules = defaultRules(target, { ...rulesOver, minBalance: ctx.config.budget?.minBalance });
 

@@ -1,5 +1,6 @@
 import { numberFlag, intFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
+import { fileSecretValues } from '../../core/profiles/secret-files.js';
 import { printJson, printText, registerSecret, UsageError } from '../output.js';
 import { checkOffers, checkCells } from '../../core/checks/check.js';
 import { FileJournal, MemoryJournal } from '../../core/journal/journal.js';
@@ -15,9 +16,12 @@ import { cliPool } from './logs.js';
 import { checkHostAfterBoot, type PostBootReport } from '../../core/ops/postboot.js';
 import { addToBlacklist, defaultBlacklistPath, excludeMachines, readBlacklist } from '../../core/offers/blacklist.js';
 import type { SshTarget } from '../../core/ssh/connect.js';
+import { applyOverrides, OverrideError } from '../../core/profiles/overrides.js';
+import { ruleViolations } from '../../core/profiles/rules.js';
 
 /** Help for `vastdeck provision`. */
 export const provisionHelp = `Usage: vastdeck provision --profile P (--offer-id N | --best) [--bid PRICE|auto] [--dry-run] [--json]
+                          [--gpu NAME] [--gpus N] [--disk GB] [--image IMG] [--branch REF] [--env K=V|K]...
 
 Rent one instance for a profile of instance_profiles.yaml: image, disk, env, onstart and the label template
 (plus a nonce tag, so the rental can always be found again). Every step is journaled. If the create times
@@ -42,6 +46,14 @@ Options:
   --stuck-after MIN  minutes in loading before an instance counts as stuck (default 10)
   --boot-timeout MIN minutes to wait for boot at most (default 20)
   --force            rent an --offer-id even when the checks fail
+
+Overrides on top of the profile (the dry run shows the result; the profile's rules still apply):
+  --gpu NAME         search this GPU only, e.g. H100_PCIE or "RTX 4090"
+  --gpus N           GPUs per instance
+  --disk GB          disk size
+  --image IMG        docker image (its tag gives the CUDA version)
+  --branch REF       git ref the onstart clones
+  --env K=V          a plain env value (secrets are refused here); --env K reads K from your environment
   --json             the result as JSON on stdout (progress stays on stderr)
   --api-url URL, --api-key KEY, -h/--help`;
 
@@ -89,6 +101,8 @@ export async function provisionCommand(argv: string[]): Promise<number> {
       type: { type: 'string' }, bid: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'no-wait': { type: 'boolean' },
       'retry-stuck': { type: 'boolean' }, 'stuck-after': { type: 'string' }, 'boot-timeout': { type: 'string' },
       force: { type: 'boolean' }, json: { type: 'boolean' }, 'no-check': { type: 'boolean' },
+      gpu: { type: 'string' }, gpus: { type: 'string' }, disk: { type: 'string' }, image: { type: 'string' }, branch: { type: 'string' },
+      env: { type: 'string', multiple: true },
     },
     'provision',
   );
@@ -98,9 +112,12 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   if ((offerId === undefined) === !values.best) throw new UsageError('provision: give exactly one of --offer-id N or --best');
   const stuckAfter = numberFlag(values['stuck-after'], 'stuck-after', 1, 24 * 60) ?? 10;
   const bootTimeout = numberFlag(values['boot-timeout'], 'boot-timeout', 1, 24 * 60) ?? Math.max(20, stuckAfter + 5);
-  const profile = await loadProfile(values.profile, values.profiles ?? defaultProfilesPath());
+  const { profile, applied } = withOverrides(await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()), values);
+  const broken = ruleViolations(profile);
+  if (broken.length) throw new UsageError(`profile ${values.profile}${applied.length ? ' with these overrides' : ''} breaks its rules: ${broken.join('; ')}`);
   const price = priceFromFlags(values.type, values.bid, profile);
   for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
+  for (const v of fileSecretValues(profile.env)) registerSecret(v);
   const type = price.kind === 'bid' ? 'interruptible' : 'on-demand';
 
   const ctx = await makeContext(values);
@@ -113,12 +130,17 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   if (offerId !== undefined) {
     const [offer] = offers;
     if (!offer || offer.id !== offerId) throw new ProvisionError('offer_taken', `offer ${offerId} is not available (rented, gone, or not rentable)`);
+    const refused = ruleViolations(profile, offer);
+    if (refused.length) throw new UsageError(`offer ${offerId}: ${refused.join('; ')}`);
     if (banned.includes(offer.machineId) && !values.force) throw new UsageError(`offer ${offerId} is on machine ${offer.machineId}, which is blacklisted (a host there was not what was paid for); pass --force to rent it anyway`);
     const c = checks[0]!;
     if (c.verdict === 'fails' && !values.force) throw new UsageError(`offer ${offerId} does not suit profile ${values.profile}: ${c.summary}; pass --force to rent it anyway`);
   } else {
-    candidates = offers.filter((_, i) => checks[i]!.verdict !== 'fails');
-    if (candidates.length === 0) throw new ProvisionError('no_offers', `none of ${offers.length} offers found for profile ${values.profile} passes the checks`);
+    candidates = offers.filter((o, i) => checks[i]!.verdict !== 'fails' && ruleViolations(profile, o).length === 0);
+    if (candidates.length === 0) {
+      const refused = offers.map((o) => ruleViolations(profile, o)).find((v) => v.length);
+      throw new ProvisionError('no_offers', `none of ${offers.length} offers found for profile ${values.profile} passes the checks${refused ? ` (rules: ${refused.join('; ')})` : ''}`);
+    }
   }
 
   const journal = values['dry-run'] ? new MemoryJournal() : new FileJournal();
@@ -153,6 +175,8 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     const cells = check ? checkCells(check) : null;
     printText(`dry run: would rent offer ${result.offer.id} (${result.offer.numGpus}× ${result.offer.gpuName}, $${result.offer.dphTotal.toFixed(3)}/hr)${cells?.why ? ` — ${cells.why}` : ''}`);
     if (cells?.eta) printText(`estimate to step ${profile.targetStep}: ${cells.eta}, ${cells.cost} (${check!.estimate!.note})`);
+    for (const a of applied) printText(`override ${a}`);
+    if (offerId === undefined) printText(`search: ${profile.search.query || '(profile defaults)'}`);
     const w = wirePreview(result.offer.id, result.request);
     printText(`${w.method} ${w.path}\n${JSON.stringify(w.body, null, 2)}`);
     return 0;
@@ -169,6 +193,18 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   }
   printText(`instance ${result.instanceId} ${result.outcome}: it is still rented (label ${result.label}); destroy it with \`vastdeck destroy ${result.instanceId}\` or rerun with --retry-stuck`);
   return 1;
+}
+
+/** The profile with the command line's overrides; an override that cannot apply is a usage error naming it. */
+function withOverrides(p: Profile, v: { gpu?: string; gpus?: string; disk?: string; image?: string; branch?: string; env?: string[] }): { profile: Profile; applied: string[] } {
+  try {
+    return applyOverrides(p, {
+      gpu: v.gpu, gpus: intFlag(v.gpus, 'gpus', 1, 16), diskGb: numberFlag(v.disk, 'disk', 8, 100_000), image: v.image, branch: v.branch, env: v.env,
+    });
+  } catch (err) {
+    if (err instanceof OverrideError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** One line on a checked host: GPUs, disk, CUDA, every URL's speed. */

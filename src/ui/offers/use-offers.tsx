@@ -158,7 +158,7 @@ export function useOffers(p: UseOffersProps) {
     if (busy.current) return setStatus({ text: 'a provision is already running', level: 'error' });
     if (!profile) return void chooseProfile('').then(() => setStatus((s) => ({ text: `choose a profile first (:profile NAME). ${s?.text ?? ''}`, level: 'error' })));
     const check = checks.get(selected.id);
-    const refusal = provisionRefusal(profile.name, selected, check);
+    const refusal = provisionRefusal(profile.name, selected, check, profile.profile);
     if (refusal) return setStatus({ text: refusal, level: 'error' });
     try {
       setPlan(planProvision(profile.profile, profile.name, selected, check));
