@@ -77,10 +77,25 @@ export function createInstance(world: World, askId: number, body: unknown): Inst
     since: now, createdAt: now, uptimeMs: 0, ...fate, sshPort: world.allocSshPort(), sshKeys: world.keysForNewInstance(), billedUntil: now,
     instanceKey: instanceKeyFor(world.seed, id),
   };
+  applyHostRule(world, rec);
   world.instances.set(id, rec);
   world.market.take(askId);
   world.dirty = true;
   return rec;
+}
+
+/** The first host rule that fits the rented offer decides what its host does (a host that lies). */
+function applyHostRule(world: World, rec: InstanceRec): void {
+  const o = rec.offer;
+  const hit = world.hostRules.find(({ rule: r, used }) =>
+    (r.count === undefined || used < r.count) &&
+    (r.machineId === undefined || r.machineId === o.machine_id) &&
+    (r.offerId === undefined || r.offerId === o.id) &&
+    (r.gpu === undefined || r.gpu.toLowerCase() === String(o.gpu_name).toLowerCase()));
+  if (!hit) return;
+  hit.used++;
+  const { stepsPerSec, ...rest } = hit.rule.host;
+  rec.host = stepsPerSec === undefined ? { ...rest } : { ...rest, stepsPerSecond: stepsPerSec };
 }
 
 /** Stop: storage keeps billing, GPU billing ends. */

@@ -42,6 +42,8 @@ export function hostScenarioFor(rec: InstanceRec): HostScenarioInput {
     logCheckpoints: true,
     gpuName: `NVIDIA ${rec.offer.gpu_name}`,
     gpuMemoryMiB: Math.round(gpuMiB),
+    gpuCount: Math.max(1, Number(rec.offer.num_gpus) || 1),
+    ...(typeof rec.offer.driver_version === 'string' && rec.offer.driver_version ? { driverVersion: rec.offer.driver_version } : {}),
     inetDownMbps: Number(rec.offer.inet_down) || undefined,
     ...(rec.host ?? {}),
   };

@@ -18,7 +18,7 @@ const Instance = z.object({
   loadMs: Num, stuck: z.boolean(), exitAfterMs: Num.nullable(), outbidAfterMs: Num.nullable(), sshPort: Num,
   sshKeys: z.array(z.object({ id: Num, key: z.string() })), billedUntil: Num, instanceKey: z.string(),
   // Checked again by the host scenario schema when a host starts.
-  host: z.record(z.string(), z.union([Num, z.boolean()])).optional(),
+  host: z.record(z.string(), z.unknown()).optional(),
 });
 const Bucket = z.object({
   instanceId: Num, label: z.string().nullable(), day: Num, start: Num, end: Num, gpuHours: Num, gpuAmount: Num,

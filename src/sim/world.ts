@@ -8,7 +8,7 @@ import { DEFAULT_LIFECYCLE, nextTransition, setStatus, type InstanceRec, type Li
 import { Market } from './market.js';
 import type { MarketConfig } from './offers.js';
 import { hashSeed, makeRng, type Rng } from './prng.js';
-import type { Scenario } from './scenario.js';
+import type { HostRule, Scenario } from './scenario.js';
 
 /** What the state file holds (the market itself is regenerated from its config). */
 export interface SavedState {
@@ -66,6 +66,8 @@ export class World {
   nextId = 9_100_001;
   nextSlot = 0;
   nextKeyId = 1;
+  /** Rules for the hosts of new rentals (scenario hostRules, SimHandle.addHostRule); not kept in the state file. */
+  readonly hostRules: Array<{ rule: HostRule; used: number }> = [];
   /** Set by anything the state file should capture. */
   dirty = false;
   /** The live log of an instance's simulated host, when it has one (set by the host fleet). */
@@ -82,6 +84,7 @@ export class World {
     this.market = new Market(this.marketCfg);
     this.ledger = new Ledger(saved?.credit ?? sc.balance, saved?.buckets);
     this.rng = makeRng(hashSeed(this.seed, 'world', saved?.simNow ?? 0));
+    for (const rule of sc.hostRules ?? []) this.hostRules.push({ rule, used: 0 });
     if (saved) {
       for (const r of saved.instances) this.instances.set(r.id, r);
       for (const [k, v] of saved.secrets) this.secrets.set(k, v);

@@ -12,7 +12,8 @@ import type { GpuValue, RunProjection } from '../../core/cost/projection.js';
 import { loadProfile } from '../../core/profiles/load.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
-import { formatDuration } from '../../core/watch/duration.js';
+import { compileProgressCounter } from '../../core/logs/progress.js';
+import { formatDuration, parseDuration } from '../../core/watch/duration.js';
 
 /** Help for `vastdeck cost`. */
 export const costHelp = `Usage: vastdeck cost [--fleet PREFIX] [--since 7d] [--profile NAME] [--quick] [--notify] [--json]
@@ -27,7 +28,8 @@ a gap over 10%). Run progress is read from each running instance's log through t
 Options:
   --fleet PREFIX   only instances whose label starts with PREFIX
   --since DUR      spend window, e.g. 24h, 7d (default 7d)
-  --profile NAME   use the profile's targetStep and measured throughput per GPU type
+  --profile NAME   use the profile's targetStep, measured throughput per GPU type and progress counter
+                   (progress: {pattern, rate, unit}: projections and value per GPU type in its unit)
   --quick          do not read logs: no projections or value per GPU type
   --notify         send budget breaches to the configured webhook / bell
   --json           the whole report as JSON on stdout (money in $, rates in steps/s, times in epoch ms)
@@ -50,7 +52,7 @@ export async function costCommand(argv: string[]): Promise<number> {
   const ctx = await makeContext(values);
   const fleet = values.fleet ?? ctx.config.fleet;
   const key = (await resolveApiKey(values['api-key']))?.key;
-  const health = values.quick ? undefined : new ApiLogHealth(ctx.client, { redact: key ? [key] : [] });
+  const health = values.quick ? undefined : new ApiLogHealth(ctx.client, { redact: key ? [key] : [], counter: profile?.progress && compileProgressCounter(profile.progress) });
   const report = await collectCost(ctx.client, {
     sinceMs, fleet, budget: ctx.config.budget, healthOf: health && ((inst) => health.healthOf(inst)),
     targetStep: profile?.targetStep, throughput: profile?.throughput,
@@ -62,12 +64,13 @@ export async function costCommand(argv: string[]): Promise<number> {
     for (const r of results) if (!r.ok) warn(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
   }
   if (values.json) return printJson(report), 0;
-  printText(renderCost(report, sinceMs, terminalWidth()));
+  printText(renderCost(report, sinceMs, terminalWidth(), profile?.progress?.unit));
   return 0;
 }
 
 /** The text form of a cost report. */
-export function renderCost(r: CostReport, sinceMs: number, width: number): string {
+export function renderCost(r: CostReport, sinceMs: number, width: number, unit = 'steps'): string {
+  const U = unit.toUpperCase();
   const out: string[] = [];
   const at = new Date(r.generatedAt).toISOString().replace(/\.\d+Z$/, 'Z');
   out.push(`${r.fleet ? `fleet "${r.fleet}"` : 'account'} · window ${formatDuration(sinceMs)} · ${at}`);
@@ -76,12 +79,12 @@ export function renderCost(r: CostReport, sinceMs: number, width: number): strin
   out.push(`credit    ${money(r.credit, 2)}  runway ${runway}${r.fleet ? ` at the account's ${money(r.accountBurn.perHour)}/hr` : ''}`);
   out.push(`spent     ${money(r.spent.total, 2)} in the window, ${money(r.spent.last24h, 2)} in the last 24 h`);
   if (r.spent.bySource.length > 0) out.push('', renderTable(r.spent.bySource, spendColumns, width));
-  if (r.projections.length > 0) out.push('', 'to target:', renderTable(r.projections, projectionColumns, width));
+  if (r.projections.length > 0) out.push('', 'to target:', renderTable(r.projections, projectionColumns(U), width));
   if (r.notProjected.length > 0) {
     if (r.projections.length === 0) out.push('', 'to target:');
     for (const n of r.notProjected) out.push(`  ${n.instanceId}  ${sanitizeLine(n.label ?? '')}  step ${n.step}  not projected: ${sanitizeLine(n.reason)}`);
   }
-  if (r.value.length > 0) out.push('', 'value per GPU type:', renderTable(r.value, valueColumns, width));
+  if (r.value.length > 0) out.push('', 'value per GPU type:', renderTable(r.value, valueColumns(U), width));
   out.push('');
   if (r.breaches.length === 0) out.push('budget    ok');
   for (const b of r.breaches) out.push(`BUDGET    ${b.message}`);
@@ -101,21 +104,23 @@ const spendColumns: Column<SourceSpend>[] = [
 
 const range = (lo: string, hi: string) => (lo === hi ? lo : `${lo}–${hi}`);
 
-const projectionColumns: Column<RunProjection>[] = [
+/** Columns of the projections table; `U` is what the progress counts (STEPS, or a profile's unit: GAMES). */
+const projectionColumns = (U: string): Column<RunProjection>[] => [
   { header: 'ID', cell: (p) => String(p.instanceId), align: 'right' },
   { header: 'LABEL', cell: (p) => p.label ?? '', max: 24 },
-  { header: 'STEP', cell: (p) => `${p.step}/${p.targetStep}`, align: 'right' },
-  { header: 'STEPS/S', cell: (p) => p.rate.mid.toFixed(2), align: 'right', priority: 2 },
+  { header: U === 'STEPS' ? 'STEP' : U, cell: (p) => `${p.step}/${p.targetStep}`, align: 'right' },
+  { header: `${U}/S`, cell: (p) => p.rate.mid.toFixed(2), align: 'right', priority: 2 },
   { header: 'ETA', cell: (p) => `${formatDuration(p.etaMs.mid)} (${range(formatDuration(p.etaMs.low), formatDuration(p.etaMs.high))})` },
   { header: 'COST', cell: (p) => `${money(p.costUsd.mid, 2)} (${range(money(p.costUsd.low, 2), money(p.costUsd.high, 2))})` },
   { header: 'FINISH', cell: (p) => new Date(p.finishAt.mid).toISOString().slice(0, 16).replace('T', ' '), priority: 1 },
 ];
 
-const valueColumns: Column<GpuValue>[] = [
+/** Columns of the value table: GAMES/S PER $/HR is the runbook's games per $/hr. */
+const valueColumns = (U: string): Column<GpuValue>[] => [
   { header: 'GPU', cell: (g) => g.gpuName, max: 20 },
   { header: 'INST', cell: (g) => String(g.instances), align: 'right' },
-  { header: 'STEPS/S', cell: (g) => g.stepsPerSec.toFixed(2), align: 'right' },
+  { header: `${U}/S`, cell: (g) => g.stepsPerSec.toFixed(2), align: 'right' },
   { header: '$/HR', cell: (g) => money(g.dph), align: 'right' },
-  { header: 'STEPS/S PER $/HR', cell: (g) => g.stepsPerSecPerDph.toFixed(2), align: 'right' },
-  { header: 'STEPS/$', cell: (g) => g.stepsPerDollar.toFixed(0), align: 'right' },
+  { header: `${U}/S PER $/HR`, cell: (g) => g.stepsPerSecPerDph.toFixed(2), align: 'right' },
+  { header: `${U}/$`, cell: (g) => g.stepsPerDollar.toFixed(0), align: 'right' },
 ];

@@ -3,7 +3,7 @@
  * completion, and how long ago the step last moved. `classifyHealth` is pure; `HealthTracker` feeds it.
  */
 import { ErrorScanner, type LogEvent } from '../logs/errors.js';
-import { ProgressParser, type Progress } from '../logs/progress.js';
+import { ProgressParser, type Progress, type ProgressCounter } from '../logs/progress.js';
 
 /** Where a training run stands. */
 export type HealthState = 'unknown' | 'booting' | 'setup' | 'training' | 'stalled' | 'crashed' | 'finished';
@@ -16,6 +16,8 @@ export interface Health {
   /** Iterations per second. */
   readonly rate?: number;
   readonly loss?: number;
+  /** What `step` counts when a profile names its own counter ("games"). */
+  readonly unit?: string;
   /** One short line: the error for crashed, how long for stalled, an ETA for training. */
   readonly detail?: string;
   /** Epoch ms when this state began, when known. */
@@ -80,7 +82,7 @@ export function classifyHealth(input: HealthInput): Health {
     const stallAfter = input.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
     const last = input.lastAdvanceAt;
     if (status === 'running' && last !== undefined && now - last >= stallAfter) {
-      return { state: 'stalled', ...numbers, detail: `no step advance for ${age(now, last)}`, since: last };
+      return { state: 'stalled', ...numbers, detail: `no ${p.unit && p.unit !== 'steps' ? `${p.unit} counted` : 'step advance'} for ${age(now, last)}`, since: last };
     }
     return { state: 'training', ...numbers, detail: eta(p), since: input.firstStepAt ?? input.statusSince };
   }
@@ -101,6 +103,8 @@ export interface HealthTrackerOptions {
   stallAfterMs?: number;
   /** A profile's progress regex (see compileProgressPattern). */
   pattern?: RegExp;
+  /** A profile's own progress counter (`progress:`), which replaces the step. */
+  counter?: ProgressCounter;
 }
 
 /**
@@ -121,7 +125,7 @@ export class HealthTracker {
   private last: Health | undefined;
 
   constructor(options: HealthTrackerOptions = {}) {
-    this.parser = new ProgressParser({ pattern: options.pattern });
+    this.parser = new ProgressParser({ pattern: options.pattern, counter: options.counter });
     this.stallAfterMs = options.stallAfterMs;
   }
 
@@ -210,8 +214,9 @@ export class HealthTracker {
   }
 }
 
-function pickNumbers(p: Progress): Pick<Health, 'step' | 'total' | 'rate' | 'loss'> {
-  const out: { step?: number; total?: number; rate?: number; loss?: number } = {};
+function pickNumbers(p: Progress): Pick<Health, 'step' | 'total' | 'rate' | 'loss' | 'unit'> {
+  const out: { step?: number; total?: number; rate?: number; loss?: number; unit?: string } = {};
+  if (p.unit !== undefined && p.step !== undefined) out.unit = p.unit;
   if (p.step !== undefined) out.step = p.step;
   if (p.total !== undefined) out.total = p.total;
   if (p.rate !== undefined) out.rate = p.rate;
@@ -250,6 +255,6 @@ function clip(line: string): string {
 function sameHealth(a: Health, b: Health): boolean {
   return (
     a.state === b.state && a.step === b.step && a.total === b.total && a.rate === b.rate &&
-    a.loss === b.loss && a.detail === b.detail && a.since === b.since
+    a.loss === b.loss && a.unit === b.unit && a.detail === b.detail && a.since === b.since
   );
 }

@@ -70,15 +70,19 @@ export interface ShellHost {
   trainer: SimTrainer;
 }
 
-function gpu(host: ShellHost): GpuInfo {
+function gpus(host: ShellHost): GpuInfo[] {
+  return Array.from({ length: host.trainer.scenario.gpuCount }, (_, i) => gpu(host, i));
+}
+
+function gpu(host: ShellHost, index = 0): GpuInfo {
   const t = host.trainer;
   const sc = t.scenario;
   const busy = t.status === 'running' || t.status === 'stalled';
   return {
-    index: 0,
+    index,
     name: sc.gpuName,
-    uuid: 'GPU-5cea8753-abae-f3de-c396-89d69c4dc74a',
-    driverVersion: '580.159.04',
+    uuid: index === 0 ? 'GPU-5cea8753-abae-f3de-c396-89d69c4dc74a' : `GPU-5cea8753-abae-f3de-c396-89d69c4dc7${String(index).padStart(2, '0')}`,
+    driverVersion: sc.driverVersion,
     memoryTotalMiB: sc.gpuMemoryMiB,
     memoryUsedMiB: busy ? Math.round(sc.gpuMemoryMiB * 0.76) : 0,
     // A hung NCCL collective keeps the GPU at 100% while the step stands still.
@@ -97,8 +101,8 @@ function nvidiaSmi(args: string[], host: ShellHost): Result {
     const msg = "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n\n";
     return { stdout: msg, stderr: '', code: 9 };
   }
-  const g = gpu(host);
-  if (args[0] === '-L') return ok(`GPU 0: ${g.name} (UUID: ${g.uuid})\n`);
+  const all = gpus(host);
+  if (args[0] === '-L') return ok(all.map((g) => `GPU ${g.index}: ${g.name} (UUID: ${g.uuid})\n`).join(''));
   let fields: string[] | undefined;
   let format = 'csv';
   for (let i = 0; i < args.length; i++) {
@@ -109,7 +113,7 @@ function nvidiaSmi(args: string[], host: ShellHost): Result {
     else if (a === '--format') format = args[++i] ?? '';
   }
   if (!fields) return fail('nvidia-smi: only --query-gpu and -L are simulated\n', 127);
-  return formatGpuQuery([g], fields, format);
+  return formatGpuQuery(all, fields, format);
 }
 
 function free(args: string[], host: ShellHost): Result {
@@ -130,6 +134,13 @@ function df(args: string[], host: ShellHost): Result {
   // ext4 keeps ~5% for root; a full disk shows 0 available and 100%.
   const used = full ? size - 13_527_658_700 : 17286488064 + host.trainer.checkpoints.length * 45_000_000;
   const avail = full ? 0 : 68702449664 - host.trainer.checkpoints.length * 45_000_000;
+  const lie = host.trainer.scenario.diskGb;
+  if (lie !== undefined && !full) {
+    // A host whose disk is not what was paid for: smaller than the offer said.
+    const total = Math.round(lie * 1e9);
+    const u = Math.min(17286488064, Math.round(total * 0.3));
+    return ok(formatDf((paths.length ? paths : ['/']).map(() => ({ source: '/dev/vda', size: total, used: u, avail: total - u, target: '/' }))));
+  }
   const rows = (paths.length ? paths : ['/']).map(() => ({ source: '/dev/vda', size, used, avail, target: '/' }));
   return ok(formatDf(rows));
 }
@@ -187,6 +198,19 @@ function tmux(args: string[], host: ShellHost): Result {
   return fail(`can't find session: ${name ?? ''}\n`, 1);
 }
 
+/**
+ * `python3 -c SCRIPT`: only vastdeck's CUDA smoke test (src/core/ops/postboot.ts) is simulated. It prints
+ * `vastdeck-cuda: ok N` on a good host; a host without a driver or with a failing GPU dies like torch does.
+ */
+function python(args: string[], host: ShellHost): Result {
+  if (args[0] !== '-c' || !(args[1] ?? '').includes('vastdeck-cuda')) return fail('python3: the simulator only runs vastdeck\'s CUDA smoke test\n', 2);
+  const sc = host.trainer.scenario;
+  const trace = 'Traceback (most recent call last):\n  File "<string>", line 8, in <module>\n';
+  if (sc.noCuda) return fail(`${trace}RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx\n`, 1);
+  if (sc.cudaFails) return fail(`${trace}torch.AcceleratorError: CUDA error: unspecified launch failure\nCUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.\n`, 1);
+  return ok(`vastdeck-cuda: ok ${sc.gpuCount}\n`);
+}
+
 /** Answers one simple (non-streaming) command; `2>&1` merges its stderr into stdout, `2>/dev/null` drops it. */
 function simple(all: string[], host: ShellHost): Result {
   const words = all.filter((w) => w !== '2>&1' && w !== '2>/dev/null');
@@ -228,6 +252,9 @@ function simpleWords(words: string[], host: ShellHost): Result {
       return hashCommand(cmd, args, null, host);
     case 'stat':
       return stat(args, host);
+    case 'python3':
+    case 'python':
+      return python(args, host);
     case 'date':
       return args[0] === '+%s' ? ok(`${Math.floor(host.trainer.clock() / 1000)}\n`) : fail('date: only +%s is simulated\n', 1);
     default:

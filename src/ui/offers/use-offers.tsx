@@ -158,7 +158,7 @@ export function useOffers(p: UseOffersProps) {
     if (busy.current) return setStatus({ text: 'a provision is already running', level: 'error' });
     if (!profile) return void chooseProfile('').then(() => setStatus((s) => ({ text: `choose a profile first (:profile NAME). ${s?.text ?? ''}`, level: 'error' })));
     const check = checks.get(selected.id);
-    const refusal = provisionRefusal(profile.name, selected, check);
+    const refusal = provisionRefusal(profile.name, selected, check, profile.profile);
     if (refusal) return setStatus({ text: refusal, level: 'error' });
     try {
       setPlan(planProvision(profile.profile, profile.name, selected, check));
@@ -179,20 +179,29 @@ export function useOffers(p: UseOffersProps) {
         {
           profile: pl.profile, profileName: pl.profileName, candidates: [pl.offer], price: pl.price,
           boot: { pollMs: d.bootPollMs, stuckAfterMs: d.stuckAfterMs, timeoutMs: d.stuckAfterMs * 2 },
-          speedtest: st && d.speedtest ? (inst, offer) => {
+          postBoot: d.hostCheck ? (inst, offer) => {
+            setStatus({ text: `instance ${inst.id} running; checking the host against the offer (GPU, disk, CUDA${st ? ', download speed' : ''})…`, level: 'info' });
+            return d.hostCheck!(inst, offer, pl.profile);
+          } : undefined,
+          blacklist: d.blacklist,
+          speedtest: st && d.speedtest && !d.hostCheck ? (inst, offer) => {
             setStatus({ text: `instance ${inst.id} running; measuring its download speed…`, level: 'info' });
             return d.speedtest!(inst, st.urls, st.seconds, offer.inetDownMbps);
           } : undefined,
           onEvent: (e) => {
             const line = eventLine(e);
             if (e.type === 'warning') warned = true;
-            if (line) setStatus({ text: line, level: e.type === 'warning' || e.type === 'boot-failed' ? 'warn' : 'info' });
+            if (line) setStatus({ text: line, level: e.type === 'warning' || e.type === 'boot-failed' || e.type === 'host-mismatch' ? 'warn' : 'info' });
             if (e.type === 'created' || e.type === 'status') p.refreshFleet();
           },
         },
       );
       p.refreshFleet();
-      const speed = result.speed;
+      const speed = result.speed ?? result.postBoot?.speed;
+      if (result.outcome === 'rejected') {
+        setStatus({ text: `the host was not what was paid for: destroyed, machine ${(result.blacklisted ?? []).join(', ')} blacklisted; pick another offer`, level: 'warn' });
+        return;
+      }
       if (result.outcome === 'running' && speed) {
         const got = speed.bestMbps === null ? 'unknown' : formatMbps(speed.bestMbps);
         setStatus(
