@@ -71,13 +71,15 @@ export async function reconcile(deps: CreateDeps, nonce: string, opts: CreateOpt
 export async function createReconciled(deps: CreateDeps, offer: Offer, req: CreateRequest, masked: CreateRequest, nonce: string, opts: CreateOptions = {}): Promise<{ instanceId: number; reconciled: boolean }> {
   const attempts = Math.max(1, opts.attempts ?? 3);
   const ids = { offerId: offer.id, nonce, label: req.label ?? undefined };
+  // What the rental is and costs (the bid when interruptible): `vastdeck journal` prices each rental from it.
+  const rate = { dph: req.price ?? offer.dphTotal, gpu: `${offer.numGpus}× ${offer.gpuName}` };
   let ambiguousBefore = false;
   for (let attempt = 1; ; attempt++) {
     await deps.journal.append({ op: 'provision.create', phase: 'before', ids, details: { attempt, request: masked } });
     let failure: unknown;
     try {
       const { instanceId } = await deps.api.createInstance(offer.id, req);
-      await deps.journal.append({ op: 'provision.create', phase: 'after', ids: { ...ids, instanceId }, details: { attempt } });
+      await deps.journal.append({ op: 'provision.create', phase: 'after', ids: { ...ids, instanceId }, details: { attempt, ...rate } });
       return { instanceId, reconciled: false };
     } catch (err) {
       failure = err;
@@ -93,7 +95,7 @@ export async function createReconciled(deps: CreateDeps, offer: Offer, req: Crea
     const found = await reconcile(deps, nonce, opts);
     opts.onReconcile?.({ attempt, found: found?.id ?? null });
     if (found) {
-      await deps.journal.append({ op: 'provision.create', phase: 'after', ids: { ...ids, instanceId: found.id }, details: { attempt, reconciled: true } });
+      await deps.journal.append({ op: 'provision.create', phase: 'after', ids: { ...ids, instanceId: found.id }, details: { attempt, reconciled: true, ...rate } });
       return { instanceId: found.id, reconciled: true };
     }
     if (kind !== 'ambiguous') throw refusal(kind, offer, message);
