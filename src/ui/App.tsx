@@ -224,7 +224,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
       <Box flexGrow={1} />
       {logs.mode === 'split' && !help && view === 'fleet' && !cost.open ? logs.pane(logs.splitRows, width) : null}
       {keeperUi.open ? keeperUi.panel(width) : null}
-      {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} /> : null}
+      {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} health={selected ? snap.health.get(selected.id) : undefined} /> : null}
       {confirm ? (
         <Text wrap="truncate" color={theme.colors['status.warn']} bold>
           {confirm.text} [y/n]
