@@ -101,4 +101,5 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'input.cancel', scope: 'input', keys: ['escape'], description: 'Close the line' },
   { id: 'input.complete', scope: 'input', keys: ['tab'], description: 'Complete the command name' },
   { id: 'input.erase', scope: 'input', keys: ['backspace'], description: 'Delete the last character' },
+  { id: 'input.clear', scope: 'input', keys: ['ctrl+u'], description: 'Clear the line' },
 ];

@@ -183,6 +183,7 @@ export function useLogPane(d: LogPaneDeps) {
         },
         'input.cancel': () => setSearch(null),
         'input.erase': () => setSearch(search.slice(0, -1)),
+        'input.clear': () => setSearch(''),
       },
       onText: (t) => (setSearch(search + t), true),
     });
