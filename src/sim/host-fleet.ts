@@ -41,6 +41,7 @@ export function hostScenarioFor(rec: InstanceRec): HostScenarioInput {
     saveSteps: 500,
     logCheckpoints: true,
     gpuName: `NVIDIA ${rec.offer.gpu_name}`,
+    gpuCount: Math.max(1, Number(rec.offer.num_gpus) || 1),
     gpuMemoryMiB: Math.round(gpuMiB),
     inetDownMbps: Number(rec.offer.inet_down) || undefined,
     ...(rec.host ?? {}),

@@ -29,6 +29,8 @@ export const HostScenarioSchema = z.object({
   tmuxSession: z.boolean().default(true),
   /** GPU model name as nvidia-smi prints it. */
   gpuName: z.string().default('NVIDIA H100 80GB HBM3'),
+  /** GPUs on the host (nvidia-smi lists each). */
+  gpuCount: z.number().int().positive().default(1),
   /** GPU memory in MiB. */
   gpuMemoryMiB: z.number().int().positive().default(81559),
   /** Print transformers' INFO line "Saving model checkpoint to DIR" at each save (scripts that raise verbosity). */
