@@ -184,7 +184,7 @@ function checkpointOf(p: string, host: ShellHost): number | undefined {
 
 function cat(args: string[], host: ShellHost): Result {
   let stdout = '';
-  for (const typed of args) {
+  for (const typed of args.filter((a) => a !== '--')) {
     const p = abs(typed);
     const n = checkpointOf(p, host);
     if (p === host.trainer.scenario.logPath) stdout += host.trainer.log;

@@ -43,7 +43,7 @@ export function sshWiring(api: Pick<VastApi, 'getLogs'>, store: HealthSink, opts
   });
   const lazyPool = { follow: (t: SshTarget, p: string, o?: Parameters<SshPool['follow']>[2]) => getPool().follow(t, p, o) };
   const openLog: LogPaneFactory = (inst, { daemon }) =>
-    new LogPaneStore({ instanceId: inst.id, target: targetOf(inst), pool: lazyPool, api, daemon });
+    new LogPaneStore({ instanceId: inst.id, target: targetOf(inst), pool: lazyPool, api, daemon, exec: (t, cmd, o) => getPool().exec(t, cmd, o) });
   return {
     identity: id,
     monitor,
