@@ -2,7 +2,7 @@
  * The fleet cockpit. State lives in the core store (read through useSyncExternalStore) and in a small view
  * state here; every key goes through the registry's root dispatcher (src/core/keymap/dispatch.ts).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { Keymap } from '../core/keymap/registry.js';
 import { dispatch, type Layer } from '../core/keymap/dispatch.js';
@@ -13,13 +13,14 @@ import { layoutColumns } from './cells.js';
 import { FleetTable } from './FleetTable.js';
 import { DetailPane, DETAIL_HEIGHT } from './DetailPane.js';
 import { Footer, FOOTER_HEIGHT } from './Footer.js';
-import { HelpOverlay, helpLayout, helpLines } from './HelpOverlay.js';
+import { HelpOverlay, helpLayout, helpVisualLines } from './HelpOverlay.js';
 import { Header } from './Header.js';
 import { InputLine } from './InputLine.js';
 import { useFleet, type FleetSource } from './use-fleet.js';
 import { useClock } from './use-clock.js';
 import { useTerminalSize } from './use-terminal-size.js';
-import { useTheme } from './theme-context.js';
+import { ThemeSwitchContext, useTheme } from './theme-context.js';
+import { loadTheme } from './theme.js';
 import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
 import type { VastApi } from '../core/vast/api.js';
 import { useOffers } from './offers/use-offers.js';
@@ -77,6 +78,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const now = useMemo(() => Math.max(tick, nowFn()), [snap, tick, nowFn]);
   const theme = useTheme();
+  const switchTheme = useContext(ThemeSwitchContext);
   const { columns: width, rows: termRows } = useTerminalSize();
   const [query, setQuery] = useState<FleetQuery>(DEFAULT_QUERY);
   const [selectedId, setSelectedId] = useState<number | null>(null);
@@ -121,6 +123,15 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     ...(view === 'offers' ? offersUi.lineHandlers
     : offersDeps ? { ...open, 'offers.profile': (a) => (setView('offers'), offersUi.lineHandlers['offers.profile']!(a)), 'offers.provision': () => setView('offers') } : {}),
     ...keeperUi.lineHandlers,
+    'app.theme': (name) => {
+      if (!switchTheme) return setMessage({ text: 'the theme cannot be switched here', level: 'error' });
+      if (!name) return setMessage({ text: `theme ${theme.name}; :theme dark | light | mono | PATH.yaml`, level: 'info' });
+      void loadTheme({ name, noColor: Boolean(process.env.NO_COLOR) }).then(({ theme: next, warning }) => {
+        if (warning) return setMessage({ text: warning.replace(/; using dark$/, '; theme unchanged'), level: 'error' });
+        switchTheme(next);
+        setMessage({ text: `theme ${next.name}${process.env.NO_COLOR ? ' (NO_COLOR is set: mono)' : ''}`, level: 'info' });
+      });
+    },
   };
 
   const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width };
@@ -140,7 +151,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     view === 'offers' ? offersUi.layers : view === 'env' ? envUi.layers : [{ scope: 'fleet', handlers: { ...fleet, ...open } }];
   if (confirm) layers.push({ scope: 'overlay', modal: true, handlers: actions.confirmHandlers(confirm) });
   else if (help) {
-    const { maxOffset, perColumn } = helpLayout(helpLines(keymap).length, width, helpHeight);
+    const { maxOffset, perColumn } = helpLayout(helpVisualLines(keymap, width).length, width, helpHeight);
     const scroll = (d: number) => setHelpTop((t) => Math.max(0, Math.min(maxOffset, t + d)));
     const close = () => (setHelp(false), setHelpTop(0));
     layers.push({ scope: 'overlay', modal: true, handlers: { 'overlay.close': close, 'app.help': close, 'overlay.up': () => scroll(-1), 'overlay.down': () => scroll(1), 'overlay.pageUp': () => scroll(-perColumn), 'overlay.pageDown': () => scroll(perColumn) } });
