@@ -85,9 +85,23 @@ const commands: Record<string, Command> = {
     summary: 'SSH keys on the Vast account: list, add (and attach to running), attach ID',
     load: () => import('./commands/keys.js').then((m) => ({ run: m.keysCommand, help: m.keysHelp })),
   },
+  journal: {
+    summary: 'what was rented, destroyed and migrated, and what it cost',
+    load: () => import('./commands/journal.js').then((m) => ({ run: (argv: string[]) => m.journalCommand(argv), help: m.journalHelp })),
+  },
+  completion: {
+    summary: 'print a bash, zsh or fish completion script',
+    load: () => import('./commands/completion.js').then((m) => ({ run: m.completionCommand, help: m.completionHelp })),
+  },
 };
 
-const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);
+/** The command table (completion scripts are generated from it). */
+export function commandTable(): Readonly<Record<string, Command>> {
+  return commands;
+}
+
+/** Global flags that take a value (the word after them is not a command). */
+export const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);
 
 /** Finds the command word, skipping global flags (and their values) that may come before it. */
 export function splitCommand(argv: string[]): { name: string | undefined; rest: string[] } {

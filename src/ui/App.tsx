@@ -2,7 +2,7 @@
  * The fleet cockpit. State lives in the core store (read through useSyncExternalStore) and in a small view
  * state here; every key goes through the registry's root dispatcher (src/core/keymap/dispatch.ts).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { offMessage, type Keymap } from '../core/keymap/registry.js';
 import { dispatch, removedCommand, type Layer } from '../core/keymap/dispatch.js';
@@ -13,13 +13,14 @@ import { layoutColumns } from './cells.js';
 import { FleetTable } from './FleetTable.js';
 import { DetailPane, DETAIL_HEIGHT } from './DetailPane.js';
 import { Footer, FOOTER_HEIGHT } from './Footer.js';
-import { HelpOverlay, helpLayout, helpLines } from './HelpOverlay.js';
+import { HelpOverlay, helpLayout, helpVisualLines } from './HelpOverlay.js';
 import { Header } from './Header.js';
 import { InputLine } from './InputLine.js';
 import { useFleet, type FleetSource } from './use-fleet.js';
 import { useClock } from './use-clock.js';
 import { useTerminalSize } from './use-terminal-size.js';
-import { useTheme } from './theme-context.js';
+import { ThemeSwitchContext, useTheme } from './theme-context.js';
+import { loadTheme } from './theme.js';
 import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
 import type { VastApi } from '../core/vast/api.js';
 import { useOffers } from './offers/use-offers.js';
@@ -77,6 +78,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const now = useMemo(() => Math.max(tick, nowFn()), [snap, tick, nowFn]);
   const theme = useTheme();
+  const switchTheme = useContext(ThemeSwitchContext);
   const { columns: width, rows: termRows } = useTerminalSize();
   const [query, setQuery] = useState<FleetQuery>(DEFAULT_QUERY);
   const [selectedId, setSelectedId] = useState<number | null>(null);
@@ -125,6 +127,15 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     : offersDeps ? { ...open, 'offers.profile': (a) => (setView('offers'), offersUi.lineHandlers['offers.profile']!(a)), 'offers.provision': () => setView('offers') } : {}),
     ...keeperUi.lineHandlers,
     ...migrateUi.lineHandlers,
+    'app.theme': (name) => {
+      if (!switchTheme) return setMessage({ text: 'the theme cannot be switched here', level: 'error' });
+      if (!name) return setMessage({ text: `theme ${theme.name}; :theme dark | light | mono | PATH.yaml`, level: 'info' });
+      void loadTheme({ name, noColor: Boolean(process.env.NO_COLOR) }).then(({ theme: next, warning }) => {
+        if (warning) return setMessage({ text: warning.replace(/; using dark$/, '; theme unchanged'), level: 'error' });
+        switchTheme(next);
+        setMessage({ text: `theme ${next.name}${process.env.NO_COLOR ? ' (NO_COLOR is set: mono)' : ''}`, level: 'info' });
+      });
+    },
   };
   const actions = useFleetActions({
     lineHandlers,
@@ -142,7 +153,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   // A question (y/n) goes before an open wizard: its keys must reach it.
   if (confirm) layers.unshift({ scope: 'overlay', modal: true, handlers: actions.confirmHandlers(confirm) });
   else if (help) {
-    const { maxOffset, perColumn } = helpLayout(helpLines(keymap).length, width, helpHeight);
+    const { maxOffset, perColumn } = helpLayout(helpVisualLines(keymap, width).length, width, helpHeight);
     const scroll = (d: number) => setHelpTop((t) => Math.max(0, Math.min(maxOffset, t + d)));
     const close = () => (setHelp(false), setHelpTop(0));
     layers.push({ scope: 'overlay', modal: true, handlers: { 'overlay.close': close, 'app.help': close, 'overlay.up': () => scroll(-1), 'overlay.down': () => scroll(1), 'overlay.pageUp': () => scroll(-perColumn), 'overlay.pageDown': () => scroll(perColumn) } });
@@ -205,8 +216,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
 
   const hints = useMemo(
     () => footerHints(keymap, input || logs.searching ? ['input']
-      : help || destroyUi.open || migrateUi.open ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
-    [keymap, view, input, help, destroyUi.open, migrateUi.open, logs.searching, logs.focused, cost.open],
+      : help || destroyUi.open || migrateUi.open ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global'], width - 1 - (keymap.readOnly ? 13 : 0)) + (keymap.readOnly ? '  [read-only]' : ''),
+    [keymap, view, input, help, destroyUi.open, migrateUi.open, logs.searching, logs.focused, cost.open, width],
   );
 
   const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';
@@ -230,7 +241,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
       <Box flexGrow={1} />
       {logs.mode === 'split' && !help && view === 'fleet' && !cost.open ? logs.pane(logs.splitRows, width) : null}
       {keeperUi.open ? keeperUi.panel(width) : null}
-      {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} /> : null}
+      {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} health={selected ? snap.health.get(selected.id) : undefined} /> : null}
       {confirm ? (
         <Text wrap="truncate" color={theme.colors['status.warn']} bold>
           {confirm.text} [y/n]

@@ -12,7 +12,7 @@ import { buildKeymap } from '../core/keymap/registry.js';
 import { COMMANDS } from '../core/keymap/commands.js';
 import { App } from './App.js';
 import { CrashBoundary } from './CrashBoundary.js';
-import { ThemeContext } from './theme-context.js';
+import { ThemeRoot } from './theme-context.js';
 import { loadTheme } from './theme.js';
 import { inkStdout } from './stdout-fix.js';
 import { makeOffersDeps, profilesFile } from './offers/deps.js';
@@ -127,11 +127,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   try {
     ink = render(
       <CrashBoundary onCrash={onCrash}>
-        <ThemeContext.Provider value={theme}>
+        <ThemeRoot initial={theme}>
           <TerminalOwner controller={attach}>
           <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} {...(opts.now ? { now: opts.now } : {})} />
           </TerminalOwner>
-        </ThemeContext.Provider>
+        </ThemeRoot>
       </CrashBoundary>,
       {
         stdout: gate.stream, // inkStdout(out) behind a gate that drops frames while ssh owns the terminal

@@ -155,6 +155,10 @@ export function useFleetActions(d: ActionDeps) {
       d.setInput({ ...input, text });
       if (input.kind === 'filter') d.setQuery((q) => ({ ...q, filter: text }));
     },
+    'input.clear': () => {
+      d.setInput({ ...input, text: '' });
+      if (input.kind === 'filter') d.setQuery((q) => ({ ...q, filter: '' }));
+    },
     'input.complete': () => {
       if (input.kind !== 'command') return;
       const res = completeLine(d.keymap, input.text);

@@ -123,6 +123,7 @@ export class HealthTracker {
   private fatal: TimedEvent | undefined;
   private finished: TimedEvent | undefined;
   private last: Health | undefined;
+  private samples: ProgressSample[] = [];
 
   constructor(options: HealthTrackerOptions = {}) {
     this.parser = new ProgressParser({ pattern: options.pattern, counter: options.counter });
@@ -149,6 +150,9 @@ export class HealthTracker {
       this.lastAdvanceAt = now;
       this.lastAdvanceIndex = this.scanner.position;
       this.firstStepAt ??= now;
+      const { rate, loss } = this.parser.progress;
+      this.samples.push({ step, ...(rate !== undefined ? { rate } : {}), ...(loss !== undefined ? { loss } : {}) });
+      if (this.samples.length > HISTORY_MAX) this.samples.splice(0, this.samples.length - HISTORY_MAX);
     }
     if (partial) return;
     for (const e of this.scanner.feed(text)) {
@@ -181,6 +185,11 @@ export class HealthTracker {
     return this.parser.progress;
   }
 
+  /** Step, rate and loss at each step advance seen, oldest first (at most HISTORY_MAX). */
+  get history(): readonly ProgressSample[] {
+    return this.samples;
+  }
+
   /** The failure scanner (last traceback, events) for the triage bundle. */
   get errors(): ErrorScanner {
     return this.scanner;
@@ -211,7 +220,38 @@ export class HealthTracker {
     this.scanner.reset();
     this.lastAdvanceAt = this.lastAdvanceIndex = this.firstStepAt = undefined;
     this.fatal = this.finished = this.last = undefined;
+    this.samples = [];
   }
+}
+
+/** Progress at one step advance. */
+export interface ProgressSample {
+  step: number;
+  rate?: number;
+  loss?: number;
+}
+
+/** Step advances kept per instance for the detail pane's history and sparklines. */
+export const HISTORY_MAX = 48;
+
+/**
+ * What the detail pane explains beyond the HEALTH word: the reason (Health.detail: "no step advance for 8h35m",
+ * the OOM line), the last error line in the log, and the recent step, rate and loss history.
+ */
+export function healthExplained(h: Health, tracker: HealthTracker): { reason?: string; error?: string; steps?: number[]; rates?: number[]; losses?: number[] } {
+  const out: { reason?: string; error?: string; steps?: number[]; rates?: number[]; losses?: number[] } = {};
+  if (h.detail) out.reason = h.detail;
+  const error = tracker.errors.lastFatal?.line ?? tracker.errors.lastTraceback?.errorLine;
+  if (error) out.error = clip(error);
+  const hist = tracker.history;
+  if (hist.length) {
+    out.steps = hist.map((x) => x.step);
+    const rates = hist.flatMap((x) => (x.rate !== undefined ? [x.rate] : []));
+    const losses = hist.flatMap((x) => (x.loss !== undefined ? [x.loss] : []));
+    if (rates.length) out.rates = rates;
+    if (losses.length) out.losses = losses;
+  }
+  return out;
 }
 
 function pickNumbers(p: Progress): Pick<Health, 'step' | 'total' | 'rate' | 'loss' | 'unit'> {

@@ -76,6 +76,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'logs.focusFleet', scope: 'logs', keys: ['tab'], description: 'Keys back to the table (full screen: back to split)', hint: 'table' },
   { id: 'logs.close', scope: 'logs', keys: ['escape'], description: 'Clear the search, else back to the table' },
 
+  { id: 'app.theme', scope: 'global', keys: [], description: 'Switch the theme: dark, light, mono or a theme YAML file (no name: show the current one)', cmd: 'theme', args: '<name>' },
   { id: 'app.cost', scope: 'global', keys: ['$'], description: 'Cost panel: burn, spend per instance, runway, projections, value per GPU type (again: back)', hint: 'cost', cmd: 'cost' },
   { id: 'cost.close', scope: 'cost', keys: ['escape'], description: 'Back to the fleet table', hint: 'back' },
   { id: 'cost.refresh', scope: 'cost', keys: ['r'], description: 'Reload charges, credit and projections', hint: 'reload' },
@@ -103,4 +104,5 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'input.cancel', scope: 'input', keys: ['escape', 'ctrl+c'], description: 'Close the line (Ctrl-C too: it cancels the line, not the app)' },
   { id: 'input.complete', scope: 'input', keys: ['tab'], description: 'Complete the command name' },
   { id: 'input.erase', scope: 'input', keys: ['backspace'], description: 'Delete the last character' },
+  { id: 'input.clear', scope: 'input', keys: ['ctrl+u'], description: 'Clear the line' },
 ];

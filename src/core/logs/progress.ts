@@ -246,6 +246,8 @@ export class ProgressParser {
     if (d.learning_rate !== undefined) p.learningRate = d.learning_rate;
     if (d.eval_loss !== undefined) p.evalLoss = d.eval_loss;
     if (d.epoch !== undefined) p.epoch = d.epoch;
+    // A metrics dict that names its global step ({'loss': …, 'step': 9900}) says where the run is.
+    if (d.step !== undefined && Number.isInteger(d.step) && d.step >= 0) p.step = d.step;
     if (d.train_runtime !== undefined) this.finishedRun = true;
   }
 }
