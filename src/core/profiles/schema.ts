@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { containsToken, isSecretName, looksLikeToken } from './secrets.js';
+import { lifecycleSchema } from '../lifecycle/rules.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -108,6 +109,8 @@ export const profileSchema = z
         seconds: z.number().int().min(1).max(120).default(15),
       })
       .optional(),
+    /** What happens when the run finishes, crashes, runs too long, idles or is outbid (src/core/lifecycle/rules.ts). */
+    lifecycle: lifecycleSchema.optional(),
   })
   .superRefine((p, ctx) => {
     for (const [name, value] of Object.entries(p.env)) {
