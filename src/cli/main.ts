@@ -73,6 +73,22 @@ const commands: Record<string, Command> = {
     summary: 'block until crash, completion, a step, or timeout',
     load: () => import('./commands/wait.js').then((m) => ({ run: m.waitCommand, help: m.waitHelp })),
   },
+  stop: {
+    summary: 'stop instances (storage keeps billing)',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.stopCommand, help: m.stopHelp })),
+  },
+  start: {
+    summary: 'start stopped instances',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.startCommand, help: m.startHelp })),
+  },
+  reboot: {
+    summary: 'restart instances without giving up the GPUs',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.rebootCommand, help: m.rebootHelp })),
+  },
+  label: {
+    summary: 'set an instance label',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.labelCommand, help: m.labelHelp })),
+  },
 };
 
 const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);

@@ -130,6 +130,14 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   if (opts.stateFile) persist();
   const hosts = opts.hosts === false ? null : new SimHostFleet(world);
   if (hosts) world.hostLog = (id) => hosts.trainer(id)?.log;
+  if (hosts) {
+    world.hostBusy = (id) => {
+      const t = hosts.trainer(id);
+      if (!t) return undefined;
+      t.tick();
+      return t.status === 'running';
+    };
+  }
   const hubServer = hosts && opts.hub !== false ? await startHubStandIn() : null;
   const link = hubServer ? new HubLink(world, hubServer) : null;
   if (hosts && link) link.attachTo(hosts);
