@@ -89,6 +89,10 @@ const commands: Record<string, Command> = {
     summary: 'set an instance label',
     load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.labelCommand, help: m.labelHelp })),
   },
+  autopilot: {
+    summary: 'enforce lifecycle rules headless: finish, maxRuntime, idle, outbid',
+    load: () => import('./commands/autopilot.js').then((m) => ({ run: m.autopilotCommand, help: m.autopilotHelp })),
+  },
 };
 
 const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);

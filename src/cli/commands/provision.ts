@@ -12,6 +12,9 @@ import type { Instance } from '../../core/vast/types.js';
 import { formatMbps, measureDownload } from '../../core/ops/speedtest.js';
 import { sshEndpoint } from '../../core/vast/units.js';
 import { cliPool } from './logs.js';
+import { describeRules, rulesAreInert, rulesFromProfile, type LifecycleRules } from '../../core/lifecycle/rules.js';
+import { recordRules } from '../../core/lifecycle/journal.js';
+import { parseDuration } from '../../core/watch/duration.js';
 
 /** Help for `vastdeck provision`. */
 export const provisionHelp = `Usage: vastdeck provision --profile P (--offer-id N | --best) [--bid PRICE|auto] [--dry-run] [--json]
@@ -35,6 +38,12 @@ Options:
   --stuck-after MIN  minutes in loading before an instance counts as stuck (default 10)
   --boot-timeout MIN minutes to wait for boot at most (default 20)
   --force            rent an --offer-id even when the checks fail
+  --on-finish A      when the run finishes: stop | destroy | keep (default: the profile's lifecycle, else keep)
+  --auto-shutdown    = --on-finish destroy (destroyed only after its checkpoint is verified off the host, else stopped)
+  --max-runtime DUR  stop the instance once it has existed this long, e.g. 12h
+  --idle PCT:DUR[:A] GPU under PCT % for DUR → A (stop | destroy; default stop), e.g. 5:20m
+  --on-outbid A      keep | raise-bid | migrate (interruptible rentals)
+                     The rules are journaled with the rental; \`vastdeck autopilot\`, monitor and the TUI enforce them.
   --json             the result as JSON on stdout (progress stays on stderr)
   --api-url URL, --api-key KEY, -h/--help`;
 
@@ -51,6 +60,37 @@ export function priceFromFlags(type: string | undefined, bid: string | undefined
   if (type === 'on-demand' || type === 'ondemand') throw new UsageError('--bid makes the rental interruptible; drop --type on-demand or drop --bid');
   if (bid === 'auto') return { kind: 'bid', bid: 'auto' };
   return { kind: 'bid', bid: numberFlag(bid, 'bid', 0.001, 128)! };
+}
+
+/** The rental's lifecycle rules: the profile's block, overridden by the flags. */
+export function lifecycleFromFlags(
+  v: { 'on-finish'?: string; 'auto-shutdown'?: boolean; 'max-runtime'?: string; idle?: string; 'on-outbid'?: string },
+  profile: Profile,
+): LifecycleRules {
+  const r = rulesFromProfile(profile.lifecycle);
+  const end = ['stop', 'destroy', 'keep'] as const;
+  if (v['auto-shutdown'] && v['on-finish'] && v['on-finish'] !== 'destroy') throw new UsageError('--auto-shutdown means --on-finish destroy; drop one of them');
+  if (v['auto-shutdown']) r.onFinish = 'destroy';
+  if (v['on-finish'] !== undefined) {
+    if (!(end as readonly string[]).includes(v['on-finish'])) throw new UsageError(`--on-finish must be stop, destroy or keep (got "${v['on-finish']}")`);
+    r.onFinish = v['on-finish'] as LifecycleRules['onFinish'];
+  }
+  if (v['max-runtime'] !== undefined) {
+    const ms = parseDuration(v['max-runtime']);
+    if (ms === null || ms <= 0) throw new UsageError(`--max-runtime must be a duration like 12h (got "${v['max-runtime']}")`);
+    r.maxRuntimeMs = ms;
+  }
+  if (v.idle !== undefined) {
+    const m = /^(\d+(?:\.\d+)?):([^:]+)(?::(stop|destroy))?$/.exec(v.idle);
+    const forMs = m ? parseDuration(m[2]!) : null;
+    if (!m || forMs === null || forMs <= 0 || Number(m[1]) > 100) throw new UsageError(`--idle must be PCT:DURATION[:stop|destroy], e.g. 5:20m (got "${v.idle}")`);
+    r.idle = { gpuUtilBelow: Number(m[1]), forMs, then: (m[3] as 'stop' | 'destroy' | undefined) ?? 'stop' };
+  }
+  if (v['on-outbid'] !== undefined) {
+    if (!['keep', 'raise-bid', 'migrate'].includes(v['on-outbid'])) throw new UsageError(`--on-outbid must be keep, raise-bid or migrate (got "${v['on-outbid']}")`);
+    r.onOutbid = v['on-outbid'] as LifecycleRules['onOutbid'];
+  }
+  return r;
 }
 
 /** One progress line for stderr. */
@@ -78,7 +118,8 @@ export async function provisionCommand(argv: string[]): Promise<number> {
       profile: { type: 'string' }, profiles: { type: 'string' }, 'offer-id': { type: 'string' }, best: { type: 'boolean' },
       type: { type: 'string' }, bid: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'no-wait': { type: 'boolean' },
       'retry-stuck': { type: 'boolean' }, 'stuck-after': { type: 'string' }, 'boot-timeout': { type: 'string' },
-      force: { type: 'boolean' }, json: { type: 'boolean' },
+      force: { type: 'boolean' }, json: { type: 'boolean' }, 'on-finish': { type: 'string' }, 'auto-shutdown': { type: 'boolean' },
+      'max-runtime': { type: 'string' }, idle: { type: 'string' }, 'on-outbid': { type: 'string' },
     },
     'provision',
   );
@@ -90,6 +131,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   const bootTimeout = numberFlag(values['boot-timeout'], 'boot-timeout', 1, 24 * 60) ?? Math.max(20, stuckAfter + 5);
   const profile = await loadProfile(values.profile, values.profiles ?? defaultProfilesPath());
   const price = priceFromFlags(values.type, values.bid, profile);
+  const lifecycle = lifecycleFromFlags(values, profile);
   for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
   const type = price.kind === 'bid' ? 'interruptible' : 'on-demand';
 
@@ -123,6 +165,10 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     },
   );
   const check = checks[offers.indexOf(result.offer)];
+  if (result.instanceId !== undefined && result.outcome !== 'dry-run') {
+    await recordRules(journal, { instanceId: result.instanceId, label: result.label, runId: `${values.profile}-${result.nonce}`, profile: values.profile, rules: lifecycle });
+  }
+  if (!rulesAreInert(lifecycle)) process.stderr.write(`lifecycle: ${describeRules(lifecycle)}\n`);
   const ok = ['dry-run', 'created', 'running'].includes(result.outcome);
   if (values.json) {
     printJson({
