@@ -5,7 +5,7 @@
  * them again by instance id. A rule that destroys is always checked against the checkpoint store first.
  */
 import * as z from 'zod';
-import { parseDuration } from '../watch/duration.js';
+import { formatDuration, parseDuration } from '../watch/duration.js';
 
 const duration = z.string().refine((s) => parseDuration(s) !== null && parseDuration(s)! > 0, { message: 'expected a duration like 20m, 12h or 1h30m' });
 const endAction = z.enum(['stop', 'destroy', 'keep']);
@@ -83,8 +83,8 @@ export function describeRules(r: LifecycleRules): string {
   const parts: string[] = [];
   if (r.onFinish !== 'keep') parts.push(`finish→${r.onFinish}`);
   if (r.onCrash !== 'keep') parts.push(`crash→${r.onCrash}`);
-  if (r.maxRuntimeMs !== null) parts.push(`maxRuntime ${Math.round(r.maxRuntimeMs / 60_000)}m→stop`);
-  if (r.idle) parts.push(`idle <${r.idle.gpuUtilBelow}% for ${Math.round(r.idle.forMs / 60_000)}m→${r.idle.then}`);
+  if (r.maxRuntimeMs !== null) parts.push(`maxRuntime ${formatDuration(r.maxRuntimeMs)}→stop`);
+  if (r.idle) parts.push(`idle <${r.idle.gpuUtilBelow}% for ${formatDuration(r.idle.forMs)}→${r.idle.then}`);
   if (r.onOutbid !== 'keep') parts.push(`outbid→${r.onOutbid}${r.maxBid !== null ? ` (max $${r.maxBid}/hr)` : ''}`);
   return parts.length ? parts.join(', ') : 'keep (no rules)';
 }
