@@ -168,3 +168,19 @@ export function memoHealth(fn: (inst: Instance) => Promise<Health>, ttlMs: numbe
     return value;
   };
 }
+
+/**
+ * The listing a fleet keeper sees, with the lifecycle rules applied first: each pass lists the account, lets
+ * the enforcer act (a finished worker stopped or destroyed by its rule), and hands the keeper a fresh listing
+ * when anything changed, so the keeper counts what is really there.
+ */
+export function withLifecycle<A extends Pick<VastApi, 'listInstances' | 'currentUser'>>(api: A, enforcer: LifecycleEnforcer): Pick<VastApi, 'listInstances' | 'currentUser'> {
+  return {
+    currentUser: () => api.currentUser(),
+    listInstances: async () => {
+      const all = await api.listInstances();
+      const done = await enforcer.pass(all);
+      return done.some((d) => d.outcome !== 'left' && d.outcome !== 'dry-run') ? api.listInstances() : all;
+    },
+  };
+}
