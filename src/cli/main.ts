@@ -93,6 +93,10 @@ const commands: Record<string, Command> = {
     summary: 'enforce lifecycle rules headless: finish, maxRuntime, idle, outbid',
     load: () => import('./commands/autopilot.js').then((m) => ({ run: m.autopilotCommand, help: m.autopilotHelp })),
   },
+  sweep: {
+    summary: 'instances billing unwatched (unowned, or stopped and paying storage)',
+    load: () => import('./commands/sweep.js').then((m) => ({ run: m.sweepCommand, help: m.sweepHelp })),
+  },
 };
 
 const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);

@@ -19,7 +19,7 @@ test('a finished worker is stopped by its rule before the keeper counts it, and 
     makeInstance(0, { id: 1, label: 'fl-a', status: 'running', startedAt: t0, isBid: false }),
     makeInstance(1, { id: 2, label: 'fl-b', status: 'running', startedAt: t0, isBid: false }),
   ];
-  api.stopInstance = async (id: number) => {
+  (api as { stopInstance: (id: number) => Promise<void> }).stopInstance = async (id: number) => {
     api.calls.push(`stop ${id}`);
     api.instances.find((i) => i.id === id)!.status = 'stopped';
   };
