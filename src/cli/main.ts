@@ -97,6 +97,10 @@ const commands: Record<string, Command> = {
     summary: 'instances billing unwatched (unowned, or stopped and paying storage)',
     load: () => import('./commands/sweep.js').then((m) => ({ run: m.sweepCommand, help: m.sweepHelp })),
   },
+  rescue: {
+    summary: 'outbid instances: raise the bid in place or migrate, with prices',
+    load: () => import('./commands/rescue.js').then((m) => ({ run: m.rescueCommand, help: m.rescueHelp })),
+  },
 };
 
 const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);
