@@ -10,16 +10,14 @@ import { printJson, printText, redact, registerSecret, UsageError } from '../out
 import { readJournal, FileJournal, MemoryJournal, type JournalWriter } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfiles } from '../../core/profiles/load.js';
 import type { Profile } from '../../core/profiles/schema.js';
-import { openStore, readInstanceCheckpoint, type OpenedStore } from '../../core/checkpoints/index.js';
-import type { CheckpointSource } from '../../core/ops/destroy.js';
 import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { parseDuration } from '../../core/watch/duration.js';
 import { LifecycleEnforcer, type EnforcedAction, type EnforcerEvent } from '../../core/lifecycle/enforcer.js';
-import { rulesByInstance, type RentalRules } from '../../core/lifecycle/journal.js';
-import { describeRules, rulesFromProfile, type LifecycleRules } from '../../core/lifecycle/rules.js';
-import type { Instance } from '../../core/vast/types.js';
+import { rulesByInstance } from '../../core/lifecycle/journal.js';
+import { describeRules, rulesFromProfile } from '../../core/lifecycle/rules.js';
+import { checkpointSources, rulesFor, type RuleSources } from '../../core/lifecycle/sources.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 
 /** Help for `vastdeck autopilot`. */
@@ -42,42 +40,6 @@ Options:
   --dry-run        one pass that only prints what it would do (nothing journaled or changed), then exit
   --json           the decisions as JSON on stdout (with --once or --dry-run)
   --api-url URL, --api-key KEY, -h/--help`;
-
-/** Where rules and checkpoint stores come from, for the CLI enforcers. */
-export interface RuleSources {
-  journalRules: Map<number, RentalRules>;
-  profiles: Record<string, Profile>;
-  fleet?: string;
-  /** Profile applied to the fleet. */
-  profile?: string;
-}
-
-/** The rules of one instance: its journaled rental rules first, else the --fleet's --profile; null = none. */
-export function rulesFor(src: RuleSources, inst: Instance): LifecycleRules | null {
-  if (src.fleet !== undefined && !(inst.label ?? '').startsWith(src.fleet)) return null;
-  const j = src.journalRules.get(inst.id);
-  if (j) return j.rules;
-  if (src.fleet !== undefined && src.profile) return rulesFromProfile(src.profiles[src.profile]?.lifecycle);
-  return null;
-}
-
-/** Checkpoint sources for destroys by rule: the instance's profile's store, the host read over SSH. */
-export function checkpointSources(src: RuleSources, pool: SshPool, onSecret: (s: string) => void): (inst: Instance) => CheckpointSource | null {
-  const stores = new Map<string, OpenedStore | null>();
-  return (inst) => {
-    const name = src.journalRules.get(inst.id)?.profile ?? src.profile;
-    const profile = name ? src.profiles[name] : undefined;
-    if (!name || !profile?.checkpoint) return null;
-    if (!stores.has(name)) {
-      const s = openStore(profile.checkpoint);
-      for (const x of s.secrets) onSecret(x);
-      stores.set(name, s);
-    }
-    const store = stores.get(name)!;
-    const runDir = profile.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined;
-    return { store: store?.reader ?? null, exclude: store?.exclude, readHost: () => readInstanceCheckpoint(pool, inst, runDir) };
-  };
-}
 
 /** One stderr line per decision. */
 export function describeDecision(r: EnforcedAction, dryRun: boolean): string {
@@ -115,7 +77,7 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
     {
       api: ctx.client, journal, now: Date.now, sleep: clock.sleep,
       health: (inst) => health.healthOf(inst),
-      source: checkpointSources(src, pool, onSecret),
+      source: checkpointSources(src, () => pool, onSecret),
     },
     { rulesFor: (inst) => rulesFor(src, inst), dryRun, onEvent: (e) => report(e, decisions) },
   );
