@@ -93,6 +93,34 @@ const commands: Record<string, Command> = {
     summary: 'print a bash, zsh or fish completion script',
     load: () => import('./commands/completion.js').then((m) => ({ run: m.completionCommand, help: m.completionHelp })),
   },
+  stop: {
+    summary: 'stop instances (storage keeps billing)',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.stopCommand, help: m.stopHelp })),
+  },
+  start: {
+    summary: 'start stopped instances',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.startCommand, help: m.startHelp })),
+  },
+  reboot: {
+    summary: 'restart instances without giving up the GPUs',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.rebootCommand, help: m.rebootHelp })),
+  },
+  label: {
+    summary: 'set an instance label',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.labelCommand, help: m.labelHelp })),
+  },
+  autopilot: {
+    summary: 'enforce lifecycle rules headless: finish, maxRuntime, idle, outbid',
+    load: () => import('./commands/autopilot.js').then((m) => ({ run: m.autopilotCommand, help: m.autopilotHelp })),
+  },
+  sweep: {
+    summary: 'instances billing unwatched (unowned, or stopped and paying storage)',
+    load: () => import('./commands/sweep.js').then((m) => ({ run: m.sweepCommand, help: m.sweepHelp })),
+  },
+  rescue: {
+    summary: 'outbid instances: raise the bid in place or migrate, with prices',
+    load: () => import('./commands/rescue.js').then((m) => ({ run: m.rescueCommand, help: m.rescueHelp })),
+  },
 };
 
 /** The command table (completion scripts are generated from it). */

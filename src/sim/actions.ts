@@ -170,3 +170,21 @@ export function attachSshKey(world: World, id: number, body: unknown): string {
 export function instanceKeyFor(seed: number, id: number): string {
   return createHash('sha256').update(`sim-instance-key|${seed}|${id}`).digest('hex');
 }
+
+/**
+ * `PUT /api/v0/instances/bid_price/{id}/` `{client_id, price}`: change an interruptible instance's bid. The price
+ * must be at least the machine's current minimum bid; an outbid instance (stopped by Vast, still wanting to run)
+ * restarts on its own disk.
+ */
+export function changeBid(world: World, id: number, body: unknown): string {
+  const b = parse(z.object({ client_id: z.string().optional(), price: z.number() }), body);
+  const rec = mustGet(world, id);
+  if (!rec.isBid) throw new ApiError(400, 'invalid_args', `Instance ${id} is on-demand: it has no bid to change.`);
+  if (b.price < 0.001 || b.price > 128) throw new ApiError(400, 'invalid_price', 'price: a bid must be between 0.001 and 128 $/hr');
+  if (b.price < rec.offer.min_bid) throw new ApiError(400, 'invalid_price', `price: bid ${b.price} is below the minimum bid ${rec.offer.min_bid}`);
+  world.advanceInstance(rec, world.now());
+  rec.dphBase = b.price;
+  if (rec.status === 'stopped' && rec.intended === 'running') startInstance(world, rec);
+  world.dirty = true;
+  return `bid for ${id} set to ${b.price}`;
+}

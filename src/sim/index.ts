@@ -142,6 +142,14 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     t?.tick();
     return t?.log;
   };
+  if (hosts) {
+    world.hostBusy = (id) => {
+      const t = hosts.trainer(id);
+      if (!t) return undefined;
+      t.tick();
+      return t.status === 'running';
+    };
+  }
   const hubServer = hosts && opts.hub !== false ? await startHubStandIn() : null;
   const link = hubServer ? new HubLink(world, hubServer) : null;
   if (hosts && link) link.attachTo(hosts);

@@ -72,6 +72,8 @@ export class World {
   dirty = false;
   /** The live log of an instance's simulated host, when it has one (set by the host fleet). */
   hostLog: (id: number) => string | undefined = () => undefined;
+  /** Whether an instance's simulated training job is computing (undefined = no host job): drives gpu_util. */
+  hostBusy: (id: number) => boolean | undefined = () => undefined;
 
   private readonly marketCfg: MarketConfig;
 
@@ -142,6 +144,8 @@ export class World {
       if (!t || t.at > to) return;
       setStatus(rec, t.to, t.at, t.msg);
       if (t.intended) rec.intended = t.intended;
+      // Outbid: the machine's price rose above this bid, so getting it back takes a higher one.
+      if (t.to === 'stopped' && t.intended === 'running' && rec.isBid) rec.offer.min_bid = Math.max(rec.offer.min_bid, Math.round(rec.dphBase * 1.1 * 1000) / 1000);
       this.dirty = true;
     }
   }

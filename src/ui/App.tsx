@@ -35,6 +35,7 @@ import type { CostSource } from './cost/cost-source.js';
 import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
 import { useKeeper } from './keeper/use-keeper.js';
 import type { KeeperControl } from './keeper/control.js';
+import type { LifecycleUi } from './lifecycle/lazy.js';
 
 /** Props of App. */
 export interface AppProps {
@@ -66,12 +67,14 @@ export interface AppProps {
   ops?: Ops;
   /** The fleet keeper behind `:keep` (absent in read-only mode). */
   keeper?: KeeperControl;
+  /** Lifecycle rules enforced while the TUI is open; its decisions show in the footer. */
+  lifecycle?: Pick<LifecycleUi, 'subscribe'>;
 }
 
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper }: AppProps) {
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper, lifecycle }: AppProps) {
   const snap = useFleet(store);
   const tick = useClock(nowFn, tickMs);
   // Time is re-read when a new snapshot arrives (stale age, stuck) and on the minute tick, never per second.
@@ -103,6 +106,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const frame = Math.max(6, termRows - 1);
   const logs = useLogPane({ factory: openLog, selected, onMessage: setMessage, onAttach, saveDir, frame, now: nowFn });
   const keeperUi = useKeeper({ control: keeper, keymap, say: setMessage });
+  useEffect(() => lifecycle?.subscribe(setMessage), [lifecycle]);
   const extra = keeperUi.rows + (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;
   const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
   // The help overlay also covers the detail and log panes, which are not drawn while it shows.

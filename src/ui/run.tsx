@@ -25,6 +25,7 @@ import { sshWiring } from './logs/wiring.js';
 import type { BudgetRules } from '../core/cost/budget.js';
 import { makeCostSource } from './cost/cost-source.js';
 import { lazyKeeper } from './keeper/lazy.js';
+import { lazyLifecycle } from './lifecycle/lazy.js';
 
 /** Options of runTui (the CLI calls it with exactly these). */
 export interface TuiOptions {
@@ -74,6 +75,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const gate = outputGate(inkStdout(out));
   // `:keep`: the keeper observes through this store and the health monitor; absent in read-only mode.
   const keeper = opts.readOnly ? undefined : lazyKeeper({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, budgetMinBalance: opts.budget?.minBalance });
+  // Lifecycle rules journaled with each rental (finish, maxRuntime, idle, outbid) are enforced while the TUI is open.
+  const lifecycle = opts.readOnly ? undefined : lazyLifecycle({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, ...(opts.now ? { now: opts.now } : {}) });
   const attach = new AttachController({ stdin: process.stdin, stdout: out, gate, pausables: [store, ssh.monitor], identity: ssh.identity });
 
   let restored = false;
@@ -97,6 +100,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   };
   const close = (code: number, crash?: unknown) => {
     store.stop();
+    void lifecycle?.stop();
     void offers.close();
     void ssh.close();
     try {
@@ -129,7 +133,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       <CrashBoundary onCrash={onCrash}>
         <ThemeRoot initial={theme}>
           <TerminalOwner controller={attach}>
-          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} {...(opts.now ? { now: opts.now } : {})} />
+          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} lifecycle={lifecycle} {...(opts.now ? { now: opts.now } : {})} />
           </TerminalOwner>
         </ThemeRoot>
       </CrashBoundary>,

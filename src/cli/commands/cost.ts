@@ -14,9 +14,12 @@ import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { compileProgressCounter } from '../../core/logs/progress.js';
 import { formatDuration, parseDuration } from '../../core/watch/duration.js';
+import { costByRun, runMembership, type RunCost } from '../../core/cost/runs.js';
+import { fleetInstances } from '../../core/cost/report.js';
+import { readJournal } from '../../core/journal/journal.js';
 
 /** Help for `vastdeck cost`. */
-export const costHelp = `Usage: vastdeck cost [--fleet PREFIX] [--since 7d] [--profile NAME] [--quick] [--notify] [--json]
+export const costHelp = `Usage: vastdeck cost [--fleet PREFIX] [--since 7d] [--profile NAME] [--quick] [--runs] [--notify] [--json]
 
 Spend, burn rate, credit and runway; per run an ETA and cost to the target step (a range); value per GPU
 type (steps/s per $/hr); budget breaches from config.yaml's budget: section.
@@ -31,6 +34,8 @@ Options:
   --profile NAME   use the profile's targetStep, measured throughput per GPU type and progress counter
                    (progress: {pattern, rate, unit}: projections and value per GPU type in its unit)
   --quick          do not read logs: no projections or value per GPU type
+  --runs           cost per logical run: every instance a run used (migrations, keeper replacements, re-rentals,
+                   as the journal records them), its spend in the window, burn now and projected total
   --notify         send budget breaches to the configured webhook / bell
   --json           the whole report as JSON on stdout (money in $, rates in steps/s, times in epoch ms)
   --api-url URL    API base URL
@@ -43,7 +48,7 @@ Budget breaches are printed and do not change the exit status.`;
 export async function costCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(
     argv,
-    { fleet: { type: 'string' }, since: { type: 'string' }, profile: { type: 'string' }, quick: { type: 'boolean' }, notify: { type: 'boolean' }, json: { type: 'boolean' } },
+    { fleet: { type: 'string' }, since: { type: 'string' }, profile: { type: 'string' }, quick: { type: 'boolean' }, notify: { type: 'boolean' }, json: { type: 'boolean' }, runs: { type: 'boolean' } },
     'cost',
   );
   if (values.help) return printText(costHelp), 0;
@@ -63,10 +68,30 @@ export async function costCommand(argv: string[]): Promise<number> {
     const results = await notifier.notify({ kind: 'budget', title: report.breaches[0]!.message, detail: report.breaches.slice(1).map((b) => b.message).join('\n') || undefined, at: report.generatedAt });
     for (const r of results) if (!r.ok) warn(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
   }
+  if (values.runs) {
+    const runs = costByRun(runMembership((await readJournal()).records), report.spent.bySource, fleetInstances(await ctx.client.listInstances(), fleet), report.projections);
+    if (values.json) return printJson(runs), 0;
+    printText(renderRuns(runs, terminalWidth()));
+    return 0;
+  }
   if (values.json) return printJson(report), 0;
   printText(renderCost(report, sinceMs, terminalWidth(), profile?.progress?.unit));
   return 0;
 }
+
+/** The text form of cost per run. */
+export function renderRuns(runs: RunCost[], width: number): string {
+  if (runs.length === 0) return 'no runs with charges or instances';
+  return renderTable(runs, runColumns, width);
+}
+
+const runColumns: Column<RunCost>[] = [
+  { header: 'RUN', cell: (r) => r.runId, max: 32 },
+  { header: 'INSTANCES', cell: (r) => r.instances.map((i) => `${i.instanceId}${i.status === 'gone' ? '†' : ''}`).join(' '), max: 40 },
+  { header: '$/HR', cell: (r) => money(r.burnPerHour), align: 'right' },
+  { header: 'SPENT', cell: (r) => money(r.spent, 2), align: 'right' },
+  { header: 'PROJECTED TOTAL', cell: (r) => (r.projectedTotal ? `${money(r.projectedTotal.mid, 2)} (${range(money(r.projectedTotal.low, 2), money(r.projectedTotal.high, 2))})` : '–') },
+];
 
 /** The text form of a cost report. */
 export function renderCost(r: CostReport, sinceMs: number, width: number, unit = 'steps'): string {

@@ -26,6 +26,9 @@ import { makeLauncher } from '../../core/keeper/launch.js';
 import { makeRetirer } from '../../core/keeper/retire.js';
 import { defaultRules, type KeeperRules } from '../../core/keeper/policy.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
+import { LifecycleEnforcer, memoHealth, withLifecycle } from '../../core/lifecycle/enforcer.js';
+import { rulesFromProfile, rulesAreInert, describeRules } from '../../core/lifecycle/rules.js';
+import { describeDecision } from './autopilot.js';
 
 const OPTIONS = `Options:
   --fleet PREFIX        label prefix of the fleet (required); launched labels start with it
@@ -142,10 +145,25 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000 });
   const clock = interruptibleClock();
   const decisions: KeeperEvent[] = [];
+  // The profile's lifecycle rules apply to the fleet too: a finished or crashed worker follows them (and the
+  // keeper then sees it stopped or gone) instead of counting as alive. Keeper and rules share one log read.
+  const logHealth = new ApiLogHealth(ctx.client, { redact: secrets, stallAfterMs: rules.noProgressMs ?? undefined, counter: profile.progress && compileProgressCounter(profile.progress) });
+  const health = memoHealth((inst) => logHealth.healthOf(inst), 30_000);
+  const lifeRules = rulesFromProfile(profile.lifecycle);
+  if (!rulesAreInert(lifeRules)) line(`lifecycle: ${describeRules(lifeRules)}`);
+  const lifecycle = new LifecycleEnforcer(
+    {
+      api: ctx.client, journal, now: Date.now, sleep: clock.sleep, health,
+      source: (inst) => ({ store: store?.reader ?? null, exclude: store?.exclude, readHost: () => readInstanceCheckpoint(pool, inst, runDir) }),
+    },
+    {
+      rulesFor: (inst) => (!rulesAreInert(lifeRules) && (inst.label ?? '').startsWith(values.fleet!) ? lifeRules : null), dryRun,
+      onEvent: (e) => e.type === 'decision' && line(describeDecision(e.result, e.dryRun)),
+    },
+  );
   const keeper = new FleetKeeper(
     {
-      api: ctx.client, journal, notifier, clock,
-      health: new ApiLogHealth(ctx.client, { redact: secrets, stallAfterMs: rules.noProgressMs ?? undefined, counter: profile.progress && compileProgressCounter(profile.progress) }),
+      api: withLifecycle(ctx.client, lifecycle), journal, notifier, clock, health,
       launch: withSavedBlacklist(makeLauncher({ api: ctx.client, journal, profile, profileName: values.profile, prefix: values.fleet, price, maxDph, gpus, now: Date.now, sleep: clock.sleep })),
       retire: makeRetirer({
         api: ctx.client, journal, now: Date.now, sleep: clock.sleep, allowUnverified: !!values['replace-unverified'],

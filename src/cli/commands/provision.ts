@@ -14,11 +14,15 @@ import type { Instance } from '../../core/vast/types.js';
 import { formatMbps, measureDownload } from '../../core/ops/speedtest.js';
 import { sshEndpoint } from '../../core/vast/units.js';
 import { cliPool } from './logs.js';
+import { runIdFromNonce } from '../../core/checkpoints/run-id.js';
 import { checkHostAfterBoot, type PostBootReport } from '../../core/ops/postboot.js';
 import { addToBlacklist, defaultBlacklistPath, excludeMachines, readBlacklist } from '../../core/offers/blacklist.js';
 import type { SshTarget } from '../../core/ssh/connect.js';
 import { applyOverrides, OverrideError } from '../../core/profiles/overrides.js';
 import { ruleViolations } from '../../core/profiles/rules.js';
+import { describeRules, rulesAreInert, rulesFromProfile, type LifecycleRules } from '../../core/lifecycle/rules.js';
+import { recordRules } from '../../core/lifecycle/journal.js';
+import { parseDuration } from '../../core/watch/duration.js';
 
 /** Help for `vastdeck provision`. */
 export const provisionHelp = `Usage: vastdeck provision --profile P (--offer-id N | --best) [--bid PRICE|auto] [--dry-run] [--json]
@@ -58,6 +62,14 @@ Overrides on top of the profile (the dry run shows the result; the profile's rul
   --image IMG        docker image (its tag gives the CUDA version)
   --branch REF       git ref the onstart clones
   --env K=V          a plain env value (secrets are refused here); --env K reads K from your environment
+
+Lifecycle rules (on top of the profile's lifecycle: block):
+  --on-finish A      when the run finishes: stop | destroy | keep (default: the profile's lifecycle, else keep)
+  --auto-shutdown    = --on-finish destroy (destroyed only after its checkpoint is verified off the host, else stopped)
+  --max-runtime DUR  stop the instance once it has existed this long, e.g. 12h
+  --idle PCT:DUR[:A] GPU under PCT % for DUR → A (stop | destroy; default stop), e.g. 5:20m
+  --on-outbid A      keep | raise-bid | migrate (interruptible rentals)
+                     The rules are journaled with the rental; \`vastdeck autopilot\`, monitor and the TUI enforce them.
   --json             the result as JSON on stdout (progress stays on stderr)
   --api-url URL, --api-key KEY, -h/--help`;
 
@@ -74,6 +86,37 @@ export function priceFromFlags(type: string | undefined, bid: string | undefined
   if (type === 'on-demand' || type === 'ondemand') throw new UsageError('--bid makes the rental interruptible; drop --type on-demand or drop --bid');
   if (bid === 'auto') return { kind: 'bid', bid: 'auto' };
   return { kind: 'bid', bid: numberFlag(bid, 'bid', 0.001, 128)! };
+}
+
+/** The rental's lifecycle rules: the profile's block, overridden by the flags. */
+export function lifecycleFromFlags(
+  v: { 'on-finish'?: string; 'auto-shutdown'?: boolean; 'max-runtime'?: string; idle?: string; 'on-outbid'?: string },
+  profile: Profile,
+): LifecycleRules {
+  const r = rulesFromProfile(profile.lifecycle);
+  const end = ['stop', 'destroy', 'keep'] as const;
+  if (v['auto-shutdown'] && v['on-finish'] && v['on-finish'] !== 'destroy') throw new UsageError('--auto-shutdown means --on-finish destroy; drop one of them');
+  if (v['auto-shutdown']) r.onFinish = 'destroy';
+  if (v['on-finish'] !== undefined) {
+    if (!(end as readonly string[]).includes(v['on-finish'])) throw new UsageError(`--on-finish must be stop, destroy or keep (got "${v['on-finish']}")`);
+    r.onFinish = v['on-finish'] as LifecycleRules['onFinish'];
+  }
+  if (v['max-runtime'] !== undefined) {
+    const ms = parseDuration(v['max-runtime']);
+    if (ms === null || ms <= 0) throw new UsageError(`--max-runtime must be a duration like 12h (got "${v['max-runtime']}")`);
+    r.maxRuntimeMs = ms;
+  }
+  if (v.idle !== undefined) {
+    const m = /^(\d+(?:\.\d+)?):([^:]+)(?::(stop|destroy))?$/.exec(v.idle);
+    const forMs = m ? parseDuration(m[2]!) : null;
+    if (!m || forMs === null || forMs <= 0 || Number(m[1]) > 100) throw new UsageError(`--idle must be PCT:DURATION[:stop|destroy], e.g. 5:20m (got "${v.idle}")`);
+    r.idle = { gpuUtilBelow: Number(m[1]), forMs, then: (m[3] as 'stop' | 'destroy' | undefined) ?? 'stop' };
+  }
+  if (v['on-outbid'] !== undefined) {
+    if (!['keep', 'raise-bid', 'migrate'].includes(v['on-outbid'])) throw new UsageError(`--on-outbid must be keep, raise-bid or migrate (got "${v['on-outbid']}")`);
+    r.onOutbid = v['on-outbid'] as LifecycleRules['onOutbid'];
+  }
+  return r;
 }
 
 /** One progress line for stderr. */
@@ -109,6 +152,8 @@ export async function provisionCommand(argv: string[]): Promise<number> {
       force: { type: 'boolean' }, json: { type: 'boolean' }, 'create-deadline': { type: 'string' }, 'no-check': { type: 'boolean' },
       gpu: { type: 'string' }, gpus: { type: 'string' }, disk: { type: 'string' }, image: { type: 'string' }, branch: { type: 'string' },
       env: { type: 'string', multiple: true },
+      'on-finish': { type: 'string' }, 'auto-shutdown': { type: 'boolean' },
+      'max-runtime': { type: 'string' }, idle: { type: 'string' }, 'on-outbid': { type: 'string' },
     },
     'provision',
   );
@@ -124,6 +169,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   const broken = ruleViolations(profile);
   if (broken.length) throw new UsageError(`profile ${values.profile}${applied.length ? ' with these overrides' : ''} breaks its rules: ${broken.join('; ')}`);
   const price = priceFromFlags(values.type, values.bid, profile);
+  const lifecycle = lifecycleFromFlags(values, profile);
   for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
   for (const v of fileSecretValues(profile.env)) registerSecret(v);
   const type = price.kind === 'bid' ? 'interruptible' : 'on-demand';
@@ -169,6 +215,10 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     },
   );
   const check = checks[offers.indexOf(result.offer)];
+  if (result.instanceId !== undefined && result.outcome !== 'dry-run') {
+    await recordRules(journal, { instanceId: result.instanceId, label: result.label, runId: runIdFromNonce(result.nonce), profile: values.profile, rules: lifecycle });
+  }
+  if (!rulesAreInert(lifecycle)) process.stderr.write(`lifecycle: ${describeRules(lifecycle)}\n`);
   const ok = ['dry-run', 'created', 'running'].includes(result.outcome);
   const hostCheck = result.postBoot ? { ok: result.postBoot.ok, mismatches: result.postBoot.mismatches, notes: result.postBoot.notes, cuda: result.postBoot.cuda } : null;
   if (values.json) {

@@ -17,14 +17,15 @@ export function runIdFromNonce(nonce: string): string {
   return `vd-${nonce}`;
 }
 
-/** An instance's run id: from the journal's provision records, else from its label's nonce; null when neither. */
-export function runIdOfInstance(inst: Pick<Instance, 'id' | 'label'>, records: readonly JournalRecord[] = []): string | null {
+/** An instance's run id: from the journal's provision records, else from its nonce (env, or an older label tag). */
+export function runIdOfInstance(inst: Pick<Instance, 'id' | 'label'> & { nonce?: string | null }, records: readonly JournalRecord[] = []): string | null {
   for (let i = records.length - 1; i >= 0; i--) {
     const r = records[i]!;
     if (r.ids.instanceId !== inst.id || !r.op.startsWith('provision')) continue;
     if (typeof r.details.trainRunId === 'string') return r.details.trainRunId;
     if (r.ids.nonce) return runIdFromNonce(r.ids.nonce);
   }
-  const { nonce } = splitNonce(inst.label);
+  // The nonce travels in the instance env (VASTDECK_NONCE); rentals made before that carry it in the label.
+  const nonce = inst.nonce ?? splitNonce(inst.label).nonce;
   return nonce ? runIdFromNonce(nonce) : null;
 }

@@ -7,6 +7,7 @@ import type { Charge, Instance } from '../vast/types.js';
 import { evaluateBudget, type Breach, type BudgetRules } from './budget.js';
 import { projectRun, rangeOf, valuePerGpuType, whyNotProjected, type GpuValue, type NotProjected, type RunInput, type RunProjection } from './projection.js';
 import { labelFromDescription, spendBySource, spentBetween, type SourceSpend } from './spend.js';
+import type { RunCost } from './runs.js';
 
 const DAY_MS = 86_400_000;
 
@@ -46,6 +47,8 @@ export interface CostReport {
   notProjected: NotProjected[];
   value: GpuValue[];
   breaches: Breach[];
+  /** Spend per logical run (cost/runs.ts), when the caller joined the journal in. */
+  runs?: RunCost[];
 }
 
 /** Builds the report. */

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { containsToken, isSecretName, looksLikeToken } from './secrets.js';
+import { lifecycleSchema } from '../lifecycle/rules.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -159,6 +160,8 @@ export const profileSchema = z
     kind: z.string().regex(/^[\w.-]+$/, 'expected a short kind name (letters, digits, . _ -)').optional(),
     /** This profile's own rules, on top of its kind's (load.ts merges them). */
     rules: rulesSchema.optional(),
+    /** What happens when the run finishes, crashes, runs too long, idles or is outbid (src/core/lifecycle/rules.ts). */
+    lifecycle: lifecycleSchema.optional(),
   })
   .superRefine((p, ctx) => {
     for (const key of ['pattern', 'rate'] as const) {

@@ -127,6 +127,11 @@ export class VastClient implements VastApi {
     return this.act({ method: 'PUT', path: `/instances/reboot/${id}/` });
   }
 
+  /** Change an interruptible instance's bid (`PUT /instances/bid_price/{id}/`); an outbid instance restarts on its disk. */
+  changeBid(id: number, price: number): Promise<void> {
+    return this.act({ method: 'PUT', path: `/instances/bid_price/${id}/`, body: { client_id: 'me', price } });
+  }
+
   /** request_logs, then poll result_url without auth; blank lines dropped, control sequences stripped. */
   async getLogs(id: number, req: LogsRequest = {}): Promise<string> {
     const body: Record<string, string> = {};
