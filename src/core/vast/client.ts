@@ -2,7 +2,8 @@
  * VastClient: the VastApi over HTTP (vast-api.md). Every answer is validated with zod (schemas.ts)
  * and converted once (units.ts). Failures are VastErrors (errors.ts) that never contain the API key.
  */
-import { sanitizeText } from '../util/sanitize.js';
+import { sanitizeLine, sanitizeText } from '../util/sanitize.js';
+import { lastRedraw } from '../logs/ring.js';
 import type { VastApi } from './api.js';
 import { VastError, errorFromRefusal, malformed } from './errors.js';
 import { VastHttp, parseJsonBody, realSleep, type CallSpec, type HttpOptions } from './http.js';
@@ -314,10 +315,14 @@ function safeUrl(s: string): string | null {
   }
 }
 
-/** The CLI prints logs with blank lines removed; we also strip control sequences first. */
+/**
+ * The CLI prints logs with blank lines removed; we also keep only the last state of a line redrawn with \r
+ * (a tqdm bar), as the SSH path's LogRing does, and strip control sequences.
+ */
 function cleanLog(text: string): string {
-  return sanitizeText(text)
+  return text
     .split('\n')
+    .map((l) => sanitizeLine(lastRedraw(l)))
     .filter((l) => l.trim().length > 0)
     .join('\n');
 }
