@@ -64,11 +64,11 @@ test('cost --runs against the simulator: the rental’s run id from provision, w
     const r = await runCli(['cost', '--runs', '--quick', '--json', ...api], { env });
     assert.equal(r.code, 0, r.err);
     const runs = JSON.parse(r.out) as Array<{ runId: string; spent: number; instances: Array<{ instanceId: number }> }>;
-    const mine = runs.find((x) => x.runId === `plain-${nonce}`)!;
+    const mine = runs.find((x) => x.runId === `vd-${nonce}`)!;
     assert.deepEqual(mine.instances.map((i) => i.instanceId), [instanceId]);
     assert.ok(mine.spent > 0);
     const text = await runCli(['cost', '--runs', '--quick', ...api], { env });
-    assert.match(text.out, new RegExp(`plain-${nonce}\\s+${instanceId}\\s+\\$`));
+    assert.match(text.out, new RegExp(`vd-${nonce}\\s+${instanceId}\\s+\\$`));
   } finally {
     await sim.close();
     rmSync(dir, { recursive: true, force: true });

@@ -70,7 +70,7 @@ describe('autopilot against the simulator', () => {
     const rules = (await journal()).records.find((r) => r.op === 'lifecycle.rules')!;
     assert.equal(rules.ids.instanceId, instanceId);
     assert.equal((rules.details.rules as { maxRuntimeMs: number }).maxRuntimeMs, 1000);
-    assert.match(String(rules.ids.runId), /^plain-/);
+    assert.match(String(rules.ids.runId), /^vd-[a-z0-9]{8}$/, 'the rental\'s run id, the one its checkpoints are bound to');
     await new Promise((r) => setTimeout(r, 1100));
     const once = await cli(['autopilot', '--once', '--json']);
     assert.equal(once.code, 0, once.err);
