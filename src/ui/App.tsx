@@ -23,6 +23,7 @@ import { ThemeSwitchContext, useTheme } from './theme-context.js';
 import { loadTheme } from './theme.js';
 import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
 import type { VastApi } from '../core/vast/api.js';
+import type { AccountKeys } from './keys/account-keys.js';
 import { useOffers } from './offers/use-offers.js';
 import type { OffersDeps } from './offers/deps.js';
 import { useEnvVars } from './env/use-env.js';
@@ -69,12 +70,14 @@ export interface AppProps {
   keeper?: KeeperControl;
   /** Lifecycle rules enforced while the TUI is open; its decisions show in the footer. */
   lifecycle?: Pick<LifecycleUi, 'subscribe'>;
+  /** The account's SSH keys: a check after start, and `:keys add`. */
+  accountKeys?: AccountKeys;
 }
 
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper, lifecycle }: AppProps) {
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper, lifecycle, accountKeys }: AppProps) {
   const snap = useFleet(store);
   const tick = useClock(nowFn, tickMs);
   // Time is re-read when a new snapshot arrives (stale age, stuck) and on the minute tick, never per second.
@@ -140,7 +143,21 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
         setMessage({ text: `theme ${next.name}${process.env.NO_COLOR ? ' (NO_COLOR is set: mono)' : ''}`, level: 'info' });
       });
     },
+    ...(accountKeys ? { 'keys.add': (arg: string) => {
+      if (arg && arg !== 'add') return setMessage({ text: `:keys ${arg}: only :keys add`, level: 'error' });
+      setMessage({ text: 'registering the SSH key…', level: 'info' });
+      accountKeys.add(snap.instances).then((text) => setMessage({ text, level: 'info' }), (err: Error) => setMessage({ text: `:keys add: ${err.message}`, level: 'error' }));
+    } } : {}),
   };
+
+  // Once the fleet has loaded: is vastdeck's SSH key on the account? If not, say it and how to fix it (:keys add).
+  const keysChecked = useRef(false);
+  useEffect(() => {
+    if (!accountKeys || !snap.loaded || keysChecked.current) return;
+    keysChecked.current = true;
+    void accountKeys.check().then((text) => text && setMessage((m) => m ?? { text, level: 'error' }));
+  }, [accountKeys, snap.loaded]);
+
   const actions = useFleetActions({
     lineHandlers,
     store, keymap, api, rows, cursor, tableRows, selected,

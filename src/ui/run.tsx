@@ -26,6 +26,7 @@ import type { BudgetRules } from '../core/cost/budget.js';
 import { makeCostSource } from './cost/cost-source.js';
 import { lazyKeeper } from './keeper/lazy.js';
 import { lazyLifecycle } from './lifecycle/lazy.js';
+import { accountKeys } from './keys/account-keys.js';
 
 /** Options of runTui (the CLI calls it with exactly these). */
 export interface TuiOptions {
@@ -133,7 +134,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       <CrashBoundary onCrash={onCrash}>
         <ThemeRoot initial={theme}>
           <TerminalOwner controller={attach}>
-          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} lifecycle={lifecycle} {...(opts.now ? { now: opts.now } : {})} />
+          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} lifecycle={lifecycle} accountKeys={opts.readOnly ? undefined : accountKeys(opts.api, ssh.identity)} {...(opts.now ? { now: opts.now } : {})} />
           </TerminalOwner>
         </ThemeRoot>
       </CrashBoundary>,

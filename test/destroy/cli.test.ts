@@ -12,6 +12,7 @@ import { decideDestroy } from '../../src/cli/commands/destroy.js';
 import type { DestroyPlan } from '../../src/core/ops/destroy.js';
 import { rentOne } from '../sim/helpers.js';
 import { homeEnv, runCli, type CliRun } from '../helpers/run-cli.js';
+import { TEST_KEY, writeOwnKey } from '../helpers/ssh-key.js';
 
 const TOKEN = 'hf_cliDestroyToken0000000000000000';
 
@@ -107,14 +108,16 @@ describe('CLI against the simulator with its SSH hosts, on a machine with no ~/.
   let dir: string;
   let profiles: string;
   before(async () => {
+    // vastdeck's own key (made on an earlier run) is on the account: Vast hosts accept only the account's keys.
     sim = await startSimulator({
-      rateLimit: false, seed: 12, speed: 20,
+      rateLimit: false, seed: 12, speed: 20, sshKeys: [TEST_KEY.public],
       scenario: {
         market: { size: 400, traps: false },
         fleet: [{ label: 'keyless-1', gpu: 'RTX 4090', status: 'running', age: '10m', env: { HUB_MODEL_ID: 'me/keyless' }, host: { totalSteps: 1_000_000, stepsPerSec: 5, saveSteps: 100 } }],
       },
     });
     dir = mkdtempSync(path.join(os.tmpdir(), 'vd-destroy-keyless-'));
+    writeOwnKey(dir);
     profiles = path.join(dir, 'profiles.yaml');
     writeFileSync(profiles, [
       'profiles:', '  p:', '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40',
@@ -133,6 +136,6 @@ describe('CLI against the simulator with its SSH hosts, on a machine with no ~/.
     });
     assert.equal(r.code, 0, r.err + r.out);
     assert.doesNotMatch(r.err + r.out, /unreachable/);
-    assert.ok(existsSync(path.join(dir, 'state', 'vastdeck', 'id_ed25519')), 'its own key, made for the SSH read');
+    assert.ok(existsSync(path.join(dir, 'state', 'vastdeck', 'id_ed25519')), 'its own key, used for the SSH read');
   });
 });
