@@ -134,7 +134,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     more: { 'app.cost': cost.toggle, ...logs.layers.find((l) => l.scope === 'fleet')?.handlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers },
   });
 
-  const layers: Layer[] = [...destroyUi.layers, ...migrateUi.layers];
+  const layers: Layer[] = [...keeperUi.layers, ...destroyUi.layers, ...migrateUi.layers];
   // The offers and env views replace the fleet table's layer while they show.
   const viewLayers = (fleet: Record<string, () => void>): Layer[] =>
     view === 'offers' ? offersUi.layers : view === 'env' ? envUi.layers : [{ scope: 'fleet', handlers: { ...fleet, ...open } }];
@@ -199,8 +199,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
 
   const hints = useMemo(
     () => footerHints(keymap, input || logs.searching ? ['input']
-      : help || destroyUi.open || migrateUi.open ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
-    [keymap, view, input, help, destroyUi.open, migrateUi.open, logs.searching, logs.focused, cost.open],
+      : help || destroyUi.open || migrateUi.open || keeperUi.confirming ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
+    [keymap, view, input, help, destroyUi.open, migrateUi.open, keeperUi.confirming, logs.searching, logs.focused, cost.open],
   );
 
   const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';
