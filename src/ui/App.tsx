@@ -33,6 +33,7 @@ import type { Ops } from './migrate/ops.js';
 import type { CostSource } from './cost/cost-source.js';
 import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
 import { useKeeper } from './keeper/use-keeper.js';
+import { useFinishOpen } from './offers/finish-open.js';
 import type { KeeperControl } from './keeper/control.js';
 
 /** Props of App. */
@@ -101,6 +102,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const frame = Math.max(6, termRows - 1);
   const logs = useLogPane({ factory: openLog, selected, onMessage: setMessage, onAttach, saveDir, frame, now: nowFn });
   const keeperUi = useKeeper({ control: keeper, keymap, say: setMessage });
+  useFinishOpen(offersDeps, keymap.readOnly, setMessage);
   const extra = keeperUi.rows + (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;
   const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
   // The help overlay also covers the detail and log panes, which are not drawn while it shows.
