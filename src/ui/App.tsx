@@ -35,6 +35,7 @@ import type { Ops } from './migrate/ops.js';
 import type { CostSource } from './cost/cost-source.js';
 import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
 import { useKeeper } from './keeper/use-keeper.js';
+import { useFinishOpen } from './offers/finish-open.js';
 import type { KeeperControl } from './keeper/control.js';
 import type { LifecycleUi } from './lifecycle/lazy.js';
 
@@ -110,6 +111,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const logs = useLogPane({ factory: openLog, selected, onMessage: setMessage, onAttach, saveDir, frame, now: nowFn });
   const keeperUi = useKeeper({ control: keeper, keymap, say: setMessage });
   useEffect(() => lifecycle?.subscribe(setMessage), [lifecycle]);
+  useFinishOpen(offersDeps, keymap.readOnly, setMessage);
   const extra = keeperUi.rows + (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;
   const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
   // The help overlay also covers the detail and log panes, which are not drawn while it shows.
@@ -167,7 +169,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     more: { 'app.cost': cost.toggle, ...logs.layers.find((l) => l.scope === 'fleet')?.handlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers },
   });
 
-  const layers: Layer[] = [...destroyUi.layers, ...migrateUi.layers];
+  const layers: Layer[] = [...keeperUi.layers, ...destroyUi.layers, ...migrateUi.layers];
   // The offers and env views replace the fleet table's layer while they show.
   const viewLayers = (fleet: Record<string, () => void>): Layer[] =>
     view === 'offers' ? offersUi.layers : view === 'env' ? envUi.layers : [{ scope: 'fleet', handlers: { ...fleet, ...open } }];
@@ -237,8 +239,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
 
   const hints = useMemo(
     () => footerHints(keymap, input || logs.searching ? ['input']
-      : help || destroyUi.open || migrateUi.open ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global'], width - 1 - (keymap.readOnly ? 13 : 0)) + (keymap.readOnly ? '  [read-only]' : ''),
-    [keymap, view, input, help, destroyUi.open, migrateUi.open, logs.searching, logs.focused, cost.open, width],
+      : help || destroyUi.open || migrateUi.open || keeperUi.confirming ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global'], width - 1 - (keymap.readOnly ? 13 : 0)) + (keymap.readOnly ? '  [read-only]' : ''),
+    [keymap, view, input, help, destroyUi.open, migrateUi.open, keeperUi.confirming, logs.searching, logs.focused, cost.open, width],
   );
 
   const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';

@@ -38,6 +38,25 @@ describe('decideDestroy', () => {
     assert.match(asked, /NOT VERIFIED: would lose steps 201–300/);
     assert.deepEqual(await decideDestroy(plan(false), { force: true }, null), { go: true, force: true });
   });
+
+  test('an empty label (or one that sanitizes to empty) asks for the instance ID; a bare Enter never confirms', async () => {
+    for (const label of ['', '\u001b[31m\u001b[0m', '   ', null]) {
+      const p = { ...plan(false), label };
+      let asked = '';
+      const bare = await decideDestroy(p, {}, async (q) => ((asked = q), ''));
+      assert.equal(bare.go, false, `bare Enter must keep it (label ${JSON.stringify(label)})`);
+      assert.match(asked, /Type the instance ID "7"/, asked);
+      assert.equal((await decideDestroy(p, {}, async () => '   ')).go, false);
+      assert.deepEqual(await decideDestroy(p, {}, async () => '7'), { go: true, force: true });
+    }
+  });
+
+  test('an older label with its #nonce tag asks for the plain label', async () => {
+    const p = { ...plan(false), label: 'mosaic-gpt2-4x3090#k3f9a2c1' };
+    let asked = '';
+    assert.deepEqual(await decideDestroy(p, {}, async (q) => ((asked = q), 'mosaic-gpt2-4x3090')), { go: true, force: true });
+    assert.match(asked, /Type the label "mosaic-gpt2-4x3090" /);
+  });
 });
 
 describe('CLI against the simulator', () => {

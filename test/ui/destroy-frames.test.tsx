@@ -71,3 +71,18 @@ test('read-only: D and M do nothing but say so; the footer does not offer destro
   assert.equal(calls.destroy.length, 0);
   app.unmount();
 });
+
+test('an empty label: the typed confirmation is the instance ID, and a bare Enter keeps it', async () => {
+  const { ops, calls } = fakeOps((inst) => fakePlan({ ...inst, label: inst.id === 1001 ? '' : inst.label }, 1500, 1000));
+  const app = await mountWithOps(ops);
+  await app.press('D');
+  assert.match(app.frame(), /Type the instance ID "1001" and Enter to destroy anyway/);
+  await app.press(KEY.enter);
+  assert.equal(calls.destroy.length, 0, 'a bare Enter never confirms');
+  assert.match(app.frame(), /kept 1001/);
+  await app.press('D');
+  await app.type('1001');
+  await app.press(KEY.enter);
+  assert.deepEqual(calls.destroy, [{ id: 1001, force: true }]);
+  app.unmount();
+});

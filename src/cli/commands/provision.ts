@@ -124,7 +124,7 @@ export function describeEvent(e: ProvisionEvent): string | null {
   switch (e.type) {
     case 'request': return e.dryRun ? null : `renting offer ${e.offerId} as ${e.label}`;
     case 'create-failed': return `create attempt ${e.attempt} failed: ${e.message}${e.ambiguous ? ' (it may have gone through: checking)' : ''}`;
-    case 'reconcile': return e.found ? `found our instance ${e.found} after all: not renting again` : 'no instance with our nonce after the create\'s deadline: nothing was rented';
+    case 'reconcile': return e.found ? `found our instance ${e.found} after all: not renting again` : 'no instance carries our nonce (listed after any deadline): this attempt rented nothing';
     case 'watching': return `create on offer ${e.offerId}${e.attempt ? '' : ' (from an interrupted run)'}: unknown — watching for nonce ${e.nonce} until ${new Date(e.until).toISOString().slice(11, 19)} UTC`;
     case 'recovered': return e.message;
     case 'created': return `instance ${e.instanceId} created on offer ${e.offerId}${e.reconciled ? ' (found by reconcile)' : ''}`;

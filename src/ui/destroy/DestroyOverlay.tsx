@@ -4,7 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import type { DestroyPlan } from '../../core/ops/destroy.js';
-import { sanitizeLine } from '../../core/util/sanitize.js';
+import { confirmTarget } from '../../core/ops/destroy-confirm.js';
 import { useTheme } from '../theme-context.js';
 
 /** Where the confirmation is. */
@@ -13,9 +13,9 @@ export type DestroyStage =
   | { kind: 'plan'; plan: DestroyPlan; typed: string }
   | { kind: 'running'; plan: DestroyPlan };
 
-/** The name the user must type to force a destroy: the label, else the id. */
+/** The name the user must type to force a destroy: the label as shown, else (empty label) the id. */
 export function confirmName(plan: DestroyPlan): string {
-  return plan.label ? sanitizeLine(plan.label) : String(plan.instanceId);
+  return confirmTarget(plan.label, plan.instanceId).text;
 }
 
 const step = (n: number | null) => (n === null ? 'none' : `step ${n}`);
@@ -42,7 +42,7 @@ export function DestroyOverlay({ stage, width }: { stage: DestroyStage; width: n
         <Text wrap="truncate" color={theme.colors['status.warn']} bold>destroy it? [y/n]</Text>
       ) : (
         <>
-          <Text wrap="truncate" color={theme.colors['status.warn']} bold>{`Type the label "${confirmName(plan)}" and Enter to destroy anyway; Esc keeps it`}</Text>
+          <Text wrap="truncate" color={theme.colors['status.warn']} bold>{`Type the ${confirmTarget(plan.label, plan.instanceId).what} "${confirmName(plan)}" and Enter to destroy anyway; Esc keeps it`}</Text>
           <Text wrap="truncate">{`> ${stage.typed}`}</Text>
         </>
       )}

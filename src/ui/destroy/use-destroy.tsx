@@ -8,7 +8,8 @@ import type { Keymap } from '../../core/keymap/registry.js';
 import type { Layer } from '../../core/keymap/dispatch.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Ops } from '../migrate/ops.js';
-import { confirmName, DestroyOverlay, type DestroyStage } from './DestroyOverlay.js';
+import { DestroyOverlay, type DestroyStage } from './DestroyOverlay.js';
+import { confirms, confirmTarget } from '../../core/ops/destroy-confirm.js';
 
 /** A footer message. */
 type Say = (m: { text: string; level: 'info' | 'error' } | null) => void;
@@ -56,9 +57,9 @@ export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
       scope: 'input', modal: true,
       handlers: {
         'input.submit': () => {
-          if (typed === confirmName(stage.plan)) return go(true);
+          if (confirms(typed, stage.plan.label, stage.plan.instanceId)) return go(true);
           close();
-          o.say({ text: `kept ${stage.plan.instanceId}: the label was not typed`, level: 'info' });
+          o.say({ text: `kept ${stage.plan.instanceId}: the ${confirmTarget(stage.plan.label, stage.plan.instanceId).what} was not typed`, level: 'info' });
         },
         'input.cancel': close,
         'input.erase': () => setStage({ ...stage, typed: typed.slice(0, -1) }),
