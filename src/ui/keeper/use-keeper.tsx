@@ -9,7 +9,7 @@ import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Message } from '../use-fleet-actions.js';
 import { useTheme } from '../theme-context.js';
 import { parseKeep, type KeepArgs, type KeeperControl, type KeeperHandle } from './control.js';
-import { keeperLine } from './lines.js';
+import { keeperLine, keeperTitle } from './lines.js';
 
 /** Lines the panel takes (title + decisions). */
 export const KEEPER_HEIGHT = 6;
@@ -28,6 +28,7 @@ export function useKeeper(d: KeeperUiDeps) {
   const [running, setRunning] = useState<KeepArgs | null>(null);
   const [lines, setLines] = useState<string[]>([]);
   const [shown, setShown] = useState(false);
+  const [nextAt, setNextAt] = useState<number | null>(null);
   const handle = useRef<KeeperHandle | null>(null);
   const starting = useRef(false);
   const add = (line: string) => setLines((l) => [...l, line].slice(-KEEP_LINES));
@@ -49,7 +50,11 @@ export function useKeeper(d: KeeperUiDeps) {
     setLines([]);
     add(`starting: keep ${args.target} of ${args.prefix} (profile ${args.profile})`);
     try {
-      const h = await d.control!.start(args, (e) => add(keeperLine(e)), (l) => add(sanitizeLine(l)));
+      const h = await d.control!.start(args, (e) => {
+        if (e.type === 'wait') return setNextAt(e.nextAt);
+        const l = keeperLine(e);
+        if (l !== null) add(l);
+      }, (l) => add(sanitizeLine(l)));
       handle.current = h;
       setRunning(args);
       void h.done.then(
@@ -78,7 +83,7 @@ export function useKeeper(d: KeeperUiDeps) {
   } : {};
   const fleetHandlers: Record<string, () => void> = usable ? { 'keeper.stop': () => (handle.current ? stop() : setShown(false)) } : {};
 
-  const title = running ? `keeper · keeping ${running.target} of ${running.prefix} (profile ${running.profile}) · K stops` : 'keeper · stopped · K hides';
+  const title = keeperTitle(running, nextAt);
   const panel = (width: number): ReactElement => (
     <Box flexDirection="column" width={width} height={KEEPER_HEIGHT}>
       <Text wrap="truncate" bold color={theme.colors[running ? 'status.running' : 'status.warn']}>{sanitizeLine(title)}</Text>
