@@ -5,13 +5,15 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hasBundle, hasTmux, tmuxSession } from '../helpers/tmux.js';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'vd-migstop-e2e-'));
-const session = tmuxSession(`vd-migstop-e2e-${process.pid}`, 'mig');
+const sock = `vd-migstop-e2e-${process.pid}`;
+const session = tmuxSession(sock, 'mig');
 const { send } = session;
 const waitFor = (pred: (screen: string) => boolean, what: string, ms = 20_000) => session.waitFor(pred, what, ms, (s) => /✗ \d\./.test(s));
 const env = `CI=false HOME=${home} XDG_STATE_HOME=${home}/state XDG_CONFIG_HOME=${home}/config VAST_API_KEY= SSH_AUTH_SOCK=`;
@@ -61,8 +63,8 @@ describe('stopping a migration in real tmux', { skip: (!hasTmux && 'tmux not ins
     send('Escape');
     await waitFor((s) => !s.includes('Esc closes'), 'wizard closed');
 
-    // Start a migration of the new host and pause it, quit, start the demo again: the new world (where that host
-    // never existed) offers no resume.
+    // Start a migration of the new host, SIGTERM the app, and it starts again (the shell line): the new world (where
+    // that host never existed) offers no resume.
     await waitFor((s) => /mosaic-gpt2-1x\d{4}#[a-z0-9]{8}/.test(s), 'the new host listed', 30_000);
     send('M');
     await waitFor((s) => s.includes('choose the profile') && s.includes('> mosaic-gpt2'), 'profile list again');
@@ -70,15 +72,17 @@ describe('stopping a migration in real tmux', { skip: (!hasTmux && 'tmux not ins
     await waitFor((s) => /Rents \d+× /.test(s), 'second confirmation');
     send('y');
     await waitFor((s) => s.includes('x stops it now'), 'second migration running');
-    send('x');
-    await waitFor((s) => /paused during step/.test(s), 'second paused', 5000);
-    send('Escape');
-    await waitFor((s) => !s.includes('Esc closes'), 'wizard closed again');
-    send('q');
+    // SIGTERM while it runs: the migration is paused, journaled, before the exit.
+    const panePid = execFileSync('tmux', ['-L', sock, 'display', '-p', '-t', 'mig', '#{pane_pid}'], { encoding: 'utf8' }).trim();
+    const nodePid = Number(execFileSync('ps', ['--ppid', panePid, '-o', 'pid='], { encoding: 'utf8' }).trim().split(/\s+/)[0]);
+    assert.ok(nodePid > 0, 'the vastdeck process');
+    process.kill(nodePid, 'SIGTERM');
     // The second demo: its mosaic-gpt2-1 is back (the first world's was destroyed by the migration), unfiltered.
     await waitFor((s) => /mosaic-gpt2-1\s/.test(s) && !s.includes('filter mosaic-gpt2-1'), 'demo again', 30_000);
     await new Promise((r) => setTimeout(r, 1500));
     assert.doesNotMatch(session.capture(), /Interrupted migration/, 'no resume offer from the old world');
+    const previous = readFileSync(`${home}/state/vastdeck/demo/journal.previous.jsonl`, 'utf8').trim().split('\n');
+    assert.match(previous.at(-1)!, /"op":"migrate\.pause".*vastdeck got a signal \(exit 143\)/, 'SIGTERM paused it, journaled');
     send('q');
     await waitFor((s) => s.includes('EXIT2=0'), 'second exit');
   });
