@@ -36,6 +36,7 @@ import type { CostSource } from './cost/cost-source.js';
 import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
 import { useKeeper } from './keeper/use-keeper.js';
 import { useFinishOpen } from './offers/finish-open.js';
+import { createRunning, type Running } from './running.js';
 import type { KeeperControl } from './keeper/control.js';
 import type { LifecycleUi } from './lifecycle/lazy.js';
 
@@ -73,12 +74,16 @@ export interface AppProps {
   lifecycle?: Pick<LifecycleUi, 'subscribe'>;
   /** The account's SSH keys: a check after start, and `:keys add`. */
   accountKeys?: AccountKeys;
+  /** Operations running now (runTui stops them before it exits); App makes its own when absent. */
+  running?: Running;
 }
 
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper, lifecycle, accountKeys }: AppProps) {
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper, lifecycle, accountKeys, running: runningProp }: AppProps) {
+  const ownRunning = useRef<Running | null>(null);
+  const running = runningProp ?? (ownRunning.current ??= createRunning());
   const snap = useFleet(store);
   const tick = useClock(nowFn, tickMs);
   // Time is re-read when a new snapshot arrives (stale age, stuck) and on the minute tick, never per second.
@@ -125,10 +130,10 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   // Other views take the table's place: header above, footer and the command line below stay.
   const viewHeight = Math.max(4, frame - 1 - FOOTER_HEIGHT - keeperUi.rows - (input || confirm ? 1 : 0));
   const back = () => setView('fleet');
-  const offersUi = useOffers({ deps: offersDeps, keymap, active: view === 'offers', width, height: viewHeight, now, onBack: back, refreshFleet: () => void store.refresh() });
+  const offersUi = useOffers({ deps: offersDeps, running, keymap, active: view === 'offers', width, height: viewHeight, now, onBack: back, refreshFleet: () => void store.refresh() });
   const envUi = useEnvVars({ api: offersDeps?.api, keymap, active: view === 'env', width, height: viewHeight, onBack: back });
   const open: Record<string, () => void> = offersDeps ? { 'offers.open': () => setView('offers'), 'env.open': () => setView('env') } : {};
-  const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width };
+  const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width, running };
   const destroyUi = useDestroy(opsArgs);
   const migrateUi = useMigrate({ ...opsArgs, height: tableRows + 1 });
   const lineHandlers: Record<string, (arg: string) => void> = {
@@ -164,7 +169,10 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     lineHandlers,
     store, keymap, api, rows, cursor, tableRows, selected,
     setQuery, setSelectedId, setDetail, setHelp, setInput, setConfirm, setMessage, onQuit,
-    busy: () => (migrateUi.running() ? 'a migration is running' : null),
+    busy: () => {
+      const op = running.current();
+      return op ? `${op.what}: quit anyway? (${op.onQuit})` : null;
+    },
     // The `:` line reaches the keys' handlers of the log pane, destroy and migrate too (:log, :attach, :ssh, …).
     more: { 'app.cost': cost.toggle, ...logs.layers.find((l) => l.scope === 'fleet')?.handlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers },
   });

@@ -86,3 +86,21 @@ test('an empty label: the typed confirmation is the instance ID, and a bare Ente
   assert.deepEqual(calls.destroy, [{ id: 1001, force: true }]);
   app.unmount();
 });
+
+test('q while a destroy is in flight asks first', async () => {
+  let finish!: () => void;
+  const { ops } = fakeOps((inst) => fakePlan(inst, 800, 800), {
+    destroy: (plan) => new Promise((resolve) => (finish = () => resolve({ instanceId: plan.instanceId, outcome: 'destroyed', forced: false, message: `destroyed ${plan.instanceId}` }))),
+  });
+  const app = await mountWithOps(ops);
+  await app.press('D');
+  await app.press('y');
+  await app.press('q');
+  assert.match(app.frame(), /a destroy is in progress: quit anyway\?.*\[y\/n\]/);
+  await app.press('n');
+  finish();
+  await app.press('j');
+  await app.press('q');
+  assert.doesNotMatch(app.frame(), /quit anyway/);
+  app.unmount();
+});

@@ -266,6 +266,7 @@ function line(text: string): void {
 /** One stderr line per pass summary and per decision. */
 function report(e: KeeperEvent): void {
   if (e.type === 'error') return line(e.message);
+  if (e.type === 'wait') return line(`next check in ${Math.round((e.nextAt - e.at) / 1000)} s (Ctrl-C stops the keeper; the workers keep running)`);
   if (e.type === 'pass') {
     const counts = new Map<string, number>();
     for (const w of e.workers) counts.set(w.health === '-' ? w.status : w.health, (counts.get(w.health === '-' ? w.status : w.health) ?? 0) + 1);

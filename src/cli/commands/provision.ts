@@ -119,6 +119,12 @@ export function lifecycleFromFlags(
   return r;
 }
 
+/** The boot wait's countdown line: how long until it is called stuck and until vastdeck gives up. */
+export function bootCountdown(id: number, elapsedMs: number, stuckAfterMs: number, timeoutMs: number): string {
+  const min = (ms: number) => `${Math.max(0, Math.ceil(ms / 60_000))} min`;
+  return `  waiting for instance ${id} to boot: ${Math.round(elapsedMs / 1000)} s so far; stuck in ${min(stuckAfterMs - elapsedMs)}, gives up in ${min(timeoutMs - elapsedMs)} (Ctrl-C stops waiting; the instance stays rented and journaled)`;
+}
+
 /** One progress line for stderr. */
 export function describeEvent(e: ProvisionEvent): string | null {
   switch (e.type) {
@@ -198,12 +204,23 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   }
 
   const journal = values['dry-run'] ? new MemoryJournal() : new FileJournal();
+  // The boot wait's countdown: when it starts, then every 30 s while it sleeps.
+  const boot = { id: 0, from: 0, shown: 0 };
   const progress = (e: ProvisionEvent) => {
+    if (e.type === 'created') Object.assign(boot, { id: e.instanceId, from: Date.now(), shown: 0 });
+    if (e.type === 'boot-failed' || (e.type === 'status' && e.status === 'running')) boot.from = 0;
     const line = describeEvent(e);
     if (line) warn(`${line}\n`);
   };
+  const sleep = (ms: number) => {
+    if (boot.from && Date.now() - boot.shown >= 30_000) {
+      boot.shown = Date.now();
+      process.stderr.write(`${bootCountdown(boot.id, Date.now() - boot.from, stuckAfter * 60_000, bootTimeout * 60_000)}\n`);
+    }
+    return new Promise<void>((r) => setTimeout(r, ms));
+  };
   const result = await provision(
-    { api: ctx.client, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now },
+    { api: ctx.client, journal, sleep, now: Date.now },
     {
       profile, profileName: values.profile, candidates, price, dryRun: values['dry-run'], nextOnTaken: values.best,
       retryStuck: values['retry-stuck'], wait: !values['no-wait'], create: { deadlineMs: createDeadline * 1000 },

@@ -3,6 +3,7 @@
  * verified) or on the typed label (when not) — the CLI's rules (src/cli/commands/destroy.ts), in the TUI.
  */
 import { useRef, useState, type ReactNode } from 'react';
+import type { Running } from '../running.js';
 import type { Instance } from '../../core/vast/types.js';
 import type { Keymap } from '../../core/keymap/registry.js';
 import type { Layer } from '../../core/keymap/dispatch.js';
@@ -15,7 +16,7 @@ import { confirms, confirmTarget } from '../../core/ops/destroy-confirm.js';
 type Say = (m: { text: string; level: 'info' | 'error' } | null) => void;
 
 /** State and key handlers of the destroy confirmation. */
-export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | undefined; say: Say; refresh: () => void; width: number }) {
+export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | undefined; say: Say; refresh: () => void; width: number; running?: Running }) {
   const [stage, setStage] = useState<DestroyStage | null>(null);
   // Answers to a closed (or re-opened) overlay are dropped: only the latest request may set the stage.
   const seq = useRef(0);
@@ -37,7 +38,11 @@ export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
     const plan = stage.plan;
     const mine = ++seq.current;
     setStage({ kind: 'running', plan });
-    void o.ops.destroy(plan, force).then(
+    const job = o.ops.destroy(plan, force);
+    // Quitting waits for the destroy (it is short and journaled before and after) instead of cutting it off.
+    const end = o.running?.add({ what: 'a destroy is in progress', onQuit: 'the exit waits for it', stop: () => job.then(() => {}, () => {}) }) ?? (() => {});
+    void job.finally(end);
+    void job.then(
       (r) => {
         if (mine === seq.current) setStage(null);
         o.say({ text: sanitizeLine(r.message), level: r.outcome === 'destroyed' ? 'info' : 'error' });

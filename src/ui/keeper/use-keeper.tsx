@@ -10,7 +10,7 @@ import type { Message } from '../use-fleet-actions.js';
 import { useTheme } from '../theme-context.js';
 import type { Layer } from '../../core/keymap/dispatch.js';
 import { keepPlan, parseKeep, type KeepArgs, type KeeperControl, type KeeperHandle } from './control.js';
-import { keeperLine } from './lines.js';
+import { keeperLine, keeperTitle } from './lines.js';
 
 /** Lines the panel takes (title + decisions). */
 export const KEEPER_HEIGHT = 6;
@@ -31,6 +31,7 @@ export function useKeeper(d: KeeperUiDeps) {
   const [shown, setShown] = useState(false);
   // A `:keep` waiting for y/n: it rents, so the plan is confirmed once before the keeper starts.
   const [pending, setPending] = useState<KeepArgs | null>(null);
+  const [nextAt, setNextAt] = useState<number | null>(null);
   const handle = useRef<KeeperHandle | null>(null);
   const starting = useRef(false);
   const add = (line: string) => setLines((l) => [...l, line].slice(-KEEP_LINES));
@@ -52,7 +53,11 @@ export function useKeeper(d: KeeperUiDeps) {
     setLines([]);
     add(`starting: keep ${args.target} of ${args.prefix} (profile ${args.profile})`);
     try {
-      const h = await d.control!.start(args, (e) => add(keeperLine(e)), (l) => add(sanitizeLine(l)));
+      const h = await d.control!.start(args, (e) => {
+        if (e.type === 'wait') return setNextAt(e.nextAt);
+        const l = keeperLine(e);
+        if (l !== null) add(l);
+      }, (l) => add(sanitizeLine(l)));
       handle.current = h;
       setRunning(args);
       void h.done.then(
@@ -91,7 +96,7 @@ export function useKeeper(d: KeeperUiDeps) {
   }] : [];
   const fleetHandlers: Record<string, () => void> = usable ? { 'keeper.stop': () => (handle.current ? stop() : setShown(false)) } : {};
 
-  const title = pending ? 'keeper · confirm the plan' : running ? `keeper · keeping ${running.target} of ${running.prefix} (profile ${running.profile}) · K stops` : 'keeper · stopped · K hides';
+  const title = pending ? 'keeper · confirm the plan' : keeperTitle(running, nextAt);
   const panel = (width: number): ReactElement => (
     <Box flexDirection="column" width={width} height={KEEPER_HEIGHT}>
       <Text wrap="truncate" bold color={theme.colors[running ? 'status.running' : 'status.warn']}>{sanitizeLine(title)}</Text>

@@ -25,6 +25,7 @@ import { eventLine, planProvision, provisionRefusal, type ProvisionPlan } from '
 import type { OffersDeps } from './deps.js';
 import { OFFER_SORT_KEYS_BOUND } from '../../core/offers/commands.js';
 import { useTheme } from '../theme-context.js';
+import type { Running } from '../running.js';
 
 /** Sort keys bound to shift+letter (or a symbol) in the offers scope. */
 export const OFFER_SORT_BINDINGS = OFFER_SORT_KEYS_BOUND as readonly [OfferSortKey, string, string][];
@@ -32,6 +33,8 @@ export const OFFER_SORT_BINDINGS = OFFER_SORT_KEYS_BOUND as readonly [OfferSortK
 /** Props of the hook. */
 export interface UseOffersProps {
   deps: OffersDeps | undefined;
+  /** Operations running now: a rental registers itself so quitting asks first. */
+  running?: Running;
   keymap: Keymap;
   active: boolean;
   width: number;
@@ -188,6 +191,9 @@ export function useOffers(p: UseOffersProps) {
     const d = p.deps;
     if (!d) return;
     busy.current = true;
+    let release!: () => void;
+    const ended = new Promise<void>((r) => (release = r));
+    const end = p.running?.add({ what: 'a rental is in progress', onQuit: 'the exit waits for it; it is journaled', stop: () => ended }) ?? (() => {});
     const st = pl.profile.speedtest;
     let warned = false;
     try {
@@ -233,6 +239,8 @@ export function useOffers(p: UseOffersProps) {
       setStatus({ text: `provision failed: ${sanitizeLine(String((err as Error).message ?? err))}`, level: 'error' });
     } finally {
       busy.current = false;
+      release();
+      end();
       p.refreshFleet();
       void store?.refresh();
     }
