@@ -6,6 +6,7 @@ import { Fragment } from 'react';
 import { Box, Text } from 'ink';
 import { MIGRATE_STEPS, STEP_TITLES, type JournaledMigration } from '../../core/ops/migrate.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
+import { useSpinner } from '../spinner.js';
 import { useTheme } from '../theme-context.js';
 
 /** How far one step is. */
@@ -24,6 +25,9 @@ const MARK: Record<StepMark, string> = { pending: '·', running: '…', done: '�
 /** The wizard's lines. */
 export function MigrateWizard({ stage, width, height }: { stage: WizardStage; width: number; height: number }) {
   const theme = useTheme();
+  // The running step's mark turns while the migration works; a finished one stops the timer.
+  const spin = useSpinner(stage.kind === 'progress' && stage.outcome === 'running');
+  const mark: Record<StepMark, string> = { ...MARK };
   const line = (t: string, color?: string, bold = false) => (
     <Text wrap="truncate" color={color} bold={bold}>{t}</Text>
   );
@@ -57,12 +61,13 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
       break;
     }
     case 'progress':
+      mark.running = spin || '…';
       body = [
         line(stage.title, undefined, true),
         ...MIGRATE_STEPS.map((s, i) => {
-          const mark = stage.marks[i]!;
-          const color = mark === 'failed' ? theme.colors['status.error'] : mark === 'done' || mark === 'skipped' ? theme.colors['status.running'] : undefined;
-          return line(`${MARK[mark]} ${i + 1}. ${STEP_TITLES[s]}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}`, color);
+          const m = stage.marks[i]!;
+          const color = m === 'failed' ? theme.colors['status.error'] : m === 'done' || m === 'skipped' ? theme.colors['status.running'] : undefined;
+          return line(`${mark[m]} ${i + 1}. ${STEP_TITLES[s]}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}`, color);
         }),
         line(stage.outcome === 'running' ? sanitizeLine(stage.note) : sanitizeLine(stage.message), stage.outcome === 'failed' ? theme.colors['status.error'] : undefined, stage.outcome !== 'running'),
         line(stage.outcome === 'running' ? 'Esc hides this (the migration goes on; M shows it again)' : 'Esc closes'),
