@@ -20,20 +20,20 @@ export function confirmName(plan: DestroyPlan): string {
 
 const step = (n: number | null) => (n === null ? 'none' : `step ${n}`);
 
-/** The overlay's lines (pure, so frame tests and the tmux test read the same words). */
+/** The overlay's lines (pure, so frame tests and the tmux test read the same words); long lines wrap, never cut. */
 export function DestroyOverlay({ stage, width }: { stage: DestroyStage; width: number }) {
   const theme = useTheme();
   if (stage.kind === 'checking') {
-    return <Text wrap="truncate">{`Destroy ${stage.id} ${stage.label}: checking the newest checkpoint on the host and in the store…`}</Text>;
+    return <Text wrap="wrap">{`Destroy ${stage.id} ${stage.label}: checking the newest checkpoint on the host and in the store…`}</Text>;
   }
   const { plan } = stage;
   const head = `Destroy ${plan.instanceId} ${confirmName(plan)} (${plan.status})`;
   const facts = `newest checkpoint on the host: ${step(plan.hostStep)}   newest verified off it: ${step(plan.verifiedStep)}`;
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate" bold>{head}</Text>
-      <Text wrap="truncate">{facts}</Text>
-      <Text wrap="truncate" color={plan.safe ? theme.colors['status.running'] : theme.colors['status.error']}>
+      <Text wrap="wrap" bold>{head}</Text>
+      <Text wrap="wrap">{facts}</Text>
+      <Text wrap="wrap" color={plan.safe ? theme.colors['status.running'] : theme.colors['status.error']}>
         {plan.safe ? plan.summary : `NOT VERIFIED: ${plan.summary}`}
       </Text>
       {stage.kind === 'running' ? (
@@ -42,7 +42,7 @@ export function DestroyOverlay({ stage, width }: { stage: DestroyStage; width: n
         <Text wrap="truncate" color={theme.colors['status.warn']} bold>destroy it? [y/n]</Text>
       ) : (
         <>
-          <Text wrap="truncate" color={theme.colors['status.warn']} bold>{`Type the ${confirmTarget(plan.label, plan.instanceId).what} "${confirmName(plan)}" and Enter to destroy anyway; Esc keeps it`}</Text>
+          <Text wrap="wrap" color={theme.colors['status.warn']} bold>{`Type the ${confirmTarget(plan.label, plan.instanceId).what} "${confirmName(plan)}" and Enter to destroy anyway; Esc keeps it`}</Text>
           <Text wrap="truncate">{`> ${stage.typed}`}</Text>
         </>
       )}

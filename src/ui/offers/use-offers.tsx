@@ -9,6 +9,7 @@ import type { Layer } from '../../core/keymap/dispatch.js';
 import type { Keymap } from '../../core/keymap/registry.js';
 import { checkOffers } from '../../core/checks/check.js';
 import type { CheckResult, Verdict } from '../../core/checks/types.js';
+import { useSpinner } from '../spinner.js';
 import { resolveGpuNames } from '../../core/offers/gpu-names.js';
 import { compileOfferFilter, sortView, DEFAULT_OFFER_VIEW, OFFER_SORT_KEYS, selectOffers, serverQuery, sortedOffers, type OfferSortKey, type OfferView } from '../../core/offers/view.js';
 import { defaultOfferQuery, type OfferQuery } from '../../core/vast/query.js';
@@ -81,6 +82,8 @@ export function useOffers(p: UseOffersProps) {
   // A query's error is over once a later search has answered.
   useEffect(() => setStatus((s) => (s?.query ? null : s)), [snap.generation]);
   const busy = useRef(false);
+  const [working, setWorking] = useState(false);
+  const spin = useSpinner(working);
   const topRef = useRef(0);
   // The "next search in N s" note is over once that search has answered.
   useEffect(() => setStatus((s) => (s?.text.startsWith('search limit') ? null : s)), [snap.generation]);
@@ -194,6 +197,7 @@ export function useOffers(p: UseOffersProps) {
     let release!: () => void;
     const ended = new Promise<void>((r) => (release = r));
     const end = p.running?.add({ what: 'a rental is in progress', onQuit: 'the exit waits for it; it is journaled', stop: () => ended }) ?? (() => {});
+    setWorking(true);
     const st = pl.profile.speedtest;
     let warned = false;
     try {
@@ -241,6 +245,7 @@ export function useOffers(p: UseOffersProps) {
       busy.current = false;
       release();
       end();
+      setWorking(false);
       p.refreshFleet();
       void store?.refresh();
     }
@@ -360,6 +365,7 @@ export function useOffers(p: UseOffersProps) {
         </Text>
       ) : (
         <Text wrap="truncate" color={status?.level === 'error' ? theme.colors['status.error'] : status?.level === 'warn' ? theme.colors['status.warn'] : theme.colors.accent}>
+          {spin ? `${spin} ` : ''}
           {status ? status.text : ''}
         </Text>
       )}
