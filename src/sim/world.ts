@@ -9,6 +9,7 @@ import { Market } from './market.js';
 import type { MarketConfig } from './offers.js';
 import { hashSeed, makeRng, type Rng } from './prng.js';
 import type { Scenario } from './scenario.js';
+import type { ScopedKey } from './scoped-keys.js';
 
 /** What the state file holds (the market itself is regenerated from its config). */
 export interface SavedState {
@@ -46,6 +47,8 @@ export class World {
   readonly instances = new Map<number, InstanceRec>();
   readonly secrets = new Map<string, string>();
   readonly logs = new Map<string, PendingLog>();
+  /** Scoped API keys by their secret (not in the state file: a restart revokes them). */
+  readonly scopedKeys = new Map<string, ScopedKey>();
   readonly lifecycle: LifecycleConfig;
   readonly seed: number;
   readonly sshPortBase: number;
