@@ -242,7 +242,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     printJson({
       outcome: result.outcome, instanceId: result.instanceId ?? null, offerId: result.offer.id, label: result.label, nonce: result.nonce,
       request: wirePreview(result.offer.id, result.request), priceCheck: result.priceCheck ?? null, speed: result.speed ?? result.postBoot?.speed ?? null, hostCheck, blacklisted: result.blacklisted ?? [], destroyed: result.destroyed,
-      check: check ?? null,
+      check: check ?? null, lifecycle,
     });
     return ok ? 0 : 1;
   }
