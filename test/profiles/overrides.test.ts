@@ -148,7 +148,7 @@ describe('provision --dry-run with overrides, fromFile secrets and rules (simula
     const body = JSON.parse(r.out.slice(r.out.indexOf('{')));
     assert.equal(body.disk, 128);
     assert.match(body.onstart, /git checkout main/);
-    assert.deepEqual(Object.keys(body.env).sort(), ['HF_HUB_ENABLE_HF_TRANSFER', 'HF_TOKEN', 'RUN_NAME']);
+    assert.deepEqual(Object.keys(body.env).sort(), ['HF_HUB_ENABLE_HF_TRANSFER', 'HF_TOKEN', 'RUN_NAME', 'VASTDECK_NONCE', 'VASTDECK_RUN_ID']);
     assert.equal((await new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url }).listInstances()).length, 0);
   });
 
@@ -156,7 +156,9 @@ describe('provision --dry-run with overrides, fromFile secrets and rules (simula
     const r = await cli(['--profile', 'dense', '--profiles', path.join(dir, 'rules.yaml'), '--best']);
     assert.equal(r.code, 0, r.err);
     const body = JSON.parse(r.out.slice(r.out.indexOf('{')));
-    assert.deepEqual(body.env, { HF_TOKEN: '*****', WANDB_API_KEY: '*****', GH_TOKEN: '*****' });
+    const { VASTDECK_NONCE: nonce, VASTDECK_RUN_ID: runId, ...secrets } = body.env;
+    assert.deepEqual(secrets, { HF_TOKEN: '*****', WANDB_API_KEY: '*****', GH_TOKEN: '*****' });
+    assert.equal(runId, `vd-${nonce}`, 'the nonce and the run id are not secrets: shown as they are');
     for (const s of [HF, WANDB, GH]) assert.equal((r.out + r.err).includes(s), false);
   });
 
