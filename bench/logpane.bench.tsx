@@ -1,5 +1,5 @@
 /**
- * Log pane benches (DESIGN.md targets), measured at the frame level — a line counts as drawn when an Ink frame
+ * Log pane benches (ENGINEERING.md targets), measured at the frame level — a line counts as drawn when an Ink frame
  * containing it is written:
  * 1. latency: a line appended on a host (real OpenSSH sshd + GNU tail -F, when available) → a frame of the TUI's
  *    log pane that shows it. Target p50 ≤ 150 ms.

@@ -3,7 +3,7 @@
  * the real path (SshPool follow of `tail -F`, LogRing, 10 Hz-throttled emits). Host: a real OpenSSH sshd on
  * loopback with GNU tail (needs root and /usr/sbin/sshd; otherwise the bench says why and skips).
  * 200 lines, one every 120 ms (slower than the 100 ms emit window, so each line is its own emit, as a
- * training log's lines are). Target (DESIGN.md): p50 ≤ 150 ms.
+ * training log's lines are). Target (ENGINEERING.md targets): p50 ≤ 150 ms.
  * Run: node --import tsx bench/logs-latency.bench.ts   → prints and writes bench/results/logs-latency.json
  */
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

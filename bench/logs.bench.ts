@@ -1,7 +1,7 @@
 /**
  * Log ingest benchmark: lines/s into a LogRing (plain lines, and the real tqdm-heavy Trainer log replayed
  * in small byte chunks as an SSH stream delivers it), the same with the health tracker parsing every line,
- * and the heap after 1e6 lines (the ring must stay at 5,000 lines; DESIGN.md rule 7).
+ * and the heap after 1e6 lines (the ring must stay at 5,000 lines; ENGINEERING.md rule 7).
  * Run: node --expose-gc --import tsx bench/logs.bench.ts   → prints and writes bench/results/logs.json
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

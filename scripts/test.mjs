@@ -1,8 +1,10 @@
 // Runs every test file under test/ with node's test runner (TypeScript through tsx).
 // Usage: node scripts/test.mjs [substring …] to run only the files whose path contains one of them.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { testEnv } from './test-env.mjs';
 
 function walk(dir) {
   const out = [];
@@ -20,9 +22,31 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Tests get their own environment: nothing from the user's shell (VASTDECK_STATE_DIR, XDG_*, VAST_API_KEY, HF_TOKEN …).
+const env = testEnv();
+const timingsDir = mkdtempSync(path.join(tmpdir(), 'vd-test-timings-'));
+const timingsFile = path.join(timingsDir, 'timings.json');
+const started = Date.now();
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  [
+    '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000',
+    '--test-reporter=tap', '--test-reporter-destination=stdout',
+    `--test-reporter=${path.resolve('scripts/file-timings.mjs')}`, `--test-reporter-destination=${timingsFile}`,
+    ...files,
+  ],
+  { stdio: 'inherit', env },
 );
+rmSync(env.VASTDECK_TESTS_SANDBOX, { recursive: true, force: true });
+try {
+  const { perFile: byFile, counts } = JSON.parse(readFileSync(timingsFile, 'utf8'));
+  const perFile = Object.entries(byFile).sort((a, b) => b[1] - a[1]);
+  const secs = (ms) => `${(ms / 1000).toFixed(1)} s`.padStart(8);
+  console.log(`# per-file time, slowest first (wall ${secs(Date.now() - started).trim()}, two files at a time):`);
+  for (const [file, ms] of perFile.slice(0, 15)) console.log(`#${secs(ms)}  ${path.relative(process.cwd(), file)}`);
+  console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+} catch {
+  // no timings (the run was killed): the runner's own output says why
+}
+rmSync(timingsDir, { recursive: true, force: true });
 process.exit(res.status ?? 1);

@@ -41,10 +41,21 @@ export function patchStringWidth(src) {
   return `import { withFastPath as __vdWithFastPath } from ${fast};\n${src.replace(WIDTH_EXPORT, 'function __vdSlowStringWidth($1, options = {}) {')}\nexport default __vdWithFastPath(__vdSlowStringWidth);\n`;
 }
 
+/** The one Ink version these patches were written and tested against (package.json pins it exactly). */
+export const INK_VERSION = '6.8.0';
+
+/** Fails the build loudly when the installed Ink is not the pinned one: the patches replace its private files. */
+export function checkInkVersion(installed = JSON.parse(readFileSync(path.join(root, 'node_modules', 'ink', 'package.json'), 'utf8')).version) {
+  if (installed !== INK_VERSION) {
+    throw new Error(`ink-bounded: Ink ${installed} is installed, but the bundle's patches are for Ink ${INK_VERSION} exactly; check each patch in scripts/ink-bounded/ against the new Ink, then change INK_VERSION and package.json together`);
+  }
+}
+
 /** The plugin: bounded measure/wrap caches, the row-cached Output, cached text widths, fast string widths. */
 export const inkBounded = {
   name: 'ink-bounded-caches',
   setup(b) {
+    checkInkVersion();
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text|output|render-node-to-output)\.js$/ }, (args) => {
       const name = path.basename(args.path, '.js');
       const contents =

@@ -38,6 +38,16 @@ export async function resolveContext(flags: GlobalFlags): Promise<ResolvedContex
   return { config, baseUrl, apiKey: resolved.key };
 }
 
+/**
+ * Refuses an action that changes the account (rent, stop, destroy, label, env vars) when config.yaml says
+ * `readOnly: true`: one line naming the setting and the file. Called before anything is loaded or asked.
+ */
+export async function refuseIfReadOnly(flags: GlobalFlags, action: string): Promise<void> {
+  const file = flags.config ?? defaultConfigPath();
+  const config = await loadConfig(file);
+  if (config.readOnly) throw new Error(`read-only: ${action} is off (readOnly: true in ${file}); set readOnly: false there to allow it`);
+}
+
 /** Resolves config and key, and builds the client (loaded on demand: the TUI paints before it needs undici). */
 export async function makeContext(flags: GlobalFlags): Promise<CliContext> {
   const { config, baseUrl, apiKey } = await resolveContext(flags);

@@ -2,7 +2,7 @@
  * vastdeck's entry point: dispatches to a headless command or opens the TUI. Every failure ends as one
  * line on stderr and a non-zero exit (unlike the official CLI, which exits 0 after HTTP errors).
  */
-import { printText, reportError, UsageError } from './output.js';
+import { exitStatusHelp, printText, reportError, UsageError } from './output.js';
 import { VERSION } from './version.js';
 
 /** A command: its one-line summary, and a loader for its module (loaded only when it runs, for start-up time). */
@@ -96,7 +96,18 @@ async function generalHelp(): Promise<string> {
   const { tuiHelp } = await import('./commands/tui.js');
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
   const list = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
-  return `${tuiHelp}\n\nCommands (vastdeck COMMAND --help for each):\n${list.join('\n')}\n  ${'help'.padEnd(width)}  this help; help COMMAND for one command`;
+  return withExitStatus(`${tuiHelp}\n\nCommands (vastdeck COMMAND --help for each):\n${list.join('\n')}\n  ${'help'.padEnd(width)}  this help; help COMMAND for one command`);
+}
+
+/** A help text ending in the exit-code table (once: wait's help has its own, with its outcome codes). */
+function withExitStatus(help: string): string {
+  return help.includes('Exit status:') ? help : `${help}\n\n${exitStatusHelp()}`;
+}
+
+/** Whether a command's arguments ask for help (before any `--`). */
+function asksHelp(rest: string[]): boolean {
+  const end = rest.indexOf('--');
+  return (end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 /** Runs vastdeck with the given arguments and resolves to the exit code. */
@@ -105,13 +116,15 @@ export async function main(argv: string[]): Promise<number> {
   const { name, rest } = splitCommand(argv);
   if (name === 'help' || (name === undefined && (rest.includes('--help') || rest.includes('-h')))) {
     const topic = name === 'help' && rest[0] ? commands[rest[0]] : undefined;
-    return printText(topic ? (await topic.load()).help : await generalHelp()), 0;
+    return printText(topic ? withExitStatus((await topic.load()).help) : await generalHelp()), 0;
   }
   try {
     if (name === undefined) return await (await import('./commands/tui.js')).tuiCommand(rest);
     const command = commands[name];
     if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(commands).join(', ')} (see vastdeck --help)`);
-    return await (await command.load()).run(rest);
+    const loaded = await command.load();
+    if (asksHelp(rest)) return printText(withExitStatus(loaded.help)), 0;
+    return await loaded.run(rest);
   } catch (err) {
     return reportError(err);
   }

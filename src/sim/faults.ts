@@ -19,13 +19,25 @@ export interface FaultSpec {
   count?: number;
   /** Probability 0..1; absent = 1. */
   rate?: number;
-  /** For 'status'/'drop': do the real work first, then fail (e.g. a create that DID create). */
+  /**
+   * Do the real work first, then fail: 'status', 'drop' and 'ratelimit' answer with the failure (a create that DID
+   * create); 'slow' holds the answer for delayMs after acting.
+   */
   afterHandling?: boolean;
+  /**
+   * For 'slow' (before handling): the request was held by the network, and the server still acts on it after the
+   * delay even when the client gave up waiting (a create that lands late).
+   */
+  landsLate?: boolean;
 }
 
-/** What applies to one request: total delay, and at most one failure. */
+/** What applies to one request: delay before handling, delay of the answer after it, and at most one failure. */
 export interface FaultPlan {
   delayMs: number;
+  /** Delay of the answer after the server acted ('slow' with afterHandling). */
+  afterDelayMs?: number;
+  /** The request's body is read first and it is acted on after the delay even if the client went away. */
+  landsLate?: boolean;
   fail: FaultSpec | null;
 }
 
@@ -62,8 +74,11 @@ export class Faults {
       if (s.kind !== 'slow' && out.fail) continue;
       if (s.rate !== undefined && this.rng() >= s.rate) continue;
       r.hits++;
-      if (s.kind === 'slow') out.delayMs += s.delayMs ?? 1000;
-      else out.fail = s;
+      if (s.kind === 'slow' && s.afterHandling) out.afterDelayMs = (out.afterDelayMs ?? 0) + (s.delayMs ?? 1000);
+      else if (s.kind === 'slow') {
+        out.delayMs += s.delayMs ?? 1000;
+        if (s.landsLate) out.landsLate = true;
+      } else out.fail = s;
     }
     this.rules = this.rules.filter((r) => r.spec.count === undefined || r.hits < r.spec.count);
     return out;

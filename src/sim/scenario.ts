@@ -28,6 +28,7 @@ export const FaultSchema = z.strictObject({
   count: z.number().int().positive().optional(),
   rate: z.number().min(0).max(1).optional(),
   afterHandling: z.boolean().optional(),
+  landsLate: z.boolean().optional(),
 });
 
 /** What an instance's simulated host does (src/sim/hosts): the job's length and speed, and how it fails. */

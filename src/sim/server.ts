@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, errorReply, readJson, send, type Reply } from './http.js';
-import type { Faults } from './faults.js';
+import type { FaultPlan, Faults } from './faults.js';
 import { endpointOf, tooFrequent, type RateLimiter } from './ratelimit.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes, type AdminDeps } from './routes/admin.js';
@@ -71,6 +71,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   deps.requestLog.push(entry);
   if (deps.requestLog.length > MAX_LOGGED) deps.requestLog.splice(0, deps.requestLog.length - MAX_LOGGED);
   res.on('finish', () => (entry.status = res.statusCode));
+  // The API's clock is the simulator's: clients take their clock offset from this header (vast-api.md: Date).
+  res.setHeader('Date', new Date(deps.world.now()).toUTCString());
 
   const admin = path.startsWith('/_sim/');
   const found = findRoute(admin ? adminRoutes : ROUTES, method, path);
@@ -97,7 +99,11 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       return send(res, { status: 429, text: tooFrequent(ep) });
     }
   }
-  const plan = admin ? { delayMs: 0, fail: null } : deps.faults.plan(method, path);
+  const plan: FaultPlan = admin ? { delayMs: 0, fail: null } : deps.faults.plan(method, path);
+  const readBody = async (): Promise<unknown> => (method === 'GET' || method === 'HEAD' ? (req.resume(), {}) : await readJson(req));
+  let early: Promise<unknown> | null = null;
+  // A request held by the network still reaches the server: read it now, act after the delay, whatever the client did.
+  if (plan.landsLate) (early = readBody()).catch(() => undefined);
   if (plan.delayMs > 0) await sleep(plan.delayMs);
   const fail = plan.fail;
   if (fail && !fail.afterHandling) {
@@ -107,7 +113,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
   let body: unknown = {};
   try {
-    body = method === 'GET' || method === 'HEAD' ? (req.resume(), {}) : await readJson(req);
+    body = await (early ?? readBody());
   } catch (e) {
     const err = e instanceof ApiError ? e : new ApiError(400, 'invalid_json', 'Bad request body.');
     return send(res, errorReply(err.status, err.code, err.message));
@@ -116,8 +122,10 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const ctx: Ctx = { world: deps.world, method, path, query: url.searchParams, body, apiKey: deps.apiKey, baseUrl: deps.baseUrl() };
   const reply = admin ? await run(route, m, { ...ctx, admin: deps } as Ctx) : await run(route, m, ctx);
   if (deps.world.dirty) deps.onChange();
+  if (plan.afterDelayMs) await sleep(plan.afterDelayMs);
   if (fail?.afterHandling && fail.kind === 'drop') return void req.socket.destroy();
   if (fail?.afterHandling && fail.kind === 'status') return send(res, errorReply(fail.status ?? 500, 'server_error', `Simulated ${fail.status ?? 500} error.`));
+  if (fail?.afterHandling && fail.kind === 'ratelimit') return send(res, { status: 429, text: tooFrequent(endpointOf(method, path)) });
   send(res, reply, fail?.kind === 'malformed');
 }
 

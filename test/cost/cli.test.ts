@@ -62,22 +62,22 @@ describe('cost and wait commands', () => {
     assert.match(r.err, /^vastdeck: --since must be a duration/);
   });
 
-  test('wait: timeout exits 3 with a progress line on stderr', async () => {
+  test('wait: timeout exits 4 with a progress line on stderr', async () => {
     const r = await cli('wait', String(id), '--timeout', '1s', '--json');
-    assert.equal(r.code, 3, r.err);
+    assert.equal(r.code, 4, r.err);
     const res = JSON.parse(r.out);
     assert.equal(res.reason, 'timeout');
     assert.match(r.err, new RegExp(`\\] ${id} (training|stalled|setup)`));
   });
 
-  test('wait: a destroyed instance exits 4; a bad argument exits 64, never 2 (2 means crashed)', async () => {
+  test('wait: a destroyed instance exits 5; a bad argument exits 2 (usage), as every command', async () => {
     await call('DELETE', `/api/v0/instances/${id}/`, {});
     const r = await cli('wait', String(id));
-    assert.equal(r.code, 4, r.err);
+    assert.equal(r.code, 5, r.err);
     assert.match(r.out, new RegExp(`instance ${id} is gone`));
     const bad = await cli('wait', '--every', '5s', String(id));
-    assert.equal(bad.code, 64);
+    assert.equal(bad.code, 2);
     assert.match(bad.err, /--every must be at least 30s/);
-    assert.equal((await cli('wait')).code, 64);
+    assert.equal((await cli('wait')).code, 2);
   });
 });

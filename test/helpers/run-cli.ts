@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { testEnv } from '../../scripts/test-env.mjs';
 
 /** The repository root. */
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -23,7 +24,7 @@ export interface CliRun {
 
 /** How to run it. */
 export interface RunCliOptions {
-  /** Variables over the environment (see `clean`); a value of undefined removes the variable. */
+  /** Variables over the environment (see `clean`; the user's VASTDECK_*, XDG_*, VAST_*, HF_* never pass); a value of undefined removes the variable. */
   env?: NodeJS.ProcessEnv;
   /** Start from PATH alone instead of this process's environment. */
   clean?: boolean;
@@ -52,7 +53,7 @@ export function homeEnv(dir: string): NodeJS.ProcessEnv {
 
 /** Runs `vastdeck ARGS…` to completion. */
 export function runCli(args: string[], o: RunCliOptions = {}): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = { ...(o.clean ? { PATH: process.env.PATH ?? '' } : process.env) };
+  const env: NodeJS.ProcessEnv = { ...(o.clean ? { PATH: process.env.PATH ?? '' } : testEnv(process.env)) };
   for (const [k, v] of Object.entries(o.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;

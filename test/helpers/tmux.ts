@@ -5,8 +5,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { skipOutsideCi } from './require-tool.js';
 import { ROOT } from './run-cli.js';
 
+/** Why a real-tmux test on the bundle cannot run here, or false (under CI: always false, so a missing tool fails). */
+export function tmuxSkip(): string | false {
+  return skipOutsideCi((!hasTmux && 'tmux not installed') || (!hasBundle && 'dist/ not built (npm run build)'));
+}
 /** tmux is installed. */
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 /** dist/ is built (the e2e tests run the bundle, like a user). */

@@ -70,7 +70,8 @@ describe('monitor / replenish against the simulator', () => {
     const mine = (await client.listInstances()).filter((i) => i.label?.startsWith('night-'));
     assert.equal(mine.length, 2);
     for (const i of mine) {
-      assert.match(i.label!, /^night-gpt2-\d+x\w+#[a-z0-9]{8}$/);
+      assert.match(i.label!, /^night-gpt2-\d+x\w+$/);
+      assert.match(i.nonce ?? '', /^[a-z0-9]{8}$/, 'the nonce is in the env, not the label');
       assert.ok(i.dphTotal <= 2);
     }
     const again = await cli('replenish', ['2', '--fleet', 'night-', '--profile', 'gpt2', '--json']);
@@ -97,7 +98,7 @@ describe('monitor / replenish against the simulator', () => {
   test('usage errors exit 2', async () => {
     assert.equal((await cli('monitor', ['--fleet', 'x', '--profile', 'gpt2'])).code, 2);
     assert.match((await cli('replenish', ['2', '--profile', 'gpt2'])).err, /--fleet PREFIX is required/);
-    assert.throws(() => thresholdFlag('soon', 'stall', 1), /--stall must be a duration like 10m, or off/);
+    assert.throws(() => thresholdFlag('soon', 'stall', 1), /--stall must be a duration with a unit like 10m, or off/);
     assert.equal(thresholdFlag('off', 'stall', 1), null);
     assert.equal(thresholdFlag('20m', 'stall', 1), 20 * 60_000);
   });

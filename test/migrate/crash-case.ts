@@ -11,7 +11,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readJournal } from '../../src/core/journal/journal.js';
 import { MIGRATE_STEPS, migrationsFromJournal } from '../../src/core/ops/migrate.js';
-import { splitNonce } from '../../src/core/profiles/label.js';
+import { nonceOf } from '../../src/core/ops/provision-create.js';
 import type { SimHandle } from '../../src/sim/index.js';
 import type { VastClient } from '../../src/core/vast/client.js';
 import { bundleCli, crashHome, crashSim, runMigrate } from './crash-helpers.js';
@@ -37,13 +37,13 @@ async function oneCase(k: number): Promise<void> {
   const listed = await client.listInstances();
   // Killed before step 7: the source must still be there, whatever happened to the target.
   assert.equal(listed.some((i) => i.id === source.id), k < 7, `case ${k}: source present after the kill`);
-  assert.ok(listed.filter((i) => splitNonce(i.label).nonce === id).length <= 1, `case ${k}: at most one target after the kill`);
+  assert.ok(listed.filter((i) => nonceOf(i) === id).length <= 1, `case ${k}: at most one target after the kill`);
 
   const resumed = await runMigrate(bundle, sim, stateHome, ['--resume']);
   assert.equal(resumed.code, 0, `case ${k}: resume failed:\n${resumed.err}\n${resumed.out}`);
 
   const end = await client.listInstances();
-  const targets = end.filter((i) => splitNonce(i.label).nonce === id);
+  const targets = end.filter((i) => nonceOf(i) === id);
   assert.equal(targets.length, 1, `case ${k}: exactly one target`);
   const target = targets[0]!;
   assert.equal(target.status, 'running');

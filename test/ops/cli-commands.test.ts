@@ -42,7 +42,8 @@ test('provision --dry-run prints the exact request with env values masked and re
   const body = JSON.parse(r.out.slice(r.out.indexOf('{')));
   assert.equal(body.env.HF_TOKEN, '*****');
   assert.equal(body.price, null);
-  assert.match(body.label, /^mosaic-gpt2-\d+x\w+#[a-z0-9]{8}$/);
+  assert.match(body.label, /^mosaic-gpt2-\d+x\w+$/);
+  assert.match(body.env.VASTDECK_NONCE, /^[a-z0-9]{8}$/);
   assert.equal((r.out + r.err).includes(HF), false);
   assert.equal((await client.listInstances()).length, 0);
 });

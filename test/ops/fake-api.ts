@@ -113,6 +113,8 @@ export class FakeVast implements VastApi {
   currentUser = async () => ({ id: 1, username: 'u', email: null, credit: 100, balance: null });
   charges = async () => [];
   gpuNames = async () => [];
+  /** Its timestamps are on the test's clock. */
+  clockOffsetMs = () => 0;
 }
 
 function faultError(f: { kind: 'timeout' } | { kind: 'status'; status: number }): VastError {
@@ -130,6 +132,6 @@ function instanceFrom(id: number, o: Offer, req: CreateRequest, extra: number): 
     inetUpMbps: o.inetUpMbps, reliability: o.reliability, dphTotal: (req.price ?? o.dphBase) + storage + extra, storageDph: storage,
     isBid: req.price != null, minBid: o.minBid, image: req.image, cudaMaxGood: o.cudaMaxGood, driverVersion: o.driverVersion,
     geolocation: o.geolocation, verified: true, envKeys: Object.keys(req.env ?? {}), sshHost: null, sshPort: null, publicIp: null,
-    ports: {}, runtype: ['ssh'], startedAt: null,
+    ports: {}, runtype: ['ssh'], startedAt: null, nonce: req.env?.VASTDECK_NONCE ?? null,
   };
 }

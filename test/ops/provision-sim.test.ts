@@ -52,6 +52,12 @@ async function countWith(prefix: string): Promise<number> {
   return (await client.listInstances()).filter((i) => i.label?.startsWith(prefix)).length;
 }
 
+/** Instances carrying one provision's nonce (labels are plain, so several tests share one). */
+async function countNonce(nonce: string): Promise<number> {
+  sim.clearFaults();
+  return (await client.listInstances()).filter((i) => i.nonce === nonce).length;
+}
+
 function run(candidates: Offer[], tag: string, over: Partial<ProvisionInput> = {}, realPauseMs = 5) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-prov-sim-'));
   const journal = new FileJournal({ file: path.join(dir, 'journal.jsonl') });
@@ -80,7 +86,7 @@ test('create timing out (slow fault longer than the client timeout): one instanc
   const { promise } = run(take(), 'slow', {}, 400);
   const r = await promise;
   assert.equal(r.outcome, 'running');
-  assert.equal(await countWith(r.label), 1);
+  assert.equal(await countNonce(r.nonce), 1);
   // The simulator drops a create whose client went away, so vastdeck must have looked, found nothing, then retried.
   const log = sim.requestLog.slice(logStart).map((x) => `${x.method} ${x.path.includes('/asks/') ? 'asks' : x.path}`);
   const first = log.indexOf('PUT asks');
@@ -95,7 +101,7 @@ test('5xx AFTER the server did create: exactly one instance', async () => {
   const { promise, journal } = run(take(), 'fivexx');
   const r = await promise;
   assert.equal(r.outcome, 'running');
-  assert.equal(await countWith(r.label), 1);
+  assert.equal(await countNonce(r.nonce), 1);
   const recs = (await readJournal(journal.file)).records.map((x) => `${x.op}:${x.phase}`);
   assert.deepEqual(recs.slice(0, 3), ['provision.create:before', 'provision.create:error', 'provision.create:after']);
 });
@@ -103,14 +109,14 @@ test('5xx AFTER the server did create: exactly one instance', async () => {
 test('dropped connection after the create: exactly one instance', async () => {
   sim.injectFault({ route: '/asks/', method: 'PUT', kind: 'drop', afterHandling: true, count: 1 });
   const r = await run(take(), 'drop').promise;
-  assert.equal(await countWith(r.label), 1);
+  assert.equal(await countNonce(r.nonce), 1);
 });
 
 test('429 storm on create: one instance after reconciling, or a clear error — never two', async () => {
-  // 4 × 429: the client's 3 tries fail, vastdeck reconciles (nothing), retries, and the 2nd call gets through.
-  sim.injectFault({ route: '/asks/', method: 'PUT', kind: 'ratelimit', count: 4 });
+  // 2 × 429: the transport never retries a create; vastdeck reconciles (nothing) after each, and the 3rd call gets through.
+  sim.injectFault({ route: '/asks/', method: 'PUT', kind: 'ratelimit', count: 2 });
   const r = await run(take(), 'rlim').promise;
-  assert.equal(await countWith(r.label), 1);
+  assert.equal(await countNonce(r.nonce), 1);
   // A storm that never ends: a clear error, nothing rented.
   const [o] = take();
   const rentedBefore = await countWith('mosaic-gpt2-');
@@ -128,7 +134,7 @@ test('offer taken by someone else (410): clear error; with --best the next offer
   assert.equal((await client.listInstances()).length, before, 'nothing rented');
   const r = await run([mine!, backup!], 'best', { nextOnTaken: true }).promise;
   assert.equal(r.offer.id, backup!.id);
-  assert.equal(await countWith(r.label), 1);
+  assert.equal(await countNonce(r.nonce), 1);
 });
 
 test('happy path on the simulator: journal before/after, env values nowhere in the journal, billed as offered', async () => {
@@ -139,8 +145,9 @@ test('happy path on the simulator: journal before/after, env values nowhere in t
   const text = readFileSync(journal.file, 'utf8');
   assert.equal(text.includes(HF), false);
   const ops = (await readJournal(journal.file)).records.map((x) => `${x.op}:${x.phase}`);
-  assert.deepEqual(ops, ['provision.create:before', 'provision.create:after', 'provision.boot:before', 'provision.boot:after']);
+  assert.deepEqual(ops, ['provision.create:before', 'provision.create:after', 'provision.boot:before', 'provision.boot:after', 'provision.end:after']);
   const inst = (await client.listInstances()).find((i) => i.id === r.instanceId)!;
   assert.ok(inst.envKeys.includes('HF_TOKEN'));
-  assert.match(inst.label!, /^mosaic-gpt2-\d+x[a-z0-9]+#happy000$/);
+  assert.match(inst.label!, /^mosaic-gpt2-\d+x[a-z0-9]+$/, 'the label is the operator\'s convention');
+  assert.equal(inst.nonce, 'happy000', 'the nonce comes back in the instance\'s env');
 });

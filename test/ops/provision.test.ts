@@ -34,12 +34,12 @@ function noSecrets(...things: unknown[]): void {
   }
 }
 
-test('dry run: the exact request with env masked, the templated label with a nonce, nothing rented or journaled', async () => {
+test('dry run: the exact request with env masked, the templated label, the nonce in the env, nothing rented or journaled', async () => {
   const s = setup();
   const r = await provision(s.deps, s.input({ dryRun: true }));
   assert.equal(r.outcome, 'dry-run');
-  assert.equal(r.request.label, 'mosaic-gpt2-4x3090#nonce000');
-  assert.deepEqual(r.request.env, { HF_HUB_ENABLE_HF_TRANSFER: '*****', HF_TOKEN: '*****', VASTDECK_RUN_ID: '*****' });
+  assert.equal(r.request.label, 'mosaic-gpt2-4x3090', 'the label is the operator\'s convention, no nonce tag');
+  assert.deepEqual(r.request.env, { HF_HUB_ENABLE_HF_TRANSFER: '*****', HF_TOKEN: '*****', VASTDECK_RUN_ID: 'vd-nonce000', VASTDECK_NONCE: 'nonce000' });
   assert.equal(r.request.price, null);
   assert.equal(r.request.diskGb, 80);
   assert.match(r.request.onstart!, /tmux new-session -d -s train/);
@@ -57,7 +57,7 @@ test('happy path: one rental, journal before/after, boot waited, billed price ch
   assert.equal('WANDB_API_KEY' in s.api.created[0]!.req.env!, false, 'Vast injects account env vars itself');
   // The run id that binds the run's checkpoints to it: in the instance env and in the journal.
   assert.equal(s.api.created[0]!.req.env!.VASTDECK_RUN_ID, 'vd-nonce000');
-  assert.deepEqual(s.journal.records.map((x) => `${x.op}:${x.phase}`), ['provision.create:before', 'provision.create:after', 'provision.boot:before', 'provision.boot:after']);
+  assert.deepEqual(s.journal.records.map((x) => `${x.op}:${x.phase}`), ['provision.create:before', 'provision.create:after', 'provision.boot:before', 'provision.boot:after', 'provision.end:after']);
   assert.equal(s.journal.records[2]!.details.trainRunId, 'vd-nonce000');
   assert.equal(s.journal.records[1]!.ids.instanceId, r.instanceId);
   assert.equal(r.priceCheck!.ok, true);
@@ -122,7 +122,7 @@ test('429 storm on create: the retries reconcile first and end with one instance
 test('when the instance list cannot be read, no retry is made (unsure means stop)', async () => {
   const s = setup();
   s.api.createFaults = [{ kind: 'timeout', afterHandling: false }];
-  s.api.listFaults = 10;
+  s.api.listFaults = 1000;
   await assert.rejects(provision(s.deps, s.input()), (e: Error) => e instanceof ProvisionError && e.code === 'unconfirmed' && /nonce000/.test(e.message));
   assert.equal(s.api.calls.filter((c) => c.startsWith('create')).length, 1);
 });
@@ -131,13 +131,16 @@ test('offer taken (410): clear error with --offer-id, next offer with --best', a
   const s = setup();
   s.api.createFaults = [{ kind: 'taken' }];
   await assert.rejects(provision(s.deps, s.input({ candidates: [s.api.offers[0]!] })), (e: Error) => e instanceof ProvisionError && e.code === 'offer_taken' && /offer 11 is no longer available/.test(e.message));
-  assert.deepEqual(s.journal.records.map((x) => x.phase), ['before', 'error']);
+  // The 410 was reconciled (nothing carries the nonce), and the attempt closed as not rented.
+  assert.deepEqual(s.journal.records.map((x) => x.phase), ['before', 'error', 'after']);
+  assert.equal(s.journal.records[2]!.details.rented, false);
   const b = setup();
   b.api.createFaults = [{ kind: 'taken' }];
   const r = await provision(b.deps, b.input({ nextOnTaken: true }));
   assert.equal(r.offer.id, 12);
   assert.equal(b.api.instances.length, 1);
-  assert.equal(r.label, 'mosaic-gpt2-1x3090#nonce001');
+  assert.equal(r.label, 'mosaic-gpt2-1x3090');
+  assert.equal(r.nonce, 'nonce001');
 });
 
 test('interruptible always carries a price: explicit bid, auto bid from min_bid, and a bid below min_bid refused', async () => {

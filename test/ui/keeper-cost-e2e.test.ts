@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hasBundle, hasTmux, tmuxSession } from '../helpers/tmux.js';
+import { hasBundle, hasTmux, tmuxSession, tmuxSkip } from '../helpers/tmux.js';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'vd-keeper-e2e-'));
 const { start, send, waitFor, kill } = tmuxSession(`vd-keeper-e2e-${process.pid}`, 'kp');
 
-describe('cost panel and keeper on the demo fleet in real tmux', { skip: (!hasTmux && 'tmux not installed') || (!hasBundle && 'dist/ not built') }, () => {
+describe('cost panel and keeper on the demo fleet in real tmux', { skip: tmuxSkip() }, () => {
   before(async () => {
     const env = `CI=false HOME=${home} XDG_STATE_HOME=${home}/state XDG_CONFIG_HOME=${home}/config VAST_API_KEY= SSH_AUTH_SOCK=`;
     start(`env ${env} node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30`);

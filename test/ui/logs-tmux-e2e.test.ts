@@ -10,12 +10,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { hasBundle, hasTmux, tmuxSession } from '../helpers/tmux.js';
+import { hasBundle, hasTmux, tmuxSession, tmuxSkip } from '../helpers/tmux.js';
+import { skipOutsideCi } from '../helpers/require-tool.js';
 
 const hasSsh = spawnSync('ssh', ['-V']).status === 0;
 const { start, capture, send, waitFor, kill } = tmuxSession(`vd-logs-e2e-${process.pid}`, 'logs');
 
-const skip = (!hasTmux && 'tmux not installed') || (!hasSsh && 'no ssh client') || (!hasBundle && 'dist/ not built (npm run build)');
+const skip = tmuxSkip() || skipOutsideCi(!hasSsh && 'no ssh client');
 
 describe('log pane and attach in real tmux', { skip }, () => {
   after(() => void kill());
@@ -34,8 +35,12 @@ describe('log pane and attach in real tmux', { skip }, () => {
     await waitFor((s) => lastLog(s) !== first, 'a new log line');
 
     // Attach: the system ssh takes the terminal; the simulated tmux shows the job under its status bar.
-    send('j', 'k'); // the selection stays on the first row
-    const before = capture().split('\n').slice(0, 6).join('\n').replace(/\s+\d+\s+\S+\s*$/gm, '');
+    // The selection ends on the first row: wait for the frame of the k, not the j.
+    send('j');
+    await waitFor((s) => (s.split('\n')[3] ?? '').startsWith('›'), 'selection on the second row');
+    send('k');
+    const before = (await waitFor((s) => (s.split('\n')[2] ?? '').startsWith('›'), 'selection back on the first row'))
+      .split('\n').slice(0, 6).join('\n').replace(/\s+\d+\s+\S+\s*$/gm, '');
     send('a');
     screen = await waitFor((s) => s.includes('[train] 0:python*'), 'the tmux session');
     assert.doesNotMatch(screen, /^vastdeck DEMO/m, 'the TUI is gone while ssh owns the terminal');

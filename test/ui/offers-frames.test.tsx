@@ -113,7 +113,7 @@ describe('offer browser frames', () => {
     assert.match(f, /Rent offer \d+: 1× RTX/);
     assert.match(f, /image {2}pytorch\/pytorch:2\.4\.0-cuda12\.4-cudnn9-devel/);
     assert.match(f, /disk {3}60 GB {4}price {2}on-demand \$/);
-    assert.match(f, /label {2}demo-gpt2-1x\w+#<nonce>/);
+    assert.match(f, /label {2}demo-gpt2-1x\w+ {2}\(its nonce goes in the env as VASTDECK_NONCE\)/);
     assert.match(f, /env {4}WANDB_MODE=\*\*\*\*\* {2}HF_HUB_ENABLE_HF_TRANSFER \(account HF_HUB_ENABLE_HF_TRANSFER\)/);
     assert.doesNotMatch(f, /offline/);
     await m.press('y');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hasBundle, hasTmux, tmuxSession } from '../helpers/tmux.js';
+import { hasBundle, hasTmux, tmuxSession, tmuxSkip } from '../helpers/tmux.js';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'vd-offers-e2e-'));
 const term = tmuxSession(`vd-offers-e2e-${process.pid}`, 'offers');
@@ -17,7 +17,7 @@ const { send } = term;
 /** Waits up to 30 s: provisioning on the demo includes a boot. */
 const waitFor = (pred: (s: string) => boolean, what: string, ms = 30_000) => term.waitFor(pred, what, ms);
 
-describe('offer browser in real tmux (bundled --demo)', { skip: (!hasTmux && 'tmux not installed') || (!hasBundle && 'dist/ not built: npm run build') }, () => {
+describe('offer browser in real tmux (bundled --demo)', { skip: tmuxSkip() }, () => {
   after(() => {
     term.kill();
   });

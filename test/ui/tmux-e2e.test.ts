@@ -9,6 +9,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { skipOutsideCi } from '../helpers/require-tool.js';
+import { tmuxSkip } from '../helpers/tmux.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -40,7 +42,7 @@ function start(name: string, env = ''): void {
 
 const rows = (screen: string) => screen.split('\n').filter((l) => /^[› ]\d{4}\s/.test(l));
 
-describe('TUI in real tmux', { skip: !hasTmux && 'tmux not installed' }, () => {
+describe('TUI in real tmux', { skip: skipOutsideCi(!hasTmux && 'tmux not installed') }, () => {
   before(() => start('main'));
   after(() => {
     spawnSync('tmux', ['-L', sock, 'kill-server']);
@@ -121,9 +123,8 @@ describe('TUI in real tmux', { skip: !hasTmux && 'tmux not installed' }, () => {
   });
 });
 
-const hasBundle = existsSync(path.join(root, 'dist', 'vastdeck.js'));
 
-describe('bundled `vastdeck --demo` in real tmux', { skip: (!hasTmux && 'tmux not installed') || (!hasBundle && 'dist/ not built') }, () => {
+describe('bundled `vastdeck --demo` in real tmux', { skip: tmuxSkip() }, () => {
   before(() => {
     current = `${sock}-demo`;
   });

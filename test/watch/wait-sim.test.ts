@@ -41,7 +41,7 @@ describe('wait against the simulator', () => {
     // The simulated trainer's log follows real time, not advance(); a long stall threshold keeps it "training".
     const health = new ApiLogHealth(api, { now: clock.now, stallAfterMs: 24 * 60 * M });
     const r = await waitFor({ api, target: { id }, health, timeoutMs: 90 * M, everyMs: 30 * M, clock });
-    assert.deepEqual([r.reason, r.exitCode, r.polls], ['timeout', 3, 4]);
+    assert.deepEqual([r.reason, r.exitCode, r.polls], ['timeout', 4, 4]);
     assert.equal(r.members[0]!.status, 'running');
     assert.equal(r.members[0]!.health.state, 'training');
     assert.ok((r.members[0]!.health.step ?? 0) > 0, `step ${r.members[0]!.health.step}`);
@@ -52,7 +52,7 @@ describe('wait against the simulator', () => {
     const clock = simClock();
     clock.hook = async (n) => n === 2 && api.destroyInstance(id);
     const r = await waitFor({ api, target: { id }, health: new ApiLogHealth(api, { now: clock.now }), timeoutMs: 8 * 60 * M, everyMs: 10 * M, clock });
-    assert.deepEqual([r.reason, r.exitCode], ['gone', 4]);
+    assert.deepEqual([r.reason, r.exitCode], ['gone', 5]);
     assert.match(r.message, new RegExp(`instance ${id} is gone`));
   });
 
@@ -62,7 +62,7 @@ describe('wait against the simulator', () => {
     const clock = simClock();
     clock.hook = async (n) => n === 1 && Promise.all([api.destroyInstance(a), api.destroyInstance(b)]);
     const r = await waitFor({ api, target: { fleet: 'wfleet-' }, health: new ApiLogHealth(api, { now: clock.now }), timeoutMs: 8 * 60 * M, everyMs: 10 * M, clock });
-    assert.deepEqual([r.reason, r.exitCode, r.polls], ['gone', 4, 2]);
+    assert.deepEqual([r.reason, r.exitCode, r.polls], ['gone', 5, 2]);
     assert.match(r.message, /every instance labelled "wfleet-\*" is gone/);
   });
 });

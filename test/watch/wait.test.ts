@@ -48,7 +48,7 @@ describe('wait', () => {
       ),
     });
     assert.equal(r.reason, 'crashed');
-    assert.equal(r.exitCode, 2);
+    assert.equal(r.exitCode, 3);
     assert.equal(r.polls, 2);
     assert.deepEqual(clock.sleeps, [5 * M], 'default interval is 5 minutes');
     assert.equal(r.triage.length, 1);
@@ -99,7 +99,7 @@ describe('wait', () => {
       api: fakeApi(() => [inst(7)]), target: { id: 7 }, timeoutMs: 70 * M, everyMs: 30 * M, clock, notifier,
       health: async () => ({ state: 'training', step: 5 }),
     });
-    assert.deepEqual([r.reason, r.exitCode], ['timeout', 3]);
+    assert.deepEqual([r.reason, r.exitCode], ['timeout', 4]);
     assert.deepEqual(clock.sleeps, [30 * M, 30 * M, 10 * M]);
     assert.equal(r.elapsedMs, 70 * M);
     assert.match(r.message, /timed out after 1h10m; 7 training step 5/);
@@ -119,7 +119,7 @@ describe('wait', () => {
       api: fakeApi(() => (alive ? [inst(7)] : [])), target: { id: 7 }, timeoutMs: 60 * M, clock,
       health: async () => ((alive = false), { state: 'training', step: 1 }),
     });
-    assert.deepEqual([r.reason, r.exitCode, r.polls], ['gone', 4, 2]);
+    assert.deepEqual([r.reason, r.exitCode, r.polls], ['gone', 5, 2]);
     assert.match(r.message, /instance 7 is gone/);
   });
 
@@ -192,7 +192,7 @@ describe('wait', () => {
         api: fakeApi(() => fleet), target: { fleet: 'zeb-' }, timeoutMs: 60 * M, clock: fakeClock(),
         health: async (i) => (seen.push(i.id), i.id === 2 ? { state: 'crashed', detail: 'NCCL error' } : { state: 'training', step: 4 }),
       });
-      assert.deepEqual([r.reason, r.exitCode], ['crashed', 2]);
+      assert.deepEqual([r.reason, r.exitCode], ['crashed', 3]);
       assert.deepEqual(seen.sort(), [1, 2], 'only the fleet is probed');
       assert.deepEqual(r.triage.map((t) => t.instanceId), [2]);
     });
@@ -213,7 +213,7 @@ describe('wait', () => {
 
     test('no member at all: exit 4 with a clear message', async () => {
       const r = await waitFor({ api: fakeApi(() => fleet), target: { fleet: 'nope-' }, timeoutMs: M, clock: fakeClock(), health: async () => ({ state: 'training' }) });
-      assert.deepEqual([r.reason, r.exitCode], ['gone', 4]);
+      assert.deepEqual([r.reason, r.exitCode], ['gone', 5]);
       assert.match(r.message, /no instance has a label starting "nope-"/);
     });
   });

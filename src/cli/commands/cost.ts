@@ -1,6 +1,6 @@
-import { parseCommand } from '../args.js';
+import { durationFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
-import { printJson, printText, registerSecret, UsageError } from '../output.js';
+import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { renderTable, terminalWidth, type Column } from '../table.js';
 import { money } from '../format.js';
 import { resolveApiKey } from '../../core/config/apikey.js';
@@ -11,7 +11,7 @@ import type { GpuValue, RunProjection } from '../../core/cost/projection.js';
 import { loadProfile } from '../../core/profiles/load.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
-import { formatDuration, parseDuration } from '../../core/watch/duration.js';
+import { formatDuration } from '../../core/watch/duration.js';
 
 /** Help for `vastdeck cost`. */
 export const costHelp = `Usage: vastdeck cost [--fleet PREFIX] [--since 7d] [--profile NAME] [--quick] [--notify] [--json]
@@ -34,7 +34,7 @@ Options:
   --api-key KEY    API key
   -h, --help       this help
 
-Exit status: 0, also with budget breaches (they are printed); 1 on an API error.`;
+Budget breaches are printed and do not change the exit status.`;
 
 /** `vastdeck cost`. */
 export async function costCommand(argv: string[]): Promise<number> {
@@ -44,8 +44,7 @@ export async function costCommand(argv: string[]): Promise<number> {
     'cost',
   );
   if (values.help) return printText(costHelp), 0;
-  const sinceMs = parseDuration(values.since ?? '7d');
-  if (sinceMs === null || sinceMs <= 0 || sinceMs > 366 * 86_400_000) throw new UsageError(`--since must be a duration like 24h or 7d, at most a year (got "${values.since}")`);
+  const sinceMs = durationFlag(values.since ?? '7d', 'since', { max: 366 * 86_400_000 });
   const profile = values.profile ? await loadProfile(values.profile) : undefined;
   const ctx = await makeContext(values);
   const fleet = values.fleet ?? ctx.config.fleet;
@@ -59,7 +58,7 @@ export async function costCommand(argv: string[]): Promise<number> {
     if (ctx.config.notify?.webhook) registerSecret(ctx.config.notify.webhook);
     const notifier = notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets: key ? [key] : [] });
     const results = await notifier.notify({ kind: 'budget', title: report.breaches[0]!.message, detail: report.breaches.slice(1).map((b) => b.message).join('\n') || undefined, at: report.generatedAt });
-    for (const r of results) if (!r.ok) process.stderr.write(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
+    for (const r of results) if (!r.ok) warn(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
   }
   if (values.json) return printJson(report), 0;
   printText(renderCost(report, sinceMs, terminalWidth()));

@@ -4,9 +4,9 @@
  * scripts, or typing the instance's label at the prompt). --yes skips the prompt only for verified ones.
  */
 import { createInterface } from 'node:readline/promises';
-import { parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
-import { printJson, printText, registerSecret, UsageError } from '../output.js';
+import { instanceId, parseCommand } from '../args.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
+import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { FileJournal, readJournal } from '../../core/journal/journal.js';
 import { runIdOfInstance } from '../../core/checkpoints/run-id.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
@@ -72,14 +72,12 @@ export async function destroyCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, 'destroy');
   if (values.help) return printText(destroyHelp), 0;
   if (positionals.length === 0) throw new UsageError('destroy: give at least one instance ID; see `vastdeck destroy --help`');
-  const ids = positionals.map((p) => {
-    if (!/^\d+$/.test(p)) throw new UsageError(`destroy: "${p}" is not an instance ID`);
-    return Number(p);
-  });
+  const ids = positionals.map((p) => instanceId(p, 'destroy'));
+  await refuseIfReadOnly(values, 'destroy');
   const ctx = await makeContext(values);
   const all = await ctx.client.listInstances();
   const missing = ids.filter((id) => !all.some((i) => i.id === id));
-  for (const id of missing) process.stderr.write(`instance ${id} is not in your account (already destroyed?)\n`);
+  for (const id of missing) warn(`instance ${id} is not in your account (already destroyed?)\n`);
   const chosen = all.filter((i) => ids.includes(i.id));
   const code = await run(values, chosen, ctx.client);
   return missing.length ? 1 : code;
@@ -91,16 +89,17 @@ export async function downCommand(argv: string[]): Promise<number> {
   if (values.help) return printText(downHelp), 0;
   const prefix = positionals[0];
   if (!prefix || positionals.length > 1) throw new UsageError('down: give exactly one label PREFIX; see `vastdeck down --help`');
+  await refuseIfReadOnly(values, 'down (destroy)');
   const ctx = await makeContext(values);
   const chosen = (await ctx.client.listInstances()).filter((i) => (i.label ?? '').startsWith(prefix)).sort((a, b) => a.id - b.id);
   if (chosen.length === 0) {
-    process.stderr.write(`no instance has a label starting with "${sanitizeLine(prefix)}"\n`);
+    warn(`no instance has a label starting with "${sanitizeLine(prefix)}"\n`);
     if (values.json) printJson([]);
     return 0;
   }
   // Everything that will be looked at, before any verification or prompt.
-  process.stderr.write(`${chosen.length} instance${chosen.length > 1 ? 's' : ''} labelled ${sanitizeLine(prefix)}*:\n`);
-  for (const i of chosen) process.stderr.write(`  ${i.id}  ${sanitizeLine(i.label ?? '')}  ${i.status}  $${i.dphTotal.toFixed(3)}/hr\n`);
+  warn(`${chosen.length} instance${chosen.length > 1 ? 's' : ''} labelled ${sanitizeLine(prefix)}*:\n`);
+  for (const i of chosen) warn(`  ${i.id}  ${sanitizeLine(i.label ?? '')}  ${i.status}  $${i.dphTotal.toFixed(3)}/hr\n`);
   return run(values, chosen, ctx.client);
 }
 
@@ -118,7 +117,7 @@ async function run(values: Flags, chosen: Instance[], api: Parameters<typeof exe
   const profile: Profile | null = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
   const store: OpenedStore | null = profile?.checkpoint ? openStore(profile.checkpoint) : null;
   for (const s of store?.secrets ?? []) registerSecret(s);
-  if (!profile) process.stderr.write('no --profile: no checkpoint store to verify against, so every destroy needs --force or the typed label\n');
+  if (!profile) warn('no --profile: no checkpoint store to verify against, so every destroy needs --force or the typed label\n');
   const runDir = values['run-dir'] ?? (profile?.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined);
   // vastdeck's identity (agent, ~/.ssh keys, else its own key) and known_hosts, as every other SSH user here.
   const id = sshIdentity();
@@ -138,7 +137,7 @@ async function run(values: Flags, chosen: Instance[], api: Parameters<typeof exe
         runId: runIdOfInstance(inst, records),
         readHost: () => readInstanceCheckpoint(pool, inst, runDir, 'pass --run-dir or set onstart.runDir in the profile'),
       });
-      process.stderr.write(`${plan.instanceId} ${sanitizeLine(plan.label ?? '')}: ${plan.summary}\n`);
+      warn(`${plan.instanceId} ${sanitizeLine(plan.label ?? '')}: ${plan.summary}\n`);
       const d = await decideDestroy(plan, values, ask);
       let result: DestroyResult;
       if (!d.go) {
@@ -159,6 +158,6 @@ async function run(values: Flags, chosen: Instance[], api: Parameters<typeof exe
 }
 
 function progress(e: DestroyEvent): void {
-  if (e.type === 'retry') process.stderr.write(`destroy ${e.instanceId}: ${e.message}; retrying in ${Math.round(e.waitMs / 1000)} s\n`);
-  if (e.type === 'still-listed') process.stderr.write(`instance ${e.instanceId} is still listed (check ${e.check}); waiting\n`);
+  if (e.type === 'retry') warn(`destroy ${e.instanceId}: ${e.message}; retrying in ${Math.round(e.waitMs / 1000)} s\n`);
+  if (e.type === 'still-listed') warn(`instance ${e.instanceId} is still listed (check ${e.check}); waiting\n`);
 }

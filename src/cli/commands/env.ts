@@ -1,5 +1,5 @@
 import { parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, registerSecret, UsageError } from '../output.js';
 import { listEnvVarsMasked, normaliseKey, removeEnvVar, setEnvVar } from '../../core/ops/env-vars.js';
 
@@ -68,6 +68,7 @@ export async function envCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!key) throw new UsageError(`env ${sub}: which KEY?`);
+  if (sub === 'set' || sub === 'rm' || sub === 'delete') await refuseIfReadOnly(values, `env ${sub}`);
   if (sub === 'set') {
     const k = normaliseKey(key);
     let value: string;

@@ -1,6 +1,6 @@
-import { parseCommand, intFlag } from '../args.js';
+import { instanceId, parseCommand, intFlag } from '../args.js';
 import { makeContext, type CliContext } from '../context.js';
-import { printText, redact, UsageError } from '../output.js';
+import { printText, redact, UsageError, warn } from '../output.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { LogRing, type LogLine } from '../../core/logs/ring.js';
 import { ApiLogSource } from '../../core/logs/sources/api-source.js';
@@ -31,9 +31,7 @@ Options:
 export function instanceIdArg(positionals: string[], command: string): number {
   const raw = positionals[0];
   if (raw === undefined) throw new UsageError(`${command}: missing instance ID; see \`vastdeck ${command} --help\``);
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`${command}: instance ID must be a positive whole number (got "${raw}")`);
-  return id;
+  return instanceId(raw, command);
 }
 
 /** The instance's SSH target, or null while it has none (not running, no endpoint yet). */
@@ -51,7 +49,7 @@ export function cliPool(): SshPool {
 
 /** One note on stderr: sanitized (it may quote the host) and with secrets redacted. */
 export function note(message: string): void {
-  process.stderr.write(`vastdeck: ${redact(sanitizeLine(message.split('\n')[0] ?? ''))}\n`);
+  warn(`vastdeck: ${redact(sanitizeLine(message.split('\n')[0] ?? ''))}\n`);
 }
 
 /** Prints complete lines once each (a redrawn tqdm line prints when it is finished). */
@@ -64,7 +62,7 @@ class LinePrinter {
       this.last = l.seq;
       out.push(l.text);
     }
-    if (out.length) process.stdout.write(redact(out.join('\n')) + '\n');
+    if (out.length) printText(out.join('\n'));
   }
 }
 

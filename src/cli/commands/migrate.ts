@@ -3,9 +3,9 @@
  * the journaled state machine of src/core/ops/migrate.ts. A killed migration is continued from the journal.
  */
 import path from 'node:path';
-import { intFlag, numberFlag, parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
-import { printJson, printText, registerSecret, UsageError } from '../output.js';
+import { instanceId, intFlag, numberFlag, parseCommand } from '../args.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
+import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { FileJournal, readJournal } from '../../core/journal/journal.js';
 import { stateDir } from '../../core/config/paths.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
@@ -80,20 +80,22 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     return 0;
   }
 
+  await refuseIfReadOnly(values, 'migrate (renting and destroying)');
   let spec: MigrationSpec;
   let state;
   if (values.resume) {
     ({ spec, state } = pickInterrupted((await readJournal(journalFile)).records, positionals[0], 'resume'));
-    process.stderr.write(`resuming migration ${spec.id}: ${state.done.length} of 8 steps done\n`);
+    warn(`resuming migration ${spec.id}: ${state.done.length} of 8 steps done\n`);
   } else {
-    if (positionals.length !== 1 || !/^\d+$/.test(positionals[0]!)) throw new UsageError('migrate: give one instance ID (or --resume); see `vastdeck migrate --help`');
+    if (positionals.length !== 1) throw new UsageError('migrate: give one instance ID (or --resume); see `vastdeck migrate --help`');
+    const sourceId = instanceId(positionals[0]!, 'migrate');
     if (!values.profile) throw new UsageError('migrate: --profile P is required');
     const profilesFile = path.resolve(values.profiles ?? defaultProfilesPath());
     const profile = await loadProfile(values.profile, profilesFile);
     const problem = migrationProblem(profile);
     if (problem) throw new UsageError(`migrate: profile ${values.profile} ${problem}`);
     const price = priceFromFlags(values.type, values.bid, profile);
-    spec = migrationSpec(Number(positionals[0]), values.profile, profilesFile, profile, {
+    spec = migrationSpec(sourceId, values.profile, profilesFile, profile, {
       offerId: intFlag(values['offer-id'], 'offer-id', 1, Number.MAX_SAFE_INTEGER) ?? null,
       runDir: values['run-dir'], logPath: values.log, continuation: values.continuation ?? null,
       allowBehind: !!values['allow-behind'], sync: !!values.sync,
@@ -113,7 +115,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   const journal = new FileJournal({ file: journalFile, secrets: opened?.secrets ?? [] });
   const killAfter = Number(process.env.VASTDECK_TEST_KILL_AFTER_STEP ?? 0);
   const onEvent = (e: MigrateEvent) => {
-    process.stderr.write(describeMigrateEvent(e) + '\n');
+    warn(describeMigrateEvent(e) + '\n');
     // Test hook: die the hard way right after step N's after record is durable (the crash-proof test).
     if (killAfter && e.type === 'step' && e.phase === 'done' && e.index === killAfter) process.kill(process.pid, 'SIGKILL');
   };

@@ -3,9 +3,9 @@
  * profile's bootstrap condition first, journal every decision, and print one stderr line per decision.
  */
 import { createInterface } from 'node:readline/promises';
-import { intFlag, numberFlag, parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
-import { printJson, printText, redact, registerSecret, UsageError } from '../output.js';
+import { durationFlag, intFlag, numberFlag, parseCommand } from '../args.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
+import { printJson, printText, redact, registerSecret, UsageError, warn } from '../output.js';
 import { priceFromFlags } from './provision.js';
 import { downCommand } from './destroy.js';
 import { resolveApiKey } from '../../core/config/apikey.js';
@@ -16,7 +16,6 @@ import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
-import { parseDuration } from '../../core/watch/duration.js';
 import { checkBootstrap } from '../../core/keeper/bootstrap.js';
 import { FleetKeeper, type KeeperEvent } from '../../core/keeper/keeper.js';
 import { makeLauncher } from '../../core/keeper/launch.js';
@@ -76,9 +75,11 @@ const OPTION_SPEC = {
 export function thresholdFlag(text: string | undefined, flag: string, fallback: number | null): number | null {
   if (text === undefined) return fallback;
   if (text === 'off' || text === 'none') return null;
-  const ms = parseDuration(text);
-  if (ms === null || ms < 0) throw new UsageError(`--${flag} must be a duration like 10m, or off (got "${text}")`);
-  return ms;
+  try {
+    return durationFlag(text, flag, { zero: true });
+  } catch {
+    throw new UsageError(`--${flag} must be a duration with a unit like 10m, or off (got "${text}")`);
+  }
 }
 
 /** `vastdeck monitor`. */
@@ -98,6 +99,7 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const target = intFlag(positionals[0], 'N', 0, 1000)!;
   if (!values.fleet) throw new UsageError(`${mode}: --fleet PREFIX is required`);
   if (!values.profile) throw new UsageError(`${mode}: --profile P is required`);
+  if (!values['dry-run']) await refuseIfReadOnly(values, `${mode} (renting and destroying)`);
   const maxDph = numberFlag(values['max-dph'], 'max-dph', 0.001, 1000);
   const gpus = values.gpus?.split(',').map((g) => g.trim()).filter(Boolean);
   const defaults = defaultRules(target);
@@ -216,7 +218,7 @@ function interruptibleClock() {
 }
 
 function line(text: string): void {
-  process.stderr.write(redact(`[${new Date().toISOString().slice(11, 19)}] ${sanitizeLine(text)}\n`));
+  warn(redact(`[${new Date().toISOString().slice(11, 19)}] ${sanitizeLine(text)}\n`));
 }
 
 /** One stderr line per pass summary and per decision. */

@@ -1,6 +1,6 @@
 import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
-import { printJson, printText, UsageError } from '../output.js';
+import { printJson, printText, UsageError, warn } from '../output.js';
 import { renderTable, terminalWidth, type Column } from '../table.js';
 import { gpuLabel, money, num } from '../format.js';
 import { defaultOfferQuery, parseOfferQuery, parseOrder, type OfferQuery } from '../../core/vast/query.js';
@@ -92,6 +92,6 @@ export async function offersCommand(argv: string[]): Promise<number> {
   }
   columns.push({ header: 'WHY', cell: (o) => cells(o).why, priority: 1, max: 60 });
   printText(renderTable(offers, columns, terminalWidth()));
-  process.stderr.write(`${offers.length} offers (Mbps for DOWN/UP)\n`);
+  warn(`${offers.length} offers (Mbps for DOWN/UP)\n`);
   return 0;
 }

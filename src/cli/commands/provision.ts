@@ -1,12 +1,13 @@
 import { numberFlag, intFlag, parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
-import { printJson, printText, registerSecret, UsageError } from '../output.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
+import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { checkOffers, checkCells } from '../../core/checks/check.js';
 import { FileJournal, MemoryJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { offerByIdQuery, profileOfferQuery } from '../../core/profiles/query.js';
 import { provision, type ProvisionEvent } from '../../core/ops/provision.js';
 import { ProvisionError, wirePreview, type PriceChoice } from '../../core/ops/provision-request.js';
+import { CREATE_DEADLINE_MS } from '../../core/ops/provision-create.js';
 import type { Profile } from '../../core/profiles/schema.js';
 import type { Instance } from '../../core/vast/types.js';
 import { formatMbps, measureDownload } from '../../core/ops/speedtest.js';
@@ -17,8 +18,9 @@ import { cliPool } from './logs.js';
 export const provisionHelp = `Usage: vastdeck provision --profile P (--offer-id N | --best) [--bid PRICE|auto] [--dry-run] [--json]
 
 Rent one instance for a profile of instance_profiles.yaml: image, disk, env, onstart and the label template
-(plus a nonce tag, so the rental can always be found again). Every step is journaled. If the create times
-out or fails with 5xx, vastdeck lists your instances for the nonce before any retry: it never rents twice.
+(plus a nonce in the instance's env, VASTDECK_NONCE, so the rental can always be found again). Every step is
+journaled. If the create fails in any way (timeout, drop, 429, 4xx, 5xx), vastdeck lists your instances for the
+nonce before anything else: it never rents twice. A rerun first finishes what an interrupted one left open.
 
 Options:
   --profile P        profile name (required)
@@ -34,6 +36,8 @@ Options:
   --retry-stuck      destroy an instance stuck in loading (or dead) and rent the next offer
   --stuck-after MIN  minutes in loading before an instance counts as stuck (default 10)
   --boot-timeout MIN minutes to wait for boot at most (default 20)
+  --create-deadline SEC  how long a create with no answer may still land (default 180); until then its
+                     fate is "unknown — watching", and nothing is rented again
   --force            rent an --offer-id even when the checks fail
   --json             the result as JSON on stdout (progress stays on stderr)
   --api-url URL, --api-key KEY, -h/--help`;
@@ -58,7 +62,9 @@ export function describeEvent(e: ProvisionEvent): string | null {
   switch (e.type) {
     case 'request': return e.dryRun ? null : `renting offer ${e.offerId} as ${e.label}`;
     case 'create-failed': return `create attempt ${e.attempt} failed: ${e.message}${e.ambiguous ? ' (it may have gone through: checking)' : ''}`;
-    case 'reconcile': return e.found ? `found our instance ${e.found} after all: not renting again` : 'no instance with our nonce: nothing was rented';
+    case 'reconcile': return e.found ? `found our instance ${e.found} after all: not renting again` : 'no instance with our nonce after the create\'s deadline: nothing was rented';
+    case 'watching': return `create on offer ${e.offerId}${e.attempt ? '' : ' (from an interrupted run)'}: unknown — watching for nonce ${e.nonce} until ${new Date(e.until).toISOString().slice(11, 19)} UTC`;
+    case 'recovered': return e.message;
     case 'created': return `instance ${e.instanceId} created on offer ${e.offerId}${e.reconciled ? ' (found by reconcile)' : ''}`;
     case 'skip-offer': return `skipping offer ${e.offerId}: ${e.reason}`;
     case 'status': return `instance ${e.instanceId}: ${e.status}${e.msg ? ` (${e.msg})` : ''} after ${Math.round(e.elapsedMs / 1000)} s`;
@@ -78,7 +84,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
       profile: { type: 'string' }, profiles: { type: 'string' }, 'offer-id': { type: 'string' }, best: { type: 'boolean' },
       type: { type: 'string' }, bid: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'no-wait': { type: 'boolean' },
       'retry-stuck': { type: 'boolean' }, 'stuck-after': { type: 'string' }, 'boot-timeout': { type: 'string' },
-      force: { type: 'boolean' }, json: { type: 'boolean' },
+      force: { type: 'boolean' }, json: { type: 'boolean' }, 'create-deadline': { type: 'string' },
     },
     'provision',
   );
@@ -88,6 +94,8 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   if ((offerId === undefined) === !values.best) throw new UsageError('provision: give exactly one of --offer-id N or --best');
   const stuckAfter = numberFlag(values['stuck-after'], 'stuck-after', 1, 24 * 60) ?? 10;
   const bootTimeout = numberFlag(values['boot-timeout'], 'boot-timeout', 1, 24 * 60) ?? Math.max(20, stuckAfter + 5);
+  const createDeadline = numberFlag(values['create-deadline'], 'create-deadline', 1, 3600) ?? CREATE_DEADLINE_MS / 1000;
+  if (!values['dry-run']) await refuseIfReadOnly(values, 'provision (renting)');
   const profile = await loadProfile(values.profile, values.profiles ?? defaultProfilesPath());
   const price = priceFromFlags(values.type, values.bid, profile);
   for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
@@ -111,13 +119,13 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   const journal = values['dry-run'] ? new MemoryJournal() : new FileJournal();
   const progress = (e: ProvisionEvent) => {
     const line = describeEvent(e);
-    if (line) process.stderr.write(`${line}\n`);
+    if (line) warn(`${line}\n`);
   };
   const result = await provision(
     { api: ctx.client, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now },
     {
       profile, profileName: values.profile, candidates, price, dryRun: values['dry-run'], nextOnTaken: values.best,
-      retryStuck: values['retry-stuck'], wait: !values['no-wait'],
+      retryStuck: values['retry-stuck'], wait: !values['no-wait'], create: { deadlineMs: createDeadline * 1000 },
       boot: { stuckAfterMs: stuckAfter * 60_000, timeoutMs: bootTimeout * 60_000 }, onEvent: progress,
       speedtest: profile.speedtest ? (inst, offer) => speedtestOverSsh(inst, offer.inetDownMbps, profile.speedtest!.urls, profile.speedtest!.seconds) : undefined,
     },

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { resolveContext } from '../context.js';
-import { printText } from '../output.js';
+import { printText, warn } from '../output.js';
 import { demoStateDir, stateDir } from '../../core/config/paths.js';
 import { loadConfig, defaultConfigPath } from '../../core/config/config.js';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,7 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   );
   if (values.help) return printText(tuiHelp), 0;
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    process.stderr.write('vastdeck: the cockpit needs a terminal; for scripts use `vastdeck instances --json` or `vastdeck offers --json`\n');
+    warn('vastdeck: the cockpit needs a terminal; for scripts use `vastdeck instances --json` or `vastdeck offers --json`\n');
     return 2;
   }
   let stopSim: (() => Promise<void>) | undefined;

@@ -1,12 +1,11 @@
-import { parseCommand } from '../args.js';
+import { durationFlag, instanceId, intFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
-import { printJson, printText, redact, registerSecret, reportError, UsageError } from '../output.js';
+import { exitStatusHelp, printJson, printText, redact, registerSecret, UsageError, warn } from '../output.js';
 import { resolveApiKey } from '../../core/config/apikey.js';
 import { renderTriageText } from '../../core/logs/triage.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
-import { parseDuration } from '../../core/watch/duration.js';
-import { waitFor, WAIT_DEFAULT_EVERY_MS, WAIT_MIN_EVERY_MS, type WaitEvent } from '../../core/watch/wait.js';
+import { waitFor, WAIT_DEFAULT_EVERY_MS, WAIT_EXIT, WAIT_MIN_EVERY_MS, type WaitEvent } from '../../core/watch/wait.js';
 
 /** Help for `vastdeck wait`. */
 export const waitHelp = `Usage: vastdeck wait ID | --fleet PREFIX [--timeout 8h] [--every 5m] [--until STEP] [--json]
@@ -26,24 +25,15 @@ Options:
   --api-key KEY    API key
   -h, --help       this help
 
-Exit status:
-  0  completed, or reached --until
-  2  crashed (the triage bundle is printed)
-  3  timed out
-  4  the instance is gone (destroyed), or no instance matches --fleet
-  1  API or other error;  64  bad arguments`;
+${exitStatusHelp([
+  `${WAIT_EXIT.crashed}  crashed (the triage bundle is printed)`,
+  `${WAIT_EXIT.timeout}  timed out`,
+  `${WAIT_EXIT.gone}  the instance is gone (destroyed), or no instance matches --fleet`,
+  '(0 also means: completed, or reached --until)',
+])}`;
 
-/** `vastdeck wait`. Usage errors exit 64, not 2: 2 means "crashed" here and scripts branch on it. */
+/** `vastdeck wait`: exits with the common codes (0 ok, 1 error, 2 usage) or its outcome codes (WAIT_EXIT). */
 export async function waitCommand(argv: string[]): Promise<number> {
-  try {
-    return await run(argv);
-  } catch (err) {
-    const code = reportError(err);
-    return err instanceof UsageError ? 64 : code;
-  }
-}
-
-async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
     { fleet: { type: 'string' }, timeout: { type: 'string' }, every: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean' } },
@@ -54,8 +44,7 @@ async function run(argv: string[]): Promise<number> {
   const timeoutMs = durationFlag(values.timeout ?? '8h', 'timeout');
   const everyMs = values.every === undefined ? WAIT_DEFAULT_EVERY_MS : durationFlag(values.every, 'every');
   if (everyMs < WAIT_MIN_EVERY_MS) throw new UsageError(`--every must be at least 30s (Vast rate limits; got "${values.every}")`);
-  const untilStep = values.until === undefined ? undefined : Number(values.until);
-  if (untilStep !== undefined && !(Number.isInteger(untilStep) && untilStep >= 0)) throw new UsageError(`--until must be a step number (got "${values.until}")`);
+  const untilStep = intFlag(values.until, 'until', 0, Number.MAX_SAFE_INTEGER);
   const ctx = await makeContext(values);
   const key = (await resolveApiKey(values['api-key']))?.key;
   const secrets = key ? [key] : [];
@@ -80,15 +69,7 @@ function targetOf(positionals: string[], fleet: string | undefined): { id: numbe
     return { fleet };
   }
   if (positionals.length !== 1) throw new UsageError('wait: give one instance ID or --fleet PREFIX; see `vastdeck wait --help`');
-  const id = Number(positionals[0]);
-  if (!Number.isInteger(id) || id <= 0) throw new UsageError(`wait: "${positionals[0]}" is not an instance ID`);
-  return { id };
-}
-
-function durationFlag(text: string, flag: string): number {
-  const ms = parseDuration(text);
-  if (ms === null || ms <= 0) throw new UsageError(`--${flag} must be a duration like 30m, 8h or 2d (got "${text}")`);
-  return ms;
+  return { id: instanceId(positionals[0]!, 'wait') };
 }
 
 /** One stderr line per poll and per notification problem: sparse, so it can sit in a tmux pane or a log. */
@@ -102,6 +83,6 @@ function progress(ev: WaitEvent): void {
   } else if (ev.type === 'error') line = `poll failed, will retry: ${ev.message}`;
   else if (ev.type === 'stall') line = `${ev.member.id} stalled: ${ev.member.health.detail ?? ''}`;
   else for (const r of ev.results) if (!r.ok) line = `${r.channel} notification failed: ${r.error}`;
-  if (line) process.stderr.write(redact(`[${t}] ${line}\n`));
+  if (line) warn(redact(`[${t}] ${line}\n`));
 }
 

@@ -13,6 +13,8 @@ import { journalRecordSchema, scrub, type JournalInput, type JournalRecord } fro
 export interface JournalWriter {
   /** Appends one record (secrets scrubbed) and resolves once it is durable. */
   append(rec: JournalInput): Promise<JournalRecord>;
+  /** Its records so far, when it can be read back (what a rerun finishes first: ops/provision-recover.ts). */
+  read?(): Promise<JournalRecord[]>;
 }
 
 /** Default journal file. */
@@ -43,6 +45,12 @@ export class FileJournal implements JournalWriter {
   /** Adds a string that must never be written (an env value, a token read at run time). */
   addSecret(value: string): void {
     if (value.length >= 4) this.secrets.push(value);
+  }
+
+  /** The records on disk (damaged lines skipped). */
+  async read(): Promise<JournalRecord[]> {
+    await this.tail;
+    return (await readJournal(this.file)).records;
   }
 
   /** Appends and fsyncs one record. */
@@ -77,6 +85,10 @@ export class MemoryJournal implements JournalWriter {
     const r = makeRecord(rec, this.now(), this.secrets);
     this.records.push(r);
     return r;
+  }
+  /** The records so far. */
+  async read(): Promise<JournalRecord[]> {
+    return [...this.records];
   }
 }
 

@@ -1,10 +1,11 @@
 /**
  * The journal's record schema and the scrubbing that keeps secrets out of it. Every provision, destroy and
- * migration step is written before and after it happens (DESIGN.md), so after a crash the journal says what
+ * migration step is written before and after it happens (SAFETY.md rule 6), so after a crash the journal says what
  * may have happened on Vast. It must never hold a secret: env values, tokens and keys are stripped here.
  */
 import * as z from 'zod';
 import { isSecretName, looksLikeToken } from '../profiles/secrets.js';
+import { cutSecrets } from '../util/redact.js';
 
 /** Ids a record may name. */
 export const journalIdsSchema = z.object({
@@ -43,9 +44,7 @@ export function scrub(value: unknown, secrets: readonly string[] = [], underEnv 
   if (depth > 20) return '[too deep]';
   if (typeof value === 'string') {
     if (underEnv || looksLikeToken(value)) return MASK;
-    let out = value;
-    for (const s of secrets) if (s.length >= 4) out = out.split(s).join(MASK);
-    return out;
+    return cutSecrets(value, secrets, MASK, 4);
   }
   if (Array.isArray(value)) return value.map((v) => scrub(v, secrets, underEnv, depth + 1));
   if (value && typeof value === 'object') {

@@ -30,7 +30,7 @@ export interface RetireOutcome {
 
 /** Collaborators of the keeper. */
 export interface KeeperDeps {
-  api: Pick<VastApi, 'listInstances' | 'currentUser'>;
+  api: Pick<VastApi, 'listInstances' | 'currentUser' | 'clockOffsetMs'>;
   health: HealthSource | ((inst: Instance) => Promise<Health>);
   journal: JournalWriter;
   clock: { now(): number; sleep(ms: number): Promise<void> };
@@ -111,7 +111,8 @@ export class FleetKeeper {
       type: 'pass', at: now, credit,
       workers: workers.map((w) => ({ id: w.inst.id, status: w.inst.status, health: w.health?.state ?? '-' })),
     });
-    const { state, actions } = decide(this.state, { now, workers, credit, accountBurnPerHour: fleetBurn(all, credit).perHour }, this.opts.rules);
+    const clockOffsetMs = this.deps.api.clockOffsetMs?.() ?? null;
+    const { state, actions } = decide(this.state, { now, workers, credit, accountBurnPerHour: fleetBurn(all, credit).perHour, clockOffsetMs }, this.opts.rules);
     this.state = state;
     const byId = new Map(mine.map((i) => [i.id, i]));
     for (const a of actions) await this.act(a, byId);

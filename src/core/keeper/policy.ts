@@ -54,6 +54,11 @@ export interface Observation {
   credit: number | null;
   /** $/hr the whole account burns (runway is an account matter). */
   accountBurnPerHour: number;
+  /**
+   * The API's clock minus the keeper's, ms (HTTP Date header), when known. Remote timestamps (start_date) are
+   * moved onto the keeper's clock with it; unknown, a worker's age counts from when the keeper first saw it.
+   */
+  clockOffsetMs?: number | null;
 }
 
 /** What the keeper remembers between passes (plain data, JSON-safe). */
@@ -117,14 +122,17 @@ export function decide(prev: KeeperState, obs: Observation, rules: KeeperRules):
     delete s.pending[inst.id];
     const st = s.status[inst.id];
     if (!st || st.status !== inst.status) {
-      // A booting worker met for the first time has been booting since its creation, not since now.
-      const since = !st && BOOTING.has(inst.status) && inst.startedAt != null ? Math.min(inst.startedAt, now) : now;
+      // A booting worker met for the first time has been booting since its creation (on the API's clock, moved
+      // onto ours by the offset), not since now; without a known offset, since now (first sight).
+      const offset = obs.clockOffsetMs;
+      const created = inst.startedAt != null && offset != null ? inst.startedAt - offset : null;
+      const since = !st && BOOTING.has(inst.status) && created !== null ? Math.min(created, now) : now;
       s.status[inst.id] = { status: inst.status, since };
     }
     if (s.replaced.includes(inst.id) || s.held.includes(inst.id)) continue;
     const trig = judge(s, inst, health, now, rules);
     if (!trig) {
-      alive++;
+      if (counts(inst, health)) alive++;
       continue;
     }
     s.replaced.push(inst.id);
@@ -155,12 +163,25 @@ export function decide(prev: KeeperState, obs: Observation, rules: KeeperRules):
   return { state: s, actions };
 }
 
+/**
+ * Whether a worker the policy leaves alone counts toward N: booting (within its grace, or it would have been
+ * judged stuck), or running and not finished, crashed or dead. A running worker whose log could not be read is
+ * counted: no guess that it is dead.
+ */
+function counts(inst: Instance, health: Health | null): boolean {
+  if (BOOTING.has(inst.status)) return true;
+  if (inst.status !== 'running') return false;
+  return !health || (health.state !== 'finished' && health.state !== 'crashed');
+}
+
 /** Which trigger (if any) fires for one worker, with its reason; updates the worker's timers in `s`. */
 function judge(s: KeeperState, inst: Instance, health: Health | null, now: number, rules: KeeperRules): { trigger: Trigger; reason: string } | null {
   const since = s.status[inst.id]!.since;
   const billing = inst.status === 'running' || inst.status === 'frozen';
-  if (rules.maxDph !== undefined && billing && instanceBurn(inst) > rules.maxDph) {
-    return { trigger: 'over-price', reason: `costs $${instanceBurn(inst).toFixed(3)}/hr, over the $${rules.maxDph.toFixed(3)}/hr limit` };
+  // A booting worker will bill its full rate as soon as it runs: over the limit, it is replaced at once.
+  const rate = billing ? instanceBurn(inst) : BOOTING.has(inst.status) ? inst.dphTotal : 0;
+  if (rules.maxDph !== undefined && rate > rules.maxDph) {
+    return { trigger: 'over-price', reason: `costs $${rate.toFixed(3)}/hr, over the $${rules.maxDph.toFixed(3)}/hr limit` };
   }
   const dead = DEAD.has(inst.status) || health?.state === 'crashed';
   if (dead) {

@@ -15,7 +15,7 @@ export interface LogLine {
 
 /** Options for a LogRing. */
 export interface LogRingOptions {
-  /** Lines kept; older lines are dropped. Default 5,000 (the log pane cap in DESIGN.md). */
+  /** Lines kept; older lines are dropped. Default 5,000 (ENGINEERING.md rule 7). */
   capacity?: number;
   /** A line still without a newline after this many characters is committed, so a stream with no \n stays bounded. */
   maxLineLength?: number;

@@ -3,6 +3,7 @@
  * then sanitized and scrubbed of secrets: it leaves the machine (a chat webhook), so nothing secret may ride along.
  */
 import { looksLikeToken } from '../profiles/secrets.js';
+import { cutSecrets } from '../util/redact.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 /** What happened. */
@@ -40,9 +41,7 @@ export function formatMessage(ev: NotifyEvent, secrets: readonly string[] = []):
 
 /** Masks the given secret values, then anything shaped like a credential (log lines can carry tokens). */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let t = text;
-  for (const s of [...secrets].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) t = t.split(s).join('***');
-  return t.replace(/[^\s'"`()[\]{},;]+/g, (word) => {
+  return cutSecrets(text, secrets, '***', 4).replace(/[^\s'"`()[\]{},;]+/g, (word) => {
     const core = word.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
     // key=value pairs: judge the value alone, so "HF_TOKEN=hf_..." is caught.
     const value = core.includes('=') ? core.slice(core.indexOf('=') + 1) : core;

@@ -1,6 +1,6 @@
 /**
  * What destroying an instance would lose: the newest checkpoint on its host against the newest one verified
- * off it. DESIGN.md's first safety rule lives here: a plan is `safe` only when the host's newest checkpoint is
+ * off it. SAFETY.md's first rule lives here: a plan is `safe` only when the host's newest checkpoint is
  * verified in the store BY CONTENT (verify.ts); everything else (behind, incomplete, another run's bytes,
  * unverifiable, not found, no store, store or host unreachable) is refused unless forced, and says what would be
  * lost: steps, hours of training (from the checkpoints' times on the host) and dollars at the instance's rate.

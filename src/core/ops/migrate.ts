@@ -202,7 +202,7 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
     const env = { ...c.profile.env, VASTDECK_MIGRATION: c.spec.id, VASTDECK_RESUME_STEP: String(s.verifiedStep) };
     const r = await provision(
       { api: c.deps.api, journal: c.deps.journal, sleep: c.deps.sleep, now: c.deps.now, nonce: () => c.spec.id, env: c.deps.env },
-      { profile: { ...c.profile, env }, profileName: c.spec.profileName, candidates, price: c.spec.price, wait: false, nextOnTaken: c.spec.offerId === null, maxOffers: 3 },
+      { profile: { ...c.profile, env }, profileName: c.spec.profileName, candidates, price: c.spec.price, wait: false, nextOnTaken: c.spec.offerId === null, maxOffers: 3, adoptOpen: false },
     );
     if (r.instanceId === undefined) throw new MigrateError('the provision rented nothing');
     return { targetId: r.instanceId, targetLabel: r.label, targetOfferId: r.offer.id, detail: `rented offer ${r.offer.id} as ${r.label}` };

@@ -1,10 +1,12 @@
 /**
  * Building the create request of a provision: env resolved from references (local environment or Vast
- * account env vars), the price (never a silent on-demand when interruptible was asked for), the label with
- * its nonce, and a masked copy safe to print or journal.
+ * account env vars), the price (never a silent on-demand when interruptible was asked for), the label, the
+ * nonce (as the VASTDECK_NONCE env entry), and a masked copy safe to print or journal.
  */
 import type { Profile } from '../profiles/schema.js';
-import { renderLabel, withNonce } from '../profiles/label.js';
+import { renderLabel } from '../profiles/label.js';
+import { NONCE_ENV } from '../vast/units.js';
+import { RUN_ID_ENV } from '../checkpoints/run-id.js';
 import { renderOnstart } from '../profiles/onstart.js';
 import type { CreateRequest, Offer } from '../vast/types.js';
 import { MASK } from '../journal/record.js';
@@ -16,7 +18,7 @@ export type PriceChoice = { kind: 'on-demand' } | { kind: 'bid'; bid: number | '
 export class ProvisionError extends Error {
   constructor(
     /** What went wrong, for callers to branch on. */
-    readonly code: 'env_missing' | 'bid' | 'offer_taken' | 'refused' | 'unconfirmed' | 'no_offers' | 'stuck' | 'boot_failed' | 'onstart',
+    readonly code: 'env_missing' | 'bid' | 'offer_taken' | 'refused' | 'unconfirmed' | 'no_offers' | 'stuck' | 'boot_failed' | 'onstart' | 'journal',
     message: string,
   ) {
     super(message);
@@ -80,8 +82,9 @@ export function buildCreateRequest(profile: Profile, offer: Offer, opts: { env: 
   return {
     image: profile.image,
     diskGb: profile.diskGb,
-    label: withNonce(base, opts.nonce),
-    env: { ...opts.env },
+    // The nonce travels as an env entry the API lists back, so the label stays the operator's convention.
+    label: base,
+    env: { ...opts.env, [NONCE_ENV]: opts.nonce },
     onstart,
     price: opts.price,
     runtype: 'ssh',
@@ -91,7 +94,7 @@ export function buildCreateRequest(profile: Profile, offer: Offer, opts: { env: 
 
 /** A copy of the request with every env value replaced by *****: what dry-run prints and the journal keeps. */
 export function maskRequest(req: CreateRequest): CreateRequest {
-  return { ...req, env: Object.fromEntries(Object.keys(req.env ?? {}).map((k) => [k, MASK])) };
+  return { ...req, env: Object.fromEntries(Object.entries(req.env ?? {}).map(([k, v]) => [k, k === NONCE_ENV || k === RUN_ID_ENV ? v : MASK])) };
 }
 
 /**

@@ -9,7 +9,8 @@ import type { JournalWriter } from '../journal/journal.js';
 import type { Profile } from '../profiles/schema.js';
 import { newNonce } from '../profiles/label.js';
 import { RUN_ID_ENV, runIdFromNonce } from '../checkpoints/run-id.js';
-import { createReconciled, withNonceTag, type CreateOptions } from './provision-create.js';
+import { createReconciled, journalAppend, JournalWriteError, unjournaledRental, withNonceTag, type CreateOptions } from './provision-create.js';
+import { describeFinished, finishOpenProvisions, type Finished } from './provision-recover.js';
 import { checkBilledPrice, waitForBoot, type BootOptions, type BootOutcome, type PriceCheck } from './provision-boot.js';
 import type { SpeedtestResult } from './speedtest.js';
 import { buildCreateRequest, choosePrice, maskRequest, ProvisionError, resolveEnv, vastEnvRefs, type PriceChoice } from './provision-request.js';
@@ -30,7 +31,9 @@ export interface ProvisionDeps {
 export type ProvisionEvent =
   | { type: 'request'; offerId: number; label: string; request: CreateRequest; dryRun: boolean }
   | { type: 'create-failed'; offerId: number; attempt: number; ambiguous: boolean; message: string }
-  | { type: 'reconcile'; offerId: number; attempt: number; found: number | null }
+  | { type: 'reconcile'; offerId: number; attempt: number; found: number | null; final: boolean }
+  | { type: 'watching'; offerId: number; attempt: number; until: number; nonce: string }
+  | { type: 'recovered'; finished: Finished; adopted: boolean; message: string }
   | { type: 'created'; offerId: number; instanceId: number; reconciled: boolean }
   | { type: 'skip-offer'; offerId: number; reason: string }
   | { type: 'status'; instanceId: number; status: InstanceStatus; elapsedMs: number; msg: string | null }
@@ -56,7 +59,9 @@ export interface ProvisionInput {
   wait?: boolean;
   /** Candidates tried at most (default 5). */
   maxOffers?: number;
-  create?: Omit<CreateOptions, 'onFailed' | 'onReconcile' | 'onWarning'>;
+  create?: Omit<CreateOptions, 'onFailed' | 'onReconcile' | 'onWarning' | 'onWatching'>;
+  /** Take over an unfinished provision of the same profile found in the journal instead of renting (default true). */
+  adoptOpen?: boolean;
   boot?: Omit<BootOptions, 'onStatus' | 'onPollError'>;
   onEvent?: (e: ProvisionEvent) => void;
   /** After boot, measure the host's download speed (the profile's speedtest URLs); absent: not measured. */
@@ -78,6 +83,8 @@ export interface ProvisionResult {
   speed?: SpeedtestResult;
   /** Instances this provision destroyed (stuck ones with --retry-stuck, late duplicates). */
   destroyed: number[];
+  /** True when the rental is one an interrupted earlier provision made (found through the journal). */
+  recovered?: boolean;
 }
 
 /** Rents one instance for the profile. Throws a ProvisionError with a clear message when it cannot. */
@@ -91,6 +98,17 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
   const candidates = input.candidates.slice(0, Math.max(1, input.maxOffers ?? 5));
   const destroyed: number[] = [];
   let lastResult: ProvisionResult | null = null;
+  // Finish what an interrupted provision left open before renting anything (it may have rented).
+  const adopt = input.dryRun ? null : await finishOpen(deps, input, emit);
+  if (adopt) {
+    const { instance, open } = adopt;
+    const offer = candidates.find((c) => c.id === open.offerId) ?? candidates[0]!;
+    const req = buildCreateRequest(profile, offer, { env, price: null, nonce: open.nonce, profileName: input.profileName });
+    const base: ProvisionResult = { outcome: 'created', offer, label: instance.label ?? open.label, nonce: open.nonce, request: maskRequest(req), destroyed, instanceId: instance.id, recovered: true };
+    emit({ type: 'created', offerId: open.offerId ?? offer.id, instanceId: instance.id, reconciled: true });
+    if (input.wait === false) return (await end(deps, base, instance.dphTotal), base);
+    return afterCreate(deps, input, base, instance.id, null, instance.dphTotal, false, emit);
+  }
 
   for (let i = 0; i < candidates.length; i++) {
     const offer = candidates[i]!;
@@ -118,8 +136,10 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
     try {
       created = await createReconciled(deps, offer, req, masked, nonce, {
         ...input.create,
+        journalDetails: { ...input.create?.journalDetails, ...(input.profileName ? { profile: input.profileName } : {}) },
         onFailed: (e) => emit({ type: 'create-failed', offerId: offer.id, ...e }),
         onReconcile: (e) => emit({ type: 'reconcile', offerId: offer.id, ...e }),
+        onWatching: (e) => emit({ type: 'watching', offerId: offer.id, ...e }),
         onWarning: (message) => emit({ type: 'warning', message }),
       });
     } catch (err) {
@@ -130,29 +150,84 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
       throw err;
     }
     const instanceId = created.instanceId;
+    const dph = price ?? offer.dphTotal;
     emit({ type: 'created', offerId: offer.id, instanceId, reconciled: created.reconciled });
     if (input.wait === false) {
       await removeDuplicates(deps, nonce, instanceId, destroyed, emit);
-      return { ...base, outcome: 'created', instanceId };
+      const r: ProvisionResult = { ...base, outcome: 'created', instanceId };
+      await end(deps, r, dph);
+      return r;
     }
+    const result = await afterCreate(deps, input, { ...base, instanceId }, instanceId, offer, dph, input.retryStuck === true && hasNext, emit);
+    if (result.outcome === 'running' || !(input.retryStuck && hasNext)) return result;
+    lastResult = result;
+  }
+  if (lastResult) return lastResult;
+  throw new ProvisionError('no_offers', `none of the ${candidates.length} offers could be rented`);
+}
 
+/** Finishes the journal's open provisions; returns one to adopt (same profile, still alive), reporting the rest. */
+async function finishOpen(deps: ProvisionDeps, input: ProvisionInput, emit: (e: ProvisionEvent) => void): Promise<Extract<Finished, { outcome: 'found' }> | null> {
+  const finished = await finishOpenProvisions(deps, {
+    reconcilePauseMs: input.create?.reconcilePauseMs,
+    onWarning: (message) => emit({ type: 'warning', message }),
+    onWatching: (o) => emit({ type: 'watching', offerId: o.offerId ?? 0, attempt: 0, until: o.deadline, nonce: o.nonce }),
+  });
+  let chosen: Extract<Finished, { outcome: 'found' }> | null = null;
+  for (const f of finished) {
+    const usable = f.outcome === 'found' && input.adoptOpen !== false && !chosen && f.open.profile !== null && f.open.profile === input.profileName
+      && !['exited', 'offline', 'unknown', 'stopped'].includes(f.instance.status);
+    if (usable) chosen = f as Extract<Finished, { outcome: 'found' }>;
+    const tail = usable ? ': taking it over instead of renting again' : f.outcome === 'found' ? `: it is still rented; destroy it with \`vastdeck destroy ${f.instance.id}\` if you do not want it` : '';
+    emit({ type: 'recovered', finished: f, adopted: usable, message: `${describeFinished(f)}${tail}` });
+  }
+  return chosen;
+}
+
+/** Closes the provision in the journal; a write that fails names the rental and how to destroy it. */
+async function end(deps: ProvisionDeps, r: ProvisionResult, dph: number): Promise<void> {
+  try {
+    await journalAppend(deps.journal, { op: 'provision.end', phase: 'after', ids: { nonce: r.nonce, label: r.label, offerId: r.offer.id, ...(r.instanceId !== undefined ? { instanceId: r.instanceId } : {}) }, details: { outcome: r.outcome } });
+  } catch (err) {
+    if (r.instanceId !== undefined) throw unjournaledRental(r.instanceId, r.label, dph, err);
+    throw err;
+  }
+}
+
+/** Boot wait, duplicate check, billed price and speed test of a rental; journal failures name the rental. */
+async function afterCreate(deps: ProvisionDeps, input: ProvisionInput, base: ProvisionResult, instanceId: number, offerArg: Offer | null, dph: number, willRetry: boolean, emit: (e: ProvisionEvent) => void): Promise<ProvisionResult> {
+  try {
+    return await bootAndCheck(deps, input, base, instanceId, offerArg, willRetry, emit, dph);
+  } catch (err) {
+    if (err instanceof JournalWriteError) throw unjournaledRental(instanceId, base.label, dph, err);
+    throw err;
+  }
+}
+
+async function bootAndCheck(deps: ProvisionDeps, input: ProvisionInput, base: ProvisionResult, instanceId: number, offerArg: Offer | null, willRetry: boolean, emit: (e: ProvisionEvent) => void, dph: number): Promise<ProvisionResult> {
+    const { profile } = input;
+    const offer = base.offer;
+    const { nonce, label, destroyed } = base;
+    const price = base.request.price ?? null;
     const ids = { offerId: offer.id, instanceId, nonce, label };
-    await deps.journal.append({ op: 'provision.boot', phase: 'before', ids, details: { trainRunId: runIdFromNonce(nonce) } });
+    await journalAppend(deps.journal, { op: 'provision.boot', phase: 'before', ids, details: { trainRunId: runIdFromNonce(nonce) } });
     const boot = await waitForBoot(deps, instanceId, {
       ...input.boot,
       onStatus: (status, elapsedMs, msg) => emit({ type: 'status', instanceId, status, elapsedMs, msg }),
       onPollError: (err) => emit({ type: 'warning', message: `polling instance ${instanceId}: ${err.message}` }),
     });
-    await deps.journal.append({ op: 'provision.boot', phase: 'after', ids, details: { outcome: boot.outcome, status: boot.instance?.status ?? null, elapsedMs: boot.elapsedMs } });
+    await journalAppend(deps.journal, { op: 'provision.boot', phase: 'after', ids, details: { outcome: boot.outcome, status: boot.instance?.status ?? null, elapsedMs: boot.elapsedMs } });
     // The boot wait gave a lost create time to surface: make sure only one rental carries this nonce.
     await removeDuplicates(deps, nonce, instanceId, destroyed, emit);
     const result: ProvisionResult = { ...base, outcome: boot.outcome, instanceId, instance: boot.instance ?? undefined };
 
     if (boot.outcome === 'running' && boot.instance) {
-      result.priceCheck = checkBilledPrice(boot.instance, offer, profile.diskGb, price);
+      if (offerArg) result.priceCheck = checkBilledPrice(boot.instance, offerArg, profile.diskGb, price);
+      if (result.priceCheck) {
       emit({ type: 'price', instanceId, check: result.priceCheck });
       if (!result.priceCheck.ok) {
         emit({ type: 'warning', message: `instance ${instanceId} is billed $${result.priceCheck.billed.toFixed(3)}/hr, the offer said $${result.priceCheck.expected.toFixed(3)}/hr` });
+      }
       }
       if (input.speedtest) {
         try {
@@ -164,26 +239,24 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
           emit({ type: 'warning', message: `instance ${instanceId}: download speed test failed: ${(err as Error).message}` });
         }
       }
+      await end(deps, result, dph);
       return result;
     }
     emit({ type: 'boot-failed', instanceId, outcome: boot.outcome as Exclude<BootOutcome, 'running'>, elapsedMs: boot.elapsedMs });
-    if (!(input.retryStuck && hasNext)) return result;
-    await destroyJournaled(deps, instanceId, ids, `boot ${boot.outcome}`, destroyed, emit);
-    lastResult = result;
-  }
-  if (lastResult) return lastResult;
-  throw new ProvisionError('no_offers', `none of the ${candidates.length} offers could be rented`);
+    if (willRetry) await destroyJournaled(deps, instanceId, ids, `boot ${boot.outcome}`, destroyed, emit);
+    await end(deps, result, dph);
+    return result;
 }
 
 async function destroyJournaled(deps: ProvisionDeps, instanceId: number, ids: Record<string, unknown>, reason: string, destroyed: number[], emit: (e: ProvisionEvent) => void): Promise<void> {
-  await deps.journal.append({ op: 'provision.destroy', phase: 'before', ids: { ...ids, instanceId }, details: { reason } });
+  await journalAppend(deps.journal, { op: 'provision.destroy', phase: 'before', ids: { ...ids, instanceId }, details: { reason } });
   try {
     await deps.api.destroyInstance(instanceId);
   } catch (err) {
-    await deps.journal.append({ op: 'provision.destroy', phase: 'error', ids: { ...ids, instanceId }, details: { reason, message: (err as Error).message } });
+    await journalAppend(deps.journal, { op: 'provision.destroy', phase: 'error', ids: { ...ids, instanceId }, details: { reason, message: (err as Error).message } });
     throw err;
   }
-  await deps.journal.append({ op: 'provision.destroy', phase: 'after', ids: { ...ids, instanceId }, details: { reason } });
+  await journalAppend(deps.journal, { op: 'provision.destroy', phase: 'after', ids: { ...ids, instanceId }, details: { reason } });
   destroyed.push(instanceId);
   emit({ type: 'destroyed', instanceId, reason });
 }

@@ -30,4 +30,6 @@ export interface VastApi {
   /** Charges between two epoch-ms instants. */
   charges(fromMs: number, toMs: number): Promise<Charge[]>;
   gpuNames(): Promise<string[]>;
+  /** The API's clock minus the local clock, ms, when known (HTTP Date header); ages of remote timestamps use it. */
+  clockOffsetMs?(): number | null;
 }

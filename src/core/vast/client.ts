@@ -43,6 +43,11 @@ export class VastClient implements VastApi {
     this.logPollIntervalMs = opts.logPollIntervalMs ?? 300;
   }
 
+  /** The API's clock minus the local clock, ms (HTTP Date header of the last answer); null before any answer. */
+  clockOffsetMs(): number | null {
+    return this.http.clockOffsetMs();
+  }
+
   /** Search offers; invalid rows are skipped and counted in lastOfferStats (see offers.ts for why). */
   async searchOffers(query: OfferQuery): Promise<Offer[]> {
     const spec: CallSpec = { method: 'POST', path: '/bundles/', body: toWireBody(query), binary: true };
@@ -81,7 +86,7 @@ export class VastClient implements VastApi {
     return this.instanceRow(body.instances, `GET /api/v0${path}`);
   }
 
-  /** Rent an offer with the CLI's full body. Not retried on 5xx/timeouts: it may have rented already. */
+  /** Rent an offer with the CLI's full body. Never retried here (only a refused connection): it may have rented already. */
   async createInstance(offerId: number, req: CreateRequest): Promise<{ instanceId: number }> {
     const body = {
       client_id: 'me', image: req.image, env: req.env ?? {}, price: req.price ?? null, disk: req.diskGb,

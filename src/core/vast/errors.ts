@@ -3,6 +3,7 @@
  * one-line message that says what happened and what to do. The API key never appears in a message:
  * every piece of server text passes through `redact` before it is used (servers do echo keys back).
  */
+import { cutSecrets } from '../util/redact.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 /** What kind of failure: callers branch on this, never on the message text. */
@@ -27,7 +28,8 @@ export class VastError extends Error {
   readonly code?: string;
 
   constructor(kind: VastErrorKind, message: string, opts: { endpoint: string; status?: number; code?: string; cause?: unknown }) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    // Messages quote server text and ids: one clean line, whoever built the error.
+    super(sanitizeLine(message), opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'VastError';
     this.kind = kind;
     this.endpoint = opts.endpoint;
@@ -36,10 +38,10 @@ export class VastError extends Error {
   }
 }
 
-/** Returns a function that replaces every occurrence of the secret in a text with "***". */
+/** Returns a function that replaces every occurrence of the secret, in every serialized form, with "***". */
 export function makeRedactor(secret: string | undefined): (text: string) => string {
   if (!secret) return (t) => t;
-  return (t) => t.split(secret).join('***');
+  return (t) => cutSecrets(t, [secret], '***', 1);
 }
 
 /** The human part of an error body: Vast uses msg, message, detail or error, and some bodies are not JSON. */

@@ -43,8 +43,9 @@ export interface CallSpec {
   /** Send the Authorization header (default true). gpu_names is public. */
   auth?: boolean;
   /**
-   * False for calls that must not run twice (create): then only 429 and refused connections are
-   * retried, since 5xx or a timeout may mean the server already acted (DESIGN.md: never rent twice).
+   * False for calls that must not run twice (create): then only a refused connection (nothing reached the
+   * server) is retried. Any answer other than success — 429 and 4xx included — a timeout or a drop may come
+   * after the server acted, so the caller reconciles before trying again (SAFETY.md rule 2: never rent twice).
    */
   idempotent?: boolean;
   /** Keep a 2xx body as raw bytes (RawResponse.bytes, text left empty): big offer lists are split unparsed. */
@@ -78,6 +79,7 @@ export class VastHttp {
   private readonly userAgent: string;
   private readonly apiKey?: string;
   private readonly chains = new Map<string, Promise<void>>();
+  private offsetMs: number | null = null;
   /** Replaces the API key with *** in any text; used on everything that can reach a message. */
   readonly redact: (t: string) => string;
 
@@ -91,6 +93,14 @@ export class VastHttp {
     this.random = opts.random ?? Math.random;
     this.userAgent = opts.userAgent ?? 'vastdeck';
     this.redact = makeRedactor(this.apiKey);
+  }
+
+  /**
+   * The API's clock minus the local one, ms, from the last answer's Date header (null before any answer).
+   * Remote timestamps (an instance's start_date) minus this offset are on the local clock.
+   */
+  clockOffsetMs(): number | null {
+    return this.offsetMs;
   }
 
   /** Backoff before retry number `n` (0-based): base·2ⁿ stretched by up to +50 % jitter, never below base·2ⁿ. */
@@ -151,7 +161,7 @@ export class VastHttp {
         throw this.networkError(err, endpoint, this.base.origin);
       }
       if (res.status >= 200 && res.status < 300) return res;
-      if (!last && RETRY_STATUS.has(res.status) && (idempotent || res.status === 429)) {
+      if (!last && RETRY_STATUS.has(res.status) && idempotent) {
         await this.sleep(this.backoffMs(attempt - 1));
         continue;
       }
@@ -170,16 +180,26 @@ export class VastHttp {
       body = JSON.stringify(spec.body ?? {});
       headers['content-type'] = 'application/json';
     }
+    const sent = Date.now();
     const res = await request(url, {
       method: spec.method,
       headers,
       body,
       signal: AbortSignal.timeout(this.timeoutMs),
     });
+    this.noteDate(res.headers.date, sent);
     if (spec.binary && res.statusCode >= 200 && res.statusCode < 300) {
       return { status: res.statusCode, text: '', bytes: await readAll(res.body, Number(res.headers['content-length'])) };
     }
     return { status: res.statusCode, text: await res.body.text() };
+  }
+
+  /** Date has 1 s resolution: the server's second is compared with the middle of the round trip. */
+  private noteDate(header: string | string[] | undefined, sent: number): void {
+    const at = Date.parse(Array.isArray(header) ? header[0] ?? '' : header ?? '');
+    if (!Number.isFinite(at)) return;
+    const local = (sent + Date.now()) / 2;
+    this.offsetMs = Math.round(at + 500 - local);
   }
 
   private networkError(err: unknown, endpoint: string, origin: string): VastError {

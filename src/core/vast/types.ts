@@ -111,6 +111,8 @@ export interface Instance {
   verified: boolean;
   /** Names of the instance's env entries. Values are never kept: they may be secrets. */
   envKeys: string[];
+  /** vastdeck's rental nonce (the VASTDECK_NONCE env entry, the one env value kept), when it has one. */
+  nonce?: string | null;
   sshHost: string | null;
   sshPort: number | null;
   publicIp: string | null;

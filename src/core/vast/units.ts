@@ -85,6 +85,16 @@ export function envKeysOf(e: WireInstance['extra_env']): string[] {
   return keys.map((k) => sanitizeLine(k));
 }
 
+/** The env entry that carries vastdeck's rental nonce (not a secret: it only finds the rental again). */
+export const NONCE_ENV = 'VASTDECK_NONCE';
+
+/** The VASTDECK_NONCE value of extra_env, if it is a well-formed nonce; no other value is read. */
+export function nonceOf(e: WireInstance['extra_env']): string | null {
+  if (!e) return null;
+  const v = Array.isArray(e) ? e.find((pair) => pair[0] === NONCE_ENV)?.[1] : (e as Record<string, unknown>)[NONCE_ENV];
+  return typeof v === 'string' && /^[a-z0-9]{8}$/.test(v) ? v : null;
+}
+
 /** Wire instance → domain Instance. */
 export function instanceFromWire(w: WireInstance): Instance {
   return {
@@ -119,6 +129,7 @@ export function instanceFromWire(w: WireInstance): Instance {
     geolocation: text(w.geolocation),
     verified: w.verification === 'verified',
     envKeys: envKeysOf(w.extra_env),
+    nonce: nonceOf(w.extra_env),
     sshHost: text(w.ssh_host),
     sshPort: orNull(w.ssh_port),
     publicIp: text(w.public_ipaddr),

@@ -8,6 +8,7 @@ import type { Profile } from '../../core/profiles/schema.js';
 import type { ProvisionEvent } from '../../core/ops/provision.js';
 import { buildCreateRequest, choosePrice, maskRequest, type PriceChoice } from '../../core/ops/provision-request.js';
 import { MASK } from '../../core/journal/record.js';
+import { NONCE_ENV } from '../../core/vast/units.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { formatRate } from '../format.js';
 import { formatMbps } from '../../core/ops/speedtest.js';
@@ -45,7 +46,7 @@ export function planProvision(profile: Profile, profileName: string, offer: Offe
   const env = Object.fromEntries(Object.entries(profile.env).flatMap(([k, v]) => (typeof v === 'object' && 'vast' in v ? [] : [[k, MASK]])));
   const req = maskRequest(buildCreateRequest(profile, offer, { env, price: bid, nonce: 'xxxxxxxx', profileName }));
   const vastRefs = Object.entries(profile.env).flatMap(([k, v]) => (typeof v === 'object' && 'vast' in v ? [`${k} (account ${v.vast})`] : []));
-  const envText = [...Object.keys(req.env ?? {}).map((k) => `${k}=${MASK}`), ...vastRefs].join('  ') || '–';
+  const envText = [...Object.keys(req.env ?? {}).filter((k) => k !== NONCE_ENV).map((k) => `${k}=${MASK}`), ...vastRefs].join('  ') || '–';
   const priceText = bid === null ? `on-demand ${formatRate(offer.dphTotal)}/hr` : `interruptible, bid ${formatRate(bid)}/hr (min bid ${formatRate(offer.minBid ?? 0)})`;
   return {
     offer,
@@ -56,7 +57,7 @@ export function planProvision(profile: Profile, profileName: string, offer: Offe
       `Rent offer ${offer.id}: ${offer.numGpus}× ${sanitizeLine(offer.gpuName)} in ${sanitizeLine(offer.geolocation ?? '?')} for profile ${profileName}?`,
       `image  ${sanitizeLine(req.image)}`,
       `disk   ${req.diskGb} GB    price  ${priceText}`,
-      `label  ${sanitizeLine((req.label ?? '').replace(/#x{8}$/, '#<nonce>'))}`,
+      `label  ${sanitizeLine(req.label ?? '')}  (its nonce goes in the env as ${NONCE_ENV})`,
       `env    ${sanitizeLine(envText)}`,
       `onstart ${req.onstart ? 'yes (from the profile)' : 'none'}`,
       ...(check ? [`checks ${check.verdict === 'warns' ? `! ${sanitizeLine(check.summary)}` : '✓ fits the profile'}`] : []),
@@ -69,7 +70,9 @@ export function eventLine(e: ProvisionEvent): string | null {
   switch (e.type) {
     case 'request': return `renting offer ${e.offerId} as ${sanitizeLine(e.label)}…`;
     case 'create-failed': return `create attempt ${e.attempt} failed: ${sanitizeLine(e.message)}${e.ambiguous ? ' (checking whether it went through)' : ''}`;
-    case 'reconcile': return e.found ? `found our instance ${e.found}: not renting again` : 'nothing was rented; retrying';
+    case 'reconcile': return e.found ? `found our instance ${e.found}: not renting again` : 'nothing was rented (proven after the create\'s deadline)';
+    case 'watching': return `create on offer ${e.offerId}: unknown — watching for it until ${new Date(e.until).toISOString().slice(11, 19)} UTC`;
+    case 'recovered': return sanitizeLine(e.message);
     case 'created': return `instance ${e.instanceId} created; waiting for it to boot…`;
     case 'skip-offer': return `skipping offer ${e.offerId}: ${sanitizeLine(e.reason)}`;
     case 'status': return `instance ${e.instanceId}: ${e.status} after ${Math.round(e.elapsedMs / 1000)} s`;

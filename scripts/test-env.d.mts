@@ -1,0 +1,2 @@
+export const SCRUBBED: RegExp;
+export function testEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
