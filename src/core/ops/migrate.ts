@@ -290,7 +290,7 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
     if (!s.done.includes('advancing')) throw new MigrateError('refusing to destroy the source before the target is confirmed advancing');
     const source = await instanceOrNull(c, c.spec.sourceId);
     if (!source) return { sourceDestroyed: true, detail: `source ${c.spec.sourceId} is already gone` };
-    const plan = await planDestroy(source, { readHost: () => readHostCheckpoint(exec(c, source), c.spec.runDir), store: c.deps.store, exclude: c.deps.exclude });
+    const plan = await planDestroy(source, { readHost: () => readHostCheckpoint(exec(c, source), c.spec.runDir, { hostKey: `${source.id}@${source.sshHost}:${source.sshPort}` }), store: c.deps.store, exclude: c.deps.exclude, runId: runIdOfInstance(source) });
     // The run continues on the target from the verified step, confirmed advancing: what the source holds beyond it is redone there.
     const r = await executeDestroy(c.deps, plan, { force: true, retryBaseMs: Math.min(3000, c.t.pollMs * 3), confirmPauseMs: c.t.pollMs });
     if (r.outcome !== 'destroyed') throw new MigrateError(r.message);
