@@ -73,9 +73,63 @@ const commands: Record<string, Command> = {
     summary: 'block until crash, completion, a step, or timeout',
     load: () => import('./commands/wait.js').then((m) => ({ run: m.waitCommand, help: m.waitHelp })),
   },
+  pull: {
+    summary: 'rsync results back from an instance (resumable, with progress)',
+    load: () => import('./commands/pull.js').then((m) => ({ run: m.pullCommand, help: m.pullHelp })),
+  },
+  'ssh-config': {
+    summary: 'write Host entries (label → host, port, key) into a managed block of ~/.ssh/config',
+    load: () => import('./commands/ssh-config.js').then((m) => ({ run: m.sshConfigCommand, help: m.sshConfigHelp })),
+  },
+  keys: {
+    summary: 'SSH keys on the Vast account: list, add (and attach to running), attach ID',
+    load: () => import('./commands/keys.js').then((m) => ({ run: m.keysCommand, help: m.keysHelp })),
+  },
+  journal: {
+    summary: 'what was rented, destroyed and migrated, and what it cost',
+    load: () => import('./commands/journal.js').then((m) => ({ run: (argv: string[]) => m.journalCommand(argv), help: m.journalHelp })),
+  },
+  completion: {
+    summary: 'print a bash, zsh or fish completion script',
+    load: () => import('./commands/completion.js').then((m) => ({ run: m.completionCommand, help: m.completionHelp })),
+  },
+  stop: {
+    summary: 'stop instances (storage keeps billing)',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.stopCommand, help: m.stopHelp })),
+  },
+  start: {
+    summary: 'start stopped instances',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.startCommand, help: m.startHelp })),
+  },
+  reboot: {
+    summary: 'restart instances without giving up the GPUs',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.rebootCommand, help: m.rebootHelp })),
+  },
+  label: {
+    summary: 'set an instance label',
+    load: () => import('./commands/instance-actions.js').then((m) => ({ run: m.labelCommand, help: m.labelHelp })),
+  },
+  autopilot: {
+    summary: 'enforce lifecycle rules headless: finish, maxRuntime, idle, outbid',
+    load: () => import('./commands/autopilot.js').then((m) => ({ run: m.autopilotCommand, help: m.autopilotHelp })),
+  },
+  sweep: {
+    summary: 'instances billing unwatched (unowned, or stopped and paying storage)',
+    load: () => import('./commands/sweep.js').then((m) => ({ run: m.sweepCommand, help: m.sweepHelp })),
+  },
+  rescue: {
+    summary: 'outbid instances: raise the bid in place or migrate, with prices',
+    load: () => import('./commands/rescue.js').then((m) => ({ run: m.rescueCommand, help: m.rescueHelp })),
+  },
 };
 
-const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);
+/** The command table (completion scripts are generated from it). */
+export function commandTable(): Readonly<Record<string, Command>> {
+  return commands;
+}
+
+/** Global flags that take a value (the word after them is not a command). */
+export const VALUE_FLAGS = new Set(['--api-url', '--api-key', '--config', '--theme', '--poll', '--speed', '--seed']);
 
 /** Finds the command word, skipping global flags (and their values) that may come before it. */
 export function splitCommand(argv: string[]): { name: string | undefined; rest: string[] } {

@@ -74,13 +74,28 @@ export function createInstance(world: World, askId: number, body: unknown): Inst
     disk, env, onstart: b.onstart ?? null, runtype: b.runtype ?? 'ssh', args: b.args ?? null, isBid,
     dphBase: isBid ? b.price! : offer.dph_base, storageCost: offer.storage_cost,
     status: stopped ? 'stopped' : null, intended: stopped ? 'stopped' : 'running', statusMsg: stopped ? 'Created stopped' : 'Provisioning',
-    since: now, createdAt: now, uptimeMs: 0, ...fate, sshPort: world.allocSshPort(), sshKeys: [], billedUntil: now,
+    since: now, createdAt: now, uptimeMs: 0, ...fate, sshPort: world.allocSshPort(), sshKeys: world.keysForNewInstance(), billedUntil: now,
     instanceKey: instanceKeyFor(world.seed, id),
   };
+  applyHostRule(world, rec);
   world.instances.set(id, rec);
   world.market.take(askId);
   world.dirty = true;
   return rec;
+}
+
+/** The first host rule that fits the rented offer decides what its host does (a host that lies). */
+function applyHostRule(world: World, rec: InstanceRec): void {
+  const o = rec.offer;
+  const hit = world.hostRules.find(({ rule: r, used }) =>
+    (r.count === undefined || used < r.count) &&
+    (r.machineId === undefined || r.machineId === o.machine_id) &&
+    (r.offerId === undefined || r.offerId === o.id) &&
+    (r.gpu === undefined || r.gpu.toLowerCase() === String(o.gpu_name).toLowerCase()));
+  if (!hit) return;
+  hit.used++;
+  const { stepsPerSec, ...rest } = hit.rule.host;
+  rec.host = stepsPerSec === undefined ? { ...rest } : { ...rest, stepsPerSecond: stepsPerSec };
 }
 
 /** Stop: storage keeps billing, GPU billing ends. */
@@ -154,4 +169,22 @@ export function attachSshKey(world: World, id: number, body: unknown): string {
 /** A deterministic 64-hex restricted key for an instance (CONTAINER_API_KEY), never the account key. */
 export function instanceKeyFor(seed: number, id: number): string {
   return createHash('sha256').update(`sim-instance-key|${seed}|${id}`).digest('hex');
+}
+
+/**
+ * `PUT /api/v0/instances/bid_price/{id}/` `{client_id, price}`: change an interruptible instance's bid. The price
+ * must be at least the machine's current minimum bid; an outbid instance (stopped by Vast, still wanting to run)
+ * restarts on its own disk.
+ */
+export function changeBid(world: World, id: number, body: unknown): string {
+  const b = parse(z.object({ client_id: z.string().optional(), price: z.number() }), body);
+  const rec = mustGet(world, id);
+  if (!rec.isBid) throw new ApiError(400, 'invalid_args', `Instance ${id} is on-demand: it has no bid to change.`);
+  if (b.price < 0.001 || b.price > 128) throw new ApiError(400, 'invalid_price', 'price: a bid must be between 0.001 and 128 $/hr');
+  if (b.price < rec.offer.min_bid) throw new ApiError(400, 'invalid_price', `price: bid ${b.price} is below the minimum bid ${rec.offer.min_bid}`);
+  world.advanceInstance(rec, world.now());
+  rec.dphBase = b.price;
+  if (rec.status === 'stopped' && rec.intended === 'running') startInstance(world, rec);
+  world.dirty = true;
+  return `bid for ${id} set to ${b.price}`;
 }

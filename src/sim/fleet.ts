@@ -50,7 +50,7 @@ function buildOne(world: World, spec: FleetSpec, n: number, now: number): void {
     since: createdAt, createdAt, uptimeMs: 0, loadMs, stuck: spec.status === 'loading' && spec.stuck,
     exitAfterMs: spec.exitAfter !== undefined ? now - runStart + spec.exitAfter : null,
     outbidAfterMs: isBid ? now - runStart + (spec.outbidAfter ?? fate.outbidAfterMs ?? 3_600_000) : null,
-    sshPort: world.allocSshPort(), sshKeys: [], billedUntil: createdAt,
+    sshPort: world.allocSshPort(), sshKeys: world.keysForNewInstance(), billedUntil: createdAt,
     instanceKey: instanceKeyFor(world.seed, id),
   };
   if (spec.host) {

@@ -41,7 +41,9 @@ export function hostScenarioFor(rec: InstanceRec): HostScenarioInput {
     saveSteps: 500,
     logCheckpoints: true,
     gpuName: `NVIDIA ${rec.offer.gpu_name}`,
+    gpuCount: Math.max(1, Number(rec.offer.num_gpus) || 1),
     gpuMemoryMiB: Math.round(gpuMiB),
+    ...(typeof rec.offer.driver_version === 'string' && rec.offer.driver_version ? { driverVersion: rec.offer.driver_version } : {}),
     inetDownMbps: Number(rec.offer.inet_down) || undefined,
     ...(rec.host ?? {}),
   };
@@ -56,6 +58,7 @@ function uptime(rec: InstanceRec, now: number): number {
 export class SimHostFleet {
   private readonly live = new Map<number, Entry>();
   private readonly trainers = new Map<number, SimTrainer>();
+  private readonly unplugged = new Set<number>();
   private closed = false;
   private readonly opening = new Set<Promise<unknown>>();
   /** Recent start failures ("instance N: port P: EADDRINUSE"), newest last. */
@@ -76,12 +79,27 @@ export class SimHostFleet {
     return e?.up ? e.hosts.map((h) => h.port) : [];
   }
 
+  /**
+   * Makes an instance's host stop answering (connections refused) while Vast still reports it running, as when
+   * a host's network or sshd dies; `plugIn` lets it answer again. The job keeps its state.
+   */
+  unplug(id: number): void {
+    this.unplugged.add(id);
+    this.stop(id, false);
+  }
+
+  plugIn(id: number): void {
+    this.unplugged.delete(id);
+    this.sync();
+  }
+
   /** Brings hosts in line with the world: start for running instances, kill for the rest. */
   sync(): void {
     if (this.closed) return;
     for (const rec of this.world.instances.values()) {
       const entry = this.live.get(rec.id);
       if (rec.status === 'running') {
+        if (this.unplugged.has(rec.id)) continue;
         if (!entry || (entry.retryAt !== undefined && this.realNow() >= entry.retryAt)) this.start(rec);
       } else if (entry) {
         this.stop(rec.id);
@@ -121,7 +139,10 @@ export class SimHostFleet {
     const trainer = this.jobOf(rec);
     // One key per instance (derived from its first port), shared by both endpoints like one container's sshd.
     const hostKey = seededHostKey(String(rec.sshPort));
-    const opening = hostPorts(rec).map((port) => startSimHost({ port, hostKey, trainer }));
+    // Vast's rule: the keys the instance was created with (the account's then) plus keys attached to it since.
+    const id = rec.id;
+    const authorizedKeys = () => this.world.get(id)?.sshKeys.map((k) => k.key) ?? [];
+    const opening = hostPorts(rec).map((port) => startSimHost({ port, hostKey, trainer, authorizedKeys }));
     const settle = Promise.allSettled(opening).then(async (results) => {
       const hosts = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -144,10 +165,10 @@ export class SimHostFleet {
     void settle.finally(() => this.opening.delete(settle));
   }
 
-  private stop(id: number): void {
+  private stop(id: number, stopJob = true): void {
     const entry = this.live.get(id);
     this.live.delete(id);
-    this.trainers.get(id)?.stop();
+    if (stopJob) this.trainers.get(id)?.stop();
     if (entry) for (const h of entry.hosts) void h.kill();
   }
 

@@ -14,13 +14,13 @@ import { startHubStandIn, type HubStandIn } from './hub/index.js';
 import { buildFleet } from './fleet.js';
 import { hashSeed, makeRng } from './prng.js';
 import { RateLimiter } from './ratelimit.js';
-import { loadScenario as loadScenarioFile, parseScenario, type Scenario } from './scenario.js';
+import { HostRuleSchema, loadScenario as loadScenarioFile, parseScenario, type HostRule, type Scenario } from './scenario.js';
 import { createSimServer, type LoggedRequest } from './server.js';
 import { loadState, saveState } from './state.js';
 import { World } from './world.js';
 
 export type { FaultSpec } from './faults.js';
-export type { Scenario } from './scenario.js';
+export type { HostRule, Scenario } from './scenario.js';
 
 /** Options for startSimulator; each overrides the scenario's value. */
 export interface SimOptions {
@@ -44,8 +44,12 @@ export interface SimOptions {
   now?: () => number;
   /** First SSH port of the instance port blocks (overrides the scenario); default a random free block. */
   sshPortBase?: number;
+  /** Hosts of new rentals that lie (another GPU, a smaller disk, failing CUDA, a slow endpoint), after the scenario's. */
+  hostRules?: HostRule[];
   /** Run a simulated SSH host for each running instance (default true). */
   hosts?: boolean;
+  /** SSH public keys on the account from the start, added to the scenario's (its fleet is created with them). */
+  sshKeys?: string[];
   /** Run the Hub stand-in that jobs upload checkpoints to (default: whenever hosts run). */
   hub?: boolean;
 }
@@ -62,6 +66,8 @@ export interface SimHandle {
   injectFault(f: FaultSpec): void;
   /** Remove every fault rule. */
   clearFaults(): void;
+  /** Make the hosts of new rentals that match lie (see HostRuleSchema in scenario.ts). */
+  addHostRule(rule: HostRule): void;
   /** Move the sim clock forward (lifecycle + billing). */
   advance(ms: number): void;
   /** The sim clock now (epoch ms): ahead of the wall clock when speed > 1, so a demo UI shows ages in sim time. */
@@ -120,8 +126,9 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const sshPortBase = opts.sshPortBase ?? sc.sshPortBase ?? (saved ? undefined : await pickPortBase());
   const clock = new SimClock(realNow, opts.speed ?? sc.speed ?? 1, saved?.simNow ?? realNow());
   const marketCfg = { seed, size: sc.market.size, traps: sc.market.traps, gpus: sc.market.gpus, nowMs: clock.now() };
-  const world = new World(clock, marketCfg, { ...sc, seed, sshPortBase }, saved ?? undefined);
+  const world = new World(clock, marketCfg, { ...sc, seed, sshPortBase, sshKeys: [...sc.sshKeys, ...(opts.sshKeys ?? [])] }, saved ?? undefined);
   if (!saved) buildFleet(world, sc);
+  for (const rule of opts.hostRules ?? []) world.hostRules.push({ rule: HostRuleSchema.parse(rule), used: 0 });
   const faults = new Faults(makeRng(hashSeed(seed, 'faults')), [...(sc.faults as FaultSpec[]), ...(opts.faults ?? [])]);
   const persist = () => {
     world.dirty = false;
@@ -129,7 +136,20 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   };
   if (opts.stateFile) persist();
   const hosts = opts.hosts === false ? null : new SimHostFleet(world);
-  if (hosts) world.hostLog = (id) => hosts.trainer(id)?.log;
+  // Reading the log brings the job up to the sim clock first (it ticks lazily, on commands and followers).
+  if (hosts) world.hostLog = (id) => {
+    const t = hosts.trainer(id);
+    t?.tick();
+    return t?.log;
+  };
+  if (hosts) {
+    world.hostBusy = (id) => {
+      const t = hosts.trainer(id);
+      if (!t) return undefined;
+      t.tick();
+      return t.status === 'running';
+    };
+  }
   const hubServer = hosts && opts.hub !== false ? await startHubStandIn() : null;
   const link = hubServer ? new HubLink(world, hubServer) : null;
   if (hosts && link) link.attachTo(hosts);
@@ -176,6 +196,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     hub: hubServer && link ? { server: hubServer, link } : null,
     injectFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
+    addHostRule: (rule) => world.hostRules.push({ rule: HostRuleSchema.parse(rule), used: 0 }),
     close: async () => {
       clearInterval(ticker);
       world.tick();

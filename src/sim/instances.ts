@@ -143,10 +143,14 @@ export function directPorts(rec: InstanceRec): Record<string, Array<{ HostIp: st
   return ports;
 }
 
-/** Deterministic pseudo-telemetry for a running instance at a time (changes once a minute). */
-export function telemetry(rec: InstanceRec, now: number) {
+/**
+ * Deterministic pseudo-telemetry for a running instance at a time (changes once a minute). `busy` false = its
+ * host job is not computing (finished, crashed, stalled, idle): the GPU sits near 0 %.
+ */
+export function telemetry(rec: InstanceRec, now: number, busy?: boolean) {
   if (rec.status !== 'running') return { gpuUtil: 0, gpuTemp: 30, cpuUtil: 0, memUsage: 0 };
   const rng = makeRng(hashSeed(rec.id, Math.floor(now / 60_000)));
+  if (busy === false) return { gpuUtil: round(between(rng, 0, 2), 1), gpuTemp: Math.round(between(rng, 31, 38)), cpuUtil: round(between(rng, 0.01, 0.03), 3), memUsage: 1.2 };
   return {
     gpuUtil: round(between(rng, 72, 100), 1),
     gpuTemp: Math.round(between(rng, 55, 82)),

@@ -32,6 +32,7 @@ const TABLE: Array<[string, RegExp, Omit<Endpoint, 'burst'> & { burst?: number }
   ['*', /^\/api\/v0\/secrets\/?$/, { name: 'secrets_write', threshold: 3.0 }],
   ['GET', /^\/api\/v0\/charges\/?$/, { name: 'charges', threshold: 1.0 }],
   ['*', new RegExp(`^/api/v0/instances/${ID}/ssh/`), { name: 'instance_ssh', threshold: 1.0 }],
+  ['*', /^\/api\/v0\/ssh\//, { name: 'ssh_keys', threshold: 1.0 }],
 ];
 
 /** Which limit a request falls under. */

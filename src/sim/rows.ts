@@ -14,12 +14,12 @@ export const STORED_COLUMNS = new Set([
 ]);
 
 /** Build the full wire row of an instance at sim time `now` (epoch ms). */
-export function instanceRow(rec: InstanceRec, now: number): Record<string, unknown> {
+export function instanceRow(rec: InstanceRec, now: number, busy?: boolean): Record<string, unknown> {
   const o = rec.offer;
   const running = rec.status === 'running';
   const storage = storageHourly(rec);
   const dphTotal = rec.dphBase + storage;
-  const t = telemetry(rec, now);
+  const t = telemetry(rec, now, busy);
   const uptimeMs = rec.uptimeMs + (running ? now - rec.since : 0);
   const startS = rec.createdAt / 1000;
   const diskUsage = round(Math.min(rec.disk * 0.9, 3 + (uptimeMs / 3_600_000) * 0.8), 2);

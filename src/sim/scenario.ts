@@ -46,7 +46,38 @@ const HostBlock = z.strictObject({
   /** Slow network: every reply is delayed this long (ms). */
   outputDelayMs: z.number().int().nonnegative().optional(),
   tmuxSession: z.boolean().optional(),
+  /** `worker`: the log of the runbook's self-play worker (games, not Trainer steps). */
+  logStyle: z.enum(['trainer', 'worker']).optional(),
+  /** A host that is not what was paid for: the GPU model nvidia-smi names (e.g. "NVIDIA GeForce RTX 3080"). */
+  gpuName: z.string().min(1).max(200).optional(),
+  gpuMemoryMiB: z.number().int().positive().optional(),
+  /** GPUs nvidia-smi lists (default: the offer's count). */
+  gpuCount: z.number().int().min(0).max(16).optional(),
+  driverVersion: z.string().min(1).max(50).optional(),
+  /** Size of the disk df reports, GB (smaller than asked for). */
+  diskGb: z.number().positive().optional(),
+  /** nvidia-smi works, a CUDA kernel fails. */
+  cudaFails: z.boolean().optional(),
+  /** Download speed by URL substring, Mbps: one slow artifact endpoint. */
+  urlMbps: z.record(z.string(), z.number().positive()).optional(),
 });
+
+/**
+ * What the host behind a NEW rental does (an instance created through the API): the first rule whose match
+ * fits the rented offer applies, `count` times at most. This is how a test makes a host lie about what was paid.
+ */
+export const HostRuleSchema = z.strictObject({
+  machineId: z.number().int().optional(),
+  offerId: z.number().int().optional(),
+  /** GPU name of the offer as Vast spells it ("RTX 3090"). */
+  gpu: z.string().optional(),
+  /** Rentals it applies to; absent = every matching one. */
+  count: z.number().int().positive().optional(),
+  host: HostBlock,
+});
+
+/** A host rule (see HostRuleSchema). */
+export type HostRule = z.input<typeof HostRuleSchema>;
 
 const FleetEntry = z.strictObject({
   label: z.string().max(256).nullable().default(null),
@@ -82,6 +113,8 @@ export const ScenarioSchema = z.strictObject({
   sshPortBase: z.number().int().min(1024).max(64000).optional(),
   user: z.strictObject({ email: z.string().optional(), username: z.string().optional() }).default({}),
   secrets: z.record(z.string(), z.string()).default({}),
+  /** SSH public keys on the account from the start; the scenario's fleet was created with them. */
+  sshKeys: z.array(z.string().regex(/^ssh-\S+ \S+/, 'an OpenSSH public key line ("ssh-ed25519 AAAA…")')).default([]),
   market: z
     .strictObject({
       size: z.number().int().min(100).max(50_000).default(12_000),
@@ -101,6 +134,8 @@ export const ScenarioSchema = z.strictObject({
     .default({}),
   fleet: z.array(FleetEntry).default([]),
   faults: z.array(FaultSchema).default([]),
+  /** Hosts of new rentals that lie (another GPU, a smaller disk, failing CUDA, a slow endpoint); see HostRuleSchema. */
+  hostRules: z.array(HostRuleSchema).default([]),
 });
 
 /** A validated scenario (durations in ms, defaults filled in). */

@@ -9,6 +9,7 @@ import { ApiError, errorReply, readJson, send, type Reply } from './http.js';
 import type { FaultPlan, Faults } from './faults.js';
 import { endpointOf, tooFrequent, type RateLimiter } from './ratelimit.js';
 import { accountRoutes } from './routes/account.js';
+import { sshKeyRoutes } from './routes/ssh-keys.js';
 import { adminRoutes, type AdminDeps } from './routes/admin.js';
 import { instanceRoutes } from './routes/instances.js';
 import { offerRoutes } from './routes/offers.js';
@@ -34,7 +35,7 @@ export interface ServerDeps extends AdminDeps {
   baseUrl: () => string;
 }
 
-const ROUTES: Route[] = [...offerRoutes, ...instanceRoutes, ...accountRoutes];
+const ROUTES: Route[] = [...offerRoutes, ...instanceRoutes, ...accountRoutes, ...sshKeyRoutes];
 /** Bound on the request log, so a long demo does not grow without limit. */
 const MAX_LOGGED = 20_000;
 const NO_LOGIN = '<html><body><h1>401 Unauthorized</h1><p>Please log in or sign up.</p></body></html>';

@@ -18,7 +18,7 @@ const Instance = z.object({
   loadMs: Num, stuck: z.boolean(), exitAfterMs: Num.nullable(), outbidAfterMs: Num.nullable(), sshPort: Num,
   sshKeys: z.array(z.object({ id: Num, key: z.string() })), billedUntil: Num, instanceKey: z.string(),
   // Checked again by the host scenario schema when a host starts.
-  host: z.record(z.string(), z.union([Num, z.boolean()])).optional(),
+  host: z.record(z.string(), z.unknown()).optional(),
 });
 const Bucket = z.object({
   instanceId: Num, label: z.string().nullable(), day: Num, start: Num, end: Num, gpuHours: Num, gpuAmount: Num,
@@ -31,6 +31,7 @@ const State = z.object({
   seed: Num, sshPortBase: Num, user: z.object({ email: z.string(), username: z.string() }), credit: Num,
   buckets: z.array(Bucket), instances: z.array(Instance), secrets: z.array(z.tuple([z.string(), z.string()])),
   rented: z.array(Num), nextId: Num, nextSlot: Num, nextKeyId: Num,
+  accountKeys: z.array(z.object({ id: Num, key: z.string(), createdAt: Num })).optional(),
 });
 
 /** Read a state file; null when it does not exist. Throws naming the file and field when it is invalid. */

@@ -8,7 +8,7 @@ import { DEFAULT_LIFECYCLE, nextTransition, setStatus, type InstanceRec, type Li
 import { Market } from './market.js';
 import type { MarketConfig } from './offers.js';
 import { hashSeed, makeRng, type Rng } from './prng.js';
-import type { Scenario } from './scenario.js';
+import type { HostRule, Scenario } from './scenario.js';
 
 /** What the state file holds (the market itself is regenerated from its config). */
 export interface SavedState {
@@ -27,6 +27,16 @@ export interface SavedState {
   nextId: number;
   nextSlot: number;
   nextKeyId: number;
+  /** The account's SSH keys (older state files have none). */
+  accountKeys?: AccountKey[];
+}
+
+/** An SSH public key registered on the account (`/api/v0/ssh/`). */
+export interface AccountKey {
+  id: number;
+  key: string;
+  /** Epoch seconds. */
+  createdAt: number;
 }
 
 /** A log upload waiting to be fetched from its result_url. */
@@ -45,6 +55,8 @@ export class World {
   readonly ledger: Ledger;
   readonly instances = new Map<number, InstanceRec>();
   readonly secrets = new Map<string, string>();
+  /** The account's SSH keys: a new instance starts with a copy of them (Vast's rule; keys added later need attach). */
+  accountKeys: AccountKey[] = [];
   readonly logs = new Map<string, PendingLog>();
   readonly lifecycle: LifecycleConfig;
   readonly seed: number;
@@ -54,10 +66,14 @@ export class World {
   nextId = 9_100_001;
   nextSlot = 0;
   nextKeyId = 1;
+  /** Rules for the hosts of new rentals (scenario hostRules, SimHandle.addHostRule); not kept in the state file. */
+  readonly hostRules: Array<{ rule: HostRule; used: number }> = [];
   /** Set by anything the state file should capture. */
   dirty = false;
   /** The live log of an instance's simulated host, when it has one (set by the host fleet). */
   hostLog: (id: number) => string | undefined = () => undefined;
+  /** Whether an instance's simulated training job is computing (undefined = no host job): drives gpu_util. */
+  hostBusy: (id: number) => boolean | undefined = () => undefined;
 
   private readonly marketCfg: MarketConfig;
 
@@ -70,6 +86,7 @@ export class World {
     this.market = new Market(this.marketCfg);
     this.ledger = new Ledger(saved?.credit ?? sc.balance, saved?.buckets);
     this.rng = makeRng(hashSeed(this.seed, 'world', saved?.simNow ?? 0));
+    for (const rule of sc.hostRules ?? []) this.hostRules.push({ rule, used: 0 });
     if (saved) {
       for (const r of saved.instances) this.instances.set(r.id, r);
       for (const [k, v] of saved.secrets) this.secrets.set(k, v);
@@ -77,9 +94,24 @@ export class World {
       this.nextId = saved.nextId;
       this.nextSlot = saved.nextSlot;
       this.nextKeyId = saved.nextKeyId;
+      this.accountKeys = saved.accountKeys ?? [];
     } else {
       for (const [k, v] of Object.entries(sc.secrets)) this.secrets.set(k.toUpperCase(), v);
+      for (const key of sc.sshKeys) this.addAccountKey(key);
     }
+  }
+
+  /** Registers a public key on the account; returns it. */
+  addAccountKey(key: string): AccountKey {
+    const k = { id: this.nextKeyId++, key: key.trim(), createdAt: Math.floor(this.now() / 1000) };
+    this.accountKeys.push(k);
+    this.dirty = true;
+    return k;
+  }
+
+  /** The keys a new instance starts with: the account's keys as they are now. */
+  keysForNewInstance(): Array<{ id: number; key: string }> {
+    return this.accountKeys.map((k) => ({ id: k.id, key: k.key }));
   }
 
   /** Current sim time, epoch ms. */
@@ -112,6 +144,8 @@ export class World {
       if (!t || t.at > to) return;
       setStatus(rec, t.to, t.at, t.msg);
       if (t.intended) rec.intended = t.intended;
+      // Outbid: the machine's price rose above this bid, so getting it back takes a higher one.
+      if (t.to === 'stopped' && t.intended === 'running' && rec.isBid) rec.offer.min_bid = Math.max(rec.offer.min_bid, Math.round(rec.dphBase * 1.1 * 1000) / 1000);
       this.dirty = true;
     }
   }
@@ -140,7 +174,7 @@ export class World {
       version: 1, simNow: this.now(), market: this.marketCfg, lifecycle: this.lifecycle, seed: this.seed,
       sshPortBase: this.sshPortBase, user: this.user, credit: this.ledger.credit, buckets: [...this.ledger.buckets.values()],
       instances: [...this.instances.values()], secrets: [...this.secrets], rented: this.market.rentedIds(),
-      nextId: this.nextId, nextSlot: this.nextSlot, nextKeyId: this.nextKeyId,
+      nextId: this.nextId, nextSlot: this.nextSlot, nextKeyId: this.nextKeyId, accountKeys: this.accountKeys,
     };
   }
 }

@@ -2,10 +2,10 @@
  * The fleet cockpit. State lives in the core store (read through useSyncExternalStore) and in a small view
  * state here; every key goes through the registry's root dispatcher (src/core/keymap/dispatch.ts).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import type { Keymap } from '../core/keymap/registry.js';
-import { dispatch, type Layer } from '../core/keymap/dispatch.js';
+import { offMessage, type Keymap } from '../core/keymap/registry.js';
+import { dispatch, removedCommand, type Layer } from '../core/keymap/dispatch.js';
 import { footerHints } from '../core/keymap/docs.js';
 import { isText, keyName, splitChunk, type KeyInfo } from '../core/keymap/keys.js';
 import { DEFAULT_QUERY, selectRows, type FleetQuery } from '../core/fleet/query.js';
@@ -13,13 +13,14 @@ import { layoutColumns } from './cells.js';
 import { FleetTable } from './FleetTable.js';
 import { DetailPane, DETAIL_HEIGHT } from './DetailPane.js';
 import { Footer, FOOTER_HEIGHT } from './Footer.js';
-import { HelpOverlay, helpLayout, helpLines } from './HelpOverlay.js';
+import { HelpOverlay, helpLayout, helpVisualLines } from './HelpOverlay.js';
 import { Header } from './Header.js';
 import { InputLine } from './InputLine.js';
 import { useFleet, type FleetSource } from './use-fleet.js';
 import { useClock } from './use-clock.js';
 import { useTerminalSize } from './use-terminal-size.js';
-import { useTheme } from './theme-context.js';
+import { ThemeSwitchContext, useTheme } from './theme-context.js';
+import { loadTheme } from './theme.js';
 import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
 import type { VastApi } from '../core/vast/api.js';
 import { useOffers } from './offers/use-offers.js';
@@ -34,6 +35,7 @@ import type { CostSource } from './cost/cost-source.js';
 import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
 import { useKeeper } from './keeper/use-keeper.js';
 import type { KeeperControl } from './keeper/control.js';
+import type { LifecycleUi } from './lifecycle/lazy.js';
 
 /** Props of App. */
 export interface AppProps {
@@ -65,18 +67,21 @@ export interface AppProps {
   ops?: Ops;
   /** The fleet keeper behind `:keep` (absent in read-only mode). */
   keeper?: KeeperControl;
+  /** Lifecycle rules enforced while the TUI is open; its decisions show in the footer. */
+  lifecycle?: Pick<LifecycleUi, 'subscribe'>;
 }
 
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper }: AppProps) {
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper, lifecycle }: AppProps) {
   const snap = useFleet(store);
   const tick = useClock(nowFn, tickMs);
   // Time is re-read when a new snapshot arrives (stale age, stuck) and on the minute tick, never per second.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const now = useMemo(() => Math.max(tick, nowFn()), [snap, tick, nowFn]);
   const theme = useTheme();
+  const switchTheme = useContext(ThemeSwitchContext);
   const { columns: width, rows: termRows } = useTerminalSize();
   const [query, setQuery] = useState<FleetQuery>(DEFAULT_QUERY);
   const [selectedId, setSelectedId] = useState<number | null>(null);
@@ -101,6 +106,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const frame = Math.max(6, termRows - 1);
   const logs = useLogPane({ factory: openLog, selected, onMessage: setMessage, onAttach, saveDir, frame, now: nowFn });
   const keeperUi = useKeeper({ control: keeper, keymap, say: setMessage });
+  useEffect(() => lifecycle?.subscribe(setMessage), [lifecycle]);
   const extra = keeperUi.rows + (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;
   const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
   // The help overlay also covers the detail and log panes, which are not drawn while it shows.
@@ -117,19 +123,29 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const offersUi = useOffers({ deps: offersDeps, keymap, active: view === 'offers', width, height: viewHeight, now, onBack: back, refreshFleet: () => void store.refresh() });
   const envUi = useEnvVars({ api: offersDeps?.api, keymap, active: view === 'env', width, height: viewHeight, onBack: back });
   const open: Record<string, () => void> = offersDeps ? { 'offers.open': () => setView('offers'), 'env.open': () => setView('env') } : {};
+  const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width };
+  const destroyUi = useDestroy(opsArgs);
+  const migrateUi = useMigrate({ ...opsArgs, height: tableRows + 1 });
   const lineHandlers: Record<string, (arg: string) => void> = {
     ...(view === 'offers' ? offersUi.lineHandlers
     : offersDeps ? { ...open, 'offers.profile': (a) => (setView('offers'), offersUi.lineHandlers['offers.profile']!(a)), 'offers.provision': () => setView('offers') } : {}),
     ...keeperUi.lineHandlers,
+    ...migrateUi.lineHandlers,
+    'app.theme': (name) => {
+      if (!switchTheme) return setMessage({ text: 'the theme cannot be switched here', level: 'error' });
+      if (!name) return setMessage({ text: `theme ${theme.name}; :theme dark | light | mono | PATH.yaml`, level: 'info' });
+      void loadTheme({ name, noColor: Boolean(process.env.NO_COLOR) }).then(({ theme: next, warning }) => {
+        if (warning) return setMessage({ text: warning.replace(/; using dark$/, '; theme unchanged'), level: 'error' });
+        switchTheme(next);
+        setMessage({ text: `theme ${next.name}${process.env.NO_COLOR ? ' (NO_COLOR is set: mono)' : ''}`, level: 'info' });
+      });
+    },
   };
-
-  const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width };
-  const destroyUi = useDestroy(opsArgs);
-  const migrateUi = useMigrate({ ...opsArgs, height: tableRows + 1 });
   const actions = useFleetActions({
     lineHandlers,
     store, keymap, api, rows, cursor, tableRows, selected,
     setQuery, setSelectedId, setDetail, setHelp, setInput, setConfirm, setMessage, onQuit,
+    busy: () => (migrateUi.running() ? 'a migration is running' : null),
     // The `:` line reaches the keys' handlers of the log pane, destroy and migrate too (:log, :attach, :ssh, …).
     more: { 'app.cost': cost.toggle, ...logs.layers.find((l) => l.scope === 'fleet')?.handlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers },
   });
@@ -138,9 +154,10 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   // The offers and env views replace the fleet table's layer while they show.
   const viewLayers = (fleet: Record<string, () => void>): Layer[] =>
     view === 'offers' ? offersUi.layers : view === 'env' ? envUi.layers : [{ scope: 'fleet', handlers: { ...fleet, ...open } }];
-  if (confirm) layers.push({ scope: 'overlay', modal: true, handlers: actions.confirmHandlers(confirm) });
+  // A question (y/n) goes before an open wizard: its keys must reach it.
+  if (confirm) layers.unshift({ scope: 'overlay', modal: true, handlers: actions.confirmHandlers(confirm) });
   else if (help) {
-    const { maxOffset, perColumn } = helpLayout(helpLines(keymap).length, width, helpHeight);
+    const { maxOffset, perColumn } = helpLayout(helpVisualLines(keymap, width).length, width, helpHeight);
     const scroll = (d: number) => setHelpTop((t) => Math.max(0, Math.min(maxOffset, t + d)));
     const close = () => (setHelp(false), setHelpTop(0));
     layers.push({ scope: 'overlay', modal: true, handlers: { 'overlay.close': close, 'app.help': close, 'overlay.up': () => scroll(-1), 'overlay.down': () => scroll(1), 'overlay.pageUp': () => scroll(-perColumn), 'overlay.pageDown': () => scroll(perColumn) } });
@@ -179,7 +196,11 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     if (printable && text.length > 1 && !input) {
       queue.current.unshift({ text: text.slice(1), key });
       dispatch(keymap, layers, keyName(text[0]!, {}), text[0]!);
-    } else dispatch(keymap, layers, keyName(text, key), printable ? text : '');
+    } else {
+      const name = keyName(text, key);
+      const off = dispatch(keymap, layers, name, printable ? text : '') === null ? removedCommand(keymap, layers, name) : undefined;
+      if (off) setMessage({ text: offMessage(off), level: 'error' });
+    }
     // Always schedule a commit (batched with the handler's own updates: one render per key), so the effect
     // below runs and releases the next key even when the key changed nothing.
     pending.current = true;
@@ -199,8 +220,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
 
   const hints = useMemo(
     () => footerHints(keymap, input || logs.searching ? ['input']
-      : help || destroyUi.open || migrateUi.open ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global']) + (keymap.readOnly ? '  [read-only]' : ''),
-    [keymap, view, input, help, destroyUi.open, migrateUi.open, logs.searching, logs.focused, cost.open],
+      : help || destroyUi.open || migrateUi.open ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global'], width - 1 - (keymap.readOnly ? 13 : 0)) + (keymap.readOnly ? '  [read-only]' : ''),
+    [keymap, view, input, help, destroyUi.open, migrateUi.open, logs.searching, logs.focused, cost.open, width],
   );
 
   const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';
@@ -224,7 +245,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
       <Box flexGrow={1} />
       {logs.mode === 'split' && !help && view === 'fleet' && !cost.open ? logs.pane(logs.splitRows, width) : null}
       {keeperUi.open ? keeperUi.panel(width) : null}
-      {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} /> : null}
+      {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} health={selected ? snap.health.get(selected.id) : undefined} /> : null}
       {confirm ? (
         <Text wrap="truncate" color={theme.colors['status.warn']} bold>
           {confirm.text} [y/n]

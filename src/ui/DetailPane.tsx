@@ -6,9 +6,35 @@ import { formatNum } from './format.js';
 import { sshCommand } from './cells.js';
 import { FieldColumns } from './FieldColumns.js';
 import { useTheme } from './theme-context.js';
+import type { InstanceHealth } from '../core/fleet/store.js';
+import { sparkline } from './sparkline.js';
 
-/** Lines the pane takes, border included. */
-export const DETAIL_HEIGHT = 9;
+/** Lines the pane takes, border included: the title, three health lines, six lines of fields. */
+export const DETAIL_HEIGHT = 12;
+
+/** Width of each sparkline. */
+const SPARK = 16;
+
+/**
+ * The health lines the pane leads with: why (the reason behind the HEALTH word), the last error line in the log,
+ * and the step history with rate and loss sparklines. Pure (tested without Ink).
+ */
+export function healthLines(h: InstanceHealth | undefined): [string, string][] {
+  if (!h) return [['health', 'not read yet (the monitor reads each host every ~30 s)']];
+  const lines: [string, string][] = [['health', `${h.text}${h.reason ? ` — ${sanitizeLine(h.reason)}` : ''}`]];
+  if (h.error && h.error !== h.reason) lines.push(['error', sanitizeLine(h.error)]);
+  else if (h.level === 'error' || h.level === 'warn') lines.push(['error', h.error ? 'the health line is the last error in the log' : 'no error line in the log']);
+  const steps = h.steps ?? [];
+  if (steps.length) {
+    const parts = [`${steps.length > 1 ? `${steps[0]} → ` : ''}${steps[steps.length - 1]}`];
+    const rates = h.rates ?? [];
+    const losses = h.losses ?? [];
+    if (rates.length) parts.push(`rate ${sparkline(rates, SPARK)} ${formatNum(rates[rates.length - 1]!, 2)} it/s`);
+    if (losses.length) parts.push(`loss ${sparkline(losses, SPARK)} ${formatNum(losses[losses.length - 1]!, 4)}`);
+    lines.push(['steps', parts.join('  ')]);
+  } else lines.push(['steps', h.step !== null ? String(h.step) : 'no step in the log yet']);
+  return lines;
+}
 
 /** Key/value lines of the detail pane, pure (tested without Ink). */
 export function detailLines(inst: Instance): [string, string][] {
@@ -33,10 +59,12 @@ export function detailLines(inst: Instance): [string, string][] {
 export interface DetailPaneProps {
   inst: Instance | undefined;
   width: number;
+  /** The instance's training health from the monitor, with its reason and history. */
+  health?: InstanceHealth;
 }
 
 /** Two columns of fields in a bordered box, DETAIL_HEIGHT lines tall. */
-export function DetailPane({ inst, width }: DetailPaneProps) {
+export function DetailPane({ inst, width, health }: DetailPaneProps) {
   const theme = useTheme();
   if (!inst) {
     return (
@@ -46,11 +74,18 @@ export function DetailPane({ inst, width }: DetailPaneProps) {
     );
   }
   const lines = detailLines(inst);
+  const level = health?.level === 'error' ? theme.colors['status.error'] : health?.level === 'warn' ? theme.colors['status.warn'] : undefined;
   return (
     <Box borderStyle="single" borderColor={theme.colors.border} height={DETAIL_HEIGHT} width={width} flexDirection="column">
       <Text wrap="truncate" bold color={theme.colors.accent}>
         {inst.id} {inst.label ? sanitizeLine(inst.label) : ''}
       </Text>
+      {healthLines(health).map(([k, v], i) => (
+        <Text key={k} wrap="truncate">
+          <Text color={theme.colors.muted}>{k.padEnd(9)}</Text>
+          <Text color={i < 2 ? level : undefined} bold={i === 0 && level !== undefined}>{v}</Text>
+        </Text>
+      ))}
       <FieldColumns lines={lines} width={width} />
     </Box>
   );

@@ -19,6 +19,53 @@ export function helpLines(keymap: Keymap): ({ title: string } | { keys: string; 
   return out;
 }
 
+/** Narrowest help column; a wider terminal gets more columns, never cut descriptions. */
+const MIN_COLUMN = 80;
+const KEYS_WIDTH = 18;
+
+/** How many help columns fit `width`. */
+export function helpColumns(width: number): number {
+  return Math.max(1, Math.floor((width - 2) / MIN_COLUMN));
+}
+
+/** Words of `text` in lines of at most `width` columns (a longer word is cut into pieces). */
+function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let word of text.split(/\s+/).filter(Boolean)) {
+    while (word.length > width) {
+      if (cur) out.push(cur), (cur = '');
+      out.push(word.slice(0, width));
+      word = word.slice(width);
+    }
+    if (!cur) cur = word;
+    else if (cur.length + 1 + word.length <= width) cur += ' ' + word;
+    else out.push(cur), (cur = word);
+  }
+  if (cur || !out.length) out.push(cur);
+  return out;
+}
+
+/**
+ * The help lines as drawn in columns of a `width`-wide overlay: descriptions wrap onto indented continuation
+ * lines instead of ending in "…"; keys too long for their column get a line of their own.
+ */
+export function helpVisualLines(keymap: Keymap, width: number): ({ title: string } | { keys: string; text: string })[] {
+  const colWidth = Math.floor((width - 2) / helpColumns(width));
+  const textWidth = Math.max(10, colWidth - KEYS_WIDTH - 2);
+  const out: ({ title: string } | { keys: string; text: string })[] = [];
+  for (const l of helpLines(keymap)) {
+    if ('title' in l) {
+      out.push(l);
+      continue;
+    }
+    if (l.keys.length > KEYS_WIDTH) out.push({ keys: l.keys, text: '' });
+    const chunks = wrapWords(l.text, textWidth);
+    chunks.forEach((text, i) => out.push({ keys: i === 0 && l.keys.length <= KEYS_WIDTH ? l.keys : '', text }));
+  }
+  return out;
+}
+
 /** Props of HelpOverlay. */
 export interface HelpOverlayProps {
   keymap: Keymap;
@@ -32,8 +79,7 @@ export interface HelpOverlayProps {
 export function helpLayout(count: number, width: number, height: number): { perColumn: number; columns: number; maxOffset: number } {
   // Title and borders take 3 lines; one line is kept for the scroll hint when everything does not fit.
   const inner = Math.max(1, height - 3);
-  // As many 48-column columns as fit.
-  const columns = Math.max(1, Math.floor((width - 2) / 48));
+  const columns = helpColumns(width);
   if (count <= inner * columns) return { perColumn: inner, columns, maxOffset: 0 };
   const perColumn = Math.max(1, inner - 1);
   return { perColumn, columns, maxOffset: Math.max(0, count - perColumn * columns) };
@@ -42,7 +88,7 @@ export function helpLayout(count: number, width: number, height: number): { perC
 /** A bordered box filling the table area; lines flow into as many columns as fit, and scroll with j/k. */
 export function HelpOverlay({ keymap, width, height, offset = 0 }: HelpOverlayProps) {
   const theme = useTheme();
-  const all = helpLines(keymap);
+  const all = helpVisualLines(keymap, width);
   const layout = helpLayout(all.length, width, height);
   const start = Math.min(Math.max(0, offset), layout.maxOffset);
   const lines = all.slice(start, start + layout.perColumn * layout.columns);
@@ -65,7 +111,7 @@ export function HelpOverlay({ keymap, width, height, offset = 0 }: HelpOverlayPr
                 </Text>
               ) : (
                 <Text key={i} wrap="truncate">
-                  <Text color={theme.colors.header}>{l.keys.padEnd(18)}</Text> {l.text}
+                  <Text color={theme.colors.header}>{l.keys.padEnd(KEYS_WIDTH)}</Text> {l.text}
                 </Text>
               ),
             )}

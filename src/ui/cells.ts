@@ -5,7 +5,7 @@
  */
 import type { Instance } from '../core/vast/types.js';
 import type { InstanceHealth } from '../core/fleet/store.js';
-import { displayStatus, statusLevel, type DisplayStatus, type StatusLevel } from '../core/fleet/status.js';
+import { instanceView, type DisplayStatus, type StatusLevel } from '../core/fleet/status.js';
 import { sshEndpoint } from '../core/vast/units.js';
 import { sanitizeLine } from '../core/util/sanitize.js';
 import { fit, formatAge, formatGpu, formatRate } from './format.js';
@@ -92,17 +92,17 @@ export function sshCommand(inst: Instance): string | null {
 
 /** instance → cells. `since` is when the store saw it enter its status; `health` from the health map. */
 export function instanceCells(inst: Instance, now: number, since: number | undefined, health: InstanceHealth | undefined): RowCells {
-  const status = displayStatus(inst, now, since);
+  const { status, level, dph } = instanceView(inst, now, since);
   return {
     status,
-    level: statusLevel(status),
+    level,
     healthLevel: health?.level ?? null,
     text: {
       id: String(inst.id),
       label: inst.label ? sanitizeLine(inst.label) : '–',
       gpu: formatGpu(inst.numGpus, sanitizeLine(inst.gpuName)),
       status,
-      price: formatRate(inst.dphTotal),
+      price: formatRate(dph),
       ssh: sshCommand(inst) ?? '–',
       age: inst.startedAt === null ? '–' : formatAge(now - inst.startedAt),
       step: health?.step != null ? String(health.step) : '–',

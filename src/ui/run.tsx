@@ -12,11 +12,12 @@ import { buildKeymap } from '../core/keymap/registry.js';
 import { COMMANDS } from '../core/keymap/commands.js';
 import { App } from './App.js';
 import { CrashBoundary } from './CrashBoundary.js';
-import { ThemeContext } from './theme-context.js';
+import { ThemeRoot } from './theme-context.js';
 import { loadTheme } from './theme.js';
 import { inkStdout } from './stdout-fix.js';
 import { makeOffersDeps, profilesFile } from './offers/deps.js';
 import { lazyOps } from './migrate/lazy-ops.js';
+import { running } from './migrate/running.js';
 import { stateDir } from '../core/config/paths.js';
 import { outputGate } from './attach/handover.js';
 import { AttachController, TerminalOwner } from './attach/controller.js';
@@ -24,6 +25,7 @@ import { sshWiring } from './logs/wiring.js';
 import type { BudgetRules } from '../core/cost/budget.js';
 import { makeCostSource } from './cost/cost-source.js';
 import { lazyKeeper } from './keeper/lazy.js';
+import { lazyLifecycle } from './lifecycle/lazy.js';
 
 /** Options of runTui (the CLI calls it with exactly these). */
 export interface TuiOptions {
@@ -73,6 +75,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const gate = outputGate(inkStdout(out));
   // `:keep`: the keeper observes through this store and the health monitor; absent in read-only mode.
   const keeper = opts.readOnly ? undefined : lazyKeeper({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, budgetMinBalance: opts.budget?.minBalance });
+  // Lifecycle rules journaled with each rental (finish, maxRuntime, idle, outbid) are enforced while the TUI is open.
+  const lifecycle = opts.readOnly ? undefined : lazyLifecycle({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, ...(opts.now ? { now: opts.now } : {}) });
   const attach = new AttachController({ stdin: process.stdin, stdout: out, gate, pausables: [store, ssh.monitor], identity: ssh.identity });
 
   let restored = false;
@@ -90,7 +94,13 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const end = (code: number, crash?: unknown) => {
     if (ended) return;
     ended = true;
+    // A running migration is paused first (journaled, so M or `migrate --resume` continues it); a crash does not wait.
+    if (crash === undefined && running.count > 0) void running.stopAll(code === 0 ? 'the app quit' : `vastdeck got a signal (exit ${code})`).then(() => close(code));
+    else close(code, crash);
+  };
+  const close = (code: number, crash?: unknown) => {
     store.stop();
+    void lifecycle?.stop();
     void offers.close();
     void ssh.close();
     try {
@@ -121,11 +131,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   try {
     ink = render(
       <CrashBoundary onCrash={onCrash}>
-        <ThemeContext.Provider value={theme}>
+        <ThemeRoot initial={theme}>
           <TerminalOwner controller={attach}>
-          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} {...(opts.now ? { now: opts.now } : {})} />
+          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} lifecycle={lifecycle} {...(opts.now ? { now: opts.now } : {})} />
           </TerminalOwner>
-        </ThemeContext.Provider>
+        </ThemeRoot>
       </CrashBoundary>,
       {
         stdout: gate.stream, // inkStdout(out) behind a gate that drops frames while ssh owns the terminal

@@ -1,10 +1,19 @@
 /** Theme access for components, and the mapping from semantic levels to tokens. */
-import { createContext, useContext } from 'react';
+import { createContext, createElement, useContext, useState, type ReactNode } from 'react';
 import type { StatusLevel } from '../core/fleet/status.js';
 import { DARK, type Theme, type Token } from './theme.js';
 
 /** The active theme. */
 export const ThemeContext = createContext<Theme>(DARK);
+
+/** Switches the theme while running (`:theme NAME`); null where nothing can switch it (tests' own providers). */
+export const ThemeSwitchContext = createContext<((theme: Theme) => void) | null>(null);
+
+/** Provides the theme and the switch: what run.tsx wraps the app in. */
+export function ThemeRoot({ initial, children }: { initial: Theme; children: ReactNode }) {
+  const [theme, setTheme] = useState(initial);
+  return createElement(ThemeContext.Provider, { value: theme }, createElement(ThemeSwitchContext.Provider, { value: setTheme }, children));
+}
 
 /** The active theme. */
 export function useTheme(): Theme {

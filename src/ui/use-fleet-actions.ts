@@ -6,7 +6,7 @@
 import type { Dispatch, SetStateAction } from 'react';
 import type { Instance } from '../core/vast/types.js';
 import type { VastApi } from '../core/vast/api.js';
-import type { Keymap } from '../core/keymap/registry.js';
+import { offMessage, type Keymap } from '../core/keymap/registry.js';
 import { SORT_COLUMNS, type SortColumn } from '../core/keymap/commands.js';
 import type { FleetQuery } from '../core/fleet/query.js';
 import { sanitizeLine } from '../core/util/sanitize.js';
@@ -22,7 +22,8 @@ export interface InputState {
 
 /** A pending dangerous action. */
 export interface Confirm {
-  action: 'stop' | 'start';
+  /** quit: asked when q or Ctrl-C comes while an operation runs. */
+  action: 'stop' | 'start' | 'quit';
   id: number;
   text: string;
 }
@@ -52,6 +53,8 @@ export interface ActionDeps {
   setConfirm: Set<Confirm | null>;
   setMessage: Set<Message | null>;
   onQuit: () => void;
+  /** What runs now that quitting would stop (q and Ctrl-C ask first), or null. */
+  busy?: () => string | null;
   /** Handlers of other views' global commands (e.g. app.cost), so the `:` line reaches them too. */
   more?: Readonly<Record<string, () => void>>;
   /** Command-line handlers of other views by command id (they take the argument); checked first. */
@@ -82,6 +85,7 @@ export function useFleetActions(d: ActionDeps) {
   };
 
   const run = async (c: Confirm) => {
+    if (c.action === 'quit') return d.onQuit();
     const api = d.api;
     if (!api) return;
     d.setMessage({ text: `${c.action === 'stop' ? 'stopping' : 'starting'} ${c.id}…`, level: 'info' });
@@ -99,6 +103,8 @@ export function useFleetActions(d: ActionDeps) {
     const { name, arg } = parseLine(text);
     if (!name) return;
     const cmd = d.keymap.byCmd(name) ?? d.keymap.get(name);
+    const off = cmd ? undefined : d.keymap.removedCmd(name);
+    if (off) return d.setMessage({ text: offMessage(off), level: 'error' });
     if (!cmd) return d.setMessage({ text: `unknown command: ${name.slice(0, 40)} (tab lists them)`, level: 'error' });
     const extra = d.lineHandlers?.[cmd.id];
     if (extra) return extra(arg);
@@ -133,7 +139,7 @@ export function useFleetActions(d: ActionDeps) {
   for (const [col] of SORT_COLUMNS) fleetHandlers[`fleet.sort.${col}`] = () => sortBy(col);
 
   const globalHandlers: Record<string, () => void> = {
-    'app.quit': d.onQuit,
+    'app.quit': () => (d.busy?.() ? d.setConfirm({ action: 'quit', id: 0, text: `${d.busy()}: quit anyway? it is paused (journaled) and M resumes it` }) : d.onQuit()),
     'app.help': () => d.setHelp((v) => !v),
     'app.command': () => d.setInput({ kind: 'command', text: '' }),
     'app.refresh': () => void d.store.refresh(),
@@ -148,6 +154,10 @@ export function useFleetActions(d: ActionDeps) {
       const text = input.text.slice(0, -1);
       d.setInput({ ...input, text });
       if (input.kind === 'filter') d.setQuery((q) => ({ ...q, filter: text }));
+    },
+    'input.clear': () => {
+      d.setInput({ ...input, text: '' });
+      if (input.kind === 'filter') d.setQuery((q) => ({ ...q, filter: '' }));
     },
     'input.complete': () => {
       if (input.kind !== 'command') return;

@@ -53,6 +53,19 @@ test('API key order: flag, VAST_API_KEY, ~/.config/vastai/vast_api_key, ~/.vast_
   assert.equal((await resolveApiKey('flag-key-000', { ...env, VAST_API_KEY: 'env-key-789' }))?.key, 'flag-key-000');
 });
 
+test('API key from $XDG_CONFIG_HOME/vastai/vast_api_key, as the official CLI reads it, before ~/.config', async () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'vd-home-'));
+  const xdg = mkdtempSync(path.join(os.tmpdir(), 'vd-xdg-'));
+  const env = { HOME: home, XDG_CONFIG_HOME: xdg } as NodeJS.ProcessEnv;
+  mkdirSync(path.join(xdg, 'vastai'), { recursive: true });
+  writeFileSync(path.join(xdg, 'vastai', 'vast_api_key'), 'xdg-key-321\n');
+  assert.deepEqual(await resolveApiKey(undefined, env), { key: 'xdg-key-321', source: path.join(xdg, 'vastai', 'vast_api_key') });
+  mkdirSync(path.join(home, '.config', 'vastai'), { recursive: true });
+  writeFileSync(path.join(home, '.config', 'vastai', 'vast_api_key'), 'file-key-456');
+  assert.equal((await resolveApiKey(undefined, env))?.key, 'xdg-key-321');
+  assert.equal((await resolveApiKey(undefined, { HOME: home }))?.key, 'file-key-456');
+});
+
 test('API URL order: flag, VAST_URL, config, default; trailing slash dropped', () => {
   assert.equal(resolveApiUrl(undefined, undefined, {}), 'https://console.vast.ai');
   assert.equal(resolveApiUrl(undefined, 'http://127.0.0.1:9/', {}), 'http://127.0.0.1:9');

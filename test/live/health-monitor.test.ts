@@ -10,6 +10,7 @@ import { VastClient } from '../../src/core/vast/client.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Instance } from '../../src/core/vast/types.js';
 import { useLiveSim, testPool } from './helpers.js';
+import { TEST_KEY } from '../helpers/ssh-key.js';
 
 const live = useLiveSim({ pool: true });
 
@@ -78,7 +79,7 @@ describe('health monitor', () => {
 
 describe('health monitor on the demo fleet', () => {
   test("the demo's stalled workers (zeb-large-w2, stuck at step 41230 hours ago) show stalled on the first poll", async () => {
-    const demo = await startSimulator({ seed: 5, rateLimit: false, scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    const demo = await startSimulator({ seed: 5, rateLimit: false, sshKeys: [TEST_KEY.public], scenario: path.resolve('src/sim/scenarios/demo.yaml') });
     const { pool: demoPool, dir: demoDir } = testPool();
     try {
       const api = new VastClient({ apiKey: demo.apiKey, baseUrl: demo.url });
@@ -103,6 +104,47 @@ describe('health monitor on the demo fleet', () => {
       const healthy = sink.getSnapshot().instances.filter((i) => i.label!.startsWith('zeb-large-w1'));
       assert.ok(healthy.length > 0);
       for (const i of healthy) assert.equal(monitor.get(i.id)!.health.state, 'training', `${i.label} writes its log now: not stalled`);
+    } finally {
+      await demoPool.close();
+      await demo.close();
+      rmSync(demoDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('health monitor explains itself (the detail pane reads it from the store)', () => {
+  test('a stopped instance shows the step its log reached (9900), an exited one its OOM; reasons, error line and history are published', async () => {
+    const demo = await startSimulator({ seed: 5, rateLimit: false, scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    const { pool: demoPool, dir: demoDir } = testPool();
+    try {
+      const api = new VastClient({ apiKey: demo.apiKey, baseUrl: demo.url });
+      const store = new FleetStore({ api, pollMs: 60_000 });
+      await store.refresh();
+      const wanted = (i: Instance) => /^(mosaic-gpt2-5|zeb-large-eval|zeb-large-w2|zeb-large-w1)$/.test(i.label ?? '');
+      const sink = {
+        getSnapshot: () => ({ ...store.getSnapshot(), instances: store.getSnapshot().instances.filter(wanted) }),
+        setHealth: (id: number, h: InstanceHealth | null) => store.setHealth(id, h),
+      };
+      const monitor = new HealthMonitor({ store: sink, ssh: demoPool, apiLog: (id) => api.getLogs(id, { tail: 400 }) });
+      await monitor.pollOnce();
+      const byLabel = (l: string) => store.getSnapshot().health.get(sink.getSnapshot().instances.find((i) => i.label === l)!.id)!;
+      const stoppedId = sink.getSnapshot().instances.find((i) => i.label === 'mosaic-gpt2-5')!.id;
+      const lastStep = Number([...(await api.getLogs(stoppedId, { tail: 5 })).matchAll(/'step': (\d+)/g)].at(-1)![1]);
+      assert.ok(lastStep > 1000);
+      const stopped = byLabel('mosaic-gpt2-5');
+      assert.equal(stopped.step, lastStep, 'the step the stopped run reached (9900 in the demo), not "–"');
+      assert.equal(stopped.reason, 'instance stopped');
+      const exited = byLabel('zeb-large-eval');
+      assert.equal(exited.text, 'crashed', JSON.stringify(exited));
+      assert.ok((exited.step ?? 0) > 1000, 'the step it reached before the OOM');
+      assert.match(exited.reason ?? '', /torch\.OutOfMemoryError: CUDA out of memory/, JSON.stringify(exited));
+      assert.match(exited.error ?? '', /torch\.OutOfMemoryError: CUDA out of memory/);
+      assert.ok((exited.losses?.length ?? 0) > 3, 'loss history from the log');
+      const stalled = byLabel('zeb-large-w2');
+      assert.match(stalled.reason ?? '', /^no step advance for \d+h\d\dm$/);
+      const training = byLabel('zeb-large-w1');
+      assert.ok((training.steps?.length ?? 0) > 1 && (training.rates?.length ?? 0) > 0, 'step and rate history');
+      assert.ok(training.steps!.every((s, i) => i === 0 || s > training.steps![i - 1]!), 'steps in order');
     } finally {
       await demoPool.close();
       await demo.close();

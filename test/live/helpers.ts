@@ -7,7 +7,7 @@ import { SshPool } from '../../src/core/ssh/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
 import type { Instance } from '../../src/core/vast/types.js';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
-import { generateKeyPair } from '../../src/sim/hosts/index.js';
+import { TEST_KEY, writeOwnKey, writeTestKey } from '../helpers/ssh-key.js';
 
 /** One running instance per host behaviour the health classifier must tell apart. */
 export const LIVE_FLEET = [
@@ -22,17 +22,18 @@ export const LIVE_FLEET = [
 
 /** A started simulator with LIVE_FLEET, its client, and the instances by label. */
 export async function liveSim(extra: Record<string, unknown> = {}): Promise<{ sim: SimHandle; client: VastClient; byLabel: Map<string, Instance> }> {
-  const sim = await startSimulator({ seed: 17, rateLimit: false, scenario: { market: { size: 400 }, fleet: LIVE_FLEET }, ...extra });
+  // TEST_KEY is on the account, so the fleet's hosts accept it (Vast's rule: the keys an instance was created with).
+  const sim = await startSimulator({ seed: 17, rateLimit: false, sshKeys: [TEST_KEY.public], scenario: { market: { size: 400 }, fleet: LIVE_FLEET }, ...extra });
   const client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
   const list = await client.listInstances();
   return { sim, client, byLabel: new Map(list.map((i) => [i.label ?? '', i])) };
 }
 
-/** A temp dir with a client key and a pool that fails fast. */
+/** A temp dir with a client key (TEST_KEY, registered by liveSim) and a pool that fails fast. */
 export function testPool(): { dir: string; pool: SshPool; keyFile: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-live-'));
   const keyFile = path.join(dir, 'id_ed25519');
-  writeFileSync(keyFile, generateKeyPair().private, { mode: 0o600 });
+  writeTestKey(keyFile);
   const pool = new SshPool({
     knownHostsFile: path.join(dir, 'known_hosts'), auth: { agentSocket: null, keyPaths: [keyFile] },
     readyTimeoutMs: 3000, backoff: { initialMs: 50, maxMs: 200, maxAttempts: 40 },
@@ -73,7 +74,7 @@ export function useLiveSim(o: { pool?: boolean } = {}): LiveEnv {
   before(async () => {
     Object.assign(env, await liveSim());
     if (o.pool) Object.assign(env, testPool());
-    else env.dir = mkdtempSync(path.join(os.tmpdir(), 'vd-live-'));
+    else writeOwnKey((env.dir = mkdtempSync(path.join(os.tmpdir(), 'vd-live-')))); // the CLI's HOME: vastdeck's own key is TEST_KEY
   });
   after(async () => {
     await env.pool?.close();

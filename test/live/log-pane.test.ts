@@ -81,3 +81,34 @@ describe('LogPaneStore', () => {
     assert.ok(calls <= at + 1);
   });
 });
+
+describe('saving the whole log', () => {
+  test('readWhole reads the whole log from the host over SSH, not the lines the ring holds', async () => {
+    const inst = live.byLabel.get('train')!;
+    const { LogRing } = await import('../../src/core/logs/ring.js');
+    const pane = new LogPaneStore({
+      instanceId: inst.id, target: target(inst), pool: live.pool, api: live.client, ring: new LogRing({ capacity: 50 }),
+      exec: (t, cmd, o) => live.pool.exec(t, cmd, o),
+    });
+    pane.start();
+    try {
+      await until(() => pane.getSnapshot().lines.length >= 50, 'the small ring to fill');
+      const whole = await pane.readWhole();
+      assert.equal(whole.from, 'host');
+      const lines = whole.text.split('\n');
+      assert.ok(lines.length > 200, `${lines.length} lines`);
+      assert.match(whole.text, /Starting|CUDA|\{'loss'/, 'the beginning of the log is there');
+      assert.equal(/\x1b/.test(whole.text), false, 'control sequences stripped');
+    } finally {
+      pane.stop();
+    }
+  });
+
+  test('without SSH the whole log comes from the logs API', async () => {
+    const inst = live.byLabel.get('train')!;
+    const pane = new LogPaneStore({ instanceId: inst.id, target: null, pool: null, api: live.client });
+    const whole = await pane.readWhole();
+    assert.equal(whole.from, 'api');
+    assert.ok(whole.text.split('\n').length > 10);
+  });
+});

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { readJournal } from '../../src/core/journal/journal.js';
 import { MIGRATE_STEPS, migrationsFromJournal } from '../../src/core/ops/migrate.js';
 import { nonceOf } from '../../src/core/ops/provision-create.js';
+import { readContinuation } from '../../src/core/ops/continuation.js';
 import type { SimHandle } from '../../src/sim/index.js';
 import type { VastClient } from '../../src/core/vast/client.js';
 import { bundleCli, crashHome, crashSim, runMigrate } from './crash-helpers.js';
@@ -81,7 +82,7 @@ async function oneCase(k: number): Promise<void> {
   job.tick();
   assert.ok(job.step > s1, `case ${k}: target advancing`);
 
-  const cont = JSON.parse(readFileSync(home.continuation(k), 'utf8'));
+  const cont = readContinuation(readFileSync(home.continuation(k), 'utf8'))!;
   assert.equal(cont.instanceId, target.id);
   assert.equal(cont.migrationId, id);
   assert.equal(cont.previousInstanceId, source.id);

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
-import { bundleCli as bundleSharedCli, homeEnv, runCli } from '../helpers/run-cli.js';
+import { bundleCli as bundleSharedCli, homeEnv, runCli, type RunCliOptions } from '../helpers/run-cli.js';
+import { TEST_KEY, writeOwnKey } from '../helpers/ssh-key.js';
 
 
 /** The CLI bundled once (test/helpers/run-cli.ts): each start costs ~0.2 s instead of tsx's ~0.7 s. */
@@ -17,7 +18,7 @@ export const bundleCli = bundleSharedCli;
 /** A source instance per case: each its own Hub repo, so checkpoints never mix. */
 export async function crashSim(cases: number[], speed = 20): Promise<{ sim: SimHandle; client: VastClient }> {
   const sim = await startSimulator({
-    seed: 41, speed, rateLimit: false,
+    seed: 41, speed, rateLimit: false, sshKeys: [TEST_KEY.public],
     scenario: {
       market: { size: 400, traps: false },
       lifecycle: { provisionSec: 1, loadSec: [2, 3] },
@@ -35,7 +36,7 @@ export async function crashSim(cases: number[], speed = 20): Promise<{ sim: SimH
 export function crashHome(cases: number[]): { home: string; profiles: string; continuation: (k: number) => string } {
   const home = mkdtempSync(path.join(os.tmpdir(), 'vd-migrate-'));
   const profiles = path.join(home, 'profiles.yaml');
-  const continuation = (k: number) => path.join(home, `cont-${k}.json`);
+  const continuation = (k: number) => path.join(home, `cont-${k}.md`);
   const lines = ['profiles:'];
   for (const k of cases) {
     lines.push(
@@ -53,8 +54,9 @@ export function crashHome(cases: number[]): { home: string; profiles: string; co
 }
 
 /** Runs the bundled migrate CLI; resolves with its exit code or the signal that ended it. */
-export function runMigrate(bundle: string, sim: SimHandle, stateHome: string, argv: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string; out: string }> {
+export function runMigrate(bundle: string, sim: SimHandle, stateHome: string, argv: string[], extraEnv: Record<string, string> = {}, interrupt?: RunCliOptions['interrupt']): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string; out: string }> {
+  writeOwnKey(stateHome); // the key the account has (crashSim), as vastdeck's own key
   return runCli(['migrate', ...argv, '--api-url', sim.url, '--api-key', sim.apiKey, '--poll', '0.1', '--upload-wait', '60'], {
-    script: bundle, stdin: null, env: { ...homeEnv(stateHome), HF_ENDPOINT: sim.hubUrl!, HF_TOKEN: '', ...extraEnv },
+    script: bundle, stdin: null, ...(interrupt ? { interrupt } : {}), env: { ...homeEnv(stateHome), HF_ENDPOINT: sim.hubUrl!, HF_TOKEN: '', ...extraEnv },
   });
 }

@@ -19,8 +19,8 @@ after(async () => {
   await Promise.all(hosts.map((h) => h.close()));
 });
 
-async function host(inetDownMbps: number) {
-  const h = await startSimHost({ scenario: { inetDownMbps }, authorizedKeys: [pair.public] });
+async function host(inetDownMbps: number, urlMbps: Record<string, number> = {}) {
+  const h = await startSimHost({ scenario: { inetDownMbps, urlMbps }, authorizedKeys: [pair.public] });
   hosts.push(h);
   return { host: '127.0.0.1', port: h.port };
 }
@@ -45,6 +45,20 @@ describe('download speed test over SSH (simulated host)', () => {
     const r = await measureDownload(exec, await host(500), ['ftp://example.invalid/x'], { advertisedMbps: 500, seconds: 5 });
     assert.equal(r.bestMbps, null);
     assert.match(r.warning!, /speed test failed: curl exit 1/);
+  });
+
+  test('every URL is reported with its role; a slow real endpoint fails even when the neutral one is fast', async () => {
+    const NEUTRAL = 'https://nbg1-speed.hetzner.com/100MB.bin';
+    const GH = 'https://github.com/org/repo/archive/main.tar.gz';
+    const r = await measureDownload(exec, await host(900, { 'huggingface.co': 1.4 }), [URL, GH], { neutral: NEUTRAL, advertisedMbps: 900, seconds: 5 });
+    assert.deepEqual(r.urls.map((u) => [u.url, u.role, u.slow]), [[URL, 'artifact', true], [GH, 'artifact', false], [NEUTRAL, 'neutral', false]]);
+    assert.equal(Math.round(r.urls[0]!.mbps! * 10) / 10, 1.4);
+    assert.equal(r.ok, false);
+    assert.match(r.warning!, /huggingface\.co\S* downloads at 1\.4 Mbps/);
+    assert.match(r.warning!, /neutral endpoint .* 765 Mbps/);
+    const good = await measureDownload(exec, await host(900), [URL], { neutral: NEUTRAL, advertisedMbps: 900, seconds: 5 });
+    assert.equal(good.ok, true);
+    assert.equal(good.warning, null);
   });
 
   test('command and parsing', () => {

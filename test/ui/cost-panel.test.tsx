@@ -139,3 +139,14 @@ test('cost lines: a spend mismatch is flagged, remote labels are sanitized', () 
   assert.match(row.text, /off by 50%/);
   assert.equal(row.level, 'warn');
 });
+
+test('cost lines: spend per run with every instance it used and its projected total', () => {
+  const api = new FakeApi(makeFleet(2));
+  const r = report(api, false);
+  r.runs = [{ runId: 'gpt2-abcd1234', instances: [{ instanceId: 10, label: null, status: 'gone', spent: 3 }, { instanceId: 12, label: null, status: 'running', spent: 1 }], spent: 4, burnPerHour: 0.5, toGo: { low: 1, mid: 2, high: 3 }, projectedTotal: { low: 5, mid: 6, high: 7 } }];
+  const text = costLines(r, 120).map((l) => l.text).join('\n');
+  assert.match(text, /SPEND PER RUN/);
+  assert.match(text, /gpt2-abcd1234\s+\$4\.00\s+\$0\.50\d*\/hr {2}10 12 {2}→ \$6\.00 \(\$5\.00–\$7\.00\)/);
+  delete r.runs;
+  assert.doesNotMatch(costLines(r, 120).map((l) => l.text).join('\n'), /SPEND PER RUN/);
+});

@@ -53,12 +53,21 @@ test('verified: y/n, no label needed; n keeps it', async () => {
   app.unmount();
 });
 
-test('read-only: D is not bound and the footer does not offer destroy', async () => {
+test('read-only: D and M do nothing but say so; the footer does not offer destroy', async () => {
   const { ops, calls } = fakeOps((inst) => fakePlan(inst, 800, 800));
   const app = await mountWithOps(ops, { readOnly: true });
+  assert.doesNotMatch(app.frame(), /destroy/);
   await app.press('D');
   assert.doesNotMatch(app.frame(), /Destroy 10/);
-  assert.doesNotMatch(app.frame(), /destroy/);
+  assert.match(app.frame(), /read-only: destroy is off/);
+  assert.equal(calls.destroy.length, 0);
+  await app.press('M');
+  assert.match(app.frame(), /read-only: migrate is off/);
+  await app.press(':');
+  await app.type('destroy');
+  await app.press(KEY.enter);
+  assert.match(app.frame(), /read-only: destroy is off/);
+  assert.doesNotMatch(app.frame(), /unknown command/);
   assert.equal(calls.destroy.length, 0);
   app.unmount();
 });

@@ -111,7 +111,7 @@ test('K stops a running keeper; a refused start (no bootstrap weights) is report
   app2.unmount();
 });
 
-test('bad arguments give the usage; read-only has no :keep and no K', async () => {
+test('bad arguments give the usage; read-only says :keep and K are off', async () => {
   assert.deepEqual(parseKeep(' 4  mosaic-gpt2 mosaic-gpt2 '), { target: 4, prefix: 'mosaic-gpt2', profile: 'mosaic-gpt2' });
   assert.equal(parseKeep('off'), 'off');
   assert.match(parseKeep('x a b') as string, /N must be a whole number/);
@@ -126,7 +126,9 @@ test('bad arguments give the usage; read-only has no :keep and no K', async () =
 
   const ro = await mountKeeper(k.control, true);
   await ro.line('keep 3 zeb-large zeb-8xh100');
-  assert.match(ro.frame(), /unknown command: keep/);
+  assert.match(ro.frame(), /read-only: keep is off/);
+  await ro.press('K');
+  assert.match(ro.frame(), /read-only: .* is off/);
   assert.equal(k.starts.length, 0);
   ro.unmount();
   const km = buildKeymap(COMMANDS, { readOnly: true });

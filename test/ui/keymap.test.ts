@@ -76,6 +76,10 @@ describe('keymap', () => {
     assert.equal(dispatch(km, [fleet, global, help], 'j', 'j'), null, 'modal swallows');
     assert.equal(dispatch(km, [fleet, global, help], 'escape', ''), 'overlay.close');
     assert.equal(dispatch(km, [fleet, global, help], 'ctrl+c', ''), 'app.quit');
+    // Ctrl-C in a prompt (the command line, a y/n question) cancels the prompt, not the app.
+    assert.equal(dispatch(km, [global, fleet, input], 'ctrl+c', ''), 'input.cancel');
+    const ask = { scope: 'overlay' as const, modal: true, handlers: { ...h('confirm.no'), ...h('confirm.yes') } };
+    assert.equal(dispatch(km, [fleet, global, ask], 'ctrl+c', ''), 'confirm.no');
     assert.equal(dispatch(km, [fleet, global], 'escape', ''), 'fleet.clear');
   });
 

@@ -3,14 +3,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEY, settle } from './harness.js';
 import { fakeOps, fakePlan, mountWithOps } from './destroy-ops-fake.js';
-import { MIGRATE_STEPS, emptyState, type MigrateEvent, type JournaledMigration } from '../../src/core/ops/migrate.js';
+import { MIGRATE_STEPS, emptyState, type MigrateEvent, type MigrateResult, type JournaledMigration } from '../../src/core/ops/migrate.js';
+import type { RunControl } from '../../src/ui/migrate/ops.js';
 
 test('wizard: pick a profile, confirm, watch steps go by; a failure says how to resume', async () => {
   let emit!: (e: MigrateEvent) => void;
   let finish!: (ok: boolean) => void;
   const { ops, calls } = fakeOps((i) => fakePlan(i, 1, 1), {
-    migrate: (inst, profile, onEvent) => {
-      calls.migrate.push({ id: inst.id, profile });
+    migrate: (plan, onEvent) => {
+      calls.migrate.push({ id: plan.spec.sourceId, profile: plan.spec.profileName });
       emit = onEvent;
       return new Promise((resolve) => {
         finish = (ok) => resolve({ outcome: ok ? 'done' : 'failed', spec: {} as never, state: emptyState(), failedStep: ok ? undefined : 'boot', message: ok ? 'migrated 1001 → 9' : 'step 3 (wait for boot and onstart) failed: stuck' });
@@ -27,7 +28,10 @@ test('wizard: pick a profile, confirm, watch steps go by; a failure says how to 
   await app.press('j');
   assert.match(app.frame(), /> gpt2-b/);
   await app.press(KEY.enter);
+  await settle();
   assert.match(app.frame(), /with profile gpt2-b\?/);
+  // What it will rent, before anything is rented: GPU, count, $/hr, location, label.
+  assert.match(app.frame(), /Rents 1× RTX 4090 at \$0\.412\/hr in Texas, US \(offer 3\), labelled gpt2-b-1x4090#mig00001/);
   assert.equal(c.migrate.length, 0, 'nothing before y');
   await app.press('y');
   assert.deepEqual(c.migrate, [{ id: 1001, profile: 'gpt2-b' }]);
@@ -54,7 +58,7 @@ test('wizard: pick a profile, confirm, watch steps go by; a failure says how to 
   await settle();
   f = app.frame();
   assert.match(f, /✗ 3\. wait for boot and onstart: stuck/);
-  assert.match(f, /M resumes it/);
+  assert.match(f, /M on its row resumes it/);
   assert.equal(c.migrate.length, 1);
   app.unmount();
 });
@@ -106,5 +110,102 @@ test('an interrupted migration offered on start: x gives it up (journal only) an
   assert.deepEqual(calls.abort, ['abcd1234']);
   assert.doesNotMatch(app.frame(), /Interrupted migration/);
   assert.match(app.frame(), /aborted migration abcd1234/);
+  app.unmount();
+});
+
+/** Ops whose migrate waits for the test: the events it sends, the control it got, and a way to end it. */
+function heldMigration() {
+  const held = { emit: null as ((e: MigrateEvent) => void) | null, ctl: null as RunControl | null, end: null as ((r: MigrateResult) => void) | null };
+  const { ops, calls } = fakeOps((i) => fakePlan(i, 1, 1), {
+    migrate: (plan, onEvent, ctl) => {
+      held.emit = onEvent;
+      held.ctl = ctl;
+      return new Promise<MigrateResult>((resolve) => {
+        held.end = resolve;
+        // As runMigration does: a stop ends it at once with a pause.
+        ctl.signal.addEventListener('abort', () => resolve({ outcome: 'paused', spec: plan.spec, state: emptyState(), failedStep: 'verify-source', message: `paused during step 1 (verify the checkpoint off the source host): ${String(ctl.signal.reason)}` }));
+      });
+    },
+  });
+  return { ops, calls, held };
+}
+
+async function startMigration(app: Awaited<ReturnType<typeof mountWithOps>>) {
+  await app.press('M');
+  await settle();
+  await app.press(KEY.enter);
+  await settle();
+  await app.press('y');
+  await settle();
+}
+
+test('a running migration: the wait counts down; x stops it at once (a pause M resumes); M on another row does not reopen it', async () => {
+  const { ops, held } = heldMigration();
+  const app = await mountWithOps(ops);
+  await startMigration(app);
+  held.emit!({ type: 'step', step: 'verify-source', index: 1, phase: 'start' });
+  held.emit!({ type: 'info', message: 'waiting for the checkpoint upload: instance 1001 is running but its host is unreachable (connect ECONNREFUSED 127.0.0.1:20004)' });
+  held.emit!({ type: 'wait', what: 'the checkpoint upload', leftMs: 581_000, totalMs: 600_000 });
+  await settle();
+  assert.match(app.frame(), /waiting for the checkpoint upload: 9:41 left of 10:00/);
+  assert.match(app.frame(), /x stops it now/);
+  held.emit!({ type: 'wait', what: 'the checkpoint upload', leftMs: 41_000, totalMs: 600_000 });
+  await settle();
+  assert.match(app.frame(), /41 s left of 10:00/);
+
+  // Hidden, then M on another row: says where it is instead of reopening it.
+  await app.press(KEY.escape);
+  await app.press('j');
+  await app.press('M');
+  await settle();
+  assert.doesNotMatch(app.frame(), /Migrating 1001/);
+  assert.match(app.frame(), /migration mig00001 of 1001 is running: M on its row shows it/);
+  await app.press('k');
+  await app.press('M');
+  await settle();
+  assert.match(app.frame(), /Migrating 1001/);
+
+  await app.press('x');
+  await settle();
+  assert.equal(held.ctl!.signal.aborted, true);
+  assert.match(app.frame(), /paused during step 1 .*stopped with x/);
+  assert.match(app.frame(), /M on its row resumes it/);
+  app.unmount();
+});
+
+test('a source that stopped answering: the wizard asks; r resumes from the newest checkpoint in the store', async () => {
+  const { ops, held } = heldMigration();
+  const app = await mountWithOps(ops);
+  await startMigration(app);
+  await app.press(KEY.escape);
+  const answer = held.ctl!.choose({ sourceId: 1001, message: 'connect ECONNREFUSED 127.0.0.1:20004', storeStep: 1400, where: 'hf:me/run@main' });
+  await settle();
+  const f = app.frame();
+  assert.match(f, /Source 1001 stopped answering: connect ECONNREFUSED/, 'shown again even though hidden');
+  assert.match(f, /w wait on {3}x give up {3}r resume from checkpoint-1400 \(newest in hf:me\/run@main\)/);
+  await app.press('r');
+  assert.equal(await answer, 'behind');
+  await settle();
+  assert.doesNotMatch(app.frame(), /stopped answering/);
+  app.unmount();
+});
+
+test(':migrate --abort stops a running migration and gives it up; q while it runs asks first', async () => {
+  const { ops, calls, held } = heldMigration();
+  const app = await mountWithOps(ops);
+  await startMigration(app);
+  await app.press(KEY.escape);
+  await app.press('q');
+  assert.match(app.frame(), /a migration is running: quit anyway\? .*\[y\/n\]/);
+  await app.press('n');
+  assert.doesNotMatch(app.frame(), /quit anyway/);
+  assert.equal(held.ctl!.signal.aborted, false);
+  await app.press(':');
+  await app.type('migrate --abort');
+  await app.press(KEY.enter);
+  await settle();
+  assert.equal(held.ctl!.signal.aborted, true);
+  assert.deepEqual(calls.abort, ['mig00001'], 'given up in the journal');
+  assert.match(app.frame(), /aborted migration mig00001/);
   app.unmount();
 });

@@ -11,7 +11,7 @@ describe('offer browser frames', () => {
     await m.press('o');
     const lines = m.lines();
     assert.ok(lines.length <= 23, `${lines.length} lines`);
-    assert.match(lines[1]!, /^offers {2}profile none {2}300 offers/);
+    assert.match(lines[1]!, /^offers {2}profile none {2}verified hosts {2}300 offers/);
     assert.match(lines[2]!, /FIT .*GPU .*N .*VRAM .*RAM .*\$\/HR↑/);
     assert.ok(lines.every((l) => l.length <= 80));
     assert.ok(rowLines(lines).length >= 10);
@@ -28,7 +28,10 @@ describe('offer browser frames', () => {
     const rows = rowLines(lines);
     const prices = rows.map((r) => Number(/\$(\d+\.\d+)/.exec(r)![1]));
     assert.deepEqual(prices, [...prices].sort((a, b) => a - b));
-    // Sort by inet down with I: the slowest first; a 1–2 Mbps trap host fails with the reason.
+    // Sort by inet down with I: best (fastest) first; again: the slowest first, a 1–2 Mbps trap host fails with the reason.
+    await m.press('I');
+    const downs = rowLines(m.lines()).map((r) => Number(/\s(\d+)\s+\d+\s+[\d.]+\s+\$/.exec(r)![1]));
+    assert.deepEqual(downs, [...downs].sort((a, b) => b - a), 'fastest first on the first press');
     await m.press('I');
     const slow = rowLines(m.lines())[0]!;
     assert.match(slow, /^›✗ .*inet \d(\.\d)?Mbps/);
@@ -46,12 +49,49 @@ describe('offer browser frames', () => {
     for (const r of during) assert.ok(byId.get(Number(/\d{8}/.exec(r)![0]))!.numGpus >= 4, r);
     await m.press(KEY.enter);
     // The server search waits for Vast's limit (one search per 6 s) and says when it will run.
-    assert.match(m.lines()[1]!, /filter num_gpus>=4 {2}\d+\/300 offers {2}next search in [1-6] s/);
+    assert.match(m.lines()[1]!, /filter num_gpus>=4 {2}verified hosts {2}\d+\/300 offers {2}next search in [1-6] s/);
     for (let i = 0; i < 80 && m.searches.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(m.searches.at(-1)!.filters.num_gpus, { gte: 4 });
     await m.press('/');
     await m.type(' gpu_rma>1');
     assert.match(m.frame(), /unknown offer field "gpu_rma"/);
+    m.unmount();
+  });
+
+  test('filter traps: GPU names match as on Vast, an unknown one names the closest, ctrl+u clears, errors clear after a search, v and $ do what the screen says', async () => {
+    const m = await mountOffers({ columns: 200, rows: 40 });
+    await m.press('o');
+    assert.match(m.lines().at(-1)!, /\$ sort \$\/hr/, 'the footer says what $ does here');
+    assert.doesNotMatch(m.lines().at(-1)!, /\$ cost/);
+    const waitSearches = async (n: number) => {
+      for (let i = 0; i < 90 && m.searches.length < n; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(m.searches.length >= n, `search ${n} ran`);
+      await new Promise((r) => setTimeout(r, 50));
+    };
+    await waitSearches(1);
+    await m.press('/');
+    await m.type('gpu_name=rtx 4090');
+    await m.press(KEY.enter);
+    await waitSearches(2);
+    assert.deepEqual(m.searches.at(-1)!.filters.gpu_name, { eq: 'RTX 4090' });
+    await m.press('/');
+    await m.press('\x15');
+    assert.match(m.lines().at(-3)!, /^\/ ?$/, 'ctrl+u cleared the line');
+    await m.type('gpu_name=RTX_4900');
+    await m.press(KEY.enter);
+    assert.match(m.frame(), /no GPU named "RTX 4900" on Vast; closest: .*RTX 4090/);
+    assert.equal(m.searches.length, 2, 'nothing searched for an unknown name');
+    await m.press('/');
+    await m.press('\x15');
+    await m.type('gpu_name=h100_sxm');
+    await m.press(KEY.enter);
+    await waitSearches(3);
+    assert.deepEqual(m.searches.at(-1)!.filters.gpu_name, { eq: 'H100 SXM' });
+    assert.doesNotMatch(m.frame(), /no GPU named/, 'the error is gone once a later search answered');
+    await m.press('v');
+    assert.match(m.lines()[1]!, /all hosts/);
+    await waitSearches(4);
+    assert.equal(m.searches.at(-1)!.filters.verified, undefined, 'v searched unverified hosts too');
     m.unmount();
   });
 
@@ -78,7 +118,7 @@ describe('offer browser frames', () => {
     assert.ok(m.lines().length <= 49);
     await m.press('M');
     const rams = rowLines(m.lines()).map((r) => Number(/\s(\d+)G\s+\d+G\s+[\d.]+\s/.exec(r)?.[1]));
-    assert.deepEqual(rams, [...rams].sort((a, b) => a - b));
+    assert.deepEqual(rams, [...rams].sort((a, b) => b - a), 'most RAM first on the first press');
     await m.press('/');
     await m.type('H100');
     for (const r of rowLines(m.lines())) assert.match(r, /H100/);

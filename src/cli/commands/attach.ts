@@ -4,6 +4,7 @@ import { makeContext } from '../context.js';
 import { printText, UsageError } from '../output.js';
 import { attachCommand } from '../../core/ssh/attach.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
+import { hostConfig } from '../../core/ssh/user-config.js';
 import { instanceIdArg, sshTargetOf } from './logs.js';
 
 /** Help for `vastdeck attach`. */
@@ -44,8 +45,10 @@ async function run(argv: string[], mode: 'tmux' | 'shell'): Promise<number> {
   if (!target) throw new UsageError(`instance ${id} is ${inst.status ?? 'provisioning'}: no SSH endpoint until it is running`);
   const identity = sshIdentity();
   const session = values.session;
+  // ~/.ssh/config: its User for this host replaces root; its IdentityFile and ProxyJump apply through ssh itself.
+  const { user } = await hostConfig(target.host, target.port);
   const cmd = attachCommand({
-    host: target.host, port: target.port, mode, session, knownHostsFile: identity.knownHostsFile, identityFiles: identity.identityFiles,
+    host: target.host, port: target.port, mode, session, user, knownHostsFile: identity.knownHostsFile, identityFiles: identity.identityFiles,
   });
   if (values.print) return printText([cmd.file, ...cmd.args].map(showArg).join(' ')), 0;
   // No local shell: argv goes straight to ssh; the terminal is handed over (stdio inherited) until it exits.

@@ -7,14 +7,19 @@ import { resolveApiKey } from '../../core/config/apikey.js';
 import { collectCost } from '../../core/cost/collect.js';
 import type { CostReport } from '../../core/cost/report.js';
 import type { SourceSpend } from '../../core/cost/spend.js';
+import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { GpuValue, RunProjection } from '../../core/cost/projection.js';
 import { loadProfile } from '../../core/profiles/load.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
-import { formatDuration } from '../../core/watch/duration.js';
+import { compileProgressCounter } from '../../core/logs/progress.js';
+import { formatDuration, parseDuration } from '../../core/watch/duration.js';
+import { costByRun, runMembership, type RunCost } from '../../core/cost/runs.js';
+import { fleetInstances } from '../../core/cost/report.js';
+import { readJournal } from '../../core/journal/journal.js';
 
 /** Help for `vastdeck cost`. */
-export const costHelp = `Usage: vastdeck cost [--fleet PREFIX] [--since 7d] [--profile NAME] [--quick] [--notify] [--json]
+export const costHelp = `Usage: vastdeck cost [--fleet PREFIX] [--since 7d] [--profile NAME] [--quick] [--runs] [--notify] [--json]
 
 Spend, burn rate, credit and runway; per run an ETA and cost to the target step (a range); value per GPU
 type (steps/s per $/hr); budget breaches from config.yaml's budget: section.
@@ -26,8 +31,11 @@ a gap over 10%). Run progress is read from each running instance's log through t
 Options:
   --fleet PREFIX   only instances whose label starts with PREFIX
   --since DUR      spend window, e.g. 24h, 7d (default 7d)
-  --profile NAME   use the profile's targetStep and measured throughput per GPU type
+  --profile NAME   use the profile's targetStep, measured throughput per GPU type and progress counter
+                   (progress: {pattern, rate, unit}: projections and value per GPU type in its unit)
   --quick          do not read logs: no projections or value per GPU type
+  --runs           cost per logical run: every instance a run used (migrations, keeper replacements, re-rentals,
+                   as the journal records them), its spend in the window, burn now and projected total
   --notify         send budget breaches to the configured webhook / bell
   --json           the whole report as JSON on stdout (money in $, rates in steps/s, times in epoch ms)
   --api-url URL    API base URL
@@ -40,7 +48,7 @@ Budget breaches are printed and do not change the exit status.`;
 export async function costCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(
     argv,
-    { fleet: { type: 'string' }, since: { type: 'string' }, profile: { type: 'string' }, quick: { type: 'boolean' }, notify: { type: 'boolean' }, json: { type: 'boolean' } },
+    { fleet: { type: 'string' }, since: { type: 'string' }, profile: { type: 'string' }, quick: { type: 'boolean' }, notify: { type: 'boolean' }, json: { type: 'boolean' }, runs: { type: 'boolean' } },
     'cost',
   );
   if (values.help) return printText(costHelp), 0;
@@ -49,7 +57,7 @@ export async function costCommand(argv: string[]): Promise<number> {
   const ctx = await makeContext(values);
   const fleet = values.fleet ?? ctx.config.fleet;
   const key = (await resolveApiKey(values['api-key']))?.key;
-  const health = values.quick ? undefined : new ApiLogHealth(ctx.client, { redact: key ? [key] : [] });
+  const health = values.quick ? undefined : new ApiLogHealth(ctx.client, { redact: key ? [key] : [], counter: profile?.progress && compileProgressCounter(profile.progress) });
   const report = await collectCost(ctx.client, {
     sinceMs, fleet, budget: ctx.config.budget, healthOf: health && ((inst) => health.healthOf(inst)),
     targetStep: profile?.targetStep, throughput: profile?.throughput,
@@ -60,13 +68,34 @@ export async function costCommand(argv: string[]): Promise<number> {
     const results = await notifier.notify({ kind: 'budget', title: report.breaches[0]!.message, detail: report.breaches.slice(1).map((b) => b.message).join('\n') || undefined, at: report.generatedAt });
     for (const r of results) if (!r.ok) warn(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
   }
+  if (values.runs) {
+    const runs = costByRun(runMembership((await readJournal()).records), report.spent.bySource, fleetInstances(await ctx.client.listInstances(), fleet), report.projections);
+    if (values.json) return printJson(runs), 0;
+    printText(renderRuns(runs, terminalWidth()));
+    return 0;
+  }
   if (values.json) return printJson(report), 0;
-  printText(renderCost(report, sinceMs, terminalWidth()));
+  printText(renderCost(report, sinceMs, terminalWidth(), profile?.progress?.unit));
   return 0;
 }
 
+/** The text form of cost per run. */
+export function renderRuns(runs: RunCost[], width: number): string {
+  if (runs.length === 0) return 'no runs with charges or instances';
+  return renderTable(runs, runColumns, width);
+}
+
+const runColumns: Column<RunCost>[] = [
+  { header: 'RUN', cell: (r) => r.runId, max: 32 },
+  { header: 'INSTANCES', cell: (r) => r.instances.map((i) => `${i.instanceId}${i.status === 'gone' ? '†' : ''}`).join(' '), max: 40 },
+  { header: '$/HR', cell: (r) => money(r.burnPerHour), align: 'right' },
+  { header: 'SPENT', cell: (r) => money(r.spent, 2), align: 'right' },
+  { header: 'PROJECTED TOTAL', cell: (r) => (r.projectedTotal ? `${money(r.projectedTotal.mid, 2)} (${range(money(r.projectedTotal.low, 2), money(r.projectedTotal.high, 2))})` : '–') },
+];
+
 /** The text form of a cost report. */
-export function renderCost(r: CostReport, sinceMs: number, width: number): string {
+export function renderCost(r: CostReport, sinceMs: number, width: number, unit = 'steps'): string {
+  const U = unit.toUpperCase();
   const out: string[] = [];
   const at = new Date(r.generatedAt).toISOString().replace(/\.\d+Z$/, 'Z');
   out.push(`${r.fleet ? `fleet "${r.fleet}"` : 'account'} · window ${formatDuration(sinceMs)} · ${at}`);
@@ -75,8 +104,12 @@ export function renderCost(r: CostReport, sinceMs: number, width: number): strin
   out.push(`credit    ${money(r.credit, 2)}  runway ${runway}${r.fleet ? ` at the account's ${money(r.accountBurn.perHour)}/hr` : ''}`);
   out.push(`spent     ${money(r.spent.total, 2)} in the window, ${money(r.spent.last24h, 2)} in the last 24 h`);
   if (r.spent.bySource.length > 0) out.push('', renderTable(r.spent.bySource, spendColumns, width));
-  if (r.projections.length > 0) out.push('', 'to target:', renderTable(r.projections, projectionColumns, width));
-  if (r.value.length > 0) out.push('', 'value per GPU type:', renderTable(r.value, valueColumns, width));
+  if (r.projections.length > 0) out.push('', 'to target:', renderTable(r.projections, projectionColumns(U), width));
+  if (r.notProjected.length > 0) {
+    if (r.projections.length === 0) out.push('', 'to target:');
+    for (const n of r.notProjected) out.push(`  ${n.instanceId}  ${sanitizeLine(n.label ?? '')}  step ${n.step}  not projected: ${sanitizeLine(n.reason)}`);
+  }
+  if (r.value.length > 0) out.push('', 'value per GPU type:', renderTable(r.value, valueColumns(U), width));
   out.push('');
   if (r.breaches.length === 0) out.push('budget    ok');
   for (const b of r.breaches) out.push(`BUDGET    ${b.message}`);
@@ -96,21 +129,23 @@ const spendColumns: Column<SourceSpend>[] = [
 
 const range = (lo: string, hi: string) => (lo === hi ? lo : `${lo}–${hi}`);
 
-const projectionColumns: Column<RunProjection>[] = [
+/** Columns of the projections table; `U` is what the progress counts (STEPS, or a profile's unit: GAMES). */
+const projectionColumns = (U: string): Column<RunProjection>[] => [
   { header: 'ID', cell: (p) => String(p.instanceId), align: 'right' },
   { header: 'LABEL', cell: (p) => p.label ?? '', max: 24 },
-  { header: 'STEP', cell: (p) => `${p.step}/${p.targetStep}`, align: 'right' },
-  { header: 'STEPS/S', cell: (p) => p.rate.mid.toFixed(2), align: 'right', priority: 2 },
+  { header: U === 'STEPS' ? 'STEP' : U, cell: (p) => `${p.step}/${p.targetStep}`, align: 'right' },
+  { header: `${U}/S`, cell: (p) => p.rate.mid.toFixed(2), align: 'right', priority: 2 },
   { header: 'ETA', cell: (p) => `${formatDuration(p.etaMs.mid)} (${range(formatDuration(p.etaMs.low), formatDuration(p.etaMs.high))})` },
   { header: 'COST', cell: (p) => `${money(p.costUsd.mid, 2)} (${range(money(p.costUsd.low, 2), money(p.costUsd.high, 2))})` },
   { header: 'FINISH', cell: (p) => new Date(p.finishAt.mid).toISOString().slice(0, 16).replace('T', ' '), priority: 1 },
 ];
 
-const valueColumns: Column<GpuValue>[] = [
+/** Columns of the value table: GAMES/S PER $/HR is the runbook's games per $/hr. */
+const valueColumns = (U: string): Column<GpuValue>[] => [
   { header: 'GPU', cell: (g) => g.gpuName, max: 20 },
   { header: 'INST', cell: (g) => String(g.instances), align: 'right' },
-  { header: 'STEPS/S', cell: (g) => g.stepsPerSec.toFixed(2), align: 'right' },
+  { header: `${U}/S`, cell: (g) => g.stepsPerSec.toFixed(2), align: 'right' },
   { header: '$/HR', cell: (g) => money(g.dph), align: 'right' },
-  { header: 'STEPS/S PER $/HR', cell: (g) => g.stepsPerSecPerDph.toFixed(2), align: 'right' },
-  { header: 'STEPS/$', cell: (g) => g.stepsPerDollar.toFixed(0), align: 'right' },
+  { header: `${U}/S PER $/HR`, cell: (g) => g.stepsPerSecPerDph.toFixed(2), align: 'right' },
+  { header: `${U}/$`, cell: (g) => g.stepsPerDollar.toFixed(0), align: 'right' },
 ];

@@ -12,7 +12,7 @@ import { runIdOfInstance } from '../../core/checkpoints/run-id.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
-import { openStore, readInstanceCheckpoint, type OpenedStore } from '../../core/checkpoints/index.js';
+import { openStore, profileRunDir, readInstanceCheckpoint, type OpenedStore } from '../../core/checkpoints/index.js';
 import { executeDestroy, planDestroy, type DestroyEvent, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
 import type { Instance } from '../../core/vast/types.js';
 import type { Profile } from '../../core/profiles/schema.js';
@@ -21,7 +21,8 @@ import { sanitizeLine } from '../../core/util/sanitize.js';
 const OPTIONS_HELP = `Options:
   --profile P        profile whose checkpoint store (and onstart.runDir) verifies the checkpoints
   --profiles FILE    profiles file (default ${defaultProfilesPath().replace(process.env.HOME ?? '\0', '~')})
-  --run-dir DIR      run dir on the host holding checkpoint-N (default: the profile's onstart.runDir)
+  --run-dir DIR      run dir on the host holding checkpoint-N (default: the profile's onstart.runDir, else
+                     /workspace/run, as migrate)
   --yes              no prompt for instances whose newest checkpoint is verified
   --force            destroy unverified instances too, without a prompt (for scripts)
   --json             plans and results as JSON on stdout (progress stays on stderr)
@@ -118,7 +119,8 @@ async function run(values: Flags, chosen: Instance[], api: Parameters<typeof exe
   const store: OpenedStore | null = profile?.checkpoint ? openStore(profile.checkpoint) : null;
   for (const s of store?.secrets ?? []) registerSecret(s);
   if (!profile) warn('no --profile: no checkpoint store to verify against, so every destroy needs --force or the typed label\n');
-  const runDir = values['run-dir'] ?? (profile?.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined);
+  // As migrate finds it: --run-dir, else the profile's onstart.runDir, else /workspace/run.
+  const runDir = profileRunDir(profile, values['run-dir']);
   // vastdeck's identity (agent, ~/.ssh keys, else its own key) and known_hosts, as every other SSH user here.
   const id = sshIdentity();
   const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000 });

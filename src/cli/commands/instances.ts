@@ -5,11 +5,13 @@ import { renderTable, terminalWidth, type Column } from '../table.js';
 import { age, gpuLabel, money } from '../format.js';
 import { sshEndpoint } from '../../core/vast/units.js';
 import type { Instance } from '../../core/vast/types.js';
+import { instanceView } from '../../core/fleet/status.js';
 
 /** Help for `vastdeck instances`. */
 export const instancesHelp = `Usage: vastdeck instances [--fleet PREFIX] [--json]
 
-List your instances (every page of GET /api/v1/instances/).
+List your instances (every page of GET /api/v1/instances/). The table ends with the total:
+Total: N instances, $X/hr ($Y/day) (stopped instances count their storage only).
 
 Options:
   --fleet PREFIX   only instances whose label starts with PREFIX (e.g. zeb-large)
@@ -43,12 +45,25 @@ export async function instancesCommand(argv: string[]): Promise<number> {
     { header: 'ID', cell: (i) => String(i.id), align: 'right' },
     { header: 'LABEL', cell: (i) => i.label ?? '', max: 32 },
     { header: 'GPU', cell: (i) => gpuLabel(i.numGpus, i.gpuName), max: 20 },
-    { header: 'STATUS', cell: (i) => i.status },
-    { header: '$/HR', cell: (i) => money(i.status === 'stopped' ? i.storageDph : i.dphTotal), align: 'right' },
+    // The same status and current $/hr as the TUI (instanceView): outbid at its storage rate, stuck after 10 min loading.
+    { header: 'STATUS', cell: (i) => instanceView(i, now, undefined).status },
+    { header: '$/HR', cell: (i) => money(instanceView(i, now, undefined).dph), align: 'right' },
     { header: 'SSH', cell: sshCommand, priority: 2 },
     { header: 'AGE', cell: (i) => age(i.startedAt, now), align: 'right', priority: 1 },
     { header: 'MESSAGE', cell: (i) => i.statusMsg ?? '', priority: 3, max: 40 },
   ];
   printText(renderTable(rows, columns, terminalWidth()));
+  printText(totalLine(rows));
   return 0;
+}
+
+/** What an instance costs per hour now: its total while it runs, storage only while stopped (the $/HR column). */
+function hourly(i: Instance): number {
+  return i.status === 'stopped' ? i.storageDph : i.dphTotal;
+}
+
+/** The runbook status script's last line: `Total: N instances, $X/hr ($Y/day)`. */
+export function totalLine(rows: readonly Instance[]): string {
+  const hr = rows.reduce((s, i) => s + (Number.isFinite(hourly(i)) ? hourly(i) : 0), 0);
+  return `Total: ${rows.length} instance${rows.length === 1 ? '' : 's'}, ${money(hr)}/hr (${money(hr * 24, 2)}/day)`;
 }

@@ -17,7 +17,8 @@ export const logsHelp = `Usage: vastdeck logs ID [--follow] [--tail N] [--api] [
 
 Print an instance's training log: over SSH (tail of ${DEFAULT_LOG_PATH}) when the instance is running and
 reachable, else from the Vast logs API (the container's output). Text from the host is stripped of terminal
-control sequences; tqdm progress redraws show their last state.
+control sequences; tqdm progress redraws show their last state. An instance with no log yet is an error
+(exit 1, one line saying so); --follow waits for the first lines instead.
 
 Options:
   -f, --follow     keep printing new lines until Ctrl-C (SSH: live; API: polled every 10 s)
@@ -55,6 +56,8 @@ export function note(message: string): void {
 /** Prints complete lines once each (a redrawn tqdm line prints when it is finished). */
 class LinePrinter {
   private last = -1;
+  /** Lines printed so far. */
+  printed = 0;
   print(lines: readonly LogLine[]): void {
     const out: string[] = [];
     for (const l of lines) {
@@ -62,6 +65,7 @@ class LinePrinter {
       this.last = l.seq;
       out.push(l.text);
     }
+    this.printed += out.length;
     if (out.length) printText(out.join('\n'));
   }
 }
@@ -82,6 +86,7 @@ async function viaSsh(pool: SshPool, target: SshTarget, path: string, tail: numb
     ring.push(r.stdout, 'ssh');
     ring.end('ssh');
     printer.print(ring.lines());
+    if (printer.printed === 0) throw new Error(`${path} on the host is empty`);
     return;
   }
   const f = pool.follow(target, path, { lines: tail, reconnect: true });
@@ -96,10 +101,15 @@ async function viaSsh(pool: SshPool, target: SshTarget, path: string, tail: numb
   if (err) throw err;
 }
 
-async function viaApi(ctx: CliContext, id: number, tail: number, daemon: boolean, follow: boolean): Promise<void> {
+async function viaApi(ctx: CliContext, inst: Instance, tail: number, daemon: boolean, follow: boolean): Promise<void> {
+  const id = inst.id;
   if (!follow) {
     const text = await ctx.client.getLogs(id, { tail, daemon });
-    if (text.trim()) printText(text);
+    if (!text.trim()) {
+      const what = daemon ? 'daemon log' : 'log';
+      throw new Error(`instance ${id} has no ${what} yet (status ${inst.status}): try again once it runs, or wait for it with --follow`);
+    }
+    printText(text);
     return;
   }
   const ring = new LogRing();
@@ -136,6 +146,6 @@ export async function logsCommand(argv: string[]): Promise<number> {
       await pool.close();
     }
   }
-  await viaApi(ctx, id, tail, Boolean(values.daemon), Boolean(values.follow));
+  await viaApi(ctx, inst, tail, Boolean(values.daemon), Boolean(values.follow));
   return 0;
 }

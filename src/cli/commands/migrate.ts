@@ -9,11 +9,11 @@ import { printJson, printText, registerSecret, UsageError, warn } from '../outpu
 import { FileJournal, readJournal } from '../../core/journal/journal.js';
 import { stateDir } from '../../core/config/paths.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
-import { findCandidates, migrationProblem, migrationSpec, rsyncFromSource } from '../../core/ops/migrate-setup.js';
+import { findCandidates, migrationProblem, migrationSpec, rsyncFromSource, sourceInstance } from '../../core/ops/migrate-setup.js';
 import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { openStore, RsyncStore } from '../../core/checkpoints/index.js';
-import { abortRecord, abortSummary, interruptedMigrations, runMigration, STEP_TITLES, type JournaledMigration, type MigrateEvent, type MigrationSpec } from '../../core/ops/migrate.js';
+import { abortRecord, abortSummary, interruptedMigrations, runMigration, STEP_TITLES, type JournaledMigration, type MigrateEvent, type MigrationSpec, type SourceUnreachable, type UnreachableChoice } from '../../core/ops/migrate.js';
 import { priceFromFlags } from './provision.js';
 
 /** Help for `vastdeck migrate`. */
@@ -26,9 +26,10 @@ Move a training run from instance ID to a new host, in eight journaled steps: 1 
 off the source (waiting for its upload), 2 rent the target (its label carries the migration id), 3 wait for
 boot and onstart, 4 make sure the target has the checkpoint (downloading it from a Hub store if needed),
 5 run the profile's resume command ({step}, {checkpoint}, {runDir} filled in), 6 check the step advances from
-that checkpoint, 7 destroy the source, 8 rewrite the profile's continuation file. If vastdeck is killed at any
-point, \`vastdeck migrate --resume\` continues from the journal: it never rents a second target and never
-destroys the source before the target is seen advancing.
+that checkpoint, 7 destroy the source, 8 update vastdeck's block (between <!-- vastdeck --> lines) in the
+continuation file, keeping every other line. If vastdeck is killed at any point, \`vastdeck migrate --resume\`
+continues from the journal: it never rents a second target and never destroys the source before the target is
+seen advancing.
 
 Options:
   --profile P          profile (checkpoint store, resume command, image, onstart)
@@ -38,11 +39,13 @@ Options:
   --run-dir DIR        run dir holding checkpoint-N (default the profile's onstart.runDir, else /workspace/run)
   --log FILE           training log on the host (default the profile's onstart.log, else /workspace/train.log)
   --continuation FILE  continuation file (default the profile's continuation:)
-  --allow-behind       resume from the newest verified checkpoint when a newer one is not off the host yet
+  --allow-behind       resume from the newest verified checkpoint when a newer one is not off the host yet (or the
+                       source stopped answering); also with --resume
   --sync               copy the newest checkpoint into the store first (rsync stores)
   --upload-wait SEC    wait this long for the checkpoint upload (default 600)
   --poll SEC           poll interval (default 10)
-  --resume [ID]        continue an interrupted migration (the only one, or ID)
+  --resume [ID]        continue an interrupted or paused migration (the only one, or ID)
+Every wait has a deadline and prints a countdown. Ctrl-C (or SIGTERM) pauses at once, journaled: --resume goes on.
   --list               list interrupted migrations
   --abort [ID]         give up an interrupted migration (the only one, or ID): no more resume offers; nothing on
                        Vast is touched, and a rented target is named so you can destroy it
@@ -85,6 +88,8 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   let state;
   if (values.resume) {
     ({ spec, state } = pickInterrupted((await readJournal(journalFile)).records, positionals[0], 'resume'));
+    // The choice offered when the source stopped answering: resume from the store's newest checkpoint.
+    if (values['allow-behind']) spec = { ...spec, allowBehind: true };
     warn(`resuming migration ${spec.id}: ${state.done.length} of 8 steps done\n`);
   } else {
     if (positionals.length !== 1) throw new UsageError('migrate: give one instance ID (or --resume); see `vastdeck migrate --help`');
@@ -114,11 +119,30 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000, backoff: { maxAttempts: 3 } });
   const journal = new FileJournal({ file: journalFile, secrets: opened?.secrets ?? [] });
   const killAfter = Number(process.env.VASTDECK_TEST_KILL_AFTER_STEP ?? 0);
+  let lastWait = { what: '', at: 0 };
   const onEvent = (e: MigrateEvent) => {
+    // The countdown of a wait: when it starts, then every 15 s.
+    if (e.type === 'wait') {
+      if (e.what === lastWait.what && Date.now() - lastWait.at < 15_000) return;
+      lastWait = { what: e.what, at: Date.now() };
+    }
     warn(describeMigrateEvent(e) + '\n');
     // Test hook: die the hard way right after step N's after record is durable (the crash-proof test).
     if (killAfter && e.type === 'step' && e.phase === 'done' && e.index === killAfter) process.kill(process.pid, 'SIGKILL');
   };
+  // Ctrl-C or SIGTERM stops the migration at once with a journaled pause (--resume continues it); a second one
+  // exits without waiting for the pause record.
+  const stop = new AbortController();
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) process.exit(sig === 'SIGINT' ? 130 : 143);
+    signalled = sig;
+    process.stderr.write(`\n${sig === 'SIGINT' ? 'Ctrl-C' : sig}: pausing the migration (again to exit at once)\n`);
+    stop.abort(sig === 'SIGINT' ? 'stopped with Ctrl-C' : `stopped by ${sig}`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const prompt = process.stdin.isTTY && process.stderr.isTTY ? askUnreachable : undefined;
   try {
     const result = await runMigration(
       {
@@ -128,15 +152,19 @@ export async function migrateCommand(argv: string[]): Promise<number> {
           return pool.exec({ host: inst.sshHost, port: inst.sshPort }, cmd, { timeoutMs: 60_000 });
         },
         store: opened?.reader ?? null, exclude: opened?.exclude,
-        candidates: () => findCandidates(ctx.client, profile, spec),
+        candidates: async () => findCandidates(ctx.client, profile, spec, spec.offerId === null ? await sourceInstance(ctx.client, spec.sourceId) : { gpuName: '', numGpus: 0 }),
         sync: opened?.reader instanceof RsyncStore ? rsyncFromSource(opened.reader, id) : undefined,
+        ...(prompt ? { choose: (q: SourceUnreachable) => prompt(q, stop.signal) } : {}),
       },
-      { spec, profile, state, timing: { pollMs, uploadWaitMs }, onEvent },
+      { spec, profile, state, timing: { pollMs, uploadWaitMs }, onEvent, signal: stop.signal },
     );
     if (values.json) printJson(result);
-    else printText(result.outcome === 'done' ? result.message : `${result.message}\ncontinue with: vastdeck migrate --resume ${spec.id}`);
+    else printText(result.outcome === 'done' || result.outcome === 'aborted' ? result.message : `${result.message}\ncontinue with: vastdeck migrate --resume ${spec.id}`);
+    if (result.outcome === 'paused') return signalled === 'SIGTERM' ? 143 : 130;
     return result.outcome === 'done' ? 0 : 1;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await pool.close();
   }
 }
@@ -150,9 +178,35 @@ function pickInterrupted(records: Parameters<typeof interruptedMigrations>[0], w
   return chosen[0]!;
 }
 
+/**
+ * The question when the source stopped answering, on the terminal: w waits on, r resumes from the store's newest
+ * checkpoint, a gives up. Ctrl-C here cancels the question (keeps waiting), not the migration.
+ */
+async function askUnreachable(q: SourceUnreachable, signal: AbortSignal): Promise<UnreachableChoice> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const offer = q.storeStep === null ? '' : `, r resume from checkpoint-${q.storeStep} (the newest in ${q.where})`;
+  return new Promise<UnreachableChoice>((resolve) => {
+    const done = (c: UnreachableChoice) => (rl.close(), resolve(c));
+    rl.on('SIGINT', () => (process.stderr.write('\n(question cancelled: waiting on)\n'), done('wait')));
+    signal.addEventListener('abort', () => done('wait'), { once: true });
+    rl.question(`source ${q.sourceId} stopped answering. w wait on${offer}, a abort the migration? [w${q.storeStep === null ? '' : '/r'}/a] `, (a) => {
+      const k = a.trim().toLowerCase()[0];
+      done(k === 'a' ? 'abort' : k === 'r' && q.storeStep !== null ? 'behind' : 'wait');
+    });
+  });
+}
+
+/** "9:41" or "41 s". */
+function left(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : `${s} s`;
+}
+
 /** One progress line. */
 export function describeMigrateEvent(e: MigrateEvent): string {
   if (e.type === 'info') return `  ${e.message}`;
+  if (e.type === 'wait') return `  waiting for ${e.what}: ${left(e.leftMs)} left of ${left(e.totalMs)} (Ctrl-C pauses; --resume continues)`;
   if (e.type === 'failed') return `[${e.index}/8] ${STEP_TITLES[e.step]}: FAILED: ${e.message}`;
   const tail = e.phase === 'start' ? '…' : e.phase === 'skipped' ? ': done before' : `: ok${e.detail ? ` (${e.detail})` : ''}`;
   return `[${e.index}/8] ${STEP_TITLES[e.step]}${tail}`;

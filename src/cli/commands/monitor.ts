@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { durationFlag, intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
+import { fileSecretValues } from '../../core/profiles/secret-files.js';
 import { printJson, printText, redact, registerSecret, UsageError, warn } from '../output.js';
 import { priceFromFlags } from './provision.js';
 import { downCommand } from './destroy.js';
@@ -16,12 +17,18 @@ import { SshPool } from '../../core/ssh/index.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
+import { compileProgressCounter } from '../../core/logs/progress.js';
+import { readBlacklist } from '../../core/offers/blacklist.js';
+import { parseDuration } from '../../core/watch/duration.js';
 import { checkBootstrap } from '../../core/keeper/bootstrap.js';
 import { FleetKeeper, type KeeperEvent } from '../../core/keeper/keeper.js';
 import { makeLauncher } from '../../core/keeper/launch.js';
 import { makeRetirer } from '../../core/keeper/retire.js';
 import { defaultRules, type KeeperRules } from '../../core/keeper/policy.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
+import { LifecycleEnforcer, memoHealth, withLifecycle } from '../../core/lifecycle/enforcer.js';
+import { rulesFromProfile, rulesAreInert, describeRules } from '../../core/lifecycle/rules.js';
+import { describeDecision } from './autopilot.js';
 
 const OPTIONS = `Options:
   --fleet PREFIX        label prefix of the fleet (required); launched labels start with it
@@ -116,6 +123,7 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const profile = await loadProfile(values.profile, values.profiles ?? defaultProfilesPath());
   const price = priceFromFlags(values.type, values.bid, profile);
   for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
+  for (const v of fileSecretValues(profile.env)) registerSecret(v);
   const ctx = await makeContext(values);
   const rules = defaultRules(target, { ...rulesOver, minBalance: ctx.config.budget?.minBalance });
 
@@ -137,11 +145,26 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000 });
   const clock = interruptibleClock();
   const decisions: KeeperEvent[] = [];
+  // The profile's lifecycle rules apply to the fleet too: a finished or crashed worker follows them (and the
+  // keeper then sees it stopped or gone) instead of counting as alive. Keeper and rules share one log read.
+  const logHealth = new ApiLogHealth(ctx.client, { redact: secrets, stallAfterMs: rules.noProgressMs ?? undefined, counter: profile.progress && compileProgressCounter(profile.progress) });
+  const health = memoHealth((inst) => logHealth.healthOf(inst), 30_000);
+  const lifeRules = rulesFromProfile(profile.lifecycle);
+  if (!rulesAreInert(lifeRules)) line(`lifecycle: ${describeRules(lifeRules)}`);
+  const lifecycle = new LifecycleEnforcer(
+    {
+      api: ctx.client, journal, now: Date.now, sleep: clock.sleep, health,
+      source: (inst) => ({ store: store?.reader ?? null, exclude: store?.exclude, readHost: () => readInstanceCheckpoint(pool, inst, runDir) }),
+    },
+    {
+      rulesFor: (inst) => (!rulesAreInert(lifeRules) && (inst.label ?? '').startsWith(values.fleet!) ? lifeRules : null), dryRun,
+      onEvent: (e) => e.type === 'decision' && line(describeDecision(e.result, e.dryRun)),
+    },
+  );
   const keeper = new FleetKeeper(
     {
-      api: ctx.client, journal, notifier, clock,
-      health: new ApiLogHealth(ctx.client, { redact: secrets, stallAfterMs: rules.noProgressMs ?? undefined }),
-      launch: makeLauncher({ api: ctx.client, journal, profile, profileName: values.profile, prefix: values.fleet, price, maxDph, gpus, now: Date.now, sleep: clock.sleep }),
+      api: withLifecycle(ctx.client, lifecycle), journal, notifier, clock, health,
+      launch: withSavedBlacklist(makeLauncher({ api: ctx.client, journal, profile, profileName: values.profile, prefix: values.fleet, price, maxDph, gpus, now: Date.now, sleep: clock.sleep })),
       retire: makeRetirer({
         api: ctx.client, journal, now: Date.now, sleep: clock.sleep, allowUnverified: !!values['replace-unverified'],
         source: (inst) => ({
@@ -232,4 +255,9 @@ function report(e: KeeperEvent): void {
   const a = e.action;
   const who = a.type === 'replace' ? `replace ${a.instanceId}${a.label ? ` (${a.label})` : ''} [${a.trigger}]: ` : `${a.type}: `;
   line(`${e.dryRun ? '(dry run) ' : ''}${who}${a.reason} -> ${e.result}`);
+}
+
+/** The keeper's own blacklist plus the machines the post-boot check blacklisted (state dir), read at each launch. */
+function withSavedBlacklist<T>(launch: (count: number, opts: { blacklist: readonly number[] }) => Promise<T>): (count: number, opts: { blacklist: readonly number[] }) => Promise<T> {
+  return async (count, opts) => launch(count, { blacklist: [...new Set([...opts.blacklist, ...(await readBlacklist()).map((e) => e.machineId)])] });
 }

@@ -9,6 +9,7 @@ import { checkCells, checkOffers } from '../../core/checks/check.js';
 import type { CheckResult } from '../../core/checks/types.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { profileOfferQuery } from '../../core/profiles/query.js';
+import { defaultBlacklistPath, excludeMachines, readBlacklist } from '../../core/offers/blacklist.js';
 import type { Profile } from '../../core/profiles/schema.js';
 
 /** Help for `vastdeck offers`. */
@@ -63,9 +64,12 @@ export async function offersCommand(argv: string[]): Promise<number> {
   );
   if (values.help) return printText(offersHelp), 0;
   const profile = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
-  const query = offersQueryFromArgs(positionals, values, profile);
+  const banned = (await readBlacklist()).map((e) => e.machineId);
+  const query = excludeMachines(offersQueryFromArgs(positionals, values, profile), banned);
   const ctx = await makeContext(values);
-  const offers = await ctx.client.searchOffers(query);
+  const found = await ctx.client.searchOffers(query);
+  // Machines whose host was not what was paid for (post-boot check) are never offered again.
+  const offers = found.filter((o) => !banned.includes(o.machineId));
   const checks = checkOffers(offers, profile);
   const checked = offers.map((offer, k) => ({ offer, check: checks[k]! }));
   if (values.json) return printJson(checked.map(({ offer, check }) => ({ ...offer, check }))), 0;
@@ -92,6 +96,6 @@ export async function offersCommand(argv: string[]): Promise<number> {
   }
   columns.push({ header: 'WHY', cell: (o) => cells(o).why, priority: 1, max: 60 });
   printText(renderTable(offers, columns, terminalWidth()));
-  warn(`${offers.length} offers (Mbps for DOWN/UP)\n`);
+  warn(`${offers.length} offers (Mbps for DOWN/UP)${banned.length ? `; ${banned.length} blacklisted machine${banned.length > 1 ? 's' : ''} left out (${defaultBlacklistPath().replace(process.env.HOME ?? '\0', '~')})` : ''}\n`);
   return 0;
 }

@@ -1,5 +1,6 @@
 import { numberFlag, intFlag, parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
+import { fileSecretValues } from '../../core/profiles/secret-files.js';
 import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { checkOffers, checkCells } from '../../core/checks/check.js';
 import { FileJournal, MemoryJournal } from '../../core/journal/journal.js';
@@ -13,9 +14,19 @@ import type { Instance } from '../../core/vast/types.js';
 import { formatMbps, measureDownload } from '../../core/ops/speedtest.js';
 import { sshEndpoint } from '../../core/vast/units.js';
 import { cliPool } from './logs.js';
+import { runIdFromNonce } from '../../core/checkpoints/run-id.js';
+import { checkHostAfterBoot, type PostBootReport } from '../../core/ops/postboot.js';
+import { addToBlacklist, defaultBlacklistPath, excludeMachines, readBlacklist } from '../../core/offers/blacklist.js';
+import type { SshTarget } from '../../core/ssh/connect.js';
+import { applyOverrides, OverrideError } from '../../core/profiles/overrides.js';
+import { ruleViolations } from '../../core/profiles/rules.js';
+import { describeRules, rulesAreInert, rulesFromProfile, type LifecycleRules } from '../../core/lifecycle/rules.js';
+import { recordRules } from '../../core/lifecycle/journal.js';
+import { parseDuration } from '../../core/watch/duration.js';
 
 /** Help for `vastdeck provision`. */
 export const provisionHelp = `Usage: vastdeck provision --profile P (--offer-id N | --best) [--bid PRICE|auto] [--dry-run] [--json]
+                          [--gpu NAME] [--gpus N] [--disk GB] [--image IMG] [--branch REF] [--env K=V|K]...
 
 Rent one instance for a profile of instance_profiles.yaml: image, disk, env, onstart and the label template
 (plus a nonce in the instance's env, VASTDECK_NONCE, so the rental can always be found again). Every step is
@@ -34,11 +45,31 @@ Options:
   --dry-run          print the exact request (env values masked) and rent nothing
   --no-wait          return once created, without waiting for boot
   --retry-stuck      destroy an instance stuck in loading (or dead) and rent the next offer
+  --no-check         skip the post-boot host check. By default, once running, the host is checked over SSH
+                     against the offer and the profile (nvidia-smi GPU model, count, VRAM, driver; df; a CUDA
+                     smoke test; the profile's speedtest URLs); a host that is not what was paid for is
+                     destroyed, its machine blacklisted (never offered again) and the next offer rented
   --stuck-after MIN  minutes in loading before an instance counts as stuck (default 10)
   --boot-timeout MIN minutes to wait for boot at most (default 20)
   --create-deadline SEC  how long a create with no answer may still land (default 180); until then its
                      fate is "unknown — watching", and nothing is rented again
   --force            rent an --offer-id even when the checks fail
+
+Overrides on top of the profile (the dry run shows the result; the profile's rules still apply):
+  --gpu NAME         search this GPU only, e.g. H100_PCIE or "RTX 4090"
+  --gpus N           GPUs per instance
+  --disk GB          disk size
+  --image IMG        docker image (its tag gives the CUDA version)
+  --branch REF       git ref the onstart clones
+  --env K=V          a plain env value (secrets are refused here); --env K reads K from your environment
+
+Lifecycle rules (on top of the profile's lifecycle: block):
+  --on-finish A      when the run finishes: stop | destroy | keep (default: the profile's lifecycle, else keep)
+  --auto-shutdown    = --on-finish destroy (destroyed only after its checkpoint is verified off the host, else stopped)
+  --max-runtime DUR  stop the instance once it has existed this long, e.g. 12h
+  --idle PCT:DUR[:A] GPU under PCT % for DUR → A (stop | destroy; default stop), e.g. 5:20m
+  --on-outbid A      keep | raise-bid | migrate (interruptible rentals)
+                     The rules are journaled with the rental; \`vastdeck autopilot\`, monitor and the TUI enforce them.
   --json             the result as JSON on stdout (progress stays on stderr)
   --api-url URL, --api-key KEY, -h/--help`;
 
@@ -57,6 +88,37 @@ export function priceFromFlags(type: string | undefined, bid: string | undefined
   return { kind: 'bid', bid: numberFlag(bid, 'bid', 0.001, 128)! };
 }
 
+/** The rental's lifecycle rules: the profile's block, overridden by the flags. */
+export function lifecycleFromFlags(
+  v: { 'on-finish'?: string; 'auto-shutdown'?: boolean; 'max-runtime'?: string; idle?: string; 'on-outbid'?: string },
+  profile: Profile,
+): LifecycleRules {
+  const r = rulesFromProfile(profile.lifecycle);
+  const end = ['stop', 'destroy', 'keep'] as const;
+  if (v['auto-shutdown'] && v['on-finish'] && v['on-finish'] !== 'destroy') throw new UsageError('--auto-shutdown means --on-finish destroy; drop one of them');
+  if (v['auto-shutdown']) r.onFinish = 'destroy';
+  if (v['on-finish'] !== undefined) {
+    if (!(end as readonly string[]).includes(v['on-finish'])) throw new UsageError(`--on-finish must be stop, destroy or keep (got "${v['on-finish']}")`);
+    r.onFinish = v['on-finish'] as LifecycleRules['onFinish'];
+  }
+  if (v['max-runtime'] !== undefined) {
+    const ms = parseDuration(v['max-runtime']);
+    if (ms === null || ms <= 0) throw new UsageError(`--max-runtime must be a duration like 12h (got "${v['max-runtime']}")`);
+    r.maxRuntimeMs = ms;
+  }
+  if (v.idle !== undefined) {
+    const m = /^(\d+(?:\.\d+)?):([^:]+)(?::(stop|destroy))?$/.exec(v.idle);
+    const forMs = m ? parseDuration(m[2]!) : null;
+    if (!m || forMs === null || forMs <= 0 || Number(m[1]) > 100) throw new UsageError(`--idle must be PCT:DURATION[:stop|destroy], e.g. 5:20m (got "${v.idle}")`);
+    r.idle = { gpuUtilBelow: Number(m[1]), forMs, then: (m[3] as 'stop' | 'destroy' | undefined) ?? 'stop' };
+  }
+  if (v['on-outbid'] !== undefined) {
+    if (!['keep', 'raise-bid', 'migrate'].includes(v['on-outbid'])) throw new UsageError(`--on-outbid must be keep, raise-bid or migrate (got "${v['on-outbid']}")`);
+    r.onOutbid = v['on-outbid'] as LifecycleRules['onOutbid'];
+  }
+  return r;
+}
+
 /** One progress line for stderr. */
 export function describeEvent(e: ProvisionEvent): string | null {
   switch (e.type) {
@@ -72,6 +134,9 @@ export function describeEvent(e: ProvisionEvent): string | null {
     case 'destroyed': return `destroyed instance ${e.instanceId} (${e.reason})`;
     case 'price': return e.check.ok ? `billed $${e.check.billed.toFixed(3)}/hr as offered` : null;
     case 'speed': return e.result.bestMbps === null ? null : `download speed ${formatMbps(e.result.bestMbps)} (advertised ${e.result.advertisedMbps === null ? '?' : formatMbps(e.result.advertisedMbps)})`;
+    case 'host-check': return e.report.ok ? `instance ${e.instanceId}: host checked: ${hostSummary(e.report)}` : null;
+    case 'host-mismatch': return `instance ${e.instanceId} is not what was paid for: ${e.mismatches.map((m) => m.message).join('; ')}`;
+    case 'blacklisted': return `machine ${e.machineId} blacklisted (not rented again; list in ${defaultBlacklistPath().replace(process.env.HOME ?? '\0', '~')})`;
     case 'warning': return `warning: ${e.message}`;
   }
 }
@@ -84,7 +149,11 @@ export async function provisionCommand(argv: string[]): Promise<number> {
       profile: { type: 'string' }, profiles: { type: 'string' }, 'offer-id': { type: 'string' }, best: { type: 'boolean' },
       type: { type: 'string' }, bid: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'no-wait': { type: 'boolean' },
       'retry-stuck': { type: 'boolean' }, 'stuck-after': { type: 'string' }, 'boot-timeout': { type: 'string' },
-      force: { type: 'boolean' }, json: { type: 'boolean' }, 'create-deadline': { type: 'string' },
+      force: { type: 'boolean' }, json: { type: 'boolean' }, 'create-deadline': { type: 'string' }, 'no-check': { type: 'boolean' },
+      gpu: { type: 'string' }, gpus: { type: 'string' }, disk: { type: 'string' }, image: { type: 'string' }, branch: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      'on-finish': { type: 'string' }, 'auto-shutdown': { type: 'boolean' },
+      'max-runtime': { type: 'string' }, idle: { type: 'string' }, 'on-outbid': { type: 'string' },
     },
     'provision',
   );
@@ -96,24 +165,36 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   const bootTimeout = numberFlag(values['boot-timeout'], 'boot-timeout', 1, 24 * 60) ?? Math.max(20, stuckAfter + 5);
   const createDeadline = numberFlag(values['create-deadline'], 'create-deadline', 1, 3600) ?? CREATE_DEADLINE_MS / 1000;
   if (!values['dry-run']) await refuseIfReadOnly(values, 'provision (renting)');
-  const profile = await loadProfile(values.profile, values.profiles ?? defaultProfilesPath());
+  const { profile, applied } = withOverrides(await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()), values);
+  const broken = ruleViolations(profile);
+  if (broken.length) throw new UsageError(`profile ${values.profile}${applied.length ? ' with these overrides' : ''} breaks its rules: ${broken.join('; ')}`);
   const price = priceFromFlags(values.type, values.bid, profile);
+  const lifecycle = lifecycleFromFlags(values, profile);
   for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
+  for (const v of fileSecretValues(profile.env)) registerSecret(v);
   const type = price.kind === 'bid' ? 'interruptible' : 'on-demand';
 
   const ctx = await makeContext(values);
-  const query = offerId !== undefined ? offerByIdQuery(offerId, profile.diskGb, type) : profileOfferQuery(profile, type);
-  const offers = await ctx.client.searchOffers(query);
+  const banned = (await readBlacklist()).map((e) => e.machineId);
+  const query = offerId !== undefined ? offerByIdQuery(offerId, profile.diskGb, type) : excludeMachines(profileOfferQuery(profile, type), banned);
+  // The server filters blacklisted machines too; an answer that ignores the filter must not get one rented.
+  const offers = (await ctx.client.searchOffers(query)).filter((o) => offerId !== undefined || !banned.includes(o.machineId));
   const checks = checkOffers(offers, profile);
   let candidates = offers;
   if (offerId !== undefined) {
     const [offer] = offers;
     if (!offer || offer.id !== offerId) throw new ProvisionError('offer_taken', `offer ${offerId} is not available (rented, gone, or not rentable)`);
+    const refused = ruleViolations(profile, offer);
+    if (refused.length) throw new UsageError(`offer ${offerId}: ${refused.join('; ')}`);
+    if (banned.includes(offer.machineId) && !values.force) throw new UsageError(`offer ${offerId} is on machine ${offer.machineId}, which is blacklisted (a host there was not what was paid for); pass --force to rent it anyway`);
     const c = checks[0]!;
     if (c.verdict === 'fails' && !values.force) throw new UsageError(`offer ${offerId} does not suit profile ${values.profile}: ${c.summary}; pass --force to rent it anyway`);
   } else {
-    candidates = offers.filter((_, i) => checks[i]!.verdict !== 'fails');
-    if (candidates.length === 0) throw new ProvisionError('no_offers', `none of ${offers.length} offers found for profile ${values.profile} passes the checks`);
+    candidates = offers.filter((o, i) => checks[i]!.verdict !== 'fails' && ruleViolations(profile, o).length === 0);
+    if (candidates.length === 0) {
+      const refused = offers.map((o) => ruleViolations(profile, o)).find((v) => v.length);
+      throw new ProvisionError('no_offers', `none of ${offers.length} offers found for profile ${values.profile} passes the checks${refused ? ` (rules: ${refused.join('; ')})` : ''}`);
+    }
   }
 
   const journal = values['dry-run'] ? new MemoryJournal() : new FileJournal();
@@ -127,15 +208,23 @@ export async function provisionCommand(argv: string[]): Promise<number> {
       profile, profileName: values.profile, candidates, price, dryRun: values['dry-run'], nextOnTaken: values.best,
       retryStuck: values['retry-stuck'], wait: !values['no-wait'], create: { deadlineMs: createDeadline * 1000 },
       boot: { stuckAfterMs: stuckAfter * 60_000, timeoutMs: bootTimeout * 60_000 }, onEvent: progress,
-      speedtest: profile.speedtest ? (inst, offer) => speedtestOverSsh(inst, offer.inetDownMbps, profile.speedtest!.urls, profile.speedtest!.seconds) : undefined,
+      // The post-boot check includes the profile's speed test; with --no-check the speed test runs alone.
+      postBoot: values['no-check'] ? undefined : (inst, offer) => overSsh(inst, (exec, target) => checkHostAfterBoot(exec, target, { offer, profile })),
+      blacklist: async (entry) => void (await addToBlacklist(entry)),
+      speedtest: profile.speedtest && values['no-check'] ? (inst, offer) => speedtestOverSsh(inst, offer.inetDownMbps, profile.speedtest!.urls, profile.speedtest!.seconds) : undefined,
     },
   );
   const check = checks[offers.indexOf(result.offer)];
+  if (result.instanceId !== undefined && result.outcome !== 'dry-run') {
+    await recordRules(journal, { instanceId: result.instanceId, label: result.label, runId: runIdFromNonce(result.nonce), profile: values.profile, rules: lifecycle });
+  }
+  if (!rulesAreInert(lifecycle)) process.stderr.write(`lifecycle: ${describeRules(lifecycle)}\n`);
   const ok = ['dry-run', 'created', 'running'].includes(result.outcome);
+  const hostCheck = result.postBoot ? { ok: result.postBoot.ok, mismatches: result.postBoot.mismatches, notes: result.postBoot.notes, cuda: result.postBoot.cuda } : null;
   if (values.json) {
     printJson({
       outcome: result.outcome, instanceId: result.instanceId ?? null, offerId: result.offer.id, label: result.label, nonce: result.nonce,
-      request: wirePreview(result.offer.id, result.request), priceCheck: result.priceCheck ?? null, speed: result.speed ?? null, destroyed: result.destroyed,
+      request: wirePreview(result.offer.id, result.request), priceCheck: result.priceCheck ?? null, speed: result.speed ?? result.postBoot?.speed ?? null, hostCheck, blacklisted: result.blacklisted ?? [], destroyed: result.destroyed,
       check: check ?? null,
     });
     return ok ? 0 : 1;
@@ -144,17 +233,71 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     const cells = check ? checkCells(check) : null;
     printText(`dry run: would rent offer ${result.offer.id} (${result.offer.numGpus}× ${result.offer.gpuName}, $${result.offer.dphTotal.toFixed(3)}/hr)${cells?.why ? ` — ${cells.why}` : ''}`);
     if (cells?.eta) printText(`estimate to step ${profile.targetStep}: ${cells.eta}, ${cells.cost} (${check!.estimate!.note})`);
+    for (const a of applied) printText(`override ${a}`);
+    if (offerId === undefined) printText(`search: ${profile.search.query || '(profile defaults)'}`);
     const w = wirePreview(result.offer.id, result.request);
     printText(`${w.method} ${w.path}\n${JSON.stringify(w.body, null, 2)}`);
     return 0;
   }
   if (result.outcome === 'running' || result.outcome === 'created') {
     printText(`${result.outcome === 'running' ? 'running' : 'created'}: instance ${result.instanceId} ${result.label}`);
+    if (result.postBoot) printText(`host checked: ${hostSummary(result.postBoot)}`);
     if (result.speed) printText(result.speed.warning ? `warning: ${result.speed.warning}` : `download speed ${formatMbps(result.speed.bestMbps ?? 0)} (advertised ${formatMbps(result.offer.inetDownMbps)})`);
     return 0;
   }
+  if (result.outcome === 'rejected') {
+    printText(`no host passed the post-boot check: ${result.destroyed.length} destroyed, machines ${(result.blacklisted ?? []).join(', ')} blacklisted; nothing is rented`);
+    return 1;
+  }
   printText(`instance ${result.instanceId} ${result.outcome}: it is still rented (label ${result.label}); destroy it with \`vastdeck destroy ${result.instanceId}\` or rerun with --retry-stuck`);
   return 1;
+}
+
+/** The profile with the command line's overrides; an override that cannot apply is a usage error naming it. */
+function withOverrides(p: Profile, v: { gpu?: string; gpus?: string; disk?: string; image?: string; branch?: string; env?: string[] }): { profile: Profile; applied: string[] } {
+  try {
+    return applyOverrides(p, {
+      gpu: v.gpu, gpus: intFlag(v.gpus, 'gpus', 1, 16), diskGb: numberFlag(v.disk, 'disk', 8, 100_000), image: v.image, branch: v.branch, env: v.env,
+    });
+  } catch (err) {
+    if (err instanceof OverrideError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** One line on a checked host: GPUs, disk, CUDA, every URL's speed. */
+export function hostSummary(r: PostBootReport): string {
+  const g = r.facts?.gpus ?? [];
+  const disk = r.facts?.disks[0];
+  const parts = [
+    g.length ? `${g.length}× ${g[0]!.name}${g[0]!.memoryTotalMiB ? ` ${Math.round(g[0]!.memoryTotalMiB / 1024)} GiB` : ''}, driver ${g[0]!.driverVersion ?? '?'}` : 'no GPU',
+    disk ? `disk ${Math.round(disk.sizeBytes / 1e9)} GB (${Math.round(disk.availableBytes / 1e9)} GB free)` : 'disk ?',
+    r.cuda.state === 'ok' ? 'CUDA ok' : r.cuda.state === 'skipped' ? 'CUDA not tested' : 'CUDA FAILED',
+    ...(r.speed?.urls.map((u) => `${u.role === 'neutral' ? 'neutral ' : ''}${u.url} ${u.mbps === null ? 'failed' : formatMbps(u.mbps)}${u.slow ? ' SLOW' : ''}`) ?? []),
+  ];
+  return parts.join(', ') + (r.notes.length ? ` (${r.notes.join('; ')})` : '');
+}
+
+/** Runs `fn` over SSH to a freshly booted instance with the headless commands' pool (a new host may need a few tries). */
+async function overSsh<T>(inst: Instance, fn: (exec: (t: SshTarget, cmd: string, o?: { timeoutMs?: number; maxBytes?: number }) => ReturnType<ReturnType<typeof cliPool>['exec']>, target: SshTarget) => Promise<T>): Promise<T> {
+  const ep = sshEndpoint(inst);
+  if (!ep) throw new Error('no SSH endpoint');
+  const pool = cliPool();
+  try {
+    const target = { host: ep.host, port: ep.port };
+    for (let i = 0; ; i++) {
+      try {
+        await pool.connection(target);
+        break;
+      } catch (err) {
+        if (i >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 1000 * (i + 1)));
+      }
+    }
+    return await fn((t, cmd, o) => pool.exec(t, cmd, o), target);
+  } finally {
+    await pool.close();
+  }
 }
 
 /** The post-boot download test over SSH, with the headless commands' pool (a fresh host may need a few tries). */

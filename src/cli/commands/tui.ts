@@ -2,10 +2,11 @@ import path from 'node:path';
 import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { resolveContext } from '../context.js';
 import { printText, warn } from '../output.js';
-import { demoStateDir, stateDir } from '../../core/config/paths.js';
+import { stateDir } from '../../core/config/paths.js';
+import { prepareDemoState } from '../demo-state.js';
 import { loadConfig, defaultConfigPath } from '../../core/config/config.js';
 import { fileURLToPath } from 'node:url';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { VastApi } from '../../core/vast/api.js';
 import { deferredApi } from '../deferred-api.js';
 import type { SimHandle } from '../../sim/index.js';
@@ -48,11 +49,9 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   let api: VastApi;
   let config;
   if (values.demo) {
-    // The demo's rentals, migrations, simulated host keys and crash log never mix with the real account's. The
-    // simulated hosts get new ports every run, so their keys start from an empty known_hosts.
-    const dir = demoStateDir();
-    process.env.VASTDECK_STATE_DIR = dir;
-    rmSync(path.join(dir, 'known_hosts'), { force: true });
+    // The demo's rentals, migrations, simulated host keys and crash log never mix with the real account's. Each
+    // run is a new simulated world, so its journal and host keys start fresh with it (prepareDemoState).
+    process.env.VASTDECK_STATE_DIR = prepareDemoState();
     config = await loadConfig(values.config ?? defaultConfigPath());
     const seed = intFlag(values.seed, 'seed', 0, 2 ** 31) ?? 1;
     const speed = numberFlag(values.speed, 'speed', 0.01, 100000) ?? 30;
@@ -61,9 +60,10 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     // The demo UI runs on the simulator's sped-up clock, so ages and "stuck" agree with what the sim reports.
     let sim: SimHandle | undefined;
     demoNow = () => sim?.simNow() ?? Date.now();
+    // The demo account has vastdeck's SSH keys registered, as an operator's account would (Vast hosts accept only those).
     const startSim = () =>
-      (simStarting ??= import('../../sim/index.js').then(({ startSimulator }) =>
-        startSimulator({ seed, speed, scenario: demoScenarioPath(fileURLToPath(import.meta.url)), rateLimit: true }).then((s) => (sim = s)),
+      (simStarting ??= Promise.all([import('../../sim/index.js'), demoAccountKeys()]).then(([{ startSimulator }, sshKeys]) =>
+        startSimulator({ seed, speed, scenario: demoScenarioPath(fileURLToPath(import.meta.url)), rateLimit: true, sshKeys }).then((s) => (sim = s)),
       ));
     startDemoSim = startSim;
     stopSim = async () => (simStarting ? (await simStarting.catch(() => null))?.close() : undefined);
@@ -99,13 +99,19 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** The public keys vastdeck offers (agent, ~/.ssh, else its own, generated now), for the demo account. */
+async function demoAccountKeys(): Promise<string[]> {
+  const [{ sshIdentity }, { identityPublicKeys }] = await Promise.all([import('../../core/ssh/identity.js'), import('../../core/ssh/public-key.js')]);
+  return (await identityPublicKeys(sshIdentity())).map((k) => k.line);
+}
+
 /** The HTTP client class, loaded on demand. */
 async function loadClient() {
   return (await import('../../core/vast/client.js')).VastClient;
 }
 
 /** The demo scenario: the bundle's JSON copy (dist/demo-scenario.json, no YAML parser needed), or the YAML source. */
-function demoScenarioPath(here: string): string {
+export function demoScenarioPath(here: string): string {
   if (here.includes(`${path.sep}dist${path.sep}`)) {
     const json = path.join(path.dirname(here), 'demo-scenario.json');
     if (existsSync(json)) return json;

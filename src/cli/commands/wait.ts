@@ -5,10 +5,13 @@ import { resolveApiKey } from '../../core/config/apikey.js';
 import { renderTriageText } from '../../core/logs/triage.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
+import { parseDuration } from '../../core/watch/duration.js';
+import { compileProgressCounter } from '../../core/logs/progress.js';
+import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { waitFor, WAIT_DEFAULT_EVERY_MS, WAIT_EXIT, WAIT_MIN_EVERY_MS, type WaitEvent } from '../../core/watch/wait.js';
 
 /** Help for `vastdeck wait`. */
-export const waitHelp = `Usage: vastdeck wait ID | --fleet PREFIX [--timeout 8h] [--every 5m] [--until STEP] [--json]
+export const waitHelp = `Usage: vastdeck wait ID | --fleet PREFIX [--timeout 8h] [--every 5m] [--until STEP] [--profile P] [--json]
 
 Block until a training run crashes, completes, reaches a step, disappears, or the time runs out; then
 notify (terminal bell / tmux alert, and the webhook in config.yaml's notify: section) and exit.
@@ -19,7 +22,9 @@ Options:
   --fleet PREFIX   watch every instance whose label starts with PREFIX (crash of any; completion of all)
   --timeout DUR    give up after this long, e.g. 90m, 8h, 2d (default 8h)
   --every DUR      poll interval (default 5m, at least 30s)
-  --until STEP     return once the run (every run, with --fleet) reached this step
+  --until STEP     return once the run (every run, with --fleet) reached this step (or, with a profile
+                   that names its progress counter, this count: --until 100000 with total_games=(\d+))
+  --profile P      read progress the profile's way (progress: {pattern, rate, unit}); --profiles FILE
   --json           the result as JSON on stdout (progress lines still go to stderr)
   --api-url URL    API base URL
   --api-key KEY    API key
@@ -36,7 +41,7 @@ ${exitStatusHelp([
 export async function waitCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
-    { fleet: { type: 'string' }, timeout: { type: 'string' }, every: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean' } },
+    { fleet: { type: 'string' }, timeout: { type: 'string' }, every: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean' }, profile: { type: 'string' }, profiles: { type: 'string' } },
     'wait',
   );
   if (values.help) return printText(waitHelp), 0;
@@ -45,6 +50,8 @@ export async function waitCommand(argv: string[]): Promise<number> {
   const everyMs = values.every === undefined ? WAIT_DEFAULT_EVERY_MS : durationFlag(values.every, 'every');
   if (everyMs < WAIT_MIN_EVERY_MS) throw new UsageError(`--every must be at least 30s (Vast rate limits; got "${values.every}")`);
   const untilStep = intFlag(values.until, 'until', 0, Number.MAX_SAFE_INTEGER);
+  const profile = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : undefined;
+  const counter = profile?.progress && compileProgressCounter(profile.progress);
   const ctx = await makeContext(values);
   const key = (await resolveApiKey(values['api-key']))?.key;
   const secrets = key ? [key] : [];
@@ -52,7 +59,7 @@ export async function waitCommand(argv: string[]): Promise<number> {
   const notifier = notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets });
   const result = await waitFor({
     api: ctx.client, target, timeoutMs, everyMs, untilStep, notifier, onEvent: progress, budget: ctx.config.budget,
-    health: new ApiLogHealth(ctx.client, { redact: secrets }),
+    health: new ApiLogHealth(ctx.client, { redact: secrets, counter }),
   });
   if (values.json) printJson(result);
   else {
@@ -78,7 +85,7 @@ function progress(ev: WaitEvent): void {
   let line: string | undefined;
   if (ev.type === 'poll') {
     line = ev.members
-      .map((m) => `${m.id} ${m.health.state}${m.health.step !== undefined ? ` step ${m.health.step}${m.health.total ? `/${m.health.total}` : ''}` : ''}${m.error ? ' (health unreadable)' : ''}`)
+      .map((m) => `${m.id} ${m.health.state}${m.health.step !== undefined ? ` ${m.health.unit && m.health.unit !== 'steps' ? m.health.unit : 'step'} ${m.health.step}${m.health.total ? `/${m.health.total}` : ''}` : ''}${m.error ? ' (health unreadable)' : ''}`)
       .join(', ');
   } else if (ev.type === 'error') line = `poll failed, will retry: ${ev.message}`;
   else if (ev.type === 'stall') line = `${ev.member.id} stalled: ${ev.member.health.detail ?? ''}`;

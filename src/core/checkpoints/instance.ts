@@ -1,7 +1,16 @@
 import type { SshPool } from '../ssh/pool.js';
+import type { Profile } from '../profiles/schema.js';
 import type { Instance } from '../vast/types.js';
 import { HostReadError, readHostCheckpoint } from './host.js';
 import type { HostCheckpoint } from './types.js';
+
+/** Where a run keeps checkpoint-N when nothing says otherwise (the simulated hosts and migrate use it too). */
+export const DEFAULT_RUN_DIR = '/workspace/run';
+
+/** The run dir as migrate finds it: the flag, else the profile's onstart.runDir, else DEFAULT_RUN_DIR. */
+export function profileRunDir(profile: Profile | null | undefined, flag?: string): string {
+  return flag ?? (profile?.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined) ?? DEFAULT_RUN_DIR;
+}
 
 /**
  * Reads an instance's newest checkpoint over SSH (its published ssh_host/ssh_port), for destroy plans, the

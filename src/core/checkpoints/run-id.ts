@@ -25,6 +25,7 @@ export function runIdOfInstance(inst: Pick<Instance, 'id' | 'label'> & { nonce?:
     if (typeof r.details.trainRunId === 'string') return r.details.trainRunId;
     if (r.ids.nonce) return runIdFromNonce(r.ids.nonce);
   }
+  // The nonce travels in the instance env (VASTDECK_NONCE); rentals made before that carry it in the label.
   const nonce = inst.nonce ?? splitNonce(inst.label).nonce;
   return nonce ? runIdFromNonce(nonce) : null;
 }

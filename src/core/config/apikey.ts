@@ -13,13 +13,16 @@ export interface ResolvedKey {
 
 /**
  * Finds the Vast.ai API key in the same order as the official CLI (vast-api.md §1): --api-key, then
- * VAST_API_KEY, then ~/.config/vastai/vast_api_key, then the legacy ~/.vast_api_key. Returns null when none.
+ * VAST_API_KEY, then $XDG_CONFIG_HOME/vastai/vast_api_key (when XDG_CONFIG_HOME is set), then
+ * ~/.config/vastai/vast_api_key, then the legacy ~/.vast_api_key. Returns null when none.
  */
 export async function resolveApiKey(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedKey | null> {
   if (flag && flag.trim()) return { key: flag.trim(), source: '--api-key' };
   if (env.VAST_API_KEY && env.VAST_API_KEY.trim()) return { key: env.VAST_API_KEY.trim(), source: 'VAST_API_KEY' };
   const home = homeDir(env);
-  for (const file of [path.join(home, '.config', 'vastai', 'vast_api_key'), path.join(home, '.vast_api_key')]) {
+  const files = [path.join(home, '.config', 'vastai', 'vast_api_key'), path.join(home, '.vast_api_key')];
+  if (env.XDG_CONFIG_HOME) files.unshift(path.join(env.XDG_CONFIG_HOME, 'vastai', 'vast_api_key'));
+  for (const file of files) {
     const key = await readKeyFile(file);
     if (key) return { key, source: file };
   }

@@ -71,6 +71,7 @@ async function readRuns(instances: readonly Instance[], opts: CollectCostOptions
       out.push({
         instanceId: inst.id, label: inst.label, gpuName: inst.gpuName, numGpus: inst.numGpus, dph: instanceBurn(inst),
         step: h.step, ...(targetStep !== undefined ? { targetStep } : {}), rates,
+        health: { state: h.state, ...(h.detail ? { detail: h.detail } : {}) },
       });
     }
   };

@@ -4,6 +4,8 @@
  * throughput). Value per GPU type: steps per second bought with each dollar per hour.
  */
 
+import type { HealthState } from '../fleet/health.js';
+
 /** low ≤ mid ≤ high. */
 export interface Range {
   low: number;
@@ -27,6 +29,23 @@ export interface RunInput {
   targetStep?: number;
   /** Observed rates, steps per second; non-positive or non-finite values are ignored. */
   rates: readonly number[];
+  /** What the run is doing (from its log); only a training run is projected. Absent: taken as training. */
+  health?: { state: HealthState; detail?: string };
+}
+
+/** A run that is not projected, and why (crashed, stalled, finished, …). */
+export interface NotProjected {
+  instanceId: number;
+  label: string | null;
+  step: number;
+  reason: string;
+}
+
+/** Why a run is not projected, or null when it advances (training) and can be. */
+export function whyNotProjected(run: RunInput): string | null {
+  const h = run.health;
+  if (!h || h.state === 'training') return null;
+  return `${h.state}${h.detail ? ` (${h.detail})` : ''}`;
 }
 
 /** Where a run is heading. */

@@ -5,8 +5,9 @@
 import { fleetBurn, type Burn } from '../fleet/burn.js';
 import type { Charge, Instance } from '../vast/types.js';
 import { evaluateBudget, type Breach, type BudgetRules } from './budget.js';
-import { projectRun, rangeOf, valuePerGpuType, type GpuValue, type RunInput, type RunProjection } from './projection.js';
+import { projectRun, rangeOf, valuePerGpuType, whyNotProjected, type GpuValue, type NotProjected, type RunInput, type RunProjection } from './projection.js';
 import { labelFromDescription, spendBySource, spentBetween, type SourceSpend } from './spend.js';
+import type { RunCost } from './runs.js';
 
 const DAY_MS = 86_400_000;
 
@@ -40,9 +41,14 @@ export interface CostReport {
   spent: { total: number; last24h: number; bySource: SourceSpend[] };
   /** Spend rows whose charges disagree with time × rate by more than 10%. */
   mismatches: SourceSpend[];
+  /** Advancing runs only. */
   projections: RunProjection[];
+  /** Runs that are crashed, stalled, finished, …: not projected, with the reason. */
+  notProjected: NotProjected[];
   value: GpuValue[];
   breaches: Breach[];
+  /** Spend per logical run (cost/runs.ts), when the caller joined the journal in. */
+  runs?: RunCost[];
 }
 
 /** Builds the report. */
@@ -52,16 +58,23 @@ export function buildCostReport(input: CostInput): CostReport {
   const accountBurn = fleetBurn(account, input.credit);
   const own = fleetBurn(instances, input.credit);
   const billingGpu = instances.filter((i) => i.status === 'running' || i.status === 'frozen').length;
-  const bySource = spendBySource(charges, instances);
+  const bySource = spendBySource(charges, instances, now);
   const total = round(bySource.reduce((s, r) => s + r.spent, 0));
   const last24h = spentBetween(charges, now - DAY_MS, now);
   const projections: RunProjection[] = [];
-  for (const run of input.runs ?? []) {
+  const notProjected: NotProjected[] = [];
+  // A crashed, stalled or finished run is heading nowhere: projecting its old rate would invent an ETA and a cost.
+  const advancing = (input.runs ?? []).filter((run) => {
+    const why = whyNotProjected(run);
+    if (why) notProjected.push({ instanceId: run.instanceId, label: run.label, step: run.step, reason: why });
+    return !why;
+  });
+  for (const run of advancing) {
     const p = projectRun(run, now);
     if (p) projections.push(p);
   }
   const value = valuePerGpuType(
-    (input.runs ?? []).map((r) => ({ gpuName: r.gpuName, numGpus: r.numGpus, dph: r.dph, rate: rangeOf(r.rates)?.mid ?? 0 })),
+    advancing.map((r) => ({ gpuName: r.gpuName, numGpus: r.numGpus, dph: r.dph, rate: rangeOf(r.rates)?.mid ?? 0 })),
   );
   return {
     generatedAt: now,
@@ -73,6 +86,7 @@ export function buildCostReport(input: CostInput): CostReport {
     spent: { total, last24h, bySource },
     mismatches: bySource.filter((r) => r.mismatch),
     projections,
+    notProjected,
     value,
     breaches: input.budget ? evaluateBudget(input.budget, { instances, credit: input.credit, spentLast24h: last24h }) : [],
   };

@@ -3,8 +3,8 @@
  * what the instance's current price says the same time should have cost. A large gap means the price changed,
  * the instance sat stopped or loading for a while, or billing differs from the listed rate: worth a look.
  */
-import { instanceBurn } from '../fleet/burn.js';
-import type { Charge, Instance, InstanceStatus } from '../vast/types.js';
+import { instanceView, type DisplayStatus } from '../fleet/status.js';
+import type { Charge, Instance } from '../vast/types.js';
 
 /** Relative gap between charged and time × rate above which a spend row is flagged. */
 export const MISMATCH_RATIO = 0.1;
@@ -20,7 +20,7 @@ export interface SourceSpend {
   instanceId: number | null;
   label: string | null;
   /** The instance's status now, or "gone" when it is no longer listed (destroyed). */
-  status: InstanceStatus | 'gone';
+  status: DisplayStatus | 'gone';
   /** $ charged in the window. */
   spent: number;
   /** Epoch ms covered by the charges. */
@@ -37,7 +37,7 @@ export interface SourceSpend {
 }
 
 /** Groups charges by source and joins them with the listed instances. Sorted by spend, largest first. */
-export function spendBySource(charges: readonly Charge[], instances: readonly Instance[]): SourceSpend[] {
+export function spendBySource(charges: readonly Charge[], instances: readonly Instance[], now: number = Date.now()): SourceSpend[] {
   const byId = new Map(instances.map((i) => [i.id, i]));
   const groups = new Map<string, { charges: Charge[]; instanceId: number | null }>();
   for (const c of charges) {
@@ -53,7 +53,7 @@ export function spendBySource(charges: readonly Charge[], instances: readonly In
     const to = Math.max(...g.charges.map((c) => c.end));
     const row: SourceSpend = {
       source, instanceId: g.instanceId, label: inst?.label ?? labelFromDescription(g.charges[0]!.description),
-      status: inst ? inst.status : 'gone', spent, from, to, burnPerHour: inst ? instanceBurn(inst) : null,
+      status: inst ? instanceView(inst, now, undefined).status : 'gone', spent, from, to, burnPerHour: inst ? instanceView(inst, now, undefined).dph : null,
       expected: null, gap: null, mismatch: false,
     };
     if (inst && to - from >= MIN_CHECK_MS) crossCheck(row, inst);

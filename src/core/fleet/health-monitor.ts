@@ -1,8 +1,9 @@
 /**
  * Sparse training-health polling for the whole fleet: every ~30 s, for each running instance with an SSH
  * endpoint (at most 4 at a time), read the last 64 KiB of its log and probe the host (GPU, RAM, disk), feed
- * a HealthTracker per instance and publish `healthCell(...)` to the FleetStore. Booting, stopped and exited
- * instances are classified from their status alone, without SSH. Paused while ssh/tmux owns the terminal.
+ * a HealthTracker per instance and publish `healthCell(...)` and its explanation to the FleetStore. Booting
+ * instances are classified from their status alone; stopped and exited ones (no SSH) have their log read once
+ * through the logs API when one is given, so their last step and error show. Paused while ssh/tmux owns the terminal.
  */
 import type { ExecOptions, ExecResult } from '../ssh/exec.js';
 import type { SshTarget } from '../ssh/connect.js';
@@ -12,7 +13,7 @@ import { parseHostFacts, type HostFacts } from '../host/probe.js';
 import { LogRing } from '../logs/ring.js';
 import { sshEndpoint } from '../vast/units.js';
 import type { Instance } from '../vast/types.js';
-import { HealthTracker, healthCell, type Health } from './health.js';
+import { HealthTracker, healthCell, healthExplained, type Health } from './health.js';
 import type { FleetSnapshot, InstanceHealth } from './store.js';
 
 /** Bytes of log read per poll. */
@@ -47,7 +48,12 @@ export interface HealthMonitorOptions {
   stallAfterMs?: number;
   /** Deadline per remote command. Default 15 s. */
   execTimeoutMs?: number;
+  /** Reads the tail of a log through the Vast logs API, for instances that are not running (no SSH). */
+  apiLog?: (id: number) => Promise<string>;
 }
+
+/** Statuses with no SSH and no log coming: their log is read once through the logs API. */
+const STOPPED = new Set(['stopped', 'exited', 'offline']);
 
 /** What the monitor knows about one instance. */
 export interface InstanceLive {
@@ -68,6 +74,8 @@ interface Entry extends Omit<InstanceLive, 'health'> {
   anchor: string;
   /** The log's mtime has been read (once is enough: later advances are seen live). */
   mtimeRead?: boolean;
+  /** The stopped instance's log was read through the logs API (once: nothing more is written to it). */
+  apiLogRead?: boolean;
   /** host:port last polled, failures in a row there, and when to try it again (monitor clock). */
   target?: string;
   failures?: number;
@@ -162,7 +170,7 @@ export class HealthMonitor {
   private async pass(): Promise<void> {
     const snap = this.opts.store.getSnapshot();
     const seen = new Set<number>();
-    const queue: Array<[Instance, SshTarget]> = [];
+    const queue: Array<[Instance, SshTarget | 'api']> = [];
     for (const inst of snap.instances) {
       seen.add(inst.id);
       const e = this.entry(inst.id);
@@ -175,7 +183,9 @@ export class HealthMonitor {
       }
       // An unreachable host is tried again after 1, 2, 4, … intervals (at most MAX_HOST_BACKOFF_MS), so a few
       // dead hosts cost the fleet's pass little; a host that answers is polled every pass.
-      if (ep && (e.retryAt === undefined || this.now() >= e.retryAt)) queue.push([inst, { host: ep.host, port: ep.port }]);
+      const due = e.retryAt === undefined || this.now() >= e.retryAt;
+      if (ep && due) queue.push([inst, { host: ep.host, port: ep.port }]);
+      else if (!ep && this.opts.apiLog && STOPPED.has(inst.status ?? '') && !e.apiLogRead && due) queue.push([inst, 'api']);
       else this.publish(inst.id, e);
     }
     for (const id of [...this.entries.keys()]) {
@@ -187,7 +197,8 @@ export class HealthMonitor {
     const workers = Array.from({ length: Math.max(1, this.opts.concurrency ?? 4) }, async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
         if (this.paused && this.running) return;
-        await this.pollHost(job[0].id, job[1]);
+        if (job[1] === 'api') await this.readApiLog(job[0].id);
+        else await this.pollHost(job[0].id, job[1]);
       }
     });
     await Promise.all(workers);
@@ -221,6 +232,24 @@ export class HealthMonitor {
     this.publish(id, e);
   }
 
+  /** One read of a stopped instance's log through the logs API; a failure is retried with the same backoff. */
+  private async readApiLog(id: number): Promise<void> {
+    const e = this.entry(id);
+    try {
+      const text = await this.opts.apiLog!(id);
+      e.apiLogRead = true;
+      e.failures = 0;
+      e.retryAt = undefined;
+      // The log is complete (nothing more is written): its last line is a whole line, not a redraw in progress.
+      const tail = text.slice(-HEALTH_TAIL_BYTES);
+      this.feed(e, tail.endsWith('\n') ? tail : `${tail}\n`);
+    } catch {
+      e.failures = (e.failures ?? 0) + 1;
+      e.retryAt = this.now() + Math.min(MAX_HOST_BACKOFF_MS, (this.opts.intervalMs ?? 30_000) * 2 ** (e.failures - 1));
+    }
+    this.publish(id, e);
+  }
+
   /** Feeds only what is new since the previous read (the log is append-only; a miss means rotation or a flood). */
   private feed(e: Entry, text: string): void {
     let fresh = text;
@@ -238,6 +267,8 @@ export class HealthMonitor {
     const h = e.tracker.health(this.now());
     // Unreachable and never read: say so rather than guess "setup" from the status alone.
     const cell = e.sshError && e.polledAt === undefined ? { step: h.step ?? null, text: 'no ssh', level: 'unknown' as const } : healthCell(h);
-    this.opts.store.setHealth(id, cell);
+    const why = healthExplained(h, e.tracker);
+    if (e.sshError && e.polledAt === undefined) why.reason = `no SSH: ${e.sshError}`;
+    this.opts.store.setHealth(id, { ...cell, ...why });
   }
 }

@@ -3,7 +3,7 @@
  * completion, and how long ago the step last moved. `classifyHealth` is pure; `HealthTracker` feeds it.
  */
 import { ErrorScanner, type LogEvent } from '../logs/errors.js';
-import { ProgressParser, type Progress } from '../logs/progress.js';
+import { ProgressParser, type Progress, type ProgressCounter } from '../logs/progress.js';
 
 /** Where a training run stands. */
 export type HealthState = 'unknown' | 'booting' | 'setup' | 'training' | 'stalled' | 'crashed' | 'finished';
@@ -16,6 +16,8 @@ export interface Health {
   /** Iterations per second. */
   readonly rate?: number;
   readonly loss?: number;
+  /** What `step` counts when a profile names its own counter ("games"). */
+  readonly unit?: string;
   /** One short line: the error for crashed, how long for stalled, an ETA for training. */
   readonly detail?: string;
   /** Epoch ms when this state began, when known. */
@@ -80,7 +82,7 @@ export function classifyHealth(input: HealthInput): Health {
     const stallAfter = input.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
     const last = input.lastAdvanceAt;
     if (status === 'running' && last !== undefined && now - last >= stallAfter) {
-      return { state: 'stalled', ...numbers, detail: `no step advance for ${age(now, last)}`, since: last };
+      return { state: 'stalled', ...numbers, detail: `no ${p.unit && p.unit !== 'steps' ? `${p.unit} counted` : 'step advance'} for ${age(now, last)}`, since: last };
     }
     return { state: 'training', ...numbers, detail: eta(p), since: input.firstStepAt ?? input.statusSince };
   }
@@ -101,6 +103,8 @@ export interface HealthTrackerOptions {
   stallAfterMs?: number;
   /** A profile's progress regex (see compileProgressPattern). */
   pattern?: RegExp;
+  /** A profile's own progress counter (`progress:`), which replaces the step. */
+  counter?: ProgressCounter;
 }
 
 /**
@@ -119,9 +123,10 @@ export class HealthTracker {
   private fatal: TimedEvent | undefined;
   private finished: TimedEvent | undefined;
   private last: Health | undefined;
+  private samples: ProgressSample[] = [];
 
   constructor(options: HealthTrackerOptions = {}) {
-    this.parser = new ProgressParser({ pattern: options.pattern });
+    this.parser = new ProgressParser({ pattern: options.pattern, counter: options.counter });
     this.stallAfterMs = options.stallAfterMs;
   }
 
@@ -145,6 +150,9 @@ export class HealthTracker {
       this.lastAdvanceAt = now;
       this.lastAdvanceIndex = this.scanner.position;
       this.firstStepAt ??= now;
+      const { rate, loss } = this.parser.progress;
+      this.samples.push({ step, ...(rate !== undefined ? { rate } : {}), ...(loss !== undefined ? { loss } : {}) });
+      if (this.samples.length > HISTORY_MAX) this.samples.splice(0, this.samples.length - HISTORY_MAX);
     }
     if (partial) return;
     for (const e of this.scanner.feed(text)) {
@@ -177,6 +185,11 @@ export class HealthTracker {
     return this.parser.progress;
   }
 
+  /** Step, rate and loss at each step advance seen, oldest first (at most HISTORY_MAX). */
+  get history(): readonly ProgressSample[] {
+    return this.samples;
+  }
+
   /** The failure scanner (last traceback, events) for the triage bundle. */
   get errors(): ErrorScanner {
     return this.scanner;
@@ -207,11 +220,43 @@ export class HealthTracker {
     this.scanner.reset();
     this.lastAdvanceAt = this.lastAdvanceIndex = this.firstStepAt = undefined;
     this.fatal = this.finished = this.last = undefined;
+    this.samples = [];
   }
 }
 
-function pickNumbers(p: Progress): Pick<Health, 'step' | 'total' | 'rate' | 'loss'> {
-  const out: { step?: number; total?: number; rate?: number; loss?: number } = {};
+/** Progress at one step advance. */
+export interface ProgressSample {
+  step: number;
+  rate?: number;
+  loss?: number;
+}
+
+/** Step advances kept per instance for the detail pane's history and sparklines. */
+export const HISTORY_MAX = 48;
+
+/**
+ * What the detail pane explains beyond the HEALTH word: the reason (Health.detail: "no step advance for 8h35m",
+ * the OOM line), the last error line in the log, and the recent step, rate and loss history.
+ */
+export function healthExplained(h: Health, tracker: HealthTracker): { reason?: string; error?: string; steps?: number[]; rates?: number[]; losses?: number[] } {
+  const out: { reason?: string; error?: string; steps?: number[]; rates?: number[]; losses?: number[] } = {};
+  if (h.detail) out.reason = h.detail;
+  const error = tracker.errors.lastFatal?.line ?? tracker.errors.lastTraceback?.errorLine;
+  if (error) out.error = clip(error);
+  const hist = tracker.history;
+  if (hist.length) {
+    out.steps = hist.map((x) => x.step);
+    const rates = hist.flatMap((x) => (x.rate !== undefined ? [x.rate] : []));
+    const losses = hist.flatMap((x) => (x.loss !== undefined ? [x.loss] : []));
+    if (rates.length) out.rates = rates;
+    if (losses.length) out.losses = losses;
+  }
+  return out;
+}
+
+function pickNumbers(p: Progress): Pick<Health, 'step' | 'total' | 'rate' | 'loss' | 'unit'> {
+  const out: { step?: number; total?: number; rate?: number; loss?: number; unit?: string } = {};
+  if (p.unit !== undefined && p.step !== undefined) out.unit = p.unit;
   if (p.step !== undefined) out.step = p.step;
   if (p.total !== undefined) out.total = p.total;
   if (p.rate !== undefined) out.rate = p.rate;
@@ -250,6 +295,6 @@ function clip(line: string): string {
 function sameHealth(a: Health, b: Health): boolean {
   return (
     a.state === b.state && a.step === b.step && a.total === b.total && a.rate === b.rate &&
-    a.loss === b.loss && a.detail === b.detail && a.since === b.since
+    a.loss === b.loss && a.unit === b.unit && a.detail === b.detail && a.since === b.since
   );
 }

@@ -3,6 +3,7 @@
  * "outbid" (a stopped interruptible instance) and "stuck" (loading for more than 10 minutes).
  */
 import type { Instance } from '../vast/types.js';
+import { instanceBurn } from './burn.js';
 
 /** Status shown in the fleet table. */
 export type DisplayStatus =
@@ -51,6 +52,25 @@ export function displayStatus(inst: Instance, now: number, since: number | undef
     return now - from > STUCK_AFTER_MS ? 'stuck' : 'loading';
   }
   return inst.status;
+}
+
+/** What one instance shows in every view and command: its display status, colour level and current $/hr. */
+export interface InstanceView {
+  status: DisplayStatus;
+  level: StatusLevel;
+  /** $/hr it costs now: the full price while the GPU bills (running, frozen), else its storage. */
+  dph: number;
+  billing: 'gpu' | 'storage';
+}
+
+/**
+ * THE function every view and command uses for an instance's status and current $/hr (the fleet table, the
+ * footer, the cost panel, the keeper, `vastdeck instances` and `cost`), so they never disagree.
+ */
+export function instanceView(inst: Instance, now: number, since: number | undefined): InstanceView {
+  const status = displayStatus(inst, now, since);
+  const dph = instanceBurn(inst);
+  return { status, level: statusLevel(status), dph, billing: inst.status === 'running' || inst.status === 'frozen' ? 'gpu' : 'storage' };
 }
 
 /** Colour level of a display status. */

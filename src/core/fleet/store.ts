@@ -17,6 +17,14 @@ export interface InstanceHealth {
   text: string;
   /** Colour level. */
   level: 'ok' | 'warn' | 'error' | 'unknown';
+  /** Why: "no step advance for 8h35m", the OOM line, "instance stopped" (the detail pane leads with it). */
+  reason?: string;
+  /** The last error line in the log (a traceback's final line, an OOM, a NCCL error). */
+  error?: string;
+  /** Steps at the recent step advances, and the rate (it/s) and loss seen with them, oldest first. */
+  steps?: number[];
+  rates?: number[];
+  losses?: number[];
 }
 
 /** Why the last poll failed. `message` is sanitized and never carries secrets (VastError guarantees it). */

@@ -6,6 +6,7 @@
  */
 import type { Health } from '../fleet/health.js';
 import { fleetBurn } from '../fleet/burn.js';
+import { instanceView } from '../fleet/status.js';
 import type { JournalWriter } from '../journal/journal.js';
 import type { NotifyEvent } from '../notify/message.js';
 import type { NotifyResult } from '../notify/notify.js';
@@ -98,6 +99,12 @@ export class FleetKeeper {
     }
   }
 
+  /** When the keeper saw the instance enter its current status (undefined: not seen so; its start time counts). */
+  private sinceOf(inst: Instance): number | undefined {
+    const st = this.state.status[inst.id];
+    return st && st.status === inst.status ? st.since : undefined;
+  }
+
   /** One pass: observe, decide, act. Throws only when the fleet cannot be listed. */
   async pass(): Promise<PassResult> {
     const all = await this.deps.api.listInstances();
@@ -109,7 +116,7 @@ export class FleetKeeper {
     const credit = user?.credit ?? null;
     this.emit({
       type: 'pass', at: now, credit,
-      workers: workers.map((w) => ({ id: w.inst.id, status: w.inst.status, health: w.health?.state ?? '-' })),
+      workers: workers.map((w) => ({ id: w.inst.id, status: instanceView(w.inst, now, this.sinceOf(w.inst)).status, health: w.health?.state ?? '-' })),
     });
     const clockOffsetMs = this.deps.api.clockOffsetMs?.() ?? null;
     const { state, actions } = decide(this.state, { now, workers, credit, accountBurnPerHour: fleetBurn(all, credit).perHour, clockOffsetMs }, this.opts.rules);

@@ -76,6 +76,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'logs.focusFleet', scope: 'logs', keys: ['tab'], description: 'Keys back to the table (full screen: back to split)', hint: 'table' },
   { id: 'logs.close', scope: 'logs', keys: ['escape'], description: 'Clear the search, else back to the table' },
 
+  { id: 'app.theme', scope: 'global', keys: [], description: 'Switch the theme: dark, light, mono or a theme YAML file (no name: show the current one)', cmd: 'theme', args: '<name>' },
   { id: 'app.cost', scope: 'global', keys: ['$'], description: 'Cost panel: burn, spend per instance, runway, projections, value per GPU type (again: back)', hint: 'cost', cmd: 'cost' },
   { id: 'cost.close', scope: 'cost', keys: ['escape'], description: 'Back to the fleet table', hint: 'back' },
   { id: 'cost.refresh', scope: 'cost', keys: ['r'], description: 'Reload charges, credit and projections', hint: 'reload' },
@@ -89,8 +90,10 @@ export const COMMANDS: readonly CommandDef[] = [
 
   { id: 'overlay.close', scope: 'overlay', keys: ['escape', '?', 'q'], description: 'Close the help overlay' },
   { id: 'confirm.yes', scope: 'overlay', keys: ['y'], description: 'Confirm the pending action' },
-  { id: 'confirm.no', scope: 'overlay', keys: ['n'], description: 'Cancel the pending action' },
-  { id: 'migrate.abort', scope: 'overlay', keys: ['x'], description: 'Interrupted migration: give it up (journal only; a rented target is named)' },
+  { id: 'confirm.no', scope: 'overlay', keys: ['n', 'ctrl+c'], description: 'Cancel the pending action (Ctrl-C in a question cancels it, not the app)' },
+  { id: 'migrate.abort', scope: 'overlay', keys: ['x'], description: 'Migration: stop a running one at once (journaled pause; M resumes it); give up an interrupted one, or when asked (journal only; a rented target is named)' },
+  { id: 'migrate.wait', scope: 'overlay', keys: ['w'], description: 'Migration whose source stopped answering: keep waiting (to the deadline)' },
+  { id: 'migrate.behind', scope: 'overlay', keys: ['r'], description: 'Migration whose source stopped answering: resume from the newest checkpoint in the store' },
   { id: 'overlay.up', scope: 'overlay', keys: ['up', 'k'], description: 'Key help: scroll up; migration wizard: previous profile' },
   { id: 'overlay.down', scope: 'overlay', keys: ['down', 'j'], description: 'Key help: scroll down; migration wizard: next profile' },
   { id: 'overlay.pageDown', scope: 'overlay', keys: ['pagedown', 'ctrl+f'], description: 'Key help: page down' },
@@ -98,7 +101,8 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'wizard.select', scope: 'overlay', keys: ['enter'], description: 'Migration wizard: choose the profile' },
 
   { id: 'input.submit', scope: 'input', keys: ['enter'], description: 'Run the command / apply the filter' },
-  { id: 'input.cancel', scope: 'input', keys: ['escape'], description: 'Close the line' },
+  { id: 'input.cancel', scope: 'input', keys: ['escape', 'ctrl+c'], description: 'Close the line (Ctrl-C too: it cancels the line, not the app)' },
   { id: 'input.complete', scope: 'input', keys: ['tab'], description: 'Complete the command name' },
   { id: 'input.erase', scope: 'input', keys: ['backspace'], description: 'Delete the last character' },
+  { id: 'input.clear', scope: 'input', keys: ['ctrl+u'], description: 'Clear the line' },
 ];

@@ -3,7 +3,7 @@
  * The first layer with a handler for the key's command wins; a modal layer swallows every key it does not
  * handle, and an input layer takes printable text before anything below sees it.
  */
-import type { Keymap, Scope } from './registry.js';
+import type { CommandDef, Keymap, Scope } from './registry.js';
 
 /** One active layer of handlers. */
 export interface Layer {
@@ -39,4 +39,18 @@ export function dispatch(keymap: Keymap, layers: readonly Layer[], key: string |
     if (layer.modal && !(key !== null && keymap.lookup('global', key)?.always)) return null;
   }
   return null;
+}
+
+/**
+ * The dangerous command read-only mode removed that `key` would have run in the active layers (down to the first
+ * modal one), so the app can say it is off instead of doing nothing.
+ */
+export function removedCommand(keymap: Keymap, layers: readonly Layer[], key: string | null): CommandDef | undefined {
+  if (!keymap.readOnly || key === null) return undefined;
+  for (const layer of [...layers].sort((a, b) => PRIORITY[a.scope] - PRIORITY[b.scope])) {
+    const cmd = keymap.removed(layer.scope, key);
+    if (cmd) return cmd;
+    if (layer.modal) return undefined;
+  }
+  return undefined;
 }

@@ -22,17 +22,35 @@ export function keysLabel(cmd: CommandDef): string {
   return cmd.keys.map(displayKey).join(', ');
 }
 
-/** Footer hints ("? help  / filter …") for the given scopes, from commands that carry a hint. */
-export function footerHints(keymap: Keymap, scopes: readonly Scope[]): string {
-  const parts: string[] = [];
+/** Hints kept to the last when the footer is too narrow: the keys to quit and to get help. */
+const LAST_TO_GO = new Set(['app.quit', 'app.help']);
+
+/**
+ * Footer hints ("? help  / filter …") for the given scopes, from commands that carry a hint. A key that an
+ * earlier scope binds (`$` sorts by price in the offer browser) is not hinted with a later scope's meaning.
+ * With `width`, hints are dropped from the end of the list until the line fits, quit and help last of all.
+ */
+export function footerHints(keymap: Keymap, scopes: readonly Scope[], width = Infinity): string {
+  const parts: { id: string; text: string }[] = [];
+  const taken = new Set<string>();
   for (const scope of scopes) {
-    for (const c of keymap.commands) {
-      if (c.scope !== scope || !c.hint) continue;
+    const mine = keymap.commands.filter((c) => c.scope === scope);
+    for (const c of mine) {
+      if (!c.hint) continue;
+      if (c.keys.length && taken.has(c.keys[0]!)) continue;
       const key = c.keys.length ? displayKey(c.keys[0]!) : `:${c.cmd}`;
-      parts.push(`${key} ${c.hint}`);
+      parts.push({ id: c.id, text: `${key} ${c.hint}` });
     }
+    for (const c of mine) for (const k of c.keys) taken.add(k);
   }
-  return parts.join('  ');
+  const line = () => parts.map((p) => p.text).join('  ');
+  while (line().length > width) {
+    let drop = -1;
+    for (let i = parts.length - 1; i >= 0; i--) if (!LAST_TO_GO.has(parts[i]!.id)) { drop = i; break; }
+    if (drop < 0) break;
+    parts.splice(drop, 1);
+  }
+  return line();
 }
 
 function escapeCell(text: string): string {

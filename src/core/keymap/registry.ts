@@ -39,6 +39,14 @@ export interface Keymap {
   get(id: string): CommandDef | undefined;
   /** Command-line names starting with `prefix`, sorted. */
   complete(prefix: string): string[];
+  /** A dangerous command read-only mode removed, by key in a scope or by `:` name (to say it is off). */
+  removed(scope: Scope, key: string): CommandDef | undefined;
+  removedCmd(name: string): CommandDef | undefined;
+}
+
+/** How a read-only refusal names a command: its `:` name, else its id. */
+export function offMessage(cmd: CommandDef): string {
+  return `read-only: ${cmd.cmd ?? cmd.id.replace('.', ' ')} is off (--read-only or readOnly: true in config.yaml)`;
 }
 
 /** Builds the registry; throws on a duplicate id or a key bound twice in one scope (a programming error). */
@@ -59,6 +67,7 @@ export function buildKeymap(defs: readonly CommandDef[], opts: { readOnly: boole
     if (d.cmd) byName.set(d.cmd, d);
   }
   const names = [...byName.keys()].sort();
+  const off = defs.filter((d) => opts.readOnly && d.dangerous);
   return {
     commands,
     readOnly: opts.readOnly,
@@ -66,5 +75,7 @@ export function buildKeymap(defs: readonly CommandDef[], opts: { readOnly: boole
     byCmd: (name) => byName.get(name),
     get: (id) => byId.get(id),
     complete: (prefix) => names.filter((n) => n.startsWith(prefix)),
+    removed: (scope, key) => off.find((d) => d.scope === scope && d.keys.includes(key)),
+    removedCmd: (name) => off.find((d) => d.cmd === name || d.id === name),
   };
 }

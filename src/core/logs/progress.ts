@@ -13,6 +13,8 @@ export interface Progress {
   epoch?: number;
   learningRate?: number;
   evalLoss?: number;
+  /** What `step` counts when a profile names its own counter ("games"); absent = optimizer steps. */
+  unit?: string;
 }
 
 /** One parsed tqdm bar. */
@@ -85,10 +87,45 @@ export function compileProgressPattern(source: string): RegExp {
   return re;
 }
 
+/** A profile's own progress counter (`progress: {pattern, rate, unit}`): it replaces the step as progress. */
+export interface ProgressCounter {
+  /** The counter; its `count` group or first capture group is the number. */
+  pattern: RegExp;
+  /** The rate, per second; same rule. */
+  rate?: RegExp;
+  unit: string;
+}
+
+/** Compiles a profile's `progress` block; throws an Error naming the problem (the schema checks it too). */
+export function compileProgressCounter(spec: { pattern: string; rate?: string; unit?: string }): ProgressCounter {
+  const compile = (src: string, what: string) => {
+    try {
+      return new RegExp(src);
+    } catch (err) {
+      throw new Error(`progress ${what} is not a valid regular expression: ${(err as Error).message}`);
+    }
+  };
+  return { pattern: compile(spec.pattern, 'pattern'), rate: spec.rate === undefined ? undefined : compile(spec.rate, 'rate'), unit: spec.unit ?? 'steps' };
+}
+
+/** The number a counter regex captures in `text` (group `count`, else the first group that matched), or undefined. */
+export function matchCounter(re: RegExp, text: string): number | undefined {
+  const m = re.exec(text);
+  if (!m) return undefined;
+  const raw = m.groups?.count ?? m.slice(1).find((g) => g !== undefined);
+  const v = raw === undefined ? NaN : Number(raw.replace(/,/g, ''));
+  return Number.isFinite(v) ? v : undefined;
+}
+
 /** Options for a ProgressParser. */
 export interface ProgressOptions {
   /** A user regex (from a profile) tried before the built-in formats; see compileProgressPattern. */
   pattern?: RegExp;
+  /**
+   * A profile's own counter: it alone moves `step` (the built-in step formats are ignored, so a worker whose
+   * `step=` stays fixed while `total_games=` advances is progressing); losses are still read.
+   */
+  counter?: ProgressCounter;
 }
 
 /**
@@ -101,9 +138,12 @@ export class ProgressParser {
   private lockedBar: string | undefined;
   private finishedRun = false;
   private readonly pattern: RegExp | undefined;
+  private readonly counter: ProgressCounter | undefined;
 
   constructor(options: ProgressOptions = {}) {
     this.pattern = options.pattern;
+    this.counter = options.counter;
+    if (this.counter) this.state = { unit: this.counter.unit };
   }
 
   /** The latest progress; a new object after each change, the same object otherwise. */
@@ -132,12 +172,13 @@ export class ProgressParser {
 
   /** Forgets everything (a new run on the same instance). */
   reset(): void {
-    this.state = {};
+    this.state = this.counter ? { unit: this.counter.unit } : {};
     this.lockedBar = undefined;
     this.finishedRun = false;
   }
 
   private feedSegment(text: string, p: Progress): void {
+    if (this.counter) return this.applyCounter(text, p);
     if (this.pattern && this.applyPattern(text, p)) return;
     const bar = parseTqdm(text);
     if (bar) {
@@ -154,6 +195,18 @@ export class ProgressParser {
       p.step = Number(s[1]);
       if (s[2] !== undefined) p.total = Number(s[2]);
     }
+    const l = PLAIN_LOSS.exec(text);
+    if (l) p.loss = Number(l[1]);
+  }
+
+  private applyCounter(text: string, p: Progress): void {
+    const c = this.counter!;
+    const n = matchCounter(c.pattern, text);
+    if (n !== undefined) p.step = n;
+    const r = c.rate ? matchCounter(c.rate, text) : undefined;
+    if (r !== undefined) p.rate = r;
+    const dict = parseMetricsDict(text);
+    if (dict) return this.applyDict(dict, p);
     const l = PLAIN_LOSS.exec(text);
     if (l) p.loss = Number(l[1]);
   }
@@ -193,6 +246,8 @@ export class ProgressParser {
     if (d.learning_rate !== undefined) p.learningRate = d.learning_rate;
     if (d.eval_loss !== undefined) p.evalLoss = d.eval_loss;
     if (d.epoch !== undefined) p.epoch = d.epoch;
+    // A metrics dict that names its global step ({'loss': …, 'step': 9900}) says where the run is.
+    if (d.step !== undefined && Number.isInteger(d.step) && d.step >= 0) p.step = d.step;
     if (d.train_runtime !== undefined) this.finishedRun = true;
   }
 }

@@ -25,6 +25,17 @@ export interface LogRingOptions {
 export const DEFAULT_RING_CAPACITY = 5000;
 const DEFAULT_MAX_LINE = 16 * 1024;
 
+/**
+ * What a terminal shows of one line (no \n) that was redrawn with \r: its last non-empty part, the same rule
+ * LogRing applies to a stream ("text\r" keeps "text"). For whole texts such as a logs-API answer.
+ */
+export function lastRedraw(line: string): string {
+  if (!line.includes('\r')) return line;
+  const parts = line.split('\r');
+  for (let i = parts.length - 1; i >= 0; i--) if (parts[i]!.length > 0) return parts[i]!;
+  return '';
+}
+
 /** The unfinished line of one source: raw text (not yet sanitized, so a split escape sequence stays whole). */
 interface Pending {
   raw: string;

@@ -24,11 +24,13 @@ export const OFFERS_COMMANDS: readonly CommandDef[] = [
   { id: 'offers.detail', scope: 'offers', keys: ['enter', 'd'], description: 'Show or hide every field of the offer and the check reasons', hint: 'detail' },
   { id: 'offers.filter', scope: 'offers', keys: ['/'], description: 'Filter with the CLI query syntax (num_gpus>=4 gpu_ram>=24 …; bare words match GPU/location); enter also searches', hint: 'filter' },
   { id: 'offers.refresh', scope: 'offers', keys: ['r'], description: 'Search again (at most one search every 6 s)' },
-  { id: 'offers.verified', scope: 'offers', keys: ['v'], description: 'Only verified hosts, or all' },
+  { id: 'offers.verified', scope: 'offers', keys: ['v'], description: 'Search verified hosts only (the default) or all hosts, unverified too; the header says which' },
   { id: 'offers.hideFails', scope: 'offers', keys: ['x'], description: 'Hide offers that fail the checks, or show them', hint: 'hide ✗' },
   { id: 'offers.profile', scope: 'offers', keys: [], description: 'Check offers against a profile (ETA, cost) and search with its query; no name lists them', cmd: 'profile', args: '<name>' },
   { id: 'offers.provision', scope: 'offers', keys: ['shift+p'], description: 'Rent the selected offer with the profile (shows the exact request first)', dangerous: true, cmd: 'provision', hint: 'provision' },
-  ...OFFER_SORT_KEYS_BOUND.map(([key, k, name]): CommandDef => ({ id: `offers.sort.${key}`, scope: 'offers', keys: [k], description: `Sort by ${name} (again: reverse)` })),
+  ...OFFER_SORT_KEYS_BOUND.map(([key, k, name]): CommandDef => ({
+    id: `offers.sort.${key}`, scope: 'offers', keys: [k], description: `Sort by ${name}, best first (again: reverse)`, ...(key === 'price' ? { hint: 'sort $/hr' } : {}),
+  })),
 
   { id: 'env.back', scope: 'env', keys: ['escape'], description: 'Back to the fleet', hint: 'back' },
   { id: 'env.down', scope: 'env', keys: ['down', 'j'], description: 'Select the next env var' },

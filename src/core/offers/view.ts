@@ -131,6 +131,14 @@ export function serverQuery(text: string, base: OfferQuery): OfferQuery {
 
 const FIT_RANK: Record<Verdict, number> = { fits: 0, warns: 1, fails: 2 };
 
+/** Columns where more is better: their first sort is descending, so the best offers come first. */
+export const BEST_IS_HIGH: ReadonlySet<OfferSortKey> = new Set<OfferSortKey>(['count', 'vram', 'ram', 'disk', 'down', 'up', 'rel', 'dlperf', 'cuda']);
+
+/** The view after a sort key: best first on the first press, reversed on the next. */
+export function sortView(v: OfferView, sort: OfferSortKey): OfferView {
+  return { ...v, sort, desc: v.sort === sort ? !v.desc : BEST_IS_HIGH.has(sort) };
+}
+
 /** Sort value of an offer for a column (numbers ascend, text by locale; unknown values sort last). */
 function sortValue(o: Offer, key: OfferSortKey, verdict: Verdict | undefined): number | string | null {
   switch (key) {

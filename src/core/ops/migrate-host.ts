@@ -1,10 +1,7 @@
 /**
  * The host side of a migration: the commands sent to the target over SSH (fetch a checkpoint, resume), reading
- * the training step from its log, and the continuation file written at the end (atomically: a crash leaves the
- * old file or the new one, never half of one).
+ * the training step from its log; the continuation file written at the end is in continuation.ts.
  */
-import { mkdir, open, rename } from 'node:fs/promises';
-import path from 'node:path';
 import type { CheckpointStore } from '../profiles/schema.js';
 import { parseProgress } from '../logs/progress.js';
 import { shellQuote } from '../ssh/quote.js';
@@ -41,31 +38,4 @@ export async function readLogStep(exec: Exec, logPath: string): Promise<number |
   return p.step ?? null;
 }
 
-/** What the continuation file records: where the run lives now. */
-export interface Continuation {
-  instanceId: number;
-  label: string | null;
-  ssh: { host: string; port: number } | null;
-  step: number;
-  /** ISO time of the update. */
-  time: string;
-  migrationId: string;
-  previousInstanceId: number;
-  profile: string;
-}
-
-/** Writes the continuation file atomically: temp file, fsync, rename. `~/` expands to $HOME. */
-export async function writeContinuation(file: string, c: Continuation): Promise<string> {
-  const target = file.startsWith('~/') ? path.join(process.env.HOME ?? '', file.slice(2)) : file;
-  await mkdir(path.dirname(target), { recursive: true });
-  const tmp = `${target}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w', 0o644);
-  try {
-    await fh.write(JSON.stringify(c, null, 2) + '\n');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, target);
-  return target;
-}
+export { writeContinuation, readContinuation, type Continuation } from './continuation.js';

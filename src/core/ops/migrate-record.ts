@@ -102,6 +102,8 @@ export function migrationsFromJournal(records: readonly JournalRecord[]): Journa
       const st = migrationStateSchema.safeParse(r.details.state);
       if (st.success) m.state = st.data;
       m.lastError = null;
+      // Stopped by the user (x in the TUI, Ctrl-C in the CLI): nothing failed, --resume continues it.
+      if (r.op === 'migrate.pause') m.lastError = `paused during step ${String(r.details.index ?? '?')}: ${typeof r.details.reason === 'string' ? r.details.reason : 'stopped'}`;
     }
   }
   return [...byId.values()].sort((a, b) => a.startedAt - b.startedAt);

@@ -13,6 +13,8 @@ import type { Instance } from '../vast/types.js';
 import type { HostCheckpoint } from '../checkpoints/types.js';
 import type { RsyncStore } from '../checkpoints/rsync.js';
 import { sshTrustOptions } from '../ssh/attach.js';
+import { renderLabel, withNonce } from '../profiles/label.js';
+import { sanitizeLine } from '../util/sanitize.js';
 
 /** A migration id: 8 base-36 characters, the same shape as a provision nonce (it becomes the target's). */
 export function newMigrationId(): string {
@@ -36,17 +38,37 @@ export function migrationProblem(profile: Profile): string | null {
   return null;
 }
 
-/** Offers for the target, best first: --offer-id's one, or the profile's query minus offers that fail its checks. */
-export async function findCandidates(api: Pick<VastApi, 'searchOffers'>, profile: Profile, spec: MigrationSpec): Promise<Offer[]> {
+/**
+ * Offers for the target, best first: --offer-id's one (whatever its GPU: the user chose it), or the profile's
+ * query narrowed to the source's GPU model and count, minus offers that fail the profile's checks. A run is
+ * never moved to another GPU model than it trained on unless the user picked that offer.
+ */
+export async function findCandidates(api: Pick<VastApi, 'searchOffers'>, profile: Profile, spec: MigrationSpec, source: Pick<Instance, 'gpuName' | 'numGpus'>): Promise<Offer[]> {
   const type = spec.price.kind === 'bid' ? 'interruptible' : 'on-demand';
   if (spec.offerId !== null) {
     const [offer] = await api.searchOffers(offerByIdQuery(spec.offerId, profile.diskGb, type));
     if (!offer || offer.id !== spec.offerId) throw new Error(`offer ${spec.offerId} is not available (rented, gone, or not rentable)`);
     return [offer];
   }
-  const offers = await api.searchOffers(profileOfferQuery(profile, type));
+  const q = profileOfferQuery(profile, type);
+  q.filters.gpu_name = { eq: source.gpuName };
+  q.filters.num_gpus = { eq: source.numGpus };
+  const offers = (await api.searchOffers(q)).filter((o) => o.gpuName === source.gpuName && o.numGpus === source.numGpus);
   const checks = checkOffers(offers, profile);
   return offers.filter((_, i) => checks[i]!.verdict !== 'fails');
+}
+
+/** The source instance, to rent its GPU model again; an error naming the way out when it is gone. */
+export async function sourceInstance(api: Pick<VastApi, 'listInstances'>, id: number): Promise<Instance> {
+  const src = (await api.listInstances()).find((i) => i.id === id);
+  if (!src) throw new Error(`source instance ${id} is no longer in the account, so its GPU model is unknown: choose the target with --offer-id`);
+  return src;
+}
+
+/** What renting `offer` for the migration means, in one line: GPU, count, $/hr, location, offer and label. */
+export function describeTarget(offer: Offer, profile: Profile, spec: MigrationSpec): string {
+  const label = withNonce(renderLabel(profile.label, { model: profile.model, profile: spec.profileName, numGpus: offer.numGpus, gpuName: offer.gpuName }), spec.id);
+  return `${offer.numGpus}× ${sanitizeLine(offer.gpuName)} at $${offer.dphTotal.toFixed(3)}/hr in ${sanitizeLine(offer.geolocation ?? 'an unknown location')} (offer ${offer.id}), labelled ${sanitizeLine(label)}`;
 }
 
 /**

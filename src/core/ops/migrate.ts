@@ -18,10 +18,12 @@ import { shellQuote } from '../ssh/quote.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { provision } from './provision.js';
 import { withNonceTag } from './provision-create.js';
+import { describeTarget } from './migrate-setup.js';
 import { waitForBoot } from './provision-boot.js';
 import { executeDestroy, planDestroy } from './destroy.js';
+import { verifyCheckpoint } from '../checkpoints/verify.js';
 import { fetchCommand, readLogStep, renderResume, writeContinuation } from './migrate-host.js';
-import { MIGRATE_STEPS, STEP_TITLES, emptyState, type MigrateStep, type MigrationSpec, type MigrationState } from './migrate-record.js';
+import { MIGRATE_STEPS, STEP_TITLES, abortRecord, abortSummary, emptyState, type MigrateStep, type MigrationSpec, type MigrationState } from './migrate-record.js';
 
 export * from './migrate-record.js';
 
@@ -42,7 +44,26 @@ export interface MigrateDeps {
   sync?: (source: Instance, host: HostCheckpoint) => Promise<void>;
   /** Where { fromEnv } references of the profile are read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Asks the user what to do when the source host stopped answering (wait on, resume from the newest checkpoint
+   * the store holds, or give the migration up). Without it the upload wait runs to its deadline and the failure
+   * names the choices.
+   */
+  choose?: (q: SourceUnreachable) => Promise<UnreachableChoice>;
 }
+
+/** The question put when the source host stopped answering. */
+export interface SourceUnreachable {
+  sourceId: number;
+  /** Why (e.g. "connect ECONNREFUSED 127.0.0.1:20004"). */
+  message: string;
+  /** The newest step the store holds, or null when it holds none (then 'behind' is not offered). */
+  storeStep: number | null;
+  where: string;
+}
+
+/** An answer: keep waiting, resume from the store's newest checkpoint, or give the migration up. */
+export type UnreachableChoice = 'wait' | 'behind' | 'abort';
 
 /** Waits and polls (defaults suit Vast; tests shorten them). */
 export interface MigrateTiming {
@@ -57,15 +78,16 @@ export interface MigrateTiming {
   advanceTimeoutMs?: number;
 }
 
-/** Progress of a migration. */
+/** Progress of a migration. `wait` comes before every sleep of a bounded wait: what, and how long is left. */
 export type MigrateEvent =
   | { type: 'step'; step: MigrateStep; index: number; phase: 'start' | 'done' | 'skipped'; detail?: string }
   | { type: 'failed'; step: MigrateStep; index: number; message: string }
-  | { type: 'info'; message: string };
+  | { type: 'info'; message: string }
+  | { type: 'wait'; what: string; leftMs: number; totalMs: number };
 
-/** How a migration run ended. */
+/** How a migration run ended: `paused` was stopped by the user (journaled; --resume continues it), `aborted` given up. */
 export interface MigrateResult {
-  outcome: 'done' | 'failed';
+  outcome: 'done' | 'failed' | 'paused' | 'aborted';
   spec: MigrationSpec;
   state: MigrationState;
   failedStep?: MigrateStep;
@@ -75,10 +97,32 @@ export interface MigrateResult {
 /** A step could not be completed; the migration stops and can be resumed. */
 export class MigrateError extends Error {}
 
+/** The user gave the migration up from a question (the unreachable source). */
+class GiveUp extends Error {}
+
+/** The error a stop signal rejects waits with. */
+function stopError(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  return new MigrateError(typeof r === 'string' ? r : r instanceof Error && r.name !== 'AbortError' ? r.message : 'stopped');
+}
+
+/** A promise that rejects when the signal aborts (never, without one). */
+function whenStopped(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (!signal) return;
+    if (signal.aborted) return reject(stopError(signal));
+    signal.addEventListener('abort', () => reject(stopError(signal)), { once: true });
+  });
+}
+
 /** Runs (or continues, from `state`) one migration. Never throws for a step failure: the result says so. */
 export async function runMigration(
   deps: MigrateDeps,
-  input: { spec: MigrationSpec; profile: Profile; state?: MigrationState; timing?: MigrateTiming; onEvent?: (e: MigrateEvent) => void },
+  input: {
+    spec: MigrationSpec; profile: Profile; state?: MigrationState; timing?: MigrateTiming; onEvent?: (e: MigrateEvent) => void;
+    /** Stops the migration at once (the reason, a string, is journaled): the step is left, a pause record written. */
+    signal?: AbortSignal;
+  },
 ): Promise<MigrateResult> {
   const { spec, profile } = input;
   const emit = input.onEvent ?? (() => {});
@@ -87,7 +131,36 @@ export async function runMigration(
   let state: MigrationState = input.state ?? emptyState();
   if (!input.state) await deps.journal.append({ op: 'migrate', phase: 'before', ids: { ...ids, instanceId: spec.sourceId }, details: { spec } });
 
-  const ctx: StepContext = { deps, spec, profile, t, emit };
+  const signal = input.signal;
+  const stopped = whenStopped(signal);
+  stopped.catch(() => {});
+  // Every wait inside a step ends at once on a stop; a step's work left running meets it at its next sleep.
+  const wait: Wait = { what: '', until: 0, totalMs: 0 };
+  const sleep = (ms: number) => {
+    if (wait.until) emit({ type: 'wait', what: wait.what, leftMs: Math.max(0, wait.until - deps.now()), totalMs: wait.totalMs });
+    return Promise.race([deps.sleep(ms), stopped]);
+  };
+  const ctx: StepContext = { deps: { ...deps, sleep }, spec, profile, t, emit, signal, wait };
+  const pauseOrFail = async (step: MigrateStep, i: number, err: unknown): Promise<MigrateResult> => {
+    if (err instanceof GiveUp) {
+      const m = { spec, state, finished: false, aborted: false, lastError: null, startedAt: 0 };
+      await deps.journal.append(abortRecord(m));
+      const message = abortSummary(m);
+      emit({ type: 'info', message });
+      return { outcome: 'aborted', spec, state, failedStep: step, message };
+    }
+    if (signal?.aborted) {
+      const reason = stopError(signal).message;
+      await deps.journal.append({ op: 'migrate.pause', phase: 'after', ids: { ...ids, instanceId: state.targetId ?? spec.sourceId }, details: { index: i + 1, step, reason, state } });
+      const message = `paused during step ${i + 1} (${STEP_TITLES[step]}): ${reason}`;
+      emit({ type: 'info', message });
+      return { outcome: 'paused', spec, state, failedStep: step, message };
+    }
+    const message = sanitizeLine((err as Error)?.message ?? String(err)).slice(0, 400);
+    await deps.journal.append({ op: `migrate.${step}`, phase: 'error', ids, details: { index: i + 1, message } });
+    emit({ type: 'failed', step, index: i + 1, message });
+    return { outcome: 'failed', spec, state, failedStep: step, message: `step ${i + 1} (${STEP_TITLES[step]}) failed: ${message}` };
+  };
   for (let i = 0; i < MIGRATE_STEPS.length; i++) {
     const step = MIGRATE_STEPS[i]!;
     if (state.done.includes(step)) {
@@ -99,12 +172,14 @@ export async function runMigration(
     emit({ type: 'step', step, index: i + 1, phase: 'start' });
     let found: Partial<MigrationState> & { detail?: string };
     try {
-      found = await STEP_FNS[step](ctx, state);
+      if (signal?.aborted) throw stopError(signal);
+      const work = STEP_FNS[step](ctx, state);
+      work.catch(() => {});
+      found = await Promise.race([work, stopped]);
     } catch (err) {
-      const message = sanitizeLine((err as Error)?.message ?? String(err)).slice(0, 400);
-      await deps.journal.append({ op: `migrate.${step}`, phase: 'error', ids, details: { index: i + 1, message } });
-      emit({ type: 'failed', step, index: i + 1, message });
-      return { outcome: 'failed', spec, state, failedStep: step, message: `step ${i + 1} (${STEP_TITLES[step]}) failed: ${message}` };
+      return pauseOrFail(step, i, err);
+    } finally {
+      wait.until = 0;
     }
     const { detail, ...rest } = found;
     state = { ...state, ...rest, done: [...state.done, step] };
@@ -116,12 +191,28 @@ export async function runMigration(
   return { outcome: 'done', spec, state, message: `migrated ${spec.sourceId} → ${state.targetId} (${state.targetLabel ?? ''}), resumed at step ${state.verifiedStep}` };
 }
 
+/** The bounded wait in progress (until 0: none), for the countdown events. */
+interface Wait {
+  what: string;
+  until: number;
+  totalMs: number;
+}
+
 interface StepContext {
   deps: MigrateDeps;
   spec: MigrationSpec;
   profile: Profile;
   t: Required<MigrateTiming>;
   emit: (e: MigrateEvent) => void;
+  signal: AbortSignal | undefined;
+  wait: Wait;
+}
+
+/** Starts a bounded wait: the sleeps until `ms` from now report what and how long is left. */
+function waitFor(c: StepContext, what: string, ms: number): void {
+  c.wait.what = what;
+  c.wait.totalMs = ms;
+  c.wait.until = c.deps.now() + ms;
 }
 
 type StepFn = (c: StepContext, s: MigrationState) => Promise<Partial<MigrationState> & { detail?: string }>;
@@ -137,13 +228,19 @@ async function target(c: StepContext, s: MigrationState): Promise<Instance> {
   return c.deps.api.showInstance(s.targetId);
 }
 
-/** Polls `probe` until it returns a value or the time runs out. */
-async function poll<T>(c: StepContext, timeoutMs: number, probe: () => Promise<T | null>): Promise<T | null> {
+/** Polls `probe` until it returns a value or the time runs out (`what` names the wait in the countdown). */
+async function poll<T>(c: StepContext, timeoutMs: number, what: string, probe: () => Promise<T | null>): Promise<T | null> {
   const end = c.deps.now() + timeoutMs;
+  waitFor(c, what, timeoutMs);
   for (;;) {
-    const v = await probe().catch(() => null);
-    if (v !== null) return v;
-    if (c.deps.now() >= end) return null;
+    const v = await probe().catch((err: unknown) => {
+      if (err instanceof GiveUp || c.signal?.aborted) throw err;
+      return null;
+    });
+    if (v !== null || c.deps.now() >= end) {
+      c.wait.until = 0;
+      return v;
+    }
     await c.deps.sleep(c.t.pollMs);
   }
 }
@@ -160,9 +257,33 @@ async function replaceTarget(c: StepContext, s: MigrationState, outcome: string)
   await c.deps.journal.append({ op: 'migrate.replace', phase: 'after', ids, details: { outcome } });
   const bad = s.targetOfferId !== null ? [...s.badOffers, s.targetOfferId] : s.badOffers;
   // Wait until the listing no longer shows it: the next rental is found by the same label tag.
-  await poll(c, 60_000, async () => ((await c.deps.api.listInstances()).some((i) => i.id === id) ? null : true));
+  await poll(c, 60_000, `target ${id} to leave the listing`, async () => ((await c.deps.api.listInstances()).some((i) => i.id === id) ? null : true));
   const next = await STEP_FNS.provision(c, { ...s, badOffers: bad });
   return { ...s, ...next, badOffers: bad };
+}
+
+/** The newest step the store holds, or null (none, or the store cannot be read). */
+async function storeStep(c: StepContext): Promise<number | null> {
+  if (!c.deps.store) return null;
+  const v = await verifyCheckpoint(null, c.deps.store, { exclude: c.deps.exclude });
+  return v.verifiedStep;
+}
+
+/**
+ * The source host stopped answering: with --allow-behind, resume from the store's newest checkpoint; else ask
+ * once (wait, behind, abort). Resolves to the state to go on with, or null to keep waiting.
+ */
+async function unreachableSource(c: StepContext, message: string, asked: boolean): Promise<{ verifiedStep: number; summary: string } | null> {
+  if (!c.spec.allowBehind && (asked || !c.deps.choose)) return null;
+  const newest = await storeStep(c);
+  const where = c.deps.store?.where ?? 'the store';
+  const behind = newest === null ? null : { verifiedStep: newest, summary: `source unreachable; resuming from checkpoint-${newest}, the newest in ${where}` };
+  if (c.spec.allowBehind) return behind;
+  c.emit({ type: 'info', message: `the source host stopped answering: ${message}` });
+  const answer = await Promise.race([c.deps.choose!({ sourceId: c.spec.sourceId, message, storeStep: newest, where }), whenStopped(c.signal)]);
+  if (answer === 'abort') throw new GiveUp('given up by the user');
+  if (answer === 'behind' && behind) return behind;
+  return null;
 }
 
 const STEP_FNS: Record<MigrateStep, StepFn> = {
@@ -181,14 +302,24 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
       }
     }
     let last = '';
-    const plan = await poll(c, c.t.uploadWaitMs, async () => {
+    let asked = false;
+    const plan = await poll(c, c.t.uploadWaitMs, 'the checkpoint upload', async () => {
       const p = await planDestroy(source, { readHost, store: c.deps.store, exclude: c.deps.exclude, runId });
       if (p.verification?.state === 'verified') return p;
+      if (p.refusal === 'host-unreachable') {
+        const behind = await unreachableSource(c, p.summary, asked);
+        asked = true;
+        if (behind) return behind;
+      }
       if (p.summary !== last) c.emit({ type: 'info', message: `waiting for the checkpoint upload: ${(last = p.summary)}` });
       return null;
     });
     if (plan?.verifiedStep != null) return { verifiedStep: plan.verifiedStep, detail: plan.summary };
     const now = await planDestroy(source, { readHost, store: c.deps.store, exclude: c.deps.exclude, runId });
+    if (now.refusal === 'host-unreachable') {
+      const newest = await storeStep(c);
+      throw new MigrateError(`${now.summary}; ${newest === null ? `${c.deps.store.where} holds no checkpoint to resume from` : `to resume from checkpoint-${newest} in ${c.deps.store.where}: vastdeck migrate --resume ${c.spec.id} --allow-behind`}; to give up: vastdeck migrate --abort ${c.spec.id}`);
+    }
     if (c.spec.allowBehind && now.verifiedStep !== null) return { verifiedStep: now.verifiedStep, detail: `${now.summary}; resuming from the verified step ${now.verifiedStep}` };
     throw new MigrateError(`${now.summary}${now.verifiedStep !== null ? ' (pass --allow-behind to resume from the verified step)' : ''}`);
   },
@@ -205,17 +336,20 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
       { profile: { ...c.profile, env }, profileName: c.spec.profileName, candidates, price: c.spec.price, wait: false, nextOnTaken: c.spec.offerId === null, maxOffers: 3, adoptOpen: false },
     );
     if (r.instanceId === undefined) throw new MigrateError('the provision rented nothing');
-    return { targetId: r.instanceId, targetLabel: r.label, targetOfferId: r.offer.id, detail: `rented offer ${r.offer.id} as ${r.label}` };
+    return { targetId: r.instanceId, targetLabel: r.label, targetOfferId: r.offer.id, detail: `rented ${describeTarget(r.offer, c.profile, c.spec).replace(/labelled .*$/, `labelled ${r.label}`)}` };
   },
 
   async boot(c, s0) {
     let s = s0;
+    waitFor(c, `target ${s.targetId} to boot`, c.t.bootTimeoutMs);
     let boot = await waitForBoot(c.deps, s.targetId!, { pollMs: c.t.pollMs, timeoutMs: c.t.bootTimeoutMs, stuckAfterMs: c.t.stuckAfterMs });
     // Some hosts never finish loading, or die: replace the target (destroyed first, so there is never a second one) up to twice.
     for (let tries = 1; boot.outcome !== 'running' && tries <= 2; tries++) {
       s = await replaceTarget(c, s, boot.outcome);
+      waitFor(c, `target ${s.targetId} to boot`, c.t.bootTimeoutMs);
       boot = await waitForBoot(c.deps, s.targetId!, { pollMs: c.t.pollMs, timeoutMs: c.t.bootTimeoutMs, stuckAfterMs: c.t.stuckAfterMs });
     }
+    c.wait.until = 0;
     const id = s.targetId!;
     if (boot.outcome !== 'running' || !boot.instance) throw new MigrateError(`target ${id} is ${boot.outcome} (still rented and labelled; destroy it or resume later)`);
     // Safety net: a rental with our id that is not the target is a duplicate from a lost create answer.
@@ -225,7 +359,7 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
       await c.deps.journal.append({ op: 'migrate.duplicate', phase: 'after', ids: { runId: c.spec.id, instanceId: twin.id } });
     }
     const inst = boot.instance;
-    const ready = await poll(c, c.t.readyTimeoutMs, async () => {
+    const ready = await poll(c, c.t.readyTimeoutMs, `SSH and the onstart on target ${id}`, async () => {
       const fresh = inst.sshHost ? inst : await c.deps.api.showInstance(id);
       const r = await c.deps.exec(fresh, `ls -1 ${shellQuote(c.spec.runDir)}`);
       return r.code === 0 ? true : null;
@@ -269,11 +403,13 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
     const n = s.verifiedStep!;
     let first: number | null = null;
     let seen: number | null = null;
-    const later = await poll(c, c.t.advanceTimeoutMs, async () => {
+    const later = await poll(c, c.t.advanceTimeoutMs, `the step to advance on target ${inst.id}`, async () => {
       const step = await readLogStep(exec(c, inst), c.spec.logPath);
       seen = step;
       if (step === null || step < n) return null;
-      if (first === null) {
+      // Right after the resume the log's tail may still show the old process's last step: a step that goes down
+      // is the restart, and advancing is measured from there (not from the stale, higher step).
+      if (first === null || step < first) {
         first = step;
         return null;
       }

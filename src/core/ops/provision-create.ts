@@ -139,6 +139,8 @@ export async function createReconciled(deps: CreateDeps, offer: Offer, req: Crea
   const deadlineMs = opts.deadlineMs ?? CREATE_DEADLINE_MS;
   const ids = { offerId: offer.id, nonce, label: req.label ?? undefined };
   const dph = req.price ?? offer.dphTotal;
+  // What the rental is and costs (the bid when interruptible): `vastdeck journal` prices each rental from it.
+  const rate = { dph, gpu: `${offer.numGpus}× ${offer.gpuName}` };
   for (let attempt = 1; ; attempt++) {
     const sentAt = deps.now();
     const deadline = sentAt + deadlineMs;
@@ -148,7 +150,7 @@ export async function createReconciled(deps: CreateDeps, offer: Offer, req: Crea
     try {
       const { instanceId } = await deps.api.createInstance(offer.id, req);
       try {
-        await journalAppend(deps.journal, { op: 'provision.create', phase: 'after', ids: { ...ids, instanceId }, details: { attempt } });
+        await journalAppend(deps.journal, { op: 'provision.create', phase: 'after', ids: { ...ids, instanceId }, details: { attempt, ...rate } });
       } catch (err) {
         throw unjournaledRental(instanceId, req.label ?? '', dph, err);
       }
@@ -172,7 +174,7 @@ export async function createReconciled(deps: CreateDeps, offer: Offer, req: Crea
     if (found) {
       if (journalError) throw unjournaledRental(found.id, found.label ?? req.label ?? '', found.dphTotal || dph, journalError);
       try {
-        await journalAppend(deps.journal, { op: 'provision.create', phase: 'after', ids: { ...ids, instanceId: found.id }, details: { attempt, reconciled: true } });
+        await journalAppend(deps.journal, { op: 'provision.create', phase: 'after', ids: { ...ids, instanceId: found.id }, details: { attempt, reconciled: true, ...rate } });
       } catch (err) {
         throw unjournaledRental(found.id, found.label ?? req.label ?? '', found.dphTotal || dph, err);
       }

@@ -10,6 +10,7 @@ import { RUN_ID_ENV } from '../checkpoints/run-id.js';
 import { renderOnstart } from '../profiles/onstart.js';
 import type { CreateRequest, Offer } from '../vast/types.js';
 import { MASK } from '../journal/record.js';
+import { readFileSecret } from '../profiles/secret-files.js';
 
 /** How to pay: on-demand, or a bid (a number in $/hr, or 'auto' = min_bid × factor). */
 export type PriceChoice = { kind: 'on-demand' } | { kind: 'bid'; bid: number | 'auto'; autoFactor?: number };
@@ -55,6 +56,15 @@ export function resolveEnv(profile: Profile, localEnv: NodeJS.ProcessEnv, vastKe
     else if ('fromEnv' in ref) {
       const v = localEnv[ref.fromEnv];
       if (v === undefined || v === '') throw new ProvisionError('env_missing', `env ${name}: $${ref.fromEnv} is not set in your environment; export it before provisioning`);
+      env[name] = v;
+      secretValues.push(v);
+    } else if ('fromFile' in ref) {
+      let v: string;
+      try {
+        v = readFileSecret(ref, name, localEnv);
+      } catch (err) {
+        throw new ProvisionError('env_missing', (err as Error).message);
+      }
       env[name] = v;
       secretValues.push(v);
     } else if (vastKeys !== null && !have.has(ref.vast.toUpperCase())) {

@@ -13,6 +13,8 @@ import { createReconciled, journalAppend, JournalWriteError, unjournaledRental, 
 import { describeFinished, finishOpenProvisions, type Finished } from './provision-recover.js';
 import { checkBilledPrice, waitForBoot, type BootOptions, type BootOutcome, type PriceCheck } from './provision-boot.js';
 import type { SpeedtestResult } from './speedtest.js';
+import { describeMismatches, type HostMismatch, type PostBootReport } from './postboot.js';
+import type { BlacklistEntry } from '../offers/blacklist.js';
 import { buildCreateRequest, choosePrice, maskRequest, ProvisionError, resolveEnv, vastEnvRefs, type PriceChoice } from './provision-request.js';
 
 /** Collaborators of a provision. */
@@ -41,6 +43,9 @@ export type ProvisionEvent =
   | { type: 'destroyed'; instanceId: number; reason: string }
   | { type: 'price'; instanceId: number; check: PriceCheck }
   | { type: 'speed'; instanceId: number; result: SpeedtestResult }
+  | { type: 'host-check'; instanceId: number; report: PostBootReport }
+  | { type: 'host-mismatch'; instanceId: number; machineId: number; mismatches: HostMismatch[] }
+  | { type: 'blacklisted'; machineId: number; reason: string }
   | { type: 'warning'; message: string };
 
 /** What to provision. */
@@ -66,11 +71,19 @@ export interface ProvisionInput {
   onEvent?: (e: ProvisionEvent) => void;
   /** After boot, measure the host's download speed (the profile's speedtest URLs); absent: not measured. */
   speedtest?: (instance: Instance, offer: Offer) => Promise<SpeedtestResult>;
+  /**
+   * After boot, check the host against the offer and the profile (postboot.ts). On a mismatch the instance is
+   * destroyed (nothing is on it yet), its machine blacklisted, and the next candidate rented.
+   */
+  postBoot?: (instance: Instance, offer: Offer) => Promise<PostBootReport>;
+  /** Persists a blacklisted machine (blacklist.ts); absent: remembered for this provision only. */
+  blacklist?: (entry: BlacklistEntry) => Promise<void>;
 }
 
 /** How a provision ended. */
 export interface ProvisionResult {
-  outcome: 'dry-run' | 'created' | BootOutcome;
+  /** `rejected`: every host rented failed the post-boot check and was destroyed. */
+  outcome: 'dry-run' | 'created' | BootOutcome | 'rejected';
   offer: Offer;
   label: string;
   nonce: string;
@@ -81,6 +94,10 @@ export interface ProvisionResult {
   priceCheck?: PriceCheck;
   /** The post-boot download test, when one ran. */
   speed?: SpeedtestResult;
+  /** The post-boot check of the host, when one ran. */
+  postBoot?: PostBootReport;
+  /** Machines blacklisted by this provision's post-boot checks. */
+  blacklisted?: number[];
   /** Instances this provision destroyed (stuck ones with --retry-stuck, late duplicates). */
   destroyed: number[];
   /** True when the rental is one an interrupted earlier provision made (found through the journal). */
@@ -97,6 +114,7 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
   const { env } = resolveEnv(profile, deps.env ?? process.env, vastKeys);
   const candidates = input.candidates.slice(0, Math.max(1, input.maxOffers ?? 5));
   const destroyed: number[] = [];
+  const blacklisted: number[] = [];
   let lastResult: ProvisionResult | null = null;
   // Finish what an interrupted provision left open before renting anything (it may have rented).
   const adopt = input.dryRun ? null : await finishOpen(deps, input, emit);
@@ -107,12 +125,16 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
     const base: ProvisionResult = { outcome: 'created', offer, label: instance.label ?? open.label, nonce: open.nonce, request: maskRequest(req), destroyed, instanceId: instance.id, recovered: true };
     emit({ type: 'created', offerId: open.offerId ?? offer.id, instanceId: instance.id, reconciled: true });
     if (input.wait === false) return (await end(deps, base, instance.dphTotal), base);
-    return afterCreate(deps, input, base, instance.id, null, instance.dphTotal, false, emit);
+    return afterCreate(deps, input, base, instance.id, null, instance.dphTotal, false, emit, blacklisted);
   }
 
   for (let i = 0; i < candidates.length; i++) {
     const offer = candidates[i]!;
     const hasNext = i < candidates.length - 1;
+    if (blacklisted.includes(offer.machineId)) {
+      emit({ type: 'skip-offer', offerId: offer.id, reason: `machine ${offer.machineId} failed the post-boot check` });
+      continue;
+    }
     let price: number | null;
     try {
       price = choosePrice(input.price, offer);
@@ -158,7 +180,11 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
       await end(deps, r, dph);
       return r;
     }
-    const result = await afterCreate(deps, input, { ...base, instanceId }, instanceId, offer, dph, input.retryStuck === true && hasNext, emit);
+    const result = await afterCreate(deps, input, { ...base, instanceId }, instanceId, offer, dph, input.retryStuck === true && hasNext, emit, blacklisted);
+    if (result.outcome === 'rejected') {
+      lastResult = result;
+      continue;
+    }
     if (result.outcome === 'running' || !(input.retryStuck && hasNext)) return result;
     lastResult = result;
   }
@@ -195,16 +221,16 @@ async function end(deps: ProvisionDeps, r: ProvisionResult, dph: number): Promis
 }
 
 /** Boot wait, duplicate check, billed price and speed test of a rental; journal failures name the rental. */
-async function afterCreate(deps: ProvisionDeps, input: ProvisionInput, base: ProvisionResult, instanceId: number, offerArg: Offer | null, dph: number, willRetry: boolean, emit: (e: ProvisionEvent) => void): Promise<ProvisionResult> {
+async function afterCreate(deps: ProvisionDeps, input: ProvisionInput, base: ProvisionResult, instanceId: number, offerArg: Offer | null, dph: number, willRetry: boolean, emit: (e: ProvisionEvent) => void, blacklisted: number[]): Promise<ProvisionResult> {
   try {
-    return await bootAndCheck(deps, input, base, instanceId, offerArg, willRetry, emit, dph);
+    return await bootAndCheck(deps, input, base, instanceId, offerArg, willRetry, emit, dph, blacklisted);
   } catch (err) {
     if (err instanceof JournalWriteError) throw unjournaledRental(instanceId, base.label, dph, err);
     throw err;
   }
 }
 
-async function bootAndCheck(deps: ProvisionDeps, input: ProvisionInput, base: ProvisionResult, instanceId: number, offerArg: Offer | null, willRetry: boolean, emit: (e: ProvisionEvent) => void, dph: number): Promise<ProvisionResult> {
+async function bootAndCheck(deps: ProvisionDeps, input: ProvisionInput, base: ProvisionResult, instanceId: number, offerArg: Offer | null, willRetry: boolean, emit: (e: ProvisionEvent) => void, dph: number, blacklisted: number[]): Promise<ProvisionResult> {
     const { profile } = input;
     const offer = base.offer;
     const { nonce, label, destroyed } = base;
@@ -239,6 +265,12 @@ async function bootAndCheck(deps: ProvisionDeps, input: ProvisionInput, base: Pr
           emit({ type: 'warning', message: `instance ${instanceId}: download speed test failed: ${(err as Error).message}` });
         }
       }
+      if (input.postBoot && (await checkAfterBoot(deps, input, boot.instance, offer, ids, result, destroyed, blacklisted, emit))) {
+        // Destroyed and blacklisted: the caller rents the next offer.
+        const rejected: ProvisionResult = { ...result, outcome: 'rejected', blacklisted: [...blacklisted] };
+        await end(deps, rejected, dph);
+        return rejected;
+      }
       await end(deps, result, dph);
       return result;
     }
@@ -246,6 +278,37 @@ async function bootAndCheck(deps: ProvisionDeps, input: ProvisionInput, base: Pr
     if (willRetry) await destroyJournaled(deps, instanceId, ids, `boot ${boot.outcome}`, destroyed, emit);
     await end(deps, result, dph);
     return result;
+}
+
+/**
+ * The post-boot check of one rental; true when the host failed it and was destroyed (and its machine
+ * blacklisted). A check that cannot run (SSH down) is a warning: the rental stands, as with the speed test.
+ */
+async function checkAfterBoot(deps: ProvisionDeps, input: ProvisionInput, instance: Instance, offer: Offer, ids: Record<string, unknown>, result: ProvisionResult, destroyed: number[], blacklisted: number[], emit: (e: ProvisionEvent) => void): Promise<boolean> {
+  const instanceId = instance.id;
+  let report: PostBootReport;
+  try {
+    report = await input.postBoot!(instance, offer);
+  } catch (err) {
+    emit({ type: 'warning', message: `instance ${instanceId}: the post-boot host check could not run: ${(err as Error).message}` });
+    return false;
+  }
+  result.postBoot = report;
+  emit({ type: 'host-check', instanceId, report });
+  await journalAppend(deps.journal, { op: 'provision.host-check', phase: 'after', ids, details: { ok: report.ok, mismatches: report.mismatches, cuda: report.cuda.state } });
+  if (report.ok) return false;
+  const machineId = offer.machineId;
+  emit({ type: 'host-mismatch', instanceId, machineId, mismatches: report.mismatches });
+  const reason = `host is not what was paid for: ${describeMismatches(report)}`;
+  await destroyJournaled(deps, instanceId, ids, reason, destroyed, emit);
+  blacklisted.push(machineId);
+  try {
+    await input.blacklist?.({ machineId, reason, at: deps.now(), instanceId, offerId: offer.id });
+  } catch (err) {
+    emit({ type: 'warning', message: `could not save machine ${machineId} to the blacklist: ${(err as Error).message}` });
+  }
+  emit({ type: 'blacklisted', machineId, reason });
+  return true;
 }
 
 async function destroyJournaled(deps: ProvisionDeps, instanceId: number, ids: Record<string, unknown>, reason: string, destroyed: number[], emit: (e: ProvisionEvent) => void): Promise<void> {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type * as z from 'zod';
 import { configDir } from '../config/paths.js';
-import { profilesFileSchema, type Profile } from './schema.js';
+import { profilesFileSchema, type Profile, type ProfileRules } from './schema.js';
 
 /** A profiles file problem; the message is one line naming file, profile and field. */
 export class ProfileError extends Error {
@@ -34,7 +34,7 @@ export function parseProfiles(text: string, file: string): Record<string, Profil
   }
   const result = profilesFileSchema.safeParse(raw ?? {});
   if (!result.success) throw new ProfileError(`${file}: ${describeProfileIssue(result.error)}`);
-  return result.data.profiles;
+  return withKindRules(result.data.profiles, result.data.rules);
 }
 
 /** Loads every profile; a missing file is an error that says where it was looked for. */
@@ -79,4 +79,26 @@ export function describeProfileIssue(error: z.ZodError): string {
       ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
       : issue.message.replace(/^Invalid input: /, '');
   return `${where}: ${msg}${more}`;
+}
+
+/** Each profile's rules: the file's "*" rules, then its kind's, then its own (minimum disk: the largest wins). */
+function withKindRules(profiles: Record<string, Profile>, byKind: Record<string, ProfileRules>): Record<string, Profile> {
+  const out: Record<string, Profile> = {};
+  for (const [name, p] of Object.entries(profiles)) {
+    const layers = [byKind['*'], p.kind === undefined ? undefined : byKind[p.kind], p.rules].filter((r): r is ProfileRules => r !== undefined);
+    if (layers.length === 0) {
+      out[name] = p;
+      continue;
+    }
+    const mins = layers.flatMap((r) => (r.minDiskGb === undefined ? [] : [r.minDiskGb]));
+    out[name] = {
+      ...p,
+      rules: {
+        ...(mins.length ? { minDiskGb: Math.max(...mins) } : {}),
+        neverConfigs: [...new Set(layers.flatMap((r) => r.neverConfigs))],
+        refuseGpus: [...new Set(layers.flatMap((r) => r.refuseGpus))],
+      },
+    };
+  }
+  return out;
 }

@@ -5,14 +5,34 @@
  */
 import * as z from 'zod';
 import { containsToken, isSecretName, looksLikeToken } from './secrets.js';
+import { lifecycleSchema } from '../lifecycle/rules.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Why a progress regex cannot be used (null when it can): it must compile and capture a number. */
+export function counterRegexProblem(source: string): string | null {
+  try {
+    new RegExp(source);
+  } catch (err) {
+    return `not a valid regular expression (${(err as Error).message})`;
+  }
+  // Some capturing group: "(" not followed by "?", or a named group.
+  if (!/(^|[^\\])\((?!\?)|\(\?<[A-Za-z]/.test(source)) return 'expected a capture group around the number, e.g. total_games=(\\d+)';
+  return null;
+}
 
 /** An env value: a plain non-secret literal, a variable of the local environment, or a Vast account env var. */
 export const envValueSchema = z.union([
   z.string().max(256),
   z.strictObject({ fromEnv: z.string().regex(ENV_NAME, 'expected an environment variable name') }),
   z.strictObject({ vast: z.string().regex(ENV_NAME, 'expected a Vast env var name') }),
+  /** A secret kept in a file: `~/.env` (key, default the entry's name) or `~/.netrc` (machine; password, or login). */
+  z.strictObject({
+    fromFile: z.string().min(1).max(1024),
+    key: z.string().regex(ENV_NAME, 'expected a variable name').optional(),
+    machine: z.string().min(1).max(253).optional(),
+    field: z.enum(['password', 'login']).optional(),
+  }),
 ]);
 
 /** The onstart script, either written out or built from its parts (clone, install, train in tmux session `train`). */
@@ -77,6 +97,19 @@ const needsSchema = z.strictObject({
   checkpointsGb: z.number().min(0).default(0),
 });
 
+/**
+ * Rules the runbooks state as rules: a minimum disk, config files that must never be used, GPUs to refuse.
+ * Written per model kind at the top of the file (`rules: {moe: {...}, '*': {...}}`) or in a profile; checked
+ * (rules.ts) in the dry run, before any rental and in the TUI's confirmation.
+ */
+export const rulesSchema = z.strictObject({
+  minDiskGb: z.number().min(0).optional(),
+  /** Config files never to use (matched by path or file name), e.g. "never mosaic_small.yaml for MoE". */
+  neverConfigs: z.array(z.string().min(1)).default([]),
+  /** GPU names as Vast spells them ("RTX 3060", or RTX_3060). */
+  refuseGpus: z.array(z.string().min(1)).default([]),
+});
+
 /** One profile. */
 export const profileSchema = z
   .strictObject({
@@ -106,10 +139,36 @@ export const profileSchema = z
         urls: z.array(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })).min(1).max(5),
         /** Seconds per URL at most. */
         seconds: z.number().int().min(1).max(120).default(15),
+        /** One neutral sanity endpoint measured after the real ones (runbook 002), reported for comparison. */
+        neutral: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+        /** A real endpoint below this fails the post-boot check (default: a quarter of the advertised speed). */
+        minMbps: z.number().positive().optional(),
       })
       .optional(),
+    /**
+     * Progress that is not a Trainer step (a worker's `total_games=N`): the counter's regex (first capture
+     * group, or a group named `count`), an optional rate regex (same rule) and the unit they are counted in.
+     */
+    progress: z
+      .strictObject({
+        pattern: z.string().min(1).max(500),
+        rate: z.string().min(1).max(500).optional(),
+        unit: z.string().regex(/^[A-Za-z][\w-]{0,19}$/, 'expected a short unit name, e.g. games').default('steps'),
+      })
+      .optional(),
+    /** Model kind (moe, dense, ...): the file's `rules:` for this kind apply. */
+    kind: z.string().regex(/^[\w.-]+$/, 'expected a short kind name (letters, digits, . _ -)').optional(),
+    /** This profile's own rules, on top of its kind's (load.ts merges them). */
+    rules: rulesSchema.optional(),
+    /** What happens when the run finishes, crashes, runs too long, idles or is outbid (src/core/lifecycle/rules.ts). */
+    lifecycle: lifecycleSchema.optional(),
   })
   .superRefine((p, ctx) => {
+    for (const key of ['pattern', 'rate'] as const) {
+      const src = p.progress?.[key];
+      const problem = src === undefined ? null : counterRegexProblem(src);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['progress', key], message: problem });
+    }
     for (const [name, value] of Object.entries(p.env)) {
       if (typeof value !== 'string') continue;
       if (looksLikeToken(value) || isSecretName(name)) {
@@ -136,6 +195,8 @@ export const profileSchema = z
 
 /** The whole file: named profiles. */
 export const profilesFileSchema = z.strictObject({
+  /** Rules by model kind; "*" applies to every profile. */
+  rules: z.record(z.string().regex(/^([\w.-]+|\*)$/, 'expected a kind name or "*"'), rulesSchema).default({}),
   profiles: z.record(z.string().regex(/^[\w.-]+$/, 'expected a profile name (letters, digits, . _ -)'), profileSchema),
 });
 
@@ -145,5 +206,7 @@ export type Profile = z.infer<typeof profileSchema>;
 export type ProfileInput = z.input<typeof profileSchema>;
 /** One env entry of a profile. */
 export type EnvValue = z.infer<typeof envValueSchema>;
+/** Profile rules (see rulesSchema). */
+export type ProfileRules = z.infer<typeof rulesSchema>;
 /** Where checkpoints go. */
 export type CheckpointStore = z.infer<typeof checkpointSchema>;

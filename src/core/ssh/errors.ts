@@ -3,6 +3,8 @@
  * it names the host:port and what to do, and never contains key material or secrets.
  */
 
+import { keyRefusedHint } from './account-keys.js';
+
 /** What went wrong, coarsely: enough for a UI to pick a colour and for retry logic to decide. */
 export type SshErrorKind = 'auth' | 'host-key-changed' | 'unreachable' | 'timeout' | 'closed';
 
@@ -23,7 +25,7 @@ export class SshError extends Error {
 /** The server refused every key we offered, or we had no usable key at all. */
 export class SshAuthError extends SshError {
   constructor(endpoint: string, detail: string) {
-    super('auth', endpoint, `ssh ${endpoint}: authentication failed: ${detail}`);
+    super('auth', endpoint, `ssh ${endpoint}: authentication failed: ${detail}. ${keyRefusedHint()}`);
     this.name = 'SshAuthError';
   }
 }

@@ -19,6 +19,8 @@ export interface VastApi {
   stopInstance(id: number): Promise<void>;
   startInstance(id: number): Promise<void>;
   rebootInstance(id: number): Promise<void>;
+  /** Change an interruptible instance's bid; optional (in-memory test APIs may leave it out). */
+  changeBid?(id: number, price: number): Promise<void>;
   /** The logs flow: request_logs, then poll result_url (no auth header) until it answers 200. */
   getLogs(id: number, req?: LogsRequest): Promise<string>;
   /** Account env vars (secrets). Values are secrets: callers mask them. */

@@ -2,7 +2,8 @@
  * VastClient: the VastApi over HTTP (vast-api.md). Every answer is validated with zod (schemas.ts)
  * and converted once (units.ts). Failures are VastErrors (errors.ts) that never contain the API key.
  */
-import { sanitizeText } from '../util/sanitize.js';
+import { sanitizeLine, sanitizeText } from '../util/sanitize.js';
+import { lastRedraw } from '../logs/ring.js';
 import type { VastApi } from './api.js';
 import { VastError, errorFromRefusal, malformed } from './errors.js';
 import { VastHttp, parseJsonBody, realSleep, type CallSpec, type HttpOptions } from './http.js';
@@ -15,6 +16,9 @@ import {
 import type { Charge, CreateRequest, Instance, LogsRequest, Offer, User } from './types.js';
 import { chargeFromWire, instanceFromWire, userFromWire } from './units.js';
 import type * as z from 'zod';
+import {
+  AccountKeysResponse, CreateKeyResponse, InstanceKeysResponse, instanceKeysFromWire, keyFromWire, type AccountSshKey,
+} from './ssh-keys.js';
 
 /** Options of VastClient: the HTTP layer's (key, base URL, retries, timeout, sleep, User-Agent) plus log polling. */
 export interface VastClientOptions extends HttpOptions {
@@ -124,6 +128,11 @@ export class VastClient implements VastApi {
     return this.act({ method: 'PUT', path: `/instances/reboot/${id}/` });
   }
 
+  /** Change an interruptible instance's bid (`PUT /instances/bid_price/{id}/`); an outbid instance restarts on its disk. */
+  changeBid(id: number, price: number): Promise<void> {
+    return this.act({ method: 'PUT', path: `/instances/bid_price/${id}/`, body: { client_id: 'me', price } });
+  }
+
   /** request_logs, then poll result_url without auth; blank lines dropped, control sequences stripped. */
   async getLogs(id: number, req: LogsRequest = {}): Promise<string> {
     const body: Record<string, string> = {};
@@ -193,6 +202,35 @@ export class VastClient implements VastApi {
       });
       return { rows, next: body.next_token };
     });
+  }
+
+  /** The account's SSH keys (`vastai show ssh-keys`). */
+  async listSshKeys(): Promise<AccountSshKey[]> {
+    const body = await this.get(AccountKeysResponse, { method: 'GET', path: '/ssh/' }, 'not a list of SSH keys');
+    return body.map(keyFromWire);
+  }
+
+  /** Registers a public key on the account (`vastai create ssh-key`); new instances get it, running ones need attach. */
+  async createSshKey(publicKey: string): Promise<AccountSshKey> {
+    const spec = { method: 'POST', path: '/ssh/', body: { ssh_key: publicKey } } as const;
+    const body = await this.get(CreateKeyResponse, spec, 'no "key" in the answer');
+    return body.key ? keyFromWire(body.key) : { id: 0, key: publicKey };
+  }
+
+  /** The keys an instance accepts (`GET /instances/{id}/ssh/`). */
+  async instanceSshKeys(id: number): Promise<AccountSshKey[]> {
+    const spec = { method: 'GET', path: `/instances/${id}/ssh/` } as const;
+    const body = await this.get(InstanceKeysResponse, spec, 'no "ssh_keys"');
+    try {
+      return instanceKeysFromWire(body);
+    } catch (err) {
+      throw malformed(`GET /api/v0/instances/{id}/ssh/`, `ssh_keys is not a JSON list of keys (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+
+  /** Attaches a public key to one instance (`vastai attach ssh ID KEY`); it works on a running host at once. */
+  attachSshKey(id: number, publicKey: string): Promise<void> {
+    return this.act({ method: 'POST', path: `/instances/${id}/ssh/`, body: { ssh_key: publicKey } });
   }
 
   /** GPU model names, e.g. "RTX 4090" (a public endpoint: no auth sent). */
@@ -277,10 +315,14 @@ function safeUrl(s: string): string | null {
   }
 }
 
-/** The CLI prints logs with blank lines removed; we also strip control sequences first. */
+/**
+ * The CLI prints logs with blank lines removed; we also keep only the last state of a line redrawn with \r
+ * (a tqdm bar), as the SSH path's LogRing does, and strip control sequences.
+ */
 function cleanLog(text: string): string {
-  return sanitizeText(text)
+  return text
     .split('\n')
+    .map((l) => sanitizeLine(lastRedraw(l)))
     .filter((l) => l.trim().length > 0)
     .join('\n');
 }

@@ -4,6 +4,7 @@
  * poll is remembered so a run whose step stops moving between polls shows as stalled.
  */
 import { DEFAULT_STALL_AFTER_MS, HealthTracker, age, type Health } from '../fleet/health.js';
+import type { ProgressCounter } from '../logs/progress.js';
 import { buildTriage, type TriageBundle } from '../logs/triage.js';
 import type { VastApi } from '../vast/api.js';
 import type { Instance } from '../vast/types.js';
@@ -24,6 +25,8 @@ export interface ApiLogHealthOptions {
   tail?: number;
   /** A profile's progress regex. */
   pattern?: RegExp;
+  /** A profile's own progress counter (`progress:`): it, not the step, must advance. */
+  counter?: ProgressCounter;
   /** Secret values masked in triage text. */
   redact?: readonly string[];
 }
@@ -48,7 +51,7 @@ export class ApiLogHealth implements HealthSource {
   async healthOf(inst: Instance): Promise<Health> {
     const text = await this.api.getLogs(inst.id, { tail: this.opts.tail ?? 2000 });
     const now = this.now();
-    const tracker = new HealthTracker({ pattern: this.opts.pattern });
+    const tracker = new HealthTracker({ pattern: this.opts.pattern, counter: this.opts.counter });
     tracker.setStatus(inst.status, now);
     tracker.feedLines(text.split('\n'), now);
     const h = tracker.health(now);
@@ -57,7 +60,7 @@ export class ApiLogHealth implements HealthSource {
     this.seen.set(inst.id, { step: h.step, since, tracker });
     const stallAfter = this.opts.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
     if (h.state === 'training' && inst.status === 'running' && now - since >= stallAfter) {
-      return { ...h, state: 'stalled', detail: `no step advance for ${age(now, since)}`, since };
+      return { ...h, state: 'stalled', detail: `no ${h.unit && h.unit !== 'steps' ? `${h.unit} counted` : 'step advance'} for ${age(now, since)}`, since };
     }
     return h;
   }

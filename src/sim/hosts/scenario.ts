@@ -31,10 +31,26 @@ export const HostScenarioSchema = z.object({
   gpuName: z.string().default('NVIDIA H100 80GB HBM3'),
   /** GPU memory in MiB. */
   gpuMemoryMiB: z.number().int().positive().default(81559),
+  /** GPUs nvidia-smi lists (a host that lies shows fewer than the offer). */
+  gpuCount: z.number().int().min(0).max(16).default(1),
+  /** Driver version nvidia-smi reports. */
+  driverVersion: z.string().min(1).default('580.159.04'),
+  /** Size of the work disk df reports, GB (absent: the fixture host's 270 GB disk). */
+  diskGb: z.number().positive().optional(),
+  /** nvidia-smi works but a CUDA kernel fails (the smoke test dies with a CUDA error). */
+  cudaFails: z.boolean().default(false),
+  /** Download speed per URL, Mbps, by a substring of the URL (e.g. {"huggingface.co": 2}): one slow endpoint. */
+  urlMbps: z.record(z.string(), z.number().positive()).default({}),
   /** Print transformers' INFO line "Saving model checkpoint to DIR" at each save (scripts that raise verbosity). */
   logCheckpoints: z.boolean().default(false),
   /** Advertised internet download speed, Mbps; the simulated curl measures from it (curl.ts). */
   inetDownMbps: z.number().positive().optional(),
+  /**
+   * What the log looks like: `trainer` (HF Trainer: tqdm and loss dicts) or `worker` (the fleet-of-workers
+   * runbook's self-play worker: `[worker-vast-0] batch N: 7168 examples, 1.5 games/s, step=142, total_games=…`
+   * every loggingSteps, with `step=` fixed while total_games advances by 256 per batch).
+   */
+  logStyle: z.enum(['trainer', 'worker']).default('trainer'),
   /** Path of the training log. */
   logPath: z.string().default('/workspace/train.log'),
   /** Trainer output_dir holding checkpoint-N. */

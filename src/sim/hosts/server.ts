@@ -22,8 +22,12 @@ export interface SimHostOptions {
   scenario?: HostScenarioInput;
   /** Time multiplier for the training job. Default 1. */
   speed?: number;
-  /** Public keys (OpenSSH `ssh-ed25519 AAAA...` lines) allowed to log in; default: any key that proves possession. */
-  authorizedKeys?: (string | Buffer)[];
+  /**
+   * Public keys (OpenSSH `ssh-ed25519 AAAA...` lines) allowed to log in; default: any key that proves possession.
+   * A function is asked at each login (the simulator's instances: the keys the instance has now, so an attach works
+   * on a running host, as on Vast).
+   */
+  authorizedKeys?: (string | Buffer)[] | (() => readonly string[]);
   /** Keep an existing job instead of starting a new one (a host restart where the job survives). */
   trainer?: SimTrainer;
 }
@@ -56,6 +60,16 @@ export function generateKeyPair(): { private: string; public: string } {
   }
 }
 
+/** One authorized key parsed; on failure throws (keys from a test) or gives undefined (keys from the API). */
+function parseAuthorized(k: string | Buffer, strict: boolean): ParsedKey | undefined {
+  const p = ssh2.utils.parseKey(k);
+  if (p instanceof Error) {
+    if (strict) throw new Error(`invalid authorized key: ${p.message}`);
+    return undefined;
+  }
+  return Array.isArray(p) ? p[0] : p;
+}
+
 function authorize(ctx: AuthContext, allowed: ParsedKey[] | undefined): boolean {
   if (ctx.method !== 'publickey') return false;
   let key: ParsedKey | undefined;
@@ -84,14 +98,22 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
     (keys ??= (() => {
       const parsedHost = ssh2.utils.parseKey(hostKey);
       if (parsedHost instanceof Error) throw new Error(`invalid host key: ${parsedHost.message}`);
-      const allowed = opts.authorizedKeys?.map((k) => {
-        const p = ssh2.utils.parseKey(k);
-        if (p instanceof Error) throw new Error(`invalid authorized key: ${p.message}`);
-        return Array.isArray(p) ? p[0]! : p;
-      });
+      const list = opts.authorizedKeys;
+      const allowed = list && typeof list !== 'function' ? list.map((k) => parseAuthorized(k, true)!) : undefined;
       return { host: Array.isArray(parsedHost) ? parsedHost[0]! : parsedHost, allowed };
     })());
   if (!opts.hostKey || opts.authorizedKeys) parsedKeys(); // keys passed in by a test are checked at once
+  // Keys from a function: parsed at each login (cached by text); a key that does not parse allows nobody.
+  const liveKeys = typeof opts.authorizedKeys === 'function' ? opts.authorizedKeys : null;
+  const cache = new Map<string, ParsedKey | undefined>();
+  const allowedNow = (): ParsedKey[] | undefined => {
+    if (!liveKeys) return parsedKeys().allowed;
+    return liveKeys().flatMap((k) => {
+      if (!cache.has(k)) cache.set(k, parseAuthorized(k, false));
+      const p = cache.get(k);
+      return p ? [p] : [];
+    });
+  };
   const trainer = opts.trainer ?? new SimTrainer(scenario, opts.speed ?? 1);
   trainer.start();
   const delay = trainer.scenario.outputDelayMs;
@@ -121,7 +143,7 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
 
   const onClient = (client: Connection) => {
     client.on('error', () => {});
-    client.on('authentication', (ctx) => (authorize(ctx, parsedKeys().allowed) ? ctx.accept() : ctx.reject(['publickey'])));
+    client.on('authentication', (ctx) => (authorize(ctx, allowedNow()) ? ctx.accept() : ctx.reject(['publickey'])));
     client.on('ready', () => {
       client.on('session', (accept) => {
         const session = accept();

@@ -57,6 +57,16 @@ const FAILURES = {
   disk: '  File "/usr/local/lib/python3.12/dist-packages/transformers/trainer.py", line 3205, in _save_checkpoint\n    self.save_model(output_dir, _internal_call=True)\nOSError: [Errno 28] No space left on device\n',
 };
 
+/** The start of a self-play worker's log (runbook 003, "What healthy startup looks like"). */
+const WORKER_START =
+  'Pulling initial weights from sim/zeb-42...\n  Model loaded (step 142), 557,186 params\n  Examples repo: sim/zeb-42-examples\n' +
+  'Creating self-play pipeline...\nPipeline created in 8.3s\n\nWorker worker-vast-0 starting (output: sim/zeb-42-examples)\n';
+
+/** One worker batch line: the learner's step stays at 142 while total_games grows by 256 a batch. */
+function workerLine(batch: number, batchSeconds: number): string {
+  return `[worker-vast-0] batch ${batch}: 7168 examples, ${(256 / batchSeconds).toFixed(1)} games/s, step=142, total_games=${batch * 256}\n`;
+}
+
 /** Loss, grad norm and learning rate at a step: smooth curves shaped like the fixture run. */
 export function metricsAt(step: number, total: number): { loss: number; gradNorm: number; lr: number } {
   return {
@@ -189,9 +199,9 @@ export class SimTrainer {
     const sc = this.scenario;
     if (!this.begun) {
       this.begun = true;
-      this.append(WARNINGS);
+      this.append(sc.logStyle === 'worker' ? WORKER_START : WARNINGS);
       if (sc.noCuda) return this.fail('noCuda');
-      this.append('\r' + tqdmBar(0, sc.totalSteps, 0));
+      if (sc.logStyle !== 'worker') this.append('\r' + tqdmBar(0, sc.totalSteps, 0));
     }
     if (this.status !== 'running') return;
     const elapsed = ((this.now() - this.startedAt) / 1000) * this.speed;
@@ -209,6 +219,10 @@ export class SimTrainer {
         return this.fail(s === sc.oomAtStep ? 'oom' : 'crash');
       }
       this.step = s;
+      if (sc.logStyle === 'worker') {
+        if (s % sc.loggingSteps === 0) out += workerLine(s / sc.loggingSteps, sc.loggingSteps / sc.stepsPerSecond);
+        continue;
+      }
       if (s === 1 || s % sc.loggingSteps === 0) {
         const bar = '\r' + tqdmBar(s, sc.totalSteps, this.simSeconds(s));
         const m = metricsAt(s, sc.totalSteps);
@@ -230,8 +244,8 @@ export class SimTrainer {
         if (sc.logCheckpoints) out += `\nSaving model checkpoint to ${sc.outputDir}/checkpoint-${s}\n`;
       }
     }
-    out += '\r' + tqdmBar(this.step, sc.totalSteps, this.simSeconds(this.step));
-    if (this.step === sc.totalSteps) {
+    if (sc.logStyle !== 'worker') out += '\r' + tqdmBar(this.step, sc.totalSteps, this.simSeconds(this.step));
+    if (this.step === sc.totalSteps && sc.logStyle !== 'worker') {
       const runtime = this.simSeconds(sc.totalSteps);
       out += '\n' + `\r${' '.repeat(49)}\r` + trainerDict([
         ['train_runtime', runtime],

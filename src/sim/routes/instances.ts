@@ -1,6 +1,6 @@
 /** Instance routes: lists, one instance, label/stop/start, reboot, destroy, logs, SSH keys, filters. */
 import * as z from 'zod';
-import { attachSshKey, destroyInstance, mustGet, rebootInstance, startInstance, stopInstance, updateInstance } from '../actions.js';
+import { attachSshKey, changeBid, destroyInstance, mustGet, rebootInstance, startInstance, stopInstance, updateInstance } from '../actions.js';
 import { ApiError, ok } from '../http.js';
 import { logText } from '../logs.js';
 import { instanceRow } from '../rows.js';
@@ -28,7 +28,7 @@ export const instanceRoutes: Route[] = [
   {
     method: 'GET', re: /^\/api\/v0\/instances\/?$/, handler: (ctx) => {
       const now = ctx.world.now();
-      const rows = [...ctx.world.instances.values()].map((r) => instanceRow(r, now));
+      const rows = [...ctx.world.instances.values()].map((r) => instanceRow(r, now, ctx.world.hostBusy(r.id)));
       return ok({ instances_found: rows.length, instances: rows });
     },
   },
@@ -45,7 +45,7 @@ export const instanceRoutes: Route[] = [
   {
     method: 'GET', re: /^\/api\/v0\/instances\/(\d+)\/?$/, handler: (ctx, m) => {
       const rec = ctx.world.get(Number(m[1]));
-      return ok({ instances: rec ? instanceRow(rec, ctx.world.now()) : null });
+      return ok({ instances: rec ? instanceRow(rec, ctx.world.now(), ctx.world.hostBusy(rec.id)) : null });
     },
   },
   { method: 'PUT', re: /^\/api\/v0\/instances\/(\d+)\/?$/, handler: (ctx, m) => ok(updateInstance(ctx.world, Number(m[1]), ctx.body)) },
@@ -78,6 +78,7 @@ export const instanceRoutes: Route[] = [
       return ok({ success: true });
     },
   },
+  { method: 'PUT', re: /^\/api\/v0\/instances\/bid_price\/(\d+)\/?$/, handler: (ctx, m) => ok({ success: true, msg: changeBid(ctx.world, Number(m[1]), ctx.body) }) },
   {
     method: 'PUT', re: /^\/api\/v0\/instances\/request_logs\/(\d+)\/?$/, handler: (ctx, m) => {
       const b = body(LogsBody, ctx.body);

@@ -86,7 +86,7 @@ export function listInstancesV1(ctx: Ctx): Reply {
   const colsRaw = jsonParam(q, 'select_cols');
   const cols = Array.isArray(colsRaw) && !(colsRaw.length === 1 && colsRaw[0] === '*') ? colsRaw.map(String) : null;
   const now = ctx.world.now();
-  const rows = [...ctx.world.instances.values()].map((r) => instanceRow(r, now)).filter(test);
+  const rows = [...ctx.world.instances.values()].map((r) => instanceRow(r, now, ctx.world.hostBusy(r.id))).filter(test);
   rows.sort((a, b) => compareKeys(keyOf(a, keys), keyOf(b, keys), keys));
   let start = 0;
   const after = q.get('after_token');

@@ -40,12 +40,24 @@ export function costLines(r: CostReport, width: number, loadingRuns = false): Co
   }
   out.push({ text: `  ${fit('total', 9)} ${fit('', lw)} ${fit('', 8)} ${fit(formatMoney(r.spent.total), 10, 'right')} ${fit(formatRate(r.burn.perHour), 8, 'right')}` });
 
+  if (r.runs?.length) {
+    out.push({ text: '' }, { text: 'SPEND PER RUN (every instance it used; projected total to the target)', level: 'section' });
+    for (const run of r.runs) {
+      const ids = run.instances.map((i) => i.instanceId).join(' ');
+      const proj = run.projectedTotal ? `  → ${formatMoney(run.projectedTotal.mid)} (${formatMoney(run.projectedTotal.low)}–${formatMoney(run.projectedTotal.high)})` : '';
+      out.push({ text: `  ${fit(sanitizeLine(run.runId), lw + 10)} ${fit(formatMoney(run.spent), 10, 'right')} ${fit(formatRate(run.burnPerHour), 8, 'right')}/hr  ${ids}${proj}` });
+    }
+  }
+
   out.push({ text: '' }, { text: 'PROJECTIONS (to the target step; range from the observed rates)', level: 'section' });
-  if (r.projections.length === 0) out.push({ text: loadingRuns ? '  reading run logs…' : '  no run with a step and a target yet', level: 'muted' });
+  if (r.projections.length === 0 && r.notProjected.length === 0) out.push({ text: loadingRuns ? '  reading run logs…' : '  no run with a step and a target yet', level: 'muted' });
   for (const p of r.projections) {
     const eta = `${formatDuration(p.etaMs.mid)} (${formatDuration(p.etaMs.low)}–${formatDuration(p.etaMs.high)})`;
     const cost = `${formatMoney(p.costUsd.mid)} (${formatMoney(p.costUsd.low)}–${formatMoney(p.costUsd.high)})`;
     out.push({ text: `  ${fit(String(p.instanceId), 9)} ${fit(sanitizeLine(p.label ?? ''), lw)} step ${p.step}/${p.targetStep}  eta ${eta}  cost ${cost}` });
+  }
+  for (const n of r.notProjected) {
+    out.push({ text: `  ${fit(String(n.instanceId), 9)} ${fit(sanitizeLine(n.label ?? ''), lw)} step ${n.step}  not projected: ${sanitizeLine(n.reason)}`, level: 'muted' });
   }
 
   out.push({ text: '' }, { text: 'VALUE PER GPU TYPE (steps/s per $/hr; best first)', level: 'section' });

@@ -8,6 +8,9 @@ import type { BudgetRules } from '../../core/cost/budget.js';
 import { collectCost } from '../../core/cost/collect.js';
 import type { CostReport } from '../../core/cost/report.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
+import { fleetInstances } from '../../core/cost/report.js';
+import { costByRun, runMembership } from '../../core/cost/runs.js';
+import { readJournal } from '../../core/journal/journal.js';
 
 /** Spend window of the panel: the last 7 days, like `vastdeck cost`. */
 export const COST_WINDOW_MS = 7 * 86_400_000;
@@ -25,10 +28,19 @@ export function makeCostSource(api: Pick<VastApi, 'listInstances' | 'charges' | 
   const health = new ApiLogHealth(api, { now: opts.now });
   return {
     budget,
-    load: (fleet, full) =>
-      collectCost(api, {
+    load: async (fleet, full) => {
+      const report = await collectCost(api, {
         sinceMs: COST_WINDOW_MS, budget, now: opts.now, ...(fleet ? { fleet } : {}),
         ...(full ? { healthOf: (inst) => health.healthOf(inst) } : {}),
-      }),
+      });
+      // Spend per logical run: the journal says which instances one run used (migrations, replacements).
+      try {
+        const runOf = runMembership((await readJournal()).records);
+        report.runs = costByRun(runOf, report.spent.bySource, fleetInstances(await api.listInstances(), fleet ?? undefined), report.projections);
+      } catch {
+        // No journal to read, or a listing failed: the panel shows the rest.
+      }
+      return report;
+    },
   };
 }

@@ -62,6 +62,7 @@ export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
         },
         'input.cancel': close,
         'input.erase': () => setStage({ ...stage, typed: typed.slice(0, -1) }),
+        'input.clear': () => setStage({ ...stage, typed: '' }),
       },
       onText: (t) => (setStage({ ...stage, typed: typed + t }), true),
     });

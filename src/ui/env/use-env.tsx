@@ -88,6 +88,7 @@ export function useEnvVars(p: UseEnvProps) {
       handlers: {
         'input.cancel': () => setEntry(null),
         'input.erase': () => setEntry({ ...entry, text: entry.text.slice(0, -1) }),
+        'input.clear': () => setEntry({ ...entry, text: '' }),
         'input.complete': () => {},
         'input.submit': () => {
           if (entry.stage === 'name') {

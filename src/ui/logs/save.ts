@@ -1,4 +1,4 @@
-/** "Save the log": the pane's whole ring written to a file in vastdeck's state dir (or the cwd when that fails). */
+/** "Save the log": the whole log read from the host (or the pane's lines) written to a file in vastdeck's state dir (or the cwd when that fails). */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogLine } from '../../core/logs/ring.js';
@@ -15,9 +15,9 @@ export function logText(lines: readonly LogLine[]): string {
 }
 
 /** Writes the lines to dir/logs/NAME, falling back to cwd/NAME; resolves to the path written. */
-export async function saveLog(lines: readonly LogLine[], o: { dir: string; cwd?: string; instanceId: number; daemon: boolean; now?: number }): Promise<string> {
+export async function saveLog(lines: readonly LogLine[] | string, o: { dir: string; cwd?: string; instanceId: number; daemon: boolean; now?: number }): Promise<string> {
   const name = saveName(o.instanceId, o.daemon, o.now ?? Date.now());
-  const text = logText(lines);
+  const text = typeof lines === 'string' ? lines : logText(lines);
   const target = path.join(o.dir, 'logs', name);
   try {
     await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });

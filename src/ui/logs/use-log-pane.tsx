@@ -24,6 +24,8 @@ export interface LogPaneLike {
   getSnapshot(): LogPaneSnapshot;
   start(): void;
   stop(): void;
+  /** The whole log from the host (or the logs API), for saving; absent: the save writes the lines held. */
+  readWhole?(): Promise<{ text: string; from: 'host' | 'api' }>;
 }
 
 /** Makes the store for one instance's log (runTui wires SSH pool and API; tests pass fakes). */
@@ -113,8 +115,15 @@ export function useLogPane(d: LogPaneDeps) {
   const save = async () => {
     if (!inst || !snap) return d.onMessage({ text: 'no log to save', level: 'error' });
     try {
-      const file = await saveLog(snap.lines, { dir: d.saveDir, instanceId: inst.id, daemon, now: d.now?.() });
-      d.onMessage({ text: `saved ${snap.lines.length} lines to ${file}`, level: 'info' });
+      // The whole log from the host, not the 5,000 lines the pane keeps; the ring only when that read fails.
+      // The file name uses real time: under --demo the app's clock is the simulator's sped-up one.
+      d.onMessage({ text: 'saving the whole log…', level: 'info' });
+      const read = store?.readWhole ? await store.readWhole().catch(() => null) : null;
+      // The logs API keeps a tail only: when it has fewer lines than the pane holds, the pane's lines are more.
+      const whole = read && (read.from === 'host' || read.text.split('\n').length - 1 >= snap.lines.length) ? read : null;
+      const file = await saveLog(whole ? whole.text : snap.lines, { dir: d.saveDir, instanceId: inst.id, daemon, now: Date.now() });
+      const count = whole ? whole.text.split('\n').length - 1 : snap.lines.length;
+      d.onMessage({ text: `saved ${count} lines to ${file} ${whole ? `(the whole log, from the ${whole.from === 'host' ? 'host' : 'logs API'})` : '(the lines held: the whole log could not be read)'}`, level: 'info' });
     } catch (err) {
       d.onMessage({ text: `cannot save the log: ${sanitizeLine(String((err as Error).message ?? err))}`, level: 'error' });
     }
@@ -183,6 +192,7 @@ export function useLogPane(d: LogPaneDeps) {
         },
         'input.cancel': () => setSearch(null),
         'input.erase': () => setSearch(search.slice(0, -1)),
+        'input.clear': () => setSearch(''),
       },
       onText: (t) => (setSearch(search + t), true),
     });

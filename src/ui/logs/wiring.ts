@@ -38,10 +38,12 @@ export function sshWiring(api: Pick<VastApi, 'getLogs'>, store: HealthSink, opts
     store,
     ssh: { exec: (t, cmd, o) => getPool().exec(t, cmd, o) },
     intervalMs: opts.healthIntervalMs,
+    // Stopped and exited instances have no SSH: their last step and error come from the logs API, once.
+    apiLog: (id) => api.getLogs(id, { tail: 400 }),
   });
   const lazyPool = { follow: (t: SshTarget, p: string, o?: Parameters<SshPool['follow']>[2]) => getPool().follow(t, p, o) };
   const openLog: LogPaneFactory = (inst, { daemon }) =>
-    new LogPaneStore({ instanceId: inst.id, target: targetOf(inst), pool: lazyPool, api, daemon });
+    new LogPaneStore({ instanceId: inst.id, target: targetOf(inst), pool: lazyPool, api, daemon, exec: (t, cmd, o) => getPool().exec(t, cmd, o) });
   return {
     identity: id,
     monitor,

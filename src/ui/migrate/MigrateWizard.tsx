@@ -4,7 +4,8 @@
  */
 import { Fragment } from 'react';
 import { Box, Text } from 'ink';
-import { MIGRATE_STEPS, STEP_TITLES, type JournaledMigration } from '../../core/ops/migrate.js';
+import { MIGRATE_STEPS, STEP_TITLES, type JournaledMigration, type SourceUnreachable } from '../../core/ops/migrate.js';
+import type { MigrationPlan } from './ops.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { useTheme } from '../theme-context.js';
 
@@ -15,9 +16,21 @@ export type StepMark = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
 export type WizardStage =
   | { kind: 'loading'; sourceId: number }
   | { kind: 'profiles'; sourceId: number; label: string; names: string[]; cursor: number }
-  | { kind: 'confirm'; sourceId: number; label: string; profile: string }
+  | { kind: 'confirm'; sourceId: number; label: string; profile: string; plan: MigrationPlan | null; error: string | null }
   | { kind: 'offer-resume'; m: JournaledMigration }
-  | { kind: 'progress'; title: string; marks: StepMark[]; details: string[]; note: string; outcome: 'running' | 'done' | 'failed'; message: string };
+  | {
+      kind: 'progress'; title: string; marks: StepMark[]; details: string[]; note: string; outcome: 'running' | 'done' | 'failed' | 'stopped'; message: string;
+      /** The bounded wait in progress, for the countdown. */
+      wait: { what: string; leftMs: number; totalMs: number } | null;
+      /** The source stopped answering: what to do. */
+      question: SourceUnreachable | null;
+    };
+
+/** "9:41" or "41 s". */
+export function timeLeft(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : `${s} s`;
+}
 
 const MARK: Record<StepMark, string> = { pending: '·', running: '…', done: '✓', skipped: '✓', failed: '✗' };
 
@@ -43,8 +56,11 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
     case 'confirm':
       body = [
         line(`Migrate ${stage.sourceId} ${stage.label} with profile ${stage.profile}?`, undefined, true),
-        line('Rents a new host, resumes there from the newest verified checkpoint, then destroys this one.'),
-        line('migrate? [y/n]', warn, true),
+        stage.error
+          ? line(`cannot find a target: ${sanitizeLine(stage.error)}`, theme.colors['status.error'])
+          : line(stage.plan ? `Rents ${sanitizeLine(stage.plan.target)} (if it is gone by then: the next offer of the same GPU)` : 'finding the offer it would rent…'),
+        line('Resumes there from the newest verified checkpoint, then destroys this one.'),
+        line(stage.plan ? 'migrate? [y/n]' : 'Esc cancels', warn, true),
       ];
       break;
     case 'offer-resume': {
@@ -65,7 +81,17 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
           return line(`${MARK[mark]} ${i + 1}. ${STEP_TITLES[s]}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}`, color);
         }),
         line(stage.outcome === 'running' ? sanitizeLine(stage.note) : sanitizeLine(stage.message), stage.outcome === 'failed' ? theme.colors['status.error'] : undefined, stage.outcome !== 'running'),
-        line(stage.outcome === 'running' ? 'Esc hides this (the migration goes on; M shows it again)' : 'Esc closes'),
+        ...(stage.outcome === 'running' && stage.wait ? [line(`waiting for ${sanitizeLine(stage.wait.what)}: ${timeLeft(stage.wait.leftMs)} left of ${timeLeft(stage.wait.totalMs)}`)] : []),
+        ...(stage.outcome === 'running' && stage.question
+          ? [
+              line(`Source ${stage.question.sourceId} stopped answering: ${sanitizeLine(stage.question.message)}`, warn, true),
+              line(`w wait on   x give up${stage.question.storeStep !== null ? `   r resume from checkpoint-${stage.question.storeStep} (newest in ${sanitizeLine(stage.question.where)})` : ''}`, warn, true),
+            ]
+          : []),
+        line(
+          stage.outcome === 'running' ? (stage.question ? 'Esc hides this' : 'x stops it now (journaled pause; M resumes it)   Esc hides this (it goes on; M on its row shows it)')
+          : stage.outcome === 'done' ? 'Esc closes' : 'Esc closes; M on its row resumes it',
+        ),
       ];
       break;
   }

@@ -12,9 +12,10 @@ export function lazyOps(opts: OpsOptions): Ops {
     planDestroy: (inst) => get().then((o) => o.planDestroy(inst)),
     destroy: (plan, force) => get().then((o) => o.destroy(plan, force)),
     migrationProfiles: () => get().then((o) => o.migrationProfiles()),
-    migrate: (inst, profile, onEvent) => get().then((o) => o.migrate(inst, profile, onEvent)),
+    planMigration: (inst, profile) => get().then((o) => o.planMigration(inst, profile)),
+    migrate: (plan, onEvent, ctl) => get().then((o) => o.migrate(plan, onEvent, ctl)),
     interrupted: () => get().then((o) => o.interrupted()),
-    resume: (m, onEvent) => get().then((o) => o.resume(m, onEvent)),
+    resume: (m, onEvent, ctl) => get().then((o) => o.resume(m, onEvent, ctl)),
     abort: (m) => get().then((o) => o.abort(m)),
   };
 }

@@ -11,8 +11,8 @@ import { sshIdentity } from '../../core/ssh/identity.js';
 import { openStore, readHostCheckpoint, HostReadError } from '../../core/checkpoints/index.js';
 import { runIdOfInstance } from '../../core/checkpoints/run-id.js';
 import { executeDestroy, planDestroy, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
-import { abortRecord, abortSummary, interruptedMigrations, runMigration, type JournaledMigration, type MigrateEvent, type MigrateResult, type MigrationSpec, type MigrationState } from '../../core/ops/migrate.js';
-import { findCandidates, migrationProblem, migrationSpec } from '../../core/ops/migrate-setup.js';
+import { abortRecord, abortSummary, interruptedMigrations, runMigration, type JournaledMigration, type MigrateEvent, type MigrateResult, type MigrationSpec, type MigrationState, type SourceUnreachable, type UnreachableChoice } from '../../core/ops/migrate.js';
+import { describeTarget, findCandidates, migrationProblem, migrationSpec, sourceInstance } from '../../core/ops/migrate-setup.js';
 import type { VastApi } from '../../core/vast/api.js';
 import type { Instance } from '../../core/vast/types.js';
 
@@ -23,12 +23,27 @@ export interface Ops {
   destroy(plan: DestroyPlan, force: boolean): Promise<DestroyResult>;
   /** Profiles that can drive a migration (with a checkpoint store and a resume command). */
   migrationProfiles(): Promise<string[]>;
-  migrate(inst: Instance, profile: string, onEvent: (e: MigrateEvent) => void): Promise<MigrateResult>;
+  /** The spec of a new migration and what it would rent now (one line), for the confirmation. */
+  planMigration(inst: Instance, profile: string): Promise<MigrationPlan>;
+  migrate(plan: MigrationPlan, onEvent: (e: MigrateEvent) => void, ctl: RunControl): Promise<MigrateResult>;
   /** Interrupted migrations in the journal. */
   interrupted(): Promise<JournaledMigration[]>;
-  resume(m: JournaledMigration, onEvent: (e: MigrateEvent) => void): Promise<MigrateResult>;
+  resume(m: JournaledMigration, onEvent: (e: MigrateEvent) => void, ctl: RunControl): Promise<MigrateResult>;
   /** Gives an interrupted migration up in the journal (nothing on Vast changes); resolves to what it left behind. */
   abort(m: JournaledMigration): Promise<string>;
+}
+
+/** A migration ready to start: its spec (the id is the target label's tag) and what it would rent. */
+export interface MigrationPlan {
+  spec: MigrationSpec;
+  /** GPU, count, $/hr, location, offer and label (describeTarget). */
+  target: string;
+}
+
+/** How the wizard steers a running migration: stop it (x), and answer its question (unreachable source). */
+export interface RunControl {
+  signal: AbortSignal;
+  choose: (q: SourceUnreachable) => Promise<UnreachableChoice>;
 }
 
 /** Settings of the real Ops. */
@@ -62,14 +77,16 @@ export function makeOps(o: OpsOptions): Ops {
     const prefix = (p: Profile) => p.label.split('{')[0] || `${p.model}-`;
     return all.filter((p) => p.checkpoint && (inst.label ?? '').startsWith(prefix(p))).sort((a, b) => prefix(b).length - prefix(a).length)[0];
   };
-  const run = async (spec: MigrationSpec, state: MigrationState | undefined, onEvent: (e: MigrateEvent) => void) => {
+  const candidates = (profile: Profile, spec: MigrationSpec) => async () =>
+    findCandidates(o.api, profile, spec, spec.offerId === null ? await sourceInstance(o.api, spec.sourceId) : { gpuName: '', numGpus: 0 });
+  const run = async (spec: MigrationSpec, state: MigrationState | undefined, onEvent: (e: MigrateEvent) => void, ctl: RunControl) => {
     const profile = (await profiles())[spec.profileName];
     if (!profile) throw new Error(`profile ${spec.profileName} is not in ${spec.profilesFile}`);
     const store = await storeOf(profile);
     const journal = new FileJournal({ file: journalFile, secrets: store?.secrets ?? [] });
     return runMigration(
-      { api: o.api, journal, sleep, now: Date.now, exec, store: store?.reader ?? null, exclude: store?.exclude, candidates: () => findCandidates(o.api, profile, spec) },
-      { spec, profile, state, timing: { pollMs: o.pollMs ?? 2000, ...(o.stuckAfterMs ? { stuckAfterMs: o.stuckAfterMs } : {}) }, onEvent },
+      { api: o.api, journal, sleep, now: Date.now, exec, store: store?.reader ?? null, exclude: store?.exclude, candidates: candidates(profile, spec), choose: ctl.choose },
+      { spec, profile, state, timing: { pollMs: o.pollMs ?? 2000, ...(o.stuckAfterMs ? { stuckAfterMs: o.stuckAfterMs } : {}) }, onEvent, signal: ctl.signal },
     );
   };
   return {
@@ -87,13 +104,17 @@ export function makeOps(o: OpsOptions): Ops {
     async migrationProfiles() {
       return Object.entries(await profiles()).filter(([, p]) => !migrationProblem(p)).map(([n]) => n).sort();
     },
-    async migrate(inst, name, onEvent) {
+    async planMigration(inst, name) {
       const profile = (await profiles())[name];
       if (!profile) throw new Error(`no profile ${name}`);
-      return run(migrationSpec(inst.id, name, o.profilesFile, profile), undefined, onEvent);
+      const spec = migrationSpec(inst.id, name, o.profilesFile, profile);
+      const [best] = await findCandidates(o.api, profile, spec, inst);
+      if (!best) throw new Error(`no ${inst.numGpus}× ${inst.gpuName} offer fits profile ${name} now`);
+      return { spec, target: describeTarget(best, profile, spec) };
     },
+    migrate: (plan, onEvent, ctl) => run(plan.spec, undefined, onEvent, ctl),
     interrupted: async () => interruptedMigrations((await readJournal(journalFile)).records),
-    resume: (m, onEvent) => run(m.spec, m.state, onEvent),
+    resume: (m, onEvent, ctl) => run(m.spec, m.state, onEvent, ctl),
     async abort(m) {
       await new FileJournal({ file: journalFile }).append(abortRecord(m));
       return abortSummary(m);

@@ -7,7 +7,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VastApi } from '../../core/vast/api.js';
-import type { Instance } from '../../core/vast/types.js';
+import type { Instance, Offer } from '../../core/vast/types.js';
+import { checkHostAfterBoot, type PostBootReport } from '../../core/ops/postboot.js';
+import { addToBlacklist, type BlacklistEntry } from '../../core/offers/blacklist.js';
+import { demoStateDir, stateDir } from '../../core/config/paths.js';
 import { OffersStore } from '../../core/offers/store.js';
 import { defaultProfilesPath, loadProfiles } from '../../core/profiles/load.js';
 import type { Profile } from '../../core/profiles/schema.js';
@@ -24,6 +27,10 @@ export interface OffersDeps {
   loadProfiles: () => Promise<{ file: string; profiles: Record<string, Profile> }>;
   /** Measures an instance's download speed over SSH (absent: no speed test). */
   speedtest?: (inst: Instance, urls: string[], seconds: number, advertisedMbps: number) => Promise<SpeedtestResult>;
+  /** The post-boot host check over SSH (postboot.ts; it includes the speed test); absent: not checked. */
+  hostCheck?: (inst: Instance, offer: Offer, profile: Profile) => Promise<PostBootReport>;
+  /** Saves a machine whose host failed the check (the state dir's blacklist.json; the demo's own under --demo). */
+  blacklist?: (entry: BlacklistEntry) => Promise<void>;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   /** Boot polling period: 10 s against Vast, faster against the demo's sped-up clock. */
@@ -68,6 +75,15 @@ export function makeOffersDeps(opts: { api: VastApi; demo: boolean; profilesPath
       const file = opts.profilesPath ?? profilesFile(opts.demo);
       return { file, profiles: await loadProfiles(file) };
     },
+    hostCheck: async (inst, offer, profile) => {
+      const ep = sshEndpoint(inst);
+      if (!ep) throw new Error(`instance ${inst.id} has no SSH endpoint yet`);
+      const p = await getPool();
+      const target = { host: ep.host, port: ep.port };
+      await p.reconnect(target);
+      return checkHostAfterBoot((t, cmd, o) => p.exec(t, cmd, o), target, { offer, profile });
+    },
+    blacklist: async (entry) => void (await addToBlacklist(entry, path.join(opts.demo ? demoStateDir() : stateDir(), 'blacklist.json'))),
     speedtest: async (inst, urls, seconds, advertisedMbps) => {
       const ep = sshEndpoint(inst);
       if (!ep) throw new Error(`instance ${inst.id} has no SSH endpoint yet`);

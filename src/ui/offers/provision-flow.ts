@@ -4,6 +4,7 @@
  * twice any more than the CLI can.
  */
 import type { Offer } from '../../core/vast/types.js';
+import { ruleViolations } from '../../core/profiles/rules.js';
 import type { Profile } from '../../core/profiles/schema.js';
 import type { ProvisionEvent } from '../../core/ops/provision.js';
 import { buildCreateRequest, choosePrice, maskRequest, type PriceChoice } from '../../core/ops/provision-request.js';
@@ -33,7 +34,10 @@ export function profilePrice(p: Profile): PriceChoice {
  * Why an offer must not be rented from the browser, or null: an offer that fails the profile's checks is refused,
  * as `vastdeck provision --offer-id` refuses it without --force.
  */
-export function provisionRefusal(profileName: string, offer: Offer, check: CheckResult | undefined): string | null {
+export function provisionRefusal(profileName: string, offer: Offer, check: CheckResult | undefined, profile?: Profile): string | null {
+  // The profile's rules (minimum disk for its kind, configs never to use, GPUs to refuse) are never overridden here.
+  const broken = profile ? ruleViolations(profile, offer) : [];
+  if (broken.length) return `profile ${profileName} refuses offer ${offer.id}: ${sanitizeLine(broken.join('; '))}`;
   if (check?.verdict !== 'fails') return null;
   return `offer ${offer.id} does not suit profile ${profileName}: ${sanitizeLine(check.summary)}; not renting it (the CLI can: vastdeck provision --profile ${profileName} --offer-id ${offer.id} --force)`;
 }
@@ -80,6 +84,9 @@ export function eventLine(e: ProvisionEvent): string | null {
     case 'destroyed': return `destroyed instance ${e.instanceId} (${sanitizeLine(e.reason)})`;
     case 'price': return e.check.ok ? `instance ${e.instanceId} running, billed ${formatRate(e.check.billed)}/hr as offered` : null;
     case 'speed': return e.result.bestMbps === null ? null : `instance ${e.instanceId} downloads at ${formatMbps(e.result.bestMbps)}`;
+    case 'host-check': return e.report.ok ? `instance ${e.instanceId}: host checked, it is what was paid for` : null;
+    case 'host-mismatch': return `instance ${e.instanceId} is not what was paid for: ${sanitizeLine(e.mismatches.map((m) => m.message).join('; '))}`;
+    case 'blacklisted': return `machine ${e.machineId} blacklisted; renting the next offer`;
     case 'warning': return `warning: ${sanitizeLine(e.message)}`;
   }
 }

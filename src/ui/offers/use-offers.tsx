@@ -9,7 +9,8 @@ import type { Layer } from '../../core/keymap/dispatch.js';
 import type { Keymap } from '../../core/keymap/registry.js';
 import { checkOffers } from '../../core/checks/check.js';
 import type { CheckResult, Verdict } from '../../core/checks/types.js';
-import { compileOfferFilter, DEFAULT_OFFER_VIEW, OFFER_SORT_KEYS, selectOffers, serverQuery, sortedOffers, type OfferSortKey, type OfferView } from '../../core/offers/view.js';
+import { resolveGpuNames } from '../../core/offers/gpu-names.js';
+import { compileOfferFilter, sortView, DEFAULT_OFFER_VIEW, OFFER_SORT_KEYS, selectOffers, serverQuery, sortedOffers, type OfferSortKey, type OfferView } from '../../core/offers/view.js';
 import { defaultOfferQuery, type OfferQuery } from '../../core/vast/query.js';
 import { profileOfferQuery } from '../../core/profiles/query.js';
 import type { Profile } from '../../core/profiles/schema.js';
@@ -46,10 +47,13 @@ const EMPTY_SNAP: OffersSnapshot = { offers: [], query: null, loading: false, qu
 const noop = () => () => {};
 const BROWSE_LIMIT = 2000;
 
-/** The base search: the active profile's query, else verified offers cheapest first. */
-export function baseQuery(profile: Profile | null): OfferQuery {
-  if (profile) return profileOfferQuery(profile);
-  return { ...defaultOfferQuery(), order: [['dph_total', 'asc']], limit: BROWSE_LIMIT };
+/** The base search: the active profile's query, else verified offers cheapest first; `allHosts` drops `verified`. */
+export function baseQuery(profile: Profile | null, allHosts = false): OfferQuery {
+  const q: OfferQuery = profile ? profileOfferQuery(profile) : { ...defaultOfferQuery(), order: [['dph_total', 'asc']], limit: BROWSE_LIMIT };
+  if (!allHosts) return q;
+  const filters = { ...q.filters };
+  delete filters.verified;
+  return { ...q, filters };
 }
 
 /** State, handlers and screen of the offer browser. */
@@ -59,11 +63,20 @@ export function useOffers(p: UseOffersProps) {
   const snap = useSyncExternalStore(store?.subscribe ?? noop, store?.getSnapshot ?? (() => EMPTY_SNAP));
   const [view, setView] = useState<OfferView>(DEFAULT_OFFER_VIEW);
   const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [allHosts, setAllHosts] = useState(false);
   const [detail, setDetail] = useState(false);
   const [input, setInput] = useState<string | null>(null);
   const [plan, setPlan] = useState<ProvisionPlan | null>(null);
   const [profile, setProfile] = useState<{ name: string; profile: Profile } | null>(null);
-  const [status, setStatus] = useState<{ text: string; level: 'info' | 'error' | 'warn' } | null>(null);
+  const [status, setStatus] = useState<{ text: string; level: 'info' | 'error' | 'warn'; query?: boolean } | null>(null);
+  // Vast's GPU names, to match gpu_name as Vast does (case, `_` or space) and name the closest to a typo.
+  const [gpuNames, setGpuNames] = useState<readonly string[] | null>(null);
+  const deps = p.deps;
+  useEffect(() => {
+    if (p.active && deps && gpuNames === null) deps.api.gpuNames().then(setGpuNames, () => setGpuNames([]));
+  }, [p.active, deps, gpuNames]);
+  // A query's error is over once a later search has answered.
+  useEffect(() => setStatus((s) => (s?.query ? null : s)), [snap.generation]);
   const busy = useRef(false);
   const topRef = useRef(0);
   // The "next search in N s" note is over once that search has answered.
@@ -120,19 +133,23 @@ export function useOffers(p: UseOffersProps) {
     if (!rows.length) return;
     setSelectedId(rows[Math.max(0, Math.min(rows.length - 1, i))]!.id);
   };
-  const sortBy = (sort: OfferSortKey) => setView((v) => ({ ...v, sort, desc: v.sort === sort ? !v.desc : false }));
+  const sortBy = (sort: OfferSortKey) => setView((v) => sortView(v, sort));
   const search = (q: OfferQuery) => {
     if (!store) return;
     if (store.waitMs() > 0) setStatus({ text: `search limit: next search in ${Math.ceil(store.waitMs() / 1000)} s (Vast allows 10 a minute)`, level: 'info' });
     void store.search(q);
   };
-  const applyFilter = (text: string) => {
+  const applyFilter = (typed: string) => {
+    const names = gpuNames?.length ? resolveGpuNames(typed, gpuNames) : { ok: true as const, text: typed };
+    if (!names.ok) return setStatus({ text: names.error, level: 'error', query: true });
+    const text = names.text;
     const c = compileOfferFilter(text);
-    if (!c.ok) return setStatus({ text: c.error, level: 'error' });
+    if (!c.ok) return setStatus({ text: c.error, level: 'error', query: true });
+    setStatus((s) => (s?.query ? null : s));
     setView((v) => ({ ...v, filter: text }));
     // Clauses also go to the server, so the filter reaches offers beyond the loaded ones; a filter whose clauses
     // were removed searches with the base query again (else the last, narrower result would stay on screen).
-    const base = baseQuery(profile?.profile ?? null);
+    const base = baseQuery(profile?.profile ?? null, allHosts);
     const target = c.fields.length ? serverQuery(text, base) : base;
     if (JSON.stringify(target) !== JSON.stringify(snap.query)) search(target);
   };
@@ -147,7 +164,7 @@ export function useOffers(p: UseOffersProps) {
       if (!found) return setStatus({ text: `no profile "${sanitizeLine(name).slice(0, 40)}" in ${file}; profiles: ${names.join(', ')}`, level: 'error' });
       setProfile({ name, profile: found });
       setStatus({ text: `profile ${name}: offers checked against it; searching with its query`, level: 'info' });
-      search(view.filter ? serverQuery(view.filter, baseQuery(found)) : baseQuery(found));
+      search(view.filter ? serverQuery(view.filter, baseQuery(found, allHosts)) : baseQuery(found, allHosts));
     } catch (err) {
       setStatus({ text: sanitizeLine(String((err as Error).message ?? err)), level: 'error' });
     }
@@ -158,7 +175,7 @@ export function useOffers(p: UseOffersProps) {
     if (busy.current) return setStatus({ text: 'a provision is already running', level: 'error' });
     if (!profile) return void chooseProfile('').then(() => setStatus((s) => ({ text: `choose a profile first (:profile NAME). ${s?.text ?? ''}`, level: 'error' })));
     const check = checks.get(selected.id);
-    const refusal = provisionRefusal(profile.name, selected, check);
+    const refusal = provisionRefusal(profile.name, selected, check, profile.profile);
     if (refusal) return setStatus({ text: refusal, level: 'error' });
     try {
       setPlan(planProvision(profile.profile, profile.name, selected, check));
@@ -179,20 +196,29 @@ export function useOffers(p: UseOffersProps) {
         {
           profile: pl.profile, profileName: pl.profileName, candidates: [pl.offer], price: pl.price,
           boot: { pollMs: d.bootPollMs, stuckAfterMs: d.stuckAfterMs, timeoutMs: d.stuckAfterMs * 2 },
-          speedtest: st && d.speedtest ? (inst, offer) => {
+          postBoot: d.hostCheck ? (inst, offer) => {
+            setStatus({ text: `instance ${inst.id} running; checking the host against the offer (GPU, disk, CUDA${st ? ', download speed' : ''})…`, level: 'info' });
+            return d.hostCheck!(inst, offer, pl.profile);
+          } : undefined,
+          blacklist: d.blacklist,
+          speedtest: st && d.speedtest && !d.hostCheck ? (inst, offer) => {
             setStatus({ text: `instance ${inst.id} running; measuring its download speed…`, level: 'info' });
             return d.speedtest!(inst, st.urls, st.seconds, offer.inetDownMbps);
           } : undefined,
           onEvent: (e) => {
             const line = eventLine(e);
             if (e.type === 'warning') warned = true;
-            if (line) setStatus({ text: line, level: e.type === 'warning' || e.type === 'boot-failed' ? 'warn' : 'info' });
+            if (line) setStatus({ text: line, level: e.type === 'warning' || e.type === 'boot-failed' || e.type === 'host-mismatch' ? 'warn' : 'info' });
             if (e.type === 'created' || e.type === 'status') p.refreshFleet();
           },
         },
       );
       p.refreshFleet();
-      const speed = result.speed;
+      const speed = result.speed ?? result.postBoot?.speed;
+      if (result.outcome === 'rejected') {
+        setStatus({ text: `the host was not what was paid for: destroyed, machine ${(result.blacklisted ?? []).join(', ')} blacklisted; pick another offer`, level: 'warn' });
+        return;
+      }
       if (result.outcome === 'running' && speed) {
         const got = speed.bestMbps === null ? 'unknown' : formatMbps(speed.bestMbps);
         setStatus(
@@ -223,10 +249,17 @@ export function useOffers(p: UseOffersProps) {
     'offers.detail': () => setDetail((v) => !v),
     'offers.filter': () => setInput(view.filter),
     'offers.refresh': () => {
-      const q = snap.query ?? baseQuery(profile?.profile ?? null);
+      const q = snap.query ?? baseQuery(profile?.profile ?? null, allHosts);
       search(q);
     },
-    'offers.verified': () => setView((v) => ({ ...v, verifiedOnly: !v.verifiedOnly })),
+    'offers.verified': () => {
+      // The base search asks for verified hosts only; `v` searches again with unverified hosts too, or back.
+      const all = !allHosts;
+      setAllHosts(all);
+      const base = baseQuery(profile?.profile ?? null, all);
+      search(view.filter ? serverQuery(view.filter, base) : base);
+      setStatus({ text: all ? 'searching verified and unverified hosts (v: verified only)' : 'searching verified hosts only (v: all hosts)', level: 'info', query: true });
+    },
     'offers.hideFails': () => setView((v) => ({ ...v, hideFails: !v.hideFails })),
     'offers.provision': askProvision,
   };
@@ -268,6 +301,7 @@ export function useOffers(p: UseOffersProps) {
         },
         'input.cancel': () => setInput(null),
         'input.erase': () => setInput(input.slice(0, -1)),
+        'input.clear': () => setInput(''),
         'input.complete': () => {},
       },
     });
@@ -292,7 +326,7 @@ export function useOffers(p: UseOffersProps) {
             {sanitizeLine(filterText)}
           </>
         ) : null}
-        {view.verifiedOnly ? <Text color={theme.colors.accent}>  verified</Text> : null}
+        <Text color={allHosts ? theme.colors['status.warn'] : theme.colors.muted}>  {allHosts ? 'all hosts' : 'verified hosts'}</Text>
         {view.hideFails ? <Text color={theme.colors.accent}>  no-fails</Text> : null}
         <Text color={theme.colors.muted}>  {rows.length === snap.offers.length ? snap.offers.length : `${rows.length}/${snap.offers.length}`} offers  {state}</Text>
         {snap.error ? <Text color={theme.colors['status.warn']}>  STALE {snap.error.kind}: {snap.error.message}</Text> : null}

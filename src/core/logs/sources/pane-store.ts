@@ -8,6 +8,7 @@ import type { VastApi } from '../../vast/api.js';
 import type { SshTarget } from '../../ssh/connect.js';
 import { endpointOf } from '../../ssh/connect.js';
 import { LogRing, type LogLine } from '../ring.js';
+import { shellQuote } from '../../ssh/quote.js';
 import { ApiLogSource } from './api-source.js';
 import { SshLogSource, type FollowingPool, type SshSourceState } from './ssh-source.js';
 
@@ -30,7 +31,12 @@ export interface LogPaneOptions {
   throttleMs?: number;
   /** An existing ring (tests, or a pane reopened); default a new 5,000-line ring. */
   ring?: LogRing;
+  /** Runs one command on the host (for saving the whole log; without it the save reads the logs API). */
+  exec?: (target: SshTarget, cmd: string, opts: { timeoutMs: number; maxBytes: number }) => Promise<{ stdout: string }>;
 }
+
+/** Largest log a save reads from the host. */
+export const WHOLE_LOG_MAX_BYTES = 256 * 1024 * 1024;
 
 /** Which source is feeding the pane now. */
 export type PaneSource = 'ssh' | 'api' | 'none';
@@ -71,6 +77,25 @@ export class LogPaneStore {
       ? new ApiLogSource({ api: opts.api, instanceId: opts.instanceId, ring: this.ring, daemon: opts.daemon, intervalMs: opts.apiIntervalMs, onChange })
       : null;
     this.snap = this.build();
+  }
+
+  /**
+   * The whole log, for saving: `cat` over SSH when the host is reachable, else as much as the logs API gives.
+   * Control sequences are stripped, as everywhere remote text is printed; tqdm redraws keep their last state.
+   */
+  async readWhole(): Promise<{ text: string; from: 'host' | 'api' }> {
+    const ring = new LogRing({ capacity: 64 }); // only its line handling is used: push() returns every line
+    if (!this.opts.daemon && this.opts.target && this.opts.exec) {
+      try {
+        const r = await this.opts.exec(this.opts.target, `cat -- ${shellQuote(this.opts.path ?? '/workspace/train.log')}`, { timeoutMs: 120_000, maxBytes: WHOLE_LOG_MAX_BYTES });
+        return { text: wholeText(ring, r.stdout), from: 'host' };
+      } catch {
+        // The API below is the fallback, as for the live pane.
+      }
+    }
+    if (!this.opts.api) throw new Error('no SSH and no logs API to read the whole log from');
+    const text = await this.opts.api.getLogs(this.opts.instanceId, { tail: 1_000_000, ...(this.opts.daemon ? { daemon: true } : {}) });
+    return { text: wholeText(ring, text), from: 'api' };
   }
 
   /** useSyncExternalStore subscribe. */
@@ -182,4 +207,10 @@ export class LogPaneStore {
       for (const l of [...this.listeners]) l();
     }, wait);
   }
+}
+
+/** Raw log text as saved: through a ring's line handling (control sequences stripped, \r redraws settled). */
+function wholeText(ring: LogRing, raw: string): string {
+  const lines = ring.push(raw.endsWith('\n') ? raw : `${raw}\n`, 'ssh');
+  return lines.length ? lines.map((l) => l.text).join('\n') + '\n' : '';
 }

@@ -1,0 +1,96 @@
+/**
+ * Lifecycle rules while the TUI is open: every minute (on the app's clock) the rules journaled with each rental
+ * are applied to the fleet the TUI already lists, with the health its SSH monitor already reads (no extra
+ * listing or log read). The same enforcer as `vastdeck autopilot`; every decision is journaled and shown in the
+ * footer. Not started in read-only mode.
+ */
+import { FileJournal, readJournal } from '../../core/journal/journal.js';
+import { loadProfiles } from '../../core/profiles/load.js';
+import { SshPool } from '../../core/ssh/index.js';
+import { sshIdentity } from '../../core/ssh/identity.js';
+import type { Health } from '../../core/fleet/health.js';
+import type { FleetSnapshot } from '../../core/fleet/store.js';
+import type { VastApi } from '../../core/vast/api.js';
+import { LifecycleEnforcer, type EnforcedAction } from '../../core/lifecycle/enforcer.js';
+import { rulesByInstance } from '../../core/lifecycle/journal.js';
+import { checkpointSources, rulesFor, type RuleSources } from '../../core/lifecycle/sources.js';
+import { sanitizeLine } from '../../core/util/sanitize.js';
+import type { Message } from '../use-fleet-actions.js';
+
+/** What the driver needs from runTui. */
+export interface LifecycleWiring {
+  api: VastApi;
+  store: { getSnapshot(): FleetSnapshot };
+  /** The health monitor's view of an instance (undefined until it polled it). */
+  health: (id: number) => { health: Health; polledAt?: number } | undefined;
+  profilesFile: string;
+  hubUrl?: () => Promise<string | null>;
+  journalFile?: string;
+  now?: () => number;
+  /** Pass period, ms (default 60 s). */
+  everyMs?: number;
+}
+
+/** The running driver: the App subscribes to its messages. */
+export interface LifecycleDriver {
+  subscribe(fn: (m: Message) => void): () => void;
+  /** One pass now (tests; the timer calls it too). */
+  pass(): Promise<EnforcedAction[]>;
+  stop(): Promise<void>;
+}
+
+/** One footer line for a decision. */
+export function decisionMessage(r: EnforcedAction): Message {
+  const a = r.action;
+  const who = `${a.instanceId}${a.label ? ` ${sanitizeLine(a.label)}` : ''}`;
+  return { text: `lifecycle: ${who} ${a.trigger}: ${r.message}`, level: r.outcome === 'failed' || r.outcome === 'stopped-instead' || r.outcome === 'left' ? 'error' : 'info' };
+}
+
+/** Starts the driver (its first pass after one period, once the fleet and its health have been read). */
+export function startLifecycle(o: LifecycleWiring): LifecycleDriver {
+  const listeners = new Set<(m: Message) => void>();
+  const journal = new FileJournal({ file: o.journalFile });
+  let pool: SshPool | null = null;
+  const getPool = () => {
+    if (!pool) {
+      const id = sshIdentity();
+      pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000 });
+    }
+    return pool;
+  };
+  const src: RuleSources = { journalRules: new Map(), profiles: {} };
+  const now = o.now ?? Date.now;
+  const enforcer = new LifecycleEnforcer(
+    {
+      api: o.api, journal, now, sleep: (ms) => new Promise((r) => setTimeout(r, ms).unref?.()),
+      health: async (inst) => {
+        const live = o.health(inst.id);
+        return live && live.polledAt !== undefined ? live.health : null;
+      },
+      source: checkpointSources(src, getPool, (s) => journal.addSecret(s)),
+    },
+    { rulesFor: (inst) => rulesFor(src, inst), onEvent: (e) => e.type === 'decision' && listeners.forEach((fn) => fn(decisionMessage(e.result))) },
+  );
+  let running: Promise<EnforcedAction[]> | null = null;
+  const pass = async (): Promise<EnforcedAction[]> => {
+    const snap = o.store.getSnapshot();
+    if (!snap.loaded || snap.error) return [];
+    src.journalRules = rulesByInstance((await readJournal(o.journalFile)).records);
+    if (src.journalRules.size === 0) return [];
+    src.profiles = await loadProfiles(o.profilesFile).catch(() => ({}));
+    src.hubUrl ??= (await o.hubUrl?.()) ?? undefined;
+    return enforcer.pass(snap.instances);
+  };
+  const guarded = () => (running ??= pass().finally(() => (running = null)));
+  const timer = setInterval(() => void guarded().catch((err) => listeners.forEach((fn) => fn({ text: `lifecycle pass failed: ${(err as Error).message}`, level: 'error' }))), o.everyMs ?? 60_000);
+  timer.unref?.();
+  return {
+    subscribe: (fn) => (listeners.add(fn), () => void listeners.delete(fn)),
+    pass: guarded,
+    stop: async () => {
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+      await (pool as SshPool | null)?.close();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/** The TUI's lifecycle driver: journaled rental rules applied to the store's fleet with the monitor's health. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startLifecycle } from '../../src/ui/lifecycle/driver.js';
+import { FileJournal, readJournal } from '../../src/core/journal/journal.js';
+import { recordRules } from '../../src/core/lifecycle/journal.js';
+import { KEEP_ALL } from '../../src/core/lifecycle/rules.js';
+import type { FleetSnapshot } from '../../src/core/fleet/store.js';
+import type { Message } from '../../src/ui/use-fleet-actions.js';
+import { FakeVast } from '../ops/fake-api.js';
+import { makeInstance } from '../ui/fake-api.js';
+
+test('a finished run with onFinish: stop is stopped while the TUI is open; the footer hears why; others untouched', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-tui-life-'));
+  try {
+    const journalFile = path.join(dir, 'journal.jsonl');
+    await recordRules(new FileJournal({ file: journalFile }), { instanceId: 1, label: 'a', runId: 'p-x', profile: 'p', rules: { ...KEEP_ALL, onFinish: 'stop' } });
+    const api = new FakeVast([]);
+    const stopped: number[] = [];
+    (api as { stopInstance: (id: number) => Promise<void> }).stopInstance = async (id) => void stopped.push(id);
+    const instances = [makeInstance(0, { id: 1, label: 'a', status: 'running', isBid: false }), makeInstance(1, { id: 2, label: 'b', status: 'running', isBid: false })];
+    const snap = { loaded: true, error: null, instances } as unknown as FleetSnapshot;
+    const driver = startLifecycle({
+      api, store: { getSnapshot: () => snap }, journalFile, profilesFile: path.join(dir, 'none.yaml'), everyMs: 3_600_000,
+      health: () => ({ health: { state: 'finished', step: 300 }, polledAt: 1 }),
+    });
+    const msgs: Message[] = [];
+    driver.subscribe((m) => msgs.push(m));
+    const done = await driver.pass();
+    assert.deepEqual(done.map((d) => [d.action.instanceId, d.outcome]), [[1, 'stopped']]);
+    assert.deepEqual(stopped, [1]);
+    assert.match(msgs[0]!.text, /lifecycle: 1 a finished: stopped 1/);
+    assert.deepEqual(await driver.pass(), [], 'not twice');
+    const j = await readJournal(journalFile);
+    assert.deepEqual(j.records.filter((r) => r.op === 'lifecycle.stop').map((r) => r.phase), ['before', 'after']);
+    await driver.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

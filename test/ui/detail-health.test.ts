@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { healthLines } from '../../src/ui/DetailPane.js';
+import { sparkline } from '../../src/ui/sparkline.js';
+
+test('sparkline: scaled blocks, the last N values, flat series low, nothing for nothing', () => {
+  assert.equal(sparkline([0, 1, 2, 3, 4, 5, 6, 7], 8), '▁▂▃▄▅▆▇█');
+  assert.equal(sparkline([5, 5, 5], 8), '▁▁▁');
+  assert.equal(sparkline([1, 2, 3, 100], 2), '▁█');
+  assert.equal(sparkline([], 8), '');
+  assert.equal(sparkline([1, NaN, 2], 8), '▁█');
+});
+
+test('the detail pane leads with the reason, the last error line and the step history', () => {
+  const stalled = healthLines({ step: 41230, text: 'stalled', level: 'warn', reason: 'no step advance for 8h35m', steps: [41000, 41230], rates: [1, 1.5], losses: [0.9, 0.5] });
+  assert.deepEqual(stalled[0], ['health', 'stalled — no step advance for 8h35m']);
+  assert.deepEqual(stalled[1], ['error', 'no error line in the log']);
+  assert.equal(stalled[2]![1], '41000 → 41230  rate ▁█ 1.50 it/s  loss █▁ 0.5000');
+  const crashed = healthLines({ step: 58710, text: 'crashed', level: 'error', reason: 'container exited', error: 'torch.OutOfMemoryError: CUDA out of memory.' });
+  assert.deepEqual(crashed[1], ['error', 'torch.OutOfMemoryError: CUDA out of memory.']);
+  assert.deepEqual(crashed[2], ['steps', '58710']);
+  assert.deepEqual(healthLines({ step: null, text: 'booting', level: 'ok', reason: 'loading 3m' })[1], ['steps', 'no step in the log yet']);
+  assert.match(healthLines(undefined)[0]![1], /not read yet/);
+  // Text from hosts is stripped of control sequences.
+  assert.equal(healthLines({ step: 1, text: 'crashed', level: 'error', error: 'boom\x1b[2J\x1b]0;x\x07' })[1]![1], 'boom');
+});
