@@ -82,7 +82,7 @@ test('each rule acts as written, on the sim clock; a destroy only after the chec
     crash: ['leave', 'crashed', 'left'],
   });
   const never = first.find((r) => r.action.label === 'fin-never')!;
-  assert.match(never.message, /not destroyed: would lose everything up to step 300: no checkpoint found in .*; stopped \d+ instead/);
+  assert.match(never.message, /not destroyed: would lose steps 1–300 \(300 steps, [^)]*\): not found in the store \(host has step 300\) in .*; stopped \d+ instead/);
   assert.match(first.find((r) => r.action.label === 'fin-ok')!.message, /checkpoint-300 is verified/);
 
   // The idle GPU is stopped only once it has been idle for the whole window (20 sim minutes).
