@@ -18,6 +18,7 @@ import { VastClient } from '../../src/core/vast/client.js';
 import type { Instance } from '../../src/core/vast/types.js';
 import { readJournal } from '../../src/core/journal/journal.js';
 import { bundleCli, homeEnv, runCli } from '../helpers/run-cli.js';
+import { TEST_KEY, writeOwnKey } from '../helpers/ssh-key.js';
 
 /** Finished runs (10 min old at 10 steps/s), so nothing moves while a cell looks. */
 const run = (totalSteps: number, saveSteps: number) => ({ totalSteps, stepsPerSec: 10, saveSteps });
@@ -63,7 +64,7 @@ function writeStoreCheckpoint(root: string, inst: Instance, step: number, otherS
 
 before(async () => {
   bundle = await bundleCli();
-  sim = await startSimulator({ seed: 77, speed: 1, rateLimit: false, scenario: { market: { size: 400, traps: false }, fleet: FLEET } });
+  sim = await startSimulator({ seed: 77, speed: 1, rateLimit: false, sshKeys: [TEST_KEY.public], scenario: { market: { size: 400, traps: false }, fleet: FLEET } });
   client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
   for (const i of await client.listInstances()) byLabel.set(i.label!, i);
   dir = mkdtempSync(path.join(os.tmpdir(), 'vd-ckpt-matrix-'));
@@ -115,6 +116,7 @@ const cliEnv = (home: string) => ({ ...homeEnv(home), HF_ENDPOINT: sim.hubUrl!, 
 async function destroyCell(cell: string, label: string, profile: string, expected: Row['expected']): Promise<{ row: Record<string, unknown>; err: string }> {
   const inst = byLabel.get(label)!;
   const home = path.join(dir, `home-${cell}`);
+  writeOwnKey(home);
   const r = await runCli(['destroy', String(inst.id), '--yes', '--json', '--profile', profile, '--profiles', profiles, '--run-dir', '/workspace/run', '--api-url', sim.url, '--api-key', sim.apiKey], {
     script: bundle, env: cliEnv(home),
   });
@@ -184,6 +186,7 @@ test('migrate of the never-uploading run does not verify the other run\'s checkp
   const inst = byLabel.get('never#nev00001')!;
   const before = (await client.listInstances()).length;
   const home = path.join(dir, 'home-migrate');
+  writeOwnKey(home);
   const r = await runCli(['migrate', String(inst.id), '--profile', 'shared', '--profiles', profiles, '--run-dir', '/workspace/run', '--upload-wait', '1', '--poll', '0.2', '--api-url', sim.url, '--api-key', sim.apiKey], {
     script: bundle, stdin: null, env: cliEnv(home),
   });
