@@ -12,6 +12,7 @@ import { accountRoutes } from './routes/account.js';
 import { sshKeyRoutes } from './routes/ssh-keys.js';
 import { adminRoutes, type AdminDeps } from './routes/admin.js';
 import { instanceRoutes } from './routes/instances.js';
+import { checkScope } from './scoped-keys.js';
 import { offerRoutes } from './routes/offers.js';
 import type { Ctx, Route } from './routes/types.js';
 import type { World } from './world.js';
@@ -88,9 +89,19 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       req.resume();
       return send(res, { status: 401, type: 'text/html', text: NO_LOGIN });
     }
-    if (key !== deps.apiKey) {
+    const scoped = key !== deps.apiKey && !admin ? deps.world.scopedKeys.get(key) : undefined;
+    if (key !== deps.apiKey && !scoped) {
       req.resume();
       return send(res, errorReply(path.startsWith('/api/v0/bundles') ? 404 : 401, 'auth_error', 'Invalid user key'));
+    }
+    if (scoped) {
+      try {
+        checkScope(scoped, method, path);
+      } catch (e) {
+        req.resume();
+        const err = e as ApiError;
+        return send(res, errorReply(err.status, err.code, err.message));
+      }
     }
   }
   if (!admin && deps.limiter && route.auth !== false) {

@@ -9,6 +9,7 @@ import { Market } from './market.js';
 import type { MarketConfig } from './offers.js';
 import { hashSeed, makeRng, type Rng } from './prng.js';
 import type { HostRule, Scenario } from './scenario.js';
+import type { ScopedKey } from './scoped-keys.js';
 
 /** What the state file holds (the market itself is regenerated from its config). */
 export interface SavedState {
@@ -58,6 +59,8 @@ export class World {
   /** The account's SSH keys: a new instance starts with a copy of them (Vast's rule; keys added later need attach). */
   accountKeys: AccountKey[] = [];
   readonly logs = new Map<string, PendingLog>();
+  /** Scoped API keys by their secret (not in the state file: a restart revokes them). */
+  readonly scopedKeys = new Map<string, ScopedKey>();
   readonly lifecycle: LifecycleConfig;
   readonly seed: number;
   readonly sshPortBase: number;

@@ -23,6 +23,7 @@ import { ThemeSwitchContext, useTheme } from './theme-context.js';
 import { loadTheme } from './theme.js';
 import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
 import type { VastApi } from '../core/vast/api.js';
+import type { AccountKeys } from './keys/account-keys.js';
 import { useOffers } from './offers/use-offers.js';
 import type { OffersDeps } from './offers/deps.js';
 import { useEnvVars } from './env/use-env.js';
@@ -34,6 +35,8 @@ import type { Ops } from './migrate/ops.js';
 import type { CostSource } from './cost/cost-source.js';
 import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
 import { useKeeper } from './keeper/use-keeper.js';
+import { useFinishOpen } from './offers/finish-open.js';
+import { createRunning, type Running } from './running.js';
 import type { KeeperControl } from './keeper/control.js';
 import type { LifecycleUi } from './lifecycle/lazy.js';
 
@@ -69,12 +72,18 @@ export interface AppProps {
   keeper?: KeeperControl;
   /** Lifecycle rules enforced while the TUI is open; its decisions show in the footer. */
   lifecycle?: Pick<LifecycleUi, 'subscribe'>;
+  /** The account's SSH keys: a check after start, and `:keys add`. */
+  accountKeys?: AccountKeys;
+  /** Operations running now (runTui stops them before it exits); App makes its own when absent. */
+  running?: Running;
 }
 
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper, lifecycle }: AppProps) {
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper, lifecycle, accountKeys, running: runningProp }: AppProps) {
+  const ownRunning = useRef<Running | null>(null);
+  const running = runningProp ?? (ownRunning.current ??= createRunning());
   const snap = useFleet(store);
   const tick = useClock(nowFn, tickMs);
   // Time is re-read when a new snapshot arrives (stale age, stuck) and on the minute tick, never per second.
@@ -107,6 +116,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const logs = useLogPane({ factory: openLog, selected, onMessage: setMessage, onAttach, saveDir, frame, now: nowFn });
   const keeperUi = useKeeper({ control: keeper, keymap, say: setMessage });
   useEffect(() => lifecycle?.subscribe(setMessage), [lifecycle]);
+  useFinishOpen(offersDeps, keymap.readOnly, setMessage);
   const extra = keeperUi.rows + (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;
   const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
   // The help overlay also covers the detail and log panes, which are not drawn while it shows.
@@ -120,10 +130,10 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   // Other views take the table's place: header above, footer and the command line below stay.
   const viewHeight = Math.max(4, frame - 1 - FOOTER_HEIGHT - keeperUi.rows - (input || confirm ? 1 : 0));
   const back = () => setView('fleet');
-  const offersUi = useOffers({ deps: offersDeps, keymap, active: view === 'offers', width, height: viewHeight, now, onBack: back, refreshFleet: () => void store.refresh() });
+  const offersUi = useOffers({ deps: offersDeps, running, keymap, active: view === 'offers', width, height: viewHeight, now, onBack: back, refreshFleet: () => void store.refresh() });
   const envUi = useEnvVars({ api: offersDeps?.api, keymap, active: view === 'env', width, height: viewHeight, onBack: back });
   const open: Record<string, () => void> = offersDeps ? { 'offers.open': () => setView('offers'), 'env.open': () => setView('env') } : {};
-  const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width };
+  const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width, running };
   const destroyUi = useDestroy(opsArgs);
   const migrateUi = useMigrate({ ...opsArgs, height: tableRows + 1 });
   const lineHandlers: Record<string, (arg: string) => void> = {
@@ -140,17 +150,34 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
         setMessage({ text: `theme ${next.name}${process.env.NO_COLOR ? ' (NO_COLOR is set: mono)' : ''}`, level: 'info' });
       });
     },
+    ...(accountKeys ? { 'keys.add': (arg: string) => {
+      if (arg && arg !== 'add') return setMessage({ text: `:keys ${arg}: only :keys add`, level: 'error' });
+      setMessage({ text: 'registering the SSH key…', level: 'info' });
+      accountKeys.add(snap.instances).then((text) => setMessage({ text, level: 'info' }), (err: Error) => setMessage({ text: `:keys add: ${err.message}`, level: 'error' }));
+    } } : {}),
   };
+
+  // Once the fleet has loaded: is vastdeck's SSH key on the account? If not, say it and how to fix it (:keys add).
+  const keysChecked = useRef(false);
+  useEffect(() => {
+    if (!accountKeys || !snap.loaded || keysChecked.current) return;
+    keysChecked.current = true;
+    void accountKeys.check().then((text) => text && setMessage((m) => m ?? { text, level: 'error' }));
+  }, [accountKeys, snap.loaded]);
+
   const actions = useFleetActions({
     lineHandlers,
     store, keymap, api, rows, cursor, tableRows, selected,
     setQuery, setSelectedId, setDetail, setHelp, setInput, setConfirm, setMessage, onQuit,
-    busy: () => (migrateUi.running() ? 'a migration is running' : null),
+    busy: () => {
+      const op = running.current();
+      return op ? `${op.what}: quit anyway? (${op.onQuit})` : null;
+    },
     // The `:` line reaches the keys' handlers of the log pane, destroy and migrate too (:log, :attach, :ssh, …).
     more: { 'app.cost': cost.toggle, ...logs.layers.find((l) => l.scope === 'fleet')?.handlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers },
   });
 
-  const layers: Layer[] = [...destroyUi.layers, ...migrateUi.layers];
+  const layers: Layer[] = [...keeperUi.layers, ...destroyUi.layers, ...migrateUi.layers];
   // The offers and env views replace the fleet table's layer while they show.
   const viewLayers = (fleet: Record<string, () => void>): Layer[] =>
     view === 'offers' ? offersUi.layers : view === 'env' ? envUi.layers : [{ scope: 'fleet', handlers: { ...fleet, ...open } }];
@@ -220,8 +247,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
 
   const hints = useMemo(
     () => footerHints(keymap, input || logs.searching ? ['input']
-      : help || destroyUi.open || migrateUi.open ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global'], width - 1 - (keymap.readOnly ? 13 : 0)) + (keymap.readOnly ? '  [read-only]' : ''),
-    [keymap, view, input, help, destroyUi.open, migrateUi.open, logs.searching, logs.focused, cost.open, width],
+      : help || destroyUi.open || migrateUi.open || keeperUi.confirming ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global'], width - 1 - (keymap.readOnly ? 13 : 0)) + (keymap.readOnly ? '  [read-only]' : ''),
+    [keymap, view, input, help, destroyUi.open, migrateUi.open, keeperUi.confirming, logs.searching, logs.focused, cost.open, width],
   );
 
   const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';

@@ -42,8 +42,14 @@ export function Footer({ snap, now, hints, message, breaches = 0, width = Infini
   const burn = fleetBurn(snap.instances, snap.user?.credit ?? null);
   const counts = statusCounts(snap, now);
   const sep = <Text color={theme.colors.border}> │ </Text>;
-  const burnText = `burn ${formatMoney(burn.perHour)}/h ${formatMoney(burn.perDay)}/d`;
-  const creditText = snap.user ? `credit ${formatMoney(snap.user.credit)}${burn.runwayHours !== null ? ` runway ${formatHours(burn.runwayHours)}` : ''}` : null;
+  const runway = burn.runwayHours !== null ? `runway ${formatHours(burn.runwayHours)}` : '';
+  let burnText = `burn ${formatMoney(burn.perHour)}/h ${formatMoney(burn.perDay)}/d`;
+  let creditText = snap.user ? `credit ${formatMoney(snap.user.credit)}${runway ? ` ${runway}` : ''}` : null;
+  // Narrow terminals: the money drops $/day, then the credit amount, so "runway 11h" is never cut to "runway 1…".
+  const marks = (snap.error ? 20 : 0) + (breaches > 0 ? 22 : 0);
+  const moneyWidth = () => burnText.length + (creditText ? 3 + creditText.length : 0) + marks;
+  if (moneyWidth() > width) burnText = `burn ${formatMoney(burn.perHour)}/h`;
+  if (moneyWidth() > width && snap.user && runway) creditText = runway;
   const countsText = counts.length === 0 ? (snap.loaded ? 'no instances' : 'loading…') : counts.map(([s, n]) => `${n} ${s}`).join(' ');
   const staleMark = snap.error ? `STALE ${snap.lastOkAt === null ? 'no data yet' : formatAge(now - snap.lastOkAt) + ' old'}` : '';
   const staleWhy = snap.error ? ` ${snap.error.kind}: ${snap.error.message}` : '';

@@ -17,7 +17,7 @@ import { loadTheme } from './theme.js';
 import { inkStdout } from './stdout-fix.js';
 import { makeOffersDeps, profilesFile } from './offers/deps.js';
 import { lazyOps } from './migrate/lazy-ops.js';
-import { running } from './migrate/running.js';
+import { createRunning } from './running.js';
 import { stateDir } from '../core/config/paths.js';
 import { outputGate } from './attach/handover.js';
 import { AttachController, TerminalOwner } from './attach/controller.js';
@@ -26,6 +26,7 @@ import type { BudgetRules } from '../core/cost/budget.js';
 import { makeCostSource } from './cost/cost-source.js';
 import { lazyKeeper } from './keeper/lazy.js';
 import { lazyLifecycle } from './lifecycle/lazy.js';
+import { accountKeys } from './keys/account-keys.js';
 
 /** Options of runTui (the CLI calls it with exactly these). */
 export interface TuiOptions {
@@ -87,6 +88,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   };
   out.write(ENTER_ALT);
 
+  const running = createRunning();
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
   let ended = false;
@@ -133,7 +135,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       <CrashBoundary onCrash={onCrash}>
         <ThemeRoot initial={theme}>
           <TerminalOwner controller={attach}>
-          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} lifecycle={lifecycle} {...(opts.now ? { now: opts.now } : {})} />
+          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} lifecycle={lifecycle} running={running} accountKeys={opts.readOnly ? undefined : accountKeys(opts.api, ssh.identity)} {...(opts.now ? { now: opts.now } : {})} />
           </TerminalOwner>
         </ThemeRoot>
       </CrashBoundary>,

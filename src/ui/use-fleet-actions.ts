@@ -53,7 +53,7 @@ export interface ActionDeps {
   setConfirm: Set<Confirm | null>;
   setMessage: Set<Message | null>;
   onQuit: () => void;
-  /** What runs now that quitting would stop (q and Ctrl-C ask first), or null. */
+  /** The question to ask before quitting while something runs (q and Ctrl-C ask first), or null. */
   busy?: () => string | null;
   /** Handlers of other views' global commands (e.g. app.cost), so the `:` line reaches them too. */
   more?: Readonly<Record<string, () => void>>;
@@ -139,7 +139,10 @@ export function useFleetActions(d: ActionDeps) {
   for (const [col] of SORT_COLUMNS) fleetHandlers[`fleet.sort.${col}`] = () => sortBy(col);
 
   const globalHandlers: Record<string, () => void> = {
-    'app.quit': () => (d.busy?.() ? d.setConfirm({ action: 'quit', id: 0, text: `${d.busy()}: quit anyway? it is paused (journaled) and M resumes it` }) : d.onQuit()),
+    'app.quit': () => {
+      const question = d.busy?.();
+      return question ? d.setConfirm({ action: 'quit', id: 0, text: question }) : d.onQuit();
+    },
     'app.help': () => d.setHelp((v) => !v),
     'app.command': () => d.setInput({ kind: 'command', text: '' }),
     'app.refresh': () => void d.store.refresh(),

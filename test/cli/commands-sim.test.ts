@@ -41,7 +41,8 @@ describe('vastdeck instances / offers against the simulator', () => {
     const lines = r.out.trim().split('\n');
     assert.match(lines[0]!, /^\s*ID\s+LABEL\s+GPU\s+STATUS/);
     assert.ok(lines.length > 2);
-    for (const l of lines.slice(1)) assert.match(l, /mosaic-gpt2/);
+    for (const l of lines.slice(1, -1)) assert.match(l, /mosaic-gpt2/);
+    assert.match(lines.at(-1)!, /^Total: \d+ instances, \$[\d.]+\/hr \(\$[\d.]+\/day\)$/);
     for (const l of lines) assert.ok([...l].length <= 120, l);
   });
 

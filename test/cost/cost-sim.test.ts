@@ -57,6 +57,10 @@ describe('cost against the simulator', () => {
       assert.ok(row.expected && row.spent <= row.expected.high * 1.001 && row.spent >= row.expected.low * 0.9);
     }
     assert.equal(report.credit, await credit());
+    // The hourly burn over the last day adds up to the day's spend (the cost panel's sparkline).
+    assert.equal(report.spent.hourly.length, 24);
+    assert.ok(Math.abs(report.spent.hourly.reduce((x, y) => x + y, 0) - report.spent.last24h) < 0.001);
+    assert.ok(report.spent.hourly.at(-1)! > 0, 'the last hour burned');
     assert.ok(report.generatedAt >= (await simNow()) - 60_000, 'report time follows the simulator clock');
     assert.ok(Math.abs(report.burn.runwayHours! - report.credit! / report.accountBurn.perHour) < 1e-6);
   });

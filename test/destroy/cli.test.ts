@@ -12,6 +12,7 @@ import { decideDestroy } from '../../src/cli/commands/destroy.js';
 import type { DestroyPlan } from '../../src/core/ops/destroy.js';
 import { rentOne } from '../sim/helpers.js';
 import { homeEnv, runCli, type CliRun } from '../helpers/run-cli.js';
+import { TEST_KEY, writeOwnKey } from '../helpers/ssh-key.js';
 
 const TOKEN = 'hf_cliDestroyToken0000000000000000';
 
@@ -36,6 +37,25 @@ describe('decideDestroy', () => {
     assert.deepEqual(typed, { go: true, force: true });
     assert.match(asked, /NOT VERIFIED: would lose steps 201–300/);
     assert.deepEqual(await decideDestroy(plan(false), { force: true }, null), { go: true, force: true });
+  });
+
+  test('an empty label (or one that sanitizes to empty) asks for the instance ID; a bare Enter never confirms', async () => {
+    for (const label of ['', '\u001b[31m\u001b[0m', '   ', null]) {
+      const p = { ...plan(false), label };
+      let asked = '';
+      const bare = await decideDestroy(p, {}, async (q) => ((asked = q), ''));
+      assert.equal(bare.go, false, `bare Enter must keep it (label ${JSON.stringify(label)})`);
+      assert.match(asked, /Type the instance ID "7"/, asked);
+      assert.equal((await decideDestroy(p, {}, async () => '   ')).go, false);
+      assert.deepEqual(await decideDestroy(p, {}, async () => '7'), { go: true, force: true });
+    }
+  });
+
+  test('an older label with its #nonce tag asks for the plain label', async () => {
+    const p = { ...plan(false), label: 'mosaic-gpt2-4x3090#k3f9a2c1' };
+    let asked = '';
+    assert.deepEqual(await decideDestroy(p, {}, async (q) => ((asked = q), 'mosaic-gpt2-4x3090')), { go: true, force: true });
+    assert.match(asked, /Type the label "mosaic-gpt2-4x3090" /);
   });
 });
 
@@ -107,14 +127,16 @@ describe('CLI against the simulator with its SSH hosts, on a machine with no ~/.
   let dir: string;
   let profiles: string;
   before(async () => {
+    // vastdeck's own key (made on an earlier run) is on the account: Vast hosts accept only the account's keys.
     sim = await startSimulator({
-      rateLimit: false, seed: 12, speed: 20,
+      rateLimit: false, seed: 12, speed: 20, sshKeys: [TEST_KEY.public],
       scenario: {
         market: { size: 400, traps: false },
         fleet: [{ label: 'keyless-1', gpu: 'RTX 4090', status: 'running', age: '10m', env: { HUB_MODEL_ID: 'me/keyless' }, host: { totalSteps: 1_000_000, stepsPerSec: 5, saveSteps: 100 } }],
       },
     });
     dir = mkdtempSync(path.join(os.tmpdir(), 'vd-destroy-keyless-'));
+    writeOwnKey(dir);
     profiles = path.join(dir, 'profiles.yaml');
     writeFileSync(profiles, [
       'profiles:', '  p:', '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40',
@@ -133,6 +155,6 @@ describe('CLI against the simulator with its SSH hosts, on a machine with no ~/.
     });
     assert.equal(r.code, 0, r.err + r.out);
     assert.doesNotMatch(r.err + r.out, /unreachable/);
-    assert.ok(existsSync(path.join(dir, 'state', 'vastdeck', 'id_ed25519')), 'its own key, made for the SSH read');
+    assert.ok(existsSync(path.join(dir, 'state', 'vastdeck', 'id_ed25519')), 'its own key, used for the SSH read');
   });
 });

@@ -86,9 +86,16 @@ describe('monitor / replenish against the simulator', () => {
     assert.ok(!(r.out + r.err + JSON.stringify(j.records)).includes(TOKEN));
   });
 
+  test('monitor without a terminal rents nothing without --yes (as down): a clear message, exit 2', async () => {
+    const r = await cli('monitor', ['2', '--fleet', 'ask-', '--profile', 'gpt2']);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /monitor rents machines: pass --yes to start it without a terminal/);
+    assert.equal((await client.listInstances()).filter((i) => i.label?.startsWith('ask-')).length, 0);
+  });
+
   test('monitor without a terminal: Ctrl-C exits 0 and leaves the fleet running', async () => {
     const before = (await client.listInstances()).filter((i) => i.label?.startsWith('night-')).length;
-    const r = await cli('monitor', ['2', '--fleet', 'night-', '--profile', 'gpt2'], { killAfterMs: 100 });
+    const r = await cli('monitor', ['2', '--fleet', 'night-', '--profile', 'gpt2', '--yes'], { killAfterMs: 100 });
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /keeping 2 workers of fleet night-; Ctrl-C to stop/);
     assert.match(r.err, /stopped; fleet night- is left running/);

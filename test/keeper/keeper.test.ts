@@ -2,6 +2,7 @@
  * The keeper on a scenario with dead, stuck, stalled and over-price workers, on a sped-up (fake) clock, with
  * the real launcher (provision) and the real safe retire over an in-memory Vast.
  */
+import { keeperLine, keeperTitle } from '../../src/ui/keeper/lines.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FleetKeeper, type KeeperEvent } from '../../src/core/keeper/keeper.js';
@@ -200,4 +201,22 @@ test('fleetProfile: launched labels start with the fleet prefix', () => {
   assert.equal(fleetProfile(gpt2, 'mosaic').label, 'mosaic-{model}-{gpu_type}');
   assert.equal(fleetProfile(gpt2, 'night').label, 'night-mosaic-{model}-{gpu_type}');
   assert.equal(fleetProfile(gpt2, 'night-').label, 'night-mosaic-{model}-{gpu_type}');
+});
+
+test('every sleep between passes is announced with when the next check comes (the countdown), in the TUI panel title too', async () => {
+  const s = scenario();
+  let passes = 0;
+  const k = s.keeper;
+  const orig = k.pass.bind(k);
+  k.pass = async () => {
+    if (++passes === 2) k.stop();
+    return orig();
+  };
+  await k.run();
+  const waits = s.events.filter((e) => e.type === 'wait');
+  assert.equal(waits.length, 1, 'one sleep between the two passes');
+  const w = waits[0]!;
+  assert.ok(w.type === 'wait' && w.nextAt > w.at && w.nextAt - w.at <= 10 * 60_000, JSON.stringify(w));
+  assert.equal(keeperLine(w), null, 'no panel line per sleep');
+  assert.match(keeperTitle({ target: 6, prefix: 'zeb', profile: 'p' }, w.type === 'wait' ? w.nextAt : null), /keeping 6 of zeb \(profile p\) · next check \d\d:\d\d:\d\d · K stops/);
 });

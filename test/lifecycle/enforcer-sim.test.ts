@@ -17,6 +17,7 @@ import { LifecycleEnforcer, type EnforcedAction } from '../../src/core/lifecycle
 import { KEEP_ALL, type LifecycleRules } from '../../src/core/lifecycle/rules.js';
 import type { SshPool } from '../../src/core/ssh/index.js';
 import { testPool, until } from '../live/helpers.js';
+import { TEST_KEY } from '../helpers/ssh-key.js';
 
 const MIN = 60_000;
 const done = { totalSteps: 300, saveSteps: 100 };
@@ -44,7 +45,7 @@ let client: VastClient;
 let pool: SshPool;
 let dir: string;
 before(async () => {
-  sim = await startSimulator({ seed: 23, rateLimit: false, speed: 60, scenario: { market: { size: 400, traps: false }, fleet: FLEET } });
+  sim = await startSimulator({ seed: 23, rateLimit: false, speed: 60, sshKeys: [TEST_KEY.public], scenario: { market: { size: 400, traps: false }, fleet: FLEET } });
   client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
   ({ pool, dir } = testPool());
 });
@@ -82,7 +83,7 @@ test('each rule acts as written, on the sim clock; a destroy only after the chec
     crash: ['leave', 'crashed', 'left'],
   });
   const never = first.find((r) => r.action.label === 'fin-never')!;
-  assert.match(never.message, /not destroyed: would lose steps 1–300 \(300 steps, [^)]*\): not found in the store \(host has step 300\) in .*; stopped \d+ instead/);
+  assert.match(never.message, /not destroyed: would lose steps 1–300 \(300 steps, ~[\d.]+ h of training, ~\$[\d.]+ at \$[\d.]+\/hr\): not found in the store .*; stopped \d+ instead/);
   assert.match(first.find((r) => r.action.label === 'fin-ok')!.message, /checkpoint-300 is verified/);
 
   // The idle GPU is stopped only once it has been idle for the whole window (20 sim minutes).

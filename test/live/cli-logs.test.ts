@@ -1,5 +1,5 @@
 // vastdeck logs in child processes against a simulator, with a fresh HOME and state
-// dir (no ~/.ssh, no agent): vastdeck's own key is generated and used.
+// dir (no ~/.ssh, no agent): vastdeck's own key is used (written by useLiveSim, registered on the simulated account).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
@@ -17,7 +17,7 @@ function cli(name: string, argv: string[], killAfterMs?: number): Promise<CliRun
 const id = (label: string) => String(live.byLabel.get(label)!.id);
 
 describe('vastdeck logs', () => {
-  test('over SSH: the last N lines, tqdm redraws rendered, no control characters; own key generated 0600', async () => {
+  test('over SSH: the last N lines, tqdm redraws rendered, no control characters; own key 0600', async () => {
     const r = await cli('logs', [id('oom'), '--tail', '8']);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err, '');

@@ -1,5 +1,5 @@
 // vastdeck triage / attach / ssh in child processes against a simulator, with a fresh HOME and state
-// dir (no ~/.ssh, no agent): vastdeck's own key is generated and used.
+// dir (no ~/.ssh, no agent): vastdeck's own key is used (written by useLiveSim, registered on the simulated account).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useLiveSim } from './helpers.js';

@@ -114,7 +114,7 @@ describe('health monitor on the demo fleet', () => {
 
 describe('health monitor explains itself (the detail pane reads it from the store)', () => {
   test('a stopped instance shows the step its log reached (9900), an exited one its OOM; reasons, error line and history are published', async () => {
-    const demo = await startSimulator({ seed: 5, rateLimit: false, scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    const demo = await startSimulator({ seed: 5, rateLimit: false, sshKeys: [TEST_KEY.public], scenario: path.resolve('src/sim/scenarios/demo.yaml') });
     const { pool: demoPool, dir: demoDir } = testPool();
     try {
       const api = new VastClient({ apiKey: demo.apiKey, baseUrl: demo.url });

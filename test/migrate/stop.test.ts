@@ -41,6 +41,7 @@ test('a stop during the upload wait pauses at once, journaled; the wait had a co
   const wait = events.find((e) => e.type === 'wait')!;
   assert.ok(wait.type === 'wait' && wait.what === 'the checkpoint upload' && wait.totalMs === 600_000 && wait.leftMs > 590_000 && wait.leftMs <= 600_000, JSON.stringify(wait));
   assert.ok(events.some((e) => e.type === 'info' && /ECONNREFUSED/.test(e.message)), 'the reason shows');
+  assert.ok(events.some((e) => e.type === 'info' && /stopped answering.*checkpoint-300.*--allow-behind.*migrate --abort/.test(e.message)), 'with nobody to ask, the choices are said at once');
   stop.abort('stopped with x');
   const r = await run;
   assert.ok(Date.now() - t0 < 2000, `stopped at once (${Date.now() - t0} ms)`);

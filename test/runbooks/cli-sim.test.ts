@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
@@ -104,7 +104,10 @@ describe("the user's ~/.ssh/config for vast hosts", () => {
 
 describe('vastdeck sim prints what a script needs', () => {
   test('API URL, key and HF_ENDPOINT lines; each works; --demo starts with the demo fleet', async () => {
-    const child = spawn(process.execPath, [...cliArgv(), 'sim', '--demo', '--no-rate-limit'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const home = mkdtempSync(path.join(os.tmpdir(), 'vd-simcmd-'));
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '' };
+    for (const [k, v] of Object.entries(homeEnv(home))) if (v !== undefined) env[k] = v;
+    const child = spawn(process.execPath, [...cliArgv(), 'sim', '--demo', '--no-rate-limit'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     try {
@@ -121,12 +124,17 @@ describe('vastdeck sim prints what a script needs', () => {
       assert.equal(out.split('\n')[0], url, 'line 1 is the URL alone');
       const list = await new VastClient({ apiKey: key!, baseUrl: url! }).listInstances();
       assert.ok(list.some((i) => i.label === 'zeb-large-main'), 'the demo fleet, not "no instances"');
+      // vastdeck's own key (no ~/.ssh in this HOME) is on the demo account, so attach/logs work at once.
+      const own = readFileSync(path.join(home, 'state', 'vastdeck', 'id_ed25519.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+      const keys = await (await fetch(`${url}/api/v0/ssh/`, { headers: { Authorization: `Bearer ${key}` } })).json() as Array<{ key: string }>;
+      assert.ok(keys.some((k) => k.key.startsWith(own)), JSON.stringify(keys));
       // The Hub stand-in answers the model-info route @huggingface/hub uses.
       const res = await fetch(`${hf}/api/models/nobody/nothing`);
       assert.ok(res.status === 404 || res.status === 401, String(res.status));
     } finally {
       child.kill('SIGINT');
       await new Promise((r) => child.once('close', r));
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });

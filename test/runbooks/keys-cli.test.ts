@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
@@ -38,6 +38,8 @@ test('refused key: the message says Vast’s rule and the command; keys add regi
   assert.match(refused.err + refused.out, /authentication failed/);
   assert.match(refused.err + refused.out, /Vast hosts accept only the SSH keys your account had when the instance was created, plus keys attached to it/);
   assert.match(refused.err + refused.out, /vastdeck keys add.*vastdeck keys attach/);
+  // The first-use check said it before connecting (no terminal: one line, no prompt).
+  assert.match(refused.err, /vastdeck's SSH key \(.*id_ed25519\) is not on your Vast account, so Vast hosts will refuse it: run `vastdeck keys add`/);
 
   const list = await cli(['keys', 'list']);
   assert.equal(list.code, 0, list.err);
@@ -55,7 +57,8 @@ test('refused key: the message says Vast’s rule and the command; keys add regi
 
   const ok = await cli(['triage', String(id), '--json']);
   assert.equal(ok.code, 0, ok.err);
-  assert.doesNotMatch(ok.err, /authentication failed/);
+  assert.doesNotMatch(ok.err, /authentication failed|not on your Vast account/);
+  assert.ok(existsSync(path.join(dir, 'state', 'vastdeck', 'ssh-key-on-account')), 'checked once, remembered');
   assert.ok(JSON.parse(ok.out).step > 0, ok.out);
 
   const again = await cli(['keys', 'attach', String(id)]);

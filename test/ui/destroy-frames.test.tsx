@@ -71,3 +71,36 @@ test('read-only: D and M do nothing but say so; the footer does not offer destro
   assert.equal(calls.destroy.length, 0);
   app.unmount();
 });
+
+test('an empty label: the typed confirmation is the instance ID, and a bare Enter keeps it', async () => {
+  const { ops, calls } = fakeOps((inst) => fakePlan({ ...inst, label: inst.id === 1001 ? '' : inst.label }, 1500, 1000));
+  const app = await mountWithOps(ops);
+  await app.press('D');
+  assert.match(app.frame(), /Type the instance ID "1001" and Enter to destroy anyway/);
+  await app.press(KEY.enter);
+  assert.equal(calls.destroy.length, 0, 'a bare Enter never confirms');
+  assert.match(app.frame(), /kept 1001/);
+  await app.press('D');
+  await app.type('1001');
+  await app.press(KEY.enter);
+  assert.deepEqual(calls.destroy, [{ id: 1001, force: true }]);
+  app.unmount();
+});
+
+test('q while a destroy is in flight asks first', async () => {
+  let finish!: () => void;
+  const { ops } = fakeOps((inst) => fakePlan(inst, 800, 800), {
+    destroy: (plan) => new Promise((resolve) => (finish = () => resolve({ instanceId: plan.instanceId, outcome: 'destroyed', forced: false, message: `destroyed ${plan.instanceId}` }))),
+  });
+  const app = await mountWithOps(ops);
+  await app.press('D');
+  await app.press('y');
+  await app.press('q');
+  assert.match(app.frame(), /a destroy is in progress: quit anyway\?.*\[y\/n\]/);
+  await app.press('n');
+  finish();
+  await app.press('j');
+  await app.press('q');
+  assert.doesNotMatch(app.frame(), /quit anyway/);
+  app.unmount();
+});

@@ -41,6 +41,9 @@ describe('cost panel and keeper on the demo fleet in real tmux', { skip: tmuxSki
     send(':');
     send('-l', 'keep 9 mosaic-gpt2 mosaic-gpt2');
     send('Enter');
+    // :keep rents: it shows the plan and starts only on y.
+    await waitFor((s) => /keep 9 workers labelled mosaic-gpt2\* from profile mosaic-gpt2/.test(s) && /start it\? \[y\/n\]/.test(s), 'the plan to confirm', 30_000);
+    send('y');
     let screen = await waitFor((s) => /keeper · keeping 9 of mosaic-gpt2 \(profile mosaic-gpt2\)/.test(s), 'keeper panel', 30_000);
     screen = await waitFor((s) => /launch: .* -> launched \d+ of \d+/.test(s), 'a launch decision', 60_000);
     assert.match(screen, /bootstrap weights found in .*demo\/mosaic-gpt2.*\(newest step \d+\)/);

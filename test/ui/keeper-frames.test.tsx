@@ -65,6 +65,7 @@ test(':keep starts the keeper; passes and decisions fill the panel under the tab
   const k = fakeControl();
   const app = await mountKeeper(k.control);
   await app.line('keep 3 zeb-large zeb-8xh100');
+  await app.press('y');
   assert.deepEqual(k.starts, [{ target: 3, prefix: 'zeb-large', profile: 'zeb-8xh100' }]);
   let f = app.frame();
   assert.match(f, /keeper · keeping 3 of zeb-large \(profile zeb-8xh100\) · K stops/);
@@ -99,6 +100,7 @@ test('K stops a running keeper; a refused start (no bootstrap weights) is report
   const k = fakeControl();
   const app = await mountKeeper(k.control);
   await app.line('keep 1 zeb-large zeb-8xh100');
+  await app.press('y');
   await app.press('K');
   assert.equal(k.stops(), 1);
   app.unmount();
@@ -106,6 +108,7 @@ test('K stops a running keeper; a refused start (no bootstrap weights) is report
   const bad = fakeControl('not launching: no weights in hf:demo/run@main: upload the starting checkpoint there before launching workers');
   const app2 = await mountKeeper(bad.control);
   await app2.line('keep 1 zeb-large zeb-8xh100');
+  await app2.press('y');
   assert.match(app2.frame(), /keeper not started: not launching: no weights in hf:demo\/run@main/);
   assert.match(app2.frame(), /keeper · stopped/);
   app2.unmount();
@@ -133,4 +136,24 @@ test('bad arguments give the usage; read-only says :keep and K are off', async (
   ro.unmount();
   const km = buildKeymap(COMMANDS, { readOnly: true });
   assert.equal(km.get('keeper.stop'), undefined);
+});
+
+test(':keep is dangerous: the plan (rentals, profile, max $/hr, budget) is confirmed once before anything is rented', async () => {
+  const k = fakeControl();
+  const app = await mountKeeper(k.control);
+  await app.line('keep 3 zeb-large zeb-8xh100 1.5');
+  const f = app.frame();
+  assert.equal(k.starts.length, 0, 'nothing starts before the answer');
+  assert.match(f, /keep 3 workers labelled zeb-large\* from profile zeb-8xh100/);
+  assert.match(f, /rents up to 3 now/);
+  assert.match(f, /max \$1\.500\/hr per worker/);
+  assert.match(f, /budget:/);
+  assert.match(f, /start it\? \[y\/n\]/);
+  await app.press('n');
+  assert.equal(k.starts.length, 0, 'n cancels');
+  assert.match(app.frame(), /not started/);
+  await app.line('keep 3 zeb-large zeb-8xh100 1.5');
+  await app.press('y');
+  assert.deepEqual(k.starts, [{ target: 3, prefix: 'zeb-large', profile: 'zeb-8xh100', maxDph: 1.5 }]);
+  app.unmount();
 });

@@ -42,7 +42,8 @@ describe('migration wizard on the demo fleet in real tmux', { skip: tmuxSkip() }
     send('M');
     await waitFor((s) => s.includes('choose the profile') && s.includes('> mosaic-gpt2'), 'profile list');
     send('Enter');
-    await waitFor((s) => s.includes('with profile mosaic-gpt2?'), 'confirmation');
+    // The confirmation names what it will rent: same GPU model as the source, count, $/hr, location, label.
+    await waitFor((s) => s.includes('with profile mosaic-gpt2?') && /Rents \d+× .+ at \$[\d.]+\/hr in .+ \(offer \d+\), labelled mosaic-gpt2-1x\d{4}#[a-z0-9]{8}/.test(s), 'confirmation naming the rental');
     send('y');
     await waitFor((s) => s.includes('Migrating') && /[✓…] 1\. verify the checkpoint off the source host/.test(s), 'progress starts');
     // Step 8's tick and the closing summary line can land in separate frames: wait for both.

@@ -44,7 +44,7 @@ test('wizard: pick a profile, confirm, watch steps go by; a failure says how to 
   f = app.frame();
   assert.match(f, /✓ 1\. verify the checkpoint off the source host: checkpoint-1500 verified/);
   assert.match(f, /✓ 2\. rent the target: rented offer 77/);
-  assert.match(f, /… 3\. wait for boot and onstart/);
+  assert.match(f, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 3\. wait for boot and onstart/);
   assert.match(f, /· 8\. update the continuation file/);
   assert.match(f, /waiting for the checkpoint upload/);
   assert.equal(f.split('\n').filter((l) => /^\S \d\. /.test(l)).length, MIGRATE_STEPS.length);
@@ -52,7 +52,7 @@ test('wizard: pick a profile, confirm, watch steps go by; a failure says how to 
   await app.press(KEY.escape);
   assert.doesNotMatch(app.frame(), /wait for boot/);
   await app.press('M');
-  assert.match(app.frame(), /… 3\. wait for boot and onstart/);
+  assert.match(app.frame(), /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 3\. wait for boot and onstart/);
   emit({ type: 'failed', step: 'boot', index: 3, message: 'stuck' });
   finish(false);
   await settle();

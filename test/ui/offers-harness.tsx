@@ -28,7 +28,7 @@ const settle = async () => {
 export const DEMO_PROFILES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/sim/scenarios/demo-profiles.yaml');
 
 /** Mounts the App with the offer browser wired to `n` market offers. */
-export async function mountOffers(o: { n?: number; columns?: number; rows?: number; readOnly?: boolean; terminalOutput?: boolean } = {}) {
+export async function mountOffers(o: { n?: number; columns?: number; rows?: number; readOnly?: boolean; terminalOutput?: boolean; prepare?: (api: FakeApi, journal: MemoryJournal) => Promise<void> } = {}) {
   const offers = marketOffers(o.n ?? 300);
   const api = new FakeApi(makeFleet(6));
   const searches: OfferQuery[] = [];
@@ -40,6 +40,7 @@ export async function mountOffers(o: { n?: number; columns?: number; rows?: numb
   const store = new FleetStore({ api, pollMs: 2000, now: () => FAKE_NOW });
   await store.refresh();
   const journal = new MemoryJournal();
+  await o.prepare?.(api, journal);
   const deps: OffersDeps = {
     store: new OffersStore({ api }),
     api,

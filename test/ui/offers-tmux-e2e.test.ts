@@ -27,12 +27,12 @@ describe('offer browser in real tmux (bundled --demo)', { skip: tmuxSkip() }, ()
     term.start(`env ${env} node bin/vastdeck.js --demo --speed 60 --seed 3; echo EXIT=$?; sleep 30`);
     await waitFor((s) => /^[› ]\d{5,}\s/m.test(s), 'demo fleet rows');
     send('o');
-    let screen = await waitFor((s) => /offers {2}profile none {2}\d+ offers/.test(s), 'offers loaded');
+    let screen = await waitFor((s) => /offers {2}profile none {2}verified hosts {2}\d+ offers/.test(s), 'offers loaded');
     assert.match(screen, /FIT\s+ID\s+GPU\s+N\s+VRAM\s+RAM\s+DISK\s+DOWN\s+UP\s+REL\s+\$\/HR↑/);
     send('/');
     send('-l', '4090');
     send('Enter');
-    screen = await waitFor((s) => /filter 4090 {2}\d+\/\d+ offers/.test(s), 'filter');
+    screen = await waitFor((s) => /filter 4090 {2}verified hosts {2}\d+\/\d+ offers/.test(s), 'filter');
     const rows = screen.split('\n').filter((l) => /^[› ][✓!✗] /.test(l));
     assert.ok(rows.length > 0 && rows.every((r) => r.includes('RTX 4090')), rows.join('\n'));
     send('d');

@@ -5,6 +5,7 @@ import { printText, UsageError } from '../output.js';
 import { attachCommand } from '../../core/ssh/attach.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { hostConfig } from '../../core/ssh/user-config.js';
+import { checkKeysOnFirstUse } from '../key-check.js';
 import { instanceIdArg, sshTargetOf } from './logs.js';
 
 /** Help for `vastdeck attach`. */
@@ -51,6 +52,7 @@ async function run(argv: string[], mode: 'tmux' | 'shell'): Promise<number> {
     host: target.host, port: target.port, mode, session, user, knownHostsFile: identity.knownHostsFile, identityFiles: identity.identityFiles,
   });
   if (values.print) return printText([cmd.file, ...cmd.args].map(showArg).join(' ')), 0;
+  await checkKeysOnFirstUse(ctx.client);
   // No local shell: argv goes straight to ssh; the terminal is handed over (stdio inherited) until it exits.
   const r = await execa(cmd.file, cmd.args, { stdio: 'inherit', reject: false });
   if (r.failed && r.exitCode === undefined) throw new Error(`cannot run ssh: ${r.shortMessage ?? 'not found'} (install OpenSSH's client)`);

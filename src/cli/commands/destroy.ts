@@ -17,6 +17,7 @@ import { executeDestroy, planDestroy, type DestroyEvent, type DestroyPlan, type 
 import type { Instance } from '../../core/vast/types.js';
 import type { Profile } from '../../core/profiles/schema.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
+import { confirms, confirmTarget } from '../../core/ops/destroy-confirm.js';
 
 const OPTIONS_HELP = `Options:
   --profile P        profile whose checkpoint store (and onstart.runDir) verifies the checkpoints
@@ -55,7 +56,7 @@ export type Ask = (question: string) => Promise<string>;
 
 /** Whether to destroy one planned instance: --yes/--force, else a prompt when interactive, else refuse. */
 export async function decideDestroy(plan: DestroyPlan, flags: { yes?: boolean; force?: boolean }, ask: Ask | null): Promise<{ go: boolean; force: boolean; why?: string }> {
-  const name = plan.label ?? String(plan.instanceId);
+  const name = confirmTarget(plan.label, plan.instanceId).text;
   if (plan.safe) {
     if (flags.yes || flags.force) return { go: true, force: false };
     if (!ask) return { go: false, force: false, why: 'not confirmed: pass --yes to destroy without a prompt' };
@@ -64,8 +65,9 @@ export async function decideDestroy(plan: DestroyPlan, flags: { yes?: boolean; f
   }
   if (flags.force) return { go: true, force: true };
   if (!ask) return { go: false, force: false };
-  const typed = (await ask(`NOT VERIFIED: ${plan.summary}\nType the label "${name}" to destroy ${plan.instanceId} anyway (anything else keeps it): `)).trim();
-  return typed === name ? { go: true, force: true } : { go: false, force: false, why: 'kept: label not typed' };
+  const target = confirmTarget(plan.label, plan.instanceId);
+  const typed = await ask(`NOT VERIFIED: ${plan.summary}\nType the ${target.what} "${target.text}" to destroy ${plan.instanceId} anyway (anything else keeps it): `);
+  return confirms(typed, plan.label, plan.instanceId) ? { go: true, force: true } : { go: false, force: false, why: `kept: ${target.what} not typed` };
 }
 
 /** `vastdeck destroy ID…`. */

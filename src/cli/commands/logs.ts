@@ -11,6 +11,7 @@ import { shellQuote } from '../../core/ssh/quote.js';
 import type { SshTarget } from '../../core/ssh/connect.js';
 import { sshEndpoint } from '../../core/vast/units.js';
 import type { Instance } from '../../core/vast/types.js';
+import { checkKeysOnFirstUse } from '../key-check.js';
 
 /** Help for `vastdeck logs`. */
 export const logsHelp = `Usage: vastdeck logs ID [--follow] [--tail N] [--api] [--daemon] [--path FILE]
@@ -136,6 +137,7 @@ export async function logsCommand(argv: string[]): Promise<number> {
   const inst = await ctx.client.showInstance(id);
   const target = values.api || values.daemon ? null : sshTargetOf(inst);
   if (target) {
+    await checkKeysOnFirstUse(ctx.client);
     const pool = cliPool();
     try {
       await viaSsh(pool, target, values.path ?? DEFAULT_LOG_PATH, tail, Boolean(values.follow));

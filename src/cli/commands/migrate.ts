@@ -29,12 +29,15 @@ boot and onstart, 4 make sure the target has the checkpoint (downloading it from
 that checkpoint, 7 destroy the source, 8 update vastdeck's block (between <!-- vastdeck --> lines) in the
 continuation file, keeping every other line. If vastdeck is killed at any point, \`vastdeck migrate --resume\`
 continues from the journal: it never rents a second target and never destroys the source before the target is
-seen advancing.
+seen advancing. The target has the source's GPU model and count unless --offer-id names another. Every wait has a
+deadline and prints a countdown; Ctrl-C (or SIGTERM) pauses at once, journaled, and --resume goes on (exit 130,
+143 for SIGTERM). A source host that stopped answering is asked about on a terminal (wait, resume from the
+newest checkpoint in the store, abort); without one the failure names --allow-behind and --abort.
 
 Options:
   --profile P          profile (checkpoint store, resume command, image, onstart)
   --profiles FILE      profiles file (default ${defaultProfilesPath().replace(process.env.HOME ?? '\0', '~')})
-  --offer-id N         rent exactly this offer (default: the best offer for the profile's query)
+  --offer-id N         rent exactly this offer (default: the best offer of the source's GPU for the profile's query)
   --type T, --bid X    as for provision (default on-demand)
   --run-dir DIR        run dir holding checkpoint-N (default the profile's onstart.runDir, else /workspace/run)
   --log FILE           training log on the host (default the profile's onstart.log, else /workspace/train.log)
@@ -45,7 +48,6 @@ Options:
   --upload-wait SEC    wait this long for the checkpoint upload (default 600)
   --poll SEC           poll interval (default 10)
   --resume [ID]        continue an interrupted or paused migration (the only one, or ID)
-Every wait has a deadline and prints a countdown. Ctrl-C (or SIGTERM) pauses at once, journaled: --resume goes on.
   --list               list interrupted migrations
   --abort [ID]         give up an interrupted migration (the only one, or ID): no more resume offers; nothing on
                        Vast is touched, and a rented target is named so you can destroy it

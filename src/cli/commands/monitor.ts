@@ -44,10 +44,11 @@ const OPTIONS = `Options:
   --min-runway H        pause launches when the credit lasts less than H hours (default 1)
   --replace-unverified  destroy replaced workers even when their newest checkpoint is not verified off the host
   --dry-run             decide and print, but rent and destroy nothing
+  --yes                 monitor: start without asking (it rents); without a terminal it is required
   --api-url URL, --api-key KEY, -h/--help`;
 
 /** Help for `vastdeck monitor`. */
-export const monitorHelp = `Usage: vastdeck monitor N --fleet PREFIX --profile P [--max-dph X] [--gpus LIST] [--dry-run]
+export const monitorHelp = `Usage: vastdeck monitor N --fleet PREFIX --profile P [--max-dph X] [--gpus LIST] [--yes] [--dry-run]
 
 Keep N healthy workers. Checks every 60 s for the first 30 minutes, then every 10 minutes. A worker is
 replaced when it crashed (after a grace), is stuck booting or in setup, stopped making progress, or costs
@@ -75,7 +76,7 @@ const OPTION_SPEC = {
   gpus: { type: 'string' }, type: { type: 'string' }, bid: { type: 'string' }, 'fatal-grace': { type: 'string' },
   'setup-timeout': { type: 'string' }, 'boot-timeout': { type: 'string' }, stall: { type: 'string' },
   'blacklist-after': { type: 'string' }, 'min-runway': { type: 'string' }, 'replace-unverified': { type: 'boolean' },
-  'dry-run': { type: 'boolean' }, json: { type: 'boolean' },
+  'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' },
 } as const;
 
 /** A trigger threshold flag: a duration, or "off". */
@@ -122,6 +123,8 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   };
   const profile = await loadProfile(values.profile, values.profiles ?? defaultProfilesPath());
   const price = priceFromFlags(values.type, values.bid, profile);
+  // monitor rents for as long as it runs: the plan is confirmed once (a terminal answer or --yes), as down does.
+  if (mode === 'monitor' && !values['dry-run'] && !values.yes) await confirmPlan(target, values.fleet, values.profile, maxDph);
   for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
   for (const v of fileSecretValues(profile.env)) registerSecret(v);
   const ctx = await makeContext(values);
@@ -203,6 +206,22 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   }
 }
 
+/** Asks on a terminal whether to start renting; refuses without one (the caller passes --yes in scripts). */
+async function confirmPlan(target: number, prefix: string, profile: string, maxDph: number | undefined): Promise<void> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    throw new UsageError('monitor rents machines: pass --yes to start it without a terminal (or --dry-run to only decide)');
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  let answer: string;
+  try {
+    const max = maxDph === undefined ? 'no $/hr cap' : `at most $${maxDph.toFixed(3)}/hr per worker`;
+    answer = (await rl.question(`keep ${target} worker${target === 1 ? '' : 's'} of fleet ${sanitizeLine(prefix)} from profile ${sanitizeLine(profile)} (${max}; launches pause on low credit): rents up to ${target} now and replacements later. Start? [y/N] `)).trim().toLowerCase();
+  } finally {
+    rl.close();
+  }
+  if (answer !== 'y' && answer !== 'yes') throw new UsageError('monitor: not started');
+}
+
 /** Ctrl-C: on a terminal, offer to tear the fleet down (the safe `down`); otherwise leave it running. */
 async function onStop(prefix: string, argv: string[], dryRun: boolean): Promise<number> {
   if (dryRun || !process.stdin.isTTY || !process.stderr.isTTY) {
@@ -247,6 +266,7 @@ function line(text: string): void {
 /** One stderr line per pass summary and per decision. */
 function report(e: KeeperEvent): void {
   if (e.type === 'error') return line(e.message);
+  if (e.type === 'wait') return line(`next check in ${Math.round((e.nextAt - e.at) / 1000)} s (Ctrl-C stops the keeper; the workers keep running)`);
   if (e.type === 'pass') {
     const counts = new Map<string, number>();
     for (const w of e.workers) counts.set(w.health === '-' ? w.status : w.health, (counts.get(w.health === '-' ? w.status : w.health) ?? 0) + 1);

@@ -119,12 +119,18 @@ export function lifecycleFromFlags(
   return r;
 }
 
+/** The boot wait's countdown line: how long until it is called stuck and until vastdeck gives up. */
+export function bootCountdown(id: number, elapsedMs: number, stuckAfterMs: number, timeoutMs: number): string {
+  const min = (ms: number) => `${Math.max(0, Math.ceil(ms / 60_000))} min`;
+  return `  waiting for instance ${id} to boot: ${Math.round(elapsedMs / 1000)} s so far; stuck in ${min(stuckAfterMs - elapsedMs)}, gives up in ${min(timeoutMs - elapsedMs)} (Ctrl-C stops waiting; the instance stays rented and journaled)`;
+}
+
 /** One progress line for stderr. */
 export function describeEvent(e: ProvisionEvent): string | null {
   switch (e.type) {
     case 'request': return e.dryRun ? null : `renting offer ${e.offerId} as ${e.label}`;
     case 'create-failed': return `create attempt ${e.attempt} failed: ${e.message}${e.ambiguous ? ' (it may have gone through: checking)' : ''}`;
-    case 'reconcile': return e.found ? `found our instance ${e.found} after all: not renting again` : 'no instance with our nonce after the create\'s deadline: nothing was rented';
+    case 'reconcile': return e.found ? `found our instance ${e.found} after all: not renting again` : 'no instance carries our nonce (listed after any deadline): this attempt rented nothing';
     case 'watching': return `create on offer ${e.offerId}${e.attempt ? '' : ' (from an interrupted run)'}: unknown — watching for nonce ${e.nonce} until ${new Date(e.until).toISOString().slice(11, 19)} UTC`;
     case 'recovered': return e.message;
     case 'created': return `instance ${e.instanceId} created on offer ${e.offerId}${e.reconciled ? ' (found by reconcile)' : ''}`;
@@ -198,12 +204,23 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   }
 
   const journal = values['dry-run'] ? new MemoryJournal() : new FileJournal();
+  // The boot wait's countdown: when it starts, then every 30 s while it sleeps.
+  const boot = { id: 0, from: 0, shown: 0 };
   const progress = (e: ProvisionEvent) => {
+    if (e.type === 'created') Object.assign(boot, { id: e.instanceId, from: Date.now(), shown: 0 });
+    if (e.type === 'boot-failed' || (e.type === 'status' && e.status === 'running')) boot.from = 0;
     const line = describeEvent(e);
     if (line) warn(`${line}\n`);
   };
+  const sleep = (ms: number) => {
+    if (boot.from && Date.now() - boot.shown >= 30_000) {
+      boot.shown = Date.now();
+      process.stderr.write(`${bootCountdown(boot.id, Date.now() - boot.from, stuckAfter * 60_000, bootTimeout * 60_000)}\n`);
+    }
+    return new Promise<void>((r) => setTimeout(r, ms));
+  };
   const result = await provision(
-    { api: ctx.client, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now },
+    { api: ctx.client, journal, sleep, now: Date.now },
     {
       profile, profileName: values.profile, candidates, price, dryRun: values['dry-run'], nextOnTaken: values.best,
       retryStuck: values['retry-stuck'], wait: !values['no-wait'], create: { deadlineMs: createDeadline * 1000 },
@@ -225,7 +242,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     printJson({
       outcome: result.outcome, instanceId: result.instanceId ?? null, offerId: result.offer.id, label: result.label, nonce: result.nonce,
       request: wirePreview(result.offer.id, result.request), priceCheck: result.priceCheck ?? null, speed: result.speed ?? result.postBoot?.speed ?? null, hostCheck, blacklisted: result.blacklisted ?? [], destroyed: result.destroyed,
-      check: check ?? null,
+      check: check ?? null, lifecycle,
     });
     return ok ? 0 : 1;
   }

@@ -5,6 +5,7 @@ import { makeContext } from '../context.js';
 import { printJson, printText, UsageError } from '../output.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { hostConfig } from '../../core/ssh/user-config.js';
+import { checkKeysOnFirstUse } from '../key-check.js';
 import { pullArgv, runPull, type PullSpec } from '../../core/ops/pull.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { profileRunDir } from '../../core/checkpoints/instance.js';
@@ -58,6 +59,7 @@ export async function pullCommand(argv: string[]): Promise<number> {
     bwlimitKBps: intFlag(values.bwlimit, 'bwlimit', 1, 10_000_000),
   };
   if (values.print) return printText(['rsync', ...pullArgv(spec)].map(showArg).join(' ')), 0;
+  await checkKeysOnFirstUse(ctx.client);
   process.stderr.write(`pulling ${sanitizeLine(spec.remote)} from instance ${id} into ${path.resolve(spec.local)}\n`);
   const tty = process.stderr.isTTY;
   let last = '';

@@ -13,7 +13,8 @@ Options:
   --port N          port to listen on (default: a free one)
   --seed N          market seed (default 1)
   --speed X         clock speed-up: 60 means a minute passes every second (default 1)
-  --demo            start with the demo scenario (the fleet \`vastdeck --demo\` shows)
+  --demo            start with the demo scenario (the fleet \`vastdeck --demo\` shows), vastdeck's SSH keys on
+                    the account
   --scenario FILE   YAML scenario: starting fleet, market, faults
   --state FILE      keep the simulator's state in FILE so it survives a restart
   --no-rate-limit   answer every request (the default mimics Vast's per-endpoint 429s)
@@ -37,12 +38,16 @@ export async function simCommand(argv: string[]): Promise<number> {
   if (values.help) return printText(simHelp), 0;
   if (values.demo && values.scenario) throw new UsageError('sim: --demo and --scenario do not go together');
   const { startSimulator } = await import('../../sim/index.js');
-  const scenario = values.demo ? (await import('./tui.js')).demoScenarioPath(fileURLToPath(import.meta.url)) : values.scenario;
+  const tui = values.demo ? await import('./tui.js') : null;
+  const scenario = tui ? tui.demoScenarioPath(fileURLToPath(import.meta.url)) : values.scenario;
+  // The demo account has vastdeck's SSH keys on it (as --demo's), so attach/logs work against its fleet at once.
+  const sshKeys = tui ? await tui.demoAccountKeys() : [];
   const sim = await startSimulator({
     port: intFlag(values.port, 'port', 0, 65535) ?? 0,
     seed: intFlag(values.seed, 'seed', 0, 2 ** 31) ?? 1,
     speed: numberFlag(values.speed, 'speed', 0.01, 100000) ?? 1,
     scenario,
+    sshKeys,
     stateFile: values.state,
     rateLimit: !values['no-rate-limit'],
   });

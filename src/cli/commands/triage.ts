@@ -9,6 +9,7 @@ import { DEFAULT_LOG_PATH } from '../../core/logs/sources/ssh-source.js';
 import { LogRing } from '../../core/logs/ring.js';
 import type { HostFacts } from '../../core/host/probe.js';
 import { cliPool, instanceIdArg, note, sshTargetOf } from './logs.js';
+import { checkKeysOnFirstUse } from '../key-check.js';
 
 /** Help for `vastdeck triage`. */
 export const triageHelp = `Usage: vastdeck triage ID [--json] [--path FILE]
@@ -37,6 +38,7 @@ export async function triageCommand(argv: string[]): Promise<number> {
   const extraWarnings: string[] = [];
   const target = sshTargetOf(inst);
   if (target) {
+    await checkKeysOnFirstUse(ctx.client);
     // One pass of the fleet health monitor over just this instance: the same reads and parsing as the TUI.
     const snap: FleetSnapshot = {
       instances: [inst], statusSince: new Map(), user: null, health: new Map(), loaded: true, lastOkAt: now, error: null,

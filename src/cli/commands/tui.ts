@@ -100,7 +100,7 @@ export async function tuiCommand(argv: string[]): Promise<number> {
 }
 
 /** The public keys vastdeck offers (agent, ~/.ssh, else its own, generated now), for the demo account. */
-async function demoAccountKeys(): Promise<string[]> {
+export async function demoAccountKeys(): Promise<string[]> {
   const [{ sshIdentity }, { identityPublicKeys }] = await Promise.all([import('../../core/ssh/identity.js'), import('../../core/ssh/public-key.js')]);
   return (await identityPublicKeys(sshIdentity())).map((k) => k.line);
 }

@@ -38,7 +38,8 @@ export interface CostReport {
   /** Burn of the whole account (equals `burn` without a fleet filter). */
   accountBurn: Burn;
   credit: number | null;
-  spent: { total: number; last24h: number; bySource: SourceSpend[] };
+  /** `hourly`: $ spent in each of the last 24 hours, oldest first (the cost panel's burn sparkline). */
+  spent: { total: number; last24h: number; hourly: number[]; bySource: SourceSpend[] };
   /** Spend rows whose charges disagree with time × rate by more than 10%. */
   mismatches: SourceSpend[];
   /** Advancing runs only. */
@@ -61,6 +62,7 @@ export function buildCostReport(input: CostInput): CostReport {
   const bySource = spendBySource(charges, instances, now);
   const total = round(bySource.reduce((s, r) => s + r.spent, 0));
   const last24h = spentBetween(charges, now - DAY_MS, now);
+  const hourly = Array.from({ length: 24 }, (_, i) => spentBetween(charges, now - DAY_MS + i * 3_600_000, now - DAY_MS + (i + 1) * 3_600_000));
   const projections: RunProjection[] = [];
   const notProjected: NotProjected[] = [];
   // A crashed, stalled or finished run is heading nowhere: projecting its old rate would invent an ETA and a cost.
@@ -83,7 +85,7 @@ export function buildCostReport(input: CostInput): CostReport {
     burn: { ...own, runwayHours: accountBurn.runwayHours, instances: instances.length, billingGpu, storageOnly: instances.length - billingGpu },
     accountBurn,
     credit: input.credit,
-    spent: { total, last24h, bySource },
+    spent: { total, last24h, hourly, bySource },
     mismatches: bySource.filter((r) => r.mismatch),
     projections,
     notProjected,

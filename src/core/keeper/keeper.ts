@@ -54,7 +54,9 @@ export interface KeeperOptions {
 export type KeeperEvent =
   | { type: 'pass'; at: number; workers: Array<{ id: number; status: string; health: string }>; credit: number | null }
   | { type: 'decision'; at: number; action: KeeperAction; result: string; dryRun: boolean }
-  | { type: 'error'; at: number; message: string };
+  | { type: 'error'; at: number; message: string }
+  /** Sleeping until the next check (its countdown). */
+  | { type: 'wait'; at: number; nextAt: number };
 
 /** One pass's outcome. */
 export interface PassResult {
@@ -95,6 +97,8 @@ export class FleetKeeper {
         wait = nextCheckMs(this.state, now);
       }
       if (this.stopped) break;
+      const at = this.deps.clock.now();
+      this.emit({ type: 'wait', at, nextAt: at + wait });
       await this.deps.clock.sleep(wait);
     }
   }

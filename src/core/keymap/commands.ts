@@ -51,7 +51,8 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'fleet.destroy', scope: 'fleet', keys: ['shift+d'], description: 'Destroy the selected instance: shows what would be lost; unverified needs the typed label', hint: 'destroy', dangerous: true, cmd: 'destroy' },
   { id: 'fleet.migrate', scope: 'fleet', keys: ['shift+m'], description: 'Migrate the selected run to a new host (wizard: profile, then 8 journaled steps)', hint: 'migrate', dangerous: true, cmd: 'migrate' },
 
-  { id: 'keeper.keep', scope: 'fleet', keys: [], description: 'Keep N healthy workers of a fleet as `vastdeck monitor` does, decisions in a panel; `:keep off` stops it', dangerous: true, cmd: 'keep', args: 'N PREFIX PROFILE' },
+  { id: 'keeper.keep', scope: 'fleet', keys: [], description: 'Keep N healthy workers as `vastdeck monitor` does (a 4th argument caps $/hr), after a confirmation; decisions in a panel; `:keep off` stops it', dangerous: true, cmd: 'keep', args: 'N PREFIX PROFILE' },
+  { id: 'keys.add', scope: 'fleet', keys: [], description: "Register vastdeck's SSH key on the Vast account and attach it to running instances that lack it", dangerous: true, cmd: 'keys', args: 'add' },
   { id: 'keeper.stop', scope: 'fleet', keys: ['shift+k'], description: 'Stop the fleet keeper (its workers keep running); again: hide its panel', dangerous: true },
 
   { id: 'fleet.logs', scope: 'fleet', keys: ['l'], description: "Show or hide the selected instance's log under the table", hint: 'log', cmd: 'log' },

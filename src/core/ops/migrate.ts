@@ -277,9 +277,15 @@ async function storeStep(c: StepContext): Promise<number | null> {
  * once (wait, behind, abort). Resolves to the state to go on with, or null to keep waiting.
  */
 async function unreachableSource(c: StepContext, message: string, asked: boolean): Promise<{ verifiedStep: number; summary: string } | null> {
-  if (!c.spec.allowBehind && (asked || !c.deps.choose)) return null;
+  if (!c.spec.allowBehind && asked) return null;
   const newest = await storeStep(c);
   const where = c.deps.store?.where ?? 'the store';
+  if (!c.spec.allowBehind && !c.deps.choose) {
+    // Nobody to ask (no terminal): say the choices now, and keep waiting to the deadline.
+    const behindHow = newest === null ? '' : `; to resume from checkpoint-${newest} in ${where}: stop (Ctrl-C) and run vastdeck migrate --resume ${c.spec.id} --allow-behind`;
+    c.emit({ type: 'info', message: `the source host stopped answering (${message}); waiting for it${behindHow}; to give up: vastdeck migrate --abort ${c.spec.id}` });
+    return null;
+  }
   const behind = newest === null ? null : { verifiedStep: newest, summary: `source unreachable; resuming from checkpoint-${newest}, the newest in ${where}` };
   if (c.spec.allowBehind) return behind;
   c.emit({ type: 'info', message: `the source host stopped answering: ${message}` });

@@ -133,6 +133,9 @@ export async function reconcile(deps: CreateDeps, nonce: string, opts: CreateOpt
   return null;
 }
 
+/** Nonces whose provision is running in this process (the TUI's keeper and offer browser share one journal). */
+export const inFlight = new Set<string>();
+
 /** Creates one instance on `offer` and returns its id; never leaves two rentals behind for one call. */
 export async function createReconciled(deps: CreateDeps, offer: Offer, req: CreateRequest, masked: CreateRequest, nonce: string, opts: CreateOptions = {}): Promise<{ instanceId: number; reconciled: boolean }> {
   const attempts = Math.max(1, opts.attempts ?? 3);

@@ -9,7 +9,7 @@ import type { VastApi } from '../vast/api.js';
 import type { Instance } from '../vast/types.js';
 import type { JournalWriter } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/record.js';
-import { CREATE_DEADLINE_MS, journalAppend, reconcile, withNonceTag, type CreateOptions } from './provision-create.js';
+import { CREATE_DEADLINE_MS, inFlight, journalAppend, reconcile, withNonceTag, type CreateOptions } from './provision-create.js';
 
 /** A provision the journal shows as unfinished. */
 export interface OpenProvision {
@@ -121,7 +121,7 @@ export async function finishOpenProvisions(deps: FinishDeps, opts: Pick<CreateOp
     await journalAppend(deps.journal, { op: 'provision.destroy', phase: 'after', ids: { instanceId: d.instanceId, ...(d.nonce ? { nonce: d.nonce } : {}) }, details: { reason: d.reason, recovered: true } });
   }
   for (const o of provisions) {
-    if (o.pid !== null && alive(o.pid)) {
+    if ((o.pid !== null && alive(o.pid)) || inFlight.has(o.nonce)) {
       out.push({ open: o, outcome: 'busy' });
       continue;
     }

@@ -9,7 +9,7 @@ import type { JournalWriter } from '../journal/journal.js';
 import type { Profile } from '../profiles/schema.js';
 import { newNonce } from '../profiles/label.js';
 import { RUN_ID_ENV, runIdFromNonce } from '../checkpoints/run-id.js';
-import { createReconciled, journalAppend, JournalWriteError, unjournaledRental, withNonceTag, type CreateOptions } from './provision-create.js';
+import { createReconciled, inFlight, journalAppend, JournalWriteError, unjournaledRental, withNonceTag, type CreateOptions } from './provision-create.js';
 import { describeFinished, finishOpenProvisions, type Finished } from './provision-recover.js';
 import { checkBilledPrice, waitForBoot, type BootOptions, type BootOutcome, type PriceCheck } from './provision-boot.js';
 import type { SpeedtestResult } from './speedtest.js';
@@ -155,6 +155,7 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
     if (input.dryRun) return base;
 
     let created: { instanceId: number; reconciled: boolean };
+    inFlight.add(nonce);
     try {
       created = await createReconciled(deps, offer, req, masked, nonce, {
         ...input.create,
@@ -165,6 +166,7 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
         onWarning: (message) => emit({ type: 'warning', message }),
       });
     } catch (err) {
+      inFlight.delete(nonce);
       if (err instanceof ProvisionError && err.code === 'offer_taken' && input.nextOnTaken && hasNext) {
         emit({ type: 'skip-offer', offerId: offer.id, reason: err.message });
         continue;
@@ -175,12 +177,21 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
     const dph = price ?? offer.dphTotal;
     emit({ type: 'created', offerId: offer.id, instanceId, reconciled: created.reconciled });
     if (input.wait === false) {
-      await removeDuplicates(deps, nonce, instanceId, destroyed, emit);
-      const r: ProvisionResult = { ...base, outcome: 'created', instanceId };
-      await end(deps, r, dph);
-      return r;
+      try {
+        await removeDuplicates(deps, nonce, instanceId, destroyed, emit);
+        const r: ProvisionResult = { ...base, outcome: 'created', instanceId };
+        await end(deps, r, dph);
+        return r;
+      } finally {
+        inFlight.delete(nonce);
+      }
     }
-    const result = await afterCreate(deps, input, { ...base, instanceId }, instanceId, offer, dph, input.retryStuck === true && hasNext, emit, blacklisted);
+    let result: ProvisionResult;
+    try {
+      result = await afterCreate(deps, input, { ...base, instanceId }, instanceId, offer, dph, input.retryStuck === true && hasNext, emit, blacklisted);
+    } finally {
+      inFlight.delete(nonce);
+    }
     if (result.outcome === 'rejected') {
       lastResult = result;
       continue;

@@ -5,7 +5,7 @@
  * instances created before that.
  */
 import type { AccountSshKey } from '../vast/ssh-keys.js';
-import { sameKey } from '../vast/ssh-keys.js';
+import { sameKey } from './key-text.js';
 import type { Instance } from '../vast/types.js';
 import type { PublicKey } from './public-key.js';
 

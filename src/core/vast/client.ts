@@ -10,7 +10,7 @@ import { VastHttp, parseJsonBody, realSleep, type CallSpec, type HttpOptions } f
 import { CHUNK_THRESHOLD, decodeOffers, decodeOffersBody } from './offers.js';
 import { toWireBody, type OfferQuery } from './query.js';
 import {
-  ActionResponse, ChargesPage, CreateResponse, GpuNamesResponse, InstancesPage, LogsResponse, SecretsResponse,
+  ActionResponse, ApiKeyCreated, ChargesPage, CreateResponse, GpuNamesResponse, InstancesPage, LogsResponse, SecretsResponse,
   ShowInstanceResponse, WireCharge, WireInstance, WireUser, OffersResponse,
 } from './schemas.js';
 import type { Charge, CreateRequest, Instance, LogsRequest, Offer, User } from './types.js';
@@ -131,6 +131,17 @@ export class VastClient implements VastApi {
   /** Change an interruptible instance's bid (`PUT /instances/bid_price/{id}/`); an outbid instance restarts on its disk. */
   changeBid(id: number, price: number): Promise<void> {
     return this.act({ method: 'PUT', path: `/instances/bid_price/${id}/`, body: { client_id: 'me', price } });
+  }
+
+  /** A new API key with restricted permissions (`create api-key`); its secret is the caller's to keep. */
+  async createApiKey(name: string, permissions: unknown): Promise<{ id: number; key: string }> {
+    const r = await this.get(ApiKeyCreated, { method: 'POST', path: '/auth/apikeys/', body: { name, permissions, key_params: null } }, 'no "id" and "key"');
+    return { id: r.id, key: r.key };
+  }
+
+  /** Revokes an API key by id. */
+  deleteApiKey(id: number): Promise<void> {
+    return this.act({ method: 'DELETE', path: `/auth/apikeys/${id}/` });
   }
 
   /** request_logs, then poll result_url without auth; blank lines dropped, control sequences stripped. */

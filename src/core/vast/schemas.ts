@@ -118,6 +118,9 @@ export const CreateResponse = z.object({ success: bool, new_contract: z.number()
 /** Any action answer (`{success, msg}`); a 200 with success:false is a refusal. */
 export const ActionResponse = z.object({ success: bool, msg: str, error: str });
 
+/** `POST /api/v0/auth/apikeys/`: a new (scoped) key. */
+export const ApiKeyCreated = z.object({ id: z.number().int(), key: z.string().min(16) });
+
 /** `PUT /api/v0/instances/request_logs/{id}/`. */
 export const LogsResponse = z.object({ success: bool, result_url: z.string(), msg: str });
 

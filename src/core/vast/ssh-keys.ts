@@ -40,9 +40,4 @@ export function instanceKeysFromWire(body: z.infer<typeof InstanceKeysResponse>)
   return rows.map(keyFromWire);
 }
 
-/** Same key material (type and base64), whatever the comments. */
-export function sameKey(a: string, b: string): boolean {
-  const [ta, da] = a.trim().split(/\s+/);
-  const [tb, db] = b.trim().split(/\s+/);
-  return !!da && ta === tb && da === db;
-}
+export { sameKey } from '../ssh/key-text.js';

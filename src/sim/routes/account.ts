@@ -4,6 +4,7 @@ import { chargeRow } from '../billing.js';
 import { ApiError, ok } from '../http.js';
 import { round } from '../prng.js';
 import { jsonParam, type Ctx, type Route } from './types.js';
+import { PermissionsSchema, scopedKeySecret } from '../scoped-keys.js';
 
 /** Documented patterns (vast-api.md §8): keys `^[a-zA-Z_]\w*$`, values `^[a-zA-Z0-9_\-\.]+$`. */
 const KEY_RE = /^[a-zA-Z_]\w*$/;
@@ -48,6 +49,29 @@ function charges(ctx: Ctx) {
 
 /** The account routes. */
 export const accountRoutes: Route[] = [
+  {
+    method: 'POST', re: /^\/api\/v0\/auth\/apikeys\/?$/, handler: (ctx) => {
+      const b = z.object({ name: z.string().max(128).nullish(), permissions: z.unknown(), key_params: z.unknown().optional() }).safeParse(ctx.body);
+      const perms = b.success ? PermissionsSchema.safeParse(b.data.permissions) : null;
+      if (!b.success || !perms?.success) throw new ApiError(400, 'invalid_args', 'permissions: expected {"api": {SCOPE: {constraints?}}}');
+      const id = ctx.world.nextKeyId++;
+      const key = scopedKeySecret(ctx.world.seed, id);
+      ctx.world.scopedKeys.set(key, { id, name: b.data.name ?? `key-${id}`, key, permissions: perms.data });
+      return ok({ success: true, id, key, name: b.data.name ?? `key-${id}` });
+    },
+  },
+  {
+    method: 'GET', re: /^\/api\/v0\/auth\/apikeys\/?$/, handler: (ctx) =>
+      ok({ apikeys: [...ctx.world.scopedKeys.values()].map((k) => ({ id: k.id, name: k.name, permissions: k.permissions })) }),
+  },
+  {
+    method: 'DELETE', re: /^\/api\/v0\/auth\/apikeys\/(\d+)\/?$/, handler: (ctx, m) => {
+      const found = [...ctx.world.scopedKeys.values()].find((k) => k.id === Number(m[1]));
+      if (!found) throw new ApiError(404, 'not_found', `API key ${m[1]} not found.`);
+      ctx.world.scopedKeys.delete(found.key);
+      return ok({ success: true });
+    },
+  },
   {
     method: 'GET', re: /^\/api\/v0\/users\/current\/?$/, handler: (ctx) => {
       const w = ctx.world;

@@ -6,6 +6,7 @@ import type { CostReport } from '../../core/cost/report.js';
 import { formatDuration } from '../../core/watch/duration.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { fit, formatHours, formatMoney, formatRate } from '../format.js';
+import { sparkline } from '../sparkline.js';
 
 /** One line of the panel with its colour level. */
 export interface CostLine {
@@ -25,6 +26,10 @@ export function costLines(r: CostReport, width: number, loadingRuns = false): Co
   const runway = r.burn.runwayHours === null ? '–' : formatHours(r.burn.runwayHours);
   out.push({ text: `credit    ${money(r.credit)}  runway ${runway}${r.fleet ? ` (account burns ${formatRate(r.accountBurn.perHour)}/hr)` : ''}`, level: r.burn.runwayHours !== null && r.burn.runwayHours < 24 ? 'warn' : undefined });
   out.push({ text: `spent     ${formatMoney(r.spent.total)} in the window, ${formatMoney(r.spent.last24h)} in the last 24 h` });
+  const hourly = r.spent.hourly ?? [];
+  if (hourly.some((x) => x > 0)) {
+    out.push({ text: `burn 24 h ${sparkline(hourly, 24)}  $/hour, 24 h ago → now (${formatMoney(Math.min(...hourly))}–${formatMoney(Math.max(...hourly))})` });
+  }
   for (const b of r.breaches) out.push({ text: `BUDGET  ${sanitizeLine(b.message)}`, level: 'error' });
 
   out.push({ text: '' }, { text: 'SPEND PER INSTANCE', level: 'section' });

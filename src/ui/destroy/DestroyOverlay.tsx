@@ -4,7 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import type { DestroyPlan } from '../../core/ops/destroy.js';
-import { sanitizeLine } from '../../core/util/sanitize.js';
+import { confirmTarget } from '../../core/ops/destroy-confirm.js';
 import { useTheme } from '../theme-context.js';
 
 /** Where the confirmation is. */
@@ -13,27 +13,27 @@ export type DestroyStage =
   | { kind: 'plan'; plan: DestroyPlan; typed: string }
   | { kind: 'running'; plan: DestroyPlan };
 
-/** The name the user must type to force a destroy: the label, else the id. */
+/** The name the user must type to force a destroy: the label as shown, else (empty label) the id. */
 export function confirmName(plan: DestroyPlan): string {
-  return plan.label ? sanitizeLine(plan.label) : String(plan.instanceId);
+  return confirmTarget(plan.label, plan.instanceId).text;
 }
 
 const step = (n: number | null) => (n === null ? 'none' : `step ${n}`);
 
-/** The overlay's lines (pure, so frame tests and the tmux test read the same words). */
+/** The overlay's lines (pure, so frame tests and the tmux test read the same words); long lines wrap, never cut. */
 export function DestroyOverlay({ stage, width }: { stage: DestroyStage; width: number }) {
   const theme = useTheme();
   if (stage.kind === 'checking') {
-    return <Text wrap="truncate">{`Destroy ${stage.id} ${stage.label}: checking the newest checkpoint on the host and in the store…`}</Text>;
+    return <Text wrap="wrap">{`Destroy ${stage.id} ${stage.label}: checking the newest checkpoint on the host and in the store…`}</Text>;
   }
   const { plan } = stage;
   const head = `Destroy ${plan.instanceId} ${confirmName(plan)} (${plan.status})`;
   const facts = `newest checkpoint on the host: ${step(plan.hostStep)}   newest verified off it: ${step(plan.verifiedStep)}`;
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate" bold>{head}</Text>
-      <Text wrap="truncate">{facts}</Text>
-      <Text wrap="truncate" color={plan.safe ? theme.colors['status.running'] : theme.colors['status.error']}>
+      <Text wrap="wrap" bold>{head}</Text>
+      <Text wrap="wrap">{facts}</Text>
+      <Text wrap="wrap" color={plan.safe ? theme.colors['status.running'] : theme.colors['status.error']}>
         {plan.safe ? plan.summary : `NOT VERIFIED: ${plan.summary}`}
       </Text>
       {stage.kind === 'running' ? (
@@ -42,7 +42,7 @@ export function DestroyOverlay({ stage, width }: { stage: DestroyStage; width: n
         <Text wrap="truncate" color={theme.colors['status.warn']} bold>destroy it? [y/n]</Text>
       ) : (
         <>
-          <Text wrap="truncate" color={theme.colors['status.warn']} bold>{`Type the label "${confirmName(plan)}" and Enter to destroy anyway; Esc keeps it`}</Text>
+          <Text wrap="wrap" color={theme.colors['status.warn']} bold>{`Type the ${confirmTarget(plan.label, plan.instanceId).what} "${confirmName(plan)}" and Enter to destroy anyway; Esc keeps it`}</Text>
           <Text wrap="truncate">{`> ${stage.typed}`}</Text>
         </>
       )}

@@ -3,18 +3,20 @@
  * verified) or on the typed label (when not) — the CLI's rules (src/cli/commands/destroy.ts), in the TUI.
  */
 import { useRef, useState, type ReactNode } from 'react';
+import type { Running } from '../running.js';
 import type { Instance } from '../../core/vast/types.js';
 import type { Keymap } from '../../core/keymap/registry.js';
 import type { Layer } from '../../core/keymap/dispatch.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Ops } from '../migrate/ops.js';
-import { confirmName, DestroyOverlay, type DestroyStage } from './DestroyOverlay.js';
+import { DestroyOverlay, type DestroyStage } from './DestroyOverlay.js';
+import { confirms, confirmTarget } from '../../core/ops/destroy-confirm.js';
 
 /** A footer message. */
 type Say = (m: { text: string; level: 'info' | 'error' } | null) => void;
 
 /** State and key handlers of the destroy confirmation. */
-export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | undefined; say: Say; refresh: () => void; width: number }) {
+export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | undefined; say: Say; refresh: () => void; width: number; running?: Running }) {
   const [stage, setStage] = useState<DestroyStage | null>(null);
   // Answers to a closed (or re-opened) overlay are dropped: only the latest request may set the stage.
   const seq = useRef(0);
@@ -36,7 +38,11 @@ export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
     const plan = stage.plan;
     const mine = ++seq.current;
     setStage({ kind: 'running', plan });
-    void o.ops.destroy(plan, force).then(
+    const job = o.ops.destroy(plan, force);
+    // Quitting waits for the destroy (it is short and journaled before and after) instead of cutting it off.
+    const end = o.running?.add({ what: 'a destroy is in progress', onQuit: 'the exit waits for it', stop: () => job.then(() => {}, () => {}) }) ?? (() => {});
+    void job.finally(end);
+    void job.then(
       (r) => {
         if (mine === seq.current) setStage(null);
         o.say({ text: sanitizeLine(r.message), level: r.outcome === 'destroyed' ? 'info' : 'error' });
@@ -56,9 +62,9 @@ export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
       scope: 'input', modal: true,
       handlers: {
         'input.submit': () => {
-          if (typed === confirmName(stage.plan)) return go(true);
+          if (confirms(typed, stage.plan.label, stage.plan.instanceId)) return go(true);
           close();
-          o.say({ text: `kept ${stage.plan.instanceId}: the label was not typed`, level: 'info' });
+          o.say({ text: `kept ${stage.plan.instanceId}: the ${confirmTarget(stage.plan.label, stage.plan.instanceId).what} was not typed`, level: 'info' });
         },
         'input.cancel': close,
         'input.erase': () => setStage({ ...stage, typed: typed.slice(0, -1) }),

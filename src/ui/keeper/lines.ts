@@ -4,8 +4,15 @@ import { sanitizeLine } from '../../core/util/sanitize.js';
 
 const hhmmss = (at: number) => new Date(at).toISOString().slice(11, 19);
 
-/** The line for an event (remote text such as labels sanitized). */
-export function keeperLine(e: KeeperEvent): string {
+/** The panel's title: what it keeps and when the next check comes (null: none planned yet). */
+export function keeperTitle(running: { target: number; prefix: string; profile: string } | null, nextAt: number | null): string {
+  if (!running) return 'keeper · stopped · K hides';
+  return `keeper · keeping ${running.target} of ${running.prefix} (profile ${running.profile})${nextAt !== null ? ` · next check ${hhmmss(nextAt)}` : ''} · K stops`;
+}
+
+/** The line for an event (remote text such as labels sanitized); null for a sleep (the title shows it). */
+export function keeperLine(e: KeeperEvent): string | null {
+  if (e.type === 'wait') return null;
   if (e.type === 'error') return sanitizeLine(`${hhmmss(e.at)} ${e.message}`);
   if (e.type === 'pass') {
     const counts = new Map<string, number>();

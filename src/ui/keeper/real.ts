@@ -17,7 +17,7 @@ import type { Health } from '../../core/fleet/health.js';
 import type { FleetSnapshot } from '../../core/fleet/store.js';
 import type { VastApi } from '../../core/vast/api.js';
 import type { Instance } from '../../core/vast/types.js';
-import type { KeeperControl } from './control.js';
+import { budgetText, type KeeperControl } from './control.js';
 
 /** What the real keeper needs from runTui. */
 export interface KeeperWiring {
@@ -48,6 +48,7 @@ function wakeableClock() {
 /** Builds the real control. */
 export function makeKeeperControl(o: KeeperWiring): KeeperControl {
   return {
+    budget: () => budgetText(o.budgetMinBalance),
     async start(args, onEvent, onInfo) {
       const profile = await loadProfile(args.profile, o.profilesFile);
       const store = profile.checkpoint ? openStore(profile.checkpoint, { hubUrl: (await o.hubUrl?.()) ?? undefined }) : null;
@@ -70,6 +71,7 @@ export function makeKeeperControl(o: KeeperWiring): KeeperControl {
               return [...snap.instances];
             },
             currentUser: async () => o.store.getSnapshot().user ?? o.api.currentUser(),
+            clockOffsetMs: () => o.api.clockOffsetMs?.() ?? null,
           },
           // A worker the monitor has not read yet has no health: the keeper then fires no health trigger on a guess.
           health: async (inst: Instance) => {
@@ -78,7 +80,7 @@ export function makeKeeperControl(o: KeeperWiring): KeeperControl {
             return live.health;
           },
           journal, clock,
-          launch: makeLauncher({ api: o.api, journal, profile, profileName: args.profile, prefix: args.prefix, price: { kind: 'on-demand' }, now: Date.now, sleep: clock.sleep }),
+          launch: makeLauncher({ api: o.api, journal, profile, profileName: args.profile, prefix: args.prefix, price: { kind: 'on-demand' }, maxDph: args.maxDph, now: Date.now, sleep: clock.sleep }),
           retire: makeRetirer({
             api: o.api, journal, now: Date.now, sleep: clock.sleep,
             source: (inst) => ({
@@ -88,7 +90,7 @@ export function makeKeeperControl(o: KeeperWiring): KeeperControl {
             }),
           }),
         },
-        { prefix: args.prefix, rules: defaultRules(args.target, { minBalance: o.budgetMinBalance }), onEvent },
+        { prefix: args.prefix, rules: defaultRules(args.target, { minBalance: o.budgetMinBalance, ...(args.maxDph !== undefined ? { maxDph: args.maxDph } : {}) }), onEvent },
       );
       const done = keeper.run().finally(() => pool.close());
       return { stop: () => (keeper.stop(), clock.wake()), done };

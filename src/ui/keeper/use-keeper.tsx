@@ -8,8 +8,9 @@ import type { Keymap } from '../../core/keymap/registry.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Message } from '../use-fleet-actions.js';
 import { useTheme } from '../theme-context.js';
-import { parseKeep, type KeepArgs, type KeeperControl, type KeeperHandle } from './control.js';
-import { keeperLine } from './lines.js';
+import type { Layer } from '../../core/keymap/dispatch.js';
+import { keepPlan, parseKeep, type KeepArgs, type KeeperControl, type KeeperHandle } from './control.js';
+import { keeperLine, keeperTitle } from './lines.js';
 
 /** Lines the panel takes (title + decisions). */
 export const KEEPER_HEIGHT = 6;
@@ -28,6 +29,9 @@ export function useKeeper(d: KeeperUiDeps) {
   const [running, setRunning] = useState<KeepArgs | null>(null);
   const [lines, setLines] = useState<string[]>([]);
   const [shown, setShown] = useState(false);
+  // A `:keep` waiting for y/n: it rents, so the plan is confirmed once before the keeper starts.
+  const [pending, setPending] = useState<KeepArgs | null>(null);
+  const [nextAt, setNextAt] = useState<number | null>(null);
   const handle = useRef<KeeperHandle | null>(null);
   const starting = useRef(false);
   const add = (line: string) => setLines((l) => [...l, line].slice(-KEEP_LINES));
@@ -49,7 +53,11 @@ export function useKeeper(d: KeeperUiDeps) {
     setLines([]);
     add(`starting: keep ${args.target} of ${args.prefix} (profile ${args.profile})`);
     try {
-      const h = await d.control!.start(args, (e) => add(keeperLine(e)), (l) => add(sanitizeLine(l)));
+      const h = await d.control!.start(args, (e) => {
+        if (e.type === 'wait') return setNextAt(e.nextAt);
+        const l = keeperLine(e);
+        if (l !== null) add(l);
+      }, (l) => add(sanitizeLine(l)));
       handle.current = h;
       setRunning(args);
       void h.done.then(
@@ -73,19 +81,29 @@ export function useKeeper(d: KeeperUiDeps) {
       const p = parseKeep(arg);
       if (p === 'off') return stop();
       if (typeof p === 'string') return d.say({ text: p, level: 'error' });
-      void start(p);
+      if (handle.current || starting.current) return d.say({ text: 'a keeper is already running: :keep off first', level: 'error' });
+      setShown(true);
+      setPending(p);
     },
   } : {};
+  const layers: Layer[] = pending ? [{
+    scope: 'overlay', modal: true,
+    handlers: {
+      'confirm.yes': () => (setPending(null), void start(pending)),
+      'confirm.no': () => (setPending(null), d.say({ text: 'keeper not started', level: 'info' })),
+      'overlay.close': () => (setPending(null), d.say({ text: 'keeper not started', level: 'info' })),
+    },
+  }] : [];
   const fleetHandlers: Record<string, () => void> = usable ? { 'keeper.stop': () => (handle.current ? stop() : setShown(false)) } : {};
 
-  const title = running ? `keeper · keeping ${running.target} of ${running.prefix} (profile ${running.profile}) · K stops` : 'keeper · stopped · K hides';
+  const title = pending ? 'keeper · confirm the plan' : keeperTitle(running, nextAt);
   const panel = (width: number): ReactElement => (
     <Box flexDirection="column" width={width} height={KEEPER_HEIGHT}>
       <Text wrap="truncate" bold color={theme.colors[running ? 'status.running' : 'status.warn']}>{sanitizeLine(title)}</Text>
-      {lines.slice(-(KEEPER_HEIGHT - 1)).map((l, i) => (
-        <Text key={i} wrap="truncate">{l}</Text>
+      {(pending ? keepPlan(pending, d.control?.budget?.()) : lines.slice(-(KEEPER_HEIGHT - 1))).map((l, i) => (
+        <Text key={i} wrap="truncate" bold={pending !== null && i === 2}>{sanitizeLine(l)}</Text>
       ))}
     </Box>
   );
-  return { open: shown && usable, running: running !== null, lineHandlers, fleetHandlers, panel, rows: shown && usable ? KEEPER_HEIGHT : 0 };
+  return { open: shown && usable, confirming: pending !== null, running: running !== null, lineHandlers, fleetHandlers, layers, panel, rows: shown && usable ? KEEPER_HEIGHT : 0 };
 }

@@ -7,6 +7,7 @@ import { Box, Text } from 'ink';
 import { MIGRATE_STEPS, STEP_TITLES, type JournaledMigration, type SourceUnreachable } from '../../core/ops/migrate.js';
 import type { MigrationPlan } from './ops.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
+import { useSpinner } from '../spinner.js';
 import { useTheme } from '../theme-context.js';
 
 /** How far one step is. */
@@ -37,6 +38,9 @@ const MARK: Record<StepMark, string> = { pending: '·', running: '…', done: '�
 /** The wizard's lines. */
 export function MigrateWizard({ stage, width, height }: { stage: WizardStage; width: number; height: number }) {
   const theme = useTheme();
+  // The running step's mark turns while the migration works; a finished one stops the timer.
+  const spin = useSpinner(stage.kind === 'progress' && stage.outcome === 'running');
+  const mark: Record<StepMark, string> = { ...MARK };
   const line = (t: string, color?: string, bold = false) => (
     <Text wrap="truncate" color={color} bold={bold}>{t}</Text>
   );
@@ -73,12 +77,13 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
       break;
     }
     case 'progress':
+      mark.running = spin || '…';
       body = [
         line(stage.title, undefined, true),
         ...MIGRATE_STEPS.map((s, i) => {
-          const mark = stage.marks[i]!;
-          const color = mark === 'failed' ? theme.colors['status.error'] : mark === 'done' || mark === 'skipped' ? theme.colors['status.running'] : undefined;
-          return line(`${MARK[mark]} ${i + 1}. ${STEP_TITLES[s]}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}`, color);
+          const m = stage.marks[i]!;
+          const color = m === 'failed' ? theme.colors['status.error'] : m === 'done' || m === 'skipped' ? theme.colors['status.running'] : undefined;
+          return line(`${mark[m]} ${i + 1}. ${STEP_TITLES[s]}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}`, color);
         }),
         line(stage.outcome === 'running' ? sanitizeLine(stage.note) : sanitizeLine(stage.message), stage.outcome === 'failed' ? theme.colors['status.error'] : undefined, stage.outcome !== 'running'),
         ...(stage.outcome === 'running' && stage.wait ? [line(`waiting for ${sanitizeLine(stage.wait.what)}: ${timeLeft(stage.wait.leftMs)} left of ${timeLeft(stage.wait.totalMs)}`)] : []),

@@ -14,7 +14,7 @@ import { MIGRATE_STEPS, type JournaledMigration, type MigrateEvent, type Migrate
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Ops, RunControl } from './ops.js';
 import { MigrateWizard, type StepMark, type WizardStage } from './MigrateWizard.js';
-import { running as activeRuns } from './running.js';
+import type { Running } from '../running.js';
 
 type Say = (m: { text: string; level: 'info' | 'error' } | null) => void;
 type Progress = Extract<WizardStage, { kind: 'progress' }>;
@@ -32,7 +32,7 @@ interface Flight {
 const errText = (err: unknown) => sanitizeLine(String((err as Error)?.message ?? err));
 
 /** State and key handlers of the wizard. */
-export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | undefined; say: Say; refresh: () => void; width: number; height: number }) {
+export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | undefined; say: Say; refresh: () => void; width: number; height: number; running?: Running }) {
   const [stage, setStage] = useState<WizardStage | null>(null);
   // The running migration's progress lives on while the wizard is hidden.
   const [progress, setProgress] = useState<Progress | null>(null);
@@ -95,10 +95,13 @@ export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
           setStage(p);
         }),
     };
-    const end = activeRuns.add(async (reason) => {
-      f.stop.abort(reason);
-      await done;
-    });
+    const end = o.running?.add({
+      what: 'a migration is running', onQuit: 'it pauses, journaled; M resumes it',
+      stop: async (reason) => {
+        f.stop.abort(reason);
+        await done;
+      },
+    }) ?? (() => {});
     const finish = async (r: MigrateResult) => {
       if (r.outcome === 'paused' && f.giveUp) {
         const summary = await o.ops!.abort({ spec: r.spec, state: r.state, finished: false, aborted: false, lastError: null, startedAt: 0 });

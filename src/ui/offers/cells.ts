@@ -37,7 +37,7 @@ interface Spec {
 
 const SPECS: readonly Spec[] = [
   { id: 'fit', header: 'FIT', min: 3, grow: 0, align: 'left', keep: 20, sort: 'fit' },
-  { id: 'id', header: 'ID', min: 8, grow: 0, align: 'right', keep: 1, sort: 'id' },
+  { id: 'id', header: 'ID', min: 8, grow: 0, align: 'right', keep: 21, sort: 'id' }, // last to go: what P and the CLI need
   { id: 'gpu', header: 'GPU', min: 11, grow: 1, align: 'left', keep: 19, sort: 'gpu' },
   { id: 'count', header: 'N', min: 2, grow: 0, align: 'right', keep: 18, sort: 'count' },
   { id: 'vram', header: 'VRAM', min: 5, grow: 0, align: 'right', keep: 17, sort: 'vram' },

@@ -74,7 +74,7 @@ export function eventLine(e: ProvisionEvent): string | null {
   switch (e.type) {
     case 'request': return `renting offer ${e.offerId} as ${sanitizeLine(e.label)}…`;
     case 'create-failed': return `create attempt ${e.attempt} failed: ${sanitizeLine(e.message)}${e.ambiguous ? ' (checking whether it went through)' : ''}`;
-    case 'reconcile': return e.found ? `found our instance ${e.found}: not renting again` : 'nothing was rented (proven after the create\'s deadline)';
+    case 'reconcile': return e.found ? `found our instance ${e.found}: not renting again` : 'no instance carries our nonce: this attempt rented nothing';
     case 'watching': return `create on offer ${e.offerId}: unknown — watching for it until ${new Date(e.until).toISOString().slice(11, 19)} UTC`;
     case 'recovered': return sanitizeLine(e.message);
     case 'created': return `instance ${e.instanceId} created; waiting for it to boot…`;

@@ -9,6 +9,7 @@ import type { Layer } from '../../core/keymap/dispatch.js';
 import type { Keymap } from '../../core/keymap/registry.js';
 import { checkOffers } from '../../core/checks/check.js';
 import type { CheckResult, Verdict } from '../../core/checks/types.js';
+import { useSpinner } from '../spinner.js';
 import { resolveGpuNames } from '../../core/offers/gpu-names.js';
 import { compileOfferFilter, sortView, DEFAULT_OFFER_VIEW, OFFER_SORT_KEYS, selectOffers, serverQuery, sortedOffers, type OfferSortKey, type OfferView } from '../../core/offers/view.js';
 import { defaultOfferQuery, type OfferQuery } from '../../core/vast/query.js';
@@ -25,6 +26,7 @@ import { eventLine, planProvision, provisionRefusal, type ProvisionPlan } from '
 import type { OffersDeps } from './deps.js';
 import { OFFER_SORT_KEYS_BOUND } from '../../core/offers/commands.js';
 import { useTheme } from '../theme-context.js';
+import type { Running } from '../running.js';
 
 /** Sort keys bound to shift+letter (or a symbol) in the offers scope. */
 export const OFFER_SORT_BINDINGS = OFFER_SORT_KEYS_BOUND as readonly [OfferSortKey, string, string][];
@@ -32,6 +34,8 @@ export const OFFER_SORT_BINDINGS = OFFER_SORT_KEYS_BOUND as readonly [OfferSortK
 /** Props of the hook. */
 export interface UseOffersProps {
   deps: OffersDeps | undefined;
+  /** Operations running now: a rental registers itself so quitting asks first. */
+  running?: Running;
   keymap: Keymap;
   active: boolean;
   width: number;
@@ -78,6 +82,8 @@ export function useOffers(p: UseOffersProps) {
   // A query's error is over once a later search has answered.
   useEffect(() => setStatus((s) => (s?.query ? null : s)), [snap.generation]);
   const busy = useRef(false);
+  const [working, setWorking] = useState(false);
+  const spin = useSpinner(working);
   const topRef = useRef(0);
   // The "next search in N s" note is over once that search has answered.
   useEffect(() => setStatus((s) => (s?.text.startsWith('search limit') ? null : s)), [snap.generation]);
@@ -188,6 +194,10 @@ export function useOffers(p: UseOffersProps) {
     const d = p.deps;
     if (!d) return;
     busy.current = true;
+    let release!: () => void;
+    const ended = new Promise<void>((r) => (release = r));
+    const end = p.running?.add({ what: 'a rental is in progress', onQuit: 'the exit waits for it; it is journaled', stop: () => ended }) ?? (() => {});
+    setWorking(true);
     const st = pl.profile.speedtest;
     let warned = false;
     try {
@@ -233,6 +243,9 @@ export function useOffers(p: UseOffersProps) {
       setStatus({ text: `provision failed: ${sanitizeLine(String((err as Error).message ?? err))}`, level: 'error' });
     } finally {
       busy.current = false;
+      release();
+      end();
+      setWorking(false);
       p.refreshFleet();
       void store?.refresh();
     }
@@ -352,6 +365,7 @@ export function useOffers(p: UseOffersProps) {
         </Text>
       ) : (
         <Text wrap="truncate" color={status?.level === 'error' ? theme.colors['status.error'] : status?.level === 'warn' ? theme.colors['status.warn'] : theme.colors.accent}>
+          {spin ? `${spin} ` : ''}
           {status ? status.text : ''}
         </Text>
       )}
