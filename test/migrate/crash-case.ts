@@ -66,6 +66,10 @@ async function oneCase(k: number): Promise<void> {
   const destroys = records.map((r, i) => ({ r, i })).filter(({ r }) => r.op === 'destroy' && r.phase === 'before' && r.ids.instanceId === source.id);
   assert.equal(destroys.length, 1, `case ${k}: one destroy of the source`);
   assert.ok(destroys[0]!.i > advancedAt, `case ${k}: destroy after advancing`);
+  // …and only after the checkpoint was verified off the source BY CONTENT (hashes on the host = the Hub's ids).
+  const verifiedAt = records.findIndex((r) => r.op === 'migrate.verify-source' && r.phase === 'after');
+  assert.ok(verifiedAt >= 0 && verifiedAt < destroys[0]!.i, `case ${k}: content-verified before the destroy`);
+  assert.match(String(records[verifiedAt]!.details.detail), new RegExp(`checkpoint-${m!.state.verifiedStep} is verified by content in hf:me/run-${k}@main`));
   assert.equal(records.filter((r) => r.op === 'provision.create' && r.phase === 'before').length, 1, `case ${k}: one create request`);
 
   // The target's job really continues from the checkpoint and keeps going.

@@ -24,7 +24,8 @@ export async function crashSim(cases: number[], speed = 20): Promise<{ sim: SimH
       lifecycle: { provisionSec: 1, loadSec: [2, 3] },
       fleet: cases.map((k) => ({
         label: `src-${k}`, gpu: 'RTX 4090', status: 'running', age: '10m', env: { HUB_MODEL_ID: `me/run-${k}` },
-        host: { totalSteps: 1_000_000, stepsPerSec: 5, saveSteps: 100 },
+        // A checkpoint every 5 s (real time): each is 45 MB of real bytes the simulator hashes once.
+        host: { totalSteps: 1_000_000, stepsPerSec: 5, saveSteps: 500 },
       })),
     },
   });

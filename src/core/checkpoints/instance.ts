@@ -25,6 +25,6 @@ export function readInstanceCheckpoint(
   if (!runDir) return Promise.reject(new HostReadError(`no run dir: ${runDirHint}`));
   if (!inst.sshHost || !inst.sshPort) return Promise.reject(new Error('no SSH endpoint published'));
   const target = { host: inst.sshHost, port: inst.sshPort };
-  // Hashing 45 MB on the host takes well under a second; a multi-GB model takes longer, hence the minute.
+  // Hashing 45 MB on the host takes well under a second; a multi-GB model takes minutes: the hash command gets 10.
   return readHostCheckpoint((cmd) => pool.exec(target, cmd, { timeoutMs: cmd.startsWith('sha256sum') ? 600_000 : 20_000 }), runDir, { hostKey: `${inst.id}@${target.host}:${target.port}` });
 }

@@ -1,9 +1,9 @@
 /**
  * The run id binds a checkpoint to the run that made it. Provisioning gives every rental one, derived from its
- * label nonce ("vd-k3f9a2c1"), in the instance env as VASTDECK_RUN_ID; the run's uploads name it (the Hub
- * commit message "… vastdeck-run=ID", or a .vastdeck-run file for rsync and command stores). Being derived from
- * the nonce, it is found again from the instance's label or from the journal's provision records (ids.nonce),
- * also for a rental made on another machine.
+ * nonce ("vd-k3f9a2c1"), in the instance env as VASTDECK_RUN_ID; the run's uploads name it (the Hub commit
+ * message "… vastdeck-run=ID", or a .vastdeck-run file for rsync and command stores). Being derived from the
+ * nonce, it is found again from the instance's nonce (listed back by the API) or from the journal's provision
+ * records (ids.nonce), also for a rental made on another machine.
  */
 import { splitNonce } from '../profiles/label.js';
 import type { JournalRecord } from '../journal/record.js';
@@ -17,7 +17,7 @@ export function runIdFromNonce(nonce: string): string {
   return `vd-${nonce}`;
 }
 
-/** An instance's run id: from the journal's provision records, else from its nonce (env, or an older label tag). */
+/** An instance's run id: from the journal's provision records, else from its nonce (VASTDECK_NONCE env entry, or an older rental's label tag); null when none. */
 export function runIdOfInstance(inst: Pick<Instance, 'id' | 'label'> & { nonce?: string | null }, records: readonly JournalRecord[] = []): string | null {
   for (let i = records.length - 1; i >= 0; i--) {
     const r = records[i]!;

@@ -20,7 +20,7 @@ export interface VerifyOptions {
 export const RUN_MARKER = '.vastdeck-run';
 
 /** Older stored steps compared with the host's own copy when looking for a "behind" verdict. */
-const OLDER_TRIES = 3;
+const OLDER_TRIES = 2;
 
 /** Matches a path against an rsync-like exclude pattern: * and ?, on the basename unless the pattern has a slash. */
 export function isExcluded(path: string, patterns: readonly string[] = []): boolean {

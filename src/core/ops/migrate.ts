@@ -21,7 +21,6 @@ import { withNonceTag } from './provision-create.js';
 import { describeTarget } from './migrate-setup.js';
 import { waitForBoot } from './provision-boot.js';
 import { executeDestroy, planDestroy } from './destroy.js';
-import { verifyCheckpoint } from '../checkpoints/verify.js';
 import { fetchCommand, readLogStep, renderResume, writeContinuation } from './migrate-host.js';
 import { MIGRATE_STEPS, STEP_TITLES, abortRecord, abortSummary, emptyState, type MigrateStep, type MigrationSpec, type MigrationState } from './migrate-record.js';
 
@@ -265,8 +264,12 @@ async function replaceTarget(c: StepContext, s: MigrationState, outcome: string)
 /** The newest step the store holds, or null (none, or the store cannot be read). */
 async function storeStep(c: StepContext): Promise<number | null> {
   if (!c.deps.store) return null;
-  const v = await verifyCheckpoint(null, c.deps.store, { exclude: c.deps.exclude });
-  return v.verifiedStep;
+  // The host cannot be compared: the newest stored checkpoint that no OTHER run uploaded (a shared repo's
+  // other runs mark theirs), for the operator's explicit --allow-behind / "behind" choice.
+  const source = await instanceOrNull(c, c.spec.sourceId).catch(() => null);
+  const runId = source ? runIdOfInstance(source) : null;
+  const stored = await c.deps.store.list().catch(() => []);
+  return stored.filter((s) => !s.runId || !runId || s.runId === runId).sort((a, b) => b.step - a.step)[0]?.step ?? null;
 }
 
 /**
@@ -432,7 +435,7 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
     if (!s.done.includes('advancing')) throw new MigrateError('refusing to destroy the source before the target is confirmed advancing');
     const source = await instanceOrNull(c, c.spec.sourceId);
     if (!source) return { sourceDestroyed: true, detail: `source ${c.spec.sourceId} is already gone` };
-    const plan = await planDestroy(source, { readHost: () => readHostCheckpoint(exec(c, source), c.spec.runDir), store: c.deps.store, exclude: c.deps.exclude });
+    const plan = await planDestroy(source, { readHost: () => readHostCheckpoint(exec(c, source), c.spec.runDir, { hostKey: `${source.id}@${source.sshHost}:${source.sshPort}` }), store: c.deps.store, exclude: c.deps.exclude, runId: runIdOfInstance(source) });
     // The run continues on the target from the verified step, confirmed advancing: what the source holds beyond it is redone there.
     const r = await executeDestroy(c.deps, plan, { force: true, retryBaseMs: Math.min(3000, c.t.pollMs * 3), confirmPauseMs: c.t.pollMs });
     if (r.outcome !== 'destroyed') throw new MigrateError(r.message);

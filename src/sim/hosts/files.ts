@@ -4,7 +4,7 @@
  * the host holds (src/sim/content.ts), so content verification works against the simulator as against a host.
  */
 import { createHash } from 'node:crypto';
-import { contentBytes, contentHashes, contentSize, type SimContent } from '../content.js';
+import { contentBytes, contentSha256, contentSize, type SimContent } from '../content.js';
 import type { SimTrainer } from './trainer.js';
 
 interface Result {
@@ -76,7 +76,7 @@ export function hashCommand(cmd: string, args: string[], stdin: Buffer | null, h
       code = 1;
       continue;
     }
-    const hex = alg === 'sha256' ? contentHashes(r.content).sha256 : createHash('sha1').update(contentBytes(r.content)).digest('hex');
+    const hex = alg === 'sha256' ? contentSha256(r.content) : createHash('sha1').update(contentBytes(r.content)).digest('hex');
     stdout += `${hex}  ${p}\n`;
   }
   return { stdout, stderr, code };

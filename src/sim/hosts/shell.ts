@@ -184,9 +184,6 @@ function df(args: string[], host: ShellHost): Result {
   return ok(formatDf(rows));
 }
 
-/** The files of every simulated checkpoint-N dir (what the HF Trainer saves). */
-export const CKPT_FILES = ['config.json', 'generation_config.json', 'model.safetensors', 'optimizer.pt', 'rng_state.pth', 'scheduler.pt', 'trainer_state.json', 'training_args.bin'];
-
 function checkpointOf(p: string, host: ShellHost): number | undefined {
   const dir = host.trainer.scenario.outputDir;
   const m = p.replace(/\/+$/, '').match(/^(.*)\/checkpoint-(\d+)(\/.*)?$/);
