@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { readJournal } from '../../src/core/journal/journal.js';
 import { MIGRATE_STEPS, interruptedMigrations, migrationsFromJournal } from '../../src/core/ops/migrate.js';
-import { splitNonce } from '../../src/core/profiles/label.js';
+import { nonceOf } from '../../src/core/ops/provision-create.js';
 import type { SimHandle } from '../../src/sim/index.js';
 import type { VastClient } from '../../src/core/vast/client.js';
 import { bundleCli, crashHome, crashSim, runMigrate } from './crash-helpers.js';
@@ -63,6 +63,6 @@ test('unreachable source: countdown, Ctrl-C pauses at once (journaled), --resume
   assert.deepEqual(done!.state.done, [...MIGRATE_STEPS]);
   assert.ok(done!.state.verifiedStep! >= 300 && done!.state.verifiedStep! % 100 === 0);
   const end = await client.listInstances();
-  assert.equal(end.filter((i) => splitNonce(i.label).nonce === m.spec.id).length, 1, 'one target');
+  assert.equal(end.filter((i) => nonceOf(i) === m.spec.id).length, 1, 'one target');
   assert.ok(!end.some((i) => i.id === source.id), 'the unreachable source was destroyed after the target advanced');
 });

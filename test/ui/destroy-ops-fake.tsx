@@ -61,7 +61,7 @@ export function fakeOps(plans: (inst: Instance) => DestroyPlan, extra: Partial<O
     migrationProfiles: async () => ['gpt2-a', 'gpt2-b'],
     planMigration: async (inst, profile) => ({
       spec: { id: 'mig00001', sourceId: inst.id, profileName: profile, profilesFile: '/p.yaml', offerId: null, runDir: '/workspace/run', logPath: '/workspace/train.log', continuation: null, allowBehind: false, sync: false, price: { kind: 'on-demand' } },
-      target: `1× RTX 4090 at $0.412/hr in Texas, US (offer 3), labelled ${profile}-1x4090#mig00001`,
+      target: `1× RTX 4090 at $0.412/hr in Texas, US (offer 3), labelled ${profile}-1x4090`,
     }),
     migrate: async (plan) => {
       calls.migrate.push({ id: plan.spec.sourceId, profile: plan.spec.profileName });

@@ -30,7 +30,7 @@ test('the cost panel draws the burn of the last 24 h as a sparkline', async () =
   const hourly = Array.from({ length: 24 }, (_, i) => (i < 12 ? 1 : 3));
   const r = {
     fleet: null, generatedAt: 0, window: { from: 0, to: 86_400_000 }, burn: { perHour: 3, perDay: 72, runwayHours: 10, billingGpu: 1, storageOnly: 0, instances: 1 },
-    accountBurn: { perHour: 3, perDay: 72, runwayHours: 10 }, credit: 30, spent: { total: 48, last24h: 48, hourly, bySource: [] }, mismatches: [], projections: [], value: [], breaches: [],
+    accountBurn: { perHour: 3, perDay: 72, runwayHours: 10 }, credit: 30, spent: { total: 48, last24h: 48, hourly, bySource: [] }, mismatches: [], projections: [], notProjected: [], value: [], breaches: [],
   } as unknown as Parameters<typeof costLines>[0];
   const line = costLines(r, 120).find((l) => l.text.startsWith('burn 24 h'));
   assert.ok(line, 'a burn sparkline line');

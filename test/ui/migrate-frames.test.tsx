@@ -31,7 +31,7 @@ test('wizard: pick a profile, confirm, watch steps go by; a failure says how to 
   await settle();
   assert.match(app.frame(), /with profile gpt2-b\?/);
   // What it will rent, before anything is rented: GPU, count, $/hr, location, label.
-  assert.match(app.frame(), /Rents 1× RTX 4090 at \$0\.412\/hr in Texas, US \(offer 3\), labelled gpt2-b-1x4090#mig00001/);
+  assert.match(app.frame(), /Rents 1× RTX 4090 at \$0\.412\/hr in Texas, US \(offer 3\), labelled gpt2-b-1x4090/);
   assert.equal(c.migrate.length, 0, 'nothing before y');
   await app.press('y');
   assert.deepEqual(c.migrate, [{ id: 1001, profile: 'gpt2-b' }]);

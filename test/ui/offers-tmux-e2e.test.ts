@@ -32,9 +32,10 @@ describe('offer browser in real tmux (bundled --demo)', { skip: tmuxSkip() }, ()
     send('/');
     send('-l', '4090');
     send('Enter');
-    screen = await waitFor((s) => /filter 4090 {2}verified hosts {2}\d+\/\d+ offers/.test(s), 'filter');
-    const rows = screen.split('\n').filter((l) => /^[› ][✓!✗] /.test(l));
-    assert.ok(rows.length > 0 && rows.every((r) => r.includes('RTX 4090')), rows.join('\n'));
+    // A capture can land mid-frame (a row half drawn): wait for a whole frame whose rows are all 4090s.
+    const rowsOf = (s: string) => s.split('\n').filter((l) => /^[› ][✓!✗] /.test(l));
+    screen = await waitFor((s) => /filter 4090 {2}verified hosts {2}\d+\/\d+ offers/.test(s) && rowsOf(s).length > 0 && rowsOf(s).every((r) => r.includes('RTX 4090')), 'filter: only RTX 4090 rows');
+    assert.ok(rowsOf(screen).length > 0);
     send('d');
     await waitFor((s) => /compute\s+cap 8\.9/.test(s), 'detail pane');
     send('d');

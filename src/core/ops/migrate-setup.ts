@@ -13,7 +13,7 @@ import type { Instance } from '../vast/types.js';
 import type { HostCheckpoint } from '../checkpoints/types.js';
 import type { RsyncStore } from '../checkpoints/rsync.js';
 import { sshTrustOptions } from '../ssh/attach.js';
-import { renderLabel, withNonce } from '../profiles/label.js';
+import { renderLabel } from '../profiles/label.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 /** A migration id: 8 base-36 characters, the same shape as a provision nonce (it becomes the target's). */
@@ -67,7 +67,8 @@ export async function sourceInstance(api: Pick<VastApi, 'listInstances'>, id: nu
 
 /** What renting `offer` for the migration means, in one line: GPU, count, $/hr, location, offer and label. */
 export function describeTarget(offer: Offer, profile: Profile, spec: MigrationSpec): string {
-  const label = withNonce(renderLabel(profile.label, { model: profile.model, profile: spec.profileName, numGpus: offer.numGpus, gpuName: offer.gpuName }), spec.id);
+  // The label the rental will carry: the operator's convention; the migration id travels as its nonce in the env.
+  const label = renderLabel(profile.label, { model: profile.model, profile: spec.profileName, numGpus: offer.numGpus, gpuName: offer.gpuName });
   return `${offer.numGpus}× ${sanitizeLine(offer.gpuName)} at $${offer.dphTotal.toFixed(3)}/hr in ${sanitizeLine(offer.geolocation ?? 'an unknown location')} (offer ${offer.id}), labelled ${sanitizeLine(label)}`;
 }
 
