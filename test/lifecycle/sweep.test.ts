@@ -80,6 +80,8 @@ describe('sweep', () => {
     assert.equal(isOwned(makeInstance(0, { id: 1, label: 'gpt2-1x4090#abcd1234' }), o), true);
     assert.equal(isOwned(makeInstance(0, { id: 2, label: 'mosaic-7' }), o), true);
     assert.equal(isOwned(makeInstance(0, { id: 3, label: 'gpt2-1x4090#zzzz9999' }), o), false);
+    assert.equal(isOwned(makeInstance(0, { id: 4, label: 'gpt2-1x4090', nonce: 'abcd1234' }), o), true, 'the nonce in the env');
+    assert.equal(isOwned(makeInstance(0, { id: 5, label: 'gpt2-1x4090', nonce: 'zzzz9999' }), o), false);
     assert.equal(isOwned(makeInstance(0, { id: 4, label: null }), o), false);
   });
 });

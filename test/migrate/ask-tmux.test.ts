@@ -10,6 +10,8 @@ import { MIGRATE_STEPS, migrationsFromJournal } from '../../src/core/ops/migrate
 import type { SimHandle } from '../../src/sim/index.js';
 import type { VastClient } from '../../src/core/vast/client.js';
 import { hasTmux, tmuxSession } from '../helpers/tmux.js';
+import { skipOutsideCi } from '../helpers/require-tool.js';
+import { writeTestKey } from '../helpers/ssh-key.js';
 import { bundleCli, crashHome, crashSim } from './crash-helpers.js';
 
 let sim: SimHandle;
@@ -18,7 +20,7 @@ let bundle: string;
 let home: ReturnType<typeof crashHome>;
 const session = tmuxSession(`vd-ask-${process.pid}`, 'ask');
 
-describe('the unreachable-source question on a terminal', { skip: !hasTmux && 'tmux not installed' }, () => {
+describe('the unreachable-source question on a terminal', { skip: skipOutsideCi(!hasTmux && 'tmux not installed') }, () => {
   before(async () => {
     [bundle, { sim, client }] = await Promise.all([bundleCli(), crashSim([1])]);
     home = crashHome([1]);
@@ -35,6 +37,8 @@ describe('the unreachable-source question on a terminal', { skip: !hasTmux && 't
     for (let i = 0; i < 200 && !((sim.hosts!.trainer(source.id)?.step ?? 0) >= 300); i++) await new Promise((r) => setTimeout(r, 50));
     sim.hosts!.unplug(source.id);
     const state = path.join(home.home, 'st');
+    // vastdeck's own key, registered on the simulated account (crashSim): the target host accepts it.
+    writeTestKey(path.join(state, 'vastdeck', 'id_ed25519'));
     const env = `CI=false HOME=${home.home} XDG_STATE_HOME=${state} XDG_CONFIG_HOME=${home.home}/cfg VAST_API_KEY= SSH_AUTH_SOCK= HF_ENDPOINT=${sim.hubUrl} HF_TOKEN=`;
     const cli = `env ${env} node ${bundle} migrate --api-url ${sim.url} --api-key ${sim.apiKey} --poll 0.1 --upload-wait 60`;
     session.start(`${cli} ${source.id} --profile run-1 --profiles ${home.profiles}; echo EXIT=$?; ${cli} --resume; echo EXIT2=$?; sleep 30`);

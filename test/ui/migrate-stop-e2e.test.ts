@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hasBundle, hasTmux, tmuxSession } from '../helpers/tmux.js';
+import { tmuxSession, tmuxSkip } from '../helpers/tmux.js';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'vd-migstop-e2e-'));
 const sock = `vd-migstop-e2e-${process.pid}`;
@@ -18,7 +18,7 @@ const { send } = session;
 const waitFor = (pred: (screen: string) => boolean, what: string, ms = 20_000) => session.waitFor(pred, what, ms, (s) => /✗ \d\./.test(s));
 const env = `CI=false HOME=${home} XDG_STATE_HOME=${home}/state XDG_CONFIG_HOME=${home}/config VAST_API_KEY= SSH_AUTH_SOCK=`;
 
-describe('stopping a migration in real tmux', { skip: (!hasTmux && 'tmux not installed') || (!hasBundle && 'dist/ not built') }, () => {
+describe('stopping a migration in real tmux', { skip: tmuxSkip() }, () => {
   after(() => {
     session.kill();
     rmSync(home, { recursive: true, force: true });

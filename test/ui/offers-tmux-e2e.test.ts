@@ -58,7 +58,7 @@ describe('offer browser in real tmux (bundled --demo)', { skip: tmuxSkip() }, ()
     screen = await waitFor((s) => /downloads at \d+ Mbps \(advertised|far below the advertised|speed test failed/.test(s), 'speed test', 60_000);
     assert.doesNotMatch(screen, /speed test failed/);
     send('Escape');
-    screen = await waitFor((s) => new RegExp(`^[› ]${id}\\s+demo-gpt2-1x4090#`, 'm').test(s), 'the new instance in the fleet');
+    screen = await waitFor((s) => new RegExp(`^[› ]${id}\\s+demo-gpt2-1x4090\\s`, 'm').test(s), 'the new instance in the fleet');
     // --demo journals in its own folder (the state dir's demo/).
     const journal = readFileSync(path.join(home, 'state', 'vastdeck', 'demo', 'journal.jsonl'), 'utf8');
     assert.match(journal, /"op":"provision.create"/);

@@ -44,7 +44,8 @@ export function ownersFrom(records: readonly JournalRecord[], fleets: readonly s
 export function isOwned(inst: Instance, o: Owners): boolean {
   if (o.ids.has(inst.id)) return true;
   const label = inst.label ?? '';
-  const tag = /#([A-Za-z0-9]+)$/.exec(label)?.[1];
+  // vastdeck's nonce: the VASTDECK_NONCE env entry (Instance.nonce), or an older rental's #nonce label tag.
+  const tag = inst.nonce ?? /#([A-Za-z0-9]+)$/.exec(label)?.[1];
   if (tag && o.nonces.has(tag)) return true;
   for (const f of o.fleets) if (label.startsWith(f)) return true;
   return false;
