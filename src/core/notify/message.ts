@@ -6,7 +6,7 @@ import { looksLikeToken } from '../profiles/secrets.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 /** What happened. */
-export type NotifyKind = 'crash' | 'stall' | 'complete' | 'step' | 'timeout' | 'gone' | 'budget' | 'replacement';
+export type NotifyKind = 'crash' | 'stall' | 'complete' | 'step' | 'timeout' | 'gone' | 'budget' | 'replacement' | 'validation';
 
 /** One thing worth waking someone for. */
 export interface NotifyEvent {
@@ -26,7 +26,7 @@ export const MAX_MESSAGE = 1900;
 
 const ICON: Record<NotifyKind, string> = {
   crash: '[CRASH]', stall: '[STALL]', complete: '[DONE]', step: '[STEP]', timeout: '[TIMEOUT]', gone: '[GONE]',
-  budget: '[BUDGET]', replacement: '[REPLACED]',
+  budget: '[BUDGET]', replacement: '[REPLACED]', validation: '[VALIDATION]',
 };
 
 /** The message text: sanitized, secrets masked, clipped. */

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { containsToken, isSecretName, looksLikeToken } from './secrets.js';
+import { parseDuration } from '../watch/duration.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -159,6 +160,18 @@ export const profileSchema = z
     kind: z.string().regex(/^[\w.-]+$/, 'expected a short kind name (letters, digits, . _ -)').optional(),
     /** This profile's own rules, on top of its kind's (load.ts merges them). */
     rules: rulesSchema.optional(),
+    /**
+     * The validation window after launch (runbook 002: "smoke test — 50 steps, confirm loss decreases", "a
+     * 10-minute validation loop"): within `within` of the instance starting, the run must reach `minSteps` and,
+     * with `loss: decreasing`, its logged loss must fall. `wait --validate` and the TUI report pass/fail.
+     */
+    validate: z
+      .strictObject({
+        within: z.string().refine((t) => (parseDuration(t) ?? 0) > 0, 'expected a duration like 10m or 1h'),
+        minSteps: z.number().int().min(1).optional(),
+        loss: z.enum(['decreasing']).optional(),
+      })
+      .optional(),
   })
   .superRefine((p, ctx) => {
     for (const key of ['pattern', 'rate'] as const) {
