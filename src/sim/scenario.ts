@@ -60,6 +60,8 @@ const HostBlock = z.strictObject({
   cudaFails: z.boolean().optional(),
   /** Download speed by URL substring, Mbps: one slow artifact endpoint. */
   urlMbps: z.record(z.string(), z.number().positive()).optional(),
+  /** The loss rises instead of falling. */
+  diverge: z.boolean().optional(),
 });
 
 /**

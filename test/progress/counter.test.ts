@@ -12,6 +12,8 @@ import { ApiLogHealth } from '../../src/core/watch/api-health.js';
 import { VastClient } from '../../src/core/vast/client.js';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { waitFor } from '../../src/core/watch/wait.js';
+import { collectCost } from '../../src/core/cost/collect.js';
+import { renderCost } from '../../src/cli/commands/cost.js';
 
 const M = 60_000;
 const SPEC = { pattern: 'total_games=(\\d+)', rate: '([\\d.]+) games/s', unit: 'games' };
@@ -99,5 +101,18 @@ describe('a profile progress counter against the simulator (worker log over the 
     assert.equal(r.exitCode, 0);
     assert.ok(r.members[0]!.health.step! >= start + 4 * 256);
     assert.equal(r.members[0]!.health.unit, 'games');
+  });
+
+  test('value per GPU type counts games/s per $/hr from the counter (the runbook table)', async () => {
+    const [inst] = await api.listInstances();
+    const health = new ApiLogHealth(api, { counter: compileProgressCounter(SPEC) });
+    const r = await collectCost(api, { sinceMs: 86_400_000, healthOf: (i) => health.healthOf(i) });
+    const v = r.value.find((g) => g.gpuName === inst!.gpuName);
+    assert.ok(v, JSON.stringify(r.value));
+    assert.ok(v.stepsPerSec > 1 && v.stepsPerSec < 2, `games/s ${v.stepsPerSec} (the worker logs 1.5)`);
+    assert.ok(Math.abs(v.stepsPerSecPerDph - v.stepsPerSec / inst!.dphTotal) < 1e-9);
+    const text = renderCost(r, 86_400_000, 160, 'games');
+    assert.match(text, /GAMES\/S PER \$\/HR/);
+    assert.doesNotMatch(text, /STEPS\/S/);
   });
 });

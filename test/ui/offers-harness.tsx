@@ -28,7 +28,7 @@ const settle = async () => {
 export const DEMO_PROFILES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/sim/scenarios/demo-profiles.yaml');
 
 /** Mounts the App with the offer browser wired to `n` market offers. */
-export async function mountOffers(o: { n?: number; columns?: number; rows?: number; readOnly?: boolean; terminalOutput?: boolean; prepare?: (api: FakeApi, journal: MemoryJournal) => Promise<void> } = {}) {
+export async function mountOffers(o: { n?: number; columns?: number; rows?: number; readOnly?: boolean; terminalOutput?: boolean; prepare?: (api: FakeApi, journal: MemoryJournal) => Promise<void>; deps?: Partial<OffersDeps> } = {}) {
   const offers = marketOffers(o.n ?? 300);
   const api = new FakeApi(makeFleet(6));
   const searches: OfferQuery[] = [];
@@ -51,6 +51,7 @@ export async function mountOffers(o: { n?: number; columns?: number; rows?: numb
     bootPollMs: 1,
     stuckAfterMs: 1000,
     close: async () => {},
+    ...o.deps,
   };
   const keymap = buildKeymap(COMMANDS, { readOnly: o.readOnly ?? false });
   const stdout = new Out(o.columns ?? 100, o.rows ?? 24);

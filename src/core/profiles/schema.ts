@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { containsToken, isSecretName, looksLikeToken } from './secrets.js';
 import { lifecycleSchema } from '../lifecycle/rules.js';
+import { parseDuration } from '../watch/duration.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -162,6 +163,18 @@ export const profileSchema = z
     rules: rulesSchema.optional(),
     /** What happens when the run finishes, crashes, runs too long, idles or is outbid (src/core/lifecycle/rules.ts). */
     lifecycle: lifecycleSchema.optional(),
+    /**
+     * The validation window after launch (runbook 002: "smoke test — 50 steps, confirm loss decreases", "a
+     * 10-minute validation loop"): within `within` of the instance starting, the run must reach `minSteps` and,
+     * with `loss: decreasing`, its logged loss must fall. `wait --validate` and the TUI report pass/fail.
+     */
+    validate: z
+      .strictObject({
+        within: z.string().refine((t) => (parseDuration(t) ?? 0) > 0, 'expected a duration like 10m or 1h'),
+        minSteps: z.number().int().min(1).optional(),
+        loss: z.enum(['decreasing']).optional(),
+      })
+      .optional(),
   })
   .superRefine((p, ctx) => {
     for (const key of ['pattern', 'rate'] as const) {

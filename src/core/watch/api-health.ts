@@ -36,6 +36,8 @@ interface Seen {
   /** When `step` was first seen. */
   since: number;
   tracker: HealthTracker;
+  /** The log lines of the last read (for the validation window's loss series). */
+  lines: string[];
 }
 
 /** A HealthSource over `api.getLogs`. */
@@ -53,16 +55,22 @@ export class ApiLogHealth implements HealthSource {
     const now = this.now();
     const tracker = new HealthTracker({ pattern: this.opts.pattern, counter: this.opts.counter });
     tracker.setStatus(inst.status, now);
-    tracker.feedLines(text.split('\n'), now);
+    const lines = text.split('\n');
+    tracker.feedLines(lines, now);
     const h = tracker.health(now);
     const prev = this.seen.get(inst.id);
     const since = prev && prev.step === h.step ? prev.since : now;
-    this.seen.set(inst.id, { step: h.step, since, tracker });
+    this.seen.set(inst.id, { step: h.step, since, tracker, lines });
     const stallAfter = this.opts.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
     if (h.state === 'training' && inst.status === 'running' && now - since >= stallAfter) {
       return { ...h, state: 'stalled', detail: `no ${h.unit && h.unit !== 'steps' ? `${h.unit} counted` : 'step advance'} for ${age(now, since)}`, since };
     }
     return h;
+  }
+
+  /** The log lines of the last read of an instance (empty before one). */
+  linesOf(id: number): readonly string[] {
+    return this.seen.get(id)?.lines ?? [];
   }
 
   /** The triage bundle from the last log read (traceback, last error, progress); no host facts without SSH. */

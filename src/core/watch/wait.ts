@@ -19,6 +19,8 @@ export type WaitReason = 'crashed' | 'finished' | 'step' | 'timeout' | 'gone';
 
 /** Exit codes: 0 done, 2 crashed, 3 timed out, 4 instance gone. */
 export const WAIT_EXIT: Readonly<Record<WaitReason, number>> = { finished: 0, step: 0, crashed: 3, timeout: 4, gone: 5 };
+/** `wait --validate`: the run failed the profile's validation window (no code shared with usage or the others). */
+export const WAIT_INVALID_EXIT = 6;
 /** Default poll interval: sparse, since a run takes hours and every poll costs API calls. */
 export const WAIT_DEFAULT_EVERY_MS = 5 * 60_000;
 /** Polls are never closer than this (Vast's per-endpoint limits, vast-api.md §10). */

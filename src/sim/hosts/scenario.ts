@@ -41,6 +41,8 @@ export const HostScenarioSchema = z.object({
   cudaFails: z.boolean().default(false),
   /** Download speed per URL, Mbps, by a substring of the URL (e.g. {"huggingface.co": 2}): one slow endpoint. */
   urlMbps: z.record(z.string(), z.number().positive()).default({}),
+  /** The loss rises instead of falling (a run to catch in its validation window). */
+  diverge: z.boolean().default(false),
   /** Print transformers' INFO line "Saving model checkpoint to DIR" at each save (scripts that raise verbosity). */
   logCheckpoints: z.boolean().default(false),
   /** Advertised internet download speed, Mbps; the simulated curl measures from it (curl.ts). */

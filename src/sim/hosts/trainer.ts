@@ -226,6 +226,7 @@ export class SimTrainer {
       if (s === 1 || s % sc.loggingSteps === 0) {
         const bar = '\r' + tqdmBar(s, sc.totalSteps, this.simSeconds(s));
         const m = metricsAt(s, sc.totalSteps);
+        if (sc.diverge) m.loss = 2 + s * 0.02;
         const dict = trainerDict([
           ['loss', m.loss],
           ['grad_norm', m.gradNorm],

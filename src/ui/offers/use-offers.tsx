@@ -17,6 +17,9 @@ import { profileOfferQuery } from '../../core/profiles/query.js';
 import type { Profile } from '../../core/profiles/schema.js';
 import { provision } from '../../core/ops/provision.js';
 import { formatMbps } from '../../core/ops/speedtest.js';
+import { waitValidation } from '../../core/watch/validate.js';
+import { ApiLogHealth } from '../../core/watch/api-health.js';
+import { compileProgressCounter } from '../../core/logs/progress.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { OffersSnapshot } from '../../core/offers/store.js';
 import { layoutOfferColumns } from './cells.js';
@@ -238,6 +241,17 @@ export function useOffers(p: UseOffersProps) {
         );
       } else if (result.outcome === 'running' && !warned) {
         setStatus({ text: `instance ${result.instanceId} running (${sanitizeLine(result.label)})`, level: 'info' });
+      }
+      // The profile's validation window: pass/fail on the status line before hours are spent on the run.
+      const spec = pl.profile.validate;
+      if (result.outcome === 'running' && spec && result.instanceId !== undefined) {
+        const id = result.instanceId;
+        const counter = pl.profile.progress && compileProgressCounter(pl.profile.progress);
+        void waitValidation({
+          api: d.api, id, spec, counter, everyMs: d.bootPollMs * 6, clock: { now: d.now, sleep: d.sleep },
+          health: new ApiLogHealth(d.api, { now: d.now, counter }),
+          onPoll: (v) => setStatus({ text: `instance ${id} validation ${sanitizeLine(v.summary)}`, level: v.state === 'fail' ? 'error' : 'info' }),
+        }).catch((err) => setStatus({ text: `instance ${id} validation could not run: ${sanitizeLine(String((err as Error).message ?? err))}`, level: 'warn' }));
       }
     } catch (err) {
       setStatus({ text: `provision failed: ${sanitizeLine(String((err as Error).message ?? err))}`, level: 'error' });
