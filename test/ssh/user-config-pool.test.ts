@@ -135,6 +135,14 @@ describe('ssh2 pool honours ~/.ssh/config', { skip: sshdSkipReason }, () => {
     });
   });
 
+  test('a dead jump host is named in the error', async () => {
+    home(config(cfgKey, 'root@127.0.0.1:1'));
+    await assert.rejects(newPool().exec({ host: '127.0.0.1', port: target.port }, 'true'), (err: Error) => {
+      assert.match(err.message, new RegExp(`unreachable.*jump host 127\\.0\\.0\\.1:1 \\(ProxyJump root@\\[?127\\.0\\.0\\.1\\]?:1\\) for 127\\.0\\.0\\.1:${target.port}`));
+      return true;
+    });
+  });
+
   test('ProxyJump hop syntax', () => {
     assert.deepEqual(parseHop('ops@bastion:2222'), { user: 'ops', host: 'bastion', port: 2222 });
     assert.deepEqual(parseHop('bastion'), { user: undefined, host: 'bastion', port: undefined });
