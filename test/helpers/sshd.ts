@@ -99,10 +99,20 @@ export interface TestSshd {
   rotateHostKey(): void;
   /** Kills it and removes the temp dir. */
   stop(): Promise<void>;
+  /** What sshd logged so far (stderr; raise the level with startSshd's logLevel). */
+  log(): string;
+}
+
+/** Options for startSshd. */
+export interface SshdOptions {
+  /** sshd LogLevel (default ERROR, or $VD_SSHD_LOGLEVEL). */
+  logLevel?: string;
+  /** Lines appended to sshd_config (e.g. a Match block). */
+  extraConfig?: string[];
 }
 
 /** Starts a real sshd on a free loopback port. Check sshdSkipReason first. */
-export async function startSshd(): Promise<TestSshd> {
+export async function startSshd(o: SshdOptions = {}): Promise<TestSshd> {
   mkdirSync('/run/sshd', { recursive: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-sshd-'));
   const port = await freePort();
@@ -128,17 +138,20 @@ export async function startSshd(): Promise<TestSshd> {
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       `SetEnv TMUX_TMPDIR=${tmuxDir}`,
-      `LogLevel ${process.env.VD_SSHD_LOGLEVEL ?? 'ERROR'}`,
+      `LogLevel ${o.logLevel ?? process.env.VD_SSHD_LOGLEVEL ?? 'ERROR'}`,
+      ...(o.extraConfig ?? []),
       '',
     ].join('\n'),
   );
   let child: ChildProcess | undefined;
+  let log = '';
 
   const start = async () => {
     child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d) => {
       stderr += d;
+      log += d;
       if (process.env.VD_SSHD_LOGLEVEL) process.stderr.write(d);
     });
     const exited = new Promise<never>((_, reject) =>
@@ -173,6 +186,7 @@ export async function startSshd(): Promise<TestSshd> {
     kill,
     start,
     rotateHostKey: () => keygen(hostKey, 'vastdeck-test-host-2'),
+    log: () => log,
     stop: async () => {
       await kill();
       // A tmux server started through this sshd daemonized away from it; end it through its own socket.

@@ -4,6 +4,7 @@
  */
 import ssh2 from 'ssh2';
 import type { Client } from 'ssh2';
+import type { Duplex } from 'node:stream';
 import { authMethods, describeAuth, type ResolvedAuth } from './auth.js';
 import { HostKeyChangedError, SshAuthError, SshError, SshTimeoutError, SshUnreachableError } from './errors.js';
 import type { HostKeyStore } from './host-keys.js';
@@ -57,7 +58,7 @@ export function toSshError(err: unknown, endpoint: string, auth: ResolvedAuth, t
 }
 
 /** Connects and authenticates; resolves with a ready ssh2 Client whose 'error' events are already handled. */
-export function connect(target: SshTarget, ctx: ConnectContext): Promise<Client> {
+export function connect(target: SshTarget, ctx: ConnectContext, sock?: Duplex): Promise<Client> {
   const endpoint = endpointOf(target);
   const username = target.user ?? 'root';
   const methods = authMethods(ctx.auth, username);
@@ -85,6 +86,7 @@ export function connect(target: SshTarget, ctx: ConnectContext): Promise<Client>
     client.connect({
       host: target.host,
       port: target.port,
+      sock, // a stream forwarded through a jump host (ProxyJump), else ssh2 opens the TCP connection
       username,
       agent: ctx.auth.agent,
       agentForward: ctx.auth.agentForward,

@@ -6,7 +6,7 @@
 import { keyRefusedHint } from './account-keys.js';
 
 /** What went wrong, coarsely: enough for a UI to pick a colour and for retry logic to decide. */
-export type SshErrorKind = 'auth' | 'host-key-changed' | 'unreachable' | 'timeout' | 'closed';
+export type SshErrorKind = 'auth' | 'host-key-changed' | 'unreachable' | 'timeout' | 'closed' | 'config';
 
 /** Base class of every error thrown by src/core/ssh. */
 export class SshError extends Error {
@@ -70,6 +70,14 @@ export class SshClosedError extends SshError {
   constructor(endpoint: string, detail = 'connection closed') {
     super('closed', endpoint, `ssh ${endpoint}: ${detail}`);
     this.name = 'SshClosedError';
+  }
+}
+
+/** The user's ~/.ssh/config asks for something vastdeck's ssh2 connections cannot do (e.g. a ProxyJump chain). */
+export class SshConfigError extends SshError {
+  constructor(endpoint: string, detail: string) {
+    super('config', endpoint, `ssh ${endpoint}: ${detail}`);
+    this.name = 'SshConfigError';
   }
 }
 

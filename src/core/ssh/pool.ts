@@ -5,11 +5,12 @@
 import type { Client } from 'ssh2';
 import { resolveAuth, type AuthOptions, type ResolvedAuth } from './auth.js';
 import { backoffDelay, sleep, type BackoffOptions } from './backoff.js';
-import { connect, endpointOf, type ConnectContext, type SshTarget } from './connect.js';
+import { endpointOf, type ConnectContext, type SshTarget } from './connect.js';
 import { isRetryable, SshClosedError } from './errors.js';
 import { execOn, type ExecOptions, type ExecResult } from './exec.js';
 import { LogFollow, type FollowOptions } from './follow.js';
 import { HostKeyStore } from './host-keys.js';
+import { connectPerConfig } from './via-config.js';
 
 /** Pool settings. Only knownHostsFile is required. */
 export interface SshPoolOptions {
@@ -27,6 +28,8 @@ export interface SshPoolOptions {
   backoff?: BackoffOptions;
   /** Random source for jitter (tests pass a fixed one). */
   random?: () => number;
+  /** The user's ssh config (User, IdentityFile, ProxyJump per host); default ~/.ssh/config; null ignores it. */
+  sshConfigFile?: string | null;
 }
 
 /** Called before each reconnect wait, so callers can show "retrying in 4 s". */
@@ -63,7 +66,7 @@ export class SshPool {
     const key = poolKey(target);
     const existing = this.clients.get(key);
     if (existing) return existing;
-    const p = connect(target, this.ctx);
+    const p = connectPerConfig(target, this.ctx, { file: this.opts.sshConfigFile, passphrase: this.opts.auth?.passphrase });
     this.clients.set(key, p);
     p.then(
       (client) => {

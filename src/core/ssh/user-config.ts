@@ -18,15 +18,17 @@ export interface HostConfig {
   identityFiles: string[];
 }
 
-type Run = (args: string[]) => Promise<string>;
+/** Runs `ssh ARGS` and returns stdout ('' on failure). */
+export type Run = (args: string[]) => Promise<string>;
 
-async function defaultRun(args: string[]): Promise<string> {
+export async function defaultRun(args: string[]): Promise<string> {
   const { execa } = await import('execa');
   const r = await execa('ssh', args, { reject: false, stdin: 'ignore', timeout: 5000 });
   return r.exitCode === 0 ? String(r.stdout) : '';
 }
 
-function parse(out: string): Map<string, string[]> {
+/** `ssh -G` output as lowercase key → values. */
+export function parse(out: string): Map<string, string[]> {
   const m = new Map<string, string[]>();
   for (const line of out.split('\n')) {
     const at = line.indexOf(' ');
