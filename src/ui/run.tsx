@@ -77,7 +77,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   // `:keep`: the keeper observes through this store and the health monitor; absent in read-only mode.
   const keeper = opts.readOnly ? undefined : lazyKeeper({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, budgetMinBalance: opts.budget?.minBalance });
   // Lifecycle rules journaled with each rental (finish, maxRuntime, idle, outbid) are enforced while the TUI is open.
-  const lifecycle = opts.readOnly ? undefined : lazyLifecycle({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, ...(opts.now ? { now: opts.now } : {}) });
+  const lifecycle = opts.readOnly ? undefined : lazyLifecycle({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, now: opts.now ?? store.now });
   const attach = new AttachController({ stdin: process.stdin, stdout: out, gate, pausables: [store, ssh.monitor], identity: ssh.identity });
 
   let restored = false;
