@@ -57,8 +57,8 @@ function home(): string {
 const sign = (h: number) => `${h > 0 ? '+' : ''}${h} h`;
 // A fresh instance pulling its image (2 min old by the API's clock) and one loading for 25 min (truly stuck).
 const LOADING = [
-  { label: 'clk-fresh', gpu: 'RTX 4090', status: 'loading', age: '2m' },
-  { label: 'clk-stuck', gpu: 'RTX 4090', status: 'loading', age: '25m', stuck: true },
+  { label: 'clk-new', gpu: 'RTX 4090', status: 'loading', age: '2m' },
+  { label: 'clk-old', gpu: 'RTX 4090', status: 'loading', age: '25m', stuck: true },
 ];
 
 for (const skewH of [1, -1]) {
@@ -70,9 +70,9 @@ for (const skewH of [1, -1]) {
       assert.equal(r.code, 0, r.err);
       const line = (label: string) => r.out.split('\n').find((l) => l.includes(label)) ?? '';
       const statusOf = (label: string) => (/\b(stuck|loading)\b/.exec(line(label))?.[1] ?? `? ${line(label)}`);
-      record(`instances, local ${sign(skewH)}, loading 2 min`, 'loading', statusOf('clk-fresh'));
-      record(`instances, local ${sign(skewH)}, loading 25 min`, 'stuck', statusOf('clk-stuck'));
-      record(`instances, local ${sign(skewH)}, AGE of the 2 min one`, 'minutes', /\b\d+m\b/.test(line('clk-fresh')) && !/\d+h/.test(line('clk-fresh')) ? 'minutes' : line('clk-fresh'));
+      record(`instances, local ${sign(skewH)}, loading 2 min`, 'loading', statusOf('clk-new'));
+      record(`instances, local ${sign(skewH)}, loading 25 min`, 'stuck', statusOf('clk-old'));
+      record(`instances, local ${sign(skewH)}, AGE of the 2 min one`, 'minutes', /\b\d+m\b/.test(line('clk-new')) && !/\d+h/.test(line('clk-new')) ? 'minutes' : line('clk-new'));
 
       // The TUI: the real App over a FleetStore reading the same API, with no clock given (as runTui wires it).
       const client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
@@ -85,8 +85,8 @@ for (const skewH of [1, -1]) {
         const frame = stripAnsi(ui.lastFrame() ?? '').split('\n');
         const row = (label: string) => frame.find((l) => l.includes(label)) ?? '';
         const tuiStatus = (label: string) => (/\b(stuck|loading)\b/.exec(row(label))?.[1] ?? `? ${row(label)}`);
-        record(`TUI fleet row, local ${sign(skewH)}, loading 2 min`, 'loading', tuiStatus('clk-fresh'));
-        record(`TUI fleet row, local ${sign(skewH)}, loading 25 min`, 'stuck', tuiStatus('clk-stuck'));
+        record(`TUI fleet row, local ${sign(skewH)}, loading 2 min`, 'loading', tuiStatus('clk-new'));
+        record(`TUI fleet row, local ${sign(skewH)}, loading 25 min`, 'stuck', tuiStatus('clk-old'));
       } finally {
         ui.unmount();
         store.stop();
