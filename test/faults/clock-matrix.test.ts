@@ -2,7 +2,8 @@
  * The clock-skew matrix (issue 12, "Time from the API, not the local clock"): the simulator's clock (and its
  * HTTP Date header) runs hours off this machine's, which is what a local clock skewed the other way looks like
  * to vastdeck. Every place that compares "now" with an API timestamp must measure on the API's clock:
- * `vastdeck instances` (stuck, AGE), `autopilot --once` (maxRuntime) and the TUI's fleet row. A control in each
+ * `vastdeck instances` (stuck, AGE), `cost`, the keeper's pass view, `autopilot --once` (maxRuntime) and the TUI's
+ * fleet row. A control in each
  * cell (a truly stuck instance, a truly over-time one) shows the measure is still taken, not just skipped.
  * A summary table of the cells is printed at the end.
  */
@@ -21,6 +22,9 @@ import { COMMANDS } from '../../src/core/keymap/commands.js';
 import { App } from '../../src/ui/App.js';
 import { ThemeContext } from '../../src/ui/theme-context.js';
 import { DARK } from '../../src/ui/theme.js';
+import { FleetKeeper, type KeeperEvent } from '../../src/core/keeper/keeper.js';
+import { defaultRules } from '../../src/core/keeper/policy.js';
+import { MemoryJournal } from '../../src/core/journal/journal.js';
 import { bundleCli, homeEnv, runCli } from '../helpers/run-cli.js';
 import { stripAnsi } from '../helpers/terminal.js';
 
@@ -74,8 +78,33 @@ for (const skewH of [1, -1]) {
       record(`instances, local ${sign(skewH)}, loading 25 min`, 'stuck', statusOf('clk-old'));
       record(`instances, local ${sign(skewH)}, AGE of the 2 min one`, 'minutes', /\b\d+m\b/.test(line('clk-new')) && !/\d+h/.test(line('clk-new')) ? 'minutes' : line('clk-new'));
 
-      // The TUI: the real App over a FleetStore reading the same API, with no clock given (as runTui wires it).
+      // `vastdeck cost`: each source's status comes from the same instanceView.
+      const c = await runCli(['cost', '--json', '--quick', '--since', '1d', '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir), script: await (script ??= bundleCli()) });
+      assert.equal(c.code, 0, c.err);
+      const spent = (JSON.parse(c.out) as { spent: { bySource: Array<{ label: string | null; status: string }> } }).spent.bySource;
+      const costStatus = (label: string) => spent.find((x) => x.label === label)?.status ?? `? not in ${spent.map((x) => x.label).join(',')}`;
+      record(`cost, local ${sign(skewH)}, loading 2 min`, 'loading', costStatus('clk-new'));
+      record(`cost, local ${sign(skewH)}, loading 25 min`, 'stuck', costStatus('clk-old'));
+
+      // The keeper's view of its workers (the pass event the TUI panel and \`monitor\` print), on the local clock.
       const client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
+      const events: KeeperEvent[] = [];
+      const acted: string[] = [];
+      const keeper = new FleetKeeper(
+        {
+          api: client, journal: new MemoryJournal([]), health: async () => ({ state: 'setup' }), clock: { now: Date.now, sleep: async () => {} },
+          launch: async (n) => (acted.push(`launch ${n}`), { ids: [], failures: [] } as never),
+          retire: async (inst) => (acted.push(`retire ${inst.id}`), { outcome: 'destroyed', message: '' } as never),
+        },
+        { prefix: 'clk-', rules: defaultRules(2), onEvent: (e) => events.push(e), dryRun: true },
+      );
+      await keeper.pass();
+      const pass = events.find((e) => e.type === 'pass') as Extract<KeeperEvent, { type: 'pass' }> | undefined;
+      const ids = new Map((await client.listInstances()).map((i) => [i.label, i.id]));
+      const keeperStatus = (label: string) => pass?.workers.find((w) => w.id === ids.get(label))?.status ?? '? no pass event';
+      record(`keeper pass view, local ${sign(skewH)}, loading 2 min`, 'loading', keeperStatus('clk-new'));
+
+      // The TUI: the real App over a FleetStore reading the same API, with no clock given (as runTui wires it).
       const store = new FleetStore({ api: client, pollMs: 60_000 });
       await store.refresh();
       const keymap = buildKeymap(COMMANDS, { readOnly: true });
