@@ -116,6 +116,11 @@ for (const skewH of [1, -1]) {
         const tuiStatus = (label: string) => (/\b(stuck|loading)\b/.exec(row(label))?.[1] ?? `? ${row(label)}`);
         record(`TUI fleet row, local ${sign(skewH)}, loading 2 min`, 'loading', tuiStatus('clk-new'));
         record(`TUI fleet row, local ${sign(skewH)}, loading 25 min`, 'stuck', tuiStatus('clk-old'));
+        const ageCol = (label: string) => /\s(\d+[smhd])\s+\S+\s+\S+\s*$/.exec(row(label))?.[1] ?? `? ${row(label)}`;
+        // The minute may turn while the test runs: 2-3 min and 25-26 min are right, an hour off is not.
+        const near = (got: string, mins: number) => (got === `${mins}m` || got === `${mins + 1}m` ? `${mins}m` : got);
+        record(`TUI AGE column, local ${sign(skewH)}, 2 min / 25 min`, '2m / 25m', `${near(ageCol('clk-new'), 2)} / ${near(ageCol('clk-old'), 25)}`);
+        record(`TUI footer, local ${sign(skewH)}`, '1 loading 1 stuck', frame.find((l) => l.includes('burn'))?.split('│')[0]?.trim() ?? '? no footer');
       } finally {
         ui.unmount();
         store.stop();
