@@ -50,7 +50,7 @@ export interface AppProps {
   /** A startup notice (e.g. a bad theme file), shown until the first key. */
   notice?: string | null;
   onQuit: () => void;
-  /** Clock; tests pass a fixed one. */
+  /** Clock; tests pass a fixed one. By default the store's (the API's clock, which startedAt is on). */
   now?: () => number;
   /** Age/stuck refresh period; 0 disables (frame tests). */
   tickMs?: number;
@@ -81,7 +81,7 @@ export interface AppProps {
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper, lifecycle, accountKeys, running: runningProp }: AppProps) {
+export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = store.now ?? defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper, lifecycle, accountKeys, running: runningProp }: AppProps) {
   const ownRunning = useRef<Running | null>(null);
   const running = runningProp ?? (ownRunning.current ??= createRunning());
   const snap = useFleet(store);

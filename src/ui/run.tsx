@@ -40,7 +40,7 @@ export interface TuiOptions {
   themesDir?: string;
   /** config.yaml's budget: rules, for the cost panel and the footer's breach mark. */
   budget?: BudgetRules;
-  /** The clock for ages, stuck and stale marks (--demo: the simulator's sped-up clock); Date.now by default. */
+  /** The clock for ages, stuck and stale marks (--demo: the simulator's sped-up clock); by default the API's (serverClock via the store). */
   now?: () => number;
   /** Hub URL for checkpoint stores (--demo: the simulator's Hub stand-in). */
   hubUrl?: () => Promise<string | null>;
@@ -72,12 +72,12 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const ops = opts.readOnly ? undefined : lazyOps({ api: opts.api, profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, pollMs: opts.demo ? 1000 : 5000, stuckAfterMs: opts.demo ? 10_000 : undefined });
 
   // SSH for the log pane, the health monitor (STEP/HEALTH columns) and attach; nothing connects until needed.
-  const ssh = sshWiring(opts.api, store);
+  const ssh = sshWiring(opts.api, store, { now: store.now });
   const gate = outputGate(inkStdout(out));
   // `:keep`: the keeper observes through this store and the health monitor; absent in read-only mode.
   const keeper = opts.readOnly ? undefined : lazyKeeper({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, budgetMinBalance: opts.budget?.minBalance });
   // Lifecycle rules journaled with each rental (finish, maxRuntime, idle, outbid) are enforced while the TUI is open.
-  const lifecycle = opts.readOnly ? undefined : lazyLifecycle({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, ...(opts.now ? { now: opts.now } : {}) });
+  const lifecycle = opts.readOnly ? undefined : lazyLifecycle({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, now: opts.now ?? store.now });
   const attach = new AttachController({ stdin: process.stdin, stdout: out, gate, pausables: [store, ssh.monitor], identity: ssh.identity });
 
   let restored = false;

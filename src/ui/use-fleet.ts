@@ -7,6 +7,8 @@ export interface FleetSource {
   subscribe(listener: () => void): () => void;
   getSnapshot(): FleetSnapshot;
   refresh(): Promise<void>;
+  /** The clock the snapshot's times are on (FleetStore: the API's); App's default clock. */
+  readonly now?: () => number;
 }
 
 /** The current fleet snapshot; re-renders only when the store emits a new one. */

@@ -19,6 +19,7 @@ import { rulesByInstance } from '../../core/lifecycle/journal.js';
 import { describeRules, rulesFromProfile } from '../../core/lifecycle/rules.js';
 import { checkpointSources, rulesFor, type RuleSources } from '../../core/lifecycle/sources.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
+import { serverClock } from '../../core/vast/server-clock.js';
 
 /** Help for `vastdeck autopilot`. */
 export const autopilotHelp = `Usage: vastdeck autopilot [--fleet PREFIX --profile P] [--every DUR] [--once] [--dry-run] [--json]
@@ -75,7 +76,7 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
   const decisions: EnforcedAction[] = [];
   const enforcer = new LifecycleEnforcer(
     {
-      api: ctx.client, journal, now: Date.now, sleep: clock.sleep,
+      api: ctx.client, journal, now: serverClock(ctx.client), sleep: clock.sleep,
       health: (inst) => health.healthOf(inst),
       source: checkpointSources(src, () => pool, onSecret),
     },

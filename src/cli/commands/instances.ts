@@ -6,6 +6,7 @@ import { age, gpuLabel, money } from '../format.js';
 import { sshEndpoint } from '../../core/vast/units.js';
 import type { Instance } from '../../core/vast/types.js';
 import { instanceView } from '../../core/fleet/status.js';
+import { serverClock } from '../../core/vast/server-clock.js';
 
 /** Help for `vastdeck instances`. */
 export const instancesHelp = `Usage: vastdeck instances [--fleet PREFIX] [--json]
@@ -40,7 +41,7 @@ export async function instancesCommand(argv: string[]): Promise<number> {
     printText(prefix ? `no instances with a label starting "${prefix}" (${all.length} in the account)` : 'no instances in the account');
     return 0;
   }
-  const now = Date.now();
+  const now = serverClock(ctx.client)(); // startedAt is on the API's clock
   const columns: Column<Instance>[] = [
     { header: 'ID', cell: (i) => String(i.id), align: 'right' },
     { header: 'LABEL', cell: (i) => i.label ?? '', max: 32 },

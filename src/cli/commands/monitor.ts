@@ -29,6 +29,7 @@ import { sanitizeLine } from '../../core/util/sanitize.js';
 import { LifecycleEnforcer, memoHealth, withLifecycle } from '../../core/lifecycle/enforcer.js';
 import { rulesFromProfile, rulesAreInert, describeRules } from '../../core/lifecycle/rules.js';
 import { describeDecision } from './autopilot.js';
+import { serverClock } from '../../core/vast/server-clock.js';
 
 const OPTIONS = `Options:
   --fleet PREFIX        label prefix of the fleet (required); launched labels start with it
@@ -156,7 +157,7 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   if (!rulesAreInert(lifeRules)) line(`lifecycle: ${describeRules(lifeRules)}`);
   const lifecycle = new LifecycleEnforcer(
     {
-      api: ctx.client, journal, now: Date.now, sleep: clock.sleep, health,
+      api: ctx.client, journal, now: serverClock(ctx.client), sleep: clock.sleep, health,
       source: (inst) => ({ store: store?.reader ?? null, exclude: store?.exclude, readHost: () => readInstanceCheckpoint(pool, inst, runDir) }),
     },
     {

@@ -10,6 +10,7 @@ import { LogRing } from '../../core/logs/ring.js';
 import type { HostFacts } from '../../core/host/probe.js';
 import { cliPool, instanceIdArg, note, sshTargetOf } from './logs.js';
 import { checkKeysOnFirstUse } from '../key-check.js';
+import { serverClock } from '../../core/vast/server-clock.js';
 
 /** Help for `vastdeck triage`. */
 export const triageHelp = `Usage: vastdeck triage ID [--json] [--path FILE]
@@ -31,7 +32,7 @@ export async function triageCommand(argv: string[]): Promise<number> {
   const id = instanceIdArg(positionals, 'triage');
   const ctx = await makeContext(values);
   const inst = await ctx.client.showInstance(id);
-  const now = Date.now();
+  const now = serverClock(ctx.client)(); // startedAt is on the API's clock
   let tracker: HealthTracker | undefined;
   let facts: HostFacts | undefined;
   let problem: string | undefined;

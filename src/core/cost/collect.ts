@@ -9,6 +9,7 @@ import { instanceBurn } from '../fleet/burn.js';
 import type { BudgetRules } from './budget.js';
 import { rateSamples, type RunInput } from './projection.js';
 import { buildCostReport, chargesForFleet, fleetInstances, reportNow, type CostReport } from './report.js';
+import { serverClock } from '../vast/server-clock.js';
 
 /** How far past the local clock the charge query reaches: the simulator's clock can run ahead (speed, advance). */
 const FUTURE_SLACK_MS = 30 * 86_400_000;
@@ -20,7 +21,7 @@ export interface CollectCostOptions {
   /** Label prefix of the fleet to report on. */
   fleet?: string;
   budget?: BudgetRules;
-  /** Local clock (default Date.now). */
+  /** The clock charges and startedAt are compared with (default: the API's, serverClock). */
   now?: () => number;
   /** Health per running instance, for projections and value per GPU type; none read when absent. */
   healthOf?: (inst: Instance) => Promise<Health>;
@@ -33,8 +34,8 @@ export interface CollectCostOptions {
 }
 
 /** Fetches and builds the cost report. API errors propagate (VastError); a health read that fails skips that run. */
-export async function collectCost(api: Pick<VastApi, 'listInstances' | 'charges' | 'currentUser'>, opts: CollectCostOptions): Promise<CostReport> {
-  const clock = opts.now ?? Date.now;
+export async function collectCost(api: Pick<VastApi, 'listInstances' | 'charges' | 'currentUser' | 'clockOffsetMs'>, opts: CollectCostOptions): Promise<CostReport> {
+  const clock = opts.now ?? serverClock(api);
   const all = await api.listInstances();
   const clockNow = clock();
   const from = clockNow - opts.sinceMs;

@@ -8,6 +8,7 @@ import type { Instance, User } from '../vast/types.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { Poller, type PollerClock } from './poller.js';
 import { mergeRows, sameData } from './rows.js';
+import { serverClock } from '../vast/server-clock.js';
 
 /** Per-instance training health, filled by the health classifier (health.ts); the table shows "–" without it. */
 export interface InstanceHealth {
@@ -55,12 +56,13 @@ export interface FleetSnapshot {
 
 /** Options of a FleetStore. */
 export interface FleetStoreOptions {
-  api: Pick<VastApi, 'listInstances' | 'currentUser'>;
+  api: Pick<VastApi, 'listInstances' | 'currentUser' | 'clockOffsetMs'>;
   /** Poll interval; floored at 2 s by the poller. */
   pollMs: number;
   /** How often the account balance is refreshed (it changes slowly); 60 s by default. */
   userEveryMs?: number;
   clock?: PollerClock;
+  /** The clock ages and "stuck" are measured on; the API's (serverClock) by default, as startedAt is on it. */
   now?: () => number;
   random?: () => number;
 }
@@ -88,14 +90,15 @@ export class FleetStore {
   private snap: FleetSnapshot = EMPTY;
   private readonly listeners = new Set<() => void>();
   private readonly poller: Poller;
-  private readonly now: () => number;
+  /** Now on the API's clock (or the one given): what views compare startedAt and statusSince with. */
+  readonly now: () => number;
   private readonly userEveryMs: number;
   private userAt = -Infinity;
   /** Real time of the last good poll; copied into the snapshot only when an emit happens anyway. */
   private lastOk: number | null = null;
 
   constructor(private readonly opts: FleetStoreOptions) {
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? serverClock(opts.api);
     this.userEveryMs = opts.userEveryMs ?? 60_000;
     this.poller = new Poller({ task: () => this.poll(), intervalMs: opts.pollMs, clock: opts.clock, random: opts.random });
   }

@@ -103,6 +103,13 @@ export class FleetKeeper {
     }
   }
 
+  /** Display status, measured on the API's clock (startedAt is on it; the keeper's own times are local). */
+  private statusOf(inst: Instance, now: number) {
+    const offset = this.deps.api.clockOffsetMs?.() ?? 0;
+    const since = this.sinceOf(inst);
+    return instanceView(inst, now + offset, since === undefined ? undefined : since + offset).status;
+  }
+
   /** When the keeper saw the instance enter its current status (undefined: not seen so; its start time counts). */
   private sinceOf(inst: Instance): number | undefined {
     const st = this.state.status[inst.id];
@@ -120,7 +127,7 @@ export class FleetKeeper {
     const credit = user?.credit ?? null;
     this.emit({
       type: 'pass', at: now, credit,
-      workers: workers.map((w) => ({ id: w.inst.id, status: instanceView(w.inst, now, this.sinceOf(w.inst)).status, health: w.health?.state ?? '-' })),
+      workers: workers.map((w) => ({ id: w.inst.id, status: this.statusOf(w.inst, now), health: w.health?.state ?? '-' })),
     });
     const clockOffsetMs = this.deps.api.clockOffsetMs?.() ?? null;
     const { state, actions } = decide(this.state, { now, workers, credit, accountBurnPerHour: fleetBurn(all, credit).perHour, clockOffsetMs }, this.opts.rules);

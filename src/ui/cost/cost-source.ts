@@ -24,7 +24,7 @@ export interface CostSource {
 }
 
 /** A CostSource over the API. */
-export function makeCostSource(api: Pick<VastApi, 'listInstances' | 'charges' | 'currentUser' | 'getLogs'>, budget?: BudgetRules, opts: { now?: () => number } = {}): CostSource {
+export function makeCostSource(api: Pick<VastApi, 'listInstances' | 'charges' | 'currentUser' | 'getLogs' | 'clockOffsetMs'>, budget?: BudgetRules, opts: { now?: () => number } = {}): CostSource {
   const health = new ApiLogHealth(api, { now: opts.now });
   return {
     budget,

@@ -29,7 +29,7 @@ export interface SshWiring {
 }
 
 /** Builds the wiring over a fleet store and the API (for log fallback). */
-export function sshWiring(api: Pick<VastApi, 'getLogs'>, store: HealthSink, opts: { healthIntervalMs?: number } = {}): SshWiring {
+export function sshWiring(api: Pick<VastApi, 'getLogs'>, store: HealthSink, opts: { healthIntervalMs?: number; now?: () => number } = {}): SshWiring {
   let identity: SshIdentity | undefined;
   let pool: SshPool | undefined;
   const id = () => (identity ??= sshIdentity());
@@ -38,6 +38,8 @@ export function sshWiring(api: Pick<VastApi, 'getLogs'>, store: HealthSink, opts
     store,
     ssh: { exec: (t, cmd, o) => getPool().exec(t, cmd, o) },
     intervalMs: opts.healthIntervalMs,
+    // The store's clock (the API's): statusSince comes from the store, so ages are measured on the same clock.
+    now: opts.now,
     // Stopped and exited instances have no SSH: their last step and error come from the logs API, once.
     apiLog: (id) => api.getLogs(id, { tail: 400 }),
   });
