@@ -177,3 +177,25 @@ for (const [cols, rows] of SIZES) {
     });
   });
 }
+
+test('fleet detail at 80 and 60 columns: a long crash reason wraps whole; fields make room by priority', async () => {
+  const { DetailPane, DETAIL_HEIGHT } = await import('../../src/ui/DetailPane.js');
+  const reason = 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.10 GiB';
+  for (const cols of [80, 60]) {
+    const stdout = new Out(cols, 24);
+    const inst = inkRender(
+      <ThemeContext.Provider value={DARK}>
+        <DetailPane inst={makeFleet(1)[0]!} width={cols} health={{ step: 58710, text: 'crashed', level: 'error', reason, error: reason, steps: [56500, 58710] }} />
+      </ThemeContext.Provider>,
+      { stdout: stdout as never, stdin: new In() as never, stderr: new Out(cols, 24) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+    );
+    await settle();
+    const lines = strip(stdout.frames.at(-1) ?? '').split('\n');
+    inst.unmount();
+    assert.equal(lines.length, DETAIL_HEIGHT, `the pane keeps its height at ${cols}:\n${lines.join('\n')}`);
+    for (const l of lines) assert.ok(stringWidth(l) <= cols, `line wider than ${cols}: ${l}`);
+    const text = joined(lines);
+    assert.ok(text.includes(`health crashed — ${reason}`), `the reason reads whole at ${cols}:\n${lines.join('\n')}`);
+    assert.ok(text.includes('machine') && text.includes('ssh -p'), 'machine and ssh stay');
+  }
+});
