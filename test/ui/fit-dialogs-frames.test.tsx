@@ -199,3 +199,21 @@ test('fleet detail at 80 and 60 columns: a long crash reason wraps whole; fields
     assert.ok(text.includes('machine') && text.includes('ssh -p'), 'machine and ssh stay');
   }
 });
+
+test('help at 80×24 and 60×20: the scroll line says how to scroll, whole (docs and counts only when they fit)', async () => {
+  const { mount } = await import('./harness.js');
+  for (const [cols, rows] of SIZES) {
+    const app = await mount({ columns: cols, rows });
+    try {
+      await app.press('?');
+      const lines = app.lines();
+      fits(lines, cols, rows, 'help');
+      const scroll = lines.find((l) => /lines 1–\d+ of \d+/.test(l));
+      assert.ok(scroll, lines.join('\n'));
+      assert.match(scroll!, /j\/k, pgup\/pgdn scroll/);
+      assert.doesNotMatch(scroll!, /…/, `not cut at ${cols}: ${scroll}`);
+    } finally {
+      app.unmount();
+    }
+  }
+});
