@@ -154,13 +154,15 @@ for (const [cols, rows] of SIZES) {
       }
     });
 
-    test('provision confirmation: every line of the request whole', async () => {
+    for (const withDetail of [false, true]) test(`provision confirmation${withDetail ? ' (detail pane open)' : ''}: every line of the request whole`, async () => {
       const m = await mountOffers({ columns: cols, rows });
       try {
         await m.press('o', ':', ...'profile gpt2-4090', KEY.enter);
         await new Promise((r) => setTimeout(r, 30));
         await m.settle();
-        await m.press('x', 'P');
+        await m.press('x');
+        if (withDetail) await m.press(KEY.enter);
+        await m.press('P');
         const lines = m.lines();
         fits(lines, cols, rows, 'provision');
         const text = joined(lines);

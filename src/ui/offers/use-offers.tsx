@@ -124,8 +124,10 @@ export function useOffers(p: UseOffersProps) {
 
   const confirmLines = plan ? provisionConfirmHeight(plan.lines, p.width) : 0;
   const bottom = plan ? confirmLines : 1;
-  // The detail pane leaves the table at least 3 rows (or what is left) and shrinks by its fields' priority.
-  const detailHeight = detail ? offerDetailHeight(p.width, p.height - 2 - bottom - 3) : 0;
+  // The detail pane leaves the table at least 3 rows and shrinks by its fields' priority; with no room left (a
+  // provision confirmation on a short terminal) it steps aside.
+  const detailRoom = p.height - 2 - bottom - 3;
+  const detailHeight = detail && detailRoom >= 4 ? offerDetailHeight(p.width, detailRoom) : 0;
   const tableRows = Math.max(1, p.height - 2 - bottom - detailHeight);
   const columns = useMemo(() => layoutOfferColumns(p.width - 1, !!profile), [p.width, profile]);
 
@@ -349,7 +351,7 @@ export function useOffers(p: UseOffersProps) {
       </Text>
       <OfferTable rows={rows} checks={checks} columns={columns} top={top} height={tableRows} selectedId={selected?.id ?? null} sort={view.sort} desc={view.desc} empty={empty} />
       <Box flexGrow={1} />
-      {detail ? <OfferDetail offer={selected} check={selected ? checks.get(selected.id) : undefined} width={p.width} height={detailHeight} /> : null}
+      {detailHeight ? <OfferDetail offer={selected} check={selected ? checks.get(selected.id) : undefined} width={p.width} height={detailHeight} /> : null}
       {plan ? (
         <ProvisionConfirm lines={plan.lines} width={p.width} />
       ) : input !== null ? (
