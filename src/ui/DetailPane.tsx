@@ -57,13 +57,16 @@ export function detailLines(inst: Instance): [string, string][] {
 }
 
 /** The fields that go first when a wrapped health reason needs their rows, first to go first. */
-export const FIELD_DROP_ORDER: readonly string[] = ['inet', 'RAM', 'reliab.', 'disk', 'CUDA', 'env', 'image', 'location'];
+export const FIELD_DROP_ORDER: readonly string[] = ['inet', 'RAM', 'reliab.', 'disk', 'CUDA', 'env', 'image', 'location', 'machine', 'status'];
 
-/** `lines` without the fields of lowest priority, until they fit `rows` rows of two columns. */
-export function fitFields(lines: [string, string][], rows: number): [string, string][] {
+/** Below this width the fields stack in one column (two would cut the ssh command). */
+export const DETAIL_TWO_COLUMN_MIN_WIDTH = 80;
+
+/** `lines` without the fields of lowest priority, until they fit `rows` rows of `columns` columns. */
+export function fitFields(lines: [string, string][], rows: number, columns = 2): [string, string][] {
   let kept = lines;
   for (const name of FIELD_DROP_ORDER) {
-    if (Math.ceil(kept.length / 2) <= Math.max(1, rows)) break;
+    if (Math.ceil(kept.length / columns) <= Math.max(1, rows)) break;
     kept = kept.filter(([k]) => k !== name);
   }
   return kept;
@@ -92,7 +95,8 @@ export function DetailPane({ inst, width, health: healthIn }: DetailPaneProps) {
   const inner = Math.max(20, width - 2);
   const health = healthLines(healthIn).map(([k, v], i) => [k, wrapLine(v, inner - 9).slice(0, i === 0 ? 3 : 2)] as const);
   const healthRows = health.reduce((n, [, ls]) => n + ls.length, 0);
-  const lines = fitFields(detailLines(inst), DETAIL_HEIGHT - 3 - healthRows);
+  const two = width >= DETAIL_TWO_COLUMN_MIN_WIDTH;
+  const lines = fitFields(detailLines(inst), DETAIL_HEIGHT - 3 - healthRows, two ? 2 : 1);
   const level = healthIn?.level === 'error' ? theme.colors['status.error'] : healthIn?.level === 'warn' ? theme.colors['status.warn'] : undefined;
   return (
     <Box borderStyle="single" borderColor={theme.colors.border} height={DETAIL_HEIGHT} width={width} flexDirection="column">
@@ -105,7 +109,16 @@ export function DetailPane({ inst, width, health: healthIn }: DetailPaneProps) {
           <Text color={i < 2 ? level : undefined} bold={i === 0 && level !== undefined}>{v}</Text>
         </Text>
       )))}
-      <FieldColumns lines={lines} width={width} />
+      {two ? (
+        <FieldColumns lines={lines} width={width} />
+      ) : (
+        lines.map(([k, v]) => (
+          <Text key={k} wrap="truncate">
+            <Text color={theme.colors.muted}>{k.padEnd(9)}</Text>
+            {v}
+          </Text>
+        ))
+      )}
     </Box>
   );
 }
