@@ -114,7 +114,7 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   // Height budget: header, table header, footer, optional detail pane, log pane and input line; one spare line.
   const frame = Math.max(6, termRows - 1);
   const logs = useLogPane({ factory: openLog, selected, onMessage: setMessage, onAttach, saveDir, frame, now: nowFn });
-  const keeperUi = useKeeper({ control: keeper, keymap, say: setMessage });
+  const keeperUi = useKeeper({ control: keeper, keymap, say: setMessage, width });
   useEffect(() => lifecycle?.subscribe(setMessage), [lifecycle]);
   useFinishOpen(offersDeps, keymap.readOnly, setMessage);
   const extra = keeperUi.rows + (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;

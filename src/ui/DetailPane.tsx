@@ -8,6 +8,7 @@ import { FieldColumns } from './FieldColumns.js';
 import { useTheme } from './theme-context.js';
 import type { InstanceHealth } from '../core/fleet/store.js';
 import { sparkline } from './sparkline.js';
+import { wrapLine } from './wrap-line.js';
 
 /** Lines the pane takes, border included: the title, three health lines, six lines of fields. */
 export const DETAIL_HEIGHT = 12;
@@ -55,6 +56,22 @@ export function detailLines(inst: Instance): [string, string][] {
   ];
 }
 
+/** The fields that go first when a wrapped health reason needs their rows, first to go first. */
+export const FIELD_DROP_ORDER: readonly string[] = ['inet', 'RAM', 'reliab.', 'disk', 'CUDA', 'env', 'image', 'location', 'machine', 'status'];
+
+/** Below this width the fields stack in one column (two would cut the ssh command). */
+export const DETAIL_TWO_COLUMN_MIN_WIDTH = 80;
+
+/** `lines` without the fields of lowest priority, until they fit `rows` rows of `columns` columns. */
+export function fitFields(lines: [string, string][], rows: number, columns = 2): [string, string][] {
+  let kept = lines;
+  for (const name of FIELD_DROP_ORDER) {
+    if (Math.ceil(kept.length / columns) <= Math.max(1, rows)) break;
+    kept = kept.filter(([k]) => k !== name);
+  }
+  return kept;
+}
+
 /** Props of DetailPane. */
 export interface DetailPaneProps {
   inst: Instance | undefined;
@@ -64,7 +81,7 @@ export interface DetailPaneProps {
 }
 
 /** Two columns of fields in a bordered box, DETAIL_HEIGHT lines tall. */
-export function DetailPane({ inst, width, health }: DetailPaneProps) {
+export function DetailPane({ inst, width, health: healthIn }: DetailPaneProps) {
   const theme = useTheme();
   if (!inst) {
     return (
@@ -73,20 +90,35 @@ export function DetailPane({ inst, width, health }: DetailPaneProps) {
       </Box>
     );
   }
-  const lines = detailLines(inst);
-  const level = health?.level === 'error' ? theme.colors['status.error'] : health?.level === 'warn' ? theme.colors['status.warn'] : undefined;
+  // The reason and the error line wrap (up to 3 and 2 lines) so they read whole at 80 columns; the fields make
+  // room by FIELD_DROP_ORDER, within the pane's fixed height.
+  const inner = Math.max(20, width - 2);
+  const health = healthLines(healthIn).map(([k, v], i) => [k, wrapLine(v, inner - 9).slice(0, i === 0 ? 3 : 2)] as const);
+  const healthRows = health.reduce((n, [, ls]) => n + ls.length, 0);
+  const two = width >= DETAIL_TWO_COLUMN_MIN_WIDTH;
+  const lines = fitFields(detailLines(inst), DETAIL_HEIGHT - 3 - healthRows, two ? 2 : 1);
+  const level = healthIn?.level === 'error' ? theme.colors['status.error'] : healthIn?.level === 'warn' ? theme.colors['status.warn'] : undefined;
   return (
     <Box borderStyle="single" borderColor={theme.colors.border} height={DETAIL_HEIGHT} width={width} flexDirection="column">
       <Text wrap="truncate" bold color={theme.colors.accent}>
         {inst.id} {inst.label ? sanitizeLine(inst.label) : ''}
       </Text>
-      {healthLines(health).map(([k, v], i) => (
-        <Text key={k} wrap="truncate">
-          <Text color={theme.colors.muted}>{k.padEnd(9)}</Text>
+      {health.flatMap(([k, vs], i) => vs.map((v, j) => (
+        <Text key={`${k}${j}`} wrap="truncate">
+          <Text color={theme.colors.muted}>{(j === 0 ? k : '').padEnd(9)}</Text>
           <Text color={i < 2 ? level : undefined} bold={i === 0 && level !== undefined}>{v}</Text>
         </Text>
-      ))}
-      <FieldColumns lines={lines} width={width} />
+      )))}
+      {two ? (
+        <FieldColumns lines={lines} width={width} />
+      ) : (
+        lines.map(([k, v]) => (
+          <Text key={k} wrap="truncate">
+            <Text color={theme.colors.muted}>{k.padEnd(9)}</Text>
+            {v}
+          </Text>
+        ))
+      )}
     </Box>
   );
 }

@@ -19,6 +19,13 @@ export function helpLines(keymap: Keymap): ({ title: string } | { keys: string; 
   return out;
 }
 
+/** The scroll line: the keys always; where docs/keys.md is, then how many lines are below, when they fit. */
+export function scrollLine(head: string, more: string, width: number): string {
+  const docs = '; all keys are in docs/keys.md';
+  for (const t of [head + more + docs, head + docs, head + more]) if (t.length <= width) return t;
+  return head;
+}
+
 /** Narrowest help column; a wider terminal gets more columns, never cut descriptions. */
 const MIN_COLUMN = 80;
 const KEYS_WIDTH = 18;
@@ -120,7 +127,7 @@ export function HelpOverlay({ keymap, width, height, offset = 0 }: HelpOverlayPr
       </Box>
       {layout.maxOffset > 0 ? (
         <Text color={theme.colors.muted} wrap="truncate">
-          {`lines ${start + 1}–${start + lines.length} of ${all.length}: j/k, pgup/pgdn scroll${below > 0 ? ` (${below} more below)` : ''}; all keys are in docs/keys.md`}
+          {scrollLine(`lines ${start + 1}–${start + lines.length} of ${all.length}: j/k, pgup/pgdn scroll`, below > 0 ? ` (${below} more below)` : '', width - 2)}
         </Text>
       ) : null}
     </Box>

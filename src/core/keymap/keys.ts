@@ -70,10 +70,17 @@ export function isText(input: string, key: KeyInfo): boolean {
 
 const CONTROL_KEYS: Record<string, KeyInfo> = { '\r': { return: true }, '\n': { return: true }, '\t': { tab: true }, '\x7f': { backspace: true }, '\b': { backspace: true } };
 
+/** Ctrl+letter as the byte a terminal sends for it (\x01 ctrl+a … \x1a ctrl+z), as Ink reports it: the letter, ctrl. */
+function ctrlLetter(ch: string): { text: string; key: KeyInfo } | null {
+  const code = ch.charCodeAt(0);
+  return code >= 1 && code <= 26 ? { text: String.fromCharCode(96 + code), key: { ctrl: true } } : null;
+}
+
 /**
  * Splits a multi-character chunk the way a person typed it: Ink hands a fast burst ("zeb-large\r" from a script
- * or a quick typist) to useInput as one string, so the Enter at its end would be lost. Printable runs stay
- * together; Enter, Tab and Backspace become their own keys; other control bytes are dropped.
+ * or a quick typist, "/" and ctrl+u from tmux send-keys) to useInput as one string, so the Enter at its end or
+ * the ctrl+u after the "/" would be lost. Printable runs stay together; Enter, Tab, Backspace and ctrl+letter
+ * become their own keys; other control bytes are dropped.
  */
 export function splitChunk(text: string): { text: string; key: KeyInfo }[] {
   const out: { text: string; key: KeyInfo }[] = [];
@@ -84,7 +91,9 @@ export function splitChunk(text: string): { text: string; key: KeyInfo }[] {
     if (key || /[\x00-\x1f]/.test(ch)) {
       if (run) out.push({ text: run, key: {} });
       run = '';
+      const ctrl = key ? null : ctrlLetter(ch);
       if (key) out.push({ text: '', key });
+      else if (ctrl) out.push(ctrl);
     } else run += ch;
   }
   if (run) out.push({ text: run, key: {} });

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { Box, Text } from 'ink';
 import type { Keymap } from '../../core/keymap/registry.js';
+import { wrapLine } from '../wrap-line.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Message } from '../use-fleet-actions.js';
 import { useTheme } from '../theme-context.js';
@@ -21,6 +22,8 @@ export interface KeeperUiDeps {
   control?: KeeperControl;
   keymap: Keymap;
   say: (m: Message) => void;
+  /** Terminal width: the plan to confirm wraps to it (and the panel grows) instead of being cut. */
+  width?: number;
 }
 
 /** The keeper panel's state, handlers and node. */
@@ -97,13 +100,16 @@ export function useKeeper(d: KeeperUiDeps) {
   const fleetHandlers: Record<string, () => void> = usable ? { 'keeper.stop': () => (handle.current ? stop() : setShown(false)) } : {};
 
   const title = pending ? 'keeper · confirm the plan' : keeperTitle(running, nextAt);
+  // The plan being confirmed is read whole: each of its lines wraps, and the panel is as tall as they need.
+  const plan = pending ? keepPlan(pending, d.control?.budget?.()).map((l) => wrapLine(sanitizeLine(l), Math.max(10, d.width ?? 200), 2)) : null;
+  const height = plan ? Math.max(KEEPER_HEIGHT, 1 + plan.flat().length) : KEEPER_HEIGHT;
   const panel = (width: number): ReactElement => (
-    <Box flexDirection="column" width={width} height={KEEPER_HEIGHT}>
+    <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate" bold color={theme.colors[running ? 'status.running' : 'status.warn']}>{sanitizeLine(title)}</Text>
-      {(pending ? keepPlan(pending, d.control?.budget?.()) : lines.slice(-(KEEPER_HEIGHT - 1))).map((l, i) => (
-        <Text key={i} wrap="truncate" bold={pending !== null && i === 2}>{sanitizeLine(l)}</Text>
-      ))}
+      {plan
+        ? plan.flatMap((ls, i) => ls.map((l, j) => <Text key={`${i}.${j}`} wrap="wrap" bold={i === 2}>{l}</Text>))
+        : lines.slice(-(KEEPER_HEIGHT - 1)).map((l, i) => <Text key={i} wrap="truncate">{sanitizeLine(l)}</Text>)}
     </Box>
   );
-  return { open: shown && usable, confirming: pending !== null, running: running !== null, lineHandlers, fleetHandlers, layers, panel, rows: shown && usable ? KEEPER_HEIGHT : 0 };
+  return { open: shown && usable, confirming: pending !== null, running: running !== null, lineHandlers, fleetHandlers, layers, panel, rows: shown && usable ? height : 0 };
 }

@@ -41,8 +41,10 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
   // The running step's mark turns while the migration works; a finished one stops the timer.
   const spin = useSpinner(stage.kind === 'progress' && stage.outcome === 'running');
   const mark: Record<StepMark, string> = { ...MARK };
+  // Questions wrap (what would be rented, what to answer must read whole at 60 columns); the step list truncates.
+  const wrapped = stage.kind !== 'progress';
   const line = (t: string, color?: string, bold = false) => (
-    <Text wrap="truncate" color={color} bold={bold}>{t}</Text>
+    <Text wrap={wrapped ? 'wrap' : 'truncate'} color={color} bold={bold}>{t}</Text>
   );
   const warn = theme.colors['status.warn'];
   let body;
@@ -101,7 +103,7 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
       break;
   }
   return (
-    <Box flexDirection="column" width={width} height={height}>
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
       {body.map((el, i) => (
         <Fragment key={i}>{el}</Fragment>
       ))}

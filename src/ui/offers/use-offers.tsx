@@ -24,7 +24,8 @@ import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { OffersSnapshot } from '../../core/offers/store.js';
 import { layoutOfferColumns } from './cells.js';
 import { OfferTable } from './OfferTable.js';
-import { OfferDetail, OFFER_DETAIL_HEIGHT } from './OfferDetail.js';
+import { OfferDetail, offerDetailHeight } from './OfferDetail.js';
+import { ProvisionConfirm, provisionConfirmHeight } from './ProvisionConfirm.js';
 import { eventLine, planProvision, provisionRefusal, type ProvisionPlan } from './provision-flow.js';
 import type { OffersDeps } from './deps.js';
 import { OFFER_SORT_KEYS_BOUND } from '../../core/offers/commands.js';
@@ -124,9 +125,13 @@ export function useOffers(p: UseOffersProps) {
   if (compiled.ok && compiled !== lastGood) setLastGood(compiled);
   const rows = useMemo(() => selectOffers(snap.offers, view, compiled.ok ? compiled : lastGood, verdicts), [snap.offers, view, compiled, lastGood, verdicts]);
 
-  const confirmLines = plan ? plan.lines.length + 3 : 0;
+  const confirmLines = plan ? provisionConfirmHeight(plan.lines, p.width) : 0;
   const bottom = plan ? confirmLines : 1;
-  const tableRows = Math.max(1, p.height - 2 - bottom - (detail ? OFFER_DETAIL_HEIGHT : 0));
+  // The detail pane leaves the table at least 3 rows and shrinks by its fields' priority; with no room left (a
+  // provision confirmation on a short terminal) it steps aside.
+  const detailRoom = p.height - 2 - bottom - 3;
+  const detailHeight = detail && detailRoom >= 4 ? offerDetailHeight(p.width, detailRoom) : 0;
+  const tableRows = Math.max(1, p.height - 2 - bottom - detailHeight);
   const columns = useMemo(() => layoutOfferColumns(p.width - 1, !!profile), [p.width, profile]);
 
   let cursor = selectedId === null ? 0 : rows.findIndex((o) => o.id === selectedId);
@@ -360,16 +365,9 @@ export function useOffers(p: UseOffersProps) {
       </Text>
       <OfferTable rows={rows} checks={checks} columns={columns} top={top} height={tableRows} selectedId={selected?.id ?? null} sort={view.sort} desc={view.desc} empty={empty} />
       <Box flexGrow={1} />
-      {detail ? <OfferDetail offer={selected} check={selected ? checks.get(selected.id) : undefined} width={p.width} /> : null}
+      {detailHeight ? <OfferDetail offer={selected} check={selected ? checks.get(selected.id) : undefined} width={p.width} height={detailHeight} /> : null}
       {plan ? (
-        <Box borderStyle="round" borderColor={theme.colors['status.warn']} flexDirection="column" width={p.width}>
-          {plan.lines.map((l, i) => (
-            <Text key={i} wrap="truncate" bold={i === 0}>
-              {l}
-            </Text>
-          ))}
-          <Text bold color={theme.colors['status.warn']}>This rents and bills. Confirm? [y/n]</Text>
-        </Box>
+        <ProvisionConfirm lines={plan.lines} width={p.width} />
       ) : input !== null ? (
         <Text wrap="truncate">
           <Text color={theme.colors.accent} bold>/</Text>
