@@ -103,8 +103,8 @@ describe('onOutbid: migrate', () => {
     const [r] = await enforcer.pass();
     assert.equal(r!.action.type, 'migrate');
     const listing = await client.listInstances();
-    const spec = journal.records.find((x) => x.op === 'migrate' && x.phase === 'before')!.details.spec as { id: string };
-    const target = listing.find((i) => (i.label ?? '').includes(spec.id));
+    const rented = journal.records.find((x) => x.op === 'migrate.provision' && x.phase === 'after')?.details.state as { targetId: number } | undefined;
+    const target = listing.find((i) => i.id === rented?.targetId && i.id !== source.id);
     assert.ok(target, `a target was rented: ${r!.message}`);
     assert.equal(target!.gpuName, source.gpuName);
     assert.equal(target!.numGpus, source.numGpus);
