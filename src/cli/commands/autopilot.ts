@@ -20,13 +20,17 @@ import { describeRules, rulesFromProfile } from '../../core/lifecycle/rules.js';
 import { checkpointSources, rulesFor, type RuleSources } from '../../core/lifecycle/sources.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { serverClock } from '../../core/vast/server-clock.js';
+import { ruleMigrator } from '../../core/lifecycle/migrate-rule.js';
+import { openStore, type OpenedStore } from '../../core/checkpoints/index.js';
+import path from 'node:path';
 
 /** Help for `vastdeck autopilot`. */
 export const autopilotHelp = `Usage: vastdeck autopilot [--fleet PREFIX --profile P] [--every DUR] [--once] [--dry-run] [--json]
 
 Enforce lifecycle rules headless, for as long as it runs (a login node, a tmux pane): a finished run is stopped
 or destroyed as its rule says, a run past maxRuntime is stopped, an idle GPU is stopped, an outbid interruptible
-instance gets its bid raised (onOutbid: raise-bid), a crashed run is left for a human unless onCrash says
+instance gets its bid raised (onOutbid: raise-bid) or is migrated from the newest checkpoint in its
+profile's store to the same GPU model (onOutbid: migrate, once per instance, the migrate op's journal), a crashed run is left for a human unless onCrash says
 otherwise. A destroy happens only when the newest checkpoint is verified off the host; otherwise the instance
 is stopped instead (its disk keeps the checkpoint) and the journal says why. Rules come from the journal
 (\`provision\` records each rental's rules, flags included), and for --fleet from --profile's lifecycle block.
@@ -79,6 +83,22 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
       api: ctx.client, journal, now: serverClock(ctx.client), sleep: clock.sleep,
       health: (inst) => health.healthOf(inst),
       source: checkpointSources(src, () => pool, onSecret),
+      migrate: ruleMigrator({
+        api: ctx.client, journal, records: async () => (await readJournal()).records, profiles, profilesFile: path.resolve(file),
+        profileOf: (inst) => src.journalRules.get(inst.id)?.profile ?? src.profile ?? null,
+        store: (name) => {
+          const cfg = profiles[name]?.checkpoint;
+          if (!cfg) return null;
+          const opened: OpenedStore = openStore(cfg);
+          for (const x of opened.secrets) onSecret(x);
+          return opened;
+        },
+        exec: (inst, cmd) => {
+          if (!inst.sshHost || !inst.sshPort) return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint yet`));
+          return pool.exec({ host: inst.sshHost, port: inst.sshPort }, cmd, { timeoutMs: 60_000 });
+        },
+        now: Date.now, sleep: clock.sleep, onEvent: (e) => e.type !== 'wait' && line(`migrate: ${JSON.stringify(e.type === 'step' ? `${e.index}/8 ${e.step} ${e.phase}` : e.message)}`),
+      }),
     },
     { rulesFor: (inst) => rulesFor(src, inst), dryRun, onEvent: (e) => report(e, decisions) },
   );

@@ -21,8 +21,8 @@ export interface EnforcerDeps {
   health: (inst: Instance) => Promise<Health | null>;
   /** How to read an instance's checkpoints for a destroy; null = no store known (a destroy becomes a stop). */
   source: (inst: Instance) => CheckpointSource | null;
-  /** Carries out a migration for an outbid instance; absent = the action is only reported with the command. */
-  migrate?: (inst: Instance) => Promise<string>;
+  /** Carries out (or, dry, checks and describes) a migration for an outbid instance; absent = only reported. */
+  migrate?: (inst: Instance, dryRun: boolean) => Promise<{ outcome: 'migrated' | 'left' | 'failed'; message: string }>;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
 }
@@ -98,7 +98,8 @@ export class LifecycleEnforcer {
     const details: Record<string, unknown> = { trigger: a.trigger, reason: a.reason, dryRun: dry, ...(a.type === 'raise-bid' ? { bid: a.bid } : {}) };
     await this.deps.journal.append({ op, phase: 'before', ids, details });
     let r: EnforcedAction;
-    if (dry) r = { action: a, outcome: 'dry-run', message: `would ${a.type === 'leave' ? 'leave' : a.type} ${a.instanceId}` };
+    if (dry && a.type === 'migrate' && this.deps.migrate) r = { action: a, outcome: 'dry-run', message: (await this.deps.migrate(inst, true)).message };
+    else if (dry) r = { action: a, outcome: 'dry-run', message: `would ${a.type === 'leave' ? 'leave' : a.type} ${a.instanceId}` };
     else {
       try {
         r = await this.carryOut(a, inst);
@@ -127,7 +128,7 @@ export class LifecycleEnforcer {
         return { action: a, outcome: 'bid-raised', message: `bid of ${a.instanceId} raised to $${a.bid.toFixed(3)}/hr; it restarts on the same disk` };
       case 'migrate':
         if (!this.deps.migrate) return { action: a, outcome: 'left', message: `not migrated automatically here: run \`vastdeck migrate ${a.instanceId}\`` };
-        return { action: a, outcome: 'migrated', message: await this.deps.migrate(inst) };
+        return { action: a, ...(await this.deps.migrate(inst, false)) };
     }
   }
 

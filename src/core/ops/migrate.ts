@@ -269,7 +269,7 @@ async function storeStep(c: StepContext): Promise<number | null> {
   const source = await instanceOrNull(c, c.spec.sourceId).catch(() => null);
   const runId = source ? runIdOfInstance(source) : null;
   const stored = await c.deps.store.list().catch(() => []);
-  return stored.filter((s) => !s.runId || !runId || s.runId === runId).sort((a, b) => b.step - a.step)[0]?.step ?? null;
+  return stored.filter((s) => (s.files === null || s.files.length > 0) && (!s.runId || !runId || s.runId === runId)).sort((a, b) => b.step - a.step)[0]?.step ?? null;
 }
 
 /**
