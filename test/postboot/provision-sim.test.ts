@@ -21,6 +21,7 @@ import { sshEndpoint } from '../../src/core/vast/units.js';
 import type { Offer } from '../../src/core/vast/types.js';
 import type { Profile } from '../../src/core/profiles/schema.js';
 import { testPool } from '../live/helpers.js';
+import { TEST_KEY } from '../helpers/ssh-key.js';
 
 const PROFILE = `
 profiles:
@@ -42,7 +43,7 @@ let offers: Offer[];
 const { pool, dir } = testPool();
 
 before(async () => {
-  sim = await startSimulator({ seed: 23, rateLimit: false, scenario: { market: { size: 3000, traps: false } } });
+  sim = await startSimulator({ seed: 23, rateLimit: false, sshKeys: [TEST_KEY.public], scenario: { market: { size: 3000, traps: false } } });
   client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url, retryBaseMs: 10 });
   const found = await client.searchOffers(profileOfferQuery(profile));
   const checks = checkOffers(found, profile);
