@@ -8,5 +8,8 @@ import type { VastApi } from './api.js';
 
 /** A `now()` on the API's clock (epoch ms). `local` is the machine's clock (Date.now by default). */
 export function serverClock(api: Pick<VastApi, 'clockOffsetMs'>, local: () => number = Date.now): () => number {
-  return () => local() + (api.clockOffsetMs?.() ?? 0);
+  return () => {
+    const offset = api.clockOffsetMs?.();
+    return local() + (typeof offset === 'number' && Number.isFinite(offset) ? offset : 0);
+  };
 }
