@@ -19,11 +19,11 @@ export function redact(text: string): string {
 }
 
 /** The exit codes every command uses (`wait` adds its outcomes, 3 and up: src/core/watch/wait.ts). */
-export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, error: 1, usage: 2, sigint: 130, sigterm: 143 } as const;
 
 /** The exit-code table shown in every --help; `extra` lines (e.g. wait's outcomes) follow the common three. */
 export function exitStatusHelp(extra: string[] = []): string {
-  return ['Exit status:', '  0  ok', '  1  error (API, network, host, refused or failed operation)', '  2  usage (unknown option, bad or missing argument)', ...extra.map((l) => `  ${l}`)].join('\n');
+  return ['Exit status:', '  0  ok', '  1  error (API, network, host, refused or failed operation)', '  2  usage (unknown option, bad or missing argument)', ...extra.map((l) => `  ${l}`), '  130 / 143  interrupted by Ctrl-C / SIGTERM; the journal is consistent and --resume continues'].join('\n');
 }
 
 /** An error the user caused (bad flag, bad value): exit code 2, one line. */

@@ -20,7 +20,7 @@ const run = (args: string[]) => runCli(args, { script, clean: true, env: { HOME:
 
 describe('exit codes', () => {
   test('the table: 0 ok, 1 error, 2 usage; wait outcomes 3 crashed, 4 timeout, 5 gone, none equal to 1 or 2', () => {
-    assert.deepEqual(EXIT, { ok: 0, error: 1, usage: 2 });
+    assert.deepEqual(EXIT, { ok: 0, error: 1, usage: 2, sigint: 130, sigterm: 143 });
     assert.deepEqual(WAIT_EXIT, { finished: 0, step: 0, crashed: 3, timeout: 4, gone: 5 });
   });
 
@@ -44,6 +44,7 @@ describe('exit codes', () => {
       const name = COMMANDS[k] ?? 'vastdeck --help';
       assert.equal(r.code, 0, `${name}: ${r.err}`);
       assert.match(r.out, /Exit status:\n\s+0\s+ok[^\n]*\n\s+1\s+error[^\n]*\n\s+2\s+usage/, name);
+      assert.match(r.out, /130 \/ 143\s+interrupted by Ctrl-C \/ SIGTERM; the journal is consistent and --resume continues/, name);
     });
     const wait = runs[COMMANDS.indexOf('wait')]!.out;
     assert.match(wait, /\b3\s+crashed/);

@@ -93,10 +93,15 @@ describe('monitor / replenish against the simulator', () => {
     assert.equal((await client.listInstances()).filter((i) => i.label?.startsWith('ask-')).length, 0);
   });
 
-  test('monitor without a terminal: Ctrl-C exits 0 and leaves the fleet running', async () => {
+  test('monitor without a terminal: Ctrl-C exits 130, leaves the fleet running and the journal consistent', async () => {
     const before = (await client.listInstances()).filter((i) => i.label?.startsWith('night-')).length;
     const r = await cli('monitor', ['2', '--fleet', 'night-', '--profile', 'gpt2', '--yes'], { killAfterMs: 100 });
-    assert.equal(r.code, 0, r.err);
+    assert.equal(r.code, 130, r.err);
+    // Every provision the keeper opened is closed (none left half-done for the next start to guess about).
+    const { records } = await readJournal(path.join(dir, 'state', 'vastdeck', 'journal.jsonl'));
+    const opened = new Set(records.filter((x) => x.op === 'provision.create' && x.phase === 'before').map((x) => x.ids?.nonce));
+    const closed = new Set(records.filter((x) => x.op === 'provision.end').map((x) => x.ids?.nonce));
+    for (const n of opened) assert.ok(closed.has(n), `provision ${String(n)} is closed in the journal`);
     assert.match(r.err, /keeping 2 workers of fleet night-; Ctrl-C to stop/);
     assert.match(r.err, /stopped; fleet night- is left running/);
     assert.equal((await client.listInstances()).filter((i) => i.label?.startsWith('night-')).length, before);

@@ -44,6 +44,17 @@ describe('autopilot against the simulator', () => {
   const status = async (label: string) => (await client.listInstances()).find((i) => i.label === label)?.status;
   const journal = () => readJournal(path.join(dir, 'state', 'vastdeck', 'journal.jsonl'));
 
+  test('Ctrl-C stops the running autopilot at once: exit 130, "autopilot stopped"', async () => {
+    const started = Date.now();
+    const r = await runCli(['autopilot', '--fleet', 'empty-', '--profile', 'capped', '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], {
+      env: homeEnv(dir),
+      interrupt: { afterMs: 50, when: (err) => /autopilot: a pass every/.test(err) },
+    });
+    assert.equal(r.code, 130, r.err);
+    assert.match(r.err, /autopilot stopped/);
+    assert.ok(Date.now() - started < 15_000, 'the sleep between passes is cut short');
+  });
+
   test('--dry-run prints what it would do and changes nothing; --once does it and journals why', async () => {
     const dry = await cli(['autopilot', '--fleet', 'night-', '--profile', 'capped', '--dry-run', '--json']);
     assert.equal(dry.code, 0, dry.err);

@@ -28,7 +28,7 @@ const settle = async () => {
 export const DEMO_PROFILES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/sim/scenarios/demo-profiles.yaml');
 
 /** Mounts the App with the offer browser wired to `n` market offers. */
-export async function mountOffers(o: { n?: number; columns?: number; rows?: number; readOnly?: boolean; terminalOutput?: boolean; prepare?: (api: FakeApi, journal: MemoryJournal) => Promise<void>; deps?: Partial<OffersDeps> } = {}) {
+export async function mountOffers(o: { n?: number; columns?: number; rows?: number; readOnly?: boolean; terminalOutput?: boolean; prepare?: (api: FakeApi, journal: MemoryJournal) => Promise<void>; deps?: Partial<OffersDeps>; sleep?: (ms: number) => Promise<void> } = {}) {
   const offers = marketOffers(o.n ?? 300);
   const api = new FakeApi(makeFleet(6));
   const searches: OfferQuery[] = [];
@@ -46,7 +46,7 @@ export async function mountOffers(o: { n?: number; columns?: number; rows?: numb
     api,
     journal,
     loadProfiles: async () => ({ file: DEMO_PROFILES, profiles: parseProfiles(readFileSync(DEMO_PROFILES, 'utf8'), DEMO_PROFILES) }),
-    sleep: async () => {},
+    sleep: o.sleep ?? (async () => {}),
     now: () => FAKE_NOW,
     bootPollMs: 1,
     stuckAfterMs: 1000,

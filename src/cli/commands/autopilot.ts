@@ -104,7 +104,8 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
   );
   if (src.profile) line(`fleet ${src.fleet}: ${describeRules(rulesFromProfile(profiles[src.profile]!.lifecycle))} (profile ${src.profile})`);
   let stop = false;
-  const onSignal = () => ((stop = true), clock.wake());
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals) => ((stop = true), (signalled = sig), clock.wake());
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -128,7 +129,7 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
   if (once && values.json) printJson(decisions.map((d) => ({ ...d.action, outcome: d.outcome, message: d.message, dryRun })));
   else if (once && decisions.length === 0) printText('nothing to do');
   if (!once) line('autopilot stopped');
-  return 0;
+  return signalled === 'SIGTERM' ? 143 : signalled === 'SIGINT' ? 130 : 0;
 }
 
 function report(e: EnforcerEvent, decisions: EnforcedAction[]): void {

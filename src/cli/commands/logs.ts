@@ -71,12 +71,23 @@ class LinePrinter {
   }
 }
 
+/** The signal that ended a --follow, for the exit code (130 Ctrl-C, 143 SIGTERM). */
+let endedBy: NodeJS.Signals | null = null;
+
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      endedBy = sig;
+      resolve();
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
   });
 }
+
+const followExit = () => (endedBy === 'SIGTERM' ? 143 : endedBy === 'SIGINT' ? 130 : 0);
 
 async function viaSsh(pool: SshPool, target: SshTarget, path: string, tail: number, follow: boolean): Promise<void> {
   const ring = new LogRing();
@@ -141,7 +152,7 @@ export async function logsCommand(argv: string[]): Promise<number> {
     const pool = cliPool();
     try {
       await viaSsh(pool, target, values.path ?? DEFAULT_LOG_PATH, tail, Boolean(values.follow));
-      return 0;
+      return followExit();
     } catch (err) {
       note(`${(err as Error).message}; showing the Vast API log instead`);
     } finally {
@@ -149,5 +160,5 @@ export async function logsCommand(argv: string[]): Promise<number> {
     }
   }
   await viaApi(ctx, inst, tail, Boolean(values.daemon), Boolean(values.follow));
-  return 0;
+  return followExit();
 }

@@ -188,19 +188,25 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
       return 0;
     }
     line(`keeping ${target} worker${target === 1 ? '' : 's'} of fleet ${values.fleet}${dryRun ? ' (dry run)' : ''}; Ctrl-C to stop`);
-    let interrupted = false;
-    const onInt = () => {
-      interrupted = true;
+    let interrupted: NodeJS.Signals | null = null;
+    const onInt = (sig: NodeJS.Signals) => {
+      interrupted = sig;
       keeper.stop();
       clock.wake();
     };
     process.once('SIGINT', onInt);
+    process.once('SIGTERM', onInt);
     try {
       await keeper.run();
     } finally {
       process.off('SIGINT', onInt);
+      process.off('SIGTERM', onInt);
     }
-    if (interrupted) return await onStop(values.fleet, argv, dryRun);
+    // Interrupted: 130 (Ctrl-C) or 143 (SIGTERM) unless tearing the fleet down then failed.
+    if (interrupted) {
+      const code = await onStop(values.fleet, argv, dryRun);
+      return code === 0 ? (interrupted === 'SIGTERM' ? 143 : 130) : code;
+    }
     return 0;
   } finally {
     await pool.close();

@@ -219,18 +219,37 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     }
     return new Promise<void>((r) => setTimeout(r, ms));
   };
-  const result = await provision(
+  // Ctrl-C or SIGTERM stops the boot wait at once (a create in flight settles first, bounded by its deadline): the
+  // rental stays rented, the provision is closed in the journal as stopped, and the exit is 130 / 143. Again: exit now.
+  const stop = new AbortController();
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) process.exit(sig === 'SIGINT' ? 130 : 143);
+    signalled = sig;
+    process.stderr.write(`\n${sig === 'SIGINT' ? 'Ctrl-C' : sig}: stopping the wait (again to exit at once)\n`);
+    stop.abort(`stopped by ${sig}`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let result: Awaited<ReturnType<typeof provision>>;
+  try {
+  result = await provision(
     { api: ctx.client, journal, sleep, now: Date.now },
     {
       profile, profileName: values.profile, candidates, price, dryRun: values['dry-run'], nextOnTaken: values.best,
       retryStuck: values['retry-stuck'], wait: !values['no-wait'], create: { deadlineMs: createDeadline * 1000 },
-      boot: { stuckAfterMs: stuckAfter * 60_000, timeoutMs: bootTimeout * 60_000 }, onEvent: progress,
+      boot: { stuckAfterMs: stuckAfter * 60_000, timeoutMs: bootTimeout * 60_000, signal: stop.signal }, onEvent: progress,
       // The post-boot check includes the profile's speed test; with --no-check the speed test runs alone.
       postBoot: values['no-check'] ? undefined : (inst, offer) => overSsh(inst, (exec, target) => checkHostAfterBoot(exec, target, { offer, profile })),
       blacklist: async (entry) => void (await addToBlacklist(entry)),
       speedtest: profile.speedtest && values['no-check'] ? (inst, offer) => speedtestOverSsh(inst, offer.inetDownMbps, profile.speedtest!.urls, profile.speedtest!.seconds) : undefined,
     },
   );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const interrupted = signalled === 'SIGTERM' ? 143 : 130;
   const check = checks[offers.indexOf(result.offer)];
   if (result.instanceId !== undefined && result.outcome !== 'dry-run') {
     await recordRules(journal, { instanceId: result.instanceId, label: result.label, runId: runIdFromNonce(result.nonce), profile: values.profile, rules: lifecycle });
@@ -244,7 +263,11 @@ export async function provisionCommand(argv: string[]): Promise<number> {
       request: wirePreview(result.offer.id, result.request), priceCheck: result.priceCheck ?? null, speed: result.speed ?? result.postBoot?.speed ?? null, hostCheck, blacklisted: result.blacklisted ?? [], destroyed: result.destroyed,
       check: check ?? null, lifecycle,
     });
-    return ok ? 0 : 1;
+    return result.outcome === 'stopped' ? interrupted : ok ? 0 : 1;
+  }
+  if (result.outcome === 'stopped') {
+    printText(`stopped waiting: instance ${result.instanceId} stays rented ($${result.offer.dphTotal.toFixed(3)}/hr, label ${result.label}); the journal closed the provision as stopped; destroy it with \`vastdeck destroy ${result.instanceId}\`, or watch it with \`vastdeck wait ${result.instanceId}\``);
+    return interrupted;
   }
   if (result.outcome === 'dry-run') {
     const cells = check ? checkCells(check) : null;

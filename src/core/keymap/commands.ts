@@ -92,7 +92,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { id: 'overlay.close', scope: 'overlay', keys: ['escape', '?', 'q'], description: 'Close the help overlay' },
   { id: 'confirm.yes', scope: 'overlay', keys: ['y'], description: 'Confirm the pending action' },
   { id: 'confirm.no', scope: 'overlay', keys: ['n', 'ctrl+c'], description: 'Cancel the pending action (Ctrl-C in a question cancels it, not the app)' },
-  { id: 'migrate.abort', scope: 'overlay', keys: ['x'], description: 'Migration: stop a running one at once (journaled pause; M resumes it); give up an interrupted one, or when asked (journal only; a rented target is named)' },
+  { id: 'migrate.abort', scope: 'overlay', keys: ['x'], description: 'Migration: stop a running one at once (journaled pause; M resumes it); offers: stop waiting for a rental to boot (it stays rented); give up an interrupted one, or when asked (journal only; a rented target is named)' },
   { id: 'migrate.wait', scope: 'overlay', keys: ['w'], description: 'Migration whose source stopped answering: keep waiting (to the deadline)' },
   { id: 'migrate.behind', scope: 'overlay', keys: ['r'], description: 'Migration whose source stopped answering: resume from the newest checkpoint in the store' },
   { id: 'overlay.up', scope: 'overlay', keys: ['up', 'k'], description: 'Key help: scroll up; migration wizard: previous profile' },

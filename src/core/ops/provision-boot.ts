@@ -25,10 +25,12 @@ export interface BootOptions {
   pollMs?: number;
   onStatus?: (status: InstanceStatus, elapsedMs: number, msg: string | null) => void;
   onPollError?: (err: Error) => void;
+  /** Stops the wait at once (outcome `stopped`); the instance is left as it is. Absent: the wait cannot be stopped. */
+  signal?: AbortSignal;
 }
 
 /** How the wait ended. */
-export type BootOutcome = 'running' | 'stuck' | 'dead' | 'timeout';
+export type BootOutcome = 'running' | 'stuck' | 'dead' | 'timeout' | 'stopped';
 
 const DEAD: ReadonlySet<InstanceStatus> = new Set(['exited', 'unknown', 'offline', 'stopped']);
 
@@ -40,10 +42,15 @@ export async function waitForBoot(deps: BootDeps, id: number, opts: BootOptions 
   const start = deps.now();
   let last: Instance | null = null;
   let lastStatus: InstanceStatus | null = null;
+  const signal = opts.signal;
+  const stopped = () => ({ outcome: 'stopped' as const, instance: last, elapsedMs: deps.now() - start });
   for (;;) {
+    if (signal?.aborted) return stopped();
     const elapsed = deps.now() - start;
     try {
-      last = await deps.api.showInstance(id);
+      const shown = await untilAborted(deps.api.showInstance(id), signal);
+      if (shown === ABORTED) return stopped();
+      last = shown;
       if (last.status !== lastStatus) {
         lastStatus = last.status;
         opts.onStatus?.(last.status, elapsed, last.statusMsg);
@@ -60,8 +67,27 @@ export async function waitForBoot(deps: BootDeps, id: number, opts: BootOptions 
     if (after >= stuckAfterMs && (lastStatus === null || lastStatus === 'loading' || lastStatus === 'created' || lastStatus === 'provisioning')) {
       return { outcome: 'stuck', instance: last, elapsedMs: after };
     }
-    await deps.sleep(pollMs);
+    if ((await untilAborted(deps.sleep(pollMs), signal)) === ABORTED) return stopped();
   }
+}
+
+const ABORTED = Symbol('aborted');
+
+/** The promise's value, or ABORTED as soon as the signal fires (the promise itself is left to settle unheard). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof ABORTED> {
+  if (!signal) return p;
+  if (signal.aborted) {
+    p.catch(() => {});
+    return Promise.resolve(ABORTED);
+  }
+  return new Promise<T | typeof ABORTED>((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
 }
 
 /** Billed price vs the offer's: Vast bills the bid for interruptible, the offer's GPU price otherwise, plus storage. */

@@ -196,7 +196,7 @@ export async function provision(deps: ProvisionDeps, input: ProvisionInput): Pro
       lastResult = result;
       continue;
     }
-    if (result.outcome === 'running' || !(input.retryStuck && hasNext)) return result;
+    if (result.outcome === 'running' || result.outcome === 'stopped' || !(input.retryStuck && hasNext)) return result;
     lastResult = result;
   }
   if (lastResult) return lastResult;
@@ -282,6 +282,12 @@ async function bootAndCheck(deps: ProvisionDeps, input: ProvisionInput, base: Pr
         await end(deps, rejected, dph);
         return rejected;
       }
+      await end(deps, result, dph);
+      return result;
+    }
+    if (boot.outcome === 'stopped') {
+      // The user stopped waiting: the rental stays as it is (rented, billed) and the provision is closed as stopped,
+      // so a later start does not adopt it or rent again for it; the caller names it and how to destroy it.
       await end(deps, result, dph);
       return result;
     }

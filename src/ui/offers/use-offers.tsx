@@ -26,6 +26,8 @@ import { layoutOfferColumns } from './cells.js';
 import { OfferTable } from './OfferTable.js';
 import { OfferDetail, offerDetailHeight } from './OfferDetail.js';
 import { ProvisionConfirm, provisionConfirmHeight } from './ProvisionConfirm.js';
+import { BootCountdown, type BootWait } from './BootCountdown.js';
+import { formatRate } from '../format.js';
 import { eventLine, planProvision, provisionRefusal, type ProvisionPlan } from './provision-flow.js';
 import type { OffersDeps } from './deps.js';
 import { OFFER_SORT_KEYS_BOUND } from '../../core/offers/commands.js';
@@ -86,6 +88,9 @@ export function useOffers(p: UseOffersProps) {
   // A query's error is over once a later search has answered.
   useEffect(() => setStatus((s) => (s?.query ? null : s)), [snap.generation]);
   const busy = useRef(false);
+  // The running provision's stop switch and its boot wait (for the countdown and `x`).
+  const stopProvision = useRef<AbortController | null>(null);
+  const [bootWait, setBootWait] = useState<BootWait | null>(null);
   const [working, setWorking] = useState(false);
   const spin = useSpinner(working);
   const topRef = useRef(0);
@@ -126,7 +131,7 @@ export function useOffers(p: UseOffersProps) {
   const rows = useMemo(() => selectOffers(snap.offers, view, compiled.ok ? compiled : lastGood, verdicts), [snap.offers, view, compiled, lastGood, verdicts]);
 
   const confirmLines = plan ? provisionConfirmHeight(plan.lines, p.width) : 0;
-  const bottom = plan ? confirmLines : 1;
+  const bottom = (plan ? confirmLines : 1) + (bootWait ? 1 : 0);
   // The detail pane leaves the table at least 3 rows and shrinks by its fields' priority; with no room left (a
   // provision confirmation on a short terminal) it steps aside.
   const detailRoom = p.height - 2 - bottom - 3;
@@ -204,7 +209,13 @@ export function useOffers(p: UseOffersProps) {
     busy.current = true;
     let release!: () => void;
     const ended = new Promise<void>((r) => (release = r));
-    const end = p.running?.add({ what: 'a rental is in progress', onQuit: 'the exit waits for it; it is journaled', stop: () => ended }) ?? (() => {});
+    const stop = new AbortController();
+    stopProvision.current = stop;
+    const end = p.running?.add({
+      what: 'a rental is in progress', onQuit: 'the exit stops waiting for its boot (it stays rented); it is journaled',
+      stop: () => (stop.abort('the app closed'), ended),
+    }) ?? (() => {});
+    const timeoutMs = d.stuckAfterMs * 2;
     setWorking(true);
     const st = pl.profile.speedtest;
     let warned = false;
@@ -213,7 +224,7 @@ export function useOffers(p: UseOffersProps) {
         { api: d.api, journal: d.journal, sleep: d.sleep, now: d.now },
         {
           profile: pl.profile, profileName: pl.profileName, candidates: [pl.offer], price: pl.price,
-          boot: { pollMs: d.bootPollMs, stuckAfterMs: d.stuckAfterMs, timeoutMs: d.stuckAfterMs * 2 },
+          boot: { pollMs: d.bootPollMs, stuckAfterMs: d.stuckAfterMs, timeoutMs, signal: stop.signal },
           postBoot: d.hostCheck ? (inst, offer) => {
             setStatus({ text: `instance ${inst.id} running; checking the host against the offer (GPU, disk, CUDA${st ? ', download speed' : ''})…`, level: 'info' });
             return d.hostCheck!(inst, offer, pl.profile);
@@ -228,11 +239,18 @@ export function useOffers(p: UseOffersProps) {
             if (e.type === 'warning') warned = true;
             if (line) setStatus({ text: line, level: e.type === 'warning' || e.type === 'boot-failed' || e.type === 'host-mismatch' ? 'warn' : 'info' });
             if (e.type === 'created' || e.type === 'status') p.refreshFleet();
+            if (e.type === 'created') setBootWait({ instanceId: e.instanceId, startMs: d.now(), totalMs: timeoutMs });
+            if (e.type === 'boot-failed' || e.type === 'price' || e.type === 'destroyed') setBootWait(null);
           },
         },
       );
       p.refreshFleet();
       const speed = result.speed ?? result.postBoot?.speed;
+      if (result.outcome === 'stopped') {
+        const dph = result.instance?.dphTotal ?? pl.offer.dphTotal;
+        setStatus({ text: `stopped waiting; instance ${result.instanceId} stays rented (${formatRate(dph)}/hr) — D destroys it (journal: provision closed as stopped)`, level: 'warn' });
+        return;
+      }
       if (result.outcome === 'rejected') {
         setStatus({ text: `the host was not what was paid for: destroyed, machine ${(result.blacklisted ?? []).join(', ')} blacklisted; pick another offer`, level: 'warn' });
         return;
@@ -262,6 +280,8 @@ export function useOffers(p: UseOffersProps) {
       setStatus({ text: `provision failed: ${sanitizeLine(String((err as Error).message ?? err))}`, level: 'error' });
     } finally {
       busy.current = false;
+      stopProvision.current = null;
+      setBootWait(null);
       release();
       end();
       setWorking(false);
@@ -322,6 +342,20 @@ export function useOffers(p: UseOffersProps) {
       },
     });
   }
+  if (working && stopProvision.current) {
+    // `x` stops waiting for the rental at once (the key that stops a migration's wait); other keys fall through.
+    const ctl = stopProvision.current;
+    layers.push({
+      scope: 'overlay',
+      handlers: {
+        'migrate.abort': () => {
+          if (ctl.signal.aborted) return;
+          ctl.abort('stopped with x');
+          setStatus({ text: 'stopping the wait…', level: 'info' });
+        },
+      },
+    });
+  }
   if (input !== null) {
     layers.push({
       scope: 'input',
@@ -366,6 +400,7 @@ export function useOffers(p: UseOffersProps) {
       <OfferTable rows={rows} checks={checks} columns={columns} top={top} height={tableRows} selectedId={selected?.id ?? null} sort={view.sort} desc={view.desc} empty={empty} />
       <Box flexGrow={1} />
       {detailHeight ? <OfferDetail offer={selected} check={selected ? checks.get(selected.id) : undefined} width={p.width} height={detailHeight} /> : null}
+      {bootWait && deps ? <BootCountdown wait={bootWait} now={deps.now} /> : null}
       {plan ? (
         <ProvisionConfirm lines={plan.lines} width={p.width} />
       ) : input !== null ? (
