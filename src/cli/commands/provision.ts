@@ -341,23 +341,6 @@ async function overSsh<T>(inst: Instance, fn: (exec: (t: SshTarget, cmd: string,
 }
 
 /** The post-boot download test over SSH, with the headless commands' pool (a fresh host may need a few tries). */
-async function speedtestOverSsh(inst: Instance, advertisedMbps: number, urls: string[], seconds: number) {
-  const ep = sshEndpoint(inst);
-  if (!ep) throw new Error('no SSH endpoint');
-  const pool = cliPool();
-  try {
-    const target = { host: ep.host, port: ep.port };
-    for (let i = 0; ; i++) {
-      try {
-        await pool.connection(target);
-        break;
-      } catch (err) {
-        if (i >= 5) throw err;
-        await new Promise((r) => setTimeout(r, 1000 * (i + 1)));
-      }
-    }
-    return await measureDownload((t, cmd, o) => pool.exec(t, cmd, o), target, urls, { advertisedMbps, seconds });
-  } finally {
-    await pool.close();
-  }
+function speedtestOverSsh(inst: Instance, advertisedMbps: number, urls: string[], seconds: number) {
+  return overSsh(inst, (exec, target) => measureDownload(exec, target, urls, { advertisedMbps, seconds }));
 }

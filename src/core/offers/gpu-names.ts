@@ -3,6 +3,7 @@
  * `gpu_name=rtx_4090` and `gpu_name=RTX 4090` (typed with a space in the filter line) both mean "RTX 4090". The
  * names come from `GET /api/v0/gpu_names/unique/`; a name that is none of them is reported with the closest.
  */
+import { editDistance as distance } from '../util/edit-distance.js';
 
 /** "RTX_4090", "rtx  4090" → "rtx 4090". */
 export function normalizeGpuName(name: string): string {
@@ -78,18 +79,4 @@ export function closestGpuNames(name: string, known: readonly string[]): string[
     .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
     .slice(0, 3)
     .map((x) => x.k);
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }

@@ -9,6 +9,7 @@
  * - A quoted value keeps its underscores ("a_b"); unquoted, `_` becomes a space like the CLI.
  * - compute_cap accepts 8.9 as well as 890.
  */
+import { editDistance as distance } from '../util/edit-distance.js';
 
 /** A filter operator. */
 export type Op = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'notin';
@@ -217,18 +218,4 @@ function closeNames(name: string): string[] {
     .sort((a, b) => a.d - b.d || a.f.localeCompare(b.f))
     .slice(0, 3)
     .map((x) => x.f);
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }
