@@ -98,7 +98,7 @@ for (const [cols, rows] of SIZES) {
         const lines = app.lines();
         fits(lines, cols, rows, 'migrate');
         const text = joined(lines);
-        assert.ok(text.includes('Rents 1× RTX 4090 at $0.412/hr in Texas, US (offer 3), labelled gpt2-a-1x4090#mig00001'), text);
+        assert.ok(text.includes('Rents 1× RTX 4090 at $0.412/hr in Texas, US (offer 3), labelled gpt2-a-1x4090 '), text);
         assert.match(text, /with profile gpt2-a\?/);
         assert.match(text, /\[y\/n\]/);
       } finally {
