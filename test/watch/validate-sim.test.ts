@@ -94,9 +94,9 @@ describe('the validation rules', () => {
     assert.throws(() => parseProfiles(`${base}      within: soon\n`, 'p.yaml'), /field "validate.within": expected a duration like 10m/);
   });
 
-  test('wait --validate without a profile validate block is a usage error (exit 64) naming what to add', async () => {
+  test('wait --validate without a profile validate block is a usage error (exit 2) naming what to add', async () => {
     const r = await runCli(['wait', '123', '--validate', '--api-url', sim.url, '--api-key', sim.apiKey], { env: { VAST_API_KEY: '' } });
-    assert.equal(r.code, 64, r.err);
+    assert.equal(r.code, 2, r.err);
     assert.match(r.err, /--validate needs --profile P with a validate: block/);
   });
 });
