@@ -37,7 +37,8 @@ profile's store to the same GPU model (onOutbid: migrate, once per instance, the
 otherwise. A destroy happens only when the newest checkpoint is verified off the host; otherwise the instance
 is stopped instead (its disk keeps the checkpoint) and the journal says why. Rules come from the journal
 (\`provision\` records each rental's rules, flags included), and for --fleet from --profile's lifecycle block.
-Every decision is journaled. Ctrl-C stops it; nothing is left half-done.
+Every decision is journaled. Ctrl-C stops it; nothing is left half-done. Each pass also writes the heartbeat
+over SSH of every running rental armed with a host watchdog (lifecycle.watchdog), which stops it once stale.
 
 Options:
   --fleet PREFIX   only instances whose label starts with PREFIX

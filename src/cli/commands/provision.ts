@@ -71,6 +71,8 @@ Lifecycle rules (on top of the profile's lifecycle: block):
   --idle PCT:DUR[:A] GPU under PCT % for DUR → A (stop | destroy; default stop), e.g. 5:20m
   --on-outbid A      keep | raise-bid | migrate (interruptible rentals)
                      The rules are journaled with the rental; \`vastdeck autopilot\`, monitor and the TUI enforce them.
+                     A profile's lifecycle.watchdog also arms a watchdog on the host once it runs (an API key scoped
+                     to that instance; it stops the instance when autopilot's heartbeat goes stale or after maxRuntime)
   --json             the result as JSON on stdout (progress stays on stderr)
   --api-url URL, --api-key KEY, -h/--help`;
 
