@@ -114,4 +114,13 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     const other = (await client.listInstances()).find((i) => i.label === 'other')!;
     assert.equal(other.status, 'running');
   });
+
+  test('--no-wait: not armed, said in one warning line, the rental stands', async () => {
+    const p = await cli(['provision', '--profile', 'guarded', '--best', '--no-wait', '--json']);
+    assert.equal(p.code, 0, p.err);
+    const out = JSON.parse(p.out);
+    assert.deepEqual(out.watchdog, { armed: false, error: 'not running yet (--no-wait)' });
+    assert.match(p.err, new RegExp(`warning: host watchdog NOT armed on instance ${out.instanceId}: it was not running yet \\(--no-wait\\)`));
+    assert.notEqual(await statusOf(out.instanceId), 'stopped');
+  });
 });

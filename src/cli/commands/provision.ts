@@ -260,6 +260,10 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   if (!rulesAreInert(lifecycle)) process.stderr.write(`lifecycle: ${describeRules(lifecycle)}\n`);
   let watchdog: { armed: boolean; keyId?: number; error?: string } | null = null;
   const spec = result.outcome === 'running' && result.instanceId !== undefined ? watchdogSpecFor(lifecycle, result.instanceId, ctx.baseUrl) : null;
+  if (!spec && lifecycle.watchdog && result.outcome === 'created' && result.instanceId !== undefined) {
+    watchdog = { armed: false, error: 'not running yet (--no-wait)' };
+    warn(`warning: host watchdog NOT armed on instance ${result.instanceId}: it was not running yet (--no-wait); the rental stands without the guard for a closed laptop\n`);
+  }
   if (spec) {
     // The rental stands whatever happens here: a watchdog that cannot be armed is one warning line.
     try {
