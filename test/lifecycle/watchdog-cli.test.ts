@@ -115,6 +115,33 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     assert.equal(other.status, 'running');
   });
 
+  test('a host where it cannot be armed: one warning line, the key revoked and never shown, the rental stands', async () => {
+    killWatchdog();
+    rmSync(wd.dir, { recursive: true, force: true });
+    writeFileSync(wd.dir, 'not a directory'); // mkdir -p fails on the host
+    // A second simulator whose first rental's SSH port is the same real sshd.
+    const sim2 = await startSimulator({
+      rateLimit: false, seed: 67, hosts: false, sshPortBase: sshd.port - 4,
+      scenario: { market: { size: 300, traps: false }, lifecycle: { provisionSec: 0, loadSec: [0, 0] }, fleet: [{ label: 'other', gpu: 'RTX 4090' }] },
+    });
+    try {
+      const keys = async () => ((await (await fetch(`${sim2.url}/api/v0/auth/apikeys/`, { headers: { Authorization: `Bearer ${sim2.apiKey}` } })).json()) as { apikeys: unknown[] }).apikeys.length;
+      const before = await keys();
+      const p = await runCli(['provision', '--profile', 'guarded', '--best', '--no-check', '--json', '--profiles', profiles, '--api-url', sim2.url, '--api-key', sim2.apiKey], { env: homeEnv(dir) });
+      assert.equal(p.code, 0, p.err);
+      const out = JSON.parse(p.out);
+      assert.equal(out.outcome, 'running');
+      assert.equal(out.watchdog.armed, false);
+      const warnings = p.err.split('\n').filter((l) => /host watchdog NOT armed/.test(l));
+      assert.equal(warnings.length, 1, p.err);
+      assert.match(warnings[0]!, new RegExp(`^warning: host watchdog NOT armed on instance ${out.instanceId}: could not start the watchdog on instance ${out.instanceId}: .*the rental stands`));
+      assert.equal(await keys(), before, 'the scoped key it made is revoked');
+      assert.equal((await new VastClient({ apiKey: sim2.apiKey, baseUrl: sim2.url }).showInstance(out.instanceId)).status, 'running');
+    } finally {
+      await sim2.close();
+    }
+  });
+
   test('--no-wait: not armed, said in one warning line, the rental stands', async () => {
     const p = await cli(['provision', '--profile', 'guarded', '--best', '--no-wait', '--json']);
     assert.equal(p.code, 0, p.err);
