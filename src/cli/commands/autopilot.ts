@@ -21,6 +21,9 @@ import { checkpointSources, rulesFor, type RuleSources } from '../../core/lifecy
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { serverClock } from '../../core/vast/server-clock.js';
 import { ruleMigrator } from '../../core/lifecycle/migrate-rule.js';
+import { touchHeartbeats } from '../../core/lifecycle/watchdog-arm.js';
+import type { VastClient } from '../../core/vast/client.js';
+import { sshEndpoint } from '../../core/vast/units.js';
 import { openStore, type OpenedStore } from '../../core/checkpoints/index.js';
 import path from 'node:path';
 
@@ -34,7 +37,8 @@ profile's store to the same GPU model (onOutbid: migrate, once per instance, the
 otherwise. A destroy happens only when the newest checkpoint is verified off the host; otherwise the instance
 is stopped instead (its disk keeps the checkpoint) and the journal says why. Rules come from the journal
 (\`provision\` records each rental's rules, flags included), and for --fleet from --profile's lifecycle block.
-Every decision is journaled. Ctrl-C stops it; nothing is left half-done.
+Every decision is journaled. Ctrl-C stops it; nothing is left half-done. Each pass also writes the heartbeat
+over SSH of every running rental armed with a host watchdog (lifecycle.watchdog), which stops it once stale.
 
 Options:
   --fleet PREFIX   only instances whose label starts with PREFIX
@@ -114,6 +118,7 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
       try {
         src.journalRules = rulesByInstance((await readJournal()).records);
         await enforcer.pass();
+        await heartbeats(ctx.client, src, pool, dryRun);
       } catch (err) {
         if (once) throw err;
         line(`pass failed, will retry: ${(err as Error).message}`);
@@ -130,6 +135,28 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
   else if (once && decisions.length === 0) printText('nothing to do');
   if (!once) line('autopilot stopped');
   return signalled === 'SIGTERM' ? 143 : signalled === 'SIGINT' ? 130 : 0;
+}
+
+/** Touches the host watchdog's heartbeat on every running instance (of the --fleet) whose journaled rules have one. */
+async function heartbeats(api: VastClient, src: RuleSources, pool: SshPool, dryRun: boolean): Promise<void> {
+  const watched = new Map([...src.journalRules].filter(([, r]) => r.rules.watchdog));
+  if (watched.size === 0) return;
+  const instances = (await api.listInstances()).filter((i) => watched.has(i.id) && (src.fleet === undefined || (i.label ?? '').startsWith(src.fleet)));
+  if (dryRun) {
+    for (const i of instances.filter((x) => x.status === 'running')) line(`(dry run) would touch the watchdog heartbeat of instance ${i.id}`);
+    return;
+  }
+  const results = await touchHeartbeats(instances, watched, (inst) => (cmd) => {
+    // The endpoint provision armed the watchdog through.
+    const ep = sshEndpoint(inst);
+    if (!ep) return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint yet`));
+    return pool.exec({ host: ep.host, port: ep.port }, cmd, { timeoutMs: 30_000 });
+  });
+  for (const r of results) {
+    if (!r.ok) line(`watchdog heartbeat to instance ${r.instanceId} failed: ${r.error} (its watchdog stops it once the heartbeat is stale)`);
+  }
+  const ok = results.filter((r) => r.ok).length;
+  if (ok) line(`watchdog heartbeat sent to ${ok} instance${ok === 1 ? '' : 's'}`);
 }
 
 function report(e: EnforcerEvent, decisions: EnforcedAction[]): void {

@@ -1,7 +1,7 @@
 import { numberFlag, intFlag, parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
 import { fileSecretValues } from '../../core/profiles/secret-files.js';
-import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
+import { printJson, printText, redact, registerSecret, UsageError, warn } from '../output.js';
 import { checkOffers, checkCells } from '../../core/checks/check.js';
 import { FileJournal, MemoryJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
@@ -22,6 +22,7 @@ import { applyOverrides, OverrideError } from '../../core/profiles/overrides.js'
 import { ruleViolations } from '../../core/profiles/rules.js';
 import { describeRules, rulesAreInert, rulesFromProfile, type LifecycleRules } from '../../core/lifecycle/rules.js';
 import { recordRules } from '../../core/lifecycle/journal.js';
+import { armInstanceWatchdog, watchdogSpecFor } from '../../core/lifecycle/watchdog-arm.js';
 import { parseDuration } from '../../core/watch/duration.js';
 
 /** Help for `vastdeck provision`. */
@@ -70,6 +71,8 @@ Lifecycle rules (on top of the profile's lifecycle: block):
   --idle PCT:DUR[:A] GPU under PCT % for DUR → A (stop | destroy; default stop), e.g. 5:20m
   --on-outbid A      keep | raise-bid | migrate (interruptible rentals)
                      The rules are journaled with the rental; \`vastdeck autopilot\`, monitor and the TUI enforce them.
+                     A profile's lifecycle.watchdog also arms a watchdog on the host once it runs (an API key scoped
+                     to that instance; it stops the instance when autopilot's heartbeat goes stale or after maxRuntime)
   --json             the result as JSON on stdout (progress stays on stderr)
   --api-url URL, --api-key KEY, -h/--help`;
 
@@ -255,13 +258,34 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     await recordRules(journal, { instanceId: result.instanceId, label: result.label, runId: runIdFromNonce(result.nonce), profile: values.profile, rules: lifecycle });
   }
   if (!rulesAreInert(lifecycle)) process.stderr.write(`lifecycle: ${describeRules(lifecycle)}\n`);
+  let watchdog: { armed: boolean; keyId?: number; error?: string } | null = null;
+  const spec = result.outcome === 'running' && result.instanceId !== undefined ? watchdogSpecFor(lifecycle, result.instanceId, ctx.baseUrl) : null;
+  if (!spec && lifecycle.watchdog && result.outcome === 'created' && result.instanceId !== undefined) {
+    watchdog = { armed: false, error: 'not running yet (--no-wait)' };
+    warn(`warning: host watchdog NOT armed on instance ${result.instanceId}: it was not running yet (--no-wait); the rental stands without the guard for a closed laptop\n`);
+  }
+  if (spec) {
+    // The rental stands whatever happens here: a watchdog that cannot be armed is one warning line.
+    try {
+      const inst = await ctx.client.showInstance(spec.instanceId);
+      const armed = await overSsh(inst, (exec, target) => armInstanceWatchdog({
+        api: ctx.client, exec: (cmd) => exec(target, cmd, { timeoutMs: 30_000 }), journal,
+        onSecret: (key) => (registerSecret(key), journal instanceof FileJournal && journal.addSecret(key)),
+      }, spec));
+      watchdog = { armed: true, keyId: armed.keyId };
+      warn(`instance ${spec.instanceId}: host watchdog armed (stops itself when vastdeck's heartbeat is older than ${spec.heartbeatMaxAgeSec} s${spec.maxRuntimeSec !== null ? ` or after ${spec.maxRuntimeSec} s` : ''}; \`vastdeck autopilot\` sends the heartbeat)\n`);
+    } catch (err) {
+      watchdog = { armed: false, error: redact((err as Error).message.split('\n')[0] ?? '') };
+      warn(`warning: host watchdog NOT armed on instance ${spec.instanceId}: ${watchdog.error}; the rental stands, without the guard for a closed laptop\n`);
+    }
+  }
   const ok = ['dry-run', 'created', 'running'].includes(result.outcome);
   const hostCheck = result.postBoot ? { ok: result.postBoot.ok, mismatches: result.postBoot.mismatches, notes: result.postBoot.notes, cuda: result.postBoot.cuda } : null;
   if (values.json) {
     printJson({
       outcome: result.outcome, instanceId: result.instanceId ?? null, offerId: result.offer.id, label: result.label, nonce: result.nonce,
       request: wirePreview(result.offer.id, result.request), priceCheck: result.priceCheck ?? null, speed: result.speed ?? result.postBoot?.speed ?? null, hostCheck, blacklisted: result.blacklisted ?? [], destroyed: result.destroyed,
-      check: check ?? null, lifecycle,
+      check: check ?? null, lifecycle, watchdog,
     });
     return result.outcome === 'stopped' ? interrupted : ok ? 0 : 1;
   }

@@ -30,6 +30,11 @@ export const lifecycleSchema = z.strictObject({
   onOutbid: z.enum(['keep', 'raise-bid', 'migrate']).default('keep'),
   /** Highest bid raise-bid may set, $/hr; without it a raise is at most 1.5× the current bid. */
   maxBid: z.number().min(0.001).max(128).optional(),
+  /**
+   * The host watchdog (for a closed laptop): `provision` arms it on the instance, which then stops itself after
+   * maxRuntime, or when vastdeck's heartbeat (autopilot touches it each pass) is older than heartbeatStale.
+   */
+  watchdog: z.strictObject({ heartbeatStale: duration, checkEvery: duration.default('1m') }).optional(),
 });
 
 /** As written in YAML. */
@@ -43,6 +48,8 @@ export interface LifecycleRules {
   idle: { gpuUtilBelow: number; forMs: number; then: 'stop' | 'destroy' } | null;
   onOutbid: 'keep' | 'raise-bid' | 'migrate';
   maxBid: number | null;
+  /** The host watchdog: stop when vastdeck's heartbeat is older than heartbeatStaleMs (and past maxRuntimeMs); null = none. Absent in older records. */
+  watchdog?: { heartbeatStaleMs: number; checkEveryMs: number } | null;
 }
 
 /** Nothing is ever done automatically. */
@@ -58,18 +65,20 @@ export function rulesFromProfile(block: z.infer<typeof lifecycleSchema> | undefi
     idle: block.idle ? { gpuUtilBelow: block.idle.gpuUtilBelow, forMs: parseDuration(block.idle.for)!, then: block.idle.then } : null,
     onOutbid: block.onOutbid,
     maxBid: block.maxBid ?? null,
+    ...(block.watchdog ? { watchdog: { heartbeatStaleMs: parseDuration(block.watchdog.heartbeatStale)!, checkEveryMs: parseDuration(block.watchdog.checkEvery)! } } : {}),
   };
 }
 
 /** True when the rules would never act. */
 export function rulesAreInert(r: LifecycleRules): boolean {
-  return r.onFinish === 'keep' && r.onCrash === 'keep' && r.maxRuntimeMs === null && r.idle === null && r.onOutbid === 'keep';
+  return r.onFinish === 'keep' && r.onCrash === 'keep' && r.maxRuntimeMs === null && r.idle === null && r.onOutbid === 'keep' && !r.watchdog;
 }
 
 const RulesRecord = z.object({
   onFinish: endAction, onCrash: endAction, maxRuntimeMs: z.number().positive().nullable(),
   idle: z.object({ gpuUtilBelow: z.number(), forMs: z.number().positive(), then: z.enum(['stop', 'destroy']) }).nullable(),
   onOutbid: z.enum(['keep', 'raise-bid', 'migrate']), maxBid: z.number().nullable(),
+  watchdog: z.object({ heartbeatStaleMs: z.number().positive(), checkEveryMs: z.number().positive() }).nullable().optional(),
 });
 
 /** Rules read back from a journal record; null when the record does not hold valid ones. */
@@ -86,5 +95,6 @@ export function describeRules(r: LifecycleRules): string {
   if (r.maxRuntimeMs !== null) parts.push(`maxRuntime ${formatDuration(r.maxRuntimeMs)}→stop`);
   if (r.idle) parts.push(`idle <${r.idle.gpuUtilBelow}% for ${formatDuration(r.idle.forMs)}→${r.idle.then}`);
   if (r.onOutbid !== 'keep') parts.push(`outbid→${r.onOutbid}${r.maxBid !== null ? ` (max $${r.maxBid}/hr)` : ''}`);
+  if (r.watchdog) parts.push(`host watchdog (heartbeat stale ${formatDuration(r.watchdog.heartbeatStaleMs)}→stop)`);
   return parts.length ? parts.join(', ') : 'keep (no rules)';
 }
