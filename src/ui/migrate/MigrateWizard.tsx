@@ -39,6 +39,8 @@ export interface Row {
   text: string;
   color?: string;
   bold?: boolean;
+  /** A line of key hints (three spaces apart). */
+  keys?: boolean;
 }
 
 /** Continuation lines of a step line start under its title ("✓ 1. " is 5 columns). */
@@ -53,10 +55,20 @@ export function fitProgress(
   title: Row, steps: ReadonlyArray<{ mark: StepMark; color?: string; head: string; text: string }>, tail: readonly Row[], width: number, height: number,
 ): Row[] {
   const wrap = (r: Row, indent = 0): Row[] => wrapLine(r.text, width, indent).map((text) => ({ ...r, text }));
+  // A key line breaks between its hints (three spaces apart) before it breaks inside one.
+  const wrapKeys = (r: Row): Row[] => {
+    const out: string[] = [];
+    for (const hint of r.text.split('   ')) {
+      const last = out.length ? out[out.length - 1]! : null;
+      if (last !== null && Array.from(`${last}   ${hint}`).length <= width) out[out.length - 1] = `${last}   ${hint}`;
+      else out.push(...wrapLine(hint, width));
+    }
+    return out.map((text) => ({ ...r, text }));
+  };
   const full = steps.map((s) => wrap({ text: s.text, color: s.color }, STEP_INDENT));
   const short = steps.map((s) => wrap({ text: s.head, color: s.color }, STEP_INDENT));
   const top = wrap(title);
-  const bottom = tail.flatMap((r) => wrap(r));
+  const bottom = tail.flatMap((r) => (r.keys ? wrapKeys(r) : wrap(r)));
   const shown = [...full];
   const total = () => top.length + bottom.length + shown.reduce((n, l) => n + l.length, 0);
   const isDone = (m: StepMark) => m === 'done' || m === 'skipped';
@@ -134,10 +146,11 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
         ...(stage.outcome === 'running' && stage.question
           ? [
               { text: `Source ${stage.question.sourceId} stopped answering: ${sanitizeLine(stage.question.message)}`, color: warn, bold: true },
-              { text: `w wait on   x give up${stage.question.storeStep !== null ? `   r resume from checkpoint-${stage.question.storeStep} (newest in ${sanitizeLine(stage.question.where)})` : ''}`, color: warn, bold: true },
+              { keys: true, text: `w wait on   x give up${stage.question.storeStep !== null ? `   r resume from checkpoint-${stage.question.storeStep} (newest in ${sanitizeLine(stage.question.where)})` : ''}`, color: warn, bold: true },
             ]
           : []),
         {
+          keys: true,
           text: stage.outcome === 'running' ? (stage.question ? 'Esc hides this' : 'x stops it now (journaled pause; M resumes it)   Esc hides this (it goes on; M on its row shows it)')
             : stage.outcome === 'done' ? 'Esc closes' : 'Esc closes; M on its row resumes it',
         },
