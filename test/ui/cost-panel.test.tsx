@@ -12,6 +12,7 @@ import { buildCostReport, type CostReport } from '../../src/core/cost/report.js'
 import type { BudgetRules } from '../../src/core/cost/budget.js';
 import { costLines } from '../../src/ui/cost/cost-lines.js';
 import type { CostSource } from '../../src/ui/cost/cost-source.js';
+import { ValueHistory } from '../../src/ui/cost/value-history.js';
 import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
 import { settle } from './harness.js';
 import { charge } from '../cost/fixtures.js';
@@ -20,38 +21,44 @@ import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpe
 const HOUR = 3_600_000;
 
 
-function report(api: FakeApi, full: boolean, budget?: BudgetRules): CostReport {
+function report(api: FakeApi, full: boolean, budget?: BudgetRules, rates = [2, 2.4]): CostReport {
   const instances = api.instances;
   const charges = [charge(1001, 12.5, FAKE_NOW - 30 * HOUR, FAKE_NOW - 6 * HOUR, 'zeb-large-000'), charge(1002, 3.25, FAKE_NOW - 5 * HOUR, FAKE_NOW, 'zeb-small-001')];
   return buildCostReport({
     instances, charges, credit: 240, now: FAKE_NOW, window: { from: FAKE_NOW - 7 * 24 * HOUR, to: FAKE_NOW }, budget,
-    runs: full ? [{ instanceId: 1002, label: 'zeb-small-001', gpuName: 'RTX 4090', numGpus: 2, dph: 0.51, step: 4000, targetStep: 10000, rates: [2, 2.4] }] : [],
+    runs: full ? [{ instanceId: 1002, label: 'zeb-small-001', gpuName: 'RTX 4090', numGpus: 2, dph: 0.51, step: 4000, targetStep: 10000, rates }] : [],
   });
 }
 
-async function mount(budget?: BudgetRules) {
+async function mount(budget?: BudgetRules, opts: { cols?: number; history?: ValueHistory; rates?: (n: number) => number[] } = {}) {
   const api = new FakeApi(makeFleet(6));
   const store = new FleetStore({ api, pollMs: 2000, now: () => FAKE_NOW });
   await store.refresh();
   const loads: Array<[string | null, boolean]> = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
+  const hist = opts.history;
   const source: CostSource = {
     budget,
     load: async (fleet, full) => {
       loads.push([fleet, full]);
       if (full) await gate; // projections arrive later than the quick report
-      return report(api, full, budget);
+      const r = report(api, full, budget, opts.rates?.(loads.length));
+      // As makeCostSource does: a full load is one sample of the value history.
+      if (full) hist?.record(r.value);
+      return r;
     },
+    ...(hist ? { valueHistory: () => hist.snapshot() } : {}),
   };
   const bells: string[] = [];
-  const stdout = new Out(110, 30);
+  const cols = opts.cols ?? 110;
+  const stdout = new Out(cols, 30);
   const stdin = new In();
   const inst = inkRender(
     <ThemeContext.Provider value={DARK}>
       <App store={store} keymap={buildKeymap(COMMANDS, { readOnly: false })} api={api} onQuit={() => {}} now={() => FAKE_NOW} tickMs={0} cost={source} bell={{ write: (s: string) => bells.push(s) }} />
     </ThemeContext.Provider>,
-    { stdout: stdout as never, stdin: stdin as never, stderr: new Out(110, 30) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+    { stdout: stdout as never, stdin: stdin as never, stderr: new Out(cols, 30) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
   );
   await settle();
   return {
@@ -117,6 +124,26 @@ test('a budget breach shows BUDGET in the footer and rings the bell once', async
   await m.store.refresh();
   await settle();
   assert.equal(m.bells.join(''), '\x07', 'still once');
+  m.unmount();
+});
+
+test('value per GPU type: a sparkline column of the last refreshes next to each type, readable at 80 columns', async () => {
+  // Each refresh (r) is one sample; the rate rises with each load, so the trend climbs.
+  const m = await mount(undefined, { cols: 80, history: new ValueHistory(), rates: (n) => [n, n] });
+  await m.press('$');
+  m.release();
+  await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 5; i++) {
+    await m.press('r');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const f = m.frame();
+  assert.match(f, /VALUE PER GPU TYPE \(steps\/s per \$\/hr; best first; trend: last 6 refreshes\)/);
+  // 6 full loads (load numbers 2, 4, …, 12): a rising sparkline of six blocks right after the value, within 80 columns.
+  const row = f.split('\n').find((l) => /RTX 4090 +1 inst/.test(l));
+  assert.ok(row, f);
+  assert.match(row!, /per \$\/hr ▁▂▄▅▇█/);
+  assert.ok(row!.indexOf('█') < 80, row);
   m.unmount();
 });
 

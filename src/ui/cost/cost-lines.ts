@@ -7,6 +7,7 @@ import { formatDuration } from '../../core/watch/duration.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { fit, formatHours, formatMoney, formatRate } from '../format.js';
 import { sparkline } from '../sparkline.js';
+import type { ValueHistorySnapshot } from './value-history.js';
 
 /** One line of the panel with its colour level. */
 export interface CostLine {
@@ -16,8 +17,11 @@ export interface CostLine {
 
 const money = (x: number | null) => (x === null ? '–' : formatMoney(x));
 
-/** Lines for a report; `width` is the panel width, `loadingRuns` says projections are still being read. */
-export function costLines(r: CostReport, width: number, loadingRuns = false): CostLine[] {
+/**
+ * Lines for a report; `width` is the panel width, `loadingRuns` says projections are still being read, `history`
+ * is the value per GPU type over the last refreshes (a sparkline column next to each type's value).
+ */
+export function costLines(r: CostReport, width: number, loadingRuns = false, history?: ValueHistorySnapshot): CostLine[] {
   const out: CostLine[] = [];
   const w = Math.max(40, width);
   const at = new Date(r.generatedAt).toISOString().slice(11, 16);
@@ -65,10 +69,14 @@ export function costLines(r: CostReport, width: number, loadingRuns = false): Co
     out.push({ text: `  ${fit(String(n.instanceId), 9)} ${fit(sanitizeLine(n.label ?? ''), lw)} step ${n.step}  not projected: ${sanitizeLine(n.reason)}`, level: 'muted' });
   }
 
-  out.push({ text: '' }, { text: 'VALUE PER GPU TYPE (steps/s per $/hr; best first)', level: 'section' });
+  // The trend column sits right after the value; as wide as the panel allows next to it (80 columns: 6 refreshes).
+  const trendW = history ? Math.max(4, Math.min(12, w - 74)) : 0;
+  out.push({ text: '' }, { text: `VALUE PER GPU TYPE (steps/s per $/hr; best first${history ? `; trend: last ${trendW} refreshes` : ''})`, level: 'section' });
   if (r.value.length === 0) out.push({ text: loadingRuns ? '  reading run logs…' : '  no run with an observed rate yet', level: 'muted' });
   for (const g of r.value) {
-    out.push({ text: `  ${fit(g.gpuName, 14)} ${fit(`${g.instances} inst`, 7, 'right')} ${fit(g.stepsPerSec.toFixed(2), 8, 'right')} steps/s ${fit(formatRate(g.dph), 8, 'right')}/hr ${fit(g.stepsPerSecPerDph.toFixed(2), 8, 'right')} per $/hr ${fit(g.stepsPerDollar.toFixed(0), 9, 'right')} steps/$` });
+    const name = sanitizeLine(g.gpuName);
+    const trend = history ? ` ${fit(sparkline(history.get(name) ?? [], trendW), trendW)}` : '';
+    out.push({ text: `  ${fit(name, 14)} ${fit(`${g.instances} inst`, 7, 'right')} ${fit(g.stepsPerSec.toFixed(2), 8, 'right')} steps/s ${fit(formatRate(g.dph), 8, 'right')}/hr ${fit(g.stepsPerSecPerDph.toFixed(2), 8, 'right')} per $/hr${trend} ${fit(g.stepsPerDollar.toFixed(0), 9, 'right')} steps/$` });
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { fleetInstances } from '../../core/cost/report.js';
 import { costByRun, runMembership } from '../../core/cost/runs.js';
 import { readJournal } from '../../core/journal/journal.js';
+import { ValueHistory, type ValueHistorySnapshot } from './value-history.js';
 
 /** Spend window of the panel: the last 7 days, like `vastdeck cost`. */
 export const COST_WINDOW_MS = 7 * 86_400_000;
@@ -21,13 +22,17 @@ export interface CostSource {
   load(fleet: string | null, full: boolean): Promise<CostReport>;
   /** The budget rules the footer's breach mark checks against the live fleet. */
   readonly budget?: BudgetRules;
+  /** Value per GPU type over the last full loads (one sample each), for the panel's sparkline column. */
+  valueHistory?(): ValueHistorySnapshot;
 }
 
 /** A CostSource over the API. */
 export function makeCostSource(api: Pick<VastApi, 'listInstances' | 'charges' | 'currentUser' | 'getLogs' | 'clockOffsetMs'>, budget?: BudgetRules, opts: { now?: () => number } = {}): CostSource {
   const health = new ApiLogHealth(api, { now: opts.now });
+  const history = new ValueHistory();
   return {
     budget,
+    valueHistory: () => history.snapshot(),
     load: async (fleet, full) => {
       const report = await collectCost(api, {
         sinceMs: COST_WINDOW_MS, budget, now: opts.now, ...(fleet ? { fleet } : {}),
@@ -40,6 +45,8 @@ export function makeCostSource(api: Pick<VastApi, 'listInstances' | 'charges' | 
       } catch {
         // No journal to read, or a listing failed: the panel shows the rest.
       }
+      // Values need the run logs: only a full load is a sample.
+      if (full) history.record(report.value);
       return report;
     },
   };

@@ -81,7 +81,9 @@ export function useCostPanel(d: CostPanelDeps) {
     if (fresh.length && d.bell) ringBell(d.bell);
   }, [breaches, d.bell]);
 
-  const lines = useMemo(() => (report ? costLines(report, d.width, phase === 'full') : null), [report, d.width, phase]);
+  // The value history changes only when a report arrives (the source records it before returning the report).
+  const history = useMemo(() => d.source?.valueHistory?.(), [d.source, report]);
+  const lines = useMemo(() => (report ? costLines(report, d.width, phase === 'full', history) : null), [report, d.width, phase, history]);
   const maxTop = Math.max(0, (lines?.length ?? 0) - (d.height - 1));
   const scroll = (to: number) => setTop(Math.max(0, Math.min(maxTop, to)));
 

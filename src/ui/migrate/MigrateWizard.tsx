@@ -9,6 +9,7 @@ import type { MigrationPlan } from './ops.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { useSpinner } from '../spinner.js';
 import { useTheme } from '../theme-context.js';
+import { wrapLine } from '../wrap-line.js';
 
 /** How far one step is. */
 export type StepMark = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
@@ -33,6 +34,57 @@ export function timeLeft(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : `${s} s`;
 }
 
+/** One line of the progress screen. */
+export interface Row {
+  text: string;
+  color?: string;
+  bold?: boolean;
+  /** A line of key hints (three spaces apart). */
+  keys?: boolean;
+}
+
+/** Continuation lines of a step line start under its title ("✓ 1. " is 5 columns). */
+const STEP_INDENT = 5;
+
+/**
+ * The progress screen's lines within `width` × `height`: every line wrapped at words (a step's detail continues
+ * under its title). When that is taller than `height`, the details of done steps go first, oldest first (their
+ * mark and title stay), then those of the other steps; the title, the note and the keys stay whole.
+ */
+export function fitProgress(
+  title: Row, steps: ReadonlyArray<{ mark: StepMark; color?: string; head: string; text: string }>, tail: readonly Row[], width: number, height: number,
+): Row[] {
+  const wrap = (r: Row, indent = 0): Row[] => wrapLine(r.text, width, indent).map((text) => ({ ...r, text }));
+  // A key line breaks between its hints (three spaces apart) before it breaks inside one.
+  const wrapKeys = (r: Row): Row[] => {
+    const out: string[] = [];
+    for (const hint of r.text.split('   ')) {
+      const last = out.length ? out[out.length - 1]! : null;
+      if (last !== null && Array.from(`${last}   ${hint}`).length <= width) out[out.length - 1] = `${last}   ${hint}`;
+      else out.push(...wrapLine(hint, width));
+    }
+    return out.map((text) => ({ ...r, text }));
+  };
+  const full = steps.map((s) => wrap({ text: s.text, color: s.color }, STEP_INDENT));
+  const short = steps.map((s) => wrap({ text: s.head, color: s.color }, STEP_INDENT));
+  const top = wrap(title);
+  const bottom = tail.flatMap((r) => (r.keys ? wrapKeys(r) : wrap(r)));
+  const shown = [...full];
+  const total = () => top.length + bottom.length + shown.reduce((n, l) => n + l.length, 0);
+  const isDone = (m: StepMark) => m === 'done' || m === 'skipped';
+  // Done steps oldest first, then the rest in order (a failed step's reason last of all).
+  const order = [
+    ...steps.map((s, i) => (isDone(s.mark) ? i : -1)),
+    ...steps.map((s, i) => (!isDone(s.mark) && s.mark !== 'failed' ? i : -1)),
+    ...steps.map((s, i) => (s.mark === 'failed' ? i : -1)),
+  ].filter((i) => i >= 0);
+  for (const i of order) {
+    if (total() <= height) break;
+    shown[i] = short[i]!;
+  }
+  return [...top, ...shown.flat(), ...bottom];
+}
+
 const MARK: Record<StepMark, string> = { pending: '·', running: '…', done: '✓', skipped: '✓', failed: '✗' };
 
 /** The wizard's lines. */
@@ -41,7 +93,8 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
   // The running step's mark turns while the migration works; a finished one stops the timer.
   const spin = useSpinner(stage.kind === 'progress' && stage.outcome === 'running');
   const mark: Record<StepMark, string> = { ...MARK };
-  // Questions wrap (what would be rented, what to answer must read whole at 60 columns); the step list truncates.
+  // Questions wrap in Ink (what would be rented, what to answer must read whole at 60 columns); the step list is
+  // wrapped by fitProgress, which knows what to drop when it gets too tall, so Ink only truncates it.
   const wrapped = stage.kind !== 'progress';
   const line = (t: string, color?: string, bold = false) => (
     <Text wrap={wrapped ? 'wrap' : 'truncate'} color={color} bold={bold}>{t}</Text>
@@ -78,28 +131,33 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
       ];
       break;
     }
-    case 'progress':
+    case 'progress': {
       mark.running = spin || '…';
-      body = [
-        line(stage.title, undefined, true),
-        ...MIGRATE_STEPS.map((s, i) => {
-          const m = stage.marks[i]!;
-          const color = m === 'failed' ? theme.colors['status.error'] : m === 'done' || m === 'skipped' ? theme.colors['status.running'] : undefined;
-          return line(`${mark[m]} ${i + 1}. ${STEP_TITLES[s]}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}`, color);
-        }),
-        line(stage.outcome === 'running' ? sanitizeLine(stage.note) : sanitizeLine(stage.message), stage.outcome === 'failed' ? theme.colors['status.error'] : undefined, stage.outcome !== 'running'),
-        ...(stage.outcome === 'running' && stage.wait ? [line(`waiting for ${sanitizeLine(stage.wait.what)}: ${timeLeft(stage.wait.leftMs)} left of ${timeLeft(stage.wait.totalMs)}`)] : []),
+      const done = (m: StepMark) => m === 'done' || m === 'skipped';
+      const steps = MIGRATE_STEPS.map((s, i) => {
+        const m = stage.marks[i]!;
+        const color = m === 'failed' ? theme.colors['status.error'] : done(m) ? theme.colors['status.running'] : undefined;
+        const head = `${mark[m]} ${i + 1}. ${STEP_TITLES[s]}`;
+        return { mark: m, color, head, text: `${head}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}` };
+      });
+      const tail: Row[] = [
+        { text: stage.outcome === 'running' ? sanitizeLine(stage.note) : sanitizeLine(stage.message), color: stage.outcome === 'failed' ? theme.colors['status.error'] : undefined, bold: stage.outcome !== 'running' },
+        ...(stage.outcome === 'running' && stage.wait ? [{ text: `waiting for ${sanitizeLine(stage.wait.what)}: ${timeLeft(stage.wait.leftMs)} left of ${timeLeft(stage.wait.totalMs)}` }] : []),
         ...(stage.outcome === 'running' && stage.question
           ? [
-              line(`Source ${stage.question.sourceId} stopped answering: ${sanitizeLine(stage.question.message)}`, warn, true),
-              line(`w wait on   x give up${stage.question.storeStep !== null ? `   r resume from checkpoint-${stage.question.storeStep} (newest in ${sanitizeLine(stage.question.where)})` : ''}`, warn, true),
+              { text: `Source ${stage.question.sourceId} stopped answering: ${sanitizeLine(stage.question.message)}`, color: warn, bold: true },
+              { keys: true, text: `w wait on   x give up${stage.question.storeStep !== null ? `   r resume from checkpoint-${stage.question.storeStep} (newest in ${sanitizeLine(stage.question.where)})` : ''}`, color: warn, bold: true },
             ]
           : []),
-        line(
-          stage.outcome === 'running' ? (stage.question ? 'Esc hides this' : 'x stops it now (journaled pause; M resumes it)   Esc hides this (it goes on; M on its row shows it)')
-          : stage.outcome === 'done' ? 'Esc closes' : 'Esc closes; M on its row resumes it',
-        ),
+        {
+          keys: true,
+          text: stage.outcome === 'running' ? (stage.question ? 'Esc hides this' : 'x stops it now (journaled pause; M resumes it)   Esc hides this (it goes on; M on its row shows it)')
+            : stage.outcome === 'done' ? 'Esc closes' : 'Esc closes; M on its row resumes it',
+        },
       ];
+      body = fitProgress({ text: stage.title, bold: true }, steps, tail, width, height).map((r) => line(r.text, r.color, r.bold));
+      break;
+    }
       break;
   }
   return (
