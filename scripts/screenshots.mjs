@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const outDir = path.join(root, 'docs', 'screenshots');
-const socket = `vd-shots-${process.pid}`;
+// A tmux server per session: a new session on a socket whose server is still shutting down fails with
+// "server exited unexpectedly".
+let socket = `vd-shots-${process.pid}-0`;
+let sessions = 0;
 const state = mkdtempSync(path.join(os.tmpdir(), 'vd-shots-'));
 const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -121,6 +124,7 @@ async function shoot(name, cols, rows) {
 }
 
 async function session(cols, rows, run) {
+  socket = `vd-shots-${process.pid}-${++sessions}`;
   tmux('new-session', '-d', '-x', String(cols), '-y', String(rows), `env VASTDECK_STATE_DIR=${state} TERM=xterm-256color node ${path.join(root, 'bin', 'vastdeck.js')} --demo`);
   try {
     await waitFor('9100001');
