@@ -41,3 +41,33 @@ test('a finished run with onFinish: stop is stopped while the TUI is open; the f
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('while the TUI is open, each pass touches the host watchdog heartbeat of running instances whose rules have one', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-tui-hb-'));
+  try {
+    const journalFile = path.join(dir, 'journal.jsonl');
+    const watchdog = { heartbeatStaleMs: 1_800_000, checkEveryMs: 60_000 };
+    const j = new FileJournal({ file: journalFile });
+    await recordRules(j, { instanceId: 1, label: 'a', runId: 'vd-a', profile: 'p', rules: { ...KEEP_ALL, watchdog } });
+    await recordRules(j, { instanceId: 2, label: 'b', runId: 'vd-b', profile: 'p', rules: { ...KEEP_ALL } });
+    await recordRules(j, { instanceId: 3, label: 'c', runId: 'vd-c', profile: 'p', rules: { ...KEEP_ALL, watchdog } });
+    const instances = [
+      makeInstance(0, { id: 1, label: 'a', status: 'running', isBid: false }),
+      makeInstance(1, { id: 2, label: 'b', status: 'running', isBid: false }),
+      makeInstance(2, { id: 3, label: 'c', status: 'stopped', isBid: false }),
+    ];
+    const snap = { loaded: true, error: null, instances } as unknown as FleetSnapshot;
+    const touched: Array<[number, string]> = [];
+    const driver = startLifecycle({
+      api: new FakeVast([]), store: { getSnapshot: () => snap }, journalFile, profilesFile: path.join(dir, 'none.yaml'), everyMs: 3_600_000,
+      health: () => undefined,
+      hostExec: (inst) => async (cmd) => (touched.push([inst.id, cmd]), { stdout: '', stderr: '', code: 0 }),
+    });
+    await driver.pass();
+    assert.deepEqual(touched.map(([id]) => id), [1], 'only the running instance with a watchdog');
+    assert.match(touched[0]![1], /date \+%s > .*heartbeat/);
+    await driver.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

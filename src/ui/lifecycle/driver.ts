@@ -15,6 +15,10 @@ import { LifecycleEnforcer, type EnforcedAction } from '../../core/lifecycle/enf
 import { rulesByInstance } from '../../core/lifecycle/journal.js';
 import { checkpointSources, rulesFor, type RuleSources } from '../../core/lifecycle/sources.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
+import { touchHeartbeats } from '../../core/lifecycle/watchdog-arm.js';
+import type { HostExec } from '../../core/lifecycle/watchdog.js';
+import { sshEndpoint } from '../../core/vast/units.js';
+import type { Instance } from '../../core/vast/types.js';
 import type { Message } from '../use-fleet-actions.js';
 
 /** What the driver needs from runTui. */
@@ -29,6 +33,8 @@ export interface LifecycleWiring {
   now?: () => number;
   /** Pass period, ms (default 60 s). */
   everyMs?: number;
+  /** Runs a command on an instance's host (default: vastdeck's SSH pool); tests pass a fake. */
+  hostExec?: (inst: Instance) => HostExec;
 }
 
 /** The running driver: the App subscribes to its messages. */
@@ -79,7 +85,21 @@ export function startLifecycle(o: LifecycleWiring): LifecycleDriver {
     if (src.journalRules.size === 0) return [];
     src.profiles = await loadProfiles(o.profilesFile).catch(() => ({}));
     src.hubUrl ??= (await o.hubUrl?.()) ?? undefined;
-    return enforcer.pass(snap.instances);
+    const done = await enforcer.pass(snap.instances);
+    // The host watchdog (for a closed laptop): while the TUI is open it sends the heartbeat, as autopilot does;
+    // once vastdeck stops sending it, the watchdog stops its own instance.
+    const watched = new Map([...src.journalRules].filter(([, r]) => r.rules.watchdog));
+    if (watched.size) {
+      const execFor = o.hostExec ?? ((inst: Instance): HostExec => (cmd) => {
+        const ep = sshEndpoint(inst);
+        if (!ep) return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint yet`));
+        return getPool().exec({ host: ep.host, port: ep.port }, cmd, { timeoutMs: 30_000 });
+      });
+      for (const r of await touchHeartbeats(snap.instances, watched, execFor)) {
+        if (!r.ok) listeners.forEach((fn) => fn({ text: `watchdog heartbeat to instance ${r.instanceId} failed: ${sanitizeLine(r.error ?? '')} (its watchdog stops it once the heartbeat is stale)`, level: 'error' }));
+      }
+    }
+    return done;
   };
   const guarded = () => (running ??= pass().finally(() => (running = null)));
   const timer = setInterval(() => void guarded().catch((err) => listeners.forEach((fn) => fn({ text: `lifecycle pass failed: ${(err as Error).message}`, level: 'error' }))), o.everyMs ?? 60_000);
