@@ -24,6 +24,7 @@ const VIEWS: [string, (m: Mounted) => Promise<void>][] = [
   ['cost', async (m) => m.press('$')],
   ['offers', async (m) => m.press('o')],
   ['offer detail', async (m) => m.press('o', KEY.enter)],
+  ['env vars', async (m) => m.press('e')],
 ];
 
 for (const [cols, rows] of SIZES) {
@@ -42,6 +43,10 @@ for (const [cols, rows] of SIZES) {
             assert.ok(lines.some((l) => /^.?\s*ID\b/.test(l) || /\bID\b/.test(l)), `${view}: the ID column stays`);
           }
           if (view === 'offers') assert.ok(lines.some((l) => /\bID\b/.test(l)), `offers keep the ID column at ${cols}: ${lines[2]}`);
+          if (view === 'env vars') {
+            assert.ok(lines.some((l) => /^\s*NAME\s+VALUE/.test(l)), `env vars: the table shows at ${cols}×${rows}`);
+            assert.match(hints, /q quit/, `env vars: quit hint kept at ${cols} columns: ${hints}`);
+          }
           // The money line never cuts "runway" into "runway 1…".
           for (const l of lines) assert.doesNotMatch(l, /runway \d*…/, `${view}: runway cut`);
         } finally {
