@@ -1,3 +1,4 @@
+import { interruptible } from '../interrupt.js';
 /**
  * `vastdeck migrate ID --profile P` and `vastdeck migrate --resume [MIGRATION]`: move a run to a new host with
  * the journaled state machine of src/core/ops/migrate.ts. A killed migration is continued from the journal.
@@ -134,16 +135,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   };
   // Ctrl-C or SIGTERM stops the migration at once with a journaled pause (--resume continues it); a second one
   // exits without waiting for the pause record.
-  const stop = new AbortController();
-  let signalled: NodeJS.Signals | null = null;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (signalled) process.exit(sig === 'SIGINT' ? 130 : 143);
-    signalled = sig;
-    process.stderr.write(`\n${sig === 'SIGINT' ? 'Ctrl-C' : sig}: pausing the migration (again to exit at once)\n`);
-    stop.abort(sig === 'SIGINT' ? 'stopped with Ctrl-C' : `stopped by ${sig}`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = interruptible('pausing the migration', (sig) => (sig === 'SIGINT' ? 'stopped with Ctrl-C' : `stopped by ${sig}`));
   const prompt = process.stdin.isTTY && process.stderr.isTTY ? askUnreachable : undefined;
   try {
     const result = await runMigration(
@@ -162,11 +154,10 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     );
     if (values.json) printJson(result);
     else printText(result.outcome === 'done' || result.outcome === 'aborted' ? result.message : `${result.message}\ncontinue with: vastdeck migrate --resume ${spec.id}`);
-    if (result.outcome === 'paused') return signalled === 'SIGTERM' ? 143 : 130;
+    if (result.outcome === 'paused') return stop.received === 'SIGTERM' ? 143 : 130;
     return result.outcome === 'done' ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
     await pool.close();
   }
 }

@@ -1,3 +1,4 @@
+import { interruptible } from '../interrupt.js';
 import { numberFlag, intFlag, parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
 import { fileSecretValues } from '../../core/profiles/secret-files.js';
@@ -224,16 +225,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   };
   // Ctrl-C or SIGTERM stops the boot wait at once (a create in flight settles first, bounded by its deadline): the
   // rental stays rented, the provision is closed in the journal as stopped, and the exit is 130 / 143. Again: exit now.
-  const stop = new AbortController();
-  let signalled: NodeJS.Signals | null = null;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (signalled) process.exit(sig === 'SIGINT' ? 130 : 143);
-    signalled = sig;
-    process.stderr.write(`\n${sig === 'SIGINT' ? 'Ctrl-C' : sig}: stopping the wait (again to exit at once)\n`);
-    stop.abort(`stopped by ${sig}`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = interruptible('stopping the wait', (sig) => `stopped by ${sig}`);
   let result: Awaited<ReturnType<typeof provision>>;
   try {
   result = await provision(
@@ -249,9 +241,9 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     },
   );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
   }
+  const signalled = stop.received;
   const interrupted = signalled === 'SIGTERM' ? 143 : 130;
   const check = checks[offers.indexOf(result.offer)];
   if (result.instanceId !== undefined && result.outcome !== 'dry-run') {

@@ -5,7 +5,7 @@
  * the state dir (`hash-cache.jsonl`), so a second check of the same checkpoint — in this process or a later
  * `vastdeck destroy` — sends no hashing command at all.
  */
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stateDir } from '../config/paths.js';
 import { shellQuote } from '../ssh/quote.js';
@@ -57,7 +57,16 @@ function load(): void {
   } catch {
     return; // no cache yet
   }
-  for (const line of text.split('\n').slice(-CACHE_MAX)) {
+  const lines = text.split('\n').filter((l) => l);
+  // Append-only between loads: once it holds twice what is kept, rewrite it with the kept part.
+  if (lines.length > 2 * CACHE_MAX) {
+    try {
+      writeFileSync(file, lines.slice(-CACHE_MAX).join('\n') + '\n', { mode: 0o600 });
+    } catch {
+      // read-only state dir: the memory cache still serves
+    }
+  }
+  for (const line of lines.slice(-CACHE_MAX)) {
     try {
       const e = JSON.parse(line) as { k?: unknown; sha256?: unknown; blobId?: unknown };
       if (typeof e.k === 'string' && typeof e.sha256 === 'string' && /^[0-9a-f]{64}$/.test(e.sha256)) {
