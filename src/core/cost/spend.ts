@@ -51,9 +51,10 @@ export function spendBySource(charges: readonly Charge[], instances: readonly In
     const spent = round(g.charges.reduce((s, c) => s + c.amount, 0), 6);
     const from = Math.min(...g.charges.map((c) => c.start));
     const to = Math.max(...g.charges.map((c) => c.end));
+    const view = inst ? instanceView(inst, now, undefined) : null;
     const row: SourceSpend = {
       source, instanceId: g.instanceId, label: inst?.label ?? labelFromDescription(g.charges[0]!.description),
-      status: inst ? instanceView(inst, now, undefined).status : 'gone', spent, from, to, burnPerHour: inst ? instanceView(inst, now, undefined).dph : null,
+      status: view?.status ?? 'gone', spent, from, to, burnPerHour: view?.dph ?? null,
       expected: null, gap: null, mismatch: false,
     };
     if (inst && to - from >= MIN_CHECK_MS) crossCheck(row, inst);

@@ -14,6 +14,7 @@ import type { VastApi } from '../vast/api.js';
 import type { Instance } from '../vast/types.js';
 import type { HealthSource } from '../watch/api-health.js';
 import { decide, initialState, nextCheckMs, recordHeld, recordLaunch, type KeeperAction, type KeeperRules, type KeeperState, type WorkerObs } from './policy.js';
+import { serverClock } from '../vast/server-clock.js';
 
 /** What a launch of `count` workers achieved. */
 export interface LaunchOutcome {
@@ -105,7 +106,7 @@ export class FleetKeeper {
 
   /** Display status, measured on the API's clock (startedAt is on it; the keeper's own times are local). */
   private statusOf(inst: Instance, now: number) {
-    const offset = this.deps.api.clockOffsetMs?.() ?? 0;
+    const offset = serverClock(this.deps.api, () => 0)();
     const since = this.sinceOf(inst);
     return instanceView(inst, now + offset, since === undefined ? undefined : since + offset).status;
   }

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { ApiError, ok } from '../http.js';
 import type { World } from '../world.js';
 import type { Route } from './types.js';
+import { sameKey } from '../../core/ssh/key-text.js';
 
 const USER_ID = 424242;
 const MAX_KEYS = 50;
@@ -62,9 +63,3 @@ export const sshKeyRoutes: Route[] = [
   },
 ];
 
-/** Same key material (type and base64), whatever the comments. */
-export function sameKey(a: string, b: string): boolean {
-  const [ta, da] = a.trim().split(/\s+/);
-  const [tb, db] = b.trim().split(/\s+/);
-  return ta === tb && da === db;
-}
