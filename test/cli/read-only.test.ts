@@ -48,6 +48,14 @@ describe('readOnly: true in config.yaml', () => {
       [['replenish', '3', '--fleet', 'ro-run', '--profile', 'p']],
       [['env', 'set', 'NEW_KEY'], 'value-1\n'],
       [['env', 'rm', 'KEEP_ME']],
+      [['stop', ids[0]!]],
+      [['start', ids[0]!]],
+      [['reboot', ids[0]!]],
+      [['label', ids[0]!, 'renamed']],
+      [['autopilot', '--once']],
+      [['rescue', ids[0]!, '--raise']],
+      [['sweep', '--destroy']],
+      [['keys', 'add']],
     ];
     const runs = await Promise.all(cases.map(([a, stdin]) => run(a, stdin)));
     runs.forEach((r, k) => {

@@ -5,7 +5,7 @@
  * maxRuntime, idle, outbid. Every decision is journaled with its reason. Sparse by default (every 5 min).
  */
 import { parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, redact, registerSecret, UsageError } from '../output.js';
 import { readJournal, FileJournal, MemoryJournal, type JournalWriter } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfiles } from '../../core/profiles/load.js';
@@ -70,6 +70,7 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
   const file = values.profiles ?? defaultProfilesPath();
   const profiles = values.profile || values.profiles ? await loadProfiles(file) : await loadProfiles(file).catch(() => ({}) as Record<string, Profile>);
   if (values.profile && !profiles[values.profile]) throw new UsageError(`autopilot: no profile "${values.profile}" in ${file}`);
+  if (!values['dry-run']) await refuseIfReadOnly(values, 'autopilot (stopping and destroying by rule)');
   const ctx = await makeContext(values);
   const dryRun = !!values['dry-run'];
   const once = dryRun || !!values.once;

@@ -4,7 +4,7 @@
  * --json prints one result per instance. Exit 0 only when every call was accepted.
  */
 import { parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, UsageError } from '../output.js';
 import { FileJournal } from '../../core/journal/journal.js';
 import type { VastApi } from '../../core/vast/api.js';
@@ -98,6 +98,7 @@ async function run(verb: Verb, argv: string[], help: string): Promise<number> {
     if (!/^\d+$/.test(p)) throw new UsageError(`${verb}: "${p}" is not an instance ID`);
     return Number(p);
   });
+  await refuseIfReadOnly(values, verb);
   const ctx = await makeContext(values);
   const all = await ctx.client.listInstances();
   const missing = ids.filter((id) => !all.some((i) => i.id === id));

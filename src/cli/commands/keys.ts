@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, UsageError } from '../output.js';
 import { sshIdentity } from '../../core/ssh/identity.js';
 import { identityPublicKeys, type PublicKey } from '../../core/ssh/public-key.js';
@@ -38,6 +38,7 @@ export async function keysCommand(argv: string[]): Promise<number> {
   if (values.help) return printText(keysHelp), 0;
   const [sub = 'list', ...args] = positionals;
   if (!['list', 'add', 'attach'].includes(sub)) throw new UsageError(`keys: unknown subcommand "${sanitizeLine(sub)}"; use list, add or attach (see \`vastdeck keys --help\`)`);
+  if (sub !== 'list') await refuseIfReadOnly(values, `keys ${sub}`);
   const ctx = await makeContext(values);
   const ours = await identityPublicKeys(sshIdentity());
   if (sub === 'list') {

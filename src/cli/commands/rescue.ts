@@ -4,7 +4,7 @@
  * `--raise` to do the first (journaled). `vastdeck migrate` does the second.
  */
 import { numberFlag, parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, registerSecret, UsageError } from '../output.js';
 import { FileJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
@@ -51,6 +51,7 @@ export async function rescueCommand(argv: string[]): Promise<number> {
   if (bid !== undefined && !values.raise) throw new UsageError('rescue: --bid goes with --raise');
   if (bid !== undefined && maxBid !== undefined && bid > maxBid) throw new UsageError(`rescue: --bid ${bid} is above --max-bid ${maxBid}`);
   const profile = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
+  if (values.raise) await refuseIfReadOnly(values, 'rescue --raise (changing a bid)');
   const ctx = await makeContext(values);
   const all = await ctx.client.listInstances();
   for (const id of ids) if (!all.some((i) => i.id === id)) throw new UsageError(`rescue: instance ${id} is not in your account`);

@@ -4,7 +4,7 @@
  * destroy: each checkpoint verified first, unverified ones refused unless forced).
  */
 import { parseCommand } from '../args.js';
-import { makeContext } from '../context.js';
+import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, UsageError } from '../output.js';
 import { readJournal } from '../../core/journal/journal.js';
 import { ownersFrom, sweep, type SweepRow } from '../../core/lifecycle/sweep.js';
@@ -43,6 +43,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   );
   if (values.help) return printText(sweepHelp), 0;
   if (!values.destroy && (values.yes || values.force || values.profile)) throw new UsageError('sweep: --yes, --force and --profile go with --destroy');
+  if (values.destroy) await refuseIfReadOnly(values, 'sweep --destroy');
   const ctx = await makeContext(values);
   const all = await ctx.client.listInstances();
   const owners = ownersFrom((await readJournal()).records, values.fleet ?? []);

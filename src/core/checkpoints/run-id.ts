@@ -5,7 +5,7 @@
  * nonce, it is found again from the instance's nonce (listed back by the API) or from the journal's provision
  * records (ids.nonce), also for a rental made on another machine.
  */
-import { splitNonce } from '../profiles/label.js';
+import { instanceNonce } from '../profiles/label.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Instance } from '../vast/types.js';
 
@@ -26,6 +26,6 @@ export function runIdOfInstance(inst: Pick<Instance, 'id' | 'label'> & { nonce?:
     if (r.ids.nonce) return runIdFromNonce(r.ids.nonce);
   }
   // The nonce travels in the instance env (VASTDECK_NONCE); rentals made before that carry it in the label.
-  const nonce = inst.nonce ?? splitNonce(inst.label).nonce;
+  const nonce = instanceNonce(inst);
   return nonce ? runIdFromNonce(nonce) : null;
 }

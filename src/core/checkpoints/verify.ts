@@ -141,7 +141,6 @@ export function describeVerification(v: Verification): string {
       const parts = [
         ...(v.missing.length ? [`missing ${v.missing.join(', ')}`] : []),
         ...v.mismatched.map((m) => `${m.path} is ${m.store} bytes in the store, ${m.host} on the host`),
-        ...(v.staleState ? [`stored trainer_state.json says step ${v.staleState.found}, expected ${v.staleState.expected}`] : []),
       ];
       const older = v.verifiedStep !== null ? `; newest complete copy is step ${v.verifiedStep}` : '';
       return `incomplete upload of checkpoint-${v.step}: ${parts.join('; ')}${older}`;

@@ -6,6 +6,7 @@
 import type { JournalRecord } from '../journal/record.js';
 import type { Charge, Instance } from '../vast/types.js';
 import { instanceBurn } from '../fleet/burn.js';
+import { instanceNonce } from '../profiles/label.js';
 
 /** Why an instance is swept up. */
 export type SweepReason = 'unowned' | 'stopped';
@@ -45,7 +46,7 @@ export function isOwned(inst: Instance, o: Owners): boolean {
   if (o.ids.has(inst.id)) return true;
   const label = inst.label ?? '';
   // vastdeck's nonce: the VASTDECK_NONCE env entry (Instance.nonce), or an older rental's #nonce label tag.
-  const tag = inst.nonce ?? /#([A-Za-z0-9]+)$/.exec(label)?.[1];
+  const tag = instanceNonce(inst);
   if (tag && o.nonces.has(tag)) return true;
   for (const f of o.fleets) if (label.startsWith(f)) return true;
   return false;

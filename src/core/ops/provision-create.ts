@@ -11,7 +11,7 @@ import type { VastApi } from '../vast/api.js';
 import type { CreateRequest, Instance, Offer } from '../vast/types.js';
 import type { JournalInput, JournalRecord } from '../journal/record.js';
 import type { JournalWriter } from '../journal/journal.js';
-import { splitNonce } from '../profiles/label.js';
+import { instanceNonce } from '../profiles/label.js';
 import { ProvisionError } from './provision-request.js';
 
 /** Collaborators of the create step. */
@@ -60,7 +60,7 @@ export function classifyCreateError(err: unknown): 'taken' | 'refused' | 'answer
 
 /** Our nonce on an instance: the VASTDECK_NONCE env entry, or (older rentals) the label's #nonce tag. */
 export function nonceOf(inst: Instance): string | null {
-  return inst.nonce ?? splitNonce(inst.label).nonce;
+  return instanceNonce(inst);
 }
 
 /** The instances carrying this nonce, lowest id first. */

@@ -155,4 +155,3 @@ export function describeFinished(f: Finished): string {
   }
 }
 
-export { CREATE_DEADLINE_MS };

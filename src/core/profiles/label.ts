@@ -41,6 +41,11 @@ export function withNonce(label: string, nonce: string): string {
   return `${label}${NONCE_SEP}${nonce}`;
 }
 
+/** vastdeck's nonce on an instance: the VASTDECK_NONCE env entry (Instance.nonce), or an older rental's label tag. */
+export function instanceNonce(inst: { nonce?: string | null; label: string | null }): string | null {
+  return inst.nonce ?? splitNonce(inst.label).nonce;
+}
+
 /** Splits a label into template part and nonce; nonce is null for labels vastdeck did not tag. */
 export function splitNonce(label: string | null): { base: string; nonce: string | null } {
   if (!label) return { base: '', nonce: null };

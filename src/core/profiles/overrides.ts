@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { profileSchema, type Profile } from './schema.js';
 import { isSecretName, looksLikeToken } from './secrets.js';
 import { describeProfileIssue } from './load.js';
+import { sameGpuName } from './rules.js';
 
 /** What the command line overrides. */
 export interface ProfileOverrides {
@@ -47,7 +48,7 @@ export function applyOverrides(base: Profile, o: ProfileOverrides): { profile: P
     const wire = name.replace(/\s+/g, '_');
     p.search.query = replaceClause(p.search.query, 'gpu_name', `gpu_name=${wire}`);
     // The override is explicit: a GPU excluded by the profile's search preferences is searched anyway (rules still refuse).
-    p.excludeGpus = p.excludeGpus.filter((g) => g.replace(/[\s_]+/g, '').toLowerCase() !== wire.replace(/_/g, '').toLowerCase());
+    p.excludeGpus = p.excludeGpus.filter((g) => !sameGpuName(g, wire));
     applied.push(`--gpu ${wire}: search gpu_name=${wire}`);
   }
   if (o.gpus !== undefined) {
