@@ -21,9 +21,8 @@ import { checkpointSources, rulesFor, type RuleSources } from '../../core/lifecy
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { serverClock } from '../../core/vast/server-clock.js';
 import { ruleMigrator } from '../../core/lifecycle/migrate-rule.js';
-import { touchHeartbeats } from '../../core/lifecycle/watchdog-arm.js';
+import { hostExecOver, touchHeartbeats } from '../../core/lifecycle/watchdog-arm.js';
 import type { VastClient } from '../../core/vast/client.js';
-import { sshEndpoint } from '../../core/vast/units.js';
 import { openStore, type OpenedStore } from '../../core/checkpoints/index.js';
 import path from 'node:path';
 
@@ -147,12 +146,7 @@ async function heartbeats(api: VastClient, src: RuleSources, pool: SshPool, dryR
     for (const i of instances.filter((x) => x.status === 'running')) line(`(dry run) would touch the watchdog heartbeat of instance ${i.id}`);
     return;
   }
-  const results = await touchHeartbeats(instances, watched, (inst) => (cmd) => {
-    // The endpoint provision armed the watchdog through.
-    const ep = sshEndpoint(inst);
-    if (!ep) return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint yet`));
-    return pool.exec({ host: ep.host, port: ep.port }, cmd, { timeoutMs: 30_000 });
-  });
+  const results = await touchHeartbeats(instances, watched, hostExecOver(() => pool));
   for (const r of results) {
     if (!r.ok) line(`watchdog heartbeat to instance ${r.instanceId} failed: ${r.error} (its watchdog stops it once the heartbeat is stale)`);
   }

@@ -10,6 +10,8 @@ import type { Instance } from '../vast/types.js';
 import type { RentalRules } from './journal.js';
 import type { LifecycleRules } from './rules.js';
 import { armWatchdog, heartbeat, watchdogPermissions, type HostExec, type WatchdogSpec } from './watchdog.js';
+import type { SshPool } from '../ssh/index.js';
+import { sshEndpoint } from '../vast/units.js';
 
 /** What arming needs. */
 export interface ArmDeps {
@@ -76,4 +78,13 @@ export async function touchHeartbeats(
       return { instanceId: inst.id, ok: false, error: (err as Error).message };
     }
   }));
+}
+
+/** A host's command runner over an SSH pool, at the instance's endpoint (the one provision armed the watchdog through). */
+export function hostExecOver(pool: () => Pick<SshPool, 'exec'>, timeoutMs = 30_000): (inst: Instance) => HostExec {
+  return (inst) => (cmd) => {
+    const ep = sshEndpoint(inst);
+    if (!ep) return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint yet`));
+    return pool().exec({ host: ep.host, port: ep.port }, cmd, { timeoutMs });
+  };
 }

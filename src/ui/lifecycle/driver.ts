@@ -15,9 +15,8 @@ import { LifecycleEnforcer, type EnforcedAction } from '../../core/lifecycle/enf
 import { rulesByInstance } from '../../core/lifecycle/journal.js';
 import { checkpointSources, rulesFor, type RuleSources } from '../../core/lifecycle/sources.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
-import { touchHeartbeats } from '../../core/lifecycle/watchdog-arm.js';
+import { hostExecOver, touchHeartbeats } from '../../core/lifecycle/watchdog-arm.js';
 import type { HostExec } from '../../core/lifecycle/watchdog.js';
-import { sshEndpoint } from '../../core/vast/units.js';
 import type { Instance } from '../../core/vast/types.js';
 import type { Message } from '../use-fleet-actions.js';
 
@@ -90,11 +89,7 @@ export function startLifecycle(o: LifecycleWiring): LifecycleDriver {
     // once vastdeck stops sending it, the watchdog stops its own instance.
     const watched = new Map([...src.journalRules].filter(([, r]) => r.rules.watchdog));
     if (watched.size) {
-      const execFor = o.hostExec ?? ((inst: Instance): HostExec => (cmd) => {
-        const ep = sshEndpoint(inst);
-        if (!ep) return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint yet`));
-        return getPool().exec({ host: ep.host, port: ep.port }, cmd, { timeoutMs: 30_000 });
-      });
+      const execFor = o.hostExec ?? hostExecOver(getPool);
       for (const r of await touchHeartbeats(snap.instances, watched, execFor)) {
         if (!r.ok) listeners.forEach((fn) => fn({ text: `watchdog heartbeat to instance ${r.instanceId} failed: ${sanitizeLine(r.error ?? '')} (its watchdog stops it once the heartbeat is stale)`, level: 'error' }));
       }
