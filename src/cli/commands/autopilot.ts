@@ -4,6 +4,7 @@
  * reads the log health of running ones over the logs API (no SSH), and applies the policy: finish, crash,
  * maxRuntime, idle, outbid. Every decision is journaled with its reason. Sparse by default (every 5 min).
  */
+import { interruptibleClock } from '../interrupt.js';
 import { parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, redact, registerSecret, UsageError } from '../output.js';
@@ -165,15 +166,3 @@ function line(text: string): void {
   process.stderr.write(redact(`[${new Date().toISOString().slice(11, 19)}] ${sanitizeLine(text)}\n`));
 }
 
-/** Real time, with a sleep that a signal cuts short. */
-function interruptibleClock() {
-  let wakeUp: (() => void) | null = null;
-  return {
-    sleep: (ms: number) =>
-      new Promise<void>((resolve) => {
-        const t = setTimeout(() => ((wakeUp = null), resolve()), ms);
-        wakeUp = () => (clearTimeout(t), (wakeUp = null), resolve());
-      }),
-    wake: () => wakeUp?.(),
-  };
-}

@@ -1,8 +1,8 @@
-import { interruptible } from '../interrupt.js';
 /**
  * `vastdeck migrate ID --profile P` and `vastdeck migrate --resume [MIGRATION]`: move a run to a new host with
  * the journaled state machine of src/core/ops/migrate.ts. A killed migration is continued from the journal.
  */
+import { interruptible } from '../interrupt.js';
 import path from 'node:path';
 import { instanceId, intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';

@@ -2,6 +2,7 @@
  * `vastdeck monitor N` and `vastdeck replenish N`: the fleet keeper (src/core/keeper) headless. Both check the
  * profile's bootstrap condition first, journal every decision, and print one stderr line per decision.
  */
+import { interruptibleClock } from '../interrupt.js';
 import { createInterface } from 'node:readline/promises';
 import { durationFlag, intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
@@ -252,19 +253,6 @@ async function onStop(prefix: string, argv: string[], dryRun: boolean): Promise<
   return downCommand([prefix, ...forward]);
 }
 
-/** Real time, with a sleep that Ctrl-C cuts short. */
-function interruptibleClock() {
-  let wakeUp: (() => void) | null = null;
-  return {
-    now: Date.now,
-    sleep: (ms: number) =>
-      new Promise<void>((resolve) => {
-        const t = setTimeout(() => ((wakeUp = null), resolve()), ms);
-        wakeUp = () => (clearTimeout(t), (wakeUp = null), resolve());
-      }),
-    wake: () => wakeUp?.(),
-  };
-}
 
 function line(text: string): void {
   warn(redact(`[${new Date().toISOString().slice(11, 19)}] ${sanitizeLine(text)}\n`));
