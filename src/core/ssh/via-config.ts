@@ -45,8 +45,22 @@ interface Hop extends SshTarget {
   proxyJump?: string;
 }
 
-/** The jump host as `ssh -G` resolves it (HostName, Port, User, its own IdentityFiles and ProxyJump). */
-async function resolveHop(spec: { user?: string; host: string; port?: number }, file: string, run: Run): Promise<Hop> {
+/** Jump hosts resolved this process (as hostConfig caches targets): a reconnect runs no `ssh -G` again. */
+const hops = new Map<string, Promise<Hop>>();
+
+/** The jump host as `ssh -G` resolves it (HostName, Port, User, its own IdentityFiles and ProxyJump), once per process. */
+function resolveHop(spec: { user?: string; host: string; port?: number }, file: string, run: Run): Promise<Hop> {
+  const key = JSON.stringify([file, spec.user ?? '', spec.host, spec.port ?? 0]);
+  let hop = hops.get(key);
+  if (!hop) {
+    hop = runHop(spec, file, run);
+    hop.catch(() => hops.delete(key));
+    hops.set(key, hop);
+  }
+  return hop;
+}
+
+async function runHop(spec: { user?: string; host: string; port?: number }, file: string, run: Run): Promise<Hop> {
   const args = [...(spec.port ? ['-p', String(spec.port)] : []), ...(spec.user ? ['-l', spec.user] : []), spec.host];
   const [withCfg, without] = await Promise.all([run(['-G', '-F', file, ...args]), run(['-G', '-F', '/dev/null', ...args])]);
   const a = parse(withCfg);
