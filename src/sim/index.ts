@@ -137,17 +137,16 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   if (opts.stateFile) persist();
   const hosts = opts.hosts === false ? null : new SimHostFleet(world);
   // Reading the log brings the job up to the sim clock first (it ticks lazily, on commands and followers).
-  if (hosts) world.hostLog = (id) => {
-    const t = hosts.trainer(id);
-    t?.tick();
-    return t?.log;
-  };
   if (hosts) {
-    world.hostBusy = (id) => {
+    const ticked = (id: number) => {
       const t = hosts.trainer(id);
-      if (!t) return undefined;
-      t.tick();
-      return t.status === 'running';
+      t?.tick();
+      return t;
+    };
+    world.hostLog = (id) => ticked(id)?.log;
+    world.hostBusy = (id) => {
+      const t = ticked(id);
+      return t ? t.status === 'running' : undefined;
     };
   }
   const hubServer = hosts && opts.hub !== false ? await startHubStandIn() : null;

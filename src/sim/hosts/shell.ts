@@ -267,7 +267,7 @@ function ps(args: string[], host: ShellHost): Result {
   const busy = host.trainer.status === 'running' || host.trainer.status === 'stalled';
   const long = args.some((a) => /a|u|x|-e|-ef/.test(a));
   if (!long) {
-    const rows = ['    PID TTY          TIME CMD', '    201 pts/0    00:00:00 bash', ...(busy ? [] : []), '    388 pts/0    00:00:00 ps'];
+    const rows = ['    PID TTY          TIME CMD', '    201 pts/0    00:00:00 bash', '    388 pts/0    00:00:00 ps'];
     return ok(rows.join('\n') + '\n');
   }
   const rows = [
