@@ -262,12 +262,11 @@ async function replaceTarget(c: StepContext, s: MigrationState, outcome: string)
 }
 
 /** The newest step the store holds, or null (none, or the store cannot be read). */
-async function storeStep(c: StepContext): Promise<number | null> {
+async function storeStep(c: StepContext, runId: string | null): Promise<number | null> {
   if (!c.deps.store) return null;
   // The host cannot be compared: the newest stored checkpoint that no OTHER run uploaded (a shared repo's
-  // other runs mark theirs), for the operator's explicit --allow-behind / "behind" choice.
-  const source = await instanceOrNull(c, c.spec.sourceId).catch(() => null);
-  const runId = source ? runIdOfInstance(source) : null;
+  // other runs mark theirs), for the operator's explicit --allow-behind / "behind" choice. `runId` is the
+  // source's, which verify-source already has.
   const stored = await c.deps.store.list().catch(() => []);
   return stored.filter((s) => (s.files === null || s.files.length > 0) && (!s.runId || !runId || s.runId === runId)).sort((a, b) => b.step - a.step)[0]?.step ?? null;
 }
@@ -276,9 +275,9 @@ async function storeStep(c: StepContext): Promise<number | null> {
  * The source host stopped answering: with --allow-behind, resume from the store's newest checkpoint; else ask
  * once (wait, behind, abort). Resolves to the state to go on with, or null to keep waiting.
  */
-async function unreachableSource(c: StepContext, message: string, asked: boolean): Promise<{ verifiedStep: number; summary: string } | null> {
+async function unreachableSource(c: StepContext, message: string, asked: boolean, runId: string | null): Promise<{ verifiedStep: number; summary: string } | null> {
   if (!c.spec.allowBehind && asked) return null;
-  const newest = await storeStep(c);
+  const newest = await storeStep(c, runId);
   const where = c.deps.store?.where ?? 'the store';
   if (!c.spec.allowBehind && !c.deps.choose) {
     // Nobody to ask (no terminal): say the choices now, and keep waiting to the deadline.
@@ -316,7 +315,7 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
       const p = await planDestroy(source, { readHost, store: c.deps.store, exclude: c.deps.exclude, runId });
       if (p.verification?.state === 'verified') return p;
       if (p.refusal === 'host-unreachable') {
-        const behind = await unreachableSource(c, p.summary, asked);
+        const behind = await unreachableSource(c, p.summary, asked, runId);
         asked = true;
         if (behind) return behind;
       }
@@ -326,7 +325,7 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
     if (plan?.verifiedStep != null) return { verifiedStep: plan.verifiedStep, detail: plan.summary };
     const now = await planDestroy(source, { readHost, store: c.deps.store, exclude: c.deps.exclude, runId });
     if (now.refusal === 'host-unreachable') {
-      const newest = await storeStep(c);
+      const newest = await storeStep(c, runId);
       throw new MigrateError(`${now.summary}; ${newest === null ? `${c.deps.store.where} holds no checkpoint to resume from` : `to resume from checkpoint-${newest} in ${c.deps.store.where}: vastdeck migrate --resume ${c.spec.id} --allow-behind`}; to give up: vastdeck migrate --abort ${c.spec.id}`);
     }
     if (c.spec.allowBehind && now.verifiedStep !== null) return { verifiedStep: now.verifiedStep, detail: `${now.summary}; resuming from the verified step ${now.verifiedStep}` };
