@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import * as z from 'zod';
-import { errorReply, send, type Reply } from './http.js';
+import { errorReply, send, wireBody, type Reply } from './http.js';
 import { endpointOf, tooFrequent } from './ratelimit.js';
 import type { Rng } from './prng.js';
 
@@ -58,6 +58,16 @@ export const FAULTS = {
   ratelimit: {
     description: 'a 429 in plain text, as Vast answers a call that came too frequently',
     delays: false, spoils: false, end: (e) => send(e.res, { status: 429, text: tooFrequent(endpointOf(e.method, e.path)) }),
+  },
+  truncated: {
+    description: 'the real status and Content-Length, then half the body and the connection closed (a proxy that died mid-answer)',
+    delays: false, spoils: true,
+    end: (e) => {
+      const { body, type } = wireBody(e.reply!);
+      const bytes = Buffer.from(body);
+      e.res.writeHead(e.reply!.status, { 'Content-Type': type, 'Content-Length': bytes.length });
+      e.res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => e.res.socket?.destroy());
+    },
   },
 } as const satisfies Record<string, FaultKindInfo>;
 

@@ -15,6 +15,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { FAULT_KINDS, failing, type FaultKind, type FaultSpec } from '../../src/sim/faults.js';
 import { VastClient } from '../../src/core/vast/client.js';
+import { VastError, type VastErrorKind } from '../../src/core/vast/errors.js';
 import { provision, type ProvisionEvent } from '../../src/core/ops/provision.js';
 import { FileJournal, type JournalWriter } from '../../src/core/journal/journal.js';
 import { parseProfiles } from '../../src/core/profiles/load.js';
@@ -117,6 +118,7 @@ const CELLS: Record<FaultKind, Cell[]> = {
   malformed: [{ name: 'malformed', spec: { kind: 'malformed' } }],
   // Held 900 ms by the network against a 300 ms client timeout (the issue's 150 s against 30 s), every attempt.
   slow: [{ name: 'slow', spec: { kind: 'slow', delayMs: 900 }, count: 3 }],
+  truncated: [{ name: 'truncated', spec: { kind: 'truncated' } }],
 };
 const FAULTS = FAULT_KINDS.flatMap((k) => CELLS[k]);
 
@@ -157,6 +159,42 @@ for (const f of FAULTS) {
       await judge(cell, before, known, outcome, text);
     });
   }
+}
+
+// ---- every fault kind × a read (the instance list) ---------------------------------------------------
+
+type ReadCell = { name: string; spec: Pick<FaultSpec, 'kind' | 'status' | 'delayMs'>; once: 'recovers' | VastErrorKind; always: VastErrorKind };
+// What the client makes of each fault on a read: hit once, it retries through it or reports the error; hit on every
+// attempt, it reports one line naming the call. A new kind fails to compile until it has its cells.
+const READS: Record<FaultKind, ReadCell[]> = {
+  status: [
+    { name: '500', spec: { kind: 'status', status: 500 }, once: 'server', always: 'server' },
+    { name: '503', spec: { kind: 'status', status: 503 }, once: 'recovers', always: 'server' },
+  ],
+  ratelimit: [{ name: '429', spec: { kind: 'ratelimit' }, once: 'recovers', always: 'rate_limited' }],
+  drop: [{ name: 'drop', spec: { kind: 'drop' }, once: 'recovers', always: 'network' }],
+  malformed: [{ name: 'malformed', spec: { kind: 'malformed' }, once: 'malformed', always: 'malformed' }],
+  slow: [{ name: 'slow', spec: { kind: 'slow', delayMs: 900 }, once: 'recovers', always: 'network' }],
+  truncated: [{ name: 'truncated', spec: { kind: 'truncated' }, once: 'recovers', always: 'network' }],
+};
+
+for (const r of FAULT_KINDS.flatMap((k) => READS[k])) {
+  test(`read: list instances, ${r.name} once → ${r.once}, on every attempt → one ${r.always} line`, async () => {
+    sim.clearFaults();
+    const clean = (await client.listInstances()).map((i) => i.id);
+    const route = '/api/v1/instances/';
+    sim.injectFault({ ...r.spec, route, method: 'GET', count: 1 });
+    if (r.once === 'recovers') assert.deepEqual((await client.listInstances()).map((i) => i.id), clean);
+    else await assert.rejects(client.listInstances(), { kind: r.once });
+    sim.injectFault({ ...r.spec, route, method: 'GET' });
+    const err = await client.listInstances().then(() => null, (e: unknown) => e);
+    sim.clearFaults();
+    assert.ok(err instanceof VastError, String(err));
+    assert.equal(err.kind, r.always, err.message);
+    assert.ok(!err.message.includes('\n'), `one line: ${err.message}`);
+    assert.match(err.message, /instances/, 'names the call');
+    rows.push({ cell: `read ${r.name}`, rentals: 0, doubles: 0, orphans: 0, outcome: `${r.once}; always: ${err.message.slice(0, 60)}` });
+  });
 }
 
 // ---- SIGKILL at each point of provision, then a rerun -----------------------------------------------

@@ -1,5 +1,6 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import type { SimHandle } from '../../src/sim/index.js';
 import { call, quietSim } from './helpers.js';
 import { FAULTS, FAULT_KINDS, FaultSchema } from '../../src/sim/faults.js';
@@ -42,6 +43,24 @@ describe('fault injection', () => {
     assert.equal(r.status, 200);
     assert.equal(r.type, 'application/json');
     assert.throws(() => JSON.parse(r.text));
+  });
+
+  test('truncated: the real status and Content-Length, half the body, then the connection closes', async () => {
+    const full = await users();
+    sim.injectFault({ kind: 'truncated', route: '/users/current', count: 1 });
+    const u = new URL(sim.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const sock = connect(Number(u.port), u.hostname, () => sock.write(`GET /api/v0/users/current/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${sim.apiKey}\r\n\r\n`));
+      let got = '';
+      sock.on('data', (d) => (got += d.toString('utf8')));
+      sock.on('close', () => resolve(got));
+      sock.on('error', reject);
+    });
+    const [head, body] = raw.split('\r\n\r\n');
+    assert.match(head!, /^HTTP\/1\.1 200 /);
+    assert.equal(Number(/content-length: (\d+)/i.exec(head!)![1]), Buffer.byteLength(full.text));
+    assert.equal(body, full.text.slice(0, Math.floor(full.text.length / 2)));
+    assert.equal((await users()).status, 200, 'count 1: the next answer is whole');
   });
 
   test('slow: answers normally after the delay', async () => {
