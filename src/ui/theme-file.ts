@@ -17,7 +17,8 @@ const HEX = /^#[0-9a-fA-F]{6}$/;
 const COLOUR_HELP = 'a palette name, a colour name (red, cyanBright, …), #rrggbb or "default"';
 
 const colour = z.string({ error: `expected ${COLOUR_HELP}` });
-const schema = z.object({
+const FIELDS = ['name', 'mono', 'palette', 'tokens'] as const;
+const schema = z.strictObject({
   name: z.string({ error: 'expected a name (text)' }),
   mono: z.boolean({ error: 'expected true or false' }).optional(),
   palette: z
@@ -27,6 +28,8 @@ const schema = z.object({
     Object.fromEntries(TOKENS.map((t) => [t, colour])) as Record<Token, typeof colour>,
     { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown token; known tokens: ${TOKENS.join(', ')}` : 'expected a map of token: colour') },
   ),
+} satisfies Record<(typeof FIELDS)[number], z.ZodType>, {
+  error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field; known fields: ${FIELDS.join(', ')}` : 'expected a map of name, palette and tokens'),
 });
 
 /** Turns a validated file into a Theme; returns an error text for a token naming an unknown colour. */
@@ -55,8 +58,7 @@ export function parseTheme(text: string, file: string): { theme: Theme } | { err
   const res = schema.safeParse(raw);
   if (!res.success) {
     const iss = res.error.issues[0]!;
-    const keys = iss.code === 'unrecognized_keys' ? `.${iss.keys[0]}` : '';
-    const field = iss.path.map(String).join('.') + keys;
+    const field = [...iss.path, ...(iss.code === 'unrecognized_keys' ? [iss.keys[0]] : [])].map(String).join('.');
     return { error: `${label}: ${field || '(top level)'}: ${iss.message}` };
   }
   const theme = resolve(res.data);

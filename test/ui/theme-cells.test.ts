@@ -43,6 +43,9 @@ describe('themes', () => {
     assert.match((await loadTheme({ name: bad })).warning!, /tokens\.header: expected .*got "chartreuse"/);
     writeFileSync(bad, readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8') + '  status.bogus: red\n');
     assert.match((await loadTheme({ name: bad })).warning!, /tokens\.status\.bogus: unknown token/);
+    // An unknown top-level field (a typo) is one line too, not silently ignored.
+    writeFileSync(bad, readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8') + 'colours:\n  header: red\n');
+    assert.equal((await loadTheme({ name: bad })).warning, 'broken.yaml: colours: unknown field; known fields: name, mono, palette, tokens; using dark');
     assert.match((await loadTheme({ name: 'nosuch', themesDir })).warning!, /theme "nosuch" not found/);
   });
 });

@@ -69,11 +69,6 @@ export function healthInfo(state: HealthState | string | null | undefined): Heal
   return state != null && Object.hasOwn(HEALTH, state) ? HEALTH[state as HealthState] : HEALTH.unknown;
 }
 
-/** For exhaustive switches: the compiler errors when a case is missing. */
-export function assertNever(x: never): never {
-  throw new Error(`unexpected value: ${String(x)}`);
-}
-
 /** What the fleet table shows in its health column. Immutable; the tracker keeps identity while unchanged. */
 export interface Health {
   readonly state: HealthState;
