@@ -41,6 +41,10 @@ const commands: Record<string, Command> = {
     summary: 'show or follow an instance log (SSH, else the logs API)',
     load: () => import('./commands/logs.js').then((m) => ({ run: m.logsCommand, help: m.logsHelp })),
   },
+  show: {
+    summary: "one instance's details (the TUI's detail pane)",
+    load: () => import('./commands/show.js').then((m) => ({ run: m.showCommand, help: m.showHelp })),
+  },
   triage: {
     summary: 'step, rate, traceback, GPU, RAM, disk of one instance',
     load: () => import('./commands/triage.js').then((m) => ({ run: m.triageCommand, help: m.triageHelp })),
