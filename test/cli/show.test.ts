@@ -66,7 +66,7 @@ describe('vastdeck show', () => {
   });
 });
 
-test('showLines: a stopped instance costs its storage; remote text passes through to printText, which sanitizes it', () => {
+test('showLines: a stopped instance costs its storage; machine, disk, image and age as the detail pane shows them', () => {
   const inst = makeInstance(0, { status: 'stopped', storageDph: 0.021, dphTotal: 0.5, image: 'img:1', machineId: 7, hostId: 9, verified: true, diskGb: 40, diskUsedGb: 12.34, startedAt: 0 });
   const lines = Object.fromEntries(showLines(inst, 3 * 3600_000));
   assert.equal(lines['$/hr'], '$0.021 (storage)');
