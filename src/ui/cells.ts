@@ -5,7 +5,8 @@
  */
 import type { Instance } from '../core/vast/types.js';
 import type { InstanceHealth } from '../core/fleet/store.js';
-import { instanceView, type DisplayStatus, type StatusLevel } from '../core/fleet/status.js';
+import { instanceView, STATUS, type DisplayStatus, type StatusLevel } from '../core/fleet/status.js';
+import type { ColourLevel } from './theme.js';
 import { sshEndpoint } from '../core/vast/units.js';
 import { sanitizeLine } from '../core/util/sanitize.js';
 import { fit, formatAge, formatGpu, formatRate } from './format.js';
@@ -101,7 +102,7 @@ export function instanceCells(inst: Instance, now: number, since: number | undef
       id: String(inst.id),
       label: inst.label ? sanitizeLine(inst.label) : '–',
       gpu: formatGpu(inst.numGpus, sanitizeLine(inst.gpuName)),
-      status,
+      status: STATUS[status].label,
       price: formatRate(dph),
       ssh: sshCommand(inst) ?? '–',
       age: inst.startedAt === null ? '–' : formatAge(now - inst.startedAt),
@@ -114,7 +115,7 @@ export function instanceCells(inst: Instance, now: number, since: number | undef
 /** A run of row text, coloured by a level when set. */
 export interface Segment {
   text: string;
-  level?: StatusLevel | 'health-ok' | 'health-warn' | 'health-error';
+  level?: ColourLevel;
 }
 
 /** The row as segments: plain text merged, status and health cells separate so they can be coloured. */
