@@ -12,7 +12,7 @@ import type { FleetQuery } from '../core/fleet/query.js';
 import { sanitizeLine } from '../core/util/sanitize.js';
 import type { FleetSource } from './use-fleet.js';
 import { completeLine, parseLine } from './line-command.js';
-import { formatGpu } from './format.js';
+import { formatGpu } from '../core/present/gpu.js';
 
 /** The open input line. */
 export interface InputState {

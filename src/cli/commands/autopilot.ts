@@ -13,7 +13,7 @@ import { defaultProfilesPath, loadProfiles } from '../../core/profiles/load.js';
 import type { Profile } from '../../core/profiles/schema.js';
 import type { SshPool } from '../../core/ssh/index.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
-import { parseDuration } from '../../core/watch/duration.js';
+import { parseDuration } from '../../core/present/durations.js';
 import { LifecycleEnforcer, type EnforcedAction, type EnforcerEvent } from '../../core/lifecycle/enforcer.js';
 import { rulesByInstance } from '../../core/lifecycle/journal.js';
 import { describeRules, rulesFromProfile } from '../../core/lifecycle/rules.js';

@@ -17,7 +17,7 @@ import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { compileProgressCounter } from '../../core/logs/progress.js';
 import { readBlacklist } from '../../core/offers/blacklist.js';
-import { parseDuration } from '../../core/watch/duration.js';
+import { parseDuration } from '../../core/present/durations.js';
 import { checkBootstrap } from '../../core/keeper/bootstrap.js';
 import { FleetKeeper, type KeeperDeps, type KeeperEvent } from '../../core/keeper/keeper.js';
 import { keeperActions, profileCheckpointSource } from '../../core/keeper/wiring.js';

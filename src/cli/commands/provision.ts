@@ -24,7 +24,7 @@ import { ruleViolations } from '../../core/profiles/rules.js';
 import { describeRules, rulesAreInert, rulesFromProfile, type LifecycleRules } from '../../core/lifecycle/rules.js';
 import { recordRules } from '../../core/lifecycle/journal.js';
 import { armInstanceWatchdog, watchdogSpecFor } from '../../core/lifecycle/watchdog-arm.js';
-import { parseDuration } from '../../core/watch/duration.js';
+import { parseDuration } from '../../core/present/durations.js';
 
 /** Help for `vastdeck provision`. */
 export const provisionHelp = `Usage: vastdeck provision --profile P (--offer-id N | --best) [--bid PRICE|auto] [--dry-run] [--json]

@@ -27,7 +27,7 @@ import { OfferTable } from './OfferTable.js';
 import { OfferDetail, offerDetailHeight } from './OfferDetail.js';
 import { ProvisionConfirm, provisionConfirmHeight } from './ProvisionConfirm.js';
 import { BootCountdown, type BootWait } from './BootCountdown.js';
-import { formatRate } from '../format.js';
+import { formatRate } from '../../core/present/money.js';
 import { eventLine, planProvision, provisionRefusal, type ProvisionPlan } from './provision-flow.js';
 import type { OffersDeps } from './deps.js';
 import { OFFER_SORT_KEYS_BOUND } from '../../core/offers/commands.js';
