@@ -1,13 +1,13 @@
 /**
  * The fleet cockpit. State lives in the core store (read through useSyncExternalStore) and in a small view
- * state here; every key goes through the registry's root dispatcher (src/core/keymap/dispatch.ts).
+ * state here; every key goes through the registry's root dispatcher (src/ui/keymap/dispatch.ts).
  */
 import { useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import { offMessage, type Keymap } from '../core/keymap/registry.js';
-import { dispatch, removedCommand, type Layer } from '../core/keymap/dispatch.js';
-import { footerHints } from '../core/keymap/docs.js';
-import { isText, keyName, splitChunk, type KeyInfo } from '../core/keymap/keys.js';
+import { offMessage, type Keymap } from './keymap/registry.js';
+import { dispatch, removedCommand, type Layer } from './keymap/dispatch.js';
+import { footerHints } from './keymap/docs.js';
+import { isText, keyName, splitChunk, type KeyInfo } from './keymap/keys.js';
 import { DEFAULT_QUERY, selectRows, type FleetQuery } from '../core/fleet/query.js';
 import { layoutColumns } from './cells.js';
 import { FleetTable } from './FleetTable.js';

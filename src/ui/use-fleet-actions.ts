@@ -6,9 +6,9 @@
 import type { Dispatch, SetStateAction } from 'react';
 import type { Instance } from '../core/vast/types.js';
 import type { VastApi } from '../core/vast/api.js';
-import { offMessage, type Keymap } from '../core/keymap/registry.js';
-import { SORT_COLUMNS, type SortColumn } from '../core/keymap/commands.js';
-import type { FleetQuery } from '../core/fleet/query.js';
+import { offMessage, type Keymap } from './keymap/registry.js';
+import { SORT_COLUMNS } from './keymap/commands.js';
+import type { FleetQuery, SortColumn } from '../core/fleet/query.js';
 import { sanitizeLine } from '../core/util/sanitize.js';
 import type { FleetSource } from './use-fleet.js';
 import { completeLine, parseLine } from './line-command.js';

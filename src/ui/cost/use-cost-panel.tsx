@@ -4,7 +4,7 @@
  * (rule + instance), however long the breach lasts.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Layer } from '../../core/keymap/dispatch.js';
+import type { Layer } from '../keymap/dispatch.js';
 import type { FleetSnapshot } from '../../core/fleet/store.js';
 import { evaluateBudget, type Breach } from '../../core/cost/budget.js';
 import type { CostReport } from '../../core/cost/report.js';

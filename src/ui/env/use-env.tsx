@@ -5,8 +5,8 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
-import type { Layer } from '../../core/keymap/dispatch.js';
-import type { Keymap } from '../../core/keymap/registry.js';
+import type { Layer } from '../keymap/dispatch.js';
+import type { Keymap } from '../keymap/registry.js';
 import type { VastApi } from '../../core/vast/api.js';
 import { listEnvVarsMasked, normaliseKey, removeEnvVar, setEnvVar } from '../../core/ops/env-vars.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';

@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactElement } from 'react';
 import { Text } from 'ink';
 import type { Instance } from '../../core/vast/types.js';
-import type { Layer } from '../../core/keymap/dispatch.js';
+import type { Layer } from '../keymap/dispatch.js';
 import type { LogPaneSnapshot } from '../../core/logs/sources/pane-store.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { sshEndpoint } from '../../core/vast/units.js';

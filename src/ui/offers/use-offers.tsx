@@ -5,8 +5,8 @@
  */
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
-import type { Layer } from '../../core/keymap/dispatch.js';
-import type { Keymap } from '../../core/keymap/registry.js';
+import type { Layer } from '../keymap/dispatch.js';
+import type { Keymap } from '../keymap/registry.js';
 import { checkOffers } from '../../core/checks/check.js';
 import type { CheckResult, Verdict } from '../../core/checks/types.js';
 import { useSpinner } from '../spinner.js';
@@ -30,7 +30,7 @@ import { BootCountdown, type BootWait } from './BootCountdown.js';
 import { formatRate } from '../format.js';
 import { eventLine, planProvision, provisionRefusal, type ProvisionPlan } from './provision-flow.js';
 import type { OffersDeps } from './deps.js';
-import { OFFER_SORT_KEYS_BOUND } from '../../core/offers/commands.js';
+import { OFFER_SORT_KEYS_BOUND } from '../keymap/offers.js';
 import { useTheme } from '../theme-context.js';
 import type { Running } from '../running.js';
 
