@@ -49,7 +49,7 @@ describe('vastdeck show', () => {
     assert.match(r.out, new RegExp(`^id\\s+${one.id}$`, 'm'));
     assert.match(r.out, new RegExp(`^label\\s+${one.label}$`, 'm'));
     assert.match(r.out, /^ssh\s+ssh -p \d+ root@\S+$/m);
-    assert.match(r.out, /^\$\/hr\s+\$\d+\.\d{3}$/m);
+    assert.match(r.out, /^\$\/hr\s+\$\d+\.\d{2,3}$/m);
     assert.doesNotMatch(r.out, /=\S/, 'env names only, never a value');
   });
 

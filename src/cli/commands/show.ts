@@ -2,9 +2,8 @@
 import { instanceId, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText, UsageError } from '../output.js';
-import { age, gpuLabel, money, num } from '../format.js';
-import { sshCommand } from './instances.js';
-import { instanceView } from '../../core/fleet/status.js';
+import { ageSince, formatGpu, formatNum, sshCommand, statusAndPrice } from '../../core/present/index.js';
+import { STATUS } from '../../core/fleet/status.js';
 import type { Instance } from '../../core/vast/types.js';
 
 /** Help for `vastdeck show`. */
@@ -21,20 +20,20 @@ Options:
 
 /** The lines of `show`, label and value (pure; remote text is sanitized by printText). */
 export function showLines(inst: Instance, now: number): [string, string][] {
-  const view = instanceView(inst, now, undefined);
+  const view = statusAndPrice(inst, now, undefined);
   return [
     ['id', String(inst.id)],
     ['label', inst.label ?? '–'],
-    ['status', view.status],
-    ['GPU', gpuLabel(inst.numGpus, inst.gpuName)],
-    ['$/hr', `${money(view.dph)}${view.billing === 'storage' ? ' (storage)' : ''}`],
-    ['ssh', sshCommand(inst)],
-    ['age', age(inst.startedAt, now)],
+    ['status', STATUS[view.status].label],
+    ['GPU', formatGpu(inst.numGpus, inst.gpuName)],
+    ['$/hr', `${view.price}${view.billing === 'storage' ? ' (storage)' : ''}`],
+    ['ssh', sshCommand(inst) ?? '–'],
+    ['age', ageSince(inst.startedAt, now)],
     ['machine', `${inst.machineId ?? '–'} (host ${inst.hostId ?? '–'})${inst.verified ? ' verified' : ''}`],
-    ['disk', `${num(inst.diskUsedGb, 1)} / ${num(inst.diskGb, 0)} GB`],
+    ['disk', `${formatNum(inst.diskUsedGb, 1)} / ${formatNum(inst.diskGb, 0)} GB`],
     ['image', inst.image || '–'],
     ['location', inst.geolocation || '–'],
-    ['CUDA', `${num(inst.cudaMaxGood, 1)}  driver ${inst.driverVersion || '–'}`],
+    ['CUDA', `${formatNum(inst.cudaMaxGood, 1)}  driver ${inst.driverVersion || '–'}`],
     ['env', inst.envKeys.length ? inst.envKeys.join(' ') : '–'],
     ['message', inst.statusMsg || '–'],
   ];
@@ -50,7 +49,7 @@ export async function showCommand(argv: string[]): Promise<number> {
   const inst = await ctx.api.showInstance(id);
   const now = ctx.now(); // startedAt is on the API's clock
   if (values.json) {
-    const view = instanceView(inst, now, undefined);
+    const view = statusAndPrice(inst, now, undefined);
     return printJson({ ...inst, displayStatus: view.status, currentDph: view.dph }), 0;
   }
   const lines = showLines(inst, now);

@@ -12,7 +12,7 @@ import { waitValidation } from '../../core/watch/validate.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { compileProgressCounter } from '../../core/logs/progress.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
-import { formatRate } from '../format.js';
+import { formatRate } from '../../core/present/money.js';
 import { eventLine, planProvision, provisionRefusal, type ProvisionPlan } from './provision-flow.js';
 import type { OffersModel } from './model.js';
 
