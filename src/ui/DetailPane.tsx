@@ -2,8 +2,8 @@
 import { Box, Text } from 'ink';
 import type { Instance } from '../core/vast/types.js';
 import { sanitizeLine } from '../core/util/sanitize.js';
-import { formatNum } from './format.js';
-import { sshCommand } from './cells.js';
+import { formatNum } from '../core/present/numbers.js';
+import { sshCommand } from '../core/present/ssh-command.js';
 import { FieldColumns } from './FieldColumns.js';
 import { healthColor, useTheme } from './theme-context.js';
 import type { InstanceHealth } from '../core/fleet/store.js';

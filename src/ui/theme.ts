@@ -17,8 +17,8 @@ export const TOKENS = [
 /** One semantic token. */
 export type Token = (typeof TOKENS)[number];
 
-/** What can be coloured: a display status's level, or a health severity (`health-…`). theme-context maps each to a token. */
-export type ColourLevel = StatusLevel | `health-${HealthSeverity}`;
+/** What can be coloured (defined with the column model); theme-context maps each to a token. */
+export type { ColourLevel } from '../core/present/columns.js';
 
 /** A resolved theme: token → colour (undefined = terminal default). Mono themes draw selection inverse. */
 export interface Theme {

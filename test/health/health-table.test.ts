@@ -23,7 +23,8 @@ import { KEEP_ALL } from '../../src/core/lifecycle/rules.js';
 import { ApiLogHealth } from '../../src/core/watch/api-health.js';
 import { DARK } from '../../src/ui/theme.js';
 import { LEVEL_TOKEN, healthColor, levelColor } from '../../src/ui/theme-context.js';
-import { instanceCells, layoutColumns, rowSegments } from '../../src/ui/cells.js';
+import { layoutColumns, GAP } from '../../src/ui/cells.js';
+import { fleetRow, rowSegments } from '../../src/core/present/index.js';
 import { FAKE_NOW, makeInstance } from '../ui/fake-api.js';
 import { inst } from '../cost/fixtures.js';
 
@@ -53,7 +54,7 @@ describe('the HEALTH table', () => {
     assert.equal(healthColor(DARK, 'ok'), DARK.colors['status.running']);
     assert.notEqual(levelColor(DARK, 'health-unknown'), levelColor(DARK, 'health-ok'));
     const cols = layoutColumns(200);
-    const levels = (level: 'ok' | 'unknown') => rowSegments(instanceCells(makeInstance(0), FAKE_NOW, undefined, { step: null, text: 'x', level }), cols).map((s) => s.level);
+    const levels = (level: 'ok' | 'unknown') => rowSegments(fleetRow(makeInstance(0), FAKE_NOW, undefined, { step: null, text: 'x', level }), cols, GAP).map((s) => s.level);
     assert.ok(levels('ok').includes('health-ok'));
     assert.ok(!levels('unknown').some((l) => l?.startsWith('health-')), 'unknown health has no health colour');
   });

@@ -161,6 +161,11 @@ export function stallOf(h: Health, o: { status?: string | null; lastAdvanceAt?: 
   return { ...h, state: 'stalled', detail: `no ${h.unit && h.unit !== 'steps' ? `${h.unit} counted` : 'step advance'} for ${age(o.now, last)}`, since: last };
 }
 
+/** The colour level of a health severity; unknown has none (drawn uncoloured, never in ok's colour). */
+export function severityLevel(s: HealthSeverity): `health-${HealthSeverity}` | undefined {
+  return s === 'unknown' ? undefined : `health-${s}`;
+}
+
 /** The compact form the fleet store keeps per instance (structurally its InstanceHealth): the row's label and severity. */
 export function healthCell(h: Pick<Health, 'state' | 'step'>): { step: number | null; text: string; level: HealthSeverity } {
   const info = healthInfo(h.state);

@@ -10,7 +10,7 @@ import { ProgressParser, type ProgressCounter } from '../logs/progress.js';
 import type { VastApi } from '../vast/api.js';
 import type { Instance } from '../vast/types.js';
 import { VastError } from '../vast/errors.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from '../present/durations.js';
 import type { ApiLogHealth } from './api-health.js';
 
 /** A profile's `validate:` block. */

@@ -12,7 +12,7 @@ import type { VastApi } from '../vast/api.js';
 import { VastError } from '../vast/errors.js';
 import type { Instance, InstanceStatus } from '../vast/types.js';
 import type { HealthSource } from './api-health.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../present/durations.js';
 
 /** Why the wait ended. */
 export type WaitReason = 'crashed' | 'finished' | 'step' | 'timeout' | 'gone';
