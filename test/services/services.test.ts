@@ -77,7 +77,7 @@ test('the SSH settings table: every row sets every knob; only the named exceptio
   }
   assert.deepEqual(SSH_SETTINGS.headless.backoff, { maxAttempts: 1 });
   assert.deepEqual(SSH_SETTINGS.provisionBoot.backoff, { maxAttempts: 6 });
-  assert.equal(SSH_SETTINGS.interactive.backoff.maxAttempts, undefined, 'a log pane reconnects until closed');
+  assert.equal((SSH_SETTINGS.interactive.backoff as { maxAttempts?: number }).maxAttempts, undefined, 'a log pane reconnects until closed');
 });
 
 function files(dir: string): string[] {
