@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { resolveContext } from '../context.js';
-import { printText, warn } from '../output.js';
+import { printText, registerSecret, warn } from '../output.js';
 import { prepareDemoState } from '../demo-state.js';
 import { loadConfig, defaultConfigPath } from '../../core/config/config.js';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import type { VastApi } from '../../core/vast/api.js';
 import { deferredApi } from '../deferred-api.js';
 import { makeServices } from '../../core/services/services.js';
-import { registerSecret } from '../output.js';
 import type { SimHandle } from '../../sim/index.js';
 
 /** Help for the TUI (no command). */

@@ -26,7 +26,6 @@ export interface KeeperWiring {
   budgetMinBalance?: number;
 }
 
-
 /** Builds the real control. */
 export function makeKeeperControl(o: KeeperWiring): KeeperControl {
   const api = o.services.api;
