@@ -48,7 +48,7 @@ export async function refuseIfReadOnly(flags: GlobalFlags, action: string): Prom
   if (config.readOnly) throw new Error(`read-only: ${action} is off (readOnly: true in ${file}); set readOnly: false there to allow it`);
 }
 
-/** Resolves config and key, and builds the client (loaded on demand: the TUI paints before it needs undici). */
+/** Resolves config and key, and builds the client (loaded on demand: the TUI paints before it needs the HTTP client). */
 export async function makeContext(flags: GlobalFlags): Promise<CliContext> {
   const { config, baseUrl, apiKey } = await resolveContext(flags);
   const { VastClient } = await import('../core/vast/client.js');

@@ -15,7 +15,7 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
-// Exit explicitly: undici keeps idle sockets alive for a few seconds, which would hold a finished command open.
+// Exit explicitly once output has drained: a command's timers or open handles (a pool, a watcher) must not hold it open.
 async function finish(code: number): Promise<never> {
   await Promise.all([drained(process.stdout), drained(process.stderr)]);
   process.exit(code);

@@ -2,11 +2,11 @@
  * zod 4 schemas for every Vast.ai answer. Objects use zod's default strip mode (never passthrough:
  * it costs ~15× on big lists, ENGINEERING.md rule 5). Vast is sloppy, so nearly every field is
  * nullish; units.ts decides what a missing value means. Envelopes and rows are separate schemas so a
- * list can be checked row by row. Each schema is built on its first use (lazy.ts): a command pays for the two or
+ * list can be checked row by row. Each schema is built on its first use (core/util/lazy.ts): a command pays for the two or
  * three it checks, not for all of them at start.
  */
 import * as z from 'zod';
-import { lazy } from './lazy.js';
+import { lazy } from '../util/lazy.js';
 
 /** The nullish field types every row schema shares, built once with the first row schema. */
 const makeFields = () => ({

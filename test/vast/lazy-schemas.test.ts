@@ -1,8 +1,8 @@
-// Schemas built on first use (src/core/vast/lazy.ts, used by every export of schemas.ts).
+// Schemas built on first use (src/core/util/lazy.ts, used by every export of schemas.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as z from 'zod';
-import { lazy } from '../../src/core/vast/lazy.js';
+import { lazy } from '../../src/core/util/lazy.js';
 import { InstancesPage, WireInstance } from '../../src/core/vast/schemas.js';
 
 test('the value is built on the first property read, once', () => {

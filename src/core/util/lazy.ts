@@ -1,6 +1,7 @@
 /**
- * A value built on first use behind a stand-in that forwards every property read to it. schemas.ts wraps each
- * zod schema in one: building all of them cost ~50 ms at every start, though a command checks two or three.
+ * A value built on first use behind a stand-in that forwards every property read to it. The Vast schemas
+ * (core/vast/schemas.ts, ssh-keys.ts) are each wrapped in one: building every zod schema at module
+ * load cost ~50 ms at every start, though a command checks two or three.
  * Callers use the stand-in exactly like the schema (WireOffer.safeParse(row), `instanceof`, z.infer types).
  */
 export function lazy<T extends object>(build: () => T): T {
