@@ -65,6 +65,13 @@ test('the API client loads no HTTP package, only Node\'s own http/https', () => 
   assert.ok(!loaded.some((f) => f.includes('node_modules/undici/')), 'undici is bundled with the client');
 });
 
+test('`instances` loads zod and its own modules only: no UI, Ink, React, yoga or HTTP package', () => {
+  const inputs = [...new Set(['src/cli/commands/instances.ts', 'src/cli/context.ts', 'src/core/vast/client.ts'].flatMap((s) => loadedWith(s).inputs))];
+  const packages = new Set(inputs.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/')[1]));
+  assert.deepEqual([...packages], ['zod']);
+  assert.ok(!inputs.some((f) => f.startsWith('src/ui/') || f.startsWith('src/sim/')), 'UI or simulator code on the headless path');
+});
+
 test('dist/demo-scenario.json is demo.yaml, and the simulator loads a .json scenario', async () => {
   const { parse } = await import('yaml');
   const json = JSON.parse(readFileSync('dist/demo-scenario.json', 'utf8')) as unknown;
