@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './output.js';
-import { parseDuration } from '../core/watch/duration.js';
+import { parseDurationWithUnit } from '../core/present/durations.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -72,7 +72,7 @@ export function instanceId(raw: string, command: string): number {
 
 /** Reads a duration flag in ms: a number with a unit ("90s", "30m", "8h", "2d", "1h30m"); a bare "5" is refused. */
 export function durationFlag(text: string, flag: string, opts: { min?: number; max?: number; zero?: boolean } = {}): number {
-  const ms = /[a-z]$/i.test(text.trim()) ? parseDuration(text) : null;
+  const ms = parseDurationWithUnit(text);
   const tooSmall = ms !== null && (opts.zero ? ms < 0 : ms <= 0);
   if (ms === null || tooSmall || (opts.max !== undefined && ms > opts.max)) {
     throw new UsageError(`--${flag} must be a duration with a unit, like 90s, 30m, 8h or 2d (got "${text}")`);

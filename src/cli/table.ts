@@ -1,54 +1,29 @@
 import { sanitizeLine } from '../core/util/sanitize.js';
+import { columnsFor, fitCell, fitColumns, textWidth, type ColumnDef } from '../core/present/columns.js';
 
-/** One column of a text table. Lower `priority` columns are dropped first when the terminal is narrow. */
-export interface Column<T> {
-  header: string;
-  cell: (row: T) => string;
-  align?: 'left' | 'right';
-  /** 0 = always shown; higher numbers are dropped first. */
-  priority?: number;
-  /** Longest the column may grow to before its cells are cut with "…". */
-  max?: number;
-}
-
-/** Display width of a string, counting each code point as one cell (labels and GPU names are ASCII in practice). */
-function width(s: string): number {
-  return [...s].length;
-}
-
-function fit(s: string, w: number, align: 'left' | 'right'): string {
-  const chars = [...s];
-  const cut = chars.length > w ? chars.slice(0, Math.max(0, w - 1)).join('') + '…' : s;
-  const pad = ' '.repeat(Math.max(0, w - width(cut)));
-  return align === 'right' ? pad + cut : cut + pad;
-}
+/** Spaces between the CLI's columns. */
+const GAP = 2;
 
 /**
- * Renders rows as a plain-text table no wider than `maxWidth`: low-priority columns are dropped, then the
- * widest cut. Cell text is sanitized, since labels and status messages come from remote hosts.
+ * Renders rows as a plain-text table no wider than `maxWidth`, through the one column model (core/present/
+ * columns.ts): columns are sized by their content (up to `max`), the lowest priority dropped first, then the
+ * growing columns shrunk. Cell text is sanitized again, since labels and status messages come from remote hosts.
  */
-export function renderTable<T>(rows: T[], columns: Column<T>[], maxWidth: number): string {
-  let cols = columns.map((c, i) => ({ ...c, i }));
-  const cells = rows.map((r) => columns.map((c) => sanitizeLine(c.cell(r))));
-  const widthOf = (c: (typeof cols)[number]) =>
-    Math.min(c.max ?? Infinity, Math.max(width(c.header), ...cells.map((row) => width(row[c.i] ?? ''))));
-  const total = (cs: typeof cols) => cs.reduce((sum, c) => sum + widthOf(c), 0) + 2 * (cs.length - 1);
-  while (total(cols) > maxWidth && cols.some((c) => (c.priority ?? 0) > 0)) {
-    const drop = cols.reduce((a, b) => ((b.priority ?? 0) >= (a.priority ?? 0) ? b : a));
-    cols = cols.filter((c) => c !== drop);
-  }
-  const widths = cols.map(widthOf);
-  let over = widths.reduce((a, b) => a + b, 0) + 2 * (cols.length - 1) - maxWidth;
-  while (over > 0) {
-    const widest = widths.indexOf(Math.max(...widths));
-    if (widths[widest]! <= 4) break;
-    widths[widest]! -= 1;
-    over -= 1;
-  }
-  const line = (values: string[]) =>
-    cols.map((c, k) => fit(values[k] ?? '', widths[k]!, c.align ?? 'left')).join('  ').trimEnd();
-  const out = [line(cols.map((c) => c.header))];
-  for (const row of cells) out.push(line(cols.map((c) => row[c.i] ?? '')));
+export function renderTable<R>(rows: readonly R[], columns: readonly ColumnDef<R>[], maxWidth: number): string {
+  const defs = columnsFor(columns, 'cli');
+  const cells = rows.map((r) => defs.map((d) => sanitizeLine(d.render(r))));
+  const index = new Map(defs.map((d, i) => [d, i]));
+  const natural = (d: ColumnDef<R>) => {
+    const i = index.get(d)!;
+    let w = textWidth(d.header);
+    for (const row of cells) w = Math.max(w, textWidth(row[i]!));
+    return w;
+  };
+  const cols = fitColumns(defs, maxWidth, { gap: GAP, natural });
+  const line = (values: (c: (typeof cols)[number]) => string) =>
+    cols.map((c) => fitCell(values(c), c.width, c.def.align)).join(' '.repeat(GAP)).trimEnd();
+  const out = [line((c) => c.def.header)];
+  for (const row of cells) out.push(line((c) => row[index.get(c.def)!]!));
   return out.join('\n');
 }
 

@@ -1,14 +1,17 @@
 /**
  * The windowed fleet table: only the rows that fit reach React (ENGINEERING.md rule 1: handing Ink 1,000 rows
  * cost 270 ms per frame; the visible ~44 cost ~20 ms). Rows are memoised on the row-stable instance objects, so
- * a poll that changes one instance re-renders one row.
+ * a poll that changes one instance re-renders one row. Cells come from the shared fleet columns.
  */
 import { memo } from 'react';
 import { Text } from 'ink';
 import type { Instance } from '../core/vast/types.js';
 import type { InstanceHealth } from '../core/fleet/store.js';
-import { headerLine, instanceCells, rowSegments, type Column } from './cells.js';
-import { levelColor, useTheme } from './theme-context.js';
+import { fleetRow } from '../core/present/fleet-columns.js';
+import { headCount, headerLine, rowSegments } from '../core/present/columns.js';
+import { GAP, type Column } from './cells.js';
+import { useTheme } from './theme-context.js';
+import { drawSegments } from './segments.js';
 
 /** Props of FleetTable. */
 export interface FleetTableProps {
@@ -37,46 +40,26 @@ interface RowProps {
 
 const Row = memo(function Row({ inst, columns, selected, since, health, now }: RowProps) {
   const theme = useTheme();
-  const all = rowSegments(instanceCells(inst, now, since, health), columns);
+  const row = fleetRow(inst, now, since, health);
   const sel = selected
     ? theme.mono
       ? { inverse: true }
       : { backgroundColor: theme.colors.selection, color: theme.colors['selection.text'] }
     : {};
-  // The highlight covers the marker, ID and label, not the whole row: a selection move then changes ~45 cells
-  // per row instead of all of them, which the line differ (line-diff.ts) turns into ≤ 300 B per move.
-  const [head, segments] = splitHead(all, highlightWidth(columns));
+  // The highlight covers the marker, ID and label (the `head` columns), not the whole row: a selection move then
+  // changes ~45 cells per row instead of all of them, which the line differ (line-diff.ts) turns into ≤ 300 B per move.
+  const n = headCount(columns);
   return (
     <Text wrap="truncate">
       {/* A visible marker, not only colour: with NO_COLOR or chalk level 0 (CI set) inverse is dropped too. */}
-      <Text {...sel}>{(selected ? '›' : ' ') + head}</Text>
-      {segments.map((s, i) =>
-        s.level ? (
-          <Text key={i} color={levelColor(theme, s.level)}>
-            {s.text}
-          </Text>
-        ) : (
-          s.text
-        ),
-      )}
+      <Text {...sel}>
+        {selected ? '›' : ' '}
+        {drawSegments(theme, rowSegments(row, columns.slice(0, n), GAP))}
+      </Text>
+      {drawSegments(theme, rowSegments(row, columns.slice(n), GAP, n > 0))}
     </Text>
   );
 });
-
-/** Width of the ID and label columns with the space between them (the highlighted part of a selected row). */
-function highlightWidth(columns: readonly Column[]): number {
-  const shown = columns.filter((c) => c.id === 'id' || c.id === 'label');
-  return shown.reduce((n, c) => n + c.width, 0) + Math.max(0, shown.length - 1);
-}
-
-/** Splits off the first `width` characters of plain text from the segments (the highlighted head). */
-function splitHead(segments: ReturnType<typeof rowSegments>, width: number): [string, ReturnType<typeof rowSegments>] {
-  const first = segments[0];
-  if (!first || first.level || width <= 0) return ['', segments];
-  const head = first.text.slice(0, width);
-  const rest = first.text.slice(width);
-  return [head, rest ? [{ ...first, text: rest }, ...segments.slice(1)] : segments.slice(1)];
-}
 
 /** Header line plus the visible window of rows. */
 export function FleetTable(props: FleetTableProps) {
@@ -85,7 +68,7 @@ export function FleetTable(props: FleetTableProps) {
   return (
     <>
       <Text wrap="truncate" bold color={theme.colors.header}>
-        {' ' + headerLine(props.columns)}
+        {' ' + headerLine(props.columns, GAP)}
       </Text>
       {window.length === 0 ? (
         <Text color={theme.colors.muted}>{props.empty}</Text>

@@ -8,7 +8,9 @@ import { Text } from 'ink';
 import type { FleetSnapshot } from '../core/fleet/store.js';
 import { fleetBurn } from '../core/fleet/burn.js';
 import { displayStatus, statusLevel, STATUS_ORDER, type DisplayStatus } from '../core/fleet/status.js';
-import { formatAge, formatHours, formatMoney } from './format.js';
+import { formatAge } from '../core/present/ages.js';
+import { formatHours } from '../core/present/durations.js';
+import { formatMoney } from '../core/present/money.js';
 import { levelColor, useTheme } from './theme-context.js';
 
 /** Lines the footer takes. */

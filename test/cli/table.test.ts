@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { renderTable, type Column } from '../../src/cli/table.js';
+import { renderTable } from '../../src/cli/table.js';
+import type { ColumnDef } from '../../src/core/present/columns.js';
 import { redact, registerSecret, reportError, UsageError } from '../../src/cli/output.js';
-import { age, gpuLabel, money } from '../../src/cli/format.js';
 import { VERSION } from '../../src/cli/version.js';
 
 type Row = { id: number; label: string; msg: string };
-const cols: Column<Row>[] = [
-  { header: 'ID', cell: (r) => String(r.id), align: 'right' },
-  { header: 'LABEL', cell: (r) => r.label },
-  { header: 'MESSAGE', cell: (r) => r.msg, priority: 2 },
+const cols: ColumnDef<Row>[] = [
+  { header: 'ID', render: (r) => String(r.id), align: 'right' },
+  { header: 'LABEL', render: (r) => r.label, grow: 1, min: 5 },
+  { header: 'MESSAGE', render: (r) => r.msg, priority: 1 },
 ];
 const rows: Row[] = [
   { id: 7, label: 'zeb-large-01', msg: 'success, running pytorch/pytorch_2.5.1/ssh' },
@@ -51,17 +51,6 @@ test('secrets are redacted from every printed error', () => {
     (process.stderr as { write: unknown }).write = orig;
   }
   assert.deepEqual(writes, ['vastdeck: server said: key <redacted> invalid\n', 'vastdeck: --limit must be a whole number\n']);
-});
-
-test('formatters', () => {
-  assert.equal(gpuLabel(4, 'RTX 3090'), '4× RTX 3090');
-  assert.equal(money(0.4123), '$0.412');
-  assert.equal(money(null), '–');
-  const now = 1_000_000_000;
-  assert.equal(age(now - 59_000, now), '59s');
-  assert.equal(age(now - 3 * 60_000, now), '3m');
-  assert.equal(age(now - 5 * 3600_000, now), '5h');
-  assert.equal(age(now - 2 * 86400_000, now), '2d');
 });
 
 test('the version matches package.json', () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { instanceView } from '../../src/core/fleet/status.js';
-import { instanceCells } from '../../src/ui/cells.js';
+import { FLEET_COLUMNS, fleetRow } from '../../src/core/present/fleet-columns.js';
 import { spendBySource } from '../../src/core/cost/spend.js';
 import { makeInstance } from '../ui/fake-api.js';
 import { startSimulator } from '../../src/sim/index.js';
@@ -15,6 +15,8 @@ import { homeEnv, runCli } from '../helpers/run-cli.js';
 const NOW = Date.UTC(2026, 11, 2, 12, 0, 0);
 const outbid = makeInstance(0, { id: 11, status: 'stopped', isBid: true, dphTotal: 2.94, storageDph: 0.038, startedAt: NOW - 5 * 3_600_000 });
 const loading = makeInstance(1, { id: 12, status: 'loading', dphTotal: 0.5, storageDph: 0.02, startedAt: NOW - 30 * 60_000 });
+/** The text of one column of the shared fleet columns (the TUI's table and `vastdeck instances`). */
+const cell = (id: string, inst: typeof outbid) => FLEET_COLUMNS.find((c) => c.id === id)!.render(fleetRow(inst, NOW, undefined, undefined));
 
 test('one function: an outbid instance costs its storage now; a long load is stuck', () => {
   assert.deepEqual(instanceView(outbid, NOW, undefined), { status: 'outbid', level: 'warn', dph: 0.038, billing: 'storage' });
@@ -24,16 +26,15 @@ test('one function: an outbid instance costs its storage now; a long load is stu
 });
 
 test('the fleet row and the cost panel spend row say the same status and $/hr', () => {
-  const row = instanceCells(outbid, NOW, undefined, undefined);
-  assert.equal(row.text.status, 'outbid');
-  assert.match(row.text.price, /^\$0\.038/);
+  assert.equal(cell('status', outbid), 'outbid');
+  assert.match(cell('price', outbid), /^\$0\.038/);
   const charge = { type: 'instance' as const, source: 'instance 11', instanceId: 11, description: 'x', amount: 1, start: NOW - 3_600_000, end: NOW };
   const [spend] = spendBySource([charge], [outbid], NOW);
   assert.equal(spend!.status, 'outbid');
   assert.equal(spend!.burnPerHour, 0.038);
   const [spend2] = spendBySource([{ ...charge, source: 'instance 12', instanceId: 12 }], [loading], NOW);
   assert.equal(spend2!.status, 'stuck');
-  assert.equal(instanceCells(loading, NOW, undefined, undefined).text.status, 'stuck');
+  assert.equal(cell('status', loading), 'stuck');
 });
 
 test('vastdeck instances says outbid at its storage rate and stuck, as the TUI does', async () => {

@@ -5,9 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BUILTIN_THEMES, DARK, LIGHT, MONO, loadTheme } from '../../src/ui/theme.js';
 import { parseTheme } from '../../src/ui/theme-file.js';
-import { instanceCells, layoutColumns, rowSegments, sshCommand } from '../../src/ui/cells.js';
+import { layoutColumns } from '../../src/ui/cells.js';
+import { FLEET_COLUMNS, fleetRow } from '../../src/core/present/fleet-columns.js';
+import { rowSegments } from '../../src/core/present/columns.js';
+import { sshCommand } from '../../src/core/present/ssh-command.js';
 import { detailLines } from '../../src/ui/DetailPane.js';
-import { formatAge, formatHours } from '../../src/ui/format.js';
+import { formatAge } from '../../src/core/present/ages.js';
+import { formatHours } from '../../src/core/present/durations.js';
 import { selectRows, DEFAULT_QUERY } from '../../src/core/fleet/query.js';
 import { FleetStore } from '../../src/core/fleet/store.js';
 import { FAKE_NOW, FakeApi, makeFleet, makeInstance } from './fake-api.js';
@@ -16,7 +20,7 @@ const themesDir = path.join(path.dirname(new URL(import.meta.url).pathname), '..
 
 describe('themes', () => {
   test('shipped themes/*.yaml are exactly the compiled-in themes', async () => {
-    for (const name of ['dark', 'light', 'mono']) {
+    for (const name of ['dark', 'light', 'mono'] as const) {
       const res = await loadTheme({ name, themesDir });
       assert.equal(res.warning, null, name);
       assert.deepEqual(res.theme, BUILTIN_THEMES[name], `themes/${name}.yaml and the built-in ${name} differ`);
@@ -49,13 +53,14 @@ describe('themes', () => {
 
 describe('pure renderers', () => {
   test('cells: GPU, price, ssh direct vs proxy, age, dashes without health', () => {
-    const c = instanceCells(makeInstance(0), FAKE_NOW, undefined, undefined);
-    assert.equal(c.text.gpu, '1× RTX 3090');
-    assert.equal(c.text.price, '$0.300');
-    assert.equal(c.text.ssh, 'ssh -p 40000 root@203.0.113.1');
-    assert.equal(c.text.age, '3m');
-    assert.equal(c.text.step, '–');
-    assert.equal(c.text.health, '–');
+    const row = fleetRow(makeInstance(0), FAKE_NOW, undefined, undefined);
+    const text = (id: string) => FLEET_COLUMNS.find((c) => c.id === id)!.render(row);
+    assert.equal(text('gpu'), '1× RTX 3090');
+    assert.equal(text('price'), '$0.300');
+    assert.equal(text('ssh'), 'ssh -p 40000 root@203.0.113.1');
+    assert.equal(text('age'), '3m');
+    assert.equal(text('step'), '–');
+    assert.equal(text('health'), '–');
     assert.equal(sshCommand(makeInstance(1)), 'ssh -p 20001 root@ssh2.vast.ai');
     assert.equal(sshCommand(makeInstance(1, { runtype: ['jupyter_proxy', 'ssh_proxy'] })), 'ssh -p 20002 root@ssh2.vast.ai');
   });
@@ -64,15 +69,15 @@ describe('pure renderers', () => {
     const capped = layoutColumns(1000).reduce((n, c) => n + c.width, 0) + layoutColumns(1000).length - 1;
     for (const w of [80, 120, 200, 250]) {
       const cols = layoutColumns(w);
-      const segs = rowSegments(instanceCells(makeInstance(3), FAKE_NOW, undefined, undefined), cols);
+      const segs = rowSegments(fleetRow(makeInstance(3), FAKE_NOW, undefined, undefined), cols, 1);
       assert.equal(segs.map((s) => s.text).join('').length, Math.min(w, capped));
       assert.ok(segs.some((s) => s.level === 'busy' || s.level === 'warn'));
     }
   });
 
-  test('ages and runway format compactly', () => {
+  test('ages and runway format compactly (runway through the one duration formatter)', () => {
     assert.deepEqual([formatAge(59_000), formatAge(180_000), formatAge(5 * 3_600_000), formatAge(3 * 86_400_000)], ['<1m', '3m', '5h', '3d']);
-    assert.deepEqual([formatHours(20.5), formatHours(76)], ['20h', '3d 4h']);
+    assert.deepEqual([formatHours(20.5), formatHours(76)], ['20h30m', '3d04h']);
   });
 
   test('detail lines mask env values', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, parseDuration } from '../../src/core/watch/duration.js';
+import { formatDuration, parseDuration } from '../../src/core/present/durations.js';
 
 test('durations as typed on a command line', () => {
   assert.equal(parseDuration('30s'), 30_000);

@@ -1,8 +1,9 @@
 import { durationFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
-import { renderTable, terminalWidth, type Column } from '../table.js';
-import { money } from '../format.js';
+import { renderTable, terminalWidth } from '../table.js';
+import type { ColumnDef } from '../../core/present/columns.js';
+import { formatMoney, formatRate } from '../../core/present/money.js';
 import { resolveApiKey } from '../../core/config/apikey.js';
 import { collectCost } from '../../core/cost/collect.js';
 import type { CostReport } from '../../core/cost/report.js';
@@ -13,7 +14,7 @@ import { loadProfile } from '../../core/profiles/load.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { compileProgressCounter } from '../../core/logs/progress.js';
-import { formatDuration, parseDuration } from '../../core/watch/duration.js';
+import { formatDuration, parseDuration } from '../../core/present/durations.js';
 import { costByRun, runMembership, type RunCost } from '../../core/cost/runs.js';
 import { fleetInstances } from '../../core/cost/report.js';
 import { readJournal } from '../../core/journal/journal.js';
@@ -69,7 +70,7 @@ export async function costCommand(argv: string[]): Promise<number> {
     for (const r of results) if (!r.ok) warn(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
   }
   if (values.runs) {
-    const runs = costByRun(runMembership((await readJournal()).records), report.spent.bySource, fleetInstances(await ctx.client.listInstances(), fleet), report.projections);
+    const runs = costByRun(runMembership((await readJournal(ctx.paths.journal)).records), report.spent.bySource, fleetInstances(await ctx.client.listInstances(), fleet), report.projections);
     if (values.json) return printJson(runs), 0;
     printText(renderRuns(runs, terminalWidth()));
     return 0;
@@ -85,12 +86,12 @@ export function renderRuns(runs: RunCost[], width: number): string {
   return renderTable(runs, runColumns, width);
 }
 
-const runColumns: Column<RunCost>[] = [
-  { header: 'RUN', cell: (r) => r.runId, max: 32 },
-  { header: 'INSTANCES', cell: (r) => r.instances.map((i) => `${i.instanceId}${i.status === 'gone' ? '†' : ''}`).join(' '), max: 40 },
-  { header: '$/HR', cell: (r) => money(r.burnPerHour), align: 'right' },
-  { header: 'SPENT', cell: (r) => money(r.spent, 2), align: 'right' },
-  { header: 'PROJECTED TOTAL', cell: (r) => (r.projectedTotal ? `${money(r.projectedTotal.mid, 2)} (${range(money(r.projectedTotal.low, 2), money(r.projectedTotal.high, 2))})` : '–') },
+const runColumns: ColumnDef<RunCost>[] = [
+  { header: 'RUN', render: (r) => r.runId, max: 32, grow: 1 },
+  { header: 'INSTANCES', render: (r) => r.instances.map((i) => `${i.instanceId}${i.status === 'gone' ? '†' : ''}`).join(' '), max: 40, grow: 1 },
+  { header: '$/HR', render: (r) => formatRate(r.burnPerHour), align: 'right' },
+  { header: 'SPENT', render: (r) => formatMoney(r.spent), align: 'right' },
+  { header: 'PROJECTED TOTAL', render: (r) => (r.projectedTotal ? `${formatMoney(r.projectedTotal.mid)} (${range(formatMoney(r.projectedTotal.low), formatMoney(r.projectedTotal.high))})` : '–') },
 ];
 
 /** The text form of a cost report. */
@@ -99,10 +100,10 @@ export function renderCost(r: CostReport, sinceMs: number, width: number, unit =
   const out: string[] = [];
   const at = new Date(r.generatedAt).toISOString().replace(/\.\d+Z$/, 'Z');
   out.push(`${r.fleet ? `fleet "${r.fleet}"` : 'account'} · window ${formatDuration(sinceMs)} · ${at}`);
-  out.push(`burn      ${money(r.burn.perHour)}/hr  ${money(r.burn.perDay, 2)}/day  (${r.burn.billingGpu} billing GPU time, ${r.burn.storageOnly} storage only)`);
+  out.push(`burn      ${formatRate(r.burn.perHour)}/hr  ${formatMoney(r.burn.perDay)}/day  (${r.burn.billingGpu} billing GPU time, ${r.burn.storageOnly} storage only)`);
   const runway = r.burn.runwayHours === null ? '–' : formatDuration(r.burn.runwayHours * 3_600_000);
-  out.push(`credit    ${money(r.credit, 2)}  runway ${runway}${r.fleet ? ` at the account's ${money(r.accountBurn.perHour)}/hr` : ''}`);
-  out.push(`spent     ${money(r.spent.total, 2)} in the window, ${money(r.spent.last24h, 2)} in the last 24 h`);
+  out.push(`credit    ${formatMoney(r.credit)}  runway ${runway}${r.fleet ? ` at the account's ${formatRate(r.accountBurn.perHour)}/hr` : ''}`);
+  out.push(`spent     ${formatMoney(r.spent.total)} in the window, ${formatMoney(r.spent.last24h)} in the last 24 h`);
   if (r.spent.bySource.length > 0) out.push('', renderTable(r.spent.bySource, spendColumns, width));
   if (r.projections.length > 0) out.push('', 'to target:', renderTable(r.projections, projectionColumns(U), width));
   if (r.notProjected.length > 0) {
@@ -113,39 +114,39 @@ export function renderCost(r: CostReport, sinceMs: number, width: number, unit =
   out.push('');
   if (r.breaches.length === 0) out.push('budget    ok');
   for (const b of r.breaches) out.push(`BUDGET    ${b.message}`);
-  for (const m of r.mismatches) out.push(`CHECK     ${m.source}: charged ${money(m.spent)} but time × current rate says ${money(m.expected!.low)}–${money(m.expected!.high)}`);
+  for (const m of r.mismatches) out.push(`CHECK     ${m.source}: charged ${formatMoney(m.spent)} but time × current rate says ${formatMoney(m.expected!.low)}–${formatMoney(m.expected!.high)}`);
   return out.join('\n');
 }
 
-const spendColumns: Column<SourceSpend>[] = [
-  { header: 'SOURCE', cell: (s) => (s.instanceId !== null ? String(s.instanceId) : s.source) },
-  { header: 'LABEL', cell: (s) => s.label ?? '', max: 28 },
-  { header: 'STATUS', cell: (s) => s.status },
-  { header: '$/HR', cell: (s) => money(s.burnPerHour), align: 'right' },
-  { header: 'SPENT', cell: (s) => money(s.spent, 2), align: 'right' },
-  { header: 'HOURS', cell: (s) => ((s.to - s.from) / 3_600_000).toFixed(1), align: 'right', priority: 2 },
-  { header: 'CHECK', cell: (s) => (s.gap === null ? '–' : s.mismatch ? `OFF ${(s.gap * 100).toFixed(0)}%` : 'ok'), priority: 1 },
+const spendColumns: ColumnDef<SourceSpend>[] = [
+  { header: 'SOURCE', render: (s) => (s.instanceId !== null ? String(s.instanceId) : s.source) },
+  { header: 'LABEL', render: (s) => s.label ?? '', max: 28, grow: 1 },
+  { header: 'STATUS', render: (s) => s.status },
+  { header: '$/HR', render: (s) => formatRate(s.burnPerHour), align: 'right' },
+  { header: 'SPENT', render: (s) => formatMoney(s.spent), align: 'right' },
+  { header: 'HOURS', render: (s) => ((s.to - s.from) / 3_600_000).toFixed(1), align: 'right', priority: 2 },
+  { header: 'CHECK', render: (s) => (s.gap === null ? '–' : s.mismatch ? `OFF ${(s.gap * 100).toFixed(0)}%` : 'ok'), priority: 3 },
 ];
 
 const range = (lo: string, hi: string) => (lo === hi ? lo : `${lo}–${hi}`);
 
 /** Columns of the projections table; `U` is what the progress counts (STEPS, or a profile's unit: GAMES). */
-const projectionColumns = (U: string): Column<RunProjection>[] => [
-  { header: 'ID', cell: (p) => String(p.instanceId), align: 'right' },
-  { header: 'LABEL', cell: (p) => p.label ?? '', max: 24 },
-  { header: U === 'STEPS' ? 'STEP' : U, cell: (p) => `${p.step}/${p.targetStep}`, align: 'right' },
-  { header: `${U}/S`, cell: (p) => p.rate.mid.toFixed(2), align: 'right', priority: 2 },
-  { header: 'ETA', cell: (p) => `${formatDuration(p.etaMs.mid)} (${range(formatDuration(p.etaMs.low), formatDuration(p.etaMs.high))})` },
-  { header: 'COST', cell: (p) => `${money(p.costUsd.mid, 2)} (${range(money(p.costUsd.low, 2), money(p.costUsd.high, 2))})` },
-  { header: 'FINISH', cell: (p) => new Date(p.finishAt.mid).toISOString().slice(0, 16).replace('T', ' '), priority: 1 },
+const projectionColumns = (U: string): ColumnDef<RunProjection>[] => [
+  { header: 'ID', render: (p) => String(p.instanceId), align: 'right' },
+  { header: 'LABEL', render: (p) => p.label ?? '', max: 24, grow: 1 },
+  { header: U === 'STEPS' ? 'STEP' : U, render: (p) => `${p.step}/${p.targetStep}`, align: 'right' },
+  { header: `${U}/S`, render: (p) => p.rate.mid.toFixed(2), align: 'right', priority: 2 },
+  { header: 'ETA', render: (p) => `${formatDuration(p.etaMs.mid)} (${range(formatDuration(p.etaMs.low), formatDuration(p.etaMs.high))})` },
+  { header: 'COST', render: (p) => `${formatMoney(p.costUsd.mid)} (${range(formatMoney(p.costUsd.low), formatMoney(p.costUsd.high))})` },
+  { header: 'FINISH', render: (p) => new Date(p.finishAt.mid).toISOString().slice(0, 16).replace('T', ' '), priority: 3 },
 ];
 
 /** Columns of the value table: GAMES/S PER $/HR is the runbook's games per $/hr. */
-const valueColumns = (U: string): Column<GpuValue>[] => [
-  { header: 'GPU', cell: (g) => g.gpuName, max: 20 },
-  { header: 'INST', cell: (g) => String(g.instances), align: 'right' },
-  { header: `${U}/S`, cell: (g) => g.stepsPerSec.toFixed(2), align: 'right' },
-  { header: '$/HR', cell: (g) => money(g.dph), align: 'right' },
-  { header: `${U}/S PER $/HR`, cell: (g) => g.stepsPerSecPerDph.toFixed(2), align: 'right' },
-  { header: `${U}/$`, cell: (g) => g.stepsPerDollar.toFixed(0), align: 'right' },
+const valueColumns = (U: string): ColumnDef<GpuValue>[] => [
+  { header: 'GPU', render: (g) => g.gpuName, max: 20, grow: 1 },
+  { header: 'INST', render: (g) => String(g.instances), align: 'right' },
+  { header: `${U}/S`, render: (g) => g.stepsPerSec.toFixed(2), align: 'right' },
+  { header: '$/HR', render: (g) => formatRate(g.dph), align: 'right' },
+  { header: `${U}/S PER $/HR`, render: (g) => g.stepsPerSecPerDph.toFixed(2), align: 'right' },
+  { header: `${U}/$`, render: (g) => g.stepsPerDollar.toFixed(0), align: 'right' },
 ];

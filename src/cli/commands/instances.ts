@@ -1,11 +1,10 @@
 import { parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText } from '../output.js';
-import { renderTable, terminalWidth, type Column } from '../table.js';
-import { age, gpuLabel, money } from '../format.js';
-import { sshEndpoint } from '../../core/vast/units.js';
+import { renderTable, terminalWidth } from '../table.js';
 import type { Instance } from '../../core/vast/types.js';
-import { instanceView } from '../../core/fleet/status.js';
+import { FLEET_COLUMNS, fleetRow } from '../../core/present/fleet-columns.js';
+import { formatPerDay, formatRateTotal } from '../../core/present/money.js';
 import { serverClock } from '../../core/vast/server-clock.js';
 
 /** Help for `vastdeck instances`. */
@@ -20,12 +19,6 @@ Options:
   --api-url URL    API base URL (default VAST_URL or https://console.vast.ai)
   --api-key KEY    API key (default VAST_API_KEY, ~/.config/vastai/vast_api_key)
   -h, --help       this help`;
-
-/** The SSH command for an instance, or "–" while it has none. */
-export function sshCommand(inst: Instance): string {
-  const ep = sshEndpoint(inst);
-  return ep ? `ssh -p ${ep.port} root@${ep.host}` : '–';
-}
 
 /** `vastdeck instances`. */
 export async function instancesCommand(argv: string[]): Promise<number> {
@@ -42,29 +35,24 @@ export async function instancesCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const now = serverClock(ctx.client)(); // startedAt is on the API's clock
-  const columns: Column<Instance>[] = [
-    { header: 'ID', cell: (i) => String(i.id), align: 'right' },
-    { header: 'LABEL', cell: (i) => i.label ?? '', max: 32 },
-    { header: 'GPU', cell: (i) => gpuLabel(i.numGpus, i.gpuName), max: 20 },
-    // The same status and current $/hr as the TUI (instanceView): outbid at its storage rate, stuck after 10 min loading.
-    { header: 'STATUS', cell: (i) => instanceView(i, now, undefined).status },
-    { header: '$/HR', cell: (i) => money(instanceView(i, now, undefined).dph), align: 'right' },
-    { header: 'SSH', cell: sshCommand, priority: 2 },
-    { header: 'AGE', cell: (i) => age(i.startedAt, now), align: 'right', priority: 1 },
-    { header: 'MESSAGE', cell: (i) => i.statusMsg ?? '', priority: 3, max: 40 },
-  ];
-  printText(renderTable(rows, columns, terminalWidth()));
+  // The fleet columns the TUI shows (core/present/fleet-columns.ts): the same status and current $/hr
+  // (instanceView: outbid at its storage rate, stuck after 10 min loading), age and SSH command.
+  const fleet = rows.map((i) => fleetRow(i, now, undefined, undefined));
+  printText(renderTable(fleet, FLEET_COLUMNS, terminalWidth()));
   printText(totalLine(rows));
   return 0;
 }
 
-/** What an instance costs per hour now: its total while it runs, storage only while stopped (the $/HR column). */
+/** What an instance costs per hour by the runbook status script's rule: its total unless stopped, then storage. */
 function hourly(i: Instance): number {
   return i.status === 'stopped' ? i.storageDph : i.dphTotal;
 }
 
-/** The runbook status script's last line: `Total: N instances, $X/hr ($Y/day)`. */
+/**
+ * The runbook status script's last line: `Total: N instances, $X/hr ($Y/day)`. Its rule (full price unless
+ * stopped) differs from the $/HR column's (storage only unless running or frozen) for loading and exited rows.
+ */
 export function totalLine(rows: readonly Instance[]): string {
   const hr = rows.reduce((s, i) => s + (Number.isFinite(hourly(i)) ? hourly(i) : 0), 0);
-  return `Total: ${rows.length} instance${rows.length === 1 ? '' : 's'}, ${money(hr)}/hr (${money(hr * 24, 2)}/day)`;
+  return `Total: ${rows.length} instance${rows.length === 1 ? '' : 's'}, ${formatRateTotal(hr)}/hr (${formatPerDay(hr)}/day)`;
 }

@@ -1,10 +1,10 @@
 import { parseCommand } from '../args.js';
 import { printJson, printText, UsageError } from '../output.js';
 import { renderTable, terminalWidth } from '../table.js';
-import { money } from '../format.js';
+import { formatMoney, formatRate } from '../../core/present/money.js';
 import { defaultJournalPath, readJournal } from '../../core/journal/journal.js';
 import { summarizeJournal, type JournalEvent } from '../../core/journal/summary.js';
-import { parseDuration } from '../../core/watch/duration.js';
+import { parseDuration } from '../../core/present/durations.js';
 import { demoStateDir } from '../../core/config/paths.js';
 import path from 'node:path';
 
@@ -59,11 +59,11 @@ export async function journalCommand(argv: string[], now: () => number = Date.no
       renderTable(
         s.events,
         [
-          { header: 'WHEN (UTC)', cell: (e) => when(e.ts) },
-          { header: 'WHAT', cell: (e) => KIND_TEXT[e.kind] },
-          { header: 'ID', cell: (e) => (e.instanceId === null ? '–' : String(e.instanceId)), align: 'right' },
-          { header: 'LABEL', cell: (e) => e.label ?? '', priority: 1, max: 32 },
-          { header: 'DETAIL', cell: (e) => e.detail },
+          { header: 'WHEN (UTC)', render: (e) => when(e.ts) },
+          { header: 'WHAT', render: (e) => KIND_TEXT[e.kind] },
+          { header: 'ID', render: (e) => (e.instanceId === null ? '–' : String(e.instanceId)), align: 'right' },
+          { header: 'LABEL', render: (e) => e.label ?? '', priority: 3, max: 32, grow: 1 },
+          { header: 'DETAIL', render: (e) => e.detail },
         ],
         width,
       ),
@@ -75,18 +75,18 @@ export async function journalCommand(argv: string[], now: () => number = Date.no
       renderTable(
         s.rentals,
         [
-          { header: 'ID', cell: (r) => String(r.instanceId), align: 'right' },
-          { header: 'LABEL', cell: (r) => r.label ?? '', priority: 1, max: 32 },
-          { header: 'GPU', cell: (r) => r.gpu ?? '–', priority: 2 },
-          { header: '$/HR', cell: (r) => money(r.dph), align: 'right' },
-          { header: 'HELD', cell: (r) => (r.destroyedAt === null ? 'still rented' : `until ${when(r.destroyedAt)}`) },
-          { header: 'COST', cell: (r) => money(r.cost, 2), align: 'right' },
+          { header: 'ID', render: (r) => String(r.instanceId), align: 'right' },
+          { header: 'LABEL', render: (r) => r.label ?? '', priority: 3, max: 32, grow: 1 },
+          { header: 'GPU', render: (r) => r.gpu ?? '–', priority: 2 },
+          { header: '$/HR', render: (r) => formatRate(r.dph), align: 'right' },
+          { header: 'HELD', render: (r) => (r.destroyedAt === null ? 'still rented' : `until ${when(r.destroyedAt)}`) },
+          { header: 'COST', render: (r) => formatMoney(r.cost), align: 'right' },
         ],
         width,
       ),
     );
   }
-  lines.push('', `cost in the last ${span}: ${money(s.cost, 2)}${s.unknownRate ? ` (+ ${s.unknownRate} rental(s) without a recorded rate)` : ''}; Vast's charges: vastdeck cost`);
+  lines.push('', `cost in the last ${span}: ${formatMoney(s.cost)}${s.unknownRate ? ` (+ ${s.unknownRate} rental(s) without a recorded rate)` : ''}; Vast's charges: vastdeck cost`);
   printText(lines.join('\n'));
   return 0;
 }

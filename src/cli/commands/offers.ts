@@ -1,12 +1,10 @@
 import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText, UsageError, warn } from '../output.js';
-import { renderTable, terminalWidth, type Column } from '../table.js';
-import { gpuLabel, money, num } from '../format.js';
+import { renderTable, terminalWidth } from '../table.js';
+import { offerColumns, offerRow } from '../../core/present/offer-columns.js';
 import { defaultOfferQuery, parseOfferQuery, parseOrder, type OfferQuery } from '../../core/vast/query.js';
-import type { Offer } from '../../core/vast/types.js';
-import { checkCells, checkOffers } from '../../core/checks/check.js';
-import type { CheckResult } from '../../core/checks/types.js';
+import { checkOffers } from '../../core/checks/check.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { profileOfferQuery } from '../../core/profiles/query.js';
 import { defaultBlacklistPath, excludeMachines, readBlacklist } from '../../core/offers/blacklist.js';
@@ -74,28 +72,9 @@ export async function offersCommand(argv: string[]): Promise<number> {
   const checked = offers.map((offer, k) => ({ offer, check: checks[k]! }));
   if (values.json) return printJson(checked.map(({ offer, check }) => ({ ...offer, check }))), 0;
   if (offers.length === 0) return printText('no offers match'), 0;
-  const columns: Column<Offer>[] = [
-    { header: 'ID', cell: (o) => String(o.id), align: 'right' },
-    { header: 'GPU', cell: (o) => gpuLabel(o.numGpus, o.gpuName), max: 20 },
-    { header: 'VRAM', cell: (o) => `${num(o.gpuRamGb)}G`, align: 'right' },
-    { header: 'RAM', cell: (o) => `${num(o.cpuRamGb)}G`, align: 'right' },
-    { header: 'DISK', cell: (o) => `${num(o.diskGb)}G`, align: 'right', priority: 1 },
-    { header: 'DOWN', cell: (o) => num(o.inetDownMbps), align: 'right' },
-    { header: 'UP', cell: (o) => num(o.inetUpMbps), align: 'right', priority: 2 },
-    { header: 'REL', cell: (o) => `${num(o.reliability * 100, 1)}%`, align: 'right' },
-    { header: '$/HR', cell: (o) => money(o.dphTotal), align: 'right' },
-    { header: 'DLP/$', cell: (o) => num(o.dlperfPerDph), align: 'right', priority: 3 },
-    { header: 'CUDA', cell: (o) => num(o.cudaMaxGood, 1), align: 'right', priority: 2 },
-    { header: 'LOCATION', cell: (o) => o.geolocation ?? '', max: 22, priority: 4 },
-  ];
-  const checkOf = new Map<Offer, CheckResult>(checked.map(({ offer, check }) => [offer, check]));
-  const cells = (o: Offer) => checkCells(checkOf.get(o)!);
-  columns.push({ header: 'FIT', cell: (o) => cells(o).fit });
-  if (profile) {
-    columns.push({ header: 'ETA', cell: (o) => cells(o).eta, priority: 1 }, { header: 'COST', cell: (o) => cells(o).cost, priority: 1 });
-  }
-  columns.push({ header: 'WHY', cell: (o) => cells(o).why, priority: 1, max: 60 });
-  printText(renderTable(offers, columns, terminalWidth()));
+  // The offer browser's columns (core/present/offer-columns.ts); ETA and COST with a profile.
+  const rows = checked.map(({ offer, check }) => offerRow(offer, check));
+  printText(renderTable(rows, offerColumns(!!profile), terminalWidth()));
   warn(`${offers.length} offers (Mbps for DOWN/UP)${banned.length ? `; ${banned.length} blacklisted machine${banned.length > 1 ? 's' : ''} left out (${defaultBlacklistPath().replace(process.env.HOME ?? '\0', '~')})` : ''}\n`);
   return 0;
 }

@@ -5,7 +5,7 @@ import { resolveApiKey } from '../../core/config/apikey.js';
 import { renderTriageText } from '../../core/logs/triage.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
-import { parseDuration } from '../../core/watch/duration.js';
+import { parseDuration } from '../../core/present/durations.js';
 import { compileProgressCounter } from '../../core/logs/progress.js';
 import { waitValidation } from '../../core/watch/validate.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';

@@ -5,7 +5,7 @@
  * them again by instance id. A rule that destroys is always checked against the checkpoint store first.
  */
 import * as z from 'zod';
-import { formatDuration, parseDuration } from '../watch/duration.js';
+import { formatDuration, parseDuration } from '../present/durations.js';
 
 const duration = z.string().refine((s) => parseDuration(s) !== null && parseDuration(s)! > 0, { message: 'expected a duration like 20m, 12h or 1h30m' });
 const endAction = z.enum(['stop', 'destroy', 'keep']);

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { containsToken, isSecretName, looksLikeToken } from './secrets.js';
 import { lifecycleSchema } from '../lifecycle/rules.js';
-import { parseDuration } from '../watch/duration.js';
+import { parseDuration } from '../present/durations.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -3,9 +3,11 @@
  * runway, spend per instance and in total, projections with their ranges, value per GPU type, budget breaches.
  */
 import type { CostReport } from '../../core/cost/report.js';
-import { formatDuration } from '../../core/watch/duration.js';
+import { formatDuration } from '../../core/present/durations.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
-import { fit, formatHours, formatMoney, formatRate } from '../format.js';
+import { fitCell as fit } from '../../core/present/columns.js';
+import { formatHours } from '../../core/present/durations.js';
+import { formatMoney, formatRate } from '../../core/present/money.js';
 import { sparkline } from '../sparkline.js';
 import type { ValueHistorySnapshot } from './value-history.js';
 

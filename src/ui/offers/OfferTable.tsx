@@ -7,15 +7,17 @@ import { Text } from 'ink';
 import type { Offer } from '../../core/vast/types.js';
 import type { CheckResult } from '../../core/checks/types.js';
 import type { OfferSortKey } from '../../core/offers/view.js';
-import { offerCells, offerHeaderLine, type OfferColumn } from './cells.js';
-import { fit } from '../format.js';
+import { offerRow } from '../../core/present/offer-columns.js';
+import { headCount, rowSegments } from '../../core/present/columns.js';
+import { GAP, offerHeaderLine, type FittedOfferColumn } from './cells.js';
+import { drawSegments } from '../segments.js';
 import { useTheme } from '../theme-context.js';
 
 /** Props of OfferTable. */
 export interface OfferTableProps {
   rows: readonly Offer[];
   checks: ReadonlyMap<number, CheckResult>;
-  columns: readonly OfferColumn[];
+  columns: readonly FittedOfferColumn[];
   top: number;
   height: number;
   selectedId: number | null;
@@ -24,51 +26,21 @@ export interface OfferTableProps {
   empty: string;
 }
 
-/** The row as few text runs as possible: plain runs merged, FIT and WHY separate so they can be coloured. */
-function segments(cells: Readonly<Record<string, string>>, columns: readonly OfferColumn[], lead: boolean): { text: string; mark: boolean }[] {
-  const out: { text: string; mark: boolean }[] = [];
-  let plain = '';
-  columns.forEach((col, i) => {
-    const text = (i || lead ? ' ' : '') + fit(cells[col.id]!, col.width, col.align);
-    if (col.id === 'fit' || col.id === 'why') {
-      if (plain) out.push({ text: plain, mark: false });
-      plain = '';
-      out.push({ text, mark: true });
-    } else plain += text;
-  });
-  if (plain) out.push({ text: plain, mark: false });
-  return out;
-}
-
-/** The leading columns a selected row highlights: FIT, ID and GPU (whichever are shown, in that order). */
-const HEAD = new Set(['fit', 'id', 'gpu']);
-
-const Row = memo(function Row({ offer, check, columns, selected }: { offer: Offer; check: CheckResult | undefined; columns: readonly OfferColumn[]; selected: boolean }) {
+const Row = memo(function Row({ offer, check, columns, selected }: { offer: Offer; check: CheckResult | undefined; columns: readonly FittedOfferColumn[]; selected: boolean }) {
   const theme = useTheme();
-  const cells = offerCells(offer, check);
+  const row = offerRow(offer, check);
   const sel = selected ? (theme.mono ? { inverse: true } : { backgroundColor: theme.colors.selection, color: theme.colors['selection.text'] }) : {};
-  const verdictColor = check?.verdict === 'fits' ? theme.colors['status.running'] : check?.verdict === 'warns' ? theme.colors['status.warn'] : theme.colors['status.error'];
-  // The highlight covers the marker and the FIT, ID and GPU columns, not the whole row: a selection move then
-  // changes ~45 cells per row, which the line differ (line-diff.ts) sends as a few hundred bytes, as in the fleet.
-  let headCount = 0;
-  while (headCount < columns.length && HEAD.has(columns[headCount]!.id)) headCount++;
-  const draw = (segs: { text: string; mark: boolean }[]) =>
-    segs.map((s, i) =>
-      s.mark ? (
-        <Text key={i} color={verdictColor}>
-          {s.text}
-        </Text>
-      ) : (
-        s.text
-      ),
-    );
+  // The highlight covers the marker and the FIT, ID and GPU columns (the `head` columns), not the whole row: a
+  // selection move then changes ~45 cells per row, which the line differ (line-diff.ts) sends as a few hundred
+  // bytes, as in the fleet.
+  const n = headCount(columns);
   return (
     <Text wrap="truncate">
       <Text {...sel}>
         {selected ? '›' : ' '}
-        {draw(segments(cells, columns.slice(0, headCount), false))}
+        {drawSegments(theme, rowSegments(row, columns.slice(0, n), GAP))}
       </Text>
-      {draw(segments(cells, columns.slice(headCount), headCount > 0))}
+      {drawSegments(theme, rowSegments(row, columns.slice(n), GAP, n > 0))}
     </Text>
   );
 });

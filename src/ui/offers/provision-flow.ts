@@ -11,7 +11,7 @@ import { buildCreateRequest, choosePrice, maskRequest, type PriceChoice } from '
 import { MASK } from '../../core/journal/record.js';
 import { NONCE_ENV } from '../../core/vast/units.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
-import { formatRate } from '../format.js';
+import { formatRate } from '../../core/present/money.js';
 import { formatMbps } from '../../core/ops/speedtest.js';
 import type { CheckResult } from '../../core/checks/types.js';
 

@@ -1,0 +1,30 @@
+/**
+ * Money, every view's: one cached Intl.NumberFormat per style (building one costs ~20 µs; format() on a cached
+ * one a fraction of that). Amounts are US dollars as Vast bills them. Not finite: "–".
+ */
+
+const usd = (digits: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: digits, maximumFractionDigits: digits });
+const USD2 = usd(2);
+const USD3 = usd(3);
+
+const known = (v: number | null | undefined): v is number => v !== null && v !== undefined && Number.isFinite(v);
+
+/** An amount: "$0.41", "$1,234.50" (spend, credit, totals, $/day). */
+export function formatMoney(amount: number | null | undefined): string {
+  return known(amount) ? USD2.format(amount) : '–';
+}
+
+/** A price per hour: three decimals below $1 (Vast prices are often $0.xyz), else two: "$0.412", "$4.82". */
+export function formatRate(dph: number | null | undefined): string {
+  return known(dph) ? (Math.abs(dph) < 1 ? USD3 : USD2).format(dph) : '–';
+}
+
+/** A sum of prices per hour, to the tenth of a cent whatever its size: "$12.345" (the runbook's Total line). */
+export function formatRateTotal(dph: number | null | undefined): string {
+  return known(dph) ? USD3.format(dph) : '–';
+}
+
+/** A price per hour as dollars per day: "$9.89". */
+export function formatPerDay(dph: number | null | undefined): string {
+  return known(dph) ? USD2.format(dph * 24) : '–';
+}
