@@ -2,7 +2,7 @@
  * The composition root: the one place vastdeck's shared services are built, for every CLI command
  * (src/cli/context.ts) and the TUI (src/ui/run.tsx). Each service is made on first use and then shared: one
  * SSH identity, one pool per row of the SSH settings table, one journal, one clock on the API's time. Nothing
- * here loads ssh2, undici or the Hub client before it is used (the TUI paints first).
+ * here loads ssh2, the HTTP client or the Hub client before it is used (the TUI paints first).
  */
 import path from 'node:path';
 import { configSchema, type Config } from '../config/config.js';
