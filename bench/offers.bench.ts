@@ -1,5 +1,5 @@
 /**
- * Offer-refresh benchmark: 10,000 offers as wire JSON through the real client path (undici body read,
+ * Offer-refresh benchmark: 10,000 offers as wire JSON through the real client path (node:http body read,
  * JSON parse, zod validate, convert), measuring the event-loop delay p99 while they load, plus the
  * per-keystroke cost of filter and sort over the 10,000 domain offers.
  * Targets (ENGINEERING.md): event-loop delay p99 ≤ 30 ms during a refresh; filter/sort p95 ≤ 30 ms.

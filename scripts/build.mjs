@@ -44,15 +44,6 @@ const lazyPackages = {
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: LAZY[args.path], loader: 'js', resolveDir: root }));
   },
 };
-// src/core/vast/undici-request.ts imports three of undici's private files (lib/api/api-request.js, lib/global.js,
-// lib/core/util.js) with types of our own: a minor undici release may move them. package.json pins this exact
-// version, and test/vast/undici-request.test.ts checks the wrapper against undici's own request().
-const UNDICI_VERSION = '7.30.2';
-const undiciInstalled = JSON.parse(readFileSync(path.join(root, 'node_modules', 'undici', 'package.json'), 'utf8')).version;
-if (undiciInstalled !== UNDICI_VERSION) {
-  throw new Error(`build: undici ${undiciInstalled} is installed, but src/core/vast/undici-request.ts imports undici ${UNDICI_VERSION}'s private files; check them, then change UNDICI_VERSION and package.json together`);
-}
-
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 
 const result = await build({

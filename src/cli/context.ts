@@ -59,7 +59,7 @@ export function localContext(): Services {
 
 /**
  * A command's services: config and key resolved, the client built (loaded on demand: the TUI paints before it
- * needs undici), every later secret registered for redaction. Call `close()` when done (pools it opened).
+ * needs the HTTP client), every later secret registered for redaction. Call `close()` when done (pools it opened).
  */
 export async function makeContext(flags: GlobalFlags): Promise<CliContext> {
   const { config, baseUrl, apiKey } = await resolveContext(flags);

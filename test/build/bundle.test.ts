@@ -59,13 +59,17 @@ test('the TUI start-up path does not load the HTTP client, execa or the Hub clie
   assert.doesNotMatch(readFileSync(yogaChunk, 'utf8'), /fetch\([A-Za-z_$]+,\{credentials:"same-origin"\}\)\.then\(function\([A-Za-z_$]+\)\{if\(!/);
 });
 
-test('the API client loads undici\'s request code only, not its fetch, WebSocket, caches or mocks', () => {
+test('the API client loads no HTTP package, only Node\'s own http/https', () => {
   const { inputs: loaded } = loadedWith('src/core/vast/client.ts');
-  assert.ok(loaded.includes('node_modules/undici/lib/api/api-request.js'));
-  const heavy = ['index.js', 'lib/web/fetch/index.js', 'lib/web/websocket/', 'lib/web/eventsource/', 'lib/web/cache/', 'lib/mock/', 'lib/cache/'];
-  for (const part of heavy.map((h) => `node_modules/undici/${h}`)) {
-    assert.ok(!loaded.some((f) => f.startsWith(part)), `${part} is loaded with the client`);
-  }
+  assert.ok(loaded.includes('src/core/vast/transport.ts'));
+  assert.ok(!loaded.some((f) => f.includes('node_modules/undici/')), 'undici is bundled with the client');
+});
+
+test('`instances` loads zod and its own modules only: no UI, Ink, React, yoga or HTTP package', () => {
+  const inputs = [...new Set(['src/cli/commands/instances.ts', 'src/cli/context.ts', 'src/core/vast/client.ts'].flatMap((s) => loadedWith(s).inputs))];
+  const packages = new Set(inputs.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/')[1]));
+  assert.deepEqual([...packages], ['zod']);
+  assert.ok(!inputs.some((f) => f.startsWith('src/ui/') || f.startsWith('src/sim/')), 'UI or simulator code on the headless path');
 });
 
 test('dist/demo-scenario.json is demo.yaml, and the simulator loads a .json scenario', async () => {

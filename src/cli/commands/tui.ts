@@ -68,7 +68,7 @@ export async function tuiCommand(argv: string[]): Promise<number> {
       ));
     startDemoSim = startSim;
     stopSim = async () => (simStarting ? (await simStarting.catch(() => null))?.close() : undefined);
-    // The client's modules (undici) load while the simulator starts.
+    // The client's modules load while the simulator starts.
     api = deferredApi(async () => {
       const [s, Client] = await Promise.all([startSim(), loadClient()]);
       return new Client({ apiKey: s.apiKey, baseUrl: s.url });

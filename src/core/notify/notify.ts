@@ -59,15 +59,11 @@ export async function postWebhook(url: string, ev: NotifyEvent, opts: WebhookOpt
     if (attempt > 1) await sleep(opts.retryDelayMs ?? 1000);
     let retry = true;
     try {
-      const { request } = await import('../vast/undici-request.js'); // loaded on first use, off the TUI's start-up path
-      const res = await request(url, {
-        method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'vastdeck' },
-        signal: AbortSignal.timeout(timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
-      });
-      await res.body.dump();
-      if (res.statusCode >= 200 && res.statusCode < 300) return { channel: 'webhook', ok: true, attempts: attempt };
-      error = `webhook answered HTTP ${res.statusCode}`;
-      retry = res.statusCode === 429 || res.statusCode >= 500;
+      const { send } = await import('../vast/transport.js'); // loaded on first use, off the TUI's start-up path
+      const res = await send(new URL(url), { method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'vastdeck' }, timeoutMs });
+      if (res.status >= 200 && res.status < 300) return { channel: 'webhook', ok: true, attempts: attempt };
+      error = `webhook answered HTTP ${res.status}`;
+      retry = res.status === 429 || res.status >= 500;
     } catch (err) {
       error = `webhook not reached: ${describe(err, timeoutMs)}`;
     }
@@ -76,7 +72,7 @@ export async function postWebhook(url: string, ev: NotifyEvent, opts: WebhookOpt
   return { channel: 'webhook', ok: false, attempts: tries, error };
 }
 
-/** A network failure in a few words, without the URL (undici messages can include it). */
+/** A network failure in a few words, without the URL (error messages can include it). */
 function describe(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; code?: string; cause?: { code?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || /TIMEOUT/.test(e?.code ?? '')) return `no answer within ${timeoutMs} ms`;

@@ -2,12 +2,12 @@
  * The composition root: the one place vastdeck's shared services are built, for every CLI command
  * (src/cli/context.ts) and the TUI (src/ui/run.tsx). Each service is made on first use and then shared: one
  * SSH identity, one pool per row of the SSH settings table, one journal, one clock on the API's time. Nothing
- * here loads ssh2, undici or the Hub client before it is used (the TUI paints first).
+ * here loads ssh2, the HTTP client or the Hub client before it is used (the TUI paints first).
  */
 import path from 'node:path';
 import { configSchema, type Config } from '../config/config.js';
 import { stateDir as defaultStateDir } from '../config/paths.js';
-import { openStore, type OpenedStore } from '../checkpoints/store.js';
+import type { OpenedStore } from '../checkpoints/store.js';
 import { FileJournal } from '../journal/journal.js';
 import type { CheckpointStore } from '../profiles/schema.js';
 import { sshIdentity, type SshIdentity } from '../ssh/identity.js';
@@ -114,6 +114,8 @@ export function makeServices<A extends VastApi>(o: ServiceOptions<A>): Services<
     addSecret,
     async checkpointStore(cfg) {
       const hubUrl = (await o.hubUrl?.()) ?? undefined;
+      // Loaded here: the stores' modules (and their schemas) are off the path of every command that opens none.
+      const { openStore } = await import('../checkpoints/store.js');
       const opened = openStore(cfg, hubUrl ? { hubUrl } : {});
       for (const s of opened.secrets) addSecret(s);
       return opened;

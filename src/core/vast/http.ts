@@ -1,10 +1,10 @@
 /**
- * The HTTP layer under VastClient: undici `request()`, bearer auth, `/api/v0` path prefixing, the
+ * The HTTP layer under VastClient: node:http(s) with keep-alive (transport.ts), bearer auth, `/api/v0` path prefixing, the
  * CLI's GET query encoding, a timeout, retries with jittered exponential backoff, and one call in
  * flight per endpoint. Vast rate-limits per endpoint as a minimum interval between calls
  * (vast-api.md §10), so queueing per endpoint is what keeps a busy TUI out of 429s.
  */
-import { request } from './undici-request.js';
+import { bodyText, send } from './transport.js';
 import { VastError, errorFromStatus, makeRedactor, malformed } from './errors.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { apiPath, encodeQuery, endpointKey } from './encode.js';
@@ -127,12 +127,8 @@ export class VastHttp {
   async getPlain(url: string): Promise<RawResponse> {
     const endpoint = 'GET result_url';
     try {
-      const res = await request(url, {
-        method: 'GET',
-        headers: { 'user-agent': this.userAgent },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      return { status: res.statusCode, text: await res.body.text() };
+      const res = await send(new URL(url), { method: 'GET', headers: { 'user-agent': this.userAgent }, timeoutMs: this.timeoutMs });
+      return { status: res.status, text: bodyText(res.bytes) };
     } catch (err) {
       throw this.networkError(err, endpoint, new URL(url).origin);
     }
@@ -181,17 +177,10 @@ export class VastHttp {
       headers['content-type'] = 'application/json';
     }
     const sent = Date.now();
-    const res = await request(url, {
-      method: spec.method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
+    const res = await send(url, { method: spec.method, headers, body, timeoutMs: this.timeoutMs });
     this.noteDate(res.headers.date, sent);
-    if (spec.binary && res.statusCode >= 200 && res.statusCode < 300) {
-      return { status: res.statusCode, text: '', bytes: await readAll(res.body, Number(res.headers['content-length'])) };
-    }
-    return { status: res.statusCode, text: await res.body.text() };
+    if (spec.binary && res.status >= 200 && res.status < 300) return { status: res.status, text: '', bytes: res.bytes };
+    return { status: res.status, text: bodyText(res.bytes) };
   }
 
   /** Date has 1 s resolution: the server's second is compared with the middle of the round trip. */
@@ -234,27 +223,6 @@ export function parseJsonBody(res: RawResponse, endpoint: string, redact: (t: st
     const head = sanitizeLine(redact(res.text).slice(0, 40));
     throw malformed(endpoint, `body is not JSON (starts with "${head}")`, res.status);
   }
-}
-
-/**
- * Reads a body chunk by chunk into one buffer sized from content-length when given. undici's
- * arrayBuffer() instead concatenates at the end: one 20 MB copy that blocked the loop 25–70 ms in
- * bench/offers.bench.ts; here each copy is one socket chunk.
- */
-async function readAll(body: AsyncIterable<Uint8Array>, lengthHint: number): Promise<Uint8Array> {
-  const hint = Number.isInteger(lengthHint) && lengthHint > 0 && lengthHint < 1 << 29 ? lengthHint : 64 * 1024;
-  let buf = new Uint8Array(hint);
-  let n = 0;
-  for await (const chunk of body) {
-    if (n + chunk.length > buf.length) {
-      const next = new Uint8Array(Math.max(buf.length * 2, n + chunk.length));
-      next.set(buf.subarray(0, n));
-      buf = next;
-    }
-    buf.set(chunk, n);
-    n += chunk.length;
-  }
-  return buf.subarray(0, n);
 }
 
 function refused(err: unknown): boolean {

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { sanitizeLine } from '../util/sanitize.js';
+import { lazy } from '../util/lazy.js';
 
 /** A key registered on the account. */
 export interface AccountSshKey {
@@ -13,20 +14,22 @@ export interface AccountSshKey {
   key: string;
 }
 
-const WireKey = z.looseObject({ id: z.number(), key: z.string().optional(), public_key: z.string().optional(), ssh_key: z.string().optional() });
+const WireKey = lazy(() => z.looseObject({ id: z.number(), key: z.string().optional(), public_key: z.string().optional(), ssh_key: z.string().optional() }));
 
 /** `GET /api/v0/ssh/`: a bare array (some answers wrap it in `{ssh_keys:[…]}` or `{keys:[…]}`). */
-export const AccountKeysResponse = z.union([
-  z.array(WireKey),
-  z.looseObject({ ssh_keys: z.array(WireKey) }).transform((o) => o.ssh_keys),
-  z.looseObject({ keys: z.array(WireKey) }).transform((o) => o.keys),
-]);
+export const AccountKeysResponse = lazy(() =>
+  z.union([
+    z.array(WireKey),
+    z.looseObject({ ssh_keys: z.array(WireKey) }).transform((o) => o.ssh_keys),
+    z.looseObject({ keys: z.array(WireKey) }).transform((o) => o.keys),
+  ]),
+);
 
 /** `POST /api/v0/ssh/`: `{success, key:{id, public_key, …}}`. */
-export const CreateKeyResponse = z.looseObject({ key: WireKey.optional() });
+export const CreateKeyResponse = lazy(() => z.looseObject({ key: WireKey.optional() }));
 
 /** `GET /api/v0/instances/{id}/ssh/`: ssh_keys is a JSON string (or, defensively, the list itself). */
-export const InstanceKeysResponse = z.looseObject({ ssh_keys: z.union([z.string(), z.array(z.unknown())]) });
+export const InstanceKeysResponse = lazy(() => z.looseObject({ ssh_keys: z.union([z.string(), z.array(z.unknown())]) }));
 
 /** A wire key row as an AccountSshKey (text sanitized: it is printed). */
 export function keyFromWire(k: z.infer<typeof WireKey>): AccountSshKey {
