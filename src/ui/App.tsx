@@ -140,13 +140,14 @@ export function App(props: AppProps) {
   const open: Record<string, () => void> = offersDeps ? { 'offers.open': () => show('offers'), 'env.open': () => show('env') } : {};
   const offersModel = stores.offers;
   const appCommands = useAppCommands({ accountKeys, snap, say: setMessage });
-  const lineHandlers: Record<string, (arg: string) => void> = {
+  // Read when a `:` line runs: the view that shows then, with the keys it published after its last render.
+  const lineHandlers = (): Record<string, (arg: string) => void> => ({
     ...(viewId === 'offers' ? viewKeys.current.lineHandlers
-    : offersModel ? { ...open, 'offers.profile': (a) => (show('offers'), void offersModel.chooseProfile(a)), 'offers.provision': () => show('offers') } : {}),
+    : offersModel ? { ...open, 'offers.profile': (a: string) => (show('offers'), void offersModel.chooseProfile(a)), 'offers.provision': () => show('offers') } : {}),
     ...keeperUi.lineHandlers,
     ...migrateUi.lineHandlers,
     ...appCommands,
-  };
+  });
 
   // `$` opens the cost view, and again goes back to the fleet.
   const toggleCost = () => (viewId === 'cost' ? show('fleet') : show('cost'));
@@ -161,7 +162,7 @@ export function App(props: AppProps) {
       return op ? `${op.what}: quit anyway? (${op.onQuit})` : null;
     },
     // The `:` line reaches the keys' handlers of the view that shows (:log, :attach, :ssh …) and the overlays'.
-    more: { ...costHandlers, ...viewKeys.current.handlers, ...overlayFleet },
+    more: () => ({ ...costHandlers, ...viewKeys.current.handlers, ...overlayFleet }),
   });
 
   const layers: Layer[] = [...keeperUi.layers, ...destroyUi.layers, ...migrateUi.layers];
