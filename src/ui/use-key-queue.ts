@@ -4,7 +4,7 @@
  * printable characters as ONE event (a held "j", or "/zeb" typed by a script): outside an input line it is split
  * into single keys; inside one it is pasted text.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useInput } from 'ink';
 import { offMessage, type Keymap } from './keymap/registry.js';
 import { dispatch, removedCommand, type Layer } from './keymap/dispatch.js';
@@ -22,7 +22,13 @@ export interface KeyQueueDeps {
 }
 
 /** Routes every key through the dispatcher, one per commit. */
-export function useKeyQueue(d: KeyQueueDeps): void {
+export function useKeyQueue(deps: KeyQueueDeps): void {
+  // The deps of the last commit: a key that comes after a commit but before Ink re-subscribed its input handler
+  // (a passive effect) must still meet the layers on screen, not the ones before (an Enter lost in a wizard).
+  const latest = useRef(deps);
+  useLayoutEffect(() => {
+    latest.current = deps;
+  });
   const queue = useRef<{ text: string; key: KeyInfo }[]>([]);
   // True from a dispatch until React has committed its result; keys arriving meanwhile wait in the queue.
   const pending = useRef(false);
@@ -31,6 +37,7 @@ export function useKeyQueue(d: KeyQueueDeps): void {
     const next = queue.current.shift();
     if (!next) return;
     const { text, key } = next;
+    const d = latest.current;
     if (d.message && !d.inputOpen) d.say(null);
     const printable = isText(text, key);
     const all = d.layers();
