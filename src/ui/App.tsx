@@ -3,12 +3,13 @@
  * the header, the command line and the footer. The view that shows is mounted alone and hands App its keys;
  * the overlays (help, destroy, migrate) and the keeper panel are App's, over any view.
  */
-import { useContext, useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
-import { offMessage, type Keymap, type Scope } from './keymap/registry.js';
-import { dispatch, removedCommand, type Layer } from './keymap/dispatch.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Box, Text } from 'ink';
+import type { Keymap } from './keymap/registry.js';
+import type { Layer } from './keymap/dispatch.js';
 import { footerHints } from './keymap/docs.js';
-import { isText, keyName, splitChunk, type KeyInfo } from './keymap/keys.js';
+import { useKeyQueue } from './use-key-queue.js';
+import { useAppCommands } from './app-commands.js';
 import { selectRows, type FleetQuery } from '../core/fleet/query.js';
 import { Footer, FOOTER_HEIGHT } from './Footer.js';
 import { HelpOverlay, helpLayout, helpVisualLines } from './HelpOverlay.js';
@@ -17,8 +18,7 @@ import { InputLine } from './InputLine.js';
 import { useFleet, type FleetSource } from './use-fleet.js';
 import { useClock } from './use-clock.js';
 import { useTerminalSize } from './use-terminal-size.js';
-import { ThemeSwitchContext, useTheme } from './theme-context.js';
-import { loadTheme } from './theme.js';
+import { useTheme } from './theme-context.js';
 import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
 import type { VastApi } from '../core/vast/api.js';
 import type { AccountKeys } from './keys/account-keys.js';
@@ -92,7 +92,6 @@ export function App(props: AppProps) {
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const now = useMemo(() => Math.max(tick, nowFn()), [snap, tick, nowFn]);
   const theme = useTheme();
-  const switchTheme = useContext(ThemeSwitchContext);
   const { columns: width, rows: termRows } = useTerminalSize();
   const refresh = () => void store.refresh();
   // Each view's state that outlives it (made once).
@@ -128,7 +127,8 @@ export function App(props: AppProps) {
   const viewHeight = frame - 1 - FOOTER_HEIGHT - keeperUi.rows - (lineOpen ? 1 : 0);
   // The help overlay also covers the detail and log panes, which are not drawn while it shows.
   const helpHeight = Math.max(4, viewHeight - (searching && !lineOpen ? 1 : 0));
-  const breaches = useBudget({ source: costSource, snap, report: useViewStore(stores.cost).report, bell });
+  const costReport = useViewStore(stores.cost).report;
+  const breaches = useBudget({ source: costSource, snap, report: costReport, bell });
 
   const opsArgs = { ops, keymap, selected, say: setMessage, refresh, width, running };
   const destroyUi = useDestroy(opsArgs);
@@ -139,34 +139,15 @@ export function App(props: AppProps) {
   const viewKeys = useRef<ViewKeys>({ layers: [] });
   const open: Record<string, () => void> = offersDeps ? { 'offers.open': () => show('offers'), 'env.open': () => show('env') } : {};
   const offersModel = stores.offers;
-  const lineHandlers: Record<string, (arg: string) => void> = {
+  const appCommands = useAppCommands({ accountKeys, snap, say: setMessage });
+  // Read when a `:` line runs: the view that shows then, with the keys it published after its last render.
+  const lineHandlers = (): Record<string, (arg: string) => void> => ({
     ...(viewId === 'offers' ? viewKeys.current.lineHandlers
-    : offersModel ? { ...open, 'offers.profile': (a) => (show('offers'), void offersModel.chooseProfile(a)), 'offers.provision': () => show('offers') } : {}),
+    : offersModel ? { ...open, 'offers.profile': (a: string) => (show('offers'), void offersModel.chooseProfile(a)), 'offers.provision': () => show('offers') } : {}),
     ...keeperUi.lineHandlers,
     ...migrateUi.lineHandlers,
-    'app.theme': (name) => {
-      if (!switchTheme) return setMessage({ text: 'the theme cannot be switched here', level: 'error' });
-      if (!name) return setMessage({ text: `theme ${theme.name}; :theme dark | light | mono | PATH.yaml`, level: 'info' });
-      void loadTheme({ name, noColor: Boolean(process.env.NO_COLOR) }).then(({ theme: next, warning }) => {
-        if (warning) return setMessage({ text: warning.replace(/; using dark$/, '; theme unchanged'), level: 'error' });
-        switchTheme(next);
-        setMessage({ text: `theme ${next.name}${process.env.NO_COLOR ? ' (NO_COLOR is set: mono)' : ''}`, level: 'info' });
-      });
-    },
-    ...(accountKeys ? { 'keys.add': (arg: string) => {
-      if (arg && arg !== 'add') return setMessage({ text: `:keys ${arg}: only :keys add`, level: 'error' });
-      setMessage({ text: 'registering the SSH key…', level: 'info' });
-      accountKeys.add(snap.instances).then((text) => setMessage({ text, level: 'info' }), (err: Error) => setMessage({ text: `:keys add: ${err.message}`, level: 'error' }));
-    } } : {}),
-  };
-
-  // Once the fleet has loaded: is vastdeck's SSH key on the account? If not, say it and how to fix it (:keys add).
-  const keysChecked = useRef(false);
-  useEffect(() => {
-    if (!accountKeys || !snap.loaded || keysChecked.current) return;
-    keysChecked.current = true;
-    void accountKeys.check().then((text) => text && setMessage((m) => m ?? { text, level: 'error' }));
-  }, [accountKeys, snap.loaded]);
+    ...appCommands,
+  });
 
   // `$` opens the cost view, and again goes back to the fleet.
   const toggleCost = () => (viewId === 'cost' ? show('fleet') : show('cost'));
@@ -181,7 +162,7 @@ export function App(props: AppProps) {
       return op ? `${op.what}: quit anyway? (${op.onQuit})` : null;
     },
     // The `:` line reaches the keys' handlers of the view that shows (:log, :attach, :ssh …) and the overlays'.
-    more: { ...costHandlers, ...viewKeys.current.handlers, ...overlayFleet },
+    more: () => ({ ...costHandlers, ...viewKeys.current.handlers, ...overlayFleet }),
   });
 
   const layers: Layer[] = [...keeperUi.layers, ...destroyUi.layers, ...migrateUi.layers];
@@ -206,50 +187,12 @@ export function App(props: AppProps) {
   // The view's own layers (read at dispatch time: the view published them after its last render).
   const layersNow = (): Layer[] => [...layers, ...viewKeys.current.layers, { scope: 'global', handlers: { ...costHandlers, ...actions.globalHandlers } }];
 
-  // Keys are handled one per commit, in an effect, so each sees the state the previous one produced (a key
-  // that arrives before React re-rendered would otherwise run against stale layers). Ink delivers a run of
-  // printable characters as ONE event (a held "j", or "/zeb" typed by a script): outside an input line it is
-  // split into single keys; inside one it is pasted text.
-  const queue = useRef<{ text: string; key: KeyInfo }[]>([]);
-  // True from a dispatch until React has committed its result; keys arriving meanwhile wait in the queue.
-  const pending = useRef(false);
-  const [, bump] = useState(0);
-  const runOne = () => {
-    const next = queue.current.shift();
-    if (!next) return;
-    const { text, key } = next;
-    if (message && !input) setMessage(null);
-    const printable = isText(text, key);
-    const all = layersNow();
-    if (printable && text.length > 1 && !input) {
-      queue.current.unshift({ text: text.slice(1), key });
-      dispatch(keymap, all, keyName(text[0]!, {}), text[0]!);
-    } else {
-      const name = keyName(text, key);
-      const off = dispatch(keymap, all, name, printable ? text : '') === null ? removedCommand(keymap, all, name) : undefined;
-      if (off) setMessage({ text: offMessage(off), level: 'error' });
-    }
-    // Always schedule a commit (batched with the handler's own updates: one render per key), so the effect
-    // below runs and releases the next key even when the key changed nothing.
-    pending.current = true;
-    bump((n) => n + 1);
-  };
-  useInput((text, key) => {
-    if (text.length > 1 && !key.ctrl && !key.meta) queue.current.push(...splitChunk(text));
-    else queue.current.push({ text, key });
-    // The common case, one key with nothing pending, runs at once: no extra render before the frame that
-    // matters (that extra render would also spend Ink's leading-edge throttle slot).
-    if (!pending.current) runOne();
-  });
-  useEffect(() => {
-    pending.current = false;
-    if (queue.current.length) runOne();
-  });
+  useKeyQueue({ keymap, layers: layersNow, inputOpen: !!input, message, say: setMessage });
 
   const overlay = help || destroyUi.open || migrateUi.open || keeperUi.confirming;
   const viewHints = viewDef.hints(stores);
   const hints = useMemo(
-    () => footerHints(keymap, input || searching ? ['input'] : overlay ? ['overlay'] : viewHints as Scope[], width - 1 - (keymap.readOnly ? 13 : 0)) + (keymap.readOnly ? '  [read-only]' : ''),
+    () => footerHints(keymap, input || searching ? ['input'] : overlay ? ['overlay'] : viewHints, width - 1 - (keymap.readOnly ? 13 : 0)) + (keymap.readOnly ? '  [read-only]' : ''),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [keymap, viewHints.join(), input, overlay, searching, width],
   );

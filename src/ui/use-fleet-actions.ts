@@ -50,10 +50,10 @@ export interface ActionDeps {
   onQuit: () => void;
   /** The question to ask before quitting while something runs (q and Ctrl-C ask first), or null. */
   busy?: () => string | null;
-  /** Key handlers of the view that shows and of the overlays, so the `:` line reaches them too. */
-  more?: Readonly<Record<string, () => void>>;
-  /** Command-line handlers of other views by command id (they take the argument); checked first. */
-  lineHandlers?: Record<string, (arg: string) => void>;
+  /** Key handlers of the view that shows and of the overlays, so the `:` line reaches them too (read when it runs). */
+  more?: () => Readonly<Record<string, () => void>>;
+  /** Command-line handlers of the views by command id (they take the argument); checked first (read when it runs). */
+  lineHandlers?: () => Record<string, (arg: string) => void>;
 }
 
 const SORT_IDS = new Set<string>(SORT_COLUMNS.map(([c]) => c));
@@ -96,7 +96,7 @@ export function useFleetActions(d: ActionDeps) {
     const off = cmd ? undefined : d.keymap.removedCmd(name);
     if (off) return d.setMessage({ text: offMessage(off), level: 'error' });
     if (!cmd) return d.setMessage({ text: `unknown command: ${name.slice(0, 40)} (tab lists them)`, level: 'error' });
-    const extra = d.lineHandlers?.[cmd.id];
+    const extra = d.lineHandlers?.()[cmd.id];
     if (extra) return extra(arg);
     switch (cmd.id) {
       case 'fleet.scope':
@@ -107,7 +107,7 @@ export function useFleetActions(d: ActionDeps) {
         if (!SORT_IDS.has(arg)) return d.setMessage({ text: `sort by one of: ${[...SORT_IDS].join(', ')}`, level: 'error' });
         return sortBy(arg as SortColumn);
       default: {
-        const handler = fleetHandlers[cmd.id] ?? globalHandlers[cmd.id] ?? d.more?.[cmd.id];
+        const handler = fleetHandlers[cmd.id] ?? globalHandlers[cmd.id] ?? d.more?.()[cmd.id];
         if (handler) handler();
       }
     }

@@ -125,37 +125,37 @@ function EnvView(v: ViewProps) {
   if (v.cover) return <>{v.cover.node(p.height)}<Box flexGrow={1} />{v.below}</>;
   return (
     <>
-    <Box flexDirection="column" width={p.width} height={p.height}>
-      <Text wrap="truncate">
-        <Text bold color={theme.colors.accent}>env vars</Text>
-        <Text color={theme.colors.muted}>  {keys === null ? 'loading…' : `${n} on the account; values are secrets and never shown`}</Text>
-      </Text>
-      <Text bold color={theme.colors.header}>{' NAME'.padEnd(40)}VALUE</Text>
-      {(keys ?? []).slice(top, top + listRows).map((k, i) => (
-        <Text key={k} wrap="truncate" inverse={top + i === cursor}>
-          {top + i === cursor ? '›' : ' '}
-          {sanitizeLine(k).padEnd(39)}*****
-        </Text>
-      ))}
-      <Box flexGrow={1} />
-      {pending ? (
-        <Text wrap="truncate" bold color={theme.colors['status.warn']}>
-          {pending.kind === 'set' ? `Set ${pending.name} to the ${pending.value.length}-character value you typed? New instances get it.` : `Remove ${pending.name} from the account? Profiles that reference it stop working.`} [y/n]
-        </Text>
-      ) : entry ? (
+      <Box flexDirection="column" width={p.width} height={p.height}>
         <Text wrap="truncate">
-          <Text color={theme.colors.accent} bold>{entry.stage === 'name' ? 'name: ' : `${entry.name} value (hidden): `}</Text>
-          {entry.stage === 'name' ? entry.text : maskTyped(entry.text)}
-          <Text inverse> </Text>
+          <Text bold color={theme.colors.accent}>env vars</Text>
+          <Text color={theme.colors.muted}>  {keys === null ? 'loading…' : `${n} on the account; values are secrets and never shown`}</Text>
         </Text>
-      ) : (
-        <Text wrap="truncate" color={status?.error ? theme.colors['status.error'] : theme.colors.accent}>
-          {status?.text ?? ''}
-        </Text>
-      )}
-    </Box>
-    <Box flexGrow={1} />
-    {v.below}
+        <Text bold color={theme.colors.header}>{' NAME'.padEnd(40)}VALUE</Text>
+        {(keys ?? []).slice(top, top + listRows).map((k, i) => (
+          <Text key={k} wrap="truncate" inverse={top + i === cursor}>
+            {top + i === cursor ? '›' : ' '}
+            {sanitizeLine(k).padEnd(39)}*****
+          </Text>
+        ))}
+        <Box flexGrow={1} />
+        {pending ? (
+          <Text wrap="truncate" bold color={theme.colors['status.warn']}>
+            {pending.kind === 'set' ? `Set ${pending.name} to the ${pending.value.length}-character value you typed? New instances get it.` : `Remove ${pending.name} from the account? Profiles that reference it stop working.`} [y/n]
+          </Text>
+        ) : entry ? (
+          <Text wrap="truncate">
+            <Text color={theme.colors.accent} bold>{entry.stage === 'name' ? 'name: ' : `${entry.name} value (hidden): `}</Text>
+            {entry.stage === 'name' ? entry.text : maskTyped(entry.text)}
+            <Text inverse> </Text>
+          </Text>
+        ) : (
+          <Text wrap="truncate" color={status?.error ? theme.colors['status.error'] : theme.colors.accent}>
+            {status?.text ?? ''}
+          </Text>
+        )}
+      </Box>
+      <Box flexGrow={1} />
+      {v.below}
     </>
   );
 }

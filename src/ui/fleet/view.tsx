@@ -10,7 +10,6 @@ import type { Layer } from '../keymap/dispatch.js';
 import { layoutColumns } from '../cells.js';
 import { FleetTable } from '../FleetTable.js';
 import { DetailPane, DETAIL_HEIGHT } from '../DetailPane.js';
-import { FOOTER_HEIGHT } from '../Footer.js';
 import { useLogPane, type LogUiState } from '../logs/use-log-pane.js';
 import { useWindowedList } from '../list/use-windowed.js';
 import { fieldOf, useViewStore } from '../views/store.js';
@@ -29,7 +28,6 @@ export function fleetHints(l: LogUiState): Scope[] {
 function FleetView(p: ViewProps) {
   const state = useViewStore(p.stores.fleet);
   const selection = fieldOf(p.stores.fleet, state, 'selectedId');
-  // The whole frame (App's height plus header, footer and the lines App keeps for the keeper and command line).
   const frame = p.frameHeight;
   const logs = useLogPane({ ui: p.stores.logs, factory: p.app.openLog, selected: p.selected, onMessage: p.say, onAttach: p.app.onAttach, saveDir: p.app.saveDir ?? '.', frame, now: p.nowFn });
   const extra = (state.detail ? DETAIL_HEIGHT : 0) + (logs.searching && !p.lineOpen ? 1 : 0) + logs.splitRows;
@@ -78,6 +76,3 @@ function FleetView(p: ViewProps) {
 
 /** The fleet view's row in the view table. */
 export const fleetView: ViewDef = { Component: FleetView, hints: (s) => fleetHints(s.logs.get()) };
-
-/** Lines the frame keeps for the header and footer around a view. */
-export const CHROME_HEIGHT = 1 + FOOTER_HEIGHT;

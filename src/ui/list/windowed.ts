@@ -13,7 +13,7 @@ export type ListMove = 'down' | 'up' | 'pageDown' | 'pageUp' | 'first' | 'last';
 
 const indexes = new WeakMap<readonly unknown[], Map<unknown, number>>();
 
-/** The position of each row's id, built once per rows array. */
+/** The position of each row's id, built once per rows array (so every caller must read the same id from a row). */
 export function indexOfId<T, K>(rows: readonly T[], idOf: (row: T) => K, id: K): number {
   let map = indexes.get(rows) as Map<K, number> | undefined;
   if (!map) {

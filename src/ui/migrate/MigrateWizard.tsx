@@ -10,6 +10,7 @@ import { sanitizeLine } from '../../core/util/sanitize.js';
 import { useSpinner } from '../spinner.js';
 import { useTheme } from '../theme-context.js';
 import { wrapLine } from '../wrap-line.js';
+import { listWindow } from '../list/windowed.js';
 
 /** How far one step is. */
 export type StepMark = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
@@ -87,6 +88,13 @@ export function fitProgress(
 
 const MARK: Record<StepMark, string> = { pending: '·', running: '…', done: '✓', skipped: '✓', failed: '✗' };
 
+/** The profile names that fit under the title, with their index: a window that keeps the cursor in view. */
+export function profileWindow(names: readonly string[], cursor: number, height: number): [string, number][] {
+  const rows = Math.max(1, height - 2);
+  const { top } = listWindow(names, (n) => n, names[cursor] ?? null, 0, rows);
+  return names.slice(top, top + rows).map((n, j) => [n, top + j]);
+}
+
 /** The wizard's lines. */
 export function MigrateWizard({ stage, width, height }: { stage: WizardStage; width: number; height: number }) {
   const theme = useTheme();
@@ -109,7 +117,7 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
       body = [
         line(`Migrate ${stage.sourceId} ${stage.label}: choose the profile of the new host (j/k, Enter; Esc cancels)`, undefined, true),
         ...(stage.names.length === 0 ? [line('no profile has both a checkpoint: store and a resume: command', theme.colors['status.error'])] : []),
-        ...stage.names.slice(0, Math.max(1, height - 2)).map((n, i) => line(`${i === stage.cursor ? '>' : ' '} ${n}`, i === stage.cursor ? theme.colors['selection.text'] : undefined, i === stage.cursor)),
+        ...profileWindow(stage.names, stage.cursor, height).map(([n, i]) => line(`${i === stage.cursor ? '>' : ' '} ${n}`, i === stage.cursor ? theme.colors['selection.text'] : undefined, i === stage.cursor)),
       ];
       break;
     case 'confirm':

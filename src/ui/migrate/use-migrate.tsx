@@ -15,6 +15,7 @@ import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Ops, RunControl } from './ops.js';
 import { MigrateWizard, type StepMark, type WizardStage } from './MigrateWizard.js';
 import type { Running } from '../running.js';
+import { moveIndex } from '../list/windowed.js';
 
 type Say = (m: { text: string; level: 'info' | 'error' } | null) => void;
 type Progress = Extract<WizardStage, { kind: 'progress' }>;
@@ -182,7 +183,7 @@ export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
   if (stage) {
     let handlers: Record<string, () => void> = { 'overlay.close': close };
     if (stage.kind === 'profiles') {
-      const move = (d: number) => setStage({ ...stage, cursor: Math.max(0, Math.min(stage.names.length - 1, stage.cursor + d)) });
+      const move = (m: 'up' | 'down') => setStage({ ...stage, cursor: moveIndex(stage.names.length, stage.cursor, m, 1) ?? 0 });
       const pick = (profile: string) => {
         setStage({ kind: 'confirm', sourceId: stage.sourceId, label: stage.label, profile, plan: null, error: null });
         const inst = o.selected?.id === stage.sourceId ? o.selected : undefined;
@@ -192,7 +193,7 @@ export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
           (err: unknown) => setStage((s) => (s?.kind === 'confirm' && s.profile === profile ? { ...s, error: errText(err) } : s)),
         );
       };
-      handlers = { ...handlers, 'overlay.up': () => move(-1), 'overlay.down': () => move(1), 'wizard.select': () => stage.names[stage.cursor] && pick(stage.names[stage.cursor]!) };
+      handlers = { ...handlers, 'overlay.up': () => move('up'), 'overlay.down': () => move('down'), 'wizard.select': () => stage.names[stage.cursor] && pick(stage.names[stage.cursor]!) };
     } else if (stage.kind === 'confirm') {
       const plan = stage.plan;
       handlers = {
