@@ -1,11 +1,15 @@
 import { resolveApiKey, resolveApiUrl } from '../core/config/apikey.js';
 import { defaultConfigPath, loadConfig, type Config } from '../core/config/config.js';
 import type { VastClient } from '../core/vast/client.js';
+import { makeServices, type Services } from '../core/services/services.js';
 import { registerSecret, UsageError } from './output.js';
 
-/** What a command needs to talk to Vast.ai (or the simulator). */
-export interface CliContext {
-  config: Config;
+/**
+ * What a command gets: the shared services (src/core/services: api, SSH pools by settings name, journal, clock,
+ * checkpoint stores) over a VastClient, whose every secret is also redacted from the command's output.
+ */
+export interface CliContext extends Services<VastClient> {
+  /** The same client as `api`. */
   client: VastClient;
   baseUrl: string;
 }
@@ -48,9 +52,19 @@ export async function refuseIfReadOnly(flags: GlobalFlags, action: string): Prom
   if (config.readOnly) throw new Error(`read-only: ${action} is off (readOnly: true in ${file}); set readOnly: false there to allow it`);
 }
 
-/** Resolves config and key, and builds the client (loaded on demand: the TUI paints before it needs undici). */
+/** Services for what works offline (the journal, `migrate --list`/`--abort`): no API key, no config read. */
+export function localContext(): Services {
+  return makeServices({ onSecret: registerSecret });
+}
+
+/**
+ * A command's services: config and key resolved, the client built (loaded on demand: the TUI paints before it
+ * needs undici), every later secret registered for redaction. Call `close()` when done (pools it opened).
+ */
 export async function makeContext(flags: GlobalFlags): Promise<CliContext> {
   const { config, baseUrl, apiKey } = await resolveContext(flags);
   const { VastClient } = await import('../core/vast/client.js');
-  return { config, baseUrl, client: new VastClient({ apiKey, baseUrl }) };
+  const client = new VastClient({ apiKey, baseUrl });
+  const services = makeServices({ api: client, config, secrets: [apiKey], onSecret: registerSecret });
+  return Object.assign(services, { client, baseUrl });
 }

@@ -1,27 +1,9 @@
 /** The bundle's entry: runs main() with the process arguments and exits with its code once output has drained. */
+import { exitWhenDrained } from './exit.js';
 import { main } from './main.js';
 import { reportError } from './output.js';
 
-/**
- * Resolves once everything written to `stream` so far has reached the OS. Writes to a pipe are asynchronous:
- * exiting before they drain cuts the output at the pipe buffer (64 KiB) when the reader is slow. A reader that
- * went away (EPIPE, e.g. `| head`) ends the wait too.
- */
-function drained(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.destroyed || !stream.writable) return resolve();
-    stream.once('error', () => resolve());
-    stream.write('', () => resolve());
-  });
-}
-
-// Exit explicitly: undici keeps idle sockets alive for a few seconds, which would hold a finished command open.
-async function finish(code: number): Promise<never> {
-  await Promise.all([drained(process.stdout), drained(process.stderr)]);
-  process.exit(code);
-}
-
 main(process.argv.slice(2)).then(
-  (code) => finish(code),
-  (err) => finish(reportError(err)),
+  (code) => exitWhenDrained(code),
+  (err) => exitWhenDrained(reportError(err)),
 );

@@ -48,17 +48,3 @@ export function interruptible(what: string, reason: (sig: NodeJS.Signals) => str
     },
   };
 }
-
-/** A clock whose sleep a signal can cut short (`wake`), for the passes of `monitor` and `autopilot`. */
-export function interruptibleClock() {
-  let wakeUp: (() => void) | null = null;
-  return {
-    now: Date.now,
-    sleep: (ms: number) =>
-      new Promise<void>((resolve) => {
-        const t = setTimeout(() => ((wakeUp = null), resolve()), ms);
-        wakeUp = () => (clearTimeout(t), (wakeUp = null), resolve());
-      }),
-    wake: () => wakeUp?.(),
-  };
-}

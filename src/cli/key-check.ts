@@ -8,8 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { stateDir } from '../core/config/paths.js';
-import { sshIdentity } from '../core/ssh/identity.js';
+import type { Services } from '../core/services/services.js';
 import { identityPublicKeys } from '../core/ssh/public-key.js';
 import { attachMissing, checkAccountKeys, registerKey, type SshKeyApi } from '../core/ssh/account-keys.js';
 import type { Instance } from '../core/vast/types.js';
@@ -21,11 +20,12 @@ const MARKER = 'ssh-key-on-account';
 const material = (line: string) => line.trim().split(/\s+/).slice(0, 2).join(' ');
 
 /** Runs the check once per key; see the file comment. */
-export async function checkKeysOnFirstUse(api: SshKeyApi & { listInstances(): Promise<Instance[]> }): Promise<void> {
+export async function checkKeysOnFirstUse(ctx: Pick<Services, 'identity' | 'paths'> & { client: SshKeyApi & { listInstances(): Promise<Instance[]> } }): Promise<void> {
+  const api = ctx.client;
   try {
-    const ours = await identityPublicKeys(sshIdentity());
+    const ours = await identityPublicKeys(ctx.identity());
     if (ours.length === 0) return;
-    const marker = path.join(stateDir(), MARKER);
+    const marker = path.join(ctx.paths.state, MARKER);
     const known = existsSync(marker) ? readFileSync(marker, 'utf8').split('\n') : [];
     if (ours.some((o) => known.includes(material(o.line)))) return;
     const check = await checkAccountKeys(api, ours);

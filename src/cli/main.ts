@@ -4,9 +4,25 @@
  */
 import { exitStatusHelp, printText, reportError, UsageError } from './output.js';
 import { VERSION } from './version.js';
+import type { MigrateHooks } from './commands/migrate.js';
 
-/** A command: its one-line summary, and a loader for its module (loaded only when it runs, for start-up time). */
-type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number>; help: string }> };
+/**
+ * Fault hooks injected by a test harness (test/helpers/cli-hooks.ts runs main() with them in a child process);
+ * the real entry (entry.ts) passes none.
+ */
+export interface FaultHooks {
+  migrate?: MigrateHooks;
+}
+
+/** A command's run: its arguments, and the fault hooks (only a test harness sets any). */
+type Run = (argv: string[], hooks: FaultHooks) => Promise<number>;
+
+/**
+ * A command: its one-line summary, and a loader for its module (loaded only when it runs, for start-up time).
+ * Adding a command is its module under commands/ (a run function and a help text, services from makeContext in
+ * context.ts) and one row here; `help`, the exit-code table and the completion scripts follow from the row.
+ */
+type Command = { summary: string; load: () => Promise<{ run: Run; help: string }> };
 
 const commands: Record<string, Command> = {
   instances: {
@@ -24,6 +40,10 @@ const commands: Record<string, Command> = {
   logs: {
     summary: 'show or follow an instance log (SSH, else the logs API)',
     load: () => import('./commands/logs.js').then((m) => ({ run: m.logsCommand, help: m.logsHelp })),
+  },
+  show: {
+    summary: "one instance's details (the TUI's detail pane)",
+    load: () => import('./commands/show.js').then((m) => ({ run: m.showCommand, help: m.showHelp })),
   },
   triage: {
     summary: 'step, rate, traceback, GPU, RAM, disk of one instance',
@@ -55,7 +75,7 @@ const commands: Record<string, Command> = {
   },
   migrate: {
     summary: 'move a run to a new host: checkpoint safe, resume, then destroy the old',
-    load: () => import('./commands/migrate.js').then((m) => ({ run: m.migrateCommand, help: m.migrateHelp })),
+    load: () => import('./commands/migrate.js').then((m) => ({ run: (argv, hooks) => m.migrateCommand(argv, hooks.migrate), help: m.migrateHelp })),
   },
   monitor: {
     summary: 'keep N healthy workers in a fleet (replace dead, stuck, over-price)',
@@ -165,7 +185,7 @@ function asksHelp(rest: string[]): boolean {
 }
 
 /** Runs vastdeck with the given arguments and resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], opts: { hooks?: FaultHooks } = {}): Promise<number> {
   if (argv.includes('--version') || argv[0] === 'version') return printText(VERSION), 0;
   const { name, rest } = splitCommand(argv);
   if (name === 'help' || (name === undefined && (rest.includes('--help') || rest.includes('-h')))) {
@@ -178,7 +198,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(commands).join(', ')} (see vastdeck --help)`);
     const loaded = await command.load();
     if (asksHelp(rest)) return printText(withExitStatus(loaded.help)), 0;
-    return await loaded.run(rest);
+    return await loaded.run(rest, opts.hooks ?? {});
   } catch (err) {
     return reportError(err);
   }

@@ -33,17 +33,15 @@ export function errorReply(status: number, code: string, msg: string): Reply {
   return { status, json: { success: false, error: code, msg } };
 }
 
+/** A reply's body and content type as they go on the wire. */
+export function wireBody(reply: Reply): { body: string; type: string } {
+  if (reply.text !== undefined) return { body: reply.text, type: reply.type ?? 'text/plain' };
+  return { body: reply.raw ?? JSON.stringify(reply.json ?? {}), type: 'application/json' };
+}
+
 /** Serialise a reply; `malformed` cuts the JSON short (fault injection). */
 export function send(res: ServerResponse, reply: Reply, malformed = false): void {
-  let body: string;
-  let type: string;
-  if (reply.text !== undefined) {
-    body = reply.text;
-    type = reply.type ?? 'text/plain';
-  } else {
-    body = reply.raw ?? JSON.stringify(reply.json ?? {});
-    type = 'application/json';
-  }
+  let { body, type } = wireBody(reply);
   if (malformed) body = body.slice(0, Math.max(1, Math.floor(body.length / 2))) + '\u0000{"';
   res.writeHead(reply.status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);

@@ -129,7 +129,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const world = new World(clock, marketCfg, { ...sc, seed, sshPortBase, sshKeys: [...sc.sshKeys, ...(opts.sshKeys ?? [])] }, saved ?? undefined);
   if (!saved) buildFleet(world, sc);
   for (const rule of opts.hostRules ?? []) world.hostRules.push({ rule: HostRuleSchema.parse(rule), used: 0 });
-  const faults = new Faults(makeRng(hashSeed(seed, 'faults')), [...(sc.faults as FaultSpec[]), ...(opts.faults ?? [])]);
+  const faults = new Faults(makeRng(hashSeed(seed, 'faults')), [...sc.faults, ...(opts.faults ?? [])]);
   const persist = () => {
     world.dirty = false;
     if (opts.stateFile) saveState(opts.stateFile, world.save());

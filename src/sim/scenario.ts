@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { findGpu } from './gpus.js';
+import { FaultSchema } from './faults.js';
 
 /** "90s", "45m", "3h", "2d", or a number of seconds → milliseconds. */
 const Duration = z
@@ -17,19 +18,6 @@ const Duration = z
     const unit = v.trim().slice(-1);
     return n * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 's' | 'm' | 'h' | 'd'];
   });
-
-/** A FaultSpec as JSON (scenario files and POST /_sim/faults). */
-export const FaultSchema = z.strictObject({
-  route: z.string().optional(),
-  method: z.string().optional(),
-  kind: z.enum(['status', 'drop', 'malformed', 'slow', 'ratelimit']),
-  status: z.number().int().min(100).max(599).optional(),
-  delayMs: z.number().nonnegative().optional(),
-  count: z.number().int().positive().optional(),
-  rate: z.number().min(0).max(1).optional(),
-  afterHandling: z.boolean().optional(),
-  landsLate: z.boolean().optional(),
-});
 
 /** What an instance's simulated host does (src/sim/hosts): the job's length and speed, and how it fails. */
 const HostBlock = z.strictObject({

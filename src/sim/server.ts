@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, errorReply, readJson, send, type Reply } from './http.js';
-import type { FaultPlan, Faults } from './faults.js';
+import { failing, firesAfter, type FaultPlan, type Faults } from './faults.js';
 import { endpointOf, tooFrequent, type RateLimiter } from './ratelimit.js';
 import { accountRoutes } from './routes/account.js';
 import { sshKeyRoutes } from './routes/ssh-keys.js';
@@ -118,10 +118,10 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   if (plan.landsLate) (early = readBody()).catch(() => undefined);
   if (plan.delayMs > 0) await sleep(plan.delayMs);
   const fail = plan.fail;
-  if (fail && !fail.afterHandling) {
-    if (fail.kind === 'drop') return void req.socket.destroy();
-    if (fail.kind === 'status') return (req.resume(), send(res, errorReply(fail.status ?? 500, 'server_error', `Simulated ${fail.status ?? 500} error.`)));
-    if (fail.kind === 'ratelimit') return (req.resume(), send(res, { status: 429, text: tooFrequent(endpointOf(method, path)) }));
+  const failure = fail && failing(fail);
+  if (fail && failure && !firesAfter(fail)) {
+    req.resume();
+    return failure.end({ spec: fail, method, path, res, reply: null });
   }
   let body: unknown = {};
   try {
@@ -135,10 +135,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const reply = admin ? await run(route, m, { ...ctx, admin: deps } as Ctx) : await run(route, m, ctx);
   if (deps.world.dirty) deps.onChange();
   if (plan.afterDelayMs) await sleep(plan.afterDelayMs);
-  if (fail?.afterHandling && fail.kind === 'drop') return void req.socket.destroy();
-  if (fail?.afterHandling && fail.kind === 'status') return send(res, errorReply(fail.status ?? 500, 'server_error', `Simulated ${fail.status ?? 500} error.`));
-  if (fail?.afterHandling && fail.kind === 'ratelimit') return send(res, { status: 429, text: tooFrequent(endpointOf(method, path)) });
-  send(res, reply, fail?.kind === 'malformed');
+  if (fail && failure) return failure.end({ spec: fail, method, path, res, reply });
+  send(res, reply);
 }
 
 /** Create (not start) the simulator's HTTP server. */

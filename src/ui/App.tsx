@@ -1,17 +1,15 @@
 /**
- * The fleet cockpit. State lives in the core store (read through useSyncExternalStore) and in a small view
- * state here; every key goes through the registry's root dispatcher (src/core/keymap/dispatch.ts).
+ * The cockpit's frame: the store subscription, the key queue and dispatch, the view table lookup (src/ui/views),
+ * the header, the command line and the footer. The view that shows is mounted alone and hands App its keys;
+ * the overlays (help, destroy, migrate) and the keeper panel are App's, over any view.
  */
 import { useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import { offMessage, type Keymap } from '../core/keymap/registry.js';
-import { dispatch, removedCommand, type Layer } from '../core/keymap/dispatch.js';
-import { footerHints } from '../core/keymap/docs.js';
-import { isText, keyName, splitChunk, type KeyInfo } from '../core/keymap/keys.js';
-import { DEFAULT_QUERY, selectRows, type FleetQuery } from '../core/fleet/query.js';
-import { layoutColumns } from './cells.js';
-import { FleetTable } from './FleetTable.js';
-import { DetailPane, DETAIL_HEIGHT } from './DetailPane.js';
+import { offMessage, type Keymap, type Scope } from './keymap/registry.js';
+import { dispatch, removedCommand, type Layer } from './keymap/dispatch.js';
+import { footerHints } from './keymap/docs.js';
+import { isText, keyName, splitChunk, type KeyInfo } from './keymap/keys.js';
+import { selectRows, type FleetQuery } from '../core/fleet/query.js';
 import { Footer, FOOTER_HEIGHT } from './Footer.js';
 import { HelpOverlay, helpLayout, helpVisualLines } from './HelpOverlay.js';
 import { Header } from './Header.js';
@@ -24,21 +22,24 @@ import { loadTheme } from './theme.js';
 import { useFleetActions, type Confirm, type InputState, type Message } from './use-fleet-actions.js';
 import type { VastApi } from '../core/vast/api.js';
 import type { AccountKeys } from './keys/account-keys.js';
-import { useOffers } from './offers/use-offers.js';
 import type { OffersDeps } from './offers/deps.js';
-import { useEnvVars } from './env/use-env.js';
 import type { BellTarget } from '../core/notify/notify.js';
-import { useCostPanel } from './cost/use-cost-panel.js';
+import { useBudget } from './cost/view.js';
 import { useDestroy } from './destroy/use-destroy.js';
 import { useMigrate } from './migrate/use-migrate.js';
 import type { Ops } from './migrate/ops.js';
 import type { CostSource } from './cost/cost-source.js';
-import { useLogPane, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
+import { splitHeight, type AttachRunner, type LogPaneFactory } from './logs/use-log-pane.js';
+import { DETAIL_HEIGHT } from './DetailPane.js';
 import { useKeeper } from './keeper/use-keeper.js';
 import { useFinishOpen } from './offers/finish-open.js';
 import { createRunning, type Running } from './running.js';
 import type { KeeperControl } from './keeper/control.js';
 import type { LifecycleUi } from './lifecycle/lazy.js';
+import { VIEWS, type Cover, type ViewId, type ViewKeys } from './views/index.js';
+import { createStores } from './views/stores.js';
+import { useViewStore } from './views/store.js';
+import { indexOfId } from './list/windowed.js';
 
 /** Props of App. */
 export interface AppProps {
@@ -81,7 +82,8 @@ export interface AppProps {
 const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
-export function App({ store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = store.now ?? defaultNow, tickMs = 60_000, offers: offersDeps, openLog, onAttach, saveDir = '.', cost: costSource, bell, ops, keeper, lifecycle, accountKeys, running: runningProp }: AppProps) {
+export function App(props: AppProps) {
+  const { store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = props.store.now ?? defaultNow, tickMs = 60_000, offers: offersDeps, cost: costSource, bell, ops, keeper, lifecycle, accountKeys, running: runningProp } = props;
   const ownRunning = useRef<Running | null>(null);
   const running = runningProp ?? (ownRunning.current ??= createRunning());
   const snap = useFleet(store);
@@ -92,53 +94,54 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
   const theme = useTheme();
   const switchTheme = useContext(ThemeSwitchContext);
   const { columns: width, rows: termRows } = useTerminalSize();
-  const [query, setQuery] = useState<FleetQuery>(DEFAULT_QUERY);
-  const [selectedId, setSelectedId] = useState<number | null>(null);
-  const [detail, setDetail] = useState(false);
+  const refresh = () => void store.refresh();
+  // Each view's state that outlives it (made once).
+  const storesRef = useRef<ReturnType<typeof createStores> | null>(null);
+  const stores = (storesRef.current ??= createStores({ offers: offersDeps, running, refreshFleet: refresh, canProvision: !!keymap.get('offers.provision') }));
+  const fleetState = useViewStore(stores.fleet);
+  const logsState = useViewStore(stores.logs);
+  const query = fleetState.query;
+  const setQuery = (q: FleetQuery | ((q: FleetQuery) => FleetQuery)) => stores.fleet.set((s) => ({ query: typeof q === 'function' ? q(s.query) : q }));
   const [help, setHelp] = useState(false);
   const [helpTop, setHelpTop] = useState(0);
   const [input, setInput] = useState<InputState | null>(null);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [message, setMessage] = useState<Message | null>(notice ? { text: notice, level: 'error' } : null);
-  const topRef = useRef(0);
-  const [view, setView] = useState<'fleet' | 'offers' | 'env'>('fleet');
+  const [viewId, setViewId] = useState<ViewId>('fleet');
+  const viewDef = VIEWS[viewId];
+  const show = (id: ViewId) => {
+    if (VIEWS[id].available?.(props) ?? true) setViewId(id);
+  };
 
   const rows = useMemo(() => selectRows(snap, query, now), [snap, query, now]);
-  const cols = useMemo(() => layoutColumns(width - 1), [width]); // one column for the selection marker
+  // The selected instance (destroy, migrate, stop, start and the log pane act on it): by id, else the first row.
+  const at = fleetState.selectedId === null ? -1 : indexOfId(rows, (r) => r.id, fleetState.selectedId);
+  const selected = rows[at < 0 ? 0 : at];
 
-  let cursor = selectedId === null ? 0 : rows.findIndex((r) => r.id === selectedId);
-  if (cursor < 0) cursor = 0;
-  cursor = Math.min(cursor, Math.max(0, rows.length - 1));
-  const selected = rows[cursor];
-
-  // Height budget: header, table header, footer, optional detail pane, log pane and input line; one spare line.
+  // Height budget: header, footer, the keeper panel and the command line; one spare line.
   const frame = Math.max(6, termRows - 1);
-  const logs = useLogPane({ factory: openLog, selected, onMessage: setMessage, onAttach, saveDir, frame, now: nowFn });
   const keeperUi = useKeeper({ control: keeper, keymap, say: setMessage, width });
   useEffect(() => lifecycle?.subscribe(setMessage), [lifecycle]);
   useFinishOpen(offersDeps, keymap.readOnly, setMessage);
-  const extra = keeperUi.rows + (detail ? DETAIL_HEIGHT : 0) + (input || confirm || logs.searching ? 1 : 0) + logs.splitRows;
-  const tableRows = Math.max(1, frame - 2 - FOOTER_HEIGHT - extra);
+  const lineOpen = Boolean(input || confirm);
+  const searching = viewId === 'fleet' && logsState.search !== null;
+  const viewHeight = frame - 1 - FOOTER_HEIGHT - keeperUi.rows - (lineOpen ? 1 : 0);
   // The help overlay also covers the detail and log panes, which are not drawn while it shows.
-  const helpHeight = Math.max(4, frame - 1 - FOOTER_HEIGHT - keeperUi.rows - (input || confirm || logs.searching ? 1 : 0));
-  const cost = useCostPanel({ source: costSource, fleet: query.fleet, snap, height: tableRows + 1, width, bell });
-  let top = Math.min(topRef.current, Math.max(0, rows.length - tableRows));
-  if (cursor < top) top = cursor;
-  if (cursor >= top + tableRows) top = cursor - tableRows + 1;
-  topRef.current = top;
+  const helpHeight = Math.max(4, viewHeight - (searching && !lineOpen ? 1 : 0));
+  const breaches = useBudget({ source: costSource, snap, report: useViewStore(stores.cost).report, bell });
 
-  // Other views take the table's place: header above, footer and the command line below stay.
-  const viewHeight = Math.max(4, frame - 1 - FOOTER_HEIGHT - keeperUi.rows - (input || confirm ? 1 : 0));
-  const back = () => setView('fleet');
-  const offersUi = useOffers({ deps: offersDeps, running, keymap, active: view === 'offers', width, height: viewHeight, now, onBack: back, refreshFleet: () => void store.refresh() });
-  const envUi = useEnvVars({ api: offersDeps?.api, keymap, active: view === 'env', width, height: viewHeight, onBack: back });
-  const open: Record<string, () => void> = offersDeps ? { 'offers.open': () => setView('offers'), 'env.open': () => setView('env') } : {};
-  const opsArgs = { ops, keymap, selected, say: setMessage, refresh: () => void store.refresh(), width, running };
+  const opsArgs = { ops, keymap, selected, say: setMessage, refresh, width, running };
   const destroyUi = useDestroy(opsArgs);
-  const migrateUi = useMigrate({ ...opsArgs, height: tableRows + 1 });
+  // The wizard takes the table's place: as tall as the fleet table would be.
+  const fleetPanes = (fleetState.detail ? DETAIL_HEIGHT : 0) + (logsState.mode === 'split' ? splitHeight(frame) : 0) + (searching && !lineOpen ? 1 : 0);
+  const migrateUi = useMigrate({ ...opsArgs, height: Math.max(1, viewHeight - 1 - fleetPanes) + 1 });
+  // The keys of the view that shows, as it last rendered (it publishes them after each commit).
+  const viewKeys = useRef<ViewKeys>({ layers: [] });
+  const open: Record<string, () => void> = offersDeps ? { 'offers.open': () => show('offers'), 'env.open': () => show('env') } : {};
+  const offersModel = stores.offers;
   const lineHandlers: Record<string, (arg: string) => void> = {
-    ...(view === 'offers' ? offersUi.lineHandlers
-    : offersDeps ? { ...open, 'offers.profile': (a) => (setView('offers'), offersUi.lineHandlers['offers.profile']!(a)), 'offers.provision': () => setView('offers') } : {}),
+    ...(viewId === 'offers' ? viewKeys.current.lineHandlers
+    : offersModel ? { ...open, 'offers.profile': (a) => (show('offers'), void offersModel.chooseProfile(a)), 'offers.provision': () => show('offers') } : {}),
     ...keeperUi.lineHandlers,
     ...migrateUi.lineHandlers,
     'app.theme': (name) => {
@@ -165,22 +168,23 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     void accountKeys.check().then((text) => text && setMessage((m) => m ?? { text, level: 'error' }));
   }, [accountKeys, snap.loaded]);
 
+  // `$` opens the cost view, and again goes back to the fleet.
+  const toggleCost = () => (viewId === 'cost' ? show('fleet') : show('cost'));
+  const costHandlers: Record<string, () => void> = costSource ? { 'app.cost': toggleCost } : {};
+  const overlayFleet = { ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers };
   const actions = useFleetActions({
     lineHandlers,
-    store, keymap, api, rows, cursor, tableRows, selected,
-    setQuery, setSelectedId, setDetail, setHelp, setInput, setConfirm, setMessage, onQuit,
+    store, keymap, api, selected,
+    setQuery, setHelp, setInput, setConfirm, setMessage, onQuit,
     busy: () => {
       const op = running.current();
       return op ? `${op.what}: quit anyway? (${op.onQuit})` : null;
     },
-    // The `:` line reaches the keys' handlers of the log pane, destroy and migrate too (:log, :attach, :ssh, …).
-    more: { 'app.cost': cost.toggle, ...logs.layers.find((l) => l.scope === 'fleet')?.handlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers },
+    // The `:` line reaches the keys' handlers of the view that shows (:log, :attach, :ssh …) and the overlays'.
+    more: { ...costHandlers, ...viewKeys.current.handlers, ...overlayFleet },
   });
 
   const layers: Layer[] = [...keeperUi.layers, ...destroyUi.layers, ...migrateUi.layers];
-  // The offers and env views replace the fleet table's layer while they show.
-  const viewLayers = (fleet: Record<string, () => void>): Layer[] =>
-    view === 'offers' ? offersUi.layers : view === 'env' ? envUi.layers : [{ scope: 'fleet', handlers: { ...fleet, ...open } }];
   // A question (y/n) goes before an open wizard: its keys must reach it.
   if (confirm) layers.unshift({ scope: 'overlay', modal: true, handlers: actions.confirmHandlers(confirm) });
   else if (help) {
@@ -199,12 +203,8 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     };
     layers.push({ scope: 'input', handlers: actions.inputHandlers(input), onText });
   }
-  // The log pane belongs to the fleet view: its keys (l, f, a, s, tab) are off while another view shows.
-  if (view === 'fleet' && !cost.open) layers.push(...logs.layers);
-  layers.push(...cost.layers);
-  // The cost panel replaces the table: the table's keys (j/k, sort) must not move a cursor nobody sees.
-  if (!cost.open) layers.push(...viewLayers({ ...actions.fleetHandlers, ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers }));
-  layers.push({ scope: 'global', handlers: actions.globalHandlers });
+  // The view's own layers (read at dispatch time: the view published them after its last render).
+  const layersNow = (): Layer[] => [...layers, ...viewKeys.current.layers, { scope: 'global', handlers: { ...costHandlers, ...actions.globalHandlers } }];
 
   // Keys are handled one per commit, in an effect, so each sees the state the previous one produced (a key
   // that arrives before React re-rendered would otherwise run against stale layers). Ink delivers a run of
@@ -220,12 +220,13 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     const { text, key } = next;
     if (message && !input) setMessage(null);
     const printable = isText(text, key);
+    const all = layersNow();
     if (printable && text.length > 1 && !input) {
       queue.current.unshift({ text: text.slice(1), key });
-      dispatch(keymap, layers, keyName(text[0]!, {}), text[0]!);
+      dispatch(keymap, all, keyName(text[0]!, {}), text[0]!);
     } else {
       const name = keyName(text, key);
-      const off = dispatch(keymap, layers, name, printable ? text : '') === null ? removedCommand(keymap, layers, name) : undefined;
+      const off = dispatch(keymap, all, name, printable ? text : '') === null ? removedCommand(keymap, all, name) : undefined;
       if (off) setMessage({ text: offMessage(off), level: 'error' });
     }
     // Always schedule a commit (batched with the handler's own updates: one render per key), so the effect
@@ -245,42 +246,38 @@ export function App({ store, keymap, api, demo = false, notice = null, onQuit, n
     if (queue.current.length) runOne();
   });
 
+  const overlay = help || destroyUi.open || migrateUi.open || keeperUi.confirming;
+  const viewHints = viewDef.hints(stores);
   const hints = useMemo(
-    () => footerHints(keymap, input || logs.searching ? ['input']
-      : help || destroyUi.open || migrateUi.open || keeperUi.confirming ? ['overlay'] : view !== 'fleet' ? [view, 'global'] : cost.open ? ['cost', 'global'] : logs.focused ? ['logs', 'global'] : ['fleet', 'global'], width - 1 - (keymap.readOnly ? 13 : 0)) + (keymap.readOnly ? '  [read-only]' : ''),
-    [keymap, view, input, help, destroyUi.open, migrateUi.open, keeperUi.confirming, logs.searching, logs.focused, cost.open, width],
+    () => footerHints(keymap, input || searching ? ['input'] : overlay ? ['overlay'] : viewHints as Scope[], width - 1 - (keymap.readOnly ? 13 : 0)) + (keymap.readOnly ? '  [read-only]' : ''),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [keymap, viewHints.join(), input, overlay, searching, width],
   );
 
-  const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';
+  const cover: Cover | null = migrateUi.node ? { node: () => migrateUi.node, full: false }
+    : destroyUi.node ? { node: () => destroyUi.node, full: false }
+    : help ? { node: () => <HelpOverlay keymap={keymap} width={width} height={helpHeight} offset={helpTop} />, full: true }
+    : null;
+  const View = viewDef.Component;
   return (
     <Box flexDirection="column" width={width} height={frame}>
       <Header query={query} shown={rows.length} total={snap.instances.length} readOnly={keymap.readOnly} demo={demo} width={width} />
-      {migrateUi.node ?? destroyUi.node ?? (help ? (
-        <HelpOverlay keymap={keymap} width={width} height={helpHeight} offset={helpTop} />
-      ) : view !== 'fleet' ? (
-        view === 'offers' ? offersUi.node : envUi.node
-      ) : cost.open ? (
-        cost.view(tableRows + 1, width)
-      ) : logs.mode === 'full' ? (
-        logs.pane(tableRows + 1, width)
-      ) : (
-        <FleetTable
-          rows={rows} columns={cols} top={top} height={tableRows} selectedId={selected?.id ?? null}
-          statusSince={snap.statusSince} health={snap.health} now={now} empty={empty}
-        />
-      ))}
-      <Box flexGrow={1} />
-      {logs.mode === 'split' && !help && view === 'fleet' && !cost.open ? logs.pane(logs.splitRows, width) : null}
-      {keeperUi.open ? keeperUi.panel(width) : null}
-      {detail && !help && view === 'fleet' ? <DetailPane inst={selected} width={width} health={selected ? snap.health.get(selected.id) : undefined} /> : null}
+      <View
+        app={props} stores={stores} keymap={keymap} snap={snap} now={now} nowFn={nowFn} width={width} height={viewHeight} frameHeight={frame}
+        lineOpen={lineOpen} rows={rows} selected={selected} cover={cover} below={keeperUi.open ? keeperUi.panel(width) : null}
+        say={setMessage} show={show} running={running} fleetHandlers={{ ...actions.fleetHandlers, ...overlayFleet, ...open }}
+        publish={(k) => {
+          viewKeys.current = k;
+        }}
+      />
       {confirm ? (
         <Text wrap="truncate" color={theme.colors['status.warn']} bold>
           {confirm.text} [y/n]
         </Text>
       ) : input ? (
         <InputLine input={input} />
-      ) : logs.searchLine}
-      <Footer snap={snap} now={now} hints={hints} message={message} breaches={cost.breaches.length} width={width} />
+      ) : null}
+      <Footer snap={snap} now={now} hints={hints} message={message} breaches={breaches.length} width={width} />
     </Box>
   );
 }

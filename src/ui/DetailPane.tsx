@@ -5,7 +5,7 @@ import { sanitizeLine } from '../core/util/sanitize.js';
 import { formatNum } from '../core/present/numbers.js';
 import { sshCommand } from '../core/present/ssh-command.js';
 import { FieldColumns } from './FieldColumns.js';
-import { useTheme } from './theme-context.js';
+import { healthColor, useTheme } from './theme-context.js';
 import type { InstanceHealth } from '../core/fleet/store.js';
 import { sparkline } from './sparkline.js';
 import { wrapLine } from './wrap-line.js';
@@ -97,7 +97,8 @@ export function DetailPane({ inst, width, health: healthIn }: DetailPaneProps) {
   const healthRows = health.reduce((n, [, ls]) => n + ls.length, 0);
   const two = width >= DETAIL_TWO_COLUMN_MIN_WIDTH;
   const lines = fitFields(detailLines(inst), DETAIL_HEIGHT - 3 - healthRows, two ? 2 : 1);
-  const level = healthIn?.level === 'error' ? theme.colors['status.error'] : healthIn?.level === 'warn' ? theme.colors['status.warn'] : undefined;
+  // The health lines are emphasised in their severity's colour, except ok (the usual case stays quiet).
+  const level = healthIn && healthIn.level !== 'ok' ? healthColor(theme, healthIn.level) : undefined;
   return (
     <Box borderStyle="single" borderColor={theme.colors.border} height={DETAIL_HEIGHT} width={width} flexDirection="column">
       <Text wrap="truncate" bold color={theme.colors.accent}>

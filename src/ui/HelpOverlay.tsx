@@ -1,7 +1,7 @@
 /** The `?` overlay: every command of the registry by scope, generated, so it cannot drift from behaviour. */
 import { Box, Text } from 'ink';
-import type { Keymap } from '../core/keymap/registry.js';
-import { keysLabel, SCOPE_TITLES } from '../core/keymap/docs.js';
+import type { Keymap } from './keymap/registry.js';
+import { keysLabel, SCOPE_TITLES } from './keymap/docs.js';
 import { useTheme } from './theme-context.js';
 
 /** Help lines for a keymap (pure): [keys, description] or a section title. */

@@ -1,5 +1,5 @@
 /** The `:` command line, pure: parsing and tab completion over the registry's command names. */
-import type { Keymap } from '../core/keymap/registry.js';
+import type { Keymap } from './keymap/registry.js';
 
 /** Splits "fleet zeb-large" into name and argument. */
 export function parseLine(text: string): { name: string; arg: string } {

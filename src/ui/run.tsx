@@ -8,8 +8,8 @@ import path from 'node:path';
 import { render } from 'ink';
 import type { VastApi } from '../core/vast/api.js';
 import { FleetStore } from '../core/fleet/store.js';
-import { buildKeymap } from '../core/keymap/registry.js';
-import { COMMANDS } from '../core/keymap/commands.js';
+import { buildKeymap } from './keymap/registry.js';
+import { COMMANDS } from './keymap/commands.js';
 import { App } from './App.js';
 import { CrashBoundary } from './CrashBoundary.js';
 import { ThemeRoot } from './theme-context.js';
@@ -18,7 +18,6 @@ import { inkStdout } from './stdout-fix.js';
 import { makeOffersDeps, profilesFile } from './offers/deps.js';
 import { lazyOps } from './migrate/lazy-ops.js';
 import { createRunning } from './running.js';
-import { stateDir } from '../core/config/paths.js';
 import { outputGate } from './attach/handover.js';
 import { AttachController, TerminalOwner } from './attach/controller.js';
 import { sshWiring } from './logs/wiring.js';
@@ -27,10 +26,14 @@ import { makeCostSource } from './cost/cost-source.js';
 import { lazyKeeper } from './keeper/lazy.js';
 import { lazyLifecycle } from './lifecycle/lazy.js';
 import { accountKeys } from './keys/account-keys.js';
+import { makeServices, type Services } from '../core/services/services.js';
 
 /** Options of runTui (the CLI calls it with exactly these). */
 export interface TuiOptions {
+  /** The API; with `services`, it is services.api. */
   api: VastApi;
+  /** The app's services (src/core/services: SSH pools, journal, clock, checkpoint stores); default: made from api, now and hubUrl. */
+  services?: Services;
   readOnly: boolean;
   /** Theme name (dark, light, mono) or a path to a theme YAML file. */
   theme?: string;
@@ -66,18 +69,20 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const out = process.stdout;
   const { theme, warning } = await loadTheme({ name: opts.theme, themesDir: opts.themesDir, noColor: Boolean(process.env.NO_COLOR) });
   const keymap = buildKeymap(COMMANDS, { readOnly: opts.readOnly });
-  const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs, ...(opts.now ? { now: opts.now } : {}) });
-  const offers = makeOffersDeps({ api: opts.api, demo: opts.demo });
+  // Every collaborator below comes from these services: nothing is opened until it is first used.
+  const services = opts.services ?? makeServices({ api: opts.api, now: opts.now, hubUrl: opts.hubUrl });
+  const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs, now: services.now });
+  const offers = makeOffersDeps({ services, demo: opts.demo });
   // Destroy and migrate (D, M); absent in read-only mode, where their keys are gone too.
-  const ops = opts.readOnly ? undefined : lazyOps({ api: opts.api, profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, pollMs: opts.demo ? 1000 : 5000, stuckAfterMs: opts.demo ? 10_000 : undefined });
+  const ops = opts.readOnly ? undefined : lazyOps({ services, profilesFile: profilesFile(opts.demo), pollMs: opts.demo ? 1000 : 5000, stuckAfterMs: opts.demo ? 10_000 : undefined });
 
   // SSH for the log pane, the health monitor (STEP/HEALTH columns) and attach; nothing connects until needed.
-  const ssh = sshWiring(opts.api, store, { now: store.now });
+  const ssh = sshWiring(services, store, { now: store.now });
   const gate = outputGate(inkStdout(out));
   // `:keep`: the keeper observes through this store and the health monitor; absent in read-only mode.
-  const keeper = opts.readOnly ? undefined : lazyKeeper({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, budgetMinBalance: opts.budget?.minBalance });
+  const keeper = opts.readOnly ? undefined : lazyKeeper({ services, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), budgetMinBalance: opts.budget?.minBalance });
   // Lifecycle rules journaled with each rental (finish, maxRuntime, idle, outbid) are enforced while the TUI is open.
-  const lifecycle = opts.readOnly ? undefined : lazyLifecycle({ api: opts.api, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), hubUrl: opts.hubUrl, now: opts.now ?? store.now });
+  const lifecycle = opts.readOnly ? undefined : lazyLifecycle({ services, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo) });
   const attach = new AttachController({ stdin: process.stdin, stdout: out, gate, pausables: [store, ssh.monitor], identity: ssh.identity });
 
   let restored = false;
@@ -102,9 +107,9 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   };
   const close = (code: number, crash?: unknown) => {
     store.stop();
-    void lifecycle?.stop();
     void offers.close();
-    void ssh.close();
+    // The services' SSH pools close once the lifecycle pass in flight and the health monitor have stopped.
+    void Promise.all([lifecycle?.stop(), ssh.close()]).then(() => services.close());
     try {
       ink?.unmount();
     } catch {
@@ -135,7 +140,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       <CrashBoundary onCrash={onCrash}>
         <ThemeRoot initial={theme}>
           <TerminalOwner controller={attach}>
-          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={stateDir()} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} lifecycle={lifecycle} running={running} accountKeys={opts.readOnly ? undefined : accountKeys(opts.api, ssh.identity)} {...(opts.now ? { now: opts.now } : {})} />
+          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={services.paths.state} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} lifecycle={lifecycle} running={running} accountKeys={opts.readOnly ? undefined : accountKeys(opts.api, ssh.identity)} {...(opts.now ? { now: opts.now } : {})} />
           </TerminalOwner>
         </ThemeRoot>
       </CrashBoundary>,

@@ -1,7 +1,7 @@
 /** Theme access for components, and the mapping from semantic levels to tokens. */
 import { createContext, createElement, useContext, useState, type ReactNode } from 'react';
-import type { StatusLevel } from '../core/fleet/status.js';
-import { DARK, type Theme, type Token } from './theme.js';
+import type { HealthSeverity } from '../core/fleet/health.js';
+import { DARK, type ColourLevel, type Theme, type Token } from './theme.js';
 
 /** The active theme. */
 export const ThemeContext = createContext<Theme>(DARK);
@@ -20,7 +20,11 @@ export function useTheme(): Theme {
   return useContext(ThemeContext);
 }
 
-const LEVEL_TOKEN: Record<string, Token> = {
+/**
+ * The theme token of every colour level: each status level and each health severity (unknown health is drawn
+ * uncoloured, never in ok's colour). `satisfies` makes a new level a compile error until it has its token here.
+ */
+export const LEVEL_TOKEN = {
   ok: 'status.running',
   busy: 'status.loading',
   idle: 'status.stopped',
@@ -29,10 +33,16 @@ const LEVEL_TOKEN: Record<string, Token> = {
   'health-ok': 'status.running',
   'health-warn': 'status.warn',
   'health-error': 'status.error',
-};
+  'health-unknown': null,
+} as const satisfies Record<ColourLevel, Token | null>;
 
-/** Colour for a status/health level under a theme (undefined in mono). */
-export function levelColor(theme: Theme, level: StatusLevel | string): string | undefined {
+/** Colour for a status level or health severity under a theme (undefined in mono, and for unknown health). */
+export function levelColor(theme: Theme, level: ColourLevel): string | undefined {
   const token = LEVEL_TOKEN[level];
   return token ? theme.colors[token] : undefined;
+}
+
+/** Colour of a health severity. */
+export function healthColor(theme: Theme, severity: HealthSeverity): string | undefined {
+  return levelColor(theme, `health-${severity}`);
 }

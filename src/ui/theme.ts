@@ -5,6 +5,8 @@
  * file never stops the app: the problem (file, field, what was expected) becomes one line in the footer and the
  * built-in dark theme is used. NO_COLOR (https://no-color.org) forces the mono theme.
  */
+import type { HealthSeverity } from '../core/fleet/health.js';
+import type { StatusLevel } from '../core/fleet/status.js';
 
 /** Semantic colour tokens every theme defines. */
 export const TOKENS = [
@@ -14,6 +16,9 @@ export const TOKENS = [
 
 /** One semantic token. */
 export type Token = (typeof TOKENS)[number];
+
+/** What can be coloured (defined with the column model); theme-context maps each to a token. */
+export type { ColourLevel } from '../core/present/columns.js';
 
 /** A resolved theme: token → colour (undefined = terminal default). Mono themes draw selection inverse. */
 export interface Theme {
@@ -50,7 +55,15 @@ export const LIGHT: Theme = {
 };
 
 /** The compiled-in themes by name. */
-export const BUILTIN_THEMES: Readonly<Record<string, Theme>> = { dark: DARK, light: LIGHT, mono: MONO };
+export const BUILTIN_THEMES = { dark: DARK, light: LIGHT, mono: MONO } as const satisfies Record<string, Theme>;
+
+/** A built-in theme's name. */
+export type BuiltinThemeName = keyof typeof BUILTIN_THEMES;
+
+/** The built-in theme called `name`, if there is one. */
+export function builtinTheme(name: string): Theme | undefined {
+  return Object.hasOwn(BUILTIN_THEMES, name) ? BUILTIN_THEMES[name as BuiltinThemeName] : undefined;
+}
 
 /**
  * A theme by name or path. Built-in names resolve without touching the disk unless `themesDir` says where to
@@ -60,7 +73,7 @@ export const BUILTIN_THEMES: Readonly<Record<string, Theme>> = { dark: DARK, lig
 export async function loadTheme(opts: { name?: string; themesDir?: string; noColor?: boolean }): Promise<{ theme: Theme; warning: string | null }> {
   if (opts.noColor || opts.name === 'mono') return { theme: MONO, warning: null };
   const name = opts.name ?? 'dark';
-  const builtin = BUILTIN_THEMES[name];
+  const builtin = builtinTheme(name);
   if (builtin && !opts.themesDir) return { theme: builtin, warning: null };
   const { loadThemeFile } = await import('./theme-file.js');
   return loadThemeFile(name, opts.themesDir);

@@ -6,9 +6,9 @@
 import type { Dispatch, SetStateAction } from 'react';
 import type { Instance } from '../core/vast/types.js';
 import type { VastApi } from '../core/vast/api.js';
-import { offMessage, type Keymap } from '../core/keymap/registry.js';
-import { SORT_COLUMNS, type SortColumn } from '../core/keymap/commands.js';
-import type { FleetQuery } from '../core/fleet/query.js';
+import { offMessage, type Keymap } from './keymap/registry.js';
+import { SORT_COLUMNS } from './keymap/commands.js';
+import type { FleetQuery, SortColumn } from '../core/fleet/query.js';
 import { sanitizeLine } from '../core/util/sanitize.js';
 import type { FleetSource } from './use-fleet.js';
 import { completeLine, parseLine } from './line-command.js';
@@ -41,13 +41,8 @@ export interface ActionDeps {
   store: FleetSource;
   keymap: Keymap;
   api?: Pick<VastApi, 'stopInstance' | 'startInstance'>;
-  rows: readonly Instance[];
-  cursor: number;
-  tableRows: number;
   selected: Instance | undefined;
   setQuery: Set<FleetQuery>;
-  setSelectedId: Set<number | null>;
-  setDetail: Set<boolean>;
   setHelp: Set<boolean>;
   setInput: Set<InputState | null>;
   setConfirm: Set<Confirm | null>;
@@ -55,7 +50,7 @@ export interface ActionDeps {
   onQuit: () => void;
   /** The question to ask before quitting while something runs (q and Ctrl-C ask first), or null. */
   busy?: () => string | null;
-  /** Handlers of other views' global commands (e.g. app.cost), so the `:` line reaches them too. */
+  /** Key handlers of the view that shows and of the overlays, so the `:` line reaches them too. */
   more?: Readonly<Record<string, () => void>>;
   /** Command-line handlers of other views by command id (they take the argument); checked first. */
   lineHandlers?: Record<string, (arg: string) => void>;
@@ -63,13 +58,8 @@ export interface ActionDeps {
 
 const SORT_IDS = new Set<string>(SORT_COLUMNS.map(([c]) => c));
 
-/** Handler tables for each scope. */
+/** Handler tables for each scope (the cursor keys are the fleet view's own: src/ui/fleet/view.tsx). */
 export function useFleetActions(d: ActionDeps) {
-  const moveTo = (index: number) => {
-    if (d.rows.length === 0) return;
-    const i = Math.max(0, Math.min(d.rows.length - 1, index));
-    d.setSelectedId(d.rows[i]!.id);
-  };
   const sortBy = (col: SortColumn) =>
     d.setQuery((q) => ({ ...q, sort: col, desc: q.sort === col ? !q.desc : false }));
   const describe = (inst: Instance) => `${inst.id} ${inst.label ? sanitizeLine(inst.label) : ''} (${formatGpu(inst.numGpus, inst.gpuName)})`;
@@ -124,13 +114,6 @@ export function useFleetActions(d: ActionDeps) {
   };
 
   const fleetHandlers: Record<string, () => void> = {
-    'fleet.down': () => moveTo(d.cursor + 1),
-    'fleet.up': () => moveTo(d.cursor - 1),
-    'fleet.pageDown': () => moveTo(d.cursor + d.tableRows),
-    'fleet.pageUp': () => moveTo(d.cursor - d.tableRows),
-    'fleet.top': () => moveTo(0),
-    'fleet.bottom': () => moveTo(d.rows.length - 1),
-    'fleet.detail': () => d.setDetail((v) => !v),
     'fleet.filter': () => d.setInput({ kind: 'filter', text: '' }),
     'fleet.clear': () => d.setQuery((q) => ({ ...q, filter: '', fleet: null })),
     'fleet.stop': () => ask('stop'),

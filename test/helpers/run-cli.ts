@@ -81,15 +81,19 @@ export function runCli(args: string[], o: RunCliOptions = {}): Promise<CliRun> {
   });
 }
 
+/** The test-only entry that runs the CLI with fault hooks installed (test/helpers/cli-hooks.ts). */
+export const CLI_HOOKS_ENTRY = path.join(ROOT, 'test', 'helpers', 'cli-hooks.ts');
+
 /**
- * Bundles src/cli/entry.ts once (esbuild, ~1 s) under node_modules/.cache so ssh2 still resolves from the repo;
- * run it with `runCli(args, { script })`. For tests that start the CLI many times.
+ * Bundles src/cli/entry.ts (or another entry, e.g. CLI_HOOKS_ENTRY) once (esbuild, ~1 s) under
+ * node_modules/.cache so ssh2 still resolves from the repo; run it with `runCli(args, { script })`. For tests
+ * that start the CLI many times.
  */
-export async function bundleCli(): Promise<string> {
-  const out = path.join(ROOT, 'node_modules', '.cache', 'vastdeck-test', `cli-${process.pid}.mjs`);
+export async function bundleCli(entry = path.join(ROOT, 'src', 'cli', 'entry.ts')): Promise<string> {
+  const out = path.join(ROOT, 'node_modules', '.cache', 'vastdeck-test', `${path.basename(entry, '.ts')}-${process.pid}.mjs`);
   mkdirSync(path.dirname(out), { recursive: true });
   await build({
-    entryPoints: [path.join(ROOT, 'src', 'cli', 'entry.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out,
+    entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out,
     external: ['ssh2', 'cpu-features'], logLevel: 'error', define: { 'process.env.NODE_ENV': '"production"' },
     // Ink imports react-devtools-core only in development; the bundle is production, so a stub is enough.
     plugins: [{

@@ -11,6 +11,7 @@ import { KEEP_ALL } from '../../src/core/lifecycle/rules.js';
 import type { FleetSnapshot } from '../../src/core/fleet/store.js';
 import type { Message } from '../../src/ui/use-fleet-actions.js';
 import { FakeVast } from '../ops/fake-api.js';
+import { makeServices } from '../../src/core/services/services.js';
 import { makeInstance } from '../ui/fake-api.js';
 
 test('a finished run with onFinish: stop is stopped while the TUI is open; the footer hears why; others untouched', async () => {
@@ -24,7 +25,7 @@ test('a finished run with onFinish: stop is stopped while the TUI is open; the f
     const instances = [makeInstance(0, { id: 1, label: 'a', status: 'running', isBid: false }), makeInstance(1, { id: 2, label: 'b', status: 'running', isBid: false })];
     const snap = { loaded: true, error: null, instances } as unknown as FleetSnapshot;
     const driver = startLifecycle({
-      api, store: { getSnapshot: () => snap }, journalFile, profilesFile: path.join(dir, 'none.yaml'), everyMs: 3_600_000,
+      services: makeServices({ api, stateDir: dir }), store: { getSnapshot: () => snap }, profilesFile: path.join(dir, 'none.yaml'), everyMs: 3_600_000,
       health: () => ({ health: { state: 'finished', step: 300 }, polledAt: 1 }),
     });
     const msgs: Message[] = [];
@@ -59,7 +60,7 @@ test('while the TUI is open, each pass touches the host watchdog heartbeat of ru
     const snap = { loaded: true, error: null, instances } as unknown as FleetSnapshot;
     const touched: Array<[number, string]> = [];
     const driver = startLifecycle({
-      api: new FakeVast([]), store: { getSnapshot: () => snap }, journalFile, profilesFile: path.join(dir, 'none.yaml'), everyMs: 3_600_000,
+      services: makeServices({ api: new FakeVast([]), stateDir: dir }), store: { getSnapshot: () => snap }, profilesFile: path.join(dir, 'none.yaml'), everyMs: 3_600_000,
       health: () => undefined,
       hostExec: (inst) => async (cmd) => (touched.push([inst.id, cmd]), { stdout: '', stderr: '', code: 0 }),
     });

@@ -1,6 +1,6 @@
 /**
  * THE crash-proof migration test: the migrate CLI SIGKILLs itself right after journaling step K's after record
- * (VASTDECK_TEST_KILL_AFTER_STEP=K), for every K in 1..8; `migrate --resume` then finishes the job. On the
+ * (the fault hook test/helpers/cli-hooks.ts installs with --kill-after-step K), for every K in 1..8; `migrate --resume` then finishes the job. On the
  * simulator (in this process, so it survives the kill) the end state must be: exactly one target, labelled with
  * the migration id and advancing from the checkpoint step; the source destroyed, and only after the target was
  * seen advancing; the journal complete; the continuation file pointing at the target.
@@ -28,7 +28,7 @@ async function oneCase(k: number): Promise<void> {
   const source = (await client.listInstances()).find((i) => i.label === `src-${k}`)!;
   const journalFile = path.join(stateHome, 'state', 'vastdeck', 'journal.jsonl');
 
-  const killed = await runMigrate(bundle, sim, stateHome, [String(source.id), '--profile', `run-${k}`, '--profiles', home.profiles], { VASTDECK_TEST_KILL_AFTER_STEP: String(k) });
+  const killed = await runMigrate(bundle, sim, stateHome, [String(source.id), '--profile', `run-${k}`, '--profiles', home.profiles], { killAfterStep: k });
   assert.equal(killed.signal, 'SIGKILL', `case ${k}: the CLI should have killed itself after step ${k}; stderr:\n${killed.err}`);
   const mid = migrationsFromJournal((await readJournal(journalFile)).records);
   assert.equal(mid.length, 1);

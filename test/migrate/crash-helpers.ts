@@ -8,12 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
-import { bundleCli as bundleSharedCli, homeEnv, runCli, type RunCliOptions } from '../helpers/run-cli.js';
+import { bundleCli as bundleSharedCli, CLI_HOOKS_ENTRY, homeEnv, runCli, type RunCliOptions } from '../helpers/run-cli.js';
 import { TEST_KEY, writeOwnKey } from '../helpers/ssh-key.js';
 
 
-/** The CLI bundled once (test/helpers/run-cli.ts): each start costs ~0.2 s instead of tsx's ~0.7 s. */
-export const bundleCli = bundleSharedCli;
+/**
+ * The CLI bundled once (test/helpers/run-cli.ts) through the test entry that can install fault hooks
+ * (test/helpers/cli-hooks.ts): each start costs ~0.2 s instead of tsx's ~0.7 s.
+ */
+export const bundleCli = () => bundleSharedCli(CLI_HOOKS_ENTRY);
 
 /** A source instance per case: each its own Hub repo, so checkpoints never mix. */
 export async function crashSim(cases: number[], speed = 20): Promise<{ sim: SimHandle; client: VastClient }> {
@@ -53,10 +56,14 @@ export function crashHome(cases: number[]): { home: string; profiles: string; co
   return { home, profiles, continuation };
 }
 
-/** Runs the bundled migrate CLI; resolves with its exit code or the signal that ended it. */
-export function runMigrate(bundle: string, sim: SimHandle, stateHome: string, argv: string[], extraEnv: Record<string, string> = {}, interrupt?: RunCliOptions['interrupt']): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string; out: string }> {
+/**
+ * Runs the bundled migrate CLI; resolves with its exit code or the signal that ended it. `killAfterStep: K` installs
+ * the fault hook that SIGKILLs the CLI right after step K's after record is durable.
+ */
+export function runMigrate(bundle: string, sim: SimHandle, stateHome: string, argv: string[], o: { env?: Record<string, string>; killAfterStep?: number } = {}, interrupt?: RunCliOptions['interrupt']): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string; out: string }> {
   writeOwnKey(stateHome); // the key the account has (crashSim), as vastdeck's own key
-  return runCli(['migrate', ...argv, '--api-url', sim.url, '--api-key', sim.apiKey, '--poll', '0.1', '--upload-wait', '60'], {
-    script: bundle, stdin: null, ...(interrupt ? { interrupt } : {}), env: { ...homeEnv(stateHome), HF_ENDPOINT: sim.hubUrl!, HF_TOKEN: '', ...extraEnv },
+  const hook = o.killAfterStep === undefined ? [] : ['--kill-after-step', String(o.killAfterStep)];
+  return runCli([...hook, 'migrate', ...argv, '--api-url', sim.url, '--api-key', sim.apiKey, '--poll', '0.1', '--upload-wait', '60'], {
+    script: bundle, stdin: null, ...(interrupt ? { interrupt } : {}), env: { ...homeEnv(stateHome), HF_ENDPOINT: sim.hubUrl!, HF_TOKEN: '', ...o.env },
   });
 }

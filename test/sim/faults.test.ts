@@ -2,6 +2,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimHandle } from '../../src/sim/index.js';
 import { call, quietSim } from './helpers.js';
+import { FAULTS, FAULT_KINDS, FaultSchema } from '../../src/sim/faults.js';
+import { parseScenario } from '../../src/sim/scenario.js';
 
 let sim: SimHandle;
 before(async () => {
@@ -92,6 +94,8 @@ describe('fault injection', () => {
     assert.equal((await users()).status, 503);
     const bad = await call(sim, 'POST', '/_sim/faults', { kind: 'explode' });
     assert.equal(bad.status, 400);
+    // The route's schema lists the kinds from the one table, in one line.
+    assert.equal(bad.json.msg, `kind: expected a fault kind: ${FAULT_KINDS.join(', ')}`);
     assert.equal((await call(sim, 'DELETE', '/_sim/faults', {})).status, 200);
     assert.equal((await users()).status, 200);
     const t0 = (await call(sim, 'GET', '/_sim/clock')).json.now;
@@ -108,5 +112,17 @@ describe('fault injection', () => {
     } finally {
       await s2.close();
     }
+  });
+});
+
+describe('the FAULTS table', () => {
+  test('every kind has a description; the scenario schema and the route take exactly its kinds', () => {
+    for (const k of FAULT_KINDS) {
+      assert.ok(FAULTS[k].description.length > 10, k);
+      assert.ok(FaultSchema.safeParse({ kind: k }).success, k);
+    }
+    assert.ok(!FaultSchema.safeParse({ kind: 'explode' }).success);
+    assert.deepEqual(parseScenario({ faults: [{ kind: 'drop', count: 1 }] }, 's.yaml').faults, [{ kind: 'drop', count: 1 }]);
+    assert.throws(() => parseScenario({ faults: [{ kind: 'explode' }] }, 's.yaml'), /^Error: scenario s\.yaml: field faults\[0\]\.kind: expected a fault kind: status, drop/);
   });
 });

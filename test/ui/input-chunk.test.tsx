@@ -1,7 +1,7 @@
 /** Keys that arrive in one input chunk (tmux send-keys, a fast typist): none is lost, control keys included. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitChunk } from '../../src/core/keymap/keys.js';
+import { splitChunk } from '../../src/ui/keymap/keys.js';
 import { mountOffers } from './offers-harness.js';
 import { mount, KEY } from './harness.js';
 

@@ -1,11 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { buildKeymap, type CommandDef } from '../../src/core/keymap/registry.js';
-import { COMMANDS } from '../../src/core/keymap/commands.js';
-import { dispatch } from '../../src/core/keymap/dispatch.js';
-import { keyName, splitChunk } from '../../src/core/keymap/keys.js';
-import { keysMarkdown, footerHints } from '../../src/core/keymap/docs.js';
+import { buildKeymap, type CommandDef } from '../../src/ui/keymap/registry.js';
+import { COMMANDS } from '../../src/ui/keymap/commands.js';
+import { dispatch } from '../../src/ui/keymap/dispatch.js';
+import { keyName, splitChunk } from '../../src/ui/keymap/keys.js';
+import { keysMarkdown, footerHints } from '../../src/ui/keymap/docs.js';
 import { completeLine } from '../../src/ui/line-command.js';
 
 describe('keymap', () => {

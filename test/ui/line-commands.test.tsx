@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { KEY } from './harness.js';
 import { mountLogs } from './logs-fixture.js';
 import { fakeOps, fakePlan, mountWithOps } from './destroy-ops-fake.js';
-import { buildKeymap } from '../../src/core/keymap/registry.js';
-import { COMMANDS } from '../../src/core/keymap/commands.js';
+import { buildKeymap } from '../../src/ui/keymap/registry.js';
+import { COMMANDS } from '../../src/ui/keymap/commands.js';
 
 const ENTER = '\r';
 

@@ -20,7 +20,7 @@ const themesDir = path.join(path.dirname(new URL(import.meta.url).pathname), '..
 
 describe('themes', () => {
   test('shipped themes/*.yaml are exactly the compiled-in themes', async () => {
-    for (const name of ['dark', 'light', 'mono']) {
+    for (const name of ['dark', 'light', 'mono'] as const) {
       const res = await loadTheme({ name, themesDir });
       assert.equal(res.warning, null, name);
       assert.deepEqual(res.theme, BUILTIN_THEMES[name], `themes/${name}.yaml and the built-in ${name} differ`);

@@ -3,7 +3,6 @@ import { parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printText, UsageError } from '../output.js';
 import { attachCommand } from '../../core/ssh/attach.js';
-import { sshIdentity } from '../../core/ssh/identity.js';
 import { hostConfig } from '../../core/ssh/user-config.js';
 import { checkKeysOnFirstUse } from '../key-check.js';
 import { instanceIdArg, sshTargetOf } from './logs.js';
@@ -44,7 +43,7 @@ async function run(argv: string[], mode: 'tmux' | 'shell'): Promise<number> {
   const inst = await ctx.client.showInstance(id);
   const target = sshTargetOf(inst);
   if (!target) throw new UsageError(`instance ${id} is ${inst.status ?? 'provisioning'}: no SSH endpoint until it is running`);
-  const identity = sshIdentity();
+  const identity = ctx.identity();
   const session = values.session;
   // ~/.ssh/config: its User for this host replaces root; its IdentityFile and ProxyJump apply through ssh itself.
   const { user } = await hostConfig(target.host, target.port);
@@ -52,7 +51,7 @@ async function run(argv: string[], mode: 'tmux' | 'shell'): Promise<number> {
     host: target.host, port: target.port, mode, session, user, knownHostsFile: identity.knownHostsFile, identityFiles: identity.identityFiles,
   });
   if (values.print) return printText([cmd.file, ...cmd.args].map(showArg).join(' ')), 0;
-  await checkKeysOnFirstUse(ctx.client);
+  await checkKeysOnFirstUse(ctx);
   // No local shell: argv goes straight to ssh; the terminal is handed over (stdio inherited) until it exits.
   const r = await execa(cmd.file, cmd.args, { stdio: 'inherit', reject: false });
   if (r.failed && r.exitCode === undefined) throw new Error(`cannot run ssh: ${r.shortMessage ?? 'not found'} (install OpenSSH's client)`);

@@ -4,15 +4,14 @@
  * reads the log health of running ones over the logs API (no SSH), and applies the policy: finish, crash,
  * maxRuntime, idle, outbid. Every decision is journaled with its reason. Sparse by default (every 5 min).
  */
-import { interruptibleClock } from '../interrupt.js';
+import { wakeableClock } from '../../core/util/wakeable-clock.js';
 import { parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
-import { printJson, printText, redact, registerSecret, UsageError } from '../output.js';
-import { readJournal, FileJournal, MemoryJournal, type JournalWriter } from '../../core/journal/journal.js';
+import { printJson, printText, redact, UsageError } from '../output.js';
+import { readJournal, MemoryJournal, type JournalWriter } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfiles } from '../../core/profiles/load.js';
 import type { Profile } from '../../core/profiles/schema.js';
-import { SshPool } from '../../core/ssh/index.js';
-import { sshIdentity } from '../../core/ssh/identity.js';
+import type { SshPool } from '../../core/ssh/index.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { parseDuration } from '../../core/present/durations.js';
 import { LifecycleEnforcer, type EnforcedAction, type EnforcerEvent } from '../../core/lifecycle/enforcer.js';
@@ -20,7 +19,6 @@ import { rulesByInstance } from '../../core/lifecycle/journal.js';
 import { describeRules, rulesFromProfile } from '../../core/lifecycle/rules.js';
 import { checkpointSources, rulesFor, type RuleSources } from '../../core/lifecycle/sources.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
-import { serverClock } from '../../core/vast/server-clock.js';
 import { ruleMigrator } from '../../core/lifecycle/migrate-rule.js';
 import { hostExecOver, touchHeartbeats } from '../../core/lifecycle/watchdog-arm.js';
 import type { VastClient } from '../../core/vast/client.js';
@@ -75,21 +73,20 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
   const dryRun = !!values['dry-run'];
   const once = dryRun || !!values.once;
   const secrets: string[] = [];
-  const onSecret = (s: string) => (registerSecret(s), secrets.push(s));
-  const journal: JournalWriter = dryRun ? new MemoryJournal(secrets) : new FileJournal({ secrets });
-  const id = sshIdentity();
-  const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000 });
+  const journal: JournalWriter = dryRun ? new MemoryJournal(secrets) : ctx.journal();
+  const onSecret = (s: string) => (ctx.addSecret(s), secrets.push(s));
+  const pool = ctx.ssh('default');
   const src: RuleSources = { journalRules: new Map(), profiles, fleet: values.fleet, profile: values.profile };
-  const clock = interruptibleClock();
+  const clock = wakeableClock(); // a signal wakes it
   const health = new ApiLogHealth(ctx.client, { redact: secrets });
   const decisions: EnforcedAction[] = [];
   const enforcer = new LifecycleEnforcer(
     {
-      api: ctx.client, journal, now: serverClock(ctx.client), sleep: clock.sleep,
+      api: ctx.client, journal, now: ctx.now, sleep: clock.sleep,
       health: (inst) => health.healthOf(inst),
       source: checkpointSources(src, () => pool, onSecret),
       migrate: ruleMigrator({
-        api: ctx.client, journal, records: async () => (await readJournal()).records, profiles, profilesFile: path.resolve(file),
+        api: ctx.client, journal, records: async () => (await readJournal(ctx.paths.journal)).records, profiles, profilesFile: path.resolve(file),
         profileOf: (inst) => src.journalRules.get(inst.id)?.profile ?? src.profile ?? null,
         store: (name) => {
           const cfg = profiles[name]?.checkpoint;
@@ -117,7 +114,7 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
     if (!once) line(`autopilot: a pass every ${Math.round(everyMs / 1000)} s${src.fleet !== undefined ? ` over fleet ${src.fleet}` : ''}; Ctrl-C to stop`);
     while (!stop) {
       try {
-        src.journalRules = rulesByInstance((await readJournal()).records);
+        src.journalRules = rulesByInstance((await readJournal(ctx.paths.journal)).records);
         await enforcer.pass();
         await heartbeats(ctx.client, src, pool, dryRun);
       } catch (err) {
@@ -130,7 +127,7 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await pool.close();
+    await ctx.close();
   }
   if (once && values.json) printJson(decisions.map((d) => ({ ...d.action, outcome: d.outcome, message: d.message, dryRun })));
   else if (once && decisions.length === 0) printText('nothing to do');

@@ -70,7 +70,7 @@ export async function costCommand(argv: string[]): Promise<number> {
     for (const r of results) if (!r.ok) warn(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
   }
   if (values.runs) {
-    const runs = costByRun(runMembership((await readJournal()).records), report.spent.bySource, fleetInstances(await ctx.client.listInstances(), fleet), report.projections);
+    const runs = costByRun(runMembership((await readJournal(ctx.paths.journal)).records), report.spent.bySource, fleetInstances(await ctx.client.listInstances(), fleet), report.projections);
     if (values.json) return printJson(runs), 0;
     printText(renderRuns(runs, terminalWidth()));
     return 0;

@@ -5,14 +5,12 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { instanceId, parseCommand } from '../args.js';
-import { makeContext, refuseIfReadOnly } from '../context.js';
-import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
-import { FileJournal, readJournal } from '../../core/journal/journal.js';
+import { makeContext, refuseIfReadOnly, type CliContext } from '../context.js';
+import { printJson, printText, UsageError, warn } from '../output.js';
+import { readJournal } from '../../core/journal/journal.js';
 import { runIdOfInstance } from '../../core/checkpoints/run-id.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
-import { SshPool } from '../../core/ssh/index.js';
-import { sshIdentity } from '../../core/ssh/identity.js';
-import { openStore, profileRunDir, readInstanceCheckpoint, type OpenedStore } from '../../core/checkpoints/index.js';
+import { profileRunDir, readInstanceCheckpoint, type OpenedStore } from '../../core/checkpoints/index.js';
 import { executeDestroy, planDestroy, type DestroyEvent, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
 import type { Instance } from '../../core/vast/types.js';
 import type { Profile } from '../../core/profiles/schema.js';
@@ -83,7 +81,7 @@ export async function destroyCommand(argv: string[]): Promise<number> {
   const missing = ids.filter((id) => !all.some((i) => i.id === id));
   for (const id of missing) warn(`instance ${id} is not in your account (already destroyed?)\n`);
   const chosen = all.filter((i) => ids.includes(i.id));
-  const code = await run(values, chosen, ctx.client);
+  const code = await run(values, chosen, ctx);
   return missing.length ? 1 : code;
 }
 
@@ -104,7 +102,7 @@ export async function downCommand(argv: string[]): Promise<number> {
   // Everything that will be looked at, before any verification or prompt.
   warn(`${chosen.length} instance${chosen.length > 1 ? 's' : ''} labelled ${sanitizeLine(prefix)}*:\n`);
   for (const i of chosen) warn(`  ${i.id}  ${sanitizeLine(i.label ?? '')}  ${i.status}  ${formatRateExact(i.dphTotal)}/hr\n`);
-  return run(values, chosen, ctx.client);
+  return run(values, chosen, ctx);
 }
 
 type Flags = ReturnType<typeof parse>['values'];
@@ -117,23 +115,20 @@ function parse(argv: string[], name: string) {
   );
 }
 
-async function run(values: Flags, chosen: Instance[], api: Parameters<typeof executeDestroy>[0]['api']): Promise<number> {
+async function run(values: Flags, chosen: Instance[], ctx: CliContext): Promise<number> {
   const profile: Profile | null = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
-  const store: OpenedStore | null = profile?.checkpoint ? openStore(profile.checkpoint) : null;
-  for (const s of store?.secrets ?? []) registerSecret(s);
+  const store: OpenedStore | null = profile?.checkpoint ? await ctx.checkpointStore(profile.checkpoint) : null;
   if (!profile) warn('no --profile: no checkpoint store to verify against, so every destroy needs --force or the typed label\n');
   // As migrate finds it: --run-dir, else the profile's onstart.runDir, else /workspace/run.
   const runDir = profileRunDir(profile, values['run-dir']);
-  // vastdeck's identity (agent, ~/.ssh keys, else its own key) and known_hosts, as every other SSH user here.
-  const id = sshIdentity();
-  const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000 });
-  const journal = new FileJournal({ secrets: store?.secrets ?? [] });
+  const pool = ctx.ssh('default');
+  const journal = ctx.journal();
   const interactive = !!process.stdin.isTTY && !!process.stderr.isTTY;
   const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : null;
   const ask: Ask | null = rl ? (q) => rl.question(q) : null;
   const rows: Array<DestroyPlan & { outcome: DestroyResult['outcome']; message: string }> = [];
   // Each instance's run id (journal, else its label's nonce) names another run's checkpoint in the store.
-  const records = (await readJournal().catch(() => ({ records: [] }))).records;
+  const records = (await readJournal(ctx.paths.journal).catch(() => ({ records: [] }))).records;
   try {
     for (const inst of chosen) {
       const plan = await planDestroy(inst, {
@@ -149,14 +144,14 @@ async function run(values: Flags, chosen: Instance[], api: Parameters<typeof exe
         const why = d.why ?? `refused: ${plan.summary} (use --force, or type the label at the prompt)`;
         result = { instanceId: plan.instanceId, outcome: 'refused', forced: false, message: `${plan.instanceId} ${why}` };
       } else {
-        result = await executeDestroy({ api, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now }, plan, { force: d.force, onEvent: progress });
+        result = await executeDestroy({ api: ctx.client, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now }, plan, { force: d.force, onEvent: progress });
       }
       rows.push({ ...plan, outcome: result.outcome, message: result.message });
       if (!values.json) printText(result.message);
     }
   } finally {
     rl?.close();
-    await pool.close();
+    await ctx.close();
   }
   if (values.json) printJson(rows);
   return rows.every((r) => r.outcome === 'destroyed') ? 0 : 1;

@@ -6,7 +6,7 @@
 import { parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, UsageError } from '../output.js';
-import { FileJournal } from '../../core/journal/journal.js';
+import type { JournalWriter } from '../../core/journal/journal.js';
 import type { VastApi } from '../../core/vast/api.js';
 import type { Instance } from '../../core/vast/types.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
@@ -53,7 +53,7 @@ export interface ActionResult {
 }
 
 /** Does `verb` on each instance, journaled before and after; never throws for one instance's failure. */
-export async function instanceAction(api: VastApi, journal: FileJournal, verb: Verb, targets: Instance[], label?: string): Promise<ActionResult[]> {
+export async function instanceAction(api: VastApi, journal: JournalWriter, verb: Verb, targets: Instance[], label?: string): Promise<ActionResult[]> {
   const out: ActionResult[] = [];
   for (const inst of targets) {
     const ids = { instanceId: inst.id, ...(inst.label ? { label: inst.label } : {}) };
@@ -105,7 +105,7 @@ async function run(verb: Verb, argv: string[], help: string): Promise<number> {
   const missing = ids.filter((id) => !all.some((i) => i.id === id));
   for (const id of missing) process.stderr.write(`instance ${id} is not in your account (destroyed, or a typo?)\n`);
   const targets = ids.flatMap((id) => all.filter((i) => i.id === id));
-  const results = await instanceAction(ctx.client, new FileJournal(), verb, targets, label);
+  const results = await instanceAction(ctx.client, ctx.journal(), verb, targets, label);
   if (values.json) printJson([...results, ...missing.map((id) => ({ instanceId: id, action: verb, ok: false, message: `instance ${id} is not in your account` }))]);
   else for (const r of results) (r.ok ? printText(r.message) : process.stderr.write(`${r.message}\n`));
   return missing.length || results.some((r) => !r.ok) ? 1 : 0;

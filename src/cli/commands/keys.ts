@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, UsageError } from '../output.js';
-import { sshIdentity } from '../../core/ssh/identity.js';
 import { identityPublicKeys, type PublicKey } from '../../core/ssh/public-key.js';
 import { attachMissing, checkAccountKeys, registerKey, shortKey } from '../../core/ssh/account-keys.js';
 import { sameKey } from '../../core/vast/ssh-keys.js';
@@ -40,7 +39,7 @@ export async function keysCommand(argv: string[]): Promise<number> {
   if (!['list', 'add', 'attach'].includes(sub)) throw new UsageError(`keys: unknown subcommand "${sanitizeLine(sub)}"; use list, add or attach (see \`vastdeck keys --help\`)`);
   if (sub !== 'list') await refuseIfReadOnly(values, `keys ${sub}`);
   const ctx = await makeContext(values);
-  const ours = await identityPublicKeys(sshIdentity());
+  const ours = await identityPublicKeys(ctx.identity());
   if (sub === 'list') {
     if (args.length) throw new UsageError('keys list: takes no arguments');
     const check = await checkAccountKeys(ctx.client, ours);

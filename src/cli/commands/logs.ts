@@ -5,8 +5,7 @@ import { sanitizeLine } from '../../core/util/sanitize.js';
 import { LogRing, type LogLine } from '../../core/logs/ring.js';
 import { ApiLogSource } from '../../core/logs/sources/api-source.js';
 import { DEFAULT_LOG_PATH } from '../../core/logs/sources/ssh-source.js';
-import { sshIdentity } from '../../core/ssh/identity.js';
-import { SshPool } from '../../core/ssh/pool.js';
+import type { SshPool } from '../../core/ssh/pool.js';
 import { shellQuote } from '../../core/ssh/quote.js';
 import type { SshTarget } from '../../core/ssh/connect.js';
 import { sshEndpoint } from '../../core/vast/units.js';
@@ -41,12 +40,6 @@ export function sshTargetOf(inst: Instance): SshTarget | null {
   if (inst.status !== 'running') return null;
   const ep = sshEndpoint(inst);
   return ep ? { host: ep.host, port: ep.port } : null;
-}
-
-/** An SshPool with vastdeck's identity and host-key file; fails fast (one attempt) for headless commands. */
-export function cliPool(): SshPool {
-  const id = sshIdentity();
-  return new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000, backoff: { maxAttempts: 1 } });
 }
 
 /** One note on stderr: sanitized (it may quote the host) and with secrets redacted. */
@@ -148,15 +141,16 @@ export async function logsCommand(argv: string[]): Promise<number> {
   const inst = await ctx.client.showInstance(id);
   const target = values.api || values.daemon ? null : sshTargetOf(inst);
   if (target) {
-    await checkKeysOnFirstUse(ctx.client);
-    const pool = cliPool();
+    await checkKeysOnFirstUse(ctx);
+    // The `headless` pool: one attempt, then the API log below.
+    const pool = ctx.ssh('headless');
     try {
       await viaSsh(pool, target, values.path ?? DEFAULT_LOG_PATH, tail, Boolean(values.follow));
       return followExit();
     } catch (err) {
       note(`${(err as Error).message}; showing the Vast API log instead`);
     } finally {
-      await pool.close();
+      await ctx.close();
     }
   }
   await viaApi(ctx, inst, tail, Boolean(values.daemon), Boolean(values.follow));

@@ -5,15 +5,12 @@
 import { interruptible } from '../interrupt.js';
 import path from 'node:path';
 import { instanceId, intFlag, numberFlag, parseCommand } from '../args.js';
-import { makeContext, refuseIfReadOnly } from '../context.js';
+import { localContext, makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
-import { FileJournal, readJournal } from '../../core/journal/journal.js';
-import { stateDir } from '../../core/config/paths.js';
+import { readJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { findCandidates, migrationProblem, migrationSpec, rsyncFromSource, sourceInstance } from '../../core/ops/migrate-setup.js';
-import { SshPool } from '../../core/ssh/index.js';
-import { sshIdentity } from '../../core/ssh/identity.js';
-import { openStore, RsyncStore } from '../../core/checkpoints/index.js';
+import { RsyncStore } from '../../core/checkpoints/index.js';
 import { abortRecord, abortSummary, interruptedMigrations, runMigration, STEP_TITLES, type JournaledMigration, type MigrateEvent, type MigrationSpec, type SourceUnreachable, type UnreachableChoice } from '../../core/ops/migrate.js';
 import { priceFromFlags } from './provision.js';
 
@@ -55,8 +52,14 @@ Options:
   --json               the result as JSON on stdout (progress on stderr)
   --api-url URL, --api-key KEY, -h/--help`;
 
+/** Fault hooks a test harness injects (test/helpers/cli-hooks.ts); production passes none. */
+export interface MigrateHooks {
+  /** Called right after step `index`'s after record is durable (the crash-proof test kills the process here). */
+  afterStep?: (index: number) => void;
+}
+
 /** `vastdeck migrate`. */
-export async function migrateCommand(argv: string[]): Promise<number> {
+export async function migrateCommand(argv: string[], hooks: MigrateHooks = {}): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
     {
@@ -67,7 +70,8 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     'migrate',
   );
   if (values.help) return printText(migrateHelp), 0;
-  const journalFile = path.join(stateDir(), 'journal.jsonl');
+  const local = localContext();
+  const journalFile = local.paths.journal;
   if (values.list) {
     const open = interruptedMigrations((await readJournal(journalFile)).records);
     if (values.json) printJson(open);
@@ -79,8 +83,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   if (values.resume && values.abort) throw new UsageError('migrate: --resume and --abort do not go together');
   if (values.abort) {
     const chosen = pickInterrupted(await readJournal(journalFile).then((j) => j.records), positionals[0], 'abort');
-    const journal = new FileJournal({ file: journalFile });
-    await journal.append(abortRecord(chosen));
+    await local.journal().append(abortRecord(chosen));
     if (values.json) printJson({ id: chosen.spec.id, aborted: true, sourceId: chosen.spec.sourceId, targetId: chosen.state.targetId, done: chosen.state.done });
     else printText(abortSummary(chosen));
     return 0;
@@ -114,14 +117,10 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   const ctx = await makeContext(values);
   const pollMs = (numberFlag(values.poll, 'poll', 0.05, 600) ?? 10) * 1000;
   const uploadWaitMs = (numberFlag(values['upload-wait'], 'upload-wait', 0, 86_400) ?? 600) * 1000;
-  const opened = profile.checkpoint ? openStore(profile.checkpoint) : null;
-  for (const s of opened?.secrets ?? []) registerSecret(s);
+  const opened = profile.checkpoint ? await ctx.checkpointStore(profile.checkpoint) : null;
   for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
-  const id = sshIdentity();
-  // A few attempts: a new target's sshd may need a moment after Vast reports running.
-  const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000, backoff: { maxAttempts: 3 } });
-  const journal = new FileJournal({ file: journalFile, secrets: opened?.secrets ?? [] });
-  const killAfter = Number(process.env.VASTDECK_TEST_KILL_AFTER_STEP ?? 0);
+  const pool = ctx.ssh('default');
+  const journal = ctx.journal();
   let lastWait = { what: '', at: 0 };
   const onEvent = (e: MigrateEvent) => {
     // The countdown of a wait: when it starts, then every 15 s.
@@ -130,8 +129,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
       lastWait = { what: e.what, at: Date.now() };
     }
     warn(describeMigrateEvent(e) + '\n');
-    // Test hook: die the hard way right after step N's after record is durable (the crash-proof test).
-    if (killAfter && e.type === 'step' && e.phase === 'done' && e.index === killAfter) process.kill(process.pid, 'SIGKILL');
+    if (e.type === 'step' && e.phase === 'done') hooks.afterStep?.(e.index);
   };
   // Ctrl-C or SIGTERM stops the migration at once with a journaled pause (--resume continues it); a second one
   // exits without waiting for the pause record.
@@ -147,7 +145,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
         },
         store: opened?.reader ?? null, exclude: opened?.exclude,
         candidates: async () => findCandidates(ctx.client, profile, spec, spec.offerId === null ? await sourceInstance(ctx.client, spec.sourceId) : { gpuName: '', numGpus: 0 }),
-        sync: opened?.reader instanceof RsyncStore ? rsyncFromSource(opened.reader, id) : undefined,
+        sync: opened?.reader instanceof RsyncStore ? rsyncFromSource(opened.reader, ctx.identity()) : undefined,
         ...(prompt ? { choose: (q: SourceUnreachable) => prompt(q, stop.signal) } : {}),
       },
       { spec, profile, state, timing: { pollMs, uploadWaitMs }, onEvent, signal: stop.signal },
@@ -158,7 +156,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     return result.outcome === 'done' ? 0 : 1;
   } finally {
     stop.dispose();
-    await pool.close();
+    await ctx.close();
   }
 }
 

@@ -2,7 +2,7 @@
  * `vastdeck monitor N` and `vastdeck replenish N`: the fleet keeper (src/core/keeper) headless. Both check the
  * profile's bootstrap condition first, journal every decision, and print one stderr line per decision.
  */
-import { interruptibleClock } from '../interrupt.js';
+import { wakeableClock } from '../../core/util/wakeable-clock.js';
 import { createInterface } from 'node:readline/promises';
 import { durationFlag, intFlag, numberFlag, parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
@@ -11,26 +11,21 @@ import { printJson, printText, redact, registerSecret, UsageError, warn } from '
 import { priceFromFlags } from './provision.js';
 import { downCommand } from './destroy.js';
 import { resolveApiKey } from '../../core/config/apikey.js';
-import { FileJournal, MemoryJournal } from '../../core/journal/journal.js';
+import { MemoryJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
-import { openStore, readInstanceCheckpoint } from '../../core/checkpoints/index.js';
-import { SshPool } from '../../core/ssh/index.js';
-import { sshIdentity } from '../../core/ssh/identity.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { compileProgressCounter } from '../../core/logs/progress.js';
 import { readBlacklist } from '../../core/offers/blacklist.js';
 import { parseDuration } from '../../core/present/durations.js';
 import { checkBootstrap } from '../../core/keeper/bootstrap.js';
-import { FleetKeeper, type KeeperEvent } from '../../core/keeper/keeper.js';
-import { makeLauncher } from '../../core/keeper/launch.js';
-import { makeRetirer } from '../../core/keeper/retire.js';
+import { FleetKeeper, type KeeperDeps, type KeeperEvent } from '../../core/keeper/keeper.js';
+import { keeperActions, profileCheckpointSource } from '../../core/keeper/wiring.js';
 import { defaultRules, type KeeperRules } from '../../core/keeper/policy.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { LifecycleEnforcer, memoHealth, withLifecycle } from '../../core/lifecycle/enforcer.js';
 import { rulesFromProfile, rulesAreInert, describeRules } from '../../core/lifecycle/rules.js';
 import { describeDecision } from './autopilot.js';
-import { serverClock } from '../../core/vast/server-clock.js';
 import { formatMoney, formatRateExact } from '../../core/present/money.js';
 
 const OPTIONS = `Options:
@@ -133,8 +128,7 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const ctx = await makeContext(values);
   const rules = defaultRules(target, { ...rulesOver, minBalance: ctx.config.budget?.minBalance });
 
-  const store = profile.checkpoint ? openStore(profile.checkpoint) : null;
-  for (const s of store?.secrets ?? []) registerSecret(s);
+  const store = profile.checkpoint ? await ctx.checkpointStore(profile.checkpoint) : null;
   const boot = await checkBootstrap(store?.reader ?? null);
   if (!boot.ok) throw new Error(`${mode}: not launching: ${boot.message}`);
   line(boot.message);
@@ -143,13 +137,10 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const secrets = [...(key ? [key] : []), ...(store?.secrets ?? [])];
   if (ctx.config.notify?.webhook) registerSecret(ctx.config.notify.webhook);
   const dryRun = !!values['dry-run'];
-  const journal = dryRun ? new MemoryJournal(secrets) : new FileJournal({ secrets });
+  const journal = dryRun ? new MemoryJournal(secrets) : ctx.journal();
   const notifier = dryRun ? undefined : notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets });
-  const runDir = profile.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined;
-  // vastdeck's identity (agent, ~/.ssh keys, else its own key) and known_hosts, as every other SSH user here.
-  const id = sshIdentity();
-  const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000 });
-  const clock = interruptibleClock();
+  const pool = ctx.ssh('default');
+  const clock = wakeableClock(); // a signal wakes it
   const decisions: KeeperEvent[] = [];
   // The profile's lifecycle rules apply to the fleet too: a finished or crashed worker follows them (and the
   // keeper then sees it stopped or gone) instead of counting as alive. Keeper and rules share one log read.
@@ -159,8 +150,8 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   if (!rulesAreInert(lifeRules)) line(`lifecycle: ${describeRules(lifeRules)}`);
   const lifecycle = new LifecycleEnforcer(
     {
-      api: ctx.client, journal, now: serverClock(ctx.client), sleep: clock.sleep, health,
-      source: (inst) => ({ store: store?.reader ?? null, exclude: store?.exclude, readHost: () => readInstanceCheckpoint(pool, inst, runDir) }),
+      api: ctx.client, journal, now: ctx.now, sleep: clock.sleep, health,
+      source: profileCheckpointSource(profile, store, pool),
     },
     {
       rulesFor: (inst) => (!rulesAreInert(lifeRules) && (inst.label ?? '').startsWith(values.fleet!) ? lifeRules : null), dryRun,
@@ -170,15 +161,10 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const keeper = new FleetKeeper(
     {
       api: withLifecycle(ctx.client, lifecycle), journal, notifier, clock, health,
-      launch: withSavedBlacklist(makeLauncher({ api: ctx.client, journal, profile, profileName: values.profile, prefix: values.fleet, price, maxDph, gpus, now: Date.now, sleep: clock.sleep })),
-      retire: makeRetirer({
-        api: ctx.client, journal, now: Date.now, sleep: clock.sleep, allowUnverified: !!values['replace-unverified'],
-        source: (inst) => ({
-          store: store?.reader ?? null,
-          exclude: store?.exclude,
-          readHost: () => readInstanceCheckpoint(pool, inst, runDir),
-        }),
-      }),
+      ...withSavedBlacklist(keeperActions({
+        api: ctx.client, journal, profile, profileName: values.profile, prefix: values.fleet, price, maxDph, gpus, sleep: clock.sleep,
+        store, pool, allowUnverified: !!values['replace-unverified'],
+      })),
     },
     { prefix: values.fleet, rules, dryRun, onEvent: (e) => (e.type === 'decision' && decisions.push(e), report(e)) },
   );
@@ -211,7 +197,7 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
     }
     return 0;
   } finally {
-    await pool.close();
+    await ctx.close();
   }
 }
 
@@ -274,6 +260,7 @@ function report(e: KeeperEvent): void {
 }
 
 /** The keeper's own blacklist plus the machines the post-boot check blacklisted (state dir), read at each launch. */
-function withSavedBlacklist<T>(launch: (count: number, opts: { blacklist: readonly number[] }) => Promise<T>): (count: number, opts: { blacklist: readonly number[] }) => Promise<T> {
-  return async (count, opts) => launch(count, { blacklist: [...new Set([...opts.blacklist, ...(await readBlacklist()).map((e) => e.machineId)])] });
+function withSavedBlacklist<T extends Pick<KeeperDeps, 'launch'>>(actions: T): T {
+  const launch = actions.launch;
+  return { ...actions, launch: async (count, opts) => launch(count, { blacklist: [...new Set([...opts.blacklist, ...(await readBlacklist()).map((e) => e.machineId)])] }) };
 }

@@ -4,7 +4,7 @@ import { makeContext, refuseIfReadOnly } from '../context.js';
 import { fileSecretValues } from '../../core/profiles/secret-files.js';
 import { printJson, printText, redact, registerSecret, UsageError, warn } from '../output.js';
 import { checkOffers, checkCells } from '../../core/checks/check.js';
-import { FileJournal, MemoryJournal } from '../../core/journal/journal.js';
+import { MemoryJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { offerByIdQuery, profileOfferQuery } from '../../core/profiles/query.js';
 import { provision, type ProvisionEvent } from '../../core/ops/provision.js';
@@ -14,11 +14,11 @@ import type { Profile } from '../../core/profiles/schema.js';
 import type { Instance } from '../../core/vast/types.js';
 import { formatMbps, measureDownload } from '../../core/ops/speedtest.js';
 import { sshEndpoint } from '../../core/vast/units.js';
-import { cliPool } from './logs.js';
 import { runIdFromNonce } from '../../core/checkpoints/run-id.js';
 import { checkHostAfterBoot, type PostBootReport } from '../../core/ops/postboot.js';
 import { addToBlacklist, defaultBlacklistPath, excludeMachines, readBlacklist } from '../../core/offers/blacklist.js';
 import type { SshTarget } from '../../core/ssh/connect.js';
+import type { SshPool } from '../../core/ssh/pool.js';
 import { applyOverrides, OverrideError } from '../../core/profiles/overrides.js';
 import { ruleViolations } from '../../core/profiles/rules.js';
 import { describeRules, rulesAreInert, rulesFromProfile, type LifecycleRules } from '../../core/lifecycle/rules.js';
@@ -208,7 +208,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     }
   }
 
-  const journal = values['dry-run'] ? new MemoryJournal() : new FileJournal();
+  const journal = values['dry-run'] ? new MemoryJournal() : ctx.journal();
   // The boot wait's countdown: when it starts, then every 30 s while it sleeps.
   const boot = { id: 0, from: 0, shown: 0 };
   const progress = (e: ProvisionEvent) => {
@@ -236,9 +236,9 @@ export async function provisionCommand(argv: string[]): Promise<number> {
       retryStuck: values['retry-stuck'], wait: !values['no-wait'], create: { deadlineMs: createDeadline * 1000 },
       boot: { stuckAfterMs: stuckAfter * 60_000, timeoutMs: bootTimeout * 60_000, signal: stop.signal }, onEvent: progress,
       // The post-boot check includes the profile's speed test; with --no-check the speed test runs alone.
-      postBoot: values['no-check'] ? undefined : (inst, offer) => overSsh(inst, (exec, target) => checkHostAfterBoot(exec, target, { offer, profile })),
+      postBoot: values['no-check'] ? undefined : (inst, offer) => overSsh(ctx.ssh('provisionBoot'), inst, (exec, target) => checkHostAfterBoot(exec, target, { offer, profile })),
       blacklist: async (entry) => void (await addToBlacklist(entry)),
-      speedtest: profile.speedtest && values['no-check'] ? (inst, offer) => speedtestOverSsh(inst, offer.inetDownMbps, profile.speedtest!.urls, profile.speedtest!.seconds) : undefined,
+      speedtest: profile.speedtest && values['no-check'] ? (inst, offer) => speedtestOverSsh(ctx.ssh('provisionBoot'), inst, offer.inetDownMbps, profile.speedtest!.urls, profile.speedtest!.seconds) : undefined,
     },
   );
   } finally {
@@ -261,9 +261,9 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     // The rental stands whatever happens here: a watchdog that cannot be armed is one warning line.
     try {
       const inst = await ctx.client.showInstance(spec.instanceId);
-      const armed = await overSsh(inst, (exec, target) => armInstanceWatchdog({
+      const armed = await overSsh(ctx.ssh('provisionBoot'), inst, (exec, target) => armInstanceWatchdog({
         api: ctx.client, exec: (cmd) => exec(target, cmd, { timeoutMs: 30_000 }), journal,
-        onSecret: (key) => (registerSecret(key), journal instanceof FileJournal && journal.addSecret(key)),
+        onSecret: (key) => ctx.addSecret(key),
       }, spec));
       watchdog = { armed: true, keyId: armed.keyId };
       warn(`instance ${spec.instanceId}: host watchdog armed (stops itself when vastdeck's heartbeat is older than ${spec.heartbeatMaxAgeSec} s${spec.maxRuntimeSec !== null ? ` or after ${spec.maxRuntimeSec} s` : ''}; \`vastdeck autopilot\` sends the heartbeat)\n`);
@@ -335,29 +335,23 @@ export function hostSummary(r: PostBootReport): string {
   return parts.join(', ') + (r.notes.length ? ` (${r.notes.join('; ')})` : '');
 }
 
-/** Runs `fn` over SSH to a freshly booted instance with the headless commands' pool (a new host may need a few tries). */
-async function overSsh<T>(inst: Instance, fn: (exec: (t: SshTarget, cmd: string, o?: { timeoutMs?: number; maxBytes?: number }) => ReturnType<ReturnType<typeof cliPool>['exec']>, target: SshTarget) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` over SSH to a freshly booted instance, through the `provisionBoot` pool (a new host's sshd may need a
+ * few tries: reconnect backs off); the connection is closed after.
+ */
+async function overSsh<T>(pool: SshPool, inst: Instance, fn: (exec: (t: SshTarget, cmd: string, o?: { timeoutMs?: number; maxBytes?: number }) => ReturnType<SshPool['exec']>, target: SshTarget) => Promise<T>): Promise<T> {
   const ep = sshEndpoint(inst);
   if (!ep) throw new Error('no SSH endpoint');
-  const pool = cliPool();
+  const target = { host: ep.host, port: ep.port };
   try {
-    const target = { host: ep.host, port: ep.port };
-    for (let i = 0; ; i++) {
-      try {
-        await pool.connection(target);
-        break;
-      } catch (err) {
-        if (i >= 5) throw err;
-        await new Promise((r) => setTimeout(r, 1000 * (i + 1)));
-      }
-    }
+    await pool.reconnect(target);
     return await fn((t, cmd, o) => pool.exec(t, cmd, o), target);
   } finally {
-    await pool.close();
+    await pool.drop(target);
   }
 }
 
-/** The post-boot download test over SSH, with the headless commands' pool (a fresh host may need a few tries). */
-function speedtestOverSsh(inst: Instance, advertisedMbps: number, urls: string[], seconds: number) {
-  return overSsh(inst, (exec, target) => measureDownload(exec, target, urls, { advertisedMbps, seconds }));
+/** The post-boot download test over SSH (a fresh host may need a few tries). */
+function speedtestOverSsh(pool: SshPool, inst: Instance, advertisedMbps: number, urls: string[], seconds: number) {
+  return overSsh(pool, inst, (exec, target) => measureDownload(exec, target, urls, { advertisedMbps, seconds }));
 }

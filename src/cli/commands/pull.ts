@@ -3,7 +3,6 @@ import path from 'node:path';
 import { intFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText, UsageError } from '../output.js';
-import { sshIdentity } from '../../core/ssh/identity.js';
 import { hostConfig } from '../../core/ssh/user-config.js';
 import { checkKeysOnFirstUse } from '../key-check.js';
 import { pullArgv, runPull, type PullSpec } from '../../core/ops/pull.js';
@@ -47,7 +46,7 @@ export async function pullCommand(argv: string[]): Promise<number> {
   const inst = await ctx.client.showInstance(id);
   const target = sshTargetOf(inst);
   if (!target) throw new UsageError(`instance ${id} is ${inst.status ?? 'provisioning'}: no SSH endpoint until it is running`);
-  const identity = sshIdentity();
+  const identity = ctx.identity();
   const label = (inst.label ?? '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '');
   const { user } = await hostConfig(target.host, target.port); // ~/.ssh/config's User for the host, else root
   const spec: PullSpec = {
@@ -59,7 +58,7 @@ export async function pullCommand(argv: string[]): Promise<number> {
     bwlimitKBps: intFlag(values.bwlimit, 'bwlimit', 1, 10_000_000),
   };
   if (values.print) return printText(['rsync', ...pullArgv(spec)].map(showArg).join(' ')), 0;
-  await checkKeysOnFirstUse(ctx.client);
+  await checkKeysOnFirstUse(ctx);
   process.stderr.write(`pulling ${sanitizeLine(spec.remote)} from instance ${id} into ${path.resolve(spec.local)}\n`);
   const tty = process.stderr.isTTY;
   let last = '';

@@ -5,12 +5,10 @@
  */
 import { numberFlag, parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
-import { printJson, printText, registerSecret, UsageError } from '../output.js';
-import { FileJournal } from '../../core/journal/journal.js';
+import { printJson, printText, UsageError } from '../output.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { profileOfferQuery } from '../../core/profiles/query.js';
 import { checkOffers } from '../../core/checks/check.js';
-import { openStore } from '../../core/checkpoints/index.js';
 import { outbidInstances, rescueOptions, type OutbidRescue } from '../../core/lifecycle/outbid.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Offer } from '../../core/vast/types.js';
@@ -59,8 +57,7 @@ export async function rescueCommand(argv: string[]): Promise<number> {
   const chosen = outbidInstances(all).filter((i) => ids.length === 0 || ids.includes(i.id));
   for (const id of ids) if (!chosen.some((i) => i.id === id)) process.stderr.write(`instance ${id} is not outbid (not a stopped interruptible instance that wants to run)\n`);
   let offers: Offer[] | undefined;
-  const store = profile?.checkpoint ? openStore(profile.checkpoint) : null;
-  for (const s of store?.secrets ?? []) registerSecret(s);
+  const store = profile?.checkpoint ? await ctx.checkpointStore(profile.checkpoint) : null;
   if (profile && chosen.length) {
     const found = await ctx.client.searchOffers(profileOfferQuery(profile, 'on-demand'));
     const checks = checkOffers(found, profile);
@@ -70,7 +67,7 @@ export async function rescueCommand(argv: string[]): Promise<number> {
   for (const inst of chosen) rows.push(await rescueOptions(inst, { maxBid, offers, store: store?.reader ?? null }));
   const raised: Array<{ instanceId: number; bid: number; ok: boolean; message: string }> = [];
   if (values.raise) {
-    const journal = new FileJournal({ secrets: store?.secrets ?? [] });
+    const journal = ctx.journal();
     for (const r of rows) {
       const price = bid ?? r.raise.bid;
       const ids = { instanceId: r.instanceId, ...(r.label ? { label: r.label } : {}) };

@@ -4,7 +4,6 @@ import { parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
 import { printJson, printText } from '../output.js';
 import { homeDir } from '../../core/config/paths.js';
-import { sshIdentity } from '../../core/ssh/identity.js';
 import { hostEntries, renderBlock, writeSshConfig } from '../../core/ssh/ssh-config.js';
 
 /** Help for `vastdeck ssh-config`. */
@@ -30,7 +29,7 @@ export async function sshConfigCommand(argv: string[]): Promise<number> {
   const prefix = values.fleet;
   const all = await ctx.client.listInstances();
   const entries = hostEntries(prefix ? all.filter((i) => (i.label ?? '').startsWith(prefix)) : all);
-  const id = sshIdentity();
+  const id = ctx.identity();
   const block = renderBlock(entries, { knownHostsFile: id.knownHostsFile, identityFiles: id.auth.keyPaths ?? [] });
   if (values.print) return printText(block.trimEnd()), 0;
   const file = path.resolve(values.file ?? path.join(homeDir(), '.ssh', 'config'));

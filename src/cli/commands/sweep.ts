@@ -10,7 +10,6 @@ import { readJournal } from '../../core/journal/journal.js';
 import { ownersFrom, sweep, type SweepRow } from '../../core/lifecycle/sweep.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { destroyCommand } from './destroy.js';
-import { serverClock } from '../../core/vast/server-clock.js';
 import { formatMoney } from '../../core/present/money.js';
 
 /** Help for `vastdeck sweep`. */
@@ -47,8 +46,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   if (values.destroy) await refuseIfReadOnly(values, 'sweep --destroy');
   const ctx = await makeContext(values);
   const all = await ctx.client.listInstances();
-  const owners = ownersFrom((await readJournal()).records, values.fleet ?? []);
-  const now = serverClock(ctx.client)(); // startedAt and charges are on the API's clock
+  const owners = ownersFrom((await readJournal(ctx.paths.journal)).records, values.fleet ?? []);
+  const now = ctx.now(); // startedAt and charges are on the API's clock
   const from = Math.min(now, ...all.map((i) => i.startedAt ?? now)) - 86_400_000;
   const charges = all.length ? await ctx.client.charges(from, now + FUTURE_SLACK_MS) : [];
   let rows = sweep(all, owners, charges);

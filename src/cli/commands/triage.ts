@@ -8,9 +8,8 @@ import { buildTriage, renderTriageText } from '../../core/logs/triage.js';
 import { DEFAULT_LOG_PATH } from '../../core/logs/sources/ssh-source.js';
 import { LogRing } from '../../core/logs/ring.js';
 import type { HostFacts } from '../../core/host/probe.js';
-import { cliPool, instanceIdArg, note, sshTargetOf } from './logs.js';
+import { instanceIdArg, note, sshTargetOf } from './logs.js';
 import { checkKeysOnFirstUse } from '../key-check.js';
-import { serverClock } from '../../core/vast/server-clock.js';
 
 /** Help for `vastdeck triage`. */
 export const triageHelp = `Usage: vastdeck triage ID [--json] [--path FILE]
@@ -32,19 +31,19 @@ export async function triageCommand(argv: string[]): Promise<number> {
   const id = instanceIdArg(positionals, 'triage');
   const ctx = await makeContext(values);
   const inst = await ctx.client.showInstance(id);
-  const now = serverClock(ctx.client)(); // startedAt is on the API's clock
+  const now = ctx.now(); // startedAt is on the API's clock
   let tracker: HealthTracker | undefined;
   let facts: HostFacts | undefined;
   let problem: string | undefined;
   const extraWarnings: string[] = [];
   const target = sshTargetOf(inst);
   if (target) {
-    await checkKeysOnFirstUse(ctx.client);
+    await checkKeysOnFirstUse(ctx);
     // One pass of the fleet health monitor over just this instance: the same reads and parsing as the TUI.
     const snap: FleetSnapshot = {
       instances: [inst], statusSince: new Map(), user: null, health: new Map(), loaded: true, lastOkAt: now, error: null,
     };
-    const pool = cliPool();
+    const pool = ctx.ssh('headless');
     try {
       const monitor = new HealthMonitor({ store: { getSnapshot: () => snap, setHealth: () => {} }, ssh: pool, logPath: values.path });
       await monitor.pollOnce();
@@ -55,7 +54,7 @@ export async function triageCommand(argv: string[]): Promise<number> {
         facts = live?.facts;
       }
     } finally {
-      await pool.close();
+      await ctx.close();
     }
   } else {
     extraWarnings.push(`instance is ${inst.status}: no SSH, so GPU, RAM and disk are unknown; log from the Vast API`);

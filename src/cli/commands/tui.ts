@@ -2,13 +2,14 @@ import path from 'node:path';
 import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { resolveContext } from '../context.js';
 import { printText, warn } from '../output.js';
-import { stateDir } from '../../core/config/paths.js';
 import { prepareDemoState } from '../demo-state.js';
 import { loadConfig, defaultConfigPath } from '../../core/config/config.js';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import type { VastApi } from '../../core/vast/api.js';
 import { deferredApi } from '../deferred-api.js';
+import { makeServices } from '../../core/services/services.js';
+import { registerSecret } from '../output.js';
 import type { SimHandle } from '../../sim/index.js';
 
 /** Help for the TUI (no command). */
@@ -48,6 +49,7 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   let demoNow: (() => number) | undefined;
   let api: VastApi;
   let config;
+  let apiKey: string | undefined;
   if (values.demo) {
     // The demo's rentals, migrations, simulated host keys and crash log never mix with the real account's. Each
     // run is a new simulated world, so its journal and host keys start fresh with it (prepareDemoState).
@@ -76,23 +78,26 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     // Config and key are checked before the screen opens (a missing key is a CLI error); the client loads after paint.
     const ctx = await resolveContext(values);
     config = ctx.config;
+    apiKey = ctx.apiKey;
     api = deferredApi(async () => new (await loadClient())({ apiKey: ctx.apiKey, baseUrl: ctx.baseUrl }));
   }
   const pollSeconds = numberFlag(values.poll, 'poll', 2, 3600) ?? config.pollSeconds;
-  const crashLogPath = path.join(stateDir(), 'crash.log');
+  // The demo's checkpoint store is the simulator's Hub stand-in.
+  const hubUrl = values.demo ? () => startDemoSim!().then((s) => s.hubUrl) : undefined;
+  // The TUI's services: the state dir is the demo's under --demo (prepareDemoState set it above).
+  const services = makeServices({ api, config, now: demoNow, hubUrl, secrets: apiKey ? [apiKey] : [], onSecret: registerSecret });
   const { runTui } = await import('../../ui/run.js');
   try {
     return await runTui({
       api,
+      services,
       readOnly: Boolean(values['read-only']) || config.readOnly,
       theme: process.env.NO_COLOR ? 'mono' : values.theme ?? config.theme,
       pollMs: pollSeconds * 1000,
       demo: Boolean(values.demo),
-      crashLogPath,
+      crashLogPath: services.paths.crashLog,
       budget: config.budget,
       ...(demoNow ? { now: demoNow } : {}),
-      // The demo's checkpoint store is the simulator's Hub stand-in.
-      ...(values.demo ? { hubUrl: () => startDemoSim!().then((s) => s.hubUrl) } : {}),
     });
   } finally {
     await stopSim?.();

@@ -4,7 +4,7 @@
  * throughput). Value per GPU type: steps per second bought with each dollar per hour.
  */
 
-import type { HealthState } from '../fleet/health.js';
+import { healthInfo, type HealthState } from '../fleet/health.js';
 
 /** low ≤ mid ≤ high. */
 export interface Range {
@@ -33,7 +33,7 @@ export interface RunInput {
   health?: { state: HealthState; detail?: string };
 }
 
-/** A run that is not projected, and why (crashed, stalled, finished, …). */
+/** A run that is not projected, and why: its health is not one that `projects` (crashed, stalled, finished, …). */
 export interface NotProjected {
   instanceId: number;
   label: string | null;
@@ -41,11 +41,13 @@ export interface NotProjected {
   reason: string;
 }
 
-/** Why a run is not projected, or null when it advances (training) and can be. */
+/** Why a run is not projected, or null when its health `projects` (HEALTH) and it can be. */
 export function whyNotProjected(run: RunInput): string | null {
   const h = run.health;
-  if (!h || h.state === 'training') return null;
-  return `${h.state}${h.detail ? ` (${h.detail})` : ''}`;
+  if (!h) return null;
+  const info = healthInfo(h.state);
+  if (info.projects) return null;
+  return `${info.label}${h.detail ? ` (${h.detail})` : ''}`;
 }
 
 /** Where a run is heading. */

@@ -5,8 +5,74 @@
 import { ErrorScanner, type LogEvent } from '../logs/errors.js';
 import { ProgressParser, type Progress, type ProgressCounter } from '../logs/progress.js';
 
-/** Where a training run stands. */
-export type HealthState = 'unknown' | 'booting' | 'setup' | 'training' | 'stalled' | 'crashed' | 'finished';
+/** How bad a health state is: the colour level the UI maps to a theme token (ui/theme-context.tsx). */
+export type HealthSeverity = 'ok' | 'warn' | 'error' | 'unknown';
+
+/** What every consumer knows about a health state: read from HEALTH, never from `state === '…'` chains. */
+export interface HealthInfo {
+  /** The word in the HEALTH column, `wait` and the keeper's lines. */
+  readonly label: string;
+  readonly severity: HealthSeverity;
+  /** The run advances now: cost projections and value per GPU type use it; every other state is "not projected". */
+  readonly projects: boolean;
+  /** The run is over, and how: a lifecycle trigger (onFinish/onCrash), a `wait` outcome, not counted by the keeper. */
+  readonly ends: 'finished' | 'crashed' | null;
+  /** A step is being trained (or should be): the GPU ought to be busy (triage warns when it idles). */
+  readonly trains: boolean;
+  /** One line: what the state means and how it is detected (docs, tests). */
+  readonly meaning: string;
+}
+
+/**
+ * THE table of health states. `HealthState` is its keys, so a new state is one row here (plus its detection
+ * rule in classifyHealth); every consumer reads the row's properties.
+ */
+export const HEALTH = {
+  unknown: {
+    label: 'unknown', severity: 'unknown', projects: false, ends: null, trains: false,
+    meaning: 'not seen, or a status with no rule (offline, no heartbeat)',
+  },
+  booting: {
+    label: 'booting', severity: 'ok', projects: false, ends: null, trains: false,
+    meaning: 'the container is being created, loaded or rebooted',
+  },
+  setup: {
+    label: 'setup', severity: 'ok', projects: false, ends: null, trains: false,
+    meaning: 'running, no training step in the log yet',
+  },
+  training: {
+    label: 'training', severity: 'ok', projects: true, ends: null, trains: true,
+    meaning: 'the step advances',
+  },
+  stalled: {
+    label: 'stalled', severity: 'warn', projects: false, ends: null, trains: true,
+    meaning: 'running, the step has not advanced for stallAfterMs (stallOf)',
+  },
+  crashed: {
+    label: 'crashed', severity: 'error', projects: false, ends: 'crashed', trains: false,
+    meaning: 'a fatal log line (traceback, OOM, NCCL, disk full, killed) after the last advance, or the container exited',
+  },
+  finished: {
+    label: 'finished', severity: 'ok', projects: false, ends: 'finished', trains: false,
+    meaning: 'the completion marker after the last advance',
+  },
+} as const satisfies Record<string, HealthInfo>;
+
+/** Where a training run stands: a row of HEALTH. */
+export type HealthState = keyof typeof HEALTH;
+
+/** Every health state, in table order. */
+export const HEALTH_STATES = Object.keys(HEALTH) as HealthState[];
+
+/** The row of a state; a value that is not a state (an old journal, a foreign caller) reads as unknown, never ok. */
+export function healthInfo(state: HealthState | string | null | undefined): HealthInfo {
+  return state != null && Object.hasOwn(HEALTH, state) ? HEALTH[state as HealthState] : HEALTH.unknown;
+}
+
+/** For exhaustive switches: the compiler errors when a case is missing. */
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${String(x)}`);
+}
 
 /** What the fleet table shows in its health column. Immutable; the tracker keeps identity while unchanged. */
 export interface Health {
@@ -79,12 +145,8 @@ export function classifyHealth(input: HealthInput): Health {
     return { state: 'unknown', ...numbers, detail: otherStatusDetail(status), since: input.statusSince };
   }
   if (p.step !== undefined) {
-    const stallAfter = input.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
-    const last = input.lastAdvanceAt;
-    if (status === 'running' && last !== undefined && now - last >= stallAfter) {
-      return { state: 'stalled', ...numbers, detail: `no ${p.unit && p.unit !== 'steps' ? `${p.unit} counted` : 'step advance'} for ${age(now, last)}`, since: last };
-    }
-    return { state: 'training', ...numbers, detail: eta(p), since: input.firstStepAt ?? input.statusSince };
+    const training: Health = { state: 'training', ...numbers, detail: eta(p), since: input.firstStepAt ?? input.statusSince };
+    return stallOf(training, { status, lastAdvanceAt: input.lastAdvanceAt, now, stallAfterMs: input.stallAfterMs });
   }
   if (status === 'running') {
     return { state: 'setup', detail: `running ${age(now, input.statusSince)}, no training output yet`, since: input.statusSince };
@@ -92,10 +154,27 @@ export function classifyHealth(input: HealthInput): Health {
   return { state: 'unknown' };
 }
 
-/** The compact form the fleet store keeps per instance (structurally its InstanceHealth). */
-export function healthCell(h: Health): { step: number | null; text: string; level: 'ok' | 'warn' | 'error' | 'unknown' } {
-  const level = h.state === 'crashed' ? 'error' : h.state === 'stalled' ? 'warn' : h.state === 'unknown' ? 'unknown' : 'ok';
-  return { step: h.step ?? null, text: h.state, level };
+/**
+ * THE stall rule (the SSH monitor's trackers and the logs-API watcher both use it): a training run on a running
+ * instance whose step has not advanced for `stallAfterMs` (default DEFAULT_STALL_AFTER_MS) is stalled, dated from
+ * the last advance. Anything else comes back unchanged.
+ */
+export function stallOf(h: Health, o: { status?: string | null; lastAdvanceAt?: number; now: number; stallAfterMs?: number }): Health {
+  const last = o.lastAdvanceAt;
+  if (h.state !== 'training' || o.status !== 'running' || last === undefined) return h;
+  if (o.now - last < (o.stallAfterMs ?? DEFAULT_STALL_AFTER_MS)) return h;
+  return { ...h, state: 'stalled', detail: `no ${h.unit && h.unit !== 'steps' ? `${h.unit} counted` : 'step advance'} for ${age(o.now, last)}`, since: last };
+}
+
+/** The colour level of a health severity; unknown has none (drawn uncoloured, never in ok's colour). */
+export function severityLevel(s: HealthSeverity): `health-${HealthSeverity}` | undefined {
+  return s === 'unknown' ? undefined : `health-${s}`;
+}
+
+/** The compact form the fleet store keeps per instance (structurally its InstanceHealth): the row's label and severity. */
+export function healthCell(h: Pick<Health, 'state' | 'step'>): { step: number | null; text: string; level: HealthSeverity } {
+  const info = healthInfo(h.state);
+  return { step: h.step ?? null, text: info.label, level: info.severity };
 }
 
 /** Options for a HealthTracker. */

@@ -3,9 +3,14 @@
  * jitter between polls (lazydocker's rule); missing values sort last in both directions.
  */
 import type { Instance } from '../vast/types.js';
-import type { SortColumn } from '../keymap/commands.js';
 import type { FleetSnapshot } from './store.js';
 import { displayStatus, type DisplayStatus } from './status.js';
+
+/** The columns rows can be sorted by (the TUI binds a key to each: src/ui/keymap/commands.ts). */
+export const FLEET_SORT_KEYS = ['id', 'label', 'gpu', 'status', 'price', 'age', 'step', 'health'] as const;
+
+/** A sortable column id. */
+export type SortColumn = (typeof FLEET_SORT_KEYS)[number];
 
 /** What the person asked to see. */
 export interface FleetQuery {

@@ -5,41 +5,42 @@
 import type { Instance } from '../vast/types.js';
 import { instanceBurn } from './burn.js';
 
-/** Status shown in the fleet table. */
-export type DisplayStatus =
-  | 'provisioning'
-  | 'created'
-  | 'loading'
-  | 'stuck'
-  | 'running'
-  | 'frozen'
-  | 'rebooting'
-  | 'stopped'
-  | 'outbid'
-  | 'exited'
-  | 'offline'
-  | 'unknown';
+/** How a status should be coloured: a semantic level the theme maps to a colour (ui/theme-context.tsx). */
+export type StatusLevel = 'ok' | 'busy' | 'idle' | 'warn' | 'error';
+
+/** What every view knows about a display status. */
+export interface StatusInfo {
+  /** The word in the STATUS column, the footer's counts and `vastdeck instances`. */
+  readonly label: string;
+  readonly level: StatusLevel;
+  /** Position in the footer's counts (lower first). */
+  readonly order: number;
+}
+
+/**
+ * THE table of display statuses: Vast's container states plus "stuck" and "outbid" (derived below). Its keys are
+ * `DisplayStatus`; a Vast state missing here fails to compile in displayStatus.
+ */
+export const STATUS = {
+  provisioning: { label: 'provisioning', level: 'busy', order: 3 },
+  created: { label: 'created', level: 'busy', order: 4 },
+  loading: { label: 'loading', level: 'busy', order: 1 },
+  stuck: { label: 'stuck', level: 'warn', order: 2 },
+  running: { label: 'running', level: 'ok', order: 0 },
+  frozen: { label: 'frozen', level: 'idle', order: 6 },
+  rebooting: { label: 'rebooting', level: 'busy', order: 5 },
+  stopped: { label: 'stopped', level: 'idle', order: 7 },
+  outbid: { label: 'outbid', level: 'warn', order: 8 },
+  exited: { label: 'exited', level: 'error', order: 9 },
+  offline: { label: 'offline', level: 'error', order: 10 },
+  unknown: { label: 'unknown', level: 'error', order: 11 },
+} as const satisfies Record<string, StatusInfo>;
+
+/** Status shown in the fleet table: a row of STATUS. */
+export type DisplayStatus = keyof typeof STATUS;
 
 /** Loading longer than this is "stuck" (image pulls that never finish are the common case). */
 export const STUCK_AFTER_MS = 10 * 60_000;
-
-/** How a status should be coloured: a semantic level the theme maps to a colour. */
-export type StatusLevel = 'ok' | 'busy' | 'idle' | 'warn' | 'error';
-
-const LEVELS: Record<DisplayStatus, StatusLevel> = {
-  provisioning: 'busy',
-  created: 'busy',
-  loading: 'busy',
-  rebooting: 'busy',
-  stuck: 'warn',
-  running: 'ok',
-  frozen: 'idle',
-  stopped: 'idle',
-  outbid: 'warn',
-  exited: 'error',
-  offline: 'error',
-  unknown: 'error',
-};
 
 /**
  * Display status of one instance. `since` is when the store first saw it in its current state (epoch ms),
@@ -75,11 +76,8 @@ export function instanceView(inst: Instance, now: number, since: number | undefi
 
 /** Colour level of a display status. */
 export function statusLevel(status: DisplayStatus): StatusLevel {
-  return LEVELS[status];
+  return STATUS[status].level;
 }
 
-/** Every display status, in the order the footer counts them. */
-export const STATUS_ORDER: readonly DisplayStatus[] = [
-  'running', 'loading', 'stuck', 'provisioning', 'created', 'rebooting', 'frozen',
-  'stopped', 'outbid', 'exited', 'offline', 'unknown',
-];
+/** Every display status, in the order the footer counts them (STATUS's `order`). */
+export const STATUS_ORDER: readonly DisplayStatus[] = (Object.keys(STATUS) as DisplayStatus[]).sort((a, b) => STATUS[a].order - STATUS[b].order);

@@ -9,6 +9,7 @@ import { sanitizeLine } from '../util/sanitize.js';
 import { Poller, type PollerClock } from './poller.js';
 import { mergeRows, sameData } from './rows.js';
 import { serverClock } from '../vast/server-clock.js';
+import type { HealthSeverity } from './health.js';
 
 /** Per-instance training health, filled by the health classifier (health.ts); the table shows "–" without it. */
 export interface InstanceHealth {
@@ -17,7 +18,7 @@ export interface InstanceHealth {
   /** Short word shown in the HEALTH column, e.g. "ok", "stalled", "oom". */
   text: string;
   /** Colour level. */
-  level: 'ok' | 'warn' | 'error' | 'unknown';
+  level: HealthSeverity;
   /** Why: "no step advance for 8h35m", the OOM line, "instance stopped" (the detail pane leads with it). */
   reason?: string;
   /** The last error line in the log (a traceback's final line, an OOM, a NCCL error). */

@@ -3,7 +3,7 @@
  * rule is tested on a scripted timeline. The keeper (keeper.ts) observes, calls `decide`, then carries out the
  * actions; what happened feeds back through `recordLaunch` / `recordRetire`.
  */
-import type { Health } from '../fleet/health.js';
+import { healthInfo, type Health } from '../fleet/health.js';
 import type { Instance, InstanceStatus } from '../vast/types.js';
 import { instanceBurn } from '../fleet/burn.js';
 
@@ -171,7 +171,7 @@ export function decide(prev: KeeperState, obs: Observation, rules: KeeperRules):
 function counts(inst: Instance, health: Health | null): boolean {
   if (BOOTING.has(inst.status)) return true;
   if (inst.status !== 'running') return false;
-  return !health || (health.state !== 'finished' && health.state !== 'crashed');
+  return !health || healthInfo(health.state).ends === null;
 }
 
 /** Which trigger (if any) fires for one worker, with its reason; updates the worker's timers in `s`. */
@@ -183,12 +183,12 @@ function judge(s: KeeperState, inst: Instance, health: Health | null, now: numbe
   if (rules.maxDph !== undefined && rate > rules.maxDph) {
     return { trigger: 'over-price', reason: `costs $${rate.toFixed(3)}/hr, over the $${rules.maxDph.toFixed(3)}/hr limit` };
   }
-  const dead = DEAD.has(inst.status) || health?.state === 'crashed';
+  const dead = DEAD.has(inst.status) || healthInfo(health?.state).ends === 'crashed';
   if (dead) {
     s.deadSince[inst.id] ??= now;
     const grace = rules.fatalGraceMs;
     if (grace !== null && now - s.deadSince[inst.id]! >= grace) {
-      const what = health?.state === 'crashed' ? `crashed${health.detail ? ` (${health.detail})` : ''}` : `is ${inst.status}`;
+      const what = health && healthInfo(health.state).ends === 'crashed' ? `crashed${health.detail ? ` (${health.detail})` : ''}` : `is ${inst.status}`;
       return { trigger: 'fatal', reason: `${what} for ${mins(now - s.deadSince[inst.id]!)} (grace ${mins(grace)})` };
     }
     return null;
@@ -204,7 +204,7 @@ function judge(s: KeeperState, inst: Instance, health: Health | null, now: numbe
   if (health.state === 'setup' && rules.setupStuckMs !== null && now - since >= rules.setupStuckMs) {
     return { trigger: 'stuck-setup', reason: `running ${mins(now - since)} with no training output (limit ${mins(rules.setupStuckMs)})` };
   }
-  if (health.step !== undefined && health.state !== 'finished') {
+  if (health.step !== undefined && healthInfo(health.state).ends !== 'finished') {
     const p = s.progress[inst.id];
     if (!p || p.step !== health.step) s.progress[inst.id] = { step: health.step, since: now };
     const still = now - s.progress[inst.id]!.since;

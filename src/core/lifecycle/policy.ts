@@ -4,7 +4,7 @@
  * (enforcer.ts) observes, calls `decide`, and carries the actions out; a destroy is always checked against the
  * checkpoint store there (and becomes a stop when the checkpoint is not verified off the host).
  */
-import type { HealthState } from '../fleet/health.js';
+import { healthInfo, type HealthState } from '../fleet/health.js';
 import type { Instance } from '../vast/types.js';
 import type { LifecycleRules } from './rules.js';
 
@@ -97,14 +97,15 @@ function judge(s: LifecycleState, { inst, rules, health }: LifecycleSubject, now
     }
     return null;
   }
-  const crashed = inst.status === 'exited' || health === 'crashed';
+  const ends = healthInfo(health).ends;
+  const crashed = inst.status === 'exited' || ends === 'crashed';
   if (crashed) {
     const what = inst.status === 'exited' ? 'the container exited' : 'the run crashed';
     if (rules.onCrash === 'keep') return { ...base, type: 'leave', trigger: 'crashed', reason: `${what}: left for a human (onCrash: keep)` };
     return { ...base, type: rules.onCrash, trigger: 'crashed', reason: `${what} (onCrash: ${rules.onCrash})` };
   }
   if (inst.status !== 'running') return null;
-  if (health === 'finished' && rules.onFinish !== 'keep') {
+  if (ends === 'finished' && rules.onFinish !== 'keep') {
     return { ...base, type: rules.onFinish, trigger: 'finished', reason: `the run finished (onFinish: ${rules.onFinish})` };
   }
   if (rules.maxRuntimeMs !== null && inst.startedAt !== null && now - inst.startedAt >= rules.maxRuntimeMs) {

@@ -3,7 +3,7 @@
  * last traceback, GPU util and memory, RAM, disk, did it finish), built from already-parsed pieces and
  * rendered as plain text or JSON.
  */
-import type { Health } from '../fleet/health.js';
+import { healthInfo, type Health } from '../fleet/health.js';
 import type { HostFacts } from '../host/probe.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import type { LogEvent, Traceback } from './errors.js';
@@ -67,7 +67,7 @@ export function buildTriage(input: TriageInput): TriageBundle {
   const clean = cleaner(input.redact ?? []);
   const p = input.progress ?? {};
   const h = input.health;
-  const b: TriageBundle = { generatedAt: input.now, completed: input.finished ?? h?.state === 'finished', gpus: [], disks: [], warnings: [] };
+  const b: TriageBundle = { generatedAt: input.now, completed: input.finished ?? healthInfo(h?.state).ends === 'finished', gpus: [], disks: [], warnings: [] };
   if (input.instanceId !== undefined) b.instanceId = input.instanceId;
   if (input.label) b.label = clean(input.label);
   if (h) b.state = h.state;
@@ -117,7 +117,7 @@ function warningsFor(b: TriageBundle): string[] {
   const w: string[] = [];
   for (const d of b.disks) if (d.usePct >= 90) w.push(`disk ${d.mount} is ${d.usePct}% full`);
   if (b.ram && b.ram.totalBytes > 0 && b.ram.availableBytes / b.ram.totalBytes < 0.05) w.push('less than 5% of RAM available');
-  const training = b.state === 'training' || b.state === 'stalled';
+  const training = healthInfo(b.state).trains;
   for (const g of b.gpus) {
     if (training && g.utilPct === 0) w.push(`GPU ${g.index} is idle (0% util) while training`);
     if (g.memUsedMiB !== null && g.memTotalMiB && g.memUsedMiB / g.memTotalMiB >= 0.97) w.push(`GPU ${g.index} memory nearly full`);

@@ -4,6 +4,12 @@
  * shrink flexible columns; the TUI also shares spare width out to the growing ones. No Ink here.
  */
 
+import type { HealthSeverity } from '../fleet/health.js';
+import type { StatusLevel } from '../fleet/status.js';
+
+/** What a cell can be coloured by: a display status's level, or a health severity (`health-…`); the TUI maps each to a theme token. */
+export type ColourLevel = StatusLevel | `health-${HealthSeverity}`;
+
 /** Where a column is shown: both (default), only the CLI table, only the TUI table. */
 export type ColumnSurface = 'cli' | 'tui';
 
@@ -25,7 +31,7 @@ export interface ColumnDef<R, Id extends string = string> {
   /** The cell's text; pure, and sanitizes any remote text itself. */
   render: (row: R) => string;
   /** A semantic colour level for the cell (the TUI maps it to a theme colour); absent: plain. */
-  style?: (row: R) => string | undefined;
+  style?: (row: R) => ColourLevel | undefined;
   /** Part of the selected row's highlight in the TUI (only a leading run of such columns is highlighted). */
   head?: boolean;
   /** Shown only there; absent: in both the CLI and the TUI table. */
@@ -142,7 +148,7 @@ export function headerLine<D extends AnyColumn>(cols: readonly Fitted<D>[], gap:
 /** A run of row text, with its column's style level when it has one. */
 export interface Segment {
   text: string;
-  level?: string;
+  level?: ColourLevel;
 }
 
 /**

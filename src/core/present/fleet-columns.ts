@@ -4,6 +4,8 @@
  */
 import type { Instance } from '../vast/types.js';
 import type { InstanceHealth } from '../fleet/store.js';
+import { STATUS } from '../fleet/status.js';
+import { severityLevel } from '../fleet/health.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import type { ColumnDef } from './columns.js';
 import { ageSince } from './ages.js';
@@ -38,7 +40,7 @@ export const FLEET_COLUMNS: readonly FleetColumn[] = [
   { id: 'id', header: 'ID', min: 8, priority: 9, align: 'left', head: true, render: (r) => String(r.inst.id) },
   { id: 'label', header: 'LABEL', min: 12, grow: 3, max: 36, priority: 9, align: 'left', head: true, render: (r) => (r.inst.label ? sanitizeLine(r.inst.label) : '–') },
   { id: 'gpu', header: 'GPU', min: 14, grow: 1, max: 20, priority: 8, align: 'left', render: (r) => formatGpu(r.inst.numGpus, r.inst.gpuName) },
-  { id: 'status', header: 'STATUS', min: 10, priority: 9, align: 'left', render: (r) => r.view.status, style: (r) => r.view.level },
+  { id: 'status', header: 'STATUS', min: 10, priority: 9, align: 'left', render: (r) => STATUS[r.view.status].label, style: (r) => r.view.level },
   { id: 'price', header: '$/HR', min: 7, priority: 7, align: 'right', render: (r) => r.view.price },
   { id: 'ssh', header: 'SSH', min: 30, grow: 1, max: 36, priority: 1, align: 'left', render: (r) => sshCommand(r.inst) ?? '–' },
   { id: 'age', header: 'AGE', min: 4, priority: 6, align: 'right', render: (r) => ageSince(r.inst.startedAt, r.now) },
@@ -46,7 +48,7 @@ export const FLEET_COLUMNS: readonly FleetColumn[] = [
   {
     id: 'health', header: 'HEALTH', min: 8, priority: 5, align: 'left', only: 'tui',
     render: (r) => (r.health ? sanitizeLine(r.health.text) : '–'),
-    style: (r) => (r.health && r.health.level !== 'unknown' ? `health-${r.health.level}` : undefined),
+    style: (r) => (r.health ? severityLevel(r.health.level) : undefined),
   },
   {
     id: 'disk', header: 'DISK', min: 8, priority: 0, align: 'right',

@@ -3,7 +3,7 @@
  * needed, which suits a sparse overnight watcher. Each poll reads the log tail afresh; the step seen at each
  * poll is remembered so a run whose step stops moving between polls shows as stalled.
  */
-import { DEFAULT_STALL_AFTER_MS, HealthTracker, age, type Health } from '../fleet/health.js';
+import { HealthTracker, stallOf, type Health } from '../fleet/health.js';
 import type { ProgressCounter } from '../logs/progress.js';
 import { buildTriage, type TriageBundle } from '../logs/triage.js';
 import type { VastApi } from '../vast/api.js';
@@ -61,11 +61,8 @@ export class ApiLogHealth implements HealthSource {
     const prev = this.seen.get(inst.id);
     const since = prev && prev.step === h.step ? prev.since : now;
     this.seen.set(inst.id, { step: h.step, since, tracker, lines });
-    const stallAfter = this.opts.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
-    if (h.state === 'training' && inst.status === 'running' && now - since >= stallAfter) {
-      return { ...h, state: 'stalled', detail: `no ${h.unit && h.unit !== 'steps' ? `${h.unit} counted` : 'step advance'} for ${age(now, since)}`, since };
-    }
-    return h;
+    // Each read starts a fresh tracker, so the last advance is when this step was first seen across polls.
+    return stallOf(h, { status: inst.status, lastAdvanceAt: since, now, stallAfterMs: this.opts.stallAfterMs });
   }
 
   /** The log lines of the last read of an instance (empty before one). */

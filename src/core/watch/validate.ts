@@ -5,7 +5,7 @@
  * polls the logs API until the verdict is in (pass as soon as every check holds; fail on a crash, a NaN loss, a
  * rising loss, or the window ending first).
  */
-import type { Health } from '../fleet/health.js';
+import { healthInfo, type Health } from '../fleet/health.js';
 import { ProgressParser, type ProgressCounter } from '../logs/progress.js';
 import type { VastApi } from '../vast/api.js';
 import type { Instance } from '../vast/types.js';
@@ -81,8 +81,11 @@ export function evaluateValidation(spec: ValidateSpec, o: { startedAt: number; n
   const over = o.now >= deadline;
   const checks: ValidationCheck[] = [];
   const h = o.health;
-  if (h.state === 'crashed') checks.push({ name: 'alive', state: 'fail', detail: `crashed: ${h.detail ?? ''}`.trim() });
-  else if (h.state === 'stalled') checks.push({ name: 'alive', state: 'fail', detail: h.detail ?? 'stalled' });
+  // A run in a warning or error state (stalled, crashed) fails: the window wants it alive and advancing.
+  const info = healthInfo(h.state);
+  if (info.severity === 'error' || info.severity === 'warn') {
+    checks.push({ name: 'alive', state: 'fail', detail: info.ends ? `${info.label}: ${h.detail ?? ''}`.trim() : (h.detail ?? info.label) });
+  }
   if (spec.minSteps !== undefined) {
     // A resumed run starts high: count from the first step its log shows, unless that is already within the goal.
     const first = o.points[0]?.step ?? 0;

@@ -4,7 +4,7 @@
  * and sleep are injected so tests cover hours in milliseconds.
  */
 import { evaluateBudget, type BudgetRules } from '../cost/budget.js';
-import { classifyHealth, type Health } from '../fleet/health.js';
+import { classifyHealth, healthInfo, type Health } from '../fleet/health.js';
 import { buildTriage, type TriageBundle } from '../logs/triage.js';
 import type { NotifyEvent, NotifyKind } from '../notify/message.js';
 import type { NotifyResult } from '../notify/notify.js';
@@ -108,12 +108,12 @@ export async function waitFor(opts: WaitOptions): Promise<WaitResult> {
       members = await Promise.all(listed.map((inst) => memberState(inst, source, clock.now())));
       emit({ type: 'poll', at: clock.now(), members });
       const byId = new Map(listed.map((i) => [i.id, i]));
-      const crashed = members.filter((m) => m.health.state === 'crashed');
+      const crashed = members.filter((m) => healthInfo(m.health.state).ends === 'crashed');
       if (crashed.length > 0) {
         const triage = await Promise.all(crashed.map((m) => triageFor(source, byId.get(m.id)!, m, clock.now())));
         return finish('crashed', `${names(crashed)} crashed${crashed[0]!.health.detail ? `: ${crashed[0]!.health.detail}` : ''}`, triage);
       }
-      const done = (m: MemberState) => m.health.state === 'finished' || (opts.untilStep !== undefined && (m.health.step ?? -1) >= opts.untilStep);
+      const done = (m: MemberState) => healthInfo(m.health.state).ends === 'finished' || (opts.untilStep !== undefined && (m.health.step ?? -1) >= opts.untilStep);
       if (members.every(done)) {
         const reached = opts.untilStep !== undefined && members.some((m) => (m.health.step ?? -1) >= opts.untilStep!);
         return reached
@@ -126,7 +126,8 @@ export async function waitFor(opts: WaitOptions): Promise<WaitResult> {
         await notify(opts, emit, { kind: 'budget', title: b.message, ...(b.instanceId !== undefined ? { instanceId: b.instanceId, label: b.label } : {}), at: clock.now() });
       }
       for (const m of members) {
-        if (m.health.state !== 'stalled') stalled.delete(m.id);
+        // A warning state (stalled) is notified once, when the run enters it.
+        if (healthInfo(m.health.state).severity !== 'warn') stalled.delete(m.id);
         else if (!stalled.has(m.id)) {
           stalled.add(m.id);
           emit({ type: 'stall', at: clock.now(), member: m });

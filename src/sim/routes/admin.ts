@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import type { FaultSpec } from '../faults.js';
 import { ApiError, ok } from '../http.js';
-import { FaultSchema } from '../scenario.js';
+import { FaultSchema } from '../faults.js';
 import type { Ctx, Route } from './types.js';
 
 /** What admin handlers can reach besides the world. */

@@ -5,8 +5,8 @@
 import { useRef, useState, type ReactNode } from 'react';
 import type { Running } from '../running.js';
 import type { Instance } from '../../core/vast/types.js';
-import type { Keymap } from '../../core/keymap/registry.js';
-import type { Layer } from '../../core/keymap/dispatch.js';
+import type { Keymap } from '../keymap/registry.js';
+import type { Layer } from '../keymap/dispatch.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Ops } from '../migrate/ops.js';
 import { DestroyOverlay, type DestroyStage } from './DestroyOverlay.js';

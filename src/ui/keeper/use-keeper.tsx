@@ -4,12 +4,12 @@
  */
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { Box, Text } from 'ink';
-import type { Keymap } from '../../core/keymap/registry.js';
+import type { Keymap } from '../keymap/registry.js';
 import { wrapLine } from '../wrap-line.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Message } from '../use-fleet-actions.js';
 import { useTheme } from '../theme-context.js';
-import type { Layer } from '../../core/keymap/dispatch.js';
+import type { Layer } from '../keymap/dispatch.js';
 import { keepPlan, parseKeep, type KeepArgs, type KeeperControl, type KeeperHandle } from './control.js';
 import { keeperLine, keeperTitle } from './lines.js';
 

@@ -4,13 +4,11 @@
  * listing or log read). The same enforcer as `vastdeck autopilot`; every decision is journaled and shown in the
  * footer. Not started in read-only mode.
  */
-import { FileJournal, readJournal } from '../../core/journal/journal.js';
+import { readJournal } from '../../core/journal/journal.js';
 import { loadProfiles } from '../../core/profiles/load.js';
-import { SshPool } from '../../core/ssh/index.js';
-import { sshIdentity } from '../../core/ssh/identity.js';
+import type { Services } from '../../core/services/services.js';
 import type { Health } from '../../core/fleet/health.js';
 import type { FleetSnapshot } from '../../core/fleet/store.js';
-import type { VastApi } from '../../core/vast/api.js';
 import { LifecycleEnforcer, type EnforcedAction } from '../../core/lifecycle/enforcer.js';
 import { rulesByInstance } from '../../core/lifecycle/journal.js';
 import { checkpointSources, rulesFor, type RuleSources } from '../../core/lifecycle/sources.js';
@@ -22,14 +20,12 @@ import type { Message } from '../use-fleet-actions.js';
 
 /** What the driver needs from runTui. */
 export interface LifecycleWiring {
-  api: VastApi;
+  /** API, `default` SSH pool, journal, the app's clock and the demo's Hub URL. */
+  services: Services;
   store: { getSnapshot(): FleetSnapshot };
   /** The health monitor's view of an instance (undefined until it polled it). */
   health: (id: number) => { health: Health; polledAt?: number } | undefined;
   profilesFile: string;
-  hubUrl?: () => Promise<string | null>;
-  journalFile?: string;
-  now?: () => number;
   /** Pass period, ms (default 60 s). */
   everyMs?: number;
   /** Runs a command on an instance's host (default: vastdeck's SSH pool); tests pass a fake. */
@@ -54,25 +50,18 @@ export function decisionMessage(r: EnforcedAction): Message {
 /** Starts the driver (its first pass after one period, once the fleet and its health have been read). */
 export function startLifecycle(o: LifecycleWiring): LifecycleDriver {
   const listeners = new Set<(m: Message) => void>();
-  const journal = new FileJournal({ file: o.journalFile });
-  let pool: SshPool | null = null;
-  const getPool = () => {
-    if (!pool) {
-      const id = sshIdentity();
-      pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000 });
-    }
-    return pool;
-  };
+  const { services } = o;
+  const journal = services.journal();
+  const getPool = () => services.ssh('default');
   const src: RuleSources = { journalRules: new Map(), profiles: {} };
-  const now = o.now ?? Date.now;
   const enforcer = new LifecycleEnforcer(
     {
-      api: o.api, journal, now, sleep: (ms) => new Promise((r) => setTimeout(r, ms).unref?.()),
+      api: services.api, journal, now: services.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms).unref?.()),
       health: async (inst) => {
         const live = o.health(inst.id);
         return live && live.polledAt !== undefined ? live.health : null;
       },
-      source: checkpointSources(src, getPool, (s) => journal.addSecret(s)),
+      source: checkpointSources(src, getPool, (s) => services.addSecret(s)),
     },
     { rulesFor: (inst) => rulesFor(src, inst), onEvent: (e) => e.type === 'decision' && listeners.forEach((fn) => fn(decisionMessage(e.result))) },
   );
@@ -80,10 +69,10 @@ export function startLifecycle(o: LifecycleWiring): LifecycleDriver {
   const pass = async (): Promise<EnforcedAction[]> => {
     const snap = o.store.getSnapshot();
     if (!snap.loaded || snap.error) return [];
-    src.journalRules = rulesByInstance((await readJournal(o.journalFile)).records);
+    src.journalRules = rulesByInstance((await readJournal(journal.file)).records);
     if (src.journalRules.size === 0) return [];
     src.profiles = await loadProfiles(o.profilesFile).catch(() => ({}));
-    src.hubUrl ??= (await o.hubUrl?.()) ?? undefined;
+    src.hubUrl ??= (await services.hubUrl?.()) ?? undefined;
     const done = await enforcer.pass(snap.instances);
     // The host watchdog (for a closed laptop): while the TUI is open it sends the heartbeat, as autopilot does;
     // once vastdeck stops sending it, the watchdog stops its own instance.
@@ -105,7 +94,6 @@ export function startLifecycle(o: LifecycleWiring): LifecycleDriver {
     stop: async () => {
       clearInterval(timer);
       await running?.catch(() => undefined);
-      await (pool as SshPool | null)?.close();
     },
   };
 }

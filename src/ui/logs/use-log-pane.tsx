@@ -4,10 +4,10 @@
  * layout, focus, search, autoscroll, wrap, save, and the attach/shell hand-over. App adds the layers this
  * returns to its dispatcher and draws `pane()` where it wants the log.
  */
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactElement } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore, type ReactElement } from 'react';
 import { Text } from 'ink';
 import type { Instance } from '../../core/vast/types.js';
-import type { Layer } from '../../core/keymap/dispatch.js';
+import type { Layer } from '../keymap/dispatch.js';
 import type { LogPaneSnapshot } from '../../core/logs/sources/pane-store.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { sshEndpoint } from '../../core/vast/units.js';
@@ -17,6 +17,7 @@ import { saveLog } from './save.js';
 import {
   INITIAL_VIEW, nextMatch, revealSeq, scrollBy, scrollTop, searchLines, viewWindow, type LogViewState, type ViewWindow,
 } from './view-state.js';
+import { fieldOf, useViewStore, type ViewStore } from '../views/store.js';
 
 /** What the hook needs from a LogPaneStore. */
 export interface LogPaneLike {
@@ -37,8 +38,27 @@ export type AttachRunner = (inst: Instance, mode: 'tmux' | 'shell') => Promise<{
 /** Split (under the table) or full-screen. */
 export type LogMode = 'off' | 'split' | 'full';
 
+/** The pane's state, kept in a view store so it is there again when the fleet view comes back. */
+export interface LogUiState {
+  mode: LogMode;
+  focus: 'fleet' | 'logs';
+  daemon: boolean;
+  view: LogViewState;
+  /** The search being typed, or null. */
+  search: string | null;
+  /** True while ssh owns the terminal (no log streams meanwhile). */
+  suspended: boolean;
+  /** Bumped after an attach: a fresh tail. */
+  generation: number;
+}
+
+/** The pane closed. */
+export const INITIAL_LOG_UI: LogUiState = { mode: 'off', focus: 'fleet', daemon: false, view: INITIAL_VIEW, search: null, suspended: false, generation: 0 };
+
 /** Inputs of useLogPane. */
 export interface LogPaneDeps {
+  /** Where the pane's state lives. */
+  ui: ViewStore<LogUiState>;
   factory?: LogPaneFactory;
   selected: Instance | undefined;
   onMessage: (m: { text: string; level: 'info' | 'error' } | null) => void;
@@ -69,13 +89,14 @@ export function splitHeight(frame: number): number {
 
 /** The log pane hook; see the file comment. */
 export function useLogPane(d: LogPaneDeps) {
-  const [mode, setMode] = useState<LogMode>('off');
-  const [focus, setFocus] = useState<'fleet' | 'logs'>('fleet');
-  const [daemon, setDaemon] = useState(false);
-  const [view, setView] = useState<LogViewState>(INITIAL_VIEW);
-  const [search, setSearch] = useState<string | null>(null);
-  const [suspended, setSuspended] = useState(false);
-  const [generation, setGeneration] = useState(0);
+  const ui = useViewStore(d.ui);
+  const [mode, setMode] = fieldOf(d.ui, ui, 'mode');
+  const [focus, setFocus] = fieldOf(d.ui, ui, 'focus');
+  const [daemon, setDaemon] = fieldOf(d.ui, ui, 'daemon');
+  const [view, setView] = fieldOf(d.ui, ui, 'view');
+  const [search, setSearch] = fieldOf(d.ui, ui, 'search');
+  const [suspended, setSuspended] = fieldOf(d.ui, ui, 'suspended');
+  const [generation, setGeneration] = fieldOf(d.ui, ui, 'generation');
   const inst = d.selected;
 
   const key = mode !== 'off' && inst && d.factory && !suspended ? `${inst.id}|${endpointKey(inst)}|${daemon}|${generation}` : null;
@@ -93,10 +114,11 @@ export function useLogPane(d: LogPaneDeps) {
 
   // A new instance starts at its newest line; wrap and the search text carry over.
   const lastId = useRef<number | undefined>(inst?.id);
-  if (lastId.current !== inst?.id) {
+  useLayoutEffect(() => {
+    if (lastId.current === inst?.id) return;
     lastId.current = inst?.id;
-    if (view.follow !== true || view.matchSeq !== null) setView((v) => ({ ...v, follow: true, topSeq: null, matchSeq: null }));
-  }
+    setView((v) => (v.follow !== true || v.matchSeq !== null ? { ...v, follow: true, topSeq: null, matchSeq: null } : v));
+  });
 
   const lines = snap?.lines ?? [];
   const matches = useMemo(() => searchLines(lines, view.query), [lines, view.query]);

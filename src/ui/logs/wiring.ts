@@ -1,13 +1,14 @@
 /**
  * The SSH side of the TUI, created lazily (no key is generated and no connection opened until something needs
- * one): vastdeck's identity, one SshPool shared by the log panes and the health monitor, and the factory that
- * opens a LogPaneStore for an instance (SSH follow with API fallback).
+ * one): the services' identity and `interactive` SshPool, shared by the log panes and the health monitor, and the
+ * factory that opens a LogPaneStore for an instance (SSH follow with API fallback).
  */
 import type { VastApi } from '../../core/vast/api.js';
 import type { Instance } from '../../core/vast/types.js';
 import { sshEndpoint } from '../../core/vast/units.js';
-import { sshIdentity, type SshIdentity } from '../../core/ssh/identity.js';
-import { SshPool } from '../../core/ssh/pool.js';
+import type { SshIdentity } from '../../core/ssh/identity.js';
+import type { SshPool } from '../../core/ssh/pool.js';
+import type { Services } from '../../core/services/services.js';
 import type { SshTarget } from '../../core/ssh/connect.js';
 import { HealthMonitor, type HealthSink } from '../../core/fleet/health-monitor.js';
 import { LogPaneStore } from '../../core/logs/sources/pane-store.js';
@@ -24,16 +25,16 @@ export interface SshWiring {
   identity: () => SshIdentity;
   monitor: HealthMonitor;
   openLog: LogPaneFactory;
-  /** Stops the monitor and closes every SSH connection. */
+  /** Stops the monitor (the pool is the services', closed with them). */
   close(): Promise<void>;
 }
 
-/** Builds the wiring over a fleet store and the API (for log fallback). */
-export function sshWiring(api: Pick<VastApi, 'getLogs'>, store: HealthSink, opts: { healthIntervalMs?: number; now?: () => number } = {}): SshWiring {
-  let identity: SshIdentity | undefined;
-  let pool: SshPool | undefined;
-  const id = () => (identity ??= sshIdentity());
-  const getPool = () => (pool ??= new SshPool({ knownHostsFile: id().knownHostsFile, auth: id().auth }));
+/** Builds the wiring over a fleet store and the services (the API for log fallback). */
+export function sshWiring(services: { api: Pick<VastApi, 'getLogs'> } & Pick<Services, 'identity' | 'ssh'>, store: HealthSink, opts: { healthIntervalMs?: number; now?: () => number } = {}): SshWiring {
+  const api = services.api;
+  const id = services.identity;
+  // `interactive`: a pane on screen reconnects until it is closed.
+  const getPool = () => services.ssh('interactive');
   const monitor = new HealthMonitor({
     store,
     ssh: { exec: (t, cmd, o) => getPool().exec(t, cmd, o) },
@@ -50,9 +51,6 @@ export function sshWiring(api: Pick<VastApi, 'getLogs'>, store: HealthSink, opts
     identity: id,
     monitor,
     openLog,
-    close: async () => {
-      monitor.stop();
-      await pool?.close();
-    },
+    close: async () => monitor.stop(),
   };
 }

@@ -1,14 +1,13 @@
 /**
  * What the destroy confirmation and the migration wizard need, as one object the TUI receives: tests pass
- * fakes, runTui builds the real one (makeOps) from the API, vastdeck's SSH identity, the journal and a profiles
- * file. Everything here is core code; the React side only calls it and shows the events.
+ * fakes, runTui builds the real one (makeOps) from the app's services (API, `default` SSH pool, journal, checkpoint
+ * stores) and a profiles file. Everything here is core code; the React side only calls it and shows the events.
  */
-import { readJournal, FileJournal, defaultJournalPath } from '../../core/journal/journal.js';
+import { readJournal } from '../../core/journal/journal.js';
 import { loadProfiles } from '../../core/profiles/load.js';
 import type { Profile } from '../../core/profiles/schema.js';
-import { SshPool } from '../../core/ssh/index.js';
-import { sshIdentity } from '../../core/ssh/identity.js';
-import { openStore, readHostCheckpoint, HostReadError } from '../../core/checkpoints/index.js';
+import { readHostCheckpoint, HostReadError } from '../../core/checkpoints/index.js';
+import type { Services } from '../../core/services/services.js';
 import { runIdOfInstance } from '../../core/checkpoints/run-id.js';
 import { executeDestroy, planDestroy, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
 import { abortRecord, abortSummary, interruptedMigrations, runMigration, type JournaledMigration, type MigrateEvent, type MigrateResult, type MigrationSpec, type MigrationState, type SourceUnreachable, type UnreachableChoice } from '../../core/ops/migrate.js';
@@ -48,11 +47,9 @@ export interface RunControl {
 
 /** Settings of the real Ops. */
 export interface OpsOptions {
-  api: VastApi;
+  /** API, SSH pool, journal and checkpoint stores (with the demo's Hub URL). */
+  services: Services;
   profilesFile: string;
-  /** Hub URL for hf stores (the demo simulator's stand-in); resolved when first needed. */
-  hubUrl?: () => Promise<string | null>;
-  journalFile?: string;
   pollMs?: number;
   /** Loading longer than this is a stuck target, replaced by another rental (the demo's clock runs fast). */
   stuckAfterMs?: number;
@@ -62,15 +59,15 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The real Ops. */
 export function makeOps(o: OpsOptions): Ops {
-  const id = sshIdentity();
-  const pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 10_000, backoff: { maxAttempts: 3 } });
-  const journalFile = o.journalFile ?? defaultJournalPath();
+  const { services } = o;
+  const api: VastApi = services.api;
+  const journalFile = services.paths.journal;
   const exec = (inst: Instance, cmd: string) => {
     if (!inst.sshHost || !inst.sshPort) return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint`));
-    return pool.exec({ host: inst.sshHost, port: inst.sshPort }, cmd, { timeoutMs: 30_000 });
+    return services.ssh('default').exec({ host: inst.sshHost, port: inst.sshPort }, cmd, { timeoutMs: 30_000 });
   };
   const profiles = () => loadProfiles(o.profilesFile);
-  const storeOf = async (p: Profile | undefined) => (p?.checkpoint ? openStore(p.checkpoint, { hubUrl: (await o.hubUrl?.()) ?? undefined }) : null);
+  const storeOf = async (p: Profile | undefined) => (p?.checkpoint ? services.checkpointStore(p.checkpoint) : null);
   /** The profile an instance belongs to: the longest fixed start of a label template that its label has. */
   const profileOf = async (inst: Instance): Promise<Profile | undefined> => {
     const all = Object.values(await profiles().catch(() => ({}) as Record<string, Profile>));
@@ -78,14 +75,14 @@ export function makeOps(o: OpsOptions): Ops {
     return all.filter((p) => p.checkpoint && (inst.label ?? '').startsWith(prefix(p))).sort((a, b) => prefix(b).length - prefix(a).length)[0];
   };
   const candidates = (profile: Profile, spec: MigrationSpec) => async () =>
-    findCandidates(o.api, profile, spec, spec.offerId === null ? await sourceInstance(o.api, spec.sourceId) : { gpuName: '', numGpus: 0 });
+    findCandidates(api, profile, spec, spec.offerId === null ? await sourceInstance(api, spec.sourceId) : { gpuName: '', numGpus: 0 });
   const run = async (spec: MigrationSpec, state: MigrationState | undefined, onEvent: (e: MigrateEvent) => void, ctl: RunControl) => {
     const profile = (await profiles())[spec.profileName];
     if (!profile) throw new Error(`profile ${spec.profileName} is not in ${spec.profilesFile}`);
     const store = await storeOf(profile);
-    const journal = new FileJournal({ file: journalFile, secrets: store?.secrets ?? [] });
+    const journal = services.journal();
     return runMigration(
-      { api: o.api, journal, sleep, now: Date.now, exec, store: store?.reader ?? null, exclude: store?.exclude, candidates: candidates(profile, spec), choose: ctl.choose },
+      { api, journal, sleep, now: Date.now, exec, store: store?.reader ?? null, exclude: store?.exclude, candidates: candidates(profile, spec), choose: ctl.choose },
       { spec, profile, state, timing: { pollMs: o.pollMs ?? 2000, ...(o.stuckAfterMs ? { stuckAfterMs: o.stuckAfterMs } : {}) }, onEvent, signal: ctl.signal },
     );
   };
@@ -100,7 +97,7 @@ export function makeOps(o: OpsOptions): Ops {
         readHost: () => (inst.sshHost ? readHostCheckpoint((cmd) => exec(inst, cmd), runDir, { hostKey: `${inst.id}@${inst.sshHost}:${inst.sshPort}` }) : Promise.reject(new HostReadError('no SSH endpoint'))),
       });
     },
-    destroy: (plan, force) => executeDestroy({ api: o.api, journal: new FileJournal({ file: journalFile }), sleep, now: Date.now }, plan, { force }),
+    destroy: (plan, force) => executeDestroy({ api, journal: services.journal(), sleep, now: Date.now }, plan, { force }),
     async migrationProfiles() {
       return Object.entries(await profiles()).filter(([, p]) => !migrationProblem(p)).map(([n]) => n).sort();
     },
@@ -108,7 +105,7 @@ export function makeOps(o: OpsOptions): Ops {
       const profile = (await profiles())[name];
       if (!profile) throw new Error(`no profile ${name}`);
       const spec = migrationSpec(inst.id, name, o.profilesFile, profile);
-      const [best] = await findCandidates(o.api, profile, spec, inst);
+      const [best] = await findCandidates(api, profile, spec, inst);
       if (!best) throw new Error(`no ${inst.numGpus}× ${inst.gpuName} offer fits profile ${name} now`);
       return { spec, target: describeTarget(best, profile, spec) };
     },
@@ -116,7 +113,7 @@ export function makeOps(o: OpsOptions): Ops {
     interrupted: async () => interruptedMigrations((await readJournal(journalFile)).records),
     resume: (m, onEvent, ctl) => run(m.spec, m.state, onEvent, ctl),
     async abort(m) {
-      await new FileJournal({ file: journalFile }).append(abortRecord(m));
+      await services.journal().append(abortRecord(m));
       return abortSummary(m);
     },
   };

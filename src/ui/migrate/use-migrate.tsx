@@ -8,8 +8,8 @@
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Instance } from '../../core/vast/types.js';
-import type { Keymap } from '../../core/keymap/registry.js';
-import type { Layer } from '../../core/keymap/dispatch.js';
+import type { Keymap } from '../keymap/registry.js';
+import type { Layer } from '../keymap/dispatch.js';
 import { MIGRATE_STEPS, type JournaledMigration, type MigrateEvent, type MigrateResult, type UnreachableChoice } from '../../core/ops/migrate.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Ops, RunControl } from './ops.js';

@@ -1,7 +1,7 @@
 /**
- * What the offer browser needs from the outside world, built once by run.tsx: the offers store, the profiles
- * (the user's file, or the shipped demo profiles under --demo when the user has none), the journal, and an SSH
- * pool for the post-boot download test, opened only when a provision reaches it.
+ * What the offer browser needs from the outside world, built once by run.tsx from the app's services: the offers
+ * store, the profiles (the user's file, or the shipped demo profiles under --demo when the user has none), the
+ * journal, and the `provisionBoot` SSH pool for the post-boot check, opened only when a provision reaches it.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -10,13 +10,13 @@ import type { VastApi } from '../../core/vast/api.js';
 import type { Instance, Offer } from '../../core/vast/types.js';
 import { checkHostAfterBoot, type PostBootReport } from '../../core/ops/postboot.js';
 import { addToBlacklist, type BlacklistEntry } from '../../core/offers/blacklist.js';
-import { demoStateDir, stateDir } from '../../core/config/paths.js';
 import { OffersStore } from '../../core/offers/store.js';
 import { defaultProfilesPath, loadProfiles } from '../../core/profiles/load.js';
 import type { Profile } from '../../core/profiles/schema.js';
-import { FileJournal, type JournalWriter } from '../../core/journal/journal.js';
+import type { JournalWriter } from '../../core/journal/journal.js';
 import { measureDownload, type SpeedtestResult } from '../../core/ops/speedtest.js';
 import { sshEndpoint } from '../../core/vast/units.js';
+import type { Services } from '../../core/services/services.js';
 
 /** Collaborators of the offer browser and its provisioning. */
 export interface OffersDeps {
@@ -58,19 +58,16 @@ export function profilesFile(demo: boolean, userFile = defaultProfilesPath()): s
   return demoProfilesPath() ?? userFile;
 }
 
-/** Builds the real collaborators. */
-export function makeOffersDeps(opts: { api: VastApi; demo: boolean; profilesPath?: string }): OffersDeps {
-  const store = new OffersStore({ api: opts.api });
-  let pool: Promise<import('../../core/ssh/pool.js').SshPool> | null = null;
-  const getPool = () =>
-    (pool ??= Promise.all([import('../../core/ssh/pool.js'), import('../../core/ssh/identity.js')]).then(([{ SshPool }, { sshIdentity }]) => {
-      const id = sshIdentity();
-      return new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, readyTimeoutMs: 15_000, backoff: { maxAttempts: 6 } });
-    }));
+/** Builds the real collaborators over the app's services. */
+export function makeOffersDeps(opts: { services: Services; demo: boolean; profilesPath?: string }): OffersDeps {
+  const { services } = opts;
+  const store = new OffersStore({ api: services.api });
+  // A freshly running host may not accept SSH for a moment: `provisionBoot` reconnects with backoff.
+  const getPool = async () => services.ssh('provisionBoot');
   return {
     store,
-    api: opts.api,
-    journal: new FileJournal(),
+    api: services.api,
+    journal: services.journal(),
     loadProfiles: async () => {
       const file = opts.profilesPath ?? profilesFile(opts.demo);
       return { file, profiles: await loadProfiles(file) };
@@ -83,13 +80,12 @@ export function makeOffersDeps(opts: { api: VastApi; demo: boolean; profilesPath
       await p.reconnect(target);
       return checkHostAfterBoot((t, cmd, o) => p.exec(t, cmd, o), target, { offer, profile });
     },
-    blacklist: async (entry) => void (await addToBlacklist(entry, path.join(opts.demo ? demoStateDir() : stateDir(), 'blacklist.json'))),
+    blacklist: async (entry) => void (await addToBlacklist(entry, services.paths.blacklist)),
     speedtest: async (inst, urls, seconds, advertisedMbps) => {
       const ep = sshEndpoint(inst);
       if (!ep) throw new Error(`instance ${inst.id} has no SSH endpoint yet`);
       const p = await getPool();
       const target = { host: ep.host, port: ep.port };
-      // A freshly running host may not accept SSH for a moment: reconnect retries with backoff first.
       await p.reconnect(target);
       return measureDownload((t, cmd, o) => p.exec(t, cmd, o), target, urls, { advertisedMbps, seconds });
     },
@@ -97,9 +93,7 @@ export function makeOffersDeps(opts: { api: VastApi; demo: boolean; profilesPath
     now: Date.now,
     bootPollMs: opts.demo ? 1000 : 10_000,
     stuckAfterMs: opts.demo ? 90_000 : 10 * 60_000,
-    close: async () => {
-      store.stop();
-      if (pool) await (await pool).close();
-    },
+    // The pool is the services' (closed with them).
+    close: async () => store.stop(),
   };
 }

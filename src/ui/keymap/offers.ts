@@ -1,5 +1,5 @@
-/** Keymap entries of the offer browser and the env vars view (spread into COMMANDS in keymap/commands.ts). */
-import type { CommandDef } from '../keymap/registry.js';
+/** Keymap entries of the offer browser and the env vars view (spread into COMMANDS in commands.ts). */
+import type { CommandDef } from './registry.js';
 
 /** Sort keys of the offer browser: [sort key, key name, column name]. Shift+letter, `$` for price. */
 export const OFFER_SORT_KEYS_BOUND: readonly [string, string, string][] = [

@@ -62,7 +62,7 @@ export function keysMarkdown(keymap: Keymap): string {
   const out: string[] = [
     '# vastdeck keys',
     '',
-    '<!-- Generated from src/core/keymap/commands.ts by `npx tsx scripts/gen-keys-doc.ts`; do not edit. -->',
+    '<!-- Generated from src/ui/keymap/commands.ts by `npx tsx scripts/gen-keys-doc.ts`; do not edit. -->',
     '',
     'Shift+letter is written as the capital letter (`L` = shift+l). Commands marked **dangerous** ask for',
     'confirmation and are absent in `--read-only` mode.',

@@ -3,9 +3,10 @@
  * and migrate have no entries until they exist.
  */
 import type { CommandDef } from './registry.js';
-import { OFFERS_COMMANDS } from '../offers/commands.js';
+import type { SortColumn } from '../../core/fleet/query.js';
+import { OFFERS_COMMANDS } from './offers.js';
 
-/** Sortable fleet columns: id, key letter (shift+letter), header. */
+/** Sortable fleet columns (core's FLEET_SORT_KEYS): id, key letter (shift+letter), header. */
 export const SORT_COLUMNS = [
   ['id', 'i', 'ID'],
   ['label', 'l', 'label'],
@@ -15,10 +16,7 @@ export const SORT_COLUMNS = [
   ['age', 'a', 'age'],
   ['step', 't', 'step'],
   ['health', 'h', 'health'],
-] as const;
-
-/** A sortable column id. */
-export type SortColumn = (typeof SORT_COLUMNS)[number][0];
+] as const satisfies readonly (readonly [SortColumn, string, string])[];
 
 const sortCommands: CommandDef[] = SORT_COLUMNS.map(([col, letter, header]) => ({
   id: `fleet.sort.${col}`,

@@ -3,24 +3,16 @@
  * the value typed into a masked input, remove, both confirmed. Values never reach the screen or a message:
  * only their length is shown in the confirmation.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import { Box, Text } from 'ink';
-import type { Layer } from '../../core/keymap/dispatch.js';
-import type { Keymap } from '../../core/keymap/registry.js';
+import type { Layer } from '../keymap/dispatch.js';
 import type { VastApi } from '../../core/vast/api.js';
 import { listEnvVarsMasked, normaliseKey, removeEnvVar, setEnvVar } from '../../core/ops/env-vars.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { useTheme } from '../theme-context.js';
-
-/** Props of useEnvVars. */
-export interface UseEnvProps {
-  api: Pick<VastApi, 'listEnvVars' | 'createEnvVar' | 'updateEnvVar' | 'deleteEnvVar'> | undefined;
-  keymap: Keymap;
-  active: boolean;
-  width: number;
-  height: number;
-  onBack: () => void;
-}
+import { useWindowedList } from '../list/use-windowed.js';
+import { fieldOf, useViewStore } from '../views/store.js';
+import type { ViewDef, ViewProps } from '../views/types.js';
 
 type Entry = { stage: 'name'; text: string } | { stage: 'value'; name: string; text: string };
 type Pending = { kind: 'set'; name: string; value: string } | { kind: 'rm'; name: string };
@@ -30,14 +22,18 @@ export function maskTyped(value: string): string {
   return '*'.repeat(value.length);
 }
 
-/** State, handlers and screen of the env vars view. */
-export function useEnvVars(p: UseEnvProps) {
+type EnvApi = Pick<VastApi, 'listEnvVars' | 'createEnvVar' | 'updateEnvVar' | 'deleteEnvVar'>;
+const nameOf = (k: string) => k;
+
+/** State, keys and screen of the env vars view (mounted while it shows; names and status kept in its store). */
+function EnvView(v: ViewProps) {
+  const p = { api: v.app.offers?.api as EnvApi | undefined, keymap: v.keymap, width: v.width, height: Math.max(4, v.height), onBack: () => v.show('fleet') };
   const theme = useTheme();
-  const [keys, setKeys] = useState<string[] | null>(null);
-  const [cursor, setCursor] = useState(0);
+  const st = useViewStore(v.stores.env);
+  const [keys, setKeys] = fieldOf(v.stores.env, st, 'keys');
+  const [status, setStatus] = fieldOf(v.stores.env, st, 'status');
   const [entry, setEntry] = useState<Entry | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
-  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
 
   const load = async () => {
     if (!p.api) return;
@@ -47,12 +43,17 @@ export function useEnvVars(p: UseEnvProps) {
       setStatus({ text: `env vars: ${sanitizeLine(String((err as Error).message))}`, error: true });
     }
   };
+  // Opening the view lists the names again.
   useEffect(() => {
-    if (p.active) void load();
+    void load();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [p.active]);
+  }, []);
 
-  const selected = keys?.[Math.min(cursor, (keys?.length ?? 1) - 1)];
+  const listRows = Math.max(1, p.height - 3);
+  // A removed name leaves the cursor where it was (the next name), not on the first.
+  const list = useWindowedList(keys ?? [], nameOf, listRows, { whenGone: 'keep' });
+  const selected = list.selected;
+  const cursor = list.cursor;
   const run = async (c: Pending) => {
     if (!p.api) return;
     try {
@@ -112,16 +113,18 @@ export function useEnvVars(p: UseEnvProps) {
     scope: 'env',
     handlers: {
       'env.back': p.onBack,
-      'env.down': () => setCursor((c) => Math.min(Math.max(0, n - 1), c + 1)),
-      'env.up': () => setCursor((c) => Math.max(0, c - 1)),
+      'env.down': () => list.move('down'),
+      'env.up': () => list.move('up'),
       ...(p.keymap.get('env.set') ? { 'env.set': () => setEntry({ stage: 'name', text: '' }) } : {}),
       ...(p.keymap.get('env.rm') ? { 'env.rm': () => selected && setPending({ kind: 'rm', name: selected }) } : {}),
     },
   });
 
-  const listRows = Math.max(1, p.height - 3);
-  const top = Math.max(0, Math.min(cursor - listRows + 1, n - listRows));
-  const node: ReactNode = p.active ? (
+  useLayoutEffect(() => v.publish({ layers }));
+  const top = list.top;
+  if (v.cover) return <>{v.cover.node(p.height)}<Box flexGrow={1} />{v.below}</>;
+  return (
+    <>
     <Box flexDirection="column" width={p.width} height={p.height}>
       <Text wrap="truncate">
         <Text bold color={theme.colors.accent}>env vars</Text>
@@ -151,6 +154,11 @@ export function useEnvVars(p: UseEnvProps) {
         </Text>
       )}
     </Box>
-  ) : null;
-  return { layers, node };
+    <Box flexGrow={1} />
+    {v.below}
+    </>
+  );
 }
+
+/** The env vars view's row in the view table (it needs the API the offer browser has). */
+export const envView: ViewDef = { Component: EnvView, hints: () => ['env', 'global'], available: (app) => !!app.offers };
