@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ageSince, formatAge } from '../../src/core/present/ages.js';
 import { formatDuration, formatHours, parseDuration, parseDurationWithUnit } from '../../src/core/present/durations.js';
-import { formatMoney, formatPerDay, formatRate, formatRateTotal } from '../../src/core/present/money.js';
+import { formatMoney, formatPerDay, formatRate, formatRateExact } from '../../src/core/present/money.js';
 import { formatGpu } from '../../src/core/present/gpu.js';
 import { sshCommand } from '../../src/core/present/ssh-command.js';
 import { fitCell, fitColumns, headCount, rowSegments, type ColumnDef } from '../../src/core/present/columns.js';
@@ -32,7 +32,7 @@ test('one duration parser and formatter', () => {
 test('money: rates to the tenth of a cent below $1, amounts with cents and grouping, unknown as –', () => {
   assert.deepEqual([formatRate(0.4123), formatRate(4.8249), formatRate(null), formatRate(NaN)], ['$0.412', '$4.82', '–', '–']);
   assert.deepEqual([formatMoney(0.41), formatMoney(1234.5), formatMoney(-3)], ['$0.41', '$1,234.50', '-$3.00']);
-  assert.equal(formatRateTotal(12.3456), '$12.346');
+  assert.equal(formatRateExact(12.3456), '$12.346');
   assert.equal(formatPerDay(0.5), '$12.00');
 });
 

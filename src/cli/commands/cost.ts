@@ -14,7 +14,7 @@ import { loadProfile } from '../../core/profiles/load.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { compileProgressCounter } from '../../core/logs/progress.js';
-import { formatDuration, parseDuration } from '../../core/present/durations.js';
+import { formatDuration, formatHours, parseDuration } from '../../core/present/durations.js';
 import { costByRun, runMembership, type RunCost } from '../../core/cost/runs.js';
 import { fleetInstances } from '../../core/cost/report.js';
 import { readJournal } from '../../core/journal/journal.js';
@@ -101,7 +101,7 @@ export function renderCost(r: CostReport, sinceMs: number, width: number, unit =
   const at = new Date(r.generatedAt).toISOString().replace(/\.\d+Z$/, 'Z');
   out.push(`${r.fleet ? `fleet "${r.fleet}"` : 'account'} · window ${formatDuration(sinceMs)} · ${at}`);
   out.push(`burn      ${formatRate(r.burn.perHour)}/hr  ${formatMoney(r.burn.perDay)}/day  (${r.burn.billingGpu} billing GPU time, ${r.burn.storageOnly} storage only)`);
-  const runway = r.burn.runwayHours === null ? '–' : formatDuration(r.burn.runwayHours * 3_600_000);
+  const runway = r.burn.runwayHours === null ? '–' : formatHours(r.burn.runwayHours);
   out.push(`credit    ${formatMoney(r.credit)}  runway ${runway}${r.fleet ? ` at the account's ${formatRate(r.accountBurn.perHour)}/hr` : ''}`);
   out.push(`spent     ${formatMoney(r.spent.total)} in the window, ${formatMoney(r.spent.last24h)} in the last 24 h`);
   if (r.spent.bySource.length > 0) out.push('', renderTable(r.spent.bySource, spendColumns, width));

@@ -16,6 +16,7 @@ import type { Instance } from '../../core/vast/types.js';
 import type { Profile } from '../../core/profiles/schema.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { confirms, confirmTarget } from '../../core/ops/destroy-confirm.js';
+import { formatRateExact } from '../../core/present/money.js';
 
 const OPTIONS_HELP = `Options:
   --profile P        profile whose checkpoint store (and onstart.runDir) verifies the checkpoints
@@ -100,7 +101,7 @@ export async function downCommand(argv: string[]): Promise<number> {
   }
   // Everything that will be looked at, before any verification or prompt.
   warn(`${chosen.length} instance${chosen.length > 1 ? 's' : ''} labelled ${sanitizeLine(prefix)}*:\n`);
-  for (const i of chosen) warn(`  ${i.id}  ${sanitizeLine(i.label ?? '')}  ${i.status}  $${i.dphTotal.toFixed(3)}/hr\n`);
+  for (const i of chosen) warn(`  ${i.id}  ${sanitizeLine(i.label ?? '')}  ${i.status}  ${formatRateExact(i.dphTotal)}/hr\n`);
   return run(values, chosen, ctx);
 }
 

@@ -10,6 +10,7 @@ import type { JournalWriter } from '../../core/journal/journal.js';
 import type { VastApi } from '../../core/vast/api.js';
 import type { Instance } from '../../core/vast/types.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
+import { formatPerDay, formatRateExact } from '../../core/present/money.js';
 
 type Verb = 'stop' | 'start' | 'reboot' | 'label';
 
@@ -76,7 +77,7 @@ export async function instanceAction(api: VastApi, journal: JournalWriter, verb:
 
 function done(verb: Verb, inst: Instance, label?: string): string {
   switch (verb) {
-    case 'stop': return `stopped ${inst.id}; its storage still bills $${inst.storageDph.toFixed(3)}/hr ($${(inst.storageDph * 24).toFixed(2)}/day) until destroyed`;
+    case 'stop': return `stopped ${inst.id}; its storage still bills ${formatRateExact(inst.storageDph)}/hr (${formatPerDay(inst.storageDph)}/day) until destroyed`;
     case 'start': return `starting ${inst.id}`;
     case 'reboot': return `rebooting ${inst.id}`;
     case 'label': return `label of ${inst.id} set to "${sanitizeLine(label ?? '')}"`;

@@ -4,7 +4,7 @@ import { printJson, printText } from '../output.js';
 import { renderTable, terminalWidth } from '../table.js';
 import type { Instance } from '../../core/vast/types.js';
 import { FLEET_COLUMNS, fleetRow } from '../../core/present/fleet-columns.js';
-import { formatPerDay, formatRateTotal } from '../../core/present/money.js';
+import { formatPerDay, formatRateExact } from '../../core/present/money.js';
 import { serverClock } from '../../core/vast/server-clock.js';
 
 /** Help for `vastdeck instances`. */
@@ -54,5 +54,5 @@ function hourly(i: Instance): number {
  */
 export function totalLine(rows: readonly Instance[]): string {
   const hr = rows.reduce((s, i) => s + (Number.isFinite(hourly(i)) ? hourly(i) : 0), 0);
-  return `Total: ${rows.length} instance${rows.length === 1 ? '' : 's'}, ${formatRateTotal(hr)}/hr (${formatPerDay(hr)}/day)`;
+  return `Total: ${rows.length} instance${rows.length === 1 ? '' : 's'}, ${formatRateExact(hr)}/hr (${formatPerDay(hr)}/day)`;
 }

@@ -26,6 +26,7 @@ import { sanitizeLine } from '../../core/util/sanitize.js';
 import { LifecycleEnforcer, memoHealth, withLifecycle } from '../../core/lifecycle/enforcer.js';
 import { rulesFromProfile, rulesAreInert, describeRules } from '../../core/lifecycle/rules.js';
 import { describeDecision } from './autopilot.js';
+import { formatMoney, formatRateExact } from '../../core/present/money.js';
 
 const OPTIONS = `Options:
   --fleet PREFIX        label prefix of the fleet (required); launched labels start with it
@@ -208,7 +209,7 @@ async function confirmPlan(target: number, prefix: string, profile: string, maxD
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   let answer: string;
   try {
-    const max = maxDph === undefined ? 'no $/hr cap' : `at most $${maxDph.toFixed(3)}/hr per worker`;
+    const max = maxDph === undefined ? 'no $/hr cap' : `at most ${formatRateExact(maxDph)}/hr per worker`;
     answer = (await rl.question(`keep ${target} worker${target === 1 ? '' : 's'} of fleet ${sanitizeLine(prefix)} from profile ${sanitizeLine(profile)} (${max}; launches pause on low credit): rents up to ${target} now and replacements later. Start? [y/N] `)).trim().toLowerCase();
   } finally {
     rl.close();
@@ -251,7 +252,7 @@ function report(e: KeeperEvent): void {
   if (e.type === 'pass') {
     const counts = new Map<string, number>();
     for (const w of e.workers) counts.set(w.health === '-' ? w.status : w.health, (counts.get(w.health === '-' ? w.status : w.health) ?? 0) + 1);
-    return line(`${e.workers.length} workers: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}${e.credit !== null ? `; credit $${e.credit.toFixed(2)}` : ''}`);
+    return line(`${e.workers.length} workers: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}${e.credit !== null ? `; credit ${formatMoney(e.credit)}` : ''}`);
   }
   const a = e.action;
   const who = a.type === 'replace' ? `replace ${a.instanceId}${a.label ? ` (${a.label})` : ''} [${a.trigger}]: ` : `${a.type}: `;

@@ -25,6 +25,7 @@ import { describeRules, rulesAreInert, rulesFromProfile, type LifecycleRules } f
 import { recordRules } from '../../core/lifecycle/journal.js';
 import { armInstanceWatchdog, watchdogSpecFor } from '../../core/lifecycle/watchdog-arm.js';
 import { parseDuration } from '../../core/present/durations.js';
+import { formatRateExact } from '../../core/present/money.js';
 
 /** Help for `vastdeck provision`. */
 export const provisionHelp = `Usage: vastdeck provision --profile P (--offer-id N | --best) [--bid PRICE|auto] [--dry-run] [--json]
@@ -142,7 +143,7 @@ export function describeEvent(e: ProvisionEvent): string | null {
     case 'status': return `instance ${e.instanceId}: ${e.status}${e.msg ? ` (${e.msg})` : ''} after ${Math.round(e.elapsedMs / 1000)} s`;
     case 'boot-failed': return `instance ${e.instanceId} ${e.outcome} after ${Math.round(e.elapsedMs / 60_000)} min`;
     case 'destroyed': return `destroyed instance ${e.instanceId} (${e.reason})`;
-    case 'price': return e.check.ok ? `billed $${e.check.billed.toFixed(3)}/hr as offered` : null;
+    case 'price': return e.check.ok ? `billed ${formatRateExact(e.check.billed)}/hr as offered` : null;
     case 'speed': return e.result.bestMbps === null ? null : `download speed ${formatMbps(e.result.bestMbps)} (advertised ${e.result.advertisedMbps === null ? '?' : formatMbps(e.result.advertisedMbps)})`;
     case 'host-check': return e.report.ok ? `instance ${e.instanceId}: host checked: ${hostSummary(e.report)}` : null;
     case 'host-mismatch': return `instance ${e.instanceId} is not what was paid for: ${e.mismatches.map((m) => m.message).join('; ')}`;
@@ -282,12 +283,12 @@ export async function provisionCommand(argv: string[]): Promise<number> {
     return result.outcome === 'stopped' ? interrupted : ok ? 0 : 1;
   }
   if (result.outcome === 'stopped') {
-    printText(`stopped waiting: instance ${result.instanceId} stays rented ($${result.offer.dphTotal.toFixed(3)}/hr, label ${result.label}); the journal closed the provision as stopped; destroy it with \`vastdeck destroy ${result.instanceId}\`, or watch it with \`vastdeck wait ${result.instanceId}\``);
+    printText(`stopped waiting: instance ${result.instanceId} stays rented (${formatRateExact(result.offer.dphTotal)}/hr, label ${result.label}); the journal closed the provision as stopped; destroy it with \`vastdeck destroy ${result.instanceId}\`, or watch it with \`vastdeck wait ${result.instanceId}\``);
     return interrupted;
   }
   if (result.outcome === 'dry-run') {
     const cells = check ? checkCells(check) : null;
-    printText(`dry run: would rent offer ${result.offer.id} (${result.offer.numGpus}× ${result.offer.gpuName}, $${result.offer.dphTotal.toFixed(3)}/hr)${cells?.why ? ` — ${cells.why}` : ''}`);
+    printText(`dry run: would rent offer ${result.offer.id} (${result.offer.numGpus}× ${result.offer.gpuName}, ${formatRateExact(result.offer.dphTotal)}/hr)${cells?.why ? ` — ${cells.why}` : ''}`);
     if (cells?.eta) printText(`estimate to step ${profile.targetStep}: ${cells.eta}, ${cells.cost} (${check!.estimate!.note})`);
     for (const a of applied) printText(`override ${a}`);
     if (offerId === undefined) printText(`search: ${profile.search.query || '(profile defaults)'}`);

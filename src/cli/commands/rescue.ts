@@ -12,6 +12,7 @@ import { checkOffers } from '../../core/checks/check.js';
 import { outbidInstances, rescueOptions, type OutbidRescue } from '../../core/lifecycle/outbid.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Offer } from '../../core/vast/types.js';
+import { formatPerDay, formatRateExact } from '../../core/present/money.js';
 
 /** Help for `vastdeck rescue`. */
 export const rescueHelp = `Usage: vastdeck rescue [ID…] [--profile P] [--raise] [--bid PRICE] [--max-bid X] [--json]
@@ -74,7 +75,7 @@ export async function rescueCommand(argv: string[]): Promise<number> {
       try {
         await ctx.client.changeBid(r.instanceId, price);
         await journal.append({ op: 'rescue.raise-bid', phase: 'after', ids, details: { from: r.oldBid, to: price } });
-        raised.push({ instanceId: r.instanceId, bid: price, ok: true, message: `bid of ${r.instanceId} raised to $${price.toFixed(3)}/hr; it restarts on its own disk` });
+        raised.push({ instanceId: r.instanceId, bid: price, ok: true, message: `bid of ${r.instanceId} raised to ${formatRateExact(price)}/hr; it restarts on its own disk` });
       } catch (err) {
         const message = (err as Error).message;
         await journal.append({ op: 'rescue.raise-bid', phase: 'error', ids, details: { to: price, message } });
@@ -92,14 +93,14 @@ export async function rescueCommand(argv: string[]): Promise<number> {
 }
 
 function describe(r: OutbidRescue, profileName: string | undefined): string {
-  const head = `${r.instanceId} ${sanitizeLine(r.label ?? '')}: outbid at $${r.oldBid.toFixed(3)}/hr, stopped, paying $${r.storagePerHour.toFixed(3)}/hr storage ($${(r.storagePerHour * 24).toFixed(2)}/day)`;
-  const raise = `  raise the bid: $${r.raise.bid.toFixed(3)}/hr${r.minBid !== null ? ` (minimum now $${r.minBid.toFixed(3)})` : ''}${r.raise.capped ? ', at the cap' : ''} → $${r.raise.totalPerHour.toFixed(3)}/hr with storage; same disk, resumes where it was (vastdeck rescue ${r.instanceId} --raise)`;
+  const head = `${r.instanceId} ${sanitizeLine(r.label ?? '')}: outbid at ${formatRateExact(r.oldBid)}/hr, stopped, paying ${formatRateExact(r.storagePerHour)}/hr storage (${formatPerDay(r.storagePerHour)}/day)`;
+  const raise = `  raise the bid: ${formatRateExact(r.raise.bid)}/hr${r.minBid !== null ? ` (minimum now ${formatRateExact(r.minBid)})` : ''}${r.raise.capped ? ', at the cap' : ''} → ${formatRateExact(r.raise.totalPerHour)}/hr with storage; same disk, resumes where it was (vastdeck rescue ${r.instanceId} --raise)`;
   let migrate: string;
   if (!r.migrate) migrate = '  migrate: pass --profile P to price it';
   else if ('problem' in r.migrate) migrate = `  migrate: ${r.migrate.problem}`;
   else {
     const from = r.migrate.fromStep !== null ? `from checkpoint-${r.migrate.fromStep} in ${r.migrate.where}` : r.migrate.where ? `no checkpoint in ${r.migrate.where}: starts over` : 'the profile has no checkpoint store: starts over';
-    migrate = `  migrate: offer ${r.migrate.offerId} (${r.migrate.numGpus}× ${r.migrate.gpuName}) at $${r.migrate.perHour.toFixed(3)}/hr on-demand, ${from} (vastdeck migrate ${r.instanceId} --profile ${profileName} --allow-behind)`;
+    migrate = `  migrate: offer ${r.migrate.offerId} (${r.migrate.numGpus}× ${r.migrate.gpuName}) at ${formatRateExact(r.migrate.perHour)}/hr on-demand, ${from} (vastdeck migrate ${r.instanceId} --profile ${profileName} --allow-behind)`;
   }
   return [head, raise, migrate].join('\n');
 }

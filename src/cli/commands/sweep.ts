@@ -10,6 +10,7 @@ import { readJournal } from '../../core/journal/journal.js';
 import { ownersFrom, sweep, type SweepRow } from '../../core/lifecycle/sweep.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { destroyCommand } from './destroy.js';
+import { formatMoney } from '../../core/present/money.js';
 
 /** Help for `vastdeck sweep`. */
 export const sweepHelp = `Usage: vastdeck sweep [--fleet PREFIX]… [--destroy [--profile P] [--yes|--force]] [--json]
@@ -65,9 +66,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
 function show(rows: SweepRow[], out: (t: string) => void): void {
   if (rows.length === 0) return out('nothing bills unwatched: every instance is owned, none is stopped');
   const total = rows.reduce((s, r) => s + r.perDay, 0);
-  out(`${rows.length} instance${rows.length === 1 ? '' : 's'} billing unwatched, $${total.toFixed(2)}/day:`);
+  out(`${rows.length} instance${rows.length === 1 ? '' : 's'} billing unwatched, ${formatMoney(total)}/day:`);
   for (const r of rows) {
     const why = r.reasons.map((x) => (x === 'unowned' ? 'no fleet or journal record owns it' : 'stopped, still paying storage')).join('; ');
-    out(`  ${r.instanceId}  ${sanitizeLine(r.label ?? '-')}  ${r.status}  $${r.spent.toFixed(2)} so far  $${r.perDay.toFixed(2)}/day  (${why})`);
+    out(`  ${r.instanceId}  ${sanitizeLine(r.label ?? '-')}  ${r.status}  ${formatMoney(r.spent)} so far  ${formatMoney(r.perDay)}/day  (${why})`);
   }
 }

@@ -50,5 +50,9 @@ export const FLEET_COLUMNS: readonly FleetColumn[] = [
     render: (r) => (r.health ? sanitizeLine(r.health.text) : '–'),
     style: (r) => (r.health ? severityLevel(r.health.level) : undefined),
   },
+  {
+    id: 'disk', header: 'DISK', min: 8, priority: 0, align: 'right',
+    render: (r) => (r.inst.diskGb === null ? '–' : `${r.inst.diskUsedGb === null ? '' : `${Math.round(r.inst.diskUsedGb)}/`}${Math.round(r.inst.diskGb)}G`),
+  },
   { id: 'message', header: 'MESSAGE', min: 7, grow: 1, max: 40, priority: 0, align: 'left', only: 'cli', render: (r) => (r.inst.statusMsg ? sanitizeLine(r.inst.statusMsg) : '') },
 ];

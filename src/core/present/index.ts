@@ -4,7 +4,7 @@
  */
 export { formatAge, ageSince } from './ages.js';
 export { parseDuration, parseDurationWithUnit, formatDuration, formatHours } from './durations.js';
-export { formatMoney, formatRate, formatRateTotal, formatPerDay } from './money.js';
+export { formatMoney, formatRate, formatRateExact, formatPerDay } from './money.js';
 export { formatNum, formatCompact } from './numbers.js';
 export { formatGpu } from './gpu.js';
 export { sshCommand } from './ssh-command.js';

@@ -19,8 +19,8 @@ export function formatRate(dph: number | null | undefined): string {
   return known(dph) ? (Math.abs(dph) < 1 ? USD3 : USD2).format(dph) : '–';
 }
 
-/** A sum of prices per hour, to the tenth of a cent whatever its size: "$12.345" (the runbook's Total line). */
-export function formatRateTotal(dph: number | null | undefined): string {
+/** A price per hour to the tenth of a cent whatever its size: "$12.345" (bids, what was billed, the runbook's Total line). */
+export function formatRateExact(dph: number | null | undefined): string {
   return known(dph) ? USD3.format(dph) : '–';
 }
 
