@@ -1,6 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mountOffers } from './offers-harness.js';
+import { fastOffersStore } from './fast-offers-store.js';
+import { waitFor } from '../helpers/wait.js';
 
 const KEY = { enter: '\r', escape: '\x1b', down: '\x1b[B' };
 const rowLines = (lines: string[]) => lines.filter((l) => /^[› ][✓!✗ ] /.test(l));
@@ -39,6 +41,7 @@ describe('offer browser frames', () => {
   });
 
   test('filter in query syntax narrows live, enter also searches the server; bad field says so', async () => {
+    // The real store and clock: this test reads Vast's 6 s search spacing off the screen.
     const m = await mountOffers({ columns: 160, rows: 40 });
     await m.press('o');
     await m.press('/');
@@ -50,7 +53,7 @@ describe('offer browser frames', () => {
     await m.press(KEY.enter);
     // The server search waits for Vast's limit (one search per 6 s) and says when it will run.
     assert.match(m.lines()[1]!, /filter num_gpus>=4 {2}verified hosts {2}\d+\/300 offers {2}next search in [1-6] s/);
-    for (let i = 0; i < 80 && m.searches.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => m.searches.length >= 2, { what: 'the server search after the 6 s spacing', timeoutMs: 15_000 });
     assert.deepEqual(m.searches.at(-1)!.filters.num_gpus, { gte: 4 });
     await m.press('/');
     await m.type(' gpu_rma>1');
@@ -59,14 +62,15 @@ describe('offer browser frames', () => {
   });
 
   test('filter traps: GPU names match as on Vast, an unknown one names the closest, ctrl+u clears, errors clear after a search, v and $ do what the screen says', async () => {
-    const m = await mountOffers({ columns: 200, rows: 40 });
+    const { store, prepare } = fastOffersStore();
+    const m = await mountOffers({ columns: 200, rows: 40, prepare, deps: { store } });
     await m.press('o');
     assert.match(m.lines().at(-1)!, /\$ sort \$\/hr/, 'the footer says what $ does here');
     assert.doesNotMatch(m.lines().at(-1)!, /\$ cost/);
+    /** Waits until search n ran and its answer is in (nothing loading or queued) and drawn. */
     const waitSearches = async (n: number) => {
-      for (let i = 0; i < 90 && m.searches.length < n; i++) await new Promise((r) => setTimeout(r, 100));
-      assert.ok(m.searches.length >= n, `search ${n} ran`);
-      await new Promise((r) => setTimeout(r, 50));
+      const idle = () => !store.getSnapshot().loading && !store.getSnapshot().queued;
+      await waitFor(async () => (await m.settle(), m.searches.length >= n && idle()), { what: `search ${n} answered`, detail: m.frame });
     };
     await waitSearches(1);
     await m.press('/');
