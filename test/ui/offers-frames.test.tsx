@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mountOffers } from './offers-harness.js';
 import { fastOffersStore } from './fast-offers-store.js';
+import { profileApplied, untilFrame } from './frame-wait.js';
 import { waitFor } from '../helpers/wait.js';
 
 const KEY = { enter: '\r', escape: '\x1b', down: '\x1b[B' };
@@ -104,8 +105,7 @@ describe('offer browser frames', () => {
     await m.press('o', ':');
     await m.type('profile gpt2-4090');
     await m.press(KEY.enter);
-    await new Promise((r) => setTimeout(r, 30));
-    await m.settle();
+    await profileApplied(m);
     assert.match(m.lines()[1]!, /profile gpt2-4090/);
     assert.match(m.lines()[2]!, /ETA\s+COST\s+WHY/);
     await m.press('d');
@@ -142,8 +142,7 @@ describe('offer browser frames', () => {
     await m.press(':');
     await m.type('profile gpt2-4090');
     await m.press(KEY.enter);
-    await new Promise((r) => setTimeout(r, 30));
-    await m.settle();
+    await profileApplied(m);
     // The cheapest offers fail this profile (VRAM 12<22G): the selected one is refused, as the CLI refuses it
     // without --force.
     assert.ok(m.lines().some((l) => l.startsWith('›✗')), 'a failing offer is selected');
@@ -161,7 +160,7 @@ describe('offer browser frames', () => {
     assert.match(f, /env {4}WANDB_MODE=\*\*\*\*\* {2}HF_HUB_ENABLE_HF_TRANSFER \(account HF_HUB_ENABLE_HF_TRANSFER\)/);
     assert.doesNotMatch(f, /offline/);
     await m.press('y');
-    for (let i = 0; i < 20 && !/running/.test(m.frame()); i++) await new Promise((r) => setTimeout(r, 20));
+    await untilFrame(m, /instance 4242 running/, 'the rental running');
     assert.ok(created, 'createInstance was called');
     assert.match(m.frame(), /instance 4242 running/);
     const ops = m.journal.records.map((r: { op: string; phase: string }) => `${r.op}:${r.phase}`);
@@ -195,8 +194,7 @@ describe('env vars view', () => {
     await m.press(KEY.enter);
     assert.match(m.frame(), /Set WANDB_KEY to the 6-character value you typed\?/);
     await m.press('y');
-    await new Promise((r) => setTimeout(r, 20));
-    await m.settle();
+    await untilFrame(m, /WANDB_KEY created/, 'the variable created');
     assert.equal(m.envVars.WANDB_KEY, 'abc123');
     assert.match(m.frame(), /WANDB_KEY created/);
     await m.press('X');
