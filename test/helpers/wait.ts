@@ -16,13 +16,16 @@ export interface WaitOptions {
   detail?: () => string;
 }
 
+/** T without its falsy members (what waitFor resolves with). */
+export type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
 /** Resolves with fn()'s first truthy result; rejects with "timed out after N ms waiting for WHAT" otherwise. */
-export async function waitFor<T>(fn: () => T | Promise<T>, o: WaitOptions): Promise<NonNullable<T>> {
+export async function waitFor<T>(fn: () => T | Promise<T>, o: WaitOptions): Promise<Truthy<T>> {
   const timeoutMs = o.timeoutMs ?? 10_000;
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
-    if (v) return v as NonNullable<T>;
+    if (v) return v as Truthy<T>;
     if (Date.now() >= end) {
       const seen = o.detail ? `; seen:\n${o.detail()}` : '';
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${o.what}${seen}`);
