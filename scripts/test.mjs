@@ -24,13 +24,16 @@ if (files.length === 0) {
 }
 // Tests get their own environment: nothing from the user's shell (VASTDECK_STATE_DIR, XDG_*, VAST_API_KEY, HF_TOKEN …).
 const env = testEnv();
+// Files at a time. Most test files wait on timers, simulated hosts, sshd or tmux far more than they compute, so
+// four at a time keep a 2-core CI machine busy where two left it half idle (see docs/ARCHITECTURE.md, Tests).
+const CONCURRENCY = 4;
 const timingsDir = mkdtempSync(path.join(tmpdir(), 'vd-test-timings-'));
 const timingsFile = path.join(timingsDir, 'timings.json');
 const started = Date.now();
 const res = spawnSync(
   process.execPath,
   [
-    '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000',
+    '--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=120000',
     '--test-reporter=tap', '--test-reporter-destination=stdout',
     `--test-reporter=${path.resolve('scripts/file-timings.mjs')}`, `--test-reporter-destination=${timingsFile}`,
     ...files,
@@ -42,7 +45,7 @@ try {
   const { perFile: byFile, counts } = JSON.parse(readFileSync(timingsFile, 'utf8'));
   const perFile = Object.entries(byFile).sort((a, b) => b[1] - a[1]);
   const secs = (ms) => `${(ms / 1000).toFixed(1)} s`.padStart(8);
-  console.log(`# per-file time, slowest first (wall ${secs(Date.now() - started).trim()}, two files at a time):`);
+  console.log(`# per-file time, slowest first (wall ${secs(Date.now() - started).trim()}, ${CONCURRENCY} files at a time):`);
   for (const [file, ms] of perFile.slice(0, 15)) console.log(`#${secs(ms)}  ${path.relative(process.cwd(), file)}`);
   console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
 } catch {

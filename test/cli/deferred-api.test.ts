@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deferredApi } from '../../src/cli/deferred-api.js';
 import type { VastApi } from '../../src/core/vast/api.js';
+import { pause } from '../helpers/wait.js';
 
 test('the API is made on the first call only; calls wait for it, then go to it', async () => {
   let resolve!: (api: VastApi) => void;
@@ -13,7 +14,7 @@ test('the API is made on the first call only; calls wait for it, then go to it',
   assert.equal(made, 1);
   let done = false;
   void pending.then(() => (done = true));
-  await new Promise((r) => setTimeout(r, 10));
+  await pause(10); // an absence is the subject: the call must not settle before the API exists
   assert.equal(done, false);
   resolve({ gpuNames: async () => ['RTX 4090'] } as unknown as VastApi);
   assert.deepEqual(await pending, ['RTX 4090']);

@@ -150,7 +150,8 @@ for (const f of FAULTS) {
         text = (err as Error).message;
         outcome = `error: ${text.slice(0, 60)}`;
       }
-      // Give a create held by the network every chance to land before counting.
+      // Give a create held by the network every chance to land before counting (an absence is proven here, so this
+      // is a deliberate pause: the slow fault holds a create 900 ms).
       await delay(f.spec.kind === 'slow' ? 1200 : 50);
       // "Nothing was rented" may only be said once it is proven.
       const said = /nothing was rented/.test(text);
@@ -266,7 +267,7 @@ for (const k of KILLS) {
     } catch {
       outcome += `: ${r.err.trim().split('\n').pop()}`;
     }
-    await delay(200);
+    await delay(200); // deliberate: a create held by the network may still land before the count
     await judge(cell, before, known, outcome, r.err);
     assert.equal(r.code, 0, r.err);
   });

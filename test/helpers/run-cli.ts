@@ -1,11 +1,11 @@
 /**
- * The ONE way tests run the vastdeck CLI in a child process: `node --import tsx src/cli/entry.ts ARGS…` (always
- * the current source, ~0.7 s a start, since main.ts loads commands on demand), or the shipped bundle
- * (`bin/vastdeck.js`, ~0.2 s, what a user runs; fresh under `npm test`, which builds first). Tests that start
- * the CLI dozens of times (the migration crash cases) bundle the source once with bundleCli().
+ * The ONE way tests run the vastdeck CLI in a child process. runCli runs the current source bundled once per test
+ * process (bundleCli(), esbuild, ~0.5 s; then ~0.2 s of CPU a start instead of tsx's ~1 s), or the shipped bundle
+ * (`bin/vastdeck.js`, what a user runs; fresh under `npm test`, which builds first). Tests that manage the child
+ * themselves use cliArgv(): `node --import tsx src/cli/entry.ts ARGS…` unless given a script.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { testEnv } from '../../scripts/test-env.mjs';
@@ -51,8 +51,23 @@ export function homeEnv(dir: string): NodeJS.ProcessEnv {
   return { HOME: dir, XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), VASTDECK_STATE_DIR: undefined, VAST_API_KEY: '', SSH_AUTH_SOCK: undefined };
 }
 
-/** Runs `vastdeck ARGS…` to completion. */
-export function runCli(args: string[], o: RunCliOptions = {}): Promise<CliRun> {
+let shared: Promise<string> | undefined;
+/** The source bundled once for this test process (removed when it exits): what runCli runs by default. */
+function sharedBundle(): Promise<string> {
+  shared ??= bundleCli(undefined, `cli-shared-${process.pid}`).then((file) => {
+    process.once('exit', () => rmSync(file, { force: true }));
+    return file;
+  });
+  return shared;
+}
+
+/** Runs `vastdeck ARGS…` to completion (the source, bundled once per process, unless `bundle` or `script`). */
+export async function runCli(args: string[], o: RunCliOptions = {}): Promise<CliRun> {
+  const script = o.script ?? (o.bundle ? undefined : await sharedBundle());
+  return runScript(args, { ...o, script });
+}
+
+function runScript(args: string[], o: RunCliOptions): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...(o.clean ? { PATH: process.env.PATH ?? '' } : testEnv(process.env)) };
   for (const [k, v] of Object.entries(o.env ?? {})) {
     if (v === undefined) delete env[k];
@@ -89,8 +104,11 @@ export const CLI_HOOKS_ENTRY = path.join(ROOT, 'test', 'helpers', 'cli-hooks.ts'
  * node_modules/.cache so ssh2 still resolves from the repo; run it with `runCli(args, { script })`. For tests
  * that start the CLI many times.
  */
-export async function bundleCli(entry = path.join(ROOT, 'src', 'cli', 'entry.ts')): Promise<string> {
-  const out = path.join(ROOT, 'node_modules', '.cache', 'vastdeck-test', `${path.basename(entry, '.ts')}-${process.pid}.mjs`);
+export async function bundleCli(
+  entry = path.join(ROOT, 'src', 'cli', 'entry.ts'),
+  name = `${path.basename(entry, '.ts')}-${process.pid}`,
+): Promise<string> {
+  const out = path.join(ROOT, 'node_modules', '.cache', 'vastdeck-test', `${name}.mjs`);
   mkdirSync(path.dirname(out), { recursive: true });
   await build({
     entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out,

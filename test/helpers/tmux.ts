@@ -34,7 +34,7 @@ export function tmuxSession(sock: string, name: string) {
         screen = capture();
         if (pred(screen)) return screen;
         if (failIf?.(screen)) break;
-        await new Promise((r) => setTimeout(r, 150));
+        await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
     },

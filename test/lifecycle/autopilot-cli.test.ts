@@ -10,6 +10,7 @@ import { readJournal } from '../../src/core/journal/journal.js';
 import { lifecycleFromFlags } from '../../src/cli/commands/provision.js';
 import { parseProfiles } from '../../src/core/profiles/load.js';
 import { homeEnv, runCli, type CliRun } from '../helpers/run-cli.js';
+import { pause } from '../helpers/wait.js';
 
 const PROFILES = [
   'profiles:',
@@ -82,7 +83,8 @@ describe('autopilot against the simulator', () => {
     assert.equal(rules.ids.instanceId, instanceId);
     assert.equal((rules.details.rules as { maxRuntimeMs: number }).maxRuntimeMs, 1000);
     assert.match(String(rules.ids.runId), /^vd-[a-z0-9]{8}$/, 'the rental\'s run id, the one its checkpoints are bound to');
-    await new Promise((r) => setTimeout(r, 1100));
+    // Time passing is the subject: the rental's 1 s maxRuntime runs out (on the API's clock, read to the second).
+    await pause(1100);
     const once = await cli(['autopilot', '--once', '--json']);
     assert.equal(once.code, 0, once.err);
     const acts = JSON.parse(once.out);

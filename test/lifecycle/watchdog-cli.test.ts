@@ -15,11 +15,12 @@ import { readJournal } from '../../src/core/journal/journal.js';
 import { watchdogPaths } from '../../src/core/lifecycle/watchdog.js';
 import { startSshd, sshdSkipReason, type TestSshd } from '../helpers/sshd.js';
 import { homeEnv, runCli, type CliRun } from '../helpers/run-cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 const PROFILES = [
   'profiles:',
   '  guarded:', '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40',
-  '    lifecycle: { watchdog: { heartbeatStale: 8s, checkEvery: 1s } }', '',
+  '    lifecycle: { watchdog: { heartbeatStale: 5s, checkEvery: 1s } }', '',
 ].join('\n');
 
 describe('host watchdog through provision and autopilot', { skip: sshdSkipReason }, () => {
@@ -71,7 +72,7 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     const id: number = out.instanceId;
     assert.equal(out.watchdog.armed, true, p.err);
     assert.match(p.err, new RegExp(`instance ${id}: host watchdog armed`));
-    assert.match(p.err, /host watchdog \(heartbeat stale 8s→stop\)/);
+    assert.match(p.err, /host watchdog \(heartbeat stale 5s→stop\)/);
 
     // The host has the watchdog, running, with its key in a file only root reads.
     assert.ok(existsSync(wd.script) && existsSync(wd.key) && existsSync(wd.heartbeat), 'the watchdog files are on the host');
@@ -88,7 +89,7 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     assert.ok(rec, 'a lifecycle.watchdog record');
     assert.equal(rec.ids.instanceId, id);
     assert.equal(rec.details.event, 'armed');
-    assert.equal(rec.details.heartbeatMaxAgeSec, 8);
+    assert.equal(rec.details.heartbeatMaxAgeSec, 5);
     assert.equal(rec.details.everySec, 1);
     assert.equal(rec.details.maxRuntimeSec, null);
     for (const [what, text] of [['journal', readFileSync(journalFile, 'utf8')], ['stdout', p.out], ['stderr', p.err]] as const) {
@@ -97,7 +98,8 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
 
     // One autopilot pass writes a newer heartbeat (the host's clock, in seconds).
     const before = Number(readFileSync(wd.heartbeat, 'utf8'));
-    await new Promise((r) => setTimeout(r, 1100));
+    // The heartbeat is the host's clock in whole seconds (this machine's: the sshd is on loopback): wait for it to tick.
+    await waitFor(() => Math.floor(Date.now() / 1000) > before, { what: 'the clock to pass the heartbeat\'s second', intervalMs: 20 });
     const a = await cli(['autopilot', '--once']);
     assert.equal(a.code, 0, a.err);
     assert.match(a.err, /watchdog heartbeat sent to 1 instance/);
@@ -105,11 +107,7 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     assert.equal(await statusOf(id), 'running', log());
 
     // No more heartbeats: the watchdog stops its own instance, and only it.
-    const deadline = Date.now() + 30_000;
-    while ((await statusOf(id)) !== 'stopped') {
-      if (Date.now() > deadline) throw new Error(`the watchdog did not stop ${id}: ${log()}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitFor(async () => (await statusOf(id)) === 'stopped', { what: `the watchdog to stop ${id}`, timeoutMs: 30_000, intervalMs: 250, detail: log });
     assert.match(log(), /no heartbeat for \d+s: stop answered 200/);
     const other = (await client.listInstances()).find((i) => i.label === 'other')!;
     assert.equal(other.status, 'running');

@@ -12,6 +12,7 @@ import { VastClient } from '../../src/core/vast/client.js';
 import { SshPool } from '../../src/core/ssh/index.js';
 import { armWatchdog, heartbeat, watchdogPermissions, watchdogScript, type HostExec } from '../../src/core/lifecycle/watchdog.js';
 import { startSshd, sshdSkipReason, type TestSshd } from '../helpers/sshd.js';
+import { pause, waitFor } from '../helpers/wait.js';
 
 describe('host watchdog', { skip: sshdSkipReason }, () => {
   let sim: SimHandle;
@@ -56,19 +57,28 @@ describe('host watchdog', { skip: sshdSkipReason }, () => {
     const { key } = await client.createApiKey('watchdog', watchdogPermissions(mine!.id));
     const exec: HostExec = (cmd) => pool.exec({ host: '127.0.0.1', port: sshd.port }, cmd, { timeoutMs: 10_000 });
     const dir = path.join(sshd.dir, 'wd');
-    const spec = { apiUrl: sim.url, instanceId: mine!.id, maxRuntimeSec: null, heartbeatMaxAgeSec: 8, everySec: 1, dir };
+    const maxAgeSec = 4;
+    const spec = { apiUrl: sim.url, instanceId: mine!.id, maxRuntimeSec: null, heartbeatMaxAgeSec: maxAgeSec, everySec: 1, dir };
     ({ pid } = await armWatchdog(exec, spec, key));
     assert.ok(!watchdogScript(spec).includes(key), 'the key lives in its file, not in the script');
-    for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, 2000));
-      await heartbeat(exec, dir);;
+    const watchdogLog = () => {
+      try {
+        return readFileSync(path.join(dir, 'watchdog.log'), 'utf8');
+      } catch {
+        return 'no log';
+      }
+    };
+    // Heartbeats every half second for longer than the stale age: without them the watchdog would have stopped it.
+    // (The pause is the subject here: time passing while heartbeats come.)
+    const beatUntil = Date.now() + (maxAgeSec + 1) * 1000;
+    while (Date.now() < beatUntil) {
+      await pause(500);
+      await heartbeat(exec, dir);
     }
-    assert.equal((await client.showInstance(mine!.id)).status, 'running', `heartbeats kept it alive: ${(() => { try { return readFileSync(path.join(dir, 'watchdog.log'), 'utf8'); } catch { return 'no log'; } })()}`);
-    const deadline = Date.now() + 25_000;
-    while ((await client.showInstance(mine!.id)).status !== 'stopped') {
-      if (Date.now() > deadline) throw new Error(`the watchdog did not stop ${mine!.id}: ${readFileSync(path.join(dir, 'watchdog.log'), 'utf8')}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    assert.equal((await client.showInstance(mine!.id)).status, 'running', `heartbeats kept it alive: ${watchdogLog()}`);
+    await waitFor(async () => (await client.showInstance(mine!.id)).status === 'stopped', {
+      what: `the watchdog to stop ${mine!.id}`, timeoutMs: 25_000, intervalMs: 250, detail: watchdogLog,
+    });
     assert.equal((await client.showInstance(other!.id)).status, 'running');
     assert.match(readFileSync(path.join(dir, 'watchdog.log'), 'utf8'), /no heartbeat for \d+s: stop answered 200/);
   });

@@ -9,8 +9,9 @@ import { HealthMonitor } from '../../src/core/fleet/health-monitor.js';
 import { VastClient } from '../../src/core/vast/client.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Instance } from '../../src/core/vast/types.js';
-import { useLiveSim, testPool } from './helpers.js';
+import { barSteps, useLiveSim, testPool } from './helpers.js';
 import { TEST_KEY } from '../helpers/ssh-key.js';
+import { pause, waitFor } from '../helpers/wait.js';
 
 const live = useLiveSim({ pool: true });
 
@@ -42,7 +43,8 @@ describe('health monitor', () => {
 
     // 20 minutes later on the monitor's clock; in real time the healthy job has moved on, the stalled one has not.
     const stepBefore = cell('train')!.step!;
-    await new Promise((r) => setTimeout(r, 500));
+    const job = live.sim.hosts!.trainer(id('train'))!;
+    await waitFor(() => (job.tick(), Math.max(0, ...barSteps(job.log)) > stepBefore), { what: `the healthy job's log past step ${stepBefore}` });
     now += 20 * 60_000;
     await monitor.pollOnce();
     assert.equal(cell('stall')?.text, 'stalled');
@@ -65,14 +67,14 @@ describe('health monitor', () => {
     monitor.start();
     monitor.pause();
     const at = calls;
-    await new Promise((r) => setTimeout(r, 120));
+    // Quiet periods are the subject here: six 20 ms intervals pass without a new pass.
+    await pause(120);
     assert.ok(calls - at <= 5, 'at most the pass in flight finished');
     const paused = calls;
-    await new Promise((r) => setTimeout(r, 120));
+    await pause(120);
     assert.equal(calls, paused, 'nothing while paused');
     monitor.resume();
-    await new Promise((r) => setTimeout(r, 120));
-    assert.ok(calls > paused, 'polling again after resume');
+    await waitFor(() => calls > paused, { what: 'polling again after resume' });
     monitor.stop();
   });
 });

@@ -5,6 +5,7 @@ import { diffSnapshots, LogPaneStore } from '../../src/core/logs/sources/index.j
 import { sshEndpoint } from '../../src/core/vast/units.js';
 import type { Instance } from '../../src/core/vast/types.js';
 import { barSteps, useLiveSim, until } from './helpers.js';
+import { pause, waitFor } from '../helpers/wait.js';
 
 const live = useLiveSim({ pool: true });
 
@@ -50,7 +51,9 @@ describe('LogPaneStore', () => {
   test('falls back to the Vast API when SSH is unavailable, with a status line saying so', async () => {
     const inst = live.byLabel.get('oom')!;
     // A port nothing listens on: the host is "down".
-    const pane = new LogPaneStore({ instanceId: inst.id, target: { host: '127.0.0.1', port: 1 }, pool: live.pool, api: live.client, apiIntervalMs: 200, fallbackAfterMs: 300 });
+    let polls = 0;
+    const api = { getLogs: (id: number, req?: object) => (polls++, live.client.getLogs(id, req)) };
+    const pane = new LogPaneStore({ instanceId: inst.id, target: { host: '127.0.0.1', port: 1 }, pool: live.pool, api, apiIntervalMs: 200, fallbackAfterMs: 300 });
     pane.start();
     try {
       await until(() => pane.getSnapshot().lines.some((l) => /OutOfMemoryError/.test(l.text)), 'API lines');
@@ -60,7 +63,8 @@ describe('LogPaneStore', () => {
       assert.ok(snap.lines.every((l) => l.source === 'api'));
       // The next polls add nothing: the snapshot is diffed, not appended again.
       const count = snap.lines.length;
-      await new Promise((r) => setTimeout(r, 600));
+      const at = polls;
+      await waitFor(() => polls >= at + 3, { what: 'three more API polls' });
       assert.equal(pane.getSnapshot().lines.length, count);
     } finally {
       pane.stop();
@@ -77,7 +81,8 @@ describe('LogPaneStore', () => {
     assert.match(pane.getSnapshot().status, /^no SSH endpoint · showing Vast API logs/);
     pane.stop();
     const at = calls;
-    await new Promise((r) => setTimeout(r, 200));
+    // A quiet period is the subject: four 50 ms intervals pass without a poll.
+    await pause(200);
     assert.ok(calls <= at + 1);
   });
 });

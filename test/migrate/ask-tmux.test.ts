@@ -13,6 +13,7 @@ import { hasTmux, tmuxSession } from '../helpers/tmux.js';
 import { skipOutsideCi } from '../helpers/require-tool.js';
 import { writeTestKey } from '../helpers/ssh-key.js';
 import { bundleCli, crashHome, crashSim } from './crash-helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 let sim: SimHandle;
 let client: VastClient;
@@ -34,7 +35,7 @@ describe('the unreachable-source question on a terminal', { skip: skipOutsideCi(
 
   test('asked; Ctrl-C cancels the question only; r resumes from the store and finishes', async () => {
     const source = (await client.listInstances()).find((i) => i.label === 'src-1')!;
-    for (let i = 0; i < 200 && !((sim.hosts!.trainer(source.id)?.step ?? 0) >= 300); i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => (sim.hosts!.trainer(source.id)?.step ?? 0) >= 300, { what: 'the source trained past checkpoint 300', intervalMs: 50 });
     sim.hosts!.unplug(source.id);
     const state = path.join(home.home, 'st');
     // vastdeck's own key, registered on the simulated account (crashSim): the target host accepts it.

@@ -16,6 +16,7 @@ import { readContinuation } from '../../src/core/ops/continuation.js';
 import type { SimHandle } from '../../src/sim/index.js';
 import type { VastClient } from '../../src/core/vast/client.js';
 import { bundleCli, crashHome, crashSim, runMigrate } from './crash-helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 let sim: SimHandle;
 let client: VastClient;
@@ -78,9 +79,7 @@ async function oneCase(k: number): Promise<void> {
   const s1 = job.step;
   assert.ok(s1 >= verified, `case ${k}: target step ${s1} continues from ${verified}`);
   assert.ok(m!.state.firstStep! >= verified && m!.state.laterStep! > m!.state.firstStep!);
-  await new Promise((r) => setTimeout(r, 300));
-  job.tick();
-  assert.ok(job.step > s1, `case ${k}: target advancing`);
+  await waitFor(() => (job.tick(), job.step > s1), { what: `case ${k}: the target advancing past step ${s1}` });
 
   const cont = readContinuation(readFileSync(home.continuation(k), 'utf8'))!;
   assert.equal(cont.instanceId, target.id);

@@ -11,6 +11,7 @@ import { nonceOf } from '../../src/core/ops/provision-create.js';
 import type { SimHandle } from '../../src/sim/index.js';
 import type { VastClient } from '../../src/core/vast/client.js';
 import { bundleCli, crashHome, crashSim, runMigrate } from './crash-helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 let sim: SimHandle;
 let client: VastClient;
@@ -31,8 +32,7 @@ test('unreachable source: countdown, Ctrl-C pauses at once (journaled), --resume
   const source = (await client.listInstances()).find((i) => i.label === 'src-1')!;
   // Let a few checkpoints reach the Hub first, then the host stops answering.
   const job = () => sim.hosts!.trainer(source.id);
-  for (let i = 0; i < 200 && !((job()?.step ?? 0) >= 300); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok((job()?.step ?? 0) >= 300, 'the source trained past checkpoint 300');
+  await waitFor(() => (job()?.step ?? 0) >= 300, { what: 'the source trained past checkpoint 300', intervalMs: 50 });
   sim.hosts!.unplug(source.id);
   const stateHome = path.join(home.home, 'case');
   const journalFile = path.join(stateHome, 'state', 'vastdeck', 'journal.jsonl');

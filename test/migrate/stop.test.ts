@@ -10,6 +10,7 @@ import { interruptedMigrations, migrationsFromJournal, runMigration, type Migrat
 import type { CheckpointStoreReader } from '../../src/core/checkpoints/types.js';
 import type { VastApi } from '../../src/core/vast/api.js';
 import { makeInstance } from '../ui/fake-api.js';
+import { waitFor } from '../helpers/wait.js';
 
 const profiles = parseProfiles(
   'profiles:\n  p:\n    model: gpt2\n    image: pytorch/pytorch:2.5.1-cuda12.4-cudnn9-devel\n    diskGb: 40\n    resume: "echo {checkpoint}"\n    checkpoint: { kind: hf, repo: me/run }\n',
@@ -37,7 +38,7 @@ test('a stop during the upload wait pauses at once, journaled; the wait had a co
   const t0 = Date.now();
   // Each poll sleeps 60 s and the upload wait is 10 min: only the stop can end this quickly.
   const run = runMigration(deps, { spec, profile: profiles.p!, timing: { pollMs: 60_000, uploadWaitMs: 600_000 }, onEvent, signal: stop.signal });
-  while (!events.some((e) => e.type === 'wait')) await new Promise((r) => setTimeout(r, 5));
+  await waitFor(() => events.some((e) => e.type === 'wait'), { what: 'the upload wait to start', intervalMs: 5 });
   const wait = events.find((e) => e.type === 'wait')!;
   assert.ok(wait.type === 'wait' && wait.what === 'the checkpoint upload' && wait.totalMs === 600_000 && wait.leftMs > 590_000 && wait.leftMs <= 600_000, JSON.stringify(wait));
   assert.ok(events.some((e) => e.type === 'info' && /ECONNREFUSED/.test(e.message)), 'the reason shows');

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { HostKeyChangedError, SshAuthError, SshPool, type LogFollow } from '../../src/core/ssh/index.js';
 import { generateKeyPair, startSimHost, type HostScenarioInput, type SimHost } from '../../src/sim/hosts/index.js';
+import { pause } from '../helpers/wait.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-simhost-'));
 const pair = generateKeyPair();
@@ -117,7 +118,8 @@ describe('simulated hosts over SSH', () => {
     const h = await host({ stallAtStep: 30, stepsPerSecond: 100 });
     await until(() => h.trainer.status === 'stalled', 'stall');
     const before = h.trainer.log.length;
-    await new Promise((r) => setTimeout(r, 300));
+    // A quiet period is the subject: 300 ms at 100 steps/s would be 30 steps, and none may come.
+    await pause(300);
     assert.equal(h.trainer.step, 30);
     assert.equal(h.trainer.log.length, before, 'no output while hung');
     assert.equal((await pool.exec(at(h), 'nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits')).stdout, '100\n');

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import ssh2 from 'ssh2';
 import { startSimHost, generateKeyPair, type SimHost } from '../../src/sim/hosts/server.js';
 import { isTmuxAttach } from '../../src/sim/hosts/pty.js';
+import { waitFor } from '../helpers/wait.js';
 
 const key = generateKeyPair();
 const hosts: SimHost[] = [];
@@ -54,8 +55,7 @@ describe('simulated host: interactive sessions', () => {
     await r.until(/\[train\] 0:python\*/);
     const at = r.text().length;
     await r.until(/it\/s/);
-    await new Promise((res) => setTimeout(res, 300));
-    assert.ok(r.text().length > at, 'new log text streams while attached');
+    await waitFor(() => r.text().length > at, { what: 'new log text streaming while attached', detail: () => r.text().slice(-500) });
     const exit = new Promise<number>((res) => ch.on('exit', (code: number) => res(code)));
     ch.write('\x02d');
     assert.equal(await exit, 0);

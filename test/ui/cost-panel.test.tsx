@@ -15,6 +15,7 @@ import type { CostSource } from '../../src/ui/cost/cost-source.js';
 import { ValueHistory } from '../../src/ui/cost/value-history.js';
 import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
 import { settle } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
 import { charge } from '../cost/fixtures.js';
 import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpers/terminal.js';
 
@@ -88,7 +89,7 @@ test('$ opens the cost panel: burn, credit and runway, spend per instance, then 
   assert.match(f, /escape back  r reload/);
   assert.doesNotMatch(f, /ID +LABEL +GPU/, 'the fleet table is replaced');
   m.release();
-  await new Promise((r) => setTimeout(r, 10));
+  await waitFor(async () => (await settle(), !/reading run logs…/.test(m.frame())), { what: 'the projections after the full load', detail: m.frame });
   await m.press('k');
   f = m.frame();
   assert.match(f, /1002 +zeb-small-001 +step 4000\/10000 +eta 45m \(41m–50m\) +cost \$0\.39 \(\$0\.35–\$0\.43\)/);
@@ -132,10 +133,13 @@ test('value per GPU type: a sparkline column of the last refreshes next to each 
   const m = await mount(undefined, { cols: 80, history: new ValueHistory(), rates: (n) => [n, n] });
   await m.press('$');
   m.release();
-  await new Promise((r) => setTimeout(r, 10));
+  // The trend of the 4090 row, drawn once a full load's sample is in the history.
+  const trend = () => /RTX 4090 +1 inst.*per \$\/hr ([▁▂▃▄▅▆▇█]*)/.exec(m.frame())?.[1]?.length ?? 0;
+  const drawn = (n: number) => waitFor(async () => (await settle(), trend() >= n), { what: `a trend of ${n} samples`, detail: m.frame });
+  await drawn(1);
   for (let i = 0; i < 5; i++) {
     await m.press('r');
-    await new Promise((r) => setTimeout(r, 10));
+    await drawn(i + 2);
   }
   const f = m.frame();
   assert.match(f, /VALUE PER GPU TYPE \(steps\/s per \$\/hr; best first; trend: last 6 refreshes\)/);

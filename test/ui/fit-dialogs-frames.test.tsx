@@ -19,6 +19,7 @@ import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
 import { KEY, settle } from './harness.js';
 import { fakeOps, fakePlan } from './destroy-ops-fake.js';
 import { mountOffers } from './offers-harness.js';
+import { profileApplied, untilFrame } from './frame-wait.js';
 import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpers/terminal.js';
 
 const SIZES: [number, number][] = [[80, 24], [60, 20]];
@@ -128,10 +129,9 @@ for (const [cols, rows] of SIZES) {
       const m = await mountOffers({ columns: cols, rows });
       try {
         await m.press('o');
-        await new Promise((r) => setTimeout(r, 30));
+        await untilFrame(m, /\d+ offers/, 'the offers listed');
         await m.press(KEY.enter);
-        await new Promise((r) => setTimeout(r, 30));
-        await m.settle();
+        await untilFrame(m, /offer +\d+ +machine +\d+/, 'the offer detail');
         const lines = m.lines();
         fits(lines, cols, rows, 'offer detail');
         const text = joined(lines);
@@ -158,8 +158,7 @@ for (const [cols, rows] of SIZES) {
       const m = await mountOffers({ columns: cols, rows });
       try {
         await m.press('o', ':', ...'profile gpt2-4090', KEY.enter);
-        await new Promise((r) => setTimeout(r, 30));
-        await m.settle();
+        await profileApplied(m);
         await m.press('x');
         if (withDetail) await m.press(KEY.enter);
         await m.press('P');

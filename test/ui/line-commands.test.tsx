@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEY } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
 import { mountLogs } from './logs-fixture.js';
 import { fakeOps, fakePlan, mountWithOps } from './destroy-ops-fake.js';
 import { buildKeymap } from '../../src/ui/keymap/registry.js';
@@ -12,8 +13,8 @@ const ENTER = '\r';
 test(':log opens the split log pane of the selected instance; :log again closes it', async () => {
   const m = await mountLogs();
   await m.press(':', ...'log', ENTER);
-  await new Promise((r) => setTimeout(r, 160));
-  await m.press(); // settle
+  // The pane opens at once; its store starts after a short debounce.
+  await waitFor(async () => (await m.press(), m.panes.length > 0 && m.pool.follows.length > 0), { what: 'the log pane of 1001 started', detail: m.frame });
   assert.match(m.frame(), /log 1001 /);
   await m.press(':', ...'log', ENTER);
   assert.doesNotMatch(m.frame(), /log 1001 /);

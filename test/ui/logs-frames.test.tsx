@@ -5,13 +5,20 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mountLogs, settle } from './logs-fixture.js';
+import { waitFor } from '../helpers/wait.js';
 
 const KEY = { down: '\x1b[B', up: '\x1b[A', escape: '\x1b', enter: '\r', tab: '\t' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+type Mounted = Awaited<ReturnType<typeof mountLogs>>;
+/** Waits until the frame matches `re` (settling Ink between looks). */
+async function frameShows(m: Mounted, re: RegExp, what: string): Promise<void> {
+  await waitFor(async () => (await settle(), re.test(m.frame())), { what, detail: m.frame });
+}
+/** The newest pane's store has started (after its debounce): SSH following, or the API fallback polling. */
+const started = (m: Mounted) => /following|showing Vast API logs/.test(m.panes.at(-1)?.getSnapshot().status ?? '');
 /** Opens the pane and waits for the store's debounced start. */
-async function open(m: Awaited<ReturnType<typeof mountLogs>>, key = 'l') {
+async function open(m: Mounted, key = 'l') {
   await m.press(key);
-  await sleep(160);
+  await waitFor(() => started(m), { what: "the log pane's source started", detail: m.frame });
   await settle();
 }
 const steps = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `step ${from + i} loss ${(2 - (from + i) / 1000).toFixed(3)}\n`).join('');
@@ -40,7 +47,7 @@ describe('log pane frames', () => {
     await m.host('first host line\n');
     const first = m.pool.last;
     await m.press('j', 'j');
-    await sleep(160);
+    await waitFor(() => m.pool.last.port === 20002 && m.pool.last.state === 'following', { what: "the third instance's follow (debounced start)" });
     await settle();
     assert.ok(first.stopped, 'the old follow is stopped');
     assert.equal(m.pool.follows.filter((f) => !f.stopped).length, 1, 'exactly one live follow');
@@ -56,8 +63,7 @@ describe('log pane frames', () => {
     m.api.getLogs = async () => 'container booting\npulling image\n';
     await m.press('j', 'j', 'j'); // 1004 is loading: no SSH endpoint
     await open(m);
-    await sleep(20);
-    await settle();
+    await frameShows(m, /api │ pulling image/, 'the API log lines');
     assert.match(m.frame(), /no SSH endpoint · showing Vast API logs/);
     assert.deepEqual(logRows(m.lines()), ['api │ container booting', 'api │ pulling image']);
     m.unmount();
@@ -148,8 +154,7 @@ describe('log pane frames', () => {
     await open(m, 'f');
     await m.host(steps(1, 300));
     await m.press('o');
-    await sleep(30);
-    await settle();
+    await frameShows(m, /saved \d+ lines to /, 'the saved-log message');
     const msg = /saved 300 lines to (\S+)/.exec(m.frame());
     assert.ok(msg, m.frame());
     assert.ok(msg[1]!.startsWith(path.join(dir, 'logs')));
@@ -175,8 +180,7 @@ describe('log pane frames', () => {
     (m.api as { getLogs: unknown }).getLogs = async (_id: number, req?: { daemon?: boolean }) => (req?.daemon ? 'daemon: pulling image\n' : '');
     await open(m, 'f');
     await m.press('D');
-    await sleep(160);
-    await settle();
+    await frameShows(m, /dmn │ daemon: pulling image/, 'the daemon log lines');
     assert.match(m.frame(), /log 1001 \(daemon\) · Vast daemon log/);
     assert.deepEqual(logRows(m.lines()), ['dmn │ daemon: pulling image']);
     m.unmount();

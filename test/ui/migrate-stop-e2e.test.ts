@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { tmuxSession, tmuxSkip } from '../helpers/tmux.js';
+import { pause } from '../helpers/wait.js';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'vd-migstop-e2e-'));
 const sock = `vd-migstop-e2e-${process.pid}`;
@@ -79,7 +80,8 @@ describe('stopping a migration in real tmux', { skip: tmuxSkip() }, () => {
     process.kill(nodePid, 'SIGTERM');
     // The second demo: its mosaic-gpt2-1 is back (the first world's was destroyed by the migration), unfiltered.
     await waitFor((s) => /mosaic-gpt2-1\s/.test(s) && !s.includes('filter mosaic-gpt2-1'), 'demo again', 30_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    // An absence is the subject: give the new world's journal scan time to (not) offer a resume.
+    await pause(1500);
     assert.doesNotMatch(session.capture(), /Interrupted migration/, 'no resume offer from the old world');
     const previous = readFileSync(`${home}/state/vastdeck/demo/journal.previous.jsonl`, 'utf8').trim().split('\n');
     assert.match(previous.at(-1)!, /"op":"migrate\.pause".*vastdeck got a signal \(exit 143\)/, 'SIGTERM paused it, journaled');

@@ -5,17 +5,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mountOffers } from './offers-harness.js';
+import { profileApplied, untilFrame } from './frame-wait.js';
+import { pause, waitFor } from '../helpers/wait.js';
 const KEY = { enter: '\r' };
 import { waitForBoot } from '../../src/core/ops/provision-boot.js';
 
-const until = async (m: { frame: () => string; settle: () => Promise<void> }, re: RegExp, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!re.test(m.frame()) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 10));
-    await m.settle();
-  }
-  return m.frame();
-};
 
 describe('offer browser: stopping a rental’s boot wait', () => {
   test('the countdown shows, x stops at once, the journal is closed as stopped, nothing more is rented', async () => {
@@ -28,21 +22,21 @@ describe('offer browser: stopping a rental’s boot wait', () => {
     await m.press('o', ':');
     await m.type('profile gpt2-4090');
     await m.press(KEY.enter);
-    await new Promise((r) => setTimeout(r, 30));
-    await m.settle();
+    await profileApplied(m);
     await m.press('x'); // hide failing offers so the selected one suits the profile
     await m.press('P');
     assert.match(m.frame(), /Rent offer \d+/);
     await m.press('y');
-    const f = await until(m, /boot: /);
+    const f = await untilFrame(m, /boot: /, 'the boot countdown');
     assert.match(f, /boot: \d+(:\d\d| s) left of \d+(:\d\d| s)\s+instance 4343 · x stops waiting/);
-    while (polls < 3) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => polls >= 3, { what: 'three boot polls' });
     await m.press('x');
-    const done = await until(m, /stopped waiting/, 1000);
+    const done = await untilFrame(m, /stopped waiting/, 'the stop', 1000);
     assert.match(done, /stopped waiting; instance 4343 stays rented \(\$0\.250\/hr\) — D destroys it/);
     assert.doesNotMatch(done, /boot: /, 'the countdown is gone');
     const pollsAtStop = polls;
-    await new Promise((r) => setTimeout(r, 60));
+    // A quiet period is the subject: a dozen 5 ms poll pauses pass without a poll.
+    await pause(60);
     assert.ok(polls <= pollsAtStop + 1, `the wait stopped polling (${pollsAtStop} → ${polls})`);
     assert.equal(creates.length, 1, 'one rental, no second');
     const recs = m.journal.records as { op: string; phase: string; details?: Record<string, unknown>; ids?: Record<string, unknown> }[];

@@ -1,6 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mountOffers } from './offers-harness.js';
+import { fastOffersStore } from './fast-offers-store.js';
+import { profileApplied, untilFrame } from './frame-wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 const KEY = { enter: '\r', escape: '\x1b', down: '\x1b[B' };
 const rowLines = (lines: string[]) => lines.filter((l) => /^[› ][✓!✗ ] /.test(l));
@@ -39,6 +42,7 @@ describe('offer browser frames', () => {
   });
 
   test('filter in query syntax narrows live, enter also searches the server; bad field says so', async () => {
+    // The real store and clock: this test reads Vast's 6 s search spacing off the screen.
     const m = await mountOffers({ columns: 160, rows: 40 });
     await m.press('o');
     await m.press('/');
@@ -50,7 +54,7 @@ describe('offer browser frames', () => {
     await m.press(KEY.enter);
     // The server search waits for Vast's limit (one search per 6 s) and says when it will run.
     assert.match(m.lines()[1]!, /filter num_gpus>=4 {2}verified hosts {2}\d+\/300 offers {2}next search in [1-6] s/);
-    for (let i = 0; i < 80 && m.searches.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => m.searches.length >= 2, { what: 'the server search after the 6 s spacing', timeoutMs: 15_000 });
     assert.deepEqual(m.searches.at(-1)!.filters.num_gpus, { gte: 4 });
     await m.press('/');
     await m.type(' gpu_rma>1');
@@ -59,14 +63,15 @@ describe('offer browser frames', () => {
   });
 
   test('filter traps: GPU names match as on Vast, an unknown one names the closest, ctrl+u clears, errors clear after a search, v and $ do what the screen says', async () => {
-    const m = await mountOffers({ columns: 200, rows: 40 });
+    const { store, prepare } = fastOffersStore();
+    const m = await mountOffers({ columns: 200, rows: 40, prepare, deps: { store } });
     await m.press('o');
     assert.match(m.lines().at(-1)!, /\$ sort \$\/hr/, 'the footer says what $ does here');
     assert.doesNotMatch(m.lines().at(-1)!, /\$ cost/);
+    /** Waits until search n ran and its answer is in (nothing loading or queued) and drawn. */
     const waitSearches = async (n: number) => {
-      for (let i = 0; i < 90 && m.searches.length < n; i++) await new Promise((r) => setTimeout(r, 100));
-      assert.ok(m.searches.length >= n, `search ${n} ran`);
-      await new Promise((r) => setTimeout(r, 50));
+      const idle = () => !store.getSnapshot().loading && !store.getSnapshot().queued;
+      await waitFor(async () => (await m.settle(), m.searches.length >= n && idle()), { what: `search ${n} answered`, detail: m.frame });
     };
     await waitSearches(1);
     await m.press('/');
@@ -100,8 +105,7 @@ describe('offer browser frames', () => {
     await m.press('o', ':');
     await m.type('profile gpt2-4090');
     await m.press(KEY.enter);
-    await new Promise((r) => setTimeout(r, 30));
-    await m.settle();
+    await profileApplied(m);
     assert.match(m.lines()[1]!, /profile gpt2-4090/);
     assert.match(m.lines()[2]!, /ETA\s+COST\s+WHY/);
     await m.press('d');
@@ -138,8 +142,7 @@ describe('offer browser frames', () => {
     await m.press(':');
     await m.type('profile gpt2-4090');
     await m.press(KEY.enter);
-    await new Promise((r) => setTimeout(r, 30));
-    await m.settle();
+    await profileApplied(m);
     // The cheapest offers fail this profile (VRAM 12<22G): the selected one is refused, as the CLI refuses it
     // without --force.
     assert.ok(m.lines().some((l) => l.startsWith('›✗')), 'a failing offer is selected');
@@ -157,7 +160,7 @@ describe('offer browser frames', () => {
     assert.match(f, /env {4}WANDB_MODE=\*\*\*\*\* {2}HF_HUB_ENABLE_HF_TRANSFER \(account HF_HUB_ENABLE_HF_TRANSFER\)/);
     assert.doesNotMatch(f, /offline/);
     await m.press('y');
-    for (let i = 0; i < 20 && !/running/.test(m.frame()); i++) await new Promise((r) => setTimeout(r, 20));
+    await untilFrame(m, /instance 4242 running/, 'the rental running');
     assert.ok(created, 'createInstance was called');
     assert.match(m.frame(), /instance 4242 running/);
     const ops = m.journal.records.map((r: { op: string; phase: string }) => `${r.op}:${r.phase}`);
@@ -191,8 +194,7 @@ describe('env vars view', () => {
     await m.press(KEY.enter);
     assert.match(m.frame(), /Set WANDB_KEY to the 6-character value you typed\?/);
     await m.press('y');
-    await new Promise((r) => setTimeout(r, 20));
-    await m.settle();
+    await untilFrame(m, /WANDB_KEY created/, 'the variable created');
     assert.equal(m.envVars.WANDB_KEY, 'abc123');
     assert.match(m.frame(), /WANDB_KEY created/);
     await m.press('X');

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mountOffers } from './offers-harness.js';
+import { profileApplied, untilFrame } from './frame-wait.js';
 import type { BlacklistEntry } from '../../src/core/offers/blacklist.js';
 import type { PostBootReport } from '../../src/core/ops/postboot.js';
 
@@ -25,12 +26,11 @@ test('provision in the TUI: a lying host is destroyed, its machine blacklisted, 
   await m.press('o', ':');
   await m.type('profile gpt2-4090');
   await m.press(KEY.enter);
-  await new Promise((r) => setTimeout(r, 30));
-  await m.settle();
+  await profileApplied(m);
   await m.press('x', 'P');
   assert.match(m.frame(), /Rent offer \d+/);
   await m.press('y');
-  for (let i = 0; i < 50 && !/blacklisted; pick another offer/.test(m.frame()); i++) await new Promise((r) => setTimeout(r, 20));
+  await untilFrame(m, /blacklisted; pick another offer/, 'the host check verdict');
   assert.match(m.frame(), /the host was not what was paid for: destroyed, machine \d+ blacklisted; pick another offer/);
   assert.deepEqual(checked, [4343]);
   assert.deepEqual(destroyed, [4343]);
@@ -62,10 +62,9 @@ test('provision in the TUI with a validate: block: the status line shows the val
   await m.press('o', ':');
   await m.type('profile gpt2-4090');
   await m.press(KEY.enter);
-  await new Promise((r) => setTimeout(r, 30));
-  await m.settle();
+  await profileApplied(m);
   await m.press('x', 'P', 'y');
-  for (let i = 0; i < 50 && !/validation FAIL/.test(m.frame()); i++) await new Promise((r) => setTimeout(r, 20));
+  await untilFrame(m, /validation FAIL/, 'the validation verdict');
   assert.match(m.frame(), /instance 4444 validation FAIL: loss not decreasing: 2\.\d+ → 2\.\d+/);
   m.unmount();
 });

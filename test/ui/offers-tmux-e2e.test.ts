@@ -44,8 +44,8 @@ describe('offer browser in real tmux (bundled --demo)', { skip: tmuxSkip() }, ()
     send('Enter');
     await waitFor((s) => /profile gpt2-4090/.test(s) && /ETA\s+COST\s+WHY/.test(s), 'profile columns', 40_000);
     send('x');
-    await waitFor((s) => s.includes('no-fails'), 'failing offers hidden');
-    await new Promise((r) => setTimeout(r, 500));
+    // P rents the selected row: wait until the selection sits on an offer that suits the profile.
+    await waitFor((s) => s.includes('no-fails') && /^›[✓!] /m.test(s), 'failing offers hidden, a suiting offer selected');
     send('P');
     screen = await waitFor((s) => s.includes('This rents and bills. Confirm? [y/n]'), 'confirmation');
     assert.match(screen, /image {2}pytorch\/pytorch:2\.4\.0-cuda12\.4-cudnn9-devel/);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import stringWidth from 'string-width';
 import { mountOffers } from './offers-harness.js';
 import { KEY } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 const SIZES: [number, number][] = [[200, 50], [80, 24], [60, 20], [50, 16]];
 
@@ -27,6 +28,13 @@ const VIEWS: [string, (m: Mounted) => Promise<void>][] = [
   ['env vars', async (m) => m.press('e')],
 ];
 
+/** What a view loads after it opens, drawn (views not listed draw from what is already there). */
+const READY: Record<string, (m: Mounted) => boolean> = {
+  offers: (m) => m.searches.length > 0 && /\bID\b/.test(m.frame()),
+  'offer detail': (m) => m.searches.length > 0,
+  'env vars': (m) => /^\s*NAME\s+VALUE/m.test(m.frame()),
+};
+
 for (const [cols, rows] of SIZES) {
   describe(`${cols}×${rows}`, () => {
     for (const [view, open] of VIEWS) {
@@ -34,7 +42,7 @@ for (const [cols, rows] of SIZES) {
         const m = await mountOffers({ columns: cols, rows });
         try {
           await open(m);
-          await new Promise((r) => setTimeout(r, 30));
+          await waitFor(async () => (await m.settle(), (READY[view] ?? (() => true))(m)), { what: `the ${view} view's data`, detail: m.frame });
           const lines = fits(m, cols, rows, view);
           const hints = lines.at(-1)!;
           if (view === 'fleet' || view === 'detail' || view === 'log') {
