@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { testEnv } from './test-env.mjs';
+import { buildInkTestBundle } from './ink-bounded/test-bundle.mjs';
 
 function walk(dir) {
   const out = [];
@@ -24,6 +25,8 @@ if (files.length === 0) {
 }
 // Tests get their own environment: nothing from the user's shell (VASTDECK_STATE_DIR, XDG_*, VAST_API_KEY, HF_TOKEN …).
 const env = testEnv();
+// Frame tests draw with the patched Ink the bundle ships (scripts/ink-bounded/test-bundle.mjs, ink-test-register.mjs).
+await buildInkTestBundle();
 const timingsDir = mkdtempSync(path.join(tmpdir(), 'vd-test-timings-'));
 const timingsFile = path.join(timingsDir, 'timings.json');
 const started = Date.now();
@@ -31,6 +34,7 @@ const res = spawnSync(
   process.execPath,
   [
     '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000',
+    '--import', path.resolve('scripts/ink-test-register.mjs'), // after tsx's: its resolve hook runs first
     '--test-reporter=tap', '--test-reporter-destination=stdout',
     `--test-reporter=${path.resolve('scripts/file-timings.mjs')}`, `--test-reporter-destination=${timingsFile}`,
     ...files,

@@ -7,6 +7,8 @@
 //   grapheme segmenter over any line that is not pure ASCII). The patch reads the width from the bounded
 //   measure-text cache that layout has just filled for the same text. The build fails if the file changes shape.
 // - string-width (8, Ink's): a fast path for lines of simple characters (string-width.mjs), same widths.
+// - yoga-layout's loader: decodes its wasm without fetch() (see patchYogaLoader).
+// The frame tests run against the same patches: test-bundle.mjs builds dist-test/ink.mjs with them.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -51,24 +53,63 @@ export function checkInkVersion(installed = JSON.parse(readFileSync(path.join(ro
   }
 }
 
-/** The plugin: bounded measure/wrap caches, the row-cached Output, cached text widths, fast string widths. */
-export const inkBounded = {
-  name: 'ink-bounded-caches',
-  setup(b) {
-    checkInkVersion();
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text|output|render-node-to-output)\.js$/ }, (args) => {
-      const name = path.basename(args.path, '.js');
-      const contents =
-        name === 'render-node-to-output'
-          ? patchRenderNode(readFileSync(args.path, 'utf8'))
-          : replacement(name);
-      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
-    });
-    // Ink's string-width (also cli-truncate's and widest-line's). Older copies (wrap-ansi's string-width 7 counts
-    // text-style emoji such as © as two cells) are left alone: the fast path gives string-width 8's widths.
-    const main = path.join(root, 'node_modules', 'string-width', 'index.js');
-    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) =>
-      args.path === main ? { contents: patchStringWidth(readFileSync(args.path, 'utf8')), loader: 'js', resolveDir: path.dirname(args.path) } : undefined,
-    );
-  },
-};
+/** The files each patch replaces or rewrites, by patch name (docs/INK-PATCHES.md describes each). */
+export const PATCHES = ['measure-text', 'wrap-text', 'output', 'render-node-to-output', 'string-width', 'yoga-no-fetch'];
+
+/**
+ * `export const vastdeckPatch = '<name>';` appended to a patched module when the plugin runs with `markers: true`
+ * (the test bundle, scripts/ink-bounded/test-bundle.mjs): the bundle's entry imports it from each patched file,
+ * so a patch that stopped applying fails that build, and frame tests can see which Ink they run against.
+ */
+const marker = (markers, name) => (markers ? `\nexport const vastdeckPatch = ${JSON.stringify(name)};\n` : '');
+
+// First paint (ENGINEERING.md targets): on Node 20 `fetch` exists, so yoga's Emscripten loader "fetches" its own
+// base64 data: URI, which loads Node's internal undici (~20 ms) just to decode bytes it already has. Force the
+// synchronous base64 path (wa()) it uses where fetch is missing. The build fails if yoga's code changes shape.
+const YOGA_FETCH = 'return w||"function"!=typeof fetch?Promise.resolve()';
+
+/** Rewrites yoga-layout's wasm loader so it never calls fetch() on its own data: URI. */
+export function patchYogaLoader(src) {
+  if (!src.includes(YOGA_FETCH)) {
+    throw new Error('yoga-no-fetch: the yoga loader changed; update scripts/ink-bounded/plugin.mjs');
+  }
+  return src.replace(YOGA_FETCH, 'return true?Promise.resolve()');
+}
+
+/**
+ * The plugin: bounded measure/wrap caches, the row-cached Output, cached text widths, fast string widths and
+ * yoga's loader without fetch. `markers` (tests only) tags each patched module, see marker() above.
+ */
+export function inkPatches({ markers = false } = {}) {
+  return {
+    name: 'ink-bounded-caches',
+    setup(b) {
+      checkInkVersion();
+      b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text|output|render-node-to-output)\.js$/ }, (args) => {
+        const name = path.basename(args.path, '.js');
+        const contents =
+          name === 'render-node-to-output' ? patchRenderNode(readFileSync(args.path, 'utf8')) : replacement(name);
+        return { contents: contents + marker(markers, name), loader: 'js', resolveDir: path.dirname(args.path) };
+      });
+      // Ink's string-width (also cli-truncate's and widest-line's). Older copies (wrap-ansi's string-width 7 counts
+      // text-style emoji such as © as two cells) are left alone: the fast path gives string-width 8's widths.
+      const main = path.join(root, 'node_modules', 'string-width', 'index.js');
+      b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) =>
+        args.path === main
+          ? {
+              contents: patchStringWidth(readFileSync(args.path, 'utf8')) + marker(markers, 'string-width'),
+              loader: 'js',
+              resolveDir: path.dirname(args.path),
+            }
+          : undefined,
+      );
+      b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => ({
+        contents: patchYogaLoader(readFileSync(args.path, 'utf8')) + marker(markers, 'yoga-no-fetch'),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** The plugin as the production build and the benches use it. */
+export const inkBounded = inkPatches();
