@@ -16,7 +16,8 @@ const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 
 const URL_TOKEN = /\bhttps?:\/\/[^\s'"`<>)\]]+/g;
 // A quoted or template literal, or a regex literal, with no whitespace inside: one unbreakable token.
-const UNBREAKABLE_LITERAL = /'(?:[^'\\\s]|\\\S)+'|"(?:[^"\\\s]|\\\S)+"|`(?:[^`\\\s$]|\\\S)+`|\/(?:[^/\\\s\n]|\\\S)+\/[dgimsuvy]*/g;
+const UNBREAKABLE_LITERAL =
+  /'(?:[^'\\\s]|\\\S)+'|"(?:[^"\\\s]|\\\S)+"|`(?:[^`\\\s$]|\\\S)+`|\/(?:[^/\\\s\n]|\\\S)+\/[dgimsuvy]*/g;
 
 const width = (s) => [...s].length;
 

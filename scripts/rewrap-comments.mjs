@@ -105,7 +105,8 @@ export function rewrapTexts(prefix, texts, limit) {
     const rest = body.slice(cut).trimStart();
     const nextHang = hang + (item ? ' '.repeat(item[0].length) : '');
     const next = out[i + 1];
-    if (next !== undefined && continues(next, nextHang)) out[i + 1] = `${nextHang}${rest} ${next.slice(nextHang.length)}`;
+    if (next !== undefined && continues(next, nextHang))
+      out[i + 1] = `${nextHang}${rest} ${next.slice(nextHang.length)}`;
     else out.splice(i + 1, 0, nextHang + rest);
   }
   return out;
@@ -179,7 +180,8 @@ export function rewrapSource(text, file = 'x.ts', limit = LIMIT) {
         const q = ranges[j];
         const l = lineOf(q.pos);
         if (q.kind !== ts.SyntaxKind.SingleLineCommentTrivia || l !== line + run.length) break;
-        if (lines[l].slice(0, q.pos - starts[l]) !== indent || q.end !== starts[l] + lines[l].replace(/\r$/, '').length) break;
+        if (lines[l].slice(0, q.pos - starts[l]) !== indent || q.end !== starts[l] + lines[l].replace(/\r$/, '').length)
+          break;
         run.push(lines[l].slice(indent.length).replace(/\r$/, ''));
         j++;
       }
@@ -252,7 +254,8 @@ export function rewrapSource(text, file = 'x.ts', limit = LIMIT) {
   const result = out.join('\n');
   const after = ts.createSourceFile(file, result, ts.ScriptTarget.Latest, true, scriptKind(file));
   if (tokens(after) !== tokens(sf)) throw new Error(`${file}: rewrapping would change code; left unchanged`);
-  if (commentWords(after) !== commentWords(sf)) throw new Error(`${file}: rewrapping would change comment words; left unchanged`);
+  if (commentWords(after) !== commentWords(sf))
+    throw new Error(`${file}: rewrapping would change comment words; left unchanged`);
   return result;
 }
 

@@ -32,7 +32,10 @@ function entry() {
   PATCHES.forEach((name, i) => lines.push(`import { vastdeckPatch as p${i} } from ${abs(PATCHED_FILES[name])};`));
   lines.push(`import measureText from ${abs(PATCHED_FILES['measure-text'])};`);
   lines.push(`import { LIMIT } from ${JSON.stringify(path.join(here, 'lru.mjs'))};`);
-  lines.push(`export const vastdeckInk = { patches: [${PATCHES.map((_, i) => `p${i}`).join(', ')}], measureText, cacheLimit: LIMIT };`);
+  lines.push(
+    `export const vastdeckInk = { patches: [${PATCHES.map((_, i) => `p${i}`).join(', ')}], ` +
+      'measureText, cacheLimit: LIMIT };',
+  );
   return lines.join('\n');
 }
 

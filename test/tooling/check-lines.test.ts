@@ -11,7 +11,9 @@ import { allowed, longLines } from '../../scripts/check-lines.mjs';
 const pad = (n: number) => 'x'.repeat(n);
 
 test('reports lines over the limit with their 1-based line number and width in code points', () => {
-  const text = ['short', `const a = '${pad(130)}';`.replace(/x{10}/, 'a b c d e '), `// ${'word '.repeat(30)}`].join('\n');
+  const text = ['short', `const a = '${pad(130)}';`.replace(/x{10}/, 'a b c d e '), `// ${'word '.repeat(30)}`].join(
+    '\n',
+  );
   assert.deepEqual(
     longLines(text, 120).map((l) => l.line),
     [2, 3],
@@ -35,7 +37,8 @@ test('the CLI exits 1 and names file:line for each long line under the folders g
   writeFileSync(path.join(dir, 'src', 'a.ts'), `ok\n// ${'word '.repeat(30)}\n`);
   writeFileSync(path.join(dir, 'src', 'data.log'), `${'word '.repeat(30)}\n`);
   writeFileSync(path.join(dir, 'src', 'b.mjs'), 'ok\n');
-  const run = (...args: string[]) => spawnSync(process.execPath, ['scripts/check-lines.mjs', ...args], { encoding: 'utf8' });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['scripts/check-lines.mjs', ...args], { encoding: 'utf8' });
   const bad = run(path.join(dir, 'src'));
   assert.equal(bad.status, 1);
   assert.equal(bad.stdout, `${path.join(dir, 'src', 'a.ts')}:2: 153 columns (limit 120)\n`);

@@ -22,7 +22,11 @@ test('rewraps long // and JSDoc comment lines to the limit, keeping indentation,
 test('leaves code, strings, regexes, JSX text, directives, trailing and fenced comments exactly as they were', () => {
   const out = rewrapSource(input, 'fixture.tsx', 60);
   for (const line of input.split('\n')) {
-    if (/template text|comment after code|@ts-expect-error|not a comment either|JSX text|fenced =|indented code/.test(line)) {
+    if (
+      /template text|comment after code|@ts-expect-error|not a comment either|JSX text|fenced =|indented code/.test(
+        line,
+      )
+    ) {
       assert.ok(out.split('\n').includes(line), `changed: ${line}`);
     }
   }

@@ -33,12 +33,14 @@ test("the loaded Ink's text measuring cache is the bounded one (ink#986)", () =>
   assert.notEqual(measureText('patched-ink probe 0'), first, 'the oldest entry was evicted');
 });
 
+let seen: unknown;
+/** Records the stdout its Ink gives it. */
+function Probe() {
+  seen = useStdout().stdout;
+  return <Text>probe · ok</Text>;
+}
+
 test('ink-testing-library renders with the same (patched) Ink as the components', () => {
-  let seen: unknown;
-  const Probe = () => {
-    seen = useStdout().stdout;
-    return <Text>probe · ok</Text>;
-  };
   const { lastFrame, unmount } = render(<Probe />);
   // With two Inks, the component's useStdout() would read its own Ink's default context: process.stdout.
   assert.notEqual(seen, process.stdout);
