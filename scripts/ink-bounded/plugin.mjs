@@ -9,7 +9,7 @@
 // - string-width (8, Ink's): a fast path for lines of simple characters (string-width.mjs), same widths.
 // - yoga-layout's loader: decodes its wasm without fetch() (see patchYogaLoader).
 // The frame tests run against the same patches: test-bundle.mjs builds dist-test/ink.mjs with them.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -125,7 +125,7 @@ export function inkPatches({ markers = false } = {}) {
       );
       // Ink's string-width (also cli-truncate's and widest-line's). Older copies (wrap-ansi's string-width 7 counts
       // text-style emoji such as © as two cells) are left alone: the fast path gives string-width 8's widths.
-      const main = path.join(root, 'node_modules', 'string-width', 'index.js');
+      const main = realpathSync(path.join(root, 'node_modules', 'string-width', 'index.js')); // esbuild's paths are real
       b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) =>
         args.path === main
           ? {
