@@ -1,4 +1,6 @@
 // `npm run fix`: takes the tree to the house style in one go, then runs `npm run lint` and exits with its status.
+// 0. node scripts/jsx-spaces.mjs              runs of spaces in JSX text become {'…'} (the formatter collapses them,
+//                                              and Ink draws them)
 // 1. biome format --write                      layout (biome.json: 2 spaces, single quotes, semicolons, 120 columns)
 // 2. biome lint --write                        Biome's safe fixes
 // 3. biome lint --write --unsafe --only=noUnusedImports
@@ -21,6 +23,7 @@ const run = (cmd, args) => {
   return spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 };
 
+run(process.execPath, [path.join(root, 'scripts', 'jsx-spaces.mjs')]);
 run(biome, ['format', '--write']);
 run(biome, ['lint', '--write', '--max-diagnostics=0']);
 run(biome, ['lint', '--write', '--unsafe', '--only=correctness/noUnusedImports', '--max-diagnostics=0']);

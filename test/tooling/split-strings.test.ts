@@ -9,7 +9,7 @@ import path from 'node:path';
 import { splitLiteral, splitSource } from '../../scripts/split-strings.mjs';
 
 const input = readFileSync(path.join('test/tooling/fixtures', 'split-input.tsx.txt'), 'utf8');
-const out = splitSource(input, 'fixture.tsx', 60);
+const out: string = splitSource(input, 'fixture.tsx', 60);
 const outLines = out.split('\n');
 const kept = (needle: string) => {
   const line = input.split('\n').find((l) => l.includes(needle))!;
