@@ -14,7 +14,7 @@ import { DEFAULT_ROOTS, sourceFiles } from './check-lines.mjs';
 /** The string React receives for a JSX text (the JSX spec's whitespace rules, as Babel and TypeScript apply them). */
 export function cookJsxText(text) {
   const lines = text.split(/\r\n|\n|\r/);
-  let lastNonEmpty = -1;
+  let lastNonEmpty = 0; // as Babel and TypeScript start it
   lines.forEach((l, i) => {
     if (/[^ \t]/.test(l)) lastNonEmpty = i;
   });

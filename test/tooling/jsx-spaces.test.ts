@@ -20,8 +20,8 @@ function tree(src: string): unknown {
 
 test('texts with a run of spaces become {…} expressions; React gets the same children', () => {
   const r: { text: string; lines: number[]; manual: number[] } = protectJsxSpaces(input, 'fixture.tsx');
-  assert.deepEqual(r.lines, [4, 5, 7, 9]);
-  assert.deepEqual(r.manual, [11]);
+  assert.deepEqual(r.lines, [4, 5, 8, 10]);
+  assert.deepEqual(r.manual, [12]);
   assert.match(r.text, /<Text>\{' {2}two spaces before, one after '\}<\/Text>/);
   assert.match(r.text, /<Text>\{'offers {2}'\}\{x\}<\/Text>/);
   assert.match(r.text, /<Text>\{'a {2}run inside a multi-line text'\}<\/Text>/);
@@ -34,4 +34,5 @@ test("cookJsxText follows JSX's whitespace rules", () => {
   assert.equal(cookJsxText('  a  b '), '  a  b ');
   assert.equal(cookJsxText('\n    a  b\n    c\n  '), 'a  b c');
   assert.equal(cookJsxText('a\t\tb'), 'a  b');
+  assert.equal(cookJsxText(' '), ' ', 'one space between two expressions stays one');
 });
