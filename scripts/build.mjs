@@ -9,22 +9,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-// Ink 6.8 patches (bounded text caches, one output cache across frames): scripts/ink-bounded/plugin.mjs.
-
-// First paint (ENGINEERING.md targets): on Node 20 `fetch` exists, so yoga's Emscripten loader "fetches" its own
-// base64 data: URI, which loads Node's internal undici (~20 ms) just to decode bytes it already has. Force the
-// synchronous base64 path (wa()) it uses where fetch is missing. The build fails if yoga's code changes shape.
-const YOGA_FETCH = 'return w||"function"!=typeof fetch?Promise.resolve()';
-const yogaNoFetch = {
-  name: 'yoga-no-fetch',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
-      const src = readFileSync(args.path, 'utf8');
-      if (!src.includes(YOGA_FETCH)) throw new Error('yoga-no-fetch: the yoga loader changed; update scripts/build.mjs');
-      return { contents: src.replace(YOGA_FETCH, 'return true?Promise.resolve()'), loader: 'js' };
-    });
-  },
-};
+// Ink 6.8 patches (bounded text caches, one output cache across frames, yoga's loader without fetch):
+// scripts/ink-bounded/plugin.mjs, described in docs/INK-PATCHES.md.
 
 // ssh2 (~35 ms of CommonJS) and yaml (~30 ms) are only called at run time (new Client(), utils.parseKey, parse),
 // never at module load, but static imports put them on the TUI's start-up path. These stand-ins require the real
@@ -66,7 +52,7 @@ const result = await build({
   banner: {
     js: "import { createRequire as __vdCreateRequire } from 'node:module'; const require = __vdCreateRequire(import.meta.url);",
   },
-  plugins: [inkBounded, yogaNoFetch, lazyPackages],
+  plugins: [inkBounded, lazyPackages],
   metafile: true,
   logLevel: 'warning',
 });

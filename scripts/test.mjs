@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { testEnv } from './test-env.mjs';
+import { buildInkTestBundle } from './ink-bounded/test-bundle.mjs';
 
 function walk(dir) {
   const out = [];
@@ -27,6 +28,8 @@ const env = testEnv();
 // Files at a time. Most test files wait on timers, simulated hosts, sshd or tmux far more than they compute, so
 // four at a time keep a 2-core CI machine busy where two left it half idle (see docs/ARCHITECTURE.md, Tests).
 const CONCURRENCY = 4;
+// Frame tests draw with the patched Ink the bundle ships (scripts/ink-bounded/test-bundle.mjs, ink-test-register.mjs).
+await buildInkTestBundle();
 const timingsDir = mkdtempSync(path.join(tmpdir(), 'vd-test-timings-'));
 const timingsFile = path.join(timingsDir, 'timings.json');
 const started = Date.now();
@@ -34,6 +37,7 @@ const res = spawnSync(
   process.execPath,
   [
     '--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=120000',
+    '--import', path.resolve('scripts/ink-test-register.mjs'), // after tsx's: its resolve hook runs first
     '--test-reporter=tap', '--test-reporter-destination=stdout',
     `--test-reporter=${path.resolve('scripts/file-timings.mjs')}`, `--test-reporter-destination=${timingsFile}`,
     ...files,

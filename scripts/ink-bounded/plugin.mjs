@@ -7,7 +7,9 @@
 //   grapheme segmenter over any line that is not pure ASCII). The patch reads the width from the bounded
 //   measure-text cache that layout has just filled for the same text. The build fails if the file changes shape.
 // - string-width (8, Ink's): a fast path for lines of simple characters (string-width.mjs), same widths.
-import { readFileSync } from 'node:fs';
+// - yoga-layout's loader: decodes its wasm without fetch() (see patchYogaLoader).
+// The frame tests run against the same patches: test-bundle.mjs builds dist-test/ink.mjs with them.
+import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -15,7 +17,10 @@ const root = path.dirname(path.dirname(here));
 
 /** A replacement module's source, its `./x.mjs` imports made absolute (it is loaded from Ink's folder). */
 function replacement(name) {
-  return readFileSync(path.join(here, `${name}.mjs`), 'utf8').replace(/from '\.\/([\w-]+\.mjs)'/g, (_, f) => `from ${JSON.stringify(path.join(here, f))}`);
+  return readFileSync(path.join(here, `${name}.mjs`), 'utf8').replace(
+    /from '\.\/([\w-]+\.mjs)'/g,
+    (_, f) => `from ${JSON.stringify(path.join(here, f))}`,
+  );
 }
 
 const WIDEST_IMPORT = "import widestLine from 'widest-line';";
@@ -24,9 +29,15 @@ const WIDEST_CALL = 'const currentWidth = widestLine(text);';
 /** Rewrites Ink's render-node-to-output.js so a text node's width comes from the bounded measure cache. */
 export function patchRenderNode(src) {
   for (const needle of [WIDEST_IMPORT, WIDEST_CALL]) {
-    if (!src.includes(needle)) throw new Error(`ink-bounded: ink/build/render-node-to-output.js changed shape (no "${needle}"); update scripts/ink-bounded/plugin.mjs`);
+    if (!src.includes(needle))
+      throw new Error(
+        `ink-bounded: ink/build/render-node-to-output.js changed shape (no "${needle}"); update scripts/ink-bounded/plugin.mjs`,
+      );
   }
-  if (src.split('widestLine(').length !== 2) throw new Error('ink-bounded: ink/build/render-node-to-output.js calls widestLine more than once; update scripts/ink-bounded/plugin.mjs');
+  if (src.split('widestLine(').length !== 2)
+    throw new Error(
+      'ink-bounded: ink/build/render-node-to-output.js calls widestLine more than once; update scripts/ink-bounded/plugin.mjs',
+    );
   return src
     .replace(WIDEST_IMPORT, "import __vdMeasureText from './measure-text.js';")
     .replace(WIDEST_CALL, 'const currentWidth = __vdMeasureText(text).width;');
@@ -36,39 +47,101 @@ const WIDTH_EXPORT = /export default function stringWidth\((\w+), options = \{\}
 
 /** Renames string-width's default export and exports it again behind the fast path of string-width.mjs. */
 export function patchStringWidth(src) {
-  if (!WIDTH_EXPORT.test(src)) throw new Error('ink-bounded: string-width changed shape (no "export default function stringWidth(…, options = {})"); update scripts/ink-bounded/plugin.mjs');
+  if (!WIDTH_EXPORT.test(src))
+    throw new Error(
+      'ink-bounded: string-width changed shape (no "export default function stringWidth(…, options = {})"); ' +
+        'update scripts/ink-bounded/plugin.mjs',
+    );
   const fast = JSON.stringify(path.join(here, 'string-width.mjs'));
-  return `import { withFastPath as __vdWithFastPath } from ${fast};\n${src.replace(WIDTH_EXPORT, 'function __vdSlowStringWidth($1, options = {}) {')}\nexport default __vdWithFastPath(__vdSlowStringWidth);\n`;
+  const renamed = src.replace(WIDTH_EXPORT, 'function __vdSlowStringWidth($1, options = {}) {');
+  return (
+    `import { withFastPath as __vdWithFastPath } from ${fast};\n${renamed}\n` +
+    'export default __vdWithFastPath(__vdSlowStringWidth);\n'
+  );
 }
 
 /** The one Ink version these patches were written and tested against (package.json pins it exactly). */
 export const INK_VERSION = '6.8.0';
 
 /** Fails the build loudly when the installed Ink is not the pinned one: the patches replace its private files. */
-export function checkInkVersion(installed = JSON.parse(readFileSync(path.join(root, 'node_modules', 'ink', 'package.json'), 'utf8')).version) {
+export function checkInkVersion(
+  installed = JSON.parse(readFileSync(path.join(root, 'node_modules', 'ink', 'package.json'), 'utf8')).version,
+) {
   if (installed !== INK_VERSION) {
-    throw new Error(`ink-bounded: Ink ${installed} is installed, but the bundle's patches are for Ink ${INK_VERSION} exactly; check each patch in scripts/ink-bounded/ against the new Ink, then change INK_VERSION and package.json together`);
+    throw new Error(
+      `ink-bounded: Ink ${installed} is installed, but the bundle's patches are for Ink ${INK_VERSION} exactly; ` +
+        'check each patch in scripts/ink-bounded/ against the new Ink, then change INK_VERSION and package.json together',
+    );
   }
 }
 
-/** The plugin: bounded measure/wrap caches, the row-cached Output, cached text widths, fast string widths. */
-export const inkBounded = {
-  name: 'ink-bounded-caches',
-  setup(b) {
-    checkInkVersion();
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text|output|render-node-to-output)\.js$/ }, (args) => {
-      const name = path.basename(args.path, '.js');
-      const contents =
-        name === 'render-node-to-output'
-          ? patchRenderNode(readFileSync(args.path, 'utf8'))
-          : replacement(name);
-      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
-    });
-    // Ink's string-width (also cli-truncate's and widest-line's). Older copies (wrap-ansi's string-width 7 counts
-    // text-style emoji such as © as two cells) are left alone: the fast path gives string-width 8's widths.
-    const main = path.join(root, 'node_modules', 'string-width', 'index.js');
-    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) =>
-      args.path === main ? { contents: patchStringWidth(readFileSync(args.path, 'utf8')), loader: 'js', resolveDir: path.dirname(args.path) } : undefined,
-    );
-  },
-};
+/** The files each patch replaces or rewrites, by patch name (docs/INK-PATCHES.md describes each). */
+export const PATCHES = [
+  'measure-text',
+  'wrap-text',
+  'output',
+  'render-node-to-output',
+  'string-width',
+  'yoga-no-fetch',
+];
+
+/**
+ * `export const vastdeckPatch = '<name>';` appended to a patched module when the plugin runs with `markers: true`
+ * (the test bundle, scripts/ink-bounded/test-bundle.mjs): the bundle's entry imports it from each patched file,
+ * so a patch that stopped applying fails that build, and frame tests can see which Ink they run against.
+ */
+const marker = (markers, name) => (markers ? `\nexport const vastdeckPatch = ${JSON.stringify(name)};\n` : '');
+
+// First paint (ENGINEERING.md targets): on Node 20 `fetch` exists, so yoga's Emscripten loader "fetches" its own
+// base64 data: URI, which loads Node's internal undici (~20 ms) just to decode bytes it already has. Force the
+// synchronous base64 path (wa()) it uses where fetch is missing. The build fails if yoga's code changes shape.
+const YOGA_FETCH = 'return w||"function"!=typeof fetch?Promise.resolve()';
+
+/** Rewrites yoga-layout's wasm loader so it never calls fetch() on its own data: URI. */
+export function patchYogaLoader(src) {
+  if (!src.includes(YOGA_FETCH)) {
+    throw new Error('yoga-no-fetch: the yoga loader changed; update scripts/ink-bounded/plugin.mjs');
+  }
+  return src.replace(YOGA_FETCH, 'return true?Promise.resolve()');
+}
+
+/**
+ * The plugin: bounded measure/wrap caches, the row-cached Output, cached text widths, fast string widths and
+ * yoga's loader without fetch. `markers` (tests only) tags each patched module, see marker() above.
+ */
+export function inkPatches({ markers = false } = {}) {
+  return {
+    name: 'ink-bounded-caches',
+    setup(b) {
+      checkInkVersion();
+      b.onLoad(
+        { filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text|output|render-node-to-output)\.js$/ },
+        (args) => {
+          const name = path.basename(args.path, '.js');
+          const contents =
+            name === 'render-node-to-output' ? patchRenderNode(readFileSync(args.path, 'utf8')) : replacement(name);
+          return { contents: contents + marker(markers, name), loader: 'js', resolveDir: path.dirname(args.path) };
+        },
+      );
+      // Ink's string-width (also cli-truncate's and widest-line's). Older copies (wrap-ansi's string-width 7 counts
+      // text-style emoji such as © as two cells) are left alone: the fast path gives string-width 8's widths.
+      const main = realpathSync(path.join(root, 'node_modules', 'string-width', 'index.js')); // esbuild's paths are real
+      b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) =>
+        args.path === main
+          ? {
+              contents: patchStringWidth(readFileSync(args.path, 'utf8')) + marker(markers, 'string-width'),
+              loader: 'js',
+              resolveDir: path.dirname(args.path),
+            }
+          : undefined,
+      );
+      b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => ({
+        contents: patchYogaLoader(readFileSync(args.path, 'utf8')) + marker(markers, 'yoga-no-fetch'),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** The plugin as the production build and the benches use it. */
+export const inkBounded = inkPatches();
