@@ -255,7 +255,8 @@ export class FleetStore {
    * not validated again (the client's row cache). One emit, only when something changed.
    */
   private async refreshPart(take: () => Promise<User | null>): Promise<void> {
-    const list = this.opts.api.listInstancePages!;
+    const api = this.opts.api;
+    const list: NonNullable<typeof api.listInstancePages> = (o, cb) => api.listInstancePages!(o, cb);
     const prev = this.snap.instances;
     const budget = Math.max(3, Math.floor(this.poller.intervalMs / 1000));
     const fresh: Instance[] = [];
