@@ -80,6 +80,8 @@ export interface SimHandle {
   hubUrl: string | null;
   /** The Hub stand-in and its link to the hosts (upload policies), when running. */
   hub: { server: HubStandIn; link: HubLink } | null;
+  /** The simulated world itself, for benches that reshape it (bench/fleet-scale-sim.ts points every SSH port at one sink). */
+  world: World;
 }
 
 /** The default account key. */
@@ -190,7 +192,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ticker.unref();
   }
   return {
-    url, port, apiKey, requestLog, advance, hosts, simNow: () => clock.now(),
+    url, port, apiKey, requestLog, advance, hosts, world, simNow: () => clock.now(),
     hubUrl: hubServer?.url ?? null,
     hub: hubServer && link ? { server: hubServer, link } : null,
     injectFault: (f) => faults.add(f),

@@ -13,6 +13,22 @@ export const STORED_COLUMNS = new Set([
   'template_id', 'template_hash_id', 'disk_space', 'status_msg',
 ]);
 
+/**
+ * The stored columns of an instance's row (the same values instanceRow gives them), without the telemetry and
+ * pricing: the v1 list filters and sorts on these and builds full rows only for the page it answers.
+ */
+export function storedColumns(rec: InstanceRec): Record<string, unknown> {
+  const o = rec.offer;
+  return {
+    id: rec.id, machine_id: o.machine_id, host_id: o.host_id, bundle_id: o.bundle_id, label: rec.label,
+    actual_status: rec.status, intended_status: rec.intended,
+    cur_state: rec.intended === 'stopped' || rec.status === 'stopped' ? 'stopped' : 'running', next_state: rec.intended,
+    status_msg: rec.statusMsg, template_id: null, template_hash_id: null, image_uuid: rec.image, gpu_name: o.gpu_name,
+    disk_space: rec.disk, start_date: round(rec.createdAt / 1000, 3), end_date: o.end_date, is_bid: rec.isBid,
+    verification: o.verification, geolocation: o.geolocation,
+  };
+}
+
 /** Build the full wire row of an instance at sim time `now` (epoch ms). */
 export function instanceRow(rec: InstanceRec, now: number, busy?: boolean): Record<string, unknown> {
   const o = rec.offer;

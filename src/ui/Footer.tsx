@@ -6,8 +6,8 @@
  */
 import { Text } from 'ink';
 import type { FleetSnapshot } from '../core/fleet/store.js';
-import { fleetBurn } from '../core/fleet/burn.js';
-import { displayStatus, statusLevel, STATUS_ORDER, type DisplayStatus } from '../core/fleet/status.js';
+import { figuresAt } from '../core/fleet/figures.js';
+import { statusLevel } from '../core/fleet/status.js';
 import { formatAge } from '../core/present/ages.js';
 import { formatHours } from '../core/present/durations.js';
 import { formatMoney } from '../core/present/money.js';
@@ -16,15 +16,9 @@ import { levelColor, useTheme } from './theme-context.js';
 /** Lines the footer takes. */
 export const FOOTER_HEIGHT = 2;
 
-/** Count of instances per display status, in STATUS_ORDER, zeros left out. */
-export function statusCounts(snap: FleetSnapshot, now: number): [DisplayStatus, number][] {
-  const counts = new Map<DisplayStatus, number>();
-  for (const i of snap.instances) {
-    const s = displayStatus(i, now, snap.statusSince.get(i.id));
-    counts.set(s, (counts.get(s) ?? 0) + 1);
-  }
-  return STATUS_ORDER.filter((s) => counts.has(s)).map((s) => [s, counts.get(s)!]);
-}
+// Cached formatters (toLocaleString builds one per call): money through core/present, counts here.
+const COUNT = new Intl.NumberFormat('en-US');
+const dollars = formatMoney;
 
 /** Props of Footer. */
 export interface FooterProps {
@@ -41,18 +35,20 @@ export interface FooterProps {
 /** The two footer lines. */
 export function Footer({ snap, now, hints, message, breaches = 0, width = Infinity }: FooterProps) {
   const theme = useTheme();
-  const burn = fleetBurn(snap.instances, snap.user?.credit ?? null);
-  const counts = statusCounts(snap, now);
+  // Counts, burn and runway were computed once for this snapshot by the store (figures.ts): nothing here walks the fleet.
+  const { burn, counts } = figuresAt(snap, now);
   const sep = <Text color={theme.colors.border}> │ </Text>;
   const runway = burn.runwayHours !== null ? `runway ${formatHours(burn.runwayHours)}` : '';
-  let burnText = `burn ${formatMoney(burn.perHour)}/h ${formatMoney(burn.perDay)}/d`;
-  let creditText = snap.user ? `credit ${formatMoney(snap.user.credit)}${runway ? ` ${runway}` : ''}` : null;
+  let burnText = `burn ${dollars(burn.perHour)}/h ${dollars(burn.perDay)}/d`;
+  let creditText = snap.user ? `credit ${dollars(snap.user.credit)}${runway ? ` ${runway}` : ''}` : null;
   // Narrow terminals: the money drops $/day, then the credit amount, so "runway 11h" is never cut to "runway 1…".
   const marks = (snap.error ? 20 : 0) + (breaches > 0 ? 22 : 0);
   const moneyWidth = () => burnText.length + (creditText ? 3 + creditText.length : 0) + marks;
-  if (moneyWidth() > width) burnText = `burn ${formatMoney(burn.perHour)}/h`;
+  if (moneyWidth() > width) burnText = `burn ${dollars(burn.perHour)}/h`;
   if (moneyWidth() > width && snap.user && runway) creditText = runway;
-  const countsText = counts.length === 0 ? (snap.loaded ? 'no instances' : 'loading…') : counts.map(([s, n]) => `${n} ${s}`).join(' ');
+  // While the first listing fills in: "412 of 1,000 loaded" ahead of the counts.
+  const fill = snap.filling ? `${COUNT.format(snap.filling.loaded)}${snap.filling.total !== null ? ` of ${COUNT.format(snap.filling.total)}` : ''} loaded` : '';
+  const countsText = [fill, counts.length === 0 ? (snap.loaded ? 'no instances' : 'loading…') : counts.map(([s, n]) => `${n} ${s}`).join(' ')].filter(Boolean).join(' ');
   const staleMark = snap.error ? `STALE ${snap.lastOkAt === null ? 'no data yet' : formatAge(now - snap.lastOkAt) + ' old'}` : '';
   const staleWhy = snap.error ? ` ${snap.error.kind}: ${snap.error.message}` : '';
   const budgetText = breaches > 0 ? `BUDGET ${breaches} ($ for details)` : '';
@@ -60,7 +56,8 @@ export function Footer({ snap, now, hints, message, breaches = 0, width = Infini
   const moneyFirst = lineWidth > width;
   const countsNode = (
     <>
-      {counts.length === 0 ? <Text color={theme.colors.muted}>{countsText}</Text> : null}
+      {fill ? <Text color={theme.colors.muted}>{fill}{counts.length ? ' ' : ''}</Text> : null}
+      {counts.length === 0 && !fill ? <Text color={theme.colors.muted}>{countsText}</Text> : null}
       {counts.map(([s, n], i) => (
         <Text key={s} color={levelColor(theme, statusLevel(s))}>
           {i ? ' ' : ''}

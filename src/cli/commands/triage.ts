@@ -3,7 +3,6 @@ import { makeContext } from '../context.js';
 import { printJson, printText } from '../output.js';
 import { HealthMonitor } from '../../core/fleet/health-monitor.js';
 import { HealthTracker } from '../../core/fleet/health.js';
-import type { FleetSnapshot } from '../../core/fleet/store.js';
 import { buildTriage, renderTriageText } from '../../core/logs/triage.js';
 import { DEFAULT_LOG_PATH } from '../../core/logs/sources/ssh-source.js';
 import { LogRing } from '../../core/logs/ring.js';
@@ -40,9 +39,7 @@ export async function triageCommand(argv: string[]): Promise<number> {
   if (target) {
     await checkKeysOnFirstUse(ctx);
     // One pass of the fleet health monitor over just this instance: the same reads and parsing as the TUI.
-    const snap: FleetSnapshot = {
-      instances: [inst], statusSince: new Map(), user: null, health: new Map(), loaded: true, lastOkAt: now, error: null,
-    };
+    const snap = { instances: [inst], statusSince: new Map<number, number>() };
     const pool = ctx.ssh('headless');
     try {
       const monitor = new HealthMonitor({ store: { getSnapshot: () => snap, setHealth: () => {} }, ssh: pool, logPath: values.path });

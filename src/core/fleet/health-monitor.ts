@@ -28,8 +28,10 @@ export interface ExecPool {
 
 /** What the monitor needs from a FleetStore. */
 export interface HealthSink {
-  getSnapshot(): FleetSnapshot;
+  getSnapshot(): Pick<FleetSnapshot, 'instances' | 'statusSince'>;
   setHealth(id: number, health: InstanceHealth | null): void;
+  /** Many at once with one emit (FleetStore); the monitor batches its results through it when present. */
+  setHealthMany?(updates: Iterable<readonly [number, InstanceHealth | null]>): void;
 }
 
 /** Options of a HealthMonitor. */
@@ -82,6 +84,9 @@ interface Entry extends Omit<InstanceLive, 'health'> {
   retryAt?: number;
 }
 
+/** Health results reach the store at most this often during a pass (and at its end). */
+const FLUSH_MS = 250;
+
 /** Longest wait before an unreachable host is tried again. */
 export const MAX_HOST_BACKOFF_MS = 5 * 60_000;
 
@@ -109,6 +114,9 @@ export class HealthMonitor {
   private running = false;
   private paused = false;
   private inFlight: Promise<void> | undefined;
+  /** Results not yet handed to the store; flushed together (one snapshot, one render) at most every FLUSH_MS. */
+  private readonly pending = new Map<number, InstanceHealth | null>();
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: HealthMonitorOptions) {
     this.now = opts.now ?? Date.now;
@@ -191,9 +199,10 @@ export class HealthMonitor {
     for (const id of [...this.entries.keys()]) {
       if (!seen.has(id)) {
         this.entries.delete(id);
-        this.opts.store.setHealth(id, null);
+        this.pending.set(id, null);
       }
     }
+    this.flush();
     const workers = Array.from({ length: Math.max(1, this.opts.concurrency ?? 4) }, async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
         if (this.paused && this.running) return;
@@ -202,6 +211,18 @@ export class HealthMonitor {
       }
     });
     await Promise.all(workers);
+    this.flush();
+  }
+
+  /** Hands the pending results to the store in one batch. */
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending];
+    this.pending.clear();
+    if (this.opts.store.setHealthMany) this.opts.store.setHealthMany(batch);
+    else for (const [id, h] of batch) this.opts.store.setHealth(id, h);
   }
 
   private async pollHost(id: number, target: SshTarget): Promise<void> {
@@ -269,6 +290,11 @@ export class HealthMonitor {
     const cell = e.sshError && e.polledAt === undefined ? { step: h.step ?? null, text: 'no ssh', level: HEALTH.unknown.severity } : healthCell(h);
     const why = healthExplained(h, e.tracker);
     if (e.sshError && e.polledAt === undefined) why.reason = `no SSH: ${e.sshError}`;
-    this.opts.store.setHealth(id, { ...cell, ...why });
+    this.pending.set(id, { ...cell, ...why });
+    // Shown within FLUSH_MS, batched with the others that finish meanwhile (a fleet of unreachable hosts fails fast).
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
+      this.flushTimer.unref?.();
+    }
   }
 }

@@ -42,3 +42,48 @@ export function mergeRows(prev: readonly Instance[], next: readonly Instance[]):
   });
   return changed ? Object.freeze(out) : prev;
 }
+
+/**
+ * Patches a fresh part of the fleet into the previous list (ordered by id): a fresh row replaces the one with its
+ * id (the previous object is kept when unchanged), a previous row whose id `covered` says the fresh part spans but
+ * did not return is gone, and the rest stay as they are. The previous array itself comes back when nothing
+ * changed. `kept(row)` is told the object each fresh row ended up as; `dropped(id)` each row that went.
+ */
+export function patchRows(
+  prev: readonly Instance[],
+  fresh: readonly Instance[],
+  covered: (id: number) => boolean,
+  hooks: { kept?: (fresh: Instance, kept: Instance) => void; dropped?: (id: number) => void } = {},
+): readonly Instance[] {
+  const byId = new Map<number, Instance>();
+  for (const row of fresh) byId.set(row.id, row);
+  let changed = false;
+  const out: Instance[] = [];
+  for (const old of prev) {
+    const row = byId.get(old.id);
+    if (row !== undefined) {
+      byId.delete(old.id);
+      const kept = row === old || sameData(old, row) ? old : Object.freeze({ ...row });
+      if (kept !== old) changed = true;
+      hooks.kept?.(row, kept);
+      out.push(kept);
+    } else if (covered(old.id)) {
+      changed = true;
+      hooks.dropped?.(old.id);
+    } else {
+      out.push(old);
+    }
+  }
+  if (byId.size > 0) {
+    changed = true;
+    let sorted = true;
+    for (const row of byId.values()) {
+      const kept = Object.freeze({ ...row });
+      hooks.kept?.(row, kept);
+      if (out.length > 0 && out[out.length - 1]!.id > kept.id) sorted = false;
+      out.push(kept);
+    }
+    if (!sorted) out.sort((a, b) => a.id - b.id);
+  }
+  return changed ? Object.freeze(out) : prev;
+}

@@ -1,15 +1,19 @@
 /**
  * The fleet store: ONE poller for the whole app. It keeps the last good snapshot, emits at most once per poll
  * (and not at all when nothing changed), and hands React an immutable, row-stable snapshot through
- * subscribe()/getSnapshot() for useSyncExternalStore.
+ * subscribe()/getSnapshot() for useSyncExternalStore. The first listing is published page by page (the first 25
+ * rows at once, then the rest with a count); later polls of a fleet bigger than the rate limit allows to list each
+ * time fetch new rows, rows in transition and the next part of a rolling sweep (see `refreshPart`).
  */
 import type { VastApi } from '../vast/api.js';
 import type { Instance, User } from '../vast/types.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { Poller, type PollerClock } from './poller.js';
-import { mergeRows, sameData } from './rows.js';
+import { mergeRows, patchRows, sameData } from './rows.js';
 import { serverClock } from '../vast/server-clock.js';
 import type { HealthSeverity } from './health.js';
+import type { InstancePage, InstanceRowCache, ListPagesOptions } from '../vast/client.js';
+import { fleetFigures, type FleetFigures } from './figures.js';
 
 /** Per-instance training health, filled by the health classifier (health.ts); the table shows "–" without it. */
 export interface InstanceHealth {
@@ -53,11 +57,18 @@ export interface FleetSnapshot {
   readonly lastOkAt: number | null;
   /** Set while the API fails; the previous good data stays in `instances`. */
   readonly error: FleetError | null;
+  /** While the first listing fills in: rows loaded so far and the account's total when the API says it. */
+  readonly filling: { readonly loaded: number; readonly total: number | null } | null;
+  /** Counts by display status, burn and runway, computed once per snapshot (read them with `figuresAt`). */
+  readonly figures: FleetFigures;
 }
 
 /** Options of a FleetStore. */
 export interface FleetStoreOptions {
-  api: Pick<VastApi, 'listInstances' | 'currentUser' | 'clockOffsetMs'>;
+  api: Pick<VastApi, 'listInstances' | 'currentUser' | 'clockOffsetMs'> & {
+    /** The listing page by page (VastClient); without it each poll is one listInstances(). */
+    listInstancePages?: (opts: ListPagesOptions, onPage: (page: InstancePage) => boolean | void) => Promise<void>;
+  };
   /** Poll interval; floored at 2 s by the poller. */
   pollMs: number;
   /** How often the account balance is refreshed (it changes slowly); 60 s by default. */
@@ -76,7 +87,14 @@ const EMPTY: FleetSnapshot = Object.freeze({
   loaded: false,
   lastOkAt: null,
   error: null,
+  filling: null,
+  figures: fleetFigures({ instances: [], statusSince: new Map(), user: null }, 0),
 });
+
+/** Statuses an instance passes through on its way somewhere: later polls ask for these rows every time. */
+const MOVING = new Set(['provisioning', 'created', 'loading', 'rebooting', 'unknown']);
+/** Rows per listing page (vast-api.md §4). */
+const PAGE = 25;
 
 /** Error kind and a one-line message, whatever was thrown. */
 function describe(err: unknown): { kind: string; message: string } {
@@ -97,6 +115,12 @@ export class FleetStore {
   private userAt = -Infinity;
   /** Real time of the last good poll; copied into the snapshot only when an emit happens anyway. */
   private lastOk: number | null = null;
+  /** Wire JSON of the rows seen, so an unchanged row is not validated again (listing by pages only). */
+  private readonly cache: InstanceRowCache = new Map();
+  /** The first full listing has ended. */
+  private complete = false;
+  /** Last id the first listing (while filling) or the rolling sweep (after) has reached; null = from the start. */
+  private cursor: number | null = null;
 
   constructor(private readonly opts: FleetStoreOptions) {
     this.now = opts.now ?? serverClock(opts.api);
@@ -145,21 +169,41 @@ export class FleetStore {
 
   /** Sets (or clears, with null) the health of one instance; emits only when it changed. */
   setHealth(id: number, health: InstanceHealth | null): void {
-    const old = this.snap.health.get(id);
-    if (health === null ? old === undefined : old !== undefined && sameData(old, health)) return;
-    const next = new Map(this.snap.health);
-    if (health === null) next.delete(id);
-    else next.set(id, Object.freeze({ ...health }));
-    this.commit({ ...this.snap, health: next });
+    this.setHealthMany([[id, health]]);
+  }
+
+  /** Sets (or clears) the health of many instances with one emit, only when something changed. */
+  setHealthMany(updates: Iterable<readonly [number, InstanceHealth | null]>): void {
+    let next: Map<number, InstanceHealth> | null = null;
+    for (const [id, health] of updates) {
+      const old = (next ?? this.snap.health).get(id);
+      if (health === null ? old === undefined : old !== undefined && sameData(old, health)) continue;
+      next ??= new Map(this.snap.health);
+      if (health === null) next.delete(id);
+      else next.set(id, Object.freeze({ ...health }));
+    }
+    if (next) this.commit({ ...this.snap, health: next });
   }
 
   private async poll(): Promise<void> {
     const now = this.now();
     const wantUser = now - this.userAt >= this.userEveryMs;
     const userP = wantUser ? this.opts.api.currentUser().then((u) => u, () => null) : Promise.resolve(null);
-    let list: Instance[];
+    const take = async (): Promise<User | null> => {
+      const user = await userP;
+      if (user) this.userAt = now;
+      return user;
+    };
     try {
-      list = await this.opts.api.listInstances();
+      if (!this.opts.api.listInstancePages) {
+        const list = await this.opts.api.listInstances();
+        this.complete = true;
+        this.apply(mergeRows(this.snap.instances, list), await take(), this.now());
+      } else if (!this.complete) {
+        await this.fill(take);
+      } else {
+        await this.refreshPart(take);
+      }
     } catch (err) {
       await userP;
       const { kind, message } = describe(err);
@@ -167,22 +211,111 @@ export class FleetStore {
       this.commit({ ...this.snap, lastOkAt: this.lastOk, error: { kind, message, at: this.now(), failures } });
       throw err;
     }
-    const user = await userP;
-    if (user) this.userAt = now;
-    this.apply(list, user, this.now());
   }
 
-  private apply(list: Instance[], user: User | null, now: number): void {
+  /** Keeps the row cache pointing at the snapshot's objects (so an unchanged row is the same object) and small. */
+  private hooks = {
+    kept: (fresh: Instance, kept: Instance) => {
+      const e = this.cache.get(fresh.id);
+      if (e && e.inst === fresh) e.inst = kept;
+    },
+    dropped: (id: number) => void this.cache.delete(id),
+  };
+
+  /**
+   * The first listing, published page by page: page 1 as soon as it is validated, then each next page with the
+   * count so far. A failure keeps what arrived; the next poll continues after the last id loaded.
+   */
+  private async fill(take: () => Promise<User | null>): Promise<void> {
+    const before = this.snap.instances.length;
+    let total: number | null = null;
+    let lo = this.cursor ?? -Infinity;
+    await this.opts.api.listInstancePages!({ filters: this.cursor === null ? {} : { id: { gt: this.cursor } }, cache: this.cache, narrow: true }, (page) => {
+      // Past the first page of a continued listing, total_instances counts the rows after the cursor.
+      if (total === null && page.total !== null) total = this.cursor === null ? page.total : before + page.total;
+      const hi = page.last ? Infinity : (page.rows[page.rows.length - 1]?.id ?? lo);
+      const from = lo;
+      const instances = patchRows(this.snap.instances, page.rows, (id) => id > from && id <= hi, this.hooks);
+      lo = hi;
+      this.cursor = page.last ? null : hi;
+      const now = this.now();
+      const filling = page.last ? null : { loaded: instances.length, total };
+      this.lastOk = now;
+      this.publish(instances, this.snap.user, now, filling);
+      if (page.last) this.complete = true; // after the publish: these rows were seen for the first time
+    });
+    const user = await take();
+    if (user && !sameData(user, this.snap.user)) this.publish(this.snap.instances, user, this.now(), this.snap.filling);
+  }
+
+  /**
+   * A later poll. A fleet the rate limit lets us list in one poll (one call a second over the interval) is listed
+   * whole. A bigger one gets: rows with ids past the newest (new rentals), the rows in transition (loading, …)
+   * by id, and the next pages of a rolling sweep from where the last poll stopped, so every row is seen again
+   * within ⌈pages / budget⌉ polls. The API has no "changed since" filter; rows whose JSON did not change are
+   * not validated again (the client's row cache). One emit, only when something changed.
+   */
+  private async refreshPart(take: () => Promise<User | null>): Promise<void> {
+    const api = this.opts.api;
+    const list: NonNullable<typeof api.listInstancePages> = (o, cb) => api.listInstancePages!(o, cb);
+    const prev = this.snap.instances;
+    const budget = Math.max(3, Math.floor(this.poller.intervalMs / 1000));
+    const fresh: Instance[] = [];
+    const covers: Array<(id: number) => boolean> = [];
+    const opts = (filters: Record<string, unknown>): ListPagesOptions => ({ filters, cache: this.cache, narrow: true });
+    if (prev.length <= (budget - 1) * PAGE) {
+      await list(opts({}), (page) => void fresh.push(...page.rows));
+      covers.push(() => true);
+      this.cursor = null;
+    } else {
+      const newest = prev[prev.length - 1]!.id;
+      await list(opts({ id: { gt: newest } }), (page) => {
+        fresh.push(...page.rows);
+        const hi = page.last ? Infinity : (page.rows[page.rows.length - 1]?.id ?? newest);
+        covers.push((id) => id > newest && id <= hi);
+        return false;
+      });
+      const moving = prev.filter((r) => MOVING.has(r.status)).slice(0, PAGE).map((r) => r.id);
+      if (moving.length > 0) {
+        await list(opts({ id: { in: moving } }), (page) => void fresh.push(...page.rows));
+        const asked = new Set(moving);
+        covers.push((id) => asked.has(id));
+      }
+      const lo = this.cursor ?? -Infinity;
+      let pages = 0;
+      let hi = lo;
+      await list(opts(this.cursor === null ? {} : { id: { gt: this.cursor } }), (page) => {
+        fresh.push(...page.rows);
+        pages += 1;
+        hi = page.last ? Infinity : (page.rows[page.rows.length - 1]?.id ?? hi);
+        return pages < budget - 2;
+      });
+      const top = hi;
+      covers.push((id) => id > lo && id <= top);
+      this.cursor = top === Infinity ? null : top;
+    }
+    const user = await take();
+    const instances = patchRows(prev, fresh, (id) => covers.some((c) => c(id)), this.hooks);
+    this.apply(instances, user, this.now());
+  }
+
+  private apply(instances: readonly Instance[], user: User | null, now: number): void {
     const prev = this.snap;
     this.lastOk = now;
-    const instances = mergeRows(prev.instances, list);
-    const statusSince = this.nextSince(prev, instances, now);
     const nextUser = user && !sameData(user, prev.user) ? Object.freeze({ ...user }) : prev.user;
-    const changed =
-      instances !== prev.instances || statusSince !== prev.statusSince || nextUser !== prev.user ||
-      prev.error !== null || !prev.loaded;
-    if (!changed) return;
-    this.commit({ ...prev, instances, statusSince, user: nextUser, loaded: true, lastOkAt: now, error: null });
+    const changed = instances !== prev.instances || nextUser !== prev.user || prev.error !== null || !prev.loaded;
+    if (!changed && this.nextSince(prev, instances, now) === prev.statusSince) return;
+    this.publish(instances, nextUser, now, null);
+  }
+
+  /** Commits a new list (and user): status-since, figures, loaded, no error. */
+  private publish(instances: readonly Instance[], user: User | null, now: number, filling: FleetSnapshot['filling']): void {
+    const prev = this.snap;
+    const statusSince = this.nextSince(prev, instances, now);
+    const nextUser = user && user !== prev.user && !sameData(user, prev.user) ? Object.freeze({ ...user }) : prev.user;
+    const same = instances === prev.instances && statusSince === prev.statusSince && nextUser === prev.user;
+    const figures = same && prev.loaded ? prev.figures : fleetFigures({ instances, statusSince, user: nextUser }, now);
+    this.commit({ ...prev, instances, statusSince, user: nextUser, loaded: true, lastOkAt: now, error: null, filling, figures });
   }
 
   /** Tracks when each row entered its status; the previous map is kept when nothing moved. */
@@ -195,7 +328,7 @@ export class FleetStore {
       const had = prev.statusSince.get(row.id);
       let since: number;
       if (had !== undefined && oldStatus.get(row.id) === row.status) since = had;
-      else if (!prev.loaded) since = row.startedAt ?? now; // first look: the best we know
+      else if (!prev.loaded || (had === undefined && !this.complete)) since = row.startedAt ?? now; // first look: the best we know
       else since = now;
       if (since !== had) changed = true;
       next.set(row.id, since);

@@ -28,8 +28,41 @@ export interface VastClientOptions extends HttpOptions {
   logPollIntervalMs?: number;
 }
 
-/** Pages followed at most: 400 × 25 = 10,000 instances; past that something loops. */
-const MAX_PAGES = 400;
+/** Pages followed at most: 800 × 25 = 20,000 instances; past that something loops. */
+const MAX_PAGES = 800;
+
+/**
+ * The columns of an instance row the domain type reads (schemas.ts WireInstance): the listing asks for these only
+ * (select_cols, vast-api.md §4), a third of a full row. A column the server does not know comes back null.
+ */
+export const INSTANCE_COLUMNS: readonly string[] = [
+  'id', 'label', 'actual_status', 'intended_status', 'status_msg', 'machine_id', 'host_id', 'gpu_name', 'num_gpus',
+  'gpu_ram', 'gpu_util', 'gpu_temp', 'cpu_ram', 'cpu_cores', 'cpu_cores_effective', 'cpu_util', 'disk_space',
+  'disk_usage', 'inet_down', 'inet_up', 'reliability', 'reliability2', 'dph_total', 'storage_total_cost', 'is_bid',
+  'min_bid', 'image_uuid', 'cuda_max_good', 'driver_version', 'geolocation', 'verification', 'extra_env', 'ssh_host',
+  'ssh_port', 'public_ipaddr', 'ports', 'image_runtype', 'start_date',
+];
+
+/** One page of the instance listing, validated and converted. */
+export interface InstancePage {
+  rows: Instance[];
+  /** total_instances of the answer (the count matching the filters), when the API gives it. */
+  total: number | null;
+  /** True on the last page. */
+  last: boolean;
+}
+
+/** Rows seen before, by id, with their wire JSON: an unchanged row is reused without validation. */
+export type InstanceRowCache = Map<number, { key: string; inst: Instance }>;
+
+/** Options of listInstancePages. */
+export interface ListPagesOptions {
+  /** select_filters on stored columns (vast-api.md §4). */
+  filters?: Record<string, unknown>;
+  cache?: InstanceRowCache;
+  /** Ask only for INSTANCE_COLUMNS (select_cols), as the package CLI does for its table. */
+  narrow?: boolean;
+}
 
 /** The Vast.ai REST client. */
 export class VastClient implements VastApi {
@@ -71,13 +104,38 @@ export class VastClient implements VastApi {
   }
 
   /** Every instance, following next_token with limit=25 like both CLIs. A bad row fails the whole call. */
-  listInstances(): Promise<Instance[]> {
-    const endpoint = 'GET /api/v1/instances/';
-    return paginate(endpoint, async (token) => {
-      const query = { select_filters: {}, order_by: [{ col: 'id', dir: 'asc' }], limit: 25, after_token: token };
-      const body = await this.get(InstancesPage, { method: 'GET', path: '/api/v1/instances/', query }, 'no "instances" list');
-      return { rows: body.instances.map((row) => this.instanceRow(row, endpoint)), next: body.next_token };
+  async listInstances(): Promise<Instance[]> {
+    const out: Instance[] = [];
+    await this.listInstancePages({}, (page) => {
+      for (const r of page.rows) out.push(r);
     });
+    return out;
+  }
+
+  /**
+   * The listing page by page (vast-api.md §4): `onPage` gets each page as soon as it is validated, so a caller can
+   * show the first 25 rows while the rest arrive; returning false stops after that page. Ordered by id; `filters`
+   * are select_filters on stored columns (e.g. `{id: {gt: 1234}}` continues a sweep); `narrow` asks only for the
+   * columns the domain type reads (select_cols). Without either the request is the CLI's, byte for byte. With a `cache`, a row whose JSON equals the cached one is reused
+   * without validation or conversion. A bad row fails the call. Rate limits are the HTTP layer's (backoff on 429).
+   */
+  async listInstancePages(opts: ListPagesOptions, onPage: (page: InstancePage) => boolean | void | Promise<boolean | void>): Promise<void> {
+    const endpoint = 'GET /api/v1/instances/';
+    const seen = new Set<string>();
+    let token: string | undefined;
+    for (let n = 0; n < MAX_PAGES; n++) {
+      const cols = opts.narrow ? { select_cols: INSTANCE_COLUMNS } : {};
+      const query = { select_filters: opts.filters ?? {}, order_by: [{ col: 'id', dir: 'asc' }], ...cols, limit: 25, after_token: token };
+      const body = await this.get(InstancesPage, { method: 'GET', path: '/api/v1/instances/', query }, 'no "instances" list');
+      const rows = body.instances.map((row) => this.cachedRow(row, endpoint, opts.cache));
+      const next = body.next_token;
+      const last = !next;
+      if ((await onPage({ rows, total: body.total_instances ?? null, last })) === false || last) return;
+      if (seen.has(next)) throw malformed(endpoint, 'next_token repeats; the list never ends');
+      seen.add(next);
+      token = next;
+    }
+    throw malformed(endpoint, `more than ${MAX_PAGES} pages`);
   }
 
   /** One instance; `{"instances": null}` means gone or not yours, a not_found error. */
@@ -272,6 +330,18 @@ export class VastClient implements VastApi {
     const json = parseJsonBody(res, endpoint, this.http.redactFor(spec));
     refusalCheck(json, endpoint, this.http.redactFor(spec));
     if (!ActionResponse.safeParse(json).success) throw malformed(endpoint, 'not a {success, msg} object');
+  }
+
+  /** A listed row: the cached instance when its JSON is unchanged, else validated and converted (and cached). */
+  private cachedRow(row: unknown, endpoint: string, cache: InstanceRowCache | undefined): Instance {
+    if (!cache) return this.instanceRow(row, endpoint);
+    const id = row && typeof row === 'object' ? (row as { id?: unknown }).id : undefined;
+    const key = JSON.stringify(row);
+    const hit = typeof id === 'number' ? cache.get(id) : undefined;
+    if (hit && hit.key === key) return hit.inst;
+    const inst = this.instanceRow(row, endpoint);
+    cache.set(inst.id, { key, inst });
+    return inst;
   }
 
   private instanceRow(row: unknown, endpoint: string): Instance {

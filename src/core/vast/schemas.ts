@@ -119,6 +119,7 @@ export type WireInstance = z.infer<typeof WireInstance>;
 export const InstancesPage = lazy(() => z.object({
   instances: z.array(z.unknown()),
   next_token: z.string().nullish(),
+  total_instances: z.number().nullish(),
 }));
 
 /** `GET /api/v0/instances/{id}/`: one object, or null when gone. */

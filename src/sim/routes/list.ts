@@ -5,7 +5,7 @@
  */
 import { ApiError, ok, type Reply } from '../http.js';
 import { allOf, compareValues, compileField, type Predicate } from '../query.js';
-import { instanceRow, STORED_COLUMNS } from '../rows.js';
+import { instanceRow, storedColumns, STORED_COLUMNS } from '../rows.js';
 import { jsonParam, type Ctx } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -86,7 +86,12 @@ export function listInstancesV1(ctx: Ctx): Reply {
   const colsRaw = jsonParam(q, 'select_cols');
   const cols = Array.isArray(colsRaw) && !(colsRaw.length === 1 && colsRaw[0] === '*') ? colsRaw.map(String) : null;
   const now = ctx.world.now();
-  const rows = [...ctx.world.instances.values()].map((r) => instanceRow(r, now, ctx.world.hostBusy(r.id))).filter(test);
+  // Filter and sort on the stored columns; full rows (telemetry, prices) only for the page answered.
+  const rows: Row[] = [];
+  for (const rec of ctx.world.instances.values()) {
+    const r = storedColumns(rec);
+    if (test(r)) rows.push(r);
+  }
   rows.sort((a, b) => compareKeys(keyOf(a, keys), keyOf(b, keys), keys));
   let start = 0;
   const after = q.get('after_token');
@@ -95,7 +100,11 @@ export function listInstancesV1(ctx: Ctx): Reply {
     start = rows.findIndex((r) => compareKeys(keyOf(r, keys), tk, keys) > 0);
     if (start < 0) start = rows.length;
   }
-  const page = rows.slice(start, start + limit);
+  const stored = rows.slice(start, start + limit);
+  const page = stored.map((r) => {
+    const rec = ctx.world.instances.get(r.id as number)!;
+    return instanceRow(rec, now, ctx.world.hostBusy(rec.id));
+  });
   const more = start + limit < rows.length;
   const labelCounts: Record<string, number> = {};
   for (const r of rows) {
@@ -105,6 +114,6 @@ export function listInstancesV1(ctx: Ctx): Reply {
   const out = cols ? page.map((r) => Object.fromEntries(cols.map((c) => [c, r[c] ?? null]))) : page;
   return ok({
     success: true, instances_found: out.length, total_instances: rows.length, label_counts: labelCounts,
-    next_token: more && page.length ? encodeToken(keyOf(page[page.length - 1]!, keys)) : null, instances: out,
+    next_token: more && stored.length ? encodeToken(keyOf(stored[stored.length - 1]!, keys)) : null, instances: out,
   });
 }

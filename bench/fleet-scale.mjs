@@ -1,0 +1,208 @@
+// Fleet-size bench (issue 16): the bundled TUI against the simulator at 10 / 100 / 1,000 / 10,000 instances, in ONE
+// run, each figure also as a ratio to the 10-instance figure of the same build and run. Per size, one simulator
+// (bench/fleet-scale-sim.ts: bench/scenarios/fleet-N.yaml, Vast's rate limits on, in its own process) serves every
+// build given, alternately, so builds are compared side by side:
+//   firstDataMs    first paint → the first instance row on screen (median of --runs)
+//   first40Ms      first paint → the 40th row on screen (sizes ≥ 40; at 10 the whole fleet is the first data)
+//   keys           selection move → first frame byte, 40 moves (p50/p95); 200 queued keys drained (a held key)
+//   idleCpuPct     CPU of the TUI process (one core = 100) over --idle-seconds at --poll 5, after --settle-seconds
+//                  (the 1,000 fleet's first listing takes ~40 s under the rate limit; at 10,000 it is still filling)
+//   rssMb          the TUI's RSS at the end of the idle window
+// Usage: node scripts/build.mjs && node bench/fleet-scale.mjs [--build NAME=DIR …] [--sizes 10,100,1000,10000]
+//        [--runs 3] [--idle-seconds 20] > bench/results/fleet-scale.json
+// A build is a checkout with dist/ built (default: this one, as "after"); e.g. --build before=/tmp/main --build after=.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : def;
+};
+const builds = [];
+argv.forEach((a, i) => a === '--build' && builds.push(argv[i + 1].split('=')));
+if (builds.length === 0) builds.push(['after', root]);
+const SIZES = opt('--sizes', '10,100,1000,10000').split(',').map(Number);
+const RUNS = Number(opt('--runs', 3));
+const IDLE_S = Number(opt('--idle-seconds', 20));
+const DATA_TIMEOUT_MS = Number(opt('--data-timeout', 90)) * 1000;
+const settleSeconds = (n) => (n >= 10_000 ? 5 : n >= 1000 ? 45 : 8);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs, p) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))] : null);
+const round = (x) => (x == null ? null : Math.round(x * 10) / 10);
+const plain = (t) => t.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n');
+const log = (...a) => process.stderr.write(a.join(' ') + '\n');
+
+/** The simulator for N instances; resolves to {url, apiKey, firstId, child}. */
+async function startSim(n) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fleet-scale-sim.ts', String(n)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (b) => resolve(String(b)));
+    child.once('exit', (c) => reject(new Error(`simulator exited ${c}`)));
+  });
+  return { ...JSON.parse(line), child };
+}
+
+/** The TUI of `dir` in a 200×50 pty against the simulator. */
+function tui(dir, sim) {
+  const home = mkdtempSync(path.join(tmpdir(), 'vd-fleet-scale-'));
+  const env = {
+    ...process.env, CI: 'false', FORCE_COLOR: '3', TERM: 'xterm-256color', HOME: home, XDG_CONFIG_HOME: `${home}/.config`,
+    XDG_STATE_HOME: `${home}/.state`, XDG_CACHE_HOME: `${home}/.cache`, VASTDECK_STATE_DIR: `${home}/state`,
+    TUI_PTY_MARK: 'vastdeck', TUI_PTY_REPORT: `${home}/paint`,
+  };
+  for (const k of Object.keys(env)) if (k.startsWith('VAST_')) delete env[k];
+  const cmd = ['node', path.join(dir, 'bin/vastdeck.js'), '--api-url', sim.url, '--api-key', sim.apiKey, '--poll', '5'];
+  const child = spawn('python3', [path.join(root, 'bench/tui-pty.py'), '200', '50', ...cmd], { cwd: home, env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const chunks = [];
+  let text = '';
+  child.stdout.on('data', (b) => {
+    chunks.push({ t: performance.now(), n: b.length });
+    text += b.toString('utf8');
+  });
+  const until = async (pred, ms) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      if (pred(text)) return performance.now();
+      await sleep(2);
+    }
+    return null;
+  };
+  return {
+    child, chunks, until, text: () => text,
+    async stop() {
+      child.stdin.write('q');
+      const done = new Promise((r) => child.on('exit', r));
+      if (!(await Promise.race([done.then(() => true), sleep(3000).then(() => false)]))) child.kill('SIGKILL');
+    },
+  };
+}
+
+const idRow = (id) => new RegExp(`[\\n›]\\s*${id}\\s`);
+
+/** First paint → first row, and → the 40th row. */
+async function firstData(dir, sim, n) {
+  const p = tui(dir, sim);
+  const paint = await p.until((t) => t.includes('vastdeck'), 20_000);
+  const first = paint && (await p.until((t) => idRow(sim.firstId).test(plain(t)), DATA_TIMEOUT_MS));
+  const forty = first && n >= 40 ? await p.until((t) => idRow(sim.firstId + 39).test(plain(t)), DATA_TIMEOUT_MS) : first;
+  await p.stop();
+  return { firstDataMs: first && first - paint, first40Ms: forty && forty - paint };
+}
+
+/** 40 selection moves (latency to the first byte), then 200 queued keys, then idle CPU and RSS. */
+async function session(dir, sim, n) {
+  const p = tui(dir, sim);
+  const out = {};
+  const t0 = performance.now();
+  const first = await p.until((t) => idRow(sim.firstId).test(plain(t)), DATA_TIMEOUT_MS + 20_000);
+  if (first) {
+    await sleep(1500);
+    const lat = [];
+    for (let i = 0; i < 40; i++) {
+      const before = p.chunks.length;
+      const t = performance.now();
+      p.child.stdin.write(i % 10 < 5 ? 'j' : 'k');
+      while (p.chunks.length === before && performance.now() - t < 1000) await sleep(0.5);
+      if (p.chunks.length > before) lat.push(p.chunks[before].t - t);
+      await sleep(120);
+    }
+    out.keyMs = { p50: round(pct(lat, 0.5)), p95: round(pct(lat, 0.95)), samples: lat.length };
+    const t = performance.now();
+    p.child.stdin.write('j'.repeat(200));
+    let last = p.chunks.length;
+    let quietSince = performance.now();
+    while (performance.now() - quietSince < 150) {
+      await sleep(5);
+      if (p.chunks.length !== last) (last = p.chunks.length), (quietSince = performance.now());
+    }
+    out.drain200Ms = round(quietSince - t);
+  }
+  const settleMs = settleSeconds(n) * 1000 - (performance.now() - (first ?? t0));
+  if (settleMs > 0) await sleep(settleMs);
+  const pid = nodeUnder(p.child.pid);
+  const c0 = cpuTicks(pid);
+  await sleep(IDLE_S * 1000);
+  out.idleCpuPct = round(((cpuTicks(pid) - c0) / 100 / IDLE_S) * 100);
+  out.rssMb = round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
+  out.dataShown = first !== null;
+  await p.stop();
+  return out;
+}
+
+function nodeUnder(pid) {
+  for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)) {
+    if (!c) continue;
+    if (readFileSync(`/proc/${c}/comm`, 'utf8').trim() === 'node') return Number(c);
+    const sub = nodeUnder(Number(c));
+    if (sub) return sub;
+  }
+  return 0;
+}
+function cpuTicks(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+const results = {
+  date: new Date().toISOString(), node: process.version, runs: RUNS, idleSeconds: IDLE_S, pollSeconds: 5,
+  builds: Object.fromEntries(builds), sizes: SIZES, figures: {}, ratiosVs10: {},
+  notes: [
+    'Side by side: each size has one simulator process (rate limits on: the listing allows 1 call a second after a burst of 5) serving every build in turn; a 6 s pause between TUI starts refills the limit.',
+    `Idle CPU is measured after ${settleSeconds(1000)} s at 1,000 (the first listing, 40 pages, is done) and after ${settleSeconds(10_000)} s at 10,000 (its 400 pages are still arriving), ${settleSeconds(10)} s below.`,
+    `A figure is null when the TUI showed no row within ${DATA_TIMEOUT_MS / 1000} s.`,
+  ],
+};
+for (const [name] of builds) results.figures[name] = {};
+
+for (const n of SIZES) {
+  log(`size ${n}: starting the simulator`);
+  const sim = await startSim(n);
+  await sleep(6000);
+  for (const [name, dir] of builds) {
+    const fd = [];
+    const f40 = [];
+    // The old build needs minutes at 10,000: one run there is enough to show it.
+    const runs = n >= 10_000 ? Math.max(1, Math.min(RUNS, 2)) : RUNS;
+    for (let r = 0; r < runs; r++) {
+      const x = await firstData(dir, sim, n);
+      log(`  ${name} run ${r}: first data ${round(x.firstDataMs)} ms, 40 rows ${round(x.first40Ms)} ms`);
+      if (x.firstDataMs != null) fd.push(x.firstDataMs);
+      if (x.first40Ms != null) f40.push(x.first40Ms);
+      await sleep(6000);
+      if (x.firstDataMs == null) break;
+    }
+    const s = await session(dir, sim, n);
+    log(`  ${name} session: ${JSON.stringify(s)}`);
+    results.figures[name][n] = { firstDataMs: round(pct(fd, 0.5)), first40Ms: round(pct(f40, 0.5)), ...s };
+    await sleep(6000);
+  }
+  sim.child.kill('SIGTERM');
+  await new Promise((r) => sim.child.once('exit', r));
+}
+
+const ratio = (a, b) => (a == null || b == null || b === 0 ? null : Math.round((a / b) * 100) / 100);
+for (const [name] of builds) {
+  const f = results.figures[name];
+  const base = f[10];
+  results.ratiosVs10[name] = Object.fromEntries(
+    SIZES.map((n) => [n, {
+      firstData: ratio(f[n]?.firstDataMs, base?.firstDataMs),
+      first40VsFirstDataAt10: ratio(f[n]?.first40Ms, base?.firstDataMs),
+      drain200: ratio(f[n]?.drain200Ms, base?.drain200Ms),
+      keyP95: ratio(f[n]?.keyMs?.p95, base?.keyMs?.p95),
+    }]),
+  );
+}
+results.goals = {
+  'firstData at 1,000 ≤ 1.2× the 10 figure': 'ratiosVs10.*.1000.firstData',
+  '40 rows at 10,000 as fast as first data at 10': 'ratiosVs10.*.10000.first40VsFirstDataAt10',
+  'drain at 1,000 ≤ 1.5× the 10 figure': 'ratiosVs10.*.1000.drain200',
+  'idle CPU at 1,000 ≤ 1 %, RSS ≤ 110 MB; at 10,000 keys p95 ≤ 35 ms, idle ≤ 2 %': 'figures.*',
+};
+process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+process.exit(0);

@@ -1,0 +1,142 @@
+// The store over a page-by-page listing: the first page is published at once with a fill count, a failed fill
+// continues after the last id, and a big fleet's later polls ask for new rows, moving rows and a rolling sweep.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { FleetStore } from '../../src/core/fleet/store.js';
+import type { InstancePage, ListPagesOptions } from '../../src/core/vast/client.js';
+import { FakeApi, FakeVastError, makeFleet } from '../ui/fake-api.js';
+import { FakeClock, settle } from './fake-clock.js';
+
+type Filter = { id?: { gt?: number; in?: number[] } };
+
+/** A FakeApi that also lists page by page (25 a page, by id), honouring the id filters the store sends. */
+class PagedApi extends FakeApi {
+  requests: Filter[] = [];
+  /** Page numbers (counted over all calls) at which to throw a rate-limit error. */
+  failAtPage = new Set<number>();
+  /** Resolved after each page is handed over, to look at the store in between. */
+  onPage: (() => Promise<void>) | null = null;
+  private pagesServed = 0;
+
+  async listInstancePages(opts: ListPagesOptions, onPage: (p: InstancePage) => boolean | void): Promise<void> {
+    const f = (opts.filters ?? {}) as Filter;
+    this.requests.push(f);
+    let rows = [...this.instances].sort((a, b) => a.id - b.id);
+    if (f.id?.gt !== undefined) rows = rows.filter((r) => r.id > f.id!.gt!);
+    if (f.id?.in) rows = rows.filter((r) => f.id!.in!.includes(r.id));
+    for (let at = 0; ; at += 25) {
+      if (this.failAtPage.delete(++this.pagesServed)) throw new FakeVastError('rate_limited', 'API requests too frequent');
+      const page = rows.slice(at, at + 25).map((r) => structuredClone(r));
+      const last = at + 25 >= rows.length;
+      const more = onPage({ rows: page, total: rows.length, last });
+      if (this.onPage) await this.onPage();
+      if (more === false || last) return;
+    }
+  }
+}
+
+function setup(n: number, pollMs = 5000) {
+  const clock = new FakeClock();
+  const api = new PagedApi(makeFleet(n));
+  const store = new FleetStore({ api, pollMs, clock, now: () => clock.now, random: () => 0.5 });
+  let emits = 0;
+  store.subscribe(() => emits++);
+  return { clock, api, store, emits: () => emits };
+}
+
+describe('FleetStore over pages', () => {
+  test('the first page is published before the rest, with "loaded of total"; then the whole fleet, complete', async () => {
+    const { store, api } = setup(60);
+    const seen: Array<{ n: number; filling: unknown }> = [];
+    api.onPage = async () => {
+      const s = store.getSnapshot();
+      seen.push({ n: s.instances.length, filling: s.filling });
+    };
+    await store.refresh();
+    assert.deepEqual(seen, [
+      { n: 25, filling: { loaded: 25, total: 60 } },
+      { n: 50, filling: { loaded: 50, total: 60 } },
+      { n: 60, filling: null },
+    ]);
+    const s = store.getSnapshot();
+    assert.equal(s.loaded, true);
+    assert.deepEqual(s.instances.map((i) => i.id), api.instances.map((i) => i.id));
+    // First look: every row's status counts from its creation, not from when its page arrived.
+    for (const i of s.instances) assert.equal(s.statusSince.get(i.id), i.startedAt ?? store.now());
+  });
+
+  test('a fill stopped by a rate limit keeps its rows and continues after the last id', async () => {
+    const { store, api, clock } = setup(60);
+    api.failAtPage.add(2);
+    store.start();
+    await settle();
+    let s = store.getSnapshot();
+    assert.equal(s.instances.length, 25);
+    assert.equal(s.error?.kind, 'rate_limited');
+    assert.deepEqual(s.filling, { loaded: 25, total: 60 });
+    await clock.advance(store.nextDelayMs);
+    s = store.getSnapshot();
+    assert.equal(s.instances.length, 60);
+    assert.equal(s.error, null);
+    assert.equal(s.filling, null);
+    assert.deepEqual(api.requests[1], { id: { gt: api.instances[24]!.id } });
+    store.stop();
+  });
+
+  test('a big fleet: later polls ask for new rows, moving rows and the next sweep pages, within the budget', async () => {
+    const { store, api, emits } = setup(300); // 12 pages; a 5 s poll may ask for 5
+    await store.refresh();
+    const before = store.getSnapshot().instances;
+    const emitted = emits();
+    const maxId = before[before.length - 1]!.id;
+    const gone = before[10]!.id; // in the first sweep pages
+    const moved = before.find((i) => i.status === 'loading')!;
+    const far = before[290]!; // beyond this poll's sweep
+    api.instances = api.instances
+      .filter((i) => i.id !== gone)
+      .map((i) => (i.id === moved.id ? { ...i, status: 'running' as const } : i.id === far.id ? { ...i, gpuUtilPct: 1 } : i));
+    api.instances.push({ ...structuredClone(before[0]!), id: maxId + 1 });
+    api.requests = [];
+    await store.refresh();
+    const after = store.getSnapshot().instances;
+    assert.equal(emits(), emitted + 1, 'one poll, one emit');
+    assert.deepEqual(api.requests[0], { id: { gt: maxId } }, 'new rows');
+    assert.ok(api.requests[1]!.id?.in?.includes(moved.id), 'moving rows by id');
+    assert.deepEqual(api.requests[2], {}, 'the sweep starts at the beginning');
+    assert.equal(api.requests.length, 3);
+    assert.ok(after.some((i) => i.id === maxId + 1), 'the new rental is in');
+    assert.ok(!after.some((i) => i.id === gone), 'the destroyed one in the swept range is out');
+    assert.equal(after.find((i) => i.id === moved.id)!.status, 'running');
+    assert.equal(after.find((i) => i.id === far.id), far, 'not swept yet: unchanged until its turn');
+    for (const i of after) {
+      const old = before.find((b) => b.id === i.id);
+      if (old && i.id !== moved.id) assert.equal(i, old, 'unchanged rows keep their identity');
+    }
+    // The sweep continues where it stopped and reaches the far row within ⌈12 / 3⌉ polls.
+    for (let k = 0; k < 4; k++) await store.refresh();
+    assert.equal(store.getSnapshot().instances.find((i) => i.id === far.id)!.gpuUtilPct, 1);
+    assert.ok(api.requests.some((r) => r.id?.gt !== undefined && r.id.gt < maxId && r.id.gt > before[50]!.id), 'sweep resumed by id');
+  });
+
+  test('a small fleet is listed whole on every poll; nothing changed means no emit', async () => {
+    const { store, api, emits } = setup(40);
+    await store.refresh();
+    const n = emits();
+    api.requests = [];
+    await store.refresh();
+    assert.deepEqual(api.requests, [{}]);
+    assert.equal(emits(), n);
+  });
+
+  test('figures are computed with the snapshot and kept when only health changes', async () => {
+    const { store } = setup(30);
+    await store.refresh();
+    const s = store.getSnapshot();
+    const total = s.figures.counts.reduce((a, [, c]) => a + c, 0);
+    assert.equal(total, 30);
+    store.setHealthMany([[s.instances[0]!.id, { step: 1, text: 'ok', level: 'ok' }], [s.instances[1]!.id, { step: 2, text: 'ok', level: 'ok' }]]);
+    const h = store.getSnapshot();
+    assert.equal(h.health.size, 2);
+    assert.equal(h.figures, s.figures);
+  });
+});
