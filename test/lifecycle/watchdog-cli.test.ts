@@ -108,7 +108,8 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
 
     // No more heartbeats: the watchdog stops its own instance, and only it.
     await waitFor(async () => (await statusOf(id)) === 'stopped', { what: `the watchdog to stop ${id}`, timeoutMs: 30_000, intervalMs: 250, detail: log });
-    assert.match(log(), /no heartbeat for \d+s: stop answered 200/);
+    // The stop lands before the watchdog writes its log line: wait for the line too.
+    await waitFor(() => /no heartbeat for \d+s: stop answered 200/.test(log()), { what: 'the watchdog\'s log line', detail: log });
     const other = (await client.listInstances()).find((i) => i.label === 'other')!;
     assert.equal(other.status, 'running');
   });
