@@ -11,9 +11,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export async function buildFakeBundle() {
   const out = path.join(root, 'node_modules', '.cache', 'vastdeck-bench', 'run-fake.mjs');
   await build({
-    absWorkingDir: root, entryPoints: ['test/ui/fixtures/run-fake.tsx'], outfile: out, bundle: true, format: 'esm',
-    platform: 'node', target: 'node20', minify: true, define: { 'process.env.NODE_ENV': '"production"' },
-    alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' }, external: ['ssh2', 'cpu-features'], logLevel: 'error', plugins: [inkBounded],
+    absWorkingDir: root,
+    entryPoints: ['test/ui/fixtures/run-fake.tsx'],
+    outfile: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' },
+    external: ['ssh2', 'cpu-features'],
+    logLevel: 'error',
+    plugins: [inkBounded],
     banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
   });
   return out;

@@ -13,7 +13,12 @@ const dir = path.dirname(fileURLToPath(import.meta.url));
 const sink = net.createServer((sock) => sock.destroy());
 await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
 const sinkPort = (sink.address() as AddressInfo).port;
-const sim = await startSimulator({ scenario: path.join(dir, 'scenarios', `fleet-${n}.yaml`), hosts: false, rateLimit: true, speed: 1 });
+const sim = await startSimulator({
+  scenario: path.join(dir, 'scenarios', `fleet-${n}.yaml`),
+  hosts: false,
+  rateLimit: true,
+  speed: 1,
+});
 for (const rec of sim.world.instances.values()) rec.sshPort = sinkPort;
 const firstId = Math.min(...sim.world.instances.keys());
 process.stdout.write(JSON.stringify({ url: sim.url, apiKey: sim.apiKey, n: sim.world.instances.size, firstId }) + '\n');

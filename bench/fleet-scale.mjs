@@ -32,14 +32,18 @@ const IDLE_S = Number(opt('--idle-seconds', 20));
 const DATA_TIMEOUT_MS = Number(opt('--data-timeout', 90)) * 1000;
 const settleSeconds = (n) => (n >= 10_000 ? 5 : n >= 1000 ? 45 : 8);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs, p) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))] : null);
+const pct = (xs, p) =>
+  xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))] : null;
 const round = (x) => (x == null ? null : Math.round(x * 10) / 10);
 const plain = (t) => t.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n');
 const log = (...a) => process.stderr.write(a.join(' ') + '\n');
 
 /** The simulator for N instances; resolves to {url, apiKey, firstId, child}. */
 async function startSim(n) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fleet-scale-sim.ts', String(n)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fleet-scale-sim.ts', String(n)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise((resolve, reject) => {
     child.stdout.once('data', (b) => resolve(String(b)));
     child.once('exit', (c) => reject(new Error(`simulator exited ${c}`)));
@@ -51,13 +55,25 @@ async function startSim(n) {
 function tui(dir, sim) {
   const home = mkdtempSync(path.join(tmpdir(), 'vd-fleet-scale-'));
   const env = {
-    ...process.env, CI: 'false', FORCE_COLOR: '3', TERM: 'xterm-256color', HOME: home, XDG_CONFIG_HOME: `${home}/.config`,
-    XDG_STATE_HOME: `${home}/.state`, XDG_CACHE_HOME: `${home}/.cache`, VASTDECK_STATE_DIR: `${home}/state`,
-    TUI_PTY_MARK: 'vastdeck', TUI_PTY_REPORT: `${home}/paint`,
+    ...process.env,
+    CI: 'false',
+    FORCE_COLOR: '3',
+    TERM: 'xterm-256color',
+    HOME: home,
+    XDG_CONFIG_HOME: `${home}/.config`,
+    XDG_STATE_HOME: `${home}/.state`,
+    XDG_CACHE_HOME: `${home}/.cache`,
+    VASTDECK_STATE_DIR: `${home}/state`,
+    TUI_PTY_MARK: 'vastdeck',
+    TUI_PTY_REPORT: `${home}/paint`,
   };
   for (const k of Object.keys(env)) if (k.startsWith('VAST_')) delete env[k];
   const cmd = ['node', path.join(dir, 'bin/vastdeck.js'), '--api-url', sim.url, '--api-key', sim.apiKey, '--poll', '5'];
-  const child = spawn('python3', [path.join(root, 'bench/tui-pty.py'), '200', '50', ...cmd], { cwd: home, env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('python3', [path.join(root, 'bench/tui-pty.py'), '200', '50', ...cmd], {
+    cwd: home,
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const chunks = [];
   let text = '';
   child.stdout.on('data', (b) => {
@@ -73,7 +89,10 @@ function tui(dir, sim) {
     return null;
   };
   return {
-    child, chunks, until, text: () => text,
+    child,
+    chunks,
+    until,
+    text: () => text,
     async stop() {
       child.stdin.write('q');
       const done = new Promise((r) => child.on('exit', r));
@@ -89,7 +108,8 @@ async function firstData(dir, sim, n) {
   const p = tui(dir, sim);
   const paint = await p.until((t) => t.includes('vastdeck'), 20_000);
   const first = paint && (await p.until((t) => idRow(sim.firstId).test(plain(t)), DATA_TIMEOUT_MS));
-  const forty = first && n >= 40 ? await p.until((t) => idRow(sim.firstId + 39).test(plain(t)), DATA_TIMEOUT_MS) : first;
+  const forty =
+    first && n >= 40 ? await p.until((t) => idRow(sim.firstId + 39).test(plain(t)), DATA_TIMEOUT_MS) : first;
   await p.stop();
   return { firstDataMs: first && first - paint, first40Ms: forty && forty - paint };
 }
@@ -149,11 +169,21 @@ function cpuTicks(pid) {
 }
 
 const results = {
-  date: new Date().toISOString(), node: process.version, runs: RUNS, idleSeconds: IDLE_S, pollSeconds: 5,
-  builds: Object.fromEntries(builds), sizes: SIZES, figures: {}, ratiosVs10: {},
+  date: new Date().toISOString(),
+  node: process.version,
+  runs: RUNS,
+  idleSeconds: IDLE_S,
+  pollSeconds: 5,
+  builds: Object.fromEntries(builds),
+  sizes: SIZES,
+  figures: {},
+  ratiosVs10: {},
   notes: [
-    'Side by side: each size has one simulator process (rate limits on: the listing allows 1 call a second after a burst of 5) serving every build in turn; a 6 s pause between TUI starts refills the limit.',
-    `Idle CPU is measured after ${settleSeconds(1000)} s at 1,000 (the first listing, 40 pages, is done) and after ${settleSeconds(10_000)} s at 10,000 (its 400 pages are still arriving), ${settleSeconds(10)} s below.`,
+    'Side by side: each size has one simulator process (rate limits on: the listing allows 1 call a second ' +
+      'after a burst of 5) serving every build in turn; a 6 s pause between TUI starts refills the limit.',
+    `Idle CPU is measured after ${settleSeconds(1000)} s at 1,000 (the first listing, 40 pages, is done) and ` +
+      `after ${settleSeconds(10_000)} s at 10,000 (its 400 pages are still arriving), ${settleSeconds(10)} s ` +
+      `below.`,
     `A figure is null when the TUI showed no row within ${DATA_TIMEOUT_MS / 1000} s.`,
   ],
 };
@@ -190,12 +220,15 @@ for (const [name] of builds) {
   const f = results.figures[name];
   const base = f[10];
   results.ratiosVs10[name] = Object.fromEntries(
-    SIZES.map((n) => [n, {
-      firstData: ratio(f[n]?.firstDataMs, base?.firstDataMs),
-      first40VsFirstDataAt10: ratio(f[n]?.first40Ms, base?.firstDataMs),
-      drain200: ratio(f[n]?.drain200Ms, base?.drain200Ms),
-      keyP95: ratio(f[n]?.keyMs?.p95, base?.keyMs?.p95),
-    }]),
+    SIZES.map((n) => [
+      n,
+      {
+        firstData: ratio(f[n]?.firstDataMs, base?.firstDataMs),
+        first40VsFirstDataAt10: ratio(f[n]?.first40Ms, base?.firstDataMs),
+        drain200: ratio(f[n]?.drain200Ms, base?.drain200Ms),
+        keyP95: ratio(f[n]?.keyMs?.p95, base?.keyMs?.p95),
+      },
+    ]),
   );
 }
 results.goals = {

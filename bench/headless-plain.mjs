@@ -6,12 +6,16 @@ import http from 'node:http';
 const [base, key] = process.argv.slice(2);
 const get = (url) =>
   new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { authorization: `Bearer ${key}`, accept: 'application/json', 'user-agent': 'plain' } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      res.on('error', reject);
-    });
+    const req = http.get(
+      url,
+      { headers: { authorization: `Bearer ${key}`, accept: 'application/json', 'user-agent': 'plain' } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
   });
 

@@ -24,7 +24,13 @@ const p50 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const tmp = mkdtempSync(path.join(tmpdir(), 'vd-headless-'));
 // A clean home: no user config, keys or state reach either side.
-const env = { ...process.env, HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_STATE_HOME: path.join(tmp, 'state'), VASTDECK_STATE_DIR: path.join(tmp, 'vd') };
+const env = {
+  ...process.env,
+  HOME: tmp,
+  XDG_CONFIG_HOME: path.join(tmp, 'config'),
+  XDG_STATE_HOME: path.join(tmp, 'state'),
+  VASTDECK_STATE_DIR: path.join(tmp, 'vd'),
+};
 delete env.VAST_API_KEY;
 delete env.VAST_URL;
 
@@ -33,7 +39,11 @@ function measured(argv) {
   const rss = path.join(tmp, 'rss');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rss, ...argv], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rss, ...argv], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (b) => (out += b));
     child.on('exit', (code) => {
@@ -44,11 +54,21 @@ function measured(argv) {
   });
 }
 
-const results = { date: new Date().toISOString(), node: process.version, bundle: path.relative(root, bundle) || '.', runs: RUNS, paintRuns: PAINT_RUNS };
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  bundle: path.relative(root, bundle) || '.',
+  runs: RUNS,
+  paintRuns: PAINT_RUNS,
+};
 
 // 1. instances --json against the plain client.
 {
-  const sim = spawn(process.execPath, ['bin/vastdeck.js', 'sim', '--scenario', 'bench/headless-10.yaml', '--no-rate-limit'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = spawn(
+    process.execPath,
+    ['bin/vastdeck.js', 'sim', '--scenario', 'bench/headless-10.yaml', '--no-rate-limit'],
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const lines = await new Promise((resolve, reject) => {
     let text = '';
     sim.stdout.on('data', (b) => {
@@ -59,7 +79,16 @@ const results = { date: new Date().toISOString(), node: process.version, bundle:
   });
   const url = /VAST_URL=(\S+)/.exec(lines)[1];
   const key = /VAST_API_KEY=(\S+)/.exec(lines)[1];
-  const vd = [process.execPath, path.join(bundle, 'bin/vastdeck.js'), 'instances', '--json', '--api-url', url, '--api-key', key];
+  const vd = [
+    process.execPath,
+    path.join(bundle, 'bin/vastdeck.js'),
+    'instances',
+    '--json',
+    '--api-url',
+    url,
+    '--api-key',
+    key,
+  ];
   const plain = [process.execPath, 'bench/headless-plain.mjs', url, key];
   const a = { ms: [], mb: [] };
   const b = { ms: [], mb: [] };
@@ -69,7 +98,15 @@ const results = { date: new Date().toISOString(), node: process.version, bundle:
   const count = JSON.parse(first.out).length;
   if (count !== 10 || JSON.parse(firstPlain.out).length !== 10) throw new Error(`expected 10 instances, got ${count}`);
   for (let i = 0; i < RUNS; i++) {
-    for (const [argv, into] of i % 2 ? [[plain, b], [vd, a]] : [[vd, a], [plain, b]]) {
+    for (const [argv, into] of i % 2
+      ? [
+          [plain, b],
+          [vd, a],
+        ]
+      : [
+          [vd, a],
+          [plain, b],
+        ]) {
       const r = await measured(argv);
       into.ms.push(r.ms);
       into.mb.push(r.mb);
@@ -93,7 +130,14 @@ const results = { date: new Date().toISOString(), node: process.version, bundle:
     rmSync(report, { force: true });
     const child = spawn('python3', ['bench/tui-pty.py', '120', '40', ...argv], {
       cwd: root,
-      env: { ...env, CI: 'false', FORCE_COLOR: '3', TERM: 'xterm-256color', TUI_PTY_MARK: 'vastdeck', TUI_PTY_REPORT: report },
+      env: {
+        ...env,
+        CI: 'false',
+        FORCE_COLOR: '3',
+        TERM: 'xterm-256color',
+        TUI_PTY_MARK: 'vastdeck',
+        TUI_PTY_REPORT: report,
+      },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     child.stdout.resume();
@@ -116,9 +160,23 @@ const results = { date: new Date().toISOString(), node: process.version, bundle:
   const node = [process.execPath, '-e', "process.stdout.write('vastdeck\\n'); setTimeout(() => {}, 300)"];
   await paintOf(tui);
   for (let i = 0; i < PAINT_RUNS; i++) {
-    for (const [argv, into] of i % 2 ? [[node, floor], [tui, paint]] : [[tui, paint], [node, floor]]) into.push(await paintOf(argv));
+    for (const [argv, into] of i % 2
+      ? [
+          [node, floor],
+          [tui, paint],
+        ]
+      : [
+          [tui, paint],
+          [node, floor],
+        ])
+      into.push(await paintOf(argv));
   }
-  results.firstPaint = { vastdeckMsP50: round(p50(paint)), nodeMsP50: round(p50(floor)), ratio: round(p50(paint) / p50(floor), 2), target: '≤ 2×' };
+  results.firstPaint = {
+    vastdeckMsP50: round(p50(paint)),
+    nodeMsP50: round(p50(floor)),
+    ratio: round(p50(paint) / p50(floor), 2),
+    target: '≤ 2×',
+  };
 }
 
 rmSync(tmp, { recursive: true, force: true });

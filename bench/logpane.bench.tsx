@@ -20,7 +20,8 @@ import { LogPaneStore } from '../src/core/logs/sources/pane-store.js';
 import { sshdSkipReason, startSshd } from '../test/helpers/sshd.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const gc = (globalThis as { gc?: () => void }).gc;
 const heapMb = () => {
   gc?.();
@@ -34,12 +35,24 @@ async function latency() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-lp-'));
   const logPath = path.join(sshd.dir, 'train.log');
   writeFileSync(logPath, 'start\n');
-  const pool = new SshPool({ knownHostsFile: path.join(dir, 'known_hosts'), auth: { agentSocket: null, keyPaths: [sshd.clientKey] } });
-  const fleet = makeFleet(3).map((i, k) => (k === 0 ? { ...i, status: 'running' as const, sshHost: '127.0.0.1', sshPort: sshd.port } : i));
+  const pool = new SshPool({
+    knownHostsFile: path.join(dir, 'known_hosts'),
+    auth: { agentSocket: null, keyPaths: [sshd.clientKey] },
+  });
+  const fleet = makeFleet(3).map((i, k) =>
+    k === 0 ? { ...i, status: 'running' as const, sshHost: '127.0.0.1', sshPort: sshd.port } : i,
+  );
   const m = await mountLogs({
-    columns: 160, rows: 45,
+    columns: 160,
+    rows: 45,
     fleet,
-    openLog: (inst) => new LogPaneStore({ instanceId: inst.id, target: { host: '127.0.0.1', port: inst.sshPort! }, pool, path: logPath }),
+    openLog: (inst) =>
+      new LogPaneStore({
+        instanceId: inst.id,
+        target: { host: '127.0.0.1', port: inst.sshPort! },
+        pool,
+        path: logPath,
+      }),
   });
   const seen = new Map<number, number>();
   const orig = m.stdout.write;
@@ -64,7 +77,16 @@ async function latency() {
   await pool.close();
   await sshd.stop();
   rmSync(dir, { recursive: true, force: true });
-  return { host: 'OpenSSH sshd + GNU tail -F → TUI frame', lines: 200, drawn: lat.length, gapMs: 120, p50Ms: +pct(lat, 50).toFixed(1), p95Ms: +pct(lat, 95).toFixed(1), maxMs: +Math.max(...lat).toFixed(1), targetP50Ms: 150 };
+  return {
+    host: 'OpenSSH sshd + GNU tail -F → TUI frame',
+    lines: 200,
+    drawn: lat.length,
+    gapMs: 120,
+    p50Ms: +pct(lat, 50).toFixed(1),
+    p95Ms: +pct(lat, 95).toFixed(1),
+    maxMs: +Math.max(...lat).toFixed(1),
+    targetP50Ms: 150,
+  };
 }
 
 async function soak(hours: number) {
@@ -81,7 +103,8 @@ async function soak(hours: number) {
   for (let fed = 0; fed < perPane; fed += CHUNK) {
     for (const p of panes) {
       let text = '';
-      for (let i = 0; i < CHUNK; i++, seq++) text += `{'loss': '${(2 / (1 + seq / 1e5)).toFixed(4)}', 'grad_norm': '${(seq % 997) / 100}', 'step': ${seq}}\n`;
+      for (let i = 0; i < CHUNK; i++, seq++)
+        text += `{'loss': '${(2 / (1 + seq / 1e5)).toFixed(4)}', 'grad_norm': '${(seq % 997) / 100}', 'step': ${seq}}\n`;
       const before = p.stdout.frames.length;
       p.pool.last.emit('data', text);
       while (p.stdout.frames.length === before) await new Promise((r) => setImmediate(r));
@@ -100,8 +123,16 @@ async function soak(hours: number) {
   const my = tail.reduce((a, [, y]) => a + y, 0) / tail.length;
   const slope = tail.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / tail.reduce((a, [x]) => a + (x - mx) ** 2, 0);
   return {
-    panes: 2, linesPerSecond: RATE, simulatedHours: hours, linesPerPane: perPane, frames, wallSeconds: +(ms / 1000).toFixed(1),
-    heapStartMb: +samples[0]![1].toFixed(1), heapEndMb: +samples.at(-1)![1].toFixed(1), heapSlopeMbPerHour: +slope.toFixed(3), targetMbPerHour: 1,
+    panes: 2,
+    linesPerSecond: RATE,
+    simulatedHours: hours,
+    linesPerPane: perPane,
+    frames,
+    wallSeconds: +(ms / 1000).toFixed(1),
+    heapStartMb: +samples[0]![1].toFixed(1),
+    heapEndMb: +samples.at(-1)![1].toFixed(1),
+    heapSlopeMbPerHour: +slope.toFixed(3),
+    targetMbPerHour: 1,
     gc: Boolean(gc),
   };
 }

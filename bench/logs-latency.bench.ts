@@ -31,10 +31,18 @@ async function realHost(): Promise<Host> {
   const sshd = await startSshd();
   const logPath = path.join(sshd.dir, 'train.log');
   writeFileSync(logPath, 'start\n');
-  return { kind: 'OpenSSH sshd + GNU tail -F', port: sshd.port, keyFile: sshd.clientKey, logPath, append: (l) => appendFileSync(logPath, l + '\n'), stop: () => sshd.stop() };
+  return {
+    kind: 'OpenSSH sshd + GNU tail -F',
+    port: sshd.port,
+    keyFile: sshd.clientKey,
+    logPath,
+    append: (l) => appendFileSync(logPath, l + '\n'),
+    stop: () => sshd.stop(),
+  };
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 async function main(): Promise<void> {
   if (sshdSkipReason) {
@@ -42,8 +50,16 @@ async function main(): Promise<void> {
     return;
   }
   const host = await realHost();
-  const pool = new SshPool({ knownHostsFile: path.join(dir, 'known_hosts'), auth: { agentSocket: null, keyPaths: [host.keyFile] } });
-  const pane = new LogPaneStore({ instanceId: 1, target: { host: '127.0.0.1', port: host.port }, pool, path: host.logPath });
+  const pool = new SshPool({
+    knownHostsFile: path.join(dir, 'known_hosts'),
+    auth: { agentSocket: null, keyPaths: [host.keyFile] },
+  });
+  const pane = new LogPaneStore({
+    instanceId: 1,
+    target: { host: '127.0.0.1', port: host.port },
+    pool,
+    path: host.logPath,
+  });
   const seen = new Map<string, number>();
   let count = 0;
   pane.subscribe(() => {
@@ -56,7 +72,8 @@ async function main(): Promise<void> {
     count++;
   });
   pane.start();
-  while (pane.getSnapshot().source !== 'ssh' || pane.getSnapshot().sshState !== 'following') await new Promise((r) => setTimeout(r, 20));
+  while (pane.getSnapshot().source !== 'ssh' || pane.getSnapshot().sshState !== 'following')
+    await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 300));
   const latencies: number[] = [];
   const sent = new Map<string, number>();
@@ -72,9 +89,17 @@ async function main(): Promise<void> {
   await host.stop();
   rmSync(dir, { recursive: true, force: true });
   const result = {
-    host: host.kind, lines: LINES, received: latencies.length, gapMs: GAP_MS, emits: count,
-    p50Ms: Math.round(pct(latencies, 50) * 10) / 10, p95Ms: Math.round(pct(latencies, 95) * 10) / 10,
-    maxMs: Math.round(Math.max(...latencies) * 10) / 10, targetP50Ms: 150, node: process.version, at: new Date().toISOString(),
+    host: host.kind,
+    lines: LINES,
+    received: latencies.length,
+    gapMs: GAP_MS,
+    emits: count,
+    p50Ms: Math.round(pct(latencies, 50) * 10) / 10,
+    p95Ms: Math.round(pct(latencies, 95) * 10) / 10,
+    maxMs: Math.round(Math.max(...latencies) * 10) / 10,
+    targetP50Ms: 150,
+    node: process.version,
+    at: new Date().toISOString(),
   };
   console.log(JSON.stringify(result, null, 2));
   mkdirSync('bench/results', { recursive: true });

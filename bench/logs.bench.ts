@@ -29,7 +29,8 @@ function plainIngest(withTracker: boolean): { seconds: number; ring: LogRing } {
   let n = 0;
   while (n < LINES) {
     let chunk = '';
-    for (let i = 0; i < LINES_PER_CHUNK; i++, n++) chunk += `step=${n} loss=${(1 / (n + 1)).toFixed(5)} lr=0.0003 tokens/s=81234\n`;
+    for (let i = 0; i < LINES_PER_CHUNK; i++, n++)
+      chunk += `step=${n} loss=${(1 / (n + 1)).toFixed(5)} lr=0.0003 tokens/s=81234\n`;
     const changed = ring.push(chunk, 'ssh');
     if (withTracker) tracker.feedLines(changed, n);
   }
@@ -42,7 +43,8 @@ function replayIngest(): { seconds: number; lines: number } {
   const tracker = new HealthTracker();
   const start = performance.now();
   for (let r = 0; r < REPLAYS; r++) {
-    for (let i = 0; i < FIXTURE.length; i += REPLAY_CHUNK) tracker.feedLines(ring.push(FIXTURE.subarray(i, i + REPLAY_CHUNK)), r);
+    for (let i = 0; i < FIXTURE.length; i += REPLAY_CHUNK)
+      tracker.feedLines(ring.push(FIXTURE.subarray(i, i + REPLAY_CHUNK)), r);
   }
   return { seconds: (performance.now() - start) / 1000, lines: ring.firstSeq + ring.length };
 }
@@ -64,7 +66,11 @@ const result = {
     seconds: round(plain.seconds),
     linesPerSec: Math.round(LINES / plain.seconds),
   },
-  plainWithHealthTracker: { lines: LINES, seconds: round(tracked.seconds), linesPerSec: Math.round(LINES / tracked.seconds) },
+  plainWithHealthTracker: {
+    lines: LINES,
+    seconds: round(tracked.seconds),
+    linesPerSec: Math.round(LINES / tracked.seconds),
+  },
   trainerLogReplay: {
     replays: REPLAYS,
     chunkBytes: REPLAY_CHUNK,
@@ -74,7 +80,12 @@ const result = {
     linesPerSec: Math.round(replay.lines / replay.seconds),
     MBPerSec: round((FIXTURE.length * REPLAYS) / 1e6 / replay.seconds),
   },
-  memory: { ringLengthAfter1e6: ringLength, heapBeforeMB: heapBefore, heapAfter1e6MB: heapAfter, heapGrowthMB: round(heapAfter - heapBefore) },
+  memory: {
+    ringLengthAfter1e6: ringLength,
+    heapBeforeMB: heapBefore,
+    heapAfter1e6MB: heapAfter,
+    heapGrowthMB: round(heapAfter - heapBefore),
+  },
 };
 
 console.log(JSON.stringify(result, null, 2));

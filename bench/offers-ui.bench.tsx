@@ -9,7 +9,8 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { mountOffers } from '../test/ui/offers-harness.js';
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const SORTS = ['U', 'N', 'V', 'M', 'D', 'I', 'O', 'R', '$', 'E', 'L', 'C', 'F'];
 
 async function run(n: number) {
@@ -26,24 +27,43 @@ async function run(n: number) {
   };
   const sort: number[] = [];
   const filter: number[] = [];
-  for (let round = 0; round < 4; round++) for (const k of SORTS) {
-    const ms = await time(k);
-    if (ms !== null) sort.push(ms);
-  }
+  for (let round = 0; round < 4; round++)
+    for (const k of SORTS) {
+      const ms = await time(k);
+      if (ms !== null) sort.push(ms);
+    }
   for (let round = 0; round < 6; round++) {
     await m.press('/');
-    for (const ch of 'num_gpus>=2 ') { const ms = await time(ch); if (ms !== null) filter.push(ms); }
-    for (let i = 0; i < 12; i++) { const ms = await time('\x7f'); if (ms !== null) filter.push(ms); }
+    for (const ch of 'num_gpus>=2 ') {
+      const ms = await time(ch);
+      if (ms !== null) filter.push(ms);
+    }
+    for (let i = 0; i < 12; i++) {
+      const ms = await time('\x7f');
+      if (ms !== null) filter.push(ms);
+    }
     await m.press('\x1b');
   }
   m.unmount();
-  const sum = (xs: number[]) => ({ n: xs.length, p50: +pct(xs, 50).toFixed(1), p95: +pct(xs, 95).toFixed(1), max: +Math.max(...xs).toFixed(1) });
+  const sum = (xs: number[]) => ({
+    n: xs.length,
+    p50: +pct(xs, 50).toFixed(1),
+    p95: +pct(xs, 95).toFixed(1),
+    max: +Math.max(...xs).toFixed(1),
+  });
   return { offers: n, sortKeystroke: sum(sort), filterKeystroke: sum(filter) };
 }
 
 const results = [];
 for (const n of [1000, 10_000]) results.push(await run(n));
-const out = { date: new Date().toISOString(), node: process.version, nodeEnv: process.env.NODE_ENV ?? 'development', terminal: '200x50', target: 'p95 <= 30 ms, independent of N', results };
+const out = {
+  date: new Date().toISOString(),
+  node: process.version,
+  nodeEnv: process.env.NODE_ENV ?? 'development',
+  terminal: '200x50',
+  target: 'p95 <= 30 ms, independent of N',
+  results,
+};
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/offers-ui.json', JSON.stringify(out, null, 2) + '\n');
 process.stdout.write(JSON.stringify(out, null, 2) + '\n');

@@ -21,10 +21,25 @@ const REFRESHES = 5;
 const KEYSTROKES = 60;
 
 const GPUS: Array<[string, number, number]> = [
-  ['RTX 4090', 24564, 890], ['RTX 3090', 24576, 860], ['H100 SXM', 81559, 900], ['A100 PCIE', 40960, 800],
-  ['RTX A5000', 24564, 860], ['RTX 5090', 32607, 1200], ['L40S', 46068, 890], ['RTX 3060', 12288, 860],
+  ['RTX 4090', 24564, 890],
+  ['RTX 3090', 24576, 860],
+  ['H100 SXM', 81559, 900],
+  ['A100 PCIE', 40960, 800],
+  ['RTX A5000', 24564, 860],
+  ['RTX 5090', 32607, 1200],
+  ['L40S', 46068, 890],
+  ['RTX 3060', 12288, 860],
 ];
-const GEOS = ['Texas, US', 'Quebec, CA', 'Bavaria, DE', 'Ontario, CA', 'California, US', 'Hokkaido, JP', 'Nord, FR', 'Sichuan, CN'];
+const GEOS = [
+  'Texas, US',
+  'Quebec, CA',
+  'Bavaria, DE',
+  'Ontario, CA',
+  'California, US',
+  'Hokkaido, JP',
+  'Nord, FR',
+  'Sichuan, CN',
+];
 
 /** 10,000 offers shaped like real /bundles/ rows (~1.3 KB each, every field of vast-api.md §2). */
 function generateOffers(seed = 42): unknown[] {
@@ -36,27 +51,84 @@ function generateOffers(seed = 42): unknown[] {
     const base = +(0.1 + r() * 2.5 * n).toFixed(4);
     const storage = +(0.1 + r() * 0.2).toFixed(4);
     const total = +(base + (storage * 5) / 720).toFixed(6);
-    const price = { gpuCostPerHour: base, diskHour: (storage * 5) / 720, totalHour: total, discountTotalHour: 0, discountedTotalPerHour: total };
+    const price = {
+      gpuCostPerHour: base,
+      diskHour: (storage * 5) / 720,
+      totalHour: total,
+      discountTotalHour: 0,
+      discountedTotalPerHour: total,
+    };
     return {
-      id: 5_000_000 + i, ask_contract_id: 5_000_000 + i, bundle_id: 9_000_000 + i, machine_id: 10_000 + (i % 3000), host_id: 100 + (i % 700),
-      num_gpus: n, gpu_name: gpu, gpu_ram: ram, gpu_total_ram: ram * n, gpu_frac: 1, gpu_mem_bw: +(500 + r() * 2500).toFixed(1),
-      bw_nvlink: 0, gpu_max_power: 450, gpu_max_temp: 83, gpu_arch: 'nvidia', gpu_display_active: r() < 0.1, compute_cap: cc,
-      cuda_max_good: pick([11.8, 12.1, 12.2, 12.4, 12.8]), driver_version: pick(['535.86.05', '550.54.14', '570.124.06']),
-      driver_vers: 550054014, cpu_ram: pick([32000, 64000, 128000, 256000, 515000]), cpu_cores: pick([16, 32, 64, 128]),
-      cpu_cores_effective: pick([4, 8, 16, 32]), cpu_ghz: +(2 + r() * 2).toFixed(2), cpu_name: pick(['AMD EPYC 7B13 64-Core Processor', 'Intel Xeon Gold 6248']),
-      cpu_arch: 'amd64', has_avx: 1, disk_space: +(20 + r() * 2000).toFixed(1), disk_bw: +(200 + r() * 5000).toFixed(1),
-      disk_name: 'Samsung SSD 980 PRO 2TB', inet_down: +(r() < 0.03 ? 1.4 : 50 + r() * 5000).toFixed(1), inet_up: +(10 + r() * 2000).toFixed(1),
-      inet_down_cost: 0.002, inet_up_cost: 0.002, internet_down_cost_per_tb: 2, internet_up_cost_per_tb: 2,
-      direct_port_count: Math.floor(r() * 200), pcie_bw: +(3 + r() * 25).toFixed(1), pci_gen: pick([3, 4, 5]),
-      dph_total: total, dph_base: base, discounted_dph_total: total, min_bid: +(base * 0.6).toFixed(4),
-      storage_cost: storage, storage_total_cost: (storage * 5) / 720, vram_costperhour: +(total / n / 24).toFixed(6),
-      dlperf: +(r() * 300).toFixed(3), dlperf_per_dphtotal: +(r() * 300).toFixed(3), total_flops: +(r() * 600).toFixed(3),
-      flops_per_dphtotal: +(r() * 400).toFixed(3), score: +(r() * 500).toFixed(4), reliability: +(0.8 + r() * 0.2).toFixed(5),
-      reliability2: +(0.8 + r() * 0.2).toFixed(5), duration: Math.floor(r() * 90 * 86400), start_date: 1767225600 + i,
-      end_date: 1774915200 + i, geolocation: pick(GEOS), verification: r() < 0.9 ? 'verified' : 'unverified',
-      rentable: true, rented: false, external: false, static_ip: r() < 0.5, vms_enabled: false,
-      public_ipaddr: `203.0.${i % 250}.${(i * 7) % 250}`, hosting_type: 0, is_bid: false, credit_discount_max: 0.4,
-      cluster_id: null, search: price, instance: price,
+      id: 5_000_000 + i,
+      ask_contract_id: 5_000_000 + i,
+      bundle_id: 9_000_000 + i,
+      machine_id: 10_000 + (i % 3000),
+      host_id: 100 + (i % 700),
+      num_gpus: n,
+      gpu_name: gpu,
+      gpu_ram: ram,
+      gpu_total_ram: ram * n,
+      gpu_frac: 1,
+      gpu_mem_bw: +(500 + r() * 2500).toFixed(1),
+      bw_nvlink: 0,
+      gpu_max_power: 450,
+      gpu_max_temp: 83,
+      gpu_arch: 'nvidia',
+      gpu_display_active: r() < 0.1,
+      compute_cap: cc,
+      cuda_max_good: pick([11.8, 12.1, 12.2, 12.4, 12.8]),
+      driver_version: pick(['535.86.05', '550.54.14', '570.124.06']),
+      driver_vers: 550054014,
+      cpu_ram: pick([32000, 64000, 128000, 256000, 515000]),
+      cpu_cores: pick([16, 32, 64, 128]),
+      cpu_cores_effective: pick([4, 8, 16, 32]),
+      cpu_ghz: +(2 + r() * 2).toFixed(2),
+      cpu_name: pick(['AMD EPYC 7B13 64-Core Processor', 'Intel Xeon Gold 6248']),
+      cpu_arch: 'amd64',
+      has_avx: 1,
+      disk_space: +(20 + r() * 2000).toFixed(1),
+      disk_bw: +(200 + r() * 5000).toFixed(1),
+      disk_name: 'Samsung SSD 980 PRO 2TB',
+      inet_down: +(r() < 0.03 ? 1.4 : 50 + r() * 5000).toFixed(1),
+      inet_up: +(10 + r() * 2000).toFixed(1),
+      inet_down_cost: 0.002,
+      inet_up_cost: 0.002,
+      internet_down_cost_per_tb: 2,
+      internet_up_cost_per_tb: 2,
+      direct_port_count: Math.floor(r() * 200),
+      pcie_bw: +(3 + r() * 25).toFixed(1),
+      pci_gen: pick([3, 4, 5]),
+      dph_total: total,
+      dph_base: base,
+      discounted_dph_total: total,
+      min_bid: +(base * 0.6).toFixed(4),
+      storage_cost: storage,
+      storage_total_cost: (storage * 5) / 720,
+      vram_costperhour: +(total / n / 24).toFixed(6),
+      dlperf: +(r() * 300).toFixed(3),
+      dlperf_per_dphtotal: +(r() * 300).toFixed(3),
+      total_flops: +(r() * 600).toFixed(3),
+      flops_per_dphtotal: +(r() * 400).toFixed(3),
+      score: +(r() * 500).toFixed(4),
+      reliability: +(0.8 + r() * 0.2).toFixed(5),
+      reliability2: +(0.8 + r() * 0.2).toFixed(5),
+      duration: Math.floor(r() * 90 * 86400),
+      start_date: 1767225600 + i,
+      end_date: 1774915200 + i,
+      geolocation: pick(GEOS),
+      verification: r() < 0.9 ? 'verified' : 'unverified',
+      rentable: true,
+      rented: false,
+      external: false,
+      static_ip: r() < 0.5,
+      vms_enabled: false,
+      public_ipaddr: `203.0.${i % 250}.${(i * 7) % 250}`,
+      hosting_type: 0,
+      is_bid: false,
+      credit_discount_max: 0.4,
+      cluster_id: null,
+      search: price,
+      instance: price,
     };
   });
 }
@@ -70,7 +142,8 @@ async function wireText(): Promise<{ text: string; source: string }> {
       try {
         const q = { ...defaultOfferQuery(), limit: N };
         const res = await fetch(`${s.url}/api/v0/bundles/`, {
-          method: 'POST', headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+          method: 'POST',
+          headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
           body: JSON.stringify({ order: q.order, type: q.type, limit: N, allocated_storage: 5 }),
         });
         const text = await res.text();
@@ -94,7 +167,9 @@ async function serveFromChild(body: Buffer): Promise<{ url: string; stop: () => 
   const dir = mkdtempSync(path.join(tmpdir(), 'vd-offers-bench-'));
   const file = path.join(dir, 'offers.json');
   writeFileSync(file, body);
-  const script = `const b=require('fs').readFileSync(process.argv[1]);const s=require('http').createServer((q,r)=>{q.resume();q.on('end',()=>{r.writeHead(200,{'content-type':'application/json','content-length':b.length});r.end(b)})});s.listen(0,'127.0.0.1',()=>console.log(s.address().port));`;
+  const script =
+    `const b=require('fs').readFileSync(process.argv[1]);const ` +
+    `s=require('http').createServer((q,r)=>{q.resume();q.on('end',()=>{r.writeHead(200,{'content-type':'application/json','content-length':b.length});r.end(b)})});s.listen(0,'127.0.0.1',()=>console.log(s.address().port));`;
   const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
@@ -149,12 +224,19 @@ async function main(): Promise<void> {
   // Keystrokes: a filter edit and a sort change over all 10,000 domain offers, as the offer view does them.
   const filterMs: number[] = [];
   const sortMs: number[] = [];
-  const keys: Array<(o: Offer) => number> = [(o) => o.dphTotal, (o) => -o.reliability, (o) => -o.inetDownMbps, (o) => -(o.dlperfPerDph ?? 0)];
+  const keys: Array<(o: Offer) => number> = [
+    (o) => o.dphTotal,
+    (o) => -o.reliability,
+    (o) => -o.inetDownMbps,
+    (o) => -(o.dlperfPerDph ?? 0),
+  ];
   for (let i = 0; i < KEYSTROKES; i++) {
     const minRam = 8 + (i % 40);
     const needle = ['rtx', 'rtx 4', 'h100', 'a', ''][i % 5]!;
     let s = performance.now();
-    const rows = offers.filter((o) => o.gpuRamGb >= minRam && o.gpuName.toLowerCase().includes(needle) && o.reliability >= 0.9);
+    const rows = offers.filter(
+      (o) => o.gpuRamGb >= minRam && o.gpuName.toLowerCase().includes(needle) && o.reliability >= 0.9,
+    );
     filterMs.push(performance.now() - s);
     const key = keys[i % keys.length]!;
     s = performance.now();
@@ -172,14 +254,28 @@ async function main(): Promise<void> {
     skippedRows: decoded.skipped,
     wireMB: r2(body.length / 1e6),
     refresh: { runs: REFRESHES, p50Ms: r2(pct(refreshMs, 50)), maxMs: r2(Math.max(...refreshMs)) },
-    eventLoopDelay: { p50Ms: r2(h.percentile(50) / 1e6), p99Ms: r2(h.percentile(99) / 1e6), maxMs: r2(h.max / 1e6), targetP99Ms: 30 },
+    eventLoopDelay: {
+      p50Ms: r2(h.percentile(50) / 1e6),
+      p99Ms: r2(h.percentile(99) / 1e6),
+      maxMs: r2(h.max / 1e6),
+      targetP99Ms: 30,
+    },
     // One-shot JSON.parse and validate+convert, for scale; the client instead scans, parses and converts in
     // batches that yield (batchedWallMs: same work, wall time, never blocking more than ~6 ms at a time).
-    pieces: { jsonParseMs: r2(jsonParseMs), validateConvertMs: r2(validateConvertMs), batchedWallMs: r2(batchedWallMs) },
+    pieces: {
+      jsonParseMs: r2(jsonParseMs),
+      validateConvertMs: r2(validateConvertMs),
+      batchedWallMs: r2(batchedWallMs),
+    },
     keystroke: {
       filterP95Ms: r2(pct(filterMs, 95)),
       sortP95Ms: r2(pct(sortMs, 95)),
-      filterPlusSortP95Ms: r2(pct(filterMs.map((f, i) => f + sortMs[i]!), 95)),
+      filterPlusSortP95Ms: r2(
+        pct(
+          filterMs.map((f, i) => f + sortMs[i]!),
+          95,
+        ),
+      ),
       targetP95Ms: 30,
     },
   };

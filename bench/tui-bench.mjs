@@ -22,7 +22,9 @@ const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Mat
 const round = (x) => Math.round(x * 10) / 10;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts `cmd` (a shell command, or an argv array run as is) in a pty of cols×rows; returns helpers over its output. */
+/**
+ * Starts `cmd` (a shell command, or an argv array run as is) in a pty of cols×rows; returns helpers over its output.
+ */
 function pty(cmd, cols, rows, env = {}) {
   const t0 = performance.now();
   const argv = Array.isArray(cmd) ? cmd : ['sh', '-c', `exec ${cmd}`];
@@ -85,7 +87,12 @@ const results = { date: new Date().toISOString(), node: process.version, runs: R
     floor.push(f.ms);
     await f.p.stop();
   }
-  results.firstPaintMs = { p50: round(pct(paint, 0.5)), max: round(Math.max(...paint)), target: 'p50 ≤ 250', nodeFloorP50: round(pct(floor, 0.5)) };
+  results.firstPaintMs = {
+    p50: round(pct(paint, 0.5)),
+    max: round(Math.max(...paint)),
+    target: 'p50 ≤ 250',
+    nodeFloorP50: round(pct(floor, 0.5)),
+  };
   results.firstDataAfterPaintMs = { p50: round(pct(data, 0.5)), max: round(Math.max(...data)), target: '≤ 300' };
 }
 
@@ -110,8 +117,18 @@ const results = { date: new Date().toISOString(), node: process.version, runs: R
     return { lat, bytes };
   };
   const { lat, bytes } = await moves();
-  results.keypressToFrameMs = { p50: round(pct(lat, 0.5)), p95: round(pct(lat, 0.95)), samples: lat.length, target: 'p50 ≤ 16, p95 ≤ 35' };
-  results.bytesPerSelectionMove = { p50: pct(bytes, 0.5), max: Math.max(...bytes), target: '≤ 300', note: 'demo fleet changes may add bytes to some samples' };
+  results.keypressToFrameMs = {
+    p50: round(pct(lat, 0.5)),
+    p95: round(pct(lat, 0.95)),
+    samples: lat.length,
+    target: 'p50 ≤ 16, p95 ≤ 35',
+  };
+  results.bytesPerSelectionMove = {
+    p50: pct(bytes, 0.5),
+    max: Math.max(...bytes),
+    target: '≤ 300',
+    note: 'demo fleet changes may add bytes to some samples',
+  };
   // 200 queued keypresses in one write (a held key): time until output settles.
   const t = performance.now();
   p.child.stdin.write('j'.repeat(200));
@@ -127,14 +144,24 @@ const results = { date: new Date().toISOString(), node: process.version, runs: R
   await p.until((t) => /\d+ offers {2}searched/.test(t.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ' ')), 20_000);
   await sleep(1500);
   const offers = await moves();
-  results.offersKeypressToFrameMs = { p50: round(pct(offers.lat, 0.5)), p95: round(pct(offers.lat, 0.95)), samples: offers.lat.length, bytesPerMoveP50: pct(offers.bytes, 0.5), target: 'p50 ≤ 16, p95 ≤ 35' };
+  results.offersKeypressToFrameMs = {
+    p50: round(pct(offers.lat, 0.5)),
+    p95: round(pct(offers.lat, 0.95)),
+    samples: offers.lat.length,
+    bytesPerMoveP50: pct(offers.bytes, 0.5),
+    target: 'p50 ≤ 16, p95 ≤ 35',
+  };
   await p.stop();
 }
 
 // 3. Idle: static 200-instance fleet, POLL_MS poll, IDLE_S seconds.
 {
   const fake = await buildFakeBundle();
-  const p = pty(`node ${fake}`, 200, 50, { FAKE_N: '200', POLL_MS: String(POLL_MS), NODE_PATH: path.join(root, 'node_modules') });
+  const p = pty(`node ${fake}`, 200, 50, {
+    FAKE_N: '200',
+    POLL_MS: String(POLL_MS),
+    NODE_PATH: path.join(root, 'node_modules'),
+  });
   await p.until((t) => /\n?1200\s/.test(t.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n')) || t.includes('200 instances'));
   await sleep(3000);
   const pid = await findNode(p.child.pid);
@@ -153,7 +180,10 @@ const results = { date: new Date().toISOString(), node: process.version, runs: R
     cpuPercentOfOneCore: round(((cpu1 - cpu0) / 100 / IDLE_S) * 100),
     rssMb: round(rssMb),
     pollMs: POLL_MS,
-    note: 'the fake-API fixture bundled as shipped (bench/fake-bundle.mjs); RSS after 2 min here, 5 min in tui-rss.json. Frames here are the AGE column\'s minute tick (young instances go 3m → 4m: the screen changes); a poll that changes nothing draws none.',
+    note:
+      'the fake-API fixture bundled as shipped (bench/fake-bundle.mjs); RSS after 2 min here, 5 min in ' +
+      "tui-rss.json. Frames here are the AGE column's minute tick (young instances go 3m → 4m: the screen " +
+      'changes); a poll that changes nothing draws none.',
     target: '0 frames when nothing changed; CPU ≤ 0.5 % at 10 s poll; RSS ≤ 100 MB',
   };
   await p.stop();
@@ -171,7 +201,10 @@ async function findNode(scriptPid) {
       if (comm === 'node') return Number(pid);
       if (pid) {
         const sub = execSync(`ps -o pid=,comm= --ppid ${pid} || true`, { encoding: 'utf8' }).trim();
-        const m = sub.split('\n').map((l) => l.trim().split(/\s+/)).find(([, c]) => c === 'node');
+        const m = sub
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/))
+          .find(([, c]) => c === 'node');
         if (m) return Number(m[0]);
       }
     }

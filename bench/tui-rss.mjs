@@ -18,7 +18,9 @@ const fakeBundle = await buildFakeBundle();
 
 function start(cmd, env = {}) {
   const child = spawn('python3', ['bench/tui-pty.py', '200', '50', 'sh', '-c', `exec ${cmd}`], {
-    cwd: root, env: { ...process.env, CI: 'false', TERM: 'xterm-256color', ...env }, stdio: ['pipe', 'pipe', 'inherit'],
+    cwd: root,
+    env: { ...process.env, CI: 'false', TERM: 'xterm-256color', ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   child.stdout.resume();
   return child;
@@ -33,7 +35,8 @@ const nodeUnder = (pid) => {
   }
   return 0;
 };
-const rssMb = (pid) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 102.4) / 10;
+const rssMb = (pid) =>
+  Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 102.4) / 10;
 
 const runs = {
   demo: start('node bin/vastdeck.js --demo'),
@@ -43,10 +46,22 @@ const runs = {
 await sleep(IDLE_S * 1000);
 const rss = Object.fromEntries(Object.entries(runs).map(([k, c]) => [k, rssMb(nodeUnder(c.pid))]));
 for (const c of Object.values(runs)) c.kill('SIGTERM');
-process.stdout.write(JSON.stringify({
-  date: new Date().toISOString(), node: process.version, idleSeconds: IDLE_S, rssMb: rss,
-  simulatorShareMb: Math.round((rss.demo - rss.fake) * 10) / 10,
-  target: 'RSS ≤ 100 MB after 5 min idle (vastdeck\'s own footprint: the "fake" run)',
-  notes: ['simulatorShareMb = demo − fake (the demo also runs the simulator in-process); "sim" is the simulator alone, as a cross-check.'],
-}, null, 2) + '\n');
+process.stdout.write(
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      idleSeconds: IDLE_S,
+      rssMb: rss,
+      simulatorShareMb: Math.round((rss.demo - rss.fake) * 10) / 10,
+      target: 'RSS ≤ 100 MB after 5 min idle (vastdeck\'s own footprint: the "fake" run)',
+      notes: [
+        'simulatorShareMb = demo − fake (the demo also runs the simulator in-process); "sim" is the simulator ' +
+          'alone, as a cross-check.',
+      ],
+    },
+    null,
+    2,
+  ) + '\n',
+);
 process.exit(0);

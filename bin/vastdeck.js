@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const bundle = fileURLToPath(new URL('../dist/vastdeck.js', import.meta.url));
 if (!existsSync(bundle)) {
-  process.stderr.write('vastdeck: the bundle dist/vastdeck.js is missing; run `npm run build` in the vastdeck folder\n');
+  process.stderr.write(
+    'vastdeck: the bundle dist/vastdeck.js is missing; run `npm run build` in the vastdeck folder\n',
+  );
   process.exit(1);
 }
 await import(bundle);

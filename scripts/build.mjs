@@ -17,9 +17,12 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // package on first use instead. They cover exactly the forms the source uses (ssh2's default export, yaml's
 // parse); any other import of them fails the build ("No matching export"), so nothing silently breaks.
 const LAZY = {
-  ssh2: "let m; const load = () => (m ??= require('ssh2'));\n" +
+  ssh2:
+    "let m; const load = () => (m ??= require('ssh2'));\n" +
     'export default new Proxy({}, { get: (_t, k) => load()[k], has: (_t, k) => k in load() });',
-  yaml: "let m; const load = () => (m ??= require('yaml'));\n" + 'export function parse(...a) { return load().parse(...a); }',
+  yaml:
+    "let m; const load = () => (m ??= require('yaml'));\n" +
+    'export function parse(...a) { return load().parse(...a); }',
 };
 const lazyPackages = {
   name: 'lazy-packages',
@@ -27,7 +30,11 @@ const lazyPackages = {
     b.onResolve({ filter: /^(ssh2|yaml)$/ }, (args) =>
       args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' },
     );
-    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: LAZY[args.path], loader: 'js', resolveDir: root }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+      contents: LAZY[args.path],
+      loader: 'js',
+      resolveDir: root,
+    }));
   },
 };
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });

@@ -7,7 +7,8 @@ export default async function* fileTimings(source) {
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const { data } = event;
-    if (data.nesting === 0 && data.file) perFile[data.file] = (perFile[data.file] ?? 0) + (data.details?.duration_ms ?? 0);
+    if (data.nesting === 0 && data.file)
+      perFile[data.file] = (perFile[data.file] ?? 0) + (data.details?.duration_ms ?? 0);
     if (data.details?.type === 'suite') continue;
     if (data.skip || data.todo) counts.skipped++;
     else if (event.type === 'test:pass') counts.passed++;

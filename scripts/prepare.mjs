@@ -20,5 +20,8 @@ if (process.env.npm_command === 'pack' || process.env.npm_command === 'publish')
 } else if (existsSync(path.join(root, 'dist', 'vastdeck.js'))) {
   process.stdout.write('vastdeck: esbuild is not installed; using the bundle already in dist/\n');
 } else {
-  process.stderr.write('vastdeck: esbuild (a devDependency) is not installed, so dist/ was not built; run `npm install --include=dev && npm run build`\n');
+  process.stderr.write(
+    'vastdeck: esbuild (a devDependency) is not installed, so dist/ was not built; run `npm install ' +
+      '--include=dev && npm run build`\n',
+  );
 }

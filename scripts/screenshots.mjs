@@ -94,27 +94,47 @@ function toSvg(capture, cols, rows) {
   const cw = 8.4;
   const lh = 17;
   const parts = [];
-  capture.split('\n').slice(0, rows).forEach((line, y) => {
-    const cells = parseLine(line);
-    let x = 0;
-    // Runs of cells with the same style become one rect + one text element.
-    for (let i = 0; i < cells.length; ) {
-      const c = cells[i];
-      let j = i;
-      let text = '';
-      while (j < cells.length && cells[j].fg === c.fg && cells[j].bg === c.bg && cells[j].bold === c.bold && cells[j].inverse === c.inverse) text += cells[j++].ch;
-      const fg = c.inverse ? (c.bg ?? BG) : (c.fg ?? FG);
-      const bg = c.inverse ? (c.fg ?? FG) : c.bg;
-      const px = (x * cw).toFixed(1);
-      if (bg) parts.push(`<rect x="${px}" y="${y * lh}" width="${(text.length * cw).toFixed(1)}" height="${lh}" fill="${bg}"/>`);
-      if (text.trim()) parts.push(`<text x="${px}" y="${y * lh + 13}" fill="${fg}"${c.bold ? ' font-weight="bold"' : ''}>${esc(text)}</text>`);
-      x += text.length;
-      i = j;
-    }
-  });
+  capture
+    .split('\n')
+    .slice(0, rows)
+    .forEach((line, y) => {
+      const cells = parseLine(line);
+      let x = 0;
+      // Runs of cells with the same style become one rect + one text element.
+      for (let i = 0; i < cells.length; ) {
+        const c = cells[i];
+        let j = i;
+        let text = '';
+        while (
+          j < cells.length &&
+          cells[j].fg === c.fg &&
+          cells[j].bg === c.bg &&
+          cells[j].bold === c.bold &&
+          cells[j].inverse === c.inverse
+        )
+          text += cells[j++].ch;
+        const fg = c.inverse ? (c.bg ?? BG) : (c.fg ?? FG);
+        const bg = c.inverse ? (c.fg ?? FG) : c.bg;
+        const px = (x * cw).toFixed(1);
+        if (bg)
+          parts.push(
+            `<rect x="${px}" y="${y * lh}" width="${(text.length * cw).toFixed(1)}" height="${lh}" fill="${bg}"/>`,
+          );
+        if (text.trim())
+          parts.push(
+            `<text x="${px}" y="${y * lh + 13}" fill="${fg}"${c.bold ? ' font-weight="bold"' : ''}>${esc(text)}</text>`,
+          );
+        x += text.length;
+        i = j;
+      }
+    });
   const w = Math.ceil(cols * cw);
   const h = rows * lh;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="14" xml:space="preserve">\n<rect width="100%" height="100%" fill="${BG}"/>\n${parts.join('\n')}\n</svg>\n`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" ` +
+    `font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="14" xml:space="preserve">\n<rect ` +
+    `width="100%" height="100%" fill="${BG}"/>\n${parts.join('\n')}\n</svg>\n`
+  );
 }
 
 async function shoot(name, cols, rows) {
@@ -125,13 +145,25 @@ async function shoot(name, cols, rows) {
 
 async function session(cols, rows, run) {
   socket = `vd-shots-${process.pid}-${++sessions}`;
-  tmux('new-session', '-d', '-x', String(cols), '-y', String(rows), `env VASTDECK_STATE_DIR=${state} TERM=xterm-256color node ${path.join(root, 'bin', 'vastdeck.js')} --demo`);
+  tmux(
+    'new-session',
+    '-d',
+    '-x',
+    String(cols),
+    '-y',
+    String(rows),
+    `env VASTDECK_STATE_DIR=${state} TERM=xterm-256color node ${path.join(root, 'bin', 'vastdeck.js')} --demo`,
+  );
   try {
     await waitFor('9100001');
     await sleep(4000); // the health monitor's first pass (steps, health words)
     await run();
   } finally {
-    try { tmux('kill-server'); } catch { /* already gone */ }
+    try {
+      tmux('kill-server');
+    } catch {
+      /* already gone */
+    }
   }
 }
 

@@ -18,7 +18,9 @@ function walk(dir) {
 }
 
 const only = process.argv.slice(2);
-const files = walk('test').filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const files = walk('test')
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
@@ -36,10 +38,17 @@ const started = Date.now();
 const res = spawnSync(
   process.execPath,
   [
-    '--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=120000',
-    '--import', path.resolve('scripts/ink-test-register.mjs'), // after tsx's: its resolve hook runs first
-    '--test-reporter=tap', '--test-reporter-destination=stdout',
-    `--test-reporter=${path.resolve('scripts/file-timings.mjs')}`, `--test-reporter-destination=${timingsFile}`,
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${CONCURRENCY}`,
+    '--test-timeout=120000',
+    '--import',
+    path.resolve('scripts/ink-test-register.mjs'), // after tsx's: its resolve hook runs first
+    '--test-reporter=tap',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${path.resolve('scripts/file-timings.mjs')}`,
+    `--test-reporter-destination=${timingsFile}`,
     ...files,
   ],
   { stdio: 'inherit', env },
@@ -49,7 +58,9 @@ try {
   const { perFile: byFile, counts } = JSON.parse(readFileSync(timingsFile, 'utf8'));
   const perFile = Object.entries(byFile).sort((a, b) => b[1] - a[1]);
   const secs = (ms) => `${(ms / 1000).toFixed(1)} s`.padStart(8);
-  console.log(`# per-file time, slowest first (wall ${secs(Date.now() - started).trim()}, ${CONCURRENCY} files at a time):`);
+  console.log(
+    `# per-file time, slowest first (wall ${secs(Date.now() - started).trim()}, ${CONCURRENCY} files at a time):`,
+  );
   for (const [file, ms] of perFile.slice(0, 15)) console.log(`#${secs(ms)}  ${path.relative(process.cwd(), file)}`);
   console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
 } catch {

@@ -10,7 +10,13 @@ import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import ansiStyles from 'ansi-styles';
 import isFullwidthCodePoint from 'is-fullwidth-code-point';
-import { styledCharsFromTokens, tokenize, diffAnsiCodes, ansiCodesToString, reduceAnsiCodesIncremental } from '@alcalzone/ansi-tokenize';
+import {
+  styledCharsFromTokens,
+  tokenize,
+  diffAnsiCodes,
+  ansiCodesToString,
+  reduceAnsiCodesIncremental,
+} from '@alcalzone/ansi-tokenize';
 import { BoundedMap } from './lru.mjs';
 import { isSimpleChar, sgrEnd } from './simple-char.mjs';
 
@@ -153,7 +159,8 @@ function buildRow(width, writes) {
     for (const character of styledChars(writes[w + 1])) {
       row[offsetX] = character;
       const characterWidth = Math.max(1, charWidth(character.value));
-      for (let i = 1; i < characterWidth; i++) row[offsetX + i] = { type: 'char', value: '', fullWidth: false, styles: character.styles };
+      for (let i = 1; i < characterWidth; i++)
+        row[offsetX + i] = { type: 'char', value: '', fullWidth: false, styles: character.styles };
       offsetX += characterWidth;
     }
   }

@@ -15,7 +15,9 @@ export function isSimpleChar(c) {
   return c >= 0x2100 && c <= 0x2bff;
 }
 
-/** Index of the `m` ending the SGR sequence (ESC [ digits/semicolons m) that starts at `i`, or -1 when there is none. */
+/**
+ * Index of the `m` ending the SGR sequence (ESC [ digits/semicolons m) that starts at `i`, or -1 when there is none.
+ */
 export function sgrEnd(s, i) {
   if (s.charCodeAt(i) !== 0x1b || s.charCodeAt(i + 1) !== 0x5b) return -1;
   let j = i + 2;

@@ -12,7 +12,8 @@ export default function wrapText(text, maxWidth, wrapType) {
   if (hit !== undefined) return hit;
   let out = text;
   if (wrapType === 'wrap') out = wrapAnsi(text, maxWidth, { trim: false, hard: true });
-  else if (wrapType.startsWith('truncate')) out = cliTruncate(text, maxWidth, { position: POSITIONS[wrapType] ?? 'end' });
+  else if (wrapType.startsWith('truncate'))
+    out = cliTruncate(text, maxWidth, { position: POSITIONS[wrapType] ?? 'end' });
   lruSet(cache, key, out);
   return out;
 }

@@ -35,7 +35,9 @@ export function parseCommand<O extends Options>(argv: string[], options: O, comm
     return parseArgs({ args: joinNegativeValues(argv, all), options: all, allowPositionals: true, strict: true });
   } catch (err) {
     const msg = (err as Error).message.split('\n')[0] ?? '';
-    throw new UsageError(`${command}: ${msg.replace(/\. To specify a positional argument.*$/, '')}; see \`vastdeck ${command} --help\``);
+    throw new UsageError(
+      `${command}: ${msg.replace(/\. To specify a positional argument.*$/, '')}; see \`vastdeck ${command} --help\``,
+    );
   }
 }
 
@@ -51,7 +53,8 @@ const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)$/;
 export function intFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = WHOLE.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
   return n;
 }
 
@@ -59,24 +62,31 @@ export function intFlag(value: string | undefined, flag: string, min: number, ma
 export function numberFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = DECIMAL.test(value) ? Number(value) : NaN;
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${flag} must be a number from ${min} to ${max} (got "${value}")`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${flag} must be a number from ${min} to ${max} (got "${value}")`);
   return n;
 }
 
 /** Reads an instance ID argument: a positive whole number that fits exactly (never "1e+23"). */
 export function instanceId(raw: string, command: string): number {
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${command}: instance ID must be a positive whole number (got "${raw}")`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new UsageError(`${command}: instance ID must be a positive whole number (got "${raw}")`);
   return n;
 }
 
 /** Reads a duration flag in ms: a number with a unit ("90s", "30m", "8h", "2d", "1h30m"); a bare "5" is refused. */
-export function durationFlag(text: string, flag: string, opts: { min?: number; max?: number; zero?: boolean } = {}): number {
+export function durationFlag(
+  text: string,
+  flag: string,
+  opts: { min?: number; max?: number; zero?: boolean } = {},
+): number {
   const ms = parseDurationWithUnit(text);
   const tooSmall = ms !== null && (opts.zero ? ms < 0 : ms <= 0);
   if (ms === null || tooSmall || (opts.max !== undefined && ms > opts.max)) {
     throw new UsageError(`--${flag} must be a duration with a unit, like 90s, 30m, 8h or 2d (got "${text}")`);
   }
-  if (opts.min !== undefined && ms < opts.min) throw new UsageError(`--${flag} must be at least ${opts.min / 1000}s (got "${text}")`);
+  if (opts.min !== undefined && ms < opts.min)
+    throw new UsageError(`--${flag} must be at least ${opts.min / 1000}s (got "${text}")`);
   return ms;
 }

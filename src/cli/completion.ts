@@ -34,7 +34,12 @@ const quoteSh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * The completion script for `shell`. `globalFlags` complete where no command has been typed yet; the word after
  * one of `valueFlags` (`--theme dark`) is that flag's value, not the command.
  */
-export function completionScript(shell: Shell, commands: CompletionCommand[], globalFlags: string[], valueFlags: string[] = []): string {
+export function completionScript(
+  shell: Shell,
+  commands: CompletionCommand[],
+  globalFlags: string[],
+  valueFlags: string[] = [],
+): string {
   if (shell === 'bash') return bashScript(commands, globalFlags, valueFlags);
   if (shell === 'zsh') return zshScript(commands, globalFlags);
   return fishScript(commands, globalFlags);
@@ -46,7 +51,8 @@ function bashScript(commands: CompletionCommand[], globalFlags: string[], valueF
     .map((c) => {
       const first = [...c.words, ...(c.name === 'help' ? names : [])];
       const body = first.length
-        ? `if [ "$nargs" -eq 0 ] && [[ "$cur" != -* ]]; then words=${quoteSh(first.join(' '))}; else words=${quoteSh(c.flags.join(' '))}; fi`
+        ? `if [ "$nargs" -eq 0 ] && [[ "$cur" != -* ]]; then words=${quoteSh(first.join(' '))}; else ` +
+          `words=${quoteSh(c.flags.join(' '))}; fi`
         : `words=${quoteSh(c.flags.join(' '))}`;
       return `    ${c.name}) ${body} ;;`;
     })
@@ -56,8 +62,12 @@ _vastdeck() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" cmd="" nargs=0 words i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "\${COMP_WORDS[i]}" in
-${valueFlags.length ? `      ${valueFlags.join('|')}) i=$((i + 1)) ;;
-` : ''}      -*) ;;
+${
+  valueFlags.length
+    ? `      ${valueFlags.join('|')}) i=$((i + 1)) ;;
+`
+    : ''
+}      -*) ;;
       *) if [ -z "$cmd" ]; then cmd="\${COMP_WORDS[i]}"; else nargs=$((nargs + 1)); fi ;;
     esac
   done
@@ -79,7 +89,10 @@ function zshScript(commands: CompletionCommand[], globalFlags: string[]): string
     .map((c) => {
       const first = [...c.words, ...(c.name === 'help' ? names : [])];
       const flags = c.flags.map(quoteSh).join(' ');
-      const words = first.length ? `if (( CURRENT == 3 )) && [[ $PREFIX != -* ]]; then compadd -- ${first.map(quoteSh).join(' ')}; else compadd -- ${flags}; fi` : `compadd -- ${flags}`;
+      const words = first.length
+        ? `if (( CURRENT == 3 )) && [[ $PREFIX != -* ]]; then compadd -- ${first.map(quoteSh).join(' ')}; else ` +
+          `compadd -- ${flags}; fi`
+        : `compadd -- ${flags}`;
       return `    ${quoteSh(c.name)}) ${words} ;;`;
     })
     .join('\n');
@@ -113,8 +126,12 @@ function fishScript(commands: CompletionCommand[], globalFlags: string[]): strin
   for (const c of commands) {
     lines.push(`complete -c vastdeck -n __fish_use_subcommand -a ${quoteSh(c.name)} -d ${quoteSh(c.summary)}`);
     const first = [...c.words, ...(c.name === 'help' ? names : [])];
-    if (first.length) lines.push(`complete -c vastdeck -n ${quoteSh(`__fish_seen_subcommand_from ${c.name}`)} -a ${quoteSh(first.join(' '))}`);
-    for (const f of c.flags) lines.push(`complete -c vastdeck -n ${quoteSh(`__fish_seen_subcommand_from ${c.name}`)} -l ${f.slice(2)}`);
+    if (first.length)
+      lines.push(
+        `complete -c vastdeck -n ${quoteSh(`__fish_seen_subcommand_from ${c.name}`)} -a ${quoteSh(first.join(' '))}`,
+      );
+    for (const f of c.flags)
+      lines.push(`complete -c vastdeck -n ${quoteSh(`__fish_seen_subcommand_from ${c.name}`)} -l ${f.slice(2)}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -35,7 +35,8 @@ export async function resolveContext(flags: GlobalFlags): Promise<ResolvedContex
   const resolved = await resolveApiKey(flags['api-key']);
   if (!resolved) {
     throw new UsageError(
-      'no Vast.ai API key: pass --api-key, set VAST_API_KEY, or write it to ~/.config/vastai/vast_api_key (or try `vastdeck --demo`)',
+      'no Vast.ai API key: pass --api-key, set VAST_API_KEY, or write it to ~/.config/vastai/vast_api_key (or ' +
+        'try `vastdeck --demo`)',
     );
   }
   registerSecret(resolved.key);
@@ -49,7 +50,8 @@ export async function resolveContext(flags: GlobalFlags): Promise<ResolvedContex
 export async function refuseIfReadOnly(flags: GlobalFlags, action: string): Promise<void> {
   const file = flags.config ?? defaultConfigPath();
   const config = await loadConfig(file);
-  if (config.readOnly) throw new Error(`read-only: ${action} is off (readOnly: true in ${file}); set readOnly: false there to allow it`);
+  if (config.readOnly)
+    throw new Error(`read-only: ${action} is off (readOnly: true in ${file}); set readOnly: false there to allow it`);
 }
 
 /** Services for what works offline (the journal, `migrate --list`/`--abort`): no API key, no config read. */

@@ -13,7 +13,10 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
-/** Exits with `code` once output has drained (explicitly: a command's open handles, a pool or a watcher, must not hold it open). */
+/**
+ * Exits with `code` once output has drained (explicitly: a command's open handles, a pool or a watcher, must not hold
+ * it open).
+ */
 export async function exitWhenDrained(code: number): Promise<never> {
   await Promise.all([drained(process.stdout), drained(process.stderr)]);
   process.exit(code);

@@ -20,7 +20,9 @@ const MARKER = 'ssh-key-on-account';
 const material = (line: string) => line.trim().split(/\s+/).slice(0, 2).join(' ');
 
 /** Runs the check once per key; see the file comment. */
-export async function checkKeysOnFirstUse(ctx: Pick<Services, 'identity' | 'paths'> & { client: SshKeyApi & { listInstances(): Promise<Instance[]> } }): Promise<void> {
+export async function checkKeysOnFirstUse(
+  ctx: Pick<Services, 'identity' | 'paths'> & { client: SshKeyApi & { listInstances(): Promise<Instance[]> } },
+): Promise<void> {
   const api = ctx.client;
   try {
     const ours = await identityPublicKeys(ctx.identity());
@@ -41,16 +43,28 @@ export async function checkKeysOnFirstUse(ctx: Pick<Services, 'identity' | 'path
       return;
     }
     const rl = createInterface({ input: process.stdin, output: process.stderr });
-    const answer = (await rl.question(`${lead}.\nRegister it now and attach it to running instances that lack it? [Y/n] `)).trim().toLowerCase();
+    const answer = (
+      await rl.question(`${lead}.\nRegister it now and attach it to running instances that lack it? [Y/n] `)
+    )
+      .trim()
+      .toLowerCase();
     rl.close();
     if (answer !== '' && answer !== 'y' && answer !== 'yes') {
       process.stderr.write('not registered; `vastdeck keys add` does it later\n');
       return;
     }
     const { key: row } = await registerKey(api, key.line);
-    const report = await attachMissing(api, await api.listInstances(), ours.map((o) => o.line), key.line);
-    process.stderr.write(`registered key ${row.id}${report.attached.length ? `; attached to ${report.attached.join(', ')}` : ''}\n`);
-    for (const f of report.failed) process.stderr.write(`instance ${f.id}: attach failed: ${sanitizeLine(f.message)}\n`);
+    const report = await attachMissing(
+      api,
+      await api.listInstances(),
+      ours.map((o) => o.line),
+      key.line,
+    );
+    process.stderr.write(
+      `registered key ${row.id}${report.attached.length ? `; attached to ${report.attached.join(', ')}` : ''}\n`,
+    );
+    for (const f of report.failed)
+      process.stderr.write(`instance ${f.id}: attach failed: ${sanitizeLine(f.message)}\n`);
     remember(key.line);
   } catch {
     // The check is advice: an API hiccup here must not stop the command (a refusal later says what to do).

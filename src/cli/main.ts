@@ -75,7 +75,11 @@ const commands: Record<string, Command> = {
   },
   migrate: {
     summary: 'move a run to a new host: checkpoint safe, resume, then destroy the old',
-    load: () => import('./commands/migrate.js').then((m) => ({ run: (argv, hooks) => m.migrateCommand(argv, hooks.migrate), help: m.migrateHelp })),
+    load: () =>
+      import('./commands/migrate.js').then((m) => ({
+        run: (argv, hooks) => m.migrateCommand(argv, hooks.migrate),
+        help: m.migrateHelp,
+      })),
   },
   monitor: {
     summary: 'keep N healthy workers in a fleet (replace dead, stuck, over-price)',
@@ -107,7 +111,11 @@ const commands: Record<string, Command> = {
   },
   journal: {
     summary: 'what was rented, destroyed and migrated, and what it cost',
-    load: () => import('./commands/journal.js').then((m) => ({ run: (argv: string[]) => m.journalCommand(argv), help: m.journalHelp })),
+    load: () =>
+      import('./commands/journal.js').then((m) => ({
+        run: (argv: string[]) => m.journalCommand(argv),
+        help: m.journalHelp,
+      })),
   },
   completion: {
     summary: 'print a bash, zsh or fish completion script',
@@ -170,7 +178,10 @@ async function generalHelp(): Promise<string> {
   const { tuiHelp } = await import('./commands/tui.js');
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
   const list = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
-  return withExitStatus(`${tuiHelp}\n\nCommands (vastdeck COMMAND --help for each):\n${list.join('\n')}\n  ${'help'.padEnd(width)}  this help; help COMMAND for one command`);
+  return withExitStatus(
+    `${tuiHelp}\n\nCommands (vastdeck COMMAND --help for each):\n${list.join('\n')}\n  ` +
+      `${'help'.padEnd(width)}  this help; help COMMAND for one command`,
+  );
 }
 
 /** A help text ending in the exit-code table (once: wait's help has its own, with its outcome codes). */
@@ -186,18 +197,21 @@ function asksHelp(rest: string[]): boolean {
 
 /** Runs vastdeck with the given arguments and resolves to the exit code. */
 export async function main(argv: string[], opts: { hooks?: FaultHooks } = {}): Promise<number> {
-  if (argv.includes('--version') || argv[0] === 'version') return printText(VERSION), 0;
+  if (argv.includes('--version') || argv[0] === 'version') return (printText(VERSION), 0);
   const { name, rest } = splitCommand(argv);
   if (name === 'help' || (name === undefined && (rest.includes('--help') || rest.includes('-h')))) {
     const topic = name === 'help' && rest[0] ? commands[rest[0]] : undefined;
-    return printText(topic ? withExitStatus((await topic.load()).help) : await generalHelp()), 0;
+    return (printText(topic ? withExitStatus((await topic.load()).help) : await generalHelp()), 0);
   }
   try {
     if (name === undefined) return await (await import('./commands/tui.js')).tuiCommand(rest);
     const command = commands[name];
-    if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(commands).join(', ')} (see vastdeck --help)`);
+    if (!command)
+      throw new UsageError(
+        `unknown command "${name}"; commands: ${Object.keys(commands).join(', ')} (see vastdeck --help)`,
+      );
     const loaded = await command.load();
-    if (asksHelp(rest)) return printText(withExitStatus(loaded.help)), 0;
+    if (asksHelp(rest)) return (printText(withExitStatus(loaded.help)), 0);
     return await loaded.run(rest, opts.hooks ?? {});
   } catch (err) {
     return reportError(err);

@@ -8,12 +8,17 @@ import { jsonSafe, sanitizeLine, sanitizeText } from '../core/util/sanitize.js';
 
 const secrets = new Set<string>();
 
-/** Registers a secret (API key, token) that must never be printed. Short strings are ignored to avoid mangling output. */
+/**
+ * Registers a secret (API key, token) that must never be printed. Short strings are ignored to avoid mangling output.
+ */
 export function registerSecret(value: string | undefined | null): void {
   if (value && value.length >= 6) secrets.add(value);
 }
 
-/** Replaces every registered secret in `text`, in every serialized form (JSON-escaped, URL-encoded …), with "<redacted>". */
+/**
+ * Replaces every registered secret in `text`, in every serialized form (JSON-escaped, URL-encoded …), with
+ * "<redacted>".
+ */
 export function redact(text: string): string {
   return cutSecrets(text, secrets, '<redacted>', 6);
 }
@@ -23,7 +28,14 @@ export const EXIT = { ok: 0, error: 1, usage: 2, sigint: 130, sigterm: 143 } as 
 
 /** The exit-code table shown in every --help; `extra` lines (e.g. wait's outcomes) follow the common three. */
 export function exitStatusHelp(extra: string[] = []): string {
-  return ['Exit status:', '  0  ok', '  1  error (API, network, host, refused or failed operation)', '  2  usage (unknown option, bad or missing argument)', ...extra.map((l) => `  ${l}`), '  130 / 143  interrupted by Ctrl-C / SIGTERM; the journal is consistent and --resume continues'].join('\n');
+  return [
+    'Exit status:',
+    '  0  ok',
+    '  1  error (API, network, host, refused or failed operation)',
+    '  2  usage (unknown option, bad or missing argument)',
+    ...extra.map((l) => `  ${l}`),
+    '  130 / 143  interrupted by Ctrl-C / SIGTERM; the journal is consistent and --resume continues',
+  ].join('\n');
 }
 
 /** An error the user caused (bad flag, bad value): exit code 2, one line. */

@@ -21,7 +21,10 @@ export function renderTable<R>(rows: readonly R[], columns: readonly ColumnDef<R
   };
   const cols = fitColumns(defs, maxWidth, { gap: GAP, natural });
   const line = (values: (c: (typeof cols)[number]) => string) =>
-    cols.map((c) => fitCell(values(c), c.width, c.def.align)).join(' '.repeat(GAP)).trimEnd();
+    cols
+      .map((c) => fitCell(values(c), c.width, c.def.align))
+      .join(' '.repeat(GAP))
+      .trimEnd();
   const out = [line((c) => c.def.header)];
   for (const row of cells) out.push(line((c) => row[index.get(c.def)!]!));
   return out.join('\n');

@@ -42,39 +42,69 @@ export function mustGet(world: World, id: number): InstanceRec {
 export function createInstance(world: World, askId: number, body: unknown): InstanceRec {
   const b = parse(CreateBody, body);
   const offer = world.market.get(askId);
-  if (!offer) throw new ApiError(404, 'invalid_args', `error 404/3603: no_such_ask  Instance type by id ${askId} is not available.`);
-  if (!world.market.isAvailable(askId)) throw new ApiError(410, 'no_such_ask', `Instance type by id ${askId} is no longer available.`);
-  if (!b.image && !b.template_hash_id) throw new ApiError(400, 'invalid_args', 'image: an image or a template_hash_id is required');
+  if (!offer)
+    throw new ApiError(
+      404,
+      'invalid_args',
+      `error 404/3603: no_such_ask  Instance type by id ${askId} is not available.`,
+    );
+  if (!world.market.isAvailable(askId))
+    throw new ApiError(410, 'no_such_ask', `Instance type by id ${askId} is no longer available.`);
+  if (!b.image && !b.template_hash_id)
+    throw new ApiError(400, 'invalid_args', 'image: an image or a template_hash_id is required');
   if (b.label && b.label.length > 256) throw new ApiError(400, 'invalid_args', 'label: max 256 characters at create');
   const disk = b.disk ?? 8;
   if (disk < 8) throw new ApiError(400, 'invalid_args', 'disk: minimum is 8 GB');
-  if (disk > offer.disk_space) throw new ApiError(400, 'invalid_args', `disk: ${disk} GB requested but the offer has ${offer.disk_space} GB`);
+  if (disk > offer.disk_space)
+    throw new ApiError(400, 'invalid_args', `disk: ${disk} GB requested but the offer has ${offer.disk_space} GB`);
   const env: Array<[string, string]> = [...world.secrets];
   let envSize = 0;
   for (const [k, v] of Object.entries(b.env ?? {})) {
     const entry: [string, string] = [k, String(v)];
-    if (k.length + entry[1].length > 256) throw new ApiError(400, 'invalid_args', `env: entry ${k} longer than 256 characters`);
+    if (k.length + entry[1].length > 256)
+      throw new ApiError(400, 'invalid_args', `env: entry ${k} longer than 256 characters`);
     envSize += k.length + entry[1].length;
     const i = env.findIndex(([ek]) => ek === k);
     if (i >= 0) env[i] = entry;
     else env.push(entry);
   }
   if (envSize > 32768) throw new ApiError(400, 'invalid_args', 'env: more than 32768 characters');
-  if ((b.onstart?.length ?? 0) + (b.args?.join(' ').length ?? 0) > 4096) throw new ApiError(400, 'invalid_args', 'onstart: onstart and args over 4096 characters');
+  if ((b.onstart?.length ?? 0) + (b.args?.join(' ').length ?? 0) > 4096)
+    throw new ApiError(400, 'invalid_args', 'onstart: onstart and args over 4096 characters');
   const isBid = b.price !== null && b.price !== undefined;
-  if (isBid && (b.price! < 0.001 || b.price! > 128)) throw new ApiError(400, 'invalid_price', 'price: a bid must be between 0.001 and 128 $/hr');
-  if (isBid && b.price! < offer.min_bid) throw new ApiError(400, 'invalid_price', `price: bid ${b.price} is below the minimum bid ${offer.min_bid}`);
-  if (world.ledger.credit <= 0) throw new ApiError(400, 'missing_billing', 'Your account has no credit; add credit to rent.');
+  if (isBid && (b.price! < 0.001 || b.price! > 128))
+    throw new ApiError(400, 'invalid_price', 'price: a bid must be between 0.001 and 128 $/hr');
+  if (isBid && b.price! < offer.min_bid)
+    throw new ApiError(400, 'invalid_price', `price: bid ${b.price} is below the minimum bid ${offer.min_bid}`);
+  if (world.ledger.credit <= 0)
+    throw new ApiError(400, 'missing_billing', 'Your account has no credit; add credit to rent.');
   const now = world.now();
   const id = world.nextId++;
   const fate = drawFate({ id, isBid }, world.lifecycle, world.seed);
   const stopped = b.target_state === 'stopped';
   const rec: InstanceRec = {
-    id, offer: { ...offer, rented: true }, label: b.label ?? null, image: b.image ?? `template:${b.template_hash_id}`,
-    disk, env, onstart: b.onstart ?? null, runtype: b.runtype ?? 'ssh', args: b.args ?? null, isBid,
-    dphBase: isBid ? b.price! : offer.dph_base, storageCost: offer.storage_cost,
-    status: stopped ? 'stopped' : null, intended: stopped ? 'stopped' : 'running', statusMsg: stopped ? 'Created stopped' : 'Provisioning',
-    since: now, createdAt: now, uptimeMs: 0, ...fate, sshPort: world.allocSshPort(), sshKeys: world.keysForNewInstance(), billedUntil: now,
+    id,
+    offer: { ...offer, rented: true },
+    label: b.label ?? null,
+    image: b.image ?? `template:${b.template_hash_id}`,
+    disk,
+    env,
+    onstart: b.onstart ?? null,
+    runtype: b.runtype ?? 'ssh',
+    args: b.args ?? null,
+    isBid,
+    dphBase: isBid ? b.price! : offer.dph_base,
+    storageCost: offer.storage_cost,
+    status: stopped ? 'stopped' : null,
+    intended: stopped ? 'stopped' : 'running',
+    statusMsg: stopped ? 'Created stopped' : 'Provisioning',
+    since: now,
+    createdAt: now,
+    uptimeMs: 0,
+    ...fate,
+    sshPort: world.allocSshPort(),
+    sshKeys: world.keysForNewInstance(),
+    billedUntil: now,
     instanceKey: instanceKeyFor(world.seed, id),
   };
   applyHostRule(world, rec);
@@ -87,11 +117,13 @@ export function createInstance(world: World, askId: number, body: unknown): Inst
 /** The first host rule that fits the rented offer decides what its host does (a host that lies). */
 function applyHostRule(world: World, rec: InstanceRec): void {
   const o = rec.offer;
-  const hit = world.hostRules.find(({ rule: r, used }) =>
-    (r.count === undefined || used < r.count) &&
-    (r.machineId === undefined || r.machineId === o.machine_id) &&
-    (r.offerId === undefined || r.offerId === o.id) &&
-    (r.gpu === undefined || r.gpu.toLowerCase() === String(o.gpu_name).toLowerCase()));
+  const hit = world.hostRules.find(
+    ({ rule: r, used }) =>
+      (r.count === undefined || used < r.count) &&
+      (r.machineId === undefined || r.machineId === o.machine_id) &&
+      (r.offerId === undefined || r.offerId === o.id) &&
+      (r.gpu === undefined || r.gpu.toLowerCase() === String(o.gpu_name).toLowerCase()),
+  );
   if (!hit) return;
   hit.used++;
   const { stepsPerSec, ...rest } = hit.rule.host;
@@ -111,7 +143,8 @@ export function startInstance(world: World, rec: InstanceRec): void {
   if (rec.status === 'stopped' || rec.status === 'exited') {
     const rng = makeRng(hashSeed(world.seed, 'restart', rec.id, world.now()));
     rec.loadMs = between(rng, 15, 45) * 1000;
-    if (rec.isBid && rec.outbidAfterMs !== null) rec.outbidAfterMs = -Math.log(1 - rng()) * world.lifecycle.outbidMeanHours * 3_600_000;
+    if (rec.isBid && rec.outbidAfterMs !== null)
+      rec.outbidAfterMs = -Math.log(1 - rng()) * world.lifecycle.outbidMeanHours * 3_600_000;
     setStatus(rec, 'loading', world.now(), 'Starting container');
   }
   world.dirty = true;
@@ -123,7 +156,8 @@ export function updateInstance(world: World, id: number, body: unknown): Record<
   const rec = mustGet(world, id);
   let msg: string | undefined;
   if (b.label !== undefined) {
-    if (b.label !== null && b.label.length > 1024) throw new ApiError(400, 'label_too_long', 'Label is too long (max 1024).');
+    if (b.label !== null && b.label.length > 1024)
+      throw new ApiError(400, 'label_too_long', 'Label is too long (max 1024).');
     rec.label = b.label;
     msg = `label for ${id} set to '${b.label ?? ''}'`;
     world.dirty = true;
@@ -160,7 +194,8 @@ export function attachSshKey(world: World, id: number, body: unknown): string {
   const b = parse(z.object({ ssh_key: z.string().min(1) }), body);
   const rec = mustGet(world, id);
   const key = b.ssh_key.trim();
-  if (!key.startsWith('ssh') || key.includes('PRIVATE KEY')) throw new ApiError(400, 'invalid_args', 'ssh_key: expected a public key starting with "ssh"');
+  if (!key.startsWith('ssh') || key.includes('PRIVATE KEY'))
+    throw new ApiError(400, 'invalid_args', 'ssh_key: expected a public key starting with "ssh"');
   rec.sshKeys.push({ id: world.nextKeyId++, key });
   world.dirty = true;
   return `ssh key attached to instance ${id}`;
@@ -180,8 +215,10 @@ export function changeBid(world: World, id: number, body: unknown): string {
   const b = parse(z.object({ client_id: z.string().optional(), price: z.number() }), body);
   const rec = mustGet(world, id);
   if (!rec.isBid) throw new ApiError(400, 'invalid_args', `Instance ${id} is on-demand: it has no bid to change.`);
-  if (b.price < 0.001 || b.price > 128) throw new ApiError(400, 'invalid_price', 'price: a bid must be between 0.001 and 128 $/hr');
-  if (b.price < rec.offer.min_bid) throw new ApiError(400, 'invalid_price', `price: bid ${b.price} is below the minimum bid ${rec.offer.min_bid}`);
+  if (b.price < 0.001 || b.price > 128)
+    throw new ApiError(400, 'invalid_price', 'price: a bid must be between 0.001 and 128 $/hr');
+  if (b.price < rec.offer.min_bid)
+    throw new ApiError(400, 'invalid_price', `price: bid ${b.price} is below the minimum bid ${rec.offer.min_bid}`);
   world.advanceInstance(rec, world.now());
   rec.dphBase = b.price;
   if (rec.status === 'stopped' && rec.intended === 'running') startInstance(world, rec);

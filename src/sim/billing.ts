@@ -64,7 +64,19 @@ export class Ledger {
     const key = `${rec.id}|${day}`;
     let b = this.buckets.get(key);
     if (!b) {
-      b = { instanceId: rec.id, label: rec.label, day, start, end: start, gpuHours: 0, gpuAmount: 0, gpuRate: 0, diskHours: 0, diskAmount: 0, diskRate: 0 };
+      b = {
+        instanceId: rec.id,
+        label: rec.label,
+        day,
+        start,
+        end: start,
+        gpuHours: 0,
+        gpuAmount: 0,
+        gpuRate: 0,
+        diskHours: 0,
+        diskAmount: 0,
+        diskRate: 0,
+      };
       this.buckets.set(key, b);
     }
     return b;
@@ -93,12 +105,29 @@ export function chargeRow(b: ChargeBucket): Record<string, unknown> {
   const s = b.start / 1000;
   const e = b.end / 1000;
   if (b.gpuHours > 0) {
-    items.push({ type: 'gpu', description: `${b.gpuHours.toFixed(3)} hours at $${b.gpuRate.toFixed(3)}/hour`, amount: r3(b.gpuAmount), start: s, end: e });
+    items.push({
+      type: 'gpu',
+      description: `${b.gpuHours.toFixed(3)} hours at $${b.gpuRate.toFixed(3)}/hour`,
+      amount: r3(b.gpuAmount),
+      start: s,
+      end: e,
+    });
   }
-  items.push({ type: 'disk', description: `${b.diskHours.toFixed(3)} hours of storage at $${b.diskRate.toFixed(4)}/hour`, amount: r3(b.diskAmount), start: s, end: e });
+  items.push({
+    type: 'disk',
+    description: `${b.diskHours.toFixed(3)} hours of storage at $${b.diskRate.toFixed(4)}/hour`,
+    amount: r3(b.diskAmount),
+    start: s,
+    end: e,
+  });
   return {
-    start: s, end: e, type: 'instance', source: `instance-${b.instanceId}`,
+    start: s,
+    end: e,
+    type: 'instance',
+    source: `instance-${b.instanceId}`,
     description: `Instance ${b.instanceId}${b.label ? ` (${b.label})` : ''}`,
-    amount: r3(b.gpuAmount + b.diskAmount), metadata: { label: b.label, template_id: null }, items,
+    amount: r3(b.gpuAmount + b.diskAmount),
+    metadata: { label: b.label, template_id: null },
+    items,
   };
 }

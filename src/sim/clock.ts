@@ -9,7 +9,11 @@ export class SimClock {
   private offset = 0;
 
   /** `simStart` is the sim time at construction (epoch ms). */
-  constructor(private readonly realNow: () => number, readonly speed: number, private readonly simStart: number) {
+  constructor(
+    private readonly realNow: () => number,
+    readonly speed: number,
+    private readonly simStart: number,
+  ) {
     this.realStart = realNow();
   }
 

@@ -90,4 +90,3 @@ export function contentSha256(c: SimContent): string {
 export function contentBlobId(c: SimContent): string {
   return digest(c, 'blob');
 }
-

@@ -40,28 +40,39 @@ const simulatedError = (e: FaultEnd) => {
 /** THE fault kinds. `FaultKind` is its keys; the YAML/JSON schema and the server read the rows. */
 export const FAULTS = {
   status: {
-    description: 'answers with an HTTP error (`status`, default 500) in the API\'s error body',
-    delays: false, spoils: false, end: simulatedError,
+    description: "answers with an HTTP error (`status`, default 500) in the API's error body",
+    delays: false,
+    spoils: false,
+    end: simulatedError,
   },
   drop: {
     description: 'destroys the connection without any answer',
-    delays: false, spoils: false, end: (e) => void e.res.socket?.destroy(),
+    delays: false,
+    spoils: false,
+    end: (e) => void e.res.socket?.destroy(),
   },
   malformed: {
     description: 'the real status with a JSON body cut in half and ended with garbage',
-    delays: false, spoils: true, end: (e) => send(e.res, e.reply!, true),
+    delays: false,
+    spoils: true,
+    end: (e) => send(e.res, e.reply!, true),
   },
   slow: {
-    description: 'holds the request `delayMs` (default 1000) before the route acts, or its answer after (afterHandling)',
+    description:
+      'holds the request `delayMs` (default 1000) before the route acts, or its answer after (afterHandling)',
     delays: true,
   },
   ratelimit: {
     description: 'a 429 in plain text, as Vast answers a call that came too frequently',
-    delays: false, spoils: false, end: (e) => send(e.res, { status: 429, text: tooFrequent(endpointOf(e.method, e.path)) }),
+    delays: false,
+    spoils: false,
+    end: (e) => send(e.res, { status: 429, text: tooFrequent(endpointOf(e.method, e.path)) }),
   },
   truncated: {
-    description: 'the real status and Content-Length, then half the body and the connection closed (a proxy that died mid-answer)',
-    delays: false, spoils: true,
+    description:
+      'the real status and Content-Length, then half the body and the connection closed (a proxy that died mid-answer)',
+    delays: false,
+    spoils: true,
     end: (e) => {
       const { body, type } = wireBody(e.reply!);
       const bytes = Buffer.from(body);
@@ -132,7 +143,10 @@ export function firesAfter(spec: FaultSpec): boolean {
 export class Faults {
   private rules: Array<{ spec: FaultSpec; hits: number }> = [];
 
-  constructor(private readonly rng: Rng, initial: FaultSpec[] = []) {
+  constructor(
+    private readonly rng: Rng,
+    initial: FaultSpec[] = [],
+  ) {
     for (const f of initial) this.add(f);
   }
 

@@ -36,7 +36,10 @@ function chooseOffer(world: World, spec: FleetSpec, seed: number): OfferRow {
     rows.filter((r) => r.num_gpus === spec.count),
   ];
   const candidates = tiers.find((t) => t.length > 0);
-  if (!candidates) throw new Error(`scenario: field fleet: no ${spec.count}x ${spec.gpu} offer on the market (raise market.size or its weight)`);
+  if (!candidates)
+    throw new Error(
+      `scenario: field fleet: no ${spec.count}x ${spec.gpu} offer on the market (raise market.size or its weight)`,
+    );
   return pick(makeRng(seed), candidates.slice(0, 50));
 }
 
@@ -57,17 +60,37 @@ function buildOne(world: World, spec: FleetSpec, n: number, now: number): void {
   const young = spec.status === 'created' || spec.status === 'provisioning';
   const age = young ? Math.min(spec.age, prov * 0.5) : Math.max(spec.age, prov + 4000);
   const createdAt = now - age;
-  const loadMs = spec.status === 'loading' && !spec.stuck ? age - prov + between(rng, 30, 120) * 1000 : Math.min(fate.loadMs, (age - prov) / 2);
+  const loadMs =
+    spec.status === 'loading' && !spec.stuck
+      ? age - prov + between(rng, 30, 120) * 1000
+      : Math.min(fate.loadMs, (age - prov) / 2);
   const runStart = createdAt + prov + loadMs;
   const rec: InstanceRec = {
-    id, offer: { ...offer, rented: true }, label: labelFor(spec, n), image: spec.image, disk: spec.disk,
-    env: [...world.secrets, ...Object.entries(spec.env)], onstart: null, runtype: spec.runtype, args: null, isBid,
-    dphBase: isBid ? round(offer.min_bid * 1.15, 4) : offer.dph_base, storageCost: offer.storage_cost,
-    status: spec.status === 'created' ? 'created' : null, intended: 'running', statusMsg: 'Provisioning',
-    since: createdAt, createdAt, uptimeMs: 0, loadMs, stuck: spec.status === 'loading' && spec.stuck,
+    id,
+    offer: { ...offer, rented: true },
+    label: labelFor(spec, n),
+    image: spec.image,
+    disk: spec.disk,
+    env: [...world.secrets, ...Object.entries(spec.env)],
+    onstart: null,
+    runtype: spec.runtype,
+    args: null,
+    isBid,
+    dphBase: isBid ? round(offer.min_bid * 1.15, 4) : offer.dph_base,
+    storageCost: offer.storage_cost,
+    status: spec.status === 'created' ? 'created' : null,
+    intended: 'running',
+    statusMsg: 'Provisioning',
+    since: createdAt,
+    createdAt,
+    uptimeMs: 0,
+    loadMs,
+    stuck: spec.status === 'loading' && spec.stuck,
     exitAfterMs: spec.exitAfter !== undefined ? now - runStart + spec.exitAfter : null,
     outbidAfterMs: isBid ? now - runStart + (spec.outbidAfter ?? fate.outbidAfterMs ?? 3_600_000) : null,
-    sshPort: world.allocSshPort(), sshKeys: world.keysForNewInstance(), billedUntil: createdAt,
+    sshPort: world.allocSshPort(),
+    sshKeys: world.keysForNewInstance(),
+    billedUntil: createdAt,
     instanceKey: instanceKeyFor(world.seed, id),
   };
   if (spec.host) {

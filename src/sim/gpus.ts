@@ -34,9 +34,34 @@ export interface GpuModel {
 }
 
 const C = (
-  name: string, vramMb: number[], computeCap: number, price: number, tflops: number, dlperf: number,
-  memBw: number, power: number, nvlink: number, counts: number[], weight: number, minCuda: number, datacenter: boolean,
-): GpuModel => ({ name, vramMb, computeCap, price, tflops, dlperf, memBw, power, nvlink, counts, weight, minCuda, datacenter });
+  name: string,
+  vramMb: number[],
+  computeCap: number,
+  price: number,
+  tflops: number,
+  dlperf: number,
+  memBw: number,
+  power: number,
+  nvlink: number,
+  counts: number[],
+  weight: number,
+  minCuda: number,
+  datacenter: boolean,
+): GpuModel => ({
+  name,
+  vramMb,
+  computeCap,
+  price,
+  tflops,
+  dlperf,
+  memBw,
+  power,
+  nvlink,
+  counts,
+  weight,
+  minCuda,
+  datacenter,
+});
 
 /** Every GPU model in the simulated market. */
 export const GPU_CATALOGUE: readonly GpuModel[] = [

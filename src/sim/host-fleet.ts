@@ -43,7 +43,9 @@ export function hostScenarioFor(rec: InstanceRec): HostScenarioInput {
     gpuName: `NVIDIA ${rec.offer.gpu_name}`,
     gpuCount: Math.max(1, Number(rec.offer.num_gpus) || 1),
     gpuMemoryMiB: Math.round(gpuMiB),
-    ...(typeof rec.offer.driver_version === 'string' && rec.offer.driver_version ? { driverVersion: rec.offer.driver_version } : {}),
+    ...(typeof rec.offer.driver_version === 'string' && rec.offer.driver_version
+      ? { driverVersion: rec.offer.driver_version }
+      : {}),
     inetDownMbps: Number(rec.offer.inet_down) || undefined,
     ...(rec.host ?? {}),
   };
@@ -66,7 +68,10 @@ export class SimHostFleet {
   /** Called once for each new job, before its first tick (hub-link.ts: onstart, uploads, resume commands). */
   onTrainer?: (rec: InstanceRec, trainer: SimTrainer) => void;
 
-  constructor(private readonly world: World, private readonly realNow: () => number = Date.now) {}
+  constructor(
+    private readonly world: World,
+    private readonly realNow: () => number = Date.now,
+  ) {}
 
   /** The job of an instance (kept across stop/start while this simulator runs), if it ever ran. */
   trainer(id: number): SimTrainer | undefined {

@@ -18,7 +18,11 @@ export interface Reply {
 
 /** An API error answered as `{"success":false,"error":code,"msg":msg}` with an HTTP status. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, msg: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    msg: string,
+  ) {
     super(msg);
   }
 }

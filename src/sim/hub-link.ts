@@ -53,7 +53,10 @@ export class HubLink {
   /** max_steps of the run uploading to each repo: a host that downloads its checkpoint runs the same config. */
   private readonly totals = new Map<string, number>();
 
-  constructor(private readonly world: World, private readonly hub: HubStandIn) {}
+  constructor(
+    private readonly world: World,
+    private readonly hub: HubStandIn,
+  ) {}
 
   /** Hooks into a host fleet: every new job gets the commands, its onstart, and its uploads. */
   attachTo(hosts: SimHostFleet): void {
@@ -69,9 +72,20 @@ export class HubLink {
   /** Sets up one job (called before its first tick). */
   attach(rec: InstanceRec, trainer: SimTrainer): void {
     const env = new Map(rec.env);
-    const job: Job = { rec, trainer, repo: env.get('HUB_MODEL_ID') || null, runId: env.get('VASTDECK_RUN_ID') || null, uploaded: new Set(), policy: parseUploadPolicy(env.get('SIM_HUB_UPLOAD')) };
+    const job: Job = {
+      rec,
+      trainer,
+      repo: env.get('HUB_MODEL_ID') || null,
+      runId: env.get('VASTDECK_RUN_ID') || null,
+      uploaded: new Set(),
+      policy: parseUploadPolicy(env.get('SIM_HUB_UPLOAD')),
+    };
     this.jobs.set(rec.id, job);
-    trainer.commandHook = (words) => this.command(job, words.map((w) => expand(w, env)));
+    trainer.commandHook = (words) =>
+      this.command(
+        job,
+        words.map((w) => expand(w, env)),
+      );
     if (rec.onstart) this.runOnstart(job, rec.onstart);
   }
 
@@ -162,16 +176,21 @@ export class HubLink {
     if (localDir.replace(/\/+$/, '') === dir) for (const [s, files] of steps) job.trainer.receiveCheckpoint(s, files);
     const total = this.totals.get(repo);
     // The resumed run keeps the source's max_steps (same training config), not this host's default.
-    if (steps.size && total && total > job.trainer.scenario.totalSteps) (job.trainer.scenario as { totalSteps: number }).totalSteps = total;
+    if (steps.size && total && total > job.trainer.scenario.totalSteps)
+      (job.trainer.scenario as { totalSteps: number }).totalSteps = total;
     return ok(`Fetching ${wanted.length} files: 100%|██████████| ${wanted.length}/${wanted.length}\n${localDir}\n`);
   }
 
   private newSession(job: Job, args: string[]): HookResult {
     const t = job.trainer;
     const ti = args.indexOf('-s');
-    if (ti < 0 || args[ti + 1] !== 'train') return fail('the simulated host runs training only in the tmux session "train"\n');
+    if (ti < 0 || args[ti + 1] !== 'train')
+      return fail('the simulated host runs training only in the tmux session "train"\n');
     if (t.status === 'running' || t.status === 'stalled') return fail('duplicate session: train\n');
-    const line = args.slice(ti + 2).filter((a) => a !== '-d').join(' ');
+    const line = args
+      .slice(ti + 2)
+      .filter((a) => a !== '-d')
+      .join(' ');
     const m = RESUME_FLAG.exec(line);
     if (!m) {
       t.resumeFrom(0);
@@ -192,11 +211,19 @@ export class HubLink {
 
 /** $NAME and ${NAME} from the instance env (the simulated shell expands nothing else). */
 function expand(word: string, env: Map<string, string>): string {
-  return word.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => env.get((a ?? b)!) ?? '');
+  return word.replace(
+    /\$\{(\w+)\}|\$(\w+)/g,
+    (_, a: string | undefined, b: string | undefined) => env.get((a ?? b)!) ?? '',
+  );
 }
 
 /** fnmatch as huggingface_hub applies --include: * matches across slashes. */
 function globMatch(pattern: string, path: string): boolean {
-  const re = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  );
   return re.test(path);
 }

@@ -14,7 +14,13 @@ import { startHubStandIn, type HubStandIn } from './hub/index.js';
 import { buildFleet } from './fleet.js';
 import { hashSeed, makeRng } from './prng.js';
 import { RateLimiter } from './ratelimit.js';
-import { HostRuleSchema, loadScenario as loadScenarioFile, parseScenario, type HostRule, type Scenario } from './scenario.js';
+import {
+  HostRuleSchema,
+  loadScenario as loadScenarioFile,
+  parseScenario,
+  type HostRule,
+  type Scenario,
+} from './scenario.js';
 import { createSimServer, type LoggedRequest } from './server.js';
 import { loadState, saveState } from './state.js';
 import { World } from './world.js';
@@ -44,7 +50,9 @@ export interface SimOptions {
   now?: () => number;
   /** First SSH port of the instance port blocks (overrides the scenario); default a random free block. */
   sshPortBase?: number;
-  /** Hosts of new rentals that lie (another GPU, a smaller disk, failing CUDA, a slow endpoint), after the scenario's. */
+  /**
+   * Hosts of new rentals that lie (another GPU, a smaller disk, failing CUDA, a slow endpoint), after the scenario's.
+   */
   hostRules?: HostRule[];
   /** Run a simulated SSH host for each running instance (default true). */
   hosts?: boolean;
@@ -80,7 +88,10 @@ export interface SimHandle {
   hubUrl: string | null;
   /** The Hub stand-in and its link to the hosts (upload policies), when running. */
   hub: { server: HubStandIn; link: HubLink } | null;
-  /** The simulated world itself, for benches that reshape it (bench/fleet-scale-sim.ts points every SSH port at one sink). */
+  /**
+   * The simulated world itself, for benches that reshape it (bench/fleet-scale-sim.ts points every SSH port at one
+   * sink).
+   */
   world: World;
 }
 
@@ -121,14 +132,22 @@ async function pickPortBase(random: () => number = Math.random): Promise<number>
 /** Start the simulator on 127.0.0.1. */
 export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> {
   const realNow = opts.now ?? Date.now;
-  const sc = typeof opts.scenario === 'string' ? await loadScenarioFile(opts.scenario) : parseScenario(opts.scenario ?? {}, '<inline>');
+  const sc =
+    typeof opts.scenario === 'string'
+      ? await loadScenarioFile(opts.scenario)
+      : parseScenario(opts.scenario ?? {}, '<inline>');
   const seed = opts.seed ?? sc.seed;
   const apiKey = opts.apiKey ?? sc.apiKey ?? DEFAULT_API_KEY;
   const saved = opts.stateFile ? loadState(opts.stateFile) : null;
   const sshPortBase = opts.sshPortBase ?? sc.sshPortBase ?? (saved ? undefined : await pickPortBase());
   const clock = new SimClock(realNow, opts.speed ?? sc.speed ?? 1, saved?.simNow ?? realNow());
   const marketCfg = { seed, size: sc.market.size, traps: sc.market.traps, gpus: sc.market.gpus, nowMs: clock.now() };
-  const world = new World(clock, marketCfg, { ...sc, seed, sshPortBase, sshKeys: [...sc.sshKeys, ...(opts.sshKeys ?? [])] }, saved ?? undefined);
+  const world = new World(
+    clock,
+    marketCfg,
+    { ...sc, seed, sshPortBase, sshKeys: [...sc.sshKeys, ...(opts.sshKeys ?? [])] },
+    saved ?? undefined,
+  );
   if (!saved) buildFleet(world, sc);
   for (const rule of opts.hostRules ?? []) world.hostRules.push({ rule: HostRuleSchema.parse(rule), used: 0 });
   const faults = new Faults(makeRng(hashSeed(seed, 'faults')), [...sc.faults, ...(opts.faults ?? [])]);
@@ -164,14 +183,21 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     link?.sync();
   };
   const server = createSimServer({
-    world, apiKey, faults, requestLog, baseUrl: () => url,
-    limiter: opts.rateLimit ?? sc.rateLimit ?? true ? new RateLimiter(realNow) : null,
+    world,
+    apiKey,
+    faults,
+    requestLog,
+    baseUrl: () => url,
+    limiter: (opts.rateLimit ?? sc.rateLimit ?? true) ? new RateLimiter(realNow) : null,
     onChange: () => {
       persist();
       hosts?.sync();
       link?.sync();
     },
-    injectFault: (f) => faults.add(f), clearFaults: () => faults.clear(), listFaults: () => faults.list(), advance,
+    injectFault: (f) => faults.add(f),
+    clearFaults: () => faults.clear(),
+    listFaults: () => faults.list(),
+    advance,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -192,7 +218,14 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ticker.unref();
   }
   return {
-    url, port, apiKey, requestLog, advance, hosts, world, simNow: () => clock.now(),
+    url,
+    port,
+    apiKey,
+    requestLog,
+    advance,
+    hosts,
+    world,
+    simNow: () => clock.now(),
     hubUrl: hubServer?.url ?? null,
     hub: hubServer && link ? { server: hubServer, link } : null,
     injectFault: (f) => faults.add(f),

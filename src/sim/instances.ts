@@ -28,7 +28,12 @@ export interface LifecycleConfig {
 
 /** Defaults: predictable for tests (nothing stuck or exiting unless a scenario asks for it). */
 export const DEFAULT_LIFECYCLE: LifecycleConfig = {
-  provisionSec: 5, loadSec: [40, 120], stuckRate: 0, exitRate: 0, exitAfterHours: [1, 12], outbidMeanHours: 6,
+  provisionSec: 5,
+  loadSec: [40, 120],
+  stuckRate: 0,
+  exitRate: 0,
+  exitAfterHours: [1, 12],
+  outbidMeanHours: 6,
 };
 
 /** One rented instance as the simulator stores it (JSON-safe, for the state file). */
@@ -86,7 +91,8 @@ export function drawFate(rec: Pick<InstanceRec, 'id' | 'isBid'>, cfg: LifecycleC
   const stuck = rng() < cfg.stuckRate;
   const exits = rng() < cfg.exitRate;
   const exitAfterMs = exits ? between(rng, cfg.exitAfterHours[0], cfg.exitAfterHours[1]) * 3_600_000 : null;
-  const outbidAfterMs = rec.isBid && cfg.outbidMeanHours > 0 ? -Math.log(1 - rng()) * cfg.outbidMeanHours * 3_600_000 : null;
+  const outbidAfterMs =
+    rec.isBid && cfg.outbidMeanHours > 0 ? -Math.log(1 - rng()) * cfg.outbidMeanHours * 3_600_000 : null;
   return { loadMs, stuck, exitAfterMs, outbidAfterMs };
 }
 
@@ -105,7 +111,8 @@ export function nextTransition(rec: InstanceRec, cfg: LifecycleConfig): Transiti
       const exit = rec.exitAfterMs === null ? Infinity : rec.since + rec.exitAfterMs;
       const outbid = rec.outbidAfterMs === null ? Infinity : rec.since + rec.outbidAfterMs;
       if (exit === Infinity && outbid === Infinity) return null;
-      if (exit <= outbid) return { at: exit, to: 'exited', msg: 'Error response from daemon: container exited with code 137' };
+      if (exit <= outbid)
+        return { at: exit, to: 'exited', msg: 'Error response from daemon: container exited with code 137' };
       return { at: outbid, to: 'stopped', msg: 'Instance stopped: outbid by a higher bid', intended: 'running' };
     }
     default:
@@ -150,7 +157,13 @@ export function directPorts(rec: InstanceRec): Record<string, Array<{ HostIp: st
 export function telemetry(rec: InstanceRec, now: number, busy?: boolean) {
   if (rec.status !== 'running') return { gpuUtil: 0, gpuTemp: 30, cpuUtil: 0, memUsage: 0 };
   const rng = makeRng(hashSeed(rec.id, Math.floor(now / 60_000)));
-  if (busy === false) return { gpuUtil: round(between(rng, 0, 2), 1), gpuTemp: Math.round(between(rng, 31, 38)), cpuUtil: round(between(rng, 0.01, 0.03), 3), memUsage: 1.2 };
+  if (busy === false)
+    return {
+      gpuUtil: round(between(rng, 0, 2), 1),
+      gpuTemp: Math.round(between(rng, 31, 38)),
+      cpuUtil: round(between(rng, 0.01, 0.03), 3),
+      memUsage: 1.2,
+    };
   return {
     gpuUtil: round(between(rng, 72, 100), 1),
     gpuTemp: Math.round(between(rng, 55, 82)),

@@ -24,7 +24,8 @@ function daemonLines(rec: InstanceRec): string[] {
   ];
   for (let i = 1; i <= 5; i++) lines.push(`${t0} [daemon] ${i * 20}% layers downloaded`);
   if (rec.status === 'loading' && rec.stuck) lines.push(`${t0} [daemon] waiting for image extraction (disk I/O slow)`);
-  else if (rec.status !== null && rec.status !== 'loading') lines.push(`${t0} [daemon] container started`, `${t0} [daemon] ${rec.statusMsg}`);
+  else if (rec.status !== null && rec.status !== 'loading')
+    lines.push(`${t0} [daemon] container started`, `${t0} [daemon] ${rec.statusMsg}`);
   return lines;
 }
 
@@ -41,17 +42,31 @@ function lossAt(seed: number, s: number): number {
 function trainingLines(rec: InstanceRec, now: number, tail: number): string[] {
   const seed = hashSeed(rec.id, 'train');
   const uptimeMs = rec.uptimeMs + (rec.status === 'running' ? now - rec.since : 0);
-  const head = ['==========', '== CUDA ==', '==========', `CUDA Version ${rec.offer.cuda_max_good}`, 'Starting training run'];
+  const head = [
+    '==========',
+    '== CUDA ==',
+    '==========',
+    `CUDA Version ${rec.offer.cuda_max_good}`,
+    'Starting training run',
+  ];
   const steps = Math.floor(uptimeMs / 6000);
-  const trailer = rec.status === 'exited'
-    ? ['Traceback (most recent call last):', '  File "/workspace/train.py", line 212, in <module>', 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.']
-    : [];
+  const trailer =
+    rec.status === 'exited'
+      ? [
+          'Traceback (most recent call last):',
+          '  File "/workspace/train.py", line 212, in <module>',
+          'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.',
+        ]
+      : [];
   const body: string[] = [];
   // Walk back from the last logged step until enough lines are made (checkpoint lines count too).
   for (let s = Math.floor(steps / 10) * 10; s >= 10 && body.length < tail; s -= 10) {
     if (s % 500 === 0) body.push(`Saving model checkpoint to /workspace/output/checkpoint-${s}`);
     const gradNorm = round(between(makeRng(hashSeed(seed, 'g', s)), 0.3, 2.5), 4);
-    body.push(`{'loss': ${round(lossAt(seed, s), 4)}, 'grad_norm': ${gradNorm}, 'learning_rate': 5e-05, 'epoch': ${round(s / 1000, 3)}, 'step': ${s}}`);
+    body.push(
+      `{'loss': ${round(lossAt(seed, s), 4)}, 'grad_norm': ${gradNorm}, 'learning_rate': 5e-05, 'epoch': ` +
+        `${round(s / 1000, 3)}, 'step': ${s}}`,
+    );
   }
   return [...head, ...body.reverse(), ...trailer];
 }
@@ -74,7 +89,11 @@ export function logText(rec: InstanceRec, now: number, req: LogRequest, hostLog?
   const tail = req.tail && req.tail > 0 ? req.tail : DEFAULT_TAIL;
   // With a filter the whole run is searched, so more lines are built (bounded like the server's answer).
   const want = req.filter ? DEFAULT_TAIL * 20 : tail;
-  let lines = req.daemon ? daemonLines(rec) : hostLog !== undefined ? screenLines(hostLog) : trainingLines(rec, now, want);
+  let lines = req.daemon
+    ? daemonLines(rec)
+    : hostLog !== undefined
+      ? screenLines(hostLog)
+      : trainingLines(rec, now, want);
   if (req.filter) {
     const f = req.filter;
     let re: RegExp | null = null;

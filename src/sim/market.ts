@@ -7,10 +7,21 @@ import { allOf, compareValues, compileField, type Getter, type Predicate, type S
 import { generateOffers, type MarketConfig, type OfferRow } from './offers.js';
 
 /** The control keys of a search body; every other key is a field filter. */
-const CONTROL = new Set(['order', 'type', 'limit', 'allocated_storage', 'disable_bundling', 'extra_ids', 'show_incompatible']);
+const CONTROL = new Set([
+  'order',
+  'type',
+  'limit',
+  'allocated_storage',
+  'disable_bundling',
+  'extra_ids',
+  'show_incompatible',
+]);
 /** CLI field names the server also understands (vast-api.md §2 "Field aliases"). */
 const ALIASES: Record<string, string> = {
-  cuda_vers: 'cuda_max_good', dph: 'dph_total', dlperf_usd: 'dlperf_per_dphtotal', flops_usd: 'flops_per_dphtotal',
+  cuda_vers: 'cuda_max_good',
+  dph: 'dph_total',
+  dlperf_usd: 'dlperf_per_dphtotal',
+  flops_usd: 'flops_per_dphtotal',
   display_active: 'gpu_display_active',
 };
 /** Highest `limit` the simulator serves (real Vast caps lower; tests and benchmarks want 10,000). */
@@ -36,26 +47,37 @@ export function parseSearch(body: Record<string, unknown>): SearchQuery {
   for (const [key, value] of Object.entries(body)) {
     if (CONTROL.has(key)) continue;
     const field = ALIASES[key] ?? key;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) filters[field] = value as Record<string, unknown>;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      filters[field] = value as Record<string, unknown>;
     else filters[field] = { eq: value };
   }
   const order: SearchQuery['order'] = [];
   if (body.order !== undefined) {
     if (!Array.isArray(body.order)) throw new QueryError('order: expected a list of [field, "asc"|"desc"]');
     for (const item of body.order) {
-      if (!Array.isArray(item) || typeof item[0] !== 'string') throw new QueryError('order: expected [field, "asc"|"desc"] pairs');
+      if (!Array.isArray(item) || typeof item[0] !== 'string')
+        throw new QueryError('order: expected [field, "asc"|"desc"] pairs');
       const dir = String(item[1] ?? 'asc').toLowerCase();
       order.push([ALIASES[item[0]] ?? item[0], dir === 'desc' ? 'desc' : 'asc']);
     }
   } else order.push(['score', 'desc']);
   const rawType = body.type ?? 'on-demand';
-  const type = rawType === 'bid' || rawType === 'interruptible' ? 'bid' : rawType === 'reserved' ? 'reserved' : 'on-demand';
-  if (!['on-demand', 'ondemand', 'bid', 'interruptible', 'reserved'].includes(String(rawType))) throw new QueryError(`type: unknown ${String(rawType)}`);
+  const type =
+    rawType === 'bid' || rawType === 'interruptible' ? 'bid' : rawType === 'reserved' ? 'reserved' : 'on-demand';
+  if (!['on-demand', 'ondemand', 'bid', 'interruptible', 'reserved'].includes(String(rawType)))
+    throw new QueryError(`type: unknown ${String(rawType)}`);
   const limit = body.limit === undefined || body.limit === null ? DEFAULT_SEARCH_LIMIT : Number(body.limit);
   if (!Number.isFinite(limit)) throw new QueryError('limit: expected an integer');
-  const storage = body.allocated_storage === undefined || body.allocated_storage === null ? 5 : Number(body.allocated_storage);
+  const storage =
+    body.allocated_storage === undefined || body.allocated_storage === null ? 5 : Number(body.allocated_storage);
   if (!Number.isFinite(storage) || storage < 0) throw new QueryError('allocated_storage: expected a number of GB');
-  return { filters, order, type, limit: Math.max(1, Math.min(MAX_SEARCH_LIMIT, Math.floor(limit))), allocatedStorage: storage };
+  return {
+    filters,
+    order,
+    type,
+    limit: Math.max(1, Math.min(MAX_SEARCH_LIMIT, Math.floor(limit))),
+    allocatedStorage: storage,
+  };
 }
 
 /** The market of offers, with the ids currently rented. */
@@ -149,7 +171,11 @@ export class Market {
       if (isDefaultOrder && hits.length >= q.limit) break; // rows are already score-descending
     }
     if (isDefaultOrder) return hits;
-    return sortRows(hits, q.order.map(([f, dir]) => ({ get: get(f), desc: dir === 'desc' })), q.limit);
+    return sortRows(
+      hits,
+      q.order.map(([f, dir]) => ({ get: get(f), desc: dir === 'desc' })),
+      q.limit,
+    );
   }
 
   private getter(field: string, q: SearchQuery): Getter<OfferRow> {
@@ -157,14 +183,22 @@ export class Market {
     const base = q.type === 'bid' ? (r: OfferRow) => r.min_bid : (r: OfferRow) => r.dph_base;
     const total = (r: OfferRow) => base(r) + r.storage_cost * k;
     switch (field) {
-      case 'dph_total': return total;
-      case 'storage_total_cost': return (r) => r.storage_cost * k;
-      case 'discounted_dph_total': return (r) => r.dph_base * (1 - r.credit_discount_max) + r.storage_cost * k;
-      case 'dlperf_per_dphtotal': return (r) => r.dlperf / total(r);
-      case 'flops_per_dphtotal': return (r) => r.total_flops / total(r);
-      case 'verified': return (r) => r.verification === 'verified';
-      case 'datacenter': return (r) => r.hosting_type === 1;
-      default: return (r) => r[field];
+      case 'dph_total':
+        return total;
+      case 'storage_total_cost':
+        return (r) => r.storage_cost * k;
+      case 'discounted_dph_total':
+        return (r) => r.dph_base * (1 - r.credit_discount_max) + r.storage_cost * k;
+      case 'dlperf_per_dphtotal':
+        return (r) => r.dlperf / total(r);
+      case 'flops_per_dphtotal':
+        return (r) => r.total_flops / total(r);
+      case 'verified':
+        return (r) => r.verification === 'verified';
+      case 'datacenter':
+        return (r) => r.hosting_type === 1;
+      default:
+        return (r) => r[field];
     }
   }
 }
@@ -183,7 +217,16 @@ function r4(x: number): number {
 }
 
 /** Fields that depend on the query (type, allocated_storage); the rest of a row is fixed. */
-const PRICE_FIELDS = ['dph_total', 'storage_total_cost', 'discounted_dph_total', 'is_bid', 'dlperf_per_dphtotal', 'flops_per_dphtotal', 'search', 'instance'];
+const PRICE_FIELDS = [
+  'dph_total',
+  'storage_total_cost',
+  'discounted_dph_total',
+  'is_bid',
+  'dlperf_per_dphtotal',
+  'flops_per_dphtotal',
+  'search',
+  'instance',
+];
 
 /** The query-dependent fields of a row. */
 function priceFields(r: OfferRow, q: SearchQuery): Record<string, unknown> {
@@ -191,10 +234,22 @@ function priceFields(r: OfferRow, q: SearchQuery): Record<string, unknown> {
   const base = q.type === 'bid' ? r.min_bid : r.dph_base;
   const total = r4(base + storage);
   const discounted = r4(r.dph_base * (1 - r.credit_discount_max) + storage);
-  const prices = { gpuCostPerHour: base, diskHour: storage, totalHour: total, discountTotalHour: r4(total - discounted), discountedTotalPerHour: discounted };
+  const prices = {
+    gpuCostPerHour: base,
+    diskHour: storage,
+    totalHour: total,
+    discountTotalHour: r4(total - discounted),
+    discountedTotalPerHour: discounted,
+  };
   return {
-    dph_total: total, storage_total_cost: storage, discounted_dph_total: discounted, is_bid: q.type === 'bid',
-    dlperf_per_dphtotal: r4(r.dlperf / total), flops_per_dphtotal: r4(r.total_flops / total), search: prices, instance: prices,
+    dph_total: total,
+    storage_total_cost: storage,
+    discounted_dph_total: discounted,
+    is_bid: q.type === 'bid',
+    dlperf_per_dphtotal: r4(r.dlperf / total),
+    flops_per_dphtotal: r4(r.total_flops / total),
+    search: prices,
+    instance: prices,
   };
 }
 

@@ -63,12 +63,24 @@ export function compileField<R>(get: Getter<R>, ops: Record<string, unknown>): P
     }
     const p = prepare(value);
     switch (op as Operator) {
-      case 'eq': tests.push((r) => cmp(get(r), p) === 0); break;
-      case 'neq': tests.push((r) => cmp(get(r), p) !== 0); break;
-      case 'gt': tests.push((r) => cmp(get(r), p) > 0); break;
-      case 'gte': tests.push((r) => cmp(get(r), p) >= 0); break;
-      case 'lt': tests.push((r) => cmp(get(r), p) < 0); break;
-      case 'lte': tests.push((r) => cmp(get(r), p) <= 0); break;
+      case 'eq':
+        tests.push((r) => cmp(get(r), p) === 0);
+        break;
+      case 'neq':
+        tests.push((r) => cmp(get(r), p) !== 0);
+        break;
+      case 'gt':
+        tests.push((r) => cmp(get(r), p) > 0);
+        break;
+      case 'gte':
+        tests.push((r) => cmp(get(r), p) >= 0);
+        break;
+      case 'lt':
+        tests.push((r) => cmp(get(r), p) < 0);
+        break;
+      case 'lte':
+        tests.push((r) => cmp(get(r), p) <= 0);
+        break;
     }
   }
   if (tests.length === 1) return tests[0]!;

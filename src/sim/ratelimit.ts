@@ -65,5 +65,7 @@ export class RateLimiter {
 
 /** The plain-text 429 body the real API sends. */
 export function tooFrequent(ep: Endpoint): string {
-  return ep.name === 'search' ? 'API requests too frequent' : `API requests too frequent endpoint threshold=${ep.threshold.toFixed(1)}`;
+  return ep.name === 'search'
+    ? 'API requests too frequent'
+    : `API requests too frequent endpoint threshold=${ep.threshold.toFixed(1)}`;
 }

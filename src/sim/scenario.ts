@@ -11,7 +11,10 @@ import { FaultSchema } from './faults.js';
 
 /** "90s", "45m", "3h", "2d", or a number of seconds → milliseconds. */
 const Duration = z
-  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?\s*(s|m|h|d)$/, 'expected a duration like 90s, 45m, 3h or 2d')])
+  .union([
+    z.number().nonnegative(),
+    z.string().regex(/^\d+(\.\d+)?\s*(s|m|h|d)$/, 'expected a duration like 90s, 45m, 3h or 2d'),
+  ])
   .transform((v) => {
     if (typeof v === 'number') return v * 1000;
     const n = parseFloat(v);
@@ -90,7 +93,9 @@ const FleetEntry = z.strictObject({
   host: HostBlock.optional(),
 });
 
-const Range = z.tuple([z.number().nonnegative(), z.number().nonnegative()]).refine(([a, b]) => a <= b, 'expected [min, max] with min <= max');
+const Range = z
+  .tuple([z.number().nonnegative(), z.number().nonnegative()])
+  .refine(([a, b]) => a <= b, 'expected [min, max] with min <= max');
 
 /** The scenario file schema. */
 export const ScenarioSchema = z.strictObject({
@@ -109,7 +114,15 @@ export const ScenarioSchema = z.strictObject({
     .strictObject({
       size: z.number().int().min(100).max(50_000).default(12_000),
       traps: z.boolean().default(true),
-      gpus: z.record(z.string(), z.strictObject({ weight: z.number().nonnegative().optional(), priceFactor: z.number().positive().optional() })).default({}),
+      gpus: z
+        .record(
+          z.string(),
+          z.strictObject({
+            weight: z.number().nonnegative().optional(),
+            priceFactor: z.number().positive().optional(),
+          }),
+        )
+        .default({}),
     })
     .default({ size: 12_000, traps: true, gpus: {} }),
   lifecycle: z

@@ -41,7 +41,8 @@ export function checkScope(key: ScopedKey, method: string, path: string): void {
     const grant = key.permissions.api[r.scope];
     if (!grant) break;
     const eq = grant.constraints?.id?.eq;
-    if (eq !== undefined && eq !== Number(m[1])) throw new ApiError(403, 'not_authorized', `This API key may not act on instance ${m[1]}.`);
+    if (eq !== undefined && eq !== Number(m[1]))
+      throw new ApiError(403, 'not_authorized', `This API key may not act on instance ${m[1]}.`);
     return;
   }
   throw new ApiError(403, 'not_authorized', `This API key lacks the permission for ${method} ${path}.`);

@@ -112,7 +112,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     }
   }
   const plan: FaultPlan = admin ? { delayMs: 0, fail: null } : deps.faults.plan(method, path);
-  const readBody = async (): Promise<unknown> => (method === 'GET' || method === 'HEAD' ? (req.resume(), {}) : await readJson(req));
+  const readBody = async (): Promise<unknown> =>
+    method === 'GET' || method === 'HEAD' ? (req.resume(), {}) : await readJson(req);
   let early: Promise<unknown> | null = null;
   // A request held by the network still reaches the server: read it now, act after the delay, whatever the client did.
   if (plan.landsLate) (early = readBody()).catch(() => undefined);
@@ -131,7 +132,15 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return send(res, errorReply(err.status, err.code, err.message));
   }
   deps.world.tick();
-  const ctx: Ctx = { world: deps.world, method, path, query: url.searchParams, body, apiKey: deps.apiKey, baseUrl: deps.baseUrl() };
+  const ctx: Ctx = {
+    world: deps.world,
+    method,
+    path,
+    query: url.searchParams,
+    body,
+    apiKey: deps.apiKey,
+    baseUrl: deps.baseUrl(),
+  };
   const reply = admin ? await run(route, m, { ...ctx, admin: deps } as Ctx) : await run(route, m, ctx);
   if (deps.world.dirty) deps.onChange();
   if (plan.afterDelayMs) await sleep(plan.afterDelayMs);

@@ -80,12 +80,20 @@ export class World {
 
   private readonly marketCfg: MarketConfig;
 
-  constructor(readonly clock: SimClock, marketCfg: MarketConfig, sc: Scenario, saved?: SavedState) {
+  constructor(
+    readonly clock: SimClock,
+    marketCfg: MarketConfig,
+    sc: Scenario,
+    saved?: SavedState,
+  ) {
     this.marketCfg = saved?.market ?? marketCfg;
     this.seed = saved?.seed ?? sc.seed;
     this.lifecycle = saved?.lifecycle ?? { ...DEFAULT_LIFECYCLE, ...sc.lifecycle };
     this.sshPortBase = saved?.sshPortBase ?? sc.sshPortBase ?? 41000;
-    this.user = saved?.user ?? { email: sc.user.email ?? 'demo@vastdeck.invalid', username: sc.user.username ?? 'demo' };
+    this.user = saved?.user ?? {
+      email: sc.user.email ?? 'demo@vastdeck.invalid',
+      username: sc.user.username ?? 'demo',
+    };
     this.market = new Market(this.marketCfg);
     this.ledger = new Ledger(saved?.credit ?? sc.balance, saved?.buckets);
     this.rng = makeRng(hashSeed(this.seed, 'world', saved?.simNow ?? 0));
@@ -148,7 +156,8 @@ export class World {
       setStatus(rec, t.to, t.at, t.msg);
       if (t.intended) rec.intended = t.intended;
       // Outbid: the machine's price rose above this bid, so getting it back takes a higher one.
-      if (t.to === 'stopped' && t.intended === 'running' && rec.isBid) rec.offer.min_bid = Math.max(rec.offer.min_bid, Math.round(rec.dphBase * 1.1 * 1000) / 1000);
+      if (t.to === 'stopped' && t.intended === 'running' && rec.isBid)
+        rec.offer.min_bid = Math.max(rec.offer.min_bid, Math.round(rec.dphBase * 1.1 * 1000) / 1000);
       this.dirty = true;
     }
   }
@@ -165,7 +174,9 @@ export class World {
 
   /** Remember a log upload under a fresh token; old ones are forgotten past a bound. */
   addLog(text: string): string {
-    const token = Math.floor(this.rng() * 2 ** 48).toString(16).padStart(12, '0');
+    const token = Math.floor(this.rng() * 2 ** 48)
+      .toString(16)
+      .padStart(12, '0');
     this.logs.set(token, { text, polls: 0 });
     if (this.logs.size > MAX_PENDING_LOGS) this.logs.delete(this.logs.keys().next().value as string);
     return token;
@@ -174,10 +185,22 @@ export class World {
   /** Everything the state file needs. */
   save(): SavedState {
     return {
-      version: 1, simNow: this.now(), market: this.marketCfg, lifecycle: this.lifecycle, seed: this.seed,
-      sshPortBase: this.sshPortBase, user: this.user, credit: this.ledger.credit, buckets: [...this.ledger.buckets.values()],
-      instances: [...this.instances.values()], secrets: [...this.secrets], rented: this.market.rentedIds(),
-      nextId: this.nextId, nextSlot: this.nextSlot, nextKeyId: this.nextKeyId, accountKeys: this.accountKeys,
+      version: 1,
+      simNow: this.now(),
+      market: this.marketCfg,
+      lifecycle: this.lifecycle,
+      seed: this.seed,
+      sshPortBase: this.sshPortBase,
+      user: this.user,
+      credit: this.ledger.credit,
+      buckets: [...this.ledger.buckets.values()],
+      instances: [...this.instances.values()],
+      secrets: [...this.secrets],
+      rented: this.market.rentedIds(),
+      nextId: this.nextId,
+      nextSlot: this.nextSlot,
+      nextKeyId: this.nextKeyId,
+      accountKeys: this.accountKeys,
     };
   }
 }

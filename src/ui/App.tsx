@@ -83,7 +83,24 @@ const defaultNow = () => Date.now();
 
 /** The whole screen, at most rows − 1 lines tall (ink#450: a full-height frame repaints everything). */
 export function App(props: AppProps) {
-  const { store, keymap, api, demo = false, notice = null, onQuit, now: nowFn = props.store.now ?? defaultNow, tickMs = 60_000, offers: offersDeps, cost: costSource, bell, ops, keeper, lifecycle, accountKeys, running: runningProp } = props;
+  const {
+    store,
+    keymap,
+    api,
+    demo = false,
+    notice = null,
+    onQuit,
+    now: nowFn = props.store.now ?? defaultNow,
+    tickMs = 60_000,
+    offers: offersDeps,
+    cost: costSource,
+    bell,
+    ops,
+    keeper,
+    lifecycle,
+    accountKeys,
+    running: runningProp,
+  } = props;
   const ownRunning = useRef<Running | null>(null);
   const running = runningProp ?? (ownRunning.current ??= createRunning());
   const snap = useFleet(store);
@@ -96,11 +113,17 @@ export function App(props: AppProps) {
   const refresh = () => void store.refresh();
   // Each view's state that outlives it (made once).
   const storesRef = useRef<ReturnType<typeof createStores> | null>(null);
-  const stores = (storesRef.current ??= createStores({ offers: offersDeps, running, refreshFleet: refresh, canProvision: !!keymap.get('offers.provision') }));
+  const stores = (storesRef.current ??= createStores({
+    offers: offersDeps,
+    running,
+    refreshFleet: refresh,
+    canProvision: !!keymap.get('offers.provision'),
+  }));
   const fleetState = useViewStore(stores.fleet);
   const logsState = useViewStore(stores.logs);
   const query = fleetState.query;
-  const setQuery = (q: FleetQuery | ((q: FleetQuery) => FleetQuery)) => stores.fleet.set((s) => ({ query: typeof q === 'function' ? q(s.query) : q }));
+  const setQuery = (q: FleetQuery | ((q: FleetQuery) => FleetQuery)) =>
+    stores.fleet.set((s) => ({ query: typeof q === 'function' ? q(s.query) : q }));
   const [help, setHelp] = useState(false);
   const [helpTop, setHelpTop] = useState(0);
   const [input, setInput] = useState<InputState | null>(null);
@@ -133,17 +156,29 @@ export function App(props: AppProps) {
   const opsArgs = { ops, keymap, selected, say: setMessage, refresh, width, running };
   const destroyUi = useDestroy(opsArgs);
   // The wizard takes the table's place: as tall as the fleet table would be.
-  const fleetPanes = (fleetState.detail ? DETAIL_HEIGHT : 0) + (logsState.mode === 'split' ? splitHeight(frame) : 0) + (searching && !lineOpen ? 1 : 0);
+  const fleetPanes =
+    (fleetState.detail ? DETAIL_HEIGHT : 0) +
+    (logsState.mode === 'split' ? splitHeight(frame) : 0) +
+    (searching && !lineOpen ? 1 : 0);
   const migrateUi = useMigrate({ ...opsArgs, height: Math.max(1, viewHeight - 1 - fleetPanes) + 1 });
   // The keys of the view that shows, as it last rendered (it publishes them after each commit).
   const viewKeys = useRef<ViewKeys>({ layers: [] });
-  const open: Record<string, () => void> = offersDeps ? { 'offers.open': () => show('offers'), 'env.open': () => show('env') } : {};
+  const open: Record<string, () => void> = offersDeps
+    ? { 'offers.open': () => show('offers'), 'env.open': () => show('env') }
+    : {};
   const offersModel = stores.offers;
   const appCommands = useAppCommands({ accountKeys, snap, say: setMessage });
   // Read when a `:` line runs: the view that shows then, with the keys it published after its last render.
   const lineHandlers = (): Record<string, (arg: string) => void> => ({
-    ...(viewId === 'offers' ? viewKeys.current.lineHandlers
-    : offersModel ? { ...open, 'offers.profile': (a: string) => (show('offers'), void offersModel.chooseProfile(a)), 'offers.provision': () => show('offers') } : {}),
+    ...(viewId === 'offers'
+      ? viewKeys.current.lineHandlers
+      : offersModel
+        ? {
+            ...open,
+            'offers.profile': (a: string) => (show('offers'), void offersModel.chooseProfile(a)),
+            'offers.provision': () => show('offers'),
+          }
+        : {}),
     ...keeperUi.lineHandlers,
     ...migrateUi.lineHandlers,
     ...appCommands,
@@ -155,8 +190,16 @@ export function App(props: AppProps) {
   const overlayFleet = { ...destroyUi.fleetHandlers, ...migrateUi.fleetHandlers, ...keeperUi.fleetHandlers };
   const actions = useFleetActions({
     lineHandlers,
-    store, keymap, api, selected,
-    setQuery, setHelp, setInput, setConfirm, setMessage, onQuit,
+    store,
+    keymap,
+    api,
+    selected,
+    setQuery,
+    setHelp,
+    setInput,
+    setConfirm,
+    setMessage,
+    onQuit,
     busy: () => {
       const op = running.current();
       return op ? `${op.what}: quit anyway? (${op.onQuit})` : null;
@@ -172,7 +215,18 @@ export function App(props: AppProps) {
     const { maxOffset, perColumn } = helpLayout(helpVisualLines(keymap, width).length, width, helpHeight);
     const scroll = (d: number) => setHelpTop((t) => Math.max(0, Math.min(maxOffset, t + d)));
     const close = () => (setHelp(false), setHelpTop(0));
-    layers.push({ scope: 'overlay', modal: true, handlers: { 'overlay.close': close, 'app.help': close, 'overlay.up': () => scroll(-1), 'overlay.down': () => scroll(1), 'overlay.pageUp': () => scroll(-perColumn), 'overlay.pageDown': () => scroll(perColumn) } });
+    layers.push({
+      scope: 'overlay',
+      modal: true,
+      handlers: {
+        'overlay.close': close,
+        'app.help': close,
+        'overlay.up': () => scroll(-1),
+        'overlay.down': () => scroll(1),
+        'overlay.pageUp': () => scroll(-perColumn),
+        'overlay.pageDown': () => scroll(perColumn),
+      },
+    });
   }
   if (input) {
     const onText = (t: string) => {
@@ -185,30 +239,64 @@ export function App(props: AppProps) {
     layers.push({ scope: 'input', handlers: actions.inputHandlers(input), onText });
   }
   // The view's own layers (read at dispatch time: the view published them after its last render).
-  const layersNow = (): Layer[] => [...layers, ...viewKeys.current.layers, { scope: 'global', handlers: { ...costHandlers, ...actions.globalHandlers } }];
+  const layersNow = (): Layer[] => [
+    ...layers,
+    ...viewKeys.current.layers,
+    { scope: 'global', handlers: { ...costHandlers, ...actions.globalHandlers } },
+  ];
 
   useKeyQueue({ keymap, layers: layersNow, inputOpen: !!input, message, say: setMessage });
 
   const overlay = help || destroyUi.open || migrateUi.open || keeperUi.confirming;
   const viewHints = viewDef.hints(stores);
   const hints = useMemo(
-    () => footerHints(keymap, input || searching ? ['input'] : overlay ? ['overlay'] : viewHints, width - 1 - (keymap.readOnly ? 13 : 0)) + (keymap.readOnly ? '  [read-only]' : ''),
+    () =>
+      footerHints(
+        keymap,
+        input || searching ? ['input'] : overlay ? ['overlay'] : viewHints,
+        width - 1 - (keymap.readOnly ? 13 : 0),
+      ) + (keymap.readOnly ? '  [read-only]' : ''),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [keymap, viewHints.join(), input, overlay, searching, width],
   );
 
-  const cover: Cover | null = migrateUi.node ? { node: () => migrateUi.node, full: false }
-    : destroyUi.node ? { node: () => destroyUi.node, full: false }
-    : help ? { node: () => <HelpOverlay keymap={keymap} width={width} height={helpHeight} offset={helpTop} />, full: true }
-    : null;
+  const cover: Cover | null = migrateUi.node
+    ? { node: () => migrateUi.node, full: false }
+    : destroyUi.node
+      ? { node: () => destroyUi.node, full: false }
+      : help
+        ? { node: () => <HelpOverlay keymap={keymap} width={width} height={helpHeight} offset={helpTop} />, full: true }
+        : null;
   const View = viewDef.Component;
   return (
     <Box flexDirection="column" width={width} height={frame}>
-      <Header query={query} shown={rows.length} total={snap.instances.length} readOnly={keymap.readOnly} demo={demo} width={width} />
+      <Header
+        query={query}
+        shown={rows.length}
+        total={snap.instances.length}
+        readOnly={keymap.readOnly}
+        demo={demo}
+        width={width}
+      />
       <View
-        app={props} stores={stores} keymap={keymap} snap={snap} now={now} nowFn={nowFn} width={width} height={viewHeight} frameHeight={frame}
-        lineOpen={lineOpen} rows={rows} selected={selected} cover={cover} below={keeperUi.open ? keeperUi.panel(width) : null}
-        say={setMessage} show={show} running={running} fleetHandlers={{ ...actions.fleetHandlers, ...overlayFleet, ...open }}
+        app={props}
+        stores={stores}
+        keymap={keymap}
+        snap={snap}
+        now={now}
+        nowFn={nowFn}
+        width={width}
+        height={viewHeight}
+        frameHeight={frame}
+        lineOpen={lineOpen}
+        rows={rows}
+        selected={selected}
+        cover={cover}
+        below={keeperUi.open ? keeperUi.panel(width) : null}
+        say={setMessage}
+        show={show}
+        running={running}
+        fleetHandlers={{ ...actions.fleetHandlers, ...overlayFleet, ...open }}
         publish={(k) => {
           viewKeys.current = k;
         }}

@@ -24,7 +24,8 @@ export function healthLines(h: InstanceHealth | undefined): [string, string][] {
   if (!h) return [['health', 'not read yet (the monitor reads each host every ~30 s)']];
   const lines: [string, string][] = [['health', `${h.text}${h.reason ? ` — ${sanitizeLine(h.reason)}` : ''}`]];
   if (h.error && h.error !== h.reason) lines.push(['error', sanitizeLine(h.error)]);
-  else if (h.level === 'error' || h.level === 'warn') lines.push(['error', h.error ? 'the health line is the last error in the log' : 'no error line in the log']);
+  else if (h.level === 'error' || h.level === 'warn')
+    lines.push(['error', h.error ? 'the health line is the last error in the log' : 'no error line in the log']);
   const steps = h.steps ?? [];
   if (steps.length) {
     const parts = [`${steps.length > 1 ? `${steps[0]} → ` : ''}${steps[steps.length - 1]}`];
@@ -44,7 +45,10 @@ export function detailLines(inst: Instance): [string, string][] {
   return [
     ['machine', `${inst.machineId ?? '–'} (host ${inst.hostId ?? '–'})${inst.verified ? ' verified' : ''}`],
     ['location', inst.geolocation ? sanitizeLine(inst.geolocation) : '–'],
-    ['CUDA', `${formatNum(inst.cudaMaxGood, 1)}  driver ${inst.driverVersion ? sanitizeLine(inst.driverVersion) : '–'}`],
+    [
+      'CUDA',
+      `${formatNum(inst.cudaMaxGood, 1)}  driver ${inst.driverVersion ? sanitizeLine(inst.driverVersion) : '–'}`,
+    ],
     ['disk', disk],
     ['RAM', `${formatNum(inst.cpuRamGb, 0, ' GB')}  ${inst.cpuCores ?? '–'} cpu`],
     ['inet', `↓ ${formatNum(inst.inetDownMbps, 0)}  ↑ ${formatNum(inst.inetUpMbps, 0)} Mbps`],
@@ -57,7 +61,18 @@ export function detailLines(inst: Instance): [string, string][] {
 }
 
 /** The fields that go first when a wrapped health reason needs their rows, first to go first. */
-export const FIELD_DROP_ORDER: readonly string[] = ['inet', 'RAM', 'reliab.', 'disk', 'CUDA', 'env', 'image', 'location', 'machine', 'status'];
+export const FIELD_DROP_ORDER: readonly string[] = [
+  'inet',
+  'RAM',
+  'reliab.',
+  'disk',
+  'CUDA',
+  'env',
+  'image',
+  'location',
+  'machine',
+  'status',
+];
 
 /** Below this width the fields stack in one column (two would cut the ssh command). */
 export const DETAIL_TWO_COLUMN_MIN_WIDTH = 80;
@@ -93,23 +108,35 @@ export function DetailPane({ inst, width, health: healthIn }: DetailPaneProps) {
   // The reason and the error line wrap (up to 3 and 2 lines) so they read whole at 80 columns; the fields make
   // room by FIELD_DROP_ORDER, within the pane's fixed height.
   const inner = Math.max(20, width - 2);
-  const health = healthLines(healthIn).map(([k, v], i) => [k, wrapLine(v, inner - 9).slice(0, i === 0 ? 3 : 2)] as const);
+  const health = healthLines(healthIn).map(
+    ([k, v], i) => [k, wrapLine(v, inner - 9).slice(0, i === 0 ? 3 : 2)] as const,
+  );
   const healthRows = health.reduce((n, [, ls]) => n + ls.length, 0);
   const two = width >= DETAIL_TWO_COLUMN_MIN_WIDTH;
   const lines = fitFields(detailLines(inst), DETAIL_HEIGHT - 3 - healthRows, two ? 2 : 1);
   // The health lines are emphasised in their severity's colour, except ok (the usual case stays quiet).
   const level = healthIn && healthIn.level !== 'ok' ? healthColor(theme, healthIn.level) : undefined;
   return (
-    <Box borderStyle="single" borderColor={theme.colors.border} height={DETAIL_HEIGHT} width={width} flexDirection="column">
+    <Box
+      borderStyle="single"
+      borderColor={theme.colors.border}
+      height={DETAIL_HEIGHT}
+      width={width}
+      flexDirection="column"
+    >
       <Text wrap="truncate" bold color={theme.colors.accent}>
         {inst.id} {inst.label ? sanitizeLine(inst.label) : ''}
       </Text>
-      {health.flatMap(([k, vs], i) => vs.map((v, j) => (
-        <Text key={`${k}${j}`} wrap="truncate">
-          <Text color={theme.colors.muted}>{(j === 0 ? k : '').padEnd(9)}</Text>
-          <Text color={i < 2 ? level : undefined} bold={i === 0 && level !== undefined}>{v}</Text>
-        </Text>
-      )))}
+      {health.flatMap(([k, vs], i) =>
+        vs.map((v, j) => (
+          <Text key={`${k}${j}`} wrap="truncate">
+            <Text color={theme.colors.muted}>{(j === 0 ? k : '').padEnd(9)}</Text>
+            <Text color={i < 2 ? level : undefined} bold={i === 0 && level !== undefined}>
+              {v}
+            </Text>
+          </Text>
+        )),
+      )}
       {two ? (
         <FieldColumns lines={lines} width={width} />
       ) : (

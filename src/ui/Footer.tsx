@@ -1,8 +1,8 @@
 /**
- * Footer: a BUDGET mark while a budget rule is broken, counts by state, burn $/hr and $/day, balance and runway, a stale mark when the API fails (the last
- * good snapshot stays on screen), then key hints generated from the keymap, or a message when there is one.
- * When the line is wider than the terminal, the money (burn, credit, runway) comes before the counts, so the
- * counts are what gets cut: the table shows every status anyway.
+ * Footer: a BUDGET mark while a budget rule is broken, counts by state, burn $/hr and $/day, balance and runway, a
+ * stale mark when the API fails (the last good snapshot stays on screen), then key hints generated from the keymap, or
+ * a message when there is one. When the line is wider than the terminal, the money (burn, credit, runway) comes before
+ * the counts, so the counts are what gets cut: the table shows every status anyway.
  */
 import { Text } from 'ink';
 import type { FleetSnapshot } from '../core/fleet/store.js';
@@ -35,7 +35,8 @@ export interface FooterProps {
 /** The two footer lines. */
 export function Footer({ snap, now, hints, message, breaches = 0, width = Infinity }: FooterProps) {
   const theme = useTheme();
-  // Counts, burn and runway were computed once for this snapshot by the store (figures.ts): nothing here walks the fleet.
+  // Counts, burn and runway were computed once for this snapshot by the store (figures.ts): nothing here walks the
+  // fleet.
   const { burn, counts } = figuresAt(snap, now);
   const sep = <Text color={theme.colors.border}> │ </Text>;
   const runway = burn.runwayHours !== null ? `runway ${formatHours(burn.runwayHours)}` : '';
@@ -47,16 +48,33 @@ export function Footer({ snap, now, hints, message, breaches = 0, width = Infini
   if (moneyWidth() > width) burnText = `burn ${dollars(burn.perHour)}/h`;
   if (moneyWidth() > width && snap.user && runway) creditText = runway;
   // While the first listing fills in: "412 of 1,000 loaded" ahead of the counts.
-  const fill = snap.filling ? `${COUNT.format(snap.filling.loaded)}${snap.filling.total !== null ? ` of ${COUNT.format(snap.filling.total)}` : ''} loaded` : '';
-  const countsText = [fill, counts.length === 0 ? (snap.loaded ? 'no instances' : 'loading…') : counts.map(([s, n]) => `${n} ${s}`).join(' ')].filter(Boolean).join(' ');
-  const staleMark = snap.error ? `STALE ${snap.lastOkAt === null ? 'no data yet' : formatAge(now - snap.lastOkAt) + ' old'}` : '';
+  const fill = snap.filling
+    ? `${COUNT.format(snap.filling.loaded)}${snap.filling.total !== null ? ` of ${COUNT.format(snap.filling.total)}` : ''} ` +
+      `loaded`
+    : '';
+  const countsText = [
+    fill,
+    counts.length === 0 ? (snap.loaded ? 'no instances' : 'loading…') : counts.map(([s, n]) => `${n} ${s}`).join(' '),
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const staleMark = snap.error
+    ? `STALE ${snap.lastOkAt === null ? 'no data yet' : formatAge(now - snap.lastOkAt) + ' old'}`
+    : '';
   const staleWhy = snap.error ? ` ${snap.error.kind}: ${snap.error.message}` : '';
   const budgetText = breaches > 0 ? `BUDGET ${breaches} ($ for details)` : '';
-  const lineWidth = [staleMark + staleWhy, budgetText, countsText, burnText, creditText ?? ''].filter(Boolean).join(' │ ').length;
+  const lineWidth = [staleMark + staleWhy, budgetText, countsText, burnText, creditText ?? '']
+    .filter(Boolean)
+    .join(' │ ').length;
   const moneyFirst = lineWidth > width;
   const countsNode = (
     <>
-      {fill ? <Text color={theme.colors.muted}>{fill}{counts.length ? ' ' : ''}</Text> : null}
+      {fill ? (
+        <Text color={theme.colors.muted}>
+          {fill}
+          {counts.length ? ' ' : ''}
+        </Text>
+      ) : null}
       {counts.length === 0 && !fill ? <Text color={theme.colors.muted}>{countsText}</Text> : null}
       {counts.map(([s, n], i) => (
         <Text key={s} color={levelColor(theme, statusLevel(s))}>

@@ -19,21 +19,31 @@ export function Header({ query, shown, total, readOnly, demo }: HeaderProps) {
   const theme = useTheme();
   return (
     <Text wrap="truncate">
-      <Text bold color={theme.colors.header}>vastdeck</Text>
+      <Text bold color={theme.colors.header}>
+        vastdeck
+      </Text>
       {demo ? <Text color={theme.colors.accent}> DEMO</Text> : null}
-      {readOnly ? <Text color={theme.colors['status.warn']} bold> READ-ONLY</Text> : null}
-      <Text color={theme.colors.muted}>  fleet </Text>
+      {readOnly ? (
+        <Text color={theme.colors['status.warn']} bold>
+          {' '}
+          READ-ONLY
+        </Text>
+      ) : null}
+      <Text color={theme.colors.muted}>{'  fleet '}</Text>
       {query.fleet ? sanitizeLine(query.fleet) + '*' : 'all'}
       {query.filter ? (
         <>
-          <Text color={theme.colors.muted}>  filter </Text>
+          <Text color={theme.colors.muted}>{'  filter '}</Text>
           {sanitizeLine(query.filter)}
         </>
       ) : null}
-      <Text color={theme.colors.muted}>  sort </Text>
+      <Text color={theme.colors.muted}>{'  sort '}</Text>
       {query.sort}
       {query.desc ? '↓' : '↑'}
-      <Text color={theme.colors.muted}>  {shown === total ? `${total}` : `${shown}/${total}`} instances</Text>
+      <Text color={theme.colors.muted}>
+        {'  '}
+        {shown === total ? `${total}` : `${shown}/${total}`} instances
+      </Text>
     </Text>
   );
 }

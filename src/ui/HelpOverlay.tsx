@@ -83,7 +83,11 @@ export interface HelpOverlayProps {
 }
 
 /** How the help lines are laid out in a box of width×height: lines per column, columns, and how far it scrolls. */
-export function helpLayout(count: number, width: number, height: number): { perColumn: number; columns: number; maxOffset: number } {
+export function helpLayout(
+  count: number,
+  width: number,
+  height: number,
+): { perColumn: number; columns: number; maxOffset: number } {
   // Title and borders take 3 lines; one line is kept for the scroll hint when everything does not fit.
   const inner = Math.max(1, height - 3);
   const columns = helpColumns(width);
@@ -127,7 +131,11 @@ export function HelpOverlay({ keymap, width, height, offset = 0 }: HelpOverlayPr
       </Box>
       {layout.maxOffset > 0 ? (
         <Text color={theme.colors.muted} wrap="truncate">
-          {scrollLine(`lines ${start + 1}–${start + lines.length} of ${all.length}: j/k, pgup/pgdn scroll`, below > 0 ? ` (${below} more below)` : '', width - 2)}
+          {scrollLine(
+            `lines ${start + 1}–${start + lines.length} of ${all.length}: j/k, pgup/pgdn scroll`,
+            below > 0 ? ` (${below} more below)` : '',
+            width - 2,
+          )}
         </Text>
       ) : null}
     </Box>

@@ -10,7 +10,11 @@ import type { AccountKeys } from './keys/account-keys.js';
 import type { Message } from './use-fleet-actions.js';
 
 /** Line handlers by command id. */
-export function useAppCommands(d: { accountKeys?: AccountKeys; snap: FleetSnapshot; say: (m: Message | ((m: Message | null) => Message | null)) => void }): Record<string, (arg: string) => void> {
+export function useAppCommands(d: {
+  accountKeys?: AccountKeys;
+  snap: FleetSnapshot;
+  say: (m: Message | ((m: Message | null) => Message | null)) => void;
+}): Record<string, (arg: string) => void> {
   const theme = useTheme();
   const switchTheme = useContext(ThemeSwitchContext);
   const { accountKeys, snap, say } = d;
@@ -34,10 +38,17 @@ export function useAppCommands(d: { accountKeys?: AccountKeys; snap: FleetSnapsh
         say({ text: `theme ${next.name}${process.env.NO_COLOR ? ' (NO_COLOR is set: mono)' : ''}`, level: 'info' });
       });
     },
-    ...(accountKeys ? { 'keys.add': (arg: string) => {
-      if (arg && arg !== 'add') return say({ text: `:keys ${arg}: only :keys add`, level: 'error' });
-      say({ text: 'registering the SSH key…', level: 'info' });
-      accountKeys.add(snap.instances).then((text) => say({ text, level: 'info' }), (err: Error) => say({ text: `:keys add: ${err.message}`, level: 'error' }));
-    } } : {}),
+    ...(accountKeys
+      ? {
+          'keys.add': (arg: string) => {
+            if (arg && arg !== 'add') return say({ text: `:keys ${arg}: only :keys add`, level: 'error' });
+            say({ text: 'registering the SSH key…', level: 'info' });
+            accountKeys.add(snap.instances).then(
+              (text) => say({ text, level: 'info' }),
+              (err: Error) => say({ text: `:keys add: ${err.message}`, level: 'error' }),
+            );
+          },
+        }
+      : {}),
   };
 }

@@ -12,7 +12,8 @@
  */
 
 // eslint-disable-next-line no-control-regex
-const TOKEN = /\x1b\[\?2026[hl]|\x1b\[(\d*)A|\x1b\[(\d*)E|\x1b\[(?:1)?G([^\x1b\r\n]*(?:\x1b\[[0-9;]*m[^\x1b\r\n]*)*)\x1b\[K(\n?)/y;
+const TOKEN =
+  /\x1b\[\?2026[hl]|\x1b\[(\d*)A|\x1b\[(\d*)E|\x1b\[(?:1)?G([^\x1b\r\n]*(?:\x1b\[[0-9;]*m[^\x1b\r\n]*)*)\x1b\[K(\n?)/y;
 // eslint-disable-next-line no-control-regex
 const PLAIN_FRAME = /^(?:[^\x1b]|\x1b\[[0-9;]*m)*$/;
 // eslint-disable-next-line no-control-regex
@@ -47,7 +48,7 @@ class Style {
       else if ((n >= 40 && n <= 47) || (n >= 100 && n <= 107)) this.bg = String(n);
       else if (n === 39) this.fg = '';
       else if (n === 49) this.bg = '';
-      else if (n === 22) (this.flags.delete(1), this.flags.delete(2));
+      else if (n === 22) this.flags.delete(1), this.flags.delete(2);
       else if (n >= 23 && n <= 29) this.flags.delete(n - 20);
       else if (n >= 1 && n <= 9) this.flags.add(n);
     }
@@ -58,7 +59,10 @@ class Style {
   }
 }
 
-/** Characters drawn one cell wide for sure (the check marks ✓ ✔ ✗ ✘ have text presentation); anything else makes a line pass through whole. */
+/**
+ * Characters drawn one cell wide for sure (the check marks ✓ ✔ ✗ ✘ have text presentation); anything else makes a line
+ * pass through whole.
+ */
 const NARROW = /^[\x20-\x7e\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25ff\u2713\u2714\u2717\u2718]$/;
 
 /** Cells of one Ink line body (text with SGR sequences), or null when a character's width is uncertain. */

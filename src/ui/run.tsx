@@ -32,7 +32,10 @@ import { makeServices, type Services } from '../core/services/services.js';
 export interface TuiOptions {
   /** The API; with `services`, it is services.api. */
   api: VastApi;
-  /** The app's services (src/core/services: SSH pools, journal, clock, checkpoint stores); default: made from api, now and hubUrl. */
+  /**
+   * The app's services (src/core/services: SSH pools, journal, clock, checkpoint stores); default: made from api, now
+   * and hubUrl.
+   */
   services?: Services;
   readOnly: boolean;
   /** Theme name (dark, light, mono) or a path to a theme YAML file. */
@@ -43,7 +46,10 @@ export interface TuiOptions {
   themesDir?: string;
   /** config.yaml's budget: rules, for the cost panel and the footer's breach mark. */
   budget?: BudgetRules;
-  /** The clock for ages, stuck and stale marks (--demo: the simulator's sped-up clock); by default the API's (serverClock via the store). */
+  /**
+   * The clock for ages, stuck and stale marks (--demo: the simulator's sped-up clock); by default the API's
+   * (serverClock via the store).
+   */
   now?: () => number;
   /** Hub URL for checkpoint stores (--demo: the simulator's Hub stand-in). */
   hubUrl?: () => Promise<string | null>;
@@ -67,23 +73,50 @@ function writeCrash(file: string, err: unknown): boolean {
 /** Runs the TUI until quit; resolves to the exit code (0 quit, 128+n on a signal, 70 on a crash). */
 export async function runTui(opts: TuiOptions): Promise<number> {
   const out = process.stdout;
-  const { theme, warning } = await loadTheme({ name: opts.theme, themesDir: opts.themesDir, noColor: Boolean(process.env.NO_COLOR) });
+  const { theme, warning } = await loadTheme({
+    name: opts.theme,
+    themesDir: opts.themesDir,
+    noColor: Boolean(process.env.NO_COLOR),
+  });
   const keymap = buildKeymap(COMMANDS, { readOnly: opts.readOnly });
   // Every collaborator below comes from these services: nothing is opened until it is first used.
   const services = opts.services ?? makeServices({ api: opts.api, now: opts.now, hubUrl: opts.hubUrl });
   const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs, now: services.now });
   const offers = makeOffersDeps({ services, demo: opts.demo });
   // Destroy and migrate (D, M); absent in read-only mode, where their keys are gone too.
-  const ops = opts.readOnly ? undefined : lazyOps({ services, profilesFile: profilesFile(opts.demo), pollMs: opts.demo ? 1000 : 5000, stuckAfterMs: opts.demo ? 10_000 : undefined });
+  const ops = opts.readOnly
+    ? undefined
+    : lazyOps({
+        services,
+        profilesFile: profilesFile(opts.demo),
+        pollMs: opts.demo ? 1000 : 5000,
+        stuckAfterMs: opts.demo ? 10_000 : undefined,
+      });
 
   // SSH for the log pane, the health monitor (STEP/HEALTH columns) and attach; nothing connects until needed.
   const ssh = sshWiring(services, store, { now: store.now });
   const gate = outputGate(inkStdout(out));
   // `:keep`: the keeper observes through this store and the health monitor; absent in read-only mode.
-  const keeper = opts.readOnly ? undefined : lazyKeeper({ services, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo), budgetMinBalance: opts.budget?.minBalance });
+  const keeper = opts.readOnly
+    ? undefined
+    : lazyKeeper({
+        services,
+        store,
+        health: (id) => ssh.monitor.get(id),
+        profilesFile: profilesFile(opts.demo),
+        budgetMinBalance: opts.budget?.minBalance,
+      });
   // Lifecycle rules journaled with each rental (finish, maxRuntime, idle, outbid) are enforced while the TUI is open.
-  const lifecycle = opts.readOnly ? undefined : lazyLifecycle({ services, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo) });
-  const attach = new AttachController({ stdin: process.stdin, stdout: out, gate, pausables: [store, ssh.monitor], identity: ssh.identity });
+  const lifecycle = opts.readOnly
+    ? undefined
+    : lazyLifecycle({ services, store, health: (id) => ssh.monitor.get(id), profilesFile: profilesFile(opts.demo) });
+  const attach = new AttachController({
+    stdin: process.stdin,
+    stdout: out,
+    gate,
+    pausables: [store, ssh.monitor],
+    identity: ssh.identity,
+  });
 
   let restored = false;
   const restore = () => {
@@ -102,7 +135,10 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     if (ended) return;
     ended = true;
     // A running migration is paused first (journaled, so M or `migrate --resume` continues it); a crash does not wait.
-    if (crash === undefined && running.count > 0) void running.stopAll(code === 0 ? 'the app quit' : `vastdeck got a signal (exit ${code})`).then(() => close(code));
+    if (crash === undefined && running.count > 0)
+      void running
+        .stopAll(code === 0 ? 'the app quit' : `vastdeck got a signal (exit ${code})`)
+        .then(() => close(code));
     else close(code, crash);
   };
   const close = (code: number, crash?: unknown) => {
@@ -121,7 +157,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       process.stderr.write(
         logged
           ? `vastdeck crashed; the details are in ${opts.crashLogPath}\n`
-          : `vastdeck crashed and could not write ${opts.crashLogPath}: ${String((crash as Error)?.message ?? crash).split('\n')[0]}\n`,
+          : `vastdeck crashed and could not write ${opts.crashLogPath}: ` +
+              `${String((crash as Error)?.message ?? crash).split('\n')[0]}\n`,
       );
     }
     finish(code);
@@ -140,7 +177,26 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       <CrashBoundary onCrash={onCrash}>
         <ThemeRoot initial={theme}>
           <TerminalOwner controller={attach}>
-          <App openLog={ssh.openLog} onAttach={attach.run} saveDir={services.paths.state} store={store} keymap={keymap} api={opts.api} demo={opts.demo} offers={offers} notice={warning} onQuit={() => end(0)} cost={makeCostSource(opts.api, opts.budget)} bell={out} ops={ops} keeper={keeper} lifecycle={lifecycle} running={running} accountKeys={opts.readOnly ? undefined : accountKeys(opts.api, ssh.identity)} {...(opts.now ? { now: opts.now } : {})} />
+            <App
+              openLog={ssh.openLog}
+              onAttach={attach.run}
+              saveDir={services.paths.state}
+              store={store}
+              keymap={keymap}
+              api={opts.api}
+              demo={opts.demo}
+              offers={offers}
+              notice={warning}
+              onQuit={() => end(0)}
+              cost={makeCostSource(opts.api, opts.budget)}
+              bell={out}
+              ops={ops}
+              keeper={keeper}
+              lifecycle={lifecycle}
+              running={running}
+              accountKeys={opts.readOnly ? undefined : accountKeys(opts.api, ssh.identity)}
+              {...(opts.now ? { now: opts.now } : {})}
+            />
           </TerminalOwner>
         </ThemeRoot>
       </CrashBoundary>,

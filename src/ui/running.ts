@@ -37,7 +37,10 @@ export function createRunning(): Running {
     },
     async stopAll(reason, ms = 5000) {
       if (ops.size === 0) return;
-      await Promise.race([Promise.allSettled([...ops].map((o) => o.stop(reason))), new Promise((r) => setTimeout(r, ms).unref())]);
+      await Promise.race([
+        Promise.allSettled([...ops].map((o) => o.stop(reason))),
+        new Promise((r) => setTimeout(r, ms).unref()),
+      ]);
     },
   };
 }

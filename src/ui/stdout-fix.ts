@@ -31,7 +31,10 @@ export function fixFrameChunk(chunk: string): string {
 export function inkStdout(stream: NodeJS.WriteStream): NodeJS.WriteStream {
   const differ = new LineDiffer();
   const write = (chunk: unknown, ...rest: unknown[]): boolean =>
-    (stream.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? differ.rewrite(fixFrameChunk(chunk)) : chunk, ...rest);
+    (stream.write as (...a: unknown[]) => boolean)(
+      typeof chunk === 'string' ? differ.rewrite(fixFrameChunk(chunk)) : chunk,
+      ...rest,
+    );
   return new Proxy(stream, {
     get(target, prop) {
       if (prop === 'write') return write;

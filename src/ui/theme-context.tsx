@@ -12,7 +12,11 @@ export const ThemeSwitchContext = createContext<((theme: Theme) => void) | null>
 /** Provides the theme and the switch: what run.tsx wraps the app in. */
 export function ThemeRoot({ initial, children }: { initial: Theme; children: ReactNode }) {
   const [theme, setTheme] = useState(initial);
-  return createElement(ThemeContext.Provider, { value: theme }, createElement(ThemeSwitchContext.Provider, { value: setTheme }, children));
+  return createElement(
+    ThemeContext.Provider,
+    { value: theme },
+    createElement(ThemeSwitchContext.Provider, { value: setTheme }, children),
+  );
 }
 
 /** The active theme. */

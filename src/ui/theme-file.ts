@@ -10,27 +10,53 @@ import * as z from 'zod';
 import { DARK, TOKENS, type Theme, type Token } from './theme.js';
 
 const NAMED = new Set([
-  'black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white', 'gray', 'grey',
-  'blackBright', 'redBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright', 'cyanBright', 'whiteBright',
+  'black',
+  'red',
+  'green',
+  'yellow',
+  'blue',
+  'magenta',
+  'cyan',
+  'white',
+  'gray',
+  'grey',
+  'blackBright',
+  'redBright',
+  'greenBright',
+  'yellowBright',
+  'blueBright',
+  'magentaBright',
+  'cyanBright',
+  'whiteBright',
 ]);
 const HEX = /^#[0-9a-fA-F]{6}$/;
 const COLOUR_HELP = 'a palette name, a colour name (red, cyanBright, …), #rrggbb or "default"';
 
 const colour = z.string({ error: `expected ${COLOUR_HELP}` });
 const FIELDS = ['name', 'mono', 'palette', 'tokens'] as const;
-const schema = z.strictObject({
-  name: z.string({ error: 'expected a name (text)' }),
-  mono: z.boolean({ error: 'expected true or false' }).optional(),
-  palette: z
-    .record(z.string(), z.string().regex(HEX, { error: 'expected a colour as #rrggbb' }), { error: 'expected a map of name: "#rrggbb"' })
-    .optional(),
-  tokens: z.strictObject(
-    Object.fromEntries(TOKENS.map((t) => [t, colour])) as Record<Token, typeof colour>,
-    { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown token; known tokens: ${TOKENS.join(', ')}` : 'expected a map of token: colour') },
-  ),
-} satisfies Record<(typeof FIELDS)[number], z.ZodType>, {
-  error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field; known fields: ${FIELDS.join(', ')}` : 'expected a map of name, palette and tokens'),
-});
+const schema = z.strictObject(
+  {
+    name: z.string({ error: 'expected a name (text)' }),
+    mono: z.boolean({ error: 'expected true or false' }).optional(),
+    palette: z
+      .record(z.string(), z.string().regex(HEX, { error: 'expected a colour as #rrggbb' }), {
+        error: 'expected a map of name: "#rrggbb"',
+      })
+      .optional(),
+    tokens: z.strictObject(Object.fromEntries(TOKENS.map((t) => [t, colour])) as Record<Token, typeof colour>, {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `unknown token; known tokens: ${TOKENS.join(', ')}`
+          : 'expected a map of token: colour',
+    }),
+  } satisfies Record<(typeof FIELDS)[number], z.ZodType>,
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `unknown field; known fields: ${FIELDS.join(', ')}`
+        : 'expected a map of name, palette and tokens',
+  },
+);
 
 /** Turns a validated file into a Theme; returns an error text for a token naming an unknown colour. */
 function resolve(data: z.infer<typeof schema>): Theme | string {
@@ -88,7 +114,10 @@ export function loadThemeFile(name: string, themesDir?: string): { theme: Theme;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return { theme: DARK, warning: `${path.basename(file)}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'}); using dark` };
+    return {
+      theme: DARK,
+      warning: `${path.basename(file)}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'}); using dark`,
+    };
   }
   const res = parseTheme(text, file);
   return 'theme' in res ? { theme: res.theme, warning: null } : { theme: DARK, warning: `${res.error}; using dark` };

@@ -1,17 +1,16 @@
-/**
- * Themes (k9s "skins"): a palette mapped onto semantic tokens. The built-in dark, light and mono themes are
- * compiled in (themes/*.yaml are the same themes as files to copy; a test keeps both equal), so the first frame
- * needs no YAML or schema code. A theme file is parsed and validated by theme-file.ts, loaded only then; a bad
- * file never stops the app: the problem (file, field, what was expected) becomes one line in the footer and the
- * built-in dark theme is used. NO_COLOR (https://no-color.org) forces the mono theme.
- */
-import type { HealthSeverity } from '../core/fleet/health.js';
-import type { StatusLevel } from '../core/fleet/status.js';
-
 /** Semantic colour tokens every theme defines. */
 export const TOKENS = [
-  'header', 'border', 'muted', 'accent', 'selection', 'selection.text',
-  'status.running', 'status.loading', 'status.stopped', 'status.warn', 'status.error',
+  'header',
+  'border',
+  'muted',
+  'accent',
+  'selection',
+  'selection.text',
+  'status.running',
+  'status.loading',
+  'status.stopped',
+  'status.warn',
+  'status.error',
 ] as const;
 
 /** One semantic token. */
@@ -32,8 +31,17 @@ export const DARK: Theme = {
   name: 'dark',
   mono: false,
   colors: {
-    header: 'cyanBright', border: 'gray', muted: 'gray', accent: 'cyan', selection: '#264f78', 'selection.text': 'whiteBright',
-    'status.running': 'green', 'status.loading': 'cyan', 'status.stopped': 'gray', 'status.warn': 'yellow', 'status.error': 'red',
+    header: 'cyanBright',
+    border: 'gray',
+    muted: 'gray',
+    accent: 'cyan',
+    selection: '#264f78',
+    'selection.text': 'whiteBright',
+    'status.running': 'green',
+    'status.loading': 'cyan',
+    'status.stopped': 'gray',
+    'status.warn': 'yellow',
+    'status.error': 'red',
   },
 };
 
@@ -49,8 +57,17 @@ export const LIGHT: Theme = {
   name: 'light',
   mono: false,
   colors: {
-    header: '#0969da', border: '#6e7781', muted: '#6e7781', accent: '#0969da', selection: '#ddf4ff', 'selection.text': '#1f2328',
-    'status.running': '#1a7f37', 'status.loading': '#0969da', 'status.stopped': '#6e7781', 'status.warn': '#9a6700', 'status.error': '#cf222e',
+    header: '#0969da',
+    border: '#6e7781',
+    muted: '#6e7781',
+    accent: '#0969da',
+    selection: '#ddf4ff',
+    'selection.text': '#1f2328',
+    'status.running': '#1a7f37',
+    'status.loading': '#0969da',
+    'status.stopped': '#6e7781',
+    'status.warn': '#9a6700',
+    'status.error': '#cf222e',
   },
 };
 
@@ -70,7 +87,11 @@ export function builtinTheme(name: string): Theme | undefined {
  * look; a path (or a name in `themesDir`) is read and checked by theme-file.ts. Problems come back as `warning`
  * with the default theme.
  */
-export async function loadTheme(opts: { name?: string; themesDir?: string; noColor?: boolean }): Promise<{ theme: Theme; warning: string | null }> {
+export async function loadTheme(opts: {
+  name?: string;
+  themesDir?: string;
+  noColor?: boolean;
+}): Promise<{ theme: Theme; warning: string | null }> {
   if (opts.noColor || opts.name === 'mono') return { theme: MONO, warning: null };
   const name = opts.name ?? 'dark';
   const builtin = builtinTheme(name);

@@ -60,9 +60,9 @@ const SORT_IDS = new Set<string>(SORT_COLUMNS.map(([c]) => c));
 
 /** Handler tables for each scope (the cursor keys are the fleet view's own: src/ui/fleet/view.tsx). */
 export function useFleetActions(d: ActionDeps) {
-  const sortBy = (col: SortColumn) =>
-    d.setQuery((q) => ({ ...q, sort: col, desc: q.sort === col ? !q.desc : false }));
-  const describe = (inst: Instance) => `${inst.id} ${inst.label ? sanitizeLine(inst.label) : ''} (${formatGpu(inst.numGpus, inst.gpuName)})`;
+  const sortBy = (col: SortColumn) => d.setQuery((q) => ({ ...q, sort: col, desc: q.sort === col ? !q.desc : false }));
+  const describe = (inst: Instance) =>
+    `${inst.id} ${inst.label ? sanitizeLine(inst.label) : ''} (${formatGpu(inst.numGpus, inst.gpuName)})`;
 
   const ask = (action: 'stop' | 'start') => {
     const inst = d.selected;
@@ -85,7 +85,10 @@ export function useFleetActions(d: ActionDeps) {
       d.setMessage({ text: `${c.action} requested for ${c.id}`, level: 'info' });
       await d.store.refresh();
     } catch (err) {
-      d.setMessage({ text: `${c.action} ${c.id} failed: ${sanitizeLine(String((err as Error).message ?? err))}`, level: 'error' });
+      d.setMessage({
+        text: `${c.action} ${c.id} failed: ${sanitizeLine(String((err as Error).message ?? err))}`,
+        level: 'error',
+      });
     }
   };
 
@@ -104,7 +107,8 @@ export function useFleetActions(d: ActionDeps) {
       case 'fleet.filter':
         return d.setQuery((q) => ({ ...q, filter: arg }));
       case 'fleet.sort':
-        if (!SORT_IDS.has(arg)) return d.setMessage({ text: `sort by one of: ${[...SORT_IDS].join(', ')}`, level: 'error' });
+        if (!SORT_IDS.has(arg))
+          return d.setMessage({ text: `sort by one of: ${[...SORT_IDS].join(', ')}`, level: 'error' });
         return sortBy(arg as SortColumn);
       default: {
         const handler = fleetHandlers[cmd.id] ?? globalHandlers[cmd.id] ?? d.more?.()[cmd.id];

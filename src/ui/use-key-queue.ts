@@ -46,7 +46,8 @@ export function useKeyQueue(deps: KeyQueueDeps): void {
       dispatch(d.keymap, all, keyName(text[0]!, {}), text[0]!);
     } else {
       const name = keyName(text, key);
-      const off = dispatch(d.keymap, all, name, printable ? text : '') === null ? removedCommand(d.keymap, all, name) : undefined;
+      const off =
+        dispatch(d.keymap, all, name, printable ? text : '') === null ? removedCommand(d.keymap, all, name) : undefined;
       if (off) d.say({ text: offMessage(off), level: 'error' });
     }
     // Always schedule a commit (batched with the handler's own updates: one render per key), so the effect

@@ -12,7 +12,8 @@ function files(dir: string): string[] {
   });
 }
 
-const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** Every module specifier a file imports. */
 function importsOf(file: string): string[] {
@@ -34,7 +35,9 @@ test('src/core imports neither ink, react nor src/ui', () => {
 });
 
 test('the import scanner sees the import forms the check relies on', () => {
-  const sample = "import { render } from 'ink';\nimport React from \"react\";\nconst x = await import('../ui/app.js');\nexport { y } from './y.js';";
+  const sample =
+    'import { render } from \'ink\';\nimport React from "react";\nconst x = await ' +
+    "import('../ui/app.js');\nexport { y } from './y.js';";
   const found = [...sample.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3]);
   assert.deepEqual(found, ['ink', 'react', '../ui/app.js', './y.js']);
 });

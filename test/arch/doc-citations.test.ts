@@ -22,7 +22,12 @@ const NOT_DOCS = new Set(['CONTINUATION_CONTEXT.md']);
 test('every .md file cited in src/, scripts/, test/ and bench/ exists in the repository', () => {
   const missing: string[] = [];
   for (const file of ['src', 'scripts', 'test', 'bench'].flatMap(files)) {
-    const text = file.endsWith('.md') ? readFileSync(file, 'utf8') : readFileSync(file, 'utf8').split('\n').filter((l) => COMMENT.test(l)).join('\n');
+    const text = file.endsWith('.md')
+      ? readFileSync(file, 'utf8')
+      : readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => COMMENT.test(l))
+          .join('\n');
     for (const m of text.matchAll(CITED)) {
       const name = m[1]!;
       if (NOT_DOCS.has(name)) continue;

@@ -10,7 +10,11 @@ import { LIMIT, lruGet, lruSet } from '../../scripts/ink-bounded/lru.mjs';
 import measureText from '../../scripts/ink-bounded/measure-text.mjs';
 import wrapText from '../../scripts/ink-bounded/wrap-text.mjs';
 
-const bundle = () => readdirSync('dist').filter((f) => f.endsWith('.js')).map((f) => readFileSync(`dist/${f}`, 'utf8')).join('\n');
+const bundle = () =>
+  readdirSync('dist')
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(`dist/${f}`, 'utf8'))
+    .join('\n');
 
 test('bin/vastdeck.js --version exits 0 from the bundle', () => {
   const out = execFileSync(process.execPath, ['bin/vastdeck.js', '--version'], { encoding: 'utf8' });
@@ -20,7 +24,8 @@ test('bin/vastdeck.js --version exits 0 from the bundle', () => {
 test('the bundle uses the bounded Ink caches and no development React', () => {
   const meta = JSON.parse(readFileSync('dist/meta.json', 'utf8')) as { inputs: Record<string, unknown> };
   const inputs = Object.keys(meta.inputs);
-  for (const f of ['lru.mjs', 'simple-char.mjs', 'string-width.mjs']) assert.ok(inputs.includes(`scripts/ink-bounded/${f}`), f);
+  for (const f of ['lru.mjs', 'simple-char.mjs', 'string-width.mjs'])
+    assert.ok(inputs.includes(`scripts/ink-bounded/${f}`), f);
   assert.doesNotMatch(bundle(), /OutputCaches/, "Ink's own per-frame Output is replaced");
   assert.match(bundle(), /fastStyledChars/, 'by the row-cached one (scripts/ink-bounded/output.mjs)');
   assert.match(bundle(), /__vdSlowStringWidth/, 'string-width carries the fast path');
@@ -51,25 +56,39 @@ test('the TUI start-up path does not load the HTTP client, execa or the Hub clie
     assert.ok(!loaded.some((f) => f.includes(`node_modules/${pkg}/`)), `${pkg} is loaded before the first paint`);
   }
   // ssh2 and yaml are external and reached only through the build's lazy stand-ins (required on first call).
-  const direct = chunks.flatMap((k) => outs[k]!.imports.filter((i) => i.kind === 'import-statement' && /^(ssh2|yaml)$/.test(i.path)));
+  const direct = chunks.flatMap((k) =>
+    outs[k]!.imports.filter((i) => i.kind === 'import-statement' && /^(ssh2|yaml)$/.test(i.path)),
+  );
   assert.deepEqual(direct, [], 'ssh2/yaml are not imported statically before the first paint');
   assert.ok(loaded.includes('lazy:ssh2') && loaded.includes('lazy:yaml'), 'the lazy stand-ins are the ones in use');
   // yoga's wasm loader decodes its inlined bytes itself instead of fetch()ing a data: URI (which loads undici).
   const yogaChunk = chunks.find((k) => Object.keys(outs[k]!.inputs).some((f) => f.includes('yoga-wasm-base64-esm')))!;
-  assert.doesNotMatch(readFileSync(yogaChunk, 'utf8'), /fetch\([A-Za-z_$]+,\{credentials:"same-origin"\}\)\.then\(function\([A-Za-z_$]+\)\{if\(!/);
+  assert.doesNotMatch(
+    readFileSync(yogaChunk, 'utf8'),
+    /fetch\([A-Za-z_$]+,\{credentials:"same-origin"\}\)\.then\(function\([A-Za-z_$]+\)\{if\(!/,
+  );
 });
 
-test('the API client loads no HTTP package, only Node\'s own http/https', () => {
+test("the API client loads no HTTP package, only Node's own http/https", () => {
   const { inputs: loaded } = loadedWith('src/core/vast/client.ts');
   assert.ok(loaded.includes('src/core/vast/transport.ts'));
   assert.ok(!loaded.some((f) => f.includes('node_modules/undici/')), 'undici is bundled with the client');
 });
 
 test('`instances` loads zod and its own modules only: no UI, Ink, React, yoga or HTTP package', () => {
-  const inputs = [...new Set(['src/cli/commands/instances.ts', 'src/cli/context.ts', 'src/core/vast/client.ts'].flatMap((s) => loadedWith(s).inputs))];
+  const inputs = [
+    ...new Set(
+      ['src/cli/commands/instances.ts', 'src/cli/context.ts', 'src/core/vast/client.ts'].flatMap(
+        (s) => loadedWith(s).inputs,
+      ),
+    ),
+  ];
   const packages = new Set(inputs.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/')[1]));
   assert.deepEqual([...packages], ['zod']);
-  assert.ok(!inputs.some((f) => f.startsWith('src/ui/') || f.startsWith('src/sim/')), 'UI or simulator code on the headless path');
+  assert.ok(
+    !inputs.some((f) => f.startsWith('src/ui/') || f.startsWith('src/sim/')),
+    'UI or simulator code on the headless path',
+  );
 });
 
 test('dist/demo-scenario.json is demo.yaml, and the simulator loads a .json scenario', async () => {
@@ -97,7 +116,14 @@ test('the replacements measure and wrap exactly like Ink 6.8', async () => {
   const internal = (name: string) => pathToFileURL(path.resolve('node_modules/ink/build', name)).href;
   const inkMeasure = (await import(internal('measure-text.js'))).default as typeof measureText;
   const inkWrap = (await import(internal('wrap-text.js'))).default as typeof wrapText;
-  const samples = ['', 'ab\nlonger', 'hello world', '\x1b[31mred\x1b[39m text here', '4× RTX 3090 ███▋ 37%', 'a  b   c'];
+  const samples = [
+    '',
+    'ab\nlonger',
+    'hello world',
+    '\x1b[31mred\x1b[39m text here',
+    '4× RTX 3090 ███▋ 37%',
+    'a  b   c',
+  ];
   for (const s of samples) {
     assert.deepEqual(measureText(s), inkMeasure(s));
     for (const w of [3, 5, 6, 12]) {

@@ -21,14 +21,47 @@ interface OutputLike {
 }
 type OutputClass = new (o: { width: number; height: number }) => OutputLike;
 
-const inkOutput = async () => (await import(pathToFileURL(path.resolve('node_modules/ink/build/output.js')).href)).default as OutputClass;
+const inkOutput = async () =>
+  (await import(pathToFileURL(path.resolve('node_modules/ink/build/output.js')).href)).default as OutputClass;
 
 const FRAGMENTS = [
-  'hello', ' ', '  ', '4× RTX 3090', '›', '·', '✓ fits', '✗', '…', '─┬─', '│', '$0.412/h', '漢字', '🚀', 'e\u0301', 'ｶﾞ',
-  '\x1b[32m', '\x1b[39m', '\x1b[1m', '\x1b[22m', '\x1b[44m', '\x1b[49m', '\x1b[0m', '\x1b[38;5;208m', '\x1b[48;2;10;20;30m',
-  '\x1b[7m', '\x1b[27m', '\x1b]8;;https://example.test\x07link\x1b]8;;\x07', '\x1b[K', '\t', '\n',
+  'hello',
+  ' ',
+  '  ',
+  '4× RTX 3090',
+  '›',
+  '·',
+  '✓ fits',
+  '✗',
+  '…',
+  '─┬─',
+  '│',
+  '$0.412/h',
+  '漢字',
+  '🚀',
+  'e\u0301',
+  'ｶﾞ',
+  '\x1b[32m',
+  '\x1b[39m',
+  '\x1b[1m',
+  '\x1b[22m',
+  '\x1b[44m',
+  '\x1b[49m',
+  '\x1b[0m',
+  '\x1b[38;5;208m',
+  '\x1b[48;2;10;20;30m',
+  '\x1b[7m',
+  '\x1b[27m',
+  '\x1b]8;;https://example.test\x07link\x1b]8;;\x07',
+  '\x1b[K',
+  '\t',
+  '\n',
 ];
-const TRANSFORMERS = [(s: string) => `\x1b[2m${s}\x1b[22m`, (s: string, i: number) => (i % 2 ? s.toUpperCase() : s), (s: string) => `\x1b[41m${s}\x1b[49m`];
+const TRANSFORMERS = [
+  (s: string) => `\x1b[2m${s}\x1b[22m`,
+  (s: string, i: number) => (i % 2 ? s.toUpperCase() : s),
+  (s: string) => `\x1b[41m${s}\x1b[49m`,
+];
 
 test('the row-cached Output draws every frame byte for byte as Ink 6.8 does', async () => {
   const InkOutput = await inkOutput();
@@ -42,7 +75,12 @@ test('the row-cached Output draws every frame byte for byte as Ink 6.8 does', as
     for (let n = intBetween(rng, 0, 25); n > 0; n--) {
       const r = rng();
       if (r < 0.1) {
-        const c = { x1: intBetween(rng, -2, width), x2: intBetween(rng, 0, width + 2), y1: intBetween(rng, -1, height), y2: intBetween(rng, 0, height + 1) };
+        const c = {
+          x1: intBetween(rng, -2, width),
+          x2: intBetween(rng, 0, width + 2),
+          y1: intBetween(rng, -1, height),
+          y2: intBetween(rng, 0, height + 1),
+        };
         const clip = rng() < 0.3 ? { x1: c.x1, x2: c.x2 } : rng() < 0.5 ? { y1: c.y1, y2: c.y2 } : c;
         ops.push((o) => o.clip(clip));
         depth++;
@@ -79,13 +117,33 @@ test('simple characters tokenize as Ink tokenizes them; anything else takes Ink�
     checked++;
   }
   assert.ok(checked > 3500, `${checked} simple characters`);
-  for (const line of ['漢字', 'a\tb', 'e\u0301', '🚀', '\x1b]8;;u\x07x\x1b]8;;\x07', 'a\x1b[Kb', '\u200d', '\u00ad', '\x1b[', 'x\x1b']) {
+  for (const line of [
+    '漢字',
+    'a\tb',
+    'e\u0301',
+    '🚀',
+    '\x1b]8;;u\x07x\x1b]8;;\x07',
+    'a\x1b[Kb',
+    '\u200d',
+    '\u00ad',
+    '\x1b[',
+    'x\x1b',
+  ]) {
     assert.equal(fastStyledChars(line), null, JSON.stringify(line));
   }
 });
 
 test('SGR sequences split and end as Ink’s tokenizer splits and ends them', () => {
-  const codes: string[] = ['\x1b[m', '\x1b[;m', '\x1b[38;5;208m', '\x1b[48;2;1;2;3m', '\x1b[38;5m', '\x1b[48;2;1;2m', '\x1b[1;38;5;9;48;2;1;2;3;4m', '\x1b[0;1;22;39m'];
+  const codes: string[] = [
+    '\x1b[m',
+    '\x1b[;m',
+    '\x1b[38;5;208m',
+    '\x1b[48;2;1;2;3m',
+    '\x1b[38;5m',
+    '\x1b[48;2;1;2m',
+    '\x1b[1;38;5;9;48;2;1;2;3;4m',
+    '\x1b[0;1;22;39m',
+  ];
   for (let n = 0; n <= 110; n++) codes.push(`\x1b[${n}m`, `\x1b[1;${n}m`, `\x1b[${n};38;5;${n}m`);
   for (const code of codes) assert.deepEqual(sgrTokens(code), tokenize(code), JSON.stringify(code));
 });
@@ -94,7 +152,8 @@ test('the string-width fast path gives string-width’s widths', () => {
   const fast = withFastPath(stringWidth);
   for (let c = 0; c <= 0x2fff; c++) {
     const ch = String.fromCharCode(c);
-    for (const s of [ch, `ab${ch}`, `\x1b[31m${ch}${ch}\x1b[39m x`]) assert.equal(fast(s), stringWidth(s), `U+${c.toString(16)} in ${JSON.stringify(s)}`);
+    for (const s of [ch, `ab${ch}`, `\x1b[31m${ch}${ch}\x1b[39m x`])
+      assert.equal(fast(s), stringWidth(s), `U+${c.toString(16)} in ${JSON.stringify(s)}`);
   }
   const rng = makeRng(11);
   for (let i = 0; i < 2000; i++) {

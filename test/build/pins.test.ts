@@ -16,5 +16,8 @@ test('package.json pins Ink exactly, to the version the patches were written for
 
 test('the build refuses another Ink version, naming both versions', () => {
   assert.doesNotThrow(() => checkInkVersion(INK_VERSION));
-  assert.throws(() => checkInkVersion('6.9.0'), /Ink 6\.9\.0 is installed, but the bundle's patches are for Ink 6\.8\.0 exactly/);
+  assert.throws(
+    () => checkInkVersion('6.9.0'),
+    /Ink 6\.9\.0 is installed, but the bundle's patches are for Ink 6\.8\.0 exactly/,
+  );
 });

@@ -9,13 +9,22 @@ import { testEnv } from '../../scripts/test-env.mjs';
 import { runCli } from '../helpers/run-cli.js';
 
 const SHELL = {
-  PATH: '/usr/bin', HOME: '/home/someone', VASTDECK_STATE_DIR: '/junk/state', XDG_STATE_HOME: '/junk/xdg-state', XDG_CONFIG_HOME: '/junk/xdg-config',
-  VAST_API_KEY: 'real-key-123456', VAST_URL: 'https://console.vast.ai', HF_TOKEN: 'hf_realtoken', HF_ENDPOINT: 'https://huggingface.co', SSH_AUTH_SOCK: '/tmp/agent',
+  PATH: '/usr/bin',
+  HOME: '/home/someone',
+  VASTDECK_STATE_DIR: '/junk/state',
+  XDG_STATE_HOME: '/junk/xdg-state',
+  XDG_CONFIG_HOME: '/junk/xdg-config',
+  VAST_API_KEY: 'real-key-123456',
+  VAST_URL: 'https://console.vast.ai',
+  HF_TOKEN: 'hf_realtoken',
+  HF_ENDPOINT: 'https://huggingface.co',
+  SSH_AUTH_SOCK: '/tmp/agent',
 };
 
 test("testEnv drops the shell's vastdeck, XDG, Vast, HF and agent variables and points XDG at a sandbox", () => {
   const env = testEnv(SHELL);
-  for (const k of ['VASTDECK_STATE_DIR', 'VAST_API_KEY', 'VAST_URL', 'HF_TOKEN', 'HF_ENDPOINT', 'SSH_AUTH_SOCK']) assert.equal(env[k], undefined, k);
+  for (const k of ['VASTDECK_STATE_DIR', 'VAST_API_KEY', 'VAST_URL', 'HF_TOKEN', 'HF_ENDPOINT', 'SSH_AUTH_SOCK'])
+    assert.equal(env[k], undefined, k);
   assert.ok(!String(env.XDG_STATE_HOME).startsWith('/junk'), String(env.XDG_STATE_HOME));
   assert.ok(!String(env.XDG_CONFIG_HOME).startsWith('/junk'));
   assert.equal(env.PATH, '/usr/bin');
@@ -38,8 +47,10 @@ test('a CLI run from a test does not inherit VASTDECK_STATE_DIR or VAST_API_KEY 
     const r2 = await runCli([], { script, env: { VASTDECK_STATE_DIR: path.join(dir, 's') } });
     assert.equal((JSON.parse(r2.out) as Record<string, string>).VASTDECK_STATE_DIR, path.join(dir, 's'));
   } finally {
-    if (saved.s === undefined) delete process.env.VASTDECK_STATE_DIR; else process.env.VASTDECK_STATE_DIR = saved.s;
-    if (saved.k === undefined) delete process.env.VAST_API_KEY; else process.env.VAST_API_KEY = saved.k;
+    if (saved.s === undefined) delete process.env.VASTDECK_STATE_DIR;
+    else process.env.VASTDECK_STATE_DIR = saved.s;
+    if (saved.k === undefined) delete process.env.VAST_API_KEY;
+    else process.env.VAST_API_KEY = saved.k;
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -17,7 +17,11 @@ function host() {
   const exec = async (cmd: string) => {
     cmds.push(cmd);
     const big = cmd.includes('model.safetensors');
-    const lines = [...(big ? [`${SHA('a')}  /r/checkpoint-5/model.safetensors`] : []), `${SHA('b')}  /r/checkpoint-5/config.json`, `${BLOB('c')}  -`];
+    const lines = [
+      ...(big ? [`${SHA('a')}  /r/checkpoint-5/model.safetensors`] : []),
+      `${SHA('b')}  /r/checkpoint-5/config.json`,
+      `${BLOB('c')}  -`,
+    ];
     return { stdout: lines.join('\n') + '\n', code: 0 };
   };
   return { exec, cmds };

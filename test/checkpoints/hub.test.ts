@@ -7,7 +7,14 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { listFiles } from '@huggingface/hub';
 import { startHubStandIn, type HubStandIn } from '../../src/sim/hub/index.js';
-import { HfStore, openStore, readHostCheckpoint, verifyCheckpoint, describeVerification, type HostCheckpoint } from '../../src/core/checkpoints/index.js';
+import {
+  HfStore,
+  openStore,
+  readHostCheckpoint,
+  verifyCheckpoint,
+  describeVerification,
+  type HostCheckpoint,
+} from '../../src/core/checkpoints/index.js';
 import { buildRunDir, localExec } from './fixture.js';
 
 const TOKEN = 'hf_standInToken0123456789abcdefXYZ';
@@ -19,12 +26,27 @@ let runDir: string;
 let host: HostCheckpoint;
 
 /** Uploads the host's checkpoint-N to the stand-in as the Trainer's push would (trainer_state.json as real bytes). */
-function upload(step: number, opts: { skip?: string[]; sizes?: Record<string, number>; prefix?: string; dir?: string } = {}): void {
+function upload(
+  step: number,
+  opts: { skip?: string[]; sizes?: Record<string, number>; prefix?: string; dir?: string } = {},
+): void {
   const dir = path.join(runDir, `checkpoint-${step}`);
   const base = `${opts.prefix ? `${opts.prefix}/` : ''}${opts.dir ?? `checkpoint-${step}`}`;
-  for (const f of ['config.json', 'generation_config.json', 'model.safetensors', 'optimizer.pt', 'rng_state.pth', 'scheduler.pt', 'trainer_state.json', 'training_args.bin']) {
+  for (const f of [
+    'config.json',
+    'generation_config.json',
+    'model.safetensors',
+    'optimizer.pt',
+    'rng_state.pth',
+    'scheduler.pt',
+    'trainer_state.json',
+    'training_args.bin',
+  ]) {
     if (opts.skip?.includes(f)) continue;
-    const content = f === 'trainer_state.json' ? readFileSync(path.join(dir, f)) : { size: opts.sizes?.[f] ?? statSize(path.join(dir, f)) };
+    const content =
+      f === 'trainer_state.json'
+        ? readFileSync(path.join(dir, f))
+        : { size: opts.sizes?.[f] ?? statSize(path.join(dir, f)) };
     hub.putFile(REPO, `${base}/${f}`, content);
   }
 }
@@ -33,7 +55,8 @@ function statSize(file: string): number {
   return readFileSync(file).length;
 }
 
-const store = (token: string | undefined = TOKEN, extra: { prefix?: string } = {}) => new HfStore({ repo: REPO, token, tokenEnv: 'HF_TOKEN', hubUrl: hub.url, ...extra });
+const store = (token: string | undefined = TOKEN, extra: { prefix?: string } = {}) =>
+  new HfStore({ repo: REPO, token, tokenEnv: 'HF_TOKEN', hubUrl: hub.url, ...extra });
 
 before(async () => {
   hub = await startHubStandIn({ token: TOKEN });
@@ -53,11 +76,21 @@ describe('host reader over a local shell', () => {
     assert.equal(host.globalStep, 300);
     assert.equal(host.files.length, 8);
     const opt = host.files.find((f) => f.path === 'optimizer.pt')!;
-    assert.deepEqual([opt.size, opt.sha256, opt.blobId], [30040011, createHash('sha256').update(Buffer.alloc(30040011)).digest('hex'), null]);
+    assert.deepEqual(
+      [opt.size, opt.sha256, opt.blobId],
+      [30040011, createHash('sha256').update(Buffer.alloc(30040011)).digest('hex'), null],
+    );
     const state = host.files.find((f) => f.path === 'trainer_state.json')!;
     const bytes = readFileSync(path.join(runDir, 'checkpoint-300', 'trainer_state.json'));
     // Hashed on the host: sha256sum, and the git blob id for a small file (what `git hash-object` prints).
-    assert.deepEqual([state.size, state.sha256, state.blobId], [6029, createHash('sha256').update(bytes).digest('hex'), createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')]);
+    assert.deepEqual(
+      [state.size, state.sha256, state.blobId],
+      [
+        6029,
+        createHash('sha256').update(bytes).digest('hex'),
+        createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex'),
+      ],
+    );
   });
 });
 
@@ -66,10 +99,18 @@ describe('Hub store through @huggingface/hub', () => {
     hub.deleteRepo(REPO);
     upload(300);
     const seen: Array<{ path: string; size: number }> = [];
-    for await (const e of listFiles({ repo: REPO, hubUrl: hub.url, recursive: true, credentials: { accessToken: TOKEN } })) if (e.type === 'file') seen.push({ path: e.path, size: e.size });
+    for await (const e of listFiles({
+      repo: REPO,
+      hubUrl: hub.url,
+      recursive: true,
+      credentials: { accessToken: TOKEN },
+    }))
+      if (e.type === 'file') seen.push({ path: e.path, size: e.size });
     assert.equal(seen.length, 8);
     assert.ok(seen.some((e) => e.path === 'checkpoint-300/model.safetensors' && e.size === 15002608));
-    assert.ok(hub.requestLog.some((r) => r.method === 'GET' && r.path === `/api/models/${REPO}/tree/main` && r.status === 200));
+    assert.ok(
+      hub.requestLog.some((r) => r.method === 'GET' && r.path === `/api/models/${REPO}/tree/main` && r.status === 200),
+    );
   });
 
   test('verified: every file hash on the host matches the LFS sha256 or blob id the tree listing gives', async () => {
@@ -118,7 +159,10 @@ describe('Hub store through @huggingface/hub', () => {
     assert.deepEqual(v.missing, ['optimizer.pt']);
     assert.deepEqual(v.mismatched, [{ path: 'model.safetensors', host: 15002608, store: 8_388_608 }]);
     assert.equal(v.verifiedStep, 200);
-    assert.match(describeVerification(v), /incomplete upload of checkpoint-300: missing optimizer\.pt; model\.safetensors is 8388608 bytes in the store, 15002608 on the host/);
+    assert.match(
+      describeVerification(v),
+      /incomplete upload of checkpoint-300: missing optimizer\.pt; model\.safetensors is 8388608 bytes in the store, 15002608 on the host/,
+    );
   });
 
   test('not verified: the stored trainer_state.json has the host size but other bytes', async () => {
@@ -131,7 +175,10 @@ describe('Hub store through @huggingface/hub', () => {
     const v = await verifyCheckpoint(host, store());
     assert.equal(v.state, 'mismatch');
     if (v.state === 'mismatch') assert.deepEqual(v.differ, ['trainer_state.json']);
-    assert.match(describeVerification(v), /checkpoint-300 in the store is not the host's: trainer_state\.json differs? from the host's/);
+    assert.match(
+      describeVerification(v),
+      /checkpoint-300 in the store is not the host's: trainer_state\.json differs? from the host's/,
+    );
   });
 
   test('not found: an empty repo, and a repo that does not exist', async () => {
@@ -169,7 +216,10 @@ describe('Hub store through @huggingface/hub', () => {
   test('openStore reads the token from the env var the profile names', async () => {
     hub.deleteRepo(REPO);
     upload(300);
-    const opened = openStore({ kind: 'hf', repo: REPO, revision: 'main', prefix: '', tokenEnv: 'MY_HUB' }, { env: { MY_HUB: TOKEN }, hubUrl: hub.url });
+    const opened = openStore(
+      { kind: 'hf', repo: REPO, revision: 'main', prefix: '', tokenEnv: 'MY_HUB' },
+      { env: { MY_HUB: TOKEN }, hubUrl: hub.url },
+    );
     assert.deepEqual(opened.secrets, [TOKEN]);
     assert.equal((await verifyCheckpoint(host, opened.reader)).state, 'verified');
   });

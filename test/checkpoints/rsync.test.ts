@@ -1,12 +1,32 @@
 /** The rsync store over a REAL OpenSSH sshd on 127.0.0.1, and the command store. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { clearHashCache, hashStats } from '../../src/core/checkpoints/hash.js';
 import os from 'node:os';
 import path from 'node:path';
 import { startSshd, sshdSkipReason, freePort, type TestSshd } from '../helpers/sshd.js';
-import { CommandStore, RsyncStore, describeVerification, parseStepOutput, readHostCheckpoint, rsyncArgv, verifyCheckpoint, StoreError, type HostCheckpoint } from '../../src/core/checkpoints/index.js';
+import {
+  CommandStore,
+  RsyncStore,
+  describeVerification,
+  parseStepOutput,
+  readHostCheckpoint,
+  rsyncArgv,
+  verifyCheckpoint,
+  StoreError,
+  type HostCheckpoint,
+} from '../../src/core/checkpoints/index.js';
 import { buildRunDir, localExec } from './fixture.js';
 
 let tmp: string;
@@ -22,8 +42,22 @@ before(async () => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('rsyncArgv: archive, partial, one --exclude per pattern, quoted ssh options, sources as given', () => {
-  const argv = rsyncArgv('/w/run/checkpoint-300/', 'me@login:/ck dir/checkpoint-300/', ['optimizer.pt', '*.tmp'], ['-p', '2222', '-i', '/k/id ed']);
-  assert.deepEqual(argv, ['-a', '--partial', '--exclude=optimizer.pt', '--exclude=*.tmp', '-e', "ssh -o BatchMode=yes -p 2222 -i '/k/id ed'", '/w/run/checkpoint-300/', 'me@login:/ck dir/checkpoint-300/']);
+  const argv = rsyncArgv(
+    '/w/run/checkpoint-300/',
+    'me@login:/ck dir/checkpoint-300/',
+    ['optimizer.pt', '*.tmp'],
+    ['-p', '2222', '-i', '/k/id ed'],
+  );
+  assert.deepEqual(argv, [
+    '-a',
+    '--partial',
+    '--exclude=optimizer.pt',
+    '--exclude=*.tmp',
+    '-e',
+    "ssh -o BatchMode=yes -p 2222 -i '/k/id ed'",
+    '/w/run/checkpoint-300/',
+    'me@login:/ck dir/checkpoint-300/',
+  ]);
 });
 
 describe('rsync store over a real sshd', { skip: sshdSkipReason }, () => {
@@ -31,7 +65,16 @@ describe('rsync store over a real sshd', { skip: sshdSkipReason }, () => {
   let ssh: string[];
   before(async () => {
     sshd = await startSshd();
-    ssh = ['-p', String(sshd.port), '-i', sshd.clientKey, '-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${path.join(sshd.dir, 'known_hosts')}`];
+    ssh = [
+      '-p',
+      String(sshd.port),
+      '-i',
+      sshd.clientKey,
+      '-o',
+      'StrictHostKeyChecking=accept-new',
+      '-o',
+      `UserKnownHostsFile=${path.join(sshd.dir, 'known_hosts')}`,
+    ];
   });
   after(async () => sshd?.stop());
 
@@ -43,8 +86,15 @@ describe('rsync store over a real sshd', { skip: sshdSkipReason }, () => {
     assert.ok(!existsSync(path.join(dest, 'checkpoint-300', 'optimizer.pt')), 'excluded file was copied');
     const listed = await store.list();
     assert.equal(listed.length, 1);
-    assert.deepEqual(listed[0]!.files!.find((f) => f.path === 'model.safetensors'), { path: 'model.safetensors', size: 15002608 });
-    assert.deepEqual(await verifyCheckpoint(host, store, { exclude: ['optimizer.pt'] }), { state: 'verified', hostStep: 300, verifiedStep: 300 });
+    assert.deepEqual(
+      listed[0]!.files!.find((f) => f.path === 'model.safetensors'),
+      { path: 'model.safetensors', size: 15002608 },
+    );
+    assert.deepEqual(await verifyCheckpoint(host, store, { exclude: ['optimizer.pt'] }), {
+      state: 'verified',
+      hostStep: 300,
+      verifiedStep: 300,
+    });
     // Without the exclude the missing optimizer is an incomplete upload, named.
     const v = await verifyCheckpoint(host, store);
     assert.equal(v.state, 'incomplete');
@@ -59,7 +109,12 @@ describe('rsync store over a real sshd', { skip: sshdSkipReason }, () => {
     const dest = path.join(tmp, 'local-store');
     const store = new RsyncStore({ host: 'local', path: dest });
     await store.upload({ host: 'root@127.0.0.1', dir: path.join(runDir, 'checkpoint-200'), sshArgs: ssh }, 200);
-    assert.deepEqual(await verifyCheckpoint(host, store), { state: 'behind', hostStep: 300, verifiedStep: 200, behindBy: 100 });
+    assert.deepEqual(await verifyCheckpoint(host, store), {
+      state: 'behind',
+      hostStep: 300,
+      verifiedStep: 200,
+      behindBy: 100,
+    });
     await store.upload({ host: 'root@127.0.0.1', dir: host.dir, sshArgs: ssh }, 300);
     assert.equal((await verifyCheckpoint(host, store)).state, 'verified');
   });
@@ -75,11 +130,18 @@ describe('rsync store over a real sshd', { skip: sshdSkipReason }, () => {
     closeSync(fd);
     writeFileSync(path.join(dest, 'checkpoint-300', '.vastdeck-run'), 'r-other\n');
     const listed = (await store.list()).find((c) => c.step === 300)!;
-    assert.equal(listed.files!.find((f) => f.path === 'model.safetensors')!.size, 15002608, 'same size as the host file');
+    assert.equal(
+      listed.files!.find((f) => f.path === 'model.safetensors')!.size,
+      15002608,
+      'same size as the host file',
+    );
     const v = await verifyCheckpoint(host, store, { runId: 'r-mine' });
     assert.equal(v.state, 'mismatch');
     if (v.state === 'mismatch') assert.deepEqual([v.differ, v.uploadedBy], [['model.safetensors'], 'r-other']);
-    assert.match(describeVerification(v), /checkpoint-300 in the store was uploaded by run r-other, not this run \(r-mine\): model\.safetensors differ/);
+    assert.match(
+      describeVerification(v),
+      /checkpoint-300 in the store was uploaded by run r-other, not this run \(r-mine\): model\.safetensors differ/,
+    );
   });
 
   test('hashes on the host are cached by path, size and mtime: a second check sends no hashing command', async () => {
@@ -103,7 +165,10 @@ describe('rsync store over a real sshd', { skip: sshdSkipReason }, () => {
 
   test('remote to remote is refused with a clear message', async () => {
     const store = new RsyncStore({ host: 'root@127.0.0.1', path: path.join(tmp, 'x'), sshArgs: ssh });
-    await assert.rejects(store.upload({ host: 'root@gpu', dir: '/workspace/run/checkpoint-300' }, 300), (e: unknown) => e instanceof StoreError && e.kind === 'config');
+    await assert.rejects(
+      store.upload({ host: 'root@gpu', dir: '/workspace/run/checkpoint-300' }, 300),
+      (e: unknown) => e instanceof StoreError && e.kind === 'config',
+    );
   });
 
   test('an absent destination path is an empty store: not found', async () => {
@@ -113,7 +178,11 @@ describe('rsync store over a real sshd', { skip: sshdSkipReason }, () => {
 
   test('an unreachable store host is unavailable', async () => {
     const port = await freePort();
-    const store = new RsyncStore({ host: 'root@127.0.0.1', path: '/tmp', sshArgs: ['-p', String(port), '-o', 'ConnectTimeout=3'] });
+    const store = new RsyncStore({
+      host: 'root@127.0.0.1',
+      path: '/tmp',
+      sshArgs: ['-p', String(port), '-o', 'ConnectTimeout=3'],
+    });
     const v = await verifyCheckpoint(host, store);
     assert.equal(v.state, 'unavailable');
     assert.match(describeVerification(v), /cannot ssh to root@127\.0\.0\.1/);
@@ -130,21 +199,43 @@ describe('command store', () => {
 
   test('verified only by the hashes the command prints; a step alone is unverifiable', async () => {
     // The user's command hashes what its bucket holds; here the bucket is a copy of the run dir.
-    const hashes = (n: number) => new CommandStore({ cmd: `cd '${runDir}' && sha256sum checkpoint-${n}/* && echo ${n}` });
-    assert.deepEqual(await verifyCheckpoint(host, hashes(300)), { state: 'verified', hostStep: 300, verifiedStep: 300 });
-    assert.deepEqual(await verifyCheckpoint(host, hashes(200)), { state: 'behind', hostStep: 300, verifiedStep: 200, behindBy: 100 });
+    const hashes = (n: number) =>
+      new CommandStore({ cmd: `cd '${runDir}' && sha256sum checkpoint-${n}/* && echo ${n}` });
+    assert.deepEqual(await verifyCheckpoint(host, hashes(300)), {
+      state: 'verified',
+      hostStep: 300,
+      verifiedStep: 300,
+    });
+    assert.deepEqual(await verifyCheckpoint(host, hashes(200)), {
+      state: 'behind',
+      hostStep: 300,
+      verifiedStep: 200,
+      behindBy: 100,
+    });
     const stepOnly = await verifyCheckpoint(host, new CommandStore({ cmd: 'echo looking >&2; echo 300' }));
     assert.equal(stepOnly.state, 'unverifiable');
     assert.match(describeVerification(stepOnly), /unverifiable: command reports checkpoint-300 without file hashes/);
     assert.equal((await verifyCheckpoint(host, new CommandStore({ cmd: 'echo none' }))).state, 'not-found');
     // Hashes of other bytes (another run's upload) never verify, and the run it names is reported.
-    const other = await verifyCheckpoint(host, new CommandStore({ cmd: `cd '${runDir}' && sha256sum checkpoint-300/* | sed 's/^[0-9a-f]/f/' && echo run: r-other && echo 300` }), { runId: 'r-mine' });
+    const other = await verifyCheckpoint(
+      host,
+      new CommandStore({
+        cmd: `cd '${runDir}' && sha256sum checkpoint-300/* | sed 's/^[0-9a-f]/f/' && echo run: r-other && echo 300`,
+      }),
+      { runId: 'r-mine' },
+    );
     assert.equal(other.state, 'mismatch');
-    assert.match(describeVerification(other), /checkpoint-300 in the store was uploaded by run r-other, not this run \(r-mine\)/);
+    assert.match(
+      describeVerification(other),
+      /checkpoint-300 in the store was uploaded by run r-other, not this run \(r-mine\)/,
+    );
   });
 
   test('the command gets its env and a failing command is unavailable with its stderr', async () => {
-    const store = new CommandStore({ cmd: `cd '${runDir}' && sha256sum checkpoint-$VASTDECK_HOST_STEP/* && echo $VASTDECK_HOST_STEP`, env: { VASTDECK_HOST_STEP: '300' } });
+    const store = new CommandStore({
+      cmd: `cd '${runDir}' && sha256sum checkpoint-$VASTDECK_HOST_STEP/* && echo $VASTDECK_HOST_STEP`,
+      env: { VASTDECK_HOST_STEP: '300' },
+    });
     assert.equal((await verifyCheckpoint(host, store)).state, 'verified');
     const v = await verifyCheckpoint(host, new CommandStore({ cmd: 'echo "bucket not reachable" >&2; exit 4' }));
     assert.equal(v.state, 'unavailable');

@@ -23,7 +23,9 @@ test('a healthy offer fits, with a measured estimate', () => {
   assert.equal(Math.round(r.estimate!.hours.base), 100);
   assert.equal(Math.round(r.estimate!.hours.pessimistic), 133);
   assert.ok(Math.abs(r.estimate!.dph - (0.22 + (0.1 * 80) / 720)) < 1e-9);
-  assert.ok(r.estimate!.cost.optimistic <= r.estimate!.cost.base && r.estimate!.cost.base < r.estimate!.cost.pessimistic);
+  assert.ok(
+    r.estimate!.cost.optimistic <= r.estimate!.cost.base && r.estimate!.cost.base < r.estimate!.cost.pessimistic,
+  );
 });
 
 test('RAM below the job need fails with the numbers in the reason', () => {
@@ -84,24 +86,39 @@ test('reliability below the profile minimum fails; below 0.9 without a profile w
 
 test('general traps without a profile: 32 GB RAM behind 4 big GPUs, tiny disk, old CUDA', () => {
   const big = offer({ numGpus: 4, gpuTotalRamGb: 98.4, cpuRamGb: 32 });
-  assert.deepEqual(offerTraps(big).map((r) => r.code), ['ram']);
+  assert.deepEqual(
+    offerTraps(big).map((r) => r.code),
+    ['ram'],
+  );
   assert.match(offerTraps(big)[0]!.message, /only 32 GB system RAM behind 4 GPUs/);
-  assert.deepEqual(offerTraps(offer({ diskGb: 10 })).map((r) => r.code), ['disk']);
-  assert.deepEqual(offerTraps(offer({ cudaMaxGood: 11.4 })).map((r) => r.code), ['cuda']);
+  assert.deepEqual(
+    offerTraps(offer({ diskGb: 10 })).map((r) => r.code),
+    ['disk'],
+  );
+  assert.deepEqual(
+    offerTraps(offer({ cudaMaxGood: 11.4 })).map((r) => r.code),
+    ['cuda'],
+  );
   // A 5090 whose driver reports CUDA 12.4 cannot run the GPU at all.
   assert.equal(offerTraps(offer({ gpuName: 'RTX 5090', computeCap: 12, cudaMaxGood: 12.4 }))[0]!.level, 'fail');
   assert.deepEqual(offerTraps(offer()), []);
 });
 
 test('an unmeasured GPU type is estimated by DLPerf scaling from a measured one, and says so', () => {
-  const list = [offer({ id: 1, dlperf: 22 }), offer({ id: 2, gpuName: 'RTX 4090', computeCap: 8.9, dlperf: 44, dphBase: 0.4 })];
+  const list = [
+    offer({ id: 1, dlperf: 22 }),
+    offer({ id: 2, gpuName: 'RTX 4090', computeCap: 8.9, dlperf: 44, dphBase: 0.4 }),
+  ];
   const [a, b] = checkOffers(list, gpt2);
   assert.equal(a!.estimate!.basis, 'measured');
   assert.equal(b!.estimate!.basis, 'dlperf');
   assert.match(b!.estimate!.note, /scaled by DLPerf from RTX 3090/);
   // Twice the DLPerf: twice the rate, so half the hours of the measured GPU in the base case.
   assert.equal(Math.round(b!.estimate!.hours.base), 50);
-  assert.ok(b!.estimate!.hours.pessimistic / b!.estimate!.hours.base > a!.estimate!.hours.pessimistic / a!.estimate!.hours.base, 'wider band');
+  assert.ok(
+    b!.estimate!.hours.pessimistic / b!.estimate!.hours.base > a!.estimate!.hours.pessimistic / a!.estimate!.hours.base,
+    'wider band',
+  );
   // No measured offer in the list: no basis to scale from, so no estimate.
   assert.equal(checkOffers([list[1]!], gpt2)[0]!.estimate, null);
 });

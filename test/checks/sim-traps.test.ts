@@ -16,7 +16,13 @@ let results: CheckResult[];
 before(async () => {
   sim = await startSimulator({ seed: 3, rateLimit: false, scenario: { market: { size: 3000 } } });
   const client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
-  offers = await client.searchOffers({ filters: {}, order: [['score', 'desc']], type: 'on-demand', limit: 3000, allocatedStorageGb: 5 });
+  offers = await client.searchOffers({
+    filters: {},
+    order: [['score', 'desc']],
+    type: 'on-demand',
+    limit: 3000,
+    allocatedStorageGb: 5,
+  });
   results = checkOffers(offers);
 });
 after(async () => sim?.close());
@@ -57,7 +63,12 @@ test('RTX 5090 offers fail for a CUDA 12.4 image and not for a CUDA 12.8 one', (
   const p = parseProfiles(PROFILES_YAML, 'p.yaml').gpt2!;
   const b5090 = offers.filter((o) => o.gpuName === 'RTX 5090');
   assert.ok(b5090.length > 0);
-  for (const r of checkOffers(b5090, p)) assert.ok(r.reasons.some((x) => x.code === 'gpu_unsupported' && x.level === 'fail'), r.summary);
+  for (const r of checkOffers(b5090, p))
+    assert.ok(
+      r.reasons.some((x) => x.code === 'gpu_unsupported' && x.level === 'fail'),
+      r.summary,
+    );
   const newer = { ...p, image: 'pytorch/pytorch:2.7.0-cuda12.8-cudnn9-devel' };
-  for (const r of checkOffers(b5090, newer)) assert.ok(!r.reasons.some((x) => x.code === 'gpu_unsupported' && x.level === 'fail'), r.summary);
+  for (const r of checkOffers(b5090, newer))
+    assert.ok(!r.reasons.some((x) => x.code === 'gpu_unsupported' && x.level === 'fail'), r.summary);
 });

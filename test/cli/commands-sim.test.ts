@@ -53,9 +53,24 @@ describe('vastdeck instances / offers against the simulator', () => {
   });
 
   test('offers with the CLI query syntax: every row matches, in price order, with trap checks', async () => {
-    const r = await run(['offers', 'num_gpus>=4 gpu_ram>=20 inet_down>=500', '--order', 'dph_total', '--limit', '20', '--json', ...api()]);
+    const r = await run([
+      'offers',
+      'num_gpus>=4 gpu_ram>=20 inet_down>=500',
+      '--order',
+      'dph_total',
+      '--limit',
+      '20',
+      '--json',
+      ...api(),
+    ]);
     assert.equal(r.code, 0, r.err);
-    const offers = JSON.parse(r.out) as Array<{ numGpus: number; gpuRamGb: number; inetDownMbps: number; dphTotal: number; check: { verdict: string } }>;
+    const offers = JSON.parse(r.out) as Array<{
+      numGpus: number;
+      gpuRamGb: number;
+      inetDownMbps: number;
+      dphTotal: number;
+      check: { verdict: string };
+    }>;
     assert.equal(offers.length, 20);
     for (const o of offers) {
       assert.ok(o.numGpus >= 4 && o.gpuRamGb >= 20 && o.inetDownMbps >= 500, JSON.stringify(o));
@@ -120,7 +135,24 @@ describe('errors: one line, non-zero, never the key', () => {
   });
 
   test('--help works for every command, and the TUI refuses to start without a terminal', async () => {
-    for (const cmd of ['instances', 'offers', 'logs', 'triage', 'attach', 'ssh', 'sim', 'provision', 'env', 'destroy', 'down', 'migrate', 'monitor', 'replenish', 'cost', 'wait']) {
+    for (const cmd of [
+      'instances',
+      'offers',
+      'logs',
+      'triage',
+      'attach',
+      'ssh',
+      'sim',
+      'provision',
+      'env',
+      'destroy',
+      'down',
+      'migrate',
+      'monitor',
+      'replenish',
+      'cost',
+      'wait',
+    ]) {
       const r = await run([cmd, '--help']);
       assert.equal(r.code, 0, `${cmd}: ${r.err}`);
       assert.match(r.out, /Usage: vastdeck/);
@@ -132,9 +164,13 @@ describe('errors: one line, non-zero, never the key', () => {
 });
 
 test('vastdeck sim prints its URL and serves the API until SIGTERM', async () => {
-  const child = spawn(process.execPath, [...cliArgv({ bundle: true }), 'sim', '--port', '0', '--seed', '7', '--no-rate-limit'], {
-    env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-vastdeck-home' },
-  });
+  const child = spawn(
+    process.execPath,
+    [...cliArgv({ bundle: true }), 'sim', '--port', '0', '--seed', '7', '--no-rate-limit'],
+    {
+      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-vastdeck-home' },
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {

@@ -14,7 +14,15 @@ function bashComplete(script: string, words: string[]): string[] {
   const file = path.join(dir, 'vastdeck.bash');
   writeFileSync(file, script);
   const arr = words.map((w) => `'${w}'`).join(' ');
-  const out = execFileSync('bash', ['--norc', '-c', `source '${file}'; COMP_WORDS=(${arr}); COMP_CWORD=${words.length - 1}; _vastdeck; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
+  const out = execFileSync(
+    'bash',
+    [
+      '--norc',
+      '-c',
+      `source '${file}'; COMP_WORDS=(${arr}); COMP_CWORD=${words.length - 1}; _vastdeck; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    ],
+    { encoding: 'utf8' },
+  );
   return out.split('\n').filter(Boolean);
 }
 
@@ -23,7 +31,9 @@ test('the bash script parses (bash -n) and registers the completion (complete -p
   const file = path.join(dir, 'syntax.bash');
   writeFileSync(file, script);
   execFileSync('bash', ['-n', file]);
-  const registered = execFileSync('bash', ['--norc', '-c', `source '${file}' && complete -p vastdeck`], { encoding: 'utf8' });
+  const registered = execFileSync('bash', ['--norc', '-c', `source '${file}' && complete -p vastdeck`], {
+    encoding: 'utf8',
+  });
   assert.match(registered, /complete -F _vastdeck vastdeck/);
 });
 

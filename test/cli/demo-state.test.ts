@@ -18,7 +18,19 @@ test('a restarted demo has no interrupted migration from the last demo world; th
     const dir = prepareDemoState(env);
     const journal = path.join(dir, 'journal.jsonl');
     // What the last demo run left: a migration killed in step 3, and the simulated hosts' keys.
-    const spec = { id: 'abcd1234', sourceId: 1002, profileName: 'demo', profilesFile: '/p.yaml', offerId: null, runDir: '/workspace/run', logPath: '/workspace/train.log', continuation: null, allowBehind: false, sync: false, price: { kind: 'on-demand' } };
+    const spec = {
+      id: 'abcd1234',
+      sourceId: 1002,
+      profileName: 'demo',
+      profilesFile: '/p.yaml',
+      offerId: null,
+      runDir: '/workspace/run',
+      logPath: '/workspace/train.log',
+      continuation: null,
+      allowBehind: false,
+      sync: false,
+      price: { kind: 'on-demand' },
+    };
     const j = new FileJournal({ file: journal });
     await j.append({ op: 'migrate', phase: 'before', ids: { runId: spec.id, instanceId: 1002 }, details: { spec } });
     writeFileSync(path.join(dir, 'known_hosts'), '[127.0.0.1]:40000 ssh-ed25519 AAAA\n');
@@ -26,9 +38,17 @@ test('a restarted demo has no interrupted migration from the last demo world; th
 
     const again = prepareDemoState(env);
     assert.equal(again, dir);
-    assert.equal(interruptedMigrations((await readJournal(journal)).records).length, 0, 'no resume offer for a world that is gone');
+    assert.equal(
+      interruptedMigrations((await readJournal(journal)).records).length,
+      0,
+      'no resume offer for a world that is gone',
+    );
     assert.equal(existsSync(path.join(dir, 'known_hosts')), false);
-    assert.match(readFileSync(path.join(dir, 'journal.previous.jsonl'), 'utf8'), /abcd1234/, 'the last run kept for reading');
+    assert.match(
+      readFileSync(path.join(dir, 'journal.previous.jsonl'), 'utf8'),
+      /abcd1234/,
+      'the last run kept for reading',
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -9,7 +9,24 @@ import { WAIT_EXIT } from '../../src/core/watch/wait.js';
 import { EXIT } from '../../src/cli/output.js';
 import { bundleCli, ROOT, runCli } from '../helpers/run-cli.js';
 
-const COMMANDS = ['instances', 'offers', 'sim', 'logs', 'triage', 'attach', 'ssh', 'provision', 'env', 'destroy', 'down', 'migrate', 'monitor', 'replenish', 'cost', 'wait'];
+const COMMANDS = [
+  'instances',
+  'offers',
+  'sim',
+  'logs',
+  'triage',
+  'attach',
+  'ssh',
+  'provision',
+  'env',
+  'destroy',
+  'down',
+  'migrate',
+  'monitor',
+  'replenish',
+  'cost',
+  'wait',
+];
 let script: string;
 
 before(async () => {
@@ -38,13 +55,17 @@ describe('exit codes', () => {
     assert.equal(r.code, 2, r.err);
   });
 
-  test('every --help shows the exit-code table; wait\'s adds its outcomes', async () => {
+  test("every --help shows the exit-code table; wait's adds its outcomes", async () => {
     const runs = await Promise.all([...COMMANDS.map((c) => run([c, '--help'])), run(['--help'])]);
     runs.forEach((r, k) => {
       const name = COMMANDS[k] ?? 'vastdeck --help';
       assert.equal(r.code, 0, `${name}: ${r.err}`);
       assert.match(r.out, /Exit status:\n\s+0\s+ok[^\n]*\n\s+1\s+error[^\n]*\n\s+2\s+usage/, name);
-      assert.match(r.out, /130 \/ 143\s+interrupted by Ctrl-C \/ SIGTERM; the journal is consistent and --resume continues/, name);
+      assert.match(
+        r.out,
+        /130 \/ 143\s+interrupted by Ctrl-C \/ SIGTERM; the journal is consistent and --resume continues/,
+        name,
+      );
     });
     const wait = runs[COMMANDS.indexOf('wait')]!.out;
     assert.match(wait, /\b3\s+crashed/);

@@ -26,7 +26,8 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
   const o = process.stdout.write.bind(process.stdout);
   const e = process.stderr.write.bind(process.stderr);
   const tap = (orig: typeof o, add: (s: string) => void) =>
-    ((c: string | Uint8Array, ...rest: unknown[]) => (typeof c === 'string' ? (add(c), true) : (orig as (...a: unknown[]) => boolean)(c, ...rest))) as typeof o;
+    ((c: string | Uint8Array, ...rest: unknown[]) =>
+      typeof c === 'string' ? (add(c), true) : (orig as (...a: unknown[]) => boolean)(c, ...rest)) as typeof o;
   process.stdout.write = tap(o, (s) => (out += s));
   process.stderr.write = tap(e, (s) => (err += s));
   try {
@@ -43,10 +44,22 @@ let instanceT: Record<string, unknown>;
 let offerT: Record<string, unknown>;
 
 before(async () => {
-  const sim = await startSimulator({ rateLimit: false, hosts: false, scenario: { market: { size: 200 }, fleet: [{ label: 'tpl', gpu: 'RTX 4090', status: 'running' }] } });
+  const sim = await startSimulator({
+    rateLimit: false,
+    hosts: false,
+    scenario: { market: { size: 200 }, fleet: [{ label: 'tpl', gpu: 'RTX 4090', status: 'running' }] },
+  });
   const h = { authorization: `Bearer ${sim.apiKey}`, 'content-type': 'application/json' };
-  instanceT = ((await (await fetch(`${sim.url}/api/v1/instances/?limit=1`, { headers: h })).json()) as { instances: Record<string, unknown>[] }).instances[0]!;
-  offerT = ((await (await fetch(`${sim.url}/api/v0/bundles/`, { method: 'POST', headers: h, body: '{"limit": 1}' })).json()) as { offers: Record<string, unknown>[] }).offers[0]!;
+  instanceT = (
+    (await (await fetch(`${sim.url}/api/v1/instances/?limit=1`, { headers: h })).json()) as {
+      instances: Record<string, unknown>[];
+    }
+  ).instances[0]!;
+  offerT = (
+    (await (
+      await fetch(`${sim.url}/api/v0/bundles/`, { method: 'POST', headers: h, body: '{"limit": 1}' })
+    ).json()) as { offers: Record<string, unknown>[] }
+  ).offers[0]!;
   await sim.close();
   api = await startHostileApi({ instances: [instanceT], offers: [offerT], log: 'ok\n' });
 });
@@ -60,7 +73,11 @@ const flags = () => ['--api-url', api.url, '--api-key', KEY];
 function check(what: string, r: { out: string; err: string }): void {
   const all = r.out + r.err;
   const m = UNSAFE.exec(all);
-  if (m) assert.fail(`${what}: U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')} left the process near ${JSON.stringify(all.slice(Math.max(0, m.index - 40), m.index + 20))}`);
+  if (m)
+    assert.fail(
+      `${what}: U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')} left the process near ` +
+        `${JSON.stringify(all.slice(Math.max(0, m.index - 40), m.index + 20))}`,
+    );
   assert.ok(!(r.out + r.err).includes(KEY), `${what}: the API key was printed`);
 }
 
@@ -105,9 +122,15 @@ describe('hostile text never leaves the process', () => {
     const rng = makeRng(SEED + 3);
     const statuses = [400, 401, 403, 404, 410, 500];
     for (let i = 0; i < 40; i++) {
-      const text = `${hostile(rng)} ${rng() < 0.5 ? JSON.stringify({ key: KEY }) : encodeURIComponent(KEY)} ${hostile(rng)}`;
+      const text =
+        `${hostile(rng)} ` + `${rng() < 0.5 ? JSON.stringify({ key: KEY }) : encodeURIComponent(KEY)} ${hostile(rng)}`;
       const body = rng() < 0.5 ? JSON.stringify({ error: hostile(rng), msg: text }) : text;
-      api.world = { instances: [instanceT], offers: [offerT], log: '', error: { status: statuses[i % statuses.length]!, body } };
+      api.world = {
+        instances: [instanceT],
+        offers: [offerT],
+        log: '',
+        error: { status: statuses[i % statuses.length]!, body },
+      };
       const r = await capture(['instances', ...flags()]);
       assert.equal(r.code, 1);
       check(`seed ${SEED + 3} error case ${i}`, r);
@@ -118,7 +141,11 @@ describe('hostile text never leaves the process', () => {
   test('the reproduction, in a real process: an id holding OSC 52 and OSC 2 reaches stderr clean', async () => {
     api.world = { instances: [{ ...instanceT, id: '1\x1b]52;c;cHduZWQ=\x07\x1b]2;pwned\x07' }], offers: [], log: '' };
     const script = await bundleCli();
-    const r = await runCli(['instances', ...flags()], { script, clean: true, env: { HOME: '/nonexistent-vastdeck-home' } });
+    const r = await runCli(['instances', ...flags()], {
+      script,
+      clean: true,
+      env: { HOME: '/nonexistent-vastdeck-home' },
+    });
     assert.equal(r.code, 1);
     assert.match(r.err, /^vastdeck: unexpected answer from Vast\.ai .*instance row/);
     check('instances with a hostile id', r);

@@ -15,8 +15,16 @@ describe('stop / start / reboot / label', () => {
   let dir: string;
   before(async () => {
     sim = await startSimulator({
-      rateLimit: false, seed: 5, hosts: false,
-      scenario: { market: { size: 300 }, fleet: [{ label: 'job-a', gpu: 'RTX 4090' }, { label: 'spot-b', gpu: 'RTX 3090', status: 'stopped', outbid: true }] },
+      rateLimit: false,
+      seed: 5,
+      hosts: false,
+      scenario: {
+        market: { size: 300 },
+        fleet: [
+          { label: 'job-a', gpu: 'RTX 4090' },
+          { label: 'spot-b', gpu: 'RTX 3090', status: 'stopped', outbid: true },
+        ],
+      },
     });
     client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
     dir = mkdtempSync(path.join(os.tmpdir(), 'vd-actions-'));
@@ -25,7 +33,8 @@ describe('stop / start / reboot / label', () => {
     await sim?.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const cli = (args: string[]) => runCli([...args, '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir) });
+  const cli = (args: string[]) =>
+    runCli([...args, '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir) });
   const byLabel = async (l: string) => (await client.listInstances()).find((i) => i.label === l)!;
 
   test('stop says storage still bills, start runs it again, each journaled before and after', async () => {
@@ -43,10 +52,17 @@ describe('stop / start / reboot / label', () => {
     const rb = await cli(['reboot', String(a.id), '--json']);
     assert.equal(rb.code, 0, rb.err);
     const j = await readJournal(path.join(dir, 'state', 'vastdeck', 'journal.jsonl'));
-    assert.deepEqual(j.records.map((x) => [x.op, x.phase, x.ids.instanceId]), [
-      ['instance.stop', 'before', a.id], ['instance.stop', 'after', a.id], ['instance.start', 'before', a.id], ['instance.start', 'after', a.id],
-      ['instance.reboot', 'before', a.id], ['instance.reboot', 'after', a.id],
-    ]);
+    assert.deepEqual(
+      j.records.map((x) => [x.op, x.phase, x.ids.instanceId]),
+      [
+        ['instance.stop', 'before', a.id],
+        ['instance.stop', 'after', a.id],
+        ['instance.start', 'before', a.id],
+        ['instance.start', 'after', a.id],
+        ['instance.reboot', 'before', a.id],
+        ['instance.reboot', 'after', a.id],
+      ],
+    );
   });
 
   test('label renames and journals the old label; an unknown id is named and nothing is sent', async () => {

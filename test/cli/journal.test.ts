@@ -14,12 +14,22 @@ import { summarizeJournal } from '../../src/core/journal/summary.js';
 let sim: SimHandle;
 let dir: string;
 let profiles: string;
-const env = () => ({ XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), HF_TOKEN: 'hf_JOURNALsecret0123456789abcdef', VAST_API_KEY: '', VASTDECK_STATE_DIR: undefined });
+const env = () => ({
+  XDG_STATE_HOME: path.join(dir, 'state'),
+  XDG_CONFIG_HOME: path.join(dir, 'config'),
+  HF_TOKEN: 'hf_JOURNALsecret0123456789abcdef',
+  VAST_API_KEY: '',
+  VASTDECK_STATE_DIR: undefined,
+});
 const cli = (argv: string[]) => runCli([...argv, '--api-url', sim.url, '--api-key', sim.apiKey], { env: env() });
 const journalFile = () => path.join(dir, 'state', 'vastdeck', 'journal.jsonl');
 
 before(async () => {
-  sim = await startSimulator({ seed: 7, rateLimit: false, scenario: { market: { size: 400 }, secrets: { WANDB_API_KEY: 'wandb-journal-value' } } });
+  sim = await startSimulator({
+    seed: 7,
+    rateLimit: false,
+    scenario: { market: { size: 400 }, secrets: { WANDB_API_KEY: 'wandb-journal-value' } },
+  });
   dir = mkdtempSync(path.join(os.tmpdir(), 'vd-journal-'));
   profiles = path.join(dir, 'profiles.yaml');
   writeFileSync(profiles, PROFILES_YAML);
@@ -39,7 +49,10 @@ test('journal lists the rental and the destroy with what the rental cost; --json
   assert.equal(j.code, 0, j.err);
   const s = JSON.parse(j.out);
   const mine = s.events.filter((e: { instanceId: number }) => e.instanceId === rented.instanceId);
-  assert.deepEqual(mine.map((e: { kind: string }) => e.kind), ['rented', 'destroyed']);
+  assert.deepEqual(
+    mine.map((e: { kind: string }) => e.kind),
+    ['rented', 'destroyed'],
+  );
   assert.equal(mine[0].label, rented.label);
   const rental = s.rentals.find((r: { instanceId: number }) => r.instanceId === rented.instanceId);
   // The offer's price at rental; the instance's own $/hr differs only in rounding.

@@ -15,8 +15,16 @@ let script: string;
 const TRAINER_LOG = readFileSync(path.join(ROOT, 'test/fixtures/gpu-host/hf-trainer-stdout.log'), 'utf8');
 
 before(async () => {
-  const sim = await startSimulator({ rateLimit: false, hosts: false, scenario: { market: { size: 200 }, fleet: [{ label: 'tpl', gpu: 'RTX 4090', status: 'loading' }] } });
-  const row = ((await (await fetch(`${sim.url}/api/v1/instances/?limit=1`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).json()) as { instances: Array<{ id: number }> }).instances[0]!;
+  const sim = await startSimulator({
+    rateLimit: false,
+    hosts: false,
+    scenario: { market: { size: 200 }, fleet: [{ label: 'tpl', gpu: 'RTX 4090', status: 'loading' }] },
+  });
+  const row = (
+    (await (
+      await fetch(`${sim.url}/api/v1/instances/?limit=1`, { headers: { authorization: `Bearer ${sim.apiKey}` } })
+    ).json()) as { instances: Array<{ id: number }> }
+  ).instances[0]!;
   await sim.close();
   id = row.id;
   api = await startHostileApi({ instances: [row], offers: [], log: '' });
@@ -26,7 +34,12 @@ after(async () => {
   await api?.close();
 });
 
-const run = (args: string[]) => runCli([...args, '--api-url', api.url, '--api-key', 'k-1234567'], { script, clean: true, env: { HOME: '/nonexistent-vastdeck-home' } });
+const run = (args: string[]) =>
+  runCli([...args, '--api-url', api.url, '--api-key', 'k-1234567'], {
+    script,
+    clean: true,
+    env: { HOME: '/nonexistent-vastdeck-home' },
+  });
 
 describe('vastdeck logs', () => {
   test('no log yet: one line saying so on stderr, exit 1, nothing on stdout', async () => {
@@ -34,7 +47,10 @@ describe('vastdeck logs', () => {
     const r = await run(['logs', String(id)]);
     assert.equal(r.out, '');
     assert.equal(r.code, 1, r.err);
-    assert.match(r.err, new RegExp(`^vastdeck: instance ${id} has no log yet \\(status loading\\)[^\\n]*--follow[^\\n]*\\n$`));
+    assert.match(
+      r.err,
+      new RegExp(`^vastdeck: instance ${id} has no log yet \\(status loading\\)[^\\n]*--follow[^\\n]*\\n$`),
+    );
     api.world.log = '\n\n  \n';
     assert.equal((await run(['logs', String(id), '--api'])).code, 1);
   });
@@ -46,7 +62,10 @@ describe('vastdeck logs', () => {
     const ring = new LogRing();
     ring.push(TRAINER_LOG, 'ssh');
     ring.end('ssh');
-    const expected = ring.lines().map((l) => l.text).filter((t) => t.trim() !== '');
+    const expected = ring
+      .lines()
+      .map((l) => l.text)
+      .filter((t) => t.trim() !== '');
     assert.deepEqual(r.out.trimEnd().split('\n'), expected);
     assert.ok(!r.out.includes('0/300 [00:00<?, ?it/s]  '), 'redraws glued together');
   });

@@ -16,8 +16,19 @@ let dir: string;
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'vastdeck-whole-'));
   sim = await startSimulator({
-    rateLimit: false, hosts: false,
-    scenario: { market: { size: 15000, gpus: { 'RTX 4090': { weight: 100 } } }, fleet: ['a', 'b'].map((k) => ({ label: `bulk-${k}-{n}`, gpu: 'RTX 4090', count: 1, status: 'running', age: '2d', replicas: 500 })) },
+    rateLimit: false,
+    hosts: false,
+    scenario: {
+      market: { size: 15000, gpus: { 'RTX 4090': { weight: 100 } } },
+      fleet: ['a', 'b'].map((k) => ({
+        label: `bulk-${k}-{n}`,
+        gpu: 'RTX 4090',
+        count: 1,
+        status: 'running',
+        age: '2d',
+        replicas: 500,
+      })),
+    },
   });
 });
 after(async () => {
@@ -25,11 +36,15 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `vastdeck ARGS… | (sleep 1; cat > FILE)`, returning the CLI's exit status (PIPESTATUS) and what the reader got. */
+/**
+ * Runs `vastdeck ARGS… | (sleep 1; cat > FILE)`, returning the CLI's exit status (PIPESTATUS) and what the reader got.
+ */
 function throughSlowPipe(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const outFile = path.join(dir, `out-${Math.random().toString(36).slice(2)}`);
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const cmd = `${[process.execPath, ...cliArgv(), ...args].map(q).join(' ')} | { sleep 1; cat > ${q(outFile)}; }; exit \${PIPESTATUS[0]}`;
+  const cmd =
+    `${[process.execPath, ...cliArgv(), ...args].map(q).join(' ')} | { sleep 1; cat > ${q(outFile)}; }; exit ` +
+    `\${PIPESTATUS[0]}`;
   const env: NodeJS.ProcessEnv = { ...process.env, ...homeEnv(dir) };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return new Promise((resolve, reject) => {
@@ -66,7 +81,9 @@ describe('output reaches a slow reader whole', () => {
   });
 
   test('logs --api --tail 5000: every line, ending in a newline', async () => {
-    const id = (await (await fetch(`${sim.url}/api/v1/instances/?limit=1`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).json()) as { instances: Array<{ id: number }> };
+    const id = (await (
+      await fetch(`${sim.url}/api/v1/instances/?limit=1`, { headers: { authorization: `Bearer ${sim.apiKey}` } })
+    ).json()) as { instances: Array<{ id: number }> };
     const r = await throughSlowPipe(['logs', String(id.instances[0]!.id), '--api', '--tail', '5000', ...api()]);
     assert.equal(r.code, 0, r.err);
     assert.ok(r.out.length > 200_000, `only ${r.out.length} bytes arrived`);

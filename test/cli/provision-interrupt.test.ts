@@ -20,7 +20,12 @@ let profiles: string;
 
 before(async () => {
   // Instances take 45 s or more (sim time = real time) to boot: the wait is under way when Ctrl-C comes.
-  sim = await startSimulator({ seed: 7, rateLimit: false, hosts: false, scenario: { market: { size: 200 }, secrets: { WANDB_API_KEY: 'wandb-int-value' } } });
+  sim = await startSimulator({
+    seed: 7,
+    rateLimit: false,
+    hosts: false,
+    scenario: { market: { size: 200 }, secrets: { WANDB_API_KEY: 'wandb-int-value' } },
+  });
   client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
   dir = mkdtempSync(path.join(os.tmpdir(), 'vd-prov-int-'));
   profiles = path.join(dir, 'profiles.yaml');
@@ -31,10 +36,30 @@ after(async () => sim?.close());
 test('Ctrl-C in the boot wait: exit 130 at once, instance stays rented, provision closed as stopped', async () => {
   const before = (await client.listInstances()).length;
   const started = Date.now();
-  const r = await runCli(['provision', '--profile', 'gpt2', '--profiles', profiles, '--best', '--no-check', '--api-url', sim.url, '--api-key', sim.apiKey], {
-    env: { XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), HF_TOKEN: 'hf_INTsecretINTsecret0123456789ab', VAST_API_KEY: '' },
-    interrupt: { afterMs: 50, when: (err) => /waiting for instance \d+ to boot/.test(err) },
-  });
+  const r = await runCli(
+    [
+      'provision',
+      '--profile',
+      'gpt2',
+      '--profiles',
+      profiles,
+      '--best',
+      '--no-check',
+      '--api-url',
+      sim.url,
+      '--api-key',
+      sim.apiKey,
+    ],
+    {
+      env: {
+        XDG_STATE_HOME: path.join(dir, 'state'),
+        XDG_CONFIG_HOME: path.join(dir, 'config'),
+        HF_TOKEN: 'hf_INTsecretINTsecret0123456789ab',
+        VAST_API_KEY: '',
+      },
+      interrupt: { afterMs: 50, when: (err) => /waiting for instance \d+ to boot/.test(err) },
+    },
+  );
   assert.equal(r.code, 130, r.err);
   assert.ok(Date.now() - started < 20_000, 'stopped at once, not after the boot');
   const id = Number(/stopped waiting: instance (\d+) stays rented/.exec(r.out)?.[1]);

@@ -17,7 +17,14 @@ before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'vastdeck-ro-'));
   mkdirSync(path.join(dir, 'config', 'vastdeck'), { recursive: true });
   writeFileSync(path.join(dir, 'config', 'vastdeck', 'config.yaml'), 'readOnly: true\n');
-  sim = await startSimulator({ rateLimit: false, hosts: false, scenario: { secrets: { KEEP_ME: 'v1' }, fleet: [{ label: 'ro-run', gpu: 'RTX 4090', status: 'running', replicas: 2 }] } });
+  sim = await startSimulator({
+    rateLimit: false,
+    hosts: false,
+    scenario: {
+      secrets: { KEEP_ME: 'v1' },
+      fleet: [{ label: 'ro-run', gpu: 'RTX 4090', status: 'running', replicas: 2 }],
+    },
+  });
   script = await bundleCli();
 });
 after(async () => {
@@ -25,11 +32,14 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const run = (args: string[], stdin = '') => runCli([...args, '--api-url', sim.url, '--api-key', sim.apiKey], { script, env: homeEnv(dir), stdin });
+const run = (args: string[], stdin = '') =>
+  runCli([...args, '--api-url', sim.url, '--api-key', sim.apiKey], { script, env: homeEnv(dir), stdin });
 
 async function account(): Promise<string> {
   const h = { authorization: `Bearer ${sim.apiKey}` };
-  const inst = (await (await fetch(`${sim.url}/api/v1/instances/?limit=25`, { headers: h })).json()) as { instances: Array<{ id: number; label: string; actual_status: string }> };
+  const inst = (await (await fetch(`${sim.url}/api/v1/instances/?limit=25`, { headers: h })).json()) as {
+    instances: Array<{ id: number; label: string; actual_status: string }>;
+  };
   const env = await (await fetch(`${sim.url}/api/v0/secrets/`, { headers: h })).text();
   return JSON.stringify([inst.instances.map((i) => [i.id, i.label, i.actual_status]), env]);
 }
@@ -67,7 +77,11 @@ describe('readOnly: true in config.yaml', () => {
   });
 
   test('reading commands and dry runs are not refused', async () => {
-    const [list, env, dry] = await Promise.all([run(['instances', '--json']), run(['env', 'list']), run(['replenish', '3', '--fleet', 'ro-run', '--profile', 'p', '--dry-run'])]);
+    const [list, env, dry] = await Promise.all([
+      run(['instances', '--json']),
+      run(['env', 'list']),
+      run(['replenish', '3', '--fleet', 'ro-run', '--profile', 'p', '--dry-run']),
+    ]);
     assert.equal(list.code, 0, list.err);
     assert.equal(env.code, 0, env.err);
     assert.doesNotMatch(dry.err, /read-only/);

@@ -18,13 +18,20 @@ after(async () => {
 });
 
 const run = (args: string[]): Promise<CliRun> =>
-  runCli([...args, '--api-url', sim.url, '--api-key', sim.apiKey], { bundle: true, clean: true, stdin: null, env: { HOME: '/nonexistent-vastdeck-home' } });
+  runCli([...args, '--api-url', sim.url, '--api-key', sim.apiKey], {
+    bundle: true,
+    clean: true,
+    stdin: null,
+    env: { HOME: '/nonexistent-vastdeck-home' },
+  });
 
 describe('vastdeck show', () => {
   test('--json is the instance as `instances --json` lists it, plus the displayed status and $/hr', async () => {
     const list = await run(['instances', '--json']);
     assert.equal(list.code, 0, list.err);
-    const one = (JSON.parse(list.out) as Array<{ id: number; label: string | null; status: string }>).find((i) => i.label === 'zeb-large-main')!;
+    const one = (JSON.parse(list.out) as Array<{ id: number; label: string | null; status: string }>).find(
+      (i) => i.label === 'zeb-large-main',
+    )!;
     const r = await run(['show', String(one.id), '--json']);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err, '');
@@ -32,7 +39,20 @@ describe('vastdeck show', () => {
     const { displayStatus, currentDph, ...inst } = shown;
     // The same instance, read a moment later (the simulator's live gauges, disk use and utilisation, move).
     assert.deepEqual(Object.keys(inst).sort(), Object.keys(one).sort());
-    for (const k of ['id', 'label', 'machineId', 'hostId', 'gpuName', 'numGpus', 'diskGb', 'image', 'sshHost', 'sshPort', 'envKeys', 'startedAt'] as const) {
+    for (const k of [
+      'id',
+      'label',
+      'machineId',
+      'hostId',
+      'gpuName',
+      'numGpus',
+      'diskGb',
+      'image',
+      'sshHost',
+      'sshPort',
+      'envKeys',
+      'startedAt',
+    ] as const) {
       assert.deepEqual(inst[k], (one as Record<string, unknown>)[k], k);
     }
     assert.equal(typeof displayStatus, 'string');
@@ -40,12 +60,37 @@ describe('vastdeck show', () => {
   });
 
   test('the text names every field of the detail pane, the SSH command and no env value', async () => {
-    const list = JSON.parse((await run(['instances', '--json'])).out) as Array<{ id: number; label: string; status: string; sshHost: string | null; sshPort: number | null; envKeys: string[] }>;
+    const list = JSON.parse((await run(['instances', '--json'])).out) as Array<{
+      id: number;
+      label: string;
+      status: string;
+      sshHost: string | null;
+      sshPort: number | null;
+      envKeys: string[];
+    }>;
     const one = list.find((i) => i.status === 'running' && i.sshHost)!;
     const r = await run(['show', String(one.id)]);
     assert.equal(r.code, 0, r.err);
-    const fields = r.out.trimEnd().split('\n').map((l) => l.split(/\s{2,}/)[0]);
-    assert.deepEqual(fields, ['id', 'label', 'status', 'GPU', '$/hr', 'ssh', 'age', 'machine', 'disk', 'image', 'location', 'CUDA', 'env', 'message']);
+    const fields = r.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(/\s{2,}/)[0]);
+    assert.deepEqual(fields, [
+      'id',
+      'label',
+      'status',
+      'GPU',
+      '$/hr',
+      'ssh',
+      'age',
+      'machine',
+      'disk',
+      'image',
+      'location',
+      'CUDA',
+      'env',
+      'message',
+    ]);
     assert.match(r.out, new RegExp(`^id\\s+${one.id}$`, 'm'));
     assert.match(r.out, new RegExp(`^label\\s+${one.label}$`, 'm'));
     assert.match(r.out, /^ssh\s+ssh -p \d+ root@\S+$/m);
@@ -67,7 +112,18 @@ describe('vastdeck show', () => {
 });
 
 test('showLines: a stopped instance costs its storage; machine, disk, image and age as the detail pane shows them', () => {
-  const inst = makeInstance(0, { status: 'stopped', storageDph: 0.021, dphTotal: 0.5, image: 'img:1', machineId: 7, hostId: 9, verified: true, diskGb: 40, diskUsedGb: 12.34, startedAt: 0 });
+  const inst = makeInstance(0, {
+    status: 'stopped',
+    storageDph: 0.021,
+    dphTotal: 0.5,
+    image: 'img:1',
+    machineId: 7,
+    hostId: 9,
+    verified: true,
+    diskGb: 40,
+    diskUsedGb: 12.34,
+    startedAt: 0,
+  });
   const lines = Object.fromEntries(showLines(inst, 3 * 3600_000));
   assert.equal(lines['$/hr'], '$0.021 (storage)');
   assert.equal(lines.machine, '7 (host 9) verified');

@@ -50,7 +50,10 @@ test('secrets are redacted from every printed error', () => {
   } finally {
     (process.stderr as { write: unknown }).write = orig;
   }
-  assert.deepEqual(writes, ['vastdeck: server said: key <redacted> invalid\n', 'vastdeck: --limit must be a whole number\n']);
+  assert.deepEqual(writes, [
+    'vastdeck: server said: key <redacted> invalid\n',
+    'vastdeck: --limit must be a whole number\n',
+  ]);
 });
 
 test('the version matches package.json', () => {

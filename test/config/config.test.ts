@@ -20,12 +20,15 @@ test('a valid config is read', () => {
 });
 
 test('a wrong type names the file, the field and what was expected', () => {
-  assert.throws(() => parseConfig('pollSeconds: fast\n', '/home/u/.config/vastdeck/config.yaml'), (err: Error) => {
-    assert.ok(err instanceof ConfigError);
-    assert.match(err.message, /^\/home\/u\/\.config\/vastdeck\/config\.yaml: field "pollSeconds": .*number/);
-    assert.equal(err.message.includes('\n'), false);
-    return true;
-  });
+  assert.throws(
+    () => parseConfig('pollSeconds: fast\n', '/home/u/.config/vastdeck/config.yaml'),
+    (err: Error) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /^\/home\/u\/\.config\/vastdeck\/config\.yaml: field "pollSeconds": .*number/);
+      assert.equal(err.message.includes('\n'), false);
+      return true;
+    },
+  );
 });
 
 test('a poll below the 2 s floor is refused', () => {
@@ -45,7 +48,10 @@ test('API key order: flag, VAST_API_KEY, ~/.config/vastai/vast_api_key, ~/.vast_
   const env = { HOME: home } as NodeJS.ProcessEnv;
   assert.equal(await resolveApiKey(undefined, env), null);
   writeFileSync(path.join(home, '.vast_api_key'), 'legacy-key-123\n');
-  assert.deepEqual(await resolveApiKey(undefined, env), { key: 'legacy-key-123', source: path.join(home, '.vast_api_key') });
+  assert.deepEqual(await resolveApiKey(undefined, env), {
+    key: 'legacy-key-123',
+    source: path.join(home, '.vast_api_key'),
+  });
   mkdirSync(path.join(home, '.config', 'vastai'), { recursive: true });
   writeFileSync(path.join(home, '.config', 'vastai', 'vast_api_key'), 'file-key-456');
   assert.equal((await resolveApiKey(undefined, env))?.key, 'file-key-456');
@@ -59,7 +65,10 @@ test('API key from $XDG_CONFIG_HOME/vastai/vast_api_key, as the official CLI rea
   const env = { HOME: home, XDG_CONFIG_HOME: xdg } as NodeJS.ProcessEnv;
   mkdirSync(path.join(xdg, 'vastai'), { recursive: true });
   writeFileSync(path.join(xdg, 'vastai', 'vast_api_key'), 'xdg-key-321\n');
-  assert.deepEqual(await resolveApiKey(undefined, env), { key: 'xdg-key-321', source: path.join(xdg, 'vastai', 'vast_api_key') });
+  assert.deepEqual(await resolveApiKey(undefined, env), {
+    key: 'xdg-key-321',
+    source: path.join(xdg, 'vastai', 'vast_api_key'),
+  });
   mkdirSync(path.join(home, '.config', 'vastai'), { recursive: true });
   writeFileSync(path.join(home, '.config', 'vastai', 'vast_api_key'), 'file-key-456');
   assert.equal((await resolveApiKey(undefined, env))?.key, 'xdg-key-321');
@@ -87,21 +96,31 @@ test('budget and notify sections are read', () => {
     'c.yaml',
   );
   assert.deepEqual(cfg.budget, { maxCardDph: 0.5, maxFleetDph: 6, dailyBudget: 120, minBalance: 20 });
-  assert.deepEqual(cfg.notify, { webhook: 'https://hooks.example.test/services/T0/B0/xyz', bell: true, timeoutSeconds: 10 });
+  assert.deepEqual(cfg.notify, {
+    webhook: 'https://hooks.example.test/services/T0/B0/xyz',
+    bell: true,
+    timeoutSeconds: 10,
+  });
   assert.equal(parseConfig('pollSeconds: 5\n', 'c.yaml').budget, undefined);
 });
 
 test('budget and notify are strict: typos, negative limits and non-http webhooks are refused', () => {
-  assert.throws(() => parseConfig('budget:\n  maxCardDPH: 0.5\n', 'c.yaml'), /field "budget": unknown key "maxCardDPH"/);
+  assert.throws(
+    () => parseConfig('budget:\n  maxCardDPH: 0.5\n', 'c.yaml'),
+    /field "budget": unknown key "maxCardDPH"/,
+  );
   assert.throws(() => parseConfig('budget:\n  dailyBudget: -3\n', 'c.yaml'), /field "budget.dailyBudget"/);
   assert.throws(() => parseConfig('notify:\n  webhook: ftp://x.test/hook\n', 'c.yaml'), /field "notify.webhook"/);
   assert.throws(() => parseConfig('notify:\n  bell: loud\n', 'c.yaml'), /field "notify.bell"/);
 });
 
 test('a bad webhook URL is reported without echoing it (it embeds a token)', () => {
-  assert.throws(() => parseConfig('notify:\n  webhook: not a url SECRETPART123\n', 'c.yaml'), (err: Error) => {
-    assert.match(err.message, /notify.webhook/);
-    assert.equal(err.message.includes('SECRETPART123'), false);
-    return true;
-  });
+  assert.throws(
+    () => parseConfig('notify:\n  webhook: not a url SECRETPART123\n', 'c.yaml'),
+    (err: Error) => {
+      assert.match(err.message, /notify.webhook/);
+      assert.equal(err.message.includes('SECRETPART123'), false);
+      return true;
+    },
+  );
 });

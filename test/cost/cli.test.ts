@@ -17,7 +17,9 @@ const call = (method: string, path: string, body?: unknown) => callJson(sim, met
 const rent = (label: string) => rentOn(sim, label);
 
 function cli(...args: string[]): Promise<CliRun> {
-  return runCli([...args, '--api-url', sim.url, '--config', config], { env: { HOME: home, VAST_API_KEY: sim.apiKey, XDG_CONFIG_HOME: path.join(home, '.config') } });
+  return runCli([...args, '--api-url', sim.url, '--config', config], {
+    env: { HOME: home, VAST_API_KEY: sim.apiKey, XDG_CONFIG_HOME: path.join(home, '.config') },
+  });
 }
 
 before(async () => {
@@ -41,7 +43,10 @@ describe('cost and wait commands', () => {
     assert.equal(report.burn.instances, 1);
     assert.ok(report.burn.perHour > 0);
     assert.ok(report.spent.total > 0);
-    assert.deepEqual(report.breaches.map((b: { rule: string }) => b.rule), ['maxFleetDph']);
+    assert.deepEqual(
+      report.breaches.map((b: { rule: string }) => b.rule),
+      ['maxFleetDph'],
+    );
     assert.equal(report.projections.length, 1, 'a projection from the run log (tqdm total)');
     assert.equal((r.out + r.err).includes(sim.apiKey), false);
   });

@@ -16,7 +16,13 @@ const call = (method: string, path: string, body?: unknown) => callJson(sim, met
 
 /** Rents the cheapest verified offer with room for `disk` GB; returns the instance id. */
 const rent = (label: string, disk: number) =>
-  rentOn(sim, label, disk, { verified: { eq: true }, disk_space: { gte: disk + 10 }, num_gpus: { eq: 1 }, limit: 1, order: [['dph_total', 'asc']] });
+  rentOn(sim, label, disk, {
+    verified: { eq: true },
+    disk_space: { gte: disk + 10 },
+    num_gpus: { eq: 1 },
+    limit: 1,
+    order: [['dph_total', 'asc']],
+  });
 
 const credit = async () => (await call('GET', '/api/v0/users/current')).credit as number;
 const simNow = async () => (await call('GET', '/_sim/clock')).now * 1000;
@@ -38,12 +44,15 @@ describe('cost against the simulator', () => {
     b = await rent('cost-b', 80);
     sim.advance(10 * 60_000); // past provisioning and loading
     const insts = (await api.listInstances()).filter((i) => i.id === a || i.id === b);
-    assert.deepEqual(insts.map((i) => i.status), ['running', 'running']);
+    assert.deepEqual(
+      insts.map((i) => i.status),
+      ['running', 'running'],
+    );
     const burn = fleetBurn(insts, null);
     const c0 = await credit();
     sim.advance(2 * H);
     const c1 = await credit();
-    assert.ok(Math.abs((c0 - c1) - burn.perHour * 2) < 0.002, `charged ${c0 - c1}, burn ${burn.perHour}/hr`);
+    assert.ok(Math.abs(c0 - c1 - burn.perHour * 2) < 0.002, `charged ${c0 - c1}, burn ${burn.perHour}/hr`);
   });
 
   test('spent per instance and in total match the credit the simulator took; no mismatch flagged', async () => {
@@ -68,15 +77,21 @@ describe('cost against the simulator', () => {
   test('a stopped instance burns storage only, and is charged storage only', async () => {
     await api.stopInstance(b);
     const [before] = (await collectCost(api, { sinceMs: 86_400_000, fleet: 'cost-b' })).spent.bySource;
-    const inst = (await api.showInstance(b));
+    const inst = await api.showInstance(b);
     assert.equal(inst.status, 'stopped');
     const report = await collectCost(api, { sinceMs: 86_400_000, fleet: 'cost-b' });
     assert.equal(report.burn.perHour, inst.storageDph);
-    assert.ok(inst.storageDph > 0 && inst.storageDph < inst.dphTotal, `storage ${inst.storageDph}, total ${inst.dphTotal}`);
+    assert.ok(
+      inst.storageDph > 0 && inst.storageDph < inst.dphTotal,
+      `storage ${inst.storageDph}, total ${inst.dphTotal}`,
+    );
     sim.advance(3 * H);
     const [afterRow] = (await collectCost(api, { sinceMs: 86_400_000, fleet: 'cost-b' })).spent.bySource;
     const delta = afterRow!.spent - before!.spent;
-    assert.ok(Math.abs(delta - inst.storageDph * 3) < 0.003, `stopped 3 h cost ${delta}, storage ${inst.storageDph}/hr`);
+    assert.ok(
+      Math.abs(delta - inst.storageDph * 3) < 0.003,
+      `stopped 3 h cost ${delta}, storage ${inst.storageDph}/hr`,
+    );
     assert.equal(afterRow!.mismatch, false, 'ran, then stopped: within storage-only..full price');
     assert.equal(afterRow!.burnPerHour, inst.storageDph);
   });
@@ -85,13 +100,19 @@ describe('cost against the simulator', () => {
     await api.destroyInstance(b);
     const health = async (): Promise<Health> => ({ state: 'training', step: 1200, total: 6000, rate: 2 });
     const report = await collectCost(api, {
-      sinceMs: 7 * 86_400_000, fleet: 'cost-', budget: { maxFleetDph: 0.01, minBalance: 5000 }, healthOf: health,
+      sinceMs: 7 * 86_400_000,
+      fleet: 'cost-',
+      budget: { maxFleetDph: 0.01, minBalance: 5000 },
+      healthOf: health,
     });
     const gone = report.spent.bySource.find((r) => r.instanceId === b)!;
     assert.equal(gone.status, 'gone');
     assert.equal(gone.label, 'cost-b');
     assert.equal(report.burn.instances, 1);
-    assert.deepEqual(report.breaches.map((x) => x.rule), ['maxFleetDph', 'minBalance']);
+    assert.deepEqual(
+      report.breaches.map((x) => x.rule),
+      ['maxFleetDph', 'minBalance'],
+    );
     assert.equal(report.projections.length, 1);
     const p = report.projections[0]!;
     assert.equal(p.instanceId, a);

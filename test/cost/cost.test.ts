@@ -69,13 +69,38 @@ describe('projections', () => {
   });
 
   test('ETA and cost to the target, fastest rate giving the shortest time', () => {
-    const p = projectRun({ instanceId: 1, label: 'a', gpuName: 'RTX 4090', numGpus: 1, dph: 0.6, step: 1000, targetStep: 4600, rates: [0.5, 1, 2] }, 0)!;
+    const p = projectRun(
+      {
+        instanceId: 1,
+        label: 'a',
+        gpuName: 'RTX 4090',
+        numGpus: 1,
+        dph: 0.6,
+        step: 1000,
+        targetStep: 4600,
+        rates: [0.5, 1, 2],
+      },
+      0,
+    )!;
     assert.equal(p.remainingSteps, 3600);
     assert.deepEqual(p.etaMs, { low: 1800_000, mid: 3600_000, high: 7200_000 });
-    assert.ok(Math.abs(p.costUsd.mid - 0.6) < 1e-9 && Math.abs(p.costUsd.low - 0.3) < 1e-9 && Math.abs(p.costUsd.high - 1.2) < 1e-9);
+    assert.ok(
+      Math.abs(p.costUsd.mid - 0.6) < 1e-9 &&
+        Math.abs(p.costUsd.low - 0.3) < 1e-9 &&
+        Math.abs(p.costUsd.high - 1.2) < 1e-9,
+    );
     assert.equal(p.finishAt.mid, 3600_000);
-    assert.equal(projectRun({ instanceId: 1, label: null, gpuName: 'x', numGpus: 1, dph: 1, step: 5, targetStep: 9, rates: [] }, 0), null);
-    const past = projectRun({ instanceId: 1, label: null, gpuName: 'x', numGpus: 1, dph: 1, step: 12, targetStep: 9, rates: [1] }, 0)!;
+    assert.equal(
+      projectRun(
+        { instanceId: 1, label: null, gpuName: 'x', numGpus: 1, dph: 1, step: 5, targetStep: 9, rates: [] },
+        0,
+      ),
+      null,
+    );
+    const past = projectRun(
+      { instanceId: 1, label: null, gpuName: 'x', numGpus: 1, dph: 1, step: 12, targetStep: 9, rates: [1] },
+      0,
+    )!;
     assert.equal(past.remainingSteps, 0);
     assert.equal(past.costUsd.high, 0);
   });
@@ -87,10 +112,13 @@ describe('projections', () => {
       { gpuName: 'H100 SXM', numGpus: 1, dph: 2.5, rate: 6 },
       { gpuName: 'RTX 3090', numGpus: 2, dph: 0.4, rate: 0 },
     ]);
-    assert.deepEqual(v.map((g) => g.gpuName), ['RTX 4090', 'H100 SXM']);
+    assert.deepEqual(
+      v.map((g) => g.gpuName),
+      ['RTX 4090', 'H100 SXM'],
+    );
     assert.equal(v[0]!.stepsPerSecPerDph, 3);
     assert.equal(v[0]!.instances, 2);
-    assert.equal(v[1]!.stepsPerDollar, 6 / 2.5 * 3600);
+    assert.equal(v[1]!.stepsPerDollar, (6 / 2.5) * 3600);
   });
 });
 
@@ -103,14 +131,30 @@ describe('budget', () => {
 
   test('no rules, no breaches; within limits, no breaches', () => {
     assert.deepEqual(evaluateBudget({}, { instances: fleet, credit: 1 }), []);
-    assert.deepEqual(evaluateBudget({ maxCardDph: 0.9, maxFleetDph: 3, dailyBudget: 60, minBalance: 5 }, { instances: fleet, credit: 50, spentLast24h: 40 }), []);
+    assert.deepEqual(
+      evaluateBudget(
+        { maxCardDph: 0.9, maxFleetDph: 3, dailyBudget: 60, minBalance: 5 },
+        { instances: fleet, credit: 50, spentLast24h: 40 },
+      ),
+      [],
+    );
   });
 
   test('per card counts running GPUs only; fleet, daily and balance each break', () => {
-    const b = evaluateBudget({ maxCardDph: 0.5, maxFleetDph: 2, dailyBudget: 40, minBalance: 100 }, { instances: fleet, credit: 20, spentLast24h: 41 });
-    assert.deepEqual(b.map((x) => [x.rule, x.instanceId ?? null]), [
-      ['maxCardDph', 1], ['maxFleetDph', null], ['dailyBudget', null], ['dailyBudget', null], ['minBalance', null],
-    ]);
+    const b = evaluateBudget(
+      { maxCardDph: 0.5, maxFleetDph: 2, dailyBudget: 40, minBalance: 100 },
+      { instances: fleet, credit: 20, spentLast24h: 41 },
+    );
+    assert.deepEqual(
+      b.map((x) => [x.rule, x.instanceId ?? null]),
+      [
+        ['maxCardDph', 1],
+        ['maxFleetDph', null],
+        ['dailyBudget', null],
+        ['dailyBudget', null],
+        ['minBalance', null],
+      ],
+    );
     assert.equal(b[0]!.value, 0.8);
     assert.ok(Math.abs(b[1]!.value - 2.05) < 1e-9);
     assert.match(b[0]!.message, /instance 1 \(run-1\) costs \$0\.800\/hr per GPU, over the \$0\.500 limit/);
@@ -121,13 +165,37 @@ describe('budget', () => {
 describe('report', () => {
   test('burn, spend, runway over the account, mismatches and breaches', () => {
     const all = [inst(1, { dphTotal: 1, label: 'zeb-a' }), inst(2, { dphTotal: 2, label: 'other' })];
-    const charges = [charge(1, 10, 0, 10 * H, 'zeb-a'), charge(2, 20, 0, 10 * H, 'other'), charge(7, 3, 0, 2 * H, 'zeb-old')];
+    const charges = [
+      charge(1, 10, 0, 10 * H, 'zeb-a'),
+      charge(2, 20, 0, 10 * H, 'other'),
+      charge(7, 3, 0, 2 * H, 'zeb-old'),
+    ];
     const mine = chargesForFleet(charges, all, 'zeb');
-    assert.deepEqual(mine.map((c) => c.instanceId), [1, 7]);
+    assert.deepEqual(
+      mine.map((c) => c.instanceId),
+      [1, 7],
+    );
     const r = buildCostReport({
-      instances: [all[0]!], accountInstances: all, charges: mine, credit: 30, now: 10 * H, window: { from: 0, to: 10 * H },
-      fleet: 'zeb', budget: { maxFleetDph: 0.5 },
-      runs: [{ instanceId: 1, label: 'zeb-a', gpuName: 'RTX 4090', numGpus: 1, dph: 1, step: 100, targetStep: 200, rates: [1] }],
+      instances: [all[0]!],
+      accountInstances: all,
+      charges: mine,
+      credit: 30,
+      now: 10 * H,
+      window: { from: 0, to: 10 * H },
+      fleet: 'zeb',
+      budget: { maxFleetDph: 0.5 },
+      runs: [
+        {
+          instanceId: 1,
+          label: 'zeb-a',
+          gpuName: 'RTX 4090',
+          numGpus: 1,
+          dph: 1,
+          step: 100,
+          targetStep: 200,
+          rates: [1],
+        },
+      ],
     });
     assert.equal(r.burn.perHour, 1);
     assert.equal(r.burn.perDay, 24);
@@ -136,7 +204,10 @@ describe('report', () => {
     assert.equal(r.mismatches.length, 0);
     assert.equal(r.projections.length, 1);
     assert.equal(r.value[0]!.gpuName, 'RTX 4090');
-    assert.deepEqual(r.breaches.map((b) => b.rule), ['maxFleetDph']);
+    assert.deepEqual(
+      r.breaches.map((b) => b.rule),
+      ['maxFleetDph'],
+    );
   });
 
   test('reportNow follows charges that run ahead of the local clock (a sped-up simulator)', () => {

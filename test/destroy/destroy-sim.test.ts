@@ -46,7 +46,16 @@ function repoWith(steps: number[], skip: string[] = []): HfStore {
   hub.createRepo(repo);
   for (const step of steps) {
     const dir = path.join(runDir, `checkpoint-${step}`);
-    for (const f of ['config.json', 'generation_config.json', 'model.safetensors', 'optimizer.pt', 'rng_state.pth', 'scheduler.pt', 'trainer_state.json', 'training_args.bin']) {
+    for (const f of [
+      'config.json',
+      'generation_config.json',
+      'model.safetensors',
+      'optimizer.pt',
+      'rng_state.pth',
+      'scheduler.pt',
+      'trainer_state.json',
+      'training_args.bin',
+    ]) {
       if (step === steps.at(-1) && skip.includes(f)) continue;
       hub.putFile(repo, `checkpoint-${step}/${f}`, readFileSync(path.join(dir, f)));
     }
@@ -54,7 +63,10 @@ function repoWith(steps: number[], skip: string[] = []): HfStore {
   return new HfStore({ repo, token: TOKEN, hubUrl: hub.url });
 }
 
-const source = (store: HfStore | null): CheckpointSource => ({ store, readHost: () => readHostCheckpoint(localExec, runDir) });
+const source = (store: HfStore | null): CheckpointSource => ({
+  store,
+  readHost: () => readHostCheckpoint(localExec, runDir),
+});
 
 async function rent(label: string): Promise<number> {
   const { id } = await rentOne(sim, { label });
@@ -63,7 +75,11 @@ async function rent(label: string): Promise<number> {
 
 function deps(journal = new MemoryJournal()) {
   const sleeps: number[] = [];
-  return { journal, sleeps, d: { api: client, journal, sleep: async (ms: number) => void sleeps.push(ms), now: Date.now } };
+  return {
+    journal,
+    sleeps,
+    d: { api: client, journal, sleep: async (ms: number) => void sleeps.push(ms), now: Date.now },
+  };
 }
 
 const listed = async (id: number) => (await client.listInstances()).some((i) => i.id === id);
@@ -75,7 +91,10 @@ describe('refusals', () => {
     assert.equal(plan.safe, false);
     assert.equal(plan.refusal, 'not-found');
     assert.equal(plan.hostStep, 300);
-    assert.match(plan.summary, /would lose steps 1–300 \(300 steps, .*\): not found in the store \(host has step 300\) in hf:me\/run-\d+@main/);
+    assert.match(
+      plan.summary,
+      /would lose steps 1–300 \(300 steps, .*\): not found in the store \(host has step 300\) in hf:me\/run-\d+@main/,
+    );
     const { d, journal } = deps();
     const before = sim.requestLog.filter((r) => r.method === 'DELETE').length;
     const r = await executeDestroy(d, plan);
@@ -100,7 +119,10 @@ describe('refusals', () => {
     const id = await rent('gpt2-c');
     const plan = await planDestroy(await client.showInstance(id), source(repoWith([200, 300], ['optimizer.pt'])));
     assert.equal(plan.refusal, 'incomplete');
-    assert.match(plan.summary, /incomplete upload of checkpoint-300: missing optimizer\.pt; newest complete copy is step 200/);
+    assert.match(
+      plan.summary,
+      /incomplete upload of checkpoint-300: missing optimizer\.pt; newest complete copy is step 200/,
+    );
     assert.equal((await executeDestroy(deps().d, plan)).outcome, 'refused');
     assert.ok(await listed(id));
   });
@@ -118,9 +140,15 @@ describe('refusals', () => {
     await client.stopInstance(id);
     const inst = await client.showInstance(id);
     assert.equal(inst.status, 'stopped');
-    const plan = await planDestroy(inst, { store: repoWith([300]), readHost: () => Promise.reject(new SshUnreachableError('ssh5.vast.ai:41000', 'ECONNREFUSED')) });
+    const plan = await planDestroy(inst, {
+      store: repoWith([300]),
+      readHost: () => Promise.reject(new SshUnreachableError('ssh5.vast.ai:41000', 'ECONNREFUSED')),
+    });
     assert.equal(plan.refusal, 'host-unreachable');
-    assert.match(plan.summary, new RegExp(`instance ${id} is stopped and its host is unreachable .*can't verify the newest checkpoint`));
+    assert.match(
+      plan.summary,
+      new RegExp(`instance ${id} is stopped and its host is unreachable .*can't verify the newest checkpoint`),
+    );
     assert.equal((await executeDestroy(deps().d, plan)).outcome, 'refused');
     const { d, journal } = deps();
     const r = await executeDestroy(d, plan, { force: true });
@@ -142,12 +170,28 @@ describe('destroys', () => {
     assert.equal(r.outcome, 'destroyed');
     assert.equal(r.forced, false);
     assert.ok(!(await listed(id)));
-    assert.deepEqual(journal.records.map((x) => [x.op, x.phase]), [['destroy', 'before'], ['destroy', 'after']]);
+    assert.deepEqual(
+      journal.records.map((x) => [x.op, x.phase]),
+      [
+        ['destroy', 'before'],
+        ['destroy', 'after'],
+      ],
+    );
     assert.equal(journal.records[0]!.ids.instanceId, id);
     assert.equal(journal.records[0]!.ids.label, 'gpt2-f');
-    assert.deepEqual([journal.records[0]!.details.hostStep, journal.records[0]!.details.verifiedStep, journal.records[0]!.details.forced], [300, 300, false]);
+    assert.deepEqual(
+      [
+        journal.records[0]!.details.hostStep,
+        journal.records[0]!.details.verifiedStep,
+        journal.records[0]!.details.forced,
+      ],
+      [300, 300, false],
+    );
     assert.equal(journal.records[1]!.details.confirmedGone, true);
-    assert.deepEqual(events.map((e) => e.type), ['request', 'gone']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['request', 'gone'],
+    );
   });
 
   test('forced destroy of an unverified instance: destroyed, journal says forced and why', async () => {
@@ -175,7 +219,11 @@ describe('destroys', () => {
     assert.equal(r.outcome, 'destroyed');
     assert.deepEqual(sleeps, [100, 200]);
     assert.equal(events.filter((e) => e.type === 'retry').length, 2);
-    assert.equal(sim.requestLog.filter((x) => x.method === 'DELETE' && x.path.includes(`/instances/${id}/`) && x.status === 429).length, 2);
+    assert.equal(
+      sim.requestLog.filter((x) => x.method === 'DELETE' && x.path.includes(`/instances/${id}/`) && x.status === 429)
+        .length,
+      2,
+    );
     assert.equal(journal.records.at(-1)!.phase, 'after');
   });
 
@@ -200,7 +248,10 @@ describe('destroys', () => {
     sim.clearFaults();
     assert.equal(r.outcome, 'failed');
     assert.deepEqual(sleeps, []);
-    assert.deepEqual(journal.records.map((x) => x.phase), ['before', 'error']);
+    assert.deepEqual(
+      journal.records.map((x) => x.phase),
+      ['before', 'error'],
+    );
     assert.ok(await listed(id));
   });
 });

@@ -36,7 +36,8 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const exec = (inst: Instance) => (cmd: string) => pool.exec({ host: inst.sshHost!, port: inst.sshPort! }, cmd, { timeoutMs: 10_000 });
+const exec = (inst: Instance) => (cmd: string) =>
+  pool.exec({ host: inst.sshHost!, port: inst.sshPort! }, cmd, { timeoutMs: 10_000 });
 
 test('a training run on a simulated host: behind until its newest checkpoint is uploaded, then destroyed and gone', async () => {
   const inst = byLabel.get('train')!;
@@ -54,11 +55,16 @@ test('a training run on a simulated host: behind until its newest checkpoint is 
   const repo = 'me/sim-done';
   // The training script's push: the host's own bytes.
   const upload = async (step: number) => {
-    for (const [name, c] of sim.hosts!.trainer(inst.id)!.checkpointFiles(step)!) hub.putFile(repo, `checkpoint-${step}/${name}`, 'bytes' in c ? c.bytes : c);
+    for (const [name, c] of sim.hosts!.trainer(inst.id)!.checkpointFiles(step)!)
+      hub.putFile(repo, `checkpoint-${step}/${name}`, 'bytes' in c ? c.bytes : c);
   };
   // Names and sizes alone (another run's files) never verify.
-  for (const f of host!.files) hub.putFile('me/sim-fake', `checkpoint-${n}/${f.path}`, { size: f.size!, seed: 'another run' });
-  const fake = await planDestroy(inst, { store: new HfStore({ repo: 'me/sim-fake', token: TOKEN, hubUrl: hub.url }), readHost: () => readHostCheckpoint(exec(inst), '/workspace/run') });
+  for (const f of host!.files)
+    hub.putFile('me/sim-fake', `checkpoint-${n}/${f.path}`, { size: f.size!, seed: 'another run' });
+  const fake = await planDestroy(inst, {
+    store: new HfStore({ repo: 'me/sim-fake', token: TOKEN, hubUrl: hub.url }),
+    readHost: () => readHostCheckpoint(exec(inst), '/workspace/run'),
+  });
   assert.equal(fake.safe, false, fake.summary);
   assert.equal(fake.refusal, 'other-bytes');
   const prev = host!.steps!.at(-2)!;
@@ -68,7 +74,13 @@ test('a training run on a simulated host: behind until its newest checkpoint is 
   const behind = await planDestroy(inst, { store, readHost });
   assert.equal(behind.refusal, 'behind');
   // Steps, hours (from the checkpoints' mtimes on the host) and dollars at the instance's rate.
-  assert.match(behind.summary, new RegExp(`would lose steps ${prev + 1}–${n} \\(${n - prev} steps, ~[\\d.]+ h of training, ~\\$[\\d.]+ at \\$${inst.dphTotal.toFixed(3)}/hr\\)`));
+  assert.match(
+    behind.summary,
+    new RegExp(
+      `would lose steps ${prev + 1}–${n} \\(${n - prev} steps, ~[\\d.]+ h of training, ~\\$[\\d.]+ at ` +
+        `\\$${inst.dphTotal.toFixed(3)}/hr\\)`,
+    ),
+  );
   assert.ok(behind.loss!.hours! > 0 && behind.loss!.dollars! > 0, JSON.stringify(behind.loss));
 
   await upload(n);
@@ -83,14 +95,24 @@ test('a training run on a simulated host: behind until its newest checkpoint is 
   const r = await executeDestroy({ api: client, journal, sleep: async () => {}, now: Date.now }, plan);
   assert.equal(r.outcome, 'destroyed');
   assert.ok(!(await client.listInstances()).some((i) => i.id === inst.id));
-  assert.deepEqual(journal.records.map((x) => x.phase), ['before', 'after']);
+  assert.deepEqual(
+    journal.records.map((x) => x.phase),
+    ['before', 'after'],
+  );
 });
 
 test('a stopped instance: its host is unreachable, refused with exactly that reason', async () => {
   const inst = byLabel.get('off')!;
   assert.equal(inst.status, 'stopped');
-  const plan = await planDestroy(inst, { store: new HfStore({ repo: 'me/none', token: TOKEN, hubUrl: hub.url }), readHost: () => readHostCheckpoint(exec(inst), '/workspace/run') });
+  const plan = await planDestroy(inst, {
+    store: new HfStore({ repo: 'me/none', token: TOKEN, hubUrl: hub.url }),
+    readHost: () => readHostCheckpoint(exec(inst), '/workspace/run'),
+  });
   assert.equal(plan.refusal, 'host-unreachable');
   assert.match(plan.summary, /is stopped and its host is unreachable/);
-  assert.equal((await executeDestroy({ api: client, journal: new MemoryJournal(), sleep: async () => {}, now: Date.now }, plan)).outcome, 'refused');
+  assert.equal(
+    (await executeDestroy({ api: client, journal: new MemoryJournal(), sleep: async () => {}, now: Date.now }, plan))
+      .outcome,
+    'refused',
+  );
 });

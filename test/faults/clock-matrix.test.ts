@@ -49,7 +49,13 @@ function record(cell: string, expected: string, got: string): void {
 
 /** A simulator whose clock is `skewH` hours behind this machine's (this machine's clock skewH hours ahead). */
 function skewedSim(skewH: number, fleet: unknown[]): Promise<SimHandle> {
-  return startSimulator({ seed: 41, rateLimit: false, hosts: false, now: () => Date.now() - skewH * HOUR, scenario: { market: { size: 200, traps: false }, fleet } as never });
+  return startSimulator({
+    seed: 41,
+    rateLimit: false,
+    hosts: false,
+    now: () => Date.now() - skewH * HOUR,
+    scenario: { market: { size: 200, traps: false }, fleet } as never,
+  });
 }
 
 function home(): string {
@@ -70,19 +76,31 @@ for (const skewH of [1, -1]) {
     const sim = await skewedSim(skewH, LOADING);
     try {
       const dir = home();
-      const r = await runCli(['instances', '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir), script: await (script ??= bundleCli()) });
+      const r = await runCli(['instances', '--api-url', sim.url, '--api-key', sim.apiKey], {
+        env: homeEnv(dir),
+        script: await (script ??= bundleCli()),
+      });
       assert.equal(r.code, 0, r.err);
       const line = (label: string) => r.out.split('\n').find((l) => l.includes(label)) ?? '';
-      const statusOf = (label: string) => (/\b(stuck|loading)\b/.exec(line(label))?.[1] ?? `? ${line(label)}`);
+      const statusOf = (label: string) => /\b(stuck|loading)\b/.exec(line(label))?.[1] ?? `? ${line(label)}`;
       record(`instances, local ${sign(skewH)}, loading 2 min`, 'loading', statusOf('clk-new'));
       record(`instances, local ${sign(skewH)}, loading 25 min`, 'stuck', statusOf('clk-old'));
-      record(`instances, local ${sign(skewH)}, AGE of the 2 min one`, 'minutes', /\b\d+m\b/.test(line('clk-new')) && !/\d+h/.test(line('clk-new')) ? 'minutes' : line('clk-new'));
+      record(
+        `instances, local ${sign(skewH)}, AGE of the 2 min one`,
+        'minutes',
+        /\b\d+m\b/.test(line('clk-new')) && !/\d+h/.test(line('clk-new')) ? 'minutes' : line('clk-new'),
+      );
 
       // `vastdeck cost`: each source's status comes from the same instanceView.
-      const c = await runCli(['cost', '--json', '--quick', '--since', '1d', '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir), script: await (script ??= bundleCli()) });
+      const c = await runCli(
+        ['cost', '--json', '--quick', '--since', '1d', '--api-url', sim.url, '--api-key', sim.apiKey],
+        { env: homeEnv(dir), script: await (script ??= bundleCli()) },
+      );
       assert.equal(c.code, 0, c.err);
-      const spent = (JSON.parse(c.out) as { spent: { bySource: Array<{ label: string | null; status: string }> } }).spent.bySource;
-      const costStatus = (label: string) => spent.find((x) => x.label === label)?.status ?? `? not in ${spent.map((x) => x.label).join(',')}`;
+      const spent = (JSON.parse(c.out) as { spent: { bySource: Array<{ label: string | null; status: string }> } })
+        .spent.bySource;
+      const costStatus = (label: string) =>
+        spent.find((x) => x.label === label)?.status ?? `? not in ${spent.map((x) => x.label).join(',')}`;
       record(`cost, local ${sign(skewH)}, loading 2 min`, 'loading', costStatus('clk-new'));
       record(`cost, local ${sign(skewH)}, loading 25 min`, 'stuck', costStatus('clk-old'));
 
@@ -92,7 +110,10 @@ for (const skewH of [1, -1]) {
       const acted: string[] = [];
       const keeper = new FleetKeeper(
         {
-          api: client, journal: new MemoryJournal([]), health: async () => ({ state: 'setup' }), clock: { now: Date.now, sleep: async () => {} },
+          api: client,
+          journal: new MemoryJournal([]),
+          health: async () => ({ state: 'setup' }),
+          clock: { now: Date.now, sleep: async () => {} },
           launch: async (n) => (acted.push(`launch ${n}`), { ids: [], failures: [] } as never),
           retire: async (inst) => (acted.push(`retire ${inst.id}`), { outcome: 'destroyed', message: '' } as never),
         },
@@ -101,26 +122,44 @@ for (const skewH of [1, -1]) {
       await keeper.pass();
       const pass = events.find((e) => e.type === 'pass') as Extract<KeeperEvent, { type: 'pass' }> | undefined;
       const ids = new Map((await client.listInstances()).map((i) => [i.label, i.id]));
-      const keeperStatus = (label: string) => pass?.workers.find((w) => w.id === ids.get(label))?.status ?? '? no pass event';
+      const keeperStatus = (label: string) =>
+        pass?.workers.find((w) => w.id === ids.get(label))?.status ?? '? no pass event';
       record(`keeper pass view, local ${sign(skewH)}, loading 2 min`, 'loading', keeperStatus('clk-new'));
 
       // The TUI: the real App over a FleetStore reading the same API, with no clock given (as runTui wires it).
       const store = new FleetStore({ api: client, pollMs: 60_000 });
       await store.refresh();
       const keymap = buildKeymap(COMMANDS, { readOnly: true });
-      const ui = render(createElement(ThemeContext.Provider, { value: DARK }, createElement(App, { store, keymap, api: client, onQuit: () => {}, tickMs: 0 })));
+      const ui = render(
+        createElement(
+          ThemeContext.Provider,
+          { value: DARK },
+          createElement(App, { store, keymap, api: client, onQuit: () => {}, tickMs: 0 }),
+        ),
+      );
       try {
         for (let i = 0; i < 6; i++) await new Promise<void>((res) => setImmediate(res));
         const frame = stripAnsi(ui.lastFrame() ?? '').split('\n');
         const row = (label: string) => frame.find((l) => l.includes(label)) ?? '';
-        const tuiStatus = (label: string) => (/\b(stuck|loading)\b/.exec(row(label))?.[1] ?? `? ${row(label)}`);
+        const tuiStatus = (label: string) => /\b(stuck|loading)\b/.exec(row(label))?.[1] ?? `? ${row(label)}`;
         record(`TUI fleet row, local ${sign(skewH)}, loading 2 min`, 'loading', tuiStatus('clk-new'));
         record(`TUI fleet row, local ${sign(skewH)}, loading 25 min`, 'stuck', tuiStatus('clk-old'));
         const ageCol = (label: string) => /\s(\d+[smhd])\s+\S+\s+\S+\s*$/.exec(row(label))?.[1] ?? `? ${row(label)}`;
         // The minute may turn while the test runs: 2-3 min and 25-26 min are right, an hour off is not.
         const near = (got: string, mins: number) => (got === `${mins}m` || got === `${mins + 1}m` ? `${mins}m` : got);
-        record(`TUI AGE column, local ${sign(skewH)}, 2 min / 25 min`, '2m / 25m', `${near(ageCol('clk-new'), 2)} / ${near(ageCol('clk-old'), 25)}`);
-        record(`TUI footer, local ${sign(skewH)}`, '1 loading 1 stuck', frame.find((l) => l.includes('burn'))?.split('│')[0]?.trim() ?? '? no footer');
+        record(
+          `TUI AGE column, local ${sign(skewH)}, 2 min / 25 min`,
+          '2m / 25m',
+          `${near(ageCol('clk-new'), 2)} / ${near(ageCol('clk-old'), 25)}`,
+        );
+        record(
+          `TUI footer, local ${sign(skewH)}`,
+          '1 loading 1 stuck',
+          frame
+            .find((l) => l.includes('burn'))
+            ?.split('│')[0]
+            ?.trim() ?? '? no footer',
+        );
       } finally {
         ui.unmount();
         store.stop();
@@ -133,8 +172,12 @@ for (const skewH of [1, -1]) {
 
 const PROFILES = [
   'profiles:',
-  '  capped:', '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40',
-  '    lifecycle: { maxRuntime: 2h }', '',
+  '  capped:',
+  '    model: gpt2',
+  '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+  '    diskGb: 40',
+  '    lifecycle: { maxRuntime: 2h }',
+  '',
 ].join('\n');
 
 for (const skewH of [3, -3]) {
@@ -147,10 +190,28 @@ for (const skewH of [3, -3]) {
       const dir = home();
       const profiles = path.join(dir, 'profiles.yaml');
       writeFileSync(profiles, PROFILES);
-      const r = await runCli(['autopilot', '--fleet', 'ap-', '--profile', 'capped', '--once', '--json', '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir), script: await (script ??= bundleCli()) });
+      const r = await runCli(
+        [
+          'autopilot',
+          '--fleet',
+          'ap-',
+          '--profile',
+          'capped',
+          '--once',
+          '--json',
+          '--profiles',
+          profiles,
+          '--api-url',
+          sim.url,
+          '--api-key',
+          sim.apiKey,
+        ],
+        { env: homeEnv(dir), script: await (script ??= bundleCli()) },
+      );
       assert.equal(r.code, 0, r.err);
       const client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
-      const status = async (label: string) => String((await client.listInstances()).find((i) => i.label === label)?.status);
+      const status = async (label: string) =>
+        String((await client.listInstances()).find((i) => i.label === label)?.status);
       record(`autopilot, local ${sign(skewH)}, running 10 min`, 'running', await status('ap-young'));
       record(`autopilot, local ${sign(skewH)}, running 150 min`, 'stopped', await status('ap-old'));
     } finally {

@@ -37,7 +37,11 @@ let script: string;
 const rows: Array<{ cell: string; rentals: number; doubles: number; orphans: number; outcome: string }> = [];
 
 before(async () => {
-  sim = await startSimulator({ seed: 23, rateLimit: false, scenario: { market: { size: 2000 }, secrets: { WANDB_API_KEY: 'wandb-matrix' } } });
+  sim = await startSimulator({
+    seed: 23,
+    rateLimit: false,
+    scenario: { market: { size: 2000 }, secrets: { WANDB_API_KEY: 'wandb-matrix' } },
+  });
   client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url, timeoutMs: 300, retryBaseMs: 10 });
   const found = await client.searchOffers(profileOfferQuery(gpt2));
   const checks = checkOffers(found, gpt2);
@@ -50,7 +54,8 @@ after(async () => {
   await sim?.close();
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   const lines = [`${pad('cell', 42)}${pad('rentals', 9)}${pad('doubles', 9)}${pad('orphans', 9)}outcome`];
-  for (const r of rows) lines.push(`${pad(r.cell, 42)}${pad(r.rentals, 9)}${pad(r.doubles, 9)}${pad(r.orphans, 9)}${r.outcome}`);
+  for (const r of rows)
+    lines.push(`${pad(r.cell, 42)}${pad(r.rentals, 9)}${pad(r.doubles, 9)}${pad(r.orphans, 9)}${r.outcome}`);
   const total = rows.reduce((a, r) => ({ d: a.d + r.doubles, o: a.o + r.orphans }), { d: 0, o: 0 });
   lines.push(`${rows.length} cells: ${total.d} double rentals, ${total.o} orphans`);
   console.log(`\nrental fault matrix\n${lines.join('\n')}`);
@@ -86,7 +91,10 @@ let nonces = 0;
 function deps(tag: string, journal: JournalWriter, realPauseMs = 60) {
   let t = Date.now();
   return {
-    api: client, journal, now: () => t, env: { HF_TOKEN: HF },
+    api: client,
+    journal,
+    now: () => t,
+    env: { HF_TOKEN: HF },
     // Unique over the whole file: a cell must never find another cell's rental by its nonce.
     nonce: () => `${tag}${String(nonces++).padStart(8 - tag.length, '0')}`,
     sleep: async (ms: number) => {
@@ -130,9 +138,10 @@ for (const f of FAULTS) {
     test(cell, async () => {
       sim.clearFaults();
       const before = await ids();
-      const spec: FaultSpec = f.spec.kind === 'slow' && !after
-        ? { ...f.spec, route: '/asks/', method: 'PUT', landsLate: true, count: f.count }
-        : { ...f.spec, route: '/asks/', method: 'PUT', afterHandling: after, count: f.count ?? 1 };
+      const spec: FaultSpec =
+        f.spec.kind === 'slow' && !after
+          ? { ...f.spec, route: '/asks/', method: 'PUT', landsLate: true, count: f.count }
+          : { ...f.spec, route: '/asks/', method: 'PUT', afterHandling: after, count: f.count ?? 1 };
       sim.injectFault(spec);
       const events: ProvisionEvent[] = [];
       const journal = fileJournal();
@@ -141,8 +150,14 @@ for (const f of FAULTS) {
       let text = '';
       try {
         const r = await provision(deps('m', journal), {
-          profile: gpt2, profileName: 'gpt2', candidates: take(3), price: { kind: 'on-demand' }, nextOnTaken: true, wait: false,
-          create: { reconcilePauseMs: 1000, deadlineMs: 20_000 }, onEvent: (e) => events.push(e),
+          profile: gpt2,
+          profileName: 'gpt2',
+          candidates: take(3),
+          price: { kind: 'on-demand' },
+          nextOnTaken: true,
+          wait: false,
+          create: { reconcilePauseMs: 1000, deadlineMs: 20_000 },
+          onEvent: (e) => events.push(e),
         });
         known = [r.instanceId!, ...r.destroyed];
         outcome = `${r.outcome} ${r.instanceId}`;
@@ -164,7 +179,12 @@ for (const f of FAULTS) {
 
 // ---- every fault kind × a read (the instance list) ---------------------------------------------------
 
-type ReadCell = { name: string; spec: Pick<FaultSpec, 'kind' | 'status' | 'delayMs'>; once: 'recovers' | VastErrorKind; always: VastErrorKind };
+type ReadCell = {
+  name: string;
+  spec: Pick<FaultSpec, 'kind' | 'status' | 'delayMs'>;
+  once: 'recovers' | VastErrorKind;
+  always: VastErrorKind;
+};
 // What the client makes of each fault on a read: hit once, it retries through it or reports the error; hit on every
 // attempt, it reports one line naming the call. A new kind fails to compile until it has its cells.
 const READS: Record<FaultKind, ReadCell[]> = {
@@ -185,16 +205,29 @@ for (const r of FAULT_KINDS.flatMap((k) => READS[k])) {
     const clean = (await client.listInstances()).map((i) => i.id);
     const route = '/api/v1/instances/';
     sim.injectFault({ ...r.spec, route, method: 'GET', count: 1 });
-    if (r.once === 'recovers') assert.deepEqual((await client.listInstances()).map((i) => i.id), clean);
+    if (r.once === 'recovers')
+      assert.deepEqual(
+        (await client.listInstances()).map((i) => i.id),
+        clean,
+      );
     else await assert.rejects(client.listInstances(), { kind: r.once });
     sim.injectFault({ ...r.spec, route, method: 'GET' });
-    const err = await client.listInstances().then(() => null, (e: unknown) => e);
+    const err = await client.listInstances().then(
+      () => null,
+      (e: unknown) => e,
+    );
     sim.clearFaults();
     assert.ok(err instanceof VastError, String(err));
     assert.equal(err.kind, r.always, err.message);
     assert.ok(!err.message.includes('\n'), `one line: ${err.message}`);
     assert.match(err.message, /instances/, 'names the call');
-    rows.push({ cell: `read ${r.name}`, rentals: 0, doubles: 0, orphans: 0, outcome: `${r.once}; always: ${err.message.slice(0, 60)}` });
+    rows.push({
+      cell: `read ${r.name}`,
+      rentals: 0,
+      doubles: 0,
+      orphans: 0,
+      outcome: `${r.once}; always: ${err.message.slice(0, 60)}`,
+    });
   });
 }
 
@@ -213,8 +246,26 @@ function cliEnv(): NodeJS.ProcessEnv {
 /** Starts `vastdeck provision --best`, SIGKILLs it once stderr matches `when`; resolves with its stderr. */
 function killDuring(when: RegExp, extra: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    const args = ['provision', '--profile', 'gpt2', '--profiles', profilesFile, '--best', '--create-deadline', '4', '--api-url', sim.url, '--api-key', sim.apiKey, ...extra];
-    const child = spawn(process.execPath, [...cliArgv({ script }), ...args], { cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [
+      'provision',
+      '--profile',
+      'gpt2',
+      '--profiles',
+      profilesFile,
+      '--best',
+      '--create-deadline',
+      '4',
+      '--api-url',
+      sim.url,
+      '--api-key',
+      sim.apiKey,
+      ...extra,
+    ];
+    const child = spawn(process.execPath, [...cliArgv({ script }), ...args], {
+      cwd: ROOT,
+      env: cliEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`never saw ${when}: ${err}`))), 30_000);
     child.stderr.on('data', (d) => {
@@ -231,8 +282,27 @@ function killDuring(when: RegExp, extra: string[] = []): Promise<string> {
 
 function rerun(): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const args = ['provision', '--profile', 'gpt2', '--profiles', profilesFile, '--best', '--no-wait', '--json', '--create-deadline', '4', '--api-url', sim.url, '--api-key', sim.apiKey];
-    const child = spawn(process.execPath, [...cliArgv({ script }), ...args], { cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [
+      'provision',
+      '--profile',
+      'gpt2',
+      '--profiles',
+      profilesFile,
+      '--best',
+      '--no-wait',
+      '--json',
+      '--create-deadline',
+      '4',
+      '--api-url',
+      sim.url,
+      '--api-key',
+      sim.apiKey,
+    ];
+    const child = spawn(process.execPath, [...cliArgv({ script }), ...args], {
+      cwd: ROOT,
+      env: cliEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -243,11 +313,19 @@ function rerun(): Promise<{ code: number | null; out: string; err: string }> {
 
 const KILLS: Array<{ name: string; fault?: FaultSpec; when: RegExp }> = [
   // The create is in flight (held by the network; the server still acts on it).
-  { name: 'during the create', fault: { route: '/asks/', method: 'PUT', kind: 'slow', delayMs: 1500, landsLate: true, count: 1 }, when: /renting offer \d+/ },
+  {
+    name: 'during the create',
+    fault: { route: '/asks/', method: 'PUT', kind: 'slow', delayMs: 1500, landsLate: true, count: 1 },
+    when: /renting offer \d+/,
+  },
   // The create went through; vastdeck waits for the boot.
   { name: 'during the boot wait', when: /instance \d+ created/ },
   // The create's answer was a 500 after the server acted; vastdeck is reconciling.
-  { name: 'during the reconcile', fault: { route: '/asks/', method: 'PUT', kind: 'status', status: 500, afterHandling: true, count: 1 }, when: /may have gone through/ },
+  {
+    name: 'during the reconcile',
+    fault: { route: '/asks/', method: 'PUT', kind: 'status', status: 500, afterHandling: true, count: 1 },
+    when: /may have gone through/,
+  },
 ];
 
 for (const k of KILLS) {
@@ -279,7 +357,12 @@ for (const skewH of [1, -1]) {
   const cell = `clock ${skewH > 0 ? '+' : ''}${skewH} h, replenish 1`;
   test(cell, async () => {
     // The API's clock (the simulator's, and its Date header) runs an hour behind (or ahead of) this machine's.
-    const api = await startSimulator({ seed: 29, rateLimit: false, now: () => Date.now() - skewH * 3_600_000, scenario: { market: { size: 400 }, secrets: { WANDB_API_KEY: 'wandb-matrix' } } });
+    const api = await startSimulator({
+      seed: 29,
+      rateLimit: false,
+      now: () => Date.now() - skewH * 3_600_000,
+      scenario: { market: { size: 400 }, secrets: { WANDB_API_KEY: 'wandb-matrix' } },
+    });
     try {
       const c = new VastClient({ apiKey: api.apiKey, baseUrl: api.url, retryBaseMs: 10 });
       const prefix = `skew-gpt2`;
@@ -287,13 +370,30 @@ for (const skewH of [1, -1]) {
       const checks = checkOffers(found, gpt2);
       const [o] = found.filter((_, i) => checks[i]!.verdict !== 'fails');
       // One fresh worker, booting: created a moment ago by the API's clock.
-      const { instanceId: fresh } = await c.createInstance(o!.id, { image: gpt2.image, diskGb: gpt2.diskGb, label: `${prefix}-1x3090` });
+      const { instanceId: fresh } = await c.createInstance(o!.id, {
+        image: gpt2.image,
+        diskGb: gpt2.diskGb,
+        label: `${prefix}-1x3090`,
+      });
       const destroyed: number[] = [];
       const launched: number[] = [];
-      const launcher = makeLauncher({ api: c, journal: fileJournal(), profile: gpt2, profileName: 'gpt2', prefix, price: { kind: 'on-demand' }, now: Date.now, sleep: (ms) => delay(Math.min(ms, 20)), env: { HF_TOKEN: HF } });
+      const launcher = makeLauncher({
+        api: c,
+        journal: fileJournal(),
+        profile: gpt2,
+        profileName: 'gpt2',
+        prefix,
+        price: { kind: 'on-demand' },
+        now: Date.now,
+        sleep: (ms) => delay(Math.min(ms, 20)),
+        env: { HF_TOKEN: HF },
+      });
       const keeper = new FleetKeeper(
         {
-          api: c, journal: fileJournal(), health: async () => ({ state: 'setup' }), clock: { now: Date.now, sleep: (ms) => delay(Math.min(ms, 5)) },
+          api: c,
+          journal: fileJournal(),
+          health: async () => ({ state: 'setup' }),
+          clock: { now: Date.now, sleep: (ms) => delay(Math.min(ms, 5)) },
           launch: async (n, opts) => {
             const r = await launcher(n, opts);
             launched.push(...r.ids);
@@ -311,7 +411,13 @@ for (const skewH of [1, -1]) {
       const pass = await keeper.pass();
       const what = pass.actions.map((a) => a.type).join(', ') || 'nothing to do';
       const rentals = (await c.listInstances()).length;
-      rows.push({ cell, rentals, doubles: Math.max(0, rentals - 1), orphans: rentals - [fresh, ...launched].filter((id) => !destroyed.includes(id)).length, outcome: what });
+      rows.push({
+        cell,
+        rentals,
+        doubles: Math.max(0, rentals - 1),
+        orphans: rentals - [fresh, ...launched].filter((id) => !destroyed.includes(id)).length,
+        outcome: what,
+      });
       assert.deepEqual(destroyed, [], `${cell}: destroyed a fresh worker: ${JSON.stringify(pass.actions)}`);
       assert.deepEqual(launched, [], `${cell}: rented for a fleet that was full: ${JSON.stringify(pass.actions)}`);
       assert.equal(rentals, 1);
@@ -340,8 +446,13 @@ for (const failAt of [1, 2, 3]) {
     let outcome: string;
     try {
       const r = await provision(deps('e', journal), {
-        profile: gpt2, profileName: 'gpt2', candidates: take(2), price: { kind: 'on-demand' }, nextOnTaken: true,
-        create: { reconcilePauseMs: 1000, deadlineMs: 20_000 }, boot: { pollMs: 10_000 },
+        profile: gpt2,
+        profileName: 'gpt2',
+        candidates: take(2),
+        price: { kind: 'on-demand' },
+        nextOnTaken: true,
+        create: { reconcilePauseMs: 1000, deadlineMs: 20_000 },
+        boot: { pollMs: 10_000 },
       });
       known = [r.instanceId!, ...r.destroyed];
       outcome = `${r.outcome} ${r.instanceId}`;

@@ -14,7 +14,8 @@ describe('fleet figures', () => {
     const statusSince = new Map<number, number>();
     const f = fleetFigures({ instances, statusSince, user: { credit: 100 } }, now);
     const counts = new Map<string, number>();
-    for (const i of instances) counts.set(displayStatus(i, now, undefined), (counts.get(displayStatus(i, now, undefined)) ?? 0) + 1);
+    for (const i of instances)
+      counts.set(displayStatus(i, now, undefined), (counts.get(displayStatus(i, now, undefined)) ?? 0) + 1);
     assert.deepEqual(new Map(f.counts.map(([s, n]) => [s, n])), counts);
     assert.deepEqual(f.burn, fleetBurn(instances, 100));
   });

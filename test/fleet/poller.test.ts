@@ -32,7 +32,14 @@ describe('Poller', () => {
     let runs = 0;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const p = new Poller({ task: async () => { runs++; await gate; }, intervalMs: 5000, clock });
+    const p = new Poller({
+      task: async () => {
+        runs++;
+        await gate;
+      },
+      intervalMs: 5000,
+      clock,
+    });
     p.start();
     const a = p.refreshNow();
     const b = p.refreshNow();
@@ -48,8 +55,13 @@ describe('Poller', () => {
     const clock = new FakeClock();
     const outcomes = [err('rate_limited'), err('server'), err('network'), null, null];
     const p = new Poller({
-      task: async () => { const e = outcomes.shift(); if (e) throw e; },
-      intervalMs: 2000, clock, random: () => 0.5,
+      task: async () => {
+        const e = outcomes.shift();
+        if (e) throw e;
+      },
+      intervalMs: 2000,
+      clock,
+      random: () => 0.5,
     });
     p.start();
     await settle();
@@ -60,9 +72,19 @@ describe('Poller', () => {
   });
 
   test('jitter spreads the delay between half and all of the exponential step', async () => {
-    for (const [r, want] of [[0, 4000], [0.999, 7996]] as const) {
+    for (const [r, want] of [
+      [0, 4000],
+      [0.999, 7996],
+    ] as const) {
       const clock = new FakeClock();
-      const p = new Poller({ task: async () => { throw err('server'); }, intervalMs: 4000, clock, random: () => r });
+      const p = new Poller({
+        task: async () => {
+          throw err('server');
+        },
+        intervalMs: 4000,
+        clock,
+        random: () => r,
+      });
       p.start();
       await settle();
       assert.equal(clock.delays[0], want);
@@ -72,7 +94,13 @@ describe('Poller', () => {
 
   test('other errors (auth) keep the steady interval', async () => {
     const clock = new FakeClock();
-    const p = new Poller({ task: async () => { throw err('auth'); }, intervalMs: 3000, clock });
+    const p = new Poller({
+      task: async () => {
+        throw err('auth');
+      },
+      intervalMs: 3000,
+      clock,
+    });
     p.start();
     await settle();
     assert.equal(clock.delays[0], 3000);

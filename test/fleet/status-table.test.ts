@@ -1,4 +1,7 @@
-/** The display-status table (STATUS in core/fleet/status.ts): the footer order, colour levels and labels come from its rows. */
+/**
+ * The display-status table (STATUS in core/fleet/status.ts): the footer order, colour levels and labels come from its
+ * rows.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STATUS, STATUS_ORDER, instanceView, statusLevel, type DisplayStatus } from '../../src/core/fleet/status.js';
@@ -7,10 +10,20 @@ import { levelColor } from '../../src/ui/theme-context.js';
 import { FLEET_COLUMNS, fleetRow } from '../../src/core/present/fleet-columns.js';
 import { FAKE_NOW, makeInstance } from '../ui/fake-api.js';
 
-test('the footer counts statuses in the table\'s order, every status once', () => {
+test("the footer counts statuses in the table's order, every status once", () => {
   assert.deepEqual(STATUS_ORDER, [
-    'running', 'loading', 'stuck', 'provisioning', 'created', 'rebooting', 'frozen',
-    'stopped', 'outbid', 'exited', 'offline', 'unknown',
+    'running',
+    'loading',
+    'stuck',
+    'provisioning',
+    'created',
+    'rebooting',
+    'frozen',
+    'stopped',
+    'outbid',
+    'exited',
+    'offline',
+    'unknown',
   ]);
   assert.deepEqual([...STATUS_ORDER].sort(), Object.keys(STATUS).sort());
 });

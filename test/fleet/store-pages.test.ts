@@ -25,7 +25,8 @@ class PagedApi extends FakeApi {
     if (f.id?.gt !== undefined) rows = rows.filter((r) => r.id > f.id!.gt!);
     if (f.id?.in) rows = rows.filter((r) => f.id!.in!.includes(r.id));
     for (let at = 0; ; at += 25) {
-      if (this.failAtPage.delete(++this.pagesServed)) throw new FakeVastError('rate_limited', 'API requests too frequent');
+      if (this.failAtPage.delete(++this.pagesServed))
+        throw new FakeVastError('rate_limited', 'API requests too frequent');
       const page = rows.slice(at, at + 25).map((r) => structuredClone(r));
       const last = at + 25 >= rows.length;
       const more = onPage({ rows: page, total: rows.length, last });
@@ -60,7 +61,10 @@ describe('FleetStore over pages', () => {
     ]);
     const s = store.getSnapshot();
     assert.equal(s.loaded, true);
-    assert.deepEqual(s.instances.map((i) => i.id), api.instances.map((i) => i.id));
+    assert.deepEqual(
+      s.instances.map((i) => i.id),
+      api.instances.map((i) => i.id),
+    );
     // First look: every row's status counts from its creation, not from when its page arrived.
     for (const i of s.instances) assert.equal(s.statusSince.get(i.id), i.startedAt ?? store.now());
   });
@@ -94,7 +98,9 @@ describe('FleetStore over pages', () => {
     const far = before[290]!; // beyond this poll's sweep
     api.instances = api.instances
       .filter((i) => i.id !== gone)
-      .map((i) => (i.id === moved.id ? { ...i, status: 'running' as const } : i.id === far.id ? { ...i, gpuUtilPct: 1 } : i));
+      .map((i) =>
+        i.id === moved.id ? { ...i, status: 'running' as const } : i.id === far.id ? { ...i, gpuUtilPct: 1 } : i,
+      );
     api.instances.push({ ...structuredClone(before[0]!), id: maxId + 1 });
     api.requests = [];
     await store.refresh();
@@ -104,10 +110,17 @@ describe('FleetStore over pages', () => {
     assert.ok(api.requests[1]!.id?.in?.includes(moved.id), 'moving rows by id');
     assert.deepEqual(api.requests[2], {}, 'the sweep starts at the beginning');
     assert.equal(api.requests.length, 3);
-    assert.ok(after.some((i) => i.id === maxId + 1), 'the new rental is in');
+    assert.ok(
+      after.some((i) => i.id === maxId + 1),
+      'the new rental is in',
+    );
     assert.ok(!after.some((i) => i.id === gone), 'the destroyed one in the swept range is out');
     assert.equal(after.find((i) => i.id === moved.id)!.status, 'running');
-    assert.equal(after.find((i) => i.id === far.id), far, 'not swept yet: unchanged until its turn');
+    assert.equal(
+      after.find((i) => i.id === far.id),
+      far,
+      'not swept yet: unchanged until its turn',
+    );
     for (const i of after) {
       const old = before.find((b) => b.id === i.id);
       if (old && i.id !== moved.id) assert.equal(i, old, 'unchanged rows keep their identity');
@@ -115,7 +128,10 @@ describe('FleetStore over pages', () => {
     // The sweep continues where it stopped and reaches the far row within ⌈12 / 3⌉ polls.
     for (let k = 0; k < 4; k++) await store.refresh();
     assert.equal(store.getSnapshot().instances.find((i) => i.id === far.id)!.gpuUtilPct, 1);
-    assert.ok(api.requests.some((r) => r.id?.gt !== undefined && r.id.gt < maxId && r.id.gt > before[50]!.id), 'sweep resumed by id');
+    assert.ok(
+      api.requests.some((r) => r.id?.gt !== undefined && r.id.gt < maxId && r.id.gt > before[50]!.id),
+      'sweep resumed by id',
+    );
   });
 
   test('a small fleet is listed whole on every poll; nothing changed means no emit', async () => {
@@ -134,7 +150,10 @@ describe('FleetStore over pages', () => {
     const s = store.getSnapshot();
     const total = s.figures.counts.reduce((a, [, c]) => a + c, 0);
     assert.equal(total, 30);
-    store.setHealthMany([[s.instances[0]!.id, { step: 1, text: 'ok', level: 'ok' }], [s.instances[1]!.id, { step: 2, text: 'ok', level: 'ok' }]]);
+    store.setHealthMany([
+      [s.instances[0]!.id, { step: 1, text: 'ok', level: 'ok' }],
+      [s.instances[1]!.id, { step: 2, text: 'ok', level: 'ok' }],
+    ]);
     const h = store.getSnapshot();
     assert.equal(h.health.size, 2);
     assert.equal(h.figures, s.figures);

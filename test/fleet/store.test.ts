@@ -63,7 +63,10 @@ describe('FleetStore', () => {
     const { store, api } = setup();
     api.instances.reverse();
     await store.refresh();
-    assert.deepEqual(store.getSnapshot().instances.map((i) => i.id), [1001, 1002, 1003, 1004, 1005]);
+    assert.deepEqual(
+      store.getSnapshot().instances.map((i) => i.id),
+      [1001, 1002, 1003, 1004, 1005],
+    );
   });
 
   test('failure keeps the last good snapshot, sets error and lastOkAt; recovery clears it', async () => {
@@ -145,7 +148,13 @@ describe('burn and status', () => {
     assert.equal(instanceBurn({ ...base, status: 'frozen' }), 1.5);
     assert.equal(instanceBurn({ ...base, status: 'stopped' }), 0.1);
     assert.equal(instanceBurn({ ...base, status: 'loading' }), 0.1);
-    const b = fleetBurn([{ ...base, status: 'running' }, { ...base, status: 'stopped' }], 40);
+    const b = fleetBurn(
+      [
+        { ...base, status: 'running' },
+        { ...base, status: 'stopped' },
+      ],
+      40,
+    );
     assert.ok(Math.abs(b.perHour - 1.6) < 1e-9);
     assert.ok(Math.abs(b.perDay - 38.4) < 1e-9);
     assert.ok(Math.abs(b.runwayHours! - 25) < 1e-9);

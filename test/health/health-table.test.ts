@@ -32,10 +32,14 @@ const MIN = 60_000;
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
 describe('the HEALTH table', () => {
-  test('every state has a row; the cell is the row\'s label and severity', () => {
+  test("every state has a row; the cell is the row's label and severity", () => {
     assert.ok(HEALTH_STATES.length >= 7 && HEALTH_STATES.includes('unknown'));
     for (const state of HEALTH_STATES) {
-      assert.deepEqual(healthCell({ state, step: 7 }), { step: 7, text: HEALTH[state].label, level: HEALTH[state].severity }, state);
+      assert.deepEqual(
+        healthCell({ state, step: 7 }),
+        { step: 7, text: HEALTH[state].label, level: HEALTH[state].severity },
+        state,
+      );
     }
     assert.equal(healthCell({ state: 'crashed' }).level, 'error');
     assert.equal(healthCell({ state: 'stalled' }).level, 'warn');
@@ -54,18 +58,35 @@ describe('the HEALTH table', () => {
     assert.equal(healthColor(DARK, 'ok'), DARK.colors['status.running']);
     assert.notEqual(levelColor(DARK, 'health-unknown'), levelColor(DARK, 'health-ok'));
     const cols = layoutColumns(200);
-    const levels = (level: 'ok' | 'unknown') => rowSegments(fleetRow(makeInstance(0), FAKE_NOW, undefined, { step: null, text: 'x', level }), cols, GAP).map((s) => s.level);
+    const levels = (level: 'ok' | 'unknown') =>
+      rowSegments(fleetRow(makeInstance(0), FAKE_NOW, undefined, { step: null, text: 'x', level }), cols, GAP).map(
+        (s) => s.level,
+      );
     assert.ok(levels('ok').includes('health-ok'));
     assert.ok(!levels('unknown').some((l) => l?.startsWith('health-')), 'unknown health has no health colour');
   });
 
   test('consumers read the row: projection, lifecycle, for every state', () => {
-    const run = (state: HealthState): RunInput => ({ instanceId: 1, label: 'x', gpuName: 'H100', numGpus: 1, dph: 2, step: 10, targetStep: 100, rates: [1], health: { state } });
+    const run = (state: HealthState): RunInput => ({
+      instanceId: 1,
+      label: 'x',
+      gpuName: 'H100',
+      numGpus: 1,
+      dph: 2,
+      step: 10,
+      targetStep: 100,
+      rates: [1],
+      health: { state },
+    });
     const rules = { ...KEEP_ALL, onFinish: 'stop' as const, onCrash: 'destroy' as const };
     for (const state of HEALTH_STATES) {
       const info = HEALTH[state];
       assert.equal(whyNotProjected(run(state)) === null, info.projects, `projects: ${state}`);
-      const { actions } = decide(initialLifecycleState(), [{ inst: inst(1, { status: 'running' }), rules, health: state }], 0);
+      const { actions } = decide(
+        initialLifecycleState(),
+        [{ inst: inst(1, { status: 'running' }), rules, health: state }],
+        0,
+      );
       assert.equal(actions[0]?.trigger ?? null, info.ends, `lifecycle trigger: ${state}`);
     }
   });
@@ -88,11 +109,13 @@ describe('the HEALTH table', () => {
     for (const f of files) {
       const rel = path.relative(ROOT, f);
       if (rel === path.join('src', 'core', 'fleet', 'health.ts')) continue;
-      readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
-        // The keeper's stuck-setup rule is a rule about that one state, not a property of it.
-        if (rel.endsWith(path.join('keeper', 'policy.ts')) && line.includes("health.state === 'setup'")) return;
-        if (cmp.test(line)) hits.push(`${rel}:${i + 1}: ${line.trim()}`);
-      });
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          // The keeper's stuck-setup rule is a rule about that one state, not a property of it.
+          if (rel.endsWith(path.join('keeper', 'policy.ts')) && line.includes("health.state === 'setup'")) return;
+          if (cmp.test(line)) hits.push(`${rel}:${i + 1}: ${line.trim()}`);
+        });
     }
     assert.deepEqual(hits, []);
   });
@@ -101,13 +124,23 @@ describe('the HEALTH table', () => {
 describe('stall detection exists once (stallOf)', () => {
   test('the rule: training on a running instance, no advance for stallAfterMs', () => {
     const training: Health = { state: 'training', step: 5, detail: 'eta 3m' };
-    assert.equal(stallOf(training, { status: 'running', lastAdvanceAt: 0, now: 14 * MIN, stallAfterMs: 15 * MIN }), training);
-    assert.deepEqual(stallOf(training, { status: 'running', lastAdvanceAt: 0, now: 15 * MIN, stallAfterMs: 15 * MIN }), { state: 'stalled', step: 5, detail: 'no step advance for 15m', since: 0 });
+    assert.equal(
+      stallOf(training, { status: 'running', lastAdvanceAt: 0, now: 14 * MIN, stallAfterMs: 15 * MIN }),
+      training,
+    );
+    assert.deepEqual(
+      stallOf(training, { status: 'running', lastAdvanceAt: 0, now: 15 * MIN, stallAfterMs: 15 * MIN }),
+      { state: 'stalled', step: 5, detail: 'no step advance for 15m', since: 0 },
+    );
     assert.equal(stallOf(training, { status: 'stopped', lastAdvanceAt: 0, now: 99 * MIN }), training);
     assert.equal(stallOf(training, { status: 'running', now: 99 * MIN }), training);
     const crashed: Health = { state: 'crashed', detail: 'x' };
     assert.equal(stallOf(crashed, { status: 'running', lastAdvanceAt: 0, now: 99 * MIN }), crashed);
-    assert.match(stallOf({ state: 'training', step: 3, unit: 'games' }, { status: 'running', lastAdvanceAt: 0, now: 20 * MIN }).detail!, /^no games counted for 20m$/);
+    assert.match(
+      stallOf({ state: 'training', step: 3, unit: 'games' }, { status: 'running', lastAdvanceAt: 0, now: 20 * MIN })
+        .detail!,
+      /^no games counted for 20m$/,
+    );
   });
 
   test('the SSH tracker and the logs-API watcher stall the same run the same way', async () => {
@@ -123,7 +156,16 @@ describe('stall detection exists once (stallOf)', () => {
     const viaApi = await api.healthOf(inst(1, { status: 'running' }));
     assert.equal(ssh.state, 'stalled');
     assert.deepEqual({ ...viaApi }, { ...ssh });
-    assert.deepEqual(classifyHealth({ status: 'running', progress: { step: 100 }, lastAdvanceAt: 0, now: 20 * MIN, stallAfterMs: 15 * MIN }).state, 'stalled');
+    assert.deepEqual(
+      classifyHealth({
+        status: 'running',
+        progress: { step: 100 },
+        lastAdvanceAt: 0,
+        now: 20 * MIN,
+        stallAfterMs: 15 * MIN,
+      }).state,
+      'stalled',
+    );
   });
 
   test('the stall sentence is written once in the sources', () => {
@@ -132,7 +174,8 @@ describe('stall detection exists once (stallOf)', () => {
       for (const n of readdirSync(d)) {
         const f = path.join(d, n);
         if (statSync(f).isDirectory()) walk(f);
-        else if (/\.tsx?$/.test(n) && readFileSync(f, 'utf8').includes("'step advance'")) hits.push(path.relative(ROOT, f));
+        else if (/\.tsx?$/.test(n) && readFileSync(f, 'utf8').includes("'step advance'"))
+          hits.push(path.relative(ROOT, f));
       }
     };
     walk(path.join(ROOT, 'src'));

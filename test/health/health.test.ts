@@ -10,7 +10,6 @@ import {
 } from '../../src/core/fleet/health.js';
 import { LINES, MIN, T0, UNTIL_STEP_200 } from './fixture.js';
 
-
 describe('classifyHealth (pure)', () => {
   test('unknown without any data', () => {
     assert.deepEqual(classifyHealth({ now: T0 }), { state: 'unknown' });
@@ -39,9 +38,18 @@ describe('classifyHealth (pure)', () => {
       lastAdvanceIndex: 10,
       now: T0 + 1000,
     });
-    assert.deepEqual({ ...h, detail: undefined, since: undefined }, {
-      state: 'training', step: 111, total: 300, rate: 5.31, loss: 2.3456, detail: undefined, since: undefined,
-    });
+    assert.deepEqual(
+      { ...h, detail: undefined, since: undefined },
+      {
+        state: 'training',
+        step: 111,
+        total: 300,
+        rate: 5.31,
+        loss: 2.3456,
+        detail: undefined,
+        since: undefined,
+      },
+    );
     assert.equal(h.detail, 'eta <1m');
   });
 
@@ -57,11 +65,25 @@ describe('classifyHealth (pure)', () => {
 
   test('crashed with the error line; a later step advance clears it', () => {
     const fatal = { kind: 'cuda_oom' as const, line: 'torch.OutOfMemoryError: CUDA out of memory.', index: 20, at: T0 };
-    const h = classifyHealth({ status: 'running', progress: { step: 5 }, lastAdvanceIndex: 10, lastAdvanceAt: T0, fatal, now: T0 });
+    const h = classifyHealth({
+      status: 'running',
+      progress: { step: 5 },
+      lastAdvanceIndex: 10,
+      lastAdvanceAt: T0,
+      fatal,
+      now: T0,
+    });
     assert.equal(h.state, 'crashed');
     assert.equal(h.detail, fatal.line);
     assert.equal(h.step, 5);
-    const later = classifyHealth({ status: 'running', progress: { step: 6 }, lastAdvanceIndex: 21, lastAdvanceAt: T0, fatal, now: T0 });
+    const later = classifyHealth({
+      status: 'running',
+      progress: { step: 6 },
+      lastAdvanceIndex: 21,
+      lastAdvanceAt: T0,
+      fatal,
+      now: T0,
+    });
     assert.equal(later.state, 'training');
   });
 
@@ -73,11 +95,20 @@ describe('classifyHealth (pure)', () => {
 
   test('finished on the completion marker; an error after it wins', () => {
     const finished = { kind: 'finished' as const, line: "{'train_runtime': '8.8'}", index: 30, at: T0 };
-    const done = classifyHealth({ status: 'running', progress: { step: 300, total: 300 }, lastAdvanceIndex: 29, finished, now: T0 });
+    const done = classifyHealth({
+      status: 'running',
+      progress: { step: 300, total: 300 },
+      lastAdvanceIndex: 29,
+      finished,
+      now: T0,
+    });
     assert.equal(done.state, 'finished');
     assert.equal(done.detail, 'finished at step 300');
     const fatal = { kind: 'traceback' as const, line: 'OSError: push failed', index: 31, at: T0 };
-    assert.equal(classifyHealth({ status: 'running', lastAdvanceIndex: 29, finished, fatal, now: T0 }).state, 'crashed');
+    assert.equal(
+      classifyHealth({ status: 'running', lastAdvanceIndex: 29, finished, fatal, now: T0 }).state,
+      'crashed',
+    );
   });
 
   test('a long error line is clipped to one short line', () => {
@@ -86,7 +117,11 @@ describe('classifyHealth (pure)', () => {
   });
 
   test('stopped/offline hosts are unknown, with the reason', () => {
-    assert.deepEqual(classifyHealth({ status: 'offline', now: T0 }), { state: 'unknown', detail: 'host offline', since: undefined });
+    assert.deepEqual(classifyHealth({ status: 'offline', now: T0 }), {
+      state: 'unknown',
+      detail: 'host offline',
+      since: undefined,
+    });
     assert.equal(classifyHealth({ status: 'stopped', now: T0 }).detail, 'instance stopped');
   });
 
@@ -142,7 +177,11 @@ describe('HealthTracker fed the real log', () => {
     t.setStatus('running', T0);
     t.feedLines(UNTIL_STEP_200, T0 + MIN);
     t.feedLines(
-      ['Traceback (most recent call last):', '  File "/workspace/train.py", line 88, in <module>', 'OSError: [Errno 28] No space left on device'],
+      [
+        'Traceback (most recent call last):',
+        '  File "/workspace/train.py", line 88, in <module>',
+        'OSError: [Errno 28] No space left on device',
+      ],
       T0 + 2 * MIN,
     );
     const h = t.health(T0 + 2 * MIN);

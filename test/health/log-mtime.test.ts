@@ -5,7 +5,6 @@ import { HealthTracker } from '../../src/core/fleet/health.js';
 import { logMtimeCommand, parseLogMtime } from '../../src/core/fleet/health-monitor.js';
 import { LINES, MIN, T0, UNTIL_STEP_200 } from './fixture.js';
 
-
 function firstRead(mtime?: number): HealthTracker {
   const t = new HealthTracker({ stallAfterMs: 15 * MIN });
   t.setStatus('running', T0, T0 - 3 * 60 * MIN);

@@ -9,7 +9,9 @@ import { FAKE_NOW, FakeApi, makeInstance } from '../ui/fake-api.js';
 
 test('a dead host is tried after 1, 2, 4 … intervals (at most 5 min); a live one every pass; recovery resets', async () => {
   // Two running instances on proxy endpoints: 1001 answers, 1002 is dead until told otherwise.
-  const fleet = [0, 1].map((i) => makeInstance(i, { status: 'running', publicIp: null, ports: {}, sshHost: '127.0.0.1', sshPort: 2200 + i }));
+  const fleet = [0, 1].map((i) =>
+    makeInstance(i, { status: 'running', publicIp: null, ports: {}, sshHost: '127.0.0.1', sshPort: 2200 + i }),
+  );
   const store = new FleetStore({ api: new FakeApi(fleet), pollMs: 60_000, now: () => FAKE_NOW });
   await store.refresh();
   let now = FAKE_NOW;

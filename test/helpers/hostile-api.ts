@@ -38,16 +38,18 @@ export async function startHostileApi(world: HostileWorld): Promise<HostileApi> 
       if (u.pathname === '/api/v1/instances/') return send(200, JSON.stringify({ instances: w.instances }));
       const one = /^\/api\/v0\/instances\/(\d+)\/$/.exec(u.pathname);
       if (one) return send(200, JSON.stringify({ instances: w.instances[0] ?? null }));
-      if (u.pathname.startsWith('/api/v0/instances/request_logs/')) return send(200, JSON.stringify({ success: true, result_url: `${api.url}/log.txt` }));
+      if (u.pathname.startsWith('/api/v0/instances/request_logs/'))
+        return send(200, JSON.stringify({ success: true, result_url: `${api.url}/log.txt` }));
       if (u.pathname === '/api/v0/bundles/') return send(200, JSON.stringify({ offers: w.offers }));
       send(404, JSON.stringify({ error: 'not_found', msg: `no route ${u.pathname}` }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  api.close = () => new Promise((r) => {
-    server.closeAllConnections();
-    server.close(() => r());
-  });
+  api.close = () =>
+    new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   return api;
 }

@@ -24,7 +24,10 @@ export interface CliRun {
 
 /** How to run it. */
 export interface RunCliOptions {
-  /** Variables over the environment (see `clean`; the user's VASTDECK_*, XDG_*, VAST_*, HF_* never pass); a value of undefined removes the variable. */
+  /**
+   * Variables over the environment (see `clean`; the user's VASTDECK_*, XDG_*, VAST_*, HF_* never pass); a value of
+   * undefined removes the variable.
+   */
   env?: NodeJS.ProcessEnv;
   /** Start from PATH alone instead of this process's environment. */
   clean?: boolean;
@@ -43,12 +46,21 @@ export interface RunCliOptions {
 /** The node arguments that start the CLI (for tests that manage the child themselves). */
 export function cliArgv(o: Pick<RunCliOptions, 'bundle' | 'script'> = {}): string[] {
   if (o.script) return [o.script];
-  return o.bundle ? [path.join(ROOT, 'bin', 'vastdeck.js')] : ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'entry.ts')];
+  return o.bundle
+    ? [path.join(ROOT, 'bin', 'vastdeck.js')]
+    : ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'entry.ts')];
 }
 
 /** An isolated home for a CLI run: HOME, state and config under `dir`, no API key or ssh-agent from the machine. */
 export function homeEnv(dir: string): NodeJS.ProcessEnv {
-  return { HOME: dir, XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), VASTDECK_STATE_DIR: undefined, VAST_API_KEY: '', SSH_AUTH_SOCK: undefined };
+  return {
+    HOME: dir,
+    XDG_STATE_HOME: path.join(dir, 'state'),
+    XDG_CONFIG_HOME: path.join(dir, 'config'),
+    VASTDECK_STATE_DIR: undefined,
+    VAST_API_KEY: '',
+    SSH_AUTH_SOCK: undefined,
+  };
 }
 
 let shared: Promise<string> | undefined;
@@ -74,7 +86,11 @@ function runScript(args: string[], o: RunCliOptions): Promise<CliRun> {
     else env[k] = v;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliArgv(o), ...args], { cwd: ROOT, env, stdio: [o.stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...cliArgv(o), ...args], {
+      cwd: ROOT,
+      env,
+      stdio: [o.stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     o.onSpawn?.(child);
     let out = '';
     let err = '';
@@ -111,16 +127,25 @@ export async function bundleCli(
   const out = path.join(ROOT, 'node_modules', '.cache', 'vastdeck-test', `${name}.mjs`);
   mkdirSync(path.dirname(out), { recursive: true });
   await build({
-    entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out,
-    external: ['ssh2', 'cpu-features'], logLevel: 'error', define: { 'process.env.NODE_ENV': '"production"' },
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: out,
+    external: ['ssh2', 'cpu-features'],
+    logLevel: 'error',
+    define: { 'process.env.NODE_ENV': '"production"' },
     // Ink imports react-devtools-core only in development; the bundle is production, so a stub is enough.
-    plugins: [{
-      name: 'no-devtools',
-      setup(b) {
-        b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
-        b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {};', loader: 'js' }));
+    plugins: [
+      {
+        name: 'no-devtools',
+        setup(b) {
+          b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
+          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {};', loader: 'js' }));
+        },
       },
-    }],
+    ],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   return out;

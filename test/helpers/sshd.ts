@@ -12,12 +12,17 @@ import { skipOutsideCi } from './require-tool.js';
 
 const SSHD = '/usr/sbin/sshd';
 
-/** Why real-sshd tests must be skipped here, or false when they can run (under CI they always run: a missing sshd fails). */
-export const sshdSkipReason: string | false = skipOutsideCi(!existsSync(SSHD)
-  ? `${SSHD} not installed (apt-get install -y openssh-server tmux)`
-  : typeof process.getuid === 'function' && process.getuid() !== 0
-    ? 'real-sshd tests log in as root and must run as root'
-    : undefined);
+/**
+ * Why real-sshd tests must be skipped here, or false when they can run (under CI they always run: a missing sshd
+ * fails).
+ */
+export const sshdSkipReason: string | false = skipOutsideCi(
+  !existsSync(SSHD)
+    ? `${SSHD} not installed (apt-get install -y openssh-server tmux)`
+    : typeof process.getuid === 'function' && process.getuid() !== 0
+      ? 'real-sshd tests log in as root and must run as root'
+      : undefined,
+);
 
 /** A free TCP port on 127.0.0.1 (closed again before return). */
 export function freePort(): Promise<number> {
@@ -182,7 +187,10 @@ export async function startSshd(o: SshdOptions = {}): Promise<TestSshd> {
     dir,
     clientKey,
     tmuxDir,
-    fingerprint: () => spawnSync('ssh-keygen', ['-l', '-f', `${hostKey}.pub`]).stdout.toString().split(' ')[1] ?? '',
+    fingerprint: () =>
+      spawnSync('ssh-keygen', ['-l', '-f', `${hostKey}.pub`])
+        .stdout.toString()
+        .split(' ')[1] ?? '',
     kill,
     start,
     rotateHostKey: () => keygen(hostKey, 'vastdeck-test-host-2'),

@@ -23,11 +23,17 @@ export function tmuxSession(sock: string, name: string) {
   const capture = () => tmux('capture-pane', '-p', '-t', name);
   return {
     /** Starts `cmd` (a shell line, run from the repo root) in a cols×rows window (200×50 by default). */
-    start: (cmd: string, cols = 200, rows = 50) => tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), '-c', ROOT, cmd),
+    start: (cmd: string, cols = 200, rows = 50) =>
+      tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), '-c', ROOT, cmd),
     capture,
     send: (...keys: string[]) => tmux('send-keys', '-t', name, ...keys),
     /** Polls the screen until `pred` holds; throws with the last screen otherwise, or at once when `failIf` holds. */
-    async waitFor(pred: (screen: string) => boolean, what: string, ms = 20_000, failIf?: (screen: string) => boolean): Promise<string> {
+    async waitFor(
+      pred: (screen: string) => boolean,
+      what: string,
+      ms = 20_000,
+      failIf?: (screen: string) => boolean,
+    ): Promise<string> {
       const end = Date.now() + ms;
       let screen = '';
       while (Date.now() < end) {

@@ -14,7 +14,8 @@ import { parseNvidiaSmiCsv } from '../../src/core/host/nvidia-smi.js';
 import { parseDf, parseFree, parseNproc } from '../../src/core/host/system.js';
 import { parseHostFacts, splitSections } from '../../src/core/host/probe.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/gpu-host/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/gpu-host/${name}`, import.meta.url), 'utf8');
 const CSV = fixture('nvidia-smi-query-idle.csv');
 const FACTS = fixture('host-facts.txt');
 const [HEADER, UNITS_ROW, BARE_ROW] = CSV.split('\n');
@@ -62,7 +63,10 @@ describe('nvidia-smi --query-gpu csv', () => {
   });
 
   test('a driver failure message or a short row yields no GPU', () => {
-    assert.deepEqual(parseNvidiaSmiCsv("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."), []);
+    assert.deepEqual(
+      parseNvidiaSmiCsv("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."),
+      [],
+    );
     assert.deepEqual(parseNvidiaSmiCsv(BARE_ROW!.split(', ').slice(0, 5).join(', ')), []);
   });
 
@@ -107,7 +111,14 @@ describe('free, df, nproc on the real capture', () => {
 
   test('df -B1 with a path', () => {
     assert.deepEqual(parseDf(sections.get('df -B1 /')!), [
-      { filesystem: '/dev/vda', sizeBytes: 270553174016, usedBytes: 17286488064, availableBytes: 68702449664, usePct: 21, mount: '/' },
+      {
+        filesystem: '/dev/vda',
+        sizeBytes: 270553174016,
+        usedBytes: 17286488064,
+        availableBytes: 68702449664,
+        usePct: 21,
+        mount: '/',
+      },
     ]);
   });
 

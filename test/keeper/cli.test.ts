@@ -26,11 +26,17 @@ describe('monitor / replenish against the simulator', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'vd-keeper-cli-'));
     profiles = path.join(dir, 'profiles.yaml');
     const p = (name: string, repo: string) => [
-      `  ${name}:`, '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40',
+      `  ${name}:`,
+      '    model: gpt2',
+      '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+      '    diskGb: 40',
       '    onstart: { repo: "https://example.invalid/x.git", train: "python train.py", config: c.yaml, runDir: /workspace/run }',
       `    checkpoint: { kind: hf, repo: ${repo}, tokenEnv: HF_TOKEN }`,
     ];
-    writeFileSync(profiles, ['profiles:', ...p('gpt2', 'me/gpt2-run'), ...p('empty', 'me/nothing-here'), ''].join('\n'));
+    writeFileSync(
+      profiles,
+      ['profiles:', ...p('gpt2', 'me/gpt2-run'), ...p('empty', 'me/nothing-here'), ''].join('\n'),
+    );
     hub.putFile('me/gpt2-run', 'checkpoint-100/model.safetensors', { size: 1000 });
     hub.putFile('me/gpt2-run', 'checkpoint-100/trainer_state.json', JSON.stringify({ global_step: 100 }));
   });
@@ -44,7 +50,10 @@ describe('monitor / replenish against the simulator', () => {
     return runCli([name, ...argv, '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], {
       env: { ...homeEnv(dir), HF_TOKEN: TOKEN, HF_ENDPOINT: hub.url },
       // Once the first pass has been reported, interrupt as a person would with Ctrl-C.
-      interrupt: opts.killAfterMs === undefined ? undefined : { afterMs: opts.killAfterMs, when: (err) => /keeping \d+ worker/.test(err) && /workers:/.test(err) },
+      interrupt:
+        opts.killAfterMs === undefined
+          ? undefined
+          : { afterMs: opts.killAfterMs, when: (err) => /keeping \d+ worker/.test(err) && /workers:/.test(err) },
     });
   }
 
@@ -60,7 +69,10 @@ describe('monitor / replenish against the simulator', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /bootstrap weights found in hf:me\/gpt2-run@main \(newest step 100\)/);
     const decisions = JSON.parse(r.out);
-    assert.deepEqual(decisions.map((d: { type: string; count: number; result: string }) => [d.type, d.count, d.result]), [['launch', 2, 'dry run: nothing done']]);
+    assert.deepEqual(
+      decisions.map((d: { type: string; count: number; result: string }) => [d.type, d.count, d.result]),
+      [['launch', 2, 'dry run: nothing done']],
+    );
     assert.equal((await client.listInstances()).filter((i) => i.label?.startsWith('dry-')).length, 0);
   });
 
@@ -80,7 +92,10 @@ describe('monitor / replenish against the simulator', () => {
     assert.equal((await client.listInstances()).filter((i) => i.label?.startsWith('night-')).length, 2);
     const j = await readJournal(path.join(dir, 'state', 'vastdeck', 'journal.jsonl'));
     const launch = j.records.filter((x) => x.op === 'keeper.launch');
-    assert.deepEqual(launch.map((x) => x.phase), ['before', 'after']);
+    assert.deepEqual(
+      launch.map((x) => x.phase),
+      ['before', 'after'],
+    );
     assert.match(String(launch[0]!.details.reason), /0 of 2 workers alive or starting; launching 2/);
     assert.equal((launch[1]!.details.launched as number[]).length, 2);
     assert.ok(!(r.out + r.err + JSON.stringify(j.records)).includes(TOKEN));
@@ -99,7 +114,9 @@ describe('monitor / replenish against the simulator', () => {
     assert.equal(r.code, 130, r.err);
     // Every provision the keeper opened is closed (none left half-done for the next start to guess about).
     const { records } = await readJournal(path.join(dir, 'state', 'vastdeck', 'journal.jsonl'));
-    const opened = new Set(records.filter((x) => x.op === 'provision.create' && x.phase === 'before').map((x) => x.ids?.nonce));
+    const opened = new Set(
+      records.filter((x) => x.op === 'provision.create' && x.phase === 'before').map((x) => x.ids?.nonce),
+    );
     const closed = new Set(records.filter((x) => x.op === 'provision.end').map((x) => x.ids?.nonce));
     for (const n of opened) assert.ok(closed.has(n), `provision ${String(n)} is closed in the journal`);
     assert.match(r.err, /keeping 2 workers of fleet night-; Ctrl-C to stop/);

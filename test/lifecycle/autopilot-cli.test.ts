@@ -14,9 +14,16 @@ import { pause } from '../helpers/wait.js';
 
 const PROFILES = [
   'profiles:',
-  '  capped:', '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40',
+  '  capped:',
+  '    model: gpt2',
+  '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+  '    diskGb: 40',
   '    lifecycle: { maxRuntime: 12h, onFinish: stop }',
-  '  plain:', '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40', '',
+  '  plain:',
+  '    model: gpt2',
+  '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+  '    diskGb: 40',
+  '',
 ].join('\n');
 
 describe('autopilot against the simulator', () => {
@@ -26,10 +33,17 @@ describe('autopilot against the simulator', () => {
   let profiles: string;
   before(async () => {
     sim = await startSimulator({
-      rateLimit: false, seed: 31, hosts: false,
+      rateLimit: false,
+      seed: 31,
+      hosts: false,
       scenario: {
-        market: { size: 400, traps: false }, lifecycle: { provisionSec: 0, loadSec: [0, 0] },
-        fleet: [{ label: 'night-old', gpu: 'RTX 4090', age: '13h' }, { label: 'night-young', gpu: 'RTX 4090', age: '2h' }, { label: 'other', gpu: 'RTX 4090', age: '20h' }],
+        market: { size: 400, traps: false },
+        lifecycle: { provisionSec: 0, loadSec: [0, 0] },
+        fleet: [
+          { label: 'night-old', gpu: 'RTX 4090', age: '13h' },
+          { label: 'night-young', gpu: 'RTX 4090', age: '2h' },
+          { label: 'other', gpu: 'RTX 4090', age: '20h' },
+        ],
       },
     });
     client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
@@ -41,16 +55,32 @@ describe('autopilot against the simulator', () => {
     await sim?.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const cli = (args: string[]): Promise<CliRun> => runCli([...args, '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir) });
+  const cli = (args: string[]): Promise<CliRun> =>
+    runCli([...args, '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir) });
   const status = async (label: string) => (await client.listInstances()).find((i) => i.label === label)?.status;
   const journal = () => readJournal(path.join(dir, 'state', 'vastdeck', 'journal.jsonl'));
 
   test('Ctrl-C stops the running autopilot at once: exit 130, "autopilot stopped"', async () => {
     const started = Date.now();
-    const r = await runCli(['autopilot', '--fleet', 'empty-', '--profile', 'capped', '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], {
-      env: homeEnv(dir),
-      interrupt: { afterMs: 50, when: (err) => /autopilot: a pass every/.test(err) },
-    });
+    const r = await runCli(
+      [
+        'autopilot',
+        '--fleet',
+        'empty-',
+        '--profile',
+        'capped',
+        '--profiles',
+        profiles,
+        '--api-url',
+        sim.url,
+        '--api-key',
+        sim.apiKey,
+      ],
+      {
+        env: homeEnv(dir),
+        interrupt: { afterMs: 50, when: (err) => /autopilot: a pass every/.test(err) },
+      },
+    );
     assert.equal(r.code, 130, r.err);
     assert.match(r.err, /autopilot stopped/);
     assert.ok(Date.now() - started < 15_000, 'the sleep between passes is cut short');
@@ -60,18 +90,35 @@ describe('autopilot against the simulator', () => {
     const dry = await cli(['autopilot', '--fleet', 'night-', '--profile', 'capped', '--dry-run', '--json']);
     assert.equal(dry.code, 0, dry.err);
     const would = JSON.parse(dry.out);
-    assert.deepEqual(would.map((a: { label: string; type: string; trigger: string; outcome: string }) => [a.label, a.type, a.trigger, a.outcome]), [['night-old', 'stop', 'max-runtime', 'dry-run']]);
+    assert.deepEqual(
+      would.map((a: { label: string; type: string; trigger: string; outcome: string }) => [
+        a.label,
+        a.type,
+        a.trigger,
+        a.outcome,
+      ]),
+      [['night-old', 'stop', 'max-runtime', 'dry-run']],
+    );
     assert.equal(await status('night-old'), 'running');
     assert.deepEqual((await journal()).records, []);
 
     const once = await cli(['autopilot', '--fleet', 'night-', '--profile', 'capped', '--once']);
     assert.equal(once.code, 0, once.err);
-    assert.match(once.err, /stop \d+ \(night-old\) \[max-runtime\]: running 7\d\d min, past maxRuntime 720 min -> stopped/);
+    assert.match(
+      once.err,
+      /stop \d+ \(night-old\) \[max-runtime\]: running 7\d\d min, past maxRuntime 720 min -> stopped/,
+    );
     assert.equal(await status('night-old'), 'stopped');
     assert.equal(await status('night-young'), 'running');
     assert.equal(await status('other'), 'running', 'outside the fleet: untouched');
     const recs = (await journal()).records.filter((r) => r.op === 'lifecycle.stop');
-    assert.deepEqual(recs.map((r) => [r.phase, r.details.trigger]), [['before', 'max-runtime'], ['after', 'max-runtime']]);
+    assert.deepEqual(
+      recs.map((r) => [r.phase, r.details.trigger]),
+      [
+        ['before', 'max-runtime'],
+        ['after', 'max-runtime'],
+      ],
+    );
   });
 
   test('provision --max-runtime journals the rental’s rules; autopilot without --fleet enforces them', async () => {
@@ -82,13 +129,20 @@ describe('autopilot against the simulator', () => {
     const rules = (await journal()).records.find((r) => r.op === 'lifecycle.rules')!;
     assert.equal(rules.ids.instanceId, instanceId);
     assert.equal((rules.details.rules as { maxRuntimeMs: number }).maxRuntimeMs, 1000);
-    assert.match(String(rules.ids.runId), /^vd-[a-z0-9]{8}$/, 'the rental\'s run id, the one its checkpoints are bound to');
+    assert.match(
+      String(rules.ids.runId),
+      /^vd-[a-z0-9]{8}$/,
+      "the rental's run id, the one its checkpoints are bound to",
+    );
     // Time passing is the subject: the rental's 1 s maxRuntime runs out (on the API's clock, read to the second).
     await pause(1100);
     const once = await cli(['autopilot', '--once', '--json']);
     assert.equal(once.code, 0, once.err);
     const acts = JSON.parse(once.out);
-    assert.deepEqual(acts.map((a: { instanceId: number; trigger: string }) => [a.instanceId, a.trigger]), [[instanceId, 'max-runtime']]);
+    assert.deepEqual(
+      acts.map((a: { instanceId: number; trigger: string }) => [a.instanceId, a.trigger]),
+      [[instanceId, 'max-runtime']],
+    );
     assert.equal((await client.listInstances()).find((i) => i.id === instanceId)!.status, 'stopped');
   });
 
@@ -98,8 +152,15 @@ describe('autopilot against the simulator', () => {
     assert.match((await cli(['autopilot', '--fleet', 'x', '--profile', 'nope'])).err, /no profile "nope"/);
     const gpt = parseProfiles(PROFILES, 'p.yaml').capped!;
     assert.equal(lifecycleFromFlags({ 'auto-shutdown': true }, gpt).onFinish, 'destroy');
-    assert.throws(() => lifecycleFromFlags({ 'auto-shutdown': true, 'on-finish': 'stop' }, gpt), /--auto-shutdown means --on-finish destroy/);
-    assert.deepEqual(lifecycleFromFlags({ idle: '5:20m' }, gpt).idle, { gpuUtilBelow: 5, forMs: 1_200_000, then: 'stop' });
+    assert.throws(
+      () => lifecycleFromFlags({ 'auto-shutdown': true, 'on-finish': 'stop' }, gpt),
+      /--auto-shutdown means --on-finish destroy/,
+    );
+    assert.deepEqual(lifecycleFromFlags({ idle: '5:20m' }, gpt).idle, {
+      gpuUtilBelow: 5,
+      forMs: 1_200_000,
+      then: 'stop',
+    });
     assert.throws(() => lifecycleFromFlags({ idle: 'lots' }, gpt), /--idle must be PCT:DURATION/);
     assert.equal(lifecycleFromFlags({}, gpt).maxRuntimeMs, 12 * 3_600_000);
   });

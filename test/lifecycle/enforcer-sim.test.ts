@@ -23,7 +23,13 @@ const MIN = 60_000;
 const done = { totalSteps: 300, saveSteps: 100 };
 const FLEET = [
   { label: 'fin-ok', gpu: 'RTX 4090', age: '1h', env: { HUB_MODEL_ID: 'me/fin-ok' }, host: done },
-  { label: 'fin-never', gpu: 'RTX 4090', age: '1h', env: { HUB_MODEL_ID: 'me/fin-never', SIM_HUB_UPLOAD: 'never' }, host: done },
+  {
+    label: 'fin-never',
+    gpu: 'RTX 4090',
+    age: '1h',
+    env: { HUB_MODEL_ID: 'me/fin-never', SIM_HUB_UPLOAD: 'never' },
+    host: done,
+  },
   { label: 'fin-stop', gpu: 'RTX 4090', age: '1h', host: done },
   { label: 'long', gpu: 'RTX 4090', age: '13h', host: { totalSteps: 100_000_000 } },
   { label: 'idle', gpu: 'RTX 4090', age: '1h', host: { totalSteps: 1_000_000, stallAtStep: 50 } },
@@ -37,7 +43,11 @@ const RULES: Record<string, Partial<LifecycleRules>> = {
   long: { maxRuntimeMs: 12 * 60 * MIN },
   idle: { idle: { gpuUtilBelow: 5, forMs: 20 * MIN, then: 'stop' } },
   crash: { onFinish: 'destroy' },
-  train: { onFinish: 'destroy', maxRuntimeMs: 12 * 60 * MIN, idle: { gpuUtilBelow: 5, forMs: 20 * MIN, then: 'destroy' } },
+  train: {
+    onFinish: 'destroy',
+    maxRuntimeMs: 12 * 60 * MIN,
+    idle: { gpuUtilBelow: 5, forMs: 20 * MIN, then: 'destroy' },
+  },
 };
 
 let sim: SimHandle;
@@ -45,8 +55,18 @@ let client: VastClient;
 let pool: SshPool;
 let dir: string;
 before(async () => {
-  sim = await startSimulator({ seed: 23, rateLimit: false, speed: 60, sshKeys: [TEST_KEY.public], scenario: { market: { size: 400, traps: false }, fleet: FLEET } });
-  client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
+  sim = await startSimulator({
+    seed: 23,
+    rateLimit: false,
+    speed: 60,
+    sshKeys: [TEST_KEY.public],
+    scenario: { market: { size: 400, traps: false }, fleet: FLEET },
+  });
+  client = new VastClient({
+    apiKey: sim.apiKey,
+    baseUrl: sim.url,
+    sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
+  });
   ({ pool, dir } = testPool());
 });
 after(async () => {
@@ -63,18 +83,25 @@ test('each rule acts as written, on the sim clock; a destroy only after the chec
   const health = new ApiLogHealth(client, { now: sim.simNow });
   const enforcer = new LifecycleEnforcer(
     {
-      api: client, journal, now: sim.simNow, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
+      api: client,
+      journal,
+      now: sim.simNow,
+      sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
       health: (inst) => health.healthOf(inst),
       source: (inst) => {
         const repo = FLEET.find((f) => f.label === inst.label)?.env?.HUB_MODEL_ID;
         if (!repo) return null;
-        return { store: new HfStore({ repo, hubUrl: sim.hubUrl! }), readHost: () => readInstanceCheckpoint(pool, inst, '/workspace/run') };
+        return {
+          store: new HfStore({ repo, hubUrl: sim.hubUrl! }),
+          readHost: () => readInstanceCheckpoint(pool, inst, '/workspace/run'),
+        };
       },
     },
     { rulesFor: (inst) => ({ ...KEEP_ALL, ...RULES[inst.label ?? ''] }) },
   );
   const first = await enforcer.pass();
-  const byLabel = (rs: EnforcedAction[]) => Object.fromEntries(rs.map((r) => [r.action.label, [r.action.type, r.action.trigger, r.outcome]]));
+  const byLabel = (rs: EnforcedAction[]) =>
+    Object.fromEntries(rs.map((r) => [r.action.label, [r.action.type, r.action.trigger, r.outcome]]));
   assert.deepEqual(byLabel(first), {
     'fin-ok': ['destroy', 'finished', 'destroyed'],
     'fin-never': ['destroy', 'finished', 'stopped-instead'],
@@ -83,7 +110,10 @@ test('each rule acts as written, on the sim clock; a destroy only after the chec
     crash: ['leave', 'crashed', 'left'],
   });
   const never = first.find((r) => r.action.label === 'fin-never')!;
-  assert.match(never.message, /not destroyed: would lose steps 1–300 \(300 steps, ~[\d.]+ h of training, ~\$[\d.]+ at \$[\d.]+\/hr\): not found in the store .*; stopped \d+ instead/);
+  assert.match(
+    never.message,
+    /not destroyed: would lose steps 1–300 \(300 steps, ~[\d.]+ h of training, ~\$[\d.]+ at \$[\d.]+\/hr\): not found in the store .*; stopped \d+ instead/,
+  );
   assert.match(first.find((r) => r.action.label === 'fin-ok')!.message, /checkpoint-300 is verified/);
 
   // The idle GPU is stopped only once it has been idle for the whole window (20 sim minutes).
@@ -95,10 +125,16 @@ test('each rule acts as written, on the sim clock; a destroy only after the chec
 
   const now = new Map((await client.listInstances()).map((i) => [i.label, i.status]));
   assert.equal(now.has('fin-ok'), false, 'destroyed');
-  assert.deepEqual(['fin-never', 'fin-stop', 'long', 'idle', 'crash', 'train'].map((l) => now.get(l)), ['stopped', 'stopped', 'stopped', 'stopped', 'running', 'running']);
+  assert.deepEqual(
+    ['fin-never', 'fin-stop', 'long', 'idle', 'crash', 'train'].map((l) => now.get(l)),
+    ['stopped', 'stopped', 'stopped', 'stopped', 'running', 'running'],
+  );
   const recs = journal.records.filter((r) => r.op.startsWith('lifecycle.'));
   assert.ok(recs.length >= 12);
   const stoppedInstead = recs.find((r) => r.ids.instanceId === id('fin-never') && r.phase === 'after')!;
   assert.equal(stoppedInstead.details.outcome, 'stopped-instead');
-  assert.ok(journal.records.some((r) => r.op === 'destroy' && r.phase === 'after' && r.ids.instanceId === id('fin-ok')), 'the safe destroy journaled its own records');
+  assert.ok(
+    journal.records.some((r) => r.op === 'destroy' && r.phase === 'after' && r.ids.instanceId === id('fin-ok')),
+    'the safe destroy journaled its own records',
+  );
 });

@@ -24,7 +24,14 @@ test('a finished worker is stopped by its rule before the keeper counts it, and 
     api.instances.find((i) => i.id === id)!.status = 'stopped';
   };
   let reads = 0;
-  const health = memoHealth(async (inst: Instance): Promise<Health> => (reads++, inst.id === 1 ? { state: 'finished', step: 300 } : { state: 'training', step: Math.floor((t - t0) / 1000) }), 30_000, () => t);
+  const health = memoHealth(
+    async (inst: Instance): Promise<Health> => (
+      reads++,
+      inst.id === 1 ? { state: 'finished', step: 300 } : { state: 'training', step: Math.floor((t - t0) / 1000) }
+    ),
+    30_000,
+    () => t,
+  );
   const journal = new MemoryJournal([], () => t);
   const lifecycle = new LifecycleEnforcer(
     { api, journal, health, source: () => null, now: () => t, sleep: async () => {} },
@@ -33,15 +40,31 @@ test('a finished worker is stopped by its rule before the keeper counts it, and 
   const events: KeeperEvent[] = [];
   const keeper = new FleetKeeper(
     {
-      api: withLifecycle(api, lifecycle), health, journal, clock: { now: () => t, sleep: async (ms) => void (t += ms) },
-      launch: async () => ({ ids: [], errors: [] }), retire: async () => ({ outcome: 'destroyed', message: '' }),
+      api: withLifecycle(api, lifecycle),
+      health,
+      journal,
+      clock: { now: () => t, sleep: async (ms) => void (t += ms) },
+      launch: async () => ({ ids: [], errors: [] }),
+      retire: async () => ({ outcome: 'destroyed', message: '' }),
     },
     { prefix: 'fl-', rules: defaultRules(2), onEvent: (e) => events.push(e) },
   );
   await keeper.pass();
   assert.ok(api.calls.includes('stop 1'));
   const pass = events.find((e) => e.type === 'pass') as Extract<KeeperEvent, { type: 'pass' }>;
-  assert.deepEqual(pass.workers.map((w) => [w.id, w.status]), [[1, 'stopped'], [2, 'running']]);
+  assert.deepEqual(
+    pass.workers.map((w) => [w.id, w.status]),
+    [
+      [1, 'stopped'],
+      [2, 'running'],
+    ],
+  );
   assert.equal(reads, 2, 'keeper and rules share one log read per worker');
-  assert.deepEqual(journal.records.filter((r) => r.op === 'lifecycle.stop').map((r) => [r.phase, r.details.trigger]), [['before', 'finished'], ['after', 'finished']]);
+  assert.deepEqual(
+    journal.records.filter((r) => r.op === 'lifecycle.stop').map((r) => [r.phase, r.details.trigger]),
+    [
+      ['before', 'finished'],
+      ['after', 'finished'],
+    ],
+  );
 });

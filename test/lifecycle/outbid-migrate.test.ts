@@ -30,7 +30,10 @@ describe('onOutbid: migrate', () => {
   let profiles: string;
   before(async () => {
     sim = await startSimulator({
-      rateLimit: false, seed: 47, hosts: false, speed: 60,
+      rateLimit: false,
+      seed: 47,
+      hosts: false,
+      speed: 60,
       scenario: {
         market: { size: 600, traps: false },
         fleet: [
@@ -45,12 +48,26 @@ describe('onOutbid: migrate', () => {
     client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
     dir = mkdtempSync(path.join(os.tmpdir(), 'vd-outbid-mig-'));
     profiles = path.join(dir, 'profiles.yaml');
-    const common = ['    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40', '    resume: "python train.py --resume {checkpoint}"', '    lifecycle: { onOutbid: migrate }'];
-    writeFileSync(profiles, [
-      'profiles:',
-      '  mig:', ...common, '    checkpoint: { kind: hf, repo: me/spot, tokenEnv: HF_TOKEN }',
-      '  bare:', ...common, '    checkpoint: { kind: hf, repo: me/empty, tokenEnv: HF_TOKEN }', '',
-    ].join('\n'));
+    const common = [
+      '    model: gpt2',
+      '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+      '    diskGb: 40',
+      '    resume: "python train.py --resume {checkpoint}"',
+      '    lifecycle: { onOutbid: migrate }',
+    ];
+    writeFileSync(
+      profiles,
+      [
+        'profiles:',
+        '  mig:',
+        ...common,
+        '    checkpoint: { kind: hf, repo: me/spot, tokenEnv: HF_TOKEN }',
+        '  bare:',
+        ...common,
+        '    checkpoint: { kind: hf, repo: me/empty, tokenEnv: HF_TOKEN }',
+        '',
+      ].join('\n'),
+    );
   });
   after(async () => {
     await sim?.close();
@@ -58,7 +75,9 @@ describe('onOutbid: migrate', () => {
     rmSync(dir, { recursive: true, force: true });
   });
   const cli = (args: string[]): Promise<CliRun> =>
-    runCli([...args, '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], { env: { ...homeEnv(dir), HF_TOKEN: TOKEN, HF_ENDPOINT: hub.url } });
+    runCli([...args, '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], {
+      env: { ...homeEnv(dir), HF_TOKEN: TOKEN, HF_ENDPOINT: hub.url },
+    });
   const inst = async (label: string) => (await client.listInstances()).find((i) => i.label === label)!;
 
   test('--dry-run says what it would do and rents nothing', async () => {
@@ -67,7 +86,10 @@ describe('onOutbid: migrate', () => {
     assert.equal(r.code, 0, r.err);
     const [a] = JSON.parse(r.out);
     assert.deepEqual([a.type, a.outcome], ['migrate', 'dry-run']);
-    assert.match(a.message, new RegExp(`would migrate ${(await inst('mig-a')).id} from checkpoint-500 in .*me/spot.* to a new 1x RTX 4090`));
+    assert.match(
+      a.message,
+      new RegExp(`would migrate ${(await inst('mig-a')).id} from checkpoint-500 in .*me/spot.* to a new 1x RTX 4090`),
+    );
     assert.equal((await client.listInstances()).length, before);
   });
 
@@ -89,26 +111,47 @@ describe('onOutbid: migrate', () => {
     const journal = new MemoryJournal([TOKEN]);
     const env = { ...process.env, HF_TOKEN: TOKEN };
     const migrate = ruleMigrator({
-      api: client, journal, records: async () => journal.records, profiles: all, profilesFile: profiles,
-      profileOf: () => 'mig', store: (n) => openStore(all[n]!.checkpoint!, { env, hubUrl: hub.url }),
+      api: client,
+      journal,
+      records: async () => journal.records,
+      profiles: all,
+      profilesFile: profiles,
+      profileOf: () => 'mig',
+      store: (n) => openStore(all[n]!.checkpoint!, { env, hubUrl: hub.url }),
       // No SSH in this simulator: the target never becomes ready, so the migration stops before the source is touched.
-      exec: async () => { throw new Error('no ssh here'); },
-      now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
+      exec: async () => {
+        throw new Error('no ssh here');
+      },
+      now: Date.now,
+      sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
       timing: { pollMs: 100, bootTimeoutMs: 30_000, stuckAfterMs: 30_000, readyTimeoutMs: 500, uploadWaitMs: 500 },
     });
     const enforcer = new LifecycleEnforcer(
-      { api: client, journal, health: async () => null, source: () => null, migrate, now: Date.now, sleep: async () => {} },
+      {
+        api: client,
+        journal,
+        health: async () => null,
+        source: () => null,
+        migrate,
+        now: Date.now,
+        sleep: async () => {},
+      },
       { rulesFor: (i) => (i.label === 'mig-a' ? rulesFromProfile(all.mig!.lifecycle) : null) },
     );
     const [r] = await enforcer.pass();
     assert.equal(r!.action.type, 'migrate');
     const listing = await client.listInstances();
-    const rented = journal.records.find((x) => x.op === 'migrate.provision' && x.phase === 'after')?.details.state as { targetId: number } | undefined;
+    const rented = journal.records.find((x) => x.op === 'migrate.provision' && x.phase === 'after')?.details.state as
+      | { targetId: number }
+      | undefined;
     const target = listing.find((i) => i.id === rented?.targetId && i.id !== source.id);
     assert.ok(target, `a target was rented: ${r!.message}`);
     assert.equal(target!.gpuName, source.gpuName);
     assert.equal(target!.numGpus, source.numGpus);
-    assert.ok(listing.some((i) => i.id === source.id), 'the source is not destroyed before the target advances');
+    assert.ok(
+      listing.some((i) => i.id === source.id),
+      'the source is not destroyed before the target advances',
+    );
     assert.equal(r!.outcome, 'failed', r!.message);
     assert.match(r!.message, /continue with: vastdeck migrate --resume \w+/);
     const ops = journal.records.map((x) => x.op);

@@ -20,7 +20,9 @@ describe('rescue', () => {
   let profiles: string;
   before(async () => {
     sim = await startSimulator({
-      rateLimit: false, seed: 43, hosts: false,
+      rateLimit: false,
+      seed: 43,
+      hosts: false,
       scenario: {
         market: { size: 600, traps: false },
         fleet: [
@@ -36,13 +38,23 @@ describe('rescue', () => {
     client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
     dir = mkdtempSync(path.join(os.tmpdir(), 'vd-rescue-'));
     profiles = path.join(dir, 'profiles.yaml');
-    writeFileSync(profiles, [
-      'profiles:',
-      '  spot:', '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40',
-      '    checkpoint: { kind: hf, repo: me/spot, tokenEnv: HF_TOKEN }',
-      '  rb:', '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40',
-      '    lifecycle: { onOutbid: raise-bid, maxBid: 5 }', '',
-    ].join('\n'));
+    writeFileSync(
+      profiles,
+      [
+        'profiles:',
+        '  spot:',
+        '    model: gpt2',
+        '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+        '    diskGb: 40',
+        '    checkpoint: { kind: hf, repo: me/spot, tokenEnv: HF_TOKEN }',
+        '  rb:',
+        '    model: gpt2',
+        '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+        '    diskGb: 40',
+        '    lifecycle: { onOutbid: raise-bid, maxBid: 5 }',
+        '',
+      ].join('\n'),
+    );
   });
   after(async () => {
     await sim?.close();
@@ -50,7 +62,9 @@ describe('rescue', () => {
     rmSync(dir, { recursive: true, force: true });
   });
   const cli = (args: string[]): Promise<CliRun> =>
-    runCli([...args, '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], { env: { ...homeEnv(dir), HF_TOKEN: TOKEN, HF_ENDPOINT: hub.url } });
+    runCli([...args, '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], {
+      env: { ...homeEnv(dir), HF_TOKEN: TOKEN, HF_ENDPOINT: hub.url },
+    });
   const inst = async (label: string) => (await client.listInstances()).find((i) => i.label === label)!;
 
   test('lists the outbid ones (not one its owner stopped) with both ways back and their prices', async () => {
@@ -77,7 +91,10 @@ describe('rescue', () => {
     assert.match(r.out, /bid of \d+ raised to \$\d\.\d{3}\/hr; it restarts on its own disk/);
     assert.equal((await inst('spot-a')).status, 'loading');
     const j = await readJournal(path.join(dir, 'state', 'vastdeck', 'journal.jsonl'));
-    assert.deepEqual(j.records.filter((x) => x.op === 'rescue.raise-bid').map((x) => x.phase), ['before', 'after']);
+    assert.deepEqual(
+      j.records.filter((x) => x.op === 'rescue.raise-bid').map((x) => x.phase),
+      ['before', 'after'],
+    );
     assert.ok(!(r.out + r.err + JSON.stringify(j.records)).includes(TOKEN));
   });
 

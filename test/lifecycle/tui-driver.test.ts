@@ -18,25 +18,43 @@ test('a finished run with onFinish: stop is stopped while the TUI is open; the f
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-tui-life-'));
   try {
     const journalFile = path.join(dir, 'journal.jsonl');
-    await recordRules(new FileJournal({ file: journalFile }), { instanceId: 1, label: 'a', runId: 'p-x', profile: 'p', rules: { ...KEEP_ALL, onFinish: 'stop' } });
+    await recordRules(new FileJournal({ file: journalFile }), {
+      instanceId: 1,
+      label: 'a',
+      runId: 'p-x',
+      profile: 'p',
+      rules: { ...KEEP_ALL, onFinish: 'stop' },
+    });
     const api = new FakeVast([]);
     const stopped: number[] = [];
     (api as { stopInstance: (id: number) => Promise<void> }).stopInstance = async (id) => void stopped.push(id);
-    const instances = [makeInstance(0, { id: 1, label: 'a', status: 'running', isBid: false }), makeInstance(1, { id: 2, label: 'b', status: 'running', isBid: false })];
+    const instances = [
+      makeInstance(0, { id: 1, label: 'a', status: 'running', isBid: false }),
+      makeInstance(1, { id: 2, label: 'b', status: 'running', isBid: false }),
+    ];
     const snap = { loaded: true, error: null, instances } as unknown as FleetSnapshot;
     const driver = startLifecycle({
-      services: makeServices({ api, stateDir: dir }), store: { getSnapshot: () => snap }, profilesFile: path.join(dir, 'none.yaml'), everyMs: 3_600_000,
+      services: makeServices({ api, stateDir: dir }),
+      store: { getSnapshot: () => snap },
+      profilesFile: path.join(dir, 'none.yaml'),
+      everyMs: 3_600_000,
       health: () => ({ health: { state: 'finished', step: 300 }, polledAt: 1 }),
     });
     const msgs: Message[] = [];
     driver.subscribe((m) => msgs.push(m));
     const done = await driver.pass();
-    assert.deepEqual(done.map((d) => [d.action.instanceId, d.outcome]), [[1, 'stopped']]);
+    assert.deepEqual(
+      done.map((d) => [d.action.instanceId, d.outcome]),
+      [[1, 'stopped']],
+    );
     assert.deepEqual(stopped, [1]);
     assert.match(msgs[0]!.text, /lifecycle: 1 a finished: stopped 1/);
     assert.deepEqual(await driver.pass(), [], 'not twice');
     const j = await readJournal(journalFile);
-    assert.deepEqual(j.records.filter((r) => r.op === 'lifecycle.stop').map((r) => r.phase), ['before', 'after']);
+    assert.deepEqual(
+      j.records.filter((r) => r.op === 'lifecycle.stop').map((r) => r.phase),
+      ['before', 'after'],
+    );
     await driver.stop();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -60,12 +78,19 @@ test('while the TUI is open, each pass touches the host watchdog heartbeat of ru
     const snap = { loaded: true, error: null, instances } as unknown as FleetSnapshot;
     const touched: Array<[number, string]> = [];
     const driver = startLifecycle({
-      services: makeServices({ api: new FakeVast([]), stateDir: dir }), store: { getSnapshot: () => snap }, profilesFile: path.join(dir, 'none.yaml'), everyMs: 3_600_000,
+      services: makeServices({ api: new FakeVast([]), stateDir: dir }),
+      store: { getSnapshot: () => snap },
+      profilesFile: path.join(dir, 'none.yaml'),
+      everyMs: 3_600_000,
       health: () => undefined,
       hostExec: (inst) => async (cmd) => (touched.push([inst.id, cmd]), { stdout: '', stderr: '', code: 0 }),
     });
     await driver.pass();
-    assert.deepEqual(touched.map(([id]) => id), [1], 'only the running instance with a watchdog');
+    assert.deepEqual(
+      touched.map(([id]) => id),
+      [1],
+      'only the running instance with a watchdog',
+    );
     assert.match(touched[0]![1], /date \+%s > .*heartbeat/);
     await driver.stop();
   } finally {

@@ -19,8 +19,12 @@ import { waitFor } from '../helpers/wait.js';
 
 const PROFILES = [
   'profiles:',
-  '  guarded:', '    model: gpt2', '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime', '    diskGb: 40',
-  '    lifecycle: { watchdog: { heartbeatStale: 5s, checkEvery: 1s } }', '',
+  '  guarded:',
+  '    model: gpt2',
+  '    image: pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+  '    diskGb: 40',
+  '    lifecycle: { watchdog: { heartbeatStale: 5s, checkEvery: 1s } }',
+  '',
 ].join('\n');
 
 describe('host watchdog through provision and autopilot', { skip: sshdSkipReason }, () => {
@@ -43,8 +47,15 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     assert.ok(!existsSync(wd.pid), `${wd.dir} exists on this machine: refusing to overwrite another watchdog`);
     // The fleet's one instance takes the first 4 ports; the rental's SSH proxy port is then the real sshd.
     sim = await startSimulator({
-      rateLimit: false, seed: 59, hosts: false, sshPortBase: sshd.port - 4,
-      scenario: { market: { size: 300, traps: false }, lifecycle: { provisionSec: 0, loadSec: [0, 0] }, fleet: [{ label: 'other', gpu: 'RTX 4090' }] },
+      rateLimit: false,
+      seed: 59,
+      hosts: false,
+      sshPortBase: sshd.port - 4,
+      scenario: {
+        market: { size: 300, traps: false },
+        lifecycle: { provisionSec: 0, loadSec: [0, 0] },
+        fleet: [{ label: 'other', gpu: 'RTX 4090' }],
+      },
     });
     client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
     dir = mkdtempSync(path.join(os.tmpdir(), 'vd-watchdog-cli-'));
@@ -60,7 +71,8 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     await sim?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
-  const cli = (args: string[]): Promise<CliRun> => runCli([...args, '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir) });
+  const cli = (args: string[]): Promise<CliRun> =>
+    runCli([...args, '--profiles', profiles, '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir) });
   const statusOf = async (id: number) => (await client.showInstance(id)).status;
   const log = () => (existsSync(wd.log) ? readFileSync(wd.log, 'utf8') : 'no watchdog log');
 
@@ -75,10 +87,13 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     assert.match(p.err, /host watchdog \(heartbeat stale 5s→stop\)/);
 
     // The host has the watchdog, running, with its key in a file only root reads.
-    assert.ok(existsSync(wd.script) && existsSync(wd.key) && existsSync(wd.heartbeat), 'the watchdog files are on the host');
+    assert.ok(
+      existsSync(wd.script) && existsSync(wd.key) && existsSync(wd.heartbeat),
+      'the watchdog files are on the host',
+    );
     assert.equal(readFileSync(wd.key).length > 0 && (await import('node:fs')).statSync(wd.key).mode & 0o777, 0o600);
     const key = readFileSync(wd.key, 'utf8');
-    assert.notEqual(key, sim.apiKey, 'never the user\'s key');
+    assert.notEqual(key, sim.apiKey, "never the user's key");
     const scoped = new VastClient({ apiKey: key, baseUrl: sim.url });
     await assert.rejects(scoped.listInstances(), /403|not_authorized|lacks the permission/, 'the key is scoped');
     assert.equal((await scoped.showInstance(id)).id, id);
@@ -92,14 +107,22 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     assert.equal(rec.details.heartbeatMaxAgeSec, 5);
     assert.equal(rec.details.everySec, 1);
     assert.equal(rec.details.maxRuntimeSec, null);
-    for (const [what, text] of [['journal', readFileSync(journalFile, 'utf8')], ['stdout', p.out], ['stderr', p.err]] as const) {
+    for (const [what, text] of [
+      ['journal', readFileSync(journalFile, 'utf8')],
+      ['stdout', p.out],
+      ['stderr', p.err],
+    ] as const) {
       assert.ok(!text.includes(key), `the key appears in ${what}`);
     }
 
     // One autopilot pass writes a newer heartbeat (the host's clock, in seconds).
     const before = Number(readFileSync(wd.heartbeat, 'utf8'));
-    // The heartbeat is the host's clock in whole seconds (this machine's: the sshd is on loopback): wait for it to tick.
-    await waitFor(() => Math.floor(Date.now() / 1000) > before, { what: 'the clock to pass the heartbeat\'s second', intervalMs: 20 });
+    // The heartbeat is the host's clock in whole seconds (this machine's: the sshd is on loopback): wait for it to
+    // tick.
+    await waitFor(() => Math.floor(Date.now() / 1000) > before, {
+      what: "the clock to pass the heartbeat's second",
+      intervalMs: 20,
+    });
     const a = await cli(['autopilot', '--once']);
     assert.equal(a.code, 0, a.err);
     assert.match(a.err, /watchdog heartbeat sent to 1 instance/);
@@ -107,9 +130,17 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     assert.equal(await statusOf(id), 'running', log());
 
     // No more heartbeats: the watchdog stops its own instance, and only it.
-    await waitFor(async () => (await statusOf(id)) === 'stopped', { what: `the watchdog to stop ${id}`, timeoutMs: 30_000, intervalMs: 250, detail: log });
+    await waitFor(async () => (await statusOf(id)) === 'stopped', {
+      what: `the watchdog to stop ${id}`,
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      detail: log,
+    });
     // The stop lands before the watchdog writes its log line: wait for the line too.
-    await waitFor(() => /no heartbeat for \d+s: stop answered 200/.test(log()), { what: 'the watchdog\'s log line', detail: log });
+    await waitFor(() => /no heartbeat for \d+s: stop answered 200/.test(log()), {
+      what: "the watchdog's log line",
+      detail: log,
+    });
     const other = (await client.listInstances()).find((i) => i.label === 'other')!;
     assert.equal(other.status, 'running');
   });
@@ -120,22 +151,59 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     writeFileSync(wd.dir, 'not a directory'); // mkdir -p fails on the host
     // A second simulator whose first rental's SSH port is the same real sshd.
     const sim2 = await startSimulator({
-      rateLimit: false, seed: 67, hosts: false, sshPortBase: sshd.port - 4,
-      scenario: { market: { size: 300, traps: false }, lifecycle: { provisionSec: 0, loadSec: [0, 0] }, fleet: [{ label: 'other', gpu: 'RTX 4090' }] },
+      rateLimit: false,
+      seed: 67,
+      hosts: false,
+      sshPortBase: sshd.port - 4,
+      scenario: {
+        market: { size: 300, traps: false },
+        lifecycle: { provisionSec: 0, loadSec: [0, 0] },
+        fleet: [{ label: 'other', gpu: 'RTX 4090' }],
+      },
     });
     try {
-      const keys = async () => ((await (await fetch(`${sim2.url}/api/v0/auth/apikeys/`, { headers: { Authorization: `Bearer ${sim2.apiKey}` } })).json()) as { apikeys: unknown[] }).apikeys.length;
+      const keys = async () =>
+        (
+          (await (
+            await fetch(`${sim2.url}/api/v0/auth/apikeys/`, { headers: { Authorization: `Bearer ${sim2.apiKey}` } })
+          ).json()) as { apikeys: unknown[] }
+        ).apikeys.length;
       const before = await keys();
-      const p = await runCli(['provision', '--profile', 'guarded', '--best', '--no-check', '--json', '--profiles', profiles, '--api-url', sim2.url, '--api-key', sim2.apiKey], { env: homeEnv(dir) });
+      const p = await runCli(
+        [
+          'provision',
+          '--profile',
+          'guarded',
+          '--best',
+          '--no-check',
+          '--json',
+          '--profiles',
+          profiles,
+          '--api-url',
+          sim2.url,
+          '--api-key',
+          sim2.apiKey,
+        ],
+        { env: homeEnv(dir) },
+      );
       assert.equal(p.code, 0, p.err);
       const out = JSON.parse(p.out);
       assert.equal(out.outcome, 'running');
       assert.equal(out.watchdog.armed, false);
       const warnings = p.err.split('\n').filter((l) => /host watchdog NOT armed/.test(l));
       assert.equal(warnings.length, 1, p.err);
-      assert.match(warnings[0]!, new RegExp(`^warning: host watchdog NOT armed on instance ${out.instanceId}: could not start the watchdog on instance ${out.instanceId}: .*the rental stands`));
+      assert.match(
+        warnings[0]!,
+        new RegExp(
+          `^warning: host watchdog NOT armed on instance ${out.instanceId}: could not start the watchdog on ` +
+            `instance ${out.instanceId}: .*the rental stands`,
+        ),
+      );
       assert.equal(await keys(), before, 'the scoped key it made is revoked');
-      assert.equal((await new VastClient({ apiKey: sim2.apiKey, baseUrl: sim2.url }).showInstance(out.instanceId)).status, 'running');
+      assert.equal(
+        (await new VastClient({ apiKey: sim2.apiKey, baseUrl: sim2.url }).showInstance(out.instanceId)).status,
+        'running',
+      );
     } finally {
       await sim2.close();
     }
@@ -146,7 +214,12 @@ describe('host watchdog through provision and autopilot', { skip: sshdSkipReason
     assert.equal(p.code, 0, p.err);
     const out = JSON.parse(p.out);
     assert.deepEqual(out.watchdog, { armed: false, error: 'not running yet (--no-wait)' });
-    assert.match(p.err, new RegExp(`warning: host watchdog NOT armed on instance ${out.instanceId}: it was not running yet \\(--no-wait\\)`));
+    assert.match(
+      p.err,
+      new RegExp(
+        `warning: host watchdog NOT armed on instance ${out.instanceId}: it was not running yet \\(--no-wait\\)`,
+      ),
+    );
     assert.notEqual(await statusOf(out.instanceId), 'stopped');
   });
 });

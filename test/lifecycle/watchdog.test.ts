@@ -10,7 +10,13 @@ import path from 'node:path';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
 import { SshPool } from '../../src/core/ssh/index.js';
-import { armWatchdog, heartbeat, watchdogPermissions, watchdogScript, type HostExec } from '../../src/core/lifecycle/watchdog.js';
+import {
+  armWatchdog,
+  heartbeat,
+  watchdogPermissions,
+  watchdogScript,
+  type HostExec,
+} from '../../src/core/lifecycle/watchdog.js';
 import { startSshd, sshdSkipReason, type TestSshd } from '../helpers/sshd.js';
 import { pause, waitFor } from '../helpers/wait.js';
 
@@ -21,10 +27,25 @@ describe('host watchdog', { skip: sshdSkipReason }, () => {
   let client: VastClient;
   let pid = 0;
   before(async () => {
-    sim = await startSimulator({ rateLimit: false, seed: 53, hosts: false, scenario: { market: { size: 300, traps: false }, fleet: [{ label: 'mine', gpu: 'RTX 4090' }, { label: 'other', gpu: 'RTX 4090' }] } });
+    sim = await startSimulator({
+      rateLimit: false,
+      seed: 53,
+      hosts: false,
+      scenario: {
+        market: { size: 300, traps: false },
+        fleet: [
+          { label: 'mine', gpu: 'RTX 4090' },
+          { label: 'other', gpu: 'RTX 4090' },
+        ],
+      },
+    });
     client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
     sshd = await startSshd();
-    pool = new SshPool({ knownHostsFile: path.join(sshd.dir, 'known_hosts_vd'), auth: { agentSocket: null, keyPaths: [sshd.clientKey] }, readyTimeoutMs: 5000 });
+    pool = new SshPool({
+      knownHostsFile: path.join(sshd.dir, 'known_hosts_vd'),
+      auth: { agentSocket: null, keyPaths: [sshd.clientKey] },
+      readyTimeoutMs: 5000,
+    });
   });
   after(async () => {
     if (pid) {
@@ -48,7 +69,10 @@ describe('host watchdog', { skip: sshdSkipReason }, () => {
     await assert.rejects(scoped.stopInstance(other!.id), /403|not_authorized|may not act on instance/);
     await assert.rejects(scoped.destroyInstance(other!.id), /403|not_authorized|may not act on instance/);
     await assert.rejects(scoped.listInstances(), /403|not_authorized|lacks the permission/);
-    await assert.rejects(scoped.createApiKey('escalate', { api: { instance_write: {} } }), /403|not_authorized|lacks the permission/);
+    await assert.rejects(
+      scoped.createApiKey('escalate', { api: { instance_write: {} } }),
+      /403|not_authorized|lacks the permission/,
+    );
     assert.equal((await client.listInstances()).find((i) => i.id === other!.id)!.status, 'running');
   });
 
@@ -58,7 +82,14 @@ describe('host watchdog', { skip: sshdSkipReason }, () => {
     const exec: HostExec = (cmd) => pool.exec({ host: '127.0.0.1', port: sshd.port }, cmd, { timeoutMs: 10_000 });
     const dir = path.join(sshd.dir, 'wd');
     const maxAgeSec = 4;
-    const spec = { apiUrl: sim.url, instanceId: mine!.id, maxRuntimeSec: null, heartbeatMaxAgeSec: maxAgeSec, everySec: 1, dir };
+    const spec = {
+      apiUrl: sim.url,
+      instanceId: mine!.id,
+      maxRuntimeSec: null,
+      heartbeatMaxAgeSec: maxAgeSec,
+      everySec: 1,
+      dir,
+    };
     ({ pid } = await armWatchdog(exec, spec, key));
     assert.ok(!watchdogScript(spec).includes(key), 'the key lives in its file, not in the script');
     const watchdogLog = () => {
@@ -77,7 +108,10 @@ describe('host watchdog', { skip: sshdSkipReason }, () => {
     }
     assert.equal((await client.showInstance(mine!.id)).status, 'running', `heartbeats kept it alive: ${watchdogLog()}`);
     await waitFor(async () => (await client.showInstance(mine!.id)).status === 'stopped', {
-      what: `the watchdog to stop ${mine!.id}`, timeoutMs: 25_000, intervalMs: 250, detail: watchdogLog,
+      what: `the watchdog to stop ${mine!.id}`,
+      timeoutMs: 25_000,
+      intervalMs: 250,
+      detail: watchdogLog,
     });
     assert.equal((await client.showInstance(other!.id)).status, 'running');
     assert.match(readFileSync(path.join(dir, 'watchdog.log'), 'utf8'), /no heartbeat for \d+s: stop answered 200/);

@@ -11,7 +11,9 @@ const live = useLiveSim();
 
 function cli(name: string, argv: string[], killAfterMs?: number): Promise<CliRun> {
   return runCli([name, ...argv, '--api-url', live.sim.url, '--api-key', live.sim.apiKey], {
-    env: homeEnv(live.dir), stdin: null, interrupt: killAfterMs ? { afterMs: killAfterMs } : undefined,
+    env: homeEnv(live.dir),
+    stdin: null,
+    interrupt: killAfterMs ? { afterMs: killAfterMs } : undefined,
   });
 }
 const id = (label: string) => String(live.byLabel.get(label)!.id);
@@ -56,4 +58,3 @@ describe('vastdeck logs', () => {
     assert.equal(bad.code, 2);
   });
 });
-

@@ -9,7 +9,9 @@ const live = useLiveSim();
 
 function cli(name: string, argv: string[], killAfterMs?: number): Promise<CliRun> {
   return runCli([name, ...argv, '--api-url', live.sim.url, '--api-key', live.sim.apiKey], {
-    env: homeEnv(live.dir), stdin: null, interrupt: killAfterMs ? { afterMs: killAfterMs } : undefined,
+    env: homeEnv(live.dir),
+    stdin: null,
+    interrupt: killAfterMs ? { afterMs: killAfterMs } : undefined,
   });
 }
 const id = (label: string) => String(live.byLabel.get(label)!.id);
@@ -45,7 +47,11 @@ describe('vastdeck triage', () => {
 
   test('an unreachable host: the bundle from the API, a clear error, exit 1', async () => {
     const inst = live.byLabel.get('stall')!;
-    await fetch(`${live.sim.url}/api/v0/instances/${inst.id}/`, { method: 'PUT', headers: { Authorization: `Bearer ${live.sim.apiKey}`, 'Content-Type': 'application/json' }, body: '{}' });
+    await fetch(`${live.sim.url}/api/v0/instances/${inst.id}/`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${live.sim.apiKey}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     const trainer = live.sim.hosts!.trainer(inst.id)!;
     assert.ok(trainer);
     // Kill the host behind the instance's ports without changing its status: a dead host on a "running" box.
@@ -61,7 +67,10 @@ describe('vastdeck attach / ssh', () => {
   test('--print shows the system ssh argv: tmux session or a plain shell, vastdeck known_hosts and key', async () => {
     const a = await cli('attach', [id('train'), '--print']);
     assert.equal(a.code, 0, a.err);
-    assert.match(a.out, /^ssh -t -p \d+ .*UserKnownHostsFile=.*state\/vastdeck\/known_hosts .* -i .*id_ed25519 -- root@127\.0\.0\.1 'tmux attach -t train \|\| tmux new -s train'\n$/);
+    assert.match(
+      a.out,
+      /^ssh -t -p \d+ .*UserKnownHostsFile=.*state\/vastdeck\/known_hosts .* -i .*id_ed25519 -- root@127\.0\.0\.1 'tmux attach -t train \|\| tmux new -s train'\n$/,
+    );
     const s = await cli('ssh', [id('train'), '--print']);
     assert.match(s.out, /-- root@127\.0\.0\.1\n$/);
     const boot = await cli('attach', [id('boot')]);

@@ -26,7 +26,8 @@ describe('health monitor', () => {
 
     await monitor.pollOnce();
     assert.equal(cell('train')?.text, 'training');
-    // It stalled at step 250 (250 s into a 1 h old run): the log's mtime dates that, though the monitor only just looked.
+    // It stalled at step 250 (250 s into a 1 h old run): the log's mtime dates that, though the monitor only just
+    // looked.
     assert.equal(cell('stall')?.text, 'stalled', 'stalled before the monitor first looked');
     assert.match(monitor.get(id('stall'))!.health.detail ?? '', /^no step advance for (5\d|60)m$/);
     assert.equal(cell('oom')?.text, 'crashed');
@@ -44,7 +45,9 @@ describe('health monitor', () => {
     // 20 minutes later on the monitor's clock; in real time the healthy job has moved on, the stalled one has not.
     const stepBefore = cell('train')!.step!;
     const job = live.sim.hosts!.trainer(id('train'))!;
-    await waitFor(() => (job.tick(), Math.max(0, ...barSteps(job.log)) > stepBefore), { what: `the healthy job's log past step ${stepBefore}` });
+    await waitFor(() => (job.tick(), Math.max(0, ...barSteps(job.log)) > stepBefore), {
+      what: `the healthy job's log past step ${stepBefore}`,
+    });
     now += 20 * 60_000;
     await monitor.pollOnce();
     assert.equal(cell('stall')?.text, 'stalled');
@@ -57,7 +60,11 @@ describe('health monitor', () => {
   test('an unreachable host is "no ssh", and pause() stops polling', async () => {
     const store = new FleetStore({ api: live.client, pollMs: 60_000 });
     await store.refresh();
-    const failing = { exec: async () => { throw new Error('ssh 127.0.0.1:1: unreachable: ECONNREFUSED'); } };
+    const failing = {
+      exec: async () => {
+        throw new Error('ssh 127.0.0.1:1: unreachable: ECONNREFUSED');
+      },
+    };
     let calls = 0;
     const counting = { exec: async (...a: Parameters<typeof failing.exec>) => (calls++, failing.exec(...a)) };
     const monitor = new HealthMonitor({ store, ssh: counting, intervalMs: 20 });
@@ -81,7 +88,12 @@ describe('health monitor', () => {
 
 describe('health monitor on the demo fleet', () => {
   test("the demo's stalled workers (zeb-large-w2, stuck at step 41230 hours ago) show stalled on the first poll", async () => {
-    const demo = await startSimulator({ seed: 5, rateLimit: false, sshKeys: [TEST_KEY.public], scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    const demo = await startSimulator({
+      seed: 5,
+      rateLimit: false,
+      sshKeys: [TEST_KEY.public],
+      scenario: path.resolve('src/sim/scenarios/demo.yaml'),
+    });
     const { pool: demoPool, dir: demoDir } = testPool();
     try {
       const api = new VastClient({ apiKey: demo.apiKey, baseUrl: demo.url });
@@ -99,13 +111,18 @@ describe('health monitor on the demo fleet', () => {
       assert.ok(stalled.length > 0, 'the demo has stalled workers');
       for (const i of stalled) {
         const h = monitor.get(i.id)!.health;
-        assert.equal(h.state, 'stalled', `${i.label}: ${h.state} ${h.detail ?? ''} ${monitor.get(i.id)!.sshError ?? ''}`);
+        assert.equal(
+          h.state,
+          'stalled',
+          `${i.label}: ${h.state} ${h.detail ?? ''} ${monitor.get(i.id)!.sshError ?? ''}`,
+        );
         assert.equal(h.step, 41230);
         assert.match(h.detail ?? '', /^no step advance for \d+h\d\dm$/);
       }
       const healthy = sink.getSnapshot().instances.filter((i) => i.label!.startsWith('zeb-large-w1'));
       assert.ok(healthy.length > 0);
-      for (const i of healthy) assert.equal(monitor.get(i.id)!.health.state, 'training', `${i.label} writes its log now: not stalled`);
+      for (const i of healthy)
+        assert.equal(monitor.get(i.id)!.health.state, 'training', `${i.label} writes its log now: not stalled`);
     } finally {
       await demoPool.close();
       await demo.close();
@@ -116,7 +133,12 @@ describe('health monitor on the demo fleet', () => {
 
 describe('health monitor explains itself (the detail pane reads it from the store)', () => {
   test('a stopped instance shows the step its log reached (9900), an exited one its OOM; reasons, error line and history are published', async () => {
-    const demo = await startSimulator({ seed: 5, rateLimit: false, sshKeys: [TEST_KEY.public], scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    const demo = await startSimulator({
+      seed: 5,
+      rateLimit: false,
+      sshKeys: [TEST_KEY.public],
+      scenario: path.resolve('src/sim/scenarios/demo.yaml'),
+    });
     const { pool: demoPool, dir: demoDir } = testPool();
     try {
       const api = new VastClient({ apiKey: demo.apiKey, baseUrl: demo.url });
@@ -129,7 +151,8 @@ describe('health monitor explains itself (the detail pane reads it from the stor
       };
       const monitor = new HealthMonitor({ store: sink, ssh: demoPool, apiLog: (id) => api.getLogs(id, { tail: 400 }) });
       await monitor.pollOnce();
-      const byLabel = (l: string) => store.getSnapshot().health.get(sink.getSnapshot().instances.find((i) => i.label === l)!.id)!;
+      const byLabel = (l: string) =>
+        store.getSnapshot().health.get(sink.getSnapshot().instances.find((i) => i.label === l)!.id)!;
       const stoppedId = sink.getSnapshot().instances.find((i) => i.label === 'mosaic-gpt2-5')!.id;
       const lastStep = Number([...(await api.getLogs(stoppedId, { tail: 5 })).matchAll(/'step': (\d+)/g)].at(-1)![1]);
       assert.ok(lastStep > 1000);
@@ -146,7 +169,10 @@ describe('health monitor explains itself (the detail pane reads it from the stor
       assert.match(stalled.reason ?? '', /^no step advance for \d+h\d\dm$/);
       const training = byLabel('zeb-large-w1');
       assert.ok((training.steps?.length ?? 0) > 1 && (training.rates?.length ?? 0) > 0, 'step and rate history');
-      assert.ok(training.steps!.every((s, i) => i === 0 || s > training.steps![i - 1]!), 'steps in order');
+      assert.ok(
+        training.steps!.every((s, i) => i === 0 || s > training.steps![i - 1]!),
+        'steps in order',
+      );
     } finally {
       await demoPool.close();
       await demo.close();

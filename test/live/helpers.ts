@@ -1,6 +1,6 @@
 /** Shared setup for the live tests: a small simulator with one instance per host scenario, and a test SSH pool. */
 import { after, before } from 'node:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SshPool } from '../../src/core/ssh/index.js';
@@ -21,10 +21,22 @@ export const LIVE_FLEET = [
 ];
 
 /** A started simulator with LIVE_FLEET, its client, and the instances by label. */
-export async function liveSim(extra: Record<string, unknown> = {}): Promise<{ sim: SimHandle; client: VastClient; byLabel: Map<string, Instance> }> {
+export async function liveSim(
+  extra: Record<string, unknown> = {},
+): Promise<{ sim: SimHandle; client: VastClient; byLabel: Map<string, Instance> }> {
   // TEST_KEY is on the account, so the fleet's hosts accept it (Vast's rule: the keys an instance was created with).
-  const sim = await startSimulator({ seed: 17, rateLimit: false, sshKeys: [TEST_KEY.public], scenario: { market: { size: 400 }, fleet: LIVE_FLEET }, ...extra });
-  const client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
+  const sim = await startSimulator({
+    seed: 17,
+    rateLimit: false,
+    sshKeys: [TEST_KEY.public],
+    scenario: { market: { size: 400 }, fleet: LIVE_FLEET },
+    ...extra,
+  });
+  const client = new VastClient({
+    apiKey: sim.apiKey,
+    baseUrl: sim.url,
+    sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
+  });
   const list = await client.listInstances();
   return { sim, client, byLabel: new Map(list.map((i) => [i.label ?? '', i])) };
 }
@@ -35,8 +47,10 @@ export function testPool(): { dir: string; pool: SshPool; keyFile: string } {
   const keyFile = path.join(dir, 'id_ed25519');
   writeTestKey(keyFile);
   const pool = new SshPool({
-    knownHostsFile: path.join(dir, 'known_hosts'), auth: { agentSocket: null, keyPaths: [keyFile] },
-    readyTimeoutMs: 3000, backoff: { initialMs: 50, maxMs: 200, maxAttempts: 40 },
+    knownHostsFile: path.join(dir, 'known_hosts'),
+    auth: { agentSocket: null, keyPaths: [keyFile] },
+    readyTimeoutMs: 3000,
+    backoff: { initialMs: 50, maxMs: 200, maxAttempts: 40 },
   });
   return { dir, pool, keyFile };
 }

@@ -41,7 +41,9 @@ describe('sshIdentity', () => {
       assert.deepEqual(a.auth.keyPaths, [user]);
       assert.deepEqual(a.identityFiles, []);
       rmSync(user);
-      const b = sshIdentity({ env: { HOME: home, XDG_STATE_HOME: path.join(home, 'st'), SSH_AUTH_SOCK: '/tmp/agent.sock' } });
+      const b = sshIdentity({
+        env: { HOME: home, XDG_STATE_HOME: path.join(home, 'st'), SSH_AUTH_SOCK: '/tmp/agent.sock' },
+      });
       assert.equal(b.generated, false);
       assert.equal(b.auth.agentSocket, '/tmp/agent.sock');
     } finally {

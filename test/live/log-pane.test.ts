@@ -28,14 +28,24 @@ describe('diffSnapshots', () => {
 describe('LogPaneStore', () => {
   test('follows over SSH: steps advance in the snapshot, status names the source, emits ≤ 10 Hz', async () => {
     const inst = live.byLabel.get('train')!;
-    const pane = new LogPaneStore({ instanceId: inst.id, target: target(inst), pool: live.pool, api: live.client, apiIntervalMs: 200 });
+    const pane = new LogPaneStore({
+      instanceId: inst.id,
+      target: target(inst),
+      pool: live.pool,
+      api: live.client,
+      apiIntervalMs: 200,
+    });
     let emits = 0;
     const off = pane.subscribe(() => emits++);
     const t0 = Date.now();
     pane.start();
     try {
       await until(() => pane.getSnapshot().source === 'ssh' && pane.getSnapshot().lines.length > 0, 'ssh lines');
-      const text = () => pane.getSnapshot().lines.map((l) => l.text).join('\n');
+      const text = () =>
+        pane
+          .getSnapshot()
+          .lines.map((l) => l.text)
+          .join('\n');
       const first = Math.max(...barSteps(text()));
       await until(() => Math.max(...barSteps(text())) >= first + 5, 'steps to advance');
       assert.match(pane.getSnapshot().status, /^ssh 127\.0\.0\.1:\d+ · following \/workspace\/train\.log$/);
@@ -53,7 +63,14 @@ describe('LogPaneStore', () => {
     // A port nothing listens on: the host is "down".
     let polls = 0;
     const api = { getLogs: (id: number, req?: object) => (polls++, live.client.getLogs(id, req)) };
-    const pane = new LogPaneStore({ instanceId: inst.id, target: { host: '127.0.0.1', port: 1 }, pool: live.pool, api, apiIntervalMs: 200, fallbackAfterMs: 300 });
+    const pane = new LogPaneStore({
+      instanceId: inst.id,
+      target: { host: '127.0.0.1', port: 1 },
+      pool: live.pool,
+      api,
+      apiIntervalMs: 200,
+      fallbackAfterMs: 300,
+    });
     pane.start();
     try {
       await until(() => pane.getSnapshot().lines.some((l) => /OutOfMemoryError/.test(l.text)), 'API lines');
@@ -92,7 +109,11 @@ describe('saving the whole log', () => {
     const inst = live.byLabel.get('train')!;
     const { LogRing } = await import('../../src/core/logs/ring.js');
     const pane = new LogPaneStore({
-      instanceId: inst.id, target: target(inst), pool: live.pool, api: live.client, ring: new LogRing({ capacity: 50 }),
+      instanceId: inst.id,
+      target: target(inst),
+      pool: live.pool,
+      api: live.client,
+      ring: new LogRing({ capacity: 50 }),
       exec: (t, cmd, o) => live.pool.exec(t, cmd, o),
     });
     pane.start();

@@ -35,7 +35,9 @@ describe('simulated instance hosts', () => {
     assert.ok(Math.abs(d - p) <= 10, `same job: ${d} vs ${p}`);
     // Both endpoints present one host key (one container's sshd), derived from the port so reruns match.
     const keys = live.pool.hostKeys;
-    assert.ok(keys.knownTypes(direct.host, direct.port).length > 0 && keys.knownTypes(proxy.host, proxy.port).length > 0);
+    assert.ok(
+      keys.knownTypes(direct.host, direct.port).length > 0 && keys.knownTypes(proxy.host, proxy.port).length > 0,
+    );
     assert.equal(seededHostKey(String(inst.sshPort)), seededHostKey(String(inst.sshPort)));
   });
 
@@ -67,7 +69,11 @@ describe('simulated instance hosts', () => {
     await until(async () => (await live.client.showInstance(inst.id)).status === 'running', 'running again');
     const back = sshEndpoint(await live.client.showInstance(inst.id))!;
     await until(() => portOpen(back.port), 'the port to reopen');
-    const after = Math.max(...barSteps((await live.pool.exec({ host: back.host, port: back.port }, 'tail -n 2 /workspace/train.log')).stdout));
+    const after = Math.max(
+      ...barSteps(
+        (await live.pool.exec({ host: back.host, port: back.port }, 'tail -n 2 /workspace/train.log')).stdout,
+      ),
+    );
     assert.ok(after >= before, `resumed at ${after}, was ${before}`);
     assert.ok(after < before + 100_000, 'not restarted from a different run');
   });

@@ -101,11 +101,19 @@ describe('tqdm bars', () => {
 
 describe('metric dicts, plain styles, user regex', () => {
   test('quoted (transformers 5) and bare (older) metric dicts', () => {
-    assert.deepEqual(parseMetricsDict("{'loss': '7.647', 'grad_norm': '2.788', 'learning_rate': '0.001', 'epoch': '0.0016'}"), {
-      loss: 7.647, grad_norm: 2.788, learning_rate: 0.001, epoch: 0.0016,
-    });
+    assert.deepEqual(
+      parseMetricsDict("{'loss': '7.647', 'grad_norm': '2.788', 'learning_rate': '0.001', 'epoch': '0.0016'}"),
+      {
+        loss: 7.647,
+        grad_norm: 2.788,
+        learning_rate: 0.001,
+        epoch: 0.0016,
+      },
+    );
     assert.deepEqual(parseMetricsDict("{'loss': 2.3456, 'learning_rate': 4.5e-05, 'epoch': 0.33}"), {
-      loss: 2.3456, learning_rate: 4.5e-5, epoch: 0.33,
+      loss: 2.3456,
+      learning_rate: 4.5e-5,
+      epoch: 0.33,
     });
     assert.equal(parseMetricsDict('not a dict'), undefined);
   });
@@ -119,7 +127,11 @@ describe('metric dicts, plain styles, user regex', () => {
 
   test('a profile regex with named groups wins over the built-in formats', () => {
     const pattern = compileProgressPattern('iter (?<step>\\d+) of (?<total>\\d+).*?loss (?<loss>[\\d.]+)');
-    assert.deepEqual(parseProgress(['iter 70 of 900 | loss 1.25 | step=3'], { pattern }), { step: 70, total: 900, loss: 1.25 });
+    assert.deepEqual(parseProgress(['iter 70 of 900 | loss 1.25 | step=3'], { pattern }), {
+      step: 70,
+      total: 900,
+      loss: 1.25,
+    });
     assert.throws(() => compileProgressPattern('(?<step>\\d+'), /not a valid regular expression/);
     assert.throws(() => compileProgressPattern('step (\\d+)'), /named group/);
   });

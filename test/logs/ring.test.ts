@@ -9,7 +9,8 @@ describe('LogRing: \\r redraws', () => {
   test('a bar redrawn 300 times with \\r keeps only its last state', () => {
     const ring = new LogRing();
     let chunk = '';
-    for (let i = 1; i <= 300; i++) chunk += `\r${String(Math.floor((i / 300) * 100)).padStart(3)}%|#| ${i}/300 [00:01<00:01, 5.00it/s]`;
+    for (let i = 1; i <= 300; i++)
+      chunk += `\r${String(Math.floor((i / 300) * 100)).padStart(3)}%|#| ${i}/300 [00:01<00:01, 5.00it/s]`;
     ring.push(chunk + '\n');
     assert.equal(ring.length, 1);
     assert.equal(ring.at(0)!.text, '100%|#| 300/300 [00:01<00:01, 5.00it/s]');
@@ -40,7 +41,10 @@ describe('LogRing: \\r redraws', () => {
   test('CRLF line endings keep the text (the \\r is not a redraw of nothing)', () => {
     const ring = new LogRing();
     ring.push('one\r\ntwo\r\n');
-    assert.deepEqual(ring.lines().map((l) => l.text), ['one', 'two']);
+    assert.deepEqual(
+      ring.lines().map((l) => l.text),
+      ['one', 'two'],
+    );
   });
 
   test('a \\r at the end of a chunk takes effect when the next chunk brings text', () => {
@@ -48,7 +52,10 @@ describe('LogRing: \\r redraws', () => {
     ring.push('old state\r');
     assert.equal(ring.at(0)!.text, 'old state');
     ring.push('new\n');
-    assert.deepEqual(ring.lines().map((l) => l.text), ['new']);
+    assert.deepEqual(
+      ring.lines().map((l) => l.text),
+      ['new'],
+    );
   });
 
   test('an empty chunk changes nothing', () => {
@@ -113,7 +120,10 @@ describe('LogRing: sanitizing', () => {
     ring.push('\x1b]52;c;AAAA');
     assert.equal(ring.length, 0);
     ring.push('\x07done\n');
-    assert.deepEqual(ring.lines().map((l) => l.text), ['done']);
+    assert.deepEqual(
+      ring.lines().map((l) => l.text),
+      ['done'],
+    );
   });
 });
 
@@ -125,12 +135,18 @@ describe('LogRing: sources, search, save', () => {
     ring.push(' done\n', 'ssh');
     ring.push('daemon note\n', 'daemon');
     const lines = ring.lines();
-    assert.deepEqual(lines.map((l) => [l.source, l.text]), [
-      ['ssh', 'ssh part done'],
-      ['api', 'api line'],
-      ['daemon', 'daemon note'],
-    ]);
-    assert.deepEqual(lines.map((l) => l.seq), [0, 1, 2]);
+    assert.deepEqual(
+      lines.map((l) => [l.source, l.text]),
+      [
+        ['ssh', 'ssh part done'],
+        ['api', 'api line'],
+        ['daemon', 'daemon note'],
+      ],
+    );
+    assert.deepEqual(
+      lines.map((l) => l.seq),
+      [0, 1, 2],
+    );
   });
 
   test('search returns every matching index, case-insensitive', () => {
@@ -176,7 +192,10 @@ describe('LogRing: bounded memory', () => {
     const ring = new LogRing({ capacity: 10, maxLineLength: 100 });
     for (let i = 0; i < 25; i++) ring.push('x'.repeat(10));
     assert.equal(ring.length, 3);
-    assert.deepEqual(ring.lines().map((l) => l.text.length), [100, 100, 50]);
+    assert.deepEqual(
+      ring.lines().map((l) => l.text.length),
+      [100, 100, 50],
+    );
     assert.equal(ring.at(2)!.partial, true);
   });
 
@@ -185,6 +204,9 @@ describe('LogRing: bounded memory', () => {
     ring.push('slow', 'ssh');
     ring.push('a\nb\nc\n', 'api');
     ring.push(' end\n', 'ssh');
-    assert.deepEqual(ring.lines().map((l) => l.text), ['b', 'c']);
+    assert.deepEqual(
+      ring.lines().map((l) => l.text),
+      ['b', 'c'],
+    );
   });
 });

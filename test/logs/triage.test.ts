@@ -7,7 +7,8 @@ import { parseNvidiaSmiCsv } from '../../src/core/host/nvidia-smi.js';
 import { LogRing } from '../../src/core/logs/ring.js';
 import { buildTriage, renderTriageJson, renderTriageText, TRIAGE_TRACEBACK_LINES } from '../../src/core/logs/triage.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/gpu-host/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/gpu-host/${name}`, import.meta.url), 'utf8');
 const T0 = Date.UTC(2026, 10, 22, 18, 13, 13);
 const HOST = parseHostFacts(fixture('host-facts.txt'));
 HOST.gpus = parseNvidiaSmiCsv(fixture('nvidia-smi-query-idle.csv').split('\n').slice(2).join('\n'));
@@ -25,7 +26,15 @@ function trackerFor(text: string): HealthTracker {
 describe('triage bundle', () => {
   test('a finished run on the real host: step, rate, completion, GPU, RAM, disk', () => {
     const t = trackerFor(fixture('hf-trainer-stdout.log'));
-    const b = buildTriage({ instanceId: 1001, label: 'run-a', now: T0, health: t.health(T0), progress: t.progress, finished: !!t.errors.finished, host: HOST });
+    const b = buildTriage({
+      instanceId: 1001,
+      label: 'run-a',
+      now: T0,
+      health: t.health(T0),
+      progress: t.progress,
+      finished: !!t.errors.finished,
+      host: HOST,
+    });
     assert.equal(b.state, 'finished');
     assert.equal(b.completed, true);
     assert.equal(b.step, 300);
@@ -47,16 +56,26 @@ describe('triage bundle', () => {
 
   test('a crash: the last traceback, the error, warnings for a full disk and an idle GPU', () => {
     const ring = fixture('hf-trainer-stdout.log').split('\n').slice(0, 10).join('\n');
-    const t = trackerFor(`${ring}\nTraceback (most recent call last):\n  File "/workspace/train.py", line 88, in <module>\nOSError: [Errno 28] No space left on device\n`);
+    const t = trackerFor(
+      `${ring}\nTraceback (most recent call last):\n  File "/workspace/train.py", line 88, in ` +
+        `<module>\nOSError: [Errno 28] No space left on device\n`,
+    );
     const host = { ...HOST, disks: HOST.disks.map((d) => ({ ...d, usePct: 97 })) };
-    const b = buildTriage({ now: T0, health: t.health(T0), progress: t.progress, lastError: t.errors.lastFatal, traceback: t.errors.lastTraceback, host });
+    const b = buildTriage({
+      now: T0,
+      health: t.health(T0),
+      progress: t.progress,
+      lastError: t.errors.lastFatal,
+      traceback: t.errors.lastTraceback,
+      host,
+    });
     assert.equal(b.state, 'crashed');
     assert.equal(b.completed, false);
     assert.equal(b.traceback!.errorLine, 'OSError: [Errno 28] No space left on device');
     assert.equal(b.lastError!.kind, 'disk_full');
     assert.deepEqual(b.warnings, ['disk / is 97% full']);
     const text = renderTriageText(b);
-    assert.match(text, /last traceback:\n  Traceback \(most recent call last\):\n/);
+    assert.match(text, /last traceback:\n {2}Traceback \(most recent call last\):\n/);
     assert.match(text, /error: +\[disk_full\] OSError/);
 
     const training = buildTriage({ now: T0, health: { state: 'training', step: 5 }, host });
@@ -65,7 +84,11 @@ describe('triage bundle', () => {
 
   test('secrets are masked and control sequences stripped in text and JSON; long tracebacks keep their end', () => {
     const secret = 'hf_SECRETtoken1234567890';
-    const lines = ['Traceback (most recent call last):', ...Array.from({ length: 100 }, (_, i) => `  File "f${i}.py"`), `ValueError: bad token ${secret}\x1b]52;c;cHduZWQ=\x07`];
+    const lines = [
+      'Traceback (most recent call last):',
+      ...Array.from({ length: 100 }, (_, i) => `  File "f${i}.py"`),
+      `ValueError: bad token ${secret}\x1b]52;c;cHduZWQ=\x07`,
+    ];
     const b = buildTriage({
       now: T0,
       label: `lbl\x1b[2J${secret}`,

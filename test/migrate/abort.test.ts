@@ -6,22 +6,53 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileJournal, MemoryJournal, readJournal } from '../../src/core/journal/journal.js';
-import { abortRecord, abortSummary, emptyState, interruptedMigrations, migrationsFromJournal, type MigrationSpec } from '../../src/core/ops/migrate-record.js';
+import {
+  abortRecord,
+  abortSummary,
+  emptyState,
+  interruptedMigrations,
+  migrationsFromJournal,
+  type MigrationSpec,
+} from '../../src/core/ops/migrate-record.js';
 import { homeEnv, runCli } from '../helpers/run-cli.js';
 
 const spec = (id: string, sourceId: number): MigrationSpec => ({
-  id, sourceId, profileName: 'gpt2-a', profilesFile: '/p.yaml', offerId: null, runDir: '/workspace/run', logPath: '/workspace/train.log',
-  continuation: null, allowBehind: false, sync: false, price: { kind: 'on-demand' },
+  id,
+  sourceId,
+  profileName: 'gpt2-a',
+  profilesFile: '/p.yaml',
+  offerId: null,
+  runDir: '/workspace/run',
+  logPath: '/workspace/train.log',
+  continuation: null,
+  allowBehind: false,
+  sync: false,
+  price: { kind: 'on-demand' },
 });
 
 /** A migration that got as far as renting its target (step 2), as the migration itself journals it. */
-async function interrupted(journal: { append: MemoryJournal['append'] }, id: string, sourceId: number, targetId: number | null) {
-  await journal.append({ op: 'migrate', phase: 'before', ids: { runId: id, instanceId: sourceId }, details: { spec: spec(id, sourceId) } });
+async function interrupted(
+  journal: { append: MemoryJournal['append'] },
+  id: string,
+  sourceId: number,
+  targetId: number | null,
+) {
+  await journal.append({
+    op: 'migrate',
+    phase: 'before',
+    ids: { runId: id, instanceId: sourceId },
+    details: { spec: spec(id, sourceId) },
+  });
   const state = { ...emptyState(), done: ['verify-source'], verifiedStep: 1500 };
   await journal.append({ op: 'migrate.verify-source', phase: 'after', ids: { runId: id }, details: { state } });
   if (targetId !== null) {
     const s2 = { ...state, done: ['verify-source', 'provision'], targetId, targetLabel: `gpt2-a-4x4090#${id}` };
-    await journal.append({ op: 'migrate.provision', phase: 'after', ids: { runId: id, instanceId: targetId }, details: { state: s2 } });
+    await journal.append({
+      op: 'migrate.provision',
+      phase: 'after',
+      ids: { runId: id, instanceId: targetId },
+      details: { state: s2 },
+    });
   }
 }
 
@@ -32,11 +63,23 @@ test('an aborted migration is finished, no longer interrupted, and its summary n
   const [m] = interruptedMigrations(j.records);
   assert.equal(m!.spec.id, 'abcd1234');
   const summary = abortSummary(m!);
-  assert.match(summary, /^aborted migration abcd1234 \(2 of 8 steps done\); the source 1002 is untouched; the target 2001 \(gpt2-a-4x4090#abcd1234\) was rented and is not destroyed: .*vastdeck destroy 2001/);
+  assert.match(
+    summary,
+    /^aborted migration abcd1234 \(2 of 8 steps done\); the source 1002 is untouched; the target 2001 \(gpt2-a-4x4090#abcd1234\) was rented and is not destroyed: .*vastdeck destroy 2001/,
+  );
   await j.append(abortRecord(m!));
-  assert.deepEqual(interruptedMigrations(j.records).map((x) => x.spec.id), ['efgh5678']);
+  assert.deepEqual(
+    interruptedMigrations(j.records).map((x) => x.spec.id),
+    ['efgh5678'],
+  );
   const all = migrationsFromJournal(j.records);
-  assert.deepEqual(all.map((x) => [x.spec.id, x.finished, x.aborted]), [['abcd1234', true, true], ['efgh5678', false, false]]);
+  assert.deepEqual(
+    all.map((x) => [x.spec.id, x.finished, x.aborted]),
+    [
+      ['abcd1234', true, true],
+      ['efgh5678', false, false],
+    ],
+  );
   assert.doesNotMatch(abortSummary(all[1]!), /target/, 'no target rented, none named');
 });
 
@@ -60,14 +103,23 @@ test('vastdeck migrate --abort [ID]: one line, journaled, --list empties; bad us
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /aborted migration abcd1234 .*vastdeck destroy 2001/);
     const last = (await readJournal(file)).records.at(-1)!;
-    assert.deepEqual([last.op, last.phase, last.ids.runId, last.details.aborted], ['migrate', 'after', 'abcd1234', true]);
+    assert.deepEqual(
+      [last.op, last.phase, last.ids.runId, last.details.aborted],
+      ['migrate', 'after', 'abcd1234', true],
+    );
 
     r = await runCli(['migrate', '--list'], { env });
     assert.match(r.out, /^efgh5678 {2}1003 → \?/);
     assert.doesNotMatch(r.out, /abcd1234/);
     r = await runCli(['migrate', '--abort', '--json'], { env });
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(JSON.parse(r.out), { id: 'efgh5678', aborted: true, sourceId: 1003, targetId: null, done: ['verify-source'] });
+    assert.deepEqual(JSON.parse(r.out), {
+      id: 'efgh5678',
+      aborted: true,
+      sourceId: 1003,
+      targetId: null,
+      done: ['verify-source'],
+    });
     r = await runCli(['migrate', '--abort', 'abcd1234'], { env });
     assert.equal(r.code, 2);
     assert.match(r.err, /no interrupted migration abcd1234 in the journal/);

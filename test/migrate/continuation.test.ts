@@ -10,8 +10,15 @@ import path from 'node:path';
 import { readContinuation, writeContinuation, type Continuation } from '../../src/core/ops/migrate-host.js';
 
 const c = (over: Partial<Continuation> = {}): Continuation => ({
-  instanceId: 2002, label: 'mosaic-gpt2-1x4090-ab12cd34', ssh: { host: 'ssh5.vast.ai', port: 12345 }, step: 4200,
-  time: '2026-12-02T12:00:00.000Z', migrationId: 'ab12cd34', previousInstanceId: 1001, profile: 'gpt2-4090', ...over,
+  instanceId: 2002,
+  label: 'mosaic-gpt2-1x4090-ab12cd34',
+  ssh: { host: 'ssh5.vast.ai', port: 12345 },
+  step: 4200,
+  time: '2026-12-02T12:00:00.000Z',
+  migrationId: 'ab12cd34',
+  previousInstanceId: 1001,
+  profile: 'gpt2-4090',
+  ...over,
 });
 
 const NOTES = [
@@ -38,7 +45,10 @@ test('a migration keeps the operator notes and writes its own block between the 
 
     // The next migration replaces the block, and only the block; notes added after it stay too.
     writeFileSync(file, text + '\nlater note by hand\n');
-    await writeContinuation(file, c({ instanceId: 3003, previousInstanceId: 2002, migrationId: 'zz99yy88', step: 5100 }));
+    await writeContinuation(
+      file,
+      c({ instanceId: 3003, previousInstanceId: 2002, migrationId: 'zz99yy88', step: 5100 }),
+    );
     const again = readFileSync(file, 'utf8');
     assert.ok(again.startsWith(NOTES));
     assert.ok(again.endsWith('\nlater note by hand\n'));

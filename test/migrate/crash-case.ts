@@ -1,9 +1,9 @@
 /**
  * THE crash-proof migration test: the migrate CLI SIGKILLs itself right after journaling step K's after record
- * (the fault hook test/helpers/cli-hooks.ts installs with --kill-after-step K), for every K in 1..8; `migrate --resume` then finishes the job. On the
- * simulator (in this process, so it survives the kill) the end state must be: exactly one target, labelled with
- * the migration id and advancing from the checkpoint step; the source destroyed, and only after the target was
- * seen advancing; the journal complete; the continuation file pointing at the target.
+ * (the fault hook test/helpers/cli-hooks.ts installs with --kill-after-step K), for every K in 1..8; `migrate --resume`
+ * then finishes the job. On the simulator (in this process, so it survives the kill) the end state must be: exactly one
+ * target, labelled with the migration id and advancing from the checkpoint step; the source destroyed, and only after
+ * the target was seen advancing; the journal complete; the continuation file pointing at the target.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,14 +23,23 @@ let client: VastClient;
 let bundle: string;
 let home: ReturnType<typeof crashHome>;
 
-
 async function oneCase(k: number): Promise<void> {
   const stateHome = path.join(home.home, `case-${k}`);
   const source = (await client.listInstances()).find((i) => i.label === `src-${k}`)!;
   const journalFile = path.join(stateHome, 'state', 'vastdeck', 'journal.jsonl');
 
-  const killed = await runMigrate(bundle, sim, stateHome, [String(source.id), '--profile', `run-${k}`, '--profiles', home.profiles], { killAfterStep: k });
-  assert.equal(killed.signal, 'SIGKILL', `case ${k}: the CLI should have killed itself after step ${k}; stderr:\n${killed.err}`);
+  const killed = await runMigrate(
+    bundle,
+    sim,
+    stateHome,
+    [String(source.id), '--profile', `run-${k}`, '--profiles', home.profiles],
+    { killAfterStep: k },
+  );
+  assert.equal(
+    killed.signal,
+    'SIGKILL',
+    `case ${k}: the CLI should have killed itself after step ${k}; stderr:\n${killed.err}`,
+  );
   const mid = migrationsFromJournal((await readJournal(journalFile)).records);
   assert.equal(mid.length, 1);
   const id = mid[0]!.spec.id;
@@ -38,7 +47,11 @@ async function oneCase(k: number): Promise<void> {
   assert.equal(mid[0]!.finished, false);
   const listed = await client.listInstances();
   // Killed before step 7: the source must still be there, whatever happened to the target.
-  assert.equal(listed.some((i) => i.id === source.id), k < 7, `case ${k}: source present after the kill`);
+  assert.equal(
+    listed.some((i) => i.id === source.id),
+    k < 7,
+    `case ${k}: source present after the kill`,
+  );
   assert.ok(listed.filter((i) => nonceOf(i) === id).length <= 1, `case ${k}: at most one target after the kill`);
 
   const resumed = await runMigrate(bundle, sim, stateHome, ['--resume']);
@@ -64,14 +77,23 @@ async function oneCase(k: number): Promise<void> {
 
   // The source was destroyed only after the target was seen advancing: in the journal, and exactly once.
   const advancedAt = records.findIndex((r) => r.op === 'migrate.advancing' && r.phase === 'after');
-  const destroys = records.map((r, i) => ({ r, i })).filter(({ r }) => r.op === 'destroy' && r.phase === 'before' && r.ids.instanceId === source.id);
+  const destroys = records
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => r.op === 'destroy' && r.phase === 'before' && r.ids.instanceId === source.id);
   assert.equal(destroys.length, 1, `case ${k}: one destroy of the source`);
   assert.ok(destroys[0]!.i > advancedAt, `case ${k}: destroy after advancing`);
   // …and only after the checkpoint was verified off the source BY CONTENT (hashes on the host = the Hub's ids).
   const verifiedAt = records.findIndex((r) => r.op === 'migrate.verify-source' && r.phase === 'after');
   assert.ok(verifiedAt >= 0 && verifiedAt < destroys[0]!.i, `case ${k}: content-verified before the destroy`);
-  assert.match(String(records[verifiedAt]!.details.detail), new RegExp(`checkpoint-${m!.state.verifiedStep} is verified by content in hf:me/run-${k}@main`));
-  assert.equal(records.filter((r) => r.op === 'provision.create' && r.phase === 'before').length, 1, `case ${k}: one create request`);
+  assert.match(
+    String(records[verifiedAt]!.details.detail),
+    new RegExp(`checkpoint-${m!.state.verifiedStep} is verified by content in hf:me/run-${k}@main`),
+  );
+  assert.equal(
+    records.filter((r) => r.op === 'provision.create' && r.phase === 'before').length,
+    1,
+    `case ${k}: one create request`,
+  );
 
   // The target's job really continues from the checkpoint and keeps going.
   const job = sim.hosts!.trainer(target.id)!;
@@ -100,6 +122,7 @@ export function defineCrashTests(cases: number[]): void {
     rmSync(bundle, { force: true });
   });
   for (const k of cases) {
-    test(`SIGKILL after step ${k}, then --resume: one target advancing, source destroyed last, journal complete`, () => oneCase(k));
+    test(`SIGKILL after step ${k}, then --resume: one target advancing, source destroyed last, journal complete`, () =>
+      oneCase(k));
   }
 }

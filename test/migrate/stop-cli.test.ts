@@ -38,14 +38,21 @@ test('unreachable source: countdown, Ctrl-C pauses at once (journaled), --resume
   const journalFile = path.join(stateHome, 'state', 'vastdeck', 'journal.jsonl');
 
   let sentAt = 0;
-  const stopped = await runMigrate(bundle, sim, stateHome, [String(source.id), '--profile', 'run-1', '--profiles', home.profiles], {}, {
-    afterMs: 0,
-    when: (err) => {
-      const yes = /waiting for the checkpoint upload: [\d:]+( s)? left of 1:00/.test(err);
-      if (yes && !sentAt) sentAt = Date.now();
-      return yes;
+  const stopped = await runMigrate(
+    bundle,
+    sim,
+    stateHome,
+    [String(source.id), '--profile', 'run-1', '--profiles', home.profiles],
+    {},
+    {
+      afterMs: 0,
+      when: (err) => {
+        const yes = /waiting for the checkpoint upload: [\d:]+( s)? left of 1:00/.test(err);
+        if (yes && !sentAt) sentAt = Date.now();
+        return yes;
+      },
     },
-  });
+  );
   const took = Date.now() - sentAt;
   assert.match(stopped.err, /ECONNREFUSED/, 'the reason shows');
   assert.equal(stopped.code, 130, `paused, not killed:\n${stopped.err}`);

@@ -27,7 +27,10 @@ describe('migrate --sync over a real sshd and rsync', { skip: sshdSkipReason }, 
     tmp = mkdtempSync(path.join(os.tmpdir(), 'vd-migrate-sync-'));
     runDir = path.join(tmp, 'run');
     buildRunDir(runDir);
-    pool = new SshPool({ knownHostsFile: path.join(tmp, 'known_hosts'), auth: { agentSocket: null, keyPaths: [sshd.clientKey] } });
+    pool = new SshPool({
+      knownHostsFile: path.join(tmp, 'known_hosts'),
+      auth: { agentSocket: null, keyPaths: [sshd.clientKey] },
+    });
   });
   after(async () => {
     await pool?.close();
@@ -38,7 +41,8 @@ describe('migrate --sync over a real sshd and rsync', { skip: sshdSkipReason }, 
   async function migrateStep1(sync: boolean, dest: string) {
     const store = new RsyncStore({ host: 'local', path: dest });
     const profiles = parseProfiles(
-      `profiles:\n  p:\n    model: gpt2\n    image: pytorch/pytorch:2.5.1-cuda12.4-cudnn9-devel\n    diskGb: 40\n    resume: "echo {checkpoint}"\n    checkpoint: { kind: rsync, host: local, path: ${dest} }\n`,
+      `profiles:\n  p:\n    model: gpt2\n    image: pytorch/pytorch:2.5.1-cuda12.4-cudnn9-devel\n    diskGb: ` +
+        `40\n    resume: "echo {checkpoint}"\n    checkpoint: { kind: rsync, host: local, path: ${dest} }\n`,
       'p.yaml',
     );
     const source = makeInstance(0, { id: 5001, status: 'running', sshHost: '127.0.0.1', sshPort: sshd.port });
@@ -48,9 +52,12 @@ describe('migrate --sync over a real sshd and rsync', { skip: sshdSkipReason }, 
     const result = await runMigration(
       {
         api: { listInstances: async () => [source] } as unknown as VastApi,
-        journal: new MemoryJournal(), sleep: async () => {}, now: Date.now,
+        journal: new MemoryJournal(),
+        sleep: async () => {},
+        now: Date.now,
         exec: (inst, cmd) => pool.exec({ host: inst.sshHost!, port: inst.sshPort! }, cmd, { timeoutMs: 30_000 }),
-        store, candidates: async () => [],
+        store,
+        candidates: async () => [],
         sync: rsyncFromSource(store, identity),
       },
       { spec, profile: profiles.p!, timing: { pollMs: 1, uploadWaitMs: 0 }, onEvent: (e) => events.push(e) },
@@ -61,7 +68,10 @@ describe('migrate --sync over a real sshd and rsync', { skip: sshdSkipReason }, 
   test('with --sync, step 1 copies checkpoint-300 into the store over ssh and verifies it', async () => {
     const dest = path.join(tmp, 'store-sync');
     const { result, events } = await migrateStep1(true, dest);
-    assert.ok(events.some((e) => e.type === 'info' && e.message === `copying checkpoint-300 into rsync:local:${dest}`), JSON.stringify(events));
+    assert.ok(
+      events.some((e) => e.type === 'info' && e.message === `copying checkpoint-300 into rsync:local:${dest}`),
+      JSON.stringify(events),
+    );
     assert.ok(existsSync(path.join(dest, 'checkpoint-300', 'model.safetensors')), 'copied by rsync');
     assert.deepEqual(readdirSync(dest), ['checkpoint-300'], 'only the newest checkpoint');
     assert.ok(events.some((e) => e.type === 'step' && e.step === 'verify-source' && e.phase === 'done'));

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,7 +33,11 @@ async function receiver(answers: Array<number | 'hang'>) {
 const API_KEY = 'sim-demo-key-0123456789abcdef';
 const HF = 'hf_QWERTYuiopASDFGhjklZXCVBnm123456';
 const crash: NotifyEvent = {
-  kind: 'crash', title: 'crashed: CUDA out of memory', instanceId: 1001, label: 'zeb-large-1', at: 0,
+  kind: 'crash',
+  title: 'crashed: CUDA out of memory',
+  instanceId: 1001,
+  label: 'zeb-large-1',
+  at: 0,
   detail: `RuntimeError: bad auth with HF_TOKEN=${HF} and key ${API_KEY}`,
 };
 const fastSleep = { delays: [] as number[], sleep: async (ms: number) => void fastSleep.delays.push(ms) };
@@ -49,8 +53,12 @@ describe('webhook', () => {
     const body = JSON.parse(rx.got[0]!.body);
     assert.deepEqual(Object.keys(body).sort(), ['content', 'text']);
     assert.equal(body.text, body.content);
-    assert.match(body.text, /^vastdeck \[CRASH\] instance 1001 \(zeb-large-1\): crashed: CUDA out of memory\nRuntimeError/);
-    for (const secret of [API_KEY, HF, 'webhookSecretPart']) assert.equal(rx.got[0]!.body.includes(secret), false, secret);
+    assert.match(
+      body.text,
+      /^vastdeck \[CRASH\] instance 1001 \(zeb-large-1\): crashed: CUDA out of memory\nRuntimeError/,
+    );
+    for (const secret of [API_KEY, HF, 'webhookSecretPart'])
+      assert.equal(rx.got[0]!.body.includes(secret), false, secret);
     assert.match(body.text, /HF_TOKEN=\*\*\*/);
   });
 
@@ -104,22 +112,44 @@ describe('bell and messages', () => {
     const out: string[] = [];
     assert.deepEqual(ringBell({ write: (s) => out.push(s) }), { channel: 'bell', ok: true, attempts: 1 });
     assert.deepEqual(out, ['\x07']);
-    const bad = ringBell({ write: () => { throw new Error('EPIPE'); } });
+    const bad = ringBell({
+      write: () => {
+        throw new Error('EPIPE');
+      },
+    });
     assert.deepEqual([bad.ok, bad.error], [false, 'EPIPE']);
   });
 
   test('a Notifier sends to every channel and resolves even when the webhook is down', async () => {
     const out: string[] = [];
-    const n = new Notifier({ webhook: 'http://127.0.0.1:9/hook', bell: { write: (s) => out.push(s) }, timeoutMs: 500, sleep: async () => {} });
+    const n = new Notifier({
+      webhook: 'http://127.0.0.1:9/hook',
+      bell: { write: (s) => out.push(s) },
+      timeoutMs: 500,
+      sleep: async () => {},
+    });
     assert.equal(n.enabled, true);
     const results = await n.notify({ kind: 'complete', title: 'finished at step 300', at: 0 });
-    assert.deepEqual(results.map((r) => [r.channel, r.ok]), [['bell', true], ['webhook', false]]);
+    assert.deepEqual(
+      results.map((r) => [r.channel, r.ok]),
+      [
+        ['bell', true],
+        ['webhook', false],
+      ],
+    );
     assert.equal(out.join(''), '\x07');
     assert.equal(new Notifier({}).enabled, false);
   });
 
   test('remote text is stripped of control sequences and clipped for Discord', () => {
-    const msg = formatMessage({ kind: 'stall', title: 'stalled \x1b]52;c;ZXZpbA==\x07\x1b[31mred', label: 'a\x1b[2Jb', instanceId: 4, at: 0, detail: 'x'.repeat(5000) });
+    const msg = formatMessage({
+      kind: 'stall',
+      title: 'stalled \x1b]52;c;ZXZpbA==\x07\x1b[31mred',
+      label: 'a\x1b[2Jb',
+      instanceId: 4,
+      at: 0,
+      detail: 'x'.repeat(5000),
+    });
     assert.equal(/[\x00-\x09\x0b-\x1f\x7f]/.test(msg), false);
     assert.match(msg, /^vastdeck \[STALL\] instance 4 \(ab\): stalled red\n/);
     assert.equal(msg.length, MAX_MESSAGE);

@@ -10,9 +10,18 @@ const KNOWN = ['RTX 4090', 'RTX 4080', 'RTX 3090', 'H100 SXM', 'H100 PCIE', 'RTX
 
 test('gpu_name=RTX 4090 (a space) and gpu_name=rtx_4090 mean RTX 4090, as on Vast', () => {
   assert.deepEqual(resolveGpuNames('gpu_name=RTX 4090', KNOWN), { ok: true, text: 'gpu_name=RTX_4090' });
-  assert.deepEqual(resolveGpuNames('gpu_name=rtx_4090 num_gpus>=2', KNOWN), { ok: true, text: 'gpu_name=RTX_4090 num_gpus>=2' });
-  assert.deepEqual(resolveGpuNames('num_gpus>=2 gpu_name=h100 sxm US', KNOWN), { ok: true, text: 'num_gpus>=2 gpu_name=H100_SXM US' });
-  assert.deepEqual(resolveGpuNames('gpu_name in [rtx_4090,RTX_3090]', KNOWN), { ok: true, text: 'gpu_name in [RTX_4090,RTX_3090]' });
+  assert.deepEqual(resolveGpuNames('gpu_name=rtx_4090 num_gpus>=2', KNOWN), {
+    ok: true,
+    text: 'gpu_name=RTX_4090 num_gpus>=2',
+  });
+  assert.deepEqual(resolveGpuNames('num_gpus>=2 gpu_name=h100 sxm US', KNOWN), {
+    ok: true,
+    text: 'num_gpus>=2 gpu_name=H100_SXM US',
+  });
+  assert.deepEqual(resolveGpuNames('gpu_name in [rtx_4090,RTX_3090]', KNOWN), {
+    ok: true,
+    text: 'gpu_name in [RTX_4090,RTX_3090]',
+  });
   assert.deepEqual(resolveGpuNames('gpu_name=any', KNOWN), { ok: true, text: 'gpu_name=any' });
   const q = serverQuery((resolveGpuNames('gpu_name=RTX 4090', KNOWN) as { text: string }).text, defaultOfferQuery());
   assert.deepEqual(q.filters.gpu_name, { eq: 'RTX 4090' });

@@ -12,7 +12,10 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-speed-'));
 const pair = generateKeyPair();
 const keyFile = path.join(dir, 'id');
 writeFileSync(keyFile, pair.private, { mode: 0o600 });
-const pool = new SshPool({ knownHostsFile: path.join(dir, 'known_hosts'), auth: { agentSocket: null, keyPaths: [keyFile] } });
+const pool = new SshPool({
+  knownHostsFile: path.join(dir, 'known_hosts'),
+  auth: { agentSocket: null, keyPaths: [keyFile] },
+});
 const hosts: SimHost[] = [];
 after(async () => {
   await pool.close();
@@ -42,7 +45,10 @@ describe('download speed test over SSH (simulated host)', () => {
   });
 
   test('a failing URL is reported, not thrown', async () => {
-    const r = await measureDownload(exec, await host(500), ['ftp://example.invalid/x'], { advertisedMbps: 500, seconds: 5 });
+    const r = await measureDownload(exec, await host(500), ['ftp://example.invalid/x'], {
+      advertisedMbps: 500,
+      seconds: 5,
+    });
     assert.equal(r.bestMbps, null);
     assert.match(r.warning!, /speed test failed: curl exit 1/);
   });
@@ -50,19 +56,37 @@ describe('download speed test over SSH (simulated host)', () => {
   test('every URL is reported with its role; a slow real endpoint fails even when the neutral one is fast', async () => {
     const NEUTRAL = 'https://nbg1-speed.hetzner.com/100MB.bin';
     const GH = 'https://github.com/org/repo/archive/main.tar.gz';
-    const r = await measureDownload(exec, await host(900, { 'huggingface.co': 1.4 }), [URL, GH], { neutral: NEUTRAL, advertisedMbps: 900, seconds: 5 });
-    assert.deepEqual(r.urls.map((u) => [u.url, u.role, u.slow]), [[URL, 'artifact', true], [GH, 'artifact', false], [NEUTRAL, 'neutral', false]]);
+    const r = await measureDownload(exec, await host(900, { 'huggingface.co': 1.4 }), [URL, GH], {
+      neutral: NEUTRAL,
+      advertisedMbps: 900,
+      seconds: 5,
+    });
+    assert.deepEqual(
+      r.urls.map((u) => [u.url, u.role, u.slow]),
+      [
+        [URL, 'artifact', true],
+        [GH, 'artifact', false],
+        [NEUTRAL, 'neutral', false],
+      ],
+    );
     assert.equal(Math.round(r.urls[0]!.mbps! * 10) / 10, 1.4);
     assert.equal(r.ok, false);
     assert.match(r.warning!, /huggingface\.co\S* downloads at 1\.4 Mbps/);
     assert.match(r.warning!, /neutral endpoint .* 765 Mbps/);
-    const good = await measureDownload(exec, await host(900), [URL], { neutral: NEUTRAL, advertisedMbps: 900, seconds: 5 });
+    const good = await measureDownload(exec, await host(900), [URL], {
+      neutral: NEUTRAL,
+      advertisedMbps: 900,
+      seconds: 5,
+    });
     assert.equal(good.ok, true);
     assert.equal(good.warning, null);
   });
 
   test('command and parsing', () => {
-    assert.equal(speedCommand("https://h/a b'c", 10), `curl -o /dev/null -s -m 10 -w '%{speed_download}' 'https://h/a b'\\''c'`);
+    assert.equal(
+      speedCommand("https://h/a b'c", 10),
+      `curl -o /dev/null -s -m 10 -w '%{speed_download}' 'https://h/a b'\\''c'`,
+    );
     assert.equal(parseSpeed('125000.000'), 1);
     assert.equal(parseSpeed('garbage'), null);
   });

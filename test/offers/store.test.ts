@@ -49,7 +49,10 @@ function rig() {
     now = end;
   };
   return {
-    store, starts, advance, timers,
+    store,
+    starts,
+    advance,
+    timers,
     setFail: (f: typeof fail) => (fail = f),
     hold: () => (gate = () => {}),
     releaseGate: () => gate?.(),
@@ -73,7 +76,7 @@ describe('OffersStore', () => {
     assert.equal(s.nextAllowedAt, r.now() + 6000);
   });
 
-  test('ageMs is the age of the last result on the store\'s own clock (real time under --demo), null before one', async () => {
+  test("ageMs is the age of the last result on the store's own clock (real time under --demo), null before one", async () => {
     const r = rig();
     assert.equal(r.store.ageMs(), null);
     await r.store.search(defaultOfferQuery());

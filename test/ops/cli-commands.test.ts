@@ -18,7 +18,11 @@ let dir: string;
 let profiles: string;
 
 before(async () => {
-  sim = await startSimulator({ seed: 5, rateLimit: false, scenario: { market: { size: 800 }, secrets: { WANDB_API_KEY: 'wandb-cli-value' } } });
+  sim = await startSimulator({
+    seed: 5,
+    rateLimit: false,
+    scenario: { market: { size: 800 }, secrets: { WANDB_API_KEY: 'wandb-cli-value' } },
+  });
   client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
   dir = mkdtempSync(path.join(os.tmpdir(), 'vd-cli-'));
   profiles = path.join(dir, 'profiles.yaml');
@@ -29,7 +33,13 @@ after(async () => sim?.close());
 /** Runs `provision` or `env` against the simulator, own state and config dirs, optional stdin. */
 function cli(name: 'provision' | 'env', argv: string[], stdin?: string): Promise<CliRun> {
   return runCli([name, ...argv, '--api-url', sim.url, '--api-key', sim.apiKey], {
-    env: { XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), HF_TOKEN: HF, MY_SECRET_SRC: 'value-abc-123', VAST_API_KEY: '' },
+    env: {
+      XDG_STATE_HOME: path.join(dir, 'state'),
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+      HF_TOKEN: HF,
+      MY_SECRET_SRC: 'value-abc-123',
+      VAST_API_KEY: '',
+    },
     stdin,
   });
 }
@@ -49,10 +59,29 @@ test('provision --dry-run prints the exact request with env values masked and re
 });
 
 test('interruptible without a bid is refused; --bid auto prices from min_bid', async () => {
-  const r = await cli('provision', ['--profile', 'gpt2', '--profiles', profiles, '--best', '--type', 'interruptible', '--dry-run']);
+  const r = await cli('provision', [
+    '--profile',
+    'gpt2',
+    '--profiles',
+    profiles,
+    '--best',
+    '--type',
+    'interruptible',
+    '--dry-run',
+  ]);
   assert.equal(r.code, 2);
   assert.match(r.err, /interruptible needs a price: pass --bid PRICE/);
-  const a = await cli('provision', ['--profile', 'gpt2', '--profiles', profiles, '--best', '--bid', 'auto', '--dry-run', '--json']);
+  const a = await cli('provision', [
+    '--profile',
+    'gpt2',
+    '--profiles',
+    profiles,
+    '--best',
+    '--bid',
+    'auto',
+    '--dry-run',
+    '--json',
+  ]);
   assert.equal(a.code, 0, a.err);
   const j = JSON.parse(a.out);
   assert.ok(j.request.body.price > 0);
@@ -64,7 +93,10 @@ test('provision --best --no-wait --json rents one instance and journals it in th
   const j = JSON.parse(r.out);
   assert.equal(j.outcome, 'created');
   const mine = (await client.listInstances()).filter((i) => i.label === j.label);
-  assert.deepEqual(mine.map((i) => i.id), [j.instanceId]);
+  assert.deepEqual(
+    mine.map((i) => i.id),
+    [j.instanceId],
+  );
   const journal = path.join(dir, 'state', 'vastdeck', 'journal.jsonl');
   assert.ok(existsSync(journal));
   const text = readFileSync(journal, 'utf8');

@@ -7,7 +7,10 @@ test('list masks every value', async () => {
   const api = new FakeVast();
   api.secrets = { HF_TOKEN: 'hf_abcdefghijklmnopqrstuvwxyz123456', B: 'x' };
   const rows = await listEnvVarsMasked(api);
-  assert.deepEqual(rows, [{ key: 'B', value: '*****' }, { key: 'HF_TOKEN', value: '*****' }]);
+  assert.deepEqual(rows, [
+    { key: 'B', value: '*****' },
+    { key: 'HF_TOKEN', value: '*****' },
+  ]);
   assert.equal(JSON.stringify(rows).includes('hf_'), false);
 });
 

@@ -43,7 +43,11 @@ export class FakeVast implements VastApi {
     this.calls.push(`create ${offerId}`);
     const f = this.createFaults.shift();
     if (this.rented.has(offerId) || f?.kind === 'taken') {
-      throw new VastError('not_found', `Vast.ai: not found (410 no longer available) on PUT /api/v0/asks/${offerId}/`, { endpoint: 'PUT /asks/{id}/', status: 410, code: 'no_such_ask' });
+      throw new VastError('not_found', `Vast.ai: not found (410 no longer available) on PUT /api/v0/asks/${offerId}/`, {
+        endpoint: 'PUT /asks/{id}/',
+        status: 410,
+        code: 'no_such_ask',
+      });
     }
     if (f?.kind === 'late') {
       this.pendingLate.push({ offerId, req, afterLists: f.afterLists });
@@ -67,7 +71,10 @@ export class FakeVast implements VastApi {
     this.pendingLate = this.pendingLate.filter((p) => p.afterLists >= 0);
     if (this.listFaults > 0) {
       this.listFaults--;
-      throw new VastError('server', 'Vast.ai server error (502 bad gateway)', { endpoint: 'GET /api/v1/instances/', status: 502 });
+      throw new VastError('server', 'Vast.ai server error (502 bad gateway)', {
+        endpoint: 'GET /api/v1/instances/',
+        status: 502,
+      });
     }
     return this.instances.map((i) => ({ ...i }));
   }
@@ -90,12 +97,14 @@ export class FakeVast implements VastApi {
     return { ...this.secrets };
   }
   async createEnvVar(key: string, value: string): Promise<void> {
-    if (key in this.secrets) throw new VastError('bad_request', 'existing_key', { endpoint: 'POST /secrets/', status: 400 });
+    if (key in this.secrets)
+      throw new VastError('bad_request', 'existing_key', { endpoint: 'POST /secrets/', status: 400 });
     this.calls.push(`env create ${key}`);
     this.secrets[key] = value;
   }
   async updateEnvVar(key: string, value: string): Promise<void> {
-    if (!(key in this.secrets)) throw new VastError('bad_request', 'nonexistent_key', { endpoint: 'PUT /secrets/', status: 400 });
+    if (!(key in this.secrets))
+      throw new VastError('bad_request', 'nonexistent_key', { endpoint: 'PUT /secrets/', status: 400 });
     this.calls.push(`env update ${key}`);
     this.secrets[key] = value;
   }
@@ -118,20 +127,55 @@ export class FakeVast implements VastApi {
 }
 
 function faultError(f: { kind: 'timeout' } | { kind: 'status'; status: number }): VastError {
-  if (f.kind === 'timeout') return new VastError('network', 'no answer within 1 s on PUT /api/v0/asks/{id}/', { endpoint: 'PUT /asks/{id}/' });
-  if (f.status === 429) return new VastError('rate_limited', 'Vast.ai rate limit (429)', { endpoint: 'PUT /asks/{id}/', status: 429 });
-  return new VastError('server', `Vast.ai server error (${f.status} boom)`, { endpoint: 'PUT /asks/{id}/', status: f.status });
+  if (f.kind === 'timeout')
+    return new VastError('network', 'no answer within 1 s on PUT /api/v0/asks/{id}/', { endpoint: 'PUT /asks/{id}/' });
+  if (f.status === 429)
+    return new VastError('rate_limited', 'Vast.ai rate limit (429)', { endpoint: 'PUT /asks/{id}/', status: 429 });
+  return new VastError('server', `Vast.ai server error (${f.status} boom)`, {
+    endpoint: 'PUT /asks/{id}/',
+    status: f.status,
+  });
 }
 
 function instanceFrom(id: number, o: Offer, req: CreateRequest, extra: number): Instance {
   const storage = ((o.storageCostGbMonth ?? 0) * req.diskGb) / 720;
   return {
-    id, label: req.label ?? null, status: 'provisioning', intendedStatus: 'running', statusMsg: null, machineId: o.machineId,
-    hostId: o.hostId, gpuName: o.gpuName, numGpus: o.numGpus, gpuRamGb: o.gpuRamGb, gpuUtilPct: null, gpuTempC: null,
-    cpuRamGb: o.cpuRamGb, cpuCores: o.cpuCores, cpuUtilPct: null, diskGb: req.diskGb, diskUsedGb: null, inetDownMbps: o.inetDownMbps,
-    inetUpMbps: o.inetUpMbps, reliability: o.reliability, dphTotal: (req.price ?? o.dphBase) + storage + extra, storageDph: storage,
-    isBid: req.price != null, minBid: o.minBid, image: req.image, cudaMaxGood: o.cudaMaxGood, driverVersion: o.driverVersion,
-    geolocation: o.geolocation, verified: true, envKeys: Object.keys(req.env ?? {}), sshHost: null, sshPort: null, publicIp: null,
-    ports: {}, runtype: ['ssh'], startedAt: null, nonce: req.env?.VASTDECK_NONCE ?? null,
+    id,
+    label: req.label ?? null,
+    status: 'provisioning',
+    intendedStatus: 'running',
+    statusMsg: null,
+    machineId: o.machineId,
+    hostId: o.hostId,
+    gpuName: o.gpuName,
+    numGpus: o.numGpus,
+    gpuRamGb: o.gpuRamGb,
+    gpuUtilPct: null,
+    gpuTempC: null,
+    cpuRamGb: o.cpuRamGb,
+    cpuCores: o.cpuCores,
+    cpuUtilPct: null,
+    diskGb: req.diskGb,
+    diskUsedGb: null,
+    inetDownMbps: o.inetDownMbps,
+    inetUpMbps: o.inetUpMbps,
+    reliability: o.reliability,
+    dphTotal: (req.price ?? o.dphBase) + storage + extra,
+    storageDph: storage,
+    isBid: req.price != null,
+    minBid: o.minBid,
+    image: req.image,
+    cudaMaxGood: o.cudaMaxGood,
+    driverVersion: o.driverVersion,
+    geolocation: o.geolocation,
+    verified: true,
+    envKeys: Object.keys(req.env ?? {}),
+    sshHost: null,
+    sshPort: null,
+    publicIp: null,
+    ports: {},
+    runtype: ['ssh'],
+    startedAt: null,
+    nonce: req.env?.VASTDECK_NONCE ?? null,
   };
 }

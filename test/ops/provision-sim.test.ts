@@ -26,7 +26,11 @@ let client: VastClient;
 let offers: Offer[];
 
 before(async () => {
-  sim = await startSimulator({ seed: 11, rateLimit: false, scenario: { market: { size: 1500 }, secrets: { WANDB_API_KEY: 'wandb-sim-value' } } });
+  sim = await startSimulator({
+    seed: 11,
+    rateLimit: false,
+    scenario: { market: { size: 1500 }, secrets: { WANDB_API_KEY: 'wandb-sim-value' } },
+  });
   // A short timeout so a "slow" fault longer than it is a lost answer, and quick retries.
   client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url, timeoutMs: 300, retryBaseMs: 10 });
   const found = await client.searchOffers(profileOfferQuery(gpt2));
@@ -64,7 +68,10 @@ function run(candidates: Offer[], tag: string, over: Partial<ProvisionInput> = {
   let t = Date.now();
   let n = 0;
   const deps = {
-    api: client, journal, now: () => t, env: { HF_TOKEN: HF },
+    api: client,
+    journal,
+    now: () => t,
+    env: { HF_TOKEN: HF },
     nonce: () => `${tag}${String(n++).padStart(8 - tag.length, '0')}`,
     // Sim time jumps by what we "sleep"; real time passes a little, enough for the server's own delays.
     sleep: async (ms: number) => {
@@ -74,8 +81,13 @@ function run(candidates: Offer[], tag: string, over: Partial<ProvisionInput> = {
     },
   };
   const input: ProvisionInput = {
-    profile: gpt2, profileName: 'gpt2', candidates, price: { kind: 'on-demand' },
-    create: { reconcilePauseMs: 1000 }, boot: { pollMs: 10_000 }, ...over,
+    profile: gpt2,
+    profileName: 'gpt2',
+    candidates,
+    price: { kind: 'on-demand' },
+    create: { reconcilePauseMs: 1000 },
+    boot: { pollMs: 10_000 },
+    ...over,
   };
   return { promise: provision(deps, input), journal };
 }
@@ -113,7 +125,8 @@ test('dropped connection after the create: exactly one instance', async () => {
 });
 
 test('429 storm on create: one instance after reconciling, or a clear error — never two', async () => {
-  // 2 × 429: the transport never retries a create; vastdeck reconciles (nothing) after each, and the 3rd call gets through.
+  // 2 × 429: the transport never retries a create; vastdeck reconciles (nothing) after each, and the 3rd call gets
+  // through.
   sim.injectFault({ route: '/asks/', method: 'PUT', kind: 'ratelimit', count: 2 });
   const r = await run(take(), 'rlim').promise;
   assert.equal(await countNonce(r.nonce), 1);
@@ -121,7 +134,10 @@ test('429 storm on create: one instance after reconciling, or a clear error — 
   const [o] = take();
   const rentedBefore = await countWith('mosaic-gpt2-');
   sim.injectFault({ route: '/asks/', method: 'PUT', kind: 'ratelimit' });
-  await assert.rejects(run([o!], 'storm').promise, (e: Error) => e instanceof ProvisionError && e.code === 'unconfirmed' && /nothing was rented/.test(e.message));
+  await assert.rejects(
+    run([o!], 'storm').promise,
+    (e: Error) => e instanceof ProvisionError && e.code === 'unconfirmed' && /nothing was rented/.test(e.message),
+  );
   assert.equal(await countWith('mosaic-gpt2-'), rentedBefore, 'nothing new rented');
 });
 
@@ -130,7 +146,13 @@ test('offer taken by someone else (410): clear error; with --best the next offer
   // "Someone else" rents it first.
   await client.createInstance(mine!.id, { image: 'x', diskGb: 10, label: 'someone-else' });
   const before = (await client.listInstances()).length;
-  await assert.rejects(run([mine!], 'taken').promise, (e: Error) => e instanceof ProvisionError && e.code === 'offer_taken' && new RegExp(`offer ${mine!.id} is no longer available`).test(e.message));
+  await assert.rejects(
+    run([mine!], 'taken').promise,
+    (e: Error) =>
+      e instanceof ProvisionError &&
+      e.code === 'offer_taken' &&
+      new RegExp(`offer ${mine!.id} is no longer available`).test(e.message),
+  );
   assert.equal((await client.listInstances()).length, before, 'nothing rented');
   const r = await run([mine!, backup!], 'best', { nextOnTaken: true }).promise;
   assert.equal(r.offer.id, backup!.id);
@@ -145,9 +167,15 @@ test('happy path on the simulator: journal before/after, env values nowhere in t
   const text = readFileSync(journal.file, 'utf8');
   assert.equal(text.includes(HF), false);
   const ops = (await readJournal(journal.file)).records.map((x) => `${x.op}:${x.phase}`);
-  assert.deepEqual(ops, ['provision.create:before', 'provision.create:after', 'provision.boot:before', 'provision.boot:after', 'provision.end:after']);
+  assert.deepEqual(ops, [
+    'provision.create:before',
+    'provision.create:after',
+    'provision.boot:before',
+    'provision.boot:after',
+    'provision.end:after',
+  ]);
   const inst = (await client.listInstances()).find((i) => i.id === r.instanceId)!;
   assert.ok(inst.envKeys.includes('HF_TOKEN'));
-  assert.match(inst.label!, /^mosaic-gpt2-\d+x[a-z0-9]+$/, 'the label is the operator\'s convention');
-  assert.equal(inst.nonce, 'happy000', 'the nonce comes back in the instance\'s env');
+  assert.match(inst.label!, /^mosaic-gpt2-\d+x[a-z0-9]+$/, "the label is the operator's convention");
+  assert.equal(inst.nonce, 'happy000', "the nonce comes back in the instance's env");
 });

@@ -21,7 +21,14 @@ before(async () => {
 after(async () => sim?.close());
 
 const cli = (argv: string[]) =>
-  runCli([...argv, '--api-url', sim.url, '--api-key', sim.apiKey], { env: { XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), HF_TOKEN: 'x', VAST_API_KEY: '' } });
+  runCli([...argv, '--api-url', sim.url, '--api-key', sim.apiKey], {
+    env: {
+      XDG_STATE_HOME: path.join(dir, 'state'),
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+      HF_TOKEN: 'x',
+      VAST_API_KEY: '',
+    },
+  });
 
 test('a blacklisted machine is left out of offers and refused by provision --offer-id', async () => {
   const client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url });
@@ -33,12 +40,28 @@ test('a blacklisted machine is left out of offers and refused by provision --off
   assert.equal(before.code, 0, before.err);
   assert.ok((JSON.parse(before.out) as Array<{ machineId: number }>).some((o) => o.machineId === cheapest!.machineId));
 
-  await addToBlacklist({ machineId: cheapest!.machineId, reason: 'GPU 0 is NVIDIA GeForce RTX 3080, the offer said RTX 3090', at: Date.now() }, path.join(dir, 'state', 'vastdeck', 'blacklist.json'));
+  await addToBlacklist(
+    {
+      machineId: cheapest!.machineId,
+      reason: 'GPU 0 is NVIDIA GeForce RTX 3080, the offer said RTX 3090',
+      at: Date.now(),
+    },
+    path.join(dir, 'state', 'vastdeck', 'blacklist.json'),
+  );
   const after = await cli(['offers', 'dph_total>0', '--order', 'dph_total', '--limit', '20', '--json']);
   assert.equal(after.code, 0, after.err);
   assert.ok(!(JSON.parse(after.out) as Array<{ machineId: number }>).some((o) => o.machineId === cheapest!.machineId));
 
-  const r = await cli(['provision', '--profile', 'tiny', '--profiles', path.join(dir, 'profiles.yaml'), '--offer-id', String(cheapest!.id), '--dry-run']);
+  const r = await cli([
+    'provision',
+    '--profile',
+    'tiny',
+    '--profiles',
+    path.join(dir, 'profiles.yaml'),
+    '--offer-id',
+    String(cheapest!.id),
+    '--dry-run',
+  ]);
   assert.equal(r.code, 2, r.err);
   assert.match(r.err, new RegExp(`offer ${cheapest!.id} is on machine ${cheapest!.machineId}, which is blacklisted`));
 });

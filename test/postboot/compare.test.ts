@@ -24,31 +24,67 @@ test('the fixture host is what an H100 SXM offer with a 200 GB disk promised', (
 });
 
 test('every lie is named: model, count, VRAM, driver, disk, CUDA', () => {
-  const what = (o: Parameters<typeof compareHost>[2], p = profile, c: Parameters<typeof compareHost>[1] = cudaOk) => compareHost(facts, c, o, p).map((m) => `${m.what}: ${m.message}`);
-  assert.deepEqual(what({ ...h100, gpuName: 'RTX 4090', gpuRamGb: 24.5 }), ['gpu_model: GPU 0 is NVIDIA H100 80GB HBM3, the offer said RTX 4090']);
-  assert.deepEqual(what({ ...h100, gpuName: 'H100 PCIE' }), [], 'nvidia-smi does not name the SXM form factor: no mismatch');
+  const what = (o: Parameters<typeof compareHost>[2], p = profile, c: Parameters<typeof compareHost>[1] = cudaOk) =>
+    compareHost(facts, c, o, p).map((m) => `${m.what}: ${m.message}`);
+  assert.deepEqual(what({ ...h100, gpuName: 'RTX 4090', gpuRamGb: 24.5 }), [
+    'gpu_model: GPU 0 is NVIDIA H100 80GB HBM3, the offer said RTX 4090',
+  ]);
+  assert.deepEqual(
+    what({ ...h100, gpuName: 'H100 PCIE' }),
+    [],
+    'nvidia-smi does not name the SXM form factor: no mismatch',
+  );
   assert.deepEqual(what({ ...h100, numGpus: 4 }, profile, { state: 'ok', gpus: 1 }), [
     'gpu_count: nvidia-smi lists 1 GPU, the offer has 4',
     'cuda: torch sees 1 CUDA device, the offer has 4',
   ]);
-  assert.deepEqual(what({ ...h100, gpuName: 'H200', gpuRamGb: 143.7 }).map((s) => s.split(':')[0]), ['gpu_model', 'vram']);
-  assert.deepEqual(what({ ...h100, driverVersion: '535.104.05' }), ['driver: driver 580.159.04, the offer said 535.104.05']);
-  assert.deepEqual(what(h100, { diskGb: 500, needs: { modelGb: 0, checkpointsGb: 0 } }), ['disk: disk is 271 GB, 500 GB was paid for']);
-  assert.deepEqual(what(h100, { diskGb: 200, needs: { modelGb: 50, checkpointsGb: 40 } }), ['disk: 68.7 GB free on disk, the profile needs 90 GB (model + checkpoints)']);
-  assert.deepEqual(what(h100, profile, { state: 'failed', detail: 'torch.AcceleratorError: CUDA error: unspecified launch failure' }), [
-    'cuda: CUDA smoke test failed: torch.AcceleratorError: CUDA error: unspecified launch failure',
+  assert.deepEqual(
+    what({ ...h100, gpuName: 'H200', gpuRamGb: 143.7 }).map((s) => s.split(':')[0]),
+    ['gpu_model', 'vram'],
+  );
+  assert.deepEqual(what({ ...h100, driverVersion: '535.104.05' }), [
+    'driver: driver 580.159.04, the offer said 535.104.05',
   ]);
-  assert.deepEqual(compareHost({ gpus: [], disks: facts.disks, gpuError: "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver." }, { state: 'failed', detail: 'x' }, h100, profile).map((m) => m.what), ['probe', 'cuda']);
+  assert.deepEqual(what(h100, { diskGb: 500, needs: { modelGb: 0, checkpointsGb: 0 } }), [
+    'disk: disk is 271 GB, 500 GB was paid for',
+  ]);
+  assert.deepEqual(what(h100, { diskGb: 200, needs: { modelGb: 50, checkpointsGb: 40 } }), [
+    'disk: 68.7 GB free on disk, the profile needs 90 GB (model + checkpoints)',
+  ]);
+  assert.deepEqual(
+    what(h100, profile, { state: 'failed', detail: 'torch.AcceleratorError: CUDA error: unspecified launch failure' }),
+    ['cuda: CUDA smoke test failed: torch.AcceleratorError: CUDA error: unspecified launch failure'],
+  );
+  assert.deepEqual(
+    compareHost(
+      {
+        gpus: [],
+        disks: facts.disks,
+        gpuError: "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.",
+      },
+      { state: 'failed', detail: 'x' },
+      h100,
+      profile,
+    ).map((m) => m.what),
+    ['probe', 'cuda'],
+  );
 });
 
 test('GPU names: Vast spelling against nvidia-smi spelling', () => {
   const yes: Array<[string, string]> = [
-    ['RTX 3090', 'NVIDIA GeForce RTX 3090'], ['H100 SXM', 'NVIDIA H100 80GB HBM3'], ['H100 PCIE', 'NVIDIA H100 PCIe'],
-    ['A100 SXM4', 'NVIDIA A100-SXM4-80GB'], ['RTX 6000Ada', 'NVIDIA RTX 6000 Ada Generation'], ['Tesla V100', 'Tesla V100-SXM2-16GB'],
+    ['RTX 3090', 'NVIDIA GeForce RTX 3090'],
+    ['H100 SXM', 'NVIDIA H100 80GB HBM3'],
+    ['H100 PCIE', 'NVIDIA H100 PCIe'],
+    ['A100 SXM4', 'NVIDIA A100-SXM4-80GB'],
+    ['RTX 6000Ada', 'NVIDIA RTX 6000 Ada Generation'],
+    ['Tesla V100', 'Tesla V100-SXM2-16GB'],
     ['RTX_3060', 'NVIDIA GeForce RTX 3060'],
   ];
   const no: Array<[string, string]> = [
-    ['RTX 3090', 'NVIDIA GeForce RTX 3080'], ['H100 SXM', 'NVIDIA H100 PCIe'], ['A100 PCIE', 'NVIDIA A100-SXM4-40GB'], ['RTX 4090', 'NVIDIA RTX A4000'],
+    ['RTX 3090', 'NVIDIA GeForce RTX 3080'],
+    ['H100 SXM', 'NVIDIA H100 PCIe'],
+    ['A100 PCIE', 'NVIDIA A100-SXM4-40GB'],
+    ['RTX 4090', 'NVIDIA RTX A4000'],
   ];
   for (const [o, s] of yes) assert.ok(gpuNameMatches(o, s), `${o} ~ ${s}`);
   for (const [o, s] of no) assert.ok(!gpuNameMatches(o, s), `${o} !~ ${s}`);
@@ -57,7 +93,15 @@ test('GPU names: Vast spelling against nvidia-smi spelling', () => {
 test('the CUDA smoke test: ok, skipped without python3 or torch, failed otherwise', () => {
   assert.deepEqual(parseCudaSmoke({ stdout: 'vastdeck-cuda: ok 4\n', stderr: '', code: 0 }), { state: 'ok', gpus: 4 });
   assert.equal(parseCudaSmoke({ stdout: 'vastdeck-cuda: no-torch\n', stderr: '', code: 0 }).state, 'skipped');
-  assert.equal(parseCudaSmoke({ stdout: '', stderr: 'bash: python3: command not found\n', code: 127 }).state, 'skipped');
-  const f = parseCudaSmoke({ stdout: '', stderr: 'Traceback (most recent call last):\n  File "<string>", line 9\nRuntimeError: CUDA error: no kernel image is available\n', code: 1 });
+  assert.equal(
+    parseCudaSmoke({ stdout: '', stderr: 'bash: python3: command not found\n', code: 127 }).state,
+    'skipped',
+  );
+  const f = parseCudaSmoke({
+    stdout: '',
+    stderr:
+      'Traceback (most recent call last):\n  File "<string>", line 9\nRuntimeError: CUDA error: no kernel image is available\n',
+    code: 1,
+  });
   assert.deepEqual(f, { state: 'failed', detail: 'RuntimeError: CUDA error: no kernel image is available' });
 });

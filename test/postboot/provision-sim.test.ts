@@ -4,8 +4,6 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
@@ -43,13 +41,20 @@ let offers: Offer[];
 const { pool, dir } = testPool();
 
 before(async () => {
-  sim = await startSimulator({ seed: 23, rateLimit: false, sshKeys: [TEST_KEY.public], scenario: { market: { size: 3000, traps: false } } });
+  sim = await startSimulator({
+    seed: 23,
+    rateLimit: false,
+    sshKeys: [TEST_KEY.public],
+    scenario: { market: { size: 3000, traps: false } },
+  });
   client = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url, retryBaseMs: 10 });
   const found = await client.searchOffers(profileOfferQuery(profile));
   const checks = checkOffers(found, profile);
   // One offer per machine, so a blacklisted machine's other offers do not blur the test.
   const seen = new Set<number>();
-  offers = found.filter((o, i) => checks[i]!.verdict !== 'fails' && !seen.has(o.machineId) && (seen.add(o.machineId), true));
+  offers = found.filter(
+    (o, i) => checks[i]!.verdict !== 'fails' && !seen.has(o.machineId) && (seen.add(o.machineId), true),
+  );
   assert.ok(offers.length >= 8, `need candidate offers, got ${offers.length}`);
 });
 after(async () => {
@@ -66,7 +71,9 @@ function run(candidates: Offer[], blacklistFile: string) {
   const journal = new MemoryJournal();
   const promise = provision(
     {
-      api: client, journal, now: () => t,
+      api: client,
+      journal,
+      now: () => t,
       sleep: async (ms) => {
         t += ms;
         sim.advance(ms);
@@ -74,11 +81,20 @@ function run(candidates: Offer[], blacklistFile: string) {
       },
     },
     {
-      profile, profileName: 'w', candidates, price: { kind: 'on-demand' }, nextOnTaken: true, boot: { pollMs: 10_000 },
+      profile,
+      profileName: 'w',
+      candidates,
+      price: { kind: 'on-demand' },
+      nextOnTaken: true,
+      boot: { pollMs: 10_000 },
       onEvent: (e) => events.push(e),
       postBoot: (inst, offer) => {
         const ep = sshEndpoint(inst)!;
-        return checkHostAfterBoot((tg, cmd, o) => pool.exec(tg, cmd, o), { host: ep.host, port: ep.port }, { offer, profile });
+        return checkHostAfterBoot(
+          (tg, cmd, o) => pool.exec(tg, cmd, o),
+          { host: ep.host, port: ep.port },
+          { offer, profile },
+        );
       },
       blacklist: async (e) => void (await addToBlacklist(e, blacklistFile)),
     },
@@ -97,14 +113,21 @@ test('an honest host passes: GPU, count, VRAM, driver, disk, CUDA and every URL 
   assert.equal(r.postBoot?.ok, true, JSON.stringify(r.postBoot?.mismatches));
   assert.equal(r.postBoot!.cuda.state, 'ok');
   assert.equal(r.postBoot!.facts!.gpus[0]!.name, `NVIDIA ${o!.gpuName}`);
-  assert.deepEqual(r.postBoot!.speed!.urls.map((u) => u.role), ['artifact', 'neutral']);
+  assert.deepEqual(
+    r.postBoot!.speed!.urls.map((u) => u.role),
+    ['artifact', 'neutral'],
+  );
   assert.deepEqual(await readBlacklist(path.join(dir, 'bl-honest.json')), []);
   await client.destroyInstance(r.instanceId!);
 });
 
 test('another GPU model: destroyed, machine blacklisted (persisted), the next offer rented', async () => {
   const [liar, good] = take(2);
-  sim.addHostRule({ machineId: liar!.machineId, count: 1, host: { gpuName: 'NVIDIA GeForce RTX 3080', gpuMemoryMiB: 10240 } });
+  sim.addHostRule({
+    machineId: liar!.machineId,
+    count: 1,
+    host: { gpuName: 'NVIDIA GeForce RTX 3080', gpuMemoryMiB: 10240 },
+  });
   const file = path.join(dir, 'bl-model.json');
   const { promise, events } = run([liar!, good!], file);
   const r = await promise;
@@ -113,10 +136,16 @@ test('another GPU model: destroyed, machine blacklisted (persisted), the next of
   assert.equal(r.destroyed.length, 1);
   const mismatch = events.find((e) => e.type === 'host-mismatch');
   assert.ok(mismatch && mismatch.type === 'host-mismatch');
-  assert.deepEqual(mismatch.mismatches.map((m) => m.what), ['gpu_model', 'vram']);
+  assert.deepEqual(
+    mismatch.mismatches.map((m) => m.what),
+    ['gpu_model', 'vram'],
+  );
   assert.match(mismatch.mismatches[0]!.message, /GPU 0 is NVIDIA GeForce RTX 3080, the offer said RTX 3090/);
   const bl = await readBlacklist(file);
-  assert.deepEqual(bl.map((e) => [e.machineId, e.instanceId]), [[liar!.machineId, r.destroyed[0]]]);
+  assert.deepEqual(
+    bl.map((e) => [e.machineId, e.instanceId]),
+    [[liar!.machineId, r.destroyed[0]]],
+  );
   assert.match(bl[0]!.reason, /RTX 3080/);
   // The liar is gone from the account; the good one runs.
   const ids = (await client.listInstances()).map((i) => i.id);
@@ -135,9 +164,15 @@ test('a smaller disk and a CUDA failure: each destroyed; with no offer left noth
   assert.equal(r.outcome, 'rejected');
   assert.equal(r.destroyed.length, 2);
   const msgs = events.flatMap((e) => (e.type === 'host-mismatch' ? e.mismatches.map((m) => m.message) : []));
-  assert.deepEqual(msgs.map((m) => m.replace(/: .*/, '')), ['disk is 32 GB, 60 GB was paid for', 'CUDA smoke test failed']);
+  assert.deepEqual(
+    msgs.map((m) => m.replace(/: .*/, '')),
+    ['disk is 32 GB, 60 GB was paid for', 'CUDA smoke test failed'],
+  );
   assert.match(msgs[1]!, /CUDA error: unspecified launch failure/);
-  assert.deepEqual((await readBlacklist(file)).map((e) => e.machineId), [small!.machineId, broken!.machineId]);
+  assert.deepEqual(
+    (await readBlacklist(file)).map((e) => e.machineId),
+    [small!.machineId, broken!.machineId],
+  );
   assert.deepEqual(await live(r.label.split('#')[0]!), []);
   assert.ok(journal.records.some((x) => x.op === 'provision.host-check'));
 });
@@ -151,6 +186,9 @@ test('a slow real endpoint fails the check although the neutral endpoint is fast
   const m = events.find((e) => e.type === 'host-mismatch');
   assert.ok(m && m.type === 'host-mismatch');
   assert.equal(m.mismatches[0]!.what, 'speed');
-  assert.match(m.mismatches[0]!.message, /huggingface\.co\S* downloads at 1\.2 Mbps.*while the neutral endpoint \S+ gives \d+ Mbps/);
+  assert.match(
+    m.mismatches[0]!.message,
+    /huggingface\.co\S* downloads at 1\.2 Mbps.*while the neutral endpoint \S+ gives \d+ Mbps/,
+  );
   await client.destroyInstance(r.instanceId!);
 });

@@ -8,7 +8,8 @@ import { layoutColumns } from '../../src/ui/cells.js';
 import { FAKE_NOW, makeInstance } from '../ui/fake-api.js';
 
 const disk = FLEET_COLUMNS.find((c) => c.id === 'disk')!;
-const row = (over: Parameters<typeof makeInstance>[1]) => fleetRow(makeInstance(0, over), FAKE_NOW, undefined, undefined);
+const row = (over: Parameters<typeof makeInstance>[1]) =>
+  fleetRow(makeInstance(0, over), FAKE_NOW, undefined, undefined);
 
 test('DISK shows used/allocated GB, allocated alone when usage is unknown, – without either', () => {
   assert.equal(disk.render(row({ diskGb: 60, diskUsedGb: 41.4 })), '41/60G');
@@ -26,8 +27,14 @@ test('DISK is in the CLI table and the TUI table when there is room, and the fir
   // The TUI's narrowest full row, less one cell: DISK goes, everything else stays.
   const all = layoutColumns(1000).map((c) => c.def.id!);
   const minWidth = FLEET_COLUMNS.filter((c) => all.includes(c.id!)).reduce((n, c) => n + c.min!, 0) + all.length - 1;
-  assert.deepEqual(layoutColumns(minWidth).map((c) => c.def.id), all);
-  assert.deepEqual(layoutColumns(minWidth - 1).map((c) => c.def.id), all.filter((id) => id !== 'disk'));
+  assert.deepEqual(
+    layoutColumns(minWidth).map((c) => c.def.id),
+    all,
+  );
+  assert.deepEqual(
+    layoutColumns(minWidth - 1).map((c) => c.def.id),
+    all.filter((id) => id !== 'disk'),
+  );
   const narrowCli = renderTable(rows, FLEET_COLUMNS, 100).split('\n')[0]!;
   assert.doesNotMatch(narrowCli, /DISK/);
   assert.match(narrowCli, /STATUS/);

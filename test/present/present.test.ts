@@ -13,7 +13,18 @@ import { makeInstance } from '../ui/fake-api.js';
 test('one age format: <1m, minutes, hours below 48 h, then days (CLI and TUI alike)', () => {
   const M = 60_000;
   const H = 60 * M;
-  assert.deepEqual([formatAge(0), formatAge(59_000), formatAge(3 * M), formatAge(5 * H), formatAge(47 * H), formatAge(48 * H), formatAge(3 * 24 * H)], ['<1m', '<1m', '3m', '5h', '47h', '2d', '3d']);
+  assert.deepEqual(
+    [
+      formatAge(0),
+      formatAge(59_000),
+      formatAge(3 * M),
+      formatAge(5 * H),
+      formatAge(47 * H),
+      formatAge(48 * H),
+      formatAge(3 * 24 * H),
+    ],
+    ['<1m', '<1m', '3m', '5h', '47h', '2d', '3d'],
+  );
   assert.equal(formatAge(-5 * M), '–');
   assert.equal(ageSince(null, 1000), '–');
   assert.equal(ageSince(1000 - 5 * H, 1000), '5h');
@@ -25,12 +36,18 @@ test('one duration parser and formatter', () => {
   assert.equal(parseDurationWithUnit('5'), null, 'a flag refuses a bare number');
   assert.equal(parseDurationWithUnit('90s'), 90_000);
   assert.equal(parseDuration('soon'), null);
-  assert.deepEqual([formatDuration(45_000), formatDuration(12 * 60_000), formatHours(20.5), formatHours(76), formatHours(72)], ['45s', '12m', '20h30m', '3d04h', '3d']);
+  assert.deepEqual(
+    [formatDuration(45_000), formatDuration(12 * 60_000), formatHours(20.5), formatHours(76), formatHours(72)],
+    ['45s', '12m', '20h30m', '3d04h', '3d'],
+  );
   assert.equal(formatHours(Infinity), '∞');
 });
 
 test('money: rates to the tenth of a cent below $1, amounts with cents and grouping, unknown as –', () => {
-  assert.deepEqual([formatRate(0.4123), formatRate(4.8249), formatRate(null), formatRate(NaN)], ['$0.412', '$4.82', '–', '–']);
+  assert.deepEqual(
+    [formatRate(0.4123), formatRate(4.8249), formatRate(null), formatRate(NaN)],
+    ['$0.412', '$4.82', '–', '–'],
+  );
   assert.deepEqual([formatMoney(0.41), formatMoney(1234.5), formatMoney(-3)], ['$0.41', '$1,234.50', '-$3.00']);
   assert.equal(formatRateExact(12.3456), '$12.346');
   assert.equal(formatPerDay(0.5), '$12.00');
@@ -61,9 +78,17 @@ test('fitting (TUI): drop by priority, then grow the growing columns up to their
 test('fitting (CLI): content-sized, growing columns shrink first, never wider than asked', () => {
   const natural = (d: ColumnDef<R>) => ({ a: 3, b: 30, c: 9 })[d.id as 'a' | 'b' | 'c'];
   const cols = fitColumns(defs, 30, { gap: 2, natural });
-  assert.deepEqual(cols.map((c) => c.width), [3, 12, 9], 'B capped by its max');
+  assert.deepEqual(
+    cols.map((c) => c.width),
+    [3, 12, 9],
+    'B capped by its max',
+  );
   const narrow = fitColumns(defs, 22, { gap: 2, natural });
-  assert.deepEqual(narrow.map((c) => c.width), [3, 6, 9], 'B shrunk to its min before anything is dropped');
+  assert.deepEqual(
+    narrow.map((c) => c.width),
+    [3, 6, 9],
+    'B shrunk to its min before anything is dropped',
+  );
   const tiny = fitColumns(defs, 8, { gap: 2, natural });
   assert.ok(tiny.reduce((n, c) => n + c.width, 0) + 2 * (tiny.length - 1) <= 8);
 });

@@ -56,7 +56,14 @@ describe('overrides on top of a profile', () => {
   const gpt2 = parseProfiles(PROFILES_YAML, 'p.yaml').gpt2!;
 
   test('--gpu --gpus --disk --image --branch --env change the search, the disk, the image, the clone and the env', () => {
-    const { profile, applied } = applyOverrides(gpt2, { gpu: 'H100_PCIE', gpus: 4, diskGb: 128, image: 'ghcr.io/acme/train:cu128', branch: 'main', env: ['RUN_NAME=jan', 'WANDB_MODE'] });
+    const { profile, applied } = applyOverrides(gpt2, {
+      gpu: 'H100_PCIE',
+      gpus: 4,
+      diskGb: 128,
+      image: 'ghcr.io/acme/train:cu128',
+      branch: 'main',
+      env: ['RUN_NAME=jan', 'WANDB_MODE'],
+    });
     const q = profileOfferQuery(profile);
     assert.deepEqual(q.filters.gpu_name?.eq, 'H100 PCIE');
     assert.deepEqual(q.filters.num_gpus, { eq: 4 });
@@ -72,10 +79,19 @@ describe('overrides on top of a profile', () => {
   });
 
   test('bad overrides are one line naming the flag; a secret on the command line is refused without echoing it', () => {
-    assert.throws(() => applyOverrides(gpt2, { env: [`HF_TOKEN=${HF}`] }), (e: Error) => /--env HF_TOKEN=…: looks like a secret/.test(e.message) && !e.message.includes(HF));
-    assert.throws(() => applyOverrides(gpt2, { diskGb: 30 }), /not valid: .*diskGb.*needs.modelGb \+ needs.checkpointsGb = 60 GB/);
+    assert.throws(
+      () => applyOverrides(gpt2, { env: [`HF_TOKEN=${HF}`] }),
+      (e: Error) => /--env HF_TOKEN=…: looks like a secret/.test(e.message) && !e.message.includes(HF),
+    );
+    assert.throws(
+      () => applyOverrides(gpt2, { diskGb: 30 }),
+      /not valid: .*diskGb.*needs.modelGb \+ needs.checkpointsGb = 60 GB/,
+    );
     const tiny = parseProfiles(PROFILES_YAML, 'p.yaml').tiny!;
-    assert.throws(() => applyOverrides(tiny, { branch: 'main' }), /--branch needs a profile whose onstart clones a repo/);
+    assert.throws(
+      () => applyOverrides(tiny, { branch: 'main' }),
+      /--branch needs a profile whose onstart clones a repo/,
+    );
   });
 });
 
@@ -87,13 +103,23 @@ describe('profile rules', () => {
   });
   test('never mosaic_small.yaml for MoE (mosaic_small_resume.yaml is fine); disk below the kind minimum; a refused GPU', () => {
     assert.deepEqual(ruleViolations(all.moe!), []);
-    assert.deepEqual(ruleViolations(all['moe-wrong']!), ['config mosaic_small.yaml must never be used for moe (profile rule)']);
-    assert.deepEqual(ruleViolations(applyOverrides(all.moe!, { diskGb: 50 }).profile), ['disk 50 GB is below the rule\'s 64 GB for moe; pass --disk 64 or more']);
+    assert.deepEqual(ruleViolations(all['moe-wrong']!), [
+      'config mosaic_small.yaml must never be used for moe (profile rule)',
+    ]);
+    assert.deepEqual(ruleViolations(applyOverrides(all.moe!, { diskGb: 50 }).profile), [
+      "disk 50 GB is below the rule's 64 GB for moe; pass --disk 64 or more",
+    ]);
     assert.deepEqual(ruleViolations(all.moe!, { gpuName: 'RTX 3060' }), ['RTX 3060 is refused for moe (profile rule)']);
   });
   test("the TUI's provision confirmation refuses the same way (no --force there)", () => {
-    assert.equal(provisionRefusal('moe', offer({ id: 7, gpuName: 'RTX 3060' }), undefined, all.moe!), 'profile moe refuses offer 7: RTX 3060 is refused for moe (profile rule)');
-    assert.match(provisionRefusal('moe-wrong', offer({ id: 8 }), undefined, all['moe-wrong']!)!, /refuses offer 8: config mosaic_small.yaml must never be used for moe/);
+    assert.equal(
+      provisionRefusal('moe', offer({ id: 7, gpuName: 'RTX 3060' }), undefined, all.moe!),
+      'profile moe refuses offer 7: RTX 3060 is refused for moe (profile rule)',
+    );
+    assert.match(
+      provisionRefusal('moe-wrong', offer({ id: 8 }), undefined, all['moe-wrong']!)!,
+      /refuses offer 8: config mosaic_small.yaml must never be used for moe/,
+    );
     assert.equal(provisionRefusal('moe', offer({ id: 9, gpuName: 'RTX 3090' }), undefined, all.moe!), null);
   });
 });
@@ -101,8 +127,14 @@ describe('profile rules', () => {
 describe('secrets from ~/.env and ~/.netrc', () => {
   test('dotenv and netrc parsing', () => {
     const env = parseDotenv(`# comment\nexport HF_TOKEN="${HF}"\nWANDB_KEY=${WANDB} # trailing\nEMPTY=\nQ='a b'\n`);
-    assert.deepEqual([env.get('HF_TOKEN'), env.get('WANDB_KEY'), env.get('EMPTY'), env.get('Q')], [HF, WANDB, '', 'a b']);
-    const n = parseNetrc(`machine api.wandb.ai\n  login user\n  password p1\nmachine github.com login x password ${GH}\ndefault login anon password d\n`);
+    assert.deepEqual(
+      [env.get('HF_TOKEN'), env.get('WANDB_KEY'), env.get('EMPTY'), env.get('Q')],
+      [HF, WANDB, '', 'a b'],
+    );
+    const n = parseNetrc(
+      `machine api.wandb.ai\n  login user\n  password p1\nmachine github.com login x password ${GH}\ndefault ` +
+        `login anon password d\n`,
+    );
     assert.deepEqual(n.get('github.com'), { login: 'x', password: GH });
     assert.equal(n.get('default')?.password, 'd');
   });
@@ -116,8 +148,14 @@ describe('secrets from ~/.env and ~/.netrc', () => {
     assert.deepEqual(r.env, { HF_TOKEN: HF, WANDB_API_KEY: WANDB, GH_TOKEN: GH });
     assert.deepEqual(r.secretValues.sort(), [GH, HF, WANDB].sort());
     writeFileSync(path.join(home, '.env'), `HF_TOKEN=${HF}\n`);
-    assert.throws(() => resolveEnv(dense, { HOME: home }, null), (e: Error) => e.message === 'env WANDB_API_KEY: ~/.env does not set WANDB_KEY');
-    assert.throws(() => resolveEnv(dense, { HOME: path.join(home, 'nope') }, null), /env HF_TOKEN: ~\/\.env does not exist/);
+    assert.throws(
+      () => resolveEnv(dense, { HOME: home }, null),
+      (e: Error) => e.message === 'env WANDB_API_KEY: ~/.env does not set WANDB_KEY',
+    );
+    assert.throws(
+      () => resolveEnv(dense, { HOME: path.join(home, 'nope') }, null),
+      /env HF_TOKEN: ~\/\.env does not exist/,
+    );
   });
 });
 
@@ -125,7 +163,11 @@ describe('provision --dry-run with overrides, fromFile secrets and rules (simula
   let sim: SimHandle;
   let dir: string;
   before(async () => {
-    sim = await startSimulator({ seed: 9, rateLimit: false, scenario: { market: { size: 3000 }, secrets: { WANDB_API_KEY: 'wandb-account-value' } } });
+    sim = await startSimulator({
+      seed: 9,
+      rateLimit: false,
+      scenario: { market: { size: 3000 }, secrets: { WANDB_API_KEY: 'wandb-account-value' } },
+    });
     dir = mkdtempSync(path.join(os.tmpdir(), 'vd-ovr-'));
     writeFileSync(path.join(dir, 'p.yaml'), PROFILES_YAML);
     writeFileSync(path.join(dir, 'rules.yaml'), RULES_YAML);
@@ -136,11 +178,33 @@ describe('provision --dry-run with overrides, fromFile secrets and rules (simula
   after(() => sim.close());
   const cli = (argv: string[]) =>
     runCli(['provision', ...argv, '--dry-run', '--api-url', sim.url, '--api-key', sim.apiKey], {
-      env: { HOME: path.join(dir, 'home'), XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'config'), HF_TOKEN: 'hf_ENVsecretENVsecret0123456789abcd', VAST_API_KEY: '' },
+      env: {
+        HOME: path.join(dir, 'home'),
+        XDG_STATE_HOME: path.join(dir, 'state'),
+        XDG_CONFIG_HOME: path.join(dir, 'config'),
+        HF_TOKEN: 'hf_ENVsecretENVsecret0123456789abcd',
+        VAST_API_KEY: '',
+      },
     });
 
   test('the dry run shows the result of the overrides', async () => {
-    const r = await cli(['--profile', 'gpt2', '--profiles', path.join(dir, 'p.yaml'), '--best', '--gpu', 'H100_PCIE', '--gpus', '4', '--disk', '128', '--branch', 'main', '--env', 'RUN_NAME=jan']);
+    const r = await cli([
+      '--profile',
+      'gpt2',
+      '--profiles',
+      path.join(dir, 'p.yaml'),
+      '--best',
+      '--gpu',
+      'H100_PCIE',
+      '--gpus',
+      '4',
+      '--disk',
+      '128',
+      '--branch',
+      'main',
+      '--env',
+      'RUN_NAME=jan',
+    ]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /would rent offer \d+ \(4× H100 PCIE,/);
     assert.match(r.out, /override --gpu H100_PCIE: search gpu_name=H100_PCIE/);
@@ -148,7 +212,13 @@ describe('provision --dry-run with overrides, fromFile secrets and rules (simula
     const body = JSON.parse(r.out.slice(r.out.indexOf('{')));
     assert.equal(body.disk, 128);
     assert.match(body.onstart, /git checkout main/);
-    assert.deepEqual(Object.keys(body.env).sort(), ['HF_HUB_ENABLE_HF_TRANSFER', 'HF_TOKEN', 'RUN_NAME', 'VASTDECK_NONCE', 'VASTDECK_RUN_ID']);
+    assert.deepEqual(Object.keys(body.env).sort(), [
+      'HF_HUB_ENABLE_HF_TRANSFER',
+      'HF_TOKEN',
+      'RUN_NAME',
+      'VASTDECK_NONCE',
+      'VASTDECK_RUN_ID',
+    ]);
     assert.equal((await new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url }).listInstances()).length, 0);
   });
 
@@ -169,7 +239,15 @@ describe('provision --dry-run with overrides, fromFile secrets and rules (simula
     const small = await cli(['--profile', 'moe', '--profiles', path.join(dir, 'rules.yaml'), '--best', '--disk', '50']);
     assert.equal(small.code, 2);
     assert.match(small.err, /with these overrides breaks its rules: disk 50 GB is below the rule's 64 GB for moe/);
-    const gpu = await cli(['--profile', 'moe', '--profiles', path.join(dir, 'rules.yaml'), '--best', '--gpu', 'RTX_3060']);
+    const gpu = await cli([
+      '--profile',
+      'moe',
+      '--profiles',
+      path.join(dir, 'rules.yaml'),
+      '--best',
+      '--gpu',
+      'RTX_3060',
+    ]);
     assert.notEqual(gpu.code, 0);
     assert.match(gpu.err, /passes the checks/);
     const ok = await cli(['--profile', 'moe', '--profiles', path.join(dir, 'rules.yaml'), '--best']);

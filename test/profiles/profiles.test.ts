@@ -12,12 +12,15 @@ import { PROFILES_YAML } from './fixtures.js';
 const F = '/home/u/.config/vastdeck/instance_profiles.yaml';
 
 function fails(yaml: string, re: RegExp): void {
-  assert.throws(() => parseProfiles(yaml, F), (err: Error) => {
-    assert.ok(err instanceof ProfileError, String(err));
-    assert.equal(err.message.includes('\n'), false, 'one line');
-    assert.match(err.message, re);
-    return true;
-  });
+  assert.throws(
+    () => parseProfiles(yaml, F),
+    (err: Error) => {
+      assert.ok(err instanceof ProfileError, String(err));
+      assert.equal(err.message.includes('\n'), false, 'one line');
+      assert.match(err.message, re);
+      return true;
+    },
+  );
 }
 
 test('a full profile parses with its defaults filled in', () => {
@@ -33,7 +36,10 @@ test('a full profile parses with its defaults filled in', () => {
 });
 
 test('a wrong type names the file, the profile, the field and what was expected', () => {
-  fails(PROFILES_YAML.replace('ramGb: 32', 'ramGb: lots'), /^\/home\/u\/\.config\/vastdeck\/instance_profiles\.yaml: profile "gpt2": field "min\.ramGb": expected number, received string/);
+  fails(
+    PROFILES_YAML.replace('ramGb: 32', 'ramGb: lots'),
+    /^\/home\/u\/\.config\/vastdeck\/instance_profiles\.yaml: profile "gpt2": field "min\.ramGb": expected number, received string/,
+  );
 });
 
 test('a typo in a key is an unknown-key error, not silently ignored', () => {
@@ -41,7 +47,10 @@ test('a typo in a key is an unknown-key error, not silently ignored', () => {
 });
 
 test('a token written inline is refused, naming the field', () => {
-  fails(PROFILES_YAML.replace('HF_TOKEN: { fromEnv: HF_TOKEN }', 'HF_TOKEN: hf_abcdefghijklmnopqrstuvwxyz123456'), /profile "gpt2": field "env\.HF_TOKEN": looks like a secret written inline/);
+  fails(
+    PROFILES_YAML.replace('HF_TOKEN: { fromEnv: HF_TOKEN }', 'HF_TOKEN: hf_abcdefghijklmnopqrstuvwxyz123456'),
+    /profile "gpt2": field "env\.HF_TOKEN": looks like a secret written inline/,
+  );
   // A literal under a secret-sounding name is refused even when short.
   fails(PROFILES_YAML.replace('HF_HUB_ENABLE_HF_TRANSFER: "1"', 'MY_API_KEY: "abc"'), /field "env\.MY_API_KEY"/);
   // A random-looking value under an innocent name too.
@@ -50,21 +59,39 @@ test('a token written inline is refused, naming the field', () => {
 
 test('the error message never repeats the inlined token', () => {
   const token = 'hf_abcdefghijklmnopqrstuvwxyz123456';
-  assert.throws(() => parseProfiles(PROFILES_YAML.replace('HF_TOKEN: { fromEnv: HF_TOKEN }', `HF_TOKEN: ${token}`), F), (err: Error) => !err.message.includes(token));
+  assert.throws(
+    () => parseProfiles(PROFILES_YAML.replace('HF_TOKEN: { fromEnv: HF_TOKEN }', `HF_TOKEN: ${token}`), F),
+    (err: Error) => !err.message.includes(token),
+  );
 });
 
 test('a token inside the onstart or resume command is refused', () => {
-  fails(PROFILES_YAML.replace('pip install -r requirements.txt', 'huggingface-cli login --token hf_abcdefghijklmnopqrstuvwxyz123456'), /field "onstart": contains something that looks like a token/);
-  fails(PROFILES_YAML.replace('--resume latest', '--resume latest --token ghp_abcdefghijklmnopqrstuvwxyz1234'), /field "resume"/);
+  fails(
+    PROFILES_YAML.replace(
+      'pip install -r requirements.txt',
+      'huggingface-cli login --token hf_abcdefghijklmnopqrstuvwxyz123456',
+    ),
+    /field "onstart": contains something that looks like a token/,
+  );
+  fails(
+    PROFILES_YAML.replace('--resume latest', '--resume latest --token ghp_abcdefghijklmnopqrstuvwxyz1234'),
+    /field "resume"/,
+  );
 });
 
 test('a checkpoint store with an unknown kind names the field', () => {
   fails(PROFILES_YAML.replace('kind: hf,', 'kind: s3,'), /profile "gpt2": field "checkpoint\.kind"/);
-  fails(PROFILES_YAML.replace('repo: acme/gpt2-ckpt', 'repo: nope'), /field "checkpoint\.repo": expected "owner\/name"/);
+  fails(
+    PROFILES_YAML.replace('repo: acme/gpt2-ckpt', 'repo: nope'),
+    /field "checkpoint\.repo": expected "owner\/name"/,
+  );
 });
 
 test('disk smaller than model + checkpoints is refused', () => {
-  fails(PROFILES_YAML.replace('diskGb: 80', 'diskGb: 50'), /profile "gpt2": field "diskGb": expected at least .* = 60 GB \(got 50\)/);
+  fails(
+    PROFILES_YAML.replace('diskGb: 80', 'diskGb: 50'),
+    /profile "gpt2": field "diskGb": expected at least .* = 60 GB \(got 50\)/,
+  );
 });
 
 test('broken YAML is reported with file and line', () => {
@@ -82,7 +109,10 @@ test('loadProfile reads the file and lists the profiles for an unknown name', as
 });
 
 test('labels follow the template: mosaic-{model}-{gpu_type} → mosaic-gpt2-4x3090', () => {
-  assert.equal(renderLabel('mosaic-{model}-{gpu_type}', { model: 'gpt2', numGpus: 4, gpuName: 'RTX 3090' }), 'mosaic-gpt2-4x3090');
+  assert.equal(
+    renderLabel('mosaic-{model}-{gpu_type}', { model: 'gpt2', numGpus: 4, gpuName: 'RTX 3090' }),
+    'mosaic-gpt2-4x3090',
+  );
   assert.equal(gpuType(8, 'H100 SXM'), '8xh100sxm');
   assert.equal(gpuType(2, 'RTX A6000'), '2xa6000');
   const n = newNonce();
@@ -97,12 +127,31 @@ test('the onstart script clones, installs, and starts training in tmux session t
   const s = renderOnstart(p)!;
   assert.match(s, /git clone https:\/\/github\.com\/acme\/mosaic\.git \/workspace\/code/);
   assert.match(s, /pip install -r requirements\.txt/);
-  assert.match(s, /tmux new-session -d -s train '.*python train\.py --config configs\/gpt2\.yaml --run-dir \/workspace\/runs\/gpt2/);
-  assert.ok(s.indexOf('git clone') < s.indexOf('pip install') && s.indexOf('pip install') < s.indexOf('tmux new-session'));
+  assert.match(
+    s,
+    /tmux new-session -d -s train '.*python train\.py --config configs\/gpt2\.yaml --run-dir \/workspace\/runs\/gpt2/,
+  );
+  assert.ok(
+    s.indexOf('git clone') < s.indexOf('pip install') && s.indexOf('pip install') < s.indexOf('tmux new-session'),
+  );
   assert.equal(renderOnstart(parseProfiles(PROFILES_YAML, F).tiny!), null);
 });
 
 test('token detection: tokens yes, ordinary settings no', () => {
-  for (const t of ['hf_abcdefghijklmnopqrstuvwxyz123456', 'ghp_abcdefghijklmnopqrstuvwxyz123456', 'AKIAABCDEFGHIJKLMNOP', '0123456789abcdef0123456789abcdef01234567']) assert.ok(looksLikeToken(t), t);
-  for (const v of ['1', 'offline', 'en_US.UTF-8', '/workspace/cache', 'https://example.com/a/b', 'mosaic-gpt2-experiments']) assert.ok(!looksLikeToken(v), v);
+  for (const t of [
+    'hf_abcdefghijklmnopqrstuvwxyz123456',
+    'ghp_abcdefghijklmnopqrstuvwxyz123456',
+    'AKIAABCDEFGHIJKLMNOP',
+    '0123456789abcdef0123456789abcdef01234567',
+  ])
+    assert.ok(looksLikeToken(t), t);
+  for (const v of [
+    '1',
+    'offline',
+    'en_US.UTF-8',
+    '/workspace/cache',
+    'https://example.com/a/b',
+    'mosaic-gpt2-experiments',
+  ])
+    assert.ok(!looksLikeToken(v), v);
 });

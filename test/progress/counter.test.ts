@@ -17,11 +17,14 @@ import { renderCost } from '../../src/cli/commands/cost.js';
 
 const M = 60_000;
 const SPEC = { pattern: 'total_games=(\\d+)', rate: '([\\d.]+) games/s', unit: 'games' };
-const line = (batch: number) => `[worker-vast-0] batch ${batch}: 7168 examples, 1.5 games/s, step=142, total_games=${batch * 256}`;
+const line = (batch: number) =>
+  `[worker-vast-0] batch ${batch}: 7168 examples, 1.5 games/s, step=142, total_games=${batch * 256}`;
 
 describe('a profile progress counter', () => {
   test('the runbook worker line: total_games is the progress, games/s the rate', () => {
-    const p = parseProgress(['  Model loaded (step 142), 557,186 params', line(1), line(2)], { counter: compileProgressCounter(SPEC) });
+    const p = parseProgress(['  Model loaded (step 142), 557,186 params', line(1), line(2)], {
+      counter: compileProgressCounter(SPEC),
+    });
     assert.deepEqual(p, { unit: 'games', step: 512, rate: 1.5 });
   });
 
@@ -45,9 +48,18 @@ describe('a profile progress counter', () => {
 
   test('the profile field is validated: a regex without a capture group, or broken, is one clear line', () => {
     const base = 'profiles:\n  w:\n    model: zeb\n    image: img:1\n    diskGb: 20\n    progress:\n';
-    assert.throws(() => parseProfiles(`${base}      pattern: 'total_games=\\d+'\n`, 'p.yaml'), /profile "w": field "progress.pattern": expected a capture group/);
-    assert.throws(() => parseProfiles(`${base}      pattern: 'total_games=(\\d+'\n`, 'p.yaml'), /field "progress.pattern": not a valid regular expression/);
-    const ok = parseProfiles(`${base}      pattern: 'total_games=(\\d+)'\n      rate: '([\\d.]+) games/s'\n      unit: games\n`, 'p.yaml');
+    assert.throws(
+      () => parseProfiles(`${base}      pattern: 'total_games=\\d+'\n`, 'p.yaml'),
+      /profile "w": field "progress.pattern": expected a capture group/,
+    );
+    assert.throws(
+      () => parseProfiles(`${base}      pattern: 'total_games=(\\d+'\n`, 'p.yaml'),
+      /field "progress.pattern": not a valid regular expression/,
+    );
+    const ok = parseProfiles(
+      `${base}      pattern: 'total_games=(\\d+)'\n      rate: '([\\d.]+) games/s'\n      unit: games\n`,
+      'p.yaml',
+    );
     assert.deepEqual(ok.w!.progress, SPEC);
   });
 });
@@ -57,8 +69,18 @@ describe('a profile progress counter against the simulator (worker log over the 
   let api: VastClient;
   before(async () => {
     sim = await startSimulator({
-      rateLimit: false, seed: 3,
-      scenario: { market: { size: 200 }, fleet: [{ label: 'zeb-worker-vast-0', gpu: 'RTX 3060', host: { logStyle: 'worker', stepsPerSec: 1, loggingSteps: 170 } }] },
+      rateLimit: false,
+      seed: 3,
+      scenario: {
+        market: { size: 200 },
+        fleet: [
+          {
+            label: 'zeb-worker-vast-0',
+            gpu: 'RTX 3060',
+            host: { logStyle: 'worker', stepsPerSec: 1, loggingSteps: 170 },
+          },
+        ],
+      },
     });
     api = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url, sleep: async () => {}, logPollIntervalMs: 1 });
   });
@@ -89,14 +111,26 @@ describe('a profile progress counter against the simulator (worker log over the 
 
   test('wait --until counts games with the counter: returns once total_games reached the target', async () => {
     const [inst] = await api.listInstances();
-    const c = { t: 0, now: () => c.t, sleep: async (ms: number) => {
-      c.t += ms;
-      sim.advance(ms);
-    } };
+    const c = {
+      t: 0,
+      now: () => c.t,
+      sleep: async (ms: number) => {
+        c.t += ms;
+        sim.advance(ms);
+      },
+    };
     const health = new ApiLogHealth(api, { now: c.now, counter: compileProgressCounter(SPEC) });
     const start = (await health.healthOf(inst!)).step!;
     // 1 batch (256 games) every 170 s: 4 batches take ~11 minutes.
-    const r = await waitFor({ api, target: { id: inst!.id }, health, untilStep: start + 4 * 256, timeoutMs: 60 * M, everyMs: 5 * M, clock: c });
+    const r = await waitFor({
+      api,
+      target: { id: inst!.id },
+      health,
+      untilStep: start + 4 * 256,
+      timeoutMs: 60 * M,
+      everyMs: 5 * M,
+      clock: c,
+    });
     assert.equal(r.reason, 'step', r.message);
     assert.equal(r.exitCode, 0);
     assert.ok(r.members[0]!.health.step! >= start + 4 * 256);

@@ -17,7 +17,11 @@ describe('instances: the total line of the runbook status script', () => {
   let sim: SimHandle;
   let dir: string;
   before(async () => {
-    sim = await startSimulator({ rateLimit: false, hosts: false, scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    sim = await startSimulator({
+      rateLimit: false,
+      hosts: false,
+      scenario: path.resolve('src/sim/scenarios/demo.yaml'),
+    });
     dir = mkdtempSync(path.join(os.tmpdir(), 'vd-total-'));
   });
   after(async () => {
@@ -49,7 +53,11 @@ describe('pull: the command it runs', () => {
   let sim: SimHandle;
   let dir: string;
   before(async () => {
-    sim = await startSimulator({ rateLimit: false, hosts: false, scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    sim = await startSimulator({
+      rateLimit: false,
+      hosts: false,
+      scenario: path.resolve('src/sim/scenarios/demo.yaml'),
+    });
     dir = mkdtempSync(path.join(os.tmpdir(), 'vd-pull-cli-'));
   });
   after(async () => {
@@ -61,7 +69,9 @@ describe('pull: the command it runs', () => {
   test('--print: rsync from root@host:/workspace/run/ into ./LABEL over ssh -p PORT with vastdeck known_hosts; excludes', async () => {
     const all = await new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url }).listInstances();
     const inst = all.find((i) => i.label === 'zeb-large-main')!;
-    const r = await runCli(['pull', String(inst.id), '--exclude', 'optimizer.pt', '--print', ...api()], { env: homeEnv(dir) });
+    const r = await runCli(['pull', String(inst.id), '--exclude', 'optimizer.pt', '--print', ...api()], {
+      env: homeEnv(dir),
+    });
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^rsync -z --info=progress2 .*--partial --exclude=optimizer\.pt -e /);
     const ep = sshEndpoint(inst)!; // the direct port when the instance has one, as attach and logs use
@@ -78,7 +88,11 @@ describe("the user's ~/.ssh/config for vast hosts", () => {
   let sim: SimHandle;
   let dir: string;
   before(async () => {
-    sim = await startSimulator({ rateLimit: false, hosts: false, scenario: path.resolve('src/sim/scenarios/demo.yaml') });
+    sim = await startSimulator({
+      rateLimit: false,
+      hosts: false,
+      scenario: path.resolve('src/sim/scenarios/demo.yaml'),
+    });
     dir = mkdtempSync(path.join(os.tmpdir(), 'vd-usercfg-'));
     mkdirSync(path.join(dir, '.ssh'), { recursive: true });
     writeFileSync(path.join(dir, '.ssh', 'config'), 'Host 127.0.0.1\n  User trainer\n  IdentityFile ~/.ssh/vast_key\n');
@@ -107,7 +121,11 @@ describe('vastdeck sim prints what a script needs', () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'vd-simcmd-'));
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '' };
     for (const [k, v] of Object.entries(homeEnv(home))) if (v !== undefined) env[k] = v;
-    const child = spawn(process.execPath, [...cliArgv(), 'sim', '--demo', '--no-rate-limit'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...cliArgv(), 'sim', '--demo', '--no-rate-limit'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     try {
@@ -123,11 +141,22 @@ describe('vastdeck sim prints what a script needs', () => {
       assert.match(hf!, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(out.split('\n')[0], url, 'line 1 is the URL alone');
       const list = await new VastClient({ apiKey: key!, baseUrl: url! }).listInstances();
-      assert.ok(list.some((i) => i.label === 'zeb-large-main'), 'the demo fleet, not "no instances"');
+      assert.ok(
+        list.some((i) => i.label === 'zeb-large-main'),
+        'the demo fleet, not "no instances"',
+      );
       // vastdeck's own key (no ~/.ssh in this HOME) is on the demo account, so attach/logs work at once.
-      const own = readFileSync(path.join(home, 'state', 'vastdeck', 'id_ed25519.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
-      const keys = await (await fetch(`${url}/api/v0/ssh/`, { headers: { Authorization: `Bearer ${key}` } })).json() as Array<{ key: string }>;
-      assert.ok(keys.some((k) => k.key.startsWith(own)), JSON.stringify(keys));
+      const own = readFileSync(path.join(home, 'state', 'vastdeck', 'id_ed25519.pub'), 'utf8')
+        .split(' ')
+        .slice(0, 2)
+        .join(' ');
+      const keys = (await (
+        await fetch(`${url}/api/v0/ssh/`, { headers: { Authorization: `Bearer ${key}` } })
+      ).json()) as Array<{ key: string }>;
+      assert.ok(
+        keys.some((k) => k.key.startsWith(own)),
+        JSON.stringify(keys),
+      );
       // The Hub stand-in answers the model-info route @huggingface/hub uses.
       const res = await fetch(`${hf}/api/models/nobody/nothing`);
       assert.ok(res.status === 404 || res.status === 401, String(res.status));

@@ -20,19 +20,40 @@ let id: number;
 
 before(async () => {
   sim = await startSimulator({
-    seed: 12, speed: 20, rateLimit: false, sshKeys: [TEST_KEY.public],
+    seed: 12,
+    speed: 20,
+    rateLimit: false,
+    sshKeys: [TEST_KEY.public],
     scenario: {
       market: { size: 300, traps: false },
-      fleet: [{ label: 'rd-main', gpu: 'RTX 4090', status: 'running', age: '10m', env: { HUB_MODEL_ID: 'me/rd' }, host: { totalSteps: 1_000_000, stepsPerSec: 5, saveSteps: 100 } }],
+      fleet: [
+        {
+          label: 'rd-main',
+          gpu: 'RTX 4090',
+          status: 'running',
+          age: '10m',
+          env: { HUB_MODEL_ID: 'me/rd' },
+          host: { totalSteps: 1_000_000, stepsPerSec: 5, saveSteps: 100 },
+        },
+      ],
     },
   });
   dir = mkdtempSync(path.join(os.tmpdir(), 'vd-rundir-'));
   writeOwnKey(dir);
   profiles = path.join(dir, 'profiles.yaml');
-  writeFileSync(profiles, [
-    'profiles:', '  rd:', '    model: gpt2', '    image: pytorch/pytorch:2.5.1-cuda12.4-cudnn9-devel', '    diskGb: 40',
-    '    onstart: { script: "python train.py\\n" }', '    checkpoint: { kind: hf, repo: me/rd }', '',
-  ].join('\n'));
+  writeFileSync(
+    profiles,
+    [
+      'profiles:',
+      '  rd:',
+      '    model: gpt2',
+      '    image: pytorch/pytorch:2.5.1-cuda12.4-cudnn9-devel',
+      '    diskGb: 40',
+      '    onstart: { script: "python train.py\\n" }',
+      '    checkpoint: { kind: hf, repo: me/rd }',
+      '',
+    ].join('\n'),
+  );
   id = (await call(sim, 'GET', '/api/v0/instances/')).json.instances[0].id;
   await until(() => (sim.hosts?.trainer(id)?.checkpoints?.length ?? 0) > 0, 'a checkpoint on the host', 30_000);
 });
@@ -42,9 +63,25 @@ after(async () => {
 });
 
 test('destroy with a profile whose onstart is a script reads /workspace/run, as migrate would', async () => {
-  const r = await runCli(['destroy', String(id), '--profile', 'rd', '--profiles', profiles, '--json', '--api-url', sim.url, '--api-key', sim.apiKey], {
-    env: { ...homeEnv(dir), HF_ENDPOINT: sim.hubUrl!, HF_TOKEN: '' }, stdin: null,
-  });
+  const r = await runCli(
+    [
+      'destroy',
+      String(id),
+      '--profile',
+      'rd',
+      '--profiles',
+      profiles,
+      '--json',
+      '--api-url',
+      sim.url,
+      '--api-key',
+      sim.apiKey,
+    ],
+    {
+      env: { ...homeEnv(dir), HF_ENDPOINT: sim.hubUrl!, HF_TOKEN: '' },
+      stdin: null,
+    },
+  );
   assert.doesNotMatch(r.err, /no run dir/);
   const rows = JSON.parse(r.out) as Array<{ instanceId: number; hostStep: number | null; outcome: string }>;
   assert.equal(rows[0]!.instanceId, id);

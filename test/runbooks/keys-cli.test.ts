@@ -19,8 +19,12 @@ let id: number;
 
 before(async () => {
   sim = await startSimulator({
-    seed: 3, rateLimit: false,
-    scenario: { market: { size: 300 }, fleet: [{ label: 'first-run', gpu: 'RTX 4090', status: 'running', age: '1h', host: { totalSteps: 100_000 } }] },
+    seed: 3,
+    rateLimit: false,
+    scenario: {
+      market: { size: 300 },
+      fleet: [{ label: 'first-run', gpu: 'RTX 4090', status: 'running', age: '1h', host: { totalSteps: 100_000 } }],
+    },
   });
   dir = mkdtempSync(path.join(os.tmpdir(), 'vd-keys-'));
   id = (await call(sim, 'GET', '/api/v0/instances/')).json.instances[0].id;
@@ -31,15 +35,22 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cli = (argv: string[]): Promise<CliRun> => runCli([...argv, '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir), stdin: null });
+const cli = (argv: string[]): Promise<CliRun> =>
+  runCli([...argv, '--api-url', sim.url, '--api-key', sim.apiKey], { env: homeEnv(dir), stdin: null });
 
 test('refused key: the message says Vast’s rule and the command; keys add registers and attaches; then it works', async () => {
   const refused = await cli(['triage', String(id), '--json']);
   assert.match(refused.err + refused.out, /authentication failed/);
-  assert.match(refused.err + refused.out, /Vast hosts accept only the SSH keys your account had when the instance was created, plus keys attached to it/);
+  assert.match(
+    refused.err + refused.out,
+    /Vast hosts accept only the SSH keys your account had when the instance was created, plus keys attached to it/,
+  );
   assert.match(refused.err + refused.out, /vastdeck keys add.*vastdeck keys attach/);
   // The first-use check said it before connecting (no terminal: one line, no prompt).
-  assert.match(refused.err, /vastdeck's SSH key \(.*id_ed25519\) is not on your Vast account, so Vast hosts will refuse it: run `vastdeck keys add`/);
+  assert.match(
+    refused.err,
+    /vastdeck's SSH key \(.*id_ed25519\) is not on your Vast account, so Vast hosts will refuse it: run `vastdeck keys add`/,
+  );
 
   const list = await cli(['keys', 'list']);
   assert.equal(list.code, 0, list.err);
@@ -53,7 +64,10 @@ test('refused key: the message says Vast’s rule and the command; keys add regi
   assert.deepEqual(res.attached, [id]);
   const pub = readFileSync(path.join(dir, 'state', 'vastdeck', 'id_ed25519.pub'), 'utf8').trim();
   const onAccount = (await call(sim, 'GET', '/api/v0/ssh/')).json as Array<{ key: string }>;
-  assert.deepEqual(onAccount.map((k) => k.key.split(' ').slice(0, 2).join(' ')), [pub.split(' ').slice(0, 2).join(' ')]);
+  assert.deepEqual(
+    onAccount.map((k) => k.key.split(' ').slice(0, 2).join(' ')),
+    [pub.split(' ').slice(0, 2).join(' ')],
+  );
 
   const ok = await cli(['triage', String(id), '--json']);
   assert.equal(ok.code, 0, ok.err);

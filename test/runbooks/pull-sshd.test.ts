@@ -3,7 +3,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pullArgv, runPull, type PullSpec } from '../../src/core/ops/pull.js';
@@ -31,8 +40,14 @@ describe('pull over a real sshd and rsync', { skip: sshdSkipReason }, () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
   const spec = (local: string, extra: Partial<PullSpec> = {}): PullSpec => ({
-    host: '127.0.0.1', port: sshd.port, remote: `${remote}/`, local, exclude: ['optimizer.pt'],
-    knownHostsFile: path.join(tmp, 'known_hosts'), identityFiles: [sshd.clientKey], ...extra,
+    host: '127.0.0.1',
+    port: sshd.port,
+    remote: `${remote}/`,
+    local,
+    exclude: ['optimizer.pt'],
+    knownHostsFile: path.join(tmp, 'known_hosts'),
+    identityFiles: [sshd.clientKey],
+    ...extra,
   });
 
   test('argv: archive, partial, progress, excludes, vastdeck known_hosts and key through ssh -p', () => {
@@ -53,7 +68,10 @@ describe('pull over a real sshd and rsync', { skip: sshdSkipReason }, () => {
     const ac = new AbortController();
     const progress: string[] = [];
     // Slow enough to catch it mid-file: 1.5 MiB/s for 6 MiB.
-    const first = runPull(spec(local, { bwlimitKBps: 1536 }), { signal: ac.signal, onProgress: (l) => progress.push(l) });
+    const first = runPull(spec(local, { bwlimitKBps: 1536 }), {
+      signal: ac.signal,
+      onProgress: (l) => progress.push(l),
+    });
     const dir = path.join(local, 'checkpoint-200');
     const end = Date.now() + 20_000;
     const partialSize = () => {
@@ -69,7 +87,10 @@ describe('pull over a real sshd and rsync', { skip: sshdSkipReason }, () => {
     const r1 = await first;
     assert.notEqual(r1.exitCode, 0);
     assert.equal(r1.interrupted, true);
-    assert.ok(progress.some((l) => /\d+%/.test(l)), `progress lines: ${progress.slice(0, 3).join(' | ')}`);
+    assert.ok(
+      progress.some((l) => /\d+%/.test(l)),
+      `progress lines: ${progress.slice(0, 3).join(' | ')}`,
+    );
     // --partial kept what arrived under the final name.
     const kept = statSync(target).size;
     assert.ok(kept > 0 && kept < BIG, `kept ${kept} of ${BIG}`);

@@ -20,8 +20,14 @@ const pools: SshPool[] = [];
 
 before(async () => {
   sim = await startSimulator({
-    seed: 5, rateLimit: false, sshKeys: [TEST_KEY.public],
-    scenario: { market: { size: 300 }, lifecycle: { provisionSec: 0, loadSec: [0, 0] }, fleet: [{ label: 'old', gpu: 'RTX 4090', status: 'running', age: '1h' }] },
+    seed: 5,
+    rateLimit: false,
+    sshKeys: [TEST_KEY.public],
+    scenario: {
+      market: { size: 300 },
+      lifecycle: { provisionSec: 0, loadSec: [0, 0] },
+      fleet: [{ label: 'old', gpu: 'RTX 4090', status: 'running', age: '1h' }],
+    },
   });
   dir = mkdtempSync(path.join(os.tmpdir(), 'vd-simkeys-'));
 });
@@ -34,17 +40,26 @@ after(async () => {
 function poolWith(privateKey: string, name: string): SshPool {
   const keyFile = path.join(dir, name);
   writeFileSync(keyFile, privateKey, { mode: 0o600 });
-  const pool = new SshPool({ knownHostsFile: path.join(dir, 'known_hosts'), auth: { agentSocket: null, keyPaths: [keyFile] }, readyTimeoutMs: 3000, backoff: { maxAttempts: 1 } });
+  const pool = new SshPool({
+    knownHostsFile: path.join(dir, 'known_hosts'),
+    auth: { agentSocket: null, keyPaths: [keyFile] },
+    readyTimeoutMs: 3000,
+    backoff: { maxAttempts: 1 },
+  });
   pools.push(pool);
   return pool;
 }
 
 async function endpoint(id: number): Promise<{ host: string; port: number }> {
   let row: any;
-  await until(async () => {
-    row = (await call(sim, 'GET', `/api/v0/instances/${id}/`)).json.instances;
-    return row?.actual_status === 'running' && (sim.hosts?.ports(id).length ?? 0) > 0;
-  }, `instance ${id} running with a host`, 20_000);
+  await until(
+    async () => {
+      row = (await call(sim, 'GET', `/api/v0/instances/${id}/`)).json.instances;
+      return row?.actual_status === 'running' && (sim.hosts?.ports(id).length ?? 0) > 0;
+    },
+    `instance ${id} running with a host`,
+    20_000,
+  );
   return { host: row.ssh_host, port: row.ssh_port };
 }
 

@@ -15,7 +15,12 @@ function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'vd-services-'));
 }
 
-const fakeIdentity = (dir: string): SshIdentity => ({ auth: { agentSocket: null, keyPaths: [] }, knownHostsFile: path.join(dir, 'known_hosts'), identityFiles: [], generated: false });
+const fakeIdentity = (dir: string): SshIdentity => ({
+  auth: { agentSocket: null, keyPaths: [] },
+  knownHostsFile: path.join(dir, 'known_hosts'),
+  identityFiles: [],
+  generated: false,
+});
 
 test('nothing is made until used; then each service is made once and shared', async () => {
   const dir = tempDir();
@@ -31,8 +36,11 @@ test('nothing is made until used; then each service is made once and shared', as
     assert.equal(identities, 1, 'one identity for every pool');
     assert.equal(s.journal(), s.journal());
     assert.deepEqual(s.paths, {
-      state: dir, journal: path.join(dir, 'journal.jsonl'), knownHosts: path.join(dir, 'known_hosts'),
-      blacklist: path.join(dir, 'blacklist.json'), crashLog: path.join(dir, 'crash.log'),
+      state: dir,
+      journal: path.join(dir, 'journal.jsonl'),
+      knownHosts: path.join(dir, 'known_hosts'),
+      blacklist: path.join(dir, 'blacklist.json'),
+      crashLog: path.join(dir, 'crash.log'),
     });
     await s.close();
     await assert.rejects(pool.connection({ host: '127.0.0.1', port: 1 }), /pool closed/, 'close() closes the pools');
@@ -45,12 +53,22 @@ test('a secret learnt after the journal was opened is still scrubbed from it, an
   const dir = tempDir();
   try {
     const heard: string[] = [];
-    const s = makeServices({ api: new FakeVast([]), stateDir: dir, secrets: ['api-key-1234'], onSecret: (x) => heard.push(x) });
+    const s = makeServices({
+      api: new FakeVast([]),
+      stateDir: dir,
+      secrets: ['api-key-1234'],
+      onSecret: (x) => heard.push(x),
+    });
     const journal = s.journal();
     s.addSecret('hf_token_5678');
     s.addSecret('hf_token_5678');
     s.addSecret(undefined);
-    await journal.append({ op: 'test', phase: 'before', ids: {}, details: { a: 'api-key-1234', b: 'uses hf_token_5678 here' } });
+    await journal.append({
+      op: 'test',
+      phase: 'before',
+      ids: {},
+      details: { a: 'api-key-1234', b: 'uses hf_token_5678 here' },
+    });
     const text = readFileSync(s.paths.journal, 'utf8');
     assert.doesNotMatch(text, /api-key-1234|hf_token_5678/);
     assert.deepEqual(heard, ['hf_token_5678']);
@@ -59,12 +77,12 @@ test('a secret learnt after the journal was opened is still scrubbed from it, an
   }
 });
 
-test('the clock is the API\'s unless one is given; offline services have no API', () => {
+test("the clock is the API's unless one is given; offline services have no API", () => {
   const api = new FakeVast([]);
   (api as { clockOffsetMs: () => number | null }).clockOffsetMs = () => 60_000;
   const t = Date.now();
   const now = makeServices({ api, stateDir: '/nonexistent' }).now();
-  assert.ok(now >= t + 60_000 && now < t + 61_000, 'serverClock: local time plus the API\'s offset');
+  assert.ok(now >= t + 60_000 && now < t + 61_000, "serverClock: local time plus the API's offset");
   assert.equal(makeServices({ api, stateDir: '/nonexistent', now: () => 42 }).now(), 42);
   const offline = makeServices({ stateDir: '/nonexistent' });
   assert.throws(() => offline.api, /without the Vast API/);
@@ -73,11 +91,16 @@ test('the clock is the API\'s unless one is given; offline services have no API'
 
 test('the SSH settings table: every row sets every knob; only the named exceptions differ from the default', () => {
   for (const [name, row] of Object.entries(SSH_SETTINGS)) {
-    for (const k of ['readyTimeoutMs', 'keepaliveIntervalMs', 'keepaliveCountMax', 'backoff'] as const) assert.ok(row[k] !== undefined, `${name}.${k}`);
+    for (const k of ['readyTimeoutMs', 'keepaliveIntervalMs', 'keepaliveCountMax', 'backoff'] as const)
+      assert.ok(row[k] !== undefined, `${name}.${k}`);
   }
   assert.deepEqual(SSH_SETTINGS.headless.backoff, { maxAttempts: 1 });
   assert.deepEqual(SSH_SETTINGS.provisionBoot.backoff, { maxAttempts: 6 });
-  assert.equal((SSH_SETTINGS.interactive.backoff as { maxAttempts?: number }).maxAttempts, undefined, 'a log pane reconnects until closed');
+  assert.equal(
+    (SSH_SETTINGS.interactive.backoff as { maxAttempts?: number }).maxAttempts,
+    undefined,
+    'a log pane reconnects until closed',
+  );
 });
 
 function files(dir: string): string[] {

@@ -78,7 +78,8 @@ describe('rate limiting', () => {
   test('rateLimit: false switches it off', async () => {
     const free = await startSimulator({ now, rateLimit: false, scenario: { market: { size: 1000 } } });
     try {
-      for (let i = 0; i < 30; i++) assert.equal((await call(free, 'POST', '/api/v0/bundles/', { limit: 1 })).status, 200);
+      for (let i = 0; i < 30; i++)
+        assert.equal((await call(free, 'POST', '/api/v0/bundles/', { limit: 1 })).status, 200);
     } finally {
       await free.close();
     }

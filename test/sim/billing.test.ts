@@ -45,7 +45,11 @@ describe('billing', () => {
     const bad = await call(sim, 'GET', '/api/v0/charges/?limit=20');
     assert.equal(bad.status, 400);
     const now = Math.floor(Date.now() / 1000) + 10 * 86400;
-    const r = await call(sim, 'GET', `/api/v0/charges/?${qs({ select_filters: { day: { gte: now - 30 * 86400, lte: now } }, latest_first: 'false', limit: 20, format: 'table' })}`);
+    const r = await call(
+      sim,
+      'GET',
+      `/api/v0/charges/?${qs({ select_filters: { day: { gte: now - 30 * 86400, lte: now } }, latest_first: 'false', limit: 20, format: 'table' })}`,
+    );
     assert.equal(r.status, 200);
     assert.equal(r.json.success, true);
     assert.ok(r.json.results.length > 0);

@@ -50,7 +50,9 @@ describe('fault injection', () => {
     sim.injectFault({ kind: 'truncated', route: '/users/current', count: 1 });
     const u = new URL(sim.url);
     const raw = await new Promise<string>((resolve, reject) => {
-      const sock = connect(Number(u.port), u.hostname, () => sock.write(`GET /api/v0/users/current/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${sim.apiKey}\r\n\r\n`));
+      const sock = connect(Number(u.port), u.hostname, () =>
+        sock.write(`GET /api/v0/users/current/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${sim.apiKey}\r\n\r\n`),
+      );
       let got = '';
       sock.on('data', (d) => (got += d.toString('utf8')));
       sock.on('close', () => resolve(got));
@@ -141,7 +143,12 @@ describe('the FAULTS table', () => {
       assert.ok(FaultSchema.safeParse({ kind: k }).success, k);
     }
     assert.ok(!FaultSchema.safeParse({ kind: 'explode' }).success);
-    assert.deepEqual(parseScenario({ faults: [{ kind: 'drop', count: 1 }] }, 's.yaml').faults, [{ kind: 'drop', count: 1 }]);
-    assert.throws(() => parseScenario({ faults: [{ kind: 'explode' }] }, 's.yaml'), /^Error: scenario s\.yaml: field faults\[0\]\.kind: expected a fault kind: status, drop/);
+    assert.deepEqual(parseScenario({ faults: [{ kind: 'drop', count: 1 }] }, 's.yaml').faults, [
+      { kind: 'drop', count: 1 },
+    ]);
+    assert.throws(
+      () => parseScenario({ faults: [{ kind: 'explode' }] }, 's.yaml'),
+      /^Error: scenario s\.yaml: field faults\[0\]\.kind: expected a fault kind: status, drop/,
+    );
   });
 });

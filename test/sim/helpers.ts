@@ -11,11 +11,21 @@ export interface Res {
 }
 
 /** Call the simulator with the account key (or `key`, or none when key is null). */
-export async function call(sim: SimHandle, method: string, path: string, body?: unknown, key: string | null = sim.apiKey): Promise<Res> {
+export async function call(
+  sim: SimHandle,
+  method: string,
+  path: string,
+  body?: unknown,
+  key: string | null = sim.apiKey,
+): Promise<Res> {
   const headers: Record<string, string> = {};
   if (key !== null) headers.Authorization = `Bearer ${key}`;
   if (method !== 'GET') headers['Content-Type'] = 'application/json';
-  const r = await fetch(sim.url + path, { method, headers, body: method === 'GET' ? undefined : JSON.stringify(body ?? {}) });
+  const r = await fetch(sim.url + path, {
+    method,
+    headers,
+    body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+  });
   const text = await r.text();
   let json: any;
   try {
@@ -39,10 +49,28 @@ export function quietSim(opts: SimOptions = {}): Promise<SimHandle> {
 }
 
 /** Rent the best available offer matching a query; returns the new instance id and the offer. */
-export async function rentOne(sim: SimHandle, extra: Record<string, unknown> = {}, query: Record<string, unknown> = {}): Promise<{ id: number; offer: any }> {
-  const s = await call(sim, 'POST', '/api/v0/bundles/', { verified: { eq: true }, disk_space: { gte: 60 }, limit: 1, ...query });
+export async function rentOne(
+  sim: SimHandle,
+  extra: Record<string, unknown> = {},
+  query: Record<string, unknown> = {},
+): Promise<{ id: number; offer: any }> {
+  const s = await call(sim, 'POST', '/api/v0/bundles/', {
+    verified: { eq: true },
+    disk_space: { gte: 60 },
+    limit: 1,
+    ...query,
+  });
   const offer = s.json.offers[0];
-  const c = await call(sim, 'PUT', `/api/v0/asks/${offer.id}/`, { client_id: 'me', image: 'img:1', env: {}, price: null, disk: 20, label: 'L', runtype: 'ssh', ...extra });
+  const c = await call(sim, 'PUT', `/api/v0/asks/${offer.id}/`, {
+    client_id: 'me',
+    image: 'img:1',
+    env: {},
+    price: null,
+    disk: 20,
+    label: 'L',
+    runtype: 'ssh',
+    ...extra,
+  });
   if (c.status !== 200) throw new Error(`create failed ${c.status} ${c.text}`);
   return { id: c.json.new_contract, offer };
 }
@@ -73,8 +101,21 @@ export async function callJson(sim: SimHandle, method: string, path: string, bod
  * Rents the first offer matching `search` (verified, ≥ 40 GB disk by default) with `disk` GB and `label`,
  * through the raw API; returns the new instance id.
  */
-export async function rentOn(sim: SimHandle, label: string, disk = 20, search: Record<string, unknown> = { verified: { eq: true }, disk_space: { gte: 40 }, limit: 1 }): Promise<number> {
+export async function rentOn(
+  sim: SimHandle,
+  label: string,
+  disk = 20,
+  search: Record<string, unknown> = { verified: { eq: true }, disk_space: { gte: 40 }, limit: 1 },
+): Promise<number> {
   const s = await callJson(sim, 'POST', '/api/v0/bundles/', search);
-  const c = await callJson(sim, 'PUT', `/api/v0/asks/${s.offers[0].id}/`, { client_id: 'me', image: 'img:1', env: {}, price: null, disk, label, runtype: 'ssh' });
+  const c = await callJson(sim, 'PUT', `/api/v0/asks/${s.offers[0].id}/`, {
+    client_id: 'me',
+    image: 'img:1',
+    env: {},
+    price: null,
+    disk,
+    label,
+    runtype: 'ssh',
+  });
   return c.new_contract as number;
 }

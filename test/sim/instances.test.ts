@@ -40,7 +40,10 @@ describe('instance lifecycle', () => {
     let row = await show(sim, id);
     assert.equal(row.actual_status, null);
     assert.equal(typeof row.start_date, 'number');
-    assert.deepEqual(row.extra_env, [['TZ', 'UTC'], ['-p 8080:8080', '1']]);
+    assert.deepEqual(row.extra_env, [
+      ['TZ', 'UTC'],
+      ['-p 8080:8080', '1'],
+    ]);
     assert.equal(row.ports, undefined, 'no ports before running');
     assert.equal(row.ssh_host, '127.0.0.1');
     sim.advance(10_000);
@@ -73,7 +76,7 @@ describe('instance lifecycle', () => {
     const long = await call(sim, 'PUT', `/api/v0/instances/${id}/`, { label: 'x'.repeat(1100) });
     assert.equal(long.json.error, 'label_too_long');
     await call(sim, 'PUT', `/api/v0/instances/${id}/`, { state: 'stopped' });
-    let row = await show(sim, id);
+    const row = await show(sim, id);
     assert.equal(row.actual_status, 'stopped');
     assert.equal(row.intended_status, 'stopped');
     assert.equal(row.ports, undefined);
@@ -121,13 +124,17 @@ describe('instance lifecycle', () => {
 
   test('attach an ssh key', async () => {
     const { id } = await rentOne(sim);
-    const okKey = await call(sim, 'POST', `/api/v0/instances/${id}/ssh/`, { ssh_key: 'ssh-ed25519 AAAAC3Nza test@host' });
+    const okKey = await call(sim, 'POST', `/api/v0/instances/${id}/ssh/`, {
+      ssh_key: 'ssh-ed25519 AAAAC3Nza test@host',
+    });
     assert.equal(okKey.status, 200);
     assert.equal(okKey.json.success, true);
     assert.equal(typeof okKey.json.msg, 'string');
     const list = await call(sim, 'GET', `/api/v0/instances/${id}/ssh/`);
     assert.equal(JSON.parse(list.json.ssh_keys)[0].public_key, 'ssh-ed25519 AAAAC3Nza test@host');
-    const bad = await call(sim, 'POST', `/api/v0/instances/${id}/ssh/`, { ssh_key: '-----BEGIN OPENSSH PRIVATE KEY-----' });
+    const bad = await call(sim, 'POST', `/api/v0/instances/${id}/ssh/`, {
+      ssh_key: '-----BEGIN OPENSSH PRIVATE KEY-----',
+    });
     assert.equal(bad.status, 400);
   });
 

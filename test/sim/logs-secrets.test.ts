@@ -40,7 +40,12 @@ describe('logs', () => {
     sim.advance(3_600_000);
     const r = await call(sim, 'PUT', `/api/v0/instances/request_logs/${id}/`, { filter: 'checkpoint', tail: '1000' });
     const { text } = await pollLog(r.json.result_url);
-    assert.ok(text.trim().split('\n').every((l) => l.includes('checkpoint')));
+    assert.ok(
+      text
+        .trim()
+        .split('\n')
+        .every((l) => l.includes('checkpoint')),
+    );
     const d = await call(sim, 'PUT', `/api/v0/instances/request_logs/${id}/`, { daemon_logs: 'true' });
     assert.match((await pollLog(d.json.result_url)).text, /pulling image img:1/);
   });
@@ -86,6 +91,9 @@ describe('secrets (env vars)', () => {
     await call(sim, 'POST', '/api/v0/secrets/', { key: 'WANDB_MODE', value: 'offline' });
     const { id } = await rentOne(sim, { env: { TZ: 'UTC' } });
     const row = await show(sim, id);
-    assert.deepEqual(row.extra_env, [['WANDB_MODE', 'offline'], ['TZ', 'UTC']]);
+    assert.deepEqual(row.extra_env, [
+      ['WANDB_MODE', 'offline'],
+      ['TZ', 'UTC'],
+    ]);
   });
 });

@@ -24,7 +24,23 @@ describe('market', () => {
     assert.equal(new Set(offers.map((o) => o.id)).size, 10000);
     const names = new Set(offers.map((o) => o.gpu_name));
     assert.ok(names.size >= 15, `only ${names.size} GPU types`);
-    for (const g of ['RTX 3090', 'RTX 4090', 'RTX 5090', 'A100 PCIE', 'A100 SXM4', 'H100 PCIE', 'H100 SXM', 'L40S', 'RTX A6000', 'RTX A5000', 'A40', 'Tesla V100', 'Tesla T4', 'RTX 3080', 'RTX 4080']) {
+    for (const g of [
+      'RTX 3090',
+      'RTX 4090',
+      'RTX 5090',
+      'A100 PCIE',
+      'A100 SXM4',
+      'H100 PCIE',
+      'H100 SXM',
+      'L40S',
+      'RTX A6000',
+      'RTX A5000',
+      'A40',
+      'Tesla V100',
+      'Tesla T4',
+      'RTX 3080',
+      'RTX 4080',
+    ]) {
       assert.ok(names.has(g), `missing ${g}`);
     }
   });
@@ -47,18 +63,47 @@ describe('market', () => {
       assert.ok(o.duration > 86400, 'duration is seconds');
       assert.ok(o.cpu_ram > 8000, 'cpu_ram is MB');
       assert.equal(typeof o.start_date, 'number');
-      for (const f of ['dph_total', 'inet_down', 'inet_up', 'disk_space', 'cuda_max_good', 'dlperf', 'score', 'geolocation', 'min_bid']) assert.ok(f in o, f);
+      for (const f of [
+        'dph_total',
+        'inet_down',
+        'inet_up',
+        'disk_space',
+        'cuda_max_good',
+        'dlperf',
+        'score',
+        'geolocation',
+        'min_bid',
+      ])
+        assert.ok(f in o, f);
     }
   });
 
   test('trap hosts exist', async () => {
     const all = await search({ limit: 10000 });
-    assert.ok(all.some((o) => o.inet_down <= 2 && o.inet_up <= 2), 'slow internet');
-    assert.ok(all.some((o) => o.num_gpus === 4 && o.gpu_ram >= 40000 && o.cpu_ram <= 33000), '32 GB RAM behind 4 big GPUs');
-    assert.ok(all.some((o) => o.disk_space < 20), 'tiny disk');
-    assert.ok(all.some((o) => o.gpu_name === 'RTX 5090' && o.compute_cap === 1200), 'sm_120');
-    assert.ok(all.some((o) => o.reliability < 0.9), 'low reliability');
-    assert.ok(all.some((o) => o.cuda_max_good < 12), 'old CUDA');
+    assert.ok(
+      all.some((o) => o.inet_down <= 2 && o.inet_up <= 2),
+      'slow internet',
+    );
+    assert.ok(
+      all.some((o) => o.num_gpus === 4 && o.gpu_ram >= 40000 && o.cpu_ram <= 33000),
+      '32 GB RAM behind 4 big GPUs',
+    );
+    assert.ok(
+      all.some((o) => o.disk_space < 20),
+      'tiny disk',
+    );
+    assert.ok(
+      all.some((o) => o.gpu_name === 'RTX 5090' && o.compute_cap === 1200),
+      'sm_120',
+    );
+    assert.ok(
+      all.some((o) => o.reliability < 0.9),
+      'low reliability',
+    );
+    assert.ok(
+      all.some((o) => o.cuda_max_good < 12),
+      'old CUDA',
+    );
   });
 
   test('every operator, with numbers sent as JSON strings', async () => {
@@ -72,8 +117,15 @@ describe('market', () => {
     assert.deepEqual(new Set(r4.map((o) => o.gpu_name)), new Set(['RTX 3090', 'RTX 4090']));
     const r5 = await search({ gpu_name: { notin: ['RTX 3090', 'RTX 4090'] }, limit: 500 });
     assert.ok(r5.every((o) => o.gpu_name !== 'RTX 3090' && o.gpu_name !== 'RTX 4090'));
-    const r6 = await search({ verified: { eq: true }, reliability: { gt: '0.98' }, gpu_ram: { gte: 20000.0 }, limit: 300 });
-    assert.ok(r6.length > 0 && r6.every((o) => o.verification === 'verified' && o.reliability > 0.98 && o.gpu_ram >= 20000));
+    const r6 = await search({
+      verified: { eq: true },
+      reliability: { gt: '0.98' },
+      gpu_ram: { gte: 20000.0 },
+      limit: 300,
+    });
+    assert.ok(
+      r6.length > 0 && r6.every((o) => o.verification === 'verified' && o.reliability > 0.98 && o.gpu_ram >= 20000),
+    );
     const r7 = await search({ geolocation: { in: ['US', 'CA'] }, limit: 300 });
     assert.ok(r7.length > 0 && r7.every((o) => /, (US|CA)$/.test(o.geolocation)));
     const r8 = await search({ duration: { gte: 7 * 86400 }, cuda_max_good: { gte: '12.1' }, limit: 300 });
@@ -84,7 +136,13 @@ describe('market', () => {
     const asc = await search({ order: [['dph_total', 'asc']], limit: 100 });
     assert.equal(asc.length, 100);
     for (let i = 1; i < asc.length; i++) assert.ok(asc[i].dph_total >= asc[i - 1].dph_total);
-    const multi = await search({ order: [['num_gpus', 'desc'], ['dph_total', 'asc']], limit: 300 });
+    const multi = await search({
+      order: [
+        ['num_gpus', 'desc'],
+        ['dph_total', 'asc'],
+      ],
+      limit: 300,
+    });
     for (let i = 1; i < multi.length; i++) {
       const a = multi[i - 1];
       const b = multi[i];
@@ -132,8 +190,14 @@ describe('market', () => {
       const a = await search({ limit: 20 });
       const b = (await call(same, 'POST', '/api/v0/bundles/', { limit: 20 })).json.offers;
       const c = (await call(other, 'POST', '/api/v0/bundles/', { limit: 20 })).json.offers;
-      assert.deepEqual(b.map((o: any) => [o.id, o.gpu_name, o.dph_total]), a.map((o) => [o.id, o.gpu_name, o.dph_total]));
-      assert.notDeepEqual(c.map((o: any) => [o.id, o.dph_total]), a.map((o) => [o.id, o.dph_total]));
+      assert.deepEqual(
+        b.map((o: any) => [o.id, o.gpu_name, o.dph_total]),
+        a.map((o) => [o.id, o.gpu_name, o.dph_total]),
+      );
+      assert.notDeepEqual(
+        c.map((o: any) => [o.id, o.dph_total]),
+        a.map((o) => [o.id, o.dph_total]),
+      );
     } finally {
       await other.close();
       await same.close();

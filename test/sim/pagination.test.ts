@@ -44,7 +44,10 @@ describe('v1 instance list', () => {
     assert.equal(pages, 3);
     assert.equal(seen.length, 58);
     assert.equal(new Set(seen).size, 58);
-    assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+    );
   });
 
   test('a destroy between pages neither skips nor repeats rows', async () => {
@@ -65,7 +68,9 @@ describe('v1 instance list', () => {
   });
 
   test('select_filters on stored columns, label null = unlabeled, label_counts', async () => {
-    const r = await list({ select_filters: { actual_status: { in: ['stopped'] }, label: { in: ['mosaic-gpt2-3', null] } } });
+    const r = await list({
+      select_filters: { actual_status: { in: ['stopped'] }, label: { in: ['mosaic-gpt2-3', null] } },
+    });
     const labels = r.json.instances.map((x: any) => x.label).sort();
     assert.deepEqual(labels, ['mosaic-gpt2-3']);
     const unl = await list({ select_filters: { label: { in: [null] } } });
@@ -91,9 +96,16 @@ describe('v1 instance list', () => {
     const r = await list({ order_by: [{ col: 'start_date', dir: 'desc' }], limit: 25 });
     const rows = r.json.instances;
     for (let i = 1; i < rows.length; i++) {
-      assert.ok(rows[i - 1].start_date > rows[i].start_date || (rows[i - 1].start_date === rows[i].start_date && rows[i - 1].id < rows[i].id));
+      assert.ok(
+        rows[i - 1].start_date > rows[i].start_date ||
+          (rows[i - 1].start_date === rows[i].start_date && rows[i - 1].id < rows[i].id),
+      );
     }
-    const r2 = await list({ order_by: [{ col: 'start_date', dir: 'desc' }], limit: 25, after_token: r.json.next_token });
+    const r2 = await list({
+      order_by: [{ col: 'start_date', dir: 'desc' }],
+      limit: 25,
+      after_token: r.json.next_token,
+    });
     assert.ok(r2.json.instances[0].start_date <= rows[rows.length - 1].start_date);
   });
 

@@ -14,7 +14,8 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const allRows = async (sim: Awaited<ReturnType<typeof startSimulator>>) => (await call(sim, 'GET', '/api/v0/instances/')).json.instances as any[];
+const allRows = async (sim: Awaited<ReturnType<typeof startSimulator>>) =>
+  (await call(sim, 'GET', '/api/v0/instances/')).json.instances as any[];
 
 describe('scenario', () => {
   test('demo.yaml: ~12 instances, zeb-large-* and mosaic-gpt2-* labels, mixed states, one stuck loading', async () => {
@@ -63,12 +64,20 @@ describe('scenario', () => {
         return true;
       });
     }
-    await assert.rejects(startSimulator({ scenario: { fleet: [{ gpu: 'RTX 4090', count: 0 }] } }), /scenario <inline>: field fleet\[0\]\.count/);
+    await assert.rejects(
+      startSimulator({ scenario: { fleet: [{ gpu: 'RTX 4090', count: 0 }] } }),
+      /scenario <inline>: field fleet\[0\]\.count/,
+    );
   });
 
   test('speed multiplies the sim clock against real time', async () => {
     let real = 1_900_000_000_000;
-    const sim = await startSimulator({ now: () => real, speed: 60, rateLimit: false, scenario: { market: { size: 1000 } } });
+    const sim = await startSimulator({
+      now: () => real,
+      speed: 60,
+      rateLimit: false,
+      scenario: { market: { size: 1000 } },
+    });
     try {
       const { id } = await rentOne(sim);
       real += 5_000; // 5 real seconds = 5 sim minutes
@@ -90,7 +99,11 @@ describe('state file', () => {
     const credit = (await call(a, 'GET', '/api/v0/users/current')).json.credit;
     const rowA = await show(a, id);
     await a.close();
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp files left behind');
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temp files left behind',
+    );
 
     const b = await startSimulator({ stateFile, rateLimit: false });
     try {

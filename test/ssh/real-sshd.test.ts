@@ -6,7 +6,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { attachCommand, shellQuote, SshPool, HostKeyChangedError, SshTimeoutError, type LogFollow, type FollowEnd } from '../../src/core/ssh/index.js';
+import {
+  attachCommand,
+  shellQuote,
+  SshPool,
+  HostKeyChangedError,
+  SshTimeoutError,
+  type LogFollow,
+  type FollowEnd,
+} from '../../src/core/ssh/index.js';
 import { sshdSkipReason, startSshd, type TestSshd } from '../helpers/sshd.js';
 
 const tmuxSkip = spawnSync('tmux', ['-V']).status === 0 ? undefined : 'tmux not installed';
@@ -70,7 +78,10 @@ describe('ssh core against real sshd', { skip: sshdSkipReason }, () => {
     const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
     try {
       await until(() => existsSync(sock), 'agent socket');
-      assert.equal(spawnSync('ssh-add', ['-q', sshd.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status, 0);
+      assert.equal(
+        spawnSync('ssh-add', ['-q', sshd.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status,
+        0,
+      );
       const agentPool = newPool({ auth: { agentSocket: sock, keyPaths: [], agentForward: true } });
       try {
         const r = await agentPool.exec(target, 'ssh-add -l >/dev/null && echo forwarded');
@@ -141,15 +152,28 @@ describe('ssh core against real sshd', { skip: sshdSkipReason }, () => {
     await sshd.start();
   });
 
-  test('attach argv works with real ssh and tmux: creates the session, then attaches to it', { skip: tmuxSkip }, async () => {
+  test('attach argv works with real ssh and tmux: creates the session, then attaches to it', {
+    skip: tmuxSkip,
+  }, async () => {
     const kh = path.join(dir, 'attach_known_hosts');
-    const { file, args } = attachCommand({ host: '127.0.0.1', port: sshd.port, mode: 'tmux', knownHostsFile: kh, identityFiles: [sshd.clientKey] });
+    const { file, args } = attachCommand({
+      host: '127.0.0.1',
+      port: sshd.port,
+      mode: 'tmux',
+      knownHostsFile: kh,
+      identityFiles: [sshd.clientKey],
+    });
     const env = { ...process.env, TMUX: '', SSH_AUTH_SOCK: '' };
-    const inner = (...a: string[]) => spawnSync('tmux', a, { env: { ...env, TMUX_TMPDIR: sshd.tmuxDir }, encoding: 'utf8' });
+    const inner = (...a: string[]) =>
+      spawnSync('tmux', a, { env: { ...env, TMUX_TMPDIR: sshd.tmuxDir }, encoding: 'utf8' });
     const outerSock = path.join(dir, 'outer.sock');
     // The outer tmux only provides a pty for ssh -t, on its own socket so no other tmux server is touched.
     const outer = () =>
-      spawnSync('tmux', ['-S', outerSock, 'new-session', '-d', '-x', '100', '-y', '30', [file, ...args].map(shellQuote).join(' ')], { env });
+      spawnSync(
+        'tmux',
+        ['-S', outerSock, 'new-session', '-d', '-x', '100', '-y', '30', [file, ...args].map(shellQuote).join(' ')],
+        { env },
+      );
     const clients = () => inner('list-clients', '-t', 'train').stdout.trim().split('\n').filter(Boolean).length;
     try {
       // On a loaded machine the first ssh can lose a race with the sshd restarted by the previous test; it then
@@ -158,7 +182,11 @@ describe('ssh core against real sshd', { skip: sshdSkipReason }, () => {
       for (let attempt = 1; ; attempt++) {
         assert.equal(outer().status, 0);
         try {
-          await until(() => inner('has-session', '-t', 'train').status === 0 && clients() === 1, 'tmux session train created through ssh', 10_000);
+          await until(
+            () => inner('has-session', '-t', 'train').status === 0 && clients() === 1,
+            'tmux session train created through ssh',
+            10_000,
+          );
           break;
         } catch (err) {
           last = spawnSync('tmux', ['-S', outerSock, 'capture-pane', '-p'], { env, encoding: 'utf8' }).stdout ?? '';
@@ -166,13 +194,21 @@ describe('ssh core against real sshd', { skip: sshdSkipReason }, () => {
           if (attempt === 3) throw new Error(`${(err as Error).message}; ssh printed: ${last.trim().slice(-300)}`);
         }
       }
-      assert.match(readFileSync(kh, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `), 'ssh stored the key, unhashed');
+      assert.match(
+        readFileSync(kh, 'utf8'),
+        new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `),
+        'ssh stored the key, unhashed',
+      );
       const created = inner('display-message', '-p', '-t', 'train', '#{session_created}').stdout;
       spawnSync('tmux', ['-S', outerSock, 'kill-server'], { env });
       await until(() => clients() === 0, 'ssh client gone');
       assert.equal(outer().status, 0);
       await until(() => clients() === 1, 'attached again');
-      assert.equal(inner('display-message', '-p', '-t', 'train', '#{session_created}').stdout, created, 'same session, not a new one');
+      assert.equal(
+        inner('display-message', '-p', '-t', 'train', '#{session_created}').stdout,
+        created,
+        'same session, not a new one',
+      );
       assert.equal(inner('list-sessions').stdout.trim().split('\n').length, 1);
     } finally {
       spawnSync('tmux', ['-S', outerSock, 'kill-server'], { env });

@@ -22,14 +22,23 @@ const section = (name: string) => facts.split(`### ${name}\n`)[1]!.split('\n###'
 describe('sim host formats match real outputs', () => {
   test('free -b', () => {
     const out = formatFree({
-      total: 135148564480, used: 508481536, free: 133871710208, shared: 7544832, buffCache: 993251328,
-      available: 134640082944, swapTotal: 0, swapUsed: 0, swapFree: 0,
+      total: 135148564480,
+      used: 508481536,
+      free: 133871710208,
+      shared: 7544832,
+      buffCache: 993251328,
+      available: 134640082944,
+      swapTotal: 0,
+      swapUsed: 0,
+      swapFree: 0,
     });
     assert.equal(out, section('free -b'));
   });
 
   test('df -B1 /', () => {
-    const out = formatDf([{ source: '/dev/vda', size: 270553174016, used: 17286488064, avail: 68702449664, target: '/' }]);
+    const out = formatDf([
+      { source: '/dev/vda', size: 270553174016, used: 17286488064, avail: 68702449664, target: '/' },
+    ]);
     assert.equal(out, section('df -B1 /'));
   });
 
@@ -37,9 +46,18 @@ describe('sim host formats match real outputs', () => {
     const [header, withUnits, bare] = readFileSync(`${FIX}/nvidia-smi-query-idle.csv`, 'utf8').split('\n');
     const fields = header!.split(', ').map((f) => f.replace(/ \[.*\]$/, ''));
     const gpu = {
-      index: 0, name: 'NVIDIA H100 80GB HBM3', uuid: 'GPU-5cea8753-abae-f3de-c396-89d69c4dc74a',
-      driverVersion: '580.159.04', memoryTotalMiB: 81559, memoryUsedMiB: 0, utilGpu: 0, utilMemory: 0,
-      temperature: 29, powerDrawW: 68.61, powerLimitW: 700, computeCap: '9.0',
+      index: 0,
+      name: 'NVIDIA H100 80GB HBM3',
+      uuid: 'GPU-5cea8753-abae-f3de-c396-89d69c4dc74a',
+      driverVersion: '580.159.04',
+      memoryTotalMiB: 81559,
+      memoryUsedMiB: 0,
+      utilGpu: 0,
+      utilMemory: 0,
+      temperature: 29,
+      powerDrawW: 68.61,
+      powerLimitW: 700,
+      computeCap: '9.0',
     };
     assert.equal(formatGpuQuery([gpu], fields, 'csv').stdout, `${header}\n${withUnits}\n`);
     assert.equal(formatGpuQuery([gpu], fields, 'csv,noheader,nounits').stdout, `${bare}\n`);
@@ -53,15 +71,39 @@ describe('sim host formats match real outputs', () => {
     assert.ok(bars.length > 50);
     // Percent and bar cells depend only on n: regenerate each fixture bar's prefix.
     for (const [, bar, n] of bars) assert.equal(tqdmBar(Number(n), 300, 1).split('| ')[0], bar!.split('| ')[0]);
-    assert.ok(log.includes(trainerDict([['loss', 7.647149085998535], ['grad_norm', 2.787801742553711], ['learning_rate', 0.001], ['epoch', 0.0016]])));
-    assert.deepEqual([7.000000000000001e-5, 3.3333333333333337e-6, 0.0009699999999999999].map(g4), ['7e-05', '3.333e-06', '0.00097']);
+    assert.ok(
+      log.includes(
+        trainerDict([
+          ['loss', 7.647149085998535],
+          ['grad_norm', 2.787801742553711],
+          ['learning_rate', 0.001],
+          ['epoch', 0.0016],
+        ]),
+      ),
+    );
+    assert.deepEqual([7.000000000000001e-5, 3.3333333333333337e-6, 0.0009699999999999999].map(g4), [
+      '7e-05',
+      '3.333e-06',
+      '0.00097',
+    ]);
   });
 });
 
 describe('sim shell helpers', () => {
   test('tokenize honours quotes and operators', () => {
     assert.deepEqual(tokenize(`tail -n 200 -F -- '/a b/it'\\''s.log'; ls&&df -B1 "x y"`), [
-      'tail', '-n', '200', '-F', '--', "/a b/it's.log", ';', 'ls', '&&', 'df', '-B1', 'x y',
+      'tail',
+      '-n',
+      '200',
+      '-F',
+      '--',
+      "/a b/it's.log",
+      ';',
+      'ls',
+      '&&',
+      'df',
+      '-B1',
+      'x y',
     ]);
   });
 

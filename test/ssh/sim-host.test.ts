@@ -54,13 +54,19 @@ describe('simulated hosts over SSH', () => {
 
   test('healthy host: nvidia-smi, free, df, tmux, unknown command', async () => {
     const h = await host({});
-    const q = await pool.exec(at(h), 'nvidia-smi --query-gpu=index,name,utilization.gpu,memory.used --format=csv,noheader,nounits');
+    const q = await pool.exec(
+      at(h),
+      'nvidia-smi --query-gpu=index,name,utilization.gpu,memory.used --format=csv,noheader,nounits',
+    );
     assert.equal(q.code, 0);
     assert.match(q.stdout, /^0, NVIDIA H100 80GB HBM3, 97, \d+\n$/);
     const free = await pool.exec(at(h), 'free -b');
     assert.match(free.stdout.split('\n')[1]!, /^Mem:\s+135148564480\s+\d+/);
     const df = await pool.exec(at(h), 'df -B1 /workspace');
-    assert.match(df.stdout, /^Filesystem\s+1B-blocks\s+Used\s+Available Use% Mounted on\n\/dev\/vda\s+\d+\s+\d+\s+\d+\s+\d+% \/\n$/);
+    assert.match(
+      df.stdout,
+      /^Filesystem\s+1B-blocks\s+Used\s+Available Use% Mounted on\n\/dev\/vda\s+\d+\s+\d+\s+\d+\s+\d+% \/\n$/,
+    );
     assert.equal((await pool.exec(at(h), 'tmux has-session -t train')).code, 0);
     const nope = await pool.exec(at(h), 'rm -rf /');
     assert.deepEqual([nope.code, nope.stderr], [127, 'bash: line 1: rm: command not found\n']);
@@ -71,9 +77,16 @@ describe('simulated hosts over SSH', () => {
     const f = pool.follow(at(h), '/workspace/train.log');
     const s = collect(f);
     await until(() => steps(s.text).some((n) => n >= 120), 'step 120');
-    assert.match(s.text, /\r\{'loss': '[\d.]+', 'grad_norm': '[\d.]+', 'learning_rate': '[\d.e-]+', 'epoch': '[\d.]+'\}\n/);
+    assert.match(
+      s.text,
+      /\r\{'loss': '[\d.]+', 'grad_norm': '[\d.]+', 'learning_rate': '[\d.e-]+', 'epoch': '[\d.]+'\}\n/,
+    );
     const seen = steps(s.text);
-    assert.deepEqual(seen, [...seen].sort((a, b) => a - b), 'steps only go up');
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+      'steps only go up',
+    );
     const ls = await pool.exec(at(h), 'ls /workspace/run');
     assert.ok(ls.stdout.startsWith('checkpoint-100\n') && ls.stdout.includes('checkpoint-50\n'));
     const st = JSON.parse((await pool.exec(at(h), 'cat /workspace/run/checkpoint-100/trainer_state.json')).stdout);
@@ -91,7 +104,10 @@ describe('simulated hosts over SSH', () => {
       const log = (await pool.exec(at(h), 'tail -n 40 /workspace/train.log')).stdout;
       assert.match(log, /Traceback \(most recent call last\):/);
       assert.match(log, re);
-      assert.equal(h.trainer.step, ((sc as { crashAtStep?: number }).crashAtStep ?? (sc as { oomAtStep?: number }).oomAtStep!) - 1);
+      assert.equal(
+        h.trainer.step,
+        ((sc as { crashAtStep?: number }).crashAtStep ?? (sc as { oomAtStep?: number }).oomAtStep!) - 1,
+      );
       const util = await pool.exec(at(h), 'nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits');
       assert.equal(util.stdout, '0\n');
     }
@@ -111,7 +127,10 @@ describe('simulated hosts over SSH', () => {
     await until(() => h.trainer.status === 'crashed', 'save failure');
     assert.equal(h.trainer.step, 20);
     assert.deepEqual(h.trainer.checkpoints, []);
-    assert.match((await pool.exec(at(h), 'tail -n 3 /workspace/train.log')).stdout, /OSError: \[Errno 28\] No space left on device/);
+    assert.match(
+      (await pool.exec(at(h), 'tail -n 3 /workspace/train.log')).stdout,
+      /OSError: \[Errno 28\] No space left on device/,
+    );
   });
 
   test('stall: the step stops advancing while the GPU stays busy', async () => {
@@ -122,7 +141,10 @@ describe('simulated hosts over SSH', () => {
     await pause(300);
     assert.equal(h.trainer.step, 30);
     assert.equal(h.trainer.log.length, before, 'no output while hung');
-    assert.equal((await pool.exec(at(h), 'nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits')).stdout, '100\n');
+    assert.equal(
+      (await pool.exec(at(h), 'nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits')).stdout,
+      '100\n',
+    );
   });
 
   test('slow network delays replies', async () => {
@@ -141,7 +163,12 @@ describe('simulated hosts over SSH', () => {
     await h.kill();
     await until(() => s.interrupted === 1, 'interruption');
     const before = s.text.length;
-    const again = await startSimHost({ port: h.port, hostKey: h.hostKey, trainer: h.trainer, authorizedKeys: [pair.public] });
+    const again = await startSimHost({
+      port: h.port,
+      hostKey: h.hostKey,
+      trainer: h.trainer,
+      authorizedKeys: [pair.public],
+    });
     hosts.push(again);
     await until(() => s.text.length > before && steps(s.text.slice(before)).length > 2, 'output after restart');
     assert.equal(s.text.split("{'loss'").length, new Set(s.text.split("{'loss'")).size, 'no loss line delivered twice');
@@ -156,8 +183,14 @@ describe('simulated hosts over SSH', () => {
     await pool.drop(at(h));
     const impostor = await startSimHost({ port: h.port, authorizedKeys: [pair.public] });
     hosts.push(impostor);
-    await assert.rejects(pool.exec(at(h), 'true'), (e) => e instanceof HostKeyChangedError && e.message.includes(impostor.fingerprint));
+    await assert.rejects(
+      pool.exec(at(h), 'true'),
+      (e) => e instanceof HostKeyChangedError && e.message.includes(impostor.fingerprint),
+    );
     const stranger = await host({}, 1, { authorizedKeys: [generateKeyPair().public] });
-    await assert.rejects(pool.exec(at(stranger), 'true'), (e) => e instanceof SshAuthError && /authentication failed: offered .*id_ed25519/.test(e.message));
+    await assert.rejects(
+      pool.exec(at(stranger), 'true'),
+      (e) => e instanceof SshAuthError && /authentication failed: offered .*id_ed25519/.test(e.message),
+    );
   });
 });

@@ -12,12 +12,27 @@ function sh(line: string, trainer: SimTrainer): Promise<{ out: string; err: stri
   return new Promise((resolve) => {
     let out = '';
     let err = '';
-    runCommand(line, { trainer }, { out: (t) => (out += t), err: (t) => (err += t), exit: (code) => resolve({ out, err, code }), onClose: () => {} });
+    runCommand(
+      line,
+      { trainer },
+      {
+        out: (t) => (out += t),
+        err: (t) => (err += t),
+        exit: (code) => resolve({ out, err, code }),
+        onClose: () => {},
+      },
+    );
   });
 }
 
 const now = Date.now();
-const h100x8 = () => new SimTrainer(parseScenario({ gpuName: 'NVIDIA H100 SXM', gpuCount: 8, totalSteps: 20_000, stepsPerSecond: 1, loggingSteps: 10 }), 1, () => now, now - 3_600_000);
+const h100x8 = () =>
+  new SimTrainer(
+    parseScenario({ gpuName: 'NVIDIA H100 SXM', gpuCount: 8, totalSteps: 20_000, stepsPerSecond: 1, loggingSteps: 10 }),
+    1,
+    () => now,
+    now - 3_600_000,
+  );
 
 test('pwd, ls /workspace and relative paths at the /workspace prompt', async () => {
   const t = h100x8();
@@ -39,7 +54,10 @@ test('nvidia-smi shows the instance GPUs: -L lists all 8, the query has 8 rows, 
   const l = await sh('nvidia-smi -L', t);
   assert.equal(l.out.trim().split('\n').length, 8);
   assert.match(l.out, /^GPU 7: NVIDIA H100 SXM \(UUID: GPU-/m);
-  const q = await sh('nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu --format=csv,noheader,nounits', t);
+  const q = await sh(
+    'nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu --format=csv,noheader,nounits',
+    t,
+  );
   assert.equal(q.out.trim().split('\n').length, 8);
   const table = await sh('nvidia-smi', t);
   assert.equal(table.code, 0);
@@ -47,12 +65,18 @@ test('nvidia-smi shows the instance GPUs: -L lists all 8, the query has 8 rows, 
   assert.equal((table.out.match(/H100 SXM/g) ?? []).length, 8);
   assert.match(table.out, /python/);
   // The fleet's hosts get the offer's GPU count.
-  const rec = { offer: { gpu_name: 'H100 SXM', gpu_ram: 81559, num_gpus: 8, inet_down: 900 }, host: undefined } as unknown as Parameters<typeof hostScenarioFor>[0];
+  const rec = {
+    offer: { gpu_name: 'H100 SXM', gpu_ram: 81559, num_gpus: 8, inet_down: 900 },
+    host: undefined,
+  } as unknown as Parameters<typeof hostScenarioFor>[0];
   assert.equal(parseScenario(hostScenarioFor(rec)).gpuCount, 8);
   // vastdeck's own probe reads all eight.
   const probe = await sh(hostProbeCommand(), t);
   const csv = probe.out.slice(0, probe.out.indexOf('\n\n') > 0 ? probe.out.indexOf('\n\n') : undefined);
-  assert.ok(parseNvidiaSmiCsv(csv).length === 8 || (probe.out.match(/H100 SXM/g) ?? []).length === 8, probe.out.slice(0, 300));
+  assert.ok(
+    parseNvidiaSmiCsv(csv).length === 8 || (probe.out.match(/H100 SXM/g) ?? []).length === 8,
+    probe.out.slice(0, 300),
+  );
 });
 
 test('ps, df, free, tmux ls answer like a GPU host', async () => {

@@ -6,7 +6,16 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { attachCommand, backoffDelay, fingerprint, HostKeyChangedError, HostKeyStore, resolveAuth, shellQuote, tailCommand } from '../../src/core/ssh/index.js';
+import {
+  attachCommand,
+  backoffDelay,
+  fingerprint,
+  HostKeyChangedError,
+  HostKeyStore,
+  resolveAuth,
+  shellQuote,
+  tailCommand,
+} from '../../src/core/ssh/index.js';
 import { ResumeFilter } from '../../src/core/ssh/resume.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'vd-ssh-unit-'));
@@ -47,11 +56,18 @@ describe('HostKeyStore', () => {
     assert.equal(statSync(file).mode & 0o777, 0o600);
     store.verify('ssh5.vast.ai', 31022, k1);
     const k2 = blob();
-    assert.throws(() => store.verify('ssh5.vast.ai', 31022, k2), (e: unknown) => {
-      assert.ok(e instanceof HostKeyChangedError);
-      assert.equal(e.message, `ssh ssh5.vast.ai:31022: HOST KEY CHANGED (now ${fingerprint(k2)}); refusing to connect. If the host was legitimately replaced, delete its line from ${file}`);
-      return true;
-    });
+    assert.throws(
+      () => store.verify('ssh5.vast.ai', 31022, k2),
+      (e: unknown) => {
+        assert.ok(e instanceof HostKeyChangedError);
+        assert.equal(
+          e.message,
+          `ssh ssh5.vast.ai:31022: HOST KEY CHANGED (now ${fingerprint(k2)}); refusing to connect. If the host ` +
+            `was legitimately replaced, delete its line from ${file}`,
+        );
+        return true;
+      },
+    );
     assert.equal(readFileSync(file, 'utf8'), text);
     assert.equal(store.check('ssh5.vast.ai', 31023, k2), 'new', 'ports are distinct hosts');
   });
@@ -61,7 +77,11 @@ describe('HostKeyStore', () => {
     const k = blob();
     const salt = randomBytes(20);
     const mac = createHmac('sha1', salt).update('[10.0.0.1]:2222').digest('base64');
-    writeFileSync(file, `# comment\n|1|${salt.toString('base64')}|${mac} ssh-ed25519 ${k.toString('base64')}\nexample.org ssh-ed25519 ${k.toString('base64')}\n`);
+    writeFileSync(
+      file,
+      `# comment\n|1|${salt.toString('base64')}|${mac} ssh-ed25519 ${k.toString('base64')}\nexample.org ` +
+        `ssh-ed25519 ${k.toString('base64')}\n`,
+    );
     const store = new HostKeyStore(file);
     assert.equal(store.check('10.0.0.1', 2222, k), 'known');
     assert.equal(store.check('10.0.0.1', 2222, blob()), 'changed');
@@ -85,7 +105,12 @@ describe('attachCommand', () => {
     assert.deepEqual(args.slice(-3), ['--', 'root@ssh5.vast.ai', 'tmux attach -t train || tmux new -s train']);
   });
   test('shell mode has no remote command; odd paths are escaped for ssh_config', () => {
-    const { args } = attachCommand({ ...base, mode: 'shell', knownHostsFile: '/tmp/my dir/100%/kh', agentForward: true });
+    const { args } = attachCommand({
+      ...base,
+      mode: 'shell',
+      knownHostsFile: '/tmp/my dir/100%/kh',
+      agentForward: true,
+    });
     assert.equal(args.at(-1), 'root@ssh5.vast.ai');
     assert.ok(args.includes('UserKnownHostsFile="/tmp/my dir/100%%/kh"'));
     assert.ok(args.includes('-A'));
@@ -113,7 +138,11 @@ describe('ResumeFilter', () => {
   const run = () => {
     const out: string[] = [];
     let gaps = 0;
-    const f = new ResumeFilter((b) => out.push(b.toString()), () => gaps++, 8);
+    const f = new ResumeFilter(
+      (b) => out.push(b.toString()),
+      () => gaps++,
+      8,
+    );
     return { f, out, gaps: () => gaps };
   };
   test('drops the repeated backlog after a resume', () => {
@@ -145,10 +174,22 @@ describe('ResumeFilter', () => {
 
 describe('backoff and auth', () => {
   test('jittered exponential delays stay within [base/2, base] and cap at maxMs', () => {
-    assert.equal(backoffDelay(0, { initialMs: 100 }, () => 0), 50);
-    assert.equal(backoffDelay(0, { initialMs: 100 }, () => 1), 100);
-    assert.equal(backoffDelay(3, { initialMs: 100 }, () => 1), 800);
-    assert.equal(backoffDelay(20, { initialMs: 100, maxMs: 1000 }, () => 0.5), 750);
+    assert.equal(
+      backoffDelay(0, { initialMs: 100 }, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffDelay(0, { initialMs: 100 }, () => 1),
+      100,
+    );
+    assert.equal(
+      backoffDelay(3, { initialMs: 100 }, () => 1),
+      800,
+    );
+    assert.equal(
+      backoffDelay(20, { initialMs: 100, maxMs: 1000 }, () => 0.5),
+      750,
+    );
   });
   test('an encrypted key file is skipped with a clear note; a missing explicit key is named', () => {
     const d = tmp();
@@ -158,7 +199,10 @@ describe('backoff and auth', () => {
     assert.equal(r, 0);
     const auth = resolveAuth({ agentSocket: null, keyPaths: [enc, path.join(d, 'missing')] });
     assert.equal(auth.keys.length, 0);
-    assert.match(auth.problems[0]!, /id_enc is encrypted: add it to ssh-agent \(ssh-add .*\) or configure its passphrase/);
+    assert.match(
+      auth.problems[0]!,
+      /id_enc is encrypted: add it to ssh-agent \(ssh-add .*\) or configure its passphrase/,
+    );
     assert.match(auth.problems[1]!, /missing: no such file/);
     assert.equal(resolveAuth({ agentSocket: null, keyPaths: [enc], passphrase: 'pw' }).keys.length, 1);
   });

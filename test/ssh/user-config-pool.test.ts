@@ -17,14 +17,21 @@ import { sshdSkipReason, startSshd, type TestSshd } from '../helpers/sshd.js';
 function loginUser(): { name: string; shell: boolean } {
   const locked = new Set<string>();
   try {
-    for (const l of readFileSync('/etc/shadow', 'utf8').split('\n')) if (/^[^:]+:!/.test(l)) locked.add(l.split(':')[0]!);
+    for (const l of readFileSync('/etc/shadow', 'utf8').split('\n'))
+      if (/^[^:]+:!/.test(l)) locked.add(l.split(':')[0]!);
   } catch {
     return { name: 'nobody', shell: false };
   }
-  const shells = new Set(readFileSync('/etc/shells', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/')));
+  const shells = new Set(
+    readFileSync('/etc/shells', 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('/')),
+  );
   for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
     const f = line.split(':');
-    if (f.length >= 7 && f[2] !== '0' && !locked.has(f[0]!) && shells.has(f[6]!) && !f[6]!.endsWith('tmux')) return { name: f[0]!, shell: true };
+    if (f.length >= 7 && f[2] !== '0' && !locked.has(f[0]!) && shells.has(f[6]!) && !f[6]!.endsWith('tmux'))
+      return { name: f[0]!, shell: true };
   }
   return { name: 'nobody', shell: false };
 }
@@ -32,7 +39,9 @@ function loginUser(): { name: string; shell: boolean } {
 function keygen(file: string, passphrase = ''): string {
   const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'cfg', '-f', file]);
   assert.equal(r.status, 0, String(r.stderr));
-  return spawnSync('ssh-keygen', ['-l', '-f', `${file}.pub`]).stdout.toString().split(' ')[1]!;
+  return spawnSync('ssh-keygen', ['-l', '-f', `${file}.pub`])
+    .stdout.toString()
+    .split(' ')[1]!;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -48,7 +57,12 @@ describe('ssh2 pool honours ~/.ssh/config', { skip: sshdSkipReason }, () => {
   const pools: SshPool[] = [];
   const homeBefore = process.env.HOME;
   const newPool = () => {
-    const p = new SshPool({ knownHostsFile: path.join(tmp, 'known_hosts'), auth: { agentSocket: null, keyPaths: [target.clientKey] }, readyTimeoutMs: 5000, backoff: { maxAttempts: 1 } });
+    const p = new SshPool({
+      knownHostsFile: path.join(tmp, 'known_hosts'),
+      auth: { agentSocket: null, keyPaths: [target.clientKey] },
+      readyTimeoutMs: 5000,
+      backoff: { maxAttempts: 1 },
+    });
     pools.push(p);
     return p;
   };
@@ -82,7 +96,10 @@ describe('ssh2 pool honours ~/.ssh/config', { skip: sshdSkipReason }, () => {
     cfgFp = keygen(cfgKey);
     writeFileSync(path.join(pubDir, 'authorized_keys'), readFileSync(`${cfgKey}.pub`), { mode: 0o644 });
     jump = await startSshd({ logLevel: 'DEBUG1' });
-    target = await startSshd({ logLevel: 'VERBOSE', extraConfig: [`Match User ${user.name}`, `  AuthorizedKeysFile ${path.join(pubDir, 'authorized_keys')}`] });
+    target = await startSshd({
+      logLevel: 'VERBOSE',
+      extraConfig: [`Match User ${user.name}`, `  AuthorizedKeysFile ${path.join(pubDir, 'authorized_keys')}`],
+    });
   });
   after(async () => {
     process.env.HOME = homeBefore;
@@ -99,20 +116,30 @@ describe('ssh2 pool honours ~/.ssh/config', { skip: sshdSkipReason }, () => {
     if (user.shell) assert.equal(r.stdout.trim(), user.name);
     else assert.doesNotMatch(r.stdout, /root/);
     // The target saw the configured user and key (vastdeck's own key is authorized for root only)...
-    assert.match(target.log(), new RegExp(`Accepted publickey for ${escape(user.name)} from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${escape(cfgFp)}`));
+    assert.match(
+      target.log(),
+      new RegExp(
+        `Accepted publickey for ${escape(user.name)} from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${escape(cfgFp)}`,
+      ),
+    );
     // ...over a connection the jump host opened for us.
     assert.match(jump.log(), new RegExp(`target 127\\.0\\.0\\.1 port ${target.port}\\b`));
     assert.match(jump.log(), /Accepted publickey for root from 127\.0\.0\.1/);
   });
 
-  test('without a ~/.ssh/config the same call logs in directly as root with vastdeck\'s key', async () => {
+  test("without a ~/.ssh/config the same call logs in directly as root with vastdeck's key", async () => {
     home();
     const jumpLogBefore = jump.log().length;
     const targetLogBefore = target.log().length;
     const r = await newPool().exec({ host: '127.0.0.1', port: target.port }, 'id -un');
     assert.equal(r.stdout.trim(), 'root');
-    const fp = spawnSync('ssh-keygen', ['-l', '-f', `${target.clientKey}.pub`]).stdout.toString().split(' ')[1]!;
-    assert.match(target.log().slice(targetLogBefore), new RegExp(`Accepted publickey for root from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${escape(fp)}`));
+    const fp = spawnSync('ssh-keygen', ['-l', '-f', `${target.clientKey}.pub`])
+      .stdout.toString()
+      .split(' ')[1]!;
+    assert.match(
+      target.log().slice(targetLogBefore),
+      new RegExp(`Accepted publickey for root from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${escape(fp)}`),
+    );
     assert.doesNotMatch(jump.log().slice(jumpLogBefore), /Accepted publickey|direct-tcpip|target 127/);
   });
 
@@ -138,7 +165,13 @@ describe('ssh2 pool honours ~/.ssh/config', { skip: sshdSkipReason }, () => {
   test('a dead jump host is named in the error', async () => {
     home(config(cfgKey, 'root@127.0.0.1:1'));
     await assert.rejects(newPool().exec({ host: '127.0.0.1', port: target.port }, 'true'), (err: Error) => {
-      assert.match(err.message, new RegExp(`unreachable.*jump host 127\\.0\\.0\\.1:1 \\(ProxyJump root@\\[?127\\.0\\.0\\.1\\]?:1\\) for 127\\.0\\.0\\.1:${target.port}`));
+      assert.match(
+        err.message,
+        new RegExp(
+          `unreachable.*jump host 127\\.0\\.0\\.1:1 \\(ProxyJump root@\\[?127\\.0\\.0\\.1\\]?:1\\) for ` +
+            `127\\.0\\.0\\.1:${target.port}`,
+        ),
+      );
       return true;
     });
   });

@@ -1,4 +1,7 @@
-/** The simulated host's interactive side (what `vastdeck attach` / `vastdeck ssh` reach in the demo): pty + shell, pty + exec. */
+/**
+ * The simulated host's interactive side (what `vastdeck attach` / `vastdeck ssh` reach in the demo): pty + shell, pty +
+ * exec.
+ */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ssh2 from 'ssh2';
@@ -49,13 +52,18 @@ describe('simulated host: interactive sessions', () => {
     hosts.push(host);
     const c = await connect(host.port);
     const ch = await new Promise<ssh2.ClientChannel>((res, rej) =>
-      c.exec("tmux attach -t 'train' || tmux new -s 'train'", { pty: { rows: 20, cols: 80, term: 'xterm' } }, (e, s) => (e ? rej(e) : res(s))),
+      c.exec("tmux attach -t 'train' || tmux new -s 'train'", { pty: { rows: 20, cols: 80, term: 'xterm' } }, (e, s) =>
+        e ? rej(e) : res(s),
+      ),
     );
     const r = reader(ch);
     await r.until(/\[train\] 0:python\*/);
     const at = r.text().length;
     await r.until(/it\/s/);
-    await waitFor(() => r.text().length > at, { what: 'new log text streaming while attached', detail: () => r.text().slice(-500) });
+    await waitFor(() => r.text().length > at, {
+      what: 'new log text streaming while attached',
+      detail: () => r.text().slice(-500),
+    });
     const exit = new Promise<number>((res) => ch.on('exit', (code: number) => res(code)));
     ch.write('\x02d');
     assert.equal(await exit, 0);
@@ -67,7 +75,9 @@ describe('simulated host: interactive sessions', () => {
     const host = await startSimHost();
     hosts.push(host);
     const c = await connect(host.port);
-    const ch = await new Promise<ssh2.ClientChannel>((res, rej) => c.shell({ rows: 24, cols: 100, term: 'xterm' }, (e, s) => (e ? rej(e) : res(s))));
+    const ch = await new Promise<ssh2.ClientChannel>((res, rej) =>
+      c.shell({ rows: 24, cols: 100, term: 'xterm' }, (e, s) => (e ? rej(e) : res(s))),
+    );
     const r = reader(ch);
     await r.until(/root@vastdeck-sim:\/workspace# $/);
     ch.write('echo hi\r');

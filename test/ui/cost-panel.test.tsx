@@ -21,17 +21,40 @@ import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpe
 
 const HOUR = 3_600_000;
 
-
 function report(api: FakeApi, full: boolean, budget?: BudgetRules, rates = [2, 2.4]): CostReport {
   const instances = api.instances;
-  const charges = [charge(1001, 12.5, FAKE_NOW - 30 * HOUR, FAKE_NOW - 6 * HOUR, 'zeb-large-000'), charge(1002, 3.25, FAKE_NOW - 5 * HOUR, FAKE_NOW, 'zeb-small-001')];
+  const charges = [
+    charge(1001, 12.5, FAKE_NOW - 30 * HOUR, FAKE_NOW - 6 * HOUR, 'zeb-large-000'),
+    charge(1002, 3.25, FAKE_NOW - 5 * HOUR, FAKE_NOW, 'zeb-small-001'),
+  ];
   return buildCostReport({
-    instances, charges, credit: 240, now: FAKE_NOW, window: { from: FAKE_NOW - 7 * 24 * HOUR, to: FAKE_NOW }, budget,
-    runs: full ? [{ instanceId: 1002, label: 'zeb-small-001', gpuName: 'RTX 4090', numGpus: 2, dph: 0.51, step: 4000, targetStep: 10000, rates }] : [],
+    instances,
+    charges,
+    credit: 240,
+    now: FAKE_NOW,
+    window: { from: FAKE_NOW - 7 * 24 * HOUR, to: FAKE_NOW },
+    budget,
+    runs: full
+      ? [
+          {
+            instanceId: 1002,
+            label: 'zeb-small-001',
+            gpuName: 'RTX 4090',
+            numGpus: 2,
+            dph: 0.51,
+            step: 4000,
+            targetStep: 10000,
+            rates,
+          },
+        ]
+      : [],
   });
 }
 
-async function mount(budget?: BudgetRules, opts: { cols?: number; history?: ValueHistory; rates?: (n: number) => number[] } = {}) {
+async function mount(
+  budget?: BudgetRules,
+  opts: { cols?: number; history?: ValueHistory; rates?: (n: number) => number[] } = {},
+) {
   const api = new FakeApi(makeFleet(6));
   const store = new FleetStore({ api, pollMs: 2000, now: () => FAKE_NOW });
   await store.refresh();
@@ -57,13 +80,33 @@ async function mount(budget?: BudgetRules, opts: { cols?: number; history?: Valu
   const stdin = new In();
   const inst = inkRender(
     <ThemeContext.Provider value={DARK}>
-      <App store={store} keymap={buildKeymap(COMMANDS, { readOnly: false })} api={api} onQuit={() => {}} now={() => FAKE_NOW} tickMs={0} cost={source} bell={{ write: (s: string) => bells.push(s) }} />
+      <App
+        store={store}
+        keymap={buildKeymap(COMMANDS, { readOnly: false })}
+        api={api}
+        onQuit={() => {}}
+        now={() => FAKE_NOW}
+        tickMs={0}
+        cost={source}
+        bell={{ write: (s: string) => bells.push(s) }}
+      />
     </ThemeContext.Provider>,
-    { stdout: stdout as never, stdin: stdin as never, stderr: new Out(cols, 30) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+    {
+      stdout: stdout as never,
+      stdin: stdin as never,
+      stderr: new Out(cols, 30) as never,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
   );
   await settle();
   return {
-    api, store, loads, bells, release,
+    api,
+    store,
+    loads,
+    bells,
+    release,
     frame: () => strip(stdout.frames.at(-1) ?? ''),
     press: async (...keys: string[]) => {
       for (const k of keys) {
@@ -86,15 +129,21 @@ test('$ opens the cost panel: burn, credit and runway, spend per instance, then 
   assert.match(f, /1001 +zeb-large-000 +running +\$12\.50/);
   assert.match(f, /total +\$15\.75/);
   assert.match(f, /reading run logs…/);
-  assert.match(f, /escape back  r reload/);
+  assert.match(f, /escape back {2}r reload/);
   assert.doesNotMatch(f, /ID +LABEL +GPU/, 'the fleet table is replaced');
   m.release();
-  await waitFor(async () => (await settle(), !/reading run logs…/.test(m.frame())), { what: 'the projections after the full load', detail: m.frame });
+  await waitFor(async () => (await settle(), !/reading run logs…/.test(m.frame())), {
+    what: 'the projections after the full load',
+    detail: m.frame,
+  });
   await m.press('k');
   f = m.frame();
   assert.match(f, /1002 +zeb-small-001 +step 4000\/10000 +eta 45m \(41m–50m\) +cost \$0\.39 \(\$0\.35–\$0\.43\)/);
   assert.match(f, /RTX 4090 +1 inst +2\.20 steps\/s/);
-  assert.deepEqual(m.loads, [[null, false], [null, true]]);
+  assert.deepEqual(m.loads, [
+    [null, false],
+    [null, true],
+  ]);
   await m.press('\x1b');
   assert.match(m.frame(), /ID +LABEL/);
   m.unmount();
@@ -135,7 +184,8 @@ test('value per GPU type: a sparkline column of the last refreshes next to each 
   m.release();
   // The trend of the 4090 row, drawn once a full load's sample is in the history.
   const trend = () => /RTX 4090 +1 inst.*per \$\/hr ([▁▂▃▄▅▆▇█]*)/.exec(m.frame())?.[1]?.length ?? 0;
-  const drawn = (n: number) => waitFor(async () => (await settle(), trend() >= n), { what: `a trend of ${n} samples`, detail: m.frame });
+  const drawn = (n: number) =>
+    waitFor(async () => (await settle(), trend() >= n), { what: `a trend of ${n} samples`, detail: m.frame });
   await drawn(1);
   for (let i = 0; i < 5; i++) {
     await m.press('r');
@@ -174,10 +224,29 @@ test('cost lines: a spend mismatch is flagged, remote labels are sanitized', () 
 test('cost lines: spend per run with every instance it used and its projected total', () => {
   const api = new FakeApi(makeFleet(2));
   const r = report(api, false);
-  r.runs = [{ runId: 'gpt2-abcd1234', instances: [{ instanceId: 10, label: null, status: 'gone', spent: 3 }, { instanceId: 12, label: null, status: 'running', spent: 1 }], spent: 4, burnPerHour: 0.5, toGo: { low: 1, mid: 2, high: 3 }, projectedTotal: { low: 5, mid: 6, high: 7 } }];
-  const text = costLines(r, 120).map((l) => l.text).join('\n');
+  r.runs = [
+    {
+      runId: 'gpt2-abcd1234',
+      instances: [
+        { instanceId: 10, label: null, status: 'gone', spent: 3 },
+        { instanceId: 12, label: null, status: 'running', spent: 1 },
+      ],
+      spent: 4,
+      burnPerHour: 0.5,
+      toGo: { low: 1, mid: 2, high: 3 },
+      projectedTotal: { low: 5, mid: 6, high: 7 },
+    },
+  ];
+  const text = costLines(r, 120)
+    .map((l) => l.text)
+    .join('\n');
   assert.match(text, /SPEND PER RUN/);
   assert.match(text, /gpt2-abcd1234\s+\$4\.00\s+\$0\.50\d*\/hr {2}10 12 {2}→ \$6\.00 \(\$5\.00–\$7\.00\)/);
   delete r.runs;
-  assert.doesNotMatch(costLines(r, 120).map((l) => l.text).join('\n'), /SPEND PER RUN/);
+  assert.doesNotMatch(
+    costLines(r, 120)
+      .map((l) => l.text)
+      .join('\n'),
+    /SPEND PER RUN/,
+  );
 });

@@ -1,4 +1,7 @@
-/** The D key in the TUI: what would be lost, refusal unless the label is typed, y/n only when verified; gone in read-only mode. */
+/**
+ * The D key in the TUI: what would be lost, refusal unless the label is typed, y/n only when verified; gone in
+ * read-only mode.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEY } from './harness.js';
@@ -73,7 +76,9 @@ test('read-only: D and M do nothing but say so; the footer does not offer destro
 });
 
 test('an empty label: the typed confirmation is the instance ID, and a bare Enter keeps it', async () => {
-  const { ops, calls } = fakeOps((inst) => fakePlan({ ...inst, label: inst.id === 1001 ? '' : inst.label }, 1500, 1000));
+  const { ops, calls } = fakeOps((inst) =>
+    fakePlan({ ...inst, label: inst.id === 1001 ? '' : inst.label }, 1500, 1000),
+  );
   const app = await mountWithOps(ops);
   await app.press('D');
   assert.match(app.frame(), /Type the instance ID "1001" and Enter to destroy anyway/);
@@ -90,7 +95,17 @@ test('an empty label: the typed confirmation is the instance ID, and a bare Ente
 test('q while a destroy is in flight asks first', async () => {
   let finish!: () => void;
   const { ops } = fakeOps((inst) => fakePlan(inst, 800, 800), {
-    destroy: (plan) => new Promise((resolve) => (finish = () => resolve({ instanceId: plan.instanceId, outcome: 'destroyed', forced: false, message: `destroyed ${plan.instanceId}` }))),
+    destroy: (plan) =>
+      new Promise(
+        (resolve) =>
+          (finish = () =>
+            resolve({
+              instanceId: plan.instanceId,
+              outcome: 'destroyed',
+              forced: false,
+              message: `destroyed ${plan.instanceId}`,
+            })),
+      ),
   });
   const app = await mountWithOps(ops);
   await app.press('D');

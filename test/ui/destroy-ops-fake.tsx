@@ -1,4 +1,7 @@
-/** Mounts the App with fake destroy/migrate Ops (recording calls) through ink-testing-library, for the D and M frame tests. */
+/**
+ * Mounts the App with fake destroy/migrate Ops (recording calls) through ink-testing-library, for the D and M frame
+ * tests.
+ */
 import { render } from 'ink-testing-library';
 import { App } from '../../src/ui/App.js';
 import { ThemeContext } from '../../src/ui/theme-context.js';
@@ -16,8 +19,17 @@ import { settle } from './harness.js';
 export function fakePlan(inst: Instance, hostStep: number, verifiedStep: number | null): DestroyPlan {
   const safe = verifiedStep === hostStep;
   return {
-    instanceId: inst.id, label: inst.label, status: inst.status, hostStep, verifiedStep, verification: null, safe, refusal: safe ? null : 'behind',
-    summary: safe ? `checkpoint-${hostStep} is verified in hf:me/run@main (step ${verifiedStep}): nothing would be lost` : `would lose steps ${(verifiedStep ?? 0) + 1}–${hostStep}: behind in hf:me/run@main`,
+    instanceId: inst.id,
+    label: inst.label,
+    status: inst.status,
+    hostStep,
+    verifiedStep,
+    verification: null,
+    safe,
+    refusal: safe ? null : 'behind',
+    summary: safe
+      ? `checkpoint-${hostStep} is verified in hf:me/run@main (step ${verifiedStep}): nothing would be lost`
+      : `would lose steps ${(verifiedStep ?? 0) + 1}–${hostStep}: behind in hf:me/run@main`,
   };
 }
 
@@ -51,16 +63,37 @@ export async function mountWithOps(ops: Ops, o: { readOnly?: boolean; n?: number
 
 /** Ops that answer from tables and record what was asked. */
 export function fakeOps(plans: (inst: Instance) => DestroyPlan, extra: Partial<Ops> = {}) {
-  const calls = { destroy: [] as Array<{ id: number; force: boolean }>, migrate: [] as Array<{ id: number; profile: string }>, abort: [] as string[] };
+  const calls = {
+    destroy: [] as Array<{ id: number; force: boolean }>,
+    migrate: [] as Array<{ id: number; profile: string }>,
+    abort: [] as string[],
+  };
   const ops: Ops = {
     planDestroy: async (inst) => plans(inst),
     destroy: async (plan, force) => {
       calls.destroy.push({ id: plan.instanceId, force });
-      return { instanceId: plan.instanceId, outcome: 'destroyed', forced: force, message: `destroyed ${plan.instanceId}` };
+      return {
+        instanceId: plan.instanceId,
+        outcome: 'destroyed',
+        forced: force,
+        message: `destroyed ${plan.instanceId}`,
+      };
     },
     migrationProfiles: async () => ['gpt2-a', 'gpt2-b'],
     planMigration: async (inst, profile) => ({
-      spec: { id: 'mig00001', sourceId: inst.id, profileName: profile, profilesFile: '/p.yaml', offerId: null, runDir: '/workspace/run', logPath: '/workspace/train.log', continuation: null, allowBehind: false, sync: false, price: { kind: 'on-demand' } },
+      spec: {
+        id: 'mig00001',
+        sourceId: inst.id,
+        profileName: profile,
+        profilesFile: '/p.yaml',
+        offerId: null,
+        runDir: '/workspace/run',
+        logPath: '/workspace/train.log',
+        continuation: null,
+        allowBehind: false,
+        sync: false,
+        price: { kind: 'on-demand' },
+      },
       target: `1× RTX 4090 at $0.412/hr in Texas, US (offer 3), labelled ${profile}-1x4090`,
     }),
     migrate: async (plan) => {

@@ -7,7 +7,10 @@ import { OffersStore } from '../../src/core/offers/store.js';
 import type { VastApi } from '../../src/core/vast/api.js';
 
 /** The store and the api it searches through (set by mountOffers' `prepare`, which runs before any search). */
-export function fastOffersStore(realMs = 150): { store: OffersStore; prepare: (api: Pick<VastApi, 'searchOffers'>) => Promise<void> } {
+export function fastOffersStore(realMs = 150): {
+  store: OffersStore;
+  prepare: (api: Pick<VastApi, 'searchOffers'>) => Promise<void>;
+} {
   let api: Pick<VastApi, 'searchOffers'> | undefined;
   let clock = Date.now();
   const store = new OffersStore({

@@ -9,12 +9,20 @@ test('on start: an open provision in the journal is looked up by its nonce, clos
     prepare: async (api, journal) => {
       const inst = api.instances[0]!;
       inst.nonce = 'openabc1';
-      await journal.append({ op: 'provision.create', phase: 'before', ids: { offerId: 31000001, nonce: 'openabc1', label: inst.label ?? '' }, details: { attempt: 1, deadline: Date.now() - 1000, pid: 2 ** 22 + 7, profile: 'gpt2' } });
+      await journal.append({
+        op: 'provision.create',
+        phase: 'before',
+        ids: { offerId: 31000001, nonce: 'openabc1', label: inst.label ?? '' },
+        details: { attempt: 1, deadline: Date.now() - 1000, pid: 2 ** 22 + 7, profile: 'gpt2' },
+      });
     },
   });
   for (let i = 0; i < 20 && !/interrupted provision/.test(app.frame()); i++) await settle();
   const f = app.frame();
-  assert.match(f, new RegExp(`interrupted provision of gpt2 \\(nonce openabc1\\) did rent: instance ${app.api.instances[0]!.id}`));
+  assert.match(
+    f,
+    new RegExp(`interrupted provision of gpt2 \\(nonce openabc1\\) did rent: instance ${app.api.instances[0]!.id}`),
+  );
   const end = app.journal.records.find((r) => r.op === 'provision.end');
   assert.equal(end?.ids.instanceId, app.api.instances[0]!.id, 'the journal is closed with what was found');
   app.unmount();

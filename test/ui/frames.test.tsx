@@ -10,7 +10,11 @@ import { COMMANDS } from '../../src/ui/keymap/commands.js';
 import { MONO } from '../../src/ui/theme.js';
 import { ThemeContext } from '../../src/ui/theme-context.js';
 
-const rowIds = (lines: string[]) => lines.map((l) => /^[› ](\d{4,})\s/.exec(l)?.[1]).filter(Boolean).map(Number);
+const rowIds = (lines: string[]) =>
+  lines
+    .map((l) => /^[› ](\d{4,})\s/.exec(l)?.[1])
+    .filter(Boolean)
+    .map(Number);
 
 describe('fleet frames', () => {
   test('standard 100×24 frame through ink-testing-library', async () => {
@@ -97,7 +101,11 @@ describe('fleet frames', () => {
     assert.match(m.frame(), /1001\s+zeb-large-000.*ssh -p 40000 root@203\.0\.113\.1\s/);
     assert.match(m.frame(), /1002\s+zeb-small-001.*ssh -p 20001 root@ssh2\.vast\.ai\s/);
     assert.equal(rowIds(lines).length, 60 - 1 - 2 - 2);
-    assert.match(lines.at(-2)!, /^\d+ \w+.* │ burn \$[\d,.]+\/h \$[\d,.]+\/d │ credit \$[\d,.]+ runway/, 'room for all: counts first');
+    assert.match(
+      lines.at(-2)!,
+      /^\d+ \w+.* │ burn \$[\d,.]+\/h \$[\d,.]+\/d │ credit \$[\d,.]+ runway/,
+      'room for all: counts first',
+    );
     m.unmount();
   });
 

@@ -13,9 +13,6 @@ import { COMMANDS } from '../../src/ui/keymap/commands.js';
 import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
 import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpers/terminal.js';
 
-
-
-
 /** Lets Ink and React process pending input and renders. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 6; i++) await new Promise<void>((r) => setImmediate(r));
@@ -46,9 +43,24 @@ export async function mount(o: MountOptions = {}) {
   let quit = 0;
   const inst = inkRender(
     <ThemeContext.Provider value={o.theme ?? DARK}>
-      <App store={store} keymap={keymap} api={api} notice={o.notice ?? null} onQuit={() => quit++} now={() => now} tickMs={0} />
+      <App
+        store={store}
+        keymap={keymap}
+        api={api}
+        notice={o.notice ?? null}
+        onQuit={() => quit++}
+        now={() => now}
+        tickMs={0}
+      />
     </ThemeContext.Provider>,
-    { stdout: stdout as never, stdin: stdin as never, stderr: new Out(100, 24) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+    {
+      stdout: stdout as never,
+      stdin: stdin as never,
+      stderr: new Out(100, 24) as never,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
   );
   await settle();
   return {
@@ -74,4 +86,13 @@ export async function mount(o: MountOptions = {}) {
 }
 
 /** Terminal key sequences. */
-export const KEY = { up: '\x1b[A', down: '\x1b[B', pageDown: '\x1b[6~', pageUp: '\x1b[5~', enter: '\r', escape: '\x1b', tab: '\t', backspace: '\x7f' };
+export const KEY = {
+  up: '\x1b[A',
+  down: '\x1b[B',
+  pageDown: '\x1b[6~',
+  pageUp: '\x1b[5~',
+  enter: '\r',
+  escape: '\x1b',
+  tab: '\t',
+  backspace: '\x7f',
+};

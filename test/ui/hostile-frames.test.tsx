@@ -27,8 +27,16 @@ let api: HostileApi;
 let template: Record<string, unknown>;
 
 before(async () => {
-  const sim = await startSimulator({ rateLimit: false, hosts: false, scenario: { market: { size: 200 }, fleet: [{ label: 'tpl', gpu: 'RTX 4090', status: 'running', replicas: 2 }] } });
-  const rows = ((await (await fetch(`${sim.url}/api/v1/instances/?limit=2`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).json()) as { instances: Record<string, unknown>[] }).instances;
+  const sim = await startSimulator({
+    rateLimit: false,
+    hosts: false,
+    scenario: { market: { size: 200 }, fleet: [{ label: 'tpl', gpu: 'RTX 4090', status: 'running', replicas: 2 }] },
+  });
+  const rows = (
+    (await (
+      await fetch(`${sim.url}/api/v1/instances/?limit=2`, { headers: { authorization: `Bearer ${sim.apiKey}` } })
+    ).json()) as { instances: Record<string, unknown>[] }
+  ).instances;
   await sim.close();
   template = rows[0]!;
   api = await startHostileApi({ instances: rows, offers: [], log: '' });
@@ -56,16 +64,35 @@ test('fleet frames never carry control sequences from instance rows', async () =
     const stdout = new FakeStdout(120, 30);
     const ink = inkRender(
       <ThemeContext.Provider value={DARK}>
-        <App store={store} keymap={buildKeymap(COMMANDS, { readOnly: false })} api={client} notice={null} onQuit={() => {}} tickMs={0} />
+        <App
+          store={store}
+          keymap={buildKeymap(COMMANDS, { readOnly: false })}
+          api={client}
+          notice={null}
+          onQuit={() => {}}
+          tickMs={0}
+        />
       </ThemeContext.Provider>,
-      { stdout: stdout as never, stdin: new FakeStdin() as never, stderr: new FakeStdout(120, 30) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+      {
+        stdout: stdout as never,
+        stdin: new FakeStdin() as never,
+        stderr: new FakeStdout(120, 30) as never,
+        debug: true,
+        exitOnCtrlC: false,
+        patchConsole: false,
+      },
     );
     await settle();
     ink.unmount();
     store.stop?.();
     const frame = (stdout.frames.at(-1) ?? '').replace(SGR, '');
     const m = UNSAFE.exec(frame);
-    if (m) assert.fail(`seed ${seed} case ${i} (fields ${keys.join(', ')}): U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')} in a frame near ${JSON.stringify(frame.slice(Math.max(0, m.index - 40), m.index + 20))}`);
+    if (m)
+      assert.fail(
+        `seed ${seed} case ${i} (fields ${keys.join(', ')}): ` +
+          `U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')} in a frame near ` +
+          `${JSON.stringify(frame.slice(Math.max(0, m.index - 40), m.index + 20))}`,
+      );
     assert.ok(frame.length > 0);
   }
 });

@@ -11,8 +11,16 @@ async function until(ok: () => boolean) {
 }
 
 test('splitChunk keeps a control key (ctrl+u) as a key of its own', () => {
-  assert.deepEqual(splitChunk('/\x15'), [{ text: '/', key: {} }, { text: 'u', key: { ctrl: true } }]);
-  assert.deepEqual(splitChunk('ab\x15cd\r'), [{ text: 'ab', key: {} }, { text: 'u', key: { ctrl: true } }, { text: 'cd', key: {} }, { text: '', key: { return: true } }]);
+  assert.deepEqual(splitChunk('/\x15'), [
+    { text: '/', key: {} },
+    { text: 'u', key: { ctrl: true } },
+  ]);
+  assert.deepEqual(splitChunk('ab\x15cd\r'), [
+    { text: 'ab', key: {} },
+    { text: 'u', key: { ctrl: true } },
+    { text: 'cd', key: {} },
+    { text: '', key: { return: true } },
+  ]);
 });
 
 test('offers: "/" and ctrl+u in one chunk open the filter line and clear it', async () => {
@@ -37,7 +45,10 @@ test('fleet: a filter typed, cleared and retyped in one chunk', async () => {
   try {
     await app.press('/abc\x15zeb');
     await until(() => app.lines().some((l) => /^\/zeb ?$/.test(l.trim())));
-    assert.ok(app.lines().some((l) => /^\/zeb ?$/.test(l.trim())), app.frame());
+    assert.ok(
+      app.lines().some((l) => /^\/zeb ?$/.test(l.trim())),
+      app.frame(),
+    );
   } finally {
     app.unmount();
   }

@@ -1,4 +1,6 @@
-/** Keeper mode: `:keep N PREFIX PROFILE` starts the keeper, its decisions show in a panel, `:keep off` and K stop it. */
+/**
+ * Keeper mode: `:keep N PREFIX PROFILE` starts the keeper, its decisions show in a panel, `:keep off` and K stop it.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from 'ink-testing-library';
@@ -41,7 +43,15 @@ async function mountKeeper(control: KeeperControl | undefined, readOnly = false)
   await store.refresh();
   const r = render(
     <ThemeContext.Provider value={DARK}>
-      <App store={store} keymap={buildKeymap(COMMANDS, { readOnly })} api={api} onQuit={() => {}} now={() => FAKE_NOW} tickMs={0} keeper={control} />
+      <App
+        store={store}
+        keymap={buildKeymap(COMMANDS, { readOnly })}
+        api={api}
+        onQuit={() => {}}
+        now={() => FAKE_NOW}
+        tickMs={0}
+        keeper={control}
+      />
     </ThemeContext.Provider>,
   );
   await settle();
@@ -72,9 +82,36 @@ test(':keep starts the keeper; passes and decisions fill the panel under the tab
   assert.match(f, /bootstrap weights found in hf:demo\/run@main/);
   assert.match(f, /1001 /, 'the table is still there above the panel');
   const at = Date.UTC(2026, 0, 1, 12, 30, 5);
-  k.emit({ type: 'pass', at, credit: 42.5, workers: [{ id: 1001, status: 'running', health: 'training' }, { id: 1002, status: 'running', health: 'crashed' }] });
-  k.emit({ type: 'decision', at, dryRun: false, result: 'destroyed 1002', action: { type: 'replace', instanceId: 1002, label: 'zeb-large-001', machineId: 7, trigger: 'fatal', reason: 'crashed for 5m' } });
-  k.emit({ type: 'decision', at, dryRun: false, result: 'launched 1 of 1: 2001', action: { type: 'launch', count: 1, reason: '2 of 3 workers alive' } });
+  k.emit({
+    type: 'pass',
+    at,
+    credit: 42.5,
+    workers: [
+      { id: 1001, status: 'running', health: 'training' },
+      { id: 1002, status: 'running', health: 'crashed' },
+    ],
+  });
+  k.emit({
+    type: 'decision',
+    at,
+    dryRun: false,
+    result: 'destroyed 1002',
+    action: {
+      type: 'replace',
+      instanceId: 1002,
+      label: 'zeb-large-001',
+      machineId: 7,
+      trigger: 'fatal',
+      reason: 'crashed for 5m',
+    },
+  });
+  k.emit({
+    type: 'decision',
+    at,
+    dryRun: false,
+    result: 'launched 1 of 1: 2001',
+    action: { type: 'launch', count: 1, reason: '2 of 3 workers alive' },
+  });
   await settle();
   f = app.frame();
   assert.match(f, /12:30:05 2 workers: 1 training, 1 crashed; credit \$42\.50/);
@@ -105,7 +142,9 @@ test('K stops a running keeper; a refused start (no bootstrap weights) is report
   assert.equal(k.stops(), 1);
   app.unmount();
 
-  const bad = fakeControl('not launching: no weights in hf:demo/run@main: upload the starting checkpoint there before launching workers');
+  const bad = fakeControl(
+    'not launching: no weights in hf:demo/run@main: upload the starting checkpoint there before launching workers',
+  );
   const app2 = await mountKeeper(bad.control);
   await app2.line('keep 1 zeb-large zeb-8xh100');
   await app2.press('y');
@@ -115,7 +154,11 @@ test('K stops a running keeper; a refused start (no bootstrap weights) is report
 });
 
 test('bad arguments give the usage; read-only says :keep and K are off', async () => {
-  assert.deepEqual(parseKeep(' 4  mosaic-gpt2 mosaic-gpt2 '), { target: 4, prefix: 'mosaic-gpt2', profile: 'mosaic-gpt2' });
+  assert.deepEqual(parseKeep(' 4  mosaic-gpt2 mosaic-gpt2 '), {
+    target: 4,
+    prefix: 'mosaic-gpt2',
+    profile: 'mosaic-gpt2',
+  });
   assert.equal(parseKeep('off'), 'off');
   assert.match(parseKeep('x a b') as string, /N must be a whole number/);
   assert.match(parseKeep('3 a') as string, /usage: :keep N LABEL-PREFIX PROFILE/);

@@ -53,9 +53,15 @@ describe('keymap', () => {
   });
 
   test('a burst "zeb-large\\r" splits into the text and an Enter', () => {
-    assert.deepEqual(splitChunk('zeb-large\r'), [{ text: 'zeb-large', key: {} }, { text: '', key: { return: true } }]);
+    assert.deepEqual(splitChunk('zeb-large\r'), [
+      { text: 'zeb-large', key: {} },
+      { text: '', key: { return: true } },
+    ]);
     assert.deepEqual(splitChunk('ab\x7fc\t'), [
-      { text: 'ab', key: {} }, { text: '', key: { backspace: true } }, { text: 'c', key: {} }, { text: '', key: { tab: true } },
+      { text: 'ab', key: {} },
+      { text: '', key: { backspace: true } },
+      { text: 'c', key: {} },
+      { text: '', key: { tab: true } },
     ]);
   });
 
@@ -66,7 +72,11 @@ describe('keymap', () => {
     const fleet = { scope: 'fleet' as const, handlers: { ...h('fleet.down'), ...h('fleet.clear') } };
     const global = { scope: 'global' as const, handlers: { ...h('app.quit'), ...h('app.help') } };
     const typed: string[] = [];
-    const input = { scope: 'input' as const, handlers: h('input.cancel'), onText: (t: string) => (typed.push(t), true) };
+    const input = {
+      scope: 'input' as const,
+      handlers: h('input.cancel'),
+      onText: (t: string) => (typed.push(t), true),
+    };
     const help = { scope: 'overlay' as const, modal: true, handlers: h('overlay.close') };
 
     assert.equal(dispatch(km, [global, fleet], 'j', 'j'), 'fleet.down');

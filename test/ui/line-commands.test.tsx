@@ -1,4 +1,7 @@
-/** The `:` command line runs the same commands as the keys: :log, :attach, :ssh, :destroy, :migrate (and is gone in read-only). */
+/**
+ * The `:` command line runs the same commands as the keys: :log, :attach, :ssh, :destroy, :migrate (and is gone in
+ * read-only).
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEY } from './harness.js';
@@ -14,7 +17,10 @@ test(':log opens the split log pane of the selected instance; :log again closes 
   const m = await mountLogs();
   await m.press(':', ...'log', ENTER);
   // The pane opens at once; its store starts after a short debounce.
-  await waitFor(async () => (await m.press(), m.panes.length > 0 && m.pool.follows.length > 0), { what: 'the log pane of 1001 started', detail: m.frame });
+  await waitFor(async () => (await m.press(), m.panes.length > 0 && m.pool.follows.length > 0), {
+    what: 'the log pane of 1001 started',
+    detail: m.frame,
+  });
   assert.match(m.frame(), /log 1001 /);
   await m.press(':', ...'log', ENTER);
   assert.doesNotMatch(m.frame(), /log 1001 /);
@@ -23,10 +29,15 @@ test(':log opens the split log pane of the selected instance; :log again closes 
 
 test(':attach and :ssh hand the selected instance to the attach runner, tmux vs shell', async () => {
   const calls: Array<[number, string]> = [];
-  const m = await mountLogs({ onAttach: async (inst, how) => (calls.push([inst.id, how]), { text: `back from ${how}`, level: 'info' }) });
+  const m = await mountLogs({
+    onAttach: async (inst, how) => (calls.push([inst.id, how]), { text: `back from ${how}`, level: 'info' }),
+  });
   await m.press(':', ...'attach', ENTER);
   await m.press(KEY.down, ':', ...'ssh', ENTER);
-  assert.deepEqual(calls, [[1001, 'tmux'], [1002, 'shell']]);
+  assert.deepEqual(calls, [
+    [1001, 'tmux'],
+    [1002, 'shell'],
+  ]);
   assert.match(m.frame(), /back from shell/);
   m.unmount();
 });

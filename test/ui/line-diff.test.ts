@@ -10,7 +10,10 @@ class Screen {
   r = 0;
   c = 0;
   sgr = '';
-  constructor(readonly h: number, readonly w: number) {
+  constructor(
+    readonly h: number,
+    readonly w: number,
+  ) {
     this.rows = Array.from({ length: h }, () => Array(w).fill(' |'));
   }
   write(s: string): void {
@@ -22,14 +25,14 @@ class Screen {
       if (m[2]) {
         const n = m[1] === '' ? 1 : Number(m[1]);
         if (m[2] === 'A') this.r = Math.max(0, this.r - n);
-        else if (m[2] === 'E') (this.r = Math.min(this.h - 1, this.r + n), (this.c = 0));
+        else if (m[2] === 'E') (this.r = Math.min(this.h - 1, this.r + n)), (this.c = 0);
         else if (m[2] === 'G') this.c = n - 1;
         else for (let k = this.c; k < this.w; k++) this.rows[this.r]![k] = ` |`;
       } else if (m[3] !== undefined) {
         // Canonical style through the same parser the differ uses: style of a one-char probe.
         const probe = toCells(`\x1b[${m[3]}mx`);
         this.sgr = mergeSgr(this.sgr, m[3]!, probe);
-      } else if (t === '\n') (this.r = Math.min(this.h - 1, this.r + 1), (this.c = 0));
+      } else if (t === '\n') (this.r = Math.min(this.h - 1, this.r + 1)), (this.c = 0);
       else if (t === '\r') this.c = 0;
       else {
         if (this.c < this.w) this.rows[this.r]![this.c] = `${t}|${this.sgr}`;
@@ -64,11 +67,13 @@ function inkFrame(prev: string[], next: string[]): string {
 const SEL = '\x1b[48;2;38;79;120m\x1b[97m';
 /** A fleet row as Ink draws it; the selection highlights the marker, ID and label (FleetTable). */
 const row = (id: number, sel: boolean, status = 'running') =>
-  `${sel ? SEL + '›' : ' '}${id}  zeb-large-w${id % 7}     ${sel ? '\x1b[39m\x1b[49m' : ''} 4× A100 SXM4   \x1b[32m${status}\x1b[39m  $4.82 ssh -p 4${id} root@127.0.0.1  20h  7196${id % 10} \x1b[32mtraining\x1b[39m`;
+  `${sel ? SEL + '›' : ' '}${id}  zeb-large-w${id % 7}     ${sel ? '\x1b[39m\x1b[49m' : ''} 4× A100 SXM4   ` +
+  `\x1b[32m${status}\x1b[39m  $4.82 ssh -p 4${id} root@127.0.0.1  20h  7196${id % 10} \x1b[32mtraining\x1b[39m`;
 /** The same with the whole row highlighted: every cell changes style, so only correctness is checked. Like
  * every Ink line (chalk closes what it opens), it ends with the default style. */
 const fullRow = (id: number, sel: boolean) =>
-  `${sel ? SEL + '›' : ' '}${id}  zeb-large-w${id % 7}      4× A100 SXM4   ${sel ? '' : '\x1b[32m'}running${sel ? '\x1b[97m' : '\x1b[39m'}  $4.82${sel ? '\x1b[39m\x1b[49m' : ''}`;
+  `${sel ? SEL + '›' : ' '}${id}  zeb-large-w${id % 7}      4× A100 SXM4   ` +
+  `${sel ? '' : '\x1b[32m'}running${sel ? '\x1b[97m' : '\x1b[39m'}  $4.82${sel ? '\x1b[39m\x1b[49m' : ''}`;
 
 function frame(selected: number, n = 12, statusOf = (_i: number) => 'running'): string[] {
   return Array.from({ length: n }, (_, i) => row(100 + i, i === selected, statusOf(i)));
@@ -150,11 +155,14 @@ test('wide characters pass through whole; writes of another shape reset what it 
   assert.equal(differ.rewrite(after), after, 'nothing known after a reset: the line goes whole');
 });
 
-test('check marks (✓ ✔ ✗ ✘, text presentation) are one cell: the offer browser\'s rows are diffed too', () => {
+test("check marks (✓ ✔ ✗ ✘, text presentation) are one cell: the offer browser's rows are diffed too", () => {
   for (const ch of ['✓', '✔', '✗', '✘']) assert.equal(toCells(`a${ch}b`)?.length, 3, ch);
   assert.equal(toCells('a✅b'), null, 'an emoji-presentation mark stays uncertain');
   const differ = new LineDiffer();
   differ.rewrite(' ✓   31000001 RTX 4090\n›✗   31000002 RTX 3060\n');
-  const frame = inkFrame([' ✓   31000001 RTX 4090', '›✗   31000002 RTX 3060'], ['›✓   31000001 RTX 4090', ' ✗   31000002 RTX 3060']);
+  const frame = inkFrame(
+    [' ✓   31000001 RTX 4090', '›✗   31000002 RTX 3060'],
+    ['›✓   31000001 RTX 4090', ' ✗   31000002 RTX 3060'],
+  );
   assert.ok(differ.rewrite(frame).length < frame.length, 'only the marker cells are sent');
 });

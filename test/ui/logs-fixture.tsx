@@ -21,7 +21,10 @@ import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpe
 export class FakeFollow extends EventEmitter {
   state = 'connecting';
   stopped = false;
-  constructor(readonly host: string, readonly port: number) {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
     super();
   }
   open() {
@@ -48,8 +51,6 @@ export class FakePool implements FollowingPool {
   }
 }
 
-
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits for Ink, React and the store's throttled emit (throttle 0 → one timer). */
@@ -61,30 +62,71 @@ export async function settle(): Promise<void> {
 }
 
 /** Mounts the App with log panes. */
-export async function mountLogs(o: { columns?: number; rows?: number; onAttach?: AttachRunner; saveDir?: string; n?: number; fleet?: Instance[]; openLog?: LogPaneFactory } = {}) {
+export async function mountLogs(
+  o: {
+    columns?: number;
+    rows?: number;
+    onAttach?: AttachRunner;
+    saveDir?: string;
+    n?: number;
+    fleet?: Instance[];
+    openLog?: LogPaneFactory;
+  } = {},
+) {
   const api = new FakeApi(o.fleet ?? makeFleet(o.n ?? 6));
   const store = new FleetStore({ api, pollMs: 2000, now: () => FAKE_NOW });
   await store.refresh();
   const pool = new FakePool();
   const panes: LogPaneStore[] = [];
-  const openLog: LogPaneFactory = o.openLog ?? ((inst, { daemon }) => {
-    const target = inst.status === 'running' && inst.sshHost && inst.sshPort ? { host: inst.sshHost, port: inst.sshPort } : null;
-    const p = new LogPaneStore({ instanceId: inst.id, target, pool, api, daemon, throttleMs: 0, apiIntervalMs: 60_000 });
-    panes.push(p);
-    return p;
-  });
+  const openLog: LogPaneFactory =
+    o.openLog ??
+    ((inst, { daemon }) => {
+      const target =
+        inst.status === 'running' && inst.sshHost && inst.sshPort ? { host: inst.sshHost, port: inst.sshPort } : null;
+      const p = new LogPaneStore({
+        instanceId: inst.id,
+        target,
+        pool,
+        api,
+        daemon,
+        throttleMs: 0,
+        apiIntervalMs: 60_000,
+      });
+      panes.push(p);
+      return p;
+    });
   const stdout = new Out(o.columns ?? 100, o.rows ?? 30);
   const stdin = new In();
   const ui = inkRender(
     <ThemeContext.Provider value={MONO}>
-      <App store={store} keymap={buildKeymap(COMMANDS, { readOnly: false })} api={api} onQuit={() => {}} now={() => FAKE_NOW} tickMs={0}
-        openLog={openLog} onAttach={o.onAttach} saveDir={o.saveDir ?? '.'} />
+      <App
+        store={store}
+        keymap={buildKeymap(COMMANDS, { readOnly: false })}
+        api={api}
+        onQuit={() => {}}
+        now={() => FAKE_NOW}
+        tickMs={0}
+        openLog={openLog}
+        onAttach={o.onAttach}
+        saveDir={o.saveDir ?? '.'}
+      />
     </ThemeContext.Provider>,
-    { stdout: stdout as never, stdin: stdin as never, stderr: new Out(100, 24) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+    {
+      stdout: stdout as never,
+      stdin: stdin as never,
+      stderr: new Out(100, 24) as never,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
   );
   await settle();
   return {
-    api, store, pool, panes, stdout,
+    api,
+    store,
+    pool,
+    panes,
+    stdout,
     frame: () => strip(stdout.frames.at(-1) ?? ''),
     lines: () => strip(stdout.frames.at(-1) ?? '').split('\n'),
     async press(...keys: string[]) {

@@ -1,4 +1,6 @@
-/** Frame tests of the log pane: split and full-screen layouts, source labels, search highlight, autoscroll, wrap, save. */
+/**
+ * Frame tests of the log pane: split and full-screen layouts, source labels, search highlight, autoscroll, wrap, save.
+ */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -21,7 +23,10 @@ async function open(m: Mounted, key = 'l') {
   await waitFor(() => started(m), { what: "the log pane's source started", detail: m.frame });
   await settle();
 }
-const steps = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `step ${from + i} loss ${(2 - (from + i) / 1000).toFixed(3)}\n`).join('');
+const steps = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `step ${from + i} loss ${(2 - (from + i) / 1000).toFixed(3)}\n`).join(
+    '',
+  );
 const logRows = (lines: string[]) => lines.filter((l) => /^(ssh|api|dmn) [│▶] /.test(l));
 
 describe('log pane frames', () => {
@@ -34,7 +39,10 @@ describe('log pane frames', () => {
     const lines = m.lines();
     assert.ok(lines.length <= 29, `frame ${lines.length} lines`);
     assert.match(m.frame(), /1001\s+zeb-large-000/);
-    assert.match(m.frame(), /log 1001 · ssh ssh1\.vast\.ai:20000 · following \/workspace\/train\.log\s+follow · tab focus/);
+    assert.match(
+      m.frame(),
+      /log 1001 · ssh ssh1\.vast\.ai:20000 · following \/workspace\/train\.log\s+follow · tab focus/,
+    );
     const rows = logRows(lines);
     assert.ok(rows.length >= 8 && rows.length < 20, `${rows.length} log rows in the split`);
     assert.equal(rows.at(-1), 'ssh │ step 40 loss 1.960', 'autoscroll shows the newest line at the bottom');
@@ -47,7 +55,9 @@ describe('log pane frames', () => {
     await m.host('first host line\n');
     const first = m.pool.last;
     await m.press('j', 'j');
-    await waitFor(() => m.pool.last.port === 20002 && m.pool.last.state === 'following', { what: "the third instance's follow (debounced start)" });
+    await waitFor(() => m.pool.last.port === 20002 && m.pool.last.state === 'following', {
+      what: "the third instance's follow (debounced start)",
+    });
     await settle();
     assert.ok(first.stopped, 'the old follow is stopped');
     assert.equal(m.pool.follows.filter((f) => !f.stopped).length, 1, 'exactly one live follow');
@@ -112,7 +122,9 @@ describe('log pane frames', () => {
   test('/ searches with highlight; n and N move between matches', async () => {
     const m = await mountLogs({ columns: 100, rows: 30 });
     await open(m, 'f');
-    await m.host(steps(1, 200).replace('step 42 loss', 'step 42 NaN loss').replace('step 150 loss', 'step 150 nan loss'));
+    await m.host(
+      steps(1, 200).replace('step 42 loss', 'step 42 NaN loss').replace('step 150 loss', 'step 150 nan loss'),
+    );
     await m.press('/');
     assert.match(m.frame(), /^log \//m);
     await m.press('n', 'a', 'n', KEY.enter);
@@ -177,7 +189,8 @@ describe('log pane frames', () => {
 
   test('D switches to the daemon log (API), labelled dmn', async () => {
     const m = await mountLogs();
-    (m.api as { getLogs: unknown }).getLogs = async (_id: number, req?: { daemon?: boolean }) => (req?.daemon ? 'daemon: pulling image\n' : '');
+    (m.api as { getLogs: unknown }).getLogs = async (_id: number, req?: { daemon?: boolean }) =>
+      req?.daemon ? 'daemon: pulling image\n' : '';
     await open(m, 'f');
     await m.press('D');
     await frameShows(m, /dmn │ daemon: pulling image/, 'the daemon log lines');

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { hasBundle, hasTmux, tmuxSession, tmuxSkip } from '../helpers/tmux.js';
+import { tmuxSession, tmuxSkip } from '../helpers/tmux.js';
 import { skipOutsideCi } from '../helpers/require-tool.js';
 
 const hasSsh = spawnSync('ssh', ['-V']).status === 0;
@@ -29,8 +29,15 @@ describe('log pane and attach in real tmux', { skip }, () => {
 
     // The log pane: lines labelled ssh, and new ones keep arriving (the simulated job writes every ~0.1 s).
     send('l');
-    let screen = await waitFor((s) => /^log \d+ · ssh 127\.0\.0\.1:\d+ · following/m.test(s) && /^ssh │ /m.test(s), 'ssh log lines');
-    const lastLog = (s: string) => s.split('\n').filter((l) => l.startsWith('ssh │ ')).at(-1);
+    let screen = await waitFor(
+      (s) => /^log \d+ · ssh 127\.0\.0\.1:\d+ · following/m.test(s) && /^ssh │ /m.test(s),
+      'ssh log lines',
+    );
+    const lastLog = (s: string) =>
+      s
+        .split('\n')
+        .filter((l) => l.startsWith('ssh │ '))
+        .at(-1);
     const first = lastLog(screen);
     await waitFor((s) => lastLog(s) !== first, 'a new log line');
 
@@ -40,7 +47,10 @@ describe('log pane and attach in real tmux', { skip }, () => {
     await waitFor((s) => (s.split('\n')[3] ?? '').startsWith('›'), 'selection on the second row');
     send('k');
     const before = (await waitFor((s) => (s.split('\n')[2] ?? '').startsWith('›'), 'selection back on the first row'))
-      .split('\n').slice(0, 6).join('\n').replace(/\s+\d+\s+\S+\s*$/gm, '');
+      .split('\n')
+      .slice(0, 6)
+      .join('\n')
+      .replace(/\s+\d+\s+\S+\s*$/gm, '');
     send('a');
     screen = await waitFor((s) => s.includes('[train] 0:python*'), 'the tmux session');
     assert.doesNotMatch(screen, /^vastdeck DEMO/m, 'the TUI is gone while ssh owns the terminal');
@@ -48,7 +58,17 @@ describe('log pane and attach in real tmux', { skip }, () => {
     screen = await waitFor((s) => /back from the tmux session on \d+ \(exit 0\)/.test(s), 'back in the TUI');
     assert.match(screen.split('\n')[0]!, /^vastdeck DEMO/);
     assert.match(screen, /^›\d{5,}/m);
-    assert.equal(screen.split('\n').slice(0, 6).join('\n').replace(/\s+\d+\s+\S+\s*$/gm, '').split('\n')[2]!.slice(0, 20), before.split('\n')[2]!.slice(0, 20), 'same selection');
+    assert.equal(
+      screen
+        .split('\n')
+        .slice(0, 6)
+        .join('\n')
+        .replace(/\s+\d+\s+\S+\s*$/gm, '')
+        .split('\n')[2]!
+        .slice(0, 20),
+      before.split('\n')[2]!.slice(0, 20),
+      'same selection',
+    );
     await waitFor((s) => /^ssh │ /m.test(s) && /following/.test(s), 'the log pane streams again');
 
     // Keys work again (raw mode back): move down and the marker follows.

@@ -3,7 +3,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogRing } from '../../src/core/logs/ring.js';
 import {
-  INITIAL_VIEW, highlightParts, nextMatch, scrollBy, searchLines, viewWindow, wrapText,
+  INITIAL_VIEW,
+  highlightParts,
+  nextMatch,
+  scrollBy,
+  searchLines,
+  viewWindow,
+  wrapText,
 } from '../../src/ui/logs/view-state.js';
 
 function ring(n: number, cap = 5000) {
@@ -51,7 +57,14 @@ describe('log view model', () => {
     const r = new LogRing();
     r.push('short\n' + 'a'.repeat(25) + '\n');
     const w = viewWindow(r.lines(), { ...INITIAL_VIEW, wrap: true }, 3, 10);
-    assert.deepEqual(w.rows.map((x) => [x.text, x.part]), [['aaaaaaaaaa', 0], ['aaaaaaaaaa', 1], ['aaaaa', 2]]);
+    assert.deepEqual(
+      w.rows.map((x) => [x.text, x.part]),
+      [
+        ['aaaaaaaaaa', 0],
+        ['aaaaaaaaaa', 1],
+        ['aaaaa', 2],
+      ],
+    );
     assert.deepEqual(wrapText('héllo wörld', 4), ['héll', 'o wö', 'rld']);
     const cut = viewWindow(r.lines(), INITIAL_VIEW, 3, 10);
     assert.equal(cut.rows.length, 2, 'unwrapped: one row per line');
@@ -68,7 +81,10 @@ describe('log view model', () => {
     assert.equal(nextMatch(m, 1, -1), 3);
     assert.equal(nextMatch([], null, 1), null);
     assert.deepEqual(highlightParts('x CUDA y cuda', 'cuda'), [
-      { text: 'x ', hit: false }, { text: 'CUDA', hit: true }, { text: ' y ', hit: false }, { text: 'cuda', hit: true },
+      { text: 'x ', hit: false },
+      { text: 'CUDA', hit: true },
+      { text: ' y ', hit: false },
+      { text: 'cuda', hit: true },
     ]);
     assert.deepEqual(highlightParts('abc', ''), [{ text: 'abc', hit: false }]);
   });

@@ -9,13 +9,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hasBundle, hasTmux, tmuxSession, tmuxSkip } from '../helpers/tmux.js';
+import { tmuxSession, tmuxSkip } from '../helpers/tmux.js';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'vd-migrate-e2e-'));
 const session = tmuxSession(`vd-migrate-e2e-${process.pid}`, 'mig');
 const { send } = session;
 /** Waits for the screen; a failed migration step (✗ N.) ends the wait at once. */
-const waitFor = (pred: (screen: string) => boolean, what: string, ms = 20_000) => session.waitFor(pred, what, ms, (s) => /✗ \d\./.test(s));
+const waitFor = (pred: (screen: string) => boolean, what: string, ms = 20_000) =>
+  session.waitFor(pred, what, ms, (s) => /✗ \d\./.test(s));
 
 describe('migration wizard on the demo fleet in real tmux', { skip: tmuxSkip() }, () => {
   after(() => {
@@ -24,7 +25,9 @@ describe('migration wizard on the demo fleet in real tmux', { skip: tmuxSkip() }
   });
 
   test('D shows host vs verified step; M: profile, confirm, eight steps done, old host gone, new one listed', async () => {
-    const env = `CI=false HOME=${home} XDG_STATE_HOME=${home}/state XDG_CONFIG_HOME=${home}/config VAST_API_KEY= SSH_AUTH_SOCK=`;
+    const env =
+      `CI=false HOME=${home} XDG_STATE_HOME=${home}/state XDG_CONFIG_HOME=${home}/config VAST_API_KEY= ` +
+      `SSH_AUTH_SOCK=`;
     session.start(`env ${env} node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30`);
     await waitFor((s) => /mosaic-gpt2-1\s/.test(s), 'demo fleet', 30_000);
     send('/');
@@ -33,7 +36,10 @@ describe('migration wizard on the demo fleet in real tmux', { skip: tmuxSkip() }
     await waitFor((s) => s.includes('filter mosaic-gpt2-1') && /1\/\d+ instances/.test(s), 'filtered to one row');
 
     send('D');
-    let screen = await waitFor((s) => /newest checkpoint on the host: step \d+ {3}newest verified off it: (step \d+|none)/.test(s), 'destroy plan');
+    let screen = await waitFor(
+      (s) => /newest checkpoint on the host: step \d+ {3}newest verified off it: (step \d+|none)/.test(s),
+      'destroy plan',
+    );
     assert.match(screen, /Destroy \d+ mosaic-gpt2-1 \(running\)/);
     assert.match(screen, /destroy it\? \[y\/n\]|Type the label "mosaic-gpt2-1"/);
     send(screen.includes('[y/n]') ? 'n' : 'Escape');
@@ -43,11 +49,23 @@ describe('migration wizard on the demo fleet in real tmux', { skip: tmuxSkip() }
     await waitFor((s) => s.includes('choose the profile') && s.includes('> mosaic-gpt2'), 'profile list');
     send('Enter');
     // The confirmation names what it will rent: same GPU model as the source, count, $/hr, location, label.
-    await waitFor((s) => s.includes('with profile mosaic-gpt2?') && /Rents \d+× .+ at \$[\d.]+\/hr in .+ \(offer \d+\), labelled mosaic-gpt2-1x\d{4}/.test(s), 'confirmation naming the rental');
+    await waitFor(
+      (s) =>
+        s.includes('with profile mosaic-gpt2?') &&
+        /Rents \d+× .+ at \$[\d.]+\/hr in .+ \(offer \d+\), labelled mosaic-gpt2-1x\d{4}/.test(s),
+      'confirmation naming the rental',
+    );
     send('y');
-    await waitFor((s) => s.includes('Migrating') && /[✓…] 1\. verify the checkpoint off the source host/.test(s), 'progress starts');
+    await waitFor(
+      (s) => s.includes('Migrating') && /[✓…] 1\. verify the checkpoint off the source host/.test(s),
+      'progress starts',
+    );
     // Step 8's tick and the closing summary line can land in separate frames: wait for both.
-    screen = await waitFor((s) => /✓ 8\. update the continuation file/.test(s) && /migrated \d+ → \d+/.test(s), 'all eight steps and the summary', 120_000);
+    screen = await waitFor(
+      (s) => /✓ 8\. update the continuation file/.test(s) && /migrated \d+ → \d+/.test(s),
+      'all eight steps and the summary',
+      120_000,
+    );
     for (let i = 1; i <= 8; i++) assert.match(screen, new RegExp(`✓ ${i}\\. `), `step ${i} done`);
     assert.match(screen, /✓ 6\. step advancing on the target: step (\d+) → (\d+)/);
     assert.match(screen, /migrated \d+ → \d+ \(mosaic-gpt2-1x\d{4}\), resumed at step \d+/);
@@ -57,12 +75,19 @@ describe('migration wizard on the demo fleet in real tmux', { skip: tmuxSkip() }
     send('Escape');
     await waitFor((s) => !s.includes('Migrating'), 'wizard closed');
     send('Escape');
-    screen = await waitFor((s) => /mosaic-gpt2-1x\d{4}/.test(s) && !/ mosaic-gpt2-1\s/.test(s), 'new host listed, old one gone', 30_000);
+    screen = await waitFor(
+      (s) => /mosaic-gpt2-1x\d{4}/.test(s) && !/ mosaic-gpt2-1\s/.test(s),
+      'new host listed, old one gone',
+      30_000,
+    );
     send('q');
     await waitFor((s) => s.includes('EXIT=0'), 'exit');
     // The demo journals and trusts host keys in its own folder, never in the real account's.
     assert.ok(existsSync(`${home}/state/vastdeck/demo/journal.jsonl`), 'the demo journal');
     assert.ok(existsSync(`${home}/state/vastdeck/demo/known_hosts`), "the demo's known_hosts");
-    assert.ok(!existsSync(`${home}/state/vastdeck/journal.jsonl`) && !existsSync(`${home}/state/vastdeck/known_hosts`), 'nothing in the real state dir');
+    assert.ok(
+      !existsSync(`${home}/state/vastdeck/journal.jsonl`) && !existsSync(`${home}/state/vastdeck/known_hosts`),
+      'nothing in the real state dir',
+    );
   });
 });

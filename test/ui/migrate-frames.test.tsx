@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEY, settle } from './harness.js';
 import { fakeOps, fakePlan, mountWithOps } from './destroy-ops-fake.js';
-import { MIGRATE_STEPS, emptyState, type MigrateEvent, type MigrateResult, type JournaledMigration } from '../../src/core/ops/migrate.js';
+import {
+  MIGRATE_STEPS,
+  emptyState,
+  type MigrateEvent,
+  type MigrateResult,
+  type JournaledMigration,
+} from '../../src/core/ops/migrate.js';
 import type { RunControl } from '../../src/ui/migrate/ops.js';
 
 test('wizard: pick a profile, confirm, watch steps go by; a failure says how to resume', async () => {
@@ -14,7 +20,14 @@ test('wizard: pick a profile, confirm, watch steps go by; a failure says how to 
       calls.migrate.push({ id: plan.spec.sourceId, profile: plan.spec.profileName });
       emit = onEvent;
       return new Promise((resolve) => {
-        finish = (ok) => resolve({ outcome: ok ? 'done' : 'failed', spec: {} as never, state: emptyState(), failedStep: ok ? undefined : 'boot', message: ok ? 'migrated 1001 → 9' : 'step 3 (wait for boot and onstart) failed: stuck' });
+        finish = (ok) =>
+          resolve({
+            outcome: ok ? 'done' : 'failed',
+            spec: {} as never,
+            state: emptyState(),
+            failedStep: ok ? undefined : 'boot',
+            message: ok ? 'migrated 1001 → 9' : 'step 3 (wait for boot and onstart) failed: stuck',
+          });
       });
     },
   });
@@ -65,9 +78,24 @@ test('wizard: pick a profile, confirm, watch steps go by; a failure says how to 
 
 test('on start: an interrupted migration in the journal is offered for resume; y resumes it, n dismisses', async () => {
   const m: JournaledMigration = {
-    spec: { id: 'abcd1234', sourceId: 1002, profileName: 'gpt2-a', profilesFile: '/p.yaml', offerId: null, runDir: '/workspace/run', logPath: '/workspace/train.log', continuation: null, allowBehind: false, sync: false, price: { kind: 'on-demand' } },
+    spec: {
+      id: 'abcd1234',
+      sourceId: 1002,
+      profileName: 'gpt2-a',
+      profilesFile: '/p.yaml',
+      offerId: null,
+      runDir: '/workspace/run',
+      logPath: '/workspace/train.log',
+      continuation: null,
+      allowBehind: false,
+      sync: false,
+      price: { kind: 'on-demand' },
+    },
     state: { ...emptyState(), done: ['verify-source', 'provision'], verifiedStep: 1500, targetId: 2001 },
-    finished: false, aborted: false, lastError: null, startedAt: 0,
+    finished: false,
+    aborted: false,
+    lastError: null,
+    startedAt: 0,
   };
   let resumed: JournaledMigration | null = null;
   const { ops } = fakeOps((i) => fakePlan(i, 1, 1), {
@@ -97,9 +125,24 @@ test('on start: an interrupted migration in the journal is offered for resume; y
 
 test('an interrupted migration offered on start: x gives it up (journal only) and says what was left', async () => {
   const m: JournaledMigration = {
-    spec: { id: 'abcd1234', sourceId: 1002, profileName: 'gpt2-a', profilesFile: '/p.yaml', offerId: null, runDir: '/workspace/run', logPath: '/workspace/train.log', continuation: null, allowBehind: false, sync: false, price: { kind: 'on-demand' } },
+    spec: {
+      id: 'abcd1234',
+      sourceId: 1002,
+      profileName: 'gpt2-a',
+      profilesFile: '/p.yaml',
+      offerId: null,
+      runDir: '/workspace/run',
+      logPath: '/workspace/train.log',
+      continuation: null,
+      allowBehind: false,
+      sync: false,
+      price: { kind: 'on-demand' },
+    },
     state: { ...emptyState(), done: ['verify-source', 'provision'], verifiedStep: 1500, targetId: 2001 },
-    finished: false, aborted: false, lastError: null, startedAt: 0,
+    finished: false,
+    aborted: false,
+    lastError: null,
+    startedAt: 0,
   };
   const { ops, calls } = fakeOps((i) => fakePlan(i, 1, 1), { interrupted: async () => [m] });
   const app = await mountWithOps(ops);
@@ -115,7 +158,11 @@ test('an interrupted migration offered on start: x gives it up (journal only) an
 
 /** Ops whose migrate waits for the test: the events it sends, the control it got, and a way to end it. */
 function heldMigration() {
-  const held = { emit: null as ((e: MigrateEvent) => void) | null, ctl: null as RunControl | null, end: null as ((r: MigrateResult) => void) | null };
+  const held = {
+    emit: null as ((e: MigrateEvent) => void) | null,
+    ctl: null as RunControl | null,
+    end: null as ((r: MigrateResult) => void) | null,
+  };
   const { ops, calls } = fakeOps((i) => fakePlan(i, 1, 1), {
     migrate: (plan, onEvent, ctl) => {
       held.emit = onEvent;
@@ -123,7 +170,15 @@ function heldMigration() {
       return new Promise<MigrateResult>((resolve) => {
         held.end = resolve;
         // As runMigration does: a stop ends it at once with a pause.
-        ctl.signal.addEventListener('abort', () => resolve({ outcome: 'paused', spec: plan.spec, state: emptyState(), failedStep: 'verify-source', message: `paused during step 1 (verify the checkpoint off the source host): ${String(ctl.signal.reason)}` }));
+        ctl.signal.addEventListener('abort', () =>
+          resolve({
+            outcome: 'paused',
+            spec: plan.spec,
+            state: emptyState(),
+            failedStep: 'verify-source',
+            message: `paused during step 1 (verify the checkpoint off the source host): ${String(ctl.signal.reason)}`,
+          }),
+        );
       });
     },
   });
@@ -144,7 +199,12 @@ test('a running migration: the wait counts down; x stops it at once (a pause M r
   const app = await mountWithOps(ops);
   await startMigration(app);
   held.emit!({ type: 'step', step: 'verify-source', index: 1, phase: 'start' });
-  held.emit!({ type: 'info', message: 'waiting for the checkpoint upload: instance 1001 is running but its host is unreachable (connect ECONNREFUSED 127.0.0.1:20004)' });
+  held.emit!({
+    type: 'info',
+    message:
+      'waiting for the checkpoint upload: instance 1001 is running but its host is unreachable (connect ' +
+      'ECONNREFUSED 127.0.0.1:20004)',
+  });
   held.emit!({ type: 'wait', what: 'the checkpoint upload', leftMs: 581_000, totalMs: 600_000 });
   await settle();
   assert.match(app.frame(), /waiting for the checkpoint upload: 9:41 left of 10:00/);
@@ -178,7 +238,12 @@ test('a source that stopped answering: the wizard asks; r resumes from the newes
   const app = await mountWithOps(ops);
   await startMigration(app);
   await app.press(KEY.escape);
-  const answer = held.ctl!.choose({ sourceId: 1001, message: 'connect ECONNREFUSED 127.0.0.1:20004', storeStep: 1400, where: 'hf:me/run@main' });
+  const answer = held.ctl!.choose({
+    sourceId: 1001,
+    message: 'connect ECONNREFUSED 127.0.0.1:20004',
+    storeStep: 1400,
+    where: 'hf:me/run@main',
+  });
   await settle();
   const f = app.frame();
   assert.match(f, /Source 1001 stopped answering: connect ECONNREFUSED/, 'shown again even though hidden');

@@ -37,9 +37,24 @@ async function startMigration() {
   const stdin = new In();
   const inst = inkRender(
     <ThemeContext.Provider value={DARK}>
-      <App store={store} keymap={buildKeymap(COMMANDS, { readOnly: false })} api={api} onQuit={() => {}} now={() => FAKE_NOW} tickMs={0} ops={ops} />
+      <App
+        store={store}
+        keymap={buildKeymap(COMMANDS, { readOnly: false })}
+        api={api}
+        onQuit={() => {}}
+        now={() => FAKE_NOW}
+        tickMs={0}
+        ops={ops}
+      />
     </ThemeContext.Provider>,
-    { stdout: stdout as never, stdin: stdin as never, stderr: new Out(COLS, ROWS) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+    {
+      stdout: stdout as never,
+      stdin: stdin as never,
+      stderr: new Out(COLS, ROWS) as never,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
   );
   await settle();
   const press = async (...keys: string[]) => {
@@ -64,9 +79,15 @@ async function startMigration() {
 }
 
 /** The words as they read in one line: wrapped lines joined by one space. */
-const joined = (ls: string[]) => ls.map((l) => l.trim()).join(' ').replace(/\s+/g, ' ');
+const joined = (ls: string[]) =>
+  ls
+    .map((l) => l.trim())
+    .join(' ')
+    .replace(/\s+/g, ' ');
 
-const LONG = 'rented offer 77: 1× RTX 4090 at $0.412/hr in Texas, US, host 88231, labelled gpt2-a-1x4090-from-1001, its SSH port opens on 203.0.113.7:41022 once the image is pulled';
+const LONG =
+  'rented offer 77: 1× RTX 4090 at $0.412/hr in Texas, US, host 88231, labelled gpt2-a-1x4090-from-1001, its ' +
+  'SSH port opens on 203.0.113.7:41022 once the image is pulled';
 
 test('a long step detail wraps whole within 80 columns; the frame fits 80×24 with the keys in view', async () => {
   const m = await startMigration();
@@ -89,7 +110,9 @@ test('a long step detail wraps whole within 80 columns; the frame fits 80×24 wi
 
 test('too tall to wrap every detail: the oldest done steps drop theirs first, the newest and the keys stay', async () => {
   const m = await startMigration();
-  MIGRATE_STEPS.slice(0, 7).forEach((step, i) => m.emit({ type: 'step', step, index: i + 1, phase: 'done', detail: `${i + 1}: ${LONG}` }));
+  MIGRATE_STEPS.slice(0, 7).forEach((step, i) =>
+    m.emit({ type: 'step', step, index: i + 1, phase: 'done', detail: `${i + 1}: ${LONG}` }),
+  );
   m.emit({ type: 'step', step: 'continuation', index: 8, phase: 'start' });
   await settle();
   const ls = m.fits();

@@ -10,15 +10,20 @@ import { pause, waitFor } from '../helpers/wait.js';
 const KEY = { enter: '\r' };
 import { waitForBoot } from '../../src/core/ops/provision-boot.js';
 
-
 describe('offer browser: stopping a rental’s boot wait', () => {
   test('the countdown shows, x stops at once, the journal is closed as stopped, nothing more is rented', async () => {
-    const m = await mountOffers({ columns: 160, rows: 45, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))) });
+    const m = await mountOffers({
+      columns: 160,
+      rows: 45,
+      sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))),
+    });
     const creates: number[] = [];
     let polls = 0;
     m.api.createInstance = (async (offerId: number) => (creates.push(offerId), { instanceId: 4343 })) as never;
     // An instance that never boots: loading for ever (the harness clock stands still, so no deadline ends it).
-    m.api.showInstance = async () => (polls++, { ...(await m.api.listInstances())[0]!, id: 4343, status: 'loading', dphTotal: 0.25 });
+    m.api.showInstance = async () => (
+      polls++, { ...(await m.api.listInstances())[0]!, id: 4343, status: 'loading', dphTotal: 0.25 }
+    );
     await m.press('o', ':');
     await m.type('profile gpt2-4090');
     await m.press(KEY.enter);
@@ -39,7 +44,12 @@ describe('offer browser: stopping a rental’s boot wait', () => {
     await pause(60);
     assert.ok(polls <= pollsAtStop + 1, `the wait stopped polling (${pollsAtStop} → ${polls})`);
     assert.equal(creates.length, 1, 'one rental, no second');
-    const recs = m.journal.records as { op: string; phase: string; details?: Record<string, unknown>; ids?: Record<string, unknown> }[];
+    const recs = m.journal.records as {
+      op: string;
+      phase: string;
+      details?: Record<string, unknown>;
+      ids?: Record<string, unknown>;
+    }[];
     const boot = recs.find((r) => r.op === 'provision.boot' && r.phase === 'after');
     assert.equal(boot?.details?.outcome, 'stopped');
     const end = recs.find((r) => r.op === 'provision.end');
@@ -57,7 +67,11 @@ describe('waitForBoot with a stop signal', () => {
     const ctl = new AbortController();
     const started = Date.now();
     setTimeout(() => ctl.abort(), 30);
-    const r = await waitForBoot({ api, sleep: (ms) => new Promise((res) => setTimeout(res, ms)), now: () => (t += 1) }, 7, { pollMs: 60_000, timeoutMs: 1e9, stuckAfterMs: 1e9, signal: ctl.signal });
+    const r = await waitForBoot(
+      { api, sleep: (ms) => new Promise((res) => setTimeout(res, ms)), now: () => (t += 1) },
+      7,
+      { pollMs: 60_000, timeoutMs: 1e9, stuckAfterMs: 1e9, signal: ctl.signal },
+    );
     assert.equal(r.outcome, 'stopped');
     assert.ok(Date.now() - started < 1000, 'returned promptly, not after the 60 s poll pause');
     // A poll that hangs is not waited for either.
@@ -68,7 +82,10 @@ describe('waitForBoot with a stop signal', () => {
     assert.equal(r2.outcome, 'stopped');
     // Without a signal nothing changes: a loading instance past stuckAfter is stuck.
     let n = 0;
-    const r3 = await waitForBoot({ api, sleep: async () => {}, now: () => (n += 1000) }, 7, { stuckAfterMs: 3000, timeoutMs: 10_000 });
+    const r3 = await waitForBoot({ api, sleep: async () => {}, now: () => (n += 1000) }, 7, {
+      stuckAfterMs: 3000,
+      timeoutMs: 10_000,
+    });
     assert.equal(r3.outcome, 'stuck');
   });
 });

@@ -27,14 +27,25 @@ describe('offer browser frames', () => {
     const m = await mountOffers({ columns: 200, rows: 50 });
     await m.press('o');
     const lines = m.lines();
-    assert.match(lines[2]!, /FIT\s+ID\s+GPU\s+N\s+VRAM\s+RAM\s+DISK\s+DOWN\s+UP\s+REL\s+\$\/HR↑\s+DLP\/\$\s+LOCATION\s+CUDA\s+WHY/);
+    assert.match(
+      lines[2]!,
+      /FIT\s+ID\s+GPU\s+N\s+VRAM\s+RAM\s+DISK\s+DOWN\s+UP\s+REL\s+\$\/HR↑\s+DLP\/\$\s+LOCATION\s+CUDA\s+WHY/,
+    );
     const rows = rowLines(lines);
     const prices = rows.map((r) => Number(/\$(\d+\.\d+)/.exec(r)![1]));
-    assert.deepEqual(prices, [...prices].sort((a, b) => a - b));
-    // Sort by inet down with I: best (fastest) first; again: the slowest first, a 1–2 Mbps trap host fails with the reason.
+    assert.deepEqual(
+      prices,
+      [...prices].sort((a, b) => a - b),
+    );
+    // Sort by inet down with I: best (fastest) first; again: the slowest first, a 1–2 Mbps trap host fails with the
+    // reason.
     await m.press('I');
     const downs = rowLines(m.lines()).map((r) => Number(/\s(\d+)\s+\d+\s+[\d.]+\s+\$/.exec(r)![1]));
-    assert.deepEqual(downs, [...downs].sort((a, b) => b - a), 'fastest first on the first press');
+    assert.deepEqual(
+      downs,
+      [...downs].sort((a, b) => b - a),
+      'fastest first on the first press',
+    );
     await m.press('I');
     const slow = rowLines(m.lines())[0]!;
     assert.match(slow, /^›✗ .*inet \d(\.\d)?Mbps/);
@@ -71,7 +82,10 @@ describe('offer browser frames', () => {
     /** Waits until search n ran and its answer is in (nothing loading or queued) and drawn. */
     const waitSearches = async (n: number) => {
       const idle = () => !store.getSnapshot().loading && !store.getSnapshot().queued;
-      await waitFor(async () => (await m.settle(), m.searches.length >= n && idle()), { what: `search ${n} answered`, detail: m.frame });
+      await waitFor(async () => (await m.settle(), m.searches.length >= n && idle()), {
+        what: `search ${n} answered`,
+        detail: m.frame,
+      });
     };
     await waitSearches(1);
     await m.press('/');
@@ -110,7 +124,8 @@ describe('offer browser frames', () => {
     assert.match(m.lines()[2]!, /ETA\s+COST\s+WHY/);
     await m.press('d');
     const f = m.frame();
-    for (const label of ['offer', 'GPU', 'compute', 'perf', 'CPU', 'disk', 'inet', 'price', 'host', 'location']) assert.match(f, new RegExp(`(│|\\s)${label}\\s`));
+    for (const label of ['offer', 'GPU', 'compute', 'perf', 'CPU', 'disk', 'inet', 'price', 'host', 'location'])
+      assert.match(f, new RegExp(`(│|\\s)${label}\\s`));
     assert.match(f, /to step: .*\(/);
     m.unmount();
   });
@@ -122,7 +137,11 @@ describe('offer browser frames', () => {
     assert.ok(m.lines().length <= 49);
     await m.press('M');
     const rams = rowLines(m.lines()).map((r) => Number(/\s(\d+)G\s+\d+G\s+[\d.]+\s/.exec(r)?.[1]));
-    assert.deepEqual(rams, [...rams].sort((a, b) => b - a), 'most RAM first on the first press');
+    assert.deepEqual(
+      rams,
+      [...rams].sort((a, b) => b - a),
+      'most RAM first on the first press',
+    );
     await m.press('/');
     await m.type('H100');
     for (const r of rowLines(m.lines())) assert.match(r, /H100/);
@@ -136,7 +155,12 @@ describe('offer browser frames', () => {
       created = { offerId, req };
       return { instanceId: 4242 };
     }) as never;
-    m.api.showInstance = async () => ({ ...(await m.api.listInstances())[0]!, id: 4242, status: 'running', dphTotal: 0.01 });
+    m.api.showInstance = async () => ({
+      ...(await m.api.listInstances())[0]!,
+      id: 4242,
+      status: 'running',
+      dphTotal: 0.01,
+    });
     await m.press('o', 'P');
     assert.match(m.frame(), /choose a profile first/);
     await m.press(':');
@@ -145,9 +169,15 @@ describe('offer browser frames', () => {
     await profileApplied(m);
     // The cheapest offers fail this profile (VRAM 12<22G): the selected one is refused, as the CLI refuses it
     // without --force.
-    assert.ok(m.lines().some((l) => l.startsWith('›✗')), 'a failing offer is selected');
+    assert.ok(
+      m.lines().some((l) => l.startsWith('›✗')),
+      'a failing offer is selected',
+    );
     await m.press('P');
-    assert.match(m.frame(), /offer \d+ does not suit profile gpt2-4090: VRAM \d+<22G.*; not renting it \(the CLI can: vastdeck provision --profile gpt2-4090 --offer-id \d+ --force\)/);
+    assert.match(
+      m.frame(),
+      /offer \d+ does not suit profile gpt2-4090: VRAM \d+<22G.*; not renting it \(the CLI can: vastdeck provision --profile gpt2-4090 --offer-id \d+ --force\)/,
+    );
     assert.doesNotMatch(m.frame(), /Rent offer/);
     await m.press('x'); // hide failing offers so the selected one suits the profile
     await m.press('P');

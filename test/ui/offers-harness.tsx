@@ -1,6 +1,3 @@
-/** Frame harness for the offer browser: the real App with OffersDeps over in-memory offers from the sim market. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { render as inkRender } from 'ink';
 import { App } from '../../src/ui/App.js';
@@ -25,10 +22,24 @@ const settle = async () => {
 };
 
 /** The demo profiles file shipped with the repo. */
-export const DEMO_PROFILES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/sim/scenarios/demo-profiles.yaml');
+export const DEMO_PROFILES = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '../../src/sim/scenarios/demo-profiles.yaml',
+);
 
 /** Mounts the App with the offer browser wired to `n` market offers. */
-export async function mountOffers(o: { n?: number; columns?: number; rows?: number; readOnly?: boolean; terminalOutput?: boolean; prepare?: (api: FakeApi, journal: MemoryJournal) => Promise<void>; deps?: Partial<OffersDeps>; sleep?: (ms: number) => Promise<void> } = {}) {
+export async function mountOffers(
+  o: {
+    n?: number;
+    columns?: number;
+    rows?: number;
+    readOnly?: boolean;
+    terminalOutput?: boolean;
+    prepare?: (api: FakeApi, journal: MemoryJournal) => Promise<void>;
+    deps?: Partial<OffersDeps>;
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
+) {
   const offers = marketOffers(o.n ?? 300);
   const api = new FakeApi(makeFleet(6));
   const searches: OfferQuery[] = [];
@@ -45,7 +56,10 @@ export async function mountOffers(o: { n?: number; columns?: number; rows?: numb
     store: new OffersStore({ api }),
     api,
     journal,
-    loadProfiles: async () => ({ file: DEMO_PROFILES, profiles: parseProfiles(readFileSync(DEMO_PROFILES, 'utf8'), DEMO_PROFILES) }),
+    loadProfiles: async () => ({
+      file: DEMO_PROFILES,
+      profiles: parseProfiles(readFileSync(DEMO_PROFILES, 'utf8'), DEMO_PROFILES),
+    }),
     sleep: o.sleep ?? (async () => {}),
     now: () => FAKE_NOW,
     bootPollMs: 1,
@@ -62,12 +76,31 @@ export async function mountOffers(o: { n?: number; columns?: number; rows?: numb
     </ThemeContext.Provider>,
     o.terminalOutput
       ? // As runTui renders: incremental frames through the line differ, Ink's 30 fps throttle (benches).
-        { stdout: inkStdout(stdout as never), stdin: stdin as never, stderr: new Out(100, 24) as never, exitOnCtrlC: false, patchConsole: false, incrementalRendering: true }
-      : { stdout: stdout as never, stdin: stdin as never, stderr: new Out(100, 24) as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+        {
+          stdout: inkStdout(stdout as never),
+          stdin: stdin as never,
+          stderr: new Out(100, 24) as never,
+          exitOnCtrlC: false,
+          patchConsole: false,
+          incrementalRendering: true,
+        }
+      : {
+          stdout: stdout as never,
+          stdin: stdin as never,
+          stderr: new Out(100, 24) as never,
+          debug: true,
+          exitOnCtrlC: false,
+          patchConsole: false,
+        },
   );
   await settle();
   return {
-    api, offers, searches, journal, envVars, stdout,
+    api,
+    offers,
+    searches,
+    journal,
+    envVars,
+    stdout,
     frame: () => strip(stdout.frames.at(-1) ?? ''),
     lines: () => strip(stdout.frames.at(-1) ?? '').split('\n'),
     async press(...keys: string[]) {

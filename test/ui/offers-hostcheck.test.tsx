@@ -1,4 +1,6 @@
-/** The TUI's provision runs the post-boot host check: a host that is not what was paid for is destroyed and blacklisted. */
+/**
+ * The TUI's provision runs the post-boot host check: a host that is not what was paid for is destroyed and blacklisted.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mountOffers } from './offers-harness.js';
@@ -12,16 +14,25 @@ test('provision in the TUI: a lying host is destroyed, its machine blacklisted, 
   const saved: BlacklistEntry[] = [];
   const checked: number[] = [];
   const report: PostBootReport = {
-    ok: false, notes: [], facts: null, cuda: { state: 'ok', gpus: 1 },
+    ok: false,
+    notes: [],
+    facts: null,
+    cuda: { state: 'ok', gpus: 1 },
     mismatches: [{ what: 'gpu_model', message: 'GPU 0 is NVIDIA GeForce RTX 3080, the offer said RTX 4090' }],
   };
   const m = await mountOffers({
-    columns: 160, rows: 45,
+    columns: 160,
+    rows: 45,
     deps: { hostCheck: async (inst) => (checked.push(inst.id), report), blacklist: async (e) => void saved.push(e) },
   });
   const destroyed: number[] = [];
   m.api.createInstance = (async () => ({ instanceId: 4343 })) as never;
-  m.api.showInstance = async () => ({ ...(await m.api.listInstances())[0]!, id: 4343, status: 'running', dphTotal: 0.01 });
+  m.api.showInstance = async () => ({
+    ...(await m.api.listInstances())[0]!,
+    id: 4343,
+    status: 'running',
+    dphTotal: 0.01,
+  });
   m.api.destroyInstance = (async (id: number) => void destroyed.push(id)) as never;
   await m.press('o', ':');
   await m.type('profile gpt2-4090');
@@ -45,10 +56,14 @@ test('provision in the TUI with a validate: block: the status line shows the val
   const { readFileSync } = await import('node:fs');
   const { parseProfiles } = await import('../../src/core/profiles/load.js');
   const { DEMO_PROFILES } = await import('./offers-harness.js');
-  const text = readFileSync(DEMO_PROFILES, 'utf8').replace('    targetStep: 60000\n', '    targetStep: 60000\n    validate: { within: 10m, minSteps: 50, loss: decreasing }\n');
+  const text = readFileSync(DEMO_PROFILES, 'utf8').replace(
+    '    targetStep: 60000\n',
+    '    targetStep: 60000\n    validate: { within: 10m, minSteps: 50, loss: decreasing }\n',
+  );
   let t = 1_000_000;
   const m = await mountOffers({
-    columns: 160, rows: 45,
+    columns: 160,
+    rows: 45,
     deps: {
       loadProfiles: async () => ({ file: DEMO_PROFILES, profiles: parseProfiles(text, DEMO_PROFILES) }),
       now: () => t,
@@ -56,9 +71,18 @@ test('provision in the TUI with a validate: block: the status line shows the val
     },
   });
   m.api.createInstance = (async () => ({ instanceId: 4444 })) as never;
-  m.api.showInstance = async () => ({ ...(await m.api.listInstances())[0]!, id: 4444, status: 'running', dphTotal: 0.01, startedAt: t });
+  m.api.showInstance = async () => ({
+    ...(await m.api.listInstances())[0]!,
+    id: 4444,
+    status: 'running',
+    dphTotal: 0.01,
+    startedAt: t,
+  });
   // A run whose loss rises: flagged before hours are spent on it.
-  m.api.getLogs = async () => [1, 10, 20, 30, 40, 50, 60].map((s) => `{'loss': '${(2 + s / 100).toFixed(2)}', 'epoch': '0.0${s}'}\nstep=${s}`).join('\n');
+  m.api.getLogs = async () =>
+    [1, 10, 20, 30, 40, 50, 60]
+      .map((s) => `{'loss': '${(2 + s / 100).toFixed(2)}', 'epoch': '0.0${s}'}\nstep=${s}`)
+      .join('\n');
   await m.press('o', ':');
   await m.type('profile gpt2-4090');
   await m.press(KEY.enter);

@@ -43,13 +43,19 @@ describe('themes', () => {
     const res = await loadTheme({ name: bad });
     assert.equal(res.theme, DARK);
     assert.match(res.warning!, /^broken\.yaml: tokens\.status\.running: expected .*colour.*; using dark$/);
-    writeFileSync(bad, readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8').replace('header: cyanBright', 'header: chartreuse'));
+    writeFileSync(
+      bad,
+      readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8').replace('header: cyanBright', 'header: chartreuse'),
+    );
     assert.match((await loadTheme({ name: bad })).warning!, /tokens\.header: expected .*got "chartreuse"/);
     writeFileSync(bad, readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8') + '  status.bogus: red\n');
     assert.match((await loadTheme({ name: bad })).warning!, /tokens\.status\.bogus: unknown token/);
     // An unknown top-level field (a typo) is one line too, not silently ignored.
     writeFileSync(bad, readFileSync(path.join(themesDir, 'dark.yaml'), 'utf8') + 'colours:\n  header: red\n');
-    assert.equal((await loadTheme({ name: bad })).warning, 'broken.yaml: colours: unknown field; known fields: name, mono, palette, tokens; using dark');
+    assert.equal(
+      (await loadTheme({ name: bad })).warning,
+      'broken.yaml: colours: unknown field; known fields: name, mono, palette, tokens; using dark',
+    );
     assert.match((await loadTheme({ name: 'nosuch', themesDir })).warning!, /theme "nosuch" not found/);
   });
 });
@@ -65,7 +71,10 @@ describe('pure renderers', () => {
     assert.equal(text('step'), '–');
     assert.equal(text('health'), '–');
     assert.equal(sshCommand(makeInstance(1)), 'ssh -p 20001 root@ssh2.vast.ai');
-    assert.equal(sshCommand(makeInstance(1, { runtype: ['jupyter_proxy', 'ssh_proxy'] })), 'ssh -p 20002 root@ssh2.vast.ai');
+    assert.equal(
+      sshCommand(makeInstance(1, { runtype: ['jupyter_proxy', 'ssh_proxy'] })),
+      'ssh -p 20002 root@ssh2.vast.ai',
+    );
   });
 
   test('row segments fill the width until the growing columns reach their max, and colour status separately', () => {
@@ -79,13 +88,19 @@ describe('pure renderers', () => {
   });
 
   test('ages and runway format compactly (runway through the one duration formatter)', () => {
-    assert.deepEqual([formatAge(59_000), formatAge(180_000), formatAge(5 * 3_600_000), formatAge(3 * 86_400_000)], ['<1m', '3m', '5h', '3d']);
+    assert.deepEqual(
+      [formatAge(59_000), formatAge(180_000), formatAge(5 * 3_600_000), formatAge(3 * 86_400_000)],
+      ['<1m', '3m', '5h', '3d'],
+    );
     assert.deepEqual([formatHours(20.5), formatHours(76)], ['20h30m', '3d04h']);
   });
 
   test('detail lines mask env values', () => {
     const lines = detailLines(makeInstance(0, { envKeys: ['HF_TOKEN', 'TZ'] }));
-    assert.deepEqual(lines.find(([k]) => k === 'env'), ['env', 'HF_TOKEN=***** TZ=*****']);
+    assert.deepEqual(
+      lines.find(([k]) => k === 'env'),
+      ['env', 'HF_TOKEN=***** TZ=*****'],
+    );
   });
 
   test('sort is stable with id tie-break and missing values last', async () => {
@@ -99,7 +114,13 @@ describe('pure renderers', () => {
     assert.deepEqual(asc.slice(0, 3), [1005, 1002, 1001]);
     const desc = selectRows(snap, { ...DEFAULT_QUERY, sort: 'step', desc: true }, FAKE_NOW).map((i) => i.id);
     assert.deepEqual(desc.slice(0, 3), [1002, 1005, 1001]);
-    assert.deepEqual(selectRows(snap, { ...DEFAULT_QUERY, filter: 'stuck' }, FAKE_NOW).map((i) => i.id), [1004]);
-    assert.deepEqual(selectRows(snap, { ...DEFAULT_QUERY, filter: '4x a100' }, FAKE_NOW).map((i) => i.id), [1003]);
+    assert.deepEqual(
+      selectRows(snap, { ...DEFAULT_QUERY, filter: 'stuck' }, FAKE_NOW).map((i) => i.id),
+      [1004],
+    );
+    assert.deepEqual(
+      selectRows(snap, { ...DEFAULT_QUERY, filter: '4x a100' }, FAKE_NOW).map((i) => i.id),
+      [1003],
+    );
   });
 });

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { skipOutsideCi } from '../helpers/require-tool.js';
 import { tmuxSkip } from '../helpers/tmux.js';
 
@@ -78,7 +77,11 @@ describe('TUI in real tmux', { skip: skipOutsideCi(!hasTmux && 'tmux not install
     send('main', '/');
     send('main', '-l', 'zeb-large');
     send('main', 'Enter');
-    const screen = await waitFor('main', (s) => s.includes('filter zeb-large') && s.includes('10/40 instances'), 'filter');
+    const screen = await waitFor(
+      'main',
+      (s) => s.includes('filter zeb-large') && s.includes('10/40 instances'),
+      'filter',
+    );
     assert.ok(rows(screen).every((r) => /zeb-large-/.test(r)));
     send('main', 'Escape');
     await waitFor('main', (s) => s.includes(' 40 instances'), 'filter cleared');
@@ -123,7 +126,6 @@ describe('TUI in real tmux', { skip: skipOutsideCi(!hasTmux && 'tmux not install
   });
 });
 
-
 describe('bundled `vastdeck --demo` in real tmux', { skip: tmuxSkip() }, () => {
   before(() => {
     current = `${sock}-demo`;
@@ -133,8 +135,19 @@ describe('bundled `vastdeck --demo` in real tmux', { skip: tmuxSkip() }, () => {
   });
 
   test('start, sort, filter, help, quit with the terminal restored', async () => {
-    tmux('new-session', '-d', '-s', 'demo', '-x', '200', '-y', '50', '-c', root,
-      'env CI=false node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30');
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'demo',
+      '-x',
+      '200',
+      '-y',
+      '50',
+      '-c',
+      root,
+      'env CI=false node bin/vastdeck.js --demo; echo EXIT=$?; sleep 30',
+    );
     const demoRows = (s: string) => s.split('\n').filter((l) => /^[› ]\d{5,}\s/.test(l));
     let screen = await waitFor('demo', (s) => demoRows(s).length > 3, 'demo fleet rows', 30_000);
     assert.match(screen.split('\n')[0]!, /^vastdeck DEMO/);

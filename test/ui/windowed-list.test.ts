@@ -73,15 +73,24 @@ describe('windowed list', () => {
   });
 });
 
-describe('the migration wizard\'s profile list', () => {
+describe("the migration wizard's profile list", () => {
   test('keeps the cursor in view when there are more profiles than lines', async () => {
     const { profileWindow } = await import('../../src/ui/migrate/MigrateWizard.js');
     const names = Array.from({ length: 10 }, (_, i) => `profile-${i}`);
     // 7 lines: 5 names (the wizard keeps two lines for itself).
-    assert.deepEqual(profileWindow(names, 0, 7).map(([, i]) => i), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      profileWindow(names, 0, 7).map(([, i]) => i),
+      [0, 1, 2, 3, 4],
+    );
     const w = profileWindow(names, 8, 7);
-    assert.deepEqual(w.map(([, i]) => i), [4, 5, 6, 7, 8]);
-    assert.ok(w.some(([n, i]) => i === 8 && n === 'profile-8'), 'the selected profile is shown');
+    assert.deepEqual(
+      w.map(([, i]) => i),
+      [4, 5, 6, 7, 8],
+    );
+    assert.ok(
+      w.some(([n, i]) => i === 8 && n === 'profile-8'),
+      'the selected profile is shown',
+    );
     assert.deepEqual(profileWindow(['a'], 0, 3), [['a', 0]]);
     assert.deepEqual(profileWindow([], 0, 3), []);
   });

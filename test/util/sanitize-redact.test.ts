@@ -11,7 +11,20 @@ import { scrub } from '../../src/core/journal/record.js';
 import { describeZodError } from '../../src/core/util/zod-message.js';
 import * as z from 'zod';
 
-const BIDI = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c'];
+const BIDI = [
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u200e',
+  '\u200f',
+  '\u061c',
+];
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
@@ -40,7 +53,10 @@ describe('sanitize', () => {
 
   test('a VastError never carries control sequences, whoever builds it', () => {
     assert.doesNotMatch(malformed('GET /x', 'instance row "\x1b]52;c;QQ==\x07"').message, UNSAFE);
-    assert.doesNotMatch(new VastError('server', 'boom \x1b]2;title\x07 \u202e', { endpoint: 'GET /x' }).message, UNSAFE);
+    assert.doesNotMatch(
+      new VastError('server', 'boom \x1b]2;title\x07 \u202e', { endpoint: 'GET /x' }).message,
+      UNSAFE,
+    );
   });
 });
 
@@ -72,7 +88,9 @@ describe('redaction of serialized forms', () => {
   });
 
   test('the journal scrubs every form', () => {
-    const rec = scrub({ message: `echo ${JSON.stringify({ v: secret })} and ${encodeURIComponent(secret)}` }, [secret]) as { message: string };
+    const rec = scrub({ message: `echo ${JSON.stringify({ v: secret })} and ${encodeURIComponent(secret)}` }, [
+      secret,
+    ]) as { message: string };
     for (const x of forms) assert.ok(!rec.message.includes(x), rec.message);
   });
 });

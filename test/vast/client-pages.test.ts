@@ -11,7 +11,12 @@ function pagedServer(all: Array<Record<string, unknown>>) {
     const p = new URLSearchParams(req.query);
     const start = p.get('after_token') ? Number(p.get('after_token')!.slice(4)) : 0;
     const next = start + 25 < all.length ? `tok-${start + 25}` : null;
-    json(res, 200, { success: true, total_instances: all.length, next_token: next, instances: all.slice(start, start + 25) });
+    json(res, 200, {
+      success: true,
+      total_instances: all.length,
+      next_token: next,
+      instances: all.slice(start, start + 25),
+    });
   });
 }
 
@@ -23,7 +28,14 @@ describe('listInstancePages', () => {
       const client = new VastClient({ baseUrl: srv.url });
       const pages: InstancePage[] = [];
       await client.listInstancePages({}, (p) => void pages.push(p));
-      assert.deepEqual(pages.map((p) => [p.rows.length, p.total, p.last]), [[25, 60, false], [25, 60, false], [10, 60, true]]);
+      assert.deepEqual(
+        pages.map((p) => [p.rows.length, p.total, p.last]),
+        [
+          [25, 60, false],
+          [25, 60, false],
+          [10, 60, true],
+        ],
+      );
       const before = srv.seen.length;
       await client.listInstancePages({}, () => false);
       assert.equal(srv.seen.length - before, 1, 'stopped after one page');
@@ -32,10 +44,13 @@ describe('listInstancePages', () => {
     }
   });
 
-  test('filters and narrow columns go on the wire; the columns are the schema\'s', async () => {
+  test("filters and narrow columns go on the wire; the columns are the schema's", async () => {
     const srv = await pagedServer([wireInstance(5)]);
     try {
-      await new VastClient({ baseUrl: srv.url }).listInstancePages({ filters: { id: { gt: 4 } }, narrow: true }, () => {});
+      await new VastClient({ baseUrl: srv.url }).listInstancePages(
+        { filters: { id: { gt: 4 } }, narrow: true },
+        () => {},
+      );
       const q = new URLSearchParams(srv.seen[0]!.query);
       assert.deepEqual(JSON.parse(q.get('select_filters')!), { id: { gt: 4 } });
       assert.deepEqual(JSON.parse(q.get('select_cols')!), INSTANCE_COLUMNS);
@@ -45,7 +60,7 @@ describe('listInstancePages', () => {
     }
   });
 
-  test('the row cache reuses an unchanged row\'s object and converts a changed one again', async () => {
+  test("the row cache reuses an unchanged row's object and converts a changed one again", async () => {
     const all = [wireInstance(1), wireInstance(2)];
     const srv = await pagedServer(all);
     try {
@@ -61,7 +76,10 @@ describe('listInstancePages', () => {
       assert.equal(second[0]!.rows[1]!.gpuUtilPct, 55);
       // A row that turns invalid is validated again and fails the call, cache or not.
       all[0] = wireInstance(1, { num_gpus: 'many' });
-      await assert.rejects(client.listInstancePages({ cache }, () => {}), /instance row 1/);
+      await assert.rejects(
+        client.listInstancePages({ cache }, () => {}),
+        /instance row 1/,
+      );
     } finally {
       await srv.close();
     }

@@ -73,9 +73,22 @@ describe('VastClient against the simulator', () => {
     // Enough rentals to need two pages of 25.
     const offers = await client.searchOffers({ ...roomy, order: parseOrder('dph_total'), limit: 30 });
     for (const o of offers.slice(0, Math.max(0, 27 - before))) {
-      made.push((await client.createInstance(o.id, { image: 'pytorch/pytorch', diskGb: 20, label: `page-${o.id}`, env: { HF_TOKEN: 'hf_sim_secret' } })).instanceId);
+      made.push(
+        (
+          await client.createInstance(o.id, {
+            image: 'pytorch/pytorch',
+            diskGb: 20,
+            label: `page-${o.id}`,
+            env: { HF_TOKEN: 'hf_sim_secret' },
+          })
+        ).instanceId,
+      );
     }
-    const { instanceId } = await client.createInstance(offer!.id, { image: 'pytorch/pytorch', diskGb: 20, label: 'made-by-test' });
+    const { instanceId } = await client.createInstance(offer!.id, {
+      image: 'pytorch/pytorch',
+      diskGb: 20,
+      label: 'made-by-test',
+    });
     made.push(instanceId);
     const list = await client.listInstances();
     assert.equal(list.length, before + made.length);
@@ -139,7 +152,10 @@ describe('VastClient against the simulator', () => {
       assert.equal(typeof c.amount, 'number');
       assert.ok(c.end >= c.start);
     }
-    assert.ok(charges.some((c) => c.instanceId !== null), 'the running fleet has instance charges');
+    assert.ok(
+      charges.some((c) => c.instanceId !== null),
+      'the running fleet has instance charges',
+    );
   });
 
   test('a wrong key is auth, and the key is not in the message', async () => {

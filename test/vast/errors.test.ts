@@ -6,7 +6,10 @@ import { json, recordingSleep, serve, text, type Handler } from './helpers.js';
 
 const KEY = 'fake-key-0123456789';
 
-async function failWith(handler: Handler, call: (c: VastClient) => Promise<unknown> = (c) => c.listInstances()): Promise<VastError> {
+async function failWith(
+  handler: Handler,
+  call: (c: VastClient) => Promise<unknown> = (c) => c.listInstances(),
+): Promise<VastError> {
   const srv = await serve(handler);
   try {
     const { sleep } = recordingSleep();
@@ -25,7 +28,9 @@ async function failWith(handler: Handler, call: (c: VastClient) => Promise<unkno
 
 describe('error classes', () => {
   test('404 "Invalid user key" is auth, with the fix in the message', async () => {
-    const e = await failWith((_r, res) => json(res, 404, { success: false, error: 'auth_error', msg: 'Invalid user key' }));
+    const e = await failWith((_r, res) =>
+      json(res, 404, { success: false, error: 'auth_error', msg: 'Invalid user key' }),
+    );
     assert.equal(e.kind, 'auth');
     assert.equal(e.status, 404);
     assert.equal(e.message, 'Vast.ai rejected the API key (404 Invalid user key): check --api-key / VAST_API_KEY');
@@ -44,7 +49,10 @@ describe('error classes', () => {
 
   test('403 "This action requires login." is auth; 404 session expired is auth', async () => {
     assert.equal((await failWith((_r, res) => json(res, 403, { msg: 'This action requires login.' }))).kind, 'auth');
-    assert.equal((await failWith((_r, res) => json(res, 404, { msg: 'Session expired. Please log in again.' }))).kind, 'auth');
+    assert.equal(
+      (await failWith((_r, res) => json(res, 404, { msg: 'Session expired. Please log in again.' }))).kind,
+      'auth',
+    );
   });
 
   test('a plain 404 is not_found and carries the server code', async () => {
@@ -59,19 +67,24 @@ describe('error classes', () => {
   });
 
   test('showInstance with {"instances": null} is not_found', async () => {
-    const e = await failWith((_r, res) => json(res, 200, { instances: null }), (c) => c.showInstance(5));
+    const e = await failWith(
+      (_r, res) => json(res, 200, { instances: null }),
+      (c) => c.showInstance(5),
+    );
     assert.equal(e.kind, 'not_found');
     assert.match(e.message, /instance 5 does not exist/);
   });
 
   test('400 is bad_request; a 200 with success:false is bad_request with its msg', async () => {
-    const a = await failWith((_r, res) => json(res, 400, { success: false, error: 'invalid_args', msg: 'disk too small' }), (c) =>
-      c.createInstance(1, { image: 'x', diskGb: 1 }),
+    const a = await failWith(
+      (_r, res) => json(res, 400, { success: false, error: 'invalid_args', msg: 'disk too small' }),
+      (c) => c.createInstance(1, { image: 'x', diskGb: 1 }),
     );
     assert.equal(a.kind, 'bad_request');
     assert.match(a.message, /400 disk too small/);
-    const b = await failWith((_r, res) => json(res, 200, { success: false, error: 'label_too_long', msg: 'label is too long' }), (c) =>
-      c.labelInstance(1, 'x'.repeat(2000)),
+    const b = await failWith(
+      (_r, res) => json(res, 200, { success: false, error: 'label_too_long', msg: 'label is too long' }),
+      (c) => c.labelInstance(1, 'x'.repeat(2000)),
     );
     assert.equal(b.kind, 'bad_request');
     assert.equal(b.code, 'label_too_long');
@@ -100,14 +113,24 @@ describe('error classes', () => {
   });
 
   test('the API key never appears in any message, even when the server echoes it back', async () => {
-    const echo = (status: number, asJson: boolean): Handler => (req, res) => {
-      const said = `bad key ${req.headers.authorization} (${KEY})`;
-      if (asJson) json(res, status, { success: false, error: `auth_error ${KEY}`, msg: said });
-      else text(res, status, said);
-    };
+    const echo =
+      (status: number, asJson: boolean): Handler =>
+      (req, res) => {
+        const said = `bad key ${req.headers.authorization} (${KEY})`;
+        if (asJson) json(res, status, { success: false, error: `auth_error ${KEY}`, msg: said });
+        else text(res, status, said);
+      };
     const handlers: Handler[] = [
-      echo(401, true), echo(401, false), echo(403, true), echo(404, true), echo(400, true), echo(429, false),
-      echo(500, true), echo(502, false), echo(200, true), echo(200, false),
+      echo(401, true),
+      echo(401, false),
+      echo(403, true),
+      echo(404, true),
+      echo(400, true),
+      echo(429, false),
+      echo(500, true),
+      echo(502, false),
+      echo(200, true),
+      echo(200, false),
       (_r, res) => text(res, 200, `${KEY}${KEY}`), // a non-JSON body made of the key: the excerpt must not show it
     ];
     for (const h of handlers) {
@@ -123,7 +146,8 @@ describe('error classes', () => {
 
   test('an env-var value echoed in an error is scrubbed too', async () => {
     const e = await failWith(
-      (req, res) => json(res, 400, { success: false, error: 'invalid_characters', msg: `bad value ${JSON.parse(req.body).value}` }),
+      (req, res) =>
+        json(res, 400, { success: false, error: 'invalid_characters', msg: `bad value ${JSON.parse(req.body).value}` }),
       (c) => c.createEnvVar('HF_TOKEN', 'hf_supersecret/+='),
     );
     assert.equal(e.kind, 'bad_request');

@@ -110,7 +110,10 @@ export function wireInstance(id: number, extra: Record<string, unknown> = {}): R
     driver_version: '550.54.14',
     geolocation: 'Texas, US',
     verification: 'verified',
-    extra_env: [['HF_TOKEN', 'hf_secret_value'], ['-p 8080:8080', '1']],
+    extra_env: [
+      ['HF_TOKEN', 'hf_secret_value'],
+      ['-p 8080:8080', '1'],
+    ],
     ssh_host: 'ssh5.vast.ai',
     ssh_port: 31000 + id,
     public_ipaddr: '203.0.113.9',

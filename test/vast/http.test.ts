@@ -13,13 +13,23 @@ describe('paths and query encoding', () => {
 
   test('the instance-list query string is byte-identical to the CLI capture (A2)', () => {
     const q = encodeQuery({ select_filters: {}, order_by: [{ col: 'id', dir: 'asc' }], limit: 25 });
-    assert.equal(q, 'select_filters=%7B%7D&order_by=%5B%7B%22col%22%3A+%22id%22%2C+%22dir%22%3A+%22asc%22%7D%5D&limit=25');
+    assert.equal(
+      q,
+      'select_filters=%7B%7D&order_by=%5B%7B%22col%22%3A+%22id%22%2C+%22dir%22%3A+%22asc%22%7D%5D&limit=25',
+    );
   });
 
   test('filters with null and spaces match the 4c capture', () => {
     const q = encodeQuery({
-      select_filters: { actual_status: { in: ['running', 'loading'] }, label: { in: ['L', null] }, gpu_name: { in: ['RTX 4090'] } },
-      order_by: [{ col: 'start_date', dir: 'desc' }, { col: 'id', dir: 'asc' }],
+      select_filters: {
+        actual_status: { in: ['running', 'loading'] },
+        label: { in: ['L', null] },
+        gpu_name: { in: ['RTX 4090'] },
+      },
+      order_by: [
+        { col: 'start_date', dir: 'desc' },
+        { col: 'id', dir: 'asc' },
+      ],
       limit: 25,
     });
     assert.equal(
@@ -93,7 +103,10 @@ describe('retries', () => {
   test('backoff is exponential from the base, jittered upward only', () => {
     const lo = new VastHttp({ baseUrl: 'http://127.0.0.1:9', retryBaseMs: 1000, random: () => 0 });
     const hi = new VastHttp({ baseUrl: 'http://127.0.0.1:9', retryBaseMs: 1000, random: () => 0.999 });
-    assert.deepEqual([0, 1, 2].map((n) => lo.backoffMs(n)), [1000, 2000, 4000]);
+    assert.deepEqual(
+      [0, 1, 2].map((n) => lo.backoffMs(n)),
+      [1000, 2000, 4000],
+    );
     assert.ok(hi.backoffMs(0) > 1400 && hi.backoffMs(0) < 1500);
     assert.equal(hi.backoffMs(20), 30_000, 'capped');
   });
@@ -137,7 +150,9 @@ describe('retries', () => {
   });
 
   test('429, 429, 200 → success', async () => {
-    const srv = await serve((_req, res, n) => (n < 2 ? text(res, 429, 'API requests too frequent') : json(res, 200, { secrets: { A: 'b' } })));
+    const srv = await serve((_req, res, n) =>
+      n < 2 ? text(res, 429, 'API requests too frequent') : json(res, 200, { secrets: { A: 'b' } }),
+    );
     const { sleep } = recordingSleep();
     try {
       const c = new VastClient({ baseUrl: srv.url, attempts: 3, sleep });
@@ -151,7 +166,9 @@ describe('retries', () => {
   test('500 is not retried; 502/503/504 are', async () => {
     const { sleep } = recordingSleep();
     const s500 = await serve((_req, res) => json(res, 500, { msg: 'boom' }));
-    const s502 = await serve((_req, res, n) => (n === 0 ? text(res, 502, 'Bad Gateway') : n === 1 ? text(res, 503, '') : json(res, 200, { secrets: {} })));
+    const s502 = await serve((_req, res, n) =>
+      n === 0 ? text(res, 502, 'Bad Gateway') : n === 1 ? text(res, 503, '') : json(res, 200, { secrets: {} }),
+    );
     try {
       await assert.rejects(new VastClient({ baseUrl: s500.url, attempts: 3, sleep }).listEnvVars(), (e: any) => {
         assert.equal(e.kind, 'server');
@@ -171,11 +188,17 @@ describe('retries', () => {
   test('create is never retried by the transport, not even on 429 (it may come after the server acted)', async () => {
     const { sleep } = recordingSleep();
     const s502 = await serve((_req, res) => text(res, 502, 'Bad Gateway'));
-    const s429 = await serve((_req, res, n) => (n === 0 ? text(res, 429, 'x') : json(res, 200, { success: true, new_contract: 7 })));
+    const s429 = await serve((_req, res, n) =>
+      n === 0 ? text(res, 429, 'x') : json(res, 200, { success: true, new_contract: 7 }),
+    );
     try {
-      await assert.rejects(new VastClient({ baseUrl: s502.url, sleep }).createInstance(1, { image: 'x', diskGb: 10 }), { kind: 'server' });
+      await assert.rejects(new VastClient({ baseUrl: s502.url, sleep }).createInstance(1, { image: 'x', diskGb: 10 }), {
+        kind: 'server',
+      });
       assert.equal(s502.seen.length, 1);
-      await assert.rejects(new VastClient({ baseUrl: s429.url, sleep }).createInstance(1, { image: 'x', diskGb: 10 }), { kind: 'rate_limited' });
+      await assert.rejects(new VastClient({ baseUrl: s429.url, sleep }).createInstance(1, { image: 'x', diskGb: 10 }), {
+        kind: 'rate_limited',
+      });
       assert.equal(s429.seen.length, 1, 'the caller reconciles by label+nonce before any second create');
     } finally {
       await s502.close();
@@ -203,11 +226,14 @@ describe('retries', () => {
   test('a server that never answers times out as a network error', async () => {
     const srv = await serve(() => undefined);
     try {
-      await assert.rejects(new VastClient({ baseUrl: srv.url, attempts: 1, timeoutMs: 150 }).listEnvVars(), (e: any) => {
-        assert.equal(e.kind, 'network');
-        assert.match(e.message, /no answer within/);
-        return true;
-      });
+      await assert.rejects(
+        new VastClient({ baseUrl: srv.url, attempts: 1, timeoutMs: 150 }).listEnvVars(),
+        (e: any) => {
+          assert.equal(e.kind, 'network');
+          assert.match(e.message, /no answer within/);
+          return true;
+        },
+      );
     } finally {
       await srv.close();
     }
@@ -243,18 +269,26 @@ describe('per-endpoint serialization', () => {
     try {
       const c = new VastClient({ baseUrl: srv.url });
       const calls = [
-        c.labelInstance(1, 'a'), c.labelInstance(2, 'bad'), c.stopInstance(3), c.labelInstance(4, 'd'),
-        c.listEnvVars(), c.listEnvVars(),
+        c.labelInstance(1, 'a'),
+        c.labelInstance(2, 'bad'),
+        c.stopInstance(3),
+        c.labelInstance(4, 'd'),
+        c.listEnvVars(),
+        c.listEnvVars(),
       ];
       const results = await Promise.allSettled(calls);
-      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'],
+      );
       assert.equal(maxPerKey.get('PUT /api/v0/instances/{id}/'), 1);
       assert.equal(maxPerKey.get('GET /api/v0/secrets/'), 1);
       assert.ok(maxTotal >= 2, 'different endpoints overlap');
       // Queue order is call order.
-      assert.deepEqual(srv.seen.filter((s) => s.method === 'PUT').map((s) => s.path), [
-        '/api/v0/instances/1/', '/api/v0/instances/2/', '/api/v0/instances/3/', '/api/v0/instances/4/',
-      ]);
+      assert.deepEqual(
+        srv.seen.filter((s) => s.method === 'PUT').map((s) => s.path),
+        ['/api/v0/instances/1/', '/api/v0/instances/2/', '/api/v0/instances/3/', '/api/v0/instances/4/'],
+      );
     } finally {
       await srv.close();
     }

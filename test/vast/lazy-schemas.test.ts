@@ -24,8 +24,22 @@ test('a stand-in acts as the schema: instanceof, `in`, keys, use inside another 
 });
 
 test('the wire schemas parse through their stand-ins as zod schemas do', () => {
-  assert.deepEqual(InstancesPage.parse({ instances: [1], next_token: null, more: 1 }), { instances: [1], next_token: null });
-  const row = WireInstance.parse({ id: 5, label: null, is_bid: 1, ports: { '22/tcp': [{ HostIp: '0.0.0.0', HostPort: '4022' }] }, junk: 1 });
-  assert.deepEqual(row, { id: 5, label: null, is_bid: 1, ports: { '22/tcp': [{ HostIp: '0.0.0.0', HostPort: '4022' }] } });
+  assert.deepEqual(InstancesPage.parse({ instances: [1], next_token: null, more: 1 }), {
+    instances: [1],
+    next_token: null,
+  });
+  const row = WireInstance.parse({
+    id: 5,
+    label: null,
+    is_bid: 1,
+    ports: { '22/tcp': [{ HostIp: '0.0.0.0', HostPort: '4022' }] },
+    junk: 1,
+  });
+  assert.deepEqual(row, {
+    id: 5,
+    label: null,
+    is_bid: 1,
+    ports: { '22/tcp': [{ HostIp: '0.0.0.0', HostPort: '4022' }] },
+  });
   assert.equal(WireInstance.safeParse({ id: 'five' }).success, false);
 });

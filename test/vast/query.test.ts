@@ -1,7 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  defaultOfferQuery, driverInt, OfferQueryError, parseOfferQuery, parseOrder, toWireBody,
+  defaultOfferQuery,
+  driverInt,
+  OfferQueryError,
+  parseOfferQuery,
+  parseOrder,
+  toWireBody,
 } from '../../src/core/vast/query.js';
 
 /**
@@ -11,14 +16,17 @@ import {
 function numify(v: unknown): unknown {
   if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
   if (Array.isArray(v)) return v.map(numify);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'order' ? x : numify(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'order' ? x : numify(x)]));
   return v;
 }
 
 describe('offer query → wire body', () => {
   test('vast-api.md §2 / A2 legacy capture: num_gpus>=4 gpu_ram>=20 with the legacy rented default', () => {
     const captured = JSON.parse(
-      '{"verified": {"eq": true}, "external": {"eq": false}, "rentable": {"eq": true}, "rented": {"eq": false}, "num_gpus": {"gte": "4"}, "gpu_ram": {"gte": 20000.0}, "order": [["score", "desc"]], "type": "on-demand", "allocated_storage": 5.0}',
+      '{"verified": {"eq": true}, "external": {"eq": false}, "rentable": {"eq": true}, "rented": {"eq": ' +
+        'false}, "num_gpus": {"gte": "4"}, "gpu_ram": {"gte": 20000.0}, "order": [["score", "desc"]], "type": ' +
+        '"on-demand", "allocated_storage": 5.0}',
     );
     const base = defaultOfferQuery();
     base.filters.rented = { eq: false };
@@ -28,17 +36,23 @@ describe('offer query → wire body', () => {
 
   test('A2 package-CLI capture: defaults without rented', () => {
     const captured = JSON.parse(
-      '{"verified": {"eq": true}, "external": {"eq": false}, "rentable": {"eq": true}, "num_gpus": {"gte": "4"}, "gpu_ram": {"gte": 20000.0}, "order": [["score", "desc"]], "type": "on-demand", "allocated_storage": 5.0}',
+      '{"verified": {"eq": true}, "external": {"eq": false}, "rentable": {"eq": true}, "num_gpus": {"gte": ' +
+        '"4"}, "gpu_ram": {"gte": 20000.0}, "order": [["score", "desc"]], "type": "on-demand", ' +
+        '"allocated_storage": 5.0}',
     );
     assert.deepEqual(toWireBody(parseOfferQuery('num_gpus>=4 gpu_ram>=20')), numify(captured));
   });
 
   test('appendix 4c capture: the long query with aliases, lists, any, -o dph_total, bid, limit 10', () => {
     const captured = JSON.parse(
-      '{"external": {"eq": false}, "rentable": {"eq": true}, "num_gpus": {"gte": "4"}, "gpu_ram": {"gte": 20000.0}, "gpu_name": {"eq": "RTX 3090"}, "reliability": {"gt": "0.98"}, "inet_down": {"gte": "500"}, "geolocation": {"in": ["US", "CA"]}, "cuda_max_good": {"gte": "12.1"}, "duration": {"gte": 604800.0}, "order": [["dph_total", "asc"]], "type": "bid", "limit": 10, "allocated_storage": 5.0}',
+      '{"external": {"eq": false}, "rentable": {"eq": true}, "num_gpus": {"gte": "4"}, "gpu_ram": {"gte": ' +
+        '20000.0}, "gpu_name": {"eq": "RTX 3090"}, "reliability": {"gt": "0.98"}, "inet_down": {"gte": "500"}, ' +
+        '"geolocation": {"in": ["US", "CA"]}, "cuda_max_good": {"gte": "12.1"}, "duration": {"gte": 604800.0}, ' +
+        '"order": [["dph_total", "asc"]], "type": "bid", "limit": 10, "allocated_storage": 5.0}',
     );
     const q = parseOfferQuery(
-      'num_gpus>=4 gpu_ram>=20 gpu_name=RTX_3090 reliability>0.98 inet_down>=500 geolocation in [US,CA] cuda_vers>=12.1 duration>=7 verified=any',
+      'num_gpus>=4 gpu_ram>=20 gpu_name=RTX_3090 reliability>0.98 inet_down>=500 geolocation in [US,CA] ' +
+        'cuda_vers>=12.1 duration>=7 verified=any',
     );
     q.order = parseOrder('dph_total');
     q.type = 'bid';
@@ -62,19 +76,26 @@ describe('offer query → wire body', () => {
   test('driver_version 535.86.05 → 535086005; compute_cap 8.9 → 890 (890 kept)', () => {
     assert.equal(driverInt('535.86.05'), 535086005);
     assert.equal(driverInt('550.54.14'), 550054014);
-    const w = toWireBody(parseOfferQuery('driver_version>=535.86.05 compute_cap>=8.9 compute_cap<=1200')) as Record<string, Record<string, unknown>>;
+    const w = toWireBody(parseOfferQuery('driver_version>=535.86.05 compute_cap>=8.9 compute_cap<=1200')) as Record<
+      string,
+      Record<string, unknown>
+    >;
     assert.equal(w.driver_version!.gte, 535086005);
     assert.deepEqual(w.compute_cap, { gte: 890, lte: 1200 });
   });
 
   test('operators, several on one field, true/false/None, spaces around ops, notin', () => {
-    const q = parseOfferQuery('num_gpus >= 2 num_gpus<=8 static_ip=true external=None gpu_name!=RTX_3060 geolocation notin [CN, RU]');
+    const q = parseOfferQuery(
+      'num_gpus >= 2 num_gpus<=8 static_ip=true external=None gpu_name!=RTX_3060 geolocation notin [CN, RU]',
+    );
     assert.deepEqual(q.filters.num_gpus, { gte: 2, lte: 8 });
     assert.deepEqual(q.filters.static_ip, { eq: true });
     assert.deepEqual(q.filters.external, { eq: null });
     assert.deepEqual(q.filters.gpu_name, { neq: 'RTX 3060' });
     assert.deepEqual(q.filters.geolocation, { notin: ['CN', 'RU'] });
-    assert.deepEqual(parseOfferQuery('gpu_name in [RTX_3090,RTX_4090]').filters.gpu_name, { in: ['RTX 3090', 'RTX 4090'] });
+    assert.deepEqual(parseOfferQuery('gpu_name in [RTX_3090,RTX_4090]').filters.gpu_name, {
+      in: ['RTX 3090', 'RTX 4090'],
+    });
     assert.deepEqual(parseOfferQuery('dph<0.5 dlperf_usd>10 flops_usd>1 display_active=false').filters, {
       ...defaultOfferQuery().filters,
       dph_total: { lt: 0.5 },
@@ -97,12 +118,15 @@ describe('offer query → wire body', () => {
   });
 
   test('unknown field is an error naming close fields', () => {
-    assert.throws(() => parseOfferQuery('gpu_rma>=20'), (e: unknown) => {
-      assert.ok(e instanceof OfferQueryError);
-      assert.match(e.message, /unknown offer field "gpu_rma"/);
-      assert.match(e.message, /gpu_ram/);
-      return true;
-    });
+    assert.throws(
+      () => parseOfferQuery('gpu_rma>=20'),
+      (e: unknown) => {
+        assert.ok(e instanceof OfferQueryError);
+        assert.match(e.message, /unknown offer field "gpu_rma"/);
+        assert.match(e.message, /gpu_ram/);
+        return true;
+      },
+    );
     assert.throws(() => parseOfferQuery('reliabilty>0.9'), /did you mean reliability/);
   });
 
@@ -113,16 +137,26 @@ describe('offer query → wire body', () => {
   });
 
   test('parseOrder: CLI -o syntax with aliases', () => {
-    assert.deepEqual(parseOrder('dph_total,score-'), [['dph_total', 'asc'], ['score', 'desc']]);
-    assert.deepEqual(parseOrder('dph-, reliability'), [['dph_total', 'desc'], ['reliability', 'asc']]);
+    assert.deepEqual(parseOrder('dph_total,score-'), [
+      ['dph_total', 'asc'],
+      ['score', 'desc'],
+    ]);
+    assert.deepEqual(parseOrder('dph-, reliability'), [
+      ['dph_total', 'desc'],
+      ['reliability', 'asc'],
+    ]);
     assert.throws(() => parseOrder('scroe'), /did you mean score/);
     assert.throws(() => parseOrder(''), OfferQueryError);
   });
 
   test('defaults: package CLI filters, score desc, on-demand, 5 GB', () => {
     assert.deepEqual(toWireBody(defaultOfferQuery()), {
-      verified: { eq: true }, external: { eq: false }, rentable: { eq: true },
-      order: [['score', 'desc']], type: 'on-demand', allocated_storage: 5,
+      verified: { eq: true },
+      external: { eq: false },
+      rentable: { eq: true },
+      order: [['score', 'desc']],
+      type: 'on-demand',
+      allocated_storage: 5,
     });
   });
 });

@@ -25,8 +25,19 @@ before(async () => {
         return void setTimeout(() => req.socket.destroy(), 20);
       }
       if (url.startsWith('/bom')) return void res.end('\ufeff{"a":1}');
-      res.writeHead(url.startsWith('/missing') ? 404 : 200, { 'content-type': 'application/json', date: 'Wed, 02 Dec 2026 10:00:00 GMT' });
-      res.end(JSON.stringify({ method: req.method, url, body, port: req.socket.remotePort, len: req.headers['content-length'] ?? null }));
+      res.writeHead(url.startsWith('/missing') ? 404 : 200, {
+        'content-type': 'application/json',
+        date: 'Wed, 02 Dec 2026 10:00:00 GMT',
+      });
+      res.end(
+        JSON.stringify({
+          method: req.method,
+          url,
+          body,
+          port: req.socket.remotePort,
+          len: req.headers['content-length'] ?? null,
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -40,12 +51,24 @@ after(() => {
 const json = (b: Uint8Array) => JSON.parse(bodyText(b)) as Record<string, unknown>;
 
 test('a GET with a query and a POST with a body come back whole, with status and headers', async () => {
-  const a = await send(new URL(`${base}/api/v0/instances/?owner=me&q=%7B%7D`), { method: 'GET', headers: { accept: 'application/json' }, timeoutMs: 2000 });
+  const a = await send(new URL(`${base}/api/v0/instances/?owner=me&q=%7B%7D`), {
+    method: 'GET',
+    headers: { accept: 'application/json' },
+    timeoutMs: 2000,
+  });
   assert.equal(a.status, 200);
   assert.equal(a.headers.date, 'Wed, 02 Dec 2026 10:00:00 GMT');
-  assert.deepEqual({ ...json(a.bytes), port: 0 }, { method: 'GET', url: '/api/v0/instances/?owner=me&q=%7B%7D', body: '', port: 0, len: null });
+  assert.deepEqual(
+    { ...json(a.bytes), port: 0 },
+    { method: 'GET', url: '/api/v0/instances/?owner=me&q=%7B%7D', body: '', port: 0, len: null },
+  );
   const body = '{"label":"é"}';
-  const b = await send(new URL(`${base}/api/v0/asks/1/`), { method: 'PUT', headers: { 'content-type': 'application/json' }, body, timeoutMs: 2000 });
+  const b = await send(new URL(`${base}/api/v0/asks/1/`), {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body,
+    timeoutMs: 2000,
+  });
   assert.equal(json(b.bytes).body, body);
   assert.equal(json(b.bytes).len, String(Buffer.byteLength(body)), 'content-length counts bytes, not characters');
   const c = await send(new URL(`${base}/missing`), { method: 'DELETE', headers: {}, body: '{}', timeoutMs: 2000 });
@@ -54,17 +77,31 @@ test('a GET with a query and a POST with a body come back whole, with status and
 
 test('consecutive calls reuse one kept-alive connection', async () => {
   const ports = [];
-  for (let i = 0; i < 3; i++) ports.push(json((await send(new URL(`${base}/x`), { method: 'GET', headers: {}, timeoutMs: 2000 })).bytes).port);
+  for (let i = 0; i < 3; i++)
+    ports.push(json((await send(new URL(`${base}/x`), { method: 'GET', headers: {}, timeoutMs: 2000 })).bytes).port);
   assert.equal(new Set(ports).size, 1, `ports ${ports.join(', ')}`);
 });
 
 test('the deadline covers the body; a drop mid-body and a refused connection are socket errors', async () => {
-  const failure = (p: Promise<unknown>) => p.then(() => 'resolved', (e: NodeJS.ErrnoException) => `${e.name} ${e.code ?? ''}`.trim());
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => 'resolved',
+      (e: NodeJS.ErrnoException) => `${e.name} ${e.code ?? ''}`.trim(),
+    );
   const t = Date.now();
-  assert.equal(await failure(send(new URL(`${base}/stall`), { method: 'GET', headers: {}, timeoutMs: 150 })), 'TimeoutError');
+  assert.equal(
+    await failure(send(new URL(`${base}/stall`), { method: 'GET', headers: {}, timeoutMs: 150 })),
+    'TimeoutError',
+  );
   assert.ok(Date.now() - t < 1500);
-  assert.equal(await failure(send(new URL(`${base}/drop`), { method: 'GET', headers: {}, timeoutMs: 2000 })), 'Error ECONNRESET');
-  assert.equal(await failure(send(new URL('http://127.0.0.1:9/'), { method: 'GET', headers: {}, timeoutMs: 2000 })), 'Error ECONNREFUSED');
+  assert.equal(
+    await failure(send(new URL(`${base}/drop`), { method: 'GET', headers: {}, timeoutMs: 2000 })),
+    'Error ECONNRESET',
+  );
+  assert.equal(
+    await failure(send(new URL('http://127.0.0.1:9/'), { method: 'GET', headers: {}, timeoutMs: 2000 })),
+    'Error ECONNREFUSED',
+  );
 });
 
 test('a byte-order mark is dropped from text bodies', async () => {
@@ -76,7 +113,9 @@ test('an idle kept-alive socket does not hold a finished process open', async ()
   const script = `import { send } from './src/core/vast/transport.ts';
     const r = await send(new URL('${base}/x'), { method: 'GET', headers: {}, timeoutMs: 2000 });
     console.log(r.status);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   let answered = 0;
   child.stdout.on('data', (b: Buffer) => ((out += b), (answered ||= Date.now())));

@@ -2,17 +2,52 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WireCharge, WireInstance, WireOffer, WireUser } from '../../src/core/vast/schemas.js';
 import {
-  chargeFromWire, countryOf, instanceFromWire, offerFromWire, sshEndpoint, statusOf, userFromWire,
+  chargeFromWire,
+  countryOf,
+  instanceFromWire,
+  offerFromWire,
+  sshEndpoint,
+  statusOf,
+  userFromWire,
 } from '../../src/core/vast/units.js';
 import { wireInstance } from './helpers.js';
 
 const wireOffer = {
-  id: 555001, machine_id: 42, host_id: 7, num_gpus: 2, gpu_name: 'RTX 4090', gpu_ram: 24564, gpu_total_ram: 49128,
-  cpu_ram: 128000, cpu_cores: 32, cpu_cores_effective: 16, cpu_name: 'AMD EPYC 7B13', disk_space: 200.5, disk_bw: 3000,
-  inet_down: 870.3, inet_up: 650.1, reliability: 0.97, reliability2: 0.985, dph_total: 0.812, dph_base: 0.78,
-  min_bid: 0.4, storage_cost: 0.15, dlperf: 60.1, dlperf_per_dphtotal: 74, total_flops: 165, cuda_max_good: 12.4,
-  compute_cap: 890, driver_version: '550.54.14', geolocation: 'Texas, US', verification: 'verified',
-  duration: 2592000, direct_port_count: 20, pcie_bw: 24.5, score: 123.4, search: { totalHour: 0.8 }, extra_field: 1,
+  id: 555001,
+  machine_id: 42,
+  host_id: 7,
+  num_gpus: 2,
+  gpu_name: 'RTX 4090',
+  gpu_ram: 24564,
+  gpu_total_ram: 49128,
+  cpu_ram: 128000,
+  cpu_cores: 32,
+  cpu_cores_effective: 16,
+  cpu_name: 'AMD EPYC 7B13',
+  disk_space: 200.5,
+  disk_bw: 3000,
+  inet_down: 870.3,
+  inet_up: 650.1,
+  reliability: 0.97,
+  reliability2: 0.985,
+  dph_total: 0.812,
+  dph_base: 0.78,
+  min_bid: 0.4,
+  storage_cost: 0.15,
+  dlperf: 60.1,
+  dlperf_per_dphtotal: 74,
+  total_flops: 165,
+  cuda_max_good: 12.4,
+  compute_cap: 890,
+  driver_version: '550.54.14',
+  geolocation: 'Texas, US',
+  verification: 'verified',
+  duration: 2592000,
+  direct_port_count: 20,
+  pcie_bw: 24.5,
+  score: 123.4,
+  search: { totalHour: 0.8 },
+  extra_field: 1,
 };
 
 describe('wire → domain units', () => {
@@ -33,7 +68,9 @@ describe('wire → domain units', () => {
   });
 
   test('offer: sloppy nulls get safe defaults, reliability falls back', () => {
-    const o = offerFromWire(WireOffer.parse({ id: 1, reliability: 0.9, gpu_ram: 8000, num_gpus: 4, duration: null, compute_cap: null }));
+    const o = offerFromWire(
+      WireOffer.parse({ id: 1, reliability: 0.9, gpu_ram: 8000, num_gpus: 4, duration: null, compute_cap: null }),
+    );
     assert.equal(o.reliability, 0.9);
     assert.equal(o.gpuTotalRamGb, 32);
     assert.equal(o.durationDays, null);
@@ -62,8 +99,12 @@ describe('wire → domain units', () => {
 
   test('instance: disk_usage -1 → null, status null → provisioning, label and status_msg sanitized', () => {
     const w = wireInstance(7, {
-      disk_usage: -1, actual_status: null, label: 'evil\x1b]52;c;ZWNobyBoaQ==\x07label\x1b[31m',
-      status_msg: 'pulling\x1b[2J\r\nimage', ports: null, extra_env: null,
+      disk_usage: -1,
+      actual_status: null,
+      label: 'evil\x1b]52;c;ZWNobyBoaQ==\x07label\x1b[31m',
+      status_msg: 'pulling\x1b[2J\r\nimage',
+      ports: null,
+      extra_env: null,
     });
     const i = instanceFromWire(WireInstance.parse(w));
     assert.equal(i.diskUsedGb, null);
@@ -84,13 +125,27 @@ describe('wire → domain units', () => {
   });
 
   test('user: api_key dropped; charge: source → instance id, epoch s → ms', () => {
-    const u = userFromWire(WireUser.parse({ id: 5, username: 'me', email: 'a@b.c', credit: 25, balance: -1.5, api_key: 'KEY123' }));
+    const u = userFromWire(
+      WireUser.parse({ id: 5, username: 'me', email: 'a@b.c', credit: 25, balance: -1.5, api_key: 'KEY123' }),
+    );
     assert.deepEqual(u, { id: 5, username: 'me', email: 'a@b.c', credit: 25, balance: -1.5 });
-    const c = chargeFromWire(WireCharge.parse({ start: 1767225600, end: 1767229200.25, type: 'instance', source: 'instance-1001', description: '1.000 hours at $0.389/hour', amount: 0.389 }));
+    const c = chargeFromWire(
+      WireCharge.parse({
+        start: 1767225600,
+        end: 1767229200.25,
+        type: 'instance',
+        source: 'instance-1001',
+        description: '1.000 hours at $0.389/hour',
+        amount: 0.389,
+      }),
+    );
     assert.equal(c.instanceId, 1001);
     assert.equal(c.start, 1767225600000);
     assert.equal(c.end, 1767229200250);
-    assert.equal(chargeFromWire(WireCharge.parse({ start: 0, end: 1, source: 'volume-3', amount: 1 })).instanceId, null);
+    assert.equal(
+      chargeFromWire(WireCharge.parse({ start: 0, end: 1, source: 'volume-3', amount: 1 })).instanceId,
+      null,
+    );
   });
 });
 
@@ -102,11 +157,19 @@ describe('sshEndpoint (vast-api.md §7)', () => {
   });
 
   test('proxy otherwise: ssh_host:ssh_port', () => {
-    assert.deepEqual(sshEndpoint(inst({ ports: {}, image_runtype: 'ssh' })), { host: 'ssh5.vast.ai', port: 32001, kind: 'proxy' });
+    assert.deepEqual(sshEndpoint(inst({ ports: {}, image_runtype: 'ssh' })), {
+      host: 'ssh5.vast.ai',
+      port: 32001,
+      kind: 'proxy',
+    });
   });
 
   test('proxy +1 when the runtype has jupyter', () => {
-    assert.deepEqual(sshEndpoint(inst({ ports: null, image_runtype: 'jupyter_proxy ssh_proxy' })), { host: 'ssh5.vast.ai', port: 32002, kind: 'proxy' });
+    assert.deepEqual(sshEndpoint(inst({ ports: null, image_runtype: 'jupyter_proxy ssh_proxy' })), {
+      host: 'ssh5.vast.ai',
+      port: 32002,
+      kind: 'proxy',
+    });
   });
 
   test('null while nothing is known yet', () => {

@@ -9,12 +9,17 @@ const LOG = readFileSync(new URL('../fixtures/gpu-host/hf-trainer-stdout.log', i
 const M = 60_000;
 
 /** The log as it stood partway: up to (not including) its first checkpoint save. */
-const partial = LOG.slice(0, LOG.indexOf('{\'loss\'', LOG.indexOf('{\'loss\'') + 1));
+const partial = LOG.slice(0, LOG.indexOf("{'loss'", LOG.indexOf("{'loss'") + 1));
 
 function logsApi(texts: string[]) {
   const asked: Array<{ id: number; tail?: number }> = [];
   let n = 0;
-  return { asked, getLogs: async (id: number, req?: { tail?: number }) => (asked.push({ id, tail: req?.tail }), texts[Math.min(n++, texts.length - 1)]!) };
+  return {
+    asked,
+    getLogs: async (id: number, req?: { tail?: number }) => (
+      asked.push({ id, tail: req?.tail }), texts[Math.min(n++, texts.length - 1)]!
+    ),
+  };
 }
 
 test('a finished Trainer log reads as finished at its last step', async () => {
@@ -41,7 +46,9 @@ test('a run whose step stops moving between polls becomes stalled', async () => 
 
 test('a traceback after the last step is a crash, and the triage bundle carries it with secrets masked', async () => {
   const secret = 'hf_abcdefghijklmnopqrstuvwxyz012345';
-  const crash = `${partial}\nTraceback (most recent call last):\n  File "/workspace/train.py", line 88, in <module>\n    login(token="${secret}")\nRuntimeError: CUDA error: an illegal memory access was encountered\n`;
+  const crash =
+    `${partial}\nTraceback (most recent call last):\n  File "/workspace/train.py", line 88, in <module>\n    ` +
+    `login(token="${secret}")\nRuntimeError: CUDA error: an illegal memory access was encountered\n`;
   const src = new ApiLogHealth(logsApi([crash]), { now: () => 5, redact: [secret] });
   const h = await src.healthOf(inst(3, { label: 'zeb-1' }));
   assert.equal(h.state, 'crashed');

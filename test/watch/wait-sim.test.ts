@@ -11,23 +11,29 @@ const M = 60_000;
 let sim: SimHandle;
 let api: VastClient;
 
-
 const rent = (label: string) => rentOn(sim, label);
 
 /** A watcher clock that moves the simulator's clock with it. */
 function simClock() {
-  const c = { t: 0, sleeps: [] as number[], hook: async (_: number): Promise<unknown> => undefined, now: () => c.t, sleep: async (ms: number) => {
-    c.sleeps.push(ms);
-    c.t += ms;
-    sim.advance(ms);
-    await c.hook(c.sleeps.length);
-  } };
+  const c = {
+    t: 0,
+    sleeps: [] as number[],
+    hook: async (_: number): Promise<unknown> => undefined,
+    now: () => c.t,
+    sleep: async (ms: number) => {
+      c.sleeps.push(ms);
+      c.t += ms;
+      sim.advance(ms);
+      await c.hook(c.sleeps.length);
+    },
+  };
   return c;
 }
 
 before(async () => {
   sim = await startSimulator({
-    rateLimit: false, seed: 5,
+    rateLimit: false,
+    seed: 5,
     scenario: { market: { size: 2000 }, balance: 1000 },
   });
   api = new VastClient({ apiKey: sim.apiKey, baseUrl: sim.url, sleep: async () => {}, logPollIntervalMs: 1 });
@@ -51,7 +57,14 @@ describe('wait against the simulator', () => {
     const id = await rent('wait-g');
     const clock = simClock();
     clock.hook = async (n) => n === 2 && api.destroyInstance(id);
-    const r = await waitFor({ api, target: { id }, health: new ApiLogHealth(api, { now: clock.now }), timeoutMs: 8 * 60 * M, everyMs: 10 * M, clock });
+    const r = await waitFor({
+      api,
+      target: { id },
+      health: new ApiLogHealth(api, { now: clock.now }),
+      timeoutMs: 8 * 60 * M,
+      everyMs: 10 * M,
+      clock,
+    });
     assert.deepEqual([r.reason, r.exitCode], ['gone', 5]);
     assert.match(r.message, new RegExp(`instance ${id} is gone`));
   });
@@ -61,7 +74,14 @@ describe('wait against the simulator', () => {
     const b = await rent('wfleet-2');
     const clock = simClock();
     clock.hook = async (n) => n === 1 && Promise.all([api.destroyInstance(a), api.destroyInstance(b)]);
-    const r = await waitFor({ api, target: { fleet: 'wfleet-' }, health: new ApiLogHealth(api, { now: clock.now }), timeoutMs: 8 * 60 * M, everyMs: 10 * M, clock });
+    const r = await waitFor({
+      api,
+      target: { fleet: 'wfleet-' },
+      health: new ApiLogHealth(api, { now: clock.now }),
+      timeoutMs: 8 * 60 * M,
+      everyMs: 10 * M,
+      clock,
+    });
     assert.deepEqual([r.reason, r.exitCode, r.polls], ['gone', 5, 2]);
     assert.match(r.message, /every instance labelled "wfleet-\*" is gone/);
   });

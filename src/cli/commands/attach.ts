@@ -37,24 +37,32 @@ async function run(argv: string[], mode: 'tmux' | 'shell'): Promise<number> {
   const name = mode === 'tmux' ? 'attach' : 'ssh';
   const { values, positionals } = parseCommand(argv, { print: { type: 'boolean' }, session: { type: 'string' } }, name);
   if (mode === 'shell' && values.session !== undefined) throw new UsageError('ssh: --session is for vastdeck attach');
-  if (values.help) return printText(mode === 'tmux' ? attachHelp : sshHelp), 0;
+  if (values.help) return (printText(mode === 'tmux' ? attachHelp : sshHelp), 0);
   const id = instanceIdArg(positionals, name);
   const ctx = await makeContext(values);
   const inst = await ctx.client.showInstance(id);
   const target = sshTargetOf(inst);
-  if (!target) throw new UsageError(`instance ${id} is ${inst.status ?? 'provisioning'}: no SSH endpoint until it is running`);
+  if (!target)
+    throw new UsageError(`instance ${id} is ${inst.status ?? 'provisioning'}: no SSH endpoint until it is running`);
   const identity = ctx.identity();
   const session = values.session;
   // ~/.ssh/config: its User for this host replaces root; its IdentityFile and ProxyJump apply through ssh itself.
   const { user } = await hostConfig(target.host, target.port);
   const cmd = attachCommand({
-    host: target.host, port: target.port, mode, session, user, knownHostsFile: identity.knownHostsFile, identityFiles: identity.identityFiles,
+    host: target.host,
+    port: target.port,
+    mode,
+    session,
+    user,
+    knownHostsFile: identity.knownHostsFile,
+    identityFiles: identity.identityFiles,
   });
-  if (values.print) return printText([cmd.file, ...cmd.args].map(showArg).join(' ')), 0;
+  if (values.print) return (printText([cmd.file, ...cmd.args].map(showArg).join(' ')), 0);
   await checkKeysOnFirstUse(ctx);
   // No local shell: argv goes straight to ssh; the terminal is handed over (stdio inherited) until it exits.
   const r = await execa(cmd.file, cmd.args, { stdio: 'inherit', reject: false });
-  if (r.failed && r.exitCode === undefined) throw new Error(`cannot run ssh: ${r.shortMessage ?? 'not found'} (install OpenSSH's client)`);
+  if (r.failed && r.exitCode === undefined)
+    throw new Error(`cannot run ssh: ${r.shortMessage ?? 'not found'} (install OpenSSH's client)`);
   return r.exitCode ?? 1;
 }
 

@@ -51,23 +51,42 @@ Options:
 /** One stderr line per decision. */
 export function describeDecision(r: EnforcedAction, dryRun: boolean): string {
   const a = r.action;
-  return `${dryRun ? '(dry run) ' : ''}${a.type} ${a.instanceId}${a.label ? ` (${sanitizeLine(a.label)})` : ''} [${a.trigger}]: ${a.reason} -> ${r.message}`;
+  return (
+    `${dryRun ? '(dry run) ' : ''}${a.type} ${a.instanceId}${a.label ? ` (${sanitizeLine(a.label)})` : ''} ` +
+    `[${a.trigger}]: ${a.reason} -> ${r.message}`
+  );
 }
 
 /** `vastdeck autopilot`. */
 export async function autopilotCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(
     argv,
-    { fleet: { type: 'string' }, profile: { type: 'string' }, profiles: { type: 'string' }, every: { type: 'string' }, once: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+    {
+      fleet: { type: 'string' },
+      profile: { type: 'string' },
+      profiles: { type: 'string' },
+      every: { type: 'string' },
+      once: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
     'autopilot',
   );
-  if (values.help) return printText(autopilotHelp), 0;
-  if (values.profile && values.fleet === undefined) throw new UsageError('autopilot: --profile applies to a --fleet PREFIX; give both (journaled rentals need neither)');
+  if (values.help) return (printText(autopilotHelp), 0);
+  if (values.profile && values.fleet === undefined)
+    throw new UsageError(
+      'autopilot: --profile applies to a --fleet PREFIX; give both (journaled rentals need neither)',
+    );
   const everyMs = values.every === undefined ? 5 * 60_000 : parseDuration(values.every);
-  if (everyMs === null || everyMs < 10_000) throw new UsageError(`--every must be a duration of at least 10s, like 5m (got "${values.every}")`);
+  if (everyMs === null || everyMs < 10_000)
+    throw new UsageError(`--every must be a duration of at least 10s, like 5m (got "${values.every}")`);
   const file = values.profiles ?? defaultProfilesPath();
-  const profiles = values.profile || values.profiles ? await loadProfiles(file) : await loadProfiles(file).catch(() => ({}) as Record<string, Profile>);
-  if (values.profile && !profiles[values.profile]) throw new UsageError(`autopilot: no profile "${values.profile}" in ${file}`);
+  const profiles =
+    values.profile || values.profiles
+      ? await loadProfiles(file)
+      : await loadProfiles(file).catch(() => ({}) as Record<string, Profile>);
+  if (values.profile && !profiles[values.profile])
+    throw new UsageError(`autopilot: no profile "${values.profile}" in ${file}`);
   if (!values['dry-run']) await refuseIfReadOnly(values, 'autopilot (stopping and destroying by rule)');
   const ctx = await makeContext(values);
   const dryRun = !!values['dry-run'];
@@ -82,11 +101,18 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
   const decisions: EnforcedAction[] = [];
   const enforcer = new LifecycleEnforcer(
     {
-      api: ctx.client, journal, now: ctx.now, sleep: clock.sleep,
+      api: ctx.client,
+      journal,
+      now: ctx.now,
+      sleep: clock.sleep,
       health: (inst) => health.healthOf(inst),
       source: checkpointSources(src, () => pool, onSecret),
       migrate: ruleMigrator({
-        api: ctx.client, journal, records: async () => (await readJournal(ctx.paths.journal)).records, profiles, profilesFile: path.resolve(file),
+        api: ctx.client,
+        journal,
+        records: async () => (await readJournal(ctx.paths.journal)).records,
+        profiles,
+        profilesFile: path.resolve(file),
         profileOf: (inst) => src.journalRules.get(inst.id)?.profile ?? src.profile ?? null,
         store: (name) => {
           const cfg = profiles[name]?.checkpoint;
@@ -96,22 +122,35 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
           return opened;
         },
         exec: (inst, cmd) => {
-          if (!inst.sshHost || !inst.sshPort) return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint yet`));
+          if (!inst.sshHost || !inst.sshPort)
+            return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint yet`));
           return pool.exec({ host: inst.sshHost, port: inst.sshPort }, cmd, { timeoutMs: 60_000 });
         },
-        now: Date.now, sleep: clock.sleep, onEvent: (e) => e.type !== 'wait' && line(`migrate: ${JSON.stringify(e.type === 'step' ? `${e.index}/8 ${e.step} ${e.phase}` : e.message)}`),
+        now: Date.now,
+        sleep: clock.sleep,
+        onEvent: (e) =>
+          e.type !== 'wait' &&
+          line(`migrate: ${JSON.stringify(e.type === 'step' ? `${e.index}/8 ${e.step} ${e.phase}` : e.message)}`),
       }),
     },
     { rulesFor: (inst) => rulesFor(src, inst), dryRun, onEvent: (e) => report(e, decisions) },
   );
-  if (src.profile) line(`fleet ${src.fleet}: ${describeRules(rulesFromProfile(profiles[src.profile]!.lifecycle))} (profile ${src.profile})`);
+  if (src.profile)
+    line(
+      `fleet ${src.fleet}: ${describeRules(rulesFromProfile(profiles[src.profile]!.lifecycle))} (profile ` +
+        `${src.profile})`,
+    );
   let stop = false;
   let signalled: NodeJS.Signals | null = null;
   const onSignal = (sig: NodeJS.Signals) => ((stop = true), (signalled = sig), clock.wake());
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    if (!once) line(`autopilot: a pass every ${Math.round(everyMs / 1000)} s${src.fleet !== undefined ? ` over fleet ${src.fleet}` : ''}; Ctrl-C to stop`);
+    if (!once)
+      line(
+        `autopilot: a pass every ${Math.round(everyMs / 1000)} ` +
+          `s${src.fleet !== undefined ? ` over fleet ${src.fleet}` : ''}; Ctrl-C to stop`,
+      );
     while (!stop) {
       try {
         src.journalRules = rulesByInstance((await readJournal(ctx.paths.journal)).records);
@@ -129,7 +168,8 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
     await ctx.close();
   }
-  if (once && values.json) printJson(decisions.map((d) => ({ ...d.action, outcome: d.outcome, message: d.message, dryRun })));
+  if (once && values.json)
+    printJson(decisions.map((d) => ({ ...d.action, outcome: d.outcome, message: d.message, dryRun })));
   else if (once && decisions.length === 0) printText('nothing to do');
   if (!once) line('autopilot stopped');
   return signalled === 'SIGTERM' ? 143 : signalled === 'SIGINT' ? 130 : 0;
@@ -139,14 +179,25 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
 async function heartbeats(api: VastClient, src: RuleSources, pool: SshPool, dryRun: boolean): Promise<void> {
   const watched = new Map([...src.journalRules].filter(([, r]) => r.rules.watchdog));
   if (watched.size === 0) return;
-  const instances = (await api.listInstances()).filter((i) => watched.has(i.id) && (src.fleet === undefined || (i.label ?? '').startsWith(src.fleet)));
+  const instances = (await api.listInstances()).filter(
+    (i) => watched.has(i.id) && (src.fleet === undefined || (i.label ?? '').startsWith(src.fleet)),
+  );
   if (dryRun) {
-    for (const i of instances.filter((x) => x.status === 'running')) line(`(dry run) would touch the watchdog heartbeat of instance ${i.id}`);
+    for (const i of instances.filter((x) => x.status === 'running'))
+      line(`(dry run) would touch the watchdog heartbeat of instance ${i.id}`);
     return;
   }
-  const results = await touchHeartbeats(instances, watched, hostExecOver(() => pool));
+  const results = await touchHeartbeats(
+    instances,
+    watched,
+    hostExecOver(() => pool),
+  );
   for (const r of results) {
-    if (!r.ok) line(`watchdog heartbeat to instance ${r.instanceId} failed: ${r.error} (its watchdog stops it once the heartbeat is stale)`);
+    if (!r.ok)
+      line(
+        `watchdog heartbeat to instance ${r.instanceId} failed: ${r.error} (its watchdog stops it once the ` +
+          `heartbeat is stale)`,
+      );
   }
   const ok = results.filter((r) => r.ok).length;
   if (ok) line(`watchdog heartbeat sent to ${ok} instance${ok === 1 ? '' : 's'}`);
@@ -162,4 +213,3 @@ function report(e: EnforcerEvent, decisions: EnforcedAction[]): void {
 function line(text: string): void {
   process.stderr.write(redact(`[${new Date().toISOString().slice(11, 19)}] ${sanitizeLine(text)}\n`));
 }
-

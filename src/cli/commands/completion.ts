@@ -17,10 +17,12 @@ Options:
 /** `vastdeck completion SHELL`. */
 export async function completionCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, {}, 'completion');
-  if (values.help) return printText(completionHelp), 0;
+  if (values.help) return (printText(completionHelp), 0);
   const shell = positionals[0];
   if (!shell || !(SHELLS as readonly string[]).includes(shell) || positionals.length > 1) {
-    throw new UsageError(`completion: name one shell: ${SHELLS.join(', ')} (got ${shell ? `"${positionals.join(' ')}"` : 'none'})`);
+    throw new UsageError(
+      `completion: name one shell: ${SHELLS.join(', ')} (got ${shell ? `"${positionals.join(' ')}"` : 'none'})`,
+    );
   }
   process.stdout.write(await buildCompletion(shell as Shell));
   return 0;
@@ -31,7 +33,8 @@ export async function buildCompletion(shell: Shell): Promise<string> {
   const { commandTable, VALUE_FLAGS } = await import('../main.js');
   const { tuiHelp } = await import('./tui.js');
   const commands: CompletionCommand[] = [];
-  for (const [name, c] of Object.entries(commandTable())) commands.push(fromHelp(name, c.summary, (await c.load()).help));
+  for (const [name, c] of Object.entries(commandTable()))
+    commands.push(fromHelp(name, c.summary, (await c.load()).help));
   commands.push({ name: 'help', summary: 'help for vastdeck or one command', words: [], flags: [] });
   const globalFlags = [...new Set([...fromHelp('', '', tuiHelp).flags, '--version'])].sort();
   return completionScript(shell, commands, globalFlags, [...VALUE_FLAGS]);

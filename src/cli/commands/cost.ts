@@ -1,6 +1,6 @@
 import { durationFlag, parseCommand } from '../args.js';
 import { makeContext } from '../context.js';
-import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
+import { printJson, printText, registerSecret, warn } from '../output.js';
 import { renderTable, terminalWidth } from '../table.js';
 import type { ColumnDef } from '../../core/present/columns.js';
 import { formatMoney, formatRate } from '../../core/present/money.js';
@@ -14,7 +14,7 @@ import { loadProfile } from '../../core/profiles/load.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { compileProgressCounter } from '../../core/logs/progress.js';
-import { formatDuration, formatHours, parseDuration } from '../../core/present/durations.js';
+import { formatDuration, formatHours } from '../../core/present/durations.js';
 import { costByRun, runMembership, type RunCost } from '../../core/cost/runs.js';
 import { fleetInstances } from '../../core/cost/report.js';
 import { readJournal } from '../../core/journal/journal.js';
@@ -49,33 +49,67 @@ Budget breaches are printed and do not change the exit status.`;
 export async function costCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(
     argv,
-    { fleet: { type: 'string' }, since: { type: 'string' }, profile: { type: 'string' }, quick: { type: 'boolean' }, notify: { type: 'boolean' }, json: { type: 'boolean' }, runs: { type: 'boolean' } },
+    {
+      fleet: { type: 'string' },
+      since: { type: 'string' },
+      profile: { type: 'string' },
+      quick: { type: 'boolean' },
+      notify: { type: 'boolean' },
+      json: { type: 'boolean' },
+      runs: { type: 'boolean' },
+    },
     'cost',
   );
-  if (values.help) return printText(costHelp), 0;
+  if (values.help) return (printText(costHelp), 0);
   const sinceMs = durationFlag(values.since ?? '7d', 'since', { max: 366 * 86_400_000 });
   const profile = values.profile ? await loadProfile(values.profile) : undefined;
   const ctx = await makeContext(values);
   const fleet = values.fleet ?? ctx.config.fleet;
   const key = (await resolveApiKey(values['api-key']))?.key;
-  const health = values.quick ? undefined : new ApiLogHealth(ctx.client, { redact: key ? [key] : [], counter: profile?.progress && compileProgressCounter(profile.progress) });
+  const health = values.quick
+    ? undefined
+    : new ApiLogHealth(ctx.client, {
+        redact: key ? [key] : [],
+        counter: profile?.progress && compileProgressCounter(profile.progress),
+      });
   const report = await collectCost(ctx.client, {
-    sinceMs, fleet, budget: ctx.config.budget, healthOf: health && ((inst) => health.healthOf(inst)),
-    targetStep: profile?.targetStep, throughput: profile?.throughput,
+    sinceMs,
+    fleet,
+    budget: ctx.config.budget,
+    healthOf: health && ((inst) => health.healthOf(inst)),
+    targetStep: profile?.targetStep,
+    throughput: profile?.throughput,
   });
   if (values.notify && report.breaches.length > 0) {
     if (ctx.config.notify?.webhook) registerSecret(ctx.config.notify.webhook);
-    const notifier = notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets: key ? [key] : [] });
-    const results = await notifier.notify({ kind: 'budget', title: report.breaches[0]!.message, detail: report.breaches.slice(1).map((b) => b.message).join('\n') || undefined, at: report.generatedAt });
+    const notifier = notifierFromConfig(ctx.config.notify, {
+      bell: process.stderr.isTTY ? process.stderr : undefined,
+      secrets: key ? [key] : [],
+    });
+    const results = await notifier.notify({
+      kind: 'budget',
+      title: report.breaches[0]!.message,
+      detail:
+        report.breaches
+          .slice(1)
+          .map((b) => b.message)
+          .join('\n') || undefined,
+      at: report.generatedAt,
+    });
     for (const r of results) if (!r.ok) warn(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
   }
   if (values.runs) {
-    const runs = costByRun(runMembership((await readJournal(ctx.paths.journal)).records), report.spent.bySource, fleetInstances(await ctx.client.listInstances(), fleet), report.projections);
-    if (values.json) return printJson(runs), 0;
+    const runs = costByRun(
+      runMembership((await readJournal(ctx.paths.journal)).records),
+      report.spent.bySource,
+      fleetInstances(await ctx.client.listInstances(), fleet),
+      report.projections,
+    );
+    if (values.json) return (printJson(runs), 0);
     printText(renderRuns(runs, terminalWidth()));
     return 0;
   }
-  if (values.json) return printJson(report), 0;
+  if (values.json) return (printJson(report), 0);
   printText(renderCost(report, sinceMs, terminalWidth(), profile?.progress?.unit));
   return 0;
 }
@@ -88,10 +122,22 @@ export function renderRuns(runs: RunCost[], width: number): string {
 
 const runColumns: ColumnDef<RunCost>[] = [
   { header: 'RUN', render: (r) => r.runId, max: 32, grow: 1 },
-  { header: 'INSTANCES', render: (r) => r.instances.map((i) => `${i.instanceId}${i.status === 'gone' ? '†' : ''}`).join(' '), max: 40, grow: 1 },
+  {
+    header: 'INSTANCES',
+    render: (r) => r.instances.map((i) => `${i.instanceId}${i.status === 'gone' ? '†' : ''}`).join(' '),
+    max: 40,
+    grow: 1,
+  },
   { header: '$/HR', render: (r) => formatRate(r.burnPerHour), align: 'right' },
   { header: 'SPENT', render: (r) => formatMoney(r.spent), align: 'right' },
-  { header: 'PROJECTED TOTAL', render: (r) => (r.projectedTotal ? `${formatMoney(r.projectedTotal.mid)} (${range(formatMoney(r.projectedTotal.low), formatMoney(r.projectedTotal.high))})` : '–') },
+  {
+    header: 'PROJECTED TOTAL',
+    render: (r) =>
+      r.projectedTotal
+        ? `${formatMoney(r.projectedTotal.mid)} ` +
+          `(${range(formatMoney(r.projectedTotal.low), formatMoney(r.projectedTotal.high))})`
+        : '–',
+  },
 ];
 
 /** The text form of a cost report. */
@@ -100,21 +146,34 @@ export function renderCost(r: CostReport, sinceMs: number, width: number, unit =
   const out: string[] = [];
   const at = new Date(r.generatedAt).toISOString().replace(/\.\d+Z$/, 'Z');
   out.push(`${r.fleet ? `fleet "${r.fleet}"` : 'account'} · window ${formatDuration(sinceMs)} · ${at}`);
-  out.push(`burn      ${formatRate(r.burn.perHour)}/hr  ${formatMoney(r.burn.perDay)}/day  (${r.burn.billingGpu} billing GPU time, ${r.burn.storageOnly} storage only)`);
+  out.push(
+    `burn      ${formatRate(r.burn.perHour)}/hr  ${formatMoney(r.burn.perDay)}/day  (${r.burn.billingGpu} ` +
+      `billing GPU time, ${r.burn.storageOnly} storage only)`,
+  );
   const runway = r.burn.runwayHours === null ? '–' : formatHours(r.burn.runwayHours);
-  out.push(`credit    ${formatMoney(r.credit)}  runway ${runway}${r.fleet ? ` at the account's ${formatRate(r.accountBurn.perHour)}/hr` : ''}`);
+  out.push(
+    `credit    ${formatMoney(r.credit)}  runway ` +
+      `${runway}${r.fleet ? ` at the account's ${formatRate(r.accountBurn.perHour)}/hr` : ''}`,
+  );
   out.push(`spent     ${formatMoney(r.spent.total)} in the window, ${formatMoney(r.spent.last24h)} in the last 24 h`);
   if (r.spent.bySource.length > 0) out.push('', renderTable(r.spent.bySource, spendColumns, width));
   if (r.projections.length > 0) out.push('', 'to target:', renderTable(r.projections, projectionColumns(U), width));
   if (r.notProjected.length > 0) {
     if (r.projections.length === 0) out.push('', 'to target:');
-    for (const n of r.notProjected) out.push(`  ${n.instanceId}  ${sanitizeLine(n.label ?? '')}  step ${n.step}  not projected: ${sanitizeLine(n.reason)}`);
+    for (const n of r.notProjected)
+      out.push(
+        `  ${n.instanceId}  ${sanitizeLine(n.label ?? '')}  step ${n.step}  not projected: ${sanitizeLine(n.reason)}`,
+      );
   }
   if (r.value.length > 0) out.push('', 'value per GPU type:', renderTable(r.value, valueColumns(U), width));
   out.push('');
   if (r.breaches.length === 0) out.push('budget    ok');
   for (const b of r.breaches) out.push(`BUDGET    ${b.message}`);
-  for (const m of r.mismatches) out.push(`CHECK     ${m.source}: charged ${formatMoney(m.spent)} but time × current rate says ${formatMoney(m.expected!.low)}–${formatMoney(m.expected!.high)}`);
+  for (const m of r.mismatches)
+    out.push(
+      `CHECK     ${m.source}: charged ${formatMoney(m.spent)} but time × current rate says ` +
+        `${formatMoney(m.expected!.low)}–${formatMoney(m.expected!.high)}`,
+    );
   return out.join('\n');
 }
 
@@ -125,7 +184,11 @@ const spendColumns: ColumnDef<SourceSpend>[] = [
   { header: '$/HR', render: (s) => formatRate(s.burnPerHour), align: 'right' },
   { header: 'SPENT', render: (s) => formatMoney(s.spent), align: 'right' },
   { header: 'HOURS', render: (s) => ((s.to - s.from) / 3_600_000).toFixed(1), align: 'right', priority: 2 },
-  { header: 'CHECK', render: (s) => (s.gap === null ? '–' : s.mismatch ? `OFF ${(s.gap * 100).toFixed(0)}%` : 'ok'), priority: 3 },
+  {
+    header: 'CHECK',
+    render: (s) => (s.gap === null ? '–' : s.mismatch ? `OFF ${(s.gap * 100).toFixed(0)}%` : 'ok'),
+    priority: 3,
+  },
 ];
 
 const range = (lo: string, hi: string) => (lo === hi ? lo : `${lo}–${hi}`);
@@ -136,9 +199,20 @@ const projectionColumns = (U: string): ColumnDef<RunProjection>[] => [
   { header: 'LABEL', render: (p) => p.label ?? '', max: 24, grow: 1 },
   { header: U === 'STEPS' ? 'STEP' : U, render: (p) => `${p.step}/${p.targetStep}`, align: 'right' },
   { header: `${U}/S`, render: (p) => p.rate.mid.toFixed(2), align: 'right', priority: 2 },
-  { header: 'ETA', render: (p) => `${formatDuration(p.etaMs.mid)} (${range(formatDuration(p.etaMs.low), formatDuration(p.etaMs.high))})` },
-  { header: 'COST', render: (p) => `${formatMoney(p.costUsd.mid)} (${range(formatMoney(p.costUsd.low), formatMoney(p.costUsd.high))})` },
-  { header: 'FINISH', render: (p) => new Date(p.finishAt.mid).toISOString().slice(0, 16).replace('T', ' '), priority: 3 },
+  {
+    header: 'ETA',
+    render: (p) =>
+      `${formatDuration(p.etaMs.mid)} (${range(formatDuration(p.etaMs.low), formatDuration(p.etaMs.high))})`,
+  },
+  {
+    header: 'COST',
+    render: (p) => `${formatMoney(p.costUsd.mid)} (${range(formatMoney(p.costUsd.low), formatMoney(p.costUsd.high))})`,
+  },
+  {
+    header: 'FINISH',
+    render: (p) => new Date(p.finishAt.mid).toISOString().slice(0, 16).replace('T', ' '),
+    priority: 3,
+  },
 ];
 
 /** Columns of the value table: GAMES/S PER $/HR is the runbook's games per $/hr. */

@@ -11,7 +11,13 @@ import { readJournal } from '../../core/journal/journal.js';
 import { runIdOfInstance } from '../../core/checkpoints/run-id.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
 import { profileRunDir, readInstanceCheckpoint, type OpenedStore } from '../../core/checkpoints/index.js';
-import { executeDestroy, planDestroy, type DestroyEvent, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
+import {
+  executeDestroy,
+  planDestroy,
+  type DestroyEvent,
+  type DestroyPlan,
+  type DestroyResult,
+} from '../../core/ops/destroy.js';
 import type { Instance } from '../../core/vast/types.js';
 import type { Profile } from '../../core/profiles/schema.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
@@ -54,7 +60,11 @@ ${OPTIONS_HELP}`;
 export type Ask = (question: string) => Promise<string>;
 
 /** Whether to destroy one planned instance: --yes/--force, else a prompt when interactive, else refuse. */
-export async function decideDestroy(plan: DestroyPlan, flags: { yes?: boolean; force?: boolean }, ask: Ask | null): Promise<{ go: boolean; force: boolean; why?: string }> {
+export async function decideDestroy(
+  plan: DestroyPlan,
+  flags: { yes?: boolean; force?: boolean },
+  ask: Ask | null,
+): Promise<{ go: boolean; force: boolean; why?: string }> {
   const name = confirmTarget(plan.label, plan.instanceId).text;
   if (plan.safe) {
     if (flags.yes || flags.force) return { go: true, force: false };
@@ -65,15 +75,21 @@ export async function decideDestroy(plan: DestroyPlan, flags: { yes?: boolean; f
   if (flags.force) return { go: true, force: true };
   if (!ask) return { go: false, force: false };
   const target = confirmTarget(plan.label, plan.instanceId);
-  const typed = await ask(`NOT VERIFIED: ${plan.summary}\nType the ${target.what} "${target.text}" to destroy ${plan.instanceId} anyway (anything else keeps it): `);
-  return confirms(typed, plan.label, plan.instanceId) ? { go: true, force: true } : { go: false, force: false, why: `kept: ${target.what} not typed` };
+  const typed = await ask(
+    `NOT VERIFIED: ${plan.summary}\nType the ${target.what} "${target.text}" to destroy ${plan.instanceId} ` +
+      `anyway (anything else keeps it): `,
+  );
+  return confirms(typed, plan.label, plan.instanceId)
+    ? { go: true, force: true }
+    : { go: false, force: false, why: `kept: ${target.what} not typed` };
 }
 
 /** `vastdeck destroy ID…`. */
 export async function destroyCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, 'destroy');
-  if (values.help) return printText(destroyHelp), 0;
-  if (positionals.length === 0) throw new UsageError('destroy: give at least one instance ID; see `vastdeck destroy --help`');
+  if (values.help) return (printText(destroyHelp), 0);
+  if (positionals.length === 0)
+    throw new UsageError('destroy: give at least one instance ID; see `vastdeck destroy --help`');
   const ids = positionals.map((p) => instanceId(p, 'destroy'));
   await refuseIfReadOnly(values, 'destroy');
   const ctx = await makeContext(values);
@@ -88,12 +104,15 @@ export async function destroyCommand(argv: string[]): Promise<number> {
 /** `vastdeck down PREFIX`. */
 export async function downCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, 'down');
-  if (values.help) return printText(downHelp), 0;
+  if (values.help) return (printText(downHelp), 0);
   const prefix = positionals[0];
-  if (!prefix || positionals.length > 1) throw new UsageError('down: give exactly one label PREFIX; see `vastdeck down --help`');
+  if (!prefix || positionals.length > 1)
+    throw new UsageError('down: give exactly one label PREFIX; see `vastdeck down --help`');
   await refuseIfReadOnly(values, 'down (destroy)');
   const ctx = await makeContext(values);
-  const chosen = (await ctx.client.listInstances()).filter((i) => (i.label ?? '').startsWith(prefix)).sort((a, b) => a.id - b.id);
+  const chosen = (await ctx.client.listInstances())
+    .filter((i) => (i.label ?? '').startsWith(prefix))
+    .sort((a, b) => a.id - b.id);
   if (chosen.length === 0) {
     warn(`no instance has a label starting with "${sanitizeLine(prefix)}"\n`);
     if (values.json) printJson([]);
@@ -101,7 +120,8 @@ export async function downCommand(argv: string[]): Promise<number> {
   }
   // Everything that will be looked at, before any verification or prompt.
   warn(`${chosen.length} instance${chosen.length > 1 ? 's' : ''} labelled ${sanitizeLine(prefix)}*:\n`);
-  for (const i of chosen) warn(`  ${i.id}  ${sanitizeLine(i.label ?? '')}  ${i.status}  ${formatRateExact(i.dphTotal)}/hr\n`);
+  for (const i of chosen)
+    warn(`  ${i.id}  ${sanitizeLine(i.label ?? '')}  ${i.status}  ${formatRateExact(i.dphTotal)}/hr\n`);
   return run(values, chosen, ctx);
 }
 
@@ -110,15 +130,25 @@ type Flags = ReturnType<typeof parse>['values'];
 function parse(argv: string[], name: string) {
   return parseCommand(
     argv,
-    { profile: { type: 'string' }, profiles: { type: 'string' }, 'run-dir': { type: 'string' }, yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+    {
+      profile: { type: 'string' },
+      profiles: { type: 'string' },
+      'run-dir': { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
     name,
   );
 }
 
 async function run(values: Flags, chosen: Instance[], ctx: CliContext): Promise<number> {
-  const profile: Profile | null = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
+  const profile: Profile | null = values.profile
+    ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath())
+    : null;
   const store: OpenedStore | null = profile?.checkpoint ? await ctx.checkpointStore(profile.checkpoint) : null;
-  if (!profile) warn('no --profile: no checkpoint store to verify against, so every destroy needs --force or the typed label\n');
+  if (!profile)
+    warn('no --profile: no checkpoint store to verify against, so every destroy needs --force or the typed label\n');
   // As migrate finds it: --run-dir, else the profile's onstart.runDir, else /workspace/run.
   const runDir = profileRunDir(profile, values['run-dir']);
   const pool = ctx.ssh('default');
@@ -135,16 +165,26 @@ async function run(values: Flags, chosen: Instance[], ctx: CliContext): Promise<
         store: store?.reader ?? null,
         exclude: store?.exclude,
         runId: runIdOfInstance(inst, records),
-        readHost: () => readInstanceCheckpoint(pool, inst, runDir, 'pass --run-dir or set onstart.runDir in the profile'),
+        readHost: () =>
+          readInstanceCheckpoint(pool, inst, runDir, 'pass --run-dir or set onstart.runDir in the profile'),
       });
       warn(`${plan.instanceId} ${sanitizeLine(plan.label ?? '')}: ${plan.summary}\n`);
       const d = await decideDestroy(plan, values, ask);
       let result: DestroyResult;
       if (!d.go) {
         const why = d.why ?? `refused: ${plan.summary} (use --force, or type the label at the prompt)`;
-        result = { instanceId: plan.instanceId, outcome: 'refused', forced: false, message: `${plan.instanceId} ${why}` };
+        result = {
+          instanceId: plan.instanceId,
+          outcome: 'refused',
+          forced: false,
+          message: `${plan.instanceId} ${why}`,
+        };
       } else {
-        result = await executeDestroy({ api: ctx.client, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now }, plan, { force: d.force, onEvent: progress });
+        result = await executeDestroy(
+          { api: ctx.client, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now },
+          plan,
+          { force: d.force, onEvent: progress },
+        );
       }
       rows.push({ ...plan, outcome: result.outcome, message: result.message });
       if (!values.json) printText(result.message);

@@ -21,11 +21,16 @@ Options:
   --api-url URL, --api-key KEY, -h/--help`;
 
 /** Reads the whole of stdin (a pipe), or one hidden line from a terminal; one trailing newline is dropped. */
-export async function readValueFromStdin(stdin: NodeJS.ReadStream = process.stdin, prompt = 'value: '): Promise<string> {
+export async function readValueFromStdin(
+  stdin: NodeJS.ReadStream = process.stdin,
+  prompt = 'value: ',
+): Promise<string> {
   if (stdin.isTTY) return readHiddenLine(stdin, prompt);
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function readHiddenLine(stdin: NodeJS.ReadStream, prompt: string): Promise<string> {
@@ -56,14 +61,21 @@ function readHiddenLine(stdin: NodeJS.ReadStream, prompt: string): Promise<strin
 
 /** `vastdeck env`. */
 export async function envCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { 'from-env': { type: 'string' }, json: { type: 'boolean' } }, 'env');
-  if (values.help || positionals.length === 0) return printText(envHelp), values.help ? 0 : 2;
+  const { values, positionals } = parseCommand(
+    argv,
+    { 'from-env': { type: 'string' }, json: { type: 'boolean' } },
+    'env',
+  );
+  if (values.help || positionals.length === 0) return (printText(envHelp), values.help ? 0 : 2);
   const [sub, key, ...rest] = positionals;
-  if (rest.length) throw new UsageError(`env ${sub}: unexpected "${rest[0]}" (the value is read from stdin or --from-env, never from the command line)`);
+  if (rest.length)
+    throw new UsageError(
+      `env ${sub}: unexpected "${rest[0]}" (the value is read from stdin or --from-env, never from the command line)`,
+    );
   if (sub === 'list' || sub === 'ls') {
     const ctx = await makeContext(values);
     const rows = await listEnvVarsMasked(ctx.client);
-    if (values.json) return printJson(rows), 0;
+    if (values.json) return (printJson(rows), 0);
     printText(rows.length ? rows.map((r) => `${r.key}=${r.value}`).join('\n') : 'no env vars');
     return 0;
   }

@@ -53,11 +53,20 @@ export interface ActionResult {
 }
 
 /** Does `verb` on each instance, journaled before and after; never throws for one instance's failure. */
-export async function instanceAction(api: VastApi, journal: JournalWriter, verb: Verb, targets: Instance[], label?: string): Promise<ActionResult[]> {
+export async function instanceAction(
+  api: VastApi,
+  journal: JournalWriter,
+  verb: Verb,
+  targets: Instance[],
+  label?: string,
+): Promise<ActionResult[]> {
   const out: ActionResult[] = [];
   for (const inst of targets) {
     const ids = { instanceId: inst.id, ...(inst.label ? { label: inst.label } : {}) };
-    const details: Record<string, unknown> = { status: inst.status, ...(verb === 'label' ? { from: inst.label, to: label } : {}) };
+    const details: Record<string, unknown> = {
+      status: inst.status,
+      ...(verb === 'label' ? { from: inst.label, to: label } : {}),
+    };
     await journal.append({ op: `instance.${verb}`, phase: 'before', ids, details });
     try {
       if (verb === 'stop') await api.stopInstance(inst.id);
@@ -77,24 +86,33 @@ export async function instanceAction(api: VastApi, journal: JournalWriter, verb:
 
 function done(verb: Verb, inst: Instance, label?: string): string {
   switch (verb) {
-    case 'stop': return `stopped ${inst.id}; its storage still bills ${formatRateExact(inst.storageDph)}/hr (${formatPerDay(inst.storageDph)}/day) until destroyed`;
-    case 'start': return `starting ${inst.id}`;
-    case 'reboot': return `rebooting ${inst.id}`;
-    case 'label': return `label of ${inst.id} set to "${sanitizeLine(label ?? '')}"`;
+    case 'stop':
+      return (
+        `stopped ${inst.id}; its storage still bills ${formatRateExact(inst.storageDph)}/hr ` +
+        `(${formatPerDay(inst.storageDph)}/day) until destroyed`
+      );
+    case 'start':
+      return `starting ${inst.id}`;
+    case 'reboot':
+      return `rebooting ${inst.id}`;
+    case 'label':
+      return `label of ${inst.id} set to "${sanitizeLine(label ?? '')}"`;
   }
 }
 
 async function run(verb: Verb, argv: string[], help: string): Promise<number> {
   const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' } }, verb);
-  if (values.help) return printText(help), 0;
+  if (values.help) return (printText(help), 0);
   let label: string | undefined;
   let idArgs = positionals;
   if (verb === 'label') {
-    if (positionals.length !== 2) throw new UsageError('label: give an instance ID and the label; see `vastdeck label --help`');
+    if (positionals.length !== 2)
+      throw new UsageError('label: give an instance ID and the label; see `vastdeck label --help`');
     label = positionals[1]!;
     if (label.length > 1024) throw new UsageError(`label: at most 1024 characters (got ${label.length})`);
     idArgs = [positionals[0]!];
-  } else if (positionals.length === 0) throw new UsageError(`${verb}: give at least one instance ID; see \`vastdeck ${verb} --help\``);
+  } else if (positionals.length === 0)
+    throw new UsageError(`${verb}: give at least one instance ID; see \`vastdeck ${verb} --help\``);
   const ids = idArgs.map((p) => {
     if (!/^\d+$/.test(p)) throw new UsageError(`${verb}: "${p}" is not an instance ID`);
     return Number(p);
@@ -106,8 +124,17 @@ async function run(verb: Verb, argv: string[], help: string): Promise<number> {
   for (const id of missing) process.stderr.write(`instance ${id} is not in your account (destroyed, or a typo?)\n`);
   const targets = ids.flatMap((id) => all.filter((i) => i.id === id));
   const results = await instanceAction(ctx.client, ctx.journal(), verb, targets, label);
-  if (values.json) printJson([...results, ...missing.map((id) => ({ instanceId: id, action: verb, ok: false, message: `instance ${id} is not in your account` }))]);
-  else for (const r of results) (r.ok ? printText(r.message) : process.stderr.write(`${r.message}\n`));
+  if (values.json)
+    printJson([
+      ...results,
+      ...missing.map((id) => ({
+        instanceId: id,
+        action: verb,
+        ok: false,
+        message: `instance ${id} is not in your account`,
+      })),
+    ]);
+  else for (const r of results) r.ok ? printText(r.message) : process.stderr.write(`${r.message}\n`);
   return missing.length || results.some((r) => !r.ok) ? 1 : 0;
 }
 

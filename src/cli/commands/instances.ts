@@ -23,15 +23,19 @@ Options:
 /** `vastdeck instances`. */
 export async function instancesCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, { fleet: { type: 'string' }, json: { type: 'boolean' } }, 'instances');
-  if (values.help) return printText(instancesHelp), 0;
+  if (values.help) return (printText(instancesHelp), 0);
   const ctx = await makeContext(values);
   const prefix = values.fleet;
   const all = await ctx.client.listInstances();
   const rows = prefix ? all.filter((i) => (i.label ?? '').startsWith(prefix)) : all;
   rows.sort((a, b) => a.id - b.id);
-  if (values.json) return printJson(rows), 0;
+  if (values.json) return (printJson(rows), 0);
   if (rows.length === 0) {
-    printText(prefix ? `no instances with a label starting "${prefix}" (${all.length} in the account)` : 'no instances in the account');
+    printText(
+      prefix
+        ? `no instances with a label starting "${prefix}" (${all.length} in the account)`
+        : 'no instances in the account',
+    );
     return 0;
   }
   const now = serverClock(ctx.client)(); // startedAt is on the API's clock
@@ -54,5 +58,8 @@ function hourly(i: Instance): number {
  */
 export function totalLine(rows: readonly Instance[]): string {
   const hr = rows.reduce((s, i) => s + (Number.isFinite(hourly(i)) ? hourly(i) : 0), 0);
-  return `Total: ${rows.length} instance${rows.length === 1 ? '' : 's'}, ${formatRateExact(hr)}/hr (${formatPerDay(hr)}/day)`;
+  return (
+    `Total: ${rows.length} instance${rows.length === 1 ? '' : 's'}, ${formatRateExact(hr)}/hr ` +
+    `(${formatPerDay(hr)}/day)`
+  );
 }

@@ -39,19 +39,29 @@ function when(ts: number): string {
 
 /** `vastdeck journal`. */
 export async function journalCommand(argv: string[], now: () => number = Date.now): Promise<number> {
-  const { values } = parseCommand(argv, { since: { type: 'string' }, json: { type: 'boolean' }, demo: { type: 'boolean' }, file: { type: 'string' } }, 'journal');
-  if (values.help) return printText(journalHelp), 0;
+  const { values } = parseCommand(
+    argv,
+    { since: { type: 'string' }, json: { type: 'boolean' }, demo: { type: 'boolean' }, file: { type: 'string' } },
+    'journal',
+  );
+  if (values.help) return (printText(journalHelp), 0);
   const sinceMs = parseDuration(values.since ?? '1d');
-  if (sinceMs === null || sinceMs <= 0) throw new UsageError(`--since must be a duration like 12h or 7d (got "${values.since}")`);
+  if (sinceMs === null || sinceMs <= 0)
+    throw new UsageError(`--since must be a duration like 12h or 7d (got "${values.since}")`);
   const file = values.file ?? (values.demo ? path.join(demoStateDir(), 'journal.jsonl') : defaultJournalPath());
   const read = await readJournal(file);
   const t = now();
   const s = summarizeJournal(read.records, t - sinceMs, t);
   const damaged = read.badLines.length + (read.tornTail ? 1 : 0);
-  if (damaged) process.stderr.write(`vastdeck: ${file}: ${damaged} damaged line(s) skipped${read.badLines.length ? ` (line ${read.badLines.slice(0, 5).join(', ')})` : ''}\n`);
-  if (values.json) return printJson({ file, ...s }), 0;
+  if (damaged)
+    process.stderr.write(
+      `vastdeck: ${file}: ${damaged} damaged line(s) ` +
+        `skipped${read.badLines.length ? ` (line ${read.badLines.slice(0, 5).join(', ')})` : ''}\n`,
+    );
+  if (values.json) return (printJson({ file, ...s }), 0);
   const span = values.since ?? '1d';
-  if (s.events.length === 0 && s.rentals.length === 0) return printText(`nothing in the journal in the last ${span} (${file})`), 0;
+  if (s.events.length === 0 && s.rentals.length === 0)
+    return (printText(`nothing in the journal in the last ${span} (${file})`), 0);
   const width = terminalWidth();
   const lines: string[] = [];
   if (s.events.length) {
@@ -86,7 +96,12 @@ export async function journalCommand(argv: string[], now: () => number = Date.no
       ),
     );
   }
-  lines.push('', `cost in the last ${span}: ${formatMoney(s.cost)}${s.unknownRate ? ` (+ ${s.unknownRate} rental(s) without a recorded rate)` : ''}; Vast's charges: vastdeck cost`);
+  lines.push(
+    '',
+    `cost in the last ${span}: ` +
+      `${formatMoney(s.cost)}${s.unknownRate ? ` (+ ${s.unknownRate} rental(s) without a recorded rate)` : ''}; ` +
+      `Vast's charges: vastdeck cost`,
+  );
   printText(lines.join('\n'));
   return 0;
 }

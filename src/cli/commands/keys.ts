@@ -33,22 +33,46 @@ Options:
 
 /** `vastdeck keys`. */
 export async function keysCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' }, all: { type: 'boolean' }, 'no-attach': { type: 'boolean' } }, 'keys');
-  if (values.help) return printText(keysHelp), 0;
+  const { values, positionals } = parseCommand(
+    argv,
+    { json: { type: 'boolean' }, all: { type: 'boolean' }, 'no-attach': { type: 'boolean' } },
+    'keys',
+  );
+  if (values.help) return (printText(keysHelp), 0);
   const [sub = 'list', ...args] = positionals;
-  if (!['list', 'add', 'attach'].includes(sub)) throw new UsageError(`keys: unknown subcommand "${sanitizeLine(sub)}"; use list, add or attach (see \`vastdeck keys --help\`)`);
+  if (!['list', 'add', 'attach'].includes(sub))
+    throw new UsageError(
+      `keys: unknown subcommand "${sanitizeLine(sub)}"; use list, add or attach (see \`vastdeck keys --help\`)`,
+    );
   if (sub !== 'list') await refuseIfReadOnly(values, `keys ${sub}`);
   const ctx = await makeContext(values);
   const ours = await identityPublicKeys(ctx.identity());
   if (sub === 'list') {
     if (args.length) throw new UsageError('keys list: takes no arguments');
     const check = await checkAccountKeys(ctx.client, ours);
-    const rows = check.account.map((k) => ({ id: k.id, key: k.key, vastdeck: ours.some((o) => sameKey(o.line, k.key)) }));
-    if (values.json) return printJson({ keys: rows, offered: ours.map((o) => ({ source: o.source, key: o.line })), registered: !!check.registered }), 0;
+    const rows = check.account.map((k) => ({
+      id: k.id,
+      key: k.key,
+      vastdeck: ours.some((o) => sameKey(o.line, k.key)),
+    }));
+    if (values.json)
+      return (
+        printJson({
+          keys: rows,
+          offered: ours.map((o) => ({ source: o.source, key: o.line })),
+          registered: !!check.registered,
+        }),
+        0
+      );
     if (rows.length === 0) printText('no SSH keys on the account');
-    for (const r of rows) printText(`${String(r.id).padStart(8)}  ${shortKey(r.key)}${r.vastdeck ? '   ← vastdeck uses this' : ''}`);
+    for (const r of rows)
+      printText(`${String(r.id).padStart(8)}  ${shortKey(r.key)}${r.vastdeck ? '   ← vastdeck uses this' : ''}`);
     if (!check.candidate) printText('vastdeck has no SSH key to offer: start ssh-agent or create ~/.ssh/id_ed25519');
-    else if (!check.registered) printText(`vastdeck's key (${check.candidate.source}) is not on the account: new instances will refuse it; run \`vastdeck keys add\``);
+    else if (!check.registered)
+      printText(
+        `vastdeck's key (${check.candidate.source}) is not on the account: new instances will refuse it; run ` +
+          `\`vastdeck keys add\``,
+      );
     return 0;
   }
   if (sub === 'add') {
@@ -58,8 +82,22 @@ export async function keysCommand(argv: string[]): Promise<number> {
     const report = values['no-attach']
       ? null
       : await attachMissing(ctx.client, await ctx.client.listInstances(), [...ours.map((o) => o.line), key], key);
-    if (values.json) return printJson({ id: row.id, added, attached: report?.attached ?? [], had: report?.had ?? [], failed: report?.failed ?? [] }), 0;
-    printText(added ? `added key ${row.id} (${shortKey(key)}) to the account: new instances accept it` : `the account already has this key (${row.id})`);
+    if (values.json)
+      return (
+        printJson({
+          id: row.id,
+          added,
+          attached: report?.attached ?? [],
+          had: report?.had ?? [],
+          failed: report?.failed ?? [],
+        }),
+        0
+      );
+    printText(
+      added
+        ? `added key ${row.id} (${shortKey(key)}) to the account: new instances accept it`
+        : `the account already has this key (${row.id})`,
+    );
     if (report) reportAttach(report);
     return report?.failed.length ? 1 : 0;
   }
@@ -71,17 +109,24 @@ export async function keysCommand(argv: string[]): Promise<number> {
     if (args.length) throw new UsageError('keys attach: give IDs or --all, not both');
     chosen = all;
   } else {
-    if (args.length === 0) throw new UsageError('keys attach: give an instance ID (or --all); see `vastdeck keys --help`');
+    if (args.length === 0)
+      throw new UsageError('keys attach: give an instance ID (or --all); see `vastdeck keys --help`');
     chosen = args.map((a) => {
       if (!/^\d+$/.test(a)) throw new UsageError(`keys attach: "${sanitizeLine(a)}" is not an instance ID`);
       const inst = all.find((i) => i.id === Number(a));
       if (!inst) throw new Error(`instance ${a} is not in your account`);
-      if (inst.status !== 'running') throw new Error(`instance ${a} is ${inst.status ?? 'provisioning'}: keys can be attached to running instances`);
+      if (inst.status !== 'running')
+        throw new Error(`instance ${a} is ${inst.status ?? 'provisioning'}: keys can be attached to running instances`);
       return inst;
     });
   }
-  const report = await attachMissing(ctx.client, chosen, ours.map((o) => o.line), key);
-  if (values.json) return printJson(report), 0;
+  const report = await attachMissing(
+    ctx.client,
+    chosen,
+    ours.map((o) => o.line),
+    key,
+  );
+  if (values.json) return (printJson(report), 0);
   reportAttach(report);
   if (report.attached.length + report.had.length + report.failed.length === 0) printText('no running instance');
   return report.failed.length ? 1 : 0;
@@ -89,16 +134,21 @@ export async function keysCommand(argv: string[]): Promise<number> {
 
 function mustHave(ours: PublicKey[]): PublicKey {
   const k = ours[0];
-  if (!k) throw new Error('vastdeck has no SSH key to offer: start ssh-agent, or create ~/.ssh/id_ed25519 (ssh-keygen -t ed25519)');
+  if (!k)
+    throw new Error(
+      'vastdeck has no SSH key to offer: start ssh-agent, or create ~/.ssh/id_ed25519 (ssh-keygen -t ed25519)',
+    );
   return k;
 }
 
 /** A public key given on the command line: the text, or a .pub file's first line; never a private key. */
 function publicKeyArg(arg: string): string {
   const text = (existsSync(arg) ? readFileSync(arg, 'utf8') : arg).trim();
-  if (text.includes('PRIVATE KEY')) throw new UsageError('keys add: that is a private key; give the public one (the .pub file)');
+  if (text.includes('PRIVATE KEY'))
+    throw new UsageError('keys add: that is a private key; give the public one (the .pub file)');
   const line = text.split('\n')[0]!.trim();
-  if (!/^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/=]+/.test(line)) throw new UsageError('keys add: not an OpenSSH public key (expected "ssh-ed25519 AAAA…" or a .pub file)');
+  if (!/^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/=]+/.test(line))
+    throw new UsageError('keys add: not an OpenSSH public key (expected "ssh-ed25519 AAAA…" or a .pub file)');
   return line;
 }
 

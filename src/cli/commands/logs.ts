@@ -87,7 +87,10 @@ async function viaSsh(pool: SshPool, target: SshTarget, path: string, tail: numb
   const printer = new LinePrinter();
   if (!follow) {
     const r = await pool.exec(target, `tail -n ${tail} -- ${shellQuote(path)}`, { timeoutMs: 20_000 });
-    if (r.code !== 0 && r.stdout === '') throw new Error(`ssh ${target.host}:${target.port}: ${r.stderr.trim().split('\n')[0] || `tail exited ${r.code}`}`);
+    if (r.code !== 0 && r.stdout === '')
+      throw new Error(
+        `ssh ${target.host}:${target.port}: ${r.stderr.trim().split('\n')[0] || `tail exited ${r.code}`}`,
+      );
     ring.push(r.stdout, 'ssh');
     ring.end('ssh');
     printer.print(ring.lines());
@@ -112,17 +115,27 @@ async function viaApi(ctx: CliContext, inst: Instance, tail: number, daemon: boo
     const text = await ctx.client.getLogs(id, { tail, daemon });
     if (!text.trim()) {
       const what = daemon ? 'daemon log' : 'log';
-      throw new Error(`instance ${id} has no ${what} yet (status ${inst.status}): try again once it runs, or wait for it with --follow`);
+      throw new Error(
+        `instance ${id} has no ${what} yet (status ${inst.status}): try again once it runs, or wait for it ` +
+          `with --follow`,
+      );
     }
     printText(text);
     return;
   }
   const ring = new LogRing();
   const printer = new LinePrinter();
-  const src = new ApiLogSource({ api: ctx.client, instanceId: id, ring, daemon, tail, onChange: () => {
-    printer.print(ring.lines());
-    if (src.status.state === 'error') note(`${src.status.error}; retrying`);
-  } });
+  const src = new ApiLogSource({
+    api: ctx.client,
+    instanceId: id,
+    ring,
+    daemon,
+    tail,
+    onChange: () => {
+      printer.print(ring.lines());
+      if (src.status.state === 'error') note(`${src.status.error}; retrying`);
+    },
+  });
   src.start();
   await untilSignal();
   src.stop();
@@ -130,11 +143,18 @@ async function viaApi(ctx: CliContext, inst: Instance, tail: number, daemon: boo
 
 /** `vastdeck logs ID`. */
 export async function logsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, {
-    follow: { type: 'boolean', short: 'f' }, tail: { type: 'string' }, api: { type: 'boolean' },
-    daemon: { type: 'boolean' }, path: { type: 'string' },
-  }, 'logs');
-  if (values.help) return printText(logsHelp), 0;
+  const { values, positionals } = parseCommand(
+    argv,
+    {
+      follow: { type: 'boolean', short: 'f' },
+      tail: { type: 'string' },
+      api: { type: 'boolean' },
+      daemon: { type: 'boolean' },
+      path: { type: 'string' },
+    },
+    'logs',
+  );
+  if (values.help) return (printText(logsHelp), 0);
   const id = instanceIdArg(positionals, 'logs');
   const tail = intFlag(values.tail, 'tail', 1, 5000) ?? 100;
   const ctx = await makeContext(values);

@@ -9,9 +9,26 @@ import { localContext, makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, registerSecret, UsageError, warn } from '../output.js';
 import { readJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
-import { findCandidates, migrationProblem, migrationSpec, rsyncFromSource, sourceInstance } from '../../core/ops/migrate-setup.js';
+import {
+  findCandidates,
+  migrationProblem,
+  migrationSpec,
+  rsyncFromSource,
+  sourceInstance,
+} from '../../core/ops/migrate-setup.js';
 import { RsyncStore } from '../../core/checkpoints/index.js';
-import { abortRecord, abortSummary, interruptedMigrations, runMigration, STEP_TITLES, type JournaledMigration, type MigrateEvent, type MigrationSpec, type SourceUnreachable, type UnreachableChoice } from '../../core/ops/migrate.js';
+import {
+  abortRecord,
+  abortSummary,
+  interruptedMigrations,
+  runMigration,
+  STEP_TITLES,
+  type JournaledMigration,
+  type MigrateEvent,
+  type MigrationSpec,
+  type SourceUnreachable,
+  type UnreachableChoice,
+} from '../../core/ops/migrate.js';
 import { priceFromFlags } from './provision.js';
 
 /** Help for `vastdeck migrate`. */
@@ -63,20 +80,38 @@ export async function migrateCommand(argv: string[], hooks: MigrateHooks = {}): 
   const { values, positionals } = parseCommand(
     argv,
     {
-      profile: { type: 'string' }, profiles: { type: 'string' }, 'offer-id': { type: 'string' }, type: { type: 'string' }, bid: { type: 'string' },
-      'run-dir': { type: 'string' }, log: { type: 'string' }, continuation: { type: 'string' }, 'allow-behind': { type: 'boolean' }, sync: { type: 'boolean' },
-      'upload-wait': { type: 'string' }, poll: { type: 'string' }, resume: { type: 'boolean' }, list: { type: 'boolean' }, abort: { type: 'boolean' }, json: { type: 'boolean' },
+      profile: { type: 'string' },
+      profiles: { type: 'string' },
+      'offer-id': { type: 'string' },
+      type: { type: 'string' },
+      bid: { type: 'string' },
+      'run-dir': { type: 'string' },
+      log: { type: 'string' },
+      continuation: { type: 'string' },
+      'allow-behind': { type: 'boolean' },
+      sync: { type: 'boolean' },
+      'upload-wait': { type: 'string' },
+      poll: { type: 'string' },
+      resume: { type: 'boolean' },
+      list: { type: 'boolean' },
+      abort: { type: 'boolean' },
+      json: { type: 'boolean' },
     },
     'migrate',
   );
-  if (values.help) return printText(migrateHelp), 0;
+  if (values.help) return (printText(migrateHelp), 0);
   const local = localContext();
   const journalFile = local.paths.journal;
   if (values.list) {
     const open = interruptedMigrations((await readJournal(journalFile)).records);
     if (values.json) printJson(open);
     else if (open.length === 0) printText('no interrupted migration');
-    else for (const m of open) printText(`${m.spec.id}  ${m.spec.sourceId} → ${m.state.targetId ?? '?'}  ${m.state.done.length}/8 done  ${m.lastError ?? 'interrupted'}`);
+    else
+      for (const m of open)
+        printText(
+          `${m.spec.id}  ${m.spec.sourceId} → ${m.state.targetId ?? '?'}  ${m.state.done.length}/8 done  ` +
+            `${m.lastError ?? 'interrupted'}`,
+        );
     return 0;
   }
 
@@ -84,7 +119,14 @@ export async function migrateCommand(argv: string[], hooks: MigrateHooks = {}): 
   if (values.abort) {
     const chosen = pickInterrupted(await readJournal(journalFile).then((j) => j.records), positionals[0], 'abort');
     await local.journal().append(abortRecord(chosen));
-    if (values.json) printJson({ id: chosen.spec.id, aborted: true, sourceId: chosen.spec.sourceId, targetId: chosen.state.targetId, done: chosen.state.done });
+    if (values.json)
+      printJson({
+        id: chosen.spec.id,
+        aborted: true,
+        sourceId: chosen.spec.sourceId,
+        targetId: chosen.state.targetId,
+        done: chosen.state.done,
+      });
     else printText(abortSummary(chosen));
     return 0;
   }
@@ -98,7 +140,8 @@ export async function migrateCommand(argv: string[], hooks: MigrateHooks = {}): 
     if (values['allow-behind']) spec = { ...spec, allowBehind: true };
     warn(`resuming migration ${spec.id}: ${state.done.length} of 8 steps done\n`);
   } else {
-    if (positionals.length !== 1) throw new UsageError('migrate: give one instance ID (or --resume); see `vastdeck migrate --help`');
+    if (positionals.length !== 1)
+      throw new UsageError('migrate: give one instance ID (or --resume); see `vastdeck migrate --help`');
     const sourceId = instanceId(positionals[0]!, 'migrate');
     if (!values.profile) throw new UsageError('migrate: --profile P is required');
     const profilesFile = path.resolve(values.profiles ?? defaultProfilesPath());
@@ -108,8 +151,11 @@ export async function migrateCommand(argv: string[], hooks: MigrateHooks = {}): 
     const price = priceFromFlags(values.type, values.bid, profile);
     spec = migrationSpec(sourceId, values.profile, profilesFile, profile, {
       offerId: intFlag(values['offer-id'], 'offer-id', 1, Number.MAX_SAFE_INTEGER) ?? null,
-      runDir: values['run-dir'], logPath: values.log, continuation: values.continuation ?? null,
-      allowBehind: !!values['allow-behind'], sync: !!values.sync,
+      runDir: values['run-dir'],
+      logPath: values.log,
+      continuation: values.continuation ?? null,
+      allowBehind: !!values['allow-behind'],
+      sync: !!values.sync,
       price: price.kind === 'bid' ? { kind: 'bid', bid: price.bid } : { kind: 'on-demand' },
     });
   }
@@ -118,7 +164,8 @@ export async function migrateCommand(argv: string[], hooks: MigrateHooks = {}): 
   const pollMs = (numberFlag(values.poll, 'poll', 0.05, 600) ?? 10) * 1000;
   const uploadWaitMs = (numberFlag(values['upload-wait'], 'upload-wait', 0, 86_400) ?? 600) * 1000;
   const opened = profile.checkpoint ? await ctx.checkpointStore(profile.checkpoint) : null;
-  for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
+  for (const ref of Object.values(profile.env))
+    if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
   const pool = ctx.ssh('default');
   const journal = ctx.journal();
   let lastWait = { what: '', at: 0 };
@@ -133,25 +180,43 @@ export async function migrateCommand(argv: string[], hooks: MigrateHooks = {}): 
   };
   // Ctrl-C or SIGTERM stops the migration at once with a journaled pause (--resume continues it); a second one
   // exits without waiting for the pause record.
-  const stop = interruptible('pausing the migration', (sig) => (sig === 'SIGINT' ? 'stopped with Ctrl-C' : `stopped by ${sig}`));
+  const stop = interruptible('pausing the migration', (sig) =>
+    sig === 'SIGINT' ? 'stopped with Ctrl-C' : `stopped by ${sig}`,
+  );
   const prompt = process.stdin.isTTY && process.stderr.isTTY ? askUnreachable : undefined;
   try {
     const result = await runMigration(
       {
-        api: ctx.client, journal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now,
+        api: ctx.client,
+        journal,
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        now: Date.now,
         exec: (inst, cmd) => {
-          if (!inst.sshHost || !inst.sshPort) return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint yet`));
+          if (!inst.sshHost || !inst.sshPort)
+            return Promise.reject(new Error(`instance ${inst.id} has no SSH endpoint yet`));
           return pool.exec({ host: inst.sshHost, port: inst.sshPort }, cmd, { timeoutMs: 60_000 });
         },
-        store: opened?.reader ?? null, exclude: opened?.exclude,
-        candidates: async () => findCandidates(ctx.client, profile, spec, spec.offerId === null ? await sourceInstance(ctx.client, spec.sourceId) : { gpuName: '', numGpus: 0 }),
+        store: opened?.reader ?? null,
+        exclude: opened?.exclude,
+        candidates: async () =>
+          findCandidates(
+            ctx.client,
+            profile,
+            spec,
+            spec.offerId === null ? await sourceInstance(ctx.client, spec.sourceId) : { gpuName: '', numGpus: 0 },
+          ),
         sync: opened?.reader instanceof RsyncStore ? rsyncFromSource(opened.reader, ctx.identity()) : undefined,
         ...(prompt ? { choose: (q: SourceUnreachable) => prompt(q, stop.signal) } : {}),
       },
       { spec, profile, state, timing: { pollMs, uploadWaitMs }, onEvent, signal: stop.signal },
     );
     if (values.json) printJson(result);
-    else printText(result.outcome === 'done' || result.outcome === 'aborted' ? result.message : `${result.message}\ncontinue with: vastdeck migrate --resume ${spec.id}`);
+    else
+      printText(
+        result.outcome === 'done' || result.outcome === 'aborted'
+          ? result.message
+          : `${result.message}\ncontinue with: vastdeck migrate --resume ${spec.id}`,
+      );
     if (result.outcome === 'paused') return stop.received === 'SIGTERM' ? 143 : 130;
     return result.outcome === 'done' ? 0 : 1;
   } finally {
@@ -161,11 +226,24 @@ export async function migrateCommand(argv: string[], hooks: MigrateHooks = {}): 
 }
 
 /** The interrupted migration `want` names, or the only one; a usage error when there is none or a choice to make. */
-function pickInterrupted(records: Parameters<typeof interruptedMigrations>[0], want: string | undefined, verb: 'resume' | 'abort'): JournaledMigration {
+function pickInterrupted(
+  records: Parameters<typeof interruptedMigrations>[0],
+  want: string | undefined,
+  verb: 'resume' | 'abort',
+): JournaledMigration {
   const open = interruptedMigrations(records);
   const chosen = want ? open.filter((m) => m.spec.id === want) : open;
-  if (chosen.length === 0) throw new UsageError(want ? `migrate: no interrupted migration ${want} in the journal` : 'migrate: no interrupted migration in the journal');
-  if (chosen.length > 1) throw new UsageError(`migrate: ${chosen.length} interrupted migrations (${chosen.map((m) => m.spec.id).join(', ')}); name one: vastdeck migrate --${verb} ID`);
+  if (chosen.length === 0)
+    throw new UsageError(
+      want
+        ? `migrate: no interrupted migration ${want} in the journal`
+        : 'migrate: no interrupted migration in the journal',
+    );
+  if (chosen.length > 1)
+    throw new UsageError(
+      `migrate: ${chosen.length} interrupted migrations (${chosen.map((m) => m.spec.id).join(', ')}); name ` +
+        `one: vastdeck migrate --${verb} ID`,
+    );
   return chosen[0]!;
 }
 
@@ -181,10 +259,14 @@ async function askUnreachable(q: SourceUnreachable, signal: AbortSignal): Promis
     const done = (c: UnreachableChoice) => (rl.close(), resolve(c));
     rl.on('SIGINT', () => (process.stderr.write('\n(question cancelled: waiting on)\n'), done('wait')));
     signal.addEventListener('abort', () => done('wait'), { once: true });
-    rl.question(`source ${q.sourceId} stopped answering. w wait on${offer}, a abort the migration? [w${q.storeStep === null ? '' : '/r'}/a] `, (a) => {
-      const k = a.trim().toLowerCase()[0];
-      done(k === 'a' ? 'abort' : k === 'r' && q.storeStep !== null ? 'behind' : 'wait');
-    });
+    rl.question(
+      `source ${q.sourceId} stopped answering. w wait on${offer}, a abort the migration? ` +
+        `[w${q.storeStep === null ? '' : '/r'}/a] `,
+      (a) => {
+        const k = a.trim().toLowerCase()[0];
+        done(k === 'a' ? 'abort' : k === 'r' && q.storeStep !== null ? 'behind' : 'wait');
+      },
+    );
   });
 }
 
@@ -197,8 +279,10 @@ function left(ms: number): string {
 /** One progress line. */
 export function describeMigrateEvent(e: MigrateEvent): string {
   if (e.type === 'info') return `  ${e.message}`;
-  if (e.type === 'wait') return `  waiting for ${e.what}: ${left(e.leftMs)} left of ${left(e.totalMs)} (Ctrl-C pauses; --resume continues)`;
+  if (e.type === 'wait')
+    return `  waiting for ${e.what}: ${left(e.leftMs)} left of ${left(e.totalMs)} (Ctrl-C pauses; --resume continues)`;
   if (e.type === 'failed') return `[${e.index}/8] ${STEP_TITLES[e.step]}: FAILED: ${e.message}`;
-  const tail = e.phase === 'start' ? '…' : e.phase === 'skipped' ? ': done before' : `: ok${e.detail ? ` (${e.detail})` : ''}`;
+  const tail =
+    e.phase === 'start' ? '…' : e.phase === 'skipped' ? ': done before' : `: ok${e.detail ? ` (${e.detail})` : ''}`;
   return `[${e.index}/8] ${STEP_TITLES[e.step]}${tail}`;
 }

@@ -17,7 +17,6 @@ import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
 import { compileProgressCounter } from '../../core/logs/progress.js';
 import { readBlacklist } from '../../core/offers/blacklist.js';
-import { parseDuration } from '../../core/present/durations.js';
 import { checkBootstrap } from '../../core/keeper/bootstrap.js';
 import { FleetKeeper, type KeeperDeps, type KeeperEvent } from '../../core/keeper/keeper.js';
 import { keeperActions, profileCheckpointSource } from '../../core/keeper/wiring.js';
@@ -70,11 +69,23 @@ ${OPTIONS}
   --json                the decisions as JSON on stdout`;
 
 const OPTION_SPEC = {
-  fleet: { type: 'string' }, profile: { type: 'string' }, profiles: { type: 'string' }, 'max-dph': { type: 'string' },
-  gpus: { type: 'string' }, type: { type: 'string' }, bid: { type: 'string' }, 'fatal-grace': { type: 'string' },
-  'setup-timeout': { type: 'string' }, 'boot-timeout': { type: 'string' }, stall: { type: 'string' },
-  'blacklist-after': { type: 'string' }, 'min-runway': { type: 'string' }, 'replace-unverified': { type: 'boolean' },
-  'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' },
+  fleet: { type: 'string' },
+  profile: { type: 'string' },
+  profiles: { type: 'string' },
+  'max-dph': { type: 'string' },
+  gpus: { type: 'string' },
+  type: { type: 'string' },
+  bid: { type: 'string' },
+  'fatal-grace': { type: 'string' },
+  'setup-timeout': { type: 'string' },
+  'boot-timeout': { type: 'string' },
+  stall: { type: 'string' },
+  'blacklist-after': { type: 'string' },
+  'min-runway': { type: 'string' },
+  'replace-unverified': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
 } as const;
 
 /** A trigger threshold flag: a duration, or "off". */
@@ -100,14 +111,18 @@ export function replenishCommand(argv: string[]): Promise<number> {
 
 async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<number> {
   const { values, positionals } = parseCommand(argv, OPTION_SPEC, mode);
-  if (values.help) return printText(mode === 'monitor' ? monitorHelp : replenishHelp), 0;
-  if (positionals.length !== 1) throw new UsageError(`${mode}: give the number of workers N; see \`vastdeck ${mode} --help\``);
+  if (values.help) return (printText(mode === 'monitor' ? monitorHelp : replenishHelp), 0);
+  if (positionals.length !== 1)
+    throw new UsageError(`${mode}: give the number of workers N; see \`vastdeck ${mode} --help\``);
   const target = intFlag(positionals[0], 'N', 0, 1000)!;
   if (!values.fleet) throw new UsageError(`${mode}: --fleet PREFIX is required`);
   if (!values.profile) throw new UsageError(`${mode}: --profile P is required`);
   if (!values['dry-run']) await refuseIfReadOnly(values, `${mode} (renting and destroying)`);
   const maxDph = numberFlag(values['max-dph'], 'max-dph', 0.001, 1000);
-  const gpus = values.gpus?.split(',').map((g) => g.trim()).filter(Boolean);
+  const gpus = values.gpus
+    ?.split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
   const defaults = defaultRules(target);
   const rulesOver: Partial<KeeperRules> = {
     // One deliberate pass has no earlier sighting to time a grace from: a crash seen now is acted on now.
@@ -122,8 +137,10 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   const profile = await loadProfile(values.profile, values.profiles ?? defaultProfilesPath());
   const price = priceFromFlags(values.type, values.bid, profile);
   // monitor rents for as long as it runs: the plan is confirmed once (a terminal answer or --yes), as down does.
-  if (mode === 'monitor' && !values['dry-run'] && !values.yes) await confirmPlan(target, values.fleet, values.profile, maxDph);
-  for (const ref of Object.values(profile.env)) if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
+  if (mode === 'monitor' && !values['dry-run'] && !values.yes)
+    await confirmPlan(target, values.fleet, values.profile, maxDph);
+  for (const ref of Object.values(profile.env))
+    if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
   for (const v of fileSecretValues(profile.env)) registerSecret(v);
   const ctx = await makeContext(values);
   const rules = defaultRules(target, { ...rulesOver, minBalance: ctx.config.budget?.minBalance });
@@ -138,44 +155,76 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   if (ctx.config.notify?.webhook) registerSecret(ctx.config.notify.webhook);
   const dryRun = !!values['dry-run'];
   const journal = dryRun ? new MemoryJournal(secrets) : ctx.journal();
-  const notifier = dryRun ? undefined : notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets });
+  const notifier = dryRun
+    ? undefined
+    : notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets });
   const pool = ctx.ssh('default');
   const clock = wakeableClock(); // a signal wakes it
   const decisions: KeeperEvent[] = [];
   // The profile's lifecycle rules apply to the fleet too: a finished or crashed worker follows them (and the
   // keeper then sees it stopped or gone) instead of counting as alive. Keeper and rules share one log read.
-  const logHealth = new ApiLogHealth(ctx.client, { redact: secrets, stallAfterMs: rules.noProgressMs ?? undefined, counter: profile.progress && compileProgressCounter(profile.progress) });
+  const logHealth = new ApiLogHealth(ctx.client, {
+    redact: secrets,
+    stallAfterMs: rules.noProgressMs ?? undefined,
+    counter: profile.progress && compileProgressCounter(profile.progress),
+  });
   const health = memoHealth((inst) => logHealth.healthOf(inst), 30_000);
   const lifeRules = rulesFromProfile(profile.lifecycle);
   if (!rulesAreInert(lifeRules)) line(`lifecycle: ${describeRules(lifeRules)}`);
   const lifecycle = new LifecycleEnforcer(
     {
-      api: ctx.client, journal, now: ctx.now, sleep: clock.sleep, health,
+      api: ctx.client,
+      journal,
+      now: ctx.now,
+      sleep: clock.sleep,
+      health,
       source: profileCheckpointSource(profile, store, pool),
     },
     {
-      rulesFor: (inst) => (!rulesAreInert(lifeRules) && (inst.label ?? '').startsWith(values.fleet!) ? lifeRules : null), dryRun,
+      rulesFor: (inst) =>
+        !rulesAreInert(lifeRules) && (inst.label ?? '').startsWith(values.fleet!) ? lifeRules : null,
+      dryRun,
       onEvent: (e) => e.type === 'decision' && line(describeDecision(e.result, e.dryRun)),
     },
   );
   const keeper = new FleetKeeper(
     {
-      api: withLifecycle(ctx.client, lifecycle), journal, notifier, clock, health,
-      ...withSavedBlacklist(keeperActions({
-        api: ctx.client, journal, profile, profileName: values.profile, prefix: values.fleet, price, maxDph, gpus, sleep: clock.sleep,
-        store, pool, allowUnverified: !!values['replace-unverified'],
-      })),
+      api: withLifecycle(ctx.client, lifecycle),
+      journal,
+      notifier,
+      clock,
+      health,
+      ...withSavedBlacklist(
+        keeperActions({
+          api: ctx.client,
+          journal,
+          profile,
+          profileName: values.profile,
+          prefix: values.fleet,
+          price,
+          maxDph,
+          gpus,
+          sleep: clock.sleep,
+          store,
+          pool,
+          allowUnverified: !!values['replace-unverified'],
+        }),
+      ),
     },
     { prefix: values.fleet, rules, dryRun, onEvent: (e) => (e.type === 'decision' && decisions.push(e), report(e)) },
   );
   try {
     if (mode === 'replenish') {
       await keeper.pass();
-      if (values.json) printJson(decisions.map((d) => d.type === 'decision' && { ...d.action, result: d.result, dryRun: d.dryRun }));
+      if (values.json)
+        printJson(decisions.map((d) => d.type === 'decision' && { ...d.action, result: d.result, dryRun: d.dryRun }));
       else if (decisions.length === 0) printText(`fleet ${values.fleet}: nothing to do`);
       return 0;
     }
-    line(`keeping ${target} worker${target === 1 ? '' : 's'} of fleet ${values.fleet}${dryRun ? ' (dry run)' : ''}; Ctrl-C to stop`);
+    line(
+      `keeping ${target} worker${target === 1 ? '' : 's'} of fleet ` +
+        `${values.fleet}${dryRun ? ' (dry run)' : ''}; Ctrl-C to stop`,
+    );
     let interrupted: NodeJS.Signals | null = null;
     const onInt = (sig: NodeJS.Signals) => {
       interrupted = sig;
@@ -204,13 +253,23 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
 /** Asks on a terminal whether to start renting; refuses without one (the caller passes --yes in scripts). */
 async function confirmPlan(target: number, prefix: string, profile: string, maxDph: number | undefined): Promise<void> {
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
-    throw new UsageError('monitor rents machines: pass --yes to start it without a terminal (or --dry-run to only decide)');
+    throw new UsageError(
+      'monitor rents machines: pass --yes to start it without a terminal (or --dry-run to only decide)',
+    );
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   let answer: string;
   try {
     const max = maxDph === undefined ? 'no $/hr cap' : `at most ${formatRateExact(maxDph)}/hr per worker`;
-    answer = (await rl.question(`keep ${target} worker${target === 1 ? '' : 's'} of fleet ${sanitizeLine(prefix)} from profile ${sanitizeLine(profile)} (${max}; launches pause on low credit): rents up to ${target} now and replacements later. Start? [y/N] `)).trim().toLowerCase();
+    answer = (
+      await rl.question(
+        `keep ${target} worker${target === 1 ? '' : 's'} of fleet ${sanitizeLine(prefix)} from profile ` +
+          `${sanitizeLine(profile)} (${max}; launches pause on low credit): rents up to ${target} now and ` +
+          `replacements later. Start? [y/N] `,
+      )
+    )
+      .trim()
+      .toLowerCase();
   } finally {
     rl.close();
   }
@@ -226,7 +285,13 @@ async function onStop(prefix: string, argv: string[], dryRun: boolean): Promise<
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   let answer: string;
   try {
-    answer = (await rl.question(`tear fleet ${sanitizeLine(prefix)} down (destroy every worker, checkpoints verified first)? [y/N] `)).trim().toLowerCase();
+    answer = (
+      await rl.question(
+        `tear fleet ${sanitizeLine(prefix)} down (destroy every worker, checkpoints verified first)? [y/N] `,
+      )
+    )
+      .trim()
+      .toLowerCase();
   } finally {
     rl.close();
   }
@@ -236,10 +301,10 @@ async function onStop(prefix: string, argv: string[], dryRun: boolean): Promise<
   }
   const pass = ['--profile', '--profiles', '--api-url', '--api-key', '--config'];
   const forward: string[] = [];
-  for (let i = 0; i < argv.length; i++) if (pass.includes(argv[i]!) && argv[i + 1] !== undefined) forward.push(argv[i]!, argv[++i]!);
+  for (let i = 0; i < argv.length; i++)
+    if (pass.includes(argv[i]!) && argv[i + 1] !== undefined) forward.push(argv[i]!, argv[++i]!);
   return downCommand([prefix, ...forward]);
 }
-
 
 function line(text: string): void {
   warn(redact(`[${new Date().toISOString().slice(11, 19)}] ${sanitizeLine(text)}\n`));
@@ -248,19 +313,33 @@ function line(text: string): void {
 /** One stderr line per pass summary and per decision. */
 function report(e: KeeperEvent): void {
   if (e.type === 'error') return line(e.message);
-  if (e.type === 'wait') return line(`next check in ${Math.round((e.nextAt - e.at) / 1000)} s (Ctrl-C stops the keeper; the workers keep running)`);
+  if (e.type === 'wait')
+    return line(
+      `next check in ${Math.round((e.nextAt - e.at) / 1000)} s (Ctrl-C stops the keeper; the workers keep running)`,
+    );
   if (e.type === 'pass') {
     const counts = new Map<string, number>();
-    for (const w of e.workers) counts.set(w.health === '-' ? w.status : w.health, (counts.get(w.health === '-' ? w.status : w.health) ?? 0) + 1);
-    return line(`${e.workers.length} workers: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}${e.credit !== null ? `; credit ${formatMoney(e.credit)}` : ''}`);
+    for (const w of e.workers)
+      counts.set(w.health === '-' ? w.status : w.health, (counts.get(w.health === '-' ? w.status : w.health) ?? 0) + 1);
+    return line(
+      `${e.workers.length} workers: ` +
+        `${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}${e.credit !== null ? `; credit ${formatMoney(e.credit)}` : ''}`,
+    );
   }
   const a = e.action;
-  const who = a.type === 'replace' ? `replace ${a.instanceId}${a.label ? ` (${a.label})` : ''} [${a.trigger}]: ` : `${a.type}: `;
+  const who =
+    a.type === 'replace' ? `replace ${a.instanceId}${a.label ? ` (${a.label})` : ''} [${a.trigger}]: ` : `${a.type}: `;
   line(`${e.dryRun ? '(dry run) ' : ''}${who}${a.reason} -> ${e.result}`);
 }
 
 /** The keeper's own blacklist plus the machines the post-boot check blacklisted (state dir), read at each launch. */
 function withSavedBlacklist<T extends Pick<KeeperDeps, 'launch'>>(actions: T): T {
   const launch = actions.launch;
-  return { ...actions, launch: async (count, opts) => launch(count, { blacklist: [...new Set([...opts.blacklist, ...(await readBlacklist()).map((e) => e.machineId)])] }) };
+  return {
+    ...actions,
+    launch: async (count, opts) =>
+      launch(count, {
+        blacklist: [...new Set([...opts.blacklist, ...(await readBlacklist()).map((e) => e.machineId)])],
+      }),
+  };
 }

@@ -32,7 +32,13 @@ Options:
   --json           clean JSON on stdout (units converted: GB, Mbps, $/hr)
   --api-url URL, --api-key KEY, -h/--help`;
 
-const TYPES: Record<string, OfferQuery['type']> = { 'on-demand': 'on-demand', ondemand: 'on-demand', interruptible: 'bid', bid: 'bid', reserved: 'reserved' };
+const TYPES: Record<string, OfferQuery['type']> = {
+  'on-demand': 'on-demand',
+  ondemand: 'on-demand',
+  interruptible: 'bid',
+  bid: 'bid',
+  reserved: 'reserved',
+};
 
 /** Builds the offer query from the command's positionals and flags. */
 export function offersQueryFromArgs(
@@ -57,10 +63,18 @@ export function offersQueryFromArgs(
 export async function offersCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
-    { profile: { type: 'string' }, profiles: { type: 'string' }, order: { type: 'string', short: 'o' }, limit: { type: 'string' }, type: { type: 'string' }, storage: { type: 'string' }, json: { type: 'boolean' } },
+    {
+      profile: { type: 'string' },
+      profiles: { type: 'string' },
+      order: { type: 'string', short: 'o' },
+      limit: { type: 'string' },
+      type: { type: 'string' },
+      storage: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     'offers',
   );
-  if (values.help) return printText(offersHelp), 0;
+  if (values.help) return (printText(offersHelp), 0);
   const profile = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
   const banned = (await readBlacklist()).map((e) => e.machineId);
   const query = excludeMachines(offersQueryFromArgs(positionals, values, profile), banned);
@@ -70,11 +84,14 @@ export async function offersCommand(argv: string[]): Promise<number> {
   const offers = found.filter((o) => !banned.includes(o.machineId));
   const checks = checkOffers(offers, profile);
   const checked = offers.map((offer, k) => ({ offer, check: checks[k]! }));
-  if (values.json) return printJson(checked.map(({ offer, check }) => ({ ...offer, check }))), 0;
-  if (offers.length === 0) return printText('no offers match'), 0;
+  if (values.json) return (printJson(checked.map(({ offer, check }) => ({ ...offer, check }))), 0);
+  if (offers.length === 0) return (printText('no offers match'), 0);
   // The offer browser's columns (core/present/offer-columns.ts); ETA and COST with a profile.
   const rows = checked.map(({ offer, check }) => offerRow(offer, check));
   printText(renderTable(rows, offerColumns(!!profile), terminalWidth()));
-  warn(`${offers.length} offers (Mbps for DOWN/UP)${banned.length ? `; ${banned.length} blacklisted machine${banned.length > 1 ? 's' : ''} left out (${defaultBlacklistPath().replace(process.env.HOME ?? '\0', '~')})` : ''}\n`);
+  warn(
+    `${offers.length} offers (Mbps for ` +
+      `DOWN/UP)${banned.length ? `; ${banned.length} blacklisted machine${banned.length > 1 ? 's' : ''} left out (${defaultBlacklistPath().replace(process.env.HOME ?? '\0', '~')})` : ''}\n`,
+  );
   return 0;
 }

@@ -35,29 +35,40 @@ Options:
 export async function pullCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
-    { exclude: { type: 'string', multiple: true }, bwlimit: { type: 'string' }, profile: { type: 'string' }, profiles: { type: 'string' }, print: { type: 'boolean' }, json: { type: 'boolean' } },
+    {
+      exclude: { type: 'string', multiple: true },
+      bwlimit: { type: 'string' },
+      profile: { type: 'string' },
+      profiles: { type: 'string' },
+      print: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
     'pull',
   );
-  if (values.help) return printText(pullHelp), 0;
+  if (values.help) return (printText(pullHelp), 0);
   if (positionals.length > 3) throw new UsageError('pull: give ID [REMOTE] [LOCAL]; see `vastdeck pull --help`');
   const id = instanceIdArg(positionals.slice(0, 1), 'pull');
   const profile = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
   const ctx = await makeContext(values);
   const inst = await ctx.client.showInstance(id);
   const target = sshTargetOf(inst);
-  if (!target) throw new UsageError(`instance ${id} is ${inst.status ?? 'provisioning'}: no SSH endpoint until it is running`);
+  if (!target)
+    throw new UsageError(`instance ${id} is ${inst.status ?? 'provisioning'}: no SSH endpoint until it is running`);
   const identity = ctx.identity();
   const label = (inst.label ?? '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '');
   const { user } = await hostConfig(target.host, target.port); // ~/.ssh/config's User for the host, else root
   const spec: PullSpec = {
-    host: target.host, port: target.port, user,
+    host: target.host,
+    port: target.port,
+    user,
     remote: positionals[1] ?? `${profileRunDir(profile).replace(/\/+$/, '')}/`,
     local: positionals[2] ?? `./${label || String(id)}`,
     exclude: values.exclude ?? [],
-    knownHostsFile: identity.knownHostsFile, identityFiles: identity.identityFiles,
+    knownHostsFile: identity.knownHostsFile,
+    identityFiles: identity.identityFiles,
     bwlimitKBps: intFlag(values.bwlimit, 'bwlimit', 1, 10_000_000),
   };
-  if (values.print) return printText(['rsync', ...pullArgv(spec)].map(showArg).join(' ')), 0;
+  if (values.print) return (printText(['rsync', ...pullArgv(spec)].map(showArg).join(' ')), 0);
   await checkKeysOnFirstUse(ctx);
   process.stderr.write(`pulling ${sanitizeLine(spec.remote)} from instance ${id} into ${path.resolve(spec.local)}\n`);
   const tty = process.stderr.isTTY;
@@ -69,7 +80,14 @@ export async function pullCommand(argv: string[]): Promise<number> {
     },
   });
   if (tty && last) process.stderr.write('\n');
-  if (values.json) printJson({ id, remote: spec.remote, local: path.resolve(spec.local), exitCode: r.exitCode, interrupted: r.interrupted });
+  if (values.json)
+    printJson({
+      id,
+      remote: spec.remote,
+      local: path.resolve(spec.local),
+      exitCode: r.exitCode,
+      interrupted: r.interrupted,
+    });
   if (r.exitCode === 0) {
     if (!values.json) printText(`pulled ${spec.remote} from ${id} into ${path.resolve(spec.local)}`);
     return 0;

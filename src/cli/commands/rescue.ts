@@ -37,10 +37,17 @@ Options:
 export async function rescueCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
-    { profile: { type: 'string' }, profiles: { type: 'string' }, raise: { type: 'boolean' }, bid: { type: 'string' }, 'max-bid': { type: 'string' }, json: { type: 'boolean' } },
+    {
+      profile: { type: 'string' },
+      profiles: { type: 'string' },
+      raise: { type: 'boolean' },
+      bid: { type: 'string' },
+      'max-bid': { type: 'string' },
+      json: { type: 'boolean' },
+    },
     'rescue',
   );
-  if (values.help) return printText(rescueHelp), 0;
+  if (values.help) return (printText(rescueHelp), 0);
   const ids = positionals.map((p) => {
     if (!/^\d+$/.test(p)) throw new UsageError(`rescue: "${p}" is not an instance ID`);
     return Number(p);
@@ -48,14 +55,18 @@ export async function rescueCommand(argv: string[]): Promise<number> {
   const bid = numberFlag(values.bid, 'bid', 0.001, 128);
   const maxBid = numberFlag(values['max-bid'], 'max-bid', 0.001, 128);
   if (bid !== undefined && !values.raise) throw new UsageError('rescue: --bid goes with --raise');
-  if (bid !== undefined && maxBid !== undefined && bid > maxBid) throw new UsageError(`rescue: --bid ${bid} is above --max-bid ${maxBid}`);
+  if (bid !== undefined && maxBid !== undefined && bid > maxBid)
+    throw new UsageError(`rescue: --bid ${bid} is above --max-bid ${maxBid}`);
   const profile = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
   if (values.raise) await refuseIfReadOnly(values, 'rescue --raise (changing a bid)');
   const ctx = await makeContext(values);
   const all = await ctx.client.listInstances();
-  for (const id of ids) if (!all.some((i) => i.id === id)) throw new UsageError(`rescue: instance ${id} is not in your account`);
+  for (const id of ids)
+    if (!all.some((i) => i.id === id)) throw new UsageError(`rescue: instance ${id} is not in your account`);
   const chosen = outbidInstances(all).filter((i) => ids.length === 0 || ids.includes(i.id));
-  for (const id of ids) if (!chosen.some((i) => i.id === id)) process.stderr.write(`instance ${id} is not outbid (not a stopped interruptible instance that wants to run)\n`);
+  for (const id of ids)
+    if (!chosen.some((i) => i.id === id))
+      process.stderr.write(`instance ${id} is not outbid (not a stopped interruptible instance that wants to run)\n`);
   let offers: Offer[] | undefined;
   const store = profile?.checkpoint ? await ctx.checkpointStore(profile.checkpoint) : null;
   if (profile && chosen.length) {
@@ -71,15 +82,30 @@ export async function rescueCommand(argv: string[]): Promise<number> {
     for (const r of rows) {
       const price = bid ?? r.raise.bid;
       const ids = { instanceId: r.instanceId, ...(r.label ? { label: r.label } : {}) };
-      await journal.append({ op: 'rescue.raise-bid', phase: 'before', ids, details: { from: r.oldBid, to: price, minBid: r.minBid } });
+      await journal.append({
+        op: 'rescue.raise-bid',
+        phase: 'before',
+        ids,
+        details: { from: r.oldBid, to: price, minBid: r.minBid },
+      });
       try {
         await ctx.client.changeBid(r.instanceId, price);
         await journal.append({ op: 'rescue.raise-bid', phase: 'after', ids, details: { from: r.oldBid, to: price } });
-        raised.push({ instanceId: r.instanceId, bid: price, ok: true, message: `bid of ${r.instanceId} raised to ${formatRateExact(price)}/hr; it restarts on its own disk` });
+        raised.push({
+          instanceId: r.instanceId,
+          bid: price,
+          ok: true,
+          message: `bid of ${r.instanceId} raised to ${formatRateExact(price)}/hr; it restarts on its own disk`,
+        });
       } catch (err) {
         const message = (err as Error).message;
         await journal.append({ op: 'rescue.raise-bid', phase: 'error', ids, details: { to: price, message } });
-        raised.push({ instanceId: r.instanceId, bid: price, ok: false, message: `raising the bid of ${r.instanceId} failed: ${message}` });
+        raised.push({
+          instanceId: r.instanceId,
+          bid: price,
+          ok: false,
+          message: `raising the bid of ${r.instanceId} failed: ${message}`,
+        });
       }
     }
   }
@@ -87,20 +113,34 @@ export async function rescueCommand(argv: string[]): Promise<number> {
   else {
     if (rows.length === 0) printText('no outbid instance');
     for (const r of rows) printText(describe(r, values.profile));
-    for (const x of raised) (x.ok ? printText(x.message) : process.stderr.write(`${x.message}\n`));
+    for (const x of raised) x.ok ? printText(x.message) : process.stderr.write(`${x.message}\n`);
   }
   return raised.some((x) => !x.ok) ? 1 : 0;
 }
 
 function describe(r: OutbidRescue, profileName: string | undefined): string {
-  const head = `${r.instanceId} ${sanitizeLine(r.label ?? '')}: outbid at ${formatRateExact(r.oldBid)}/hr, stopped, paying ${formatRateExact(r.storagePerHour)}/hr storage (${formatPerDay(r.storagePerHour)}/day)`;
-  const raise = `  raise the bid: ${formatRateExact(r.raise.bid)}/hr${r.minBid !== null ? ` (minimum now ${formatRateExact(r.minBid)})` : ''}${r.raise.capped ? ', at the cap' : ''} → ${formatRateExact(r.raise.totalPerHour)}/hr with storage; same disk, resumes where it was (vastdeck rescue ${r.instanceId} --raise)`;
+  const head =
+    `${r.instanceId} ${sanitizeLine(r.label ?? '')}: outbid at ${formatRateExact(r.oldBid)}/hr, stopped, paying ` +
+    `${formatRateExact(r.storagePerHour)}/hr storage (${formatPerDay(r.storagePerHour)}/day)`;
+  const raise =
+    `  raise the bid: ` +
+    `${formatRateExact(r.raise.bid)}/hr${r.minBid !== null ? ` (minimum now ${formatRateExact(r.minBid)})` : ''}${r.raise.capped ? ', at the cap' : ''} ` +
+    `→ ${formatRateExact(r.raise.totalPerHour)}/hr with storage; same disk, resumes where it was (vastdeck ` +
+    `rescue ${r.instanceId} --raise)`;
   let migrate: string;
   if (!r.migrate) migrate = '  migrate: pass --profile P to price it';
   else if ('problem' in r.migrate) migrate = `  migrate: ${r.migrate.problem}`;
   else {
-    const from = r.migrate.fromStep !== null ? `from checkpoint-${r.migrate.fromStep} in ${r.migrate.where}` : r.migrate.where ? `no checkpoint in ${r.migrate.where}: starts over` : 'the profile has no checkpoint store: starts over';
-    migrate = `  migrate: offer ${r.migrate.offerId} (${r.migrate.numGpus}× ${r.migrate.gpuName}) at ${formatRateExact(r.migrate.perHour)}/hr on-demand, ${from} (vastdeck migrate ${r.instanceId} --profile ${profileName} --allow-behind)`;
+    const from =
+      r.migrate.fromStep !== null
+        ? `from checkpoint-${r.migrate.fromStep} in ${r.migrate.where}`
+        : r.migrate.where
+          ? `no checkpoint in ${r.migrate.where}: starts over`
+          : 'the profile has no checkpoint store: starts over';
+    migrate =
+      `  migrate: offer ${r.migrate.offerId} (${r.migrate.numGpus}× ${r.migrate.gpuName}) at ` +
+      `${formatRateExact(r.migrate.perHour)}/hr on-demand, ${from} (vastdeck migrate ${r.instanceId} --profile ` +
+      `${profileName} --allow-behind)`;
   }
   return [head, raise, migrate].join('\n');
 }

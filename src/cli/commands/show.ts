@@ -42,7 +42,7 @@ export function showLines(inst: Instance, now: number): [string, string][] {
 /** `vastdeck show ID`. */
 export async function showCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' } }, 'show');
-  if (values.help) return printText(showHelp), 0;
+  if (values.help) return (printText(showHelp), 0);
   if (positionals.length !== 1) throw new UsageError('show: give one instance ID; see `vastdeck show --help`');
   const id = instanceId(positionals[0]!, 'show');
   const ctx = await makeContext(values);
@@ -50,7 +50,7 @@ export async function showCommand(argv: string[]): Promise<number> {
   const now = ctx.now(); // startedAt is on the API's clock
   if (values.json) {
     const view = statusAndPrice(inst, now, undefined);
-    return printJson({ ...inst, displayStatus: view.status, currentDph: view.dph }), 0;
+    return (printJson({ ...inst, displayStatus: view.status, currentDph: view.dph }), 0);
   }
   const lines = showLines(inst, now);
   const width = Math.max(...lines.map(([k]) => k.length));

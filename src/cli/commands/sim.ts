@@ -35,7 +35,7 @@ export async function simCommand(argv: string[]): Promise<number> {
     },
     'sim',
   );
-  if (values.help) return printText(simHelp), 0;
+  if (values.help) return (printText(simHelp), 0);
   if (values.demo && values.scenario) throw new UsageError('sim: --demo and --scenario do not go together');
   const { startSimulator } = await import('../../sim/index.js');
   const tui = values.demo ? await import('./tui.js') : null;
@@ -52,11 +52,13 @@ export async function simCommand(argv: string[]): Promise<number> {
     rateLimit: !values['no-rate-limit'],
   });
   // The simulator's key is a fixed demo value, not a user secret, so printing it is safe and needed for scripts.
-  // The URL alone first (scripts read line 1), then KEY=value lines a script can eval or grep; HF_ENDPOINT keeps checkpoint checks off the real Hub.
+  // The URL alone first (scripts read line 1), then KEY=value lines a script can eval or grep; HF_ENDPOINT keeps
+  // checkpoint checks off the real Hub.
   const lines = [`VAST_URL=${sim.url}`, `VAST_API_KEY=${sim.apiKey}`];
   if (sim.hubUrl) lines.push(`HF_ENDPOINT=${sim.hubUrl}`);
   printText(
-    `${sim.url}\n${lines.join('\n')}\nsimulator listening; use: vastdeck --api-url ${sim.url} --api-key ${sim.apiKey} instances` +
+    `${sim.url}\n${lines.join('\n')}\nsimulator listening; use: vastdeck --api-url ${sim.url} --api-key ` +
+      `${sim.apiKey} instances` +
       `\n(or: export ${lines.join(' ')}; vastdeck instances)\nCtrl-C to stop`,
   );
   await new Promise<void>((resolve) => {

@@ -23,19 +23,26 @@ Options:
 
 /** `vastdeck ssh-config`. */
 export async function sshConfigCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { fleet: { type: 'string' }, file: { type: 'string' }, print: { type: 'boolean' }, json: { type: 'boolean' } }, 'ssh-config');
-  if (values.help) return printText(sshConfigHelp), 0;
+  const { values } = parseCommand(
+    argv,
+    { fleet: { type: 'string' }, file: { type: 'string' }, print: { type: 'boolean' }, json: { type: 'boolean' } },
+    'ssh-config',
+  );
+  if (values.help) return (printText(sshConfigHelp), 0);
   const ctx = await makeContext(values);
   const prefix = values.fleet;
   const all = await ctx.client.listInstances();
   const entries = hostEntries(prefix ? all.filter((i) => (i.label ?? '').startsWith(prefix)) : all);
   const id = ctx.identity();
   const block = renderBlock(entries, { knownHostsFile: id.knownHostsFile, identityFiles: id.auth.keyPaths ?? [] });
-  if (values.print) return printText(block.trimEnd()), 0;
+  if (values.print) return (printText(block.trimEnd()), 0);
   const file = path.resolve(values.file ?? path.join(homeDir(), '.ssh', 'config'));
   const { created } = writeSshConfig(file, block);
-  if (values.json) return printJson({ file, entries }), 0;
+  if (values.json) return (printJson({ file, entries }), 0);
   for (const e of entries) printText(`${e.alias.padEnd(28)} ${e.host}:${e.port}  (instance ${e.instanceId})`);
-  printText(`${created ? 'created' : 'updated'} ${file}: ${entries.length} host${entries.length === 1 ? '' : 's'}${entries[0] ? `; try: ssh ${entries[0].alias}` : ''}`);
+  printText(
+    `${created ? 'created' : 'updated'} ${file}: ${entries.length} ` +
+      `host${entries.length === 1 ? '' : 's'}${entries[0] ? `; try: ssh ${entries[0].alias}` : ''}`,
+  );
   return 0;
 }

@@ -36,13 +36,20 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(
     argv,
     {
-      fleet: { type: 'string', multiple: true }, unowned: { type: 'boolean' }, destroy: { type: 'boolean' }, profile: { type: 'string' },
-      profiles: { type: 'string' }, yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' }, json: { type: 'boolean' },
+      fleet: { type: 'string', multiple: true },
+      unowned: { type: 'boolean' },
+      destroy: { type: 'boolean' },
+      profile: { type: 'string' },
+      profiles: { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
     },
     'sweep',
   );
-  if (values.help) return printText(sweepHelp), 0;
-  if (!values.destroy && (values.yes || values.force || values.profile)) throw new UsageError('sweep: --yes, --force and --profile go with --destroy');
+  if (values.help) return (printText(sweepHelp), 0);
+  if (!values.destroy && (values.yes || values.force || values.profile))
+    throw new UsageError('sweep: --yes, --force and --profile go with --destroy');
   if (values.destroy) await refuseIfReadOnly(values, 'sweep --destroy');
   const ctx = await makeContext(values);
   const all = await ctx.client.listInstances();
@@ -56,7 +63,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   else show(rows, values.destroy ? (t) => process.stderr.write(t + '\n') : printText);
   if (!values.destroy || rows.length === 0) return 0;
   const pass: string[] = [];
-  for (const k of ['profile', 'profiles', 'api-url', 'api-key', 'config'] as const) if (values[k]) pass.push(`--${k}`, values[k]!);
+  for (const k of ['profile', 'profiles', 'api-url', 'api-key', 'config'] as const)
+    if (values[k]) pass.push(`--${k}`, values[k]!);
   if (values.yes) pass.push('--yes');
   if (values.force) pass.push('--force');
   if (values.json) pass.push('--json');
@@ -68,7 +76,12 @@ function show(rows: SweepRow[], out: (t: string) => void): void {
   const total = rows.reduce((s, r) => s + r.perDay, 0);
   out(`${rows.length} instance${rows.length === 1 ? '' : 's'} billing unwatched, ${formatMoney(total)}/day:`);
   for (const r of rows) {
-    const why = r.reasons.map((x) => (x === 'unowned' ? 'no fleet or journal record owns it' : 'stopped, still paying storage')).join('; ');
-    out(`  ${r.instanceId}  ${sanitizeLine(r.label ?? '-')}  ${r.status}  ${formatMoney(r.spent)} so far  ${formatMoney(r.perDay)}/day  (${why})`);
+    const why = r.reasons
+      .map((x) => (x === 'unowned' ? 'no fleet or journal record owns it' : 'stopped, still paying storage'))
+      .join('; ');
+    out(
+      `  ${r.instanceId}  ${sanitizeLine(r.label ?? '-')}  ${r.status}  ${formatMoney(r.spent)} so far  ` +
+        `${formatMoney(r.perDay)}/day  (${why})`,
+    );
   }
 }

@@ -26,7 +26,7 @@ Options:
 /** `vastdeck triage ID`. */
 export async function triageCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' }, path: { type: 'string' } }, 'triage');
-  if (values.help) return printText(triageHelp), 0;
+  if (values.help) return (printText(triageHelp), 0);
   const id = instanceIdArg(positionals, 'triage');
   const ctx = await makeContext(values);
   const inst = await ctx.client.showInstance(id);
@@ -42,7 +42,11 @@ export async function triageCommand(argv: string[]): Promise<number> {
     const snap = { instances: [inst], statusSince: new Map<number, number>() };
     const pool = ctx.ssh('headless');
     try {
-      const monitor = new HealthMonitor({ store: { getSnapshot: () => snap, setHealth: () => {} }, ssh: pool, logPath: values.path });
+      const monitor = new HealthMonitor({
+        store: { getSnapshot: () => snap, setHealth: () => {} },
+        ssh: pool,
+        logPath: values.path,
+      });
       await monitor.pollOnce();
       const live = monitor.get(id);
       if (live?.sshError) problem = `instance ${id}: host unreachable over SSH (${live.sshError})`;
@@ -62,7 +66,7 @@ export async function triageCommand(argv: string[]): Promise<number> {
     tracker.setStatus(inst.status, now, inst.startedAt ?? undefined);
     try {
       const ring = new LogRing();
-      ring.push(await ctx.client.getLogs(id, { tail: 1000 }) + '\n', 'api');
+      ring.push((await ctx.client.getLogs(id, { tail: 1000 })) + '\n', 'api');
       tracker.feedLines(ring.lines(), now);
     } catch (err) {
       extraWarnings.push(`Vast logs API failed too: ${(err as Error).message.split('\n')[0]}`);
@@ -70,9 +74,16 @@ export async function triageCommand(argv: string[]): Promise<number> {
     if (problem) extraWarnings.push('host unreachable over SSH: GPU, RAM and disk unknown; log from the Vast API');
   }
   const bundle = buildTriage({
-    instanceId: id, label: inst.label, now, health: tracker.health(now), progress: tracker.progress,
-    lastError: tracker.errors.lastFatal, traceback: tracker.errors.lastTraceback, finished: tracker.errors.finished !== undefined,
-    host: facts, redact: [],
+    instanceId: id,
+    label: inst.label,
+    now,
+    health: tracker.health(now),
+    progress: tracker.progress,
+    lastError: tracker.errors.lastFatal,
+    traceback: tracker.errors.lastTraceback,
+    finished: tracker.errors.finished !== undefined,
+    host: facts,
+    redact: [],
   });
   bundle.warnings.push(...extraWarnings);
   if (values.json) printJson(bundle);

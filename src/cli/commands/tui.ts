@@ -38,9 +38,12 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     },
     'tui',
   );
-  if (values.help) return printText(tuiHelp), 0;
+  if (values.help) return (printText(tuiHelp), 0);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    warn('vastdeck: the cockpit needs a terminal; for scripts use `vastdeck instances --json` or `vastdeck offers --json`\n');
+    warn(
+      'vastdeck: the cockpit needs a terminal; for scripts use `vastdeck instances --json` or `vastdeck offers ' +
+        '--json`\n',
+    );
     return 2;
   }
   let stopSim: (() => Promise<void>) | undefined;
@@ -61,10 +64,18 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     // The demo UI runs on the simulator's sped-up clock, so ages and "stuck" agree with what the sim reports.
     let sim: SimHandle | undefined;
     demoNow = () => sim?.simNow() ?? Date.now();
-    // The demo account has vastdeck's SSH keys registered, as an operator's account would (Vast hosts accept only those).
+    // The demo account has vastdeck's SSH keys registered, as an operator's account would (Vast hosts accept only
+    // those).
     const startSim = () =>
-      (simStarting ??= Promise.all([import('../../sim/index.js'), demoAccountKeys()]).then(([{ startSimulator }, sshKeys]) =>
-        startSimulator({ seed, speed, scenario: demoScenarioPath(fileURLToPath(import.meta.url)), rateLimit: true, sshKeys }).then((s) => (sim = s)),
+      (simStarting ??= Promise.all([import('../../sim/index.js'), demoAccountKeys()]).then(
+        ([{ startSimulator }, sshKeys]) =>
+          startSimulator({
+            seed,
+            speed,
+            scenario: demoScenarioPath(fileURLToPath(import.meta.url)),
+            rateLimit: true,
+            sshKeys,
+          }).then((s) => (sim = s)),
       ));
     startDemoSim = startSim;
     stopSim = async () => (simStarting ? (await simStarting.catch(() => null))?.close() : undefined);
@@ -84,14 +95,21 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   // The demo's checkpoint store is the simulator's Hub stand-in.
   const hubUrl = values.demo ? () => startDemoSim!().then((s) => s.hubUrl) : undefined;
   // The TUI's services: the state dir is the demo's under --demo (prepareDemoState set it above).
-  const services = makeServices({ api, config, now: demoNow, hubUrl, secrets: apiKey ? [apiKey] : [], onSecret: registerSecret });
+  const services = makeServices({
+    api,
+    config,
+    now: demoNow,
+    hubUrl,
+    secrets: apiKey ? [apiKey] : [],
+    onSecret: registerSecret,
+  });
   const { runTui } = await import('../../ui/run.js');
   try {
     return await runTui({
       api,
       services,
       readOnly: Boolean(values['read-only']) || config.readOnly,
-      theme: process.env.NO_COLOR ? 'mono' : values.theme ?? config.theme,
+      theme: process.env.NO_COLOR ? 'mono' : (values.theme ?? config.theme),
       pollMs: pollSeconds * 1000,
       demo: Boolean(values.demo),
       crashLogPath: services.paths.crashLog,
@@ -105,7 +123,10 @@ export async function tuiCommand(argv: string[]): Promise<number> {
 
 /** The public keys vastdeck offers (agent, ~/.ssh, else its own, generated now), for the demo account. */
 export async function demoAccountKeys(): Promise<string[]> {
-  const [{ sshIdentity }, { identityPublicKeys }] = await Promise.all([import('../../core/ssh/identity.js'), import('../../core/ssh/public-key.js')]);
+  const [{ sshIdentity }, { identityPublicKeys }] = await Promise.all([
+    import('../../core/ssh/identity.js'),
+    import('../../core/ssh/public-key.js'),
+  ]);
   return (await identityPublicKeys(sshIdentity())).map((k) => k.line);
 }
 
@@ -120,6 +141,8 @@ export function demoScenarioPath(here: string): string {
     const json = path.join(path.dirname(here), 'demo-scenario.json');
     if (existsSync(json)) return json;
   }
-  const root = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(path.dirname(here), '..') : path.resolve(path.dirname(here), '..', '..', '..');
+  const root = here.includes(`${path.sep}dist${path.sep}`)
+    ? path.resolve(path.dirname(here), '..')
+    : path.resolve(path.dirname(here), '..', '..', '..');
   return path.join(root, 'src', 'sim', 'scenarios', 'demo.yaml');
 }

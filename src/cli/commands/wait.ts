@@ -5,11 +5,17 @@ import { resolveApiKey } from '../../core/config/apikey.js';
 import { renderTriageText } from '../../core/logs/triage.js';
 import { notifierFromConfig } from '../../core/notify/config.js';
 import { ApiLogHealth } from '../../core/watch/api-health.js';
-import { parseDuration } from '../../core/present/durations.js';
 import { compileProgressCounter } from '../../core/logs/progress.js';
 import { waitValidation } from '../../core/watch/validate.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
-import { waitFor, WAIT_DEFAULT_EVERY_MS, WAIT_EXIT, WAIT_INVALID_EXIT, WAIT_MIN_EVERY_MS, type WaitEvent } from '../../core/watch/wait.js';
+import {
+  waitFor,
+  WAIT_DEFAULT_EVERY_MS,
+  WAIT_EXIT,
+  WAIT_INVALID_EXIT,
+  WAIT_MIN_EVERY_MS,
+  type WaitEvent,
+} from '../../core/watch/wait.js';
 
 /** Help for `vastdeck wait`. */
 export const waitHelp = `Usage: vastdeck wait ID | --fleet PREFIX [--timeout 8h] [--every 5m] [--until STEP] [--profile P] [--json]
@@ -24,7 +30,7 @@ Options:
   --timeout DUR    give up after this long, e.g. 90m, 8h, 2d (default 8h)
   --every DUR      poll interval (default 5m, at least 30s)
   --until STEP     return once the run (every run, with --fleet) reached this step (or, with a profile
-                   that names its progress counter, this count: --until 100000 with total_games=(\d+))
+                   that names its progress counter, this count: --until 100000 with total_games=(d+))
   --profile P      read progress the profile's way (progress: {pattern, rate, unit}); --profiles FILE
   --validate       judge the profile's validation window instead (validate: {within: 10m, minSteps: 50,
                    loss: decreasing}): pass as soon as every check holds, fail on a crash, a stall, a
@@ -47,32 +53,65 @@ ${exitStatusHelp([
 export async function waitCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
-    { fleet: { type: 'string' }, timeout: { type: 'string' }, every: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean' }, profile: { type: 'string' }, profiles: { type: 'string' }, validate: { type: 'boolean' } },
+    {
+      fleet: { type: 'string' },
+      timeout: { type: 'string' },
+      every: { type: 'string' },
+      until: { type: 'string' },
+      json: { type: 'boolean' },
+      profile: { type: 'string' },
+      profiles: { type: 'string' },
+      validate: { type: 'boolean' },
+    },
     'wait',
   );
-  if (values.help) return printText(waitHelp), 0;
+  if (values.help) return (printText(waitHelp), 0);
   const target = targetOf(positionals, values.fleet);
   const timeoutMs = durationFlag(values.timeout ?? '8h', 'timeout');
-  const everyMs = values.every === undefined ? (values.validate ? 60_000 : WAIT_DEFAULT_EVERY_MS) : durationFlag(values.every, 'every');
-  if (everyMs < WAIT_MIN_EVERY_MS) throw new UsageError(`--every must be at least 30s (Vast rate limits; got "${values.every}")`);
+  const everyMs =
+    values.every === undefined
+      ? values.validate
+        ? 60_000
+        : WAIT_DEFAULT_EVERY_MS
+      : durationFlag(values.every, 'every');
+  if (everyMs < WAIT_MIN_EVERY_MS)
+    throw new UsageError(`--every must be at least 30s (Vast rate limits; got "${values.every}")`);
   const untilStep = intFlag(values.until, 'until', 0, Number.MAX_SAFE_INTEGER);
-  const profile = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : undefined;
+  const profile = values.profile
+    ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath())
+    : undefined;
   const counter = profile?.progress && compileProgressCounter(profile.progress);
   const ctx = await makeContext(values);
   const key = (await resolveApiKey(values['api-key']))?.key;
   const secrets = key ? [key] : [];
   if (ctx.config.notify?.webhook) registerSecret(ctx.config.notify.webhook);
-  const notifier = notifierFromConfig(ctx.config.notify, { bell: process.stderr.isTTY ? process.stderr : undefined, secrets });
+  const notifier = notifierFromConfig(ctx.config.notify, {
+    bell: process.stderr.isTTY ? process.stderr : undefined,
+    secrets,
+  });
   if (values.validate) {
     if (!('id' in target)) throw new UsageError('--validate watches one instance: give its ID, not --fleet');
-    if (!profile?.validate) throw new UsageError(`--validate needs --profile P with a validate: block (e.g. validate: {within: 10m, minSteps: 50, loss: decreasing})${profile ? `; profile ${values.profile} has none` : ''}`);
+    if (!profile?.validate)
+      throw new UsageError(
+        `--validate needs --profile P with a validate: block (e.g. validate: {within: 10m, minSteps: 50, loss: ` +
+          `decreasing})${profile ? `; profile ${values.profile} has none` : ''}`,
+      );
     const v = await waitValidation({
-      api: ctx.client, id: target.id, spec: profile.validate, counter, everyMs,
+      api: ctx.client,
+      id: target.id,
+      spec: profile.validate,
+      counter,
+      everyMs,
       health: new ApiLogHealth(ctx.client, { redact: secrets, counter }),
       onPoll: (x) => warn(redact(`[${new Date().toISOString().slice(11, 19)}] ${target.id} validation ${x.summary}\n`)),
     });
     if (v.state === 'fail') {
-      for (const r of await notifier.notify({ kind: 'validation', title: `validation failed: ${v.summary.replace(/^FAIL: /, '')}`, instanceId: target.id, at: Date.now() })) {
+      for (const r of await notifier.notify({
+        kind: 'validation',
+        title: `validation failed: ${v.summary.replace(/^FAIL: /, '')}`,
+        instanceId: target.id,
+        at: Date.now(),
+      })) {
         if (!r.ok) warn(`vastdeck: ${r.channel} notification failed: ${r.error}\n`);
       }
     }
@@ -81,7 +120,14 @@ export async function waitCommand(argv: string[]): Promise<number> {
     return v.state === 'pass' ? 0 : WAIT_INVALID_EXIT;
   }
   const result = await waitFor({
-    api: ctx.client, target, timeoutMs, everyMs, untilStep, notifier, onEvent: progress, budget: ctx.config.budget,
+    api: ctx.client,
+    target,
+    timeoutMs,
+    everyMs,
+    untilStep,
+    notifier,
+    onEvent: progress,
+    budget: ctx.config.budget,
     health: new ApiLogHealth(ctx.client, { redact: secrets, counter }),
   });
   if (values.json) printJson(result);
@@ -93,12 +139,14 @@ export async function waitCommand(argv: string[]): Promise<number> {
 }
 
 function targetOf(positionals: string[], fleet: string | undefined): { id: number } | { fleet: string } {
-  if (fleet !== undefined && positionals.length > 0) throw new UsageError('wait: give an instance ID or --fleet PREFIX, not both');
+  if (fleet !== undefined && positionals.length > 0)
+    throw new UsageError('wait: give an instance ID or --fleet PREFIX, not both');
   if (fleet !== undefined) {
     if (fleet === '') throw new UsageError('--fleet needs a label prefix');
     return { fleet };
   }
-  if (positionals.length !== 1) throw new UsageError('wait: give one instance ID or --fleet PREFIX; see `vastdeck wait --help`');
+  if (positionals.length !== 1)
+    throw new UsageError('wait: give one instance ID or --fleet PREFIX; see `vastdeck wait --help`');
   return { id: instanceId(positionals[0]!, 'wait') };
 }
 
@@ -108,11 +156,14 @@ function progress(ev: WaitEvent): void {
   let line: string | undefined;
   if (ev.type === 'poll') {
     line = ev.members
-      .map((m) => `${m.id} ${m.health.state}${m.health.step !== undefined ? ` ${m.health.unit && m.health.unit !== 'steps' ? m.health.unit : 'step'} ${m.health.step}${m.health.total ? `/${m.health.total}` : ''}` : ''}${m.error ? ' (health unreadable)' : ''}`)
+      .map(
+        (m) =>
+          `${m.id} ` +
+          `${m.health.state}${m.health.step !== undefined ? ` ${m.health.unit && m.health.unit !== 'steps' ? m.health.unit : 'step'} ${m.health.step}${m.health.total ? `/${m.health.total}` : ''}` : ''}${m.error ? ' (health unreadable)' : ''}`,
+      )
       .join(', ');
   } else if (ev.type === 'error') line = `poll failed, will retry: ${ev.message}`;
   else if (ev.type === 'stall') line = `${ev.member.id} stalled: ${ev.member.health.detail ?? ''}`;
   else for (const r of ev.results) if (!r.ok) line = `${r.channel} notification failed: ${r.error}`;
   if (line) warn(redact(`[${t}] ${line}\n`));
 }
-

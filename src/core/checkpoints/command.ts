@@ -21,7 +21,11 @@ export interface CommandStoreOptions {
 
 /** Reads the step from the command's output: the last non-empty line is a whole number, or empty/"none". */
 export function parseStepOutput(stdout: string): number | null | 'bad' {
-  const last = stdout.split('\n').map((l) => l.trim()).filter(Boolean).at(-1);
+  const last = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .at(-1);
   if (last === undefined || /^(none|null|-)$/i.test(last)) return null;
   return /^\d+$/.test(last) ? Number(last) : 'bad';
 }
@@ -54,16 +58,28 @@ export class CommandStore implements CheckpointStoreReader {
   async list(): Promise<StoredCheckpoint[]> {
     const { execa } = await import('execa'); // loaded on first use, off the TUI's start-up path
     const r = await execa(this.opts.cmd, {
-      shell: true, reject: false, stdin: 'ignore', timeout: this.opts.timeoutMs ?? 120_000,
-      env: this.opts.env, cwd: this.opts.cwd,
+      shell: true,
+      reject: false,
+      stdin: 'ignore',
+      timeout: this.opts.timeoutMs ?? 120_000,
+      env: this.opts.env,
+      cwd: this.opts.cwd,
     });
-    if (r.timedOut) throw new StoreError('unreachable', `the checkpoint command did not finish within ${Math.round((this.opts.timeoutMs ?? 120_000) / 1000)} s`);
+    if (r.timedOut)
+      throw new StoreError(
+        'unreachable',
+        `the checkpoint command did not finish within ${Math.round((this.opts.timeoutMs ?? 120_000) / 1000)} s`,
+      );
     if (r.exitCode !== 0) {
       const why = sanitizeLine(r.stderr.split('\n').find((l) => l.trim()) ?? '').slice(0, 160);
       throw new StoreError('failed', `the checkpoint command exited ${r.exitCode ?? r.signal}${why ? `: ${why}` : ''}`);
     }
     const step = parseStepOutput(r.stdout);
-    if (step === 'bad') throw new StoreError('config', 'the checkpoint command must print the latest verified step as a whole number on its last line');
+    if (step === 'bad')
+      throw new StoreError(
+        'config',
+        'the checkpoint command must print the latest verified step as a whole number on its last line',
+      );
     if (step === null) return [];
     const { files, runId } = parseHashLines(r.stdout, step);
     return [{ step, files: files.length ? files : null, runId }];

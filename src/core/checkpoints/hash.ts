@@ -70,7 +70,10 @@ function load(): void {
     try {
       const e = JSON.parse(line) as { k?: unknown; sha256?: unknown; blobId?: unknown };
       if (typeof e.k === 'string' && typeof e.sha256 === 'string' && /^[0-9a-f]{64}$/.test(e.sha256)) {
-        cache.set(e.k, { sha256: e.sha256, blobId: typeof e.blobId === 'string' && /^[0-9a-f]{40}$/.test(e.blobId) ? e.blobId : null });
+        cache.set(e.k, {
+          sha256: e.sha256,
+          blobId: typeof e.blobId === 'string' && /^[0-9a-f]{40}$/.test(e.blobId) ? e.blobId : null,
+        });
       }
     } catch {
       // a torn last line from a killed run
@@ -84,7 +87,11 @@ function persist(entries: Array<[string, Hashes]>): void {
   if (!file || entries.length === 0) return;
   try {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    appendFileSync(file, entries.map(([k, h]) => JSON.stringify({ k, sha256: h.sha256, blobId: h.blobId })).join('\n') + '\n', { mode: 0o600 });
+    appendFileSync(
+      file,
+      entries.map(([k, h]) => JSON.stringify({ k, sha256: h.sha256, blobId: h.blobId })).join('\n') + '\n',
+      { mode: 0o600 },
+    );
   } catch {
     // the state dir is not writable: the memory cache still serves this process
   }
@@ -100,7 +107,12 @@ export function clearHashCache(): void {
  * Adds sha256 (and blob ids for small files) to the listed files, hashing on the host only what the cache
  * lacks. On failure (no sha256sum, a read error) the files come back without hashes and `error` says why.
  */
-export async function hashHostFiles(exec: Exec, dir: string, listed: ListedFile[], hostKey?: string): Promise<{ files: CheckpointFile[]; error?: string }> {
+export async function hashHostFiles(
+  exec: Exec,
+  dir: string,
+  listed: ListedFile[],
+  hostKey?: string,
+): Promise<{ files: CheckpointFile[]; error?: string }> {
   if (hostKey) load();
   const known = new Map<string, Hashes>();
   const todo: ListedFile[] = [];
@@ -114,14 +126,20 @@ export async function hashHostFiles(exec: Exec, dir: string, listed: ListedFile[
   if (todo.length) {
     const full = (f: ListedFile) => shellQuote(`${dir.replace(/\/+$/, '')}/${f.path}`);
     const small = todo.filter((f) => f.size !== null && f.size <= BLOB_MAX);
-    const cmd = [`sha256sum -- ${todo.map(full).join(' ')}`, ...small.map((f) => `printf 'blob %s\\000' ${f.size} | cat -- - ${full(f)} | sha1sum`)].join(' && ');
+    const cmd = [
+      `sha256sum -- ${todo.map(full).join(' ')}`,
+      ...small.map((f) => `printf 'blob %s\\000' ${f.size} | cat -- - ${full(f)} | sha1sum`),
+    ].join(' && ');
     hashStats.commands++;
     hashStats.files += todo.length;
     let r: Awaited<ReturnType<Exec>>;
     try {
       r = await exec(cmd);
     } catch (err) {
-      return { files: listed.map(plain), error: `hashing on the host failed: ${(err as Error)?.message ?? String(err)}` };
+      return {
+        files: listed.map(plain),
+        error: `hashing on the host failed: ${(err as Error)?.message ?? String(err)}`,
+      };
     }
     const lines = r.stdout.split('\n').filter((l) => l.trim());
     const hex = (line: string | undefined, len: number) => {
@@ -131,7 +149,12 @@ export async function hashHostFiles(exec: Exec, dir: string, listed: ListedFile[
     const sums = todo.map((_, i) => hex(lines[i], 64));
     const blobs = small.map((_, i) => hex(lines[todo.length + i], 40));
     if (r.code !== 0 || sums.some((s) => s === null) || blobs.some((b) => b === null)) {
-      const why = (r.stderr ?? '').split('\n').find((l) => l.trim())?.trim().slice(0, 160) || `exit ${r.code}`;
+      const why =
+        (r.stderr ?? '')
+          .split('\n')
+          .find((l) => l.trim())
+          ?.trim()
+          .slice(0, 160) || `exit ${r.code}`;
       return { files: listed.map(plain), error: `the host could not hash ${dir} (${why})` };
     }
     const fresh: Array<[string, Hashes]> = [];
@@ -148,5 +171,7 @@ export async function hashHostFiles(exec: Exec, dir: string, listed: ListedFile[
     });
     persist(fresh);
   }
-  return { files: listed.map((f) => ({ ...plain(f), sha256: known.get(f.path)!.sha256, blobId: known.get(f.path)!.blobId })) };
+  return {
+    files: listed.map((f) => ({ ...plain(f), sha256: known.get(f.path)!.sha256, blobId: known.get(f.path)!.blobId })),
+  };
 }

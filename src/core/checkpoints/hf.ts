@@ -60,14 +60,24 @@ export class HfStore implements CheckpointStoreReader {
     const runs = new Map<string, { runId: string; date: number }>();
     const { listFiles, HubApiError } = await loadHub();
     try {
-      for await (const e of listFiles({ ...this.params(), recursive: true, expand: true, ...(this.prefix ? { path: this.prefix } : {}) })) {
+      for await (const e of listFiles({
+        ...this.params(),
+        recursive: true,
+        expand: true,
+        ...(this.prefix ? { path: this.prefix } : {}),
+      })) {
         if (e.type !== 'file') continue;
         const rel = this.prefix ? e.path.slice(this.prefix.length + 1) : e.path;
         const m = DIR.exec(rel);
         if (!m || (this.prefix && !e.path.startsWith(`${this.prefix}/`))) continue;
         const list = dirs.get(m[1]!) ?? [];
         // An LFS file's oid is its pointer's blob id: only lfs.oid speaks for its bytes.
-        list.push({ path: m[3]!, size: e.lfs?.size ?? e.size, sha256: e.lfs?.oid ?? null, blobId: e.lfs ? null : e.oid ?? null });
+        list.push({
+          path: m[3]!,
+          size: e.lfs?.size ?? e.size,
+          sha256: e.lfs?.oid ?? null,
+          blobId: e.lfs ? null : (e.oid ?? null),
+        });
         dirs.set(m[1]!, list);
         const run = runIdOf(e.lastCommit?.title);
         const date = e.lastCommit ? new Date(e.lastCommit.date).getTime() || 0 : 0;
@@ -87,7 +97,11 @@ export class HfStore implements CheckpointStoreReader {
         this.lastStep.set(gs, dir);
         step = String(gs);
       }
-      out.push({ step: Number(step), files: files.sort((a, b) => a.path.localeCompare(b.path)), runId: runs.get(dir)?.runId ?? null });
+      out.push({
+        step: Number(step),
+        files: files.sort((a, b) => a.path.localeCompare(b.path)),
+        runId: runs.get(dir)?.runId ?? null,
+      });
     }
     return out;
   }
@@ -123,6 +137,9 @@ export class HfStore implements CheckpointStoreReader {
       return new StoreError('auth', `${env} does not hold a Hub token (expected one starting with hf_)`);
     }
     const cause = (err as { cause?: { code?: string } })?.cause?.code;
-    return new StoreError('unreachable', `cannot reach the Hugging Face Hub for ${this.where} (${cause ?? (err as Error)?.name ?? 'error'})`);
+    return new StoreError(
+      'unreachable',
+      `cannot reach the Hugging Face Hub for ${this.where} (${cause ?? (err as Error)?.name ?? 'error'})`,
+    );
   }
 }

@@ -53,7 +53,10 @@ export function parseFindSizes(text: string): ListedFile[] {
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** Files of one checkpoint dir with sizes and mtimes; hosts without GNU find fall back to a plain listing (sizes unknown). */
+/**
+ * Files of one checkpoint dir with sizes and mtimes; hosts without GNU find fall back to a plain listing (sizes
+ * unknown).
+ */
 export async function listHostFiles(exec: Exec, dir: string): Promise<ListedFile[]> {
   const q = shellQuote(dir);
   const r = await exec(`find ${q} -type f -printf '%s\\t%T@\\t%P\\n'`);
@@ -89,14 +92,24 @@ export interface HostReadOptions {
  * the host, and global_step; null when the run dir has none yet. The Trainer writes into tmp-checkpoint-N and
  * renames when done, so a checkpoint-N dir is a finished save.
  */
-export async function readHostCheckpoint(exec: Exec, runDir: string, opts: HostReadOptions = {}): Promise<HostCheckpoint | null> {
+export async function readHostCheckpoint(
+  exec: Exec,
+  runDir: string,
+  opts: HostReadOptions = {},
+): Promise<HostCheckpoint | null> {
   const steps = await listHostSteps(exec, runDir);
   const step = steps.at(-1);
   if (step === undefined) return null;
   return readStep(exec, runDir, step, steps, opts);
 }
 
-async function readStep(exec: Exec, runDir: string, step: number, steps: number[], opts: HostReadOptions): Promise<HostCheckpoint> {
+async function readStep(
+  exec: Exec,
+  runDir: string,
+  step: number,
+  steps: number[],
+  opts: HostReadOptions,
+): Promise<HostCheckpoint> {
   const dir = `${runDir.replace(/\/+$/, '')}/checkpoint-${step}`;
   const listed = await listHostFiles(exec, dir);
   const hashed = await hashHostFiles(exec, dir, listed, opts.hostKey);
@@ -104,13 +117,19 @@ async function readStep(exec: Exec, runDir: string, step: number, steps: number[
   const globalStep = st.code === 0 ? parseGlobalStep(st.stdout) : null;
   const times = listed.map((f) => f.mtimeMs).filter((t): t is number => typeof t === 'number');
   return {
-    step, dir, files: hashed.files, globalStep, steps,
+    step,
+    dir,
+    files: hashed.files,
+    globalStep,
+    steps,
     mtimeMs: times.length ? Math.max(...times) : null,
     ...(hashed.error ? { hashError: hashed.error } : {}),
     load: (n) => (steps.includes(n) ? readStep(exec, runDir, n, steps, opts) : Promise.resolve(null)),
     mtimeOf: async (n) => {
       if (!steps.includes(n)) return null;
-      const t = (await listHostFiles(exec, `${runDir.replace(/\/+$/, '')}/checkpoint-${n}`)).map((f) => f.mtimeMs).filter((x): x is number => typeof x === 'number');
+      const t = (await listHostFiles(exec, `${runDir.replace(/\/+$/, '')}/checkpoint-${n}`))
+        .map((f) => f.mtimeMs)
+        .filter((x): x is number => typeof x === 'number');
       return t.length ? Math.max(...t) : null;
     },
   };

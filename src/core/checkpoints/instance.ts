@@ -9,7 +9,9 @@ export const DEFAULT_RUN_DIR = '/workspace/run';
 
 /** The run dir as migrate finds it: the flag, else the profile's onstart.runDir, else DEFAULT_RUN_DIR. */
 export function profileRunDir(profile: Profile | null | undefined, flag?: string): string {
-  return flag ?? (profile?.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined) ?? DEFAULT_RUN_DIR;
+  return (
+    flag ?? (profile?.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined) ?? DEFAULT_RUN_DIR
+  );
 }
 
 /**
@@ -26,5 +28,9 @@ export function readInstanceCheckpoint(
   if (!inst.sshHost || !inst.sshPort) return Promise.reject(new Error('no SSH endpoint published'));
   const target = { host: inst.sshHost, port: inst.sshPort };
   // Hashing 45 MB on the host takes well under a second; a multi-GB model takes minutes: the hash command gets 10.
-  return readHostCheckpoint((cmd) => pool.exec(target, cmd, { timeoutMs: cmd.startsWith('sha256sum') ? 600_000 : 20_000 }), runDir, { hostKey: `${inst.id}@${target.host}:${target.port}` });
+  return readHostCheckpoint(
+    (cmd) => pool.exec(target, cmd, { timeoutMs: cmd.startsWith('sha256sum') ? 600_000 : 20_000 }),
+    runDir,
+    { hostKey: `${inst.id}@${target.host}:${target.port}` },
+  );
 }

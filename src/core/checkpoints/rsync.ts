@@ -40,7 +40,12 @@ function remotePath(p: string): string {
 }
 
 /** The rsync argv (without "rsync"): archive mode, keep partial files for resume, excludes, ssh options. */
-export function rsyncArgv(from: string, to: string, exclude: readonly string[] = [], sshArgs: readonly string[] = []): string[] {
+export function rsyncArgv(
+  from: string,
+  to: string,
+  exclude: readonly string[] = [],
+  sshArgs: readonly string[] = [],
+): string[] {
   const args = ['-a', '--partial', ...exclude.map((e) => `--exclude=${e}`)];
   // rsync splits -e itself (honouring quotes), so each ssh argument is quoted for it.
   args.push('-e', ['ssh', '-o', 'BatchMode=yes', ...sshArgs].map(shellQuote).join(' '));
@@ -67,12 +72,15 @@ export class RsyncStore implements CheckpointStoreReader {
   /** Runs a fixed shell command line where the store is (sh -c locally, ssh remotely). */
   private async run(cmd: string): Promise<{ stdout: string; code: number }> {
     const local = isLocalHost(this.opts.host);
-    const [file, args] = local ? ['sh', ['-c', cmd]] : ['ssh', ['-o', 'BatchMode=yes', ...(this.opts.sshArgs ?? []), this.opts.host, '--', cmd]];
+    const [file, args] = local
+      ? ['sh', ['-c', cmd]]
+      : ['ssh', ['-o', 'BatchMode=yes', ...(this.opts.sshArgs ?? []), this.opts.host, '--', cmd]];
     const execa = await loadExeca();
     const r = await execa(file, args, { reject: false, timeout: this.opts.timeoutMs ?? 60_000, stdin: 'ignore' });
     if (r.timedOut) throw new StoreError('unreachable', `listing ${this.where} timed out`);
     // ssh exits 255 on its own failures (unreachable, auth, host key).
-    if (!local && r.exitCode === 255) throw new StoreError('unreachable', `cannot ssh to ${this.opts.host} (${firstLine(r.stderr)})`);
+    if (!local && r.exitCode === 255)
+      throw new StoreError('unreachable', `cannot ssh to ${this.opts.host} (${firstLine(r.stderr)})`);
     return { stdout: r.stdout, code: r.exitCode ?? 1 };
   }
 
@@ -82,7 +90,8 @@ export class RsyncStore implements CheckpointStoreReader {
   async list(): Promise<StoredCheckpoint[]> {
     const r = await this.run(
       `cd ${remotePath(this.opts.path)} 2>/dev/null || exit 3; find . -mindepth 2 -type f -printf '%s\\t%T@\\t%P\\n'; ` +
-        `for f in checkpoint-*/${RUN_MARKER}; do [ -f "$f" ] && printf 'RUN\\t%s\\t%s\\n' "\${f%%/*}" "$(head -c 80 "$f" | tr -cd 'A-Za-z0-9._-')"; done; true`,
+        (`for f in checkpoint-*/${RUN_MARKER}; do [ -f "$f" ] && printf 'RUN\\t%s\\t%s\\n' "\${f%%/*}" "$(head ` +
+          `-c 80 "$f" | tr -cd 'A-Za-z0-9._-')"; done; true`),
     );
     if (r.code === 3) return [];
     if (r.code !== 0) throw new StoreError('failed', `listing ${this.where} failed (exit ${r.code})`);
@@ -104,7 +113,11 @@ export class RsyncStore implements CheckpointStoreReader {
     }
     this.listed = dirs;
     return [...dirs].map(([step, files]) => ({
-      step, files: files.map((f): CheckpointFile => ({ path: f.path, size: f.size })).sort((a, b) => a.path.localeCompare(b.path)), runId: runs.get(step) ?? null,
+      step,
+      files: files
+        .map((f): CheckpointFile => ({ path: f.path, size: f.size }))
+        .sort((a, b) => a.path.localeCompare(b.path)),
+      runId: runs.get(step) ?? null,
     }));
   }
 
@@ -125,7 +138,9 @@ export class RsyncStore implements CheckpointStoreReader {
 
   /** global_step of the stored trainer_state.json. */
   async readGlobalStep(step: number): Promise<number | null> {
-    const r = await this.run(`cat ${remotePath(`${this.opts.path.replace(/\/+$/, '')}/checkpoint-${step}/trainer_state.json`)}`);
+    const r = await this.run(
+      `cat ${remotePath(`${this.opts.path.replace(/\/+$/, '')}/checkpoint-${step}/trainer_state.json`)}`,
+    );
     return r.code === 0 ? parseGlobalStep(r.stdout) : null;
   }
 
@@ -136,12 +151,16 @@ export class RsyncStore implements CheckpointStoreReader {
   async upload(source: RsyncEndpoint, step: number, signal?: AbortSignal): Promise<void> {
     const storeLocal = isLocalHost(this.opts.host);
     if (source.host && !storeLocal) {
-      throw new StoreError('config', `rsync cannot copy from ${source.host} straight to ${this.opts.host}; run vastdeck on ${this.opts.host} with host: local`);
+      throw new StoreError(
+        'config',
+        `rsync cannot copy from ${source.host} straight to ${this.opts.host}; run vastdeck on ` +
+          `${this.opts.host} with host: local`,
+      );
     }
     const from = `${source.host ? `${source.host}:` : ''}${source.dir.replace(/\/+$/, '')}/`;
     const destDir = `${this.opts.path.replace(/\/+$/, '')}/checkpoint-${step}/`;
     const to = storeLocal ? destDir : `${this.opts.host}:${destDir}`;
-    const sshArgs = source.host ? source.sshArgs ?? [] : this.opts.sshArgs ?? [];
+    const sshArgs = source.host ? (source.sshArgs ?? []) : (this.opts.sshArgs ?? []);
     if (!storeLocal) {
       // rsync creates only the last path component; make the parent first.
       const mk = await this.run(`mkdir -p ${remotePath(this.opts.path)}`);
@@ -149,8 +168,13 @@ export class RsyncStore implements CheckpointStoreReader {
     } else {
       await (await loadExeca())('mkdir', ['-p', this.opts.path]);
     }
-    const r = await (await loadExeca())('rsync', rsyncArgv(from, to, this.opts.exclude ?? [], sshArgs), { reject: false, cancelSignal: signal, stdin: 'ignore' });
-    if (r.exitCode !== 0) throw new StoreError('failed', `rsync to ${this.where} failed (exit ${r.exitCode}: ${firstLine(r.stderr)})`);
+    const r = await (await loadExeca())('rsync', rsyncArgv(from, to, this.opts.exclude ?? [], sshArgs), {
+      reject: false,
+      cancelSignal: signal,
+      stdin: 'ignore',
+    });
+    if (r.exitCode !== 0)
+      throw new StoreError('failed', `rsync to ${this.where} failed (exit ${r.exitCode}: ${firstLine(r.stderr)})`);
   }
 }
 

@@ -17,8 +17,14 @@ export function runIdFromNonce(nonce: string): string {
   return `vd-${nonce}`;
 }
 
-/** An instance's run id: from the journal's provision records, else from its nonce (VASTDECK_NONCE env entry, or an older rental's label tag); null when none. */
-export function runIdOfInstance(inst: Pick<Instance, 'id' | 'label'> & { nonce?: string | null }, records: readonly JournalRecord[] = []): string | null {
+/**
+ * An instance's run id: from the journal's provision records, else from its nonce (VASTDECK_NONCE env entry, or an
+ * older rental's label tag); null when none.
+ */
+export function runIdOfInstance(
+  inst: Pick<Instance, 'id' | 'label'> & { nonce?: string | null },
+  records: readonly JournalRecord[] = [],
+): string | null {
   for (let i = records.length - 1; i >= 0; i--) {
     const r = records[i]!;
     if (r.ids.instanceId !== inst.id || !r.op.startsWith('provision')) continue;

@@ -32,13 +32,24 @@ export function openStore(cfg: CheckpointStore, opts: OpenStoreOptions = {}): Op
       const token = env[cfg.tokenEnv] || undefined;
       const hubUrl = opts.hubUrl ?? (env.HF_ENDPOINT || undefined);
       return {
-        reader: new HfStore({ repo: cfg.repo, revision: cfg.revision, prefix: cfg.prefix, token, tokenEnv: cfg.tokenEnv, hubUrl }),
+        reader: new HfStore({
+          repo: cfg.repo,
+          revision: cfg.revision,
+          prefix: cfg.prefix,
+          token,
+          tokenEnv: cfg.tokenEnv,
+          hubUrl,
+        }),
         exclude: [],
         secrets: token ? [token] : [],
       };
     }
     case 'rsync':
-      return { reader: new RsyncStore({ host: cfg.host, path: cfg.path, exclude: cfg.exclude, sshArgs: opts.sshArgs }), exclude: cfg.exclude, secrets: [] };
+      return {
+        reader: new RsyncStore({ host: cfg.host, path: cfg.path, exclude: cfg.exclude, sshArgs: opts.sshArgs }),
+        exclude: cfg.exclude,
+        secrets: [],
+      };
     case 'command':
       return { reader: new CommandStore({ cmd: cfg.cmd, env: opts.commandEnv }), exclude: [], secrets: [] };
   }

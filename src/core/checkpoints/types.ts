@@ -77,8 +77,23 @@ export interface SizeMismatch {
 export type Verification =
   | { state: 'verified'; hostStep: number; verifiedStep: number }
   | { state: 'behind'; hostStep: number; verifiedStep: number; behindBy: number }
-  | { state: 'incomplete'; hostStep: number; step: number; missing: string[]; mismatched: SizeMismatch[]; verifiedStep: number | null }
-  | { state: 'mismatch'; hostStep: number; step: number; differ: string[]; uploadedBy: string | null; thisRun: string | null; verifiedStep: number | null }
+  | {
+      state: 'incomplete';
+      hostStep: number;
+      step: number;
+      missing: string[];
+      mismatched: SizeMismatch[];
+      verifiedStep: number | null;
+    }
+  | {
+      state: 'mismatch';
+      hostStep: number;
+      step: number;
+      differ: string[];
+      uploadedBy: string | null;
+      thisRun: string | null;
+      verifiedStep: number | null;
+    }
   | { state: 'unverifiable'; hostStep: number; verifiedStep: null; reason: string }
   | { state: 'not-found'; hostStep: number; verifiedStep: null; newest?: { step: number; uploadedBy: string | null } }
   | { state: 'no-host-checkpoint'; hostStep: null; verifiedStep: number | null }

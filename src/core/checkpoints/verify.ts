@@ -5,7 +5,14 @@
  * or any other step, never verify; an older step counts only as "behind" when it matches the host's own copy of
  * that step. The run that uploaded a stored checkpoint (when marked) names the other run in the verdict.
  */
-import type { CheckpointFile, CheckpointStoreReader, HostCheckpoint, SizeMismatch, StoredCheckpoint, Verification } from './types.js';
+import type {
+  CheckpointFile,
+  CheckpointStoreReader,
+  HostCheckpoint,
+  SizeMismatch,
+  StoredCheckpoint,
+  Verification,
+} from './types.js';
 import { StoreError } from './types.js';
 
 /** Options of a verification. */
@@ -27,7 +34,12 @@ export function isExcluded(path: string, patterns: readonly string[] = []): bool
   for (const raw of patterns) {
     const pat = raw.replace(/^\/+/, '').replace(/\/+$/, '');
     if (!pat) continue;
-    const re = new RegExp(`^${pat.split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+    const re = new RegExp(
+      `^${pat
+        .split('')
+        .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('')}$`,
+    );
     const parts = path.split('/');
     if (pat.includes('/') ? re.test(path) : parts.some((p) => re.test(p))) return true;
   }
@@ -35,9 +47,18 @@ export function isExcluded(path: string, patterns: readonly string[] = []): bool
 }
 
 /** What the stored copy lacks or holds differently compared with the host's files. */
-export function compareFiles(host: readonly CheckpointFile[], stored: readonly CheckpointFile[], exclude: readonly string[] = []): { missing: string[]; mismatched: SizeMismatch[]; differ: string[]; unhashed: string[] } {
+export function compareFiles(
+  host: readonly CheckpointFile[],
+  stored: readonly CheckpointFile[],
+  exclude: readonly string[] = [],
+): { missing: string[]; mismatched: SizeMismatch[]; differ: string[]; unhashed: string[] } {
   const have = new Map(stored.map((f) => [f.path, f]));
-  const out = { missing: [] as string[], mismatched: [] as SizeMismatch[], differ: [] as string[], unhashed: [] as string[] };
+  const out = {
+    missing: [] as string[],
+    mismatched: [] as SizeMismatch[],
+    differ: [] as string[],
+    unhashed: [] as string[],
+  };
   for (const f of host) {
     if (f.path === RUN_MARKER || isExcluded(f.path, exclude)) continue;
     const s = have.get(f.path);
@@ -60,8 +81,14 @@ export function compareFiles(host: readonly CheckpointFile[], stored: readonly C
   return out;
 }
 
-/** Verifies the host's newest checkpoint against the store by content. Never throws: a store failure is 'unavailable'. */
-export async function verifyCheckpoint(host: HostCheckpoint | null, store: CheckpointStoreReader, opts: VerifyOptions = {}): Promise<Verification> {
+/**
+ * Verifies the host's newest checkpoint against the store by content. Never throws: a store failure is 'unavailable'.
+ */
+export async function verifyCheckpoint(
+  host: HostCheckpoint | null,
+  store: CheckpointStoreReader,
+  opts: VerifyOptions = {},
+): Promise<Verification> {
   const exclude = opts.exclude ?? [];
   let stored: StoredCheckpoint[];
   try {
@@ -77,7 +104,13 @@ export async function verifyCheckpoint(host: HostCheckpoint | null, store: Check
   }
 }
 
-async function judge(host: HostCheckpoint, stored: StoredCheckpoint[], store: CheckpointStoreReader, exclude: readonly string[], thisRun: string | null): Promise<Verification> {
+async function judge(
+  host: HostCheckpoint,
+  stored: StoredCheckpoint[],
+  store: CheckpointStoreReader,
+  exclude: readonly string[],
+  thisRun: string | null,
+): Promise<Verification> {
   const hostStep = host.step;
   if (host.hashError) return { state: 'unverifiable', hostStep, verifiedStep: null, reason: host.hashError };
   const older = () => olderMatch(host, stored, store, exclude);
@@ -85,30 +118,79 @@ async function judge(host: HostCheckpoint, stored: StoredCheckpoint[], store: Ch
   const exact = found && store.contentOf ? { ...found, files: await filesOf(store, found) } : found;
   if (exact) {
     if (exact.files === null) {
-      return { state: 'unverifiable', hostStep, verifiedStep: null, reason: `${store.where} reports checkpoint-${hostStep} without file hashes, so its bytes cannot be compared with the host's` };
+      return {
+        state: 'unverifiable',
+        hostStep,
+        verifiedStep: null,
+        reason:
+          `${store.where} reports checkpoint-${hostStep} without file hashes, so its bytes cannot be compared ` +
+          `with the host's`,
+      };
     }
     const d = compareFiles(host.files, exact.files, exclude);
-    if (d.differ.length) return { state: 'mismatch', hostStep, step: exact.step, differ: d.differ, uploadedBy: exact.runId ?? null, thisRun, verifiedStep: await older() };
+    if (d.differ.length)
+      return {
+        state: 'mismatch',
+        hostStep,
+        step: exact.step,
+        differ: d.differ,
+        uploadedBy: exact.runId ?? null,
+        thisRun,
+        verifiedStep: await older(),
+      };
     if (d.missing.length || d.mismatched.length) {
       // Missing files from ANOTHER run are still another run's checkpoint: say whose.
-      if (exact.runId && thisRun && exact.runId !== thisRun) return { state: 'mismatch', hostStep, step: exact.step, differ: [], uploadedBy: exact.runId, thisRun, verifiedStep: await older() };
-      return { state: 'incomplete', hostStep, step: exact.step, missing: d.missing, mismatched: d.mismatched, verifiedStep: await older() };
+      if (exact.runId && thisRun && exact.runId !== thisRun)
+        return {
+          state: 'mismatch',
+          hostStep,
+          step: exact.step,
+          differ: [],
+          uploadedBy: exact.runId,
+          thisRun,
+          verifiedStep: await older(),
+        };
+      return {
+        state: 'incomplete',
+        hostStep,
+        step: exact.step,
+        missing: d.missing,
+        mismatched: d.mismatched,
+        verifiedStep: await older(),
+      };
     }
     if (d.unhashed.length) {
-      return { state: 'unverifiable', hostStep, verifiedStep: null, reason: `${store.where} lists no hash for ${d.unhashed.join(', ')} of checkpoint-${hostStep}` };
+      return {
+        state: 'unverifiable',
+        hostStep,
+        verifiedStep: null,
+        reason: `${store.where} lists no hash for ${d.unhashed.join(', ')} of checkpoint-${hostStep}`,
+      };
     }
     return { state: 'verified', hostStep, verifiedStep: hostStep };
   }
   const behind = await older();
   if (behind !== null) return { state: 'behind', hostStep, verifiedStep: behind, behindBy: hostStep - behind };
   const newest = stored[0];
-  return { state: 'not-found', hostStep, verifiedStep: null, ...(newest ? { newest: { step: newest.step, uploadedBy: newest.runId ?? null } } : {}) };
+  return {
+    state: 'not-found',
+    hostStep,
+    verifiedStep: null,
+    ...(newest ? { newest: { step: newest.step, uploadedBy: newest.runId ?? null } } : {}),
+  };
 }
 
 /** The newest stored step below the host's that matches the host's own copy of that step byte for byte. */
-async function olderMatch(host: HostCheckpoint, stored: StoredCheckpoint[], store: CheckpointStoreReader, exclude: readonly string[]): Promise<number | null> {
+async function olderMatch(
+  host: HostCheckpoint,
+  stored: StoredCheckpoint[],
+  store: CheckpointStoreReader,
+  exclude: readonly string[],
+): Promise<number | null> {
   if (!host.load || !host.steps) return null;
-  const candidates = stored.filter((c) => c.step < host.step && c.files !== null && host.steps!.includes(c.step)).slice(0, OLDER_TRIES);
+  const candidates = stored
+    .filter((c) => c.step < host.step && c.files !== null && host.steps!.includes(c.step))
+    .slice(0, OLDER_TRIES);
   for (const c of candidates) {
     const mine = await host.load(c.step).catch(() => null);
     if (!mine || mine.hashError) continue;
@@ -146,10 +228,13 @@ export function describeVerification(v: Verification): string {
       return `incomplete upload of checkpoint-${v.step}: ${parts.join('; ')}${older}`;
     }
     case 'mismatch': {
-      const files = v.differ.length ? `${v.differ.join(', ')} differ from the host's` : 'its files are not the host\'s';
+      const files = v.differ.length ? `${v.differ.join(', ')} differ from the host's` : "its files are not the host's";
       const older = v.verifiedStep !== null ? `; newest matching copy is step ${v.verifiedStep}` : '';
       if (v.uploadedBy && v.uploadedBy !== v.thisRun) {
-        return `checkpoint-${v.step} in the store was uploaded by run ${v.uploadedBy}, not this run${v.thisRun ? ` (${v.thisRun})` : ''}: ${files}${older}`;
+        return (
+          `checkpoint-${v.step} in the store was uploaded by run ${v.uploadedBy}, not this ` +
+          `run${v.thisRun ? ` (${v.thisRun})` : ''}: ${files}${older}`
+        );
       }
       return `checkpoint-${v.step} in the store is not the host's: ${files}${older}`;
     }
@@ -157,7 +242,11 @@ export function describeVerification(v: Verification): string {
       return `unverifiable: ${v.reason}`;
     case 'not-found': {
       const n = v.newest;
-      const newest = !n ? '' : `; the store's newest is checkpoint-${n.step}${n.uploadedBy ? `, uploaded by run ${n.uploadedBy}` : ''}, and no stored step matches this host's files`;
+      const newest = !n
+        ? ''
+        : `; the store's newest is ` +
+          `checkpoint-${n.step}${n.uploadedBy ? `, uploaded by run ${n.uploadedBy}` : ''}, and no stored step ` +
+          `matches this host's files`;
       return `not found in the store (host has step ${v.hostStep})${newest}`;
     }
     case 'no-host-checkpoint':

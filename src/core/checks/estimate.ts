@@ -25,7 +25,10 @@ export function offerPrice(o: Offer, diskGb: number): number {
 
 /** Finds the norm for names: "RTX_3090" and "rtx 3090" are the same GPU. */
 export function gpuKey(name: string): string {
-  return name.toLowerCase().replace(/[_\s]+/g, ' ').trim();
+  return name
+    .toLowerCase()
+    .replace(/[_\s]+/g, ' ')
+    .trim();
 }
 
 /** A DLPerf reference from offers of a measured GPU type (median DLPerf per GPU among them), or null. */
@@ -39,7 +42,11 @@ export function dlperfReference(offers: readonly Offer[], profile: Profile): Dlp
       .sort((a, b) => a - b);
     if (samples.length > bestCount) {
       bestCount = samples.length;
-      best = { gpuName: name, stepsPerHourPerGpu: perGpu, dlperfPerGpu: samples[Math.floor(samples.length / 2)] as number };
+      best = {
+        gpuName: name,
+        stepsPerHourPerGpu: perGpu,
+        dlperfPerGpu: samples[Math.floor(samples.length / 2)] as number,
+      };
     }
   }
   return best;

@@ -35,10 +35,17 @@ export function offerTraps(o: Offer): Reason[] {
       code: 'inet',
       level: o.inetDownMbps < L.inetUnusableMbps ? 'fail' : 'warn',
       short: `inet ${fmt(o.inetDownMbps)}Mbps`,
-      message: `internet ${fmt(o.inetDownMbps)} Mbps down: a 10 GB image takes ~${h >= 1 ? `${fmt(h)} h` : `${Math.ceil(h * 60)} min`} to pull`,
+      message:
+        `internet ${fmt(o.inetDownMbps)} Mbps down: a 10 GB image takes ` +
+        `~${h >= 1 ? `${fmt(h)} h` : `${Math.ceil(h * 60)} min`} to pull`,
     });
   } else if (o.inetUpMbps < L.inetUpSlowMbps) {
-    out.push({ code: 'inet', level: 'warn', short: `up ${fmt(o.inetUpMbps)}Mbps`, message: `internet ${fmt(o.inetUpMbps)} Mbps up: checkpoint uploads will crawl` });
+    out.push({
+      code: 'inet',
+      level: 'warn',
+      short: `up ${fmt(o.inetUpMbps)}Mbps`,
+      message: `internet ${fmt(o.inetUpMbps)} Mbps up: checkpoint uploads will crawl`,
+    });
   }
   const vram = o.gpuTotalRamGb || o.gpuRamGb * o.numGpus;
   if (o.numGpus >= 2 && o.cpuRamGb < vram * L.ramPerVram) {
@@ -46,14 +53,26 @@ export function offerTraps(o: Offer): Reason[] {
       code: 'ram',
       level: 'warn',
       short: `RAM ${fmt(o.cpuRamGb)}G/${o.numGpus}GPU`,
-      message: `only ${fmt(o.cpuRamGb)} GB system RAM behind ${o.numGpus} GPUs with ${fmt(vram)} GB VRAM: dataloaders may be OOM-killed`,
+      message:
+        `only ${fmt(o.cpuRamGb)} GB system RAM behind ${o.numGpus} GPUs with ${fmt(vram)} GB VRAM: dataloaders ` +
+        `may be OOM-killed`,
     });
   }
   if (o.diskGb < L.tinyDiskGb) {
-    out.push({ code: 'disk', level: 'warn', short: `disk ${fmt(o.diskGb)}G`, message: `only ${fmt(o.diskGb)} GB disk: an image, a model and checkpoints rarely fit` });
+    out.push({
+      code: 'disk',
+      level: 'warn',
+      short: `disk ${fmt(o.diskGb)}G`,
+      message: `only ${fmt(o.diskGb)} GB disk: an image, a model and checkpoints rarely fit`,
+    });
   }
   if (o.reliability < L.reliability) {
-    out.push({ code: 'reliability', level: 'warn', short: `rel ${fmt(o.reliability * 100)}%`, message: `reliability ${fmt(o.reliability * 100)}% (below ${L.reliability * 100}%): expect interruptions` });
+    out.push({
+      code: 'reliability',
+      level: 'warn',
+      short: `rel ${fmt(o.reliability * 100)}%`,
+      message: `reliability ${fmt(o.reliability * 100)}% (below ${L.reliability * 100}%): expect interruptions`,
+    });
   }
   const need = minCudaForCompute(o.computeCap);
   if (o.cudaMaxGood !== null && need !== null && cudaBelow(o.cudaMaxGood, need)) {
@@ -61,10 +80,16 @@ export function offerTraps(o: Offer): Reason[] {
       code: 'gpu_unsupported',
       level: 'fail',
       short: `driver CUDA ${o.cudaMaxGood}<${need}`,
-      message: `${o.gpuName} (compute ${o.computeCap}) needs CUDA ${need}, but the driver only supports ${o.cudaMaxGood}`,
+      message:
+        `${o.gpuName} (compute ${o.computeCap}) needs CUDA ` + `${need}, but the driver only supports ${o.cudaMaxGood}`,
     });
   } else if (o.cudaMaxGood !== null && cudaBelow(o.cudaMaxGood, L.oldCuda)) {
-    out.push({ code: 'cuda', level: 'warn', short: `CUDA ${o.cudaMaxGood}`, message: `old driver (CUDA ${o.cudaMaxGood}): most current images need CUDA ≥ ${L.oldCuda}` });
+    out.push({
+      code: 'cuda',
+      level: 'warn',
+      short: `CUDA ${o.cudaMaxGood}`,
+      message: `old driver (CUDA ${o.cudaMaxGood}): most current images need CUDA ≥ ${L.oldCuda}`,
+    });
   } else if (need !== null && need >= 12.8) {
     out.push({
       code: 'gpu_unsupported',

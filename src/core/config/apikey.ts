@@ -16,7 +16,10 @@ export interface ResolvedKey {
  * VAST_API_KEY, then $XDG_CONFIG_HOME/vastai/vast_api_key (when XDG_CONFIG_HOME is set), then
  * ~/.config/vastai/vast_api_key, then the legacy ~/.vast_api_key. Returns null when none.
  */
-export async function resolveApiKey(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedKey | null> {
+export async function resolveApiKey(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedKey | null> {
   if (flag && flag.trim()) return { key: flag.trim(), source: '--api-key' };
   if (env.VAST_API_KEY && env.VAST_API_KEY.trim()) return { key: env.VAST_API_KEY.trim(), source: 'VAST_API_KEY' };
   const home = homeDir(env);
@@ -40,6 +43,10 @@ async function readKeyFile(file: string): Promise<string | null> {
 }
 
 /** The base URL: --api-url, then VAST_URL, then Vast's own. */
-export function resolveApiUrl(flag: string | undefined, configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveApiUrl(
+  flag: string | undefined,
+  configured: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   return (flag || env.VAST_URL || configured || 'https://console.vast.ai').replace(/\/+$/, '');
 }

@@ -34,7 +34,11 @@ export const configSchema = z.strictObject({
   notify: z
     .strictObject({
       /** A Slack- or Discord-compatible incoming webhook URL. It embeds a token: treated as a secret. */
-      webhook: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'expected an http(s) URL').optional(),
+      webhook: z
+        .string()
+        .url()
+        .refine((u) => /^https?:\/\//i.test(u), 'expected an http(s) URL')
+        .optional(),
       /** Ring the terminal bell (a tmux alert) on these events. */
       bell: z.boolean().default(true),
       /** Webhook timeout per attempt, seconds. */
@@ -66,7 +70,10 @@ export function parseConfig(text: string, file: string): Config {
     raw = parseYaml(text);
   } catch (err) {
     const line = (err as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
-    throw new ConfigError(`${file}${line ? `:${line}` : ''}: not valid YAML (${firstLine((err as Error).message).replace(/:$/, '')}); fix the file or remove it`);
+    throw new ConfigError(
+      `${file}${line ? `:${line}` : ''}: not valid YAML ` +
+        `(${firstLine((err as Error).message).replace(/:$/, '')}); fix the file or remove it`,
+    );
   }
   const result = configSchema.safeParse(raw ?? {});
   if (!result.success) throw new ConfigError(`${file}: ${describeZodError(result.error)}; fix the file or remove it`);

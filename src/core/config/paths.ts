@@ -16,7 +16,9 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
  * else ~/.local/state/vastdeck. `--demo` points VASTDECK_STATE_DIR at a demo/ folder inside it (demoStateDir).
  */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.VASTDECK_STATE_DIR || path.join(env.XDG_STATE_HOME || path.join(homeDir(env), '.local', 'state'), 'vastdeck');
+  return (
+    env.VASTDECK_STATE_DIR || path.join(env.XDG_STATE_HOME || path.join(homeDir(env), '.local', 'state'), 'vastdeck')
+  );
 }
 
 /** Where `--demo` keeps its journal, known_hosts and crash log, apart from the real account's. */

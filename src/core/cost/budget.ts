@@ -51,29 +51,55 @@ export function evaluateBudget(rules: BudgetRules, state: BudgetState): Breach[]
       const perCard = inst.dphTotal / Math.max(1, inst.numGpus);
       if (perCard > rules.maxCardDph) {
         out.push({
-          rule: 'maxCardDph', instanceId: inst.id, label: inst.label, value: perCard, limit: rules.maxCardDph,
-          message: `instance ${inst.id}${inst.label ? ` (${inst.label})` : ''} costs ${usd(perCard)}/hr per GPU, over the ${usd(rules.maxCardDph)} limit`,
+          rule: 'maxCardDph',
+          instanceId: inst.id,
+          label: inst.label,
+          value: perCard,
+          limit: rules.maxCardDph,
+          message:
+            `instance ${inst.id}${inst.label ? ` (${inst.label})` : ''} costs ${usd(perCard)}/hr per GPU, over ` +
+            `the ${usd(rules.maxCardDph)} limit`,
         });
       }
     }
   }
   const perHour = state.instances.reduce((s, i) => s + instanceBurn(i), 0);
   if (rules.maxFleetDph !== undefined && perHour > rules.maxFleetDph) {
-    out.push({ rule: 'maxFleetDph', value: perHour, limit: rules.maxFleetDph, message: `fleet burns ${usd(perHour)}/hr, over the ${usd(rules.maxFleetDph)} limit` });
+    out.push({
+      rule: 'maxFleetDph',
+      value: perHour,
+      limit: rules.maxFleetDph,
+      message: `fleet burns ${usd(perHour)}/hr, over the ${usd(rules.maxFleetDph)} limit`,
+    });
   }
   if (rules.dailyBudget !== undefined) {
     const perDay = perHour * 24;
     if (perDay > rules.dailyBudget) {
-      out.push({ rule: 'dailyBudget', value: perDay, limit: rules.dailyBudget, message: `current rate is ${usd(perDay)}/day, over the ${usd(rules.dailyBudget)} daily budget` });
+      out.push({
+        rule: 'dailyBudget',
+        value: perDay,
+        limit: rules.dailyBudget,
+        message: `current rate is ${usd(perDay)}/day, over the ${usd(rules.dailyBudget)} daily budget`,
+      });
     }
     const spent = state.spentLast24h;
     if (spent != null && spent > rules.dailyBudget) {
-      out.push({ rule: 'dailyBudget', value: spent, limit: rules.dailyBudget, message: `spent ${usd(spent)} in the last 24 h, over the ${usd(rules.dailyBudget)} daily budget` });
+      out.push({
+        rule: 'dailyBudget',
+        value: spent,
+        limit: rules.dailyBudget,
+        message: `spent ${usd(spent)} in the last 24 h, over the ${usd(rules.dailyBudget)} daily budget`,
+      });
     }
   }
   const credit = state.credit;
   if (rules.minBalance !== undefined && credit != null && credit < rules.minBalance) {
-    out.push({ rule: 'minBalance', value: credit, limit: rules.minBalance, message: `credit is ${usd(credit)}, below the ${usd(rules.minBalance)} minimum` });
+    out.push({
+      rule: 'minBalance',
+      value: credit,
+      limit: rules.minBalance,
+      message: `credit is ${usd(credit)}, below the ${usd(rules.minBalance)} minimum`,
+    });
   }
   return out;
 }

@@ -34,7 +34,10 @@ export interface CollectCostOptions {
 }
 
 /** Fetches and builds the cost report. API errors propagate (VastError); a health read that fails skips that run. */
-export async function collectCost(api: Pick<VastApi, 'listInstances' | 'charges' | 'currentUser' | 'clockOffsetMs'>, opts: CollectCostOptions): Promise<CostReport> {
+export async function collectCost(
+  api: Pick<VastApi, 'listInstances' | 'charges' | 'currentUser' | 'clockOffsetMs'>,
+  opts: CollectCostOptions,
+): Promise<CostReport> {
   const clock = opts.now ?? serverClock(api);
   const all = await api.listInstances();
   const clockNow = clock();
@@ -45,8 +48,15 @@ export async function collectCost(api: Pick<VastApi, 'listInstances' | 'charges'
   const instances = fleetInstances(all, opts.fleet);
   const runs = opts.healthOf ? await readRuns(instances, opts, now) : [];
   return buildCostReport({
-    instances, accountInstances: all, charges, credit: user.credit, now, window: { from, to: now },
-    ...(opts.fleet !== undefined ? { fleet: opts.fleet } : {}), budget: opts.budget, runs,
+    instances,
+    accountInstances: all,
+    charges,
+    credit: user.credit,
+    now,
+    window: { from, to: now },
+    ...(opts.fleet !== undefined ? { fleet: opts.fleet } : {}),
+    budget: opts.budget,
+    runs,
   });
 }
 
@@ -65,13 +75,23 @@ async function readRuns(instances: readonly Instance[], opts: CollectCostOptions
       }
       if (h.step === undefined) continue;
       const rates = rateSamples({
-        logRate: h.rate, step: h.step, startedAt: inst.startedAt, now,
-        stepsPerHourPerGpu: opts.throughput?.[inst.gpuName], numGpus: inst.numGpus,
+        logRate: h.rate,
+        step: h.step,
+        startedAt: inst.startedAt,
+        now,
+        stepsPerHourPerGpu: opts.throughput?.[inst.gpuName],
+        numGpus: inst.numGpus,
       });
       const targetStep = opts.targetStep ?? h.total;
       out.push({
-        instanceId: inst.id, label: inst.label, gpuName: inst.gpuName, numGpus: inst.numGpus, dph: instanceBurn(inst),
-        step: h.step, ...(targetStep !== undefined ? { targetStep } : {}), rates,
+        instanceId: inst.id,
+        label: inst.label,
+        gpuName: inst.gpuName,
+        numGpus: inst.numGpus,
+        dph: instanceBurn(inst),
+        step: h.step,
+        ...(targetStep !== undefined ? { targetStep } : {}),
+        rates,
         health: { state: h.state, ...(h.detail ? { detail: h.detail } : {}) },
       });
     }

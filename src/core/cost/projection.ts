@@ -100,7 +100,9 @@ export function rangeOf(samples: readonly number[]): Range | null {
   return { low: Math.min(xs[0]!, mid * (1 - MIN_SPREAD)), mid, high: Math.max(xs[n - 1]!, mid * (1 + MIN_SPREAD)) };
 }
 
-/** Projects one run to its target; null without a target or an observed rate. A run past its target needs nothing more. */
+/**
+ * Projects one run to its target; null without a target or an observed rate. A run past its target needs nothing more.
+ */
 export function projectRun(run: RunInput, now: number): RunProjection | null {
   const rate = rangeOf(run.rates);
   if (!rate || run.targetStep === undefined) return null;
@@ -113,8 +115,14 @@ export function projectRun(run: RunInput, now: number): RunProjection | null {
   };
   const cost = (ms: number) => (ms / 3_600_000) * run.dph;
   return {
-    instanceId: run.instanceId, label: run.label, gpuName: run.gpuName, step: run.step, targetStep: run.targetStep,
-    remainingSteps, rate, etaMs,
+    instanceId: run.instanceId,
+    label: run.label,
+    gpuName: run.gpuName,
+    step: run.step,
+    targetStep: run.targetStep,
+    remainingSteps,
+    rate,
+    etaMs,
     costUsd: { low: cost(etaMs.low), mid: cost(etaMs.mid), high: cost(etaMs.high) },
     finishAt: { low: now + etaMs.low, mid: now + etaMs.mid, high: now + etaMs.high },
   };
@@ -136,12 +144,26 @@ export interface GpuValue {
 }
 
 /** Value per GPU type from runs with an observed rate (the middle of each run's range). Best value first. */
-export function valuePerGpuType(runs: ReadonlyArray<{ gpuName: string; numGpus: number; dph: number; rate: number }>): GpuValue[] {
+export function valuePerGpuType(
+  runs: ReadonlyArray<{ gpuName: string; numGpus: number; dph: number; rate: number }>,
+): GpuValue[] {
   const groups = new Map<string, GpuValue>();
   for (const r of runs) {
     if (!(r.rate > 0) || !(r.dph > 0)) continue;
     let g = groups.get(r.gpuName);
-    if (!g) groups.set(r.gpuName, (g = { gpuName: r.gpuName, instances: 0, gpus: 0, stepsPerSec: 0, dph: 0, stepsPerSecPerDph: 0, stepsPerDollar: 0 }));
+    if (!g)
+      groups.set(
+        r.gpuName,
+        (g = {
+          gpuName: r.gpuName,
+          instances: 0,
+          gpus: 0,
+          stepsPerSec: 0,
+          dph: 0,
+          stepsPerSecPerDph: 0,
+          stepsPerDollar: 0,
+        }),
+      );
     g.instances++;
     g.gpus += r.numGpus;
     g.stepsPerSec += r.rate;
@@ -151,5 +173,7 @@ export function valuePerGpuType(runs: ReadonlyArray<{ gpuName: string; numGpus: 
     g.stepsPerSecPerDph = g.stepsPerSec / g.dph;
     g.stepsPerDollar = g.stepsPerSecPerDph * 3600;
   }
-  return [...groups.values()].sort((a, b) => b.stepsPerSecPerDph - a.stepsPerSecPerDph || a.gpuName.localeCompare(b.gpuName));
+  return [...groups.values()].sort(
+    (a, b) => b.stepsPerSecPerDph - a.stepsPerSecPerDph || a.gpuName.localeCompare(b.gpuName),
+  );
 }

@@ -5,7 +5,16 @@
 import { fleetBurn, type Burn } from '../fleet/burn.js';
 import type { Charge, Instance } from '../vast/types.js';
 import { evaluateBudget, type Breach, type BudgetRules } from './budget.js';
-import { projectRun, rangeOf, valuePerGpuType, whyNotProjected, type GpuValue, type NotProjected, type RunInput, type RunProjection } from './projection.js';
+import {
+  projectRun,
+  rangeOf,
+  valuePerGpuType,
+  whyNotProjected,
+  type GpuValue,
+  type NotProjected,
+  type RunInput,
+  type RunProjection,
+} from './projection.js';
 import { labelFromDescription, spendBySource, spentBetween, type SourceSpend } from './spend.js';
 import type { RunCost } from './runs.js';
 
@@ -62,7 +71,9 @@ export function buildCostReport(input: CostInput): CostReport {
   const bySource = spendBySource(charges, instances, now);
   const total = round(bySource.reduce((s, r) => s + r.spent, 0));
   const last24h = spentBetween(charges, now - DAY_MS, now);
-  const hourly = Array.from({ length: 24 }, (_, i) => spentBetween(charges, now - DAY_MS + i * 3_600_000, now - DAY_MS + (i + 1) * 3_600_000));
+  const hourly = Array.from({ length: 24 }, (_, i) =>
+    spentBetween(charges, now - DAY_MS + i * 3_600_000, now - DAY_MS + (i + 1) * 3_600_000),
+  );
   const projections: RunProjection[] = [];
   const notProjected: NotProjected[] = [];
   // A crashed, stalled or finished run is heading nowhere: projecting its old rate would invent an ETA and a cost.
@@ -82,7 +93,13 @@ export function buildCostReport(input: CostInput): CostReport {
     generatedAt: now,
     window: input.window,
     ...(input.fleet !== undefined ? { fleet: input.fleet } : {}),
-    burn: { ...own, runwayHours: accountBurn.runwayHours, instances: instances.length, billingGpu, storageOnly: instances.length - billingGpu },
+    burn: {
+      ...own,
+      runwayHours: accountBurn.runwayHours,
+      instances: instances.length,
+      billingGpu,
+      storageOnly: instances.length - billingGpu,
+    },
     accountBurn,
     credit: input.credit,
     spent: { total, last24h, hourly, bySource },
@@ -90,7 +107,9 @@ export function buildCostReport(input: CostInput): CostReport {
     projections,
     notProjected,
     value,
-    breaches: input.budget ? evaluateBudget(input.budget, { instances, credit: input.credit, spentLast24h: last24h }) : [],
+    breaches: input.budget
+      ? evaluateBudget(input.budget, { instances, credit: input.credit, spentLast24h: last24h })
+      : [],
   };
 }
 
@@ -103,7 +122,11 @@ export function fleetInstances(instances: readonly Instance[], prefix: string | 
  * Charges belonging to a fleet: those of its listed instances, plus those of destroyed instances whose charge
  * description names a label with the prefix (the only trace of a gone instance's label in a charge row).
  */
-export function chargesForFleet(charges: readonly Charge[], allInstances: readonly Instance[], prefix: string | undefined): Charge[] {
+export function chargesForFleet(
+  charges: readonly Charge[],
+  allInstances: readonly Instance[],
+  prefix: string | undefined,
+): Charge[] {
   if (!prefix) return [...charges];
   const listed = new Map(allInstances.map((i) => [i.id, i]));
   return charges.filter((c) => {

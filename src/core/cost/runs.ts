@@ -17,7 +17,12 @@ export function runMembership(records: readonly JournalRecord[]): Map<number, st
   const runOf = new Map<number, string>();
   for (const r of records) {
     const id = r.ids.instanceId;
-    if (r.op === 'keeper.launch' && r.phase === 'after' && typeof r.details.fleet === 'string' && Array.isArray(r.details.launched)) {
+    if (
+      r.op === 'keeper.launch' &&
+      r.phase === 'after' &&
+      typeof r.details.fleet === 'string' &&
+      Array.isArray(r.details.launched)
+    ) {
       for (const x of r.details.launched) if (typeof x === 'number') runOf.set(x, `fleet:${r.details.fleet}`);
     } else if (id !== undefined && r.ids.runId && !r.op.startsWith('migrate') && r.op !== 'keeper.launch') {
       runOf.set(id, r.ids.runId);
@@ -48,7 +53,12 @@ export interface RunCost {
 }
 
 /** Groups spend (charges by source), current burn and projections by run. Sorted by spend, largest first. */
-export function costByRun(runOf: ReadonlyMap<number, string>, bySource: readonly SourceSpend[], instances: readonly Instance[], projections: readonly RunProjection[] = []): RunCost[] {
+export function costByRun(
+  runOf: ReadonlyMap<number, string>,
+  bySource: readonly SourceSpend[],
+  instances: readonly Instance[],
+  projections: readonly RunProjection[] = [],
+): RunCost[] {
   const runs = new Map<string, RunCost>();
   const get = (runId: string) => {
     let r = runs.get(runId);
@@ -72,13 +82,15 @@ export function costByRun(runOf: ReadonlyMap<number, string>, bySource: readonly
   for (const p of projections) {
     if (!live.has(p.instanceId)) continue;
     const r = get(runOf.get(p.instanceId) ?? `instance:${p.instanceId}`);
-    const add = (a: Range | null, b: Range): Range => (a ? { low: a.low + b.low, mid: a.mid + b.mid, high: a.high + b.high } : { ...b });
+    const add = (a: Range | null, b: Range): Range =>
+      a ? { low: a.low + b.low, mid: a.mid + b.mid, high: a.high + b.high } : { ...b };
     r.toGo = add(r.toGo, p.costUsd);
   }
   for (const r of runs.values()) {
     r.spent = Math.round(r.spent * 1e6) / 1e6;
     r.instances.sort((a, b) => a.instanceId - b.instanceId);
-    if (r.toGo) r.projectedTotal = { low: r.spent + r.toGo.low, mid: r.spent + r.toGo.mid, high: r.spent + r.toGo.high };
+    if (r.toGo)
+      r.projectedTotal = { low: r.spent + r.toGo.low, mid: r.spent + r.toGo.mid, high: r.spent + r.toGo.high };
   }
   return [...runs.values()].sort((a, b) => b.spent - a.spent || a.runId.localeCompare(b.runId));
 }

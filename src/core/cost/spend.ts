@@ -37,7 +37,11 @@ export interface SourceSpend {
 }
 
 /** Groups charges by source and joins them with the listed instances. Sorted by spend, largest first. */
-export function spendBySource(charges: readonly Charge[], instances: readonly Instance[], now: number = Date.now()): SourceSpend[] {
+export function spendBySource(
+  charges: readonly Charge[],
+  instances: readonly Instance[],
+  now: number = Date.now(),
+): SourceSpend[] {
   const byId = new Map(instances.map((i) => [i.id, i]));
   const groups = new Map<string, { charges: Charge[]; instanceId: number | null }>();
   for (const c of charges) {
@@ -48,14 +52,25 @@ export function spendBySource(charges: readonly Charge[], instances: readonly In
   const out: SourceSpend[] = [];
   for (const [source, g] of groups) {
     const inst = g.instanceId !== null ? byId.get(g.instanceId) : undefined;
-    const spent = round(g.charges.reduce((s, c) => s + c.amount, 0), 6);
+    const spent = round(
+      g.charges.reduce((s, c) => s + c.amount, 0),
+      6,
+    );
     const from = Math.min(...g.charges.map((c) => c.start));
     const to = Math.max(...g.charges.map((c) => c.end));
     const view = inst ? instanceView(inst, now, undefined) : null;
     const row: SourceSpend = {
-      source, instanceId: g.instanceId, label: inst?.label ?? labelFromDescription(g.charges[0]!.description),
-      status: view?.status ?? 'gone', spent, from, to, burnPerHour: view?.dph ?? null,
-      expected: null, gap: null, mismatch: false,
+      source,
+      instanceId: g.instanceId,
+      label: inst?.label ?? labelFromDescription(g.charges[0]!.description),
+      status: view?.status ?? 'gone',
+      spent,
+      from,
+      to,
+      burnPerHour: view?.dph ?? null,
+      expected: null,
+      gap: null,
+      mismatch: false,
     };
     if (inst && to - from >= MIN_CHECK_MS) crossCheck(row, inst);
     out.push(row);

@@ -150,7 +150,15 @@ export class HealthMonitor {
   /** What is known about an instance (for the detail pane and triage). */
   get(id: number): InstanceLive | undefined {
     const e = this.entries.get(id);
-    return e ? { tracker: e.tracker, facts: e.facts, sshError: e.sshError, polledAt: e.polledAt, health: e.tracker.health(this.now()) } : undefined;
+    return e
+      ? {
+          tracker: e.tracker,
+          facts: e.facts,
+          sshError: e.sshError,
+          polledAt: e.polledAt,
+          health: e.tracker.health(this.now()),
+        }
+      : undefined;
   }
 
   /** One pass over the fleet now (joins a pass in flight). */
@@ -169,7 +177,11 @@ export class HealthMonitor {
   private entry(id: number): Entry {
     let e = this.entries.get(id);
     if (!e) {
-      e = { tracker: new HealthTracker({ stallAfterMs: this.opts.stallAfterMs }), ring: new LogRing({ capacity: 64 }), anchor: '' };
+      e = {
+        tracker: new HealthTracker({ stallAfterMs: this.opts.stallAfterMs }),
+        ring: new LogRing({ capacity: 64 }),
+        anchor: '',
+      };
       this.entries.set(id, e);
     }
     return e;
@@ -193,7 +205,8 @@ export class HealthMonitor {
       // dead hosts cost the fleet's pass little; a host that answers is polled every pass.
       const due = e.retryAt === undefined || this.now() >= e.retryAt;
       if (ep && due) queue.push([inst, { host: ep.host, port: ep.port }]);
-      else if (!ep && this.opts.apiLog && STOPPED.has(inst.status ?? '') && !e.apiLogRead && due) queue.push([inst, 'api']);
+      else if (!ep && this.opts.apiLog && STOPPED.has(inst.status ?? '') && !e.apiLogRead && due)
+        queue.push([inst, 'api']);
       else this.publish(inst.id, e);
     }
     for (const id of [...this.entries.keys()]) {
@@ -230,13 +243,18 @@ export class HealthMonitor {
     const timeoutMs = this.opts.execTimeoutMs ?? 15_000;
     const path = this.opts.logPath ?? '/workspace/train.log';
     try {
-      const log = await this.opts.ssh.exec(target, `tail -c ${HEALTH_TAIL_BYTES} -- ${shellQuote(path)}`, { timeoutMs, maxBytes: HEALTH_TAIL_BYTES * 2 });
+      const log = await this.opts.ssh.exec(target, `tail -c ${HEALTH_TAIL_BYTES} -- ${shellQuote(path)}`, {
+        timeoutMs,
+        maxBytes: HEALTH_TAIL_BYTES * 2,
+      });
       const probe = await this.opts.ssh.exec(target, hostProbeCommand(), { timeoutMs, maxBytes: 1 << 20 });
       this.feed(e, log.stdout);
       // Once per instance: date the last write, so a run that stalled before we looked shows stalled now.
       if (!e.mtimeRead) {
         e.mtimeRead = true;
-        const m = await this.opts.ssh.exec(target, logMtimeCommand(path), { timeoutMs, maxBytes: 256 }).catch(() => null);
+        const m = await this.opts.ssh
+          .exec(target, logMtimeCommand(path), { timeoutMs, maxBytes: 256 })
+          .catch(() => null);
         const at = m ? parseLogMtime(m.stdout, this.now()) : null;
         if (at !== null) e.tracker.noteLogWrite(at);
       }
@@ -287,7 +305,10 @@ export class HealthMonitor {
   private publish(id: number, e: Entry): void {
     const h = e.tracker.health(this.now());
     // Unreachable and never read: say so rather than guess "setup" from the status alone.
-    const cell = e.sshError && e.polledAt === undefined ? { step: h.step ?? null, text: 'no ssh', level: HEALTH.unknown.severity } : healthCell(h);
+    const cell =
+      e.sshError && e.polledAt === undefined
+        ? { step: h.step ?? null, text: 'no ssh', level: HEALTH.unknown.severity }
+        : healthCell(h);
     const why = healthExplained(h, e.tracker);
     if (e.sshError && e.polledAt === undefined) why.reason = `no SSH: ${e.sshError}`;
     this.pending.set(id, { ...cell, ...why });

@@ -29,31 +29,60 @@ export interface HealthInfo {
  */
 export const HEALTH = {
   unknown: {
-    label: 'unknown', severity: 'unknown', projects: false, ends: null, trains: false,
+    label: 'unknown',
+    severity: 'unknown',
+    projects: false,
+    ends: null,
+    trains: false,
     meaning: 'not seen, or a status with no rule (offline, no heartbeat)',
   },
   booting: {
-    label: 'booting', severity: 'ok', projects: false, ends: null, trains: false,
+    label: 'booting',
+    severity: 'ok',
+    projects: false,
+    ends: null,
+    trains: false,
     meaning: 'the container is being created, loaded or rebooted',
   },
   setup: {
-    label: 'setup', severity: 'ok', projects: false, ends: null, trains: false,
+    label: 'setup',
+    severity: 'ok',
+    projects: false,
+    ends: null,
+    trains: false,
     meaning: 'running, no training step in the log yet',
   },
   training: {
-    label: 'training', severity: 'ok', projects: true, ends: null, trains: true,
+    label: 'training',
+    severity: 'ok',
+    projects: true,
+    ends: null,
+    trains: true,
     meaning: 'the step advances',
   },
   stalled: {
-    label: 'stalled', severity: 'warn', projects: false, ends: null, trains: true,
+    label: 'stalled',
+    severity: 'warn',
+    projects: false,
+    ends: null,
+    trains: true,
     meaning: 'running, the step has not advanced for stallAfterMs (stallOf)',
   },
   crashed: {
-    label: 'crashed', severity: 'error', projects: false, ends: 'crashed', trains: false,
-    meaning: 'a fatal log line (traceback, OOM, NCCL, disk full, killed) after the last advance, or the container exited',
+    label: 'crashed',
+    severity: 'error',
+    projects: false,
+    ends: 'crashed',
+    trains: false,
+    meaning:
+      'a fatal log line (traceback, OOM, NCCL, disk full, killed) after the last advance, or the container exited',
   },
   finished: {
-    label: 'finished', severity: 'ok', projects: false, ends: 'finished', trains: false,
+    label: 'finished',
+    severity: 'ok',
+    projects: false,
+    ends: 'finished',
+    trains: false,
     meaning: 'the completion marker after the last advance',
   },
 } as const satisfies Record<string, HealthInfo>;
@@ -135,16 +164,26 @@ export function classifyHealth(input: HealthInput): Health {
     return { state: 'crashed', ...numbers, detail: clip(fatal!.line), since: fatal!.at };
   }
   if (done) return { state: 'finished', ...numbers, detail: finishedDetail(p), since: finished!.at };
-  if (status === 'exited') return { state: 'crashed', ...numbers, detail: 'container exited', since: input.statusSince };
+  if (status === 'exited')
+    return { state: 'crashed', ...numbers, detail: 'container exited', since: input.statusSince };
   if (status && status !== 'running') {
     return { state: 'unknown', ...numbers, detail: otherStatusDetail(status), since: input.statusSince };
   }
   if (p.step !== undefined) {
-    const training: Health = { state: 'training', ...numbers, detail: eta(p), since: input.firstStepAt ?? input.statusSince };
+    const training: Health = {
+      state: 'training',
+      ...numbers,
+      detail: eta(p),
+      since: input.firstStepAt ?? input.statusSince,
+    };
     return stallOf(training, { status, lastAdvanceAt: input.lastAdvanceAt, now, stallAfterMs: input.stallAfterMs });
   }
   if (status === 'running') {
-    return { state: 'setup', detail: `running ${age(now, input.statusSince)}, no training output yet`, since: input.statusSince };
+    return {
+      state: 'setup',
+      detail: `running ${age(now, input.statusSince)}, no training output yet`,
+      since: input.statusSince,
+    };
   }
   return { state: 'unknown' };
 }
@@ -154,11 +193,19 @@ export function classifyHealth(input: HealthInput): Health {
  * instance whose step has not advanced for `stallAfterMs` (default DEFAULT_STALL_AFTER_MS) is stalled, dated from
  * the last advance. Anything else comes back unchanged.
  */
-export function stallOf(h: Health, o: { status?: string | null; lastAdvanceAt?: number; now: number; stallAfterMs?: number }): Health {
+export function stallOf(
+  h: Health,
+  o: { status?: string | null; lastAdvanceAt?: number; now: number; stallAfterMs?: number },
+): Health {
   const last = o.lastAdvanceAt;
   if (h.state !== 'training' || o.status !== 'running' || last === undefined) return h;
   if (o.now - last < (o.stallAfterMs ?? DEFAULT_STALL_AFTER_MS)) return h;
-  return { ...h, state: 'stalled', detail: `no ${h.unit && h.unit !== 'steps' ? `${h.unit} counted` : 'step advance'} for ${age(o.now, last)}`, since: last };
+  return {
+    ...h,
+    state: 'stalled',
+    detail: `no ${h.unit && h.unit !== 'steps' ? `${h.unit} counted` : 'step advance'} for ${age(o.now, last)}`,
+    since: last,
+  };
 }
 
 /** The colour level of a health severity; unknown has none (drawn uncoloured, never in ok's colour). */
@@ -166,8 +213,14 @@ export function severityLevel(s: HealthSeverity): `health-${HealthSeverity}` | u
   return s === 'unknown' ? undefined : `health-${s}`;
 }
 
-/** The compact form the fleet store keeps per instance (structurally its InstanceHealth): the row's label and severity. */
-export function healthCell(h: Pick<Health, 'state' | 'step'>): { step: number | null; text: string; level: HealthSeverity } {
+/**
+ * The compact form the fleet store keeps per instance (structurally its InstanceHealth): the row's label and severity.
+ */
+export function healthCell(h: Pick<Health, 'state' | 'step'>): {
+  step: number | null;
+  text: string;
+  level: HealthSeverity;
+} {
   const info = healthInfo(h.state);
   return { step: h.step ?? null, text: info.label, level: info.severity };
 }
@@ -312,7 +365,10 @@ export const HISTORY_MAX = 48;
  * What the detail pane explains beyond the HEALTH word: the reason (Health.detail: "no step advance for 8h35m",
  * the OOM line), the last error line in the log, and the recent step, rate and loss history.
  */
-export function healthExplained(h: Health, tracker: HealthTracker): { reason?: string; error?: string; steps?: number[]; rates?: number[]; losses?: number[] } {
+export function healthExplained(
+  h: Health,
+  tracker: HealthTracker,
+): { reason?: string; error?: string; steps?: number[]; rates?: number[]; losses?: number[] } {
   const out: { reason?: string; error?: string; steps?: number[]; rates?: number[]; losses?: number[] } = {};
   if (h.detail) out.reason = h.detail;
   const error = tracker.errors.lastFatal?.line ?? tracker.errors.lastTraceback?.errorLine;
@@ -349,7 +405,7 @@ export function age(now: number, since: number | undefined): string {
 
 function eta(p: Progress): string | undefined {
   if (p.total === undefined || p.step === undefined || !p.rate || p.step >= p.total) return undefined;
-  return `eta ${age((p.total - p.step) / p.rate * 1000, 0)}`;
+  return `eta ${age(((p.total - p.step) / p.rate) * 1000, 0)}`;
 }
 
 function finishedDetail(p: Progress): string {
@@ -368,7 +424,13 @@ function clip(line: string): string {
 
 function sameHealth(a: Health, b: Health): boolean {
   return (
-    a.state === b.state && a.step === b.step && a.total === b.total && a.rate === b.rate &&
-    a.loss === b.loss && a.unit === b.unit && a.detail === b.detail && a.since === b.since
+    a.state === b.state &&
+    a.step === b.step &&
+    a.total === b.total &&
+    a.rate === b.rate &&
+    a.loss === b.loss &&
+    a.unit === b.unit &&
+    a.detail === b.detail &&
+    a.since === b.since
   );
 }

@@ -54,7 +54,10 @@ const realClock: PollerClock = {
 
 /** Runs `task` repeatedly; at most one run is in flight at any time. */
 export class Poller {
-  private readonly opts: Required<Omit<PollerOptions, 'clock' | 'random'>> & { clock: PollerClock; random: () => number };
+  private readonly opts: Required<Omit<PollerOptions, 'clock' | 'random'>> & {
+    clock: PollerClock;
+    random: () => number;
+  };
   private timer: unknown = null;
   private inFlight: Promise<void> | null = null;
   private started = false;

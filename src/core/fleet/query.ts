@@ -29,15 +29,23 @@ type Key = string | number | null;
 
 function sortKey(inst: Instance, col: SortColumn, status: DisplayStatus, snap: FleetSnapshot): Key {
   switch (col) {
-    case 'id': return inst.id;
-    case 'label': return inst.label?.toLowerCase() ?? null;
-    case 'gpu': return `${inst.gpuName.toLowerCase()}\u0000${String(inst.numGpus).padStart(3, '0')}`;
-    case 'status': return status;
-    case 'price': return inst.dphTotal;
+    case 'id':
+      return inst.id;
+    case 'label':
+      return inst.label?.toLowerCase() ?? null;
+    case 'gpu':
+      return `${inst.gpuName.toLowerCase()}\u0000${String(inst.numGpus).padStart(3, '0')}`;
+    case 'status':
+      return status;
+    case 'price':
+      return inst.dphTotal;
     // Older first when ascending: startedAt descending means youngest first, so negate.
-    case 'age': return inst.startedAt === null ? null : -inst.startedAt;
-    case 'step': return snap.health.get(inst.id)?.step ?? null;
-    case 'health': return snap.health.get(inst.id)?.text ?? null;
+    case 'age':
+      return inst.startedAt === null ? null : -inst.startedAt;
+    case 'step':
+      return snap.health.get(inst.id)?.step ?? null;
+    case 'health':
+      return snap.health.get(inst.id)?.text ?? null;
   }
 }
 

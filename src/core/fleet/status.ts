@@ -71,7 +71,12 @@ export interface InstanceView {
 export function instanceView(inst: Instance, now: number, since: number | undefined): InstanceView {
   const status = displayStatus(inst, now, since);
   const dph = instanceBurn(inst);
-  return { status, level: statusLevel(status), dph, billing: inst.status === 'running' || inst.status === 'frozen' ? 'gpu' : 'storage' };
+  return {
+    status,
+    level: statusLevel(status),
+    dph,
+    billing: inst.status === 'running' || inst.status === 'frozen' ? 'gpu' : 'storage',
+  };
 }
 
 /** Colour level of a display status. */
@@ -80,4 +85,6 @@ export function statusLevel(status: DisplayStatus): StatusLevel {
 }
 
 /** Every display status, in the order the footer counts them (STATUS's `order`). */
-export const STATUS_ORDER: readonly DisplayStatus[] = (Object.keys(STATUS) as DisplayStatus[]).sort((a, b) => STATUS[a].order - STATUS[b].order);
+export const STATUS_ORDER: readonly DisplayStatus[] = (Object.keys(STATUS) as DisplayStatus[]).sort(
+  (a, b) => STATUS[a].order - STATUS[b].order,
+);

@@ -125,7 +125,12 @@ export class FleetStore {
   constructor(private readonly opts: FleetStoreOptions) {
     this.now = opts.now ?? serverClock(opts.api);
     this.userEveryMs = opts.userEveryMs ?? 60_000;
-    this.poller = new Poller({ task: () => this.poll(), intervalMs: opts.pollMs, clock: opts.clock, random: opts.random });
+    this.poller = new Poller({
+      task: () => this.poll(),
+      intervalMs: opts.pollMs,
+      clock: opts.clock,
+      random: opts.random,
+    });
   }
 
   /** useSyncExternalStore subscribe. */
@@ -188,7 +193,12 @@ export class FleetStore {
   private async poll(): Promise<void> {
     const now = this.now();
     const wantUser = now - this.userAt >= this.userEveryMs;
-    const userP = wantUser ? this.opts.api.currentUser().then((u) => u, () => null) : Promise.resolve(null);
+    const userP = wantUser
+      ? this.opts.api.currentUser().then(
+          (u) => u,
+          () => null,
+        )
+      : Promise.resolve(null);
     const take = async (): Promise<User | null> => {
       const user = await userP;
       if (user) this.userAt = now;
@@ -230,20 +240,23 @@ export class FleetStore {
     const before = this.snap.instances.length;
     let total: number | null = null;
     let lo = this.cursor ?? -Infinity;
-    await this.opts.api.listInstancePages!({ filters: this.cursor === null ? {} : { id: { gt: this.cursor } }, cache: this.cache, narrow: true }, (page) => {
-      // Past the first page of a continued listing, total_instances counts the rows after the cursor.
-      if (total === null && page.total !== null) total = this.cursor === null ? page.total : before + page.total;
-      const hi = page.last ? Infinity : (page.rows[page.rows.length - 1]?.id ?? lo);
-      const from = lo;
-      const instances = patchRows(this.snap.instances, page.rows, (id) => id > from && id <= hi, this.hooks);
-      lo = hi;
-      this.cursor = page.last ? null : hi;
-      const now = this.now();
-      const filling = page.last ? null : { loaded: instances.length, total };
-      this.lastOk = now;
-      this.publish(instances, this.snap.user, now, filling);
-      if (page.last) this.complete = true; // after the publish: these rows were seen for the first time
-    });
+    await this.opts.api.listInstancePages!(
+      { filters: this.cursor === null ? {} : { id: { gt: this.cursor } }, cache: this.cache, narrow: true },
+      (page) => {
+        // Past the first page of a continued listing, total_instances counts the rows after the cursor.
+        if (total === null && page.total !== null) total = this.cursor === null ? page.total : before + page.total;
+        const hi = page.last ? Infinity : (page.rows[page.rows.length - 1]?.id ?? lo);
+        const from = lo;
+        const instances = patchRows(this.snap.instances, page.rows, (id) => id > from && id <= hi, this.hooks);
+        lo = hi;
+        this.cursor = page.last ? null : hi;
+        const now = this.now();
+        const filling = page.last ? null : { loaded: instances.length, total };
+        this.lastOk = now;
+        this.publish(instances, this.snap.user, now, filling);
+        if (page.last) this.complete = true; // after the publish: these rows were seen for the first time
+      },
+    );
     const user = await take();
     if (user && !sameData(user, this.snap.user)) this.publish(this.snap.instances, user, this.now(), this.snap.filling);
   }
@@ -275,7 +288,10 @@ export class FleetStore {
         covers.push((id) => id > newest && id <= hi);
         return false;
       });
-      const moving = prev.filter((r) => MOVING.has(r.status)).slice(0, PAGE).map((r) => r.id);
+      const moving = prev
+        .filter((r) => MOVING.has(r.status))
+        .slice(0, PAGE)
+        .map((r) => r.id);
       if (moving.length > 0) {
         await list(opts({ id: { in: moving } }), (page) => void fresh.push(...page.rows));
         const asked = new Set(moving);
@@ -309,13 +325,28 @@ export class FleetStore {
   }
 
   /** Commits a new list (and user): status-since, figures, loaded, no error. */
-  private publish(instances: readonly Instance[], user: User | null, now: number, filling: FleetSnapshot['filling']): void {
+  private publish(
+    instances: readonly Instance[],
+    user: User | null,
+    now: number,
+    filling: FleetSnapshot['filling'],
+  ): void {
     const prev = this.snap;
     const statusSince = this.nextSince(prev, instances, now);
     const nextUser = user && user !== prev.user && !sameData(user, prev.user) ? Object.freeze({ ...user }) : prev.user;
     const same = instances === prev.instances && statusSince === prev.statusSince && nextUser === prev.user;
     const figures = same && prev.loaded ? prev.figures : fleetFigures({ instances, statusSince, user: nextUser }, now);
-    this.commit({ ...prev, instances, statusSince, user: nextUser, loaded: true, lastOkAt: now, error: null, filling, figures });
+    this.commit({
+      ...prev,
+      instances,
+      statusSince,
+      user: nextUser,
+      loaded: true,
+      lastOkAt: now,
+      error: null,
+      filling,
+      figures,
+    });
   }
 
   /** Tracks when each row entered its status; the previous map is kept when nothing moved. */
@@ -328,7 +359,8 @@ export class FleetStore {
       const had = prev.statusSince.get(row.id);
       let since: number;
       if (had !== undefined && oldStatus.get(row.id) === row.status) since = had;
-      else if (!prev.loaded || (had === undefined && !this.complete)) since = row.startedAt ?? now; // first look: the best we know
+      else if (!prev.loaded || (had === undefined && !this.complete))
+        since = row.startedAt ?? now; // first look: the best we know
       else since = now;
       if (since !== had) changed = true;
       next.set(row.id, since);

@@ -33,13 +33,17 @@ export function splitSections(text: string): Map<string, string> {
   return sections;
 }
 
-/** Parses a sectioned capture; sections are recognised by their command (`nvidia-smi --query-gpu`, `free`, `df`, `nproc`). */
+/**
+ * Parses a sectioned capture; sections are recognised by their command (`nvidia-smi --query-gpu`, `free`, `df`,
+ * `nproc`).
+ */
 export function parseHostFacts(text: string): HostFacts {
   const facts: HostFacts = { gpus: [], disks: [] };
   for (const [heading, body] of splitSections(text)) {
     if (heading.startsWith('nvidia-smi --query-gpu')) {
       facts.gpus = parseNvidiaSmiCsv(body);
-      if (facts.gpus.length === 0 && body.trim() !== '') facts.gpuError = sanitizeLine(body.trim().split('\n')[0]!).slice(0, 200);
+      if (facts.gpus.length === 0 && body.trim() !== '')
+        facts.gpuError = sanitizeLine(body.trim().split('\n')[0]!).slice(0, 200);
     } else if (heading.startsWith('free')) facts.memory = parseFree(body);
     else if (heading.startsWith('df')) facts.disks = parseDf(body);
     else if (heading === 'nproc') facts.cpus = parseNproc(body);

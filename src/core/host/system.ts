@@ -53,10 +53,16 @@ function toInt(v: string | undefined): number | null {
 
 /** Parses `free -b`; undefined when there is no "Mem:" row (the command failed). */
 export function parseFree(output: string): MemoryInfo | undefined {
-  const lines = output.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = output
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const header = lines.find((l) => /\btotal\b/.test(l) && !l.includes(':'))?.split(/\s+/);
   const row = (label: string): Map<string, number | null> | undefined => {
-    const cells = lines.find((l) => l.startsWith(label))?.split(/\s+/).slice(1);
+    const cells = lines
+      .find((l) => l.startsWith(label))
+      ?.split(/\s+/)
+      .slice(1);
     if (!cells || !header) return undefined;
     return new Map(header.map((h, i) => [h, toInt(cells[i])]));
   };

@@ -25,7 +25,11 @@ export function defaultJournalPath(env: NodeJS.ProcessEnv = process.env): string
 /** Builds the stored record: timestamp, schema check, secrets scrubbed. */
 export function makeRecord(rec: JournalInput, now: number, secrets: readonly string[] = []): JournalRecord {
   const parsed = journalRecordSchema.parse({ ...rec, ts: rec.ts ?? now });
-  return { ...parsed, ids: scrub(parsed.ids, secrets) as JournalRecord['ids'], details: scrub(parsed.details, secrets) as JournalRecord['details'] };
+  return {
+    ...parsed,
+    ids: scrub(parsed.ids, secrets) as JournalRecord['ids'],
+    details: scrub(parsed.details, secrets) as JournalRecord['details'],
+  };
 }
 
 /** The journal file on disk. */
@@ -79,7 +83,10 @@ export class FileJournal implements JournalWriter {
 export class MemoryJournal implements JournalWriter {
   /** Records in order. */
   readonly records: JournalRecord[] = [];
-  constructor(private readonly secrets: string[] = [], private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly secrets: string[] = [],
+    private readonly now: () => number = Date.now,
+  ) {}
   /** Appends one record. */
   async append(rec: JournalInput): Promise<JournalRecord> {
     const r = makeRecord(rec, this.now(), this.secrets);

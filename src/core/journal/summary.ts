@@ -57,12 +57,27 @@ export function summarizeJournal(records: readonly JournalRecord[], since: numbe
     const id = r.ids.instanceId ?? null;
     if (id !== null && r.ids.label) labels.set(id, r.ids.label);
     const label = id !== null ? (labels.get(id) ?? null) : (r.ids.label ?? null);
-    const push = (kind: JournalEvent['kind'], detail: string, instanceId = id, lbl = label) => events.push({ ts: r.ts, kind, instanceId, label: lbl, detail });
+    const push = (kind: JournalEvent['kind'], detail: string, instanceId = id, lbl = label) =>
+      events.push({ ts: r.ts, kind, instanceId, label: lbl, detail });
     if (r.op === 'provision.create' && r.phase === 'after' && id !== null && !rentals.has(id)) {
       const dph = numOrNull(r.details.dph);
       const gpu = str(r.details.gpu);
-      rentals.set(id, { instanceId: id, label, gpu, offerId: r.ids.offerId ?? null, rentedAt: r.ts, destroyedAt: null, dph, cost: null });
-      const parts = [gpu, dph !== null ? `$${dph.toFixed(3)}/hr` : null, r.ids.offerId ? `offer ${r.ids.offerId}` : null, r.details.reconciled ? 'found again after a lost answer' : null];
+      rentals.set(id, {
+        instanceId: id,
+        label,
+        gpu,
+        offerId: r.ids.offerId ?? null,
+        rentedAt: r.ts,
+        destroyedAt: null,
+        dph,
+        cost: null,
+      });
+      const parts = [
+        gpu,
+        dph !== null ? `$${dph.toFixed(3)}/hr` : null,
+        r.ids.offerId ? `offer ${r.ids.offerId}` : null,
+        r.details.reconciled ? 'found again after a lost answer' : null,
+      ];
       push('rented', parts.filter(Boolean).join(', '));
     } else if (r.op === 'provision.create' && r.phase === 'error') {
       push('rent-failed', `offer ${r.ids.offerId ?? '?'}: ${str(r.details.message) ?? 'failed'}`);
@@ -70,7 +85,16 @@ export function summarizeJournal(records: readonly JournalRecord[], since: numbe
       if (r.op === 'destroy' && r.details.confirmedGone === false) continue;
       const rental = rentals.get(id);
       if (rental && rental.destroyedAt === null) rental.destroyedAt = r.ts;
-      const why = r.op === 'destroy' ? (r.details.forced ? 'forced' : '') : r.op === 'provision.destroy' ? str(r.details.reason) ?? 'provision' : r.op === 'migrate.replace' ? `migration target ${str(r.details.outcome) ?? 'replaced'}` : 'duplicate rental';
+      const why =
+        r.op === 'destroy'
+          ? r.details.forced
+            ? 'forced'
+            : ''
+          : r.op === 'provision.destroy'
+            ? (str(r.details.reason) ?? 'provision')
+            : r.op === 'migrate.replace'
+              ? `migration target ${str(r.details.outcome) ?? 'replaced'}`
+              : 'duplicate rental';
       const held = rental ? `held ${heldFor(rental.rentedAt, r.ts)}` : '';
       push('destroyed', [why, held].filter(Boolean).join(', '));
     } else if (r.op === 'destroy' && r.phase === 'error') {
@@ -81,10 +105,22 @@ export function summarizeJournal(records: readonly JournalRecord[], since: numbe
       const state = (r.details.state ?? {}) as Record<string, unknown>;
       const source = r.ids.runId ? (migrationSource.get(r.ids.runId) ?? null) : null;
       const target = numOrNull(state.targetId);
-      if (r.details.aborted) push('migration-aborted', `run ${r.ids.runId ?? '?'}${target !== null ? `; target ${target} left rented` : ''}`, source, source !== null ? (labels.get(source) ?? null) : null);
+      if (r.details.aborted)
+        push(
+          'migration-aborted',
+          `run ${r.ids.runId ?? '?'}${target !== null ? `; target ${target} left rented` : ''}`,
+          source,
+          source !== null ? (labels.get(source) ?? null) : null,
+        );
       else {
         const step = numOrNull(state.verifiedStep);
-        push('migrated', `${source ?? '?'} → ${target ?? '?'}${step !== null ? `, resumed at step ${step}` : ''} (run ${r.ids.runId ?? '?'})`, source, source !== null ? (labels.get(source) ?? null) : null);
+        push(
+          'migrated',
+          `${source ?? '?'} → ${target ?? '?'}${step !== null ? `, resumed at step ${step}` : ''} (run ` +
+            `${r.ids.runId ?? '?'})`,
+          source,
+          source !== null ? (labels.get(source) ?? null) : null,
+        );
       }
     }
   }
@@ -101,7 +137,14 @@ export function summarizeJournal(records: readonly JournalRecord[], since: numbe
     else cost += c;
     inWindow.push({ ...rental, label, cost: c });
   }
-  return { since, until: now, events: events.filter((e) => e.ts >= since && e.ts <= now), rentals: inWindow, cost, unknownRate };
+  return {
+    since,
+    until: now,
+    events: events.filter((e) => e.ts >= since && e.ts <= now),
+    rentals: inWindow,
+    cost,
+    unknownRate,
+  };
 }
 
 function heldFor(from: number, to: number): string {

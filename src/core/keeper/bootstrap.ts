@@ -23,7 +23,10 @@ export async function checkBootstrap(store: CheckpointStoreReader | null): Promi
     return { ok: false, message: `cannot check the bootstrap weights in ${store.where}: ${(err as Error).message}` };
   }
   if (steps.length === 0) {
-    return { ok: false, message: `no weights in ${store.where}: upload the starting checkpoint there before launching workers` };
+    return {
+      ok: false,
+      message: `no weights in ${store.where}: upload the starting checkpoint there before launching workers`,
+    };
   }
   const step = Math.max(...steps);
   return { ok: true, message: `bootstrap weights found in ${store.where} (newest step ${step})`, step };

@@ -13,7 +13,17 @@ import type { NotifyResult } from '../notify/notify.js';
 import type { VastApi } from '../vast/api.js';
 import type { Instance } from '../vast/types.js';
 import type { HealthSource } from '../watch/api-health.js';
-import { decide, initialState, nextCheckMs, recordHeld, recordLaunch, type KeeperAction, type KeeperRules, type KeeperState, type WorkerObs } from './policy.js';
+import {
+  decide,
+  initialState,
+  nextCheckMs,
+  recordHeld,
+  recordLaunch,
+  type KeeperAction,
+  type KeeperRules,
+  type KeeperState,
+  type WorkerObs,
+} from './policy.js';
 import { serverClock } from '../vast/server-clock.js';
 
 /** What a launch of `count` workers achieved. */
@@ -72,7 +82,10 @@ export class FleetKeeper {
   private state: KeeperState;
   private stopped = false;
 
-  constructor(private readonly deps: KeeperDeps, private readonly opts: KeeperOptions) {
+  constructor(
+    private readonly deps: KeeperDeps,
+    private readonly opts: KeeperOptions,
+  ) {
     this.state = initialState(deps.clock.now());
   }
 
@@ -94,7 +107,11 @@ export class FleetKeeper {
         wait = (await this.pass()).nextInMs;
       } catch (err) {
         const now = this.deps.clock.now();
-        this.emit({ type: 'error', at: now, message: `pass failed, will retry: ${(err as Error).message ?? String(err)}` });
+        this.emit({
+          type: 'error',
+          at: now,
+          message: `pass failed, will retry: ${(err as Error).message ?? String(err)}`,
+        });
         wait = nextCheckMs(this.state, now);
       }
       if (this.stopped) break;
@@ -127,11 +144,21 @@ export class FleetKeeper {
     const now = this.deps.clock.now();
     const credit = user?.credit ?? null;
     this.emit({
-      type: 'pass', at: now, credit,
-      workers: workers.map((w) => ({ id: w.inst.id, status: this.statusOf(w.inst, now), health: w.health?.state ?? '-' })),
+      type: 'pass',
+      at: now,
+      credit,
+      workers: workers.map((w) => ({
+        id: w.inst.id,
+        status: this.statusOf(w.inst, now),
+        health: w.health?.state ?? '-',
+      })),
     });
     const clockOffsetMs = this.deps.api.clockOffsetMs?.() ?? null;
-    const { state, actions } = decide(this.state, { now, workers, credit, accountBurnPerHour: fleetBurn(all, credit).perHour, clockOffsetMs }, this.opts.rules);
+    const { state, actions } = decide(
+      this.state,
+      { now, workers, credit, accountBurnPerHour: fleetBurn(all, credit).perHour, clockOffsetMs },
+      this.opts.rules,
+    );
     this.state = state;
     const byId = new Map(mine.map((i) => [i.id, i]));
     for (const a of actions) await this.act(a, byId);
@@ -140,7 +167,8 @@ export class FleetKeeper {
 
   private async healthOf(inst: Instance): Promise<Health | null> {
     // Only running workers have a log worth reading; the rest are judged by their status.
-    if (inst.status !== 'running' || this.state.replaced.includes(inst.id) || this.state.held.includes(inst.id)) return null;
+    if (inst.status !== 'running' || this.state.replaced.includes(inst.id) || this.state.held.includes(inst.id))
+      return null;
     try {
       const h = this.deps.health;
       return typeof h === 'function' ? await h(inst) : await h.healthOf(inst);
@@ -163,17 +191,40 @@ export class FleetKeeper {
     let result = dry ? 'dry run: nothing done' : 'done';
     if (!dry && a.type === 'replace') {
       const inst = byId.get(a.instanceId)!;
-      const r = await this.deps.retire(inst, a).catch((err): RetireOutcome => ({ outcome: 'failed', message: (err as Error).message }));
+      const r = await this.deps
+        .retire(inst, a)
+        .catch((err): RetireOutcome => ({ outcome: 'failed', message: (err as Error).message }));
       // Refused or failed: the worker stays, is never retried (no double replacement) and no longer counts.
       if (r.outcome !== 'destroyed') this.state = recordHeld(this.state, a.instanceId);
-      result = r.outcome === 'destroyed' ? `destroyed ${a.instanceId}` : `kept ${a.instanceId} (${r.outcome}): ${r.message}`;
-      await j.append({ op, phase: r.outcome === 'failed' ? 'error' : 'after', ids, details: { ...details, outcome: r.outcome, message: r.message } });
-      await this.notify({ kind: 'replacement', title: `replacing: ${a.trigger} — ${a.reason}`, instanceId: a.instanceId, label: a.label, detail: result });
+      result =
+        r.outcome === 'destroyed' ? `destroyed ${a.instanceId}` : `kept ${a.instanceId} (${r.outcome}): ${r.message}`;
+      await j.append({
+        op,
+        phase: r.outcome === 'failed' ? 'error' : 'after',
+        ids,
+        details: { ...details, outcome: r.outcome, message: r.message },
+      });
+      await this.notify({
+        kind: 'replacement',
+        title: `replacing: ${a.trigger} — ${a.reason}`,
+        instanceId: a.instanceId,
+        label: a.label,
+        detail: result,
+      });
     } else if (!dry && a.type === 'launch') {
-      const r = await this.deps.launch(a.count, { blacklist: this.state.blacklist }).catch((err): LaunchOutcome => ({ ids: [], errors: [(err as Error).message] }));
+      const r = await this.deps
+        .launch(a.count, { blacklist: this.state.blacklist })
+        .catch((err): LaunchOutcome => ({ ids: [], errors: [(err as Error).message] }));
       this.state = recordLaunch(this.state, r.ids, this.deps.clock.now());
-      result = `launched ${r.ids.length} of ${a.count}${r.ids.length ? `: ${r.ids.join(', ')}` : ''}${r.errors.length ? `; ${r.errors.join('; ')}` : ''}`;
-      await j.append({ op, phase: r.errors.length && !r.ids.length ? 'error' : 'after', ids, details: { ...details, launched: r.ids, errors: r.errors } });
+      result =
+        `launched ${r.ids.length} of ` +
+        `${a.count}${r.ids.length ? `: ${r.ids.join(', ')}` : ''}${r.errors.length ? `; ${r.errors.join('; ')}` : ''}`;
+      await j.append({
+        op,
+        phase: r.errors.length && !r.ids.length ? 'error' : 'after',
+        ids,
+        details: { ...details, launched: r.ids, errors: r.errors },
+      });
     } else {
       await j.append({ op, phase: 'after', ids, details });
       if (!dry && a.type === 'pause-launches') await this.notify({ kind: 'budget', title: a.reason });
@@ -184,7 +235,13 @@ export class FleetKeeper {
   private async notify(ev: Omit<NotifyEvent, 'at'>): Promise<void> {
     if (!this.deps.notifier) return;
     const results = await this.deps.notifier.notify({ ...ev, at: this.deps.clock.now() });
-    for (const r of results) if (!r.ok) this.emit({ type: 'error', at: this.deps.clock.now(), message: `${r.channel} notification failed: ${r.error}` });
+    for (const r of results)
+      if (!r.ok)
+        this.emit({
+          type: 'error',
+          at: this.deps.clock.now(),
+          message: `${r.channel} notification failed: ${r.error}`,
+        });
   }
 
   private emit(e: KeeperEvent): void {

@@ -43,7 +43,10 @@ export function fleetProfile(profile: Profile, prefix: string): Profile {
 }
 
 /** Candidate offers for the keeper, best first: passing the checks, not blacklisted, within the caps. */
-export async function keeperCandidates(o: Pick<LauncherOptions, 'api' | 'profile' | 'price' | 'maxDph' | 'gpus'>, blacklist: readonly number[]): Promise<Offer[]> {
+export async function keeperCandidates(
+  o: Pick<LauncherOptions, 'api' | 'profile' | 'price' | 'maxDph' | 'gpus'>,
+  blacklist: readonly number[],
+): Promise<Offer[]> {
   const q = profileOfferQuery(o.profile, o.price.kind === 'bid' ? 'interruptible' : 'on-demand');
   if (blacklist.length) q.filters.machine_id = { ...q.filters.machine_id, notin: [...blacklist] };
   if (o.maxDph !== undefined) q.filters.dph_total = { ...q.filters.dph_total, lte: o.maxDph };
@@ -52,11 +55,18 @@ export async function keeperCandidates(o: Pick<LauncherOptions, 'api' | 'profile
   const checks = checkOffers(offers, o.profile);
   const banned = new Set(blacklist);
   // The server filters too, but a market (or simulator) that ignores a filter must not get a banned host rented.
-  return offers.filter((off, i) => checks[i]!.verdict !== 'fails' && !banned.has(off.machineId) && (o.maxDph === undefined || off.dphTotal <= o.maxDph));
+  return offers.filter(
+    (off, i) =>
+      checks[i]!.verdict !== 'fails' &&
+      !banned.has(off.machineId) &&
+      (o.maxDph === undefined || off.dphTotal <= o.maxDph),
+  );
 }
 
 /** Builds `launch(count, {blacklist})` for the keeper. */
-export function makeLauncher(o: LauncherOptions): (count: number, opts: { blacklist: readonly number[] }) => Promise<LaunchOutcome> {
+export function makeLauncher(
+  o: LauncherOptions,
+): (count: number, opts: { blacklist: readonly number[] }) => Promise<LaunchOutcome> {
   const profile = fleetProfile(o.profile, o.prefix);
   return async (count, { blacklist }) => {
     const out: LaunchOutcome = { ids: [], errors: [] };
@@ -74,7 +84,15 @@ export function makeLauncher(o: LauncherOptions): (count: number, opts: { blackl
       try {
         const r = await provision(
           { api: o.api, journal: o.journal, now: o.now, sleep: o.sleep, nonce: o.nonce, env: o.env },
-          { profile, profileName: o.profileName, candidates, price: o.price, nextOnTaken: true, wait: false, onEvent: o.onEvent },
+          {
+            profile,
+            profileName: o.profileName,
+            candidates,
+            price: o.price,
+            nextOnTaken: true,
+            wait: false,
+            onEvent: o.onEvent,
+          },
         );
         candidates = candidates.filter((c) => c.id !== r.offer.id);
         if (r.instanceId !== undefined) out.ids.push(r.instanceId);

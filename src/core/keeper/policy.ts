@@ -35,8 +35,14 @@ export interface KeeperRules {
 /** Default rules for `target` workers. */
 export function defaultRules(target: number, over: Partial<KeeperRules> = {}): KeeperRules {
   return {
-    target, fatalGraceMs: 5 * 60_000, setupStuckMs: 10 * 60_000, bootStuckMs: 10 * 60_000, noProgressMs: 15 * 60_000,
-    blacklistAfter: 2, minRunwayHours: 1, ...over,
+    target,
+    fatalGraceMs: 5 * 60_000,
+    setupStuckMs: 10 * 60_000,
+    bootStuckMs: 10 * 60_000,
+    noProgressMs: 15 * 60_000,
+    blacklistAfter: 2,
+    minRunwayHours: 1,
+    ...over,
   };
 }
 
@@ -84,7 +90,14 @@ export interface KeeperState {
 
 /** Something the keeper should do; `reason` is the sentence the journal keeps. */
 export type KeeperAction =
-  | { type: 'replace'; instanceId: number; label: string | null; machineId: number | null; trigger: Trigger; reason: string }
+  | {
+      type: 'replace';
+      instanceId: number;
+      label: string | null;
+      machineId: number | null;
+      trigger: Trigger;
+      reason: string;
+    }
   | { type: 'launch'; count: number; reason: string }
   | { type: 'blacklist'; machineId: number; failures: number; reason: string }
   | { type: 'pause-launches'; reason: string }
@@ -92,7 +105,18 @@ export type KeeperAction =
 
 /** A fresh state. */
 export function initialState(now: number): KeeperState {
-  return { startedAt: now, status: {}, deadSince: {}, progress: {}, replaced: [], held: [], pending: {}, failures: {}, blacklist: [], launchesPaused: false };
+  return {
+    startedAt: now,
+    status: {},
+    deadSince: {},
+    progress: {},
+    replaced: [],
+    held: [],
+    pending: {},
+    failures: {},
+    blacklist: [],
+    launchesPaused: false,
+  };
 }
 
 /** Checks every 60 s for the first 30 minutes (boots fail early), then every 10 minutes. */
@@ -110,7 +134,11 @@ const HOST_FAULTS = new Set<Trigger>(['fatal', 'stuck-setup', 'stuck-boot', 'no-
 const mins = (ms: number) => `${Math.round(ms / 60_000)} min`;
 
 /** One pass of the policy. Returns the next state and the actions, in the order they should run. */
-export function decide(prev: KeeperState, obs: Observation, rules: KeeperRules): { state: KeeperState; actions: KeeperAction[] } {
+export function decide(
+  prev: KeeperState,
+  obs: Observation,
+  rules: KeeperRules,
+): { state: KeeperState; actions: KeeperAction[] } {
   const { now } = obs;
   const s: KeeperState = structuredClone(prev);
   const actions: KeeperAction[] = [];
@@ -136,29 +164,47 @@ export function decide(prev: KeeperState, obs: Observation, rules: KeeperRules):
       continue;
     }
     s.replaced.push(inst.id);
-    actions.push({ type: 'replace', instanceId: inst.id, label: inst.label, machineId: inst.machineId, trigger: trig.trigger, reason: trig.reason });
+    actions.push({
+      type: 'replace',
+      instanceId: inst.id,
+      label: inst.label,
+      machineId: inst.machineId,
+      trigger: trig.trigger,
+      reason: trig.reason,
+    });
     if (HOST_FAULTS.has(trig.trigger) && inst.machineId !== null) {
       const n = (s.failures[inst.machineId] ?? 0) + 1;
       s.failures[inst.machineId] = n;
       if (n >= rules.blacklistAfter && !s.blacklist.includes(inst.machineId)) {
         s.blacklist.push(inst.machineId);
-        actions.push({ type: 'blacklist', machineId: inst.machineId, failures: n, reason: `machine ${inst.machineId} failed ${n} times (last: ${trig.trigger}); excluded from further searches` });
+        actions.push({
+          type: 'blacklist',
+          machineId: inst.machineId,
+          failures: n,
+          reason: `machine ${inst.machineId} failed ${n} times (last: ${trig.trigger}); excluded from further searches`,
+        });
       }
     }
   }
   // Forget per-instance timers of instances that are gone; keep `replaced` so a late listing cannot revive one.
-  for (const key of [s.status, s.deadSince, s.progress]) for (const id of Object.keys(key)) if (!seen.has(Number(id))) delete key[Number(id)];
+  for (const key of [s.status, s.deadSince, s.progress])
+    for (const id of Object.keys(key)) if (!seen.has(Number(id))) delete key[Number(id)];
   for (const [id, at] of Object.entries(s.pending)) if (now - at > PENDING_GRACE_MS) delete s.pending[Number(id)];
   alive += Object.keys(s.pending).length;
 
   const low = lowCredit(obs, rules);
   if (low && !s.launchesPaused) actions.push({ type: 'pause-launches', reason: low });
-  if (!low && s.launchesPaused) actions.push({ type: 'resume-launches', reason: 'credit and runway are sufficient again' });
+  if (!low && s.launchesPaused)
+    actions.push({ type: 'resume-launches', reason: 'credit and runway are sufficient again' });
   s.launchesPaused = low !== null;
 
   const missing = rules.target - alive;
   if (missing > 0 && !s.launchesPaused) {
-    actions.push({ type: 'launch', count: missing, reason: `${alive} of ${rules.target} workers alive or starting; launching ${missing}` });
+    actions.push({
+      type: 'launch',
+      count: missing,
+      reason: `${alive} of ${rules.target} workers alive or starting; launching ${missing}`,
+    });
   }
   return { state: s, actions };
 }
@@ -175,20 +221,32 @@ function counts(inst: Instance, health: Health | null): boolean {
 }
 
 /** Which trigger (if any) fires for one worker, with its reason; updates the worker's timers in `s`. */
-function judge(s: KeeperState, inst: Instance, health: Health | null, now: number, rules: KeeperRules): { trigger: Trigger; reason: string } | null {
+function judge(
+  s: KeeperState,
+  inst: Instance,
+  health: Health | null,
+  now: number,
+  rules: KeeperRules,
+): { trigger: Trigger; reason: string } | null {
   const since = s.status[inst.id]!.since;
   const billing = inst.status === 'running' || inst.status === 'frozen';
   // A booting worker will bill its full rate as soon as it runs: over the limit, it is replaced at once.
   const rate = billing ? instanceBurn(inst) : BOOTING.has(inst.status) ? inst.dphTotal : 0;
   if (rules.maxDph !== undefined && rate > rules.maxDph) {
-    return { trigger: 'over-price', reason: `costs $${rate.toFixed(3)}/hr, over the $${rules.maxDph.toFixed(3)}/hr limit` };
+    return {
+      trigger: 'over-price',
+      reason: `costs $${rate.toFixed(3)}/hr, over the $${rules.maxDph.toFixed(3)}/hr limit`,
+    };
   }
   const dead = DEAD.has(inst.status) || healthInfo(health?.state).ends === 'crashed';
   if (dead) {
     s.deadSince[inst.id] ??= now;
     const grace = rules.fatalGraceMs;
     if (grace !== null && now - s.deadSince[inst.id]! >= grace) {
-      const what = health && healthInfo(health.state).ends === 'crashed' ? `crashed${health.detail ? ` (${health.detail})` : ''}` : `is ${inst.status}`;
+      const what =
+        health && healthInfo(health.state).ends === 'crashed'
+          ? `crashed${health.detail ? ` (${health.detail})` : ''}`
+          : `is ${inst.status}`;
       return { trigger: 'fatal', reason: `${what} for ${mins(now - s.deadSince[inst.id]!)} (grace ${mins(grace)})` };
     }
     return null;
@@ -196,35 +254,53 @@ function judge(s: KeeperState, inst: Instance, health: Health | null, now: numbe
   delete s.deadSince[inst.id];
   if (BOOTING.has(inst.status)) {
     if (rules.bootStuckMs !== null && now - since >= rules.bootStuckMs) {
-      return { trigger: 'stuck-boot', reason: `${inst.status} for ${mins(now - since)} (limit ${mins(rules.bootStuckMs)})` };
+      return {
+        trigger: 'stuck-boot',
+        reason: `${inst.status} for ${mins(now - since)} (limit ${mins(rules.bootStuckMs)})`,
+      };
     }
     return null;
   }
   if (inst.status !== 'running' || !health) return null;
   if (health.state === 'setup' && rules.setupStuckMs !== null && now - since >= rules.setupStuckMs) {
-    return { trigger: 'stuck-setup', reason: `running ${mins(now - since)} with no training output (limit ${mins(rules.setupStuckMs)})` };
+    return {
+      trigger: 'stuck-setup',
+      reason: `running ${mins(now - since)} with no training output (limit ${mins(rules.setupStuckMs)})`,
+    };
   }
   if (health.step !== undefined && healthInfo(health.state).ends !== 'finished') {
     const p = s.progress[inst.id];
     if (!p || p.step !== health.step) s.progress[inst.id] = { step: health.step, since: now };
     const still = now - s.progress[inst.id]!.since;
     if (rules.noProgressMs !== null && still >= rules.noProgressMs) {
-      return { trigger: 'no-progress', reason: `step ${health.step} has not moved for ${mins(still)} (limit ${mins(rules.noProgressMs)})` };
+      return {
+        trigger: 'no-progress',
+        reason: `step ${health.step} has not moved for ${mins(still)} (limit ${mins(rules.noProgressMs)})`,
+      };
     }
   }
   return null;
 }
 
 /** Why launches must pause, or null: credit below the minimum balance, or less than the minimum runway. */
-export function lowCredit(obs: Pick<Observation, 'credit' | 'accountBurnPerHour'>, rules: Pick<KeeperRules, 'minBalance' | 'minRunwayHours'>): string | null {
+export function lowCredit(
+  obs: Pick<Observation, 'credit' | 'accountBurnPerHour'>,
+  rules: Pick<KeeperRules, 'minBalance' | 'minRunwayHours'>,
+): string | null {
   if (obs.credit === null) return null;
   if (rules.minBalance !== undefined && obs.credit < rules.minBalance) {
-    return `credit $${obs.credit.toFixed(2)} is below the $${rules.minBalance.toFixed(2)} minimum balance; launches paused`;
+    return (
+      `credit $${obs.credit.toFixed(2)} is below the $${rules.minBalance.toFixed(2)} minimum balance; launches ` +
+      `paused`
+    );
   }
   if (obs.accountBurnPerHour > 0) {
     const runway = Math.max(0, obs.credit) / obs.accountBurnPerHour;
     if (runway < rules.minRunwayHours) {
-      return `runway ${runway.toFixed(1)} h at $${obs.accountBurnPerHour.toFixed(3)}/hr is under ${rules.minRunwayHours} h; launches paused`;
+      return (
+        `runway ${runway.toFixed(1)} h at $${obs.accountBurnPerHour.toFixed(3)}/hr is under ` +
+        `${rules.minRunwayHours} h; launches paused`
+      );
     }
   }
   return null;

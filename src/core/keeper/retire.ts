@@ -4,7 +4,13 @@
  * only when planDestroy finds its newest checkpoint verified off the host (or the user allowed unverified ones).
  */
 import type { Instance } from '../vast/types.js';
-import { executeDestroy, planDestroy, type CheckpointSource, type DestroyDeps, type DestroyPlan } from '../ops/destroy.js';
+import {
+  executeDestroy,
+  planDestroy,
+  type CheckpointSource,
+  type DestroyDeps,
+  type DestroyPlan,
+} from '../ops/destroy.js';
 import type { KeeperAction } from './policy.js';
 import type { RetireOutcome } from './keeper.js';
 
@@ -21,26 +27,41 @@ export interface RetirerOptions extends DestroyDeps {
 /** A plan for a worker that never produced training output: nothing on it can be lost. */
 export function untrainedPlan(inst: Instance, why: string): DestroyPlan {
   return {
-    instanceId: inst.id, label: inst.label, status: inst.status, hostStep: null, verifiedStep: null, verification: null,
-    safe: true, refusal: null, summary: `${why}: never trained, nothing saved to lose`,
+    instanceId: inst.id,
+    label: inst.label,
+    status: inst.status,
+    hostStep: null,
+    verifiedStep: null,
+    verification: null,
+    safe: true,
+    refusal: null,
+    summary: `${why}: never trained, nothing saved to lose`,
   };
 }
 
 /** Builds `retire(inst, action)` for the keeper. */
-export function makeRetirer(o: RetirerOptions): (inst: Instance, action: Extract<KeeperAction, { type: 'replace' }>) => Promise<RetireOutcome> {
+export function makeRetirer(
+  o: RetirerOptions,
+): (inst: Instance, action: Extract<KeeperAction, { type: 'replace' }>) => Promise<RetireOutcome> {
   return async (inst, action) => {
     let plan: DestroyPlan;
     if (action.trigger === 'stuck-boot' || action.trigger === 'stuck-setup') plan = untrainedPlan(inst, action.trigger);
     else if (o.source) plan = await planDestroy(inst, o.source(inst));
     else {
       plan = {
-        ...untrainedPlan(inst, ''), safe: false, refusal: 'no-store',
+        ...untrainedPlan(inst, ''),
+        safe: false,
+        refusal: 'no-store',
         summary: 'no checkpoint store configured (profile has no checkpoint:), nothing can verify a copy',
       };
     }
     const r = await executeDestroy(o, plan, { force: !!o.allowUnverified, confirmLists: o.confirmLists });
     if (r.outcome === 'destroyed') return { outcome: 'destroyed', message: r.message };
-    if (r.outcome === 'refused') return { outcome: 'refused', message: `${plan.summary}; destroy it yourself (vastdeck destroy ${inst.id}) or run with --replace-unverified` };
+    if (r.outcome === 'refused')
+      return {
+        outcome: 'refused',
+        message: `${plan.summary}; destroy it yourself (vastdeck destroy ${inst.id}) or run with --replace-unverified`,
+      };
     return { outcome: 'failed', message: r.message };
   };
 }

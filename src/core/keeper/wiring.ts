@@ -36,15 +36,41 @@ export interface KeeperActionsOptions {
 }
 
 /** Where an instance's checkpoints are read: the profile's store, the host over SSH in the profile's run dir. */
-export function profileCheckpointSource(profile: Profile, store: OpenedStore | null, pool: SshPool): (inst: Instance) => CheckpointSource {
+export function profileCheckpointSource(
+  profile: Profile,
+  store: OpenedStore | null,
+  pool: SshPool,
+): (inst: Instance) => CheckpointSource {
   const runDir = profile.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined;
-  return (inst) => ({ store: store?.reader ?? null, exclude: store?.exclude, readHost: () => readInstanceCheckpoint(pool, inst, runDir) });
+  return (inst) => ({
+    store: store?.reader ?? null,
+    exclude: store?.exclude,
+    readHost: () => readInstanceCheckpoint(pool, inst, runDir),
+  });
 }
 
 /** The keeper's launch and retire. */
 export function keeperActions(o: KeeperActionsOptions): Pick<KeeperDeps, 'launch' | 'retire'> {
   return {
-    launch: makeLauncher({ api: o.api, journal: o.journal, profile: o.profile, profileName: o.profileName, prefix: o.prefix, price: o.price, maxDph: o.maxDph, gpus: o.gpus, now: Date.now, sleep: o.sleep }),
-    retire: makeRetirer({ api: o.api, journal: o.journal, now: Date.now, sleep: o.sleep, allowUnverified: o.allowUnverified, source: profileCheckpointSource(o.profile, o.store, o.pool) }),
+    launch: makeLauncher({
+      api: o.api,
+      journal: o.journal,
+      profile: o.profile,
+      profileName: o.profileName,
+      prefix: o.prefix,
+      price: o.price,
+      maxDph: o.maxDph,
+      gpus: o.gpus,
+      now: Date.now,
+      sleep: o.sleep,
+    }),
+    retire: makeRetirer({
+      api: o.api,
+      journal: o.journal,
+      now: Date.now,
+      sleep: o.sleep,
+      allowUnverified: o.allowUnverified,
+      source: profileCheckpointSource(o.profile, o.store, o.pool),
+    }),
   };
 }

@@ -10,7 +10,13 @@ import type { JournalWriter } from '../journal/journal.js';
 import { executeDestroy, planDestroy, type CheckpointSource } from '../ops/destroy.js';
 import type { VastApi } from '../vast/api.js';
 import type { Instance } from '../vast/types.js';
-import { decide, initialLifecycleState, type LifecycleAction, type LifecycleState, type LifecycleSubject } from './policy.js';
+import {
+  decide,
+  initialLifecycleState,
+  type LifecycleAction,
+  type LifecycleState,
+  type LifecycleSubject,
+} from './policy.js';
 import type { LifecycleRules } from './rules.js';
 
 /** Collaborators of the enforcer. */
@@ -56,7 +62,10 @@ export type EnforcerEvent =
 export class LifecycleEnforcer {
   private state: LifecycleState = initialLifecycleState();
 
-  constructor(private readonly deps: EnforcerDeps, private readonly opts: EnforcerOptions) {}
+  constructor(
+    private readonly deps: EnforcerDeps,
+    private readonly opts: EnforcerOptions,
+  ) {}
 
   /** The policy's memory (idle timers, instances acted on), for display and tests. */
   get snapshot(): Readonly<LifecycleState> {
@@ -95,11 +104,18 @@ export class LifecycleEnforcer {
     const dry = !!this.opts.dryRun;
     const op = `lifecycle.${a.type}`;
     const ids = { instanceId: a.instanceId, ...(a.label ? { label: a.label } : {}) };
-    const details: Record<string, unknown> = { trigger: a.trigger, reason: a.reason, dryRun: dry, ...(a.type === 'raise-bid' ? { bid: a.bid } : {}) };
+    const details: Record<string, unknown> = {
+      trigger: a.trigger,
+      reason: a.reason,
+      dryRun: dry,
+      ...(a.type === 'raise-bid' ? { bid: a.bid } : {}),
+    };
     await this.deps.journal.append({ op, phase: 'before', ids, details });
     let r: EnforcedAction;
-    if (dry && a.type === 'migrate' && this.deps.migrate) r = { action: a, outcome: 'dry-run', message: (await this.deps.migrate(inst, true)).message };
-    else if (dry) r = { action: a, outcome: 'dry-run', message: `would ${a.type === 'leave' ? 'leave' : a.type} ${a.instanceId}` };
+    if (dry && a.type === 'migrate' && this.deps.migrate)
+      r = { action: a, outcome: 'dry-run', message: (await this.deps.migrate(inst, true)).message };
+    else if (dry)
+      r = { action: a, outcome: 'dry-run', message: `would ${a.type === 'leave' ? 'leave' : a.type} ${a.instanceId}` };
     else {
       try {
         r = await this.carryOut(a, inst);
@@ -107,7 +123,12 @@ export class LifecycleEnforcer {
         r = { action: a, outcome: 'failed', message: `${a.type} of ${a.instanceId} failed: ${(err as Error).message}` };
       }
     }
-    await this.deps.journal.append({ op, phase: r.outcome === 'failed' ? 'error' : 'after', ids, details: { ...details, outcome: r.outcome, message: r.message } });
+    await this.deps.journal.append({
+      op,
+      phase: r.outcome === 'failed' ? 'error' : 'after',
+      ids,
+      details: { ...details, outcome: r.outcome, message: r.message },
+    });
     this.emit({ type: 'decision', at: this.deps.now(), result: r, dryRun: dry });
     return r;
   }
@@ -119,15 +140,28 @@ export class LifecycleEnforcer {
         return { action: a, outcome: 'left', message: `left ${a.instanceId} as it is` };
       case 'stop':
         await api.stopInstance(a.instanceId);
-        return { action: a, outcome: 'stopped', message: `stopped ${a.instanceId} (storage still bills $${inst.storageDph.toFixed(3)}/hr)` };
+        return {
+          action: a,
+          outcome: 'stopped',
+          message: `stopped ${a.instanceId} (storage still bills $${inst.storageDph.toFixed(3)}/hr)`,
+        };
       case 'destroy':
         return this.destroyOrStop(a, inst);
       case 'raise-bid':
         if (!api.changeBid) throw new Error('this API client cannot change a bid');
         await api.changeBid(a.instanceId, a.bid);
-        return { action: a, outcome: 'bid-raised', message: `bid of ${a.instanceId} raised to $${a.bid.toFixed(3)}/hr; it restarts on the same disk` };
+        return {
+          action: a,
+          outcome: 'bid-raised',
+          message: `bid of ${a.instanceId} raised to $${a.bid.toFixed(3)}/hr; it restarts on the same disk`,
+        };
       case 'migrate':
-        if (!this.deps.migrate) return { action: a, outcome: 'left', message: `not migrated automatically here: run \`vastdeck migrate ${a.instanceId}\`` };
+        if (!this.deps.migrate)
+          return {
+            action: a,
+            outcome: 'left',
+            message: `not migrated automatically here: run \`vastdeck migrate ${a.instanceId}\``,
+          };
         return { action: a, ...(await this.deps.migrate(inst, false)) };
     }
   }
@@ -144,12 +178,21 @@ export class LifecycleEnforcer {
         plan,
         { confirmLists: this.opts.confirmLists },
       );
-      if (d.outcome === 'destroyed') return { action: a, outcome: 'destroyed', message: `${d.message}: ${plan.summary}` };
+      if (d.outcome === 'destroyed')
+        return { action: a, outcome: 'destroyed', message: `${d.message}: ${plan.summary}` };
       await this.deps.api.stopInstance(a.instanceId);
-      return { action: a, outcome: 'stopped-instead', message: `destroy did not complete (${d.message}); stopped ${a.instanceId} instead` };
+      return {
+        action: a,
+        outcome: 'stopped-instead',
+        message: `destroy did not complete (${d.message}); stopped ${a.instanceId} instead`,
+      };
     }
     await this.deps.api.stopInstance(a.instanceId);
-    return { action: a, outcome: 'stopped-instead', message: `not destroyed: ${plan.summary}; stopped ${a.instanceId} instead (storage keeps the checkpoint)` };
+    return {
+      action: a,
+      outcome: 'stopped-instead',
+      message: `not destroyed: ${plan.summary}; stopped ${a.instanceId} instead (storage keeps the checkpoint)`,
+    };
   }
 
   private emit(e: EnforcerEvent): void {
@@ -158,7 +201,11 @@ export class LifecycleEnforcer {
 }
 
 /** A health function that reads each instance at most once per `ttlMs` (monitor's keeper and rules share it). */
-export function memoHealth(fn: (inst: Instance) => Promise<Health>, ttlMs: number, now: () => number = Date.now): (inst: Instance) => Promise<Health> {
+export function memoHealth(
+  fn: (inst: Instance) => Promise<Health>,
+  ttlMs: number,
+  now: () => number = Date.now,
+): (inst: Instance) => Promise<Health> {
   const cache = new Map<number, { at: number; value: Promise<Health> }>();
   return (inst) => {
     const hit = cache.get(inst.id);
@@ -175,7 +222,10 @@ export function memoHealth(fn: (inst: Instance) => Promise<Health>, ttlMs: numbe
  * the enforcer act (a finished worker stopped or destroyed by its rule), and hands the keeper a fresh listing
  * when anything changed, so the keeper counts what is really there.
  */
-export function withLifecycle<A extends Pick<VastApi, 'listInstances' | 'currentUser'>>(api: A, enforcer: LifecycleEnforcer): Pick<VastApi, 'listInstances' | 'currentUser'> {
+export function withLifecycle<A extends Pick<VastApi, 'listInstances' | 'currentUser'>>(
+  api: A,
+  enforcer: LifecycleEnforcer,
+): Pick<VastApi, 'listInstances' | 'currentUser'> {
   return {
     currentUser: () => api.currentUser(),
     listInstances: async () => {

@@ -19,7 +19,8 @@ export interface RentalRules {
 /** Appends the rules of a new rental. */
 export async function recordRules(journal: JournalWriter, r: RentalRules): Promise<void> {
   await journal.append({
-    op: 'lifecycle.rules', phase: 'after',
+    op: 'lifecycle.rules',
+    phase: 'after',
     ids: { instanceId: r.instanceId, ...(r.label ? { label: r.label } : {}), ...(r.runId ? { runId: r.runId } : {}) },
     details: { profile: r.profile, rules: r.rules },
   });
@@ -33,7 +34,13 @@ export function rulesByInstance(records: readonly JournalRecord[]): Map<number, 
     const rules = rulesFromRecord(rec.details.rules);
     if (!rules) continue;
     const profile = typeof rec.details.profile === 'string' ? rec.details.profile : null;
-    out.set(rec.ids.instanceId, { instanceId: rec.ids.instanceId, label: rec.ids.label ?? null, runId: rec.ids.runId ?? null, profile, rules });
+    out.set(rec.ids.instanceId, {
+      instanceId: rec.ids.instanceId,
+      label: rec.ids.label ?? null,
+      runId: rec.ids.runId ?? null,
+      profile,
+      rules,
+    });
   }
   return out;
 }

@@ -11,7 +11,13 @@ import type { Profile } from '../profiles/schema.js';
 import type { VastApi } from '../vast/api.js';
 import type { Instance } from '../vast/types.js';
 import { findCandidates, migrationProblem, migrationSpec } from '../ops/migrate-setup.js';
-import { migrationsFromJournal, runMigration, type MigrateDeps, type MigrateEvent, type MigrateTiming } from '../ops/migrate.js';
+import {
+  migrationsFromJournal,
+  runMigration,
+  type MigrateDeps,
+  type MigrateEvent,
+  type MigrateTiming,
+} from '../ops/migrate.js';
 
 /** What a rule migration came to: migrated (done), left (not started, and why), failed (started, stopped short). */
 export interface RuleMigrateResult {
@@ -50,11 +56,19 @@ export function ruleMigrator(d: RuleMigrateDeps): (inst: Instance, dryRun: boole
     const left = (why: string): RuleMigrateResult => ({ outcome: 'left', message: `not migrated: ${why}` });
     const name = d.profileOf(inst);
     const profile = name ? d.profiles[name] : undefined;
-    if (!name || !profile) return left(`no profile known for instance ${inst.id} (${name ? `profile "${name}" is not in ${d.profilesFile}` : 'rent it with provision --profile, or run autopilot --fleet --profile'})`);
+    if (!name || !profile)
+      return left(
+        `no profile known for instance ${inst.id} ` +
+          `(${name ? `profile "${name}" is not in ${d.profilesFile}` : 'rent it with provision --profile, or run autopilot --fleet --profile'})`,
+      );
     const problem = migrationProblem(profile);
     if (problem) return left(`profile ${name} ${problem}`);
     const earlier = migrationsFromJournal(await d.records()).find((m) => m.spec.sourceId === inst.id && !m.aborted);
-    if (earlier) return left(`migration ${earlier.spec.id} of ${inst.id} was already started (${earlier.finished ? 'finished' : `continue it: vastdeck migrate --resume ${earlier.spec.id}`})`);
+    if (earlier)
+      return left(
+        `migration ${earlier.spec.id} of ${inst.id} was already started ` +
+          `(${earlier.finished ? 'finished' : `continue it: vastdeck migrate --resume ${earlier.spec.id}`})`,
+      );
     const store = d.store(name);
     if (!store) return left(`profile ${name} names no checkpoint store`);
     let step: number | null;
@@ -63,19 +77,33 @@ export function ruleMigrator(d: RuleMigrateDeps): (inst: Instance, dryRun: boole
     } catch (err) {
       return left(`${store.reader.where} cannot be read (${(err as Error).message})`);
     }
-    if (step === null) return left(`no verified checkpoint in ${store.reader.where} to resume from; the instance keeps its disk (raise the bid, or vastdeck rescue ${inst.id})`);
-    const what = `${inst.id} from checkpoint-${step} in ${store.reader.where} to a new ${inst.numGpus}x ${inst.gpuName}`;
+    if (step === null)
+      return left(
+        `no verified checkpoint in ${store.reader.where} to resume from; the instance keeps its disk (raise ` +
+          `the bid, or vastdeck rescue ${inst.id})`,
+      );
+    const what =
+      `${inst.id} from checkpoint-${step} in ${store.reader.where} ` + `to a new ${inst.numGpus}x ${inst.gpuName}`;
     if (dryRun) return { outcome: 'left', message: `would migrate ${what}` };
     // The outbid host is stopped: resume from the store's newest checkpoint (the host cannot be read).
     const spec = migrationSpec(inst.id, name, d.profilesFile, profile, { allowBehind: true });
     const r = await runMigration(
       {
-        api: d.api, journal: d.journal, sleep: d.sleep, now: d.now, exec: d.exec, store: store.reader, exclude: store.exclude,
+        api: d.api,
+        journal: d.journal,
+        sleep: d.sleep,
+        now: d.now,
+        exec: d.exec,
+        store: store.reader,
+        exclude: store.exclude,
         candidates: () => findCandidates(d.api, profile, spec, inst),
       },
       { spec, profile, timing: d.timing, onEvent: d.onEvent },
     );
     if (r.outcome === 'done') return { outcome: 'migrated', message: r.message };
-    return { outcome: 'failed', message: `migration ${spec.id} of ${what}: ${r.message}; continue with: vastdeck migrate --resume ${spec.id}` };
+    return {
+      outcome: 'failed',
+      message: `migration ${spec.id} of ${what}: ${r.message}; continue with: vastdeck migrate --resume ${spec.id}`,
+    };
   };
 }

@@ -19,7 +19,17 @@ export interface OutbidRescue {
   minBid: number | null;
   raise: { bid: number; totalPerHour: number; capped: boolean };
   /** Null when no profile was given to search offers and read the store. */
-  migrate: { offerId: number; gpuName: string; numGpus: number; perHour: number; fromStep: number | null; where: string | null } | { problem: string } | null;
+  migrate:
+    | {
+        offerId: number;
+        gpuName: string;
+        numGpus: number;
+        perHour: number;
+        fromStep: number | null;
+        where: string | null;
+      }
+    | { problem: string }
+    | null;
 }
 
 /** Outbid instances among `instances`. */
@@ -50,11 +60,23 @@ export async function rescueOptions(
           migrate = { problem: `the checkpoint store cannot be read (${(err as Error).message})` };
         }
       }
-      migrate ??= { offerId: best.id, gpuName: best.gpuName, numGpus: best.numGpus, perHour: best.dphTotal, fromStep, where };
+      migrate ??= {
+        offerId: best.id,
+        gpuName: best.gpuName,
+        numGpus: best.numGpus,
+        perHour: best.dphTotal,
+        fromStep,
+        where,
+      };
     }
   }
   return {
-    instanceId: inst.id, label: inst.label, storagePerHour: inst.storageDph, oldBid, minBid: inst.minBid,
-    raise: { bid: r.bid, totalPerHour: Math.round((r.bid + inst.storageDph) * 1000) / 1000, capped: r.capped }, migrate,
+    instanceId: inst.id,
+    label: inst.label,
+    storagePerHour: inst.storageDph,
+    oldBid,
+    minBid: inst.minBid,
+    raise: { bid: r.bid, totalPerHour: Math.round((r.bid + inst.storageDph) * 1000) / 1000, capped: r.capped },
+    migrate,
   };
 }

@@ -48,7 +48,10 @@ export function isOutbid(inst: Instance): boolean {
   return inst.intendedStatus === 'running' || /outbid/i.test(inst.statusMsg ?? '');
 }
 
-/** The bid a raise would set: 20 % over the current minimum (and over the old bid), capped by maxBid (else 1.5× the old bid). */
+/**
+ * The bid a raise would set: 20 % over the current minimum (and over the old bid), capped by maxBid (else 1.5× the old
+ * bid).
+ */
 export function raisedBid(inst: Instance, maxBid: number | null): { bid: number; capped: boolean } {
   const current = Math.max(0, inst.dphTotal - inst.storageDph);
   const floor = Math.max(inst.minBid ?? 0, current);
@@ -58,7 +61,11 @@ export function raisedBid(inst: Instance, maxBid: number | null): { bid: number;
 }
 
 /** One pass of the policy. Returns the next state and the actions, one per instance at most. */
-export function decide(prev: LifecycleState, subjects: readonly LifecycleSubject[], now: number): { state: LifecycleState; actions: LifecycleAction[] } {
+export function decide(
+  prev: LifecycleState,
+  subjects: readonly LifecycleSubject[],
+  now: number,
+): { state: LifecycleState; actions: LifecycleAction[] } {
   const s: LifecycleState = structuredClone(prev);
   const actions: LifecycleAction[] = [];
   const seen = new Set<number>();
@@ -74,12 +81,14 @@ export function decide(prev: LifecycleState, subjects: readonly LifecycleSubject
     s.acted[inst.id] = a.trigger;
     actions.push(a);
   }
-  for (const key of [s.idleSince, s.acted]) for (const id of Object.keys(key)) if (!seen.has(Number(id))) delete key[Number(id)];
+  for (const key of [s.idleSince, s.acted])
+    for (const id of Object.keys(key)) if (!seen.has(Number(id))) delete key[Number(id)];
   return { state: s, actions };
 }
 
 function trackIdle(s: LifecycleState, { inst, rules }: LifecycleSubject, now: number): void {
-  const low = rules.idle && inst.status === 'running' && inst.gpuUtilPct !== null && inst.gpuUtilPct < rules.idle.gpuUtilBelow;
+  const low =
+    rules.idle && inst.status === 'running' && inst.gpuUtilPct !== null && inst.gpuUtilPct < rules.idle.gpuUtilBelow;
   if (low) s.idleSince[inst.id] ??= now;
   else delete s.idleSince[inst.id];
 }
@@ -88,12 +97,32 @@ function judge(s: LifecycleState, { inst, rules, health }: LifecycleSubject, now
   const base = { instanceId: inst.id, label: inst.label };
   if (isOutbid(inst)) {
     const paying = `stopped by an outbid, still paying $${inst.storageDph.toFixed(3)}/hr storage`;
-    if (rules.onOutbid === 'migrate') return { ...base, type: 'migrate', trigger: 'outbid', reason: `${paying}: migrating from the newest verified checkpoint` };
+    if (rules.onOutbid === 'migrate')
+      return {
+        ...base,
+        type: 'migrate',
+        trigger: 'outbid',
+        reason: `${paying}: migrating from the newest verified checkpoint`,
+      };
     if (rules.onOutbid === 'raise-bid') {
       const r = raisedBid(inst, rules.maxBid);
       const floor = inst.minBid ?? 0;
-      if (r.bid < floor || r.bid <= 0) return { ...base, type: 'leave', trigger: 'outbid', reason: `${paying}; the minimum bid $${floor.toFixed(3)}/hr is above maxBid $${r.bid.toFixed(3)}/hr: not raising` };
-      return { ...base, type: 'raise-bid', trigger: 'outbid', bid: r.bid, reason: `${paying}: raising the bid to $${r.bid.toFixed(3)}/hr${r.capped ? ' (the cap)' : ''}` };
+      if (r.bid < floor || r.bid <= 0)
+        return {
+          ...base,
+          type: 'leave',
+          trigger: 'outbid',
+          reason:
+            `${paying}; the minimum bid $${floor.toFixed(3)}/hr is above maxBid $${r.bid.toFixed(3)}/hr: not ` +
+            `raising`,
+        };
+      return {
+        ...base,
+        type: 'raise-bid',
+        trigger: 'outbid',
+        bid: r.bid,
+        reason: `${paying}: raising the bid to $${r.bid.toFixed(3)}/hr${r.capped ? ' (the cap)' : ''}`,
+      };
     }
     return null;
   }
@@ -101,19 +130,37 @@ function judge(s: LifecycleState, { inst, rules, health }: LifecycleSubject, now
   const crashed = inst.status === 'exited' || ends === 'crashed';
   if (crashed) {
     const what = inst.status === 'exited' ? 'the container exited' : 'the run crashed';
-    if (rules.onCrash === 'keep') return { ...base, type: 'leave', trigger: 'crashed', reason: `${what}: left for a human (onCrash: keep)` };
+    if (rules.onCrash === 'keep')
+      return { ...base, type: 'leave', trigger: 'crashed', reason: `${what}: left for a human (onCrash: keep)` };
     return { ...base, type: rules.onCrash, trigger: 'crashed', reason: `${what} (onCrash: ${rules.onCrash})` };
   }
   if (inst.status !== 'running') return null;
   if (ends === 'finished' && rules.onFinish !== 'keep') {
-    return { ...base, type: rules.onFinish, trigger: 'finished', reason: `the run finished (onFinish: ${rules.onFinish})` };
+    return {
+      ...base,
+      type: rules.onFinish,
+      trigger: 'finished',
+      reason: `the run finished (onFinish: ${rules.onFinish})`,
+    };
   }
   if (rules.maxRuntimeMs !== null && inst.startedAt !== null && now - inst.startedAt >= rules.maxRuntimeMs) {
-    return { ...base, type: 'stop', trigger: 'max-runtime', reason: `running ${mins(now - inst.startedAt)}, past maxRuntime ${mins(rules.maxRuntimeMs)}` };
+    return {
+      ...base,
+      type: 'stop',
+      trigger: 'max-runtime',
+      reason: `running ${mins(now - inst.startedAt)}, past maxRuntime ${mins(rules.maxRuntimeMs)}`,
+    };
   }
   const idleSince = s.idleSince[inst.id];
   if (rules.idle && idleSince !== undefined && now - idleSince >= rules.idle.forMs) {
-    return { ...base, type: rules.idle.then, trigger: 'idle', reason: `GPU under ${rules.idle.gpuUtilBelow}% for ${mins(now - idleSince)} (idle rule: ${mins(rules.idle.forMs)} → ${rules.idle.then})` };
+    return {
+      ...base,
+      type: rules.idle.then,
+      trigger: 'idle',
+      reason:
+        `GPU under ${rules.idle.gpuUtilBelow}% for ${mins(now - idleSince)} (idle rule: ` +
+        `${mins(rules.idle.forMs)} → ${rules.idle.then})`,
+    };
   }
   return null;
 }

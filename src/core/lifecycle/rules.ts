@@ -7,7 +7,9 @@
 import * as z from 'zod';
 import { formatDuration, parseDuration } from '../present/durations.js';
 
-const duration = z.string().refine((s) => parseDuration(s) !== null && parseDuration(s)! > 0, { message: 'expected a duration like 20m, 12h or 1h30m' });
+const duration = z.string().refine((s) => parseDuration(s) !== null && parseDuration(s)! > 0, {
+  message: 'expected a duration like 20m, 12h or 1h30m',
+});
 const endAction = z.enum(['stop', 'destroy', 'keep']);
 
 /** The profile's `lifecycle:` block. */
@@ -48,12 +50,22 @@ export interface LifecycleRules {
   idle: { gpuUtilBelow: number; forMs: number; then: 'stop' | 'destroy' } | null;
   onOutbid: 'keep' | 'raise-bid' | 'migrate';
   maxBid: number | null;
-  /** The host watchdog: stop when vastdeck's heartbeat is older than heartbeatStaleMs (and past maxRuntimeMs); null = none. Absent in older records. */
+  /**
+   * The host watchdog: stop when vastdeck's heartbeat is older than heartbeatStaleMs (and past maxRuntimeMs); null =
+   * none. Absent in older records.
+   */
   watchdog?: { heartbeatStaleMs: number; checkEveryMs: number } | null;
 }
 
 /** Nothing is ever done automatically. */
-export const KEEP_ALL: LifecycleRules = { onFinish: 'keep', onCrash: 'keep', maxRuntimeMs: null, idle: null, onOutbid: 'keep', maxBid: null };
+export const KEEP_ALL: LifecycleRules = {
+  onFinish: 'keep',
+  onCrash: 'keep',
+  maxRuntimeMs: null,
+  idle: null,
+  onOutbid: 'keep',
+  maxBid: null,
+};
 
 /** The policy's rules from a profile's block (absent = keep everything). */
 export function rulesFromProfile(block: z.infer<typeof lifecycleSchema> | undefined): LifecycleRules {
@@ -62,23 +74,47 @@ export function rulesFromProfile(block: z.infer<typeof lifecycleSchema> | undefi
     onFinish: block.onFinish,
     onCrash: block.onCrash,
     maxRuntimeMs: block.maxRuntime ? parseDuration(block.maxRuntime) : null,
-    idle: block.idle ? { gpuUtilBelow: block.idle.gpuUtilBelow, forMs: parseDuration(block.idle.for)!, then: block.idle.then } : null,
+    idle: block.idle
+      ? { gpuUtilBelow: block.idle.gpuUtilBelow, forMs: parseDuration(block.idle.for)!, then: block.idle.then }
+      : null,
     onOutbid: block.onOutbid,
     maxBid: block.maxBid ?? null,
-    ...(block.watchdog ? { watchdog: { heartbeatStaleMs: parseDuration(block.watchdog.heartbeatStale)!, checkEveryMs: parseDuration(block.watchdog.checkEvery)! } } : {}),
+    ...(block.watchdog
+      ? {
+          watchdog: {
+            heartbeatStaleMs: parseDuration(block.watchdog.heartbeatStale)!,
+            checkEveryMs: parseDuration(block.watchdog.checkEvery)!,
+          },
+        }
+      : {}),
   };
 }
 
 /** True when the rules would never act. */
 export function rulesAreInert(r: LifecycleRules): boolean {
-  return r.onFinish === 'keep' && r.onCrash === 'keep' && r.maxRuntimeMs === null && r.idle === null && r.onOutbid === 'keep' && !r.watchdog;
+  return (
+    r.onFinish === 'keep' &&
+    r.onCrash === 'keep' &&
+    r.maxRuntimeMs === null &&
+    r.idle === null &&
+    r.onOutbid === 'keep' &&
+    !r.watchdog
+  );
 }
 
 const RulesRecord = z.object({
-  onFinish: endAction, onCrash: endAction, maxRuntimeMs: z.number().positive().nullable(),
-  idle: z.object({ gpuUtilBelow: z.number(), forMs: z.number().positive(), then: z.enum(['stop', 'destroy']) }).nullable(),
-  onOutbid: z.enum(['keep', 'raise-bid', 'migrate']), maxBid: z.number().nullable(),
-  watchdog: z.object({ heartbeatStaleMs: z.number().positive(), checkEveryMs: z.number().positive() }).nullable().optional(),
+  onFinish: endAction,
+  onCrash: endAction,
+  maxRuntimeMs: z.number().positive().nullable(),
+  idle: z
+    .object({ gpuUtilBelow: z.number(), forMs: z.number().positive(), then: z.enum(['stop', 'destroy']) })
+    .nullable(),
+  onOutbid: z.enum(['keep', 'raise-bid', 'migrate']),
+  maxBid: z.number().nullable(),
+  watchdog: z
+    .object({ heartbeatStaleMs: z.number().positive(), checkEveryMs: z.number().positive() })
+    .nullable()
+    .optional(),
 });
 
 /** Rules read back from a journal record; null when the record does not hold valid ones. */

@@ -32,7 +32,11 @@ export function rulesFor(src: RuleSources, inst: Instance): LifecycleRules | nul
 }
 
 /** Checkpoint sources for destroys by rule: the instance's profile's store, the host read over SSH. */
-export function checkpointSources(src: RuleSources, pool: () => SshPool, onSecret: (s: string) => void): (inst: Instance) => CheckpointSource | null {
+export function checkpointSources(
+  src: RuleSources,
+  pool: () => SshPool,
+  onSecret: (s: string) => void,
+): (inst: Instance) => CheckpointSource | null {
   const stores = new Map<string, OpenedStore>();
   return (inst) => {
     const name = src.journalRules.get(inst.id)?.profile ?? src.profile;
@@ -45,6 +49,10 @@ export function checkpointSources(src: RuleSources, pool: () => SshPool, onSecre
       stores.set(name, store);
     }
     const runDir = profile.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : undefined;
-    return { store: store.reader, exclude: store.exclude, readHost: () => readInstanceCheckpoint(pool(), inst, runDir) };
+    return {
+      store: store.reader,
+      exclude: store.exclude,
+      readHost: () => readInstanceCheckpoint(pool(), inst, runDir),
+    };
   };
 }

@@ -55,7 +55,8 @@ export function isOwned(inst: Instance, o: Owners): boolean {
 /** The sweep: unowned or stopped instances, most expensive per day first. */
 export function sweep(instances: readonly Instance[], owners: Owners, charges: readonly Charge[]): SweepRow[] {
   const spent = new Map<number, number>();
-  for (const c of charges) if (c.instanceId !== null) spent.set(c.instanceId, (spent.get(c.instanceId) ?? 0) + c.amount);
+  for (const c of charges)
+    if (c.instanceId !== null) spent.set(c.instanceId, (spent.get(c.instanceId) ?? 0) + c.amount);
   const rows: SweepRow[] = [];
   for (const inst of instances) {
     const reasons: SweepReason[] = [];
@@ -63,8 +64,12 @@ export function sweep(instances: readonly Instance[], owners: Owners, charges: r
     if (inst.status === 'stopped' && inst.storageDph > 0) reasons.push('stopped');
     if (!reasons.length) continue;
     rows.push({
-      instanceId: inst.id, label: inst.label, status: inst.status, reasons,
-      spent: Math.round((spent.get(inst.id) ?? 0) * 1000) / 1000, perDay: Math.round(instanceBurn(inst) * 24 * 1000) / 1000,
+      instanceId: inst.id,
+      label: inst.label,
+      status: inst.status,
+      reasons,
+      spent: Math.round((spent.get(inst.id) ?? 0) * 1000) / 1000,
+      perDay: Math.round(instanceBurn(inst) * 24 * 1000) / 1000,
     });
   }
   return rows.sort((a, b) => b.perDay - a.perDay || a.instanceId - b.instanceId);

@@ -15,7 +15,10 @@ import { sshEndpoint } from '../vast/units.js';
 
 /** What arming needs. */
 export interface ArmDeps {
-  api: { createApiKey(name: string, permissions: unknown): Promise<{ id: number; key: string }>; deleteApiKey(id: number): Promise<void> };
+  api: {
+    createApiKey(name: string, permissions: unknown): Promise<{ id: number; key: string }>;
+    deleteApiKey(id: number): Promise<void>;
+  };
   exec: HostExec;
   journal: JournalWriter;
   /** Called with the key's value before it is used anywhere: the caller redacts it from output and journal. */
@@ -23,10 +26,16 @@ export interface ArmDeps {
 }
 
 /** The watchdog's settings for one instance under these rules; null when the rules have no watchdog. */
-export function watchdogSpecFor(rules: LifecycleRules, instanceId: number, apiUrl: string, extra: { dir?: string } = {}): WatchdogSpec | null {
+export function watchdogSpecFor(
+  rules: LifecycleRules,
+  instanceId: number,
+  apiUrl: string,
+  extra: { dir?: string } = {},
+): WatchdogSpec | null {
   if (!rules.watchdog) return null;
   return {
-    apiUrl, instanceId,
+    apiUrl,
+    instanceId,
     maxRuntimeSec: rules.maxRuntimeMs === null ? null : Math.ceil(rules.maxRuntimeMs / 1000),
     heartbeatMaxAgeSec: Math.ceil(rules.watchdog.heartbeatStaleMs / 1000),
     everySec: Math.max(1, Math.round(rules.watchdog.checkEveryMs / 1000)),
@@ -39,7 +48,10 @@ export function watchdogSpecFor(rules: LifecycleRules, instanceId: number, apiUr
  * it created (best effort) and throws one message naming the instance.
  */
 export async function armInstanceWatchdog(d: ArmDeps, spec: WatchdogSpec): Promise<{ keyId: number; pid: number }> {
-  const { id: keyId, key } = await d.api.createApiKey(`vastdeck-watchdog-${spec.instanceId}`, watchdogPermissions(spec.instanceId));
+  const { id: keyId, key } = await d.api.createApiKey(
+    `vastdeck-watchdog-${spec.instanceId}`,
+    watchdogPermissions(spec.instanceId),
+  );
   d.onSecret(key);
   let pid: number;
   try {
@@ -49,8 +61,17 @@ export async function armInstanceWatchdog(d: ArmDeps, spec: WatchdogSpec): Promi
     throw err;
   }
   await d.journal.append({
-    op: 'lifecycle.watchdog', phase: 'after', ids: { instanceId: spec.instanceId },
-    details: { event: 'armed', keyId, pid, maxRuntimeSec: spec.maxRuntimeSec, heartbeatMaxAgeSec: spec.heartbeatMaxAgeSec, everySec: spec.everySec ?? 60 },
+    op: 'lifecycle.watchdog',
+    phase: 'after',
+    ids: { instanceId: spec.instanceId },
+    details: {
+      event: 'armed',
+      keyId,
+      pid,
+      maxRuntimeSec: spec.maxRuntimeSec,
+      heartbeatMaxAgeSec: spec.heartbeatMaxAgeSec,
+      everySec: spec.everySec ?? 60,
+    },
   });
   return { keyId, pid };
 }
@@ -67,20 +88,27 @@ export interface HeartbeatResult {
  * reached is reported, never thrown: the other hosts still get theirs.
  */
 export async function touchHeartbeats(
-  instances: readonly Instance[], rules: ReadonlyMap<number, RentalRules>, execFor: (inst: Instance) => HostExec, dir?: string,
+  instances: readonly Instance[],
+  rules: ReadonlyMap<number, RentalRules>,
+  execFor: (inst: Instance) => HostExec,
+  dir?: string,
 ): Promise<HeartbeatResult[]> {
   const due = instances.filter((i) => i.status === 'running' && rules.get(i.id)?.rules.watchdog);
-  return Promise.all(due.map(async (inst) => {
-    try {
-      await heartbeat(execFor(inst), dir);
-      return { instanceId: inst.id, ok: true };
-    } catch (err) {
-      return { instanceId: inst.id, ok: false, error: (err as Error).message };
-    }
-  }));
+  return Promise.all(
+    due.map(async (inst) => {
+      try {
+        await heartbeat(execFor(inst), dir);
+        return { instanceId: inst.id, ok: true };
+      } catch (err) {
+        return { instanceId: inst.id, ok: false, error: (err as Error).message };
+      }
+    }),
+  );
 }
 
-/** A host's command runner over an SSH pool, at the instance's endpoint (the one provision armed the watchdog through). */
+/**
+ * A host's command runner over an SSH pool, at the instance's endpoint (the one provision armed the watchdog through).
+ */
 export function hostExecOver(pool: () => Pick<SshPool, 'exec'>, timeoutMs = 30_000): (inst: Instance) => HostExec {
   return (inst) => (cmd) => {
     const ep = sshEndpoint(inst);

@@ -33,7 +33,14 @@ export function watchdogPermissions(instanceId: number): Record<string, unknown>
 
 /** Where the watchdog keeps its files. */
 export function watchdogPaths(dir = '/root/.vastdeck') {
-  return { dir, key: `${dir}/watchdog.key`, script: `${dir}/watchdog.sh`, heartbeat: `${dir}/heartbeat`, pid: `${dir}/watchdog.pid`, log: `${dir}/watchdog.log` };
+  return {
+    dir,
+    key: `${dir}/watchdog.key`,
+    script: `${dir}/watchdog.sh`,
+    heartbeat: `${dir}/heartbeat`,
+    pid: `${dir}/watchdog.pid`,
+    log: `${dir}/watchdog.log`,
+  };
 }
 
 /** The watchdog script (bash; needs curl, date, cat). The key is read from its file, never from the command line. */
@@ -54,11 +61,13 @@ export function watchdogScript(s: WatchdogSpec): string {
     // The heartbeat holds the host's clock when vastdeck last wrote it (its content, not its mtime: the host's clock
     // on both sides, and no file attribute caching in the way).
     '  if [ -z "$why" ] && [ -n "$HB_MAX" ]; then',
-    '    last=$(cat "$HB" 2>/dev/null); case "$last" in ""|*[!0-9]*) last=$START;; esac; [ "$last" -lt "$START" ] && last=$START',
+    '    last=$(cat "$HB" 2>/dev/null); case "$last" in ""|*[!0-9]*) last=$START;; esac; [ "$last" -lt ' +
+      '"$START" ] && last=$START',
     '    [ $((now - last)) -ge "$HB_MAX" ] && why="no heartbeat for $((now - last))s"',
     '  fi',
     '  [ -z "$why" ] && continue',
-    '  code=$(curl -s -o /dev/null -w "%{http_code}" -X PUT -H "Authorization: Bearer $(cat "$KEY_FILE")" -H "Content-Type: application/json" -d \'{"state":"stopped"}\' "$URL")',
+    '  code=$(curl -s -o /dev/null -w "%{http_code}" -X PUT -H "Authorization: Bearer $(cat "$KEY_FILE")" -H ' +
+      '"Content-Type: application/json" -d \'{"state":"stopped"}\' "$URL")',
     '  echo "$(date -u +%FT%TZ) $why: stop answered $code" >> "$LOG"',
     '  [ "$code" = 200 ] && exit 0',
     'done',
@@ -90,7 +99,11 @@ export async function armWatchdog(exec: HostExec, s: WatchdogSpec, key: string):
   ].join('\n');
   const r = await exec(cmd);
   const pid = Number(r.stdout.trim().split('\n').pop());
-  if (r.code !== 0 || !Number.isInteger(pid) || pid <= 0) throw new Error(`could not start the watchdog on instance ${s.instanceId}: ${(r.stderr || r.stdout).trim().slice(0, 200) || `exit ${r.code}`}`);
+  if (r.code !== 0 || !Number.isInteger(pid) || pid <= 0)
+    throw new Error(
+      `could not start the watchdog on instance ${s.instanceId}: ` +
+        `${(r.stderr || r.stdout).trim().slice(0, 200) || `exit ${r.code}`}`,
+    );
   return { pid };
 }
 

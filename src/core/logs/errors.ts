@@ -25,7 +25,10 @@ export interface Traceback {
 
 /** Line patterns, in the order they are tried: the more specific first. */
 const PATTERNS: [Exclude<LogEventKind, 'traceback'>, RegExp][] = [
-  ['cuda_oom', /CUDA out of memory|OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED|cudaErrorMemoryAllocation|CUDA error: out of memory/i],
+  [
+    'cuda_oom',
+    /CUDA out of memory|OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED|cudaErrorMemoryAllocation|CUDA error: out of memory/i,
+  ],
   [
     'no_cuda',
     /CUDA driver version is insufficient|no CUDA-capable device|No CUDA GPUs are available|Found no NVIDIA driver|no NVIDIA driver|NVIDIA driver on your system is too old|Torch not compiled with CUDA enabled|torch\.cuda\.is_available\(\) is False|No CUDA runtime is found|NVIDIA-SMI has failed|CUDA initialization: .*(?:error|failed)/i,

@@ -28,7 +28,8 @@ export interface TqdmBar {
   loss?: number;
 }
 
-// "  37%|███▋      | 111/300 [00:21<00:35,  5.31it/s]" and "Epoch 0:  37%|…| 111/300 [00:21<00:35, 5.31it/s, loss=2.3]".
+// "  37%|███▋      | 111/300 [00:21<00:35,  5.31it/s]" and "Epoch 0:  37%|…| 111/300 [00:21<00:35, 5.31it/s,
+// loss=2.3]".
 const TQDM = /^(.*?)\s*(\d{1,3})%\|[^|]*\|\s*(\d+)\/(\d+|\?)\s*\[([^\]]*)\]/;
 const RATE = /(\d+(?:\.\d+)?)\s*(it\/s|s\/it)/;
 const POSTFIX_LOSS = /\bloss\s*=\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)/i;
@@ -37,7 +38,8 @@ const DICT_PAIR = /'([A-Za-z_][\w/.-]*)':\s*'?(-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]
 const PLAIN_STEP = /\b(?:global_step|step)\s*[=:]?\s*(\d+)(?:\s*(?:\/|of)\s*(\d+))?/i;
 const PLAIN_LOSS = /\b(?:train_)?loss\s*[=:]\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)/i;
 /** tqdm bars that are not the training loop: checkpoint writes, downloads, dataset maps, evaluation. */
-const AUX_BAR = /shard|checkpoint|download|upload|fetch|map|filter|load|sav|writ|token|eval|predict|generat|extract|resolv|process|valid/i;
+const AUX_BAR =
+  /shard|checkpoint|download|upload|fetch|map|filter|load|sav|writ|token|eval|predict|generat|extract|resolv|process|valid/i;
 
 /** Parses one tqdm bar state (no \r inside), or undefined if the text is not a bar. */
 export function parseTqdm(text: string): TqdmBar | undefined {
@@ -105,7 +107,11 @@ export function compileProgressCounter(spec: { pattern: string; rate?: string; u
       throw new Error(`progress ${what} is not a valid regular expression: ${(err as Error).message}`);
     }
   };
-  return { pattern: compile(spec.pattern, 'pattern'), rate: spec.rate === undefined ? undefined : compile(spec.rate, 'rate'), unit: spec.unit ?? 'steps' };
+  return {
+    pattern: compile(spec.pattern, 'pattern'),
+    rate: spec.rate === undefined ? undefined : compile(spec.rate, 'rate'),
+    unit: spec.unit ?? 'steps',
+  };
 }
 
 /** The number a counter regex captures in `text` (group `count`, else the first group that matched), or undefined. */

@@ -147,7 +147,11 @@ export class LogRing {
   /** Every stored line joined with \n, ending in \n: what "save to file" writes. */
   toText(): string {
     if (this.count === 0) return '';
-    return this.lines().map((l) => l.text).join('\n') + '\n';
+    return (
+      this.lines()
+        .map((l) => l.text)
+        .join('\n') + '\n'
+    );
   }
 
   /** Drops every line and unfinished input. Seq numbers keep increasing so old references never alias. */

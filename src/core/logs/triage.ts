@@ -67,7 +67,13 @@ export function buildTriage(input: TriageInput): TriageBundle {
   const clean = cleaner(input.redact ?? []);
   const p = input.progress ?? {};
   const h = input.health;
-  const b: TriageBundle = { generatedAt: input.now, completed: input.finished ?? healthInfo(h?.state).ends === 'finished', gpus: [], disks: [], warnings: [] };
+  const b: TriageBundle = {
+    generatedAt: input.now,
+    completed: input.finished ?? healthInfo(h?.state).ends === 'finished',
+    gpus: [],
+    disks: [],
+    warnings: [],
+  };
   if (input.instanceId !== undefined) b.instanceId = input.instanceId;
   if (input.label) b.label = clean(input.label);
   if (h) b.state = h.state;
@@ -116,11 +122,13 @@ export function buildTriage(input: TriageInput): TriageBundle {
 function warningsFor(b: TriageBundle): string[] {
   const w: string[] = [];
   for (const d of b.disks) if (d.usePct >= 90) w.push(`disk ${d.mount} is ${d.usePct}% full`);
-  if (b.ram && b.ram.totalBytes > 0 && b.ram.availableBytes / b.ram.totalBytes < 0.05) w.push('less than 5% of RAM available');
+  if (b.ram && b.ram.totalBytes > 0 && b.ram.availableBytes / b.ram.totalBytes < 0.05)
+    w.push('less than 5% of RAM available');
   const training = healthInfo(b.state).trains;
   for (const g of b.gpus) {
     if (training && g.utilPct === 0) w.push(`GPU ${g.index} is idle (0% util) while training`);
-    if (g.memUsedMiB !== null && g.memTotalMiB && g.memUsedMiB / g.memTotalMiB >= 0.97) w.push(`GPU ${g.index} memory nearly full`);
+    if (g.memUsedMiB !== null && g.memTotalMiB && g.memUsedMiB / g.memTotalMiB >= 0.97)
+      w.push(`GPU ${g.index} memory nearly full`);
   }
   return w;
 }
@@ -128,20 +136,35 @@ function warningsFor(b: TriageBundle): string[] {
 /** Renders the bundle as the plain text `vastdeck triage` prints. */
 export function renderTriageText(b: TriageBundle): string {
   const out: string[] = [];
-  const title = [b.instanceId !== undefined ? `instance ${b.instanceId}` : 'instance', b.label ? `(${b.label})` : ''].join(' ').trim();
+  const title = [b.instanceId !== undefined ? `instance ${b.instanceId}` : 'instance', b.label ? `(${b.label})` : '']
+    .join(' ')
+    .trim();
   out.push(`${title} at ${new Date(b.generatedAt).toISOString()}`);
   out.push(`health:    ${b.state ?? 'unknown'}${b.detail ? ` (${b.detail})` : ''}`);
   const step = b.step !== undefined ? `${b.step}${b.total !== undefined ? `/${b.total}` : ''}` : '–';
   const rate = b.rate !== undefined ? `${fixed(b.rate)} it/s` : '–';
-  out.push(`step:      ${step}  rate ${rate}  loss ${b.loss !== undefined ? fixed(b.loss, 4) : '–'}${b.epoch !== undefined ? `  epoch ${b.epoch}` : ''}`);
+  out.push(
+    `step:      ${step}  rate ${rate}  loss ` +
+      `${b.loss !== undefined ? fixed(b.loss, 4) : '–'}${b.epoch !== undefined ? `  epoch ${b.epoch}` : ''}`,
+  );
   out.push(`completed: ${b.completed ? 'yes' : 'no'}`);
   if (b.gpus.length === 0) out.push('gpus:      –');
   for (const g of b.gpus) {
-    const mem = g.memUsedMiB !== null && g.memTotalMiB !== null ? `${gib(g.memUsedMiB)}/${gib(g.memTotalMiB)} GiB` : 'mem ?';
-    out.push(`gpu ${g.index}:     ${g.name}  util ${g.utilPct ?? '?'}%  ${mem}  ${g.tempC ?? '?'}°C  ${g.powerW ?? '?'} W`);
+    const mem =
+      g.memUsedMiB !== null && g.memTotalMiB !== null ? `${gib(g.memUsedMiB)}/${gib(g.memTotalMiB)} GiB` : 'mem ?';
+    out.push(
+      `gpu ${g.index}:     ${g.name}  util ${g.utilPct ?? '?'}%  ${mem}  ${g.tempC ?? '?'}°C  ${g.powerW ?? '?'} W`,
+    );
   }
-  if (b.ram) out.push(`ram:       ${gb(b.ram.usedBytes)} GB used, ${gb(b.ram.availableBytes)} GB available of ${gb(b.ram.totalBytes)} GB`);
-  for (const d of b.disks) out.push(`disk ${d.mount}: ${gb(d.usedBytes)}/${gb(d.sizeBytes)} GB used (${d.usePct}%), ${gb(d.availableBytes)} GB free`);
+  if (b.ram)
+    out.push(
+      `ram:       ${gb(b.ram.usedBytes)} GB used, ${gb(b.ram.availableBytes)} GB available of ` +
+        `${gb(b.ram.totalBytes)} GB`,
+    );
+  for (const d of b.disks)
+    out.push(
+      `disk ${d.mount}: ${gb(d.usedBytes)}/${gb(d.sizeBytes)} GB used (${d.usePct}%), ${gb(d.availableBytes)} GB free`,
+    );
   if (b.cpus !== undefined) out.push(`cpus:      ${b.cpus}`);
   for (const w of b.warnings) out.push(`warning:   ${w}`);
   if (b.lastError) out.push(`error:     [${b.lastError.kind}] ${b.lastError.line}`);

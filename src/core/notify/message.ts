@@ -7,7 +7,16 @@ import { cutSecrets } from '../util/redact.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 /** What happened. */
-export type NotifyKind = 'crash' | 'stall' | 'complete' | 'step' | 'timeout' | 'gone' | 'budget' | 'replacement' | 'validation';
+export type NotifyKind =
+  | 'crash'
+  | 'stall'
+  | 'complete'
+  | 'step'
+  | 'timeout'
+  | 'gone'
+  | 'budget'
+  | 'replacement'
+  | 'validation';
 
 /** One thing worth waking someone for. */
 export interface NotifyEvent {
@@ -26,8 +35,15 @@ export interface NotifyEvent {
 export const MAX_MESSAGE = 1900;
 
 const ICON: Record<NotifyKind, string> = {
-  crash: '[CRASH]', stall: '[STALL]', complete: '[DONE]', step: '[STEP]', timeout: '[TIMEOUT]', gone: '[GONE]',
-  budget: '[BUDGET]', replacement: '[REPLACED]', validation: '[VALIDATION]',
+  crash: '[CRASH]',
+  stall: '[STALL]',
+  complete: '[DONE]',
+  step: '[STEP]',
+  timeout: '[TIMEOUT]',
+  gone: '[GONE]',
+  budget: '[BUDGET]',
+  replacement: '[REPLACED]',
+  validation: '[VALIDATION]',
 };
 
 /** The message text: sanitized, secrets masked, clipped. */

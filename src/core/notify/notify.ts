@@ -60,7 +60,12 @@ export async function postWebhook(url: string, ev: NotifyEvent, opts: WebhookOpt
     let retry = true;
     try {
       const { send } = await import('../vast/transport.js'); // loaded on first use, off the TUI's start-up path
-      const res = await send(new URL(url), { method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'vastdeck' }, timeoutMs });
+      const res = await send(new URL(url), {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'user-agent': 'vastdeck' },
+        timeoutMs,
+      });
       if (res.status >= 200 && res.status < 300) return { channel: 'webhook', ok: true, attempts: attempt };
       error = `webhook answered HTTP ${res.status}`;
       retry = res.status === 429 || res.status >= 500;
@@ -75,7 +80,8 @@ export async function postWebhook(url: string, ev: NotifyEvent, opts: WebhookOpt
 /** A network failure in a few words, without the URL (error messages can include it). */
 function describe(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; code?: string; cause?: { code?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || /TIMEOUT/.test(e?.code ?? '')) return `no answer within ${timeoutMs} ms`;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || /TIMEOUT/.test(e?.code ?? ''))
+    return `no answer within ${timeoutMs} ms`;
   return e?.code ?? e?.cause?.code ?? e?.name ?? 'connection failed';
 }
 
@@ -103,7 +109,13 @@ export class Notifier {
     const out: NotifyResult[] = [];
     if (this.opts.bell) out.push(ringBell(this.opts.bell));
     if (this.opts.webhook) {
-      out.push(await postWebhook(this.opts.webhook, ev, { secrets: this.opts.secrets, timeoutMs: this.opts.timeoutMs, sleep: this.opts.sleep }));
+      out.push(
+        await postWebhook(this.opts.webhook, ev, {
+          secrets: this.opts.secrets,
+          timeoutMs: this.opts.timeoutMs,
+          sleep: this.opts.sleep,
+        }),
+      );
     }
     return out;
   }

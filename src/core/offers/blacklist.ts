@@ -49,7 +49,10 @@ export async function readBlacklist(file = defaultBlacklistPath()): Promise<Blac
     throw new Error(`${file}: not valid JSON; fix it or delete it (it only lists machines not to rent again)`);
   }
   const r = FileSchema.safeParse(raw);
-  if (!r.success) throw new Error(`${file}: not a machine blacklist (expected {"machines": [{"machineId": N, …}]}); fix it or delete it`);
+  if (!r.success)
+    throw new Error(
+      `${file}: not a machine blacklist (expected {"machines": [{"machineId": N, …}]}); fix it or delete it`,
+    );
   return r.data.machines;
 }
 

@@ -7,7 +7,10 @@ import { editDistance as distance } from '../util/edit-distance.js';
 
 /** "RTX_4090", "rtx  4090" → "rtx 4090". */
 export function normalizeGpuName(name: string): string {
-  return name.toLowerCase().replace(/[_\s]+/g, ' ').trim();
+  return name
+    .toLowerCase()
+    .replace(/[_\s]+/g, ' ')
+    .trim();
 }
 
 /** The filter text with every gpu_name value spelled as Vast spells it, or the unknown name and the closest. */
@@ -23,11 +26,19 @@ export function resolveGpuNames(text: string, known: readonly string[]): GpuName
   const wire = (n: string) => n.replace(/ /g, '_');
   // `gpu_name in [a,b]` first: its items are names too.
   let out = text.replace(new RegExp(GPU_LIST.source, 'gi'), (whole, f: string, op: string, list: string) => {
-    const items = list.slice(1, -1).split(',').map((s) => s.trim()).filter(Boolean);
+    const items = list
+      .slice(1, -1)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     return `${f} ${op} [${items.map((i) => wire(byNorm.get(normalizeGpuName(i.replace(/^"|"$/g, ''))) ?? i)).join(',')}]`;
   });
   for (const m of out.matchAll(new RegExp(GPU_LIST.source, 'gi'))) {
-    for (const item of m[3]!.slice(1, -1).split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const item of m[3]!
+      .slice(1, -1)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (!byNorm.has(normalizeGpuName(item.replace(/^"|"$/g, '')))) return unknown(item, known);
     }
   }
@@ -64,7 +75,10 @@ export function resolveGpuNames(text: string, known: readonly string[]): GpuName
 
 function unknown(name: string, known: readonly string[]): GpuNameResolution {
   const close = closestGpuNames(name, known);
-  return { ok: false, error: `no GPU named "${name.replace(/_/g, ' ')}" on Vast${close.length ? `; closest: ${close.join(', ')}` : ''}` };
+  return {
+    ok: false,
+    error: `no GPU named "${name.replace(/_/g, ' ')}" on Vast${close.length ? `; closest: ${close.join(', ')}` : ''}`,
+  };
 }
 
 /** Up to three known names closest to `name` (containing it first, then by edit distance). */

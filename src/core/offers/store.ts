@@ -44,7 +44,14 @@ export interface OffersStoreOptions {
 }
 
 const EMPTY: OffersSnapshot = {
-  offers: [], query: null, loading: false, queued: false, error: null, fetchedAt: null, nextAllowedAt: 0, generation: 0,
+  offers: [],
+  query: null,
+  loading: false,
+  queued: false,
+  error: null,
+  fetchedAt: null,
+  nextAllowedAt: 0,
+  generation: 0,
 };
 
 /** One search at a time, latest query wins, spaced by the rate limit; subscribe/getSnapshot for React. */
@@ -145,9 +152,14 @@ export class OffersStore {
     } catch (err) {
       if (this.stopped) return;
       const kind = String((err as { kind?: unknown }).kind ?? 'error');
-      const message = String((err as Error).message ?? err).split('\n')[0]!.slice(0, 200);
+      const message = String((err as Error).message ?? err)
+        .split('\n')[0]!
+        .slice(0, 200);
       // After a 429 the bucket is empty: wait longer than the plain spacing before the next try.
-      const next = kind === 'rate_limited' ? Math.max(this.snap.nextAllowedAt, this.now() + this.rateLimited) : this.snap.nextAllowedAt;
+      const next =
+        kind === 'rate_limited'
+          ? Math.max(this.snap.nextAllowedAt, this.now() + this.rateLimited)
+          : this.snap.nextAllowedAt;
       this.set({ error: { kind, message }, nextAllowedAt: next });
     } finally {
       this.running = false;

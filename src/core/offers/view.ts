@@ -3,12 +3,34 @@
  * query syntax (query.ts) and is evaluated here against domain offers, so typing never costs a search.
  * Sorting is stable with an id tie-break so rows never jitter between frames (lazydocker's rule).
  */
-import { OfferQueryError, parseOfferQuery, splitQueryText, type FilterValue, type OfferQuery, type Op } from '../vast/query.js';
+import {
+  OfferQueryError,
+  parseOfferQuery,
+  splitQueryText,
+  type FilterValue,
+  type OfferQuery,
+  type Op,
+} from '../vast/query.js';
 import type { Offer } from '../vast/types.js';
 import type { Verdict } from '../checks/types.js';
 
 /** Sortable offer columns. */
-export const OFFER_SORT_KEYS = ['gpu', 'count', 'vram', 'ram', 'disk', 'down', 'up', 'rel', 'price', 'dlperf', 'location', 'cuda', 'fit', 'id'] as const;
+export const OFFER_SORT_KEYS = [
+  'gpu',
+  'count',
+  'vram',
+  'ram',
+  'disk',
+  'down',
+  'up',
+  'rel',
+  'price',
+  'dlperf',
+  'location',
+  'cuda',
+  'fit',
+  'id',
+] as const;
 /** One sortable column. */
 export type OfferSortKey = (typeof OFFER_SORT_KEYS)[number];
 
@@ -24,7 +46,13 @@ export interface OfferView {
 }
 
 /** The default view: cheapest first, everything shown. */
-export const DEFAULT_OFFER_VIEW: OfferView = { filter: '', sort: 'price', desc: false, verifiedOnly: false, hideFails: false };
+export const DEFAULT_OFFER_VIEW: OfferView = {
+  filter: '',
+  sort: 'price',
+  desc: false,
+  verifiedOnly: false,
+  hideFails: false,
+};
 
 type Getter = (o: Offer) => number | string | boolean | null;
 
@@ -86,10 +114,14 @@ function equal(field: string, have: unknown, want: unknown): boolean {
 function testOp(field: string, op: Op, have: unknown, want: FilterValue): boolean {
   if (have === null || have === undefined) return op === 'neq' || op === 'notin';
   switch (op) {
-    case 'eq': return equal(field, have, want);
-    case 'neq': return !equal(field, have, want);
-    case 'in': return Array.isArray(want) && want.some((w) => equal(field, have, w));
-    case 'notin': return !(Array.isArray(want) && want.some((w) => equal(field, have, w)));
+    case 'eq':
+      return equal(field, have, want);
+    case 'neq':
+      return !equal(field, have, want);
+    case 'in':
+      return Array.isArray(want) && want.some((w) => equal(field, have, w));
+    case 'notin':
+      return !(Array.isArray(want) && want.some((w) => equal(field, have, w)));
     default: {
       if (typeof have !== 'number' || typeof want !== 'number') return false;
       return op === 'gt' ? have > want : op === 'gte' ? have >= want : op === 'lt' ? have < want : have <= want;
@@ -119,7 +151,8 @@ export function compileOfferFilter(text: string): CompiledFilter {
       tests.push((o) => testOp(field, op, get(o), want as FilterValue));
     }
   }
-  for (const w of words) tests.push((o) => o.gpuName.toLowerCase().includes(w) || (o.geolocation ?? '').toLowerCase().includes(w));
+  for (const w of words)
+    tests.push((o) => o.gpuName.toLowerCase().includes(w) || (o.geolocation ?? '').toLowerCase().includes(w));
   return { ok: true, test: (o) => tests.every((t) => t(o)), fields };
 }
 
@@ -132,7 +165,17 @@ export function serverQuery(text: string, base: OfferQuery): OfferQuery {
 const FIT_RANK: Record<Verdict, number> = { fits: 0, warns: 1, fails: 2 };
 
 /** Columns where more is better: their first sort is descending, so the best offers come first. */
-export const BEST_IS_HIGH: ReadonlySet<OfferSortKey> = new Set<OfferSortKey>(['count', 'vram', 'ram', 'disk', 'down', 'up', 'rel', 'dlperf', 'cuda']);
+export const BEST_IS_HIGH: ReadonlySet<OfferSortKey> = new Set<OfferSortKey>([
+  'count',
+  'vram',
+  'ram',
+  'disk',
+  'down',
+  'up',
+  'rel',
+  'dlperf',
+  'cuda',
+]);
 
 /** The view after a sort key: best first on the first press, reversed on the next. */
 export function sortView(v: OfferView, sort: OfferSortKey): OfferView {
@@ -142,24 +185,40 @@ export function sortView(v: OfferView, sort: OfferSortKey): OfferView {
 /** Sort value of an offer for a column (numbers ascend, text by locale; unknown values sort last). */
 function sortValue(o: Offer, key: OfferSortKey, verdict: Verdict | undefined): number | string | null {
   switch (key) {
-    case 'gpu': return o.gpuName.toLowerCase();
-    case 'count': return o.numGpus;
-    case 'vram': return o.gpuRamGb;
-    case 'ram': return o.cpuRamGb;
-    case 'disk': return o.diskGb;
-    case 'down': return o.inetDownMbps;
-    case 'up': return o.inetUpMbps;
-    case 'rel': return o.reliability;
-    case 'price': return o.dphTotal;
-    case 'dlperf': return o.dlperfPerDph;
-    case 'location': return o.geolocation?.toLowerCase() ?? null;
-    case 'cuda': return o.cudaMaxGood;
-    case 'fit': return verdict === undefined ? null : FIT_RANK[verdict];
-    case 'id': return o.id;
+    case 'gpu':
+      return o.gpuName.toLowerCase();
+    case 'count':
+      return o.numGpus;
+    case 'vram':
+      return o.gpuRamGb;
+    case 'ram':
+      return o.cpuRamGb;
+    case 'disk':
+      return o.diskGb;
+    case 'down':
+      return o.inetDownMbps;
+    case 'up':
+      return o.inetUpMbps;
+    case 'rel':
+      return o.reliability;
+    case 'price':
+      return o.dphTotal;
+    case 'dlperf':
+      return o.dlperfPerDph;
+    case 'location':
+      return o.geolocation?.toLowerCase() ?? null;
+    case 'cuda':
+      return o.cudaMaxGood;
+    case 'fit':
+      return verdict === undefined ? null : FIT_RANK[verdict];
+    case 'id':
+      return o.id;
   }
 }
 
-/** Sorted orders per offer list (and per verdict map for the FIT column): a sort keystroke after the first is a lookup. */
+/**
+ * Sorted orders per offer list (and per verdict map for the FIT column): a sort keystroke after the first is a lookup.
+ */
 const ORDERS = new WeakMap<readonly Offer[], Map<string, readonly Offer[]>>();
 const FIT_ORDERS = new WeakMap<ReadonlyMap<number, Verdict>, Map<string, readonly Offer[]>>();
 
@@ -168,7 +227,12 @@ const FIT_ORDERS = new WeakMap<ReadonlyMap<number, Verdict>, Map<string, readonl
  * compares plain values; unknown values go last in either direction; equal values keep id order, so the same
  * offers always come out in the same order.
  */
-export function sortedOffers(offers: readonly Offer[], sort: OfferSortKey, desc: boolean, verdicts?: ReadonlyMap<number, Verdict>): readonly Offer[] {
+export function sortedOffers(
+  offers: readonly Offer[],
+  sort: OfferSortKey,
+  desc: boolean,
+  verdicts?: ReadonlyMap<number, Verdict>,
+): readonly Offer[] {
   const cacheKey = `${sort}:${desc ? 'd' : 'a'}`;
   let cache: Map<string, readonly Offer[]> | undefined;
   if (sort === 'fit' && verdicts) {

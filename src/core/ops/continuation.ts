@@ -89,8 +89,14 @@ export function readContinuation(text: string): Continuation | null {
   const num = (k: string) => Number(f.get(k) ?? NaN);
   if (!Number.isInteger(num('instance'))) return null;
   return {
-    instanceId: num('instance'), label: f.get('label') || null, ssh: ssh ? { host: ssh[2]!, port: Number(ssh[1]) } : null,
-    step: num('step'), time: f.get('updated') ?? '', migrationId: f.get('migration') ?? '', previousInstanceId: num('previous instance'), profile: f.get('profile') ?? '',
+    instanceId: num('instance'),
+    label: f.get('label') || null,
+    ssh: ssh ? { host: ssh[2]!, port: Number(ssh[1]) } : null,
+    step: num('step'),
+    time: f.get('updated') ?? '',
+    migrationId: f.get('migration') ?? '',
+    previousInstanceId: num('previous instance'),
+    profile: f.get('profile') ?? '',
   };
 }
 
@@ -102,7 +108,10 @@ export async function writeContinuation(file: string, c: Continuation): Promise<
     if (err.code === 'ENOENT') return '';
     throw err;
   });
-  const mode = await stat(target).then((s) => s.mode & 0o777, () => 0o644);
+  const mode = await stat(target).then(
+    (s) => s.mode & 0o777,
+    () => 0o644,
+  );
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
   const fh = await open(tmp, 'w', mode);
   try {

@@ -6,7 +6,10 @@ import { splitNonce } from '../profiles/label.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 /** The text to type and how to name it in the prompt. */
-export function confirmTarget(label: string | null, instanceId: number): { text: string; what: 'label' | 'instance ID' } {
+export function confirmTarget(
+  label: string | null,
+  instanceId: number,
+): { text: string; what: 'label' | 'instance ID' } {
   const shown = splitNonce(sanitizeLine(label ?? '').trim()).base.trim();
   return shown ? { text: shown, what: 'label' } : { text: String(instanceId), what: 'instance ID' };
 }

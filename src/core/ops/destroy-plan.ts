@@ -24,7 +24,16 @@ export interface CheckpointSource {
 }
 
 /** Why a plan is refused without --force. */
-export type RefusalReason = 'behind' | 'incomplete' | 'other-bytes' | 'unverifiable' | 'not-found' | 'store-unavailable' | 'no-store' | 'host-unreachable' | 'host-unreadable';
+export type RefusalReason =
+  | 'behind'
+  | 'incomplete'
+  | 'other-bytes'
+  | 'unverifiable'
+  | 'not-found'
+  | 'store-unavailable'
+  | 'no-store'
+  | 'host-unreachable'
+  | 'host-unreadable';
 
 /** What destroying would lose: steps past the newest verified one, training time and its cost. */
 export interface Loss {
@@ -69,59 +78,141 @@ export async function planDestroy(instance: Instance, source: CheckpointSource):
 }
 
 async function look(instance: Instance, source: CheckpointSource): Promise<DestroyPlan> {
-  const base = { instanceId: instance.id, label: instance.label, status: instance.status, verification: null, verifiedStep: null };
+  const base = {
+    instanceId: instance.id,
+    label: instance.label,
+    status: instance.status,
+    verification: null,
+    verifiedStep: null,
+  };
   let host: HostCheckpoint | null;
   try {
     host = await source.readHost();
   } catch (err) {
     const why = sanitizeLine((err as Error)?.message ?? String(err)).slice(0, 200);
     if (err instanceof HostReadError) {
-      return { ...base, hostStep: null, safe: false, refusal: 'host-unreadable', summary: `cannot read the run dir on the host (${why}): can't verify the newest checkpoint` };
+      return {
+        ...base,
+        hostStep: null,
+        safe: false,
+        refusal: 'host-unreadable',
+        summary: `cannot read the run dir on the host (${why}): can't verify the newest checkpoint`,
+      };
     }
-    const state = UP.includes(instance.status) ? `is ${instance.status} but its host is unreachable` : `is ${instance.status} and its host is unreachable`;
-    return { ...base, hostStep: null, safe: false, refusal: 'host-unreachable', summary: `instance ${instance.id} ${state} (${why}): can't verify the newest checkpoint on it` };
+    const state = UP.includes(instance.status)
+      ? `is ${instance.status} but its host is unreachable`
+      : `is ${instance.status} and its host is unreachable`;
+    return {
+      ...base,
+      hostStep: null,
+      safe: false,
+      refusal: 'host-unreachable',
+      summary: `instance ${instance.id} ${state} (${why}): can't verify the newest checkpoint on it`,
+    };
   }
   const hostStep = host?.step ?? null;
   if (!source.store) {
     const what = hostStep === null ? 'no checkpoint on the host yet' : `the host has checkpoint-${hostStep}`;
-    return { ...base, hostStep, safe: false, refusal: 'no-store', summary: `no checkpoint store configured (profile has no checkpoint:): ${what}, and nothing can verify a copy` };
+    return {
+      ...base,
+      hostStep,
+      safe: false,
+      refusal: 'no-store',
+      summary: `no checkpoint store configured (profile has no checkpoint:): ${what}, and nothing can verify a copy`,
+    };
   }
   const v = await verifyCheckpoint(host, source.store, { exclude: source.exclude, runId: source.runId ?? null });
   const plan = { ...base, hostStep, verification: v, verifiedStep: v.verifiedStep };
   const where = source.store.where;
   if (v.state === 'verified') {
-    return { ...plan, safe: true, refusal: null, loss: null, summary: `checkpoint-${v.hostStep} is verified by content in ${where}: nothing would be lost` };
+    return {
+      ...plan,
+      safe: true,
+      refusal: null,
+      loss: null,
+      summary: `checkpoint-${v.hostStep} is verified by content in ${where}: nothing would be lost`,
+    };
   }
-  if (v.state === 'no-host-checkpoint') return { ...plan, safe: true, refusal: null, loss: null, summary: `no checkpoint on the host yet: nothing saved would be lost` };
+  if (v.state === 'no-host-checkpoint')
+    return {
+      ...plan,
+      safe: true,
+      refusal: null,
+      loss: null,
+      summary: `no checkpoint on the host yet: nothing saved would be lost`,
+    };
   const loss = host ? await lossOf(host, v.verifiedStep, instance.dphTotal) : null;
   const lost = loss ? `would lose ${describeLoss(loss, instance.dphTotal)}` : '';
   switch (v.state) {
     case 'behind':
-      return { ...plan, safe: false, refusal: 'behind', loss, summary: `${lost}: ${describeVerification(v)} in ${where}` };
+      return {
+        ...plan,
+        safe: false,
+        refusal: 'behind',
+        loss,
+        summary: `${lost}: ${describeVerification(v)} in ${where}`,
+      };
     case 'incomplete':
-      return { ...plan, safe: false, refusal: 'incomplete', loss, summary: `${lost}: ${describeVerification(v)} in ${where}` };
+      return {
+        ...plan,
+        safe: false,
+        refusal: 'incomplete',
+        loss,
+        summary: `${lost}: ${describeVerification(v)} in ${where}`,
+      };
     case 'mismatch':
-      return { ...plan, safe: false, refusal: 'other-bytes', loss, summary: `${lost}: ${describeVerification(v)} (${where})` };
+      return {
+        ...plan,
+        safe: false,
+        refusal: 'other-bytes',
+        loss,
+        summary: `${lost}: ${describeVerification(v)} (${where})`,
+      };
     case 'unverifiable':
-      return { ...plan, safe: false, refusal: 'unverifiable', loss, summary: `${describeVerification(v)}; destroying may lose ${loss ? describeLoss(loss, instance.dphTotal) : `checkpoint-${hostStep}`}` };
+      return {
+        ...plan,
+        safe: false,
+        refusal: 'unverifiable',
+        loss,
+        summary:
+          `${describeVerification(v)}; destroying may lose ` +
+          `${loss ? describeLoss(loss, instance.dphTotal) : `checkpoint-${hostStep}`}`,
+      };
     case 'not-found':
-      return { ...plan, safe: false, refusal: 'not-found', loss, summary: `${lost}: ${describeVerification(v)} in ${where}` };
+      return {
+        ...plan,
+        safe: false,
+        refusal: 'not-found',
+        loss,
+        summary: `${lost}: ${describeVerification(v)} in ${where}`,
+      };
     case 'unavailable':
-      return { ...plan, safe: false, refusal: 'store-unavailable', loss, summary: `${describeVerification(v)}; the host has checkpoint-${hostStep ?? '?'}` };
+      return {
+        ...plan,
+        safe: false,
+        refusal: 'store-unavailable',
+        loss,
+        summary: `${describeVerification(v)}; the host has checkpoint-${hostStep ?? '?'}`,
+      };
   }
 }
 
-/** Steps from the newest verified one (exclusive) to the host's newest, timed by the checkpoints' mtimes on the host. */
+/**
+ * Steps from the newest verified one (exclusive) to the host's newest, timed by the checkpoints' mtimes on the host.
+ */
 export async function lossOf(host: HostCheckpoint, verifiedStep: number | null, dph: number): Promise<Loss> {
   const from = (verifiedStep ?? 0) + 1;
   const steps = host.step - (verifiedStep ?? 0);
   let hours: number | null = null;
   const newest = host.mtimeMs ?? null;
   // Seconds per step from two checkpoints of this host: the verified one, else the previous one.
-  const ref = verifiedStep !== null && host.steps?.includes(verifiedStep) ? verifiedStep : host.steps?.filter((n) => n < host.step).at(-1);
+  const ref =
+    verifiedStep !== null && host.steps?.includes(verifiedStep)
+      ? verifiedStep
+      : host.steps?.filter((n) => n < host.step).at(-1);
   if (newest !== null && ref !== undefined && host.mtimeOf) {
     const then = await host.mtimeOf(ref).catch(() => null);
-    if (then !== null && newest > then) hours = ((newest - then) / (host.step - ref)) * steps / 3_600_000;
+    if (then !== null && newest > then) hours = (((newest - then) / (host.step - ref)) * steps) / 3_600_000;
   }
   return { from, to: host.step, steps, hours, dollars: hours === null ? null : hours * dph };
 }
@@ -129,6 +220,10 @@ export async function lossOf(host: HostCheckpoint, verifiedStep: number | null, 
 /** "steps 201–300 (100 steps, ~0.6 h of training, ~$1.23 at $2.050/hr)". */
 export function describeLoss(l: Loss, dph: number): string {
   const range = l.from === l.to ? `step ${l.to}` : `steps ${l.from}–${l.to}`;
-  const time = l.hours === null ? 'training time unknown' : `~${l.hours < 10 ? l.hours.toFixed(1) : Math.round(l.hours)} h of training, ~$${(l.dollars ?? 0).toFixed(2)} at $${dph.toFixed(3)}/hr`;
+  const time =
+    l.hours === null
+      ? 'training time unknown'
+      : `~${l.hours < 10 ? l.hours.toFixed(1) : Math.round(l.hours)} h of training, ` +
+        `~$${(l.dollars ?? 0).toFixed(2)} at $${dph.toFixed(3)}/hr`;
   return `${range} (${l.steps} step${l.steps === 1 ? '' : 's'}, ${time})`;
 }

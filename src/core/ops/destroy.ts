@@ -53,16 +53,33 @@ export interface DestroyOptions {
 const RETRYABLE = new Set(['rate_limited', 'server', 'network', 'malformed']);
 
 /** Destroys the planned instance when safe (or forced), and confirms it is gone. */
-export async function executeDestroy(deps: DestroyDeps, plan: DestroyPlan, opts: DestroyOptions = {}): Promise<DestroyResult> {
+export async function executeDestroy(
+  deps: DestroyDeps,
+  plan: DestroyPlan,
+  opts: DestroyOptions = {},
+): Promise<DestroyResult> {
   const emit = opts.onEvent ?? (() => {});
   const id = plan.instanceId;
   const forced = !plan.safe;
   if (!plan.safe && !opts.force) {
     emit({ type: 'refused', instanceId: id, summary: plan.summary });
-    return { instanceId: id, outcome: 'refused', forced: false, message: `refused to destroy ${id}: ${plan.summary} (use --force to destroy anyway)` };
+    return {
+      instanceId: id,
+      outcome: 'refused',
+      forced: false,
+      message: `refused to destroy ${id}: ${plan.summary} (use --force to destroy anyway)`,
+    };
   }
   const ids = { instanceId: id, ...(plan.label ? { label: plan.label } : {}) };
-  const details = { status: plan.status, hostStep: plan.hostStep, verifiedStep: plan.verifiedStep, verification: plan.verification?.state ?? null, refusal: plan.refusal, forced, summary: plan.summary };
+  const details = {
+    status: plan.status,
+    hostStep: plan.hostStep,
+    verifiedStep: plan.verifiedStep,
+    verification: plan.verification?.state ?? null,
+    refusal: plan.refusal,
+    forced,
+    summary: plan.summary,
+  };
   await deps.journal.append({ op: 'destroy', phase: 'before', ids, details });
 
   const attempts = Math.max(1, opts.attempts ?? 5);
@@ -83,7 +100,10 @@ export async function executeDestroy(deps: DestroyDeps, plan: DestroyPlan, opts:
       if (!RETRYABLE.has(kind) || attempt >= attempts) {
         await deps.journal.append({ op: 'destroy', phase: 'error', ids, details: { attempt, kind, message } });
         // A lost answer may still have destroyed it: say so rather than claim nothing happened.
-        const maybe = kind === 'network' || kind === 'server' ? '; it may have been destroyed anyway: check with `vastdeck instances`' : '';
+        const maybe =
+          kind === 'network' || kind === 'server'
+            ? '; it may have been destroyed anyway: check with `vastdeck instances`'
+            : '';
         return { instanceId: id, outcome: 'failed', forced, message: `destroy of ${id} failed: ${message}${maybe}` };
       }
       const waitMs = (opts.retryBaseMs ?? 3000) * 2 ** (attempt - 1);
@@ -93,16 +113,36 @@ export async function executeDestroy(deps: DestroyDeps, plan: DestroyPlan, opts:
   }
 
   const gone = await confirmGone(deps, id, opts, emit);
-  await deps.journal.append({ op: 'destroy', phase: 'after', ids, details: { ...details, confirmedGone: gone, alreadyGone } });
+  await deps.journal.append({
+    op: 'destroy',
+    phase: 'after',
+    ids,
+    details: { ...details, confirmedGone: gone, alreadyGone },
+  });
   if (!gone) {
-    return { instanceId: id, outcome: 'unconfirmed', forced, message: `Vast accepted the destroy of ${id}, but it is still listed; check with \`vastdeck instances\`` };
+    return {
+      instanceId: id,
+      outcome: 'unconfirmed',
+      forced,
+      message: `Vast accepted the destroy of ${id}, but it is still listed; check with \`vastdeck instances\``,
+    };
   }
   emit({ type: 'gone', instanceId: id });
-  return { instanceId: id, outcome: 'destroyed', forced, message: `destroyed ${id}${forced ? ' (forced: ' + plan.summary + ')' : ''}` };
+  return {
+    instanceId: id,
+    outcome: 'destroyed',
+    forced,
+    message: `destroyed ${id}${forced ? ' (forced: ' + plan.summary + ')' : ''}`,
+  };
 }
 
 /** Polls fresh listings until the instance is absent; a failed listing proves nothing and is retried. */
-async function confirmGone(deps: DestroyDeps, id: number, opts: DestroyOptions, emit: (e: DestroyEvent) => void): Promise<boolean> {
+async function confirmGone(
+  deps: DestroyDeps,
+  id: number,
+  opts: DestroyOptions,
+  emit: (e: DestroyEvent) => void,
+): Promise<boolean> {
   const lists = Math.max(1, opts.confirmLists ?? 5);
   for (let check = 1; check <= lists; check++) {
     try {

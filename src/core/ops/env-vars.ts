@@ -19,7 +19,8 @@ export class EnvVarError extends Error {
 
 /** Checks a key and returns it as Vast stores it (upper case). */
 export function normaliseKey(key: string): string {
-  if (!KEY.test(key)) throw new EnvVarError(`env var name "${key}" is not valid: letters, digits and _, not starting with a digit`);
+  if (!KEY.test(key))
+    throw new EnvVarError(`env var name "${key}" is not valid: letters, digits and _, not starting with a digit`);
   return key.toUpperCase();
 }
 
@@ -35,7 +36,8 @@ export async function listEnvVarsMasked(api: VastApi): Promise<Array<{ key: stri
 export async function setEnvVar(api: VastApi, key: string, value: string): Promise<'created' | 'updated'> {
   const k = normaliseKey(key);
   if (value.length === 0) throw new EnvVarError(`no value for ${k}: pipe it on stdin or use --from-env NAME`);
-  if (value.length > 256) throw new EnvVarError(`value for ${k} is ${value.length} characters; Vast accepts at most 256`);
+  if (value.length > 256)
+    throw new EnvVarError(`value for ${k} is ${value.length} characters; Vast accepts at most 256`);
   const exists = Object.keys(await api.listEnvVars()).some((x) => x.toUpperCase() === k);
   if (exists) await api.updateEnvVar(k, value);
   else await api.createEnvVar(k, value);

@@ -17,7 +17,10 @@ export function fetchCommand(store: CheckpointStore | undefined, step: number, r
   const dir = `${store.prefix ? `${store.prefix.replace(/^\/+|\/+$/g, '')}/` : ''}checkpoint-${step}`;
   // With a prefix the files land under runDir/prefix/; only the plain layout lands where the Trainer looks.
   if (store.prefix) return null;
-  return `huggingface-cli download ${shellQuote(store.repo)} --revision ${shellQuote(store.revision)} --include ${shellQuote(`${dir}/*`)} --local-dir ${shellQuote(runDir)}`;
+  return (
+    `huggingface-cli download ${shellQuote(store.repo)} --revision ${shellQuote(store.revision)} --include ` +
+    `${shellQuote(`${dir}/*`)} --local-dir ${shellQuote(runDir)}`
+  );
 }
 
 /** Fills the profile's resume template: {step}, {checkpoint} (runDir/checkpoint-N) and {runDir}. */

@@ -7,7 +7,16 @@ import * as z from 'zod';
 import type { JournalInput, JournalRecord } from '../journal/record.js';
 
 /** The eight steps, in order. */
-export const MIGRATE_STEPS = ['verify-source', 'provision', 'boot', 'target-checkpoint', 'resume', 'advancing', 'destroy-source', 'continuation'] as const;
+export const MIGRATE_STEPS = [
+  'verify-source',
+  'provision',
+  'boot',
+  'target-checkpoint',
+  'resume',
+  'advancing',
+  'destroy-source',
+  'continuation',
+] as const;
 /** One step's name. */
 export type MigrateStep = (typeof MIGRATE_STEPS)[number];
 
@@ -38,7 +47,12 @@ export const migrationSpecSchema = z.object({
   allowBehind: z.boolean().default(false),
   /** Copy the newest checkpoint into the store first (rsync stores). */
   sync: z.boolean().default(false),
-  price: z.union([z.object({ kind: z.literal('on-demand') }), z.object({ kind: z.literal('bid'), bid: z.union([z.number(), z.literal('auto')]) })]).default({ kind: 'on-demand' }),
+  price: z
+    .union([
+      z.object({ kind: z.literal('on-demand') }),
+      z.object({ kind: z.literal('bid'), bid: z.union([z.number(), z.literal('auto')]) }),
+    ])
+    .default({ kind: 'on-demand' }),
 });
 
 /** A migration's spec. */
@@ -88,7 +102,15 @@ export function migrationsFromJournal(records: readonly JournalRecord[]): Journa
     if (!id) continue;
     if (r.op === 'migrate' && r.phase === 'before') {
       const spec = migrationSpecSchema.safeParse(r.details.spec);
-      if (spec.success) byId.set(id, { spec: spec.data, state: emptyState(), finished: false, aborted: false, lastError: null, startedAt: r.ts });
+      if (spec.success)
+        byId.set(id, {
+          spec: spec.data,
+          state: emptyState(),
+          finished: false,
+          aborted: false,
+          lastError: null,
+          startedAt: r.ts,
+        });
       continue;
     }
     const m = byId.get(id);
@@ -103,7 +125,10 @@ export function migrationsFromJournal(records: readonly JournalRecord[]): Journa
       if (st.success) m.state = st.data;
       m.lastError = null;
       // Stopped by the user (x in the TUI, Ctrl-C in the CLI): nothing failed, --resume continues it.
-      if (r.op === 'migrate.pause') m.lastError = `paused during step ${String(r.details.index ?? '?')}: ${typeof r.details.reason === 'string' ? r.details.reason : 'stopped'}`;
+      if (r.op === 'migrate.pause')
+        m.lastError =
+          `paused during step ${String(r.details.index ?? '?')}: ` +
+          `${typeof r.details.reason === 'string' ? r.details.reason : 'stopped'}`;
     }
   }
   return [...byId.values()].sort((a, b) => a.startedAt - b.startedAt);
@@ -125,9 +150,17 @@ export function abortRecord(m: JournaledMigration): JournalInput {
 /** What an abort leaves behind, in one or two sentences for the user. */
 export function abortSummary(m: JournaledMigration): string {
   const parts = [`aborted migration ${m.spec.id} (${m.state.done.length} of 8 steps done)`];
-  parts.push(m.state.sourceDestroyed ? `the source ${m.spec.sourceId} was already destroyed` : `the source ${m.spec.sourceId} is untouched`);
+  parts.push(
+    m.state.sourceDestroyed
+      ? `the source ${m.spec.sourceId} was already destroyed`
+      : `the source ${m.spec.sourceId} is untouched`,
+  );
   if (m.state.targetId !== null) {
-    parts.push(`the target ${m.state.targetId}${m.state.targetLabel ? ` (${m.state.targetLabel})` : ''} was rented and is not destroyed: check \`vastdeck instances\` and remove it with \`vastdeck destroy ${m.state.targetId}\` if you do not want it`);
+    parts.push(
+      `the target ${m.state.targetId}${m.state.targetLabel ? ` (${m.state.targetLabel})` : ''} was rented and ` +
+        `is not destroyed: check \`vastdeck instances\` and remove it with \`vastdeck destroy ` +
+        `${m.state.targetId}\` if you do not want it`,
+    );
   }
   return parts.join('; ');
 }

@@ -71,10 +71,17 @@ export function cudaSmokeCommand(): string {
 export function parseCudaSmoke(r: Pick<ExecResult, 'stdout' | 'stderr' | 'code'>): CudaSmoke {
   const ok = /vastdeck-cuda: ok (\d+)/.exec(r.stdout);
   if (r.code === 0 && ok) return { state: 'ok', gpus: Number(ok[1]) };
-  if (r.code === 0 && /vastdeck-cuda: no-torch/.test(r.stdout)) return { state: 'skipped', detail: 'the image has no torch: CUDA smoke test skipped' };
+  if (r.code === 0 && /vastdeck-cuda: no-torch/.test(r.stdout))
+    return { state: 'skipped', detail: 'the image has no torch: CUDA smoke test skipped' };
   if (r.code === 127) return { state: 'skipped', detail: 'the image has no python3: CUDA smoke test skipped' };
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => sanitizeLine(l).trim()).filter(Boolean);
-  const err = lines.find((l) => /error|exception/i.test(l) && !/^Traceback/.test(l)) ?? lines[lines.length - 1] ?? `exit ${r.code}`;
+  const lines = `${r.stderr}\n${r.stdout}`
+    .split('\n')
+    .map((l) => sanitizeLine(l).trim())
+    .filter(Boolean);
+  const err =
+    lines.find((l) => /error|exception/i.test(l) && !/^Traceback/.test(l)) ??
+    lines[lines.length - 1] ??
+    `exit ${r.code}`;
   return { state: 'failed', detail: err.slice(0, 200) };
 }
 
@@ -87,7 +94,11 @@ const FORM_FACTOR = /^(sxm\d?|pcie|nvl|hbm\d?e?)$/;
  */
 export function gpuNameMatches(offerName: string, smiName: string): boolean {
   const smi = smiName.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const words = offerName.toLowerCase().split(/[\s_-]+/).map((w) => w.replace(/[^a-z0-9]/g, '')).filter(Boolean);
+  const words = offerName
+    .toLowerCase()
+    .split(/[\s_-]+/)
+    .map((w) => w.replace(/[^a-z0-9]/g, ''))
+    .filter(Boolean);
   for (const w of words) {
     if (FORM_FACTOR.test(w)) {
       const kind = w.replace(/\d+e?$/, '');
@@ -104,23 +115,44 @@ const gbOfMiB = (mib: number) => (mib * 1.048576) / 1000;
 const round = (n: number) => (n >= 100 ? Math.round(n) : Math.round(n * 10) / 10);
 
 /** Compares host facts and the smoke test with the offer and the profile. Pure. */
-export function compareHost(facts: HostFacts, cuda: CudaSmoke, offer: Offer, profile: Pick<Profile, 'diskGb' | 'needs'>): HostMismatch[] {
+export function compareHost(
+  facts: HostFacts,
+  cuda: CudaSmoke,
+  offer: Offer,
+  profile: Pick<Profile, 'diskGb' | 'needs'>,
+): HostMismatch[] {
   const out: HostMismatch[] = [];
   const gpus = facts.gpus;
   if (gpus.length === 0) {
     out.push({ what: 'probe', message: `nvidia-smi shows no GPU${facts.gpuError ? `: ${facts.gpuError}` : ''}` });
   } else {
-    if (gpus.length !== offer.numGpus) out.push({ what: 'gpu_count', message: `nvidia-smi lists ${gpus.length} GPU${gpus.length === 1 ? '' : 's'}, the offer has ${offer.numGpus}` });
+    if (gpus.length !== offer.numGpus)
+      out.push({
+        what: 'gpu_count',
+        message: `nvidia-smi lists ${gpus.length} GPU${gpus.length === 1 ? '' : 's'}, the offer has ${offer.numGpus}`,
+      });
     const wrong = gpus.find((g) => !gpuNameMatches(offer.gpuName, g.name));
-    if (wrong) out.push({ what: 'gpu_model', message: `GPU ${wrong.index} is ${sanitizeLine(wrong.name)}, the offer said ${offer.gpuName}` });
+    if (wrong)
+      out.push({
+        what: 'gpu_model',
+        message: `GPU ${wrong.index} is ${sanitizeLine(wrong.name)}, the offer said ${offer.gpuName}`,
+      });
     const smallest = Math.min(...gpus.map((g) => g.memoryTotalMiB ?? Infinity));
     if (Number.isFinite(smallest)) {
       const gb = gbOfMiB(smallest);
-      if (offer.gpuRamGb > 0 && gb < offer.gpuRamGb * SIZE_SLACK) out.push({ what: 'vram', message: `GPU memory is ${round(gb)} GB, the offer said ${round(offer.gpuRamGb)} GB` });
-      else if (profile.needs.vramGb !== undefined && gb < profile.needs.vramGb) out.push({ what: 'vram', message: `GPU memory is ${round(gb)} GB, the profile needs ${profile.needs.vramGb} GB` });
+      if (offer.gpuRamGb > 0 && gb < offer.gpuRamGb * SIZE_SLACK)
+        out.push({
+          what: 'vram',
+          message: `GPU memory is ${round(gb)} GB, the offer said ${round(offer.gpuRamGb)} GB`,
+        });
+      else if (profile.needs.vramGb !== undefined && gb < profile.needs.vramGb)
+        out.push({
+          what: 'vram',
+          message: `GPU memory is ${round(gb)} GB, the profile needs ${profile.needs.vramGb} GB`,
+        });
     }
     const driver = gpus[0]!.driverVersion;
-    const major = (v: string | null) => (v ? /^(\d+)/.exec(v)?.[1] ?? null : null);
+    const major = (v: string | null) => (v ? (/^(\d+)/.exec(v)?.[1] ?? null) : null);
     if (offer.driverVersion && driver && major(driver) !== major(offer.driverVersion)) {
       out.push({ what: 'driver', message: `driver ${sanitizeLine(driver)}, the offer said ${offer.driverVersion}` });
     }
@@ -131,12 +163,21 @@ export function compareHost(facts: HostFacts, cuda: CudaSmoke, offer: Offer, pro
     const size = disk.sizeBytes / 1e9;
     const avail = disk.availableBytes / 1e9;
     const need = profile.needs.modelGb + profile.needs.checkpointsGb;
-    if (size < profile.diskGb * SIZE_SLACK) out.push({ what: 'disk', message: `disk is ${round(size)} GB, ${profile.diskGb} GB was paid for` });
-    else if (need > 0 && avail < need) out.push({ what: 'disk', message: `${round(avail)} GB free on disk, the profile needs ${need} GB (model + checkpoints)` });
+    if (size < profile.diskGb * SIZE_SLACK)
+      out.push({ what: 'disk', message: `disk is ${round(size)} GB, ${profile.diskGb} GB was paid for` });
+    else if (need > 0 && avail < need)
+      out.push({
+        what: 'disk',
+        message: `${round(avail)} GB free on disk, the profile needs ${need} GB (model + checkpoints)`,
+      });
   }
-  if (cuda.state === 'failed') out.push({ what: 'cuda', message: `CUDA smoke test failed: ${cuda.detail ?? 'no detail'}` });
+  if (cuda.state === 'failed')
+    out.push({ what: 'cuda', message: `CUDA smoke test failed: ${cuda.detail ?? 'no detail'}` });
   else if (cuda.state === 'ok' && cuda.gpus !== undefined && cuda.gpus !== offer.numGpus) {
-    out.push({ what: 'cuda', message: `torch sees ${cuda.gpus} CUDA device${cuda.gpus === 1 ? '' : 's'}, the offer has ${offer.numGpus}` });
+    out.push({
+      what: 'cuda',
+      message: `torch sees ${cuda.gpus} CUDA device${cuda.gpus === 1 ? '' : 's'}, the offer has ${offer.numGpus}`,
+    });
   }
   return out;
 }
@@ -149,20 +190,33 @@ export interface PostBootOptions {
   cudaSeconds?: number;
 }
 
-/** Runs the whole check over SSH. Never throws for what the host says; an SSH failure throws (the caller reports it). */
-export async function checkHostAfterBoot(exec: RemoteExec, target: SshTarget, opts: PostBootOptions): Promise<PostBootReport> {
+/**
+ * Runs the whole check over SSH. Never throws for what the host says; an SSH failure throws (the caller reports it).
+ */
+export async function checkHostAfterBoot(
+  exec: RemoteExec,
+  target: SshTarget,
+  opts: PostBootOptions,
+): Promise<PostBootReport> {
   const { offer, profile } = opts;
   const notes: string[] = [];
   const probe = await exec(target, hostProbeCommand('/'), { timeoutMs: 60_000, maxBytes: 256 * 1024 });
   const facts = parseHostFacts(probe.stdout);
   const seconds = opts.cudaSeconds ?? 120;
-  const cuda = parseCudaSmoke(await exec(target, cudaSmokeCommand(), { timeoutMs: seconds * 1000, maxBytes: 64 * 1024 }));
+  const cuda = parseCudaSmoke(
+    await exec(target, cudaSmokeCommand(), { timeoutMs: seconds * 1000, maxBytes: 64 * 1024 }),
+  );
   if (cuda.state === 'skipped' && cuda.detail) notes.push(cuda.detail);
   const mismatches = compareHost(facts, cuda, offer, profile);
   let speed: SpeedtestResult | undefined;
   const st = profile.speedtest;
   if (st) {
-    speed = await measureDownload(exec, target, st.urls, { advertisedMbps: offer.inetDownMbps, seconds: st.seconds, neutral: st.neutral, minMbps: st.minMbps });
+    speed = await measureDownload(exec, target, st.urls, {
+      advertisedMbps: offer.inetDownMbps,
+      seconds: st.seconds,
+      neutral: st.neutral,
+      minMbps: st.minMbps,
+    });
     if (!speed.ok) mismatches.push({ what: 'speed', message: speed.warning ?? 'a real endpoint is slow' });
     else if (speed.warning) notes.push(speed.warning);
   }

@@ -35,7 +35,11 @@ export type BootOutcome = 'running' | 'stuck' | 'dead' | 'timeout' | 'stopped';
 const DEAD: ReadonlySet<InstanceStatus> = new Set(['exited', 'unknown', 'offline', 'stopped']);
 
 /** Polls the instance until it runs, dies, gets stuck or the time runs out. */
-export async function waitForBoot(deps: BootDeps, id: number, opts: BootOptions = {}): Promise<{ outcome: BootOutcome; instance: Instance | null; elapsedMs: number }> {
+export async function waitForBoot(
+  deps: BootDeps,
+  id: number,
+  opts: BootOptions = {},
+): Promise<{ outcome: BootOutcome; instance: Instance | null; elapsedMs: number }> {
   const timeoutMs = opts.timeoutMs ?? 20 * 60_000;
   const stuckAfterMs = opts.stuckAfterMs ?? 10 * 60_000;
   const pollMs = opts.pollMs ?? 10_000;
@@ -59,12 +63,16 @@ export async function waitForBoot(deps: BootDeps, id: number, opts: BootOptions 
       if (DEAD.has(last.status)) return { outcome: 'dead', instance: last, elapsedMs: elapsed };
     } catch (err) {
       // A vanished instance will not come back; anything else (429, 5xx, network) is worth another poll.
-      if (err instanceof VastError && err.kind === 'not_found') return { outcome: 'dead', instance: last, elapsedMs: elapsed };
+      if (err instanceof VastError && err.kind === 'not_found')
+        return { outcome: 'dead', instance: last, elapsedMs: elapsed };
       opts.onPollError?.(err as Error);
     }
     const after = deps.now() - start;
     if (after >= timeoutMs) return { outcome: 'timeout', instance: last, elapsedMs: after };
-    if (after >= stuckAfterMs && (lastStatus === null || lastStatus === 'loading' || lastStatus === 'created' || lastStatus === 'provisioning')) {
+    if (
+      after >= stuckAfterMs &&
+      (lastStatus === null || lastStatus === 'loading' || lastStatus === 'created' || lastStatus === 'provisioning')
+    ) {
       return { outcome: 'stuck', instance: last, elapsedMs: after };
     }
     if ((await untilAborted(deps.sleep(pollMs), signal)) === ABORTED) return stopped();
@@ -97,7 +105,9 @@ export interface PriceCheck {
   ok: boolean;
 }
 
-/** Compares what the instance is billed with what the offer (or bid) promised; 5 % + half a cent of slack for rounding. */
+/**
+ * Compares what the instance is billed with what the offer (or bid) promised; 5 % + half a cent of slack for rounding.
+ */
 export function checkBilledPrice(instance: Instance, offer: Offer, diskGb: number, bid: number | null): PriceCheck {
   const storage = offer.storageCostGbMonth === null ? null : (offer.storageCostGbMonth * diskGb) / 720;
   let expected: number;

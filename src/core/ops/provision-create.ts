@@ -87,11 +87,15 @@ export async function journalAppend(journal: JournalWriter, rec: JournalInput): 
 
 /** The error for a rental the journal could not record: what was rented, and how to destroy it. */
 export function unjournaledRental(instanceId: number, label: string, dph: number, err: unknown): ProvisionError {
-  const why = err instanceof JournalWriteError ? err.message : `the journal could not be written (${(err as Error)?.message ?? String(err)})`;
+  const why =
+    err instanceof JournalWriteError
+      ? err.message
+      : `the journal could not be written (${(err as Error)?.message ?? String(err)})`;
   return new ProvisionError(
     'journal',
     `instance ${instanceId} (${label || 'no label'}, $${dph.toFixed(3)}/hr) was rented and is billing, but ${why}; ` +
-      `destroy it with \`vastdeck destroy ${instanceId}\` if you do not want it, and free space for the journal before renting again`,
+      (`destroy it with \`vastdeck destroy ${instanceId}\` if you do not want it, and free space for the ` +
+        `journal before renting again`),
   );
 }
 
@@ -110,7 +114,12 @@ async function look(deps: CreateDeps, nonce: string, opts: CreateOptions): Promi
  * watching with growing pauses. Null only when a listing after `until` showed nothing; throws when no listing
  * could be made at all.
  */
-export async function reconcile(deps: CreateDeps, nonce: string, opts: CreateOptions, until = 0): Promise<Instance | null> {
+export async function reconcile(
+  deps: CreateDeps,
+  nonce: string,
+  opts: CreateOptions,
+  until = 0,
+): Promise<Instance | null> {
   const lists = Math.max(1, opts.reconcileLists ?? 3);
   const basePause = opts.reconcilePauseMs ?? 5000;
   let listedAfterDeadline = false;
@@ -128,7 +137,12 @@ export async function reconcile(deps: CreateDeps, nonce: string, opts: CreateOpt
     await deps.sleep(left > 0 ? Math.min(pause, left) : basePause);
   }
   if (!listedAfterDeadline) {
-    throw new ProvisionError('unconfirmed', `could not list instances to check whether the create went through; it is unknown whether anything was rented: look for nonce ${nonce} with \`vastdeck instances\` (or rerun provision, which finishes this check first)`);
+    throw new ProvisionError(
+      'unconfirmed',
+      `could not list instances to check whether the create went through; it is unknown whether anything was ` +
+        `rented: look for nonce ${nonce} with \`vastdeck instances\` (or rerun provision, which finishes this ` +
+        `check first)`,
+    );
   }
   return null;
 }
@@ -137,7 +151,14 @@ export async function reconcile(deps: CreateDeps, nonce: string, opts: CreateOpt
 export const inFlight = new Set<string>();
 
 /** Creates one instance on `offer` and returns its id; never leaves two rentals behind for one call. */
-export async function createReconciled(deps: CreateDeps, offer: Offer, req: CreateRequest, masked: CreateRequest, nonce: string, opts: CreateOptions = {}): Promise<{ instanceId: number; reconciled: boolean }> {
+export async function createReconciled(
+  deps: CreateDeps,
+  offer: Offer,
+  req: CreateRequest,
+  masked: CreateRequest,
+  nonce: string,
+  opts: CreateOptions = {},
+): Promise<{ instanceId: number; reconciled: boolean }> {
   const attempts = Math.max(1, opts.attempts ?? 3);
   const deadlineMs = opts.deadlineMs ?? CREATE_DEADLINE_MS;
   const ids = { offerId: offer.id, nonce, label: req.label ?? undefined };
@@ -148,12 +169,22 @@ export async function createReconciled(deps: CreateDeps, offer: Offer, req: Crea
     const sentAt = deps.now();
     const deadline = sentAt + deadlineMs;
     // Nothing is sent unless this record is on disk: a failure here rents nothing.
-    await journalAppend(deps.journal, { op: 'provision.create', phase: 'before', ids, details: { ...opts.journalDetails, attempt, deadline, pid: process.pid, request: masked } });
+    await journalAppend(deps.journal, {
+      op: 'provision.create',
+      phase: 'before',
+      ids,
+      details: { ...opts.journalDetails, attempt, deadline, pid: process.pid, request: masked },
+    });
     let failure: unknown;
     try {
       const { instanceId } = await deps.api.createInstance(offer.id, req);
       try {
-        await journalAppend(deps.journal, { op: 'provision.create', phase: 'after', ids: { ...ids, instanceId }, details: { attempt, ...rate } });
+        await journalAppend(deps.journal, {
+          op: 'provision.create',
+          phase: 'after',
+          ids: { ...ids, instanceId },
+          details: { attempt, ...rate },
+        });
       } catch (err) {
         throw unjournaledRental(instanceId, req.label ?? '', dph, err);
       }
@@ -167,7 +198,12 @@ export async function createReconciled(deps: CreateDeps, offer: Offer, req: Crea
     const status = failure instanceof VastError ? failure.status : undefined;
     // A journal that cannot be written must not stop the reconcile: what was rented still has to be found.
     let journalError: unknown = null;
-    await journalAppend(deps.journal, { op: 'provision.create', phase: 'error', ids, details: { attempt, kind, status, message } }).catch((e) => (journalError = e));
+    await journalAppend(deps.journal, {
+      op: 'provision.create',
+      phase: 'error',
+      ids,
+      details: { attempt, kind, status, message },
+    }).catch((e) => (journalError = e));
     opts.onFailed?.({ attempt, ambiguous: true, message });
     // No answer: the request may still be on its way. Watch until its deadline before saying anything.
     const until = kind === 'no-answer' ? deadline : 0;
@@ -175,26 +211,50 @@ export async function createReconciled(deps: CreateDeps, offer: Offer, req: Crea
     const found = await reconcile(deps, nonce, opts, until);
     opts.onReconcile?.({ attempt, found: found?.id ?? null, final: true });
     if (found) {
-      if (journalError) throw unjournaledRental(found.id, found.label ?? req.label ?? '', found.dphTotal || dph, journalError);
+      if (journalError)
+        throw unjournaledRental(found.id, found.label ?? req.label ?? '', found.dphTotal || dph, journalError);
       try {
-        await journalAppend(deps.journal, { op: 'provision.create', phase: 'after', ids: { ...ids, instanceId: found.id }, details: { attempt, reconciled: true, ...rate } });
+        await journalAppend(deps.journal, {
+          op: 'provision.create',
+          phase: 'after',
+          ids: { ...ids, instanceId: found.id },
+          details: { attempt, reconciled: true, ...rate },
+        });
       } catch (err) {
         throw unjournaledRental(found.id, found.label ?? req.label ?? '', found.dphTotal || dph, err);
       }
       return { instanceId: found.id, reconciled: true };
     }
     // Proven: nothing was rented by this attempt. Close it in the journal.
-    await journalAppend(deps.journal, { op: 'provision.create', phase: 'after', ids, details: { attempt, rented: false } }).catch((e) => (journalError ??= e));
-    if (journalError) throw new ProvisionError('journal', `${new JournalWriteError((journalError as JournalWriteError).cause ?? journalError).message}; nothing was rented (no instance carries nonce ${nonce}): free space for the journal before renting again`);
+    await journalAppend(deps.journal, {
+      op: 'provision.create',
+      phase: 'after',
+      ids,
+      details: { attempt, rented: false },
+    }).catch((e) => (journalError ??= e));
+    if (journalError)
+      throw new ProvisionError(
+        'journal',
+        `${new JournalWriteError((journalError as JournalWriteError).cause ?? journalError).message}; nothing ` +
+          `was rented (no instance carries nonce ${nonce}): free space for the journal before renting again`,
+      );
     if (kind === 'taken' || kind === 'refused') throw refusal(kind, offer, message);
     if (attempt >= attempts) {
-      throw new ProvisionError('unconfirmed', `create on offer ${offer.id} failed ${attempt} times (last: ${message}); no instance with nonce ${nonce} exists after the create's deadline, so nothing was rented`);
+      throw new ProvisionError(
+        'unconfirmed',
+        `create on offer ${offer.id} failed ${attempt} times (last: ${message}); no instance with nonce ` +
+          `${nonce} exists after the create's deadline, so nothing was rented`,
+      );
     }
     await deps.sleep(opts.reconcilePauseMs ?? 5000);
   }
 }
 
 function refusal(kind: 'taken' | 'refused', offer: Offer, message: string): ProvisionError {
-  if (kind === 'taken') return new ProvisionError('offer_taken', `offer ${offer.id} is no longer available (someone else rented it); pick another offer or use --best`);
+  if (kind === 'taken')
+    return new ProvisionError(
+      'offer_taken',
+      `offer ${offer.id} is no longer available (someone else rented it); pick another offer or use --best`,
+    );
   return new ProvisionError('refused', `Vast refused to rent offer ${offer.id}: ${message}`);
 }

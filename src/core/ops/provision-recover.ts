@@ -9,7 +9,7 @@ import type { VastApi } from '../vast/api.js';
 import type { Instance } from '../vast/types.js';
 import type { JournalWriter } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/record.js';
-import { CREATE_DEADLINE_MS, inFlight, journalAppend, reconcile, withNonceTag, type CreateOptions } from './provision-create.js';
+import { inFlight, journalAppend, reconcile, withNonceTag, type CreateOptions } from './provision-create.js';
 
 /** A provision the journal shows as unfinished. */
 export interface OpenProvision {
@@ -37,14 +37,22 @@ export interface OpenDestroy {
 const MAX_AGE_MS = 7 * 24 * 3_600_000;
 
 /** The unfinished provisions and destroys in journal records (oldest first). */
-export function openProvisions(records: readonly JournalRecord[], now: number): { provisions: OpenProvision[]; destroys: OpenDestroy[] } {
+export function openProvisions(
+  records: readonly JournalRecord[],
+  now: number,
+): { provisions: OpenProvision[]; destroys: OpenDestroy[] } {
   const open = new Map<string, OpenProvision>();
   const destroys = new Map<number, OpenDestroy>();
   for (const r of records) {
     if (!r.op.startsWith('provision.') || now - r.ts > MAX_AGE_MS) continue;
     const nonce = r.ids.nonce;
     if (r.op === 'provision.destroy' && r.ids.instanceId !== undefined) {
-      if (r.phase === 'before') destroys.set(r.ids.instanceId, { instanceId: r.ids.instanceId, nonce: nonce ?? null, reason: String(r.details.reason ?? '') });
+      if (r.phase === 'before')
+        destroys.set(r.ids.instanceId, {
+          instanceId: r.ids.instanceId,
+          nonce: nonce ?? null,
+          reason: String(r.details.reason ?? ''),
+        });
       else destroys.delete(r.ids.instanceId);
       continue;
     }
@@ -54,8 +62,14 @@ export function openProvisions(records: readonly JournalRecord[], now: number): 
       if (typeof r.details.deadline !== 'number') continue;
       const prev = open.get(nonce);
       open.set(nonce, {
-        nonce, offerId: r.ids.offerId ?? null, label: r.ids.label ?? '', profile: typeof r.details.profile === 'string' ? r.details.profile : null,
-        sentAt: r.ts, deadline: r.details.deadline, instanceId: prev?.instanceId ?? null, pid: typeof r.details.pid === 'number' ? r.details.pid : null,
+        nonce,
+        offerId: r.ids.offerId ?? null,
+        label: r.ids.label ?? '',
+        profile: typeof r.details.profile === 'string' ? r.details.profile : null,
+        sentAt: r.ts,
+        deadline: r.details.deadline,
+        instanceId: prev?.instanceId ?? null,
+        pid: typeof r.details.pid === 'number' ? r.details.pid : null,
       });
     } else if (r.op === 'provision.create' && r.phase === 'after' && r.ids.instanceId !== undefined) {
       const o = open.get(nonce);
@@ -104,7 +118,10 @@ function processAlive(pid: number): boolean {
  * instance), proven never rented after its deadline, or gone. Half-done destroys of this module are completed.
  * Throws (leaving the journal open) when the account cannot be listed.
  */
-export async function finishOpenProvisions(deps: FinishDeps, opts: Pick<CreateOptions, 'reconcilePauseMs' | 'onWarning'> & { onWatching?: (o: OpenProvision) => void } = {}): Promise<Finished[]> {
+export async function finishOpenProvisions(
+  deps: FinishDeps,
+  opts: Pick<CreateOptions, 'reconcilePauseMs' | 'onWarning'> & { onWatching?: (o: OpenProvision) => void } = {},
+): Promise<Finished[]> {
   const read = deps.read ?? deps.journal.read?.bind(deps.journal);
   if (!read) return [];
   const { provisions, destroys } = openProvisions(await read(), deps.now());
@@ -114,11 +131,21 @@ export async function finishOpenProvisions(deps: FinishDeps, opts: Pick<CreateOp
   const list = await deps.api.listInstances();
   for (const d of destroys) {
     if (!list.some((i) => i.id === d.instanceId)) {
-      await journalAppend(deps.journal, { op: 'provision.destroy', phase: 'after', ids: { instanceId: d.instanceId, ...(d.nonce ? { nonce: d.nonce } : {}) }, details: { reason: d.reason, recovered: true } });
+      await journalAppend(deps.journal, {
+        op: 'provision.destroy',
+        phase: 'after',
+        ids: { instanceId: d.instanceId, ...(d.nonce ? { nonce: d.nonce } : {}) },
+        details: { reason: d.reason, recovered: true },
+      });
       continue;
     }
     await deps.api.destroyInstance(d.instanceId);
-    await journalAppend(deps.journal, { op: 'provision.destroy', phase: 'after', ids: { instanceId: d.instanceId, ...(d.nonce ? { nonce: d.nonce } : {}) }, details: { reason: d.reason, recovered: true } });
+    await journalAppend(deps.journal, {
+      op: 'provision.destroy',
+      phase: 'after',
+      ids: { instanceId: d.instanceId, ...(d.nonce ? { nonce: d.nonce } : {}) },
+      details: { reason: d.reason, recovered: true },
+    });
   }
   for (const o of provisions) {
     if ((o.pid !== null && alive(o.pid)) || inFlight.has(o.nonce)) {
@@ -129,15 +156,30 @@ export async function finishOpenProvisions(deps: FinishDeps, opts: Pick<CreateOp
     if (!found) {
       const until = o.instanceId === null ? o.deadline : 0;
       if (until > deps.now()) opts.onWatching?.(o);
-      found = await reconcile(deps, o.nonce, { reconcileLists: 1, reconcilePauseMs: opts.reconcilePauseMs, onWarning: opts.onWarning }, until);
+      found = await reconcile(
+        deps,
+        o.nonce,
+        { reconcileLists: 1, reconcilePauseMs: opts.reconcilePauseMs, onWarning: opts.onWarning },
+        until,
+      );
     }
     const ids = { nonce: o.nonce, label: o.label, ...(o.offerId !== null ? { offerId: o.offerId } : {}) };
     if (found) {
-      await journalAppend(deps.journal, { op: 'provision.end', phase: 'after', ids: { ...ids, instanceId: found.id }, details: { outcome: 'found', recovered: true } });
+      await journalAppend(deps.journal, {
+        op: 'provision.end',
+        phase: 'after',
+        ids: { ...ids, instanceId: found.id },
+        details: { outcome: 'found', recovered: true },
+      });
       out.push({ open: o, outcome: 'found', instance: found });
     } else {
       const outcome = o.instanceId === null ? 'nothing-rented' : 'gone';
-      await journalAppend(deps.journal, { op: 'provision.end', phase: 'after', ids: { ...ids, ...(o.instanceId !== null ? { instanceId: o.instanceId } : {}) }, details: { outcome, recovered: true } });
+      await journalAppend(deps.journal, {
+        op: 'provision.end',
+        phase: 'after',
+        ids: { ...ids, ...(o.instanceId !== null ? { instanceId: o.instanceId } : {}) },
+        details: { outcome, recovered: true },
+      });
       out.push({ open: o, outcome });
     }
   }
@@ -148,10 +190,16 @@ export async function finishOpenProvisions(deps: FinishDeps, opts: Pick<CreateOp
 export function describeFinished(f: Finished): string {
   const what = `an interrupted provision${f.open.profile ? ` of ${f.open.profile}` : ''} (nonce ${f.open.nonce})`;
   switch (f.outcome) {
-    case 'found': return `${what} did rent: instance ${f.instance.id} ${f.instance.label ?? ''} (${f.instance.status}, $${f.instance.dphTotal.toFixed(3)}/hr)`;
-    case 'nothing-rented': return `${what}: nothing was rented (no instance carries its nonce after the create's deadline)`;
-    case 'gone': return `${what}: its instance ${f.open.instanceId} no longer exists`;
-    case 'busy': return `${what} is still running in process ${f.open.pid}; left to it`;
+    case 'found':
+      return (
+        `${what} did rent: instance ${f.instance.id} ${f.instance.label ?? ''} (${f.instance.status}, ` +
+        `$${f.instance.dphTotal.toFixed(3)}/hr)`
+      );
+    case 'nothing-rented':
+      return `${what}: nothing was rented (no instance carries its nonce after the create's deadline)`;
+    case 'gone':
+      return `${what}: its instance ${f.open.instanceId} no longer exists`;
+    case 'busy':
+      return `${what} is still running in process ${f.open.pid}; left to it`;
   }
 }
-

@@ -19,7 +19,17 @@ export type PriceChoice = { kind: 'on-demand' } | { kind: 'bid'; bid: number | '
 export class ProvisionError extends Error {
   constructor(
     /** What went wrong, for callers to branch on. */
-    readonly code: 'env_missing' | 'bid' | 'offer_taken' | 'refused' | 'unconfirmed' | 'no_offers' | 'stuck' | 'boot_failed' | 'onstart' | 'journal',
+    readonly code:
+      | 'env_missing'
+      | 'bid'
+      | 'offer_taken'
+      | 'refused'
+      | 'unconfirmed'
+      | 'no_offers'
+      | 'stuck'
+      | 'boot_failed'
+      | 'onstart'
+      | 'journal',
     message: string,
   ) {
     super(message);
@@ -35,19 +45,32 @@ export function choosePrice(choice: PriceChoice, offer: Offer): number | null {
   if (choice.kind === 'on-demand') return null;
   if (choice.bid === 'auto') {
     if (offer.minBid === null || !(offer.minBid > 0)) {
-      throw new ProvisionError('bid', `offer ${offer.id} has no min_bid, so --bid auto cannot price it; pass --bid PRICE`);
+      throw new ProvisionError(
+        'bid',
+        `offer ${offer.id} has no min_bid, so --bid auto cannot price it; pass --bid PRICE`,
+      );
     }
     return Math.ceil(offer.minBid * (choice.autoFactor ?? AUTO_BID_FACTOR) * 1000) / 1000;
   }
-  if (!(choice.bid >= 0.001 && choice.bid <= 128)) throw new ProvisionError('bid', `bid must be between $0.001 and $128 per hour (got ${choice.bid})`);
+  if (!(choice.bid >= 0.001 && choice.bid <= 128))
+    throw new ProvisionError('bid', `bid must be between $0.001 and $128 per hour (got ${choice.bid})`);
   if (offer.minBid !== null && choice.bid < offer.minBid) {
-    throw new ProvisionError('bid', `bid $${choice.bid}/hr is below offer ${offer.id}'s min_bid $${offer.minBid}/hr; raise --bid or use --bid auto`);
+    throw new ProvisionError(
+      'bid',
+      `bid $${choice.bid}/hr is below offer ${offer.id}'s min_bid $${offer.minBid}/hr; raise --bid or use --bid auto`,
+    );
   }
   return choice.bid;
 }
 
-/** Resolves the profile's env: literals as written, fromEnv read from `localEnv`; vast refs must exist on the account. */
-export function resolveEnv(profile: Profile, localEnv: NodeJS.ProcessEnv, vastKeys: readonly string[] | null): { env: Record<string, string>; secretValues: string[] } {
+/**
+ * Resolves the profile's env: literals as written, fromEnv read from `localEnv`; vast refs must exist on the account.
+ */
+export function resolveEnv(
+  profile: Profile,
+  localEnv: NodeJS.ProcessEnv,
+  vastKeys: readonly string[] | null,
+): { env: Record<string, string>; secretValues: string[] } {
   const env: Record<string, string> = {};
   const secretValues: string[] = [];
   const have = new Set((vastKeys ?? []).map((k) => k.toUpperCase()));
@@ -55,7 +78,11 @@ export function resolveEnv(profile: Profile, localEnv: NodeJS.ProcessEnv, vastKe
     if (typeof ref === 'string') env[name] = ref;
     else if ('fromEnv' in ref) {
       const v = localEnv[ref.fromEnv];
-      if (v === undefined || v === '') throw new ProvisionError('env_missing', `env ${name}: $${ref.fromEnv} is not set in your environment; export it before provisioning`);
+      if (v === undefined || v === '')
+        throw new ProvisionError(
+          'env_missing',
+          `env ${name}: $${ref.fromEnv} is not set in your environment; export it before provisioning`,
+        );
       env[name] = v;
       secretValues.push(v);
     } else if ('fromFile' in ref) {
@@ -68,7 +95,10 @@ export function resolveEnv(profile: Profile, localEnv: NodeJS.ProcessEnv, vastKe
       env[name] = v;
       secretValues.push(v);
     } else if (vastKeys !== null && !have.has(ref.vast.toUpperCase())) {
-      throw new ProvisionError('env_missing', `env ${name}: the Vast account has no env var ${ref.vast}; set it with \`vastdeck env set ${ref.vast}\``);
+      throw new ProvisionError(
+        'env_missing',
+        `env ${name}: the Vast account has no env var ${ref.vast}; set it with \`vastdeck env set ${ref.vast}\``,
+      );
     }
     // Vast injects account env vars into every new instance itself, so a vast reference sends nothing.
   }
@@ -81,14 +111,23 @@ export function vastEnvRefs(profile: Profile): string[] {
 }
 
 /** The create request for one offer. */
-export function buildCreateRequest(profile: Profile, offer: Offer, opts: { env: Record<string, string>; price: number | null; nonce: string; profileName?: string }): CreateRequest {
+export function buildCreateRequest(
+  profile: Profile,
+  offer: Offer,
+  opts: { env: Record<string, string>; price: number | null; nonce: string; profileName?: string },
+): CreateRequest {
   let onstart: string | null;
   try {
     onstart = renderOnstart(profile);
   } catch (err) {
     throw new ProvisionError('onstart', (err as Error).message);
   }
-  const base = renderLabel(profile.label, { model: profile.model, profile: opts.profileName, numGpus: offer.numGpus, gpuName: offer.gpuName });
+  const base = renderLabel(profile.label, {
+    model: profile.model,
+    profile: opts.profileName,
+    numGpus: offer.numGpus,
+    gpuName: offer.gpuName,
+  });
   return {
     image: profile.image,
     diskGb: profile.diskGb,
@@ -104,21 +143,43 @@ export function buildCreateRequest(profile: Profile, offer: Offer, opts: { env: 
 
 /** A copy of the request with every env value replaced by *****: what dry-run prints and the journal keeps. */
 export function maskRequest(req: CreateRequest): CreateRequest {
-  return { ...req, env: Object.fromEntries(Object.entries(req.env ?? {}).map(([k, v]) => [k, k === NONCE_ENV || k === RUN_ID_ENV ? v : MASK])) };
+  return {
+    ...req,
+    env: Object.fromEntries(
+      Object.entries(req.env ?? {}).map(([k, v]) => [k, k === NONCE_ENV || k === RUN_ID_ENV ? v : MASK]),
+    ),
+  };
 }
 
 /**
  * The request as it goes on the wire (`PUT /api/v0/asks/{id}/`), for --dry-run. Mirrors the body VastClient
  * builds (client.ts, the official CLI's full body from vast-api.md §3); pass a masked request.
  */
-export function wirePreview(offerId: number, req: CreateRequest): { method: 'PUT'; path: string; body: Record<string, unknown> } {
+export function wirePreview(
+  offerId: number,
+  req: CreateRequest,
+): { method: 'PUT'; path: string; body: Record<string, unknown> } {
   return {
     method: 'PUT',
     path: `/api/v0/asks/${offerId}/`,
     body: {
-      client_id: 'me', image: req.image, env: req.env ?? {}, price: req.price ?? null, disk: req.diskGb, label: req.label ?? null,
-      extra: null, onstart: req.onstart ?? null, image_login: null, python_utf8: false, lang_utf8: false, use_jupyter_lab: false,
-      jupyter_dir: null, force: false, cancel_unavail: req.cancelUnavail ?? false, template_hash_id: null, user: null,
+      client_id: 'me',
+      image: req.image,
+      env: req.env ?? {},
+      price: req.price ?? null,
+      disk: req.diskGb,
+      label: req.label ?? null,
+      extra: null,
+      onstart: req.onstart ?? null,
+      image_login: null,
+      python_utf8: false,
+      lang_utf8: false,
+      use_jupyter_lab: false,
+      jupyter_dir: null,
+      force: false,
+      cancel_unavail: req.cancelUnavail ?? false,
+      template_hash_id: null,
+      user: null,
       runtype: req.runtype ?? 'ssh',
     },
   };

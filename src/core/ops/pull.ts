@@ -40,7 +40,13 @@ export function pullArgv(s: PullSpec): string[] {
   const ssh = ['-p', String(s.port), ...sshTrustOptions(s.knownHostsFile, s.identityFiles ?? [])];
   // -z as the runbook's rsync -avz; progress2 = one running total line; rsync escapes odd bytes in names itself.
   const limit = s.bwlimitKBps ? [`--bwlimit=${Math.max(1, Math.round(s.bwlimitKBps))}`] : [];
-  return ['-z', '--info=progress2', '--human-readable', ...limit, ...rsyncArgv(`${user}@${s.host}:${s.remote}`, local, s.exclude ?? [], ssh)];
+  return [
+    '-z',
+    '--info=progress2',
+    '--human-readable',
+    ...limit,
+    ...rsyncArgv(`${user}@${s.host}:${s.remote}`, local, s.exclude ?? [], ssh),
+  ];
 }
 
 /** How a pull ended. */
@@ -56,9 +62,19 @@ export interface PullResult {
  * Runs rsync; `onProgress` gets each progress line (rsync redraws with \r: every state is passed on). Resolves
  * when rsync ends; an interrupt (signal) leaves partial files for the next run.
  */
-export async function runPull(s: PullSpec, o: { onProgress?: (line: string) => void; signal?: AbortSignal } = {}): Promise<PullResult> {
+export async function runPull(
+  s: PullSpec,
+  o: { onProgress?: (line: string) => void; signal?: AbortSignal } = {},
+): Promise<PullResult> {
   const execa: typeof Execa = (await import('execa')).execa;
-  const child = execa('rsync', pullArgv(s), { reject: false, stdin: 'ignore', buffer: { stdout: false }, cancelSignal: o.signal, forceKillAfterDelay: 5000, killSignal: 'SIGINT' });
+  const child = execa('rsync', pullArgv(s), {
+    reject: false,
+    stdin: 'ignore',
+    buffer: { stdout: false },
+    cancelSignal: o.signal,
+    forceKillAfterDelay: 5000,
+    killSignal: 'SIGINT',
+  });
   let buf = '';
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (d: string) => {
@@ -69,7 +85,16 @@ export async function runPull(s: PullSpec, o: { onProgress?: (line: string) => v
   });
   const r = await child;
   if (buf.trim()) o.onProgress?.(buf.trim());
-  const err = String(r.stderr ?? '').trim().split('\n').filter(Boolean).at(-1);
-  if (r.failed && r.exitCode === undefined && !r.isCanceled && !r.signal) throw new Error(`cannot run rsync: ${r.shortMessage ?? 'not found'} (install rsync)`);
-  return { exitCode: r.exitCode ?? 1, error: r.exitCode ? err : undefined, interrupted: Boolean(r.isCanceled || r.signal || r.exitCode === 20) };
+  const err = String(r.stderr ?? '')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .at(-1);
+  if (r.failed && r.exitCode === undefined && !r.isCanceled && !r.signal)
+    throw new Error(`cannot run rsync: ${r.shortMessage ?? 'not found'} (install rsync)`);
+  return {
+    exitCode: r.exitCode ?? 1,
+    error: r.exitCode ? err : undefined,
+    interrupted: Boolean(r.isCanceled || r.signal || r.exitCode === 20),
+  };
 }

@@ -77,7 +77,11 @@ export async function measureDownload(
     try {
       const r = await exec(target, speedCommand(url, seconds), { timeoutMs: (seconds + 10) * 1000, maxBytes: 4096 });
       mbps = r.code === 0 ? parseSpeed(r.stdout) : null;
-      if (mbps === null) error = r.code === 0 ? 'no speed in curl output' : `curl exit ${r.code}${r.stderr ? `: ${sanitizeLine(r.stderr).slice(0, 120)}` : ''}`;
+      if (mbps === null)
+        error =
+          r.code === 0
+            ? 'no speed in curl output'
+            : `curl exit ${r.code}${r.stderr ? `: ${sanitizeLine(r.stderr).slice(0, 120)}` : ''}`;
     } catch (err) {
       error = sanitizeLine(String((err as Error).message ?? err)).slice(0, 160);
     }
@@ -87,18 +91,37 @@ export async function measureDownload(
   const measured = out.flatMap((u) => (u.mbps === null ? [] : [u.mbps]));
   const bestMbps = measured.length ? Math.max(...measured) : null;
   const ok = out.every((u) => u.role !== 'artifact' || !u.slow);
-  return { urls: out, bestMbps, advertisedMbps: adv, thresholdMbps: threshold, ok, warning: speedWarning(out, adv, threshold) };
+  return {
+    urls: out,
+    bestMbps,
+    advertisedMbps: adv,
+    thresholdMbps: threshold,
+    ok,
+    warning: speedWarning(out, adv, threshold),
+  };
 }
 
-/** One line naming every slow or failed URL, with the neutral endpoint's figure for comparison; null when all are fine. */
+/**
+ * One line naming every slow or failed URL, with the neutral endpoint's figure for comparison; null when all are fine.
+ */
 function speedWarning(out: UrlSpeed[], adv: number | null, threshold: number | null): string | null {
   const bad = out.filter((u) => u.slow);
   if (bad.length === 0) return null;
   if (out.every((u) => u.mbps === null)) return `download speed test failed: ${out[0]!.error ?? 'no result'}`;
-  const below = threshold === null ? '' : adv !== null && threshold === adv * SLOW_FRACTION ? `, far below the advertised ${formatMbps(adv)}` : `, below the required ${formatMbps(threshold)}`;
-  const parts = bad.map((u) => (u.mbps === null ? `${u.role === 'neutral' ? 'neutral endpoint ' : ''}${u.url} failed (${u.error ?? 'no result'})` : `${u.role === 'neutral' ? 'neutral endpoint ' : ''}${u.url} downloads at ${formatMbps(u.mbps)}${below}`));
+  const below =
+    threshold === null
+      ? ''
+      : adv !== null && threshold === adv * SLOW_FRACTION
+        ? `, far below the advertised ${formatMbps(adv)}`
+        : `, below the required ${formatMbps(threshold)}`;
+  const parts = bad.map((u) =>
+    u.mbps === null
+      ? `${u.role === 'neutral' ? 'neutral endpoint ' : ''}${u.url} failed (${u.error ?? 'no result'})`
+      : `${u.role === 'neutral' ? 'neutral endpoint ' : ''}${u.url} downloads at ${formatMbps(u.mbps)}${below}`,
+  );
   const neutral = out.find((u) => u.role === 'neutral' && !u.slow && u.mbps !== null);
-  if (neutral && bad.some((u) => u.role === 'artifact')) parts.push(`while the neutral endpoint ${neutral.url} gives ${formatMbps(neutral.mbps!)}`);
+  if (neutral && bad.some((u) => u.role === 'artifact'))
+    parts.push(`while the neutral endpoint ${neutral.url} gives ${formatMbps(neutral.mbps!)}`);
   if (out.length === 1 && bad[0]!.mbps !== null) return `host downloads at ${formatMbps(bad[0]!.mbps)}${below}`;
   return parts.join('; ');
 }

@@ -7,7 +7,10 @@
 import type { HealthSeverity } from '../fleet/health.js';
 import type { StatusLevel } from '../fleet/status.js';
 
-/** What a cell can be coloured by: a display status's level, or a health severity (`health-…`); the TUI maps each to a theme token. */
+/**
+ * What a cell can be coloured by: a display status's level, or a health severity (`health-…`); the TUI maps each to a
+ * theme token.
+ */
 export type ColourLevel = StatusLevel | `health-${HealthSeverity}`;
 
 /** Where a column is shown: both (default), only the CLI table, only the TUI table. */
@@ -18,7 +21,9 @@ export interface ColumnDef<R, Id extends string = string> {
   /** Names the column (the fleet and offer tables' ids; a one-off CLI table may leave it out). */
   id?: Id;
   header: string;
-  /** Narrowest the column is shown at (the TUI's width before spare width is shared out); default: the header's width. */
+  /**
+   * Narrowest the column is shown at (the TUI's width before spare width is shared out); default: the header's width.
+   */
   min?: number;
   /** Widest it grows to; longer text is cut with "…". */
   max?: number;
@@ -120,7 +125,9 @@ export function columnsFor<D extends AnyColumn>(defs: readonly D[], surface: Col
   return defs.filter((d) => d.only === undefined || d.only === surface);
 }
 
-/** Display width of table text: one cell per code point (labels, GPU names and the table's symbols are single-width). */
+/**
+ * Display width of table text: one cell per code point (labels, GPU names and the table's symbols are single-width).
+ */
 export function textWidth(s: string): number {
   let n = 0;
   for (const _ of s) n++;
@@ -140,7 +147,11 @@ export function fitCell(text: string, width: number, align: 'left' | 'right' = '
 }
 
 /** The header line of fitted columns; `header` can decorate a column's header (the TUI's sort arrow). */
-export function headerLine<D extends AnyColumn>(cols: readonly Fitted<D>[], gap: number, header?: (def: D) => string): string {
+export function headerLine<D extends AnyColumn>(
+  cols: readonly Fitted<D>[],
+  gap: number,
+  header?: (def: D) => string,
+): string {
   const sep = ' '.repeat(gap);
   return cols.map((c) => fitCell(header ? header(c.def) : c.def.header, c.width, c.def.align)).join(sep);
 }
@@ -155,7 +166,12 @@ export interface Segment {
  * One row as few text runs as possible: plain cells merged, styled cells separate so they can be coloured.
  * The separator before a cell belongs to the plain run. `lead` puts a separator before the first cell too.
  */
-export function rowSegments<R>(row: R, cols: readonly Fitted<ColumnDef<R, string>>[], gap: number, lead = false): Segment[] {
+export function rowSegments<R>(
+  row: R,
+  cols: readonly Fitted<ColumnDef<R, string>>[],
+  gap: number,
+  lead = false,
+): Segment[] {
   const out: Segment[] = [];
   const sep = ' '.repeat(gap);
   let plain = '';

@@ -24,7 +24,12 @@ export interface FleetRow {
 }
 
 /** The row of an instance. `since` is when the store saw it enter its status (the CLI has none). */
-export function fleetRow(inst: Instance, now: number, since: number | undefined, health: InstanceHealth | undefined): FleetRow {
+export function fleetRow(
+  inst: Instance,
+  now: number,
+  since: number | undefined,
+  health: InstanceHealth | undefined,
+): FleetRow {
   return { inst, now, view: statusAndPrice(inst, now, since), health };
 }
 
@@ -38,21 +43,87 @@ export type FleetColumn = ColumnDef<FleetRow>;
  */
 export const FLEET_COLUMNS: readonly FleetColumn[] = [
   { id: 'id', header: 'ID', min: 8, priority: 9, align: 'left', head: true, render: (r) => String(r.inst.id) },
-  { id: 'label', header: 'LABEL', min: 12, grow: 3, max: 36, priority: 9, align: 'left', head: true, render: (r) => (r.inst.label ? sanitizeLine(r.inst.label) : '–') },
-  { id: 'gpu', header: 'GPU', min: 14, grow: 1, max: 20, priority: 8, align: 'left', render: (r) => formatGpu(r.inst.numGpus, r.inst.gpuName) },
-  { id: 'status', header: 'STATUS', min: 10, priority: 9, align: 'left', render: (r) => STATUS[r.view.status].label, style: (r) => r.view.level },
-  { id: 'price', header: '$/HR', min: 7, priority: 7, align: 'right', render: (r) => r.view.price },
-  { id: 'ssh', header: 'SSH', min: 30, grow: 1, max: 36, priority: 1, align: 'left', render: (r) => sshCommand(r.inst) ?? '–' },
-  { id: 'age', header: 'AGE', min: 4, priority: 6, align: 'right', render: (r) => ageSince(r.inst.startedAt, r.now) },
-  { id: 'step', header: 'STEP', min: 8, priority: 4, align: 'right', only: 'tui', render: (r) => (r.health?.step != null ? String(r.health.step) : '–') },
   {
-    id: 'health', header: 'HEALTH', min: 8, priority: 5, align: 'left', only: 'tui',
+    id: 'label',
+    header: 'LABEL',
+    min: 12,
+    grow: 3,
+    max: 36,
+    priority: 9,
+    align: 'left',
+    head: true,
+    render: (r) => (r.inst.label ? sanitizeLine(r.inst.label) : '–'),
+  },
+  {
+    id: 'gpu',
+    header: 'GPU',
+    min: 14,
+    grow: 1,
+    max: 20,
+    priority: 8,
+    align: 'left',
+    render: (r) => formatGpu(r.inst.numGpus, r.inst.gpuName),
+  },
+  {
+    id: 'status',
+    header: 'STATUS',
+    min: 10,
+    priority: 9,
+    align: 'left',
+    render: (r) => STATUS[r.view.status].label,
+    style: (r) => r.view.level,
+  },
+  { id: 'price', header: '$/HR', min: 7, priority: 7, align: 'right', render: (r) => r.view.price },
+  {
+    id: 'ssh',
+    header: 'SSH',
+    min: 30,
+    grow: 1,
+    max: 36,
+    priority: 1,
+    align: 'left',
+    render: (r) => sshCommand(r.inst) ?? '–',
+  },
+  { id: 'age', header: 'AGE', min: 4, priority: 6, align: 'right', render: (r) => ageSince(r.inst.startedAt, r.now) },
+  {
+    id: 'step',
+    header: 'STEP',
+    min: 8,
+    priority: 4,
+    align: 'right',
+    only: 'tui',
+    render: (r) => (r.health?.step != null ? String(r.health.step) : '–'),
+  },
+  {
+    id: 'health',
+    header: 'HEALTH',
+    min: 8,
+    priority: 5,
+    align: 'left',
+    only: 'tui',
     render: (r) => (r.health ? sanitizeLine(r.health.text) : '–'),
     style: (r) => (r.health ? severityLevel(r.health.level) : undefined),
   },
   {
-    id: 'disk', header: 'DISK', min: 8, priority: 0, align: 'right',
-    render: (r) => (r.inst.diskGb === null ? '–' : `${r.inst.diskUsedGb === null ? '' : `${Math.round(r.inst.diskUsedGb)}/`}${Math.round(r.inst.diskGb)}G`),
+    id: 'disk',
+    header: 'DISK',
+    min: 8,
+    priority: 0,
+    align: 'right',
+    render: (r) =>
+      r.inst.diskGb === null
+        ? '–'
+        : `${r.inst.diskUsedGb === null ? '' : `${Math.round(r.inst.diskUsedGb)}/`}${Math.round(r.inst.diskGb)}G`,
   },
-  { id: 'message', header: 'MESSAGE', min: 7, grow: 1, max: 40, priority: 0, align: 'left', only: 'cli', render: (r) => (r.inst.statusMsg ? sanitizeLine(r.inst.statusMsg) : '') },
+  {
+    id: 'message',
+    header: 'MESSAGE',
+    min: 7,
+    grow: 1,
+    max: 40,
+    priority: 0,
+    align: 'left',
+    only: 'cli',
+    render: (r) => (r.inst.statusMsg ? sanitizeLine(r.inst.statusMsg) : ''),
+  },
 ];

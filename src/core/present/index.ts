@@ -10,8 +10,25 @@ export { formatGpu } from './gpu.js';
 export { sshCommand } from './ssh-command.js';
 export { statusAndPrice, type StatusAndPrice } from './status.js';
 export {
-  fitColumns, columnsFor, fitCell, textWidth, headerLine, rowSegments, headCount,
-  type ColumnDef, type ColumnSurface, type Fitted, type FitOptions, type Segment,
+  fitColumns,
+  columnsFor,
+  fitCell,
+  textWidth,
+  headerLine,
+  rowSegments,
+  headCount,
+  type ColumnDef,
+  type ColumnSurface,
+  type Fitted,
+  type FitOptions,
+  type Segment,
 } from './columns.js';
 export { FLEET_COLUMNS, fleetRow, type FleetRow, type FleetColumn } from './fleet-columns.js';
-export { OFFER_COLUMNS, offerColumns, offerRow, type OfferRow, type OfferColumn, type OfferColumnId } from './offer-columns.js';
+export {
+  OFFER_COLUMNS,
+  offerColumns,
+  offerRow,
+  type OfferRow,
+  type OfferColumn,
+  type OfferColumnId,
+} from './offer-columns.js';

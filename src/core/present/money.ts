@@ -3,7 +3,13 @@
  * one a fraction of that). Amounts are US dollars as Vast bills them. Not finite: "–".
  */
 
-const usd = (digits: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: digits, maximumFractionDigits: digits });
+const usd = (digits: number) =>
+  new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 const USD2 = usd(2);
 const USD3 = usd(3);
 
@@ -19,7 +25,10 @@ export function formatRate(dph: number | null | undefined): string {
   return known(dph) ? (Math.abs(dph) < 1 ? USD3 : USD2).format(dph) : '–';
 }
 
-/** A price per hour to the tenth of a cent whatever its size: "$12.345" (bids, what was billed, the runbook's Total line). */
+/**
+ * A price per hour to the tenth of a cent whatever its size: "$12.345" (bids, what was billed, the runbook's Total
+ * line).
+ */
 export function formatRateExact(dph: number | null | undefined): string {
   return known(dph) ? USD3.format(dph) : '–';
 }

@@ -16,8 +16,14 @@ export function gpuType(numGpus: number, gpuName: string): string {
   return `${numGpus}x${short || 'gpu'}`;
 }
 
-/** Fills a label template. Known fields: {model}, {gpu_type}, {gpu}, {num_gpus}, {profile}; an unknown one is kept as written. */
-export function renderLabel(template: string, vars: { model: string; profile?: string; numGpus: number; gpuName: string }): string {
+/**
+ * Fills a label template. Known fields: {model}, {gpu_type}, {gpu}, {num_gpus}, {profile}; an unknown one is kept as
+ * written.
+ */
+export function renderLabel(
+  template: string,
+  vars: { model: string; profile?: string; numGpus: number; gpuName: string },
+): string {
   const values: Record<string, string> = {
     model: vars.model,
     profile: vars.profile ?? vars.model,

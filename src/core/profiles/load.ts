@@ -44,7 +44,8 @@ export async function loadProfiles(file = defaultProfilesPath()): Promise<Record
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ProfileError(`${file}: no such file; write your profiles there or pass --profiles FILE`);
+    if (code === 'ENOENT')
+      throw new ProfileError(`${file}: no such file; write your profiles there or pass --profiles FILE`);
     throw new ProfileError(`${file}: cannot be read (${code ?? 'error'})`);
   }
   return parseProfiles(text, file);
@@ -65,7 +66,10 @@ export async function loadProfile(name: string, file = defaultProfilesPath()): P
 export function describeProfileIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid value';
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
+  const more =
+    error.issues.length > 1
+      ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})`
+      : '';
   const p = issue.path.map(String);
   let where: string;
   if (p[0] === 'profiles' && p.length >= 2) {
@@ -82,10 +86,15 @@ export function describeProfileIssue(error: z.ZodError): string {
 }
 
 /** Each profile's rules: the file's "*" rules, then its kind's, then its own (minimum disk: the largest wins). */
-function withKindRules(profiles: Record<string, Profile>, byKind: Record<string, ProfileRules>): Record<string, Profile> {
+function withKindRules(
+  profiles: Record<string, Profile>,
+  byKind: Record<string, ProfileRules>,
+): Record<string, Profile> {
   const out: Record<string, Profile> = {};
   for (const [name, p] of Object.entries(profiles)) {
-    const layers = [byKind['*'], p.kind === undefined ? undefined : byKind[p.kind], p.rules].filter((r): r is ProfileRules => r !== undefined);
+    const layers = [byKind['*'], p.kind === undefined ? undefined : byKind[p.kind], p.rules].filter(
+      (r): r is ProfileRules => r !== undefined,
+    );
     if (layers.length === 0) {
       out[name] = p;
       continue;

@@ -14,7 +14,8 @@ export function renderOnstart(profile: Profile): string | null {
   const o = profile.onstart;
   if (!o) return null;
   const script = 'script' in o ? o.script : buildScript(o);
-  if (script.length > ONSTART_MAX) throw new Error(`onstart script is ${script.length} characters; Vast accepts at most ${ONSTART_MAX}`);
+  if (script.length > ONSTART_MAX)
+    throw new Error(`onstart script is ${script.length} characters; Vast accepts at most ${ONSTART_MAX}`);
   return script;
 }
 
@@ -22,7 +23,8 @@ type Parts = Exclude<NonNullable<Profile['onstart']>, { script: string }>;
 
 function buildScript(o: Parts): string {
   const q = shellQuote;
-  const trainLine = `cd ${q(o.workdir)} && ${o.train} --config ${q(o.config)} --run-dir ${q(o.runDir)} 2>&1 | tee -a ${q(o.log)}`;
+  const trainLine =
+    `cd ${q(o.workdir)} && ${o.train} --config ${q(o.config)} ` + `--run-dir ${q(o.runDir)} 2>&1 | tee -a ${q(o.log)}`;
   const lines = [
     '#!/bin/bash',
     'set -e',

@@ -30,6 +30,16 @@ export function profileOfferQuery(p: Profile, type?: 'on-demand' | 'interruptibl
 }
 
 /** The query that fetches one offer by id (to rent exactly it); disk priced like the profile. */
-export function offerByIdQuery(id: number, diskGb: number, type: 'on-demand' | 'interruptible' = 'on-demand'): OfferQuery {
-  return { filters: { id: { eq: id } }, order: [['score', 'desc']], type: type === 'interruptible' ? 'bid' : 'on-demand', limit: 1, allocatedStorageGb: diskGb };
+export function offerByIdQuery(
+  id: number,
+  diskGb: number,
+  type: 'on-demand' | 'interruptible' = 'on-demand',
+): OfferQuery {
+  return {
+    filters: { id: { eq: id } },
+    order: [['score', 'desc']],
+    type: type === 'interruptible' ? 'bid' : 'on-demand',
+    limit: 1,
+    allocatedStorageGb: diskGb,
+  };
 }

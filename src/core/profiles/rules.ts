@@ -20,7 +20,10 @@ function configTexts(p: Profile): string[] {
   return out;
 }
 
-/** True when `text` mentions the config `rule` as a whole path component ("mosaic_small.yaml" ≠ "mosaic_small_resume.yaml"). */
+/**
+ * True when `text` mentions the config `rule` as a whole path component ("mosaic_small.yaml" ≠
+ * "mosaic_small_resume.yaml").
+ */
 function mentions(text: string, rule: string): boolean {
   const esc = rule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[\\s/='"])${esc}($|[\\s'"])`).test(text);
@@ -32,10 +35,13 @@ export function ruleViolations(p: Profile, offer?: { gpuName: string }): string[
   if (!r) return [];
   const kind = p.kind ? ` for ${p.kind}` : '';
   const out: string[] = [];
-  if (r.minDiskGb !== undefined && p.diskGb < r.minDiskGb) out.push(`disk ${p.diskGb} GB is below the rule's ${r.minDiskGb} GB${kind}; pass --disk ${r.minDiskGb} or more`);
+  if (r.minDiskGb !== undefined && p.diskGb < r.minDiskGb)
+    out.push(`disk ${p.diskGb} GB is below the rule's ${r.minDiskGb} GB${kind}; pass --disk ${r.minDiskGb} or more`);
   for (const cfg of r.neverConfigs) {
-    if (configTexts(p).some((t) => mentions(t, cfg))) out.push(`config ${cfg} must never be used${kind} (profile rule)`);
+    if (configTexts(p).some((t) => mentions(t, cfg)))
+      out.push(`config ${cfg} must never be used${kind} (profile rule)`);
   }
-  if (offer && r.refuseGpus.some((g) => sameGpuName(g, offer.gpuName))) out.push(`${offer.gpuName} is refused${kind} (profile rule)`);
+  if (offer && r.refuseGpus.some((g) => sameGpuName(g, offer.gpuName)))
+    out.push(`${offer.gpuName} is refused${kind} (profile rule)`);
   return out;
 }

@@ -18,7 +18,8 @@ export function counterRegexProblem(source: string): string | null {
     return `not a valid regular expression (${(err as Error).message})`;
   }
   // Some capturing group: "(" not followed by "?", or a named group.
-  if (!/(^|[^\\])\((?!\?)|\(\?<[A-Za-z]/.test(source)) return 'expected a capture group around the number, e.g. total_games=(\\d+)';
+  if (!/(^|[^\\])\((?!\?)|\(\?<[A-Za-z]/.test(source))
+    return 'expected a capture group around the number, e.g. total_games=(\\d+)';
   return null;
 }
 
@@ -65,7 +66,12 @@ export const checkpointSchema = z.discriminatedUnion('kind', [
     /** Name of the env var holding the Hub token (never the token). */
     tokenEnv: z.string().regex(ENV_NAME, 'expected an environment variable name').default('HF_TOKEN'),
   }),
-  z.strictObject({ kind: z.literal('rsync'), host: z.string().min(1), path: z.string().min(1), exclude: z.array(z.string()).default([]) }),
+  z.strictObject({
+    kind: z.literal('rsync'),
+    host: z.string().min(1),
+    path: z.string().min(1),
+    exclude: z.array(z.string()).default([]),
+  }),
   z.strictObject({ kind: z.literal('command'), cmd: z.string().min(1) }),
 ]);
 
@@ -137,7 +143,10 @@ export const profileSchema = z
     /** After boot, measure the host's real download speed from these URLs (over SSH with curl). */
     speedtest: z
       .strictObject({
-        urls: z.array(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })).min(1).max(5),
+        urls: z
+          .array(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }))
+          .min(1)
+          .max(5),
         /** Seconds per URL at most. */
         seconds: z.number().int().min(1).max(120).default(15),
         /** One neutral sanity endpoint measured after the real ones (runbook 002), reported for comparison. */
@@ -154,11 +163,17 @@ export const profileSchema = z
       .strictObject({
         pattern: z.string().min(1).max(500),
         rate: z.string().min(1).max(500).optional(),
-        unit: z.string().regex(/^[A-Za-z][\w-]{0,19}$/, 'expected a short unit name, e.g. games').default('steps'),
+        unit: z
+          .string()
+          .regex(/^[A-Za-z][\w-]{0,19}$/, 'expected a short unit name, e.g. games')
+          .default('steps'),
       })
       .optional(),
     /** Model kind (moe, dense, ...): the file's `rules:` for this kind apply. */
-    kind: z.string().regex(/^[\w.-]+$/, 'expected a short kind name (letters, digits, . _ -)').optional(),
+    kind: z
+      .string()
+      .regex(/^[\w.-]+$/, 'expected a short kind name (letters, digits, . _ -)')
+      .optional(),
     /** This profile's own rules, on top of its kind's (load.ts merges them). */
     rules: rulesSchema.optional(),
     /** What happens when the run finishes, crashes, runs too long, idles or is outbid (src/core/lifecycle/rules.ts). */
@@ -188,7 +203,8 @@ export const profileSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['env', name],
-          message: `looks like a secret written inline; reference it instead ({ fromEnv: ${name} } or { vast: ${name} })`,
+          message:
+            `looks like a secret written inline; reference it ` + `instead ({ fromEnv: ${name} } or { vast: ${name} })`,
         });
       }
     }
@@ -198,11 +214,20 @@ export const profileSchema = z
       [['checkpoint'], p.checkpoint?.kind === 'command' ? p.checkpoint.cmd : undefined],
     ];
     for (const [path, text] of scripts) {
-      if (text && containsToken(text)) ctx.addIssue({ code: 'custom', path, message: 'contains something that looks like a token; read it from an env var instead' });
+      if (text && containsToken(text))
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: 'contains something that looks like a token; read it from an env var instead',
+        });
     }
     const need = p.needs.modelGb + p.needs.checkpointsGb;
     if (need > p.diskGb) {
-      ctx.addIssue({ code: 'custom', path: ['diskGb'], message: `expected at least needs.modelGb + needs.checkpointsGb = ${need} GB (got ${p.diskGb})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['diskGb'],
+        message: `expected at least needs.modelGb + needs.checkpointsGb = ${need} GB (got ${p.diskGb})`,
+      });
     }
   });
 

@@ -57,7 +57,12 @@ export function parseDotenv(text: string): Map<string, string> {
 
 /** Entries of a netrc text: machine → {login, password}; `default` is kept under "default". Comments (#) ignored. */
 export function parseNetrc(text: string): Map<string, { login?: string; password?: string }> {
-  const tokens = text.split('\n').map((l) => l.replace(/(^|\s)#.*$/, '')).join('\n').split(/\s+/).filter(Boolean);
+  const tokens = text
+    .split('\n')
+    .map((l) => l.replace(/(^|\s)#.*$/, ''))
+    .join('\n')
+    .split(/\s+/)
+    .filter(Boolean);
   const out = new Map<string, { login?: string; password?: string }>();
   let cur: { login?: string; password?: string } | null = null;
   for (let i = 0; i < tokens.length; i++) {
@@ -79,7 +84,11 @@ export function readFileSecret(ref: FileSecretRef, name: string, env: NodeJS.Pro
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new SecretFileError(`env ${name}: ${ref.fromFile} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}; create it or change the profile's fromFile`);
+    throw new SecretFileError(
+      `env ${name}: ${ref.fromFile} ` +
+        `${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}; create it or change ` +
+        `the profile's fromFile`,
+    );
   }
   if (ref.machine !== undefined) {
     const entry = parseNetrc(text).get(ref.machine);

@@ -3,7 +3,8 @@
  * ever sent to Vast (where env values are visible to anyone with the instance) or written to the journal.
  */
 
-// Prefixes of tokens people paste into configs: Hugging Face, GitHub, OpenAI/Anthropic, Slack, AWS, GitLab, W&B-style hex.
+// Prefixes of tokens people paste into configs: Hugging Face, GitHub, OpenAI/Anthropic, Slack, AWS, GitLab, W&B-style
+// hex.
 const KNOWN = [
   /^hf_[A-Za-z0-9]{20,}$/,
   /^(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}$/,
@@ -16,7 +17,8 @@ const KNOWN = [
 ];
 
 /** Tokens embedded anywhere in a longer text (an onstart script, a command line). */
-const EMBEDDED = /\b(hf_[A-Za-z0-9]{20,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sk-[A-Za-z0-9_-]{16,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|glpat-[A-Za-z0-9_-]{16,})\b/;
+const EMBEDDED =
+  /\b(hf_[A-Za-z0-9]{20,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sk-[A-Za-z0-9_-]{16,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|glpat-[A-Za-z0-9_-]{16,})\b/;
 
 /** Names that announce a secret: a literal value under such a name is refused whatever it looks like. */
 const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;

@@ -33,7 +33,8 @@ export interface KeyCheck {
 export function keyRefusedHint(id?: number): string {
   return (
     'Vast hosts accept only the SSH keys your account had when the instance was created, plus keys attached to it: ' +
-    `\`vastdeck keys add\` registers vastdeck's key, \`vastdeck keys attach ${id ?? 'ID'}\` attaches it to a running instance`
+    (`\`vastdeck keys add\` registers vastdeck's key, \`vastdeck keys attach ${id ?? 'ID'}\` attaches it to a ` +
+      `running instance`)
   );
 }
 
@@ -45,7 +46,10 @@ export async function checkAccountKeys(api: Pick<SshKeyApi, 'listSshKeys'>, ours
 }
 
 /** Registers `key` unless the account has it; returns the account's row for it. */
-export async function registerKey(api: Pick<SshKeyApi, 'listSshKeys' | 'createSshKey'>, key: string): Promise<{ key: AccountSshKey; added: boolean }> {
+export async function registerKey(
+  api: Pick<SshKeyApi, 'listSshKeys' | 'createSshKey'>,
+  key: string,
+): Promise<{ key: AccountSshKey; added: boolean }> {
   const have = (await api.listSshKeys()).find((a) => sameKey(a.key, key));
   if (have) return { key: have, added: false };
   return { key: await api.createSshKey(key), added: true };
@@ -63,7 +67,12 @@ export interface AttachReport {
  * Attaches `key` to each running instance that accepts none of `ours` (one call per instance; Vast limits the
  * route to about one a second, which the client's backoff absorbs). A failure is reported, never thrown.
  */
-export async function attachMissing(api: Pick<SshKeyApi, 'instanceSshKeys' | 'attachSshKey'>, instances: readonly Instance[], ours: readonly string[], key: string): Promise<AttachReport> {
+export async function attachMissing(
+  api: Pick<SshKeyApi, 'instanceSshKeys' | 'attachSshKey'>,
+  instances: readonly Instance[],
+  ours: readonly string[],
+  key: string,
+): Promise<AttachReport> {
   const report: AttachReport = { attached: [], had: [], failed: [] };
   for (const inst of instances) {
     if (inst.status !== 'running') continue;

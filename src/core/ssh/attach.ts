@@ -52,12 +52,16 @@ function sshConfigPath(p: string): string {
 export function sshTrustOptions(knownHostsFile: string, identityFiles: readonly string[] = []): string[] {
   const args = [
     // accept-new = trust on first use, refuse a changed key: the same policy as the ssh2 core.
-    '-o', 'StrictHostKeyChecking=accept-new',
-    '-o', `UserKnownHostsFile=${sshConfigPath(knownHostsFile)}`,
+    '-o',
+    'StrictHostKeyChecking=accept-new',
+    '-o',
+    `UserKnownHostsFile=${sshConfigPath(knownHostsFile)}`,
     // The system-wide file could hold a stale key for a recycled Vast port; vastdeck's file is the authority.
-    '-o', 'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
     // Debian sets HashKnownHosts yes; plain entries keep the file readable for people editing it.
-    '-o', 'HashKnownHosts=no',
+    '-o',
+    'HashKnownHosts=no',
   ];
   for (const f of identityFiles) args.push('-i', f);
   return args;
@@ -72,7 +76,16 @@ export function attachCommand(o: AttachOptions): AttachCommand {
   if (!USER.test(user)) throw new Error(`invalid user name: ${JSON.stringify(user)}`);
   if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) throw new Error(`invalid port: ${o.port}`);
   if (!SESSION.test(session)) throw new Error(`invalid tmux session name: ${JSON.stringify(session)}`);
-  const args = ['-t', '-p', String(o.port), ...sshTrustOptions(o.knownHostsFile), '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=3'];
+  const args = [
+    '-t',
+    '-p',
+    String(o.port),
+    ...sshTrustOptions(o.knownHostsFile),
+    '-o',
+    'ServerAliveInterval=15',
+    '-o',
+    'ServerAliveCountMax=3',
+  ];
   for (const f of o.identityFiles ?? []) args.push('-i', f);
   if (o.agentForward) args.push('-A');
   args.push('--', `${user}@${o.host}`);

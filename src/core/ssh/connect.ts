@@ -53,7 +53,8 @@ export function toSshError(err: unknown, endpoint: string, auth: ResolvedAuth, t
   const e = err as Error & { level?: string; code?: string };
   const msg = e?.message ?? String(err);
   if (e?.level === 'client-authentication') return new SshAuthError(endpoint, describeAuth(auth));
-  if (e?.level === 'client-timeout') return new SshTimeoutError(endpoint, /keepalive/i.test(msg) ? 'keepalive' : 'handshake', timeoutMs);
+  if (e?.level === 'client-timeout')
+    return new SshTimeoutError(endpoint, /keepalive/i.test(msg) ? 'keepalive' : 'handshake', timeoutMs);
   return new SshUnreachableError(endpoint, e?.code ?? msg);
 }
 

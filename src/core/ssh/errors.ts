@@ -83,5 +83,7 @@ export class SshConfigError extends SshError {
 
 /** True when retrying later might succeed (the host may come back); false for auth and host-key problems. */
 export function isRetryable(err: unknown): boolean {
-  return err instanceof SshError ? err.kind === 'unreachable' || err.kind === 'closed' || err.kind === 'timeout' : false;
+  return err instanceof SshError
+    ? err.kind === 'unreachable' || err.kind === 'closed' || err.kind === 'timeout'
+    : false;
 }

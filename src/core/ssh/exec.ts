@@ -88,7 +88,13 @@ export function execOn(client: Client, endpoint: string, cmd: string, opts: Exec
         clearTimeout(timer);
         if (timedOut) return;
         if (!sawExit) return reject(new SshClosedError(endpoint, 'connection lost while the command ran'));
-        resolve({ stdout: out.text(), stderr: errOut.text(), code, signal, truncated: out.truncated || errOut.truncated });
+        resolve({
+          stdout: out.text(),
+          stderr: errOut.text(),
+          code,
+          signal,
+          truncated: out.truncated || errOut.truncated,
+        });
       });
     };
     try {

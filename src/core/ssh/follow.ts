@@ -128,7 +128,11 @@ export class LogFollow extends EventEmitter<FollowEvents> {
       const outcome = await this.tailOnce(client);
       if (this.stopped) break;
       if (outcome.kind === 'exited') {
-        return this.finish({ reason: 'exited', code: outcome.code, message: `ssh ${endpoint}: tail exited (code ${outcome.code})` });
+        return this.finish({
+          reason: 'exited',
+          code: outcome.code,
+          message: `ssh ${endpoint}: tail exited (code ${outcome.code})`,
+        });
       }
       if (outcome.kind === 'refused') {
         const message = `ssh ${endpoint}: cannot run tail: ${outcome.message}`;

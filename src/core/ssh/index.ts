@@ -1,8 +1,15 @@
 /** Public surface of the SSH core: pool, exec, follow, host keys, attach argv, typed errors. */
 export { SshPool, poolKey, type SshPoolOptions, type RetryListener } from './pool.js';
 export { endpointOf, type SshTarget } from './connect.js';
-export { type ExecOptions, type ExecResult } from './exec.js';
-export { LogFollow, tailCommand, type FollowOptions, type FollowEnd, type FollowEndReason, type FollowState } from './follow.js';
+export type { ExecOptions, ExecResult } from './exec.js';
+export {
+  LogFollow,
+  tailCommand,
+  type FollowOptions,
+  type FollowEnd,
+  type FollowEndReason,
+  type FollowState,
+} from './follow.js';
 export { HostKeyStore, fingerprint, hostPattern, keyType, type HostKeyStatus } from './host-keys.js';
 export { resolveAuth, type AuthOptions, type ResolvedAuth } from './auth.js';
 export { attachCommand, sshTrustOptions, type AttachOptions, type AttachCommand } from './attach.js';

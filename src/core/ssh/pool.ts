@@ -66,7 +66,10 @@ export class SshPool {
     const key = poolKey(target);
     const existing = this.clients.get(key);
     if (existing) return existing;
-    const p = connectPerConfig(target, this.ctx, { file: this.opts.sshConfigFile, passphrase: this.opts.auth?.passphrase });
+    const p = connectPerConfig(target, this.ctx, {
+      file: this.opts.sshConfigFile,
+      passphrase: this.opts.auth?.passphrase,
+    });
     this.clients.set(key, p);
     p.then(
       (client) => {

@@ -43,18 +43,36 @@ export function hostEntries(instances: readonly Instance[]): HostEntry[] {
   return withEp
     .map(({ inst, ep }) => {
       const base = aliasFor(inst);
-      return { alias: count.get(base)! > 1 ? `${base}-${inst.id}` : base, host: ep.host, port: ep.port, instanceId: inst.id };
+      return {
+        alias: count.get(base)! > 1 ? `${base}-${inst.id}` : base,
+        host: ep.host,
+        port: ep.port,
+        instanceId: inst.id,
+      };
     })
     .sort((a, b) => a.alias.localeCompare(b.alias));
 }
 
 /** The block's text (markers included, newline-terminated). */
-export function renderBlock(entries: readonly HostEntry[], o: { knownHostsFile: string; identityFiles: readonly string[]; user?: string }): string {
+export function renderBlock(
+  entries: readonly HostEntry[],
+  o: { knownHostsFile: string; identityFiles: readonly string[]; user?: string },
+): string {
   const lines = [BLOCK_START];
   for (const e of entries) {
-    lines.push(`Host ${e.alias}`, `  # Vast instance ${e.instanceId}`, `  HostName ${e.host}`, `  Port ${e.port}`, `  User ${o.user ?? 'root'}`);
+    lines.push(
+      `Host ${e.alias}`,
+      `  # Vast instance ${e.instanceId}`,
+      `  HostName ${e.host}`,
+      `  Port ${e.port}`,
+      `  User ${o.user ?? 'root'}`,
+    );
     for (const f of o.identityFiles) lines.push(`  IdentityFile ${value(f)}`);
-    lines.push(`  UserKnownHostsFile ${value(o.knownHostsFile)}`, '  StrictHostKeyChecking accept-new', '  ServerAliveInterval 15');
+    lines.push(
+      `  UserKnownHostsFile ${value(o.knownHostsFile)}`,
+      '  StrictHostKeyChecking accept-new',
+      '  ServerAliveInterval 15',
+    );
   }
   lines.push(BLOCK_END);
   return lines.join('\n') + '\n';
@@ -68,8 +86,13 @@ export function withBlock(text: string, block: string, file = '~/.ssh/config'): 
   const lines = text.split('\n');
   const start = lines.findIndex((l) => l.trim() === BLOCK_START);
   const end = lines.findIndex((l, i) => i > start && l.trim() === BLOCK_END);
-  if (start >= 0 && end < 0) throw new Error(`${file}: line ${start + 1} starts vastdeck's block but no end marker follows; fix or delete the block and run again`);
-  if (start < 0 && lines.some((l) => l.trim() === BLOCK_END)) throw new Error(`${file}: an end marker of vastdeck's block without its start; fix or delete it and run again`);
+  if (start >= 0 && end < 0)
+    throw new Error(
+      `${file}: line ${start + 1} starts vastdeck's block but no end marker follows; fix or delete the block ` +
+        `and run again`,
+    );
+  if (start < 0 && lines.some((l) => l.trim() === BLOCK_END))
+    throw new Error(`${file}: an end marker of vastdeck's block without its start; fix or delete it and run again`);
   if (start < 0) return text.trim() === '' ? block : `${block}\n${text}`;
   const before = lines.slice(0, start).join('\n');
   const after = lines.slice(end + 1).join('\n');

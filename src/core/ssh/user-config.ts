@@ -42,7 +42,11 @@ export function parse(out: string): Map<string, string[]> {
 const cache = new Map<string, Promise<HostConfig>>();
 
 /** The config's settings for host:port; {} when there is no config file or ssh cannot tell. Cached per process. */
-export function hostConfig(host: string, port: number, o: { file?: string; env?: NodeJS.ProcessEnv; run?: Run } = {}): Promise<HostConfig> {
+export function hostConfig(
+  host: string,
+  port: number,
+  o: { file?: string; env?: NodeJS.ProcessEnv; run?: Run } = {},
+): Promise<HostConfig> {
   const file = o.file ?? path.join(homeDir(o.env), '.ssh', 'config');
   const key = `${file}\0${host}\0${port}`;
   let p = cache.get(key);
@@ -55,7 +59,10 @@ export function hostConfig(host: string, port: number, o: { file?: string; env?:
 
 async function resolve(host: string, port: number, file: string, run: Run): Promise<HostConfig> {
   if (!existsSync(file) || host.startsWith('-')) return { identityFiles: [] };
-  const [withCfg, without] = await Promise.all([run(['-G', '-F', file, '-p', String(port), host]), run(['-G', '-F', '/dev/null', '-p', String(port), host])]);
+  const [withCfg, without] = await Promise.all([
+    run(['-G', '-F', file, '-p', String(port), host]),
+    run(['-G', '-F', '/dev/null', '-p', String(port), host]),
+  ]);
   if (!withCfg || !without) return { identityFiles: [] };
   const a = parse(withCfg);
   const b = parse(without);

@@ -48,7 +48,9 @@ interface Hop extends SshTarget {
 /** Jump hosts resolved this process (as hostConfig caches targets): a reconnect runs no `ssh -G` again. */
 const hops = new Map<string, Promise<Hop>>();
 
-/** The jump host as `ssh -G` resolves it (HostName, Port, User, its own IdentityFiles and ProxyJump), once per process. */
+/**
+ * The jump host as `ssh -G` resolves it (HostName, Port, User, its own IdentityFiles and ProxyJump), once per process.
+ */
 function resolveHop(spec: { user?: string; host: string; port?: number }, file: string, run: Run): Promise<Hop> {
   const key = JSON.stringify([file, spec.user ?? '', spec.host, spec.port ?? 0]);
   let hop = hops.get(key);
@@ -62,7 +64,10 @@ function resolveHop(spec: { user?: string; host: string; port?: number }, file: 
 
 async function runHop(spec: { user?: string; host: string; port?: number }, file: string, run: Run): Promise<Hop> {
   const args = [...(spec.port ? ['-p', String(spec.port)] : []), ...(spec.user ? ['-l', spec.user] : []), spec.host];
-  const [withCfg, without] = await Promise.all([run(['-G', '-F', file, ...args]), run(['-G', '-F', '/dev/null', ...args])]);
+  const [withCfg, without] = await Promise.all([
+    run(['-G', '-F', file, ...args]),
+    run(['-G', '-F', '/dev/null', ...args]),
+  ]);
   const a = parse(withCfg);
   const base = new Set(parse(without).get('identityfile') ?? []);
   const jump = a.get('proxyjump')?.[0];
@@ -78,12 +83,17 @@ async function runHop(spec: { user?: string; host: string; port?: number }, file
 function chainError(endpoint: string, chain: string): SshConfigError {
   return new SshConfigError(
     endpoint,
-    `ProxyJump ${chain} in ~/.ssh/config is a chain of jump hosts; vastdeck's background connections (logs, triage, health) support one jump host: give this host a single ProxyJump`,
+    `ProxyJump ${chain} in ~/.ssh/config is a chain of jump hosts; vastdeck's background connections (logs, ` +
+      `triage, health) support one jump host: give this host a single ProxyJump`,
   );
 }
 
 /** Connects to target as the user's ~/.ssh/config says (User, IdentityFile, ProxyJump); plain connect without one. */
-export async function connectPerConfig(target: SshTarget, ctx: ConnectContext, o: UserConfigOptions = {}): Promise<Client> {
+export async function connectPerConfig(
+  target: SshTarget,
+  ctx: ConnectContext,
+  o: UserConfigOptions = {},
+): Promise<Client> {
   if (o.file === null) return connect(target, ctx);
   const file = o.file ?? path.join(homeDir(), '.ssh', 'config');
   const run = o.run ?? defaultRun;
@@ -94,7 +104,11 @@ export async function connectPerConfig(target: SshTarget, ctx: ConnectContext, o
   if (!cfg.proxyJump) return connect(t, tctx);
   if (cfg.proxyJump.includes(',')) throw chainError(endpoint, cfg.proxyJump);
   const spec = parseHop(cfg.proxyJump);
-  if (!spec) throw new SshConfigError(endpoint, `ProxyJump ${cfg.proxyJump} in ${file} is not [user@]host[:port]: fix that line`);
+  if (!spec)
+    throw new SshConfigError(
+      endpoint,
+      `ProxyJump ${cfg.proxyJump} in ${file} is not [user@]host[:port]: fix that line`,
+    );
   const hop = await resolveHop(spec, file, run);
   if (hop.proxyJump) throw chainError(endpoint, `${cfg.proxyJump} → ${hop.proxyJump}`);
   const jumpTarget: SshTarget = { host: hop.host, port: hop.port, user: hop.user };

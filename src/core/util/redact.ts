@@ -7,7 +7,9 @@
 
 const forms = new Map<string, string[]>();
 
-/** Every form of `secret` to cut: raw, JSON-escaped once and twice, percent-encoded (both cases, + for space), base64. */
+/**
+ * Every form of `secret` to cut: raw, JSON-escaped once and twice, percent-encoded (both cases, + for space), base64.
+ */
 export function secretForms(secret: string): string[] {
   const known = forms.get(secret);
   if (known) return known;
@@ -16,7 +18,18 @@ export function secretForms(secret: string): string[] {
   const url = encodeURIComponent(secret);
   const lowerUrl = url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
   const b64 = Buffer.from(secret).toString('base64');
-  const all = [secret, json1, json2, url, lowerUrl, url.replace(/%20/g, '+'), encodeURI(secret), b64, b64.replace(/=+$/, ''), Buffer.from(secret).toString('base64url')];
+  const all = [
+    secret,
+    json1,
+    json2,
+    url,
+    lowerUrl,
+    url.replace(/%20/g, '+'),
+    encodeURI(secret),
+    b64,
+    b64.replace(/=+$/, ''),
+    Buffer.from(secret).toString('base64url'),
+  ];
   // Longest first, so a longer form is cut whole before a shorter one inside it.
   const list = [...new Set(all)].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
   forms.set(secret, list);

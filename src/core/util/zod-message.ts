@@ -14,7 +14,10 @@ function describe(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid value';
   const where = issue.path.length ? `field "${issue.path.join('.')}"` : 'top level';
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
+  const more =
+    error.issues.length > 1
+      ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})`
+      : '';
   if (issue.code === 'unrecognized_keys') {
     return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${more}`;
   }

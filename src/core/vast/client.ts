@@ -10,14 +10,30 @@ import { VastHttp, parseJsonBody, realSleep, type CallSpec, type HttpOptions } f
 import { CHUNK_THRESHOLD, decodeOffers, decodeOffersBody } from './offers.js';
 import { toWireBody, type OfferQuery } from './query.js';
 import {
-  ActionResponse, ApiKeyCreated, ChargesPage, CreateResponse, GpuNamesResponse, InstancesPage, LogsResponse, SecretsResponse,
-  ShowInstanceResponse, WireCharge, WireInstance, WireUser, OffersResponse,
+  ActionResponse,
+  ApiKeyCreated,
+  ChargesPage,
+  CreateResponse,
+  GpuNamesResponse,
+  InstancesPage,
+  LogsResponse,
+  SecretsResponse,
+  ShowInstanceResponse,
+  WireCharge,
+  WireInstance,
+  WireUser,
+  OffersResponse,
 } from './schemas.js';
 import type { Charge, CreateRequest, Instance, LogsRequest, Offer, User } from './types.js';
 import { chargeFromWire, instanceFromWire, userFromWire } from './units.js';
 import type * as z from 'zod';
 import {
-  AccountKeysResponse, CreateKeyResponse, InstanceKeysResponse, instanceKeysFromWire, keyFromWire, type AccountSshKey,
+  AccountKeysResponse,
+  CreateKeyResponse,
+  InstanceKeysResponse,
+  instanceKeysFromWire,
+  keyFromWire,
+  type AccountSshKey,
 } from './ssh-keys.js';
 
 /** Options of VastClient: the HTTP layer's (key, base URL, retries, timeout, sleep, User-Agent) plus log polling. */
@@ -36,11 +52,44 @@ const MAX_PAGES = 800;
  * (select_cols, vast-api.md §4), a third of a full row. A column the server does not know comes back null.
  */
 export const INSTANCE_COLUMNS: readonly string[] = [
-  'id', 'label', 'actual_status', 'intended_status', 'status_msg', 'machine_id', 'host_id', 'gpu_name', 'num_gpus',
-  'gpu_ram', 'gpu_util', 'gpu_temp', 'cpu_ram', 'cpu_cores', 'cpu_cores_effective', 'cpu_util', 'disk_space',
-  'disk_usage', 'inet_down', 'inet_up', 'reliability', 'reliability2', 'dph_total', 'storage_total_cost', 'is_bid',
-  'min_bid', 'image_uuid', 'cuda_max_good', 'driver_version', 'geolocation', 'verification', 'extra_env', 'ssh_host',
-  'ssh_port', 'public_ipaddr', 'ports', 'image_runtype', 'start_date',
+  'id',
+  'label',
+  'actual_status',
+  'intended_status',
+  'status_msg',
+  'machine_id',
+  'host_id',
+  'gpu_name',
+  'num_gpus',
+  'gpu_ram',
+  'gpu_util',
+  'gpu_temp',
+  'cpu_ram',
+  'cpu_cores',
+  'cpu_cores_effective',
+  'cpu_util',
+  'disk_space',
+  'disk_usage',
+  'inet_down',
+  'inet_up',
+  'reliability',
+  'reliability2',
+  'dph_total',
+  'storage_total_cost',
+  'is_bid',
+  'min_bid',
+  'image_uuid',
+  'cuda_max_good',
+  'driver_version',
+  'geolocation',
+  'verification',
+  'extra_env',
+  'ssh_host',
+  'ssh_port',
+  'public_ipaddr',
+  'ports',
+  'image_runtype',
+  'start_date',
 ];
 
 /** One page of the instance listing, validated and converted. */
@@ -97,7 +146,12 @@ export class VastClient implements VastApi {
       return big.offers;
     }
     const text = new TextDecoder().decode(bytes);
-    const rows = this.check(OffersResponse, parseJsonBody({ status: res.status, text }, 'POST /api/v0/bundles/', this.http.redact), spec, 'no "offers" list').offers;
+    const rows = this.check(
+      OffersResponse,
+      parseJsonBody({ status: res.status, text }, 'POST /api/v0/bundles/', this.http.redact),
+      spec,
+      'no "offers" list',
+    ).offers;
     const { offers, skipped } = await decodeOffers(rows);
     this.lastOfferStats = { received: rows.length, skipped };
     return offers;
@@ -116,17 +170,31 @@ export class VastClient implements VastApi {
    * The listing page by page (vast-api.md §4): `onPage` gets each page as soon as it is validated, so a caller can
    * show the first 25 rows while the rest arrive; returning false stops after that page. Ordered by id; `filters`
    * are select_filters on stored columns (e.g. `{id: {gt: 1234}}` continues a sweep); `narrow` asks only for the
-   * columns the domain type reads (select_cols). Without either the request is the CLI's, byte for byte. With a `cache`, a row whose JSON equals the cached one is reused
-   * without validation or conversion. A bad row fails the call. Rate limits are the HTTP layer's (backoff on 429).
+   * columns the domain type reads (select_cols). Without either the request is the CLI's, byte for byte. With a
+   * `cache`, a row whose JSON equals the cached one is reused without validation or conversion. A bad row fails the
+   * call. Rate limits are the HTTP layer's (backoff on 429).
    */
-  async listInstancePages(opts: ListPagesOptions, onPage: (page: InstancePage) => boolean | void | Promise<boolean | void>): Promise<void> {
+  async listInstancePages(
+    opts: ListPagesOptions,
+    onPage: (page: InstancePage) => boolean | void | Promise<boolean | void>,
+  ): Promise<void> {
     const endpoint = 'GET /api/v1/instances/';
     const seen = new Set<string>();
     let token: string | undefined;
     for (let n = 0; n < MAX_PAGES; n++) {
       const cols = opts.narrow ? { select_cols: INSTANCE_COLUMNS } : {};
-      const query = { select_filters: opts.filters ?? {}, order_by: [{ col: 'id', dir: 'asc' }], ...cols, limit: 25, after_token: token };
-      const body = await this.get(InstancesPage, { method: 'GET', path: '/api/v1/instances/', query }, 'no "instances" list');
+      const query = {
+        select_filters: opts.filters ?? {},
+        order_by: [{ col: 'id', dir: 'asc' }],
+        ...cols,
+        limit: 25,
+        after_token: token,
+      };
+      const body = await this.get(
+        InstancesPage,
+        { method: 'GET', path: '/api/v1/instances/', query },
+        'no "instances" list',
+      );
       const rows = body.instances.map((row) => this.cachedRow(row, endpoint, opts.cache));
       const next = body.next_token;
       const last = !next;
@@ -141,23 +209,49 @@ export class VastClient implements VastApi {
   /** One instance; `{"instances": null}` means gone or not yours, a not_found error. */
   async showInstance(id: number): Promise<Instance> {
     const path = `/instances/${id}/`;
-    const body = await this.get(ShowInstanceResponse, { method: 'GET', path, query: { owner: 'me' } }, 'no "instances" field');
+    const body = await this.get(
+      ShowInstanceResponse,
+      { method: 'GET', path, query: { owner: 'me' } },
+      'no "instances" field',
+    );
     if (body.instances == null) {
-      throw new VastError('not_found', `instance ${id} does not exist or is not yours: refresh the list`, { endpoint: `GET /api/v0${path}` });
+      throw new VastError('not_found', `instance ${id} does not exist or is not yours: refresh the list`, {
+        endpoint: `GET /api/v0${path}`,
+      });
     }
     return this.instanceRow(body.instances, `GET /api/v0${path}`);
   }
 
-  /** Rent an offer with the CLI's full body. Never retried here (only a refused connection): it may have rented already. */
+  /**
+   * Rent an offer with the CLI's full body. Never retried here (only a refused connection): it may have rented already.
+   */
   async createInstance(offerId: number, req: CreateRequest): Promise<{ instanceId: number }> {
     const body = {
-      client_id: 'me', image: req.image, env: req.env ?? {}, price: req.price ?? null, disk: req.diskGb,
-      label: req.label ?? null, extra: null, onstart: req.onstart ?? null, image_login: null, python_utf8: false,
-      lang_utf8: false, use_jupyter_lab: false, jupyter_dir: null, force: false, cancel_unavail: req.cancelUnavail ?? false,
-      template_hash_id: null, user: null, runtype: req.runtype ?? 'ssh',
+      client_id: 'me',
+      image: req.image,
+      env: req.env ?? {},
+      price: req.price ?? null,
+      disk: req.diskGb,
+      label: req.label ?? null,
+      extra: null,
+      onstart: req.onstart ?? null,
+      image_login: null,
+      python_utf8: false,
+      lang_utf8: false,
+      use_jupyter_lab: false,
+      jupyter_dir: null,
+      force: false,
+      cancel_unavail: req.cancelUnavail ?? false,
+      template_hash_id: null,
+      user: null,
+      runtype: req.runtype ?? 'ssh',
     };
     const secrets = Object.values(req.env ?? {});
-    const res = await this.get(CreateResponse, { method: 'PUT', path: `/asks/${offerId}/`, body, idempotent: false, secrets }, 'no "new_contract"');
+    const res = await this.get(
+      CreateResponse,
+      { method: 'PUT', path: `/asks/${offerId}/`, body, idempotent: false, secrets },
+      'no "new_contract"',
+    );
     return { instanceId: res.new_contract };
   }
 
@@ -186,14 +280,20 @@ export class VastClient implements VastApi {
     return this.act({ method: 'PUT', path: `/instances/reboot/${id}/` });
   }
 
-  /** Change an interruptible instance's bid (`PUT /instances/bid_price/{id}/`); an outbid instance restarts on its disk. */
+  /**
+   * Change an interruptible instance's bid (`PUT /instances/bid_price/{id}/`); an outbid instance restarts on its disk.
+   */
   changeBid(id: number, price: number): Promise<void> {
     return this.act({ method: 'PUT', path: `/instances/bid_price/${id}/`, body: { client_id: 'me', price } });
   }
 
   /** A new API key with restricted permissions (`create api-key`); its secret is the caller's to keep. */
   async createApiKey(name: string, permissions: unknown): Promise<{ id: number; key: string }> {
-    const r = await this.get(ApiKeyCreated, { method: 'POST', path: '/auth/apikeys/', body: { name, permissions, key_params: null } }, 'no "id" and "key"');
+    const r = await this.get(
+      ApiKeyCreated,
+      { method: 'POST', path: '/auth/apikeys/', body: { name, permissions, key_params: null } },
+      'no "id" and "key"',
+    );
     return { id: r.id, key: r.key };
   }
 
@@ -224,9 +324,14 @@ export class VastClient implements VastApi {
     }
     const secs = Math.round((this.logPollAttempts * this.logPollIntervalMs) / 100) / 10;
     const why = lastError ? ` (last poll: ${lastError.message})` : '';
-    throw new VastError('server', `logs of instance ${id} were not ready after ${this.logPollAttempts} polls (~${secs} s)${why}: try again in a moment`, {
-      endpoint: 'GET result_url',
-    });
+    throw new VastError(
+      'server',
+      `logs of instance ${id} were not ready after ${this.logPollAttempts} polls (~${secs} s)${why}: try again ` +
+        `in a moment`,
+      {
+        endpoint: 'GET result_url',
+      },
+    );
   }
 
   /** Account env vars, values in clear text (callers mask them). */
@@ -279,7 +384,9 @@ export class VastClient implements VastApi {
     return body.map(keyFromWire);
   }
 
-  /** Registers a public key on the account (`vastai create ssh-key`); new instances get it, running ones need attach. */
+  /**
+   * Registers a public key on the account (`vastai create ssh-key`); new instances get it, running ones need attach.
+   */
   async createSshKey(publicKey: string): Promise<AccountSshKey> {
     const spec = { method: 'POST', path: '/ssh/', body: { ssh_key: publicKey } } as const;
     const body = await this.get(CreateKeyResponse, spec, 'no "key" in the answer');
@@ -293,7 +400,10 @@ export class VastClient implements VastApi {
     try {
       return instanceKeysFromWire(body);
     } catch (err) {
-      throw malformed(`GET /api/v0/instances/{id}/ssh/`, `ssh_keys is not a JSON list of keys (${(err as Error).message.split('\n')[0]})`);
+      throw malformed(
+        `GET /api/v0/instances/{id}/ssh/`,
+        `ssh_keys is not a JSON list of keys (${(err as Error).message.split('\n')[0]})`,
+      );
     }
   }
 
@@ -304,7 +414,11 @@ export class VastClient implements VastApi {
 
   /** GPU model names, e.g. "RTX 4090" (a public endpoint: no auth sent). */
   async gpuNames(): Promise<string[]> {
-    const body = await this.get(GpuNamesResponse, { method: 'GET', path: '/gpu_names/unique/', auth: false }, 'no "gpu_names" list');
+    const body = await this.get(
+      GpuNamesResponse,
+      { method: 'GET', path: '/gpu_names/unique/', auth: false },
+      'no "gpu_names" list',
+    );
     return body.gpu_names.map((n) => sanitizeText(n).replace(/\n/g, ' '));
   }
 
@@ -347,7 +461,8 @@ export class VastClient implements VastApi {
   private instanceRow(row: unknown, endpoint: string): Instance {
     const r = WireInstance.safeParse(row);
     if (!r.success) {
-      const id = row && typeof row === 'object' && 'id' in row ? ` ${String((row as { id: unknown }).id).slice(0, 20)}` : '';
+      const id =
+        row && typeof row === 'object' && 'id' in row ? ` ${String((row as { id: unknown }).id).slice(0, 20)}` : '';
       throw malformed(endpoint, `instance row${id}: ${issue(r.error)}`);
     }
     return instanceFromWire(r.data);
@@ -355,7 +470,10 @@ export class VastClient implements VastApi {
 }
 
 /** Follows next_token (sent back as after_token) to the end; a repeating token or endless list is malformed. */
-async function paginate<T>(endpoint: string, page: (token?: string) => Promise<{ rows: T[]; next?: string | null }>): Promise<T[]> {
+async function paginate<T>(
+  endpoint: string,
+  page: (token?: string) => Promise<{ rows: T[]; next?: string | null }>,
+): Promise<T[]> {
   const out: T[] = [];
   const seen = new Set<string>();
   let token: string | undefined;

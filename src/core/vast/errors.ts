@@ -7,14 +7,7 @@ import { cutSecrets } from '../util/redact.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 /** What kind of failure: callers branch on this, never on the message text. */
-export type VastErrorKind =
-  | 'auth'
-  | 'not_found'
-  | 'rate_limited'
-  | 'server'
-  | 'network'
-  | 'malformed'
-  | 'bad_request';
+export type VastErrorKind = 'auth' | 'not_found' | 'rate_limited' | 'server' | 'network' | 'malformed' | 'bad_request';
 
 /** One failure of a Vast.ai call. `endpoint` is "METHOD /path/" without the query string. */
 export class VastError extends Error {
@@ -27,7 +20,11 @@ export class VastError extends Error {
   /** Vast's own error code (`error` field), when it sent one, e.g. "no_such_instance". */
   readonly code?: string;
 
-  constructor(kind: VastErrorKind, message: string, opts: { endpoint: string; status?: number; code?: string; cause?: unknown }) {
+  constructor(
+    kind: VastErrorKind,
+    message: string,
+    opts: { endpoint: string; status?: number; code?: string; cause?: unknown },
+  ) {
     // Messages quote server text and ids: one clean line, whoever built the error.
     super(sanitizeLine(message), opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'VastError';
@@ -85,14 +82,26 @@ export function errorFromStatus(
   const isAuthText = code === 'auth_error' || AUTH_TEXT.test(msg);
   // Vast answers a bad key with 404 "Invalid user key" on some routes (vast-api.md §10), so 404 can be auth.
   if (status === 401 || ((status === 403 || status === 404) && isAuthText)) {
-    return new VastError('auth', `Vast.ai rejected the API key (${status} ${msg}): check --api-key / VAST_API_KEY`, where);
+    return new VastError(
+      'auth',
+      `Vast.ai rejected the API key (${status} ${msg}): check --api-key / VAST_API_KEY`,
+      where,
+    );
   }
   if (status === 404 || status === 410) {
-    return new VastError('not_found', `Vast.ai: not found (${status} ${msg}) on ${endpoint}: it may be gone; refresh and retry`, where);
+    return new VastError(
+      'not_found',
+      `Vast.ai: not found (${status} ${msg}) on ${endpoint}: it may be gone; refresh and retry`,
+      where,
+    );
   }
   if (status === 429) {
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-    return new VastError('rate_limited', `Vast.ai rate limit (429 ${msg}) on ${endpoint}${tries}: wait a few seconds, or poll less often`, where);
+    return new VastError(
+      'rate_limited',
+      `Vast.ai rate limit (429 ${msg}) on ${endpoint}${tries}: wait a few seconds, or poll less often`,
+      where,
+    );
   }
   if (status >= 500) {
     return new VastError('server', `Vast.ai server error (${status} ${msg}) on ${endpoint}: try again later`, where);
@@ -101,11 +110,19 @@ export function errorFromStatus(
 }
 
 /** A 200 answer with `success: false`: Vast's way of refusing (label_too_long, missing_billing, ...). */
-export function errorFromRefusal(json: Record<string, unknown>, endpoint: string, redact: (t: string) => string): VastError {
+export function errorFromRefusal(
+  json: Record<string, unknown>,
+  endpoint: string,
+  redact: (t: string) => string,
+): VastError {
   const body = describeBody(200, JSON.stringify(json));
   const msg = clip(sanitizeLine(redact(body.msg)));
   const code = body.code ? clip(sanitizeLine(redact(body.code))) : undefined;
-  return new VastError('bad_request', `Vast.ai refused ${endpoint} (${msg}): check the request`, { endpoint, status: 200, code });
+  return new VastError('bad_request', `Vast.ai refused ${endpoint} (${msg}): check the request`, {
+    endpoint,
+    status: 200,
+    code,
+  });
 }
 
 /** A body that is not what the API promised. `detail` must already be free of secrets. */

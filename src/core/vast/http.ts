@@ -1,6 +1,6 @@
 /**
- * The HTTP layer under VastClient: node:http(s) with keep-alive (transport.ts), bearer auth, `/api/v0` path prefixing, the
- * CLI's GET query encoding, a timeout, retries with jittered exponential backoff, and one call in
+ * The HTTP layer under VastClient: node:http(s) with keep-alive (transport.ts), bearer auth, `/api/v0` path prefixing,
+ * the CLI's GET query encoding, a timeout, retries with jittered exponential backoff, and one call in
  * flight per endpoint. Vast rate-limits per endpoint as a minimum interval between calls
  * (vast-api.md §10), so queueing per endpoint is what keeps a busy TUI out of 429s.
  */
@@ -127,7 +127,11 @@ export class VastHttp {
   async getPlain(url: string): Promise<RawResponse> {
     const endpoint = 'GET result_url';
     try {
-      const res = await send(new URL(url), { method: 'GET', headers: { 'user-agent': this.userAgent }, timeoutMs: this.timeoutMs });
+      const res = await send(new URL(url), {
+        method: 'GET',
+        headers: { 'user-agent': this.userAgent },
+        timeoutMs: this.timeoutMs,
+      });
       return { status: res.status, text: bodyText(res.bytes) };
     } catch (err) {
       throw this.networkError(err, endpoint, new URL(url).origin);
@@ -185,7 +189,7 @@ export class VastHttp {
 
   /** Date has 1 s resolution: the server's second is compared with the middle of the round trip. */
   private noteDate(header: string | string[] | undefined, sent: number): void {
-    const at = Date.parse(Array.isArray(header) ? header[0] ?? '' : header ?? '');
+    const at = Date.parse(Array.isArray(header) ? (header[0] ?? '') : (header ?? ''));
     if (!Number.isFinite(at)) return;
     const local = (sent + Date.now()) / 2;
     this.offsetMs = Math.round(at + 500 - local);
@@ -194,8 +198,12 @@ export class VastHttp {
   private networkError(err: unknown, endpoint: string, origin: string): VastError {
     const e = err as { name?: string; code?: string; message?: string };
     const timedOut = e?.name === 'TimeoutError' || e?.name === 'AbortError' || /TIMEOUT/.test(e?.code ?? '');
-    const what = timedOut ? `no answer within ${Math.round(this.timeoutMs / 1000)} s` : (e?.code ?? e?.message ?? 'connection failed');
-    const msg = `cannot reach Vast.ai at ${origin} for ${endpoint} (${sanitizeLine(this.redact(String(what)))}): check the network or --api-url`;
+    const what = timedOut
+      ? `no answer within ${Math.round(this.timeoutMs / 1000)} s`
+      : (e?.code ?? e?.message ?? 'connection failed');
+    const msg =
+      `cannot reach Vast.ai at ${origin} for ${endpoint} (${sanitizeLine(this.redact(String(what)))}): check the ` +
+      `network or --api-url`;
     return new VastError('network', msg, { endpoint });
   }
 

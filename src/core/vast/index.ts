@@ -3,13 +3,40 @@ export type { VastApi } from './api.js';
 export type * from './types.js';
 export { VastClient, type VastClientOptions } from './client.js';
 export { VastError, type VastErrorKind } from './errors.js';
-export { VastHttp, apiPath, encodeQuery, endpointKey, pyJson, quotePlus, type HttpOptions, type CallSpec } from './http.js';
 export {
-  defaultOfferQuery, parseOfferQuery, parseOrder, toWireBody, resolveField, driverInt, OfferQueryError,
-  OFFER_FIELDS, FIELD_ALIASES, type Op, type FilterValue, type OfferQuery,
+  VastHttp,
+  apiPath,
+  encodeQuery,
+  endpointKey,
+  pyJson,
+  quotePlus,
+  type HttpOptions,
+  type CallSpec,
+} from './http.js';
+export {
+  defaultOfferQuery,
+  parseOfferQuery,
+  parseOrder,
+  toWireBody,
+  resolveField,
+  driverInt,
+  OfferQueryError,
+  OFFER_FIELDS,
+  FIELD_ALIASES,
+  type Op,
+  type FilterValue,
+  type OfferQuery,
 } from './query.js';
 export { decodeOffers, type DecodedOffers } from './offers.js';
 export {
-  sshEndpoint, offerFromWire, instanceFromWire, userFromWire, chargeFromWire, countryOf, statusOf, portsOf, envKeysOf,
+  sshEndpoint,
+  offerFromWire,
+  instanceFromWire,
+  userFromWire,
+  chargeFromWire,
+  countryOf,
+  statusOf,
+  portsOf,
+  envKeysOf,
   type SshEndpoint,
 } from './units.js';

@@ -81,7 +81,8 @@ class OfferScanner {
     for (; i < stop; i++) {
       const c = b[i]!;
       if (inStr) {
-        if (c === 92) i++; // backslash: skip the escaped byte
+        if (c === 92)
+          i++; // backslash: skip the escaped byte
         else if (c === 34) inStr = false;
         continue;
       }

@@ -40,7 +40,9 @@ const NUM = `bw_nvlink compute_cap cpu_cores cpu_cores_effective cpu_ghz cpu_ram
   gpu_total_ram gpu_max_power gpu_max_temp host_id id inet_down inet_down_cost inet_up inet_up_cost machine_id min_bid
   num_gpus pci_gen pcie_bw reliability storage_cost total_flops score cluster_id credit_discount_max hosting_type
   vram_costperhour has_avx end_date`;
-const STR = 'gpu_name geolocation cpu_arch gpu_arch verification cpu_name disk_name mobo_name public_ipaddr ubuntu_version driver_version';
+const STR =
+  'gpu_name geolocation cpu_arch gpu_arch verification cpu_name disk_name mobo_name public_ipaddr ' +
+  'ubuntu_version driver_version';
 const BOOL = 'verified external rentable rented datacenter static_ip vms_enabled gpu_display_active is_bid';
 
 /** Offer fields a query may name, with the kind of value each takes. */
@@ -63,8 +65,22 @@ export const FIELD_ALIASES: Readonly<Record<string, string>> = {
 const MB_FIELDS = new Set(['gpu_ram', 'cpu_ram', 'gpu_total_ram']);
 
 const OPS: Record<string, Op> = {
-  '=': 'eq', '==': 'eq', eq: 'eq', '!=': 'neq', neq: 'neq', '>': 'gt', gt: 'gt', '>=': 'gte', gte: 'gte',
-  '<': 'lt', lt: 'lt', '<=': 'lte', lte: 'lte', in: 'in', notin: 'notin', nin: 'notin',
+  '=': 'eq',
+  '==': 'eq',
+  eq: 'eq',
+  '!=': 'neq',
+  neq: 'neq',
+  '>': 'gt',
+  gt: 'gt',
+  '>=': 'gte',
+  gte: 'gte',
+  '<': 'lt',
+  lt: 'lt',
+  '<=': 'lte',
+  lte: 'lte',
+  in: 'in',
+  notin: 'notin',
+  nin: 'notin',
 };
 
 /** The package CLI's defaults: verified, not external, rentable; best score first; on-demand; 5 GB. */
@@ -86,7 +102,8 @@ export function resolveField(name: string): string {
   throw new OfferQueryError(`unknown offer field "${name}"${hint}`);
 }
 
-const CLAUSE = /([A-Za-z0-9_]+)\s*(>=|<=|!=|==|=|>|<|\s(?:notin|nin|in|neq|eq|gte|gt|lte|lt)\s)\s*(\[[^\]]*\]|"[^"]*"|\S+)/y;
+const CLAUSE =
+  /([A-Za-z0-9_]+)\s*(>=|<=|!=|==|=|>|<|\s(?:notin|nin|in|neq|eq|gte|gt|lte|lt)\s)\s*(\[[^\]]*\]|"[^"]*"|\S+)/y;
 
 /**
  * Splits a line of the CLI's query syntax into its clauses (`field op value`) and the loose words between them
@@ -123,7 +140,10 @@ export function parseOfferQuery(text: string, base: OfferQuery = defaultOfferQue
     if (i >= text.length) break;
     CLAUSE.lastIndex = i;
     const m = CLAUSE.exec(text);
-    if (!m) throw new OfferQueryError(`cannot read the query near "${text.slice(i, i + 30)}": write field op value, e.g. gpu_ram>=24`);
+    if (!m)
+      throw new OfferQueryError(
+        `cannot read the query near "${text.slice(i, i + 30)}": write field op value, e.g. gpu_ram>=24`,
+      );
     i = CLAUSE.lastIndex;
     const field = resolveField(m[1]!);
     const op = OPS[m[2]!.trim()]!;
@@ -141,7 +161,11 @@ export function parseOfferQuery(text: string, base: OfferQuery = defaultOfferQue
 
 function parseValue(field: string, raw: string): FilterValue {
   if (raw.startsWith('[') && raw.endsWith(']')) {
-    const items = raw.slice(1, -1).split(',').map((s) => s.trim()).filter((s) => s.length);
+    const items = raw
+      .slice(1, -1)
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length);
     return items.map((s) => parseScalar(field, s));
   }
   return parseScalar(field, raw);
@@ -154,7 +178,8 @@ function parseScalar(field: string, raw: string): string | number | boolean | nu
     if (kind === 'str') return raw;
     return raw === 'true';
   }
-  if (kind === 'str') return raw.startsWith('"') && raw.endsWith('"') && raw.length >= 2 ? raw.slice(1, -1) : raw.replace(/_/g, ' ');
+  if (kind === 'str')
+    return raw.startsWith('"') && raw.endsWith('"') && raw.length >= 2 ? raw.slice(1, -1) : raw.replace(/_/g, ' ');
   if (kind === 'bool') {
     if (raw === '1' || raw === '0') return raw === '1';
     throw new OfferQueryError(`${field} takes true or false, not "${raw}"`);
@@ -167,7 +192,10 @@ function parseScalar(field: string, raw: string): string | number | boolean | nu
 /** Parses the CLI's `-o` syntax: `dph_total,score-` → dph_total ascending, then score descending. */
 export function parseOrder(text: string): Array<[string, 'asc' | 'desc']> {
   const out: Array<[string, 'asc' | 'desc']> = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const desc = part.endsWith('-');
     const name = part.replace(/[-+]$/, '');
     out.push([resolveField(name), desc ? 'desc' : 'asc']);

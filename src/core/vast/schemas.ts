@@ -2,8 +2,8 @@
  * zod 4 schemas for every Vast.ai answer. Objects use zod's default strip mode (never passthrough:
  * it costs ~15× on big lists, ENGINEERING.md rule 5). Vast is sloppy, so nearly every field is
  * nullish; units.ts decides what a missing value means. Envelopes and rows are separate schemas so a
- * list can be checked row by row. Each schema is built on its first use (core/util/lazy.ts): a command pays for the two or
- * three it checks, not for all of them at start.
+ * list can be checked row by row. Each schema is built on its first use (core/util/lazy.ts): a command pays for the two
+ * or three it checks, not for all of them at start.
  */
 import * as z from 'zod';
 import { lazy } from '../util/lazy.js';
@@ -116,11 +116,13 @@ export const WireInstance = lazy(() => {
 export type WireInstance = z.infer<typeof WireInstance>;
 
 /** One page of `GET /api/v1/instances/`. */
-export const InstancesPage = lazy(() => z.object({
-  instances: z.array(z.unknown()),
-  next_token: z.string().nullish(),
-  total_instances: z.number().nullish(),
-}));
+export const InstancesPage = lazy(() =>
+  z.object({
+    instances: z.array(z.unknown()),
+    next_token: z.string().nullish(),
+    total_instances: z.number().nullish(),
+  }),
+);
 
 /** `GET /api/v0/instances/{id}/`: one object, or null when gone. */
 export const ShowInstanceResponse = lazy(() => z.object({ instances: z.unknown() }));
@@ -147,9 +149,11 @@ export const LogsResponse = lazy(() => {
 });
 
 /** `GET /api/v0/secrets/`: values in clear text. */
-export const SecretsResponse = lazy(() => z.object({
-  secrets: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).nullable()),
-}));
+export const SecretsResponse = lazy(() =>
+  z.object({
+    secrets: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).nullable()),
+  }),
+);
 
 /** `GET /api/v0/users/current`. Strip mode drops api_key and everything else not listed. */
 export const WireUser = lazy(() => {

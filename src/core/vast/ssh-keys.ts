@@ -14,7 +14,14 @@ export interface AccountSshKey {
   key: string;
 }
 
-const WireKey = lazy(() => z.looseObject({ id: z.number(), key: z.string().optional(), public_key: z.string().optional(), ssh_key: z.string().optional() }));
+const WireKey = lazy(() =>
+  z.looseObject({
+    id: z.number(),
+    key: z.string().optional(),
+    public_key: z.string().optional(),
+    ssh_key: z.string().optional(),
+  }),
+);
 
 /** `GET /api/v0/ssh/`: a bare array (some answers wrap it in `{ssh_keys:[…]}` or `{keys:[…]}`). */
 export const AccountKeysResponse = lazy(() =>
@@ -29,7 +36,9 @@ export const AccountKeysResponse = lazy(() =>
 export const CreateKeyResponse = lazy(() => z.looseObject({ key: WireKey.optional() }));
 
 /** `GET /api/v0/instances/{id}/ssh/`: ssh_keys is a JSON string (or, defensively, the list itself). */
-export const InstanceKeysResponse = lazy(() => z.looseObject({ ssh_keys: z.union([z.string(), z.array(z.unknown())]) }));
+export const InstanceKeysResponse = lazy(() =>
+  z.looseObject({ ssh_keys: z.union([z.string(), z.array(z.unknown())]) }),
+);
 
 /** A wire key row as an AccountSshKey (text sanitized: it is printed). */
 export function keyFromWire(k: z.infer<typeof WireKey>): AccountSshKey {

@@ -28,7 +28,10 @@ export interface Answer {
 const IDLE_MS = 4000;
 let agents: { http: http.Agent; https: https.Agent } | undefined;
 const agentFor = (protocol: string): http.Agent => {
-  agents ??= { http: new http.Agent({ keepAlive: true, timeout: IDLE_MS }), https: new https.Agent({ keepAlive: true, timeout: IDLE_MS }) };
+  agents ??= {
+    http: new http.Agent({ keepAlive: true, timeout: IDLE_MS }),
+    https: new https.Agent({ keepAlive: true, timeout: IDLE_MS }),
+  };
   return protocol === 'https:' ? agents.https : agents.http;
 };
 

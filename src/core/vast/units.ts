@@ -8,7 +8,15 @@ import type { WireCharge, WireInstance, WireOffer, WireUser } from './schemas.js
 import type { Charge, Instance, InstanceStatus, Offer, PortMap, User } from './types.js';
 
 const STATUSES = new Set<InstanceStatus>([
-  'created', 'loading', 'running', 'stopped', 'frozen', 'exited', 'rebooting', 'unknown', 'offline',
+  'created',
+  'loading',
+  'running',
+  'stopped',
+  'frozen',
+  'exited',
+  'rebooting',
+  'unknown',
+  'offline',
 ]);
 
 const gb = (mb: number | null | undefined): number | null => (mb == null ? null : mb / 1000);
@@ -81,7 +89,9 @@ export function portsOf(p: WireInstance['ports']): PortMap {
 /** extra_env → its keys only. Values may be secrets (HF_TOKEN), so they never leave this function. */
 export function envKeysOf(e: WireInstance['extra_env']): string[] {
   if (!e) return [];
-  const keys = Array.isArray(e) ? e.map((pair) => pair[0]).filter((k): k is string => typeof k === 'string') : Object.keys(e);
+  const keys = Array.isArray(e)
+    ? e.map((pair) => pair[0]).filter((k): k is string => typeof k === 'string')
+    : Object.keys(e);
   return keys.map((k) => sanitizeLine(k));
 }
 
@@ -141,7 +151,13 @@ export function instanceFromWire(w: WireInstance): Instance {
 
 /** Wire user → domain User (api_key was already stripped by the schema). */
 export function userFromWire(w: WireUser): User {
-  return { id: w.id, username: text(w.username), email: text(w.email), credit: w.credit ?? 0, balance: orNull(w.balance) };
+  return {
+    id: w.id,
+    username: text(w.username),
+    email: text(w.email),
+    credit: w.credit ?? 0,
+    balance: orNull(w.balance),
+  };
 }
 
 /** Wire charge → domain Charge; "instance-1001" → instanceId 1001. */
@@ -172,7 +188,9 @@ export interface SshEndpoint {
  * else the proxy ssh_host:ssh_port, +1 when the runtype includes jupyter (the proxy's first port
  * then belongs to jupyter). Null when neither is known yet.
  */
-export function sshEndpoint(inst: Pick<Instance, 'ports' | 'publicIp' | 'sshHost' | 'sshPort' | 'runtype'>): SshEndpoint | null {
+export function sshEndpoint(
+  inst: Pick<Instance, 'ports' | 'publicIp' | 'sshHost' | 'sshPort' | 'runtype'>,
+): SshEndpoint | null {
   const direct = inst.ports['22/tcp']?.[0];
   if (direct !== undefined && inst.publicIp) return { host: inst.publicIp, port: direct, kind: 'direct' };
   if (!inst.sshHost || inst.sshPort == null) return null;

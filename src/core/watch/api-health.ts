@@ -45,7 +45,10 @@ export class ApiLogHealth implements HealthSource {
   private readonly seen = new Map<number, Seen>();
   private readonly now: () => number;
 
-  constructor(private readonly api: Pick<VastApi, 'getLogs'>, private readonly opts: ApiLogHealthOptions = {}) {
+  constructor(
+    private readonly api: Pick<VastApi, 'getLogs'>,
+    private readonly opts: ApiLogHealthOptions = {},
+  ) {
     this.now = opts.now ?? Date.now;
   }
 
@@ -74,8 +77,14 @@ export class ApiLogHealth implements HealthSource {
   async triageOf(inst: Instance, health: Health): Promise<TriageBundle> {
     const t = this.seen.get(inst.id)?.tracker;
     return buildTriage({
-      instanceId: inst.id, label: inst.label, now: this.now(), health, progress: t?.progress,
-      lastError: t?.errors.lastFatal, traceback: t?.errors.lastTraceback, redact: this.opts.redact,
+      instanceId: inst.id,
+      label: inst.label,
+      now: this.now(),
+      health,
+      progress: t?.progress,
+      lastError: t?.errors.lastFatal,
+      traceback: t?.errors.lastTraceback,
+      redact: this.opts.redact,
     });
   }
 }

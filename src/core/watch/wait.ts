@@ -18,7 +18,13 @@ import { formatDuration } from '../present/durations.js';
 export type WaitReason = 'crashed' | 'finished' | 'step' | 'timeout' | 'gone';
 
 /** Exit codes: 0 done, 2 crashed, 3 timed out, 4 instance gone. */
-export const WAIT_EXIT: Readonly<Record<WaitReason, number>> = { finished: 0, step: 0, crashed: 3, timeout: 4, gone: 5 };
+export const WAIT_EXIT: Readonly<Record<WaitReason, number>> = {
+  finished: 0,
+  step: 0,
+  crashed: 3,
+  timeout: 4,
+  gone: 5,
+};
 /** `wait --validate`: the run failed the profile's validation window (no code shared with usage or the others). */
 export const WAIT_INVALID_EXIT = 6;
 /** Default poll interval: sparse, since a run takes hours and every poll costs API calls. */
@@ -27,7 +33,13 @@ export const WAIT_DEFAULT_EVERY_MS = 5 * 60_000;
 export const WAIT_MIN_EVERY_MS = 30_000;
 
 const BOOTING = new Set<InstanceStatus>(['provisioning', 'created', 'loading', 'rebooting']);
-const NOTIFY_KIND: Record<WaitReason, NotifyKind> = { crashed: 'crash', finished: 'complete', step: 'step', timeout: 'timeout', gone: 'gone' };
+const NOTIFY_KIND: Record<WaitReason, NotifyKind> = {
+  crashed: 'crash',
+  finished: 'complete',
+  step: 'step',
+  timeout: 'timeout',
+  gone: 'gone',
+};
 
 /** One watched instance at the last poll. */
 export interface MemberState {
@@ -95,8 +107,24 @@ export async function waitFor(opts: WaitOptions): Promise<WaitResult> {
   let everSeen = false;
   const finish = async (reason: WaitReason, message: string, triage: TriageBundle[] = []): Promise<WaitResult> => {
     const at = clock.now();
-    const notified = await notify(opts, emit, { kind: NOTIFY_KIND[reason], title: message, at, ...single(members), detail: triage[0]?.lastError?.line });
-    return { reason, exitCode: WAIT_EXIT[reason], message, at, elapsedMs: at - start, polls, members, triage, notified };
+    const notified = await notify(opts, emit, {
+      kind: NOTIFY_KIND[reason],
+      title: message,
+      at,
+      ...single(members),
+      detail: triage[0]?.lastError?.line,
+    });
+    return {
+      reason,
+      exitCode: WAIT_EXIT[reason],
+      message,
+      at,
+      elapsedMs: at - start,
+      polls,
+      members,
+      triage,
+      notified,
+    };
   };
   for (;;) {
     polls++;
@@ -111,9 +139,15 @@ export async function waitFor(opts: WaitOptions): Promise<WaitResult> {
       const crashed = members.filter((m) => healthInfo(m.health.state).ends === 'crashed');
       if (crashed.length > 0) {
         const triage = await Promise.all(crashed.map((m) => triageFor(source, byId.get(m.id)!, m, clock.now())));
-        return finish('crashed', `${names(crashed)} crashed${crashed[0]!.health.detail ? `: ${crashed[0]!.health.detail}` : ''}`, triage);
+        return finish(
+          'crashed',
+          `${names(crashed)} crashed${crashed[0]!.health.detail ? `: ${crashed[0]!.health.detail}` : ''}`,
+          triage,
+        );
       }
-      const done = (m: MemberState) => healthInfo(m.health.state).ends === 'finished' || (opts.untilStep !== undefined && (m.health.step ?? -1) >= opts.untilStep);
+      const done = (m: MemberState) =>
+        healthInfo(m.health.state).ends === 'finished' ||
+        (opts.untilStep !== undefined && (m.health.step ?? -1) >= opts.untilStep);
       if (members.every(done)) {
         const reached = opts.untilStep !== undefined && members.some((m) => (m.health.step ?? -1) >= opts.untilStep!);
         return reached
@@ -123,7 +157,12 @@ export async function waitFor(opts: WaitOptions): Promise<WaitResult> {
       for (const b of opts.budget ? evaluateBudget(opts.budget, { instances: listed }) : []) {
         if (breached.has(b.message)) continue;
         breached.add(b.message);
-        await notify(opts, emit, { kind: 'budget', title: b.message, ...(b.instanceId !== undefined ? { instanceId: b.instanceId, label: b.label } : {}), at: clock.now() });
+        await notify(opts, emit, {
+          kind: 'budget',
+          title: b.message,
+          ...(b.instanceId !== undefined ? { instanceId: b.instanceId, label: b.label } : {}),
+          at: clock.now(),
+        });
       }
       for (const m of members) {
         // A warning state (stalled) is notified once, when the run enters it.
@@ -131,22 +170,38 @@ export async function waitFor(opts: WaitOptions): Promise<WaitResult> {
         else if (!stalled.has(m.id)) {
           stalled.add(m.id);
           emit({ type: 'stall', at: clock.now(), member: m });
-          await notify(opts, emit, { kind: 'stall', title: m.health.detail ?? 'stalled', instanceId: m.id, label: m.label, at: clock.now() });
+          await notify(opts, emit, {
+            kind: 'stall',
+            title: m.health.detail ?? 'stalled',
+            instanceId: m.id,
+            label: m.label,
+            at: clock.now(),
+          });
         }
       }
     }
     const elapsed = clock.now() - start;
-    if (elapsed >= opts.timeoutMs) return finish('timeout', `timed out after ${formatDuration(elapsed)}${members.length ? `; ${summary(members)}` : ''}`);
+    if (elapsed >= opts.timeoutMs)
+      return finish(
+        'timeout',
+        `timed out after ${formatDuration(elapsed)}${members.length ? `; ${summary(members)}` : ''}`,
+      );
     await clock.sleep(Math.min(every, opts.timeoutMs - elapsed));
   }
 }
 
 /** The watched instances now: a list, 'gone' (a single instance Vast no longer has), or 'error' (try again). */
-async function list(opts: WaitOptions, emit: (e: WaitEvent) => void, at: number): Promise<Instance[] | 'gone' | 'error'> {
+async function list(
+  opts: WaitOptions,
+  emit: (e: WaitEvent) => void,
+  at: number,
+): Promise<Instance[] | 'gone' | 'error'> {
   try {
     if ('id' in opts.target) return [await opts.api.showInstance(opts.target.id)];
     const prefix = opts.target.fleet;
-    return (await opts.api.listInstances()).filter((i) => (i.label ?? '').startsWith(prefix)).sort((a, b) => a.id - b.id);
+    return (await opts.api.listInstances())
+      .filter((i) => (i.label ?? '').startsWith(prefix))
+      .sort((a, b) => a.id - b.id);
   } catch (err) {
     if (err instanceof VastError && err.kind === 'not_found' && 'id' in opts.target) return 'gone';
     if (err instanceof VastError && err.kind === 'auth') throw err;
@@ -188,11 +243,16 @@ function single(members: MemberState[]): { instanceId?: number; label?: string |
 
 function goneMessage(target: WaitOptions['target'], wasSeen: boolean): string {
   if ('id' in target) return `instance ${target.id} is gone (destroyed, or not in this account)`;
-  return wasSeen ? `every instance labelled "${target.fleet}*" is gone` : `no instance has a label starting "${target.fleet}"`;
+  return wasSeen
+    ? `every instance labelled "${target.fleet}*" is gone`
+    : `no instance has a label starting "${target.fleet}"`;
 }
 
 function names(ms: MemberState[]): string {
-  const shown = ms.slice(0, 5).map((m) => `instance ${m.id}${m.label ? ` (${m.label})` : ''}`).join(', ');
+  const shown = ms
+    .slice(0, 5)
+    .map((m) => `instance ${m.id}${m.label ? ` (${m.label})` : ''}`)
+    .join(', ');
   return ms.length > 5 ? `${shown} and ${ms.length - 5} more` : shown;
 }
 
@@ -201,5 +261,7 @@ function stepNote(ms: MemberState[]): string {
 }
 
 function summary(ms: MemberState[]): string {
-  return ms.map((m) => `${m.id} ${m.health.state}${m.health.step !== undefined ? ` step ${m.health.step}` : ''}`).join(', ');
+  return ms
+    .map((m) => `${m.id} ${m.health.state}${m.health.step !== undefined ? ` step ${m.health.step}` : ''}`)
+    .join(', ');
 }

@@ -25,11 +25,15 @@ export function curl(args: string[], host: ShellHost): Result {
     else if (!a.startsWith('-')) url = a;
   }
   if (!url) return { stdout: '', stderr: 'curl: no URL specified\n', code: 2 };
-  if (!/^https?:\/\//.test(url)) return { stdout: '', stderr: `curl: (1) Protocol not supported: ${url.split(':')[0]}\n`, code: 1 };
+  if (!/^https?:\/\//.test(url))
+    return { stdout: '', stderr: `curl: (1) Protocol not supported: ${url.split(':')[0]}\n`, code: 1 };
   const sc = host.trainer.scenario;
   const slow = Object.entries(sc.urlMbps).find(([part]) => url!.includes(part));
   const mbps = slow ? slow[1] : (sc.inetDownMbps ?? 1000) * ACHIEVED;
   const bytesPerSec = (mbps * 1e6) / 8;
-  const out = write === null ? '' : write.replace(/%\{speed_download\}/g, bytesPerSec.toFixed(3)).replace(/%\{http_code\}/g, '200');
+  const out =
+    write === null
+      ? ''
+      : write.replace(/%\{speed_download\}/g, bytesPerSec.toFixed(3)).replace(/%\{http_code\}/g, '200');
   return { stdout: out, stderr: '', code: 0 };
 }

@@ -36,18 +36,25 @@ function printfFind(fmt: string, size: number, mtimeMs: number, rel: string, ful
     .replace(/\\t/g, '\t')
     .replace(/\\n/g, '\n')
     .replace(/\\0/g, '\0')
-    .replace(/%(s|T@|P|p|%)/g, (_, d: string) => (d === 's' ? String(size) : d === 'T@' ? (mtimeMs / 1000).toFixed(10) : d === 'P' ? rel : d === 'p' ? full : '%'));
+    .replace(/%(s|T@|P|p|%)/g, (_, d: string) =>
+      d === 's' ? String(size) : d === 'T@' ? (mtimeMs / 1000).toFixed(10) : d === 'P' ? rel : d === 'p' ? full : '%',
+    );
 }
 
 /** `find DIR -type f -printf FMT` over a checkpoint dir or the whole run dir. */
 export function find(args: string[], host: FilesHost): Result {
   const dir = args[0]?.replace(/\/+$/, '') ?? '';
   const fi = args.indexOf('-printf');
-  if (fi < 0 || args[args.indexOf('-type') + 1] !== 'f') return { stdout: '', stderr: 'find: only -type f -printf FMT is simulated\n', code: 1 };
+  if (fi < 0 || args[args.indexOf('-type') + 1] !== 'f')
+    return { stdout: '', stderr: 'find: only -type f -printf FMT is simulated\n', code: 1 };
   const fmt = args[fi + 1] ?? '';
   const t = host.trainer;
-  const steps = dir === t.scenario.outputDir ? [...t.checkpoints] : [resolve(dir, host)].filter((r) => r && r.name === undefined).map((r) => r!.step);
-  if (steps.length === 0 && dir !== t.scenario.outputDir) return { stdout: '', stderr: `find: '${dir}': No such file or directory\n`, code: 1 };
+  const steps =
+    dir === t.scenario.outputDir
+      ? [...t.checkpoints]
+      : [resolve(dir, host)].filter((r) => r && r.name === undefined).map((r) => r!.step);
+  if (steps.length === 0 && dir !== t.scenario.outputDir)
+    return { stdout: '', stderr: `find: '${dir}': No such file or directory\n`, code: 1 };
   let out = '';
   for (const step of steps.sort((a, b) => a - b)) {
     const mtime = t.checkpointMtime(step);
@@ -64,7 +71,13 @@ export function hashCommand(cmd: string, args: string[], stdin: Buffer | null, h
   const paths = args.filter((a) => a === '-' || (a !== '--' && !a.startsWith('-')));
   const alg = cmd === 'sha256sum' ? 'sha256' : 'sha1';
   if (paths.length === 0 || (paths.length === 1 && paths[0] === '-')) {
-    return { stdout: `${createHash(alg).update(stdin ?? Buffer.alloc(0)).digest('hex')}  -\n`, stderr: '', code: 0 };
+    return {
+      stdout: `${createHash(alg)
+        .update(stdin ?? Buffer.alloc(0))
+        .digest('hex')}  -\n`,
+      stderr: '',
+      code: 0,
+    };
   }
   let stdout = '';
   let stderr = '';
@@ -76,7 +89,8 @@ export function hashCommand(cmd: string, args: string[], stdin: Buffer | null, h
       code = 1;
       continue;
     }
-    const hex = alg === 'sha256' ? contentSha256(r.content) : createHash('sha1').update(contentBytes(r.content)).digest('hex');
+    const hex =
+      alg === 'sha256' ? contentSha256(r.content) : createHash('sha1').update(contentBytes(r.content)).digest('hex');
     stdout += `${hex}  ${p}\n`;
   }
   return { stdout, stderr, code };
@@ -87,7 +101,9 @@ function printf(args: string[]): Buffer {
   const [fmt = '', ...rest] = args;
   let i = 0;
   const bytes: number[] = [];
-  const text = fmt.replace(/%([sd%])/g, (_, d: string) => (d === '%' ? '%' : d === 'd' ? String(Number(rest[i++] ?? 0) | 0) : rest[i++] ?? ''));
+  const text = fmt.replace(/%([sd%])/g, (_, d: string) =>
+    d === '%' ? '%' : d === 'd' ? String(Number(rest[i++] ?? 0) | 0) : (rest[i++] ?? ''),
+  );
   for (let k = 0; k < text.length; k++) {
     const c = text[k]!;
     if (c === '\\' && k + 1 < text.length) {
@@ -107,7 +123,12 @@ function printf(args: string[]): Buffer {
 }
 
 /** One stage of a pipeline, on bytes: printf, cat (files and `-`), sha256sum/sha1sum; anything else as text. */
-export function pipeStage(words: string[], stdin: Buffer | null, host: FilesHost, other: (words: string[]) => Result): { out: Buffer; stderr: string; code: number } {
+export function pipeStage(
+  words: string[],
+  stdin: Buffer | null,
+  host: FilesHost,
+  other: (words: string[]) => Result,
+): { out: Buffer; stderr: string; code: number } {
   const [cmd, ...args] = words;
   if (cmd === 'printf') return { out: printf(args), stderr: '', code: 0 };
   if (cmd === 'sha256sum' || cmd === 'sha1sum') {
@@ -120,7 +141,8 @@ export function pipeStage(words: string[], stdin: Buffer | null, host: FilesHost
       if (p === '-') parts.push(stdin ?? Buffer.alloc(0));
       else {
         const r = resolve(p, host);
-        if (!r?.content) return { out: Buffer.concat(parts), stderr: `cat: ${p}: No such file or directory\n`, code: 1 };
+        if (!r?.content)
+          return { out: Buffer.concat(parts), stderr: `cat: ${p}: No such file or directory\n`, code: 1 };
         parts.push(contentBytes(r.content));
       }
     }

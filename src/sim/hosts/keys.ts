@@ -28,12 +28,25 @@ export function seededHostKey(label: string): string {
   const pub = Buffer.from(createPublicKey(priv).export({ format: 'jwk' }).x!, 'base64url');
   const pubBlob = Buffer.concat([sshString('ssh-ed25519'), sshString(pub)]);
   const check = seed.readUInt32BE(0);
-  let section = Buffer.concat([u32(check), u32(check), sshString('ssh-ed25519'), sshString(pub), sshString(Buffer.concat([seed, pub])), sshString(`sim@${label}`)]);
+  let section = Buffer.concat([
+    u32(check),
+    u32(check),
+    sshString('ssh-ed25519'),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(`sim@${label}`),
+  ]);
   const pad: number[] = [];
   for (let i = 1; (section.length + pad.length) % 8 !== 0; i++) pad.push(i);
   section = Buffer.concat([section, Buffer.from(pad)]);
   const body = Buffer.concat([
-    Buffer.from('openssh-key-v1\0'), sshString('none'), sshString('none'), sshString(''), u32(1), sshString(pubBlob), sshString(section),
+    Buffer.from('openssh-key-v1\0'),
+    sshString('none'),
+    sshString('none'),
+    sshString(''),
+    u32(1),
+    sshString(pubBlob),
+    sshString(section),
   ]);
   const b64 = body.toString('base64').replace(/.{1,70}/g, '$&\n');
   return `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64}-----END OPENSSH PRIVATE KEY-----\n`;

@@ -95,7 +95,7 @@ export function servePty(ch: ServerChannel, host: ShellHost, size: PtySize, comm
         // ctrl+b d detaches; "exit" + enter ends the session view too.
         if (c === '\x02') line = '\x02';
         else if (line === '\x02' && c === 'd') (line = ''), leaveTmux();
-        else if (c === '\r') (line.trim() === 'exit' ? leaveTmux() : undefined), (line = '');
+        else if (c === '\r') line.trim() === 'exit' ? leaveTmux() : undefined, (line = '');
         else line = line === '\x02' ? c : line + c;
       } else if (mode === 'busy') {
         if (c === '\x03') {

@@ -85,7 +85,10 @@ function gpu(host: ShellHost, index = 0): GpuInfo {
   return {
     index,
     name: sc.gpuName,
-    uuid: index === 0 ? 'GPU-5cea8753-abae-f3de-c396-89d69c4dc74a' : `GPU-5cea8753-abae-f3de-c396-89d69c4dc7${String(index).padStart(2, '0')}`,
+    uuid:
+      index === 0
+        ? 'GPU-5cea8753-abae-f3de-c396-89d69c4dc74a'
+        : `GPU-5cea8753-abae-f3de-c396-89d69c4dc7${String(index).padStart(2, '0')}`,
     driverVersion: sc.driverVersion,
     memoryTotalMiB: sc.gpuMemoryMiB,
     memoryUsedMiB: busy ? Math.round(sc.gpuMemoryMiB * 0.76) : 0,
@@ -104,24 +107,46 @@ function nvidiaSmiTable(gs: GpuInfo[], host: ShellHost): string {
   const line = '+-----------------------------------------------------------------------------------------+';
   const out = [
     line,
-    `| NVIDIA-SMI ${gs[0]!.driverVersion}             Driver Version: ${gs[0]!.driverVersion}     CUDA Version: 13.0     |`,
+    `| NVIDIA-SMI ${gs[0]!.driverVersion}             Driver Version: ${gs[0]!.driverVersion}     CUDA ` +
+      `Version: 13.0     |`,
     '|-----------------------------------------+------------------------+----------------------+',
     '| GPU  Name                 Persistence-M | Bus-Id          Disp.A | Volatile Uncorr. ECC |',
     '| Fan  Temp   Perf          Pwr:Usage/Cap |           Memory-Usage | GPU-Util  Compute M. |',
     '|=========================================+========================+======================|',
   ];
   for (const g of gs) {
-    const name = g.name.replace(/^NVIDIA /, '').slice(0, 20).padEnd(20);
-    out.push(`| ${String(g.index).padStart(3)}  ${name}           On | 00000000:${(0x18 + g.index * 0x10).toString(16).toUpperCase().padStart(2, '0')}:00.0 Off |                    0 |`);
+    const name = g.name
+      .replace(/^NVIDIA /, '')
+      .slice(0, 20)
+      .padEnd(20);
+    out.push(
+      `| ${String(g.index).padStart(3)}  ${name}           On | ` +
+        `00000000:${(0x18 + g.index * 0x10).toString(16).toUpperCase().padStart(2, '0')}:00.0 Off ` +
+        `|                    0 |`,
+    );
     const pwr = `${Math.round(g.powerDrawW)}W / ${g.powerLimitW}W`.padStart(14);
     const mem = `${g.memoryUsedMiB}MiB / ${g.memoryTotalMiB}MiB`.padStart(22);
-    out.push(`| N/A   ${String(g.temperature).padStart(2)}C    P0          ${pwr} | ${mem} | ${String(g.utilGpu).padStart(7)}%      Default |`);
+    out.push(
+      `| N/A   ${String(g.temperature).padStart(2)}C    P0          ${pwr} | ${mem} | ` +
+        `${String(g.utilGpu).padStart(7)}%      Default |`,
+    );
     out.push('+-----------------------------------------+------------------------+----------------------+');
   }
-  out.push('', line, '| Processes:                                                                              |', '|  GPU   GI   CI              PID   Type   Process name                        GPU Memory |', '|=========================================================================================|');
+  out.push(
+    '',
+    line,
+    '| Processes:                                                                              |',
+    '|  GPU   GI   CI              PID   Type   Process name                        GPU Memory |',
+    '|=========================================================================================|',
+  );
   const busy = host.trainer.status === 'running' || host.trainer.status === 'stalled';
   if (!busy) out.push('|  No running processes found                                                             |');
-  else for (const g of gs) out.push(`|  ${String(g.index).padStart(4)}   N/A  N/A            ${String(4211 + g.index).padStart(5)}      C   python                              ${String(g.memoryUsedMiB).padStart(7)}MiB |`);
+  else
+    for (const g of gs)
+      out.push(
+        `|  ${String(g.index).padStart(4)}   N/A  N/A            ${String(4211 + g.index).padStart(5)}      ` +
+          `C   python                              ${String(g.memoryUsedMiB).padStart(7)}MiB |`,
+      );
   out.push(line);
   return out.join('\n') + '\n';
 }
@@ -129,7 +154,9 @@ function nvidiaSmiTable(gs: GpuInfo[], host: ShellHost): string {
 function nvidiaSmi(args: string[], host: ShellHost): Result {
   if (host.trainer.scenario.noCuda) {
     // nvidia-smi prints this on stdout and exits 9 when the driver is missing.
-    const msg = "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n\n";
+    const msg =
+      "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest " +
+      'NVIDIA driver is installed and running.\n\n';
     return { stdout: msg, stderr: '', code: 9 };
   }
   const gs = gpus(host);
@@ -153,16 +180,35 @@ function free(args: string[], host: ShellHost): Result {
   const total = 135148564480;
   const used = busy ? 24_318_640_128 : 508481536;
   const buffCache = busy ? 8_511_029_248 : 993251328;
-  const mem = { total, used, free: total - used - buffCache, shared: 7544832, buffCache, available: total - used, swapTotal: 0, swapUsed: 0, swapFree: 0 };
+  const mem = {
+    total,
+    used,
+    free: total - used - buffCache,
+    shared: 7544832,
+    buffCache,
+    available: total - used,
+    swapTotal: 0,
+    swapUsed: 0,
+    swapFree: 0,
+  };
   if (args.includes('-b')) return ok(formatFree(mem));
   // free -h (and plain free, in KiB) as people type it at the prompt.
   const human = args.includes('-h');
-  const f = (b: number) => (human ? (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)}Gi` : `${Math.round(b / 2 ** 20)}Mi`) : String(Math.round(b / 1024)));
+  const f = (b: number) =>
+    human
+      ? b >= 2 ** 30
+        ? `${(b / 2 ** 30).toFixed(1)}Gi`
+        : `${Math.round(b / 2 ** 20)}Mi`
+      : String(Math.round(b / 1024));
   const row = (label: string, cells: number[]) => label.padEnd(8) + cells.map((c) => f(c).padStart(12)).join('');
   return ok(
-    ' '.repeat(8) + ['total', 'used', 'free', 'shared', 'buff/cache', 'available'].map((h) => h.padStart(12)).join('') + '\n' +
-      row('Mem:', [mem.total, mem.used, mem.free, mem.shared, mem.buffCache, mem.available]) + '\n' +
-      row('Swap:', [0, 0, 0]) + '\n',
+    ' '.repeat(8) +
+      ['total', 'used', 'free', 'shared', 'buff/cache', 'available'].map((h) => h.padStart(12)).join('') +
+      '\n' +
+      row('Mem:', [mem.total, mem.used, mem.free, mem.shared, mem.buffCache, mem.available]) +
+      '\n' +
+      row('Swap:', [0, 0, 0]) +
+      '\n',
   );
 }
 
@@ -178,7 +224,17 @@ function df(args: string[], host: ShellHost): Result {
     // A host whose disk is not what was paid for: smaller than the offer said.
     const total = Math.round(lie * 1e9);
     const u = Math.min(17286488064, Math.round(total * 0.3));
-    return ok(formatDf((paths.length ? paths : ['/']).map(() => ({ source: '/dev/vda', size: total, used: u, avail: total - u, target: '/' }))));
+    return ok(
+      formatDf(
+        (paths.length ? paths : ['/']).map(() => ({
+          source: '/dev/vda',
+          size: total,
+          used: u,
+          avail: total - u,
+          target: '/',
+        })),
+      ),
+    );
   }
   const rows = (paths.length ? paths : ['/']).map(() => ({ source: '/dev/vda', size, used, avail, target: '/' }));
   return ok(formatDf(rows));
@@ -199,8 +255,12 @@ function cat(args: string[], host: ShellHost): Result {
     const n = checkpointOf(p, host);
     const file = n !== undefined ? host.trainer.checkpointFiles(n)?.get(p.slice(p.lastIndexOf('/') + 1)) : undefined;
     if (p === host.trainer.scenario.logPath) stdout += host.trainer.log;
-    else if (p === `${WORKDIR}/requirements.txt`) stdout += 'torch==2.5.1\ntransformers==4.46.3\naccelerate==1.1.1\ndatasets==3.1.0\n';
-    else if (p === '/root/onstart.sh') stdout += `#!/bin/bash\ncd ${WORKDIR}\ntmux new-session -d -s train "python train.py --output_dir ${host.trainer.scenario.outputDir} 2>&1 | tee ${host.trainer.scenario.logPath}"\n`;
+    else if (p === `${WORKDIR}/requirements.txt`)
+      stdout += 'torch==2.5.1\ntransformers==4.46.3\naccelerate==1.1.1\ndatasets==3.1.0\n';
+    else if (p === '/root/onstart.sh')
+      stdout +=
+        `#!/bin/bash\ncd ${WORKDIR}\ntmux new-session -d -s train "python train.py --output_dir ` +
+        `${host.trainer.scenario.outputDir} 2>&1 | tee ${host.trainer.scenario.logPath}"\n`;
     else if (file && 'bytes' in file) stdout += file.bytes.toString('utf8');
     else if (n !== undefined && p.endsWith('/trainer_state.json')) stdout += host.trainer.trainerState(n);
     else return { stdout, stderr: `cat: ${typed}: No such file or directory\n`, code: 1 };
@@ -213,7 +273,8 @@ function stat(args: string[], host: ShellHost): Result {
   const paths = args.filter((a, i) => a !== '--' && a !== '-c' && args[i - 1] !== '-c');
   const fmt = args[args.indexOf('-c') + 1];
   if (fmt !== '%Y' || paths.length !== 1) return fail('stat: only -c %Y on one file is simulated\n', 1);
-  if (paths[0] !== host.trainer.scenario.logPath) return fail(`stat: cannot statx '${paths[0]}': No such file or directory\n`, 1);
+  if (paths[0] !== host.trainer.scenario.logPath)
+    return fail(`stat: cannot statx '${paths[0]}': No such file or directory\n`, 1);
   host.trainer.tick();
   return ok(`${Math.floor(host.trainer.logMtime() / 1000)}\n`);
 }
@@ -242,7 +303,16 @@ function dirEntries(p: string, host: ShellHost): string[] | undefined {
       files.get(dir)!.add(parts[i]!);
     }
   };
-  for (const f of [sc.logPath, `${WORKDIR}/train.py`, `${WORKDIR}/requirements.txt`, `${sc.outputDir}/.keep`, '/root/.bashrc', '/root/onstart.sh', '/opt/conda/bin/python']) add(f);
+  for (const f of [
+    sc.logPath,
+    `${WORKDIR}/train.py`,
+    `${WORKDIR}/requirements.txt`,
+    `${sc.outputDir}/.keep`,
+    '/root/.bashrc',
+    '/root/onstart.sh',
+    '/opt/conda/bin/python',
+  ])
+    add(f);
   const got = files.get(p === '/' ? '/' : p);
   return got ? [...got].filter((e) => !e.startsWith('.')).sort() : undefined;
 }
@@ -252,10 +322,22 @@ function ls(args: string[], host: ShellHost): Result {
   const p = abs((paths[0] ?? WORKDIR).replace(/\/+$/, '') || '/');
   const t = host.trainer;
   if (p === abs(t.scenario.outputDir)) {
-    return ok(t.checkpoints.map((n) => `checkpoint-${n}`).sort().map((s) => s + '\n').join(''));
+    return ok(
+      t.checkpoints
+        .map((n) => `checkpoint-${n}`)
+        .sort()
+        .map((s) => s + '\n')
+        .join(''),
+    );
   }
   const n = checkpointOf(p, host);
-  if (n !== undefined && /\/checkpoint-\d+$/.test(p)) return ok([...t.checkpointFiles(n)!.keys()].sort().map((f) => f + '\n').join(''));
+  if (n !== undefined && /\/checkpoint-\d+$/.test(p))
+    return ok(
+      [...t.checkpointFiles(n)!.keys()]
+        .sort()
+        .map((f) => f + '\n')
+        .join(''),
+    );
   const entries = dirEntries(p, host);
   if (entries) return ok(entries.map((e) => e + '\n').join(''));
   if (p === abs(t.scenario.logPath)) return ok(`${paths[0]}\n`);
@@ -274,7 +356,13 @@ function ps(args: string[], host: ShellHost): Result {
     'USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND',
     'root           1  0.0  0.0   4364  3200 ?        Ss   10:02   0:00 /bin/bash /root/onstart.sh',
     'root          57  0.0  0.0  10632  4408 ?        Ss   10:02   0:00 tmux new-session -d -s train',
-    ...(busy ? [`root        4211 ${host.trainer.status === 'stalled' ? ' 0.3' : '98.7'}  4.1 31544112 5532840 pts/1 Rl+ 10:02 ${host.trainer.status === 'stalled' ? '  2:11' : '812:44'} python ${WORKDIR}/train.py --output_dir ${host.trainer.scenario.outputDir}`] : []),
+    ...(busy
+      ? [
+          `root        4211 ${host.trainer.status === 'stalled' ? ' 0.3' : '98.7'}  4.1 31544112 5532840 pts/1 ` +
+            `Rl+ 10:02 ${host.trainer.status === 'stalled' ? '  2:11' : '812:44'} python ${WORKDIR}/train.py ` +
+            `--output_dir ${host.trainer.scenario.outputDir}`,
+        ]
+      : []),
     'root         201  0.0  0.0   5048  4096 pts/0    Ss   10:40   0:00 bash',
     'root         388  0.0  0.0   7064  1588 pts/0    R+   10:41   0:00 ps aux',
   ];
@@ -283,7 +371,9 @@ function ps(args: string[], host: ShellHost): Result {
 
 function tmux(args: string[], host: ShellHost): Result {
   if (args[0] === 'ls' || args[0] === 'list-sessions') {
-    return host.trainer.scenario.tmuxSession ? ok('train: 1 windows (created Tue Dec  1 10:02:11 2026)\n') : fail('no server running on /tmp/tmux-0/default\n', 1);
+    return host.trainer.scenario.tmuxSession
+      ? ok('train: 1 windows (created Tue Dec  1 10:02:11 2026)\n')
+      : fail('no server running on /tmp/tmux-0/default\n', 1);
   }
   if (args[0] !== 'has-session') return fail('tmux: only ls, has-session and attach are simulated\n', 1);
   const ti = args.indexOf('-t');
@@ -297,11 +387,22 @@ function tmux(args: string[], host: ShellHost): Result {
  * `vastdeck-cuda: ok N` on a good host; a host without a driver or with a failing GPU dies like torch does.
  */
 function python(args: string[], host: ShellHost): Result {
-  if (args[0] !== '-c' || !(args[1] ?? '').includes('vastdeck-cuda')) return fail('python3: the simulator only runs vastdeck\'s CUDA smoke test\n', 2);
+  if (args[0] !== '-c' || !(args[1] ?? '').includes('vastdeck-cuda'))
+    return fail("python3: the simulator only runs vastdeck's CUDA smoke test\n", 2);
   const sc = host.trainer.scenario;
   const trace = 'Traceback (most recent call last):\n  File "<string>", line 8, in <module>\n';
-  if (sc.noCuda) return fail(`${trace}RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx\n`, 1);
-  if (sc.cudaFails) return fail(`${trace}torch.AcceleratorError: CUDA error: unspecified launch failure\nCUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.\n`, 1);
+  if (sc.noCuda)
+    return fail(
+      `${trace}RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU ` +
+        `and installed a driver from http://www.nvidia.com/Download/index.aspx\n`,
+      1,
+    );
+  if (sc.cudaFails)
+    return fail(
+      `${trace}torch.AcceleratorError: CUDA error: unspecified launch failure\nCUDA kernel errors might be ` +
+        `asynchronously reported at some other API call, so the stacktrace below might be incorrect.\n`,
+      1,
+    );
   return ok(`vastdeck-cuda: ok ${sc.gpuCount}\n`);
 }
 
@@ -327,7 +428,9 @@ function simpleWords(words: string[], host: ShellHost): Result {
       return ok(`${WORKDIR}\n`);
     case 'cd': {
       const to = abs(args[0] ?? '/root');
-      return dirEntries(to, host) || to === abs(host.trainer.scenario.outputDir) ? ok('') : fail(`bash: cd: ${args[0]}: No such file or directory\n`, 1);
+      return dirEntries(to, host) || to === abs(host.trainer.scenario.outputDir)
+        ? ok('')
+        : fail(`bash: cd: ${args[0]}: No such file or directory\n`, 1);
     }
     case 'ps':
       return ps(args, host);
@@ -362,7 +465,9 @@ function simpleWords(words: string[], host: ShellHost): Result {
     case 'python':
       return python(args, host);
     case 'date':
-      return args[0] === '+%s' ? ok(`${Math.floor(host.trainer.clock() / 1000)}\n`) : fail('date: only +%s is simulated\n', 1);
+      return args[0] === '+%s'
+        ? ok(`${Math.floor(host.trainer.clock() / 1000)}\n`)
+        : fail('date: only +%s is simulated\n', 1);
     default:
       return fail(`bash: line 1: ${cmd}: command not found\n`, 127);
   }
@@ -393,7 +498,8 @@ function parseTail(args: string[]): { lines: number; bytes?: number; follow: boo
 function tailOnce(args: string[], host: ShellHost): Result {
   const { lines, bytes, path } = parseTail(args);
   const t = host.trainer;
-  if (path === undefined || abs(path) !== t.scenario.logPath) return fail(`tail: cannot open '${path ?? ''}' for reading: No such file or directory\n`, 1);
+  if (path === undefined || abs(path) !== t.scenario.logPath)
+    return fail(`tail: cannot open '${path ?? ''}' for reading: No such file or directory\n`, 1);
   t.tick();
   // tail -c counts bytes: slice the UTF-8 bytes (a cut tqdm block character decodes to U+FFFD, as a terminal shows).
   if (bytes !== undefined) return ok(bytes > 0 ? Buffer.from(t.log).subarray(-bytes).toString('utf8') : '');
@@ -443,7 +549,11 @@ export function runCommand(line: string, host: ShellHost, io: CommandIO): void {
       tailFollow(words.slice(1), host, io, acc);
       return true;
     }
-    const r = words.includes('|') ? pipeline(words, host) : words[0] === 'tail' ? tailOnce(words.slice(1), host) : simple(words, host);
+    const r = words.includes('|')
+      ? pipeline(words, host)
+      : words[0] === 'tail'
+        ? tailOnce(words.slice(1), host)
+        : simple(words, host);
     acc.stdout += r.stdout;
     acc.stderr += r.stderr;
     acc.code = r.code;

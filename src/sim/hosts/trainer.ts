@@ -38,8 +38,10 @@ const MAX_LOG = 4 * 1024 * 1024;
 const CATCH_UP_DICTS = 300;
 
 const WARNINGS =
-  "[transformers] Model config: bos_token_id must be `None` or an integer within the vocabulary (between 0 and 2047), got 50256. This may result in unexpected behavior.\n" +
-  "[transformers] Model config: eos_token_id must be `None` or an integer within the vocabulary (between 0 and 2047), got 50256. This may result in unexpected behavior.\n";
+  '[transformers] Model config: bos_token_id must be `None` or an integer within the vocabulary (between 0 and ' +
+  '2047), got 50256. This may result in unexpected behavior.\n' +
+  ('[transformers] Model config: eos_token_id must be `None` or an integer within the vocabulary (between 0 and ' +
+    '2047), got 50256. This may result in unexpected behavior.\n');
 
 const TRACE_HEAD =
   'Traceback (most recent call last):\n' +
@@ -51,20 +53,39 @@ const TRACE_HEAD =
 
 /** The last lines of a traceback for each failure. */
 const FAILURES = {
-  crash: '  File "/workspace/train.py", line 61, in compute_loss\n    raise RuntimeError("CUDA error: an illegal memory access was encountered")\nRuntimeError: CUDA error: an illegal memory access was encountered\n',
-  oom: '  File "/usr/local/lib/python3.12/dist-packages/torch/nn/functional.py", line 3479, in cross_entropy\n    return torch._C._nn.cross_entropy_loss(\n           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.12 GiB is free. Including non-PyTorch memory, this process has 78.06 GiB memory in use. Of the allocated memory 75.50 GiB is allocated by PyTorch, and 1.93 GiB is reserved by PyTorch but unallocated.\n',
-  noCuda: '  File "/usr/local/lib/python3.12/dist-packages/torch/cuda/__init__.py", line 372, in _lazy_init\n    torch._C._cuda_init()\nRuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx\n',
-  disk: '  File "/usr/local/lib/python3.12/dist-packages/transformers/trainer.py", line 3205, in _save_checkpoint\n    self.save_model(output_dir, _internal_call=True)\nOSError: [Errno 28] No space left on device\n',
+  crash:
+    '  File "/workspace/train.py", line 61, in compute_loss\n    raise RuntimeError("CUDA error: an illegal ' +
+    'memory access was encountered")\nRuntimeError: CUDA error: an illegal memory access was encountered\n',
+  oom:
+    '  File "/usr/local/lib/python3.12/dist-packages/torch/nn/functional.py", line 3479, in cross_entropy\n    ' +
+    'return torch._C._nn.cross_entropy_loss(\n           ' +
+    '^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. ' +
+    'GPU 0 has a total capacity of 79.19 GiB of which 1.12 GiB is free. Including non-PyTorch memory, this ' +
+    'process has 78.06 GiB memory in use. Of the allocated memory 75.50 GiB is allocated by PyTorch, and 1.93 ' +
+    'GiB is reserved by PyTorch but unallocated.\n',
+  noCuda:
+    '  File "/usr/local/lib/python3.12/dist-packages/torch/cuda/__init__.py", line 372, in _lazy_init\n    ' +
+    'torch._C._cuda_init()\nRuntimeError: Found no NVIDIA driver on your system. Please check that you have an ' +
+    'NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx\n',
+  disk:
+    '  File "/usr/local/lib/python3.12/dist-packages/transformers/trainer.py", line 3205, in ' +
+    '_save_checkpoint\n    self.save_model(output_dir, _internal_call=True)\nOSError: [Errno 28] No space left ' +
+    'on device\n',
 };
 
 /** The start of a self-play worker's log (runbook 003, "What healthy startup looks like"). */
 const WORKER_START =
-  'Pulling initial weights from sim/zeb-42...\n  Model loaded (step 142), 557,186 params\n  Examples repo: sim/zeb-42-examples\n' +
-  'Creating self-play pipeline...\nPipeline created in 8.3s\n\nWorker worker-vast-0 starting (output: sim/zeb-42-examples)\n';
+  'Pulling initial weights from sim/zeb-42...\n  Model loaded (step 142), 557,186 params\n  Examples repo: ' +
+  'sim/zeb-42-examples\n' +
+  ('Creating self-play pipeline...\nPipeline created in 8.3s\n\nWorker worker-vast-0 starting (output: ' +
+    'sim/zeb-42-examples)\n');
 
 /** One worker batch line: the learner's step stays at 142 while total_games grows by 256 a batch. */
 function workerLine(batch: number, batchSeconds: number): string {
-  return `[worker-vast-0] batch ${batch}: 7168 examples, ${(256 / batchSeconds).toFixed(1)} games/s, step=142, total_games=${batch * 256}\n`;
+  return (
+    `[worker-vast-0] batch ${batch}: 7168 examples, ${(256 / batchSeconds).toFixed(1)} games/s, step=142, ` +
+    `total_games=${batch * 256}\n`
+  );
 }
 
 /** Loss, grad norm and learning rate at a step: smooth curves shaped like the fixture run. */
@@ -248,13 +269,17 @@ export class SimTrainer {
     if (sc.logStyle !== 'worker') out += '\r' + tqdmBar(this.step, sc.totalSteps, this.simSeconds(this.step));
     if (this.step === sc.totalSteps && sc.logStyle !== 'worker') {
       const runtime = this.simSeconds(sc.totalSteps);
-      out += '\n' + `\r${' '.repeat(49)}\r` + trainerDict([
-        ['train_runtime', runtime],
-        ['train_samples_per_second', (sc.totalSteps * 32) / runtime],
-        ['train_steps_per_second', sc.totalSteps / runtime],
-        ['train_loss', 0.795],
-        ['epoch', sc.totalSteps * sc.epochPerStep],
-      ]) + '\n';
+      out +=
+        '\n' +
+        `\r${' '.repeat(49)}\r` +
+        trainerDict([
+          ['train_runtime', runtime],
+          ['train_samples_per_second', (sc.totalSteps * 32) / runtime],
+          ['train_steps_per_second', sc.totalSteps / runtime],
+          ['train_loss', 0.795],
+          ['epoch', sc.totalSteps * sc.epochPerStep],
+        ]) +
+        '\n';
       this.status = 'finished';
     }
     this.append(out);
@@ -306,7 +331,11 @@ export class SimTrainer {
     const out = new Map<string, SimContent>();
     for (const f of CKPT_LAYOUT) {
       if (f.name === 'trainer_state.json') out.set(f.name, { bytes: this.stateBytes(step) });
-      else out.set(f.name, { seed: f.perRun ? `${this.contentSeed}/checkpoint-${step}/${f.name}` : `model/${f.name}`, size: f.size });
+      else
+        out.set(f.name, {
+          seed: f.perRun ? `${this.contentSeed}/checkpoint-${step}/${f.name}` : `model/${f.name}`,
+          size: f.size,
+        });
     }
     return out;
   }
@@ -321,7 +350,10 @@ export class SimTrainer {
     return b;
   }
 
-  /** Adds checkpoint-N to the run dir (a download), with the downloaded files when given; false when it is already there. */
+  /**
+   * Adds checkpoint-N to the run dir (a download), with the downloaded files when given; false when it is already
+   * there.
+   */
   receiveCheckpoint(step: number, files?: Map<string, SimContent>): boolean {
     if (this.checkpoints.includes(step)) return false;
     if (files) this.received.set(step, files);
@@ -338,7 +370,10 @@ export class SimTrainer {
     this.startedAt = this.now();
     this.status = 'running';
     this.begun = true;
-    if (step > 0) this.append(`\nResuming training from checkpoint ${this.scenario.outputDir}/checkpoint-${step} (global_step ${step})\n`);
+    if (step > 0)
+      this.append(
+        `\nResuming training from checkpoint ${this.scenario.outputDir}/checkpoint-${step} (global_step ${step})\n`,
+      );
     this.append('\r' + tqdmBar(step, this.scenario.totalSteps, this.simSeconds(step)));
   }
 
@@ -349,7 +384,13 @@ export class SimTrainer {
     for (let s = 1; s <= step; s++) {
       if (s !== 1 && s % sc.loggingSteps !== 0) continue;
       const m = metricsAt(s, sc.totalSteps);
-      history.push({ epoch: Number(g4(s * sc.epochPerStep)), grad_norm: m.gradNorm, learning_rate: m.lr, loss: m.loss, step: s });
+      history.push({
+        epoch: Number(g4(s * sc.epochPerStep)),
+        grad_norm: m.gradNorm,
+        learning_rate: m.lr,
+        loss: m.loss,
+        step: s,
+      });
     }
     const state = {
       best_global_step: null,
@@ -369,7 +410,13 @@ export class SimTrainer {
       save_steps: sc.saveSteps,
       stateful_callbacks: {
         TrainerControl: {
-          args: { should_epoch_stop: false, should_evaluate: false, should_log: false, should_save: true, should_training_stop: step >= sc.totalSteps },
+          args: {
+            should_epoch_stop: false,
+            should_evaluate: false,
+            should_log: false,
+            should_save: true,
+            should_training_stop: step >= sc.totalSteps,
+          },
           attributes: {},
         },
       },

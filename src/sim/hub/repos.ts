@@ -47,7 +47,9 @@ const LFS_THRESHOLD = 10 * 1024 * 1024;
  */
 export function makeFile(path: string, input: HubContent, commit?: HubCommit): HubFile {
   const content: SimContent =
-    typeof input === 'string' || input instanceof Uint8Array ? { bytes: Buffer.from(input) } : { seed: input.seed ?? '', size: Math.max(0, Math.floor(input.size)) };
+    typeof input === 'string' || input instanceof Uint8Array
+      ? { bytes: Buffer.from(input) }
+      : { seed: input.seed ?? '', size: Math.max(0, Math.floor(input.size)) };
   const size = 'bytes' in content ? content.bytes.length : content.size;
   let ids: { oid: string; lfs?: HubFile['lfs'] } | undefined;
   const idsOf = () => {
@@ -60,7 +62,10 @@ export function makeFile(path: string, input: HubContent, commit?: HubCommit): H
     return (ids = { oid, lfs: { oid: sha256, size, pointerSize: pointer.length } });
   };
   return {
-    path, size, content, ...(commit ? { commit } : {}),
+    path,
+    size,
+    content,
+    ...(commit ? { commit } : {}),
     get oid() {
       return idsOf().oid;
     },
@@ -85,7 +90,11 @@ function sha(alg: 'sha1' | 'sha256', text: string): string {
 }
 
 /** Directory entries implied by file paths under `base` ('' = root): immediate children, or all with recursive. */
-export function treeEntries(files: Iterable<HubFile>, base: string, recursive: boolean): Array<{ type: 'file' | 'directory'; path: string; file?: HubFile }> {
+export function treeEntries(
+  files: Iterable<HubFile>,
+  base: string,
+  recursive: boolean,
+): Array<{ type: 'file' | 'directory'; path: string; file?: HubFile }> {
   const prefix = base ? `${base}/` : '';
   const dirs = new Set<string>();
   const out: Array<{ type: 'file' | 'directory'; path: string; file?: HubFile }> = [];

@@ -33,7 +33,10 @@ export interface HubStandIn {
   /** Removes a repo. */
   deleteRepo(repo: string): void;
   /** Files of a repo's revision: path, size, content and the title of the commit that wrote it. */
-  files(repo: string, revision?: string): Array<{ path: string; size: number; content: SimContent; message: string | null }>;
+  files(
+    repo: string,
+    revision?: string,
+  ): Array<{ path: string; size: number; content: SimContent; message: string | null }>;
   /** Requests seen: method, path (no query), status. Never header values. */
   requestLog: Array<{ method: string; path: string; status: number }>;
   close(): Promise<void>;
@@ -50,16 +53,22 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
 
   const repoOf = (name: string, create = false): HubRepo | undefined => {
     let r = repos.get(name);
-    if (!r && create) repos.set(name, (r = { private: !!opts.token, revisions: new Map([['main', new Map()]]), version: 1 }));
+    if (!r && create)
+      repos.set(name, (r = { private: !!opts.token, revisions: new Map([['main', new Map()]]), version: 1 }));
     return r;
   };
-  const err = (status: number, code: string | null, message: string): Reply => ({ status, headers: code ? { 'X-Error-Code': code } : {}, body: { error: message } });
+  const err = (status: number, code: string | null, message: string): Reply => ({
+    status,
+    headers: code ? { 'X-Error-Code': code } : {},
+    body: { error: message },
+  });
 
   const authorize = (req: http.IncomingMessage): Reply | null => {
     const auth = req.headers.authorization;
     const given = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
     // Without a configured token the stand-in is a public Hub that accepts any token.
-    if (given !== undefined && opts.token && given !== opts.token) return err(401, null, 'Invalid credentials in Authorization header');
+    if (given !== undefined && opts.token && given !== opts.token)
+      return err(401, null, 'Invalid credentials in Authorization header');
     if (opts.token && given === undefined) return err(401, 'RepoNotFound', 'Repository not found');
     return null;
   };
@@ -77,12 +86,20 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
     if ('status' in found) return found;
     const base = path.replace(/\/+$/, '');
     const entries = treeEntries(found.files.values(), base, q.get('recursive') === 'true');
-    if (base && entries.length === 0 && !found.files.has(base)) return err(404, 'EntryNotFound', `${base} does not exist on "${rev}"`);
+    if (base && entries.length === 0 && !found.files.has(base))
+      return err(404, 'EntryNotFound', `${base} does not exist on "${rev}"`);
     const start = Number(q.get('cursor') ?? 0) || 0;
     const expand = q.get('expand') === 'true';
     const page = entries.slice(start, start + pageSize).map((e) =>
       e.type === 'file'
-        ? { type: 'file', oid: e.file!.oid, size: e.file!.size, path: e.path, ...(e.file!.lfs ? { lfs: e.file!.lfs } : {}), ...(expand && e.file!.commit ? { lastCommit: e.file!.commit } : {}) }
+        ? {
+            type: 'file',
+            oid: e.file!.oid,
+            size: e.file!.size,
+            path: e.path,
+            ...(e.file!.lfs ? { lfs: e.file!.lfs } : {}),
+            ...(expand && e.file!.commit ? { lastCommit: e.file!.commit } : {}),
+          }
         : { type: 'directory', oid: commitSha(e.path, found.repo, rev).slice(0, 40), size: 0, path: e.path },
     );
     const headers: Record<string, string> = {};
@@ -101,8 +118,11 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
     const f = found.files.get(path);
     if (!f) return err(404, 'EntryNotFound', `Entry not found`);
     const headers: Record<string, string> = {
-      ETag: `"${f.lfs?.oid ?? f.oid}"`, 'X-Repo-Commit': commitSha(name, found.repo, rev), 'Accept-Ranges': 'bytes',
-      'Content-Type': 'application/octet-stream', ...(f.lfs ? { 'X-Linked-Size': String(f.size), 'X-Linked-ETag': `"${f.lfs.oid}"` } : {}),
+      ETag: `"${f.lfs?.oid ?? f.oid}"`,
+      'X-Repo-Commit': commitSha(name, found.repo, rev),
+      'Accept-Ranges': 'bytes',
+      'Content-Type': 'application/octet-stream',
+      ...(f.lfs ? { 'X-Linked-Size': String(f.size), 'X-Linked-ETag': `"${f.lfs.oid}"` } : {}),
     };
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     if (range) {
@@ -118,7 +138,10 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
 
   const route = (req: http.IncomingMessage): Reply => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const parts = u.pathname.split('/').slice(1).map((p) => decodeURIComponent(p));
+    const parts = u.pathname
+      .split('/')
+      .slice(1)
+      .map((p) => decodeURIComponent(p));
     const denied = authorize(req);
     if (denied) return denied;
     if (parts[0] === 'api' && parts[1] === 'models' && parts.length >= 4) {
@@ -127,11 +150,26 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
         const repo = repos.get(name);
         if (!repo) return err(404, 'RepoNotFound', 'Repository not found');
         const files = [...(repo.revisions.get('main')?.keys() ?? [])];
-        return { status: 200, body: { _id: commitSha(name, repo, 'id').slice(0, 24), id: name, modelId: name, private: repo.private, sha: commitSha(name, repo, 'main'), siblings: files.map((rfilename) => ({ rfilename })) } };
+        return {
+          status: 200,
+          body: {
+            _id: commitSha(name, repo, 'id').slice(0, 24),
+            id: name,
+            modelId: name,
+            private: repo.private,
+            sha: commitSha(name, repo, 'main'),
+            siblings: files.map((rfilename) => ({ rfilename })),
+          },
+        };
       }
-      if (req.method === 'GET' && parts[4] === 'tree' && parts[5]) return tree(name, parts[5], parts.slice(6).join('/'), u.searchParams);
+      if (req.method === 'GET' && parts[4] === 'tree' && parts[5])
+        return tree(name, parts[5], parts.slice(6).join('/'), u.searchParams);
     }
-    if ((req.method === 'GET' || req.method === 'HEAD') && parts.length >= 5 && (parts[2] === 'resolve' || parts[2] === 'raw')) {
+    if (
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      parts.length >= 5 &&
+      (parts[2] === 'resolve' || parts[2] === 'raw')
+    ) {
       return file(req, `${parts[0]}/${parts[1]}`, parts[3]!, parts.slice(4).join('/'));
     }
     return err(404, null, 'Not Found');
@@ -147,11 +185,20 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
     }
     requestLog.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, status: reply.status });
     const isBuf = Buffer.isBuffer(reply.body) || typeof reply.body === 'string';
-    const body = reply.body === null || reply.body === undefined ? null : isBuf ? (reply.body as Buffer | string) : JSON.stringify(reply.body);
-    const headers: Record<string, string> = { ...(isBuf || body === null ? {} : { 'Content-Type': 'application/json; charset=utf-8' }), ...reply.headers };
-    if (body !== null && !headers['Content-Length'] && req.method !== 'HEAD') headers['Content-Length'] = String(Buffer.byteLength(body));
+    const body =
+      reply.body === null || reply.body === undefined
+        ? null
+        : isBuf
+          ? (reply.body as Buffer | string)
+          : JSON.stringify(reply.body);
+    const headers: Record<string, string> = {
+      ...(isBuf || body === null ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
+      ...reply.headers,
+    };
+    if (body !== null && !headers['Content-Length'] && req.method !== 'HEAD')
+      headers['Content-Length'] = String(Buffer.byteLength(body));
     res.writeHead(reply.status, headers);
-    res.end(req.method === 'HEAD' ? undefined : body ?? undefined);
+    res.end(req.method === 'HEAD' ? undefined : (body ?? undefined));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -169,13 +216,19 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
   };
 
   return {
-    url, port, requestLog,
+    url,
+    port,
+    requestLog,
     putFile(repo, path, content, revision = 'main', message) {
       const p = path.replace(/^\/+/, '');
       const files = revFiles(repo, revision, true)!;
       const r = repoOf(repo)!;
       r.version++;
-      const commit = { id: commitSha(repo, r, revision), title: message ?? `Upload ${p}`, date: new Date().toISOString() };
+      const commit = {
+        id: commitSha(repo, r, revision),
+        title: message ?? `Upload ${p}`,
+        date: new Date().toISOString(),
+      };
       files.set(p, makeFile(p, content, commit));
     },
     deleteFile(repo, path, revision = 'main') {
@@ -191,7 +244,12 @@ export async function startHubStandIn(opts: HubStandInOptions = {}): Promise<Hub
       repos.delete(repo);
     },
     files(repo, revision = 'main') {
-      return [...(revFiles(repo, revision, false)?.values() ?? [])].map((f) => ({ path: f.path, size: f.size, content: f.content, message: f.commit?.title ?? null }));
+      return [...(revFiles(repo, revision, false)?.values() ?? [])].map((f) => ({
+        path: f.path,
+        size: f.size,
+        content: f.content,
+        message: f.commit?.title ?? null,
+      }));
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -22,31 +22,54 @@ function deps(ctx: Ctx): AdminDeps {
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
-  if (!r.success) throw new ApiError(400, 'invalid_args', `${r.error.issues[0]!.path.join('.') || 'body'}: ${r.error.issues[0]!.message}`);
+  if (!r.success)
+    throw new ApiError(
+      400,
+      'invalid_args',
+      `${r.error.issues[0]!.path.join('.') || 'body'}: ${r.error.issues[0]!.message}`,
+    );
   return r.data;
 }
 
 /** The /_sim/ routes. */
 export const adminRoutes: Route[] = [
   {
-    method: 'POST', re: /^\/_sim\/faults\/?$/, handler: (ctx) => {
+    method: 'POST',
+    re: /^\/_sim\/faults\/?$/,
+    handler: (ctx) => {
       deps(ctx).injectFault(parse(FaultSchema, ctx.body));
       return ok({ success: true });
     },
   },
   {
-    method: 'DELETE', re: /^\/_sim\/faults\/?$/, handler: (ctx) => {
+    method: 'DELETE',
+    re: /^\/_sim\/faults\/?$/,
+    handler: (ctx) => {
       deps(ctx).clearFaults();
       return ok({ success: true });
     },
   },
   { method: 'GET', re: /^\/_sim\/faults\/?$/, handler: (ctx) => ok({ faults: deps(ctx).listFaults() }) },
   {
-    method: 'POST', re: /^\/_sim\/advance\/?$/, handler: (ctx) => {
-      const { ms } = parse(z.object({ ms: z.number().nonnegative().max(10 * 365 * 86_400_000) }), ctx.body);
+    method: 'POST',
+    re: /^\/_sim\/advance\/?$/,
+    handler: (ctx) => {
+      const { ms } = parse(
+        z.object({
+          ms: z
+            .number()
+            .nonnegative()
+            .max(10 * 365 * 86_400_000),
+        }),
+        ctx.body,
+      );
       deps(ctx).advance(ms);
       return ok({ success: true, now: ctx.world.now() / 1000 });
     },
   },
-  { method: 'GET', re: /^\/_sim\/clock\/?$/, handler: (ctx) => ok({ now: ctx.world.now() / 1000, speed: ctx.world.clock.speed }) },
+  {
+    method: 'GET',
+    re: /^\/_sim\/clock\/?$/,
+    handler: (ctx) => ok({ now: ctx.world.now() / 1000, speed: ctx.world.clock.speed }),
+  },
 ];

@@ -16,11 +16,18 @@ interface OrderKey {
 
 function parseFilters(raw: unknown): Predicate<Row> {
   if (raw === undefined || raw === null) return () => true;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ApiError(400, 'invalid_args', 'select_filters: expected a JSON object');
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new ApiError(400, 'invalid_args', 'select_filters: expected a JSON object');
   const preds: Predicate<Row>[] = [];
   for (const [col, ops] of Object.entries(raw as Record<string, unknown>)) {
-    if (!STORED_COLUMNS.has(col)) throw new ApiError(400, 'invalid_args', `select_filters: cannot filter on column ${col} (not stored on the contract)`);
-    const o = ops !== null && typeof ops === 'object' && !Array.isArray(ops) ? (ops as Record<string, unknown>) : { eq: ops };
+    if (!STORED_COLUMNS.has(col))
+      throw new ApiError(
+        400,
+        'invalid_args',
+        `select_filters: cannot filter on column ${col} (not stored on the contract)`,
+      );
+    const o =
+      ops !== null && typeof ops === 'object' && !Array.isArray(ops) ? (ops as Record<string, unknown>) : { eq: ops };
     try {
       preds.push(compileField<Row>((r) => r[col], o));
     } catch (e) {
@@ -37,7 +44,8 @@ function parseOrder(raw: unknown): OrderKey[] {
   for (const item of list) {
     const col = (item as { col?: unknown })?.col;
     const dir = String((item as { dir?: unknown })?.dir ?? 'asc').toLowerCase();
-    if (typeof col !== 'string' || !STORED_COLUMNS.has(col)) throw new ApiError(400, 'invalid_args', `order_by: invalid column ${String(col)}`);
+    if (typeof col !== 'string' || !STORED_COLUMNS.has(col))
+      throw new ApiError(400, 'invalid_args', `order_by: invalid column ${String(col)}`);
     if (dir !== 'asc' && dir !== 'desc') throw new ApiError(400, 'invalid_args', `order_by: invalid direction ${dir}`);
     keys.push({ col, desc: dir === 'desc' });
   }
@@ -113,7 +121,11 @@ export function listInstancesV1(ctx: Ctx): Reply {
   }
   const out = cols ? page.map((r) => Object.fromEntries(cols.map((c) => [c, r[c] ?? null]))) : page;
   return ok({
-    success: true, instances_found: out.length, total_instances: rows.length, label_counts: labelCounts,
-    next_token: more && stored.length ? encodeToken(keyOf(stored[stored.length - 1]!, keys)) : null, instances: out,
+    success: true,
+    instances_found: out.length,
+    total_instances: rows.length,
+    label_counts: labelCounts,
+    next_token: more && stored.length ? encodeToken(keyOf(stored[stored.length - 1]!, keys)) : null,
+    instances: out,
   });
 }

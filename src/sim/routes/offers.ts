@@ -25,11 +25,22 @@ function bodyOf<T>(schema: z.ZodType<T>, body: unknown): T {
 
 /** The offer routes. */
 export const offerRoutes: Route[] = [
-  { method: 'GET', re: /^\/api\/v0\/gpu_names\/unique\/?$/, auth: false, handler: (ctx) => ok({ gpu_names: ctx.world.market.gpuNames() }) },
-  { method: 'POST', re: /^\/api\/v0\/bundles\/?$/, handler: (ctx) => search(ctx, bodyOf(SearchBody, ctx.body)) },
-  { method: 'PUT', re: /^\/api\/v0\/search\/asks\/?$/, handler: (ctx) => search(ctx, bodyOf(NewSearchBody, ctx.body).q) },
   {
-    method: 'GET', re: /^\/api\/v0\/bundles\/?$/, handler: (ctx) => {
+    method: 'GET',
+    re: /^\/api\/v0\/gpu_names\/unique\/?$/,
+    auth: false,
+    handler: (ctx) => ok({ gpu_names: ctx.world.market.gpuNames() }),
+  },
+  { method: 'POST', re: /^\/api\/v0\/bundles\/?$/, handler: (ctx) => search(ctx, bodyOf(SearchBody, ctx.body)) },
+  {
+    method: 'PUT',
+    re: /^\/api\/v0\/search\/asks\/?$/,
+    handler: (ctx) => search(ctx, bodyOf(NewSearchBody, ctx.body).q),
+  },
+  {
+    method: 'GET',
+    re: /^\/api\/v0\/bundles\/?$/,
+    handler: (ctx) => {
       let q: unknown = {};
       try {
         q = JSON.parse(ctx.query.get('q') ?? '{}');
@@ -40,7 +51,9 @@ export const offerRoutes: Route[] = [
     },
   },
   {
-    method: 'PUT', re: /^\/api\/v0\/asks\/(\d+)\/?$/, handler: (ctx, m) => {
+    method: 'PUT',
+    re: /^\/api\/v0\/asks\/(\d+)\/?$/,
+    handler: (ctx, m) => {
       const rec = createInstance(ctx.world, Number(m[1]), ctx.body);
       return ok({ success: true, new_contract: rec.id, instance_api_key: rec.instanceKey });
     },

@@ -18,13 +18,22 @@ function keyOf(raw: unknown): string {
   const r = KeyBody.safeParse(raw);
   if (!r.success) throw new ApiError(400, 'invalid_args', 'ssh_key: a public key string is required');
   const key = r.data.ssh_key.trim();
-  if (key.includes('PRIVATE KEY')) throw new ApiError(400, 'invalid_args', 'ssh_key: that is a private key; send the public one');
-  if (!/^ssh-\S+ [A-Za-z0-9+/=]+(\s.*)?$/.test(key) || key.includes('\n')) throw new ApiError(400, 'invalid_args', 'ssh_key: expected one OpenSSH public key line starting with "ssh-"');
+  if (key.includes('PRIVATE KEY'))
+    throw new ApiError(400, 'invalid_args', 'ssh_key: that is a private key; send the public one');
+  if (!/^ssh-\S+ [A-Za-z0-9+/=]+(\s.*)?$/.test(key) || key.includes('\n'))
+    throw new ApiError(400, 'invalid_args', 'ssh_key: expected one OpenSSH public key line starting with "ssh-"');
   return key;
 }
 
 function row(k: World['accountKeys'][number]) {
-  return { id: k.id, user_id: USER_ID, key: k.key, public_key: k.key, created_at: new Date(k.createdAt * 1000).toISOString(), deleted_at: null };
+  return {
+    id: k.id,
+    user_id: USER_ID,
+    key: k.key,
+    public_key: k.key,
+    created_at: new Date(k.createdAt * 1000).toISOString(),
+    deleted_at: null,
+  };
 }
 
 function find(world: World, id: number) {
@@ -37,16 +46,21 @@ function find(world: World, id: number) {
 export const sshKeyRoutes: Route[] = [
   { method: 'GET', re: /^\/api\/v0\/ssh\/?$/, handler: (ctx) => ok(ctx.world.accountKeys.map(row)) },
   {
-    method: 'POST', re: /^\/api\/v0\/ssh\/?$/, handler: (ctx) => {
+    method: 'POST',
+    re: /^\/api\/v0\/ssh\/?$/,
+    handler: (ctx) => {
       const key = keyOf(ctx.body);
       const w = ctx.world;
-      if (w.accountKeys.some((k) => sameKey(k.key, key))) throw new ApiError(400, 'duplicate_key', 'This SSH key is already on your account.');
+      if (w.accountKeys.some((k) => sameKey(k.key, key)))
+        throw new ApiError(400, 'duplicate_key', 'This SSH key is already on your account.');
       if (w.accountKeys.length >= MAX_KEYS) throw new ApiError(400, 'max_keys', `At most ${MAX_KEYS} SSH keys.`);
       return ok({ success: true, key: row(w.addAccountKey(key)) });
     },
   },
   {
-    method: 'PUT', re: /^\/api\/v0\/ssh\/(\d+)\/?$/, handler: (ctx, m) => {
+    method: 'PUT',
+    re: /^\/api\/v0\/ssh\/(\d+)\/?$/,
+    handler: (ctx, m) => {
       const k = find(ctx.world, Number(m[1]));
       k.key = keyOf(ctx.body);
       ctx.world.dirty = true;
@@ -54,7 +68,9 @@ export const sshKeyRoutes: Route[] = [
     },
   },
   {
-    method: 'DELETE', re: /^\/api\/v0\/ssh\/(\d+)\/?$/, handler: (ctx, m) => {
+    method: 'DELETE',
+    re: /^\/api\/v0\/ssh\/(\d+)\/?$/,
+    handler: (ctx, m) => {
       const k = find(ctx.world, Number(m[1]));
       ctx.world.accountKeys = ctx.world.accountKeys.filter((x) => x !== k);
       ctx.world.dirty = true;
@@ -62,4 +78,3 @@ export const sshKeyRoutes: Route[] = [
     },
   },
 ];
-

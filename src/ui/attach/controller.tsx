@@ -62,7 +62,13 @@ export class AttachController {
     let cmd;
     try {
       const id = this.o.identity();
-      cmd = attachCommand({ host: ep.host, port: ep.port, mode, knownHostsFile: id.knownHostsFile, identityFiles: id.identityFiles });
+      cmd = attachCommand({
+        host: ep.host,
+        port: ep.port,
+        mode,
+        knownHostsFile: id.knownHostsFile,
+        identityFiles: id.identityFiles,
+      });
     } catch (err) {
       return { text: sanitizeLine(String((err as Error).message ?? err)), level: 'error' };
     }
@@ -73,7 +79,11 @@ export class AttachController {
       const what = mode === 'tmux' ? `tmux session on ${inst.id}` : `shell on ${inst.id}`;
       if (r.error) return { text: sanitizeLine(r.error), level: 'error' };
       // ssh exits 255 for its own failures (refused, host key changed); the remote's status otherwise.
-      if (r.code === 255) return { text: `ssh to ${inst.id} failed (exit 255: connection or host key; try \`vastdeck attach ${inst.id}\`)`, level: 'error' };
+      if (r.code === 255)
+        return {
+          text: `ssh to ${inst.id} failed (exit 255: connection or host key; try \`vastdeck attach ${inst.id}\`)`,
+          level: 'error',
+        };
       return { text: `back from the ${what} (exit ${r.code ?? '?'})`, level: 'info' };
     } finally {
       this.busy = false;

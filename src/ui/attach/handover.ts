@@ -79,7 +79,8 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
 export async function spawnInherit(cmd: AttachCommand): Promise<{ code?: number; error?: string }> {
   const { execa } = await import('execa'); // loaded on first use, off the TUI's start-up path
   const r = await execa(cmd.file, cmd.args, { stdio: 'inherit', reject: false });
-  if (r.failed && r.exitCode === undefined) return { error: `cannot run ssh: ${r.shortMessage ?? 'not found'} (install OpenSSH's client)` };
+  if (r.failed && r.exitCode === undefined)
+    return { error: `cannot run ssh: ${r.shortMessage ?? 'not found'} (install OpenSSH's client)` };
   return { code: r.exitCode };
 }
 

@@ -18,8 +18,17 @@ export interface CostPanelProps {
 export function CostPanel({ lines, top, height, width, status }: CostPanelProps) {
   const theme = useTheme();
   const color = (l: CostLine) =>
-    l.level === 'title' ? theme.colors.header : l.level === 'section' ? theme.colors.accent : l.level === 'muted' ? theme.colors.muted
-      : l.level === 'warn' ? theme.colors['status.warn'] : l.level === 'error' ? theme.colors['status.error'] : undefined;
+    l.level === 'title'
+      ? theme.colors.header
+      : l.level === 'section'
+        ? theme.colors.accent
+        : l.level === 'muted'
+          ? theme.colors.muted
+          : l.level === 'warn'
+            ? theme.colors['status.warn']
+            : l.level === 'error'
+              ? theme.colors['status.error']
+              : undefined;
   const room = Math.max(1, height - (status ? 1 : 0));
   const shown = (lines ?? []).slice(top, top + room);
   return (

@@ -27,7 +27,11 @@ export interface CostSource {
 }
 
 /** A CostSource over the API. */
-export function makeCostSource(api: Pick<VastApi, 'listInstances' | 'charges' | 'currentUser' | 'getLogs' | 'clockOffsetMs'>, budget?: BudgetRules, opts: { now?: () => number } = {}): CostSource {
+export function makeCostSource(
+  api: Pick<VastApi, 'listInstances' | 'charges' | 'currentUser' | 'getLogs' | 'clockOffsetMs'>,
+  budget?: BudgetRules,
+  opts: { now?: () => number } = {},
+): CostSource {
   const health = new ApiLogHealth(api, { now: opts.now });
   const history = new ValueHistory();
   return {
@@ -35,13 +39,21 @@ export function makeCostSource(api: Pick<VastApi, 'listInstances' | 'charges' | 
     valueHistory: () => history.snapshot(),
     load: async (fleet, full) => {
       const report = await collectCost(api, {
-        sinceMs: COST_WINDOW_MS, budget, now: opts.now, ...(fleet ? { fleet } : {}),
+        sinceMs: COST_WINDOW_MS,
+        budget,
+        now: opts.now,
+        ...(fleet ? { fleet } : {}),
         ...(full ? { healthOf: (inst) => health.healthOf(inst) } : {}),
       });
       // Spend per logical run: the journal says which instances one run used (migrations, replacements).
       try {
         const runOf = runMembership((await readJournal()).records);
-        report.runs = costByRun(runOf, report.spent.bySource, fleetInstances(await api.listInstances(), fleet ?? undefined), report.projections);
+        report.runs = costByRun(
+          runOf,
+          report.spent.bySource,
+          fleetInstances(await api.listInstances(), fleet ?? undefined),
+          report.projections,
+        );
       } catch {
         // No journal to read, or a listing failed: the panel shows the rest.
       }

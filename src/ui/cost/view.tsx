@@ -27,12 +27,21 @@ export function breachKey(b: Breach): string {
 }
 
 /** The live budget breaches (no extra API call) and their bell, once per breach. */
-export function useBudget(d: { source?: CostSource; snap: FleetSnapshot; report: CostReport | null; bell?: BellTarget }): Breach[] {
+export function useBudget(d: {
+  source?: CostSource;
+  snap: FleetSnapshot;
+  report: CostReport | null;
+  bell?: BellTarget;
+}): Breach[] {
   const rung = useRef(new Set<string>());
   const budget = d.source?.budget;
   const breaches = useMemo(() => {
     if (!budget) return [];
-    return evaluateBudget(budget, { instances: d.snap.instances, credit: d.snap.user?.credit ?? null, spentLast24h: d.report?.spent.last24h ?? null });
+    return evaluateBudget(budget, {
+      instances: d.snap.instances,
+      credit: d.snap.user?.credit ?? null,
+      spentLast24h: d.report?.spent.last24h ?? null,
+    });
   }, [budget, d.snap, d.report]);
   useEffect(() => {
     const fresh = breaches.filter((b) => !rung.current.has(breachKey(b)));
@@ -79,7 +88,10 @@ function CostView(p: ViewProps) {
   const { report, phase, error } = st;
   // The value history changes only when a report arrives (the source records it before returning the report).
   const history = useMemo(() => src?.valueHistory?.(), [src, report]);
-  const lines = useMemo(() => (report ? costLines(report, p.width, phase === 'full', history) : null), [report, p.width, phase, history]);
+  const lines = useMemo(
+    () => (report ? costLines(report, p.width, phase === 'full', history) : null),
+    [report, p.width, phase, history],
+  );
   const maxTop = Math.max(0, (lines?.length ?? 0) - (height - 1));
   const scroll = (to: number) => setTop(Math.max(0, Math.min(maxTop, to)));
   const panel: Layer = {
@@ -97,10 +109,18 @@ function CostView(p: ViewProps) {
   useLayoutEffect(() => p.publish({ layers: [panel], handlers: panel.handlers }));
   const status = error
     ? `cost data failed: ${error}${report ? ' (showing the last report)' : ''}`
-    : phase === 'quick' ? 'loading charges…' : phase === 'full' ? 'reading run logs for projections…' : null;
+    : phase === 'quick'
+      ? 'loading charges…'
+      : phase === 'full'
+        ? 'reading run logs for projections…'
+        : null;
   return (
     <>
-      {p.cover ? p.cover.node(height) : <CostPanel lines={lines} top={Math.min(top, maxTop)} height={height} width={p.width} status={status} />}
+      {p.cover ? (
+        p.cover.node(height)
+      ) : (
+        <CostPanel lines={lines} top={Math.min(top, maxTop)} height={height} width={p.width} status={status} />
+      )}
       <Box flexGrow={1} />
       {p.below}
     </>
@@ -108,4 +128,8 @@ function CostView(p: ViewProps) {
 }
 
 /** The cost view's row in the view table ($ opens it; it needs a cost source). */
-export const costView: ViewDef = { Component: CostView, hints: () => ['cost', 'global'], available: (app) => !!app.cost };
+export const costView: ViewDef = {
+  Component: CostView,
+  hints: () => ['cost', 'global'],
+  available: (app) => !!app.cost,
+};

@@ -24,14 +24,21 @@ const step = (n: number | null) => (n === null ? 'none' : `step ${n}`);
 export function DestroyOverlay({ stage, width }: { stage: DestroyStage; width: number }) {
   const theme = useTheme();
   if (stage.kind === 'checking') {
-    return <Text wrap="wrap">{`Destroy ${stage.id} ${stage.label}: checking the newest checkpoint on the host and in the store…`}</Text>;
+    return (
+      <Text wrap="wrap">
+        {`Destroy ${stage.id} ${stage.label}: checking the ` + `newest checkpoint on the host and in the store…`}
+      </Text>
+    );
   }
   const { plan } = stage;
   const head = `Destroy ${plan.instanceId} ${confirmName(plan)} (${plan.status})`;
-  const facts = `newest checkpoint on the host: ${step(plan.hostStep)}   newest verified off it: ${step(plan.verifiedStep)}`;
+  const facts =
+    `newest checkpoint on the host: ${step(plan.hostStep)}   ` + `newest verified off it: ${step(plan.verifiedStep)}`;
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="wrap" bold>{head}</Text>
+      <Text wrap="wrap" bold>
+        {head}
+      </Text>
       <Text wrap="wrap">{facts}</Text>
       <Text wrap="wrap" color={plan.safe ? theme.colors['status.running'] : theme.colors['status.error']}>
         {plan.safe ? plan.summary : `NOT VERIFIED: ${plan.summary}`}
@@ -39,10 +46,15 @@ export function DestroyOverlay({ stage, width }: { stage: DestroyStage; width: n
       {stage.kind === 'running' ? (
         <Text wrap="truncate">destroying…</Text>
       ) : plan.safe ? (
-        <Text wrap="truncate" color={theme.colors['status.warn']} bold>destroy it? [y/n]</Text>
+        <Text wrap="truncate" color={theme.colors['status.warn']} bold>
+          destroy it? [y/n]
+        </Text>
       ) : (
         <>
-          <Text wrap="wrap" color={theme.colors['status.warn']} bold>{`Type the ${confirmTarget(plan.label, plan.instanceId).what} "${confirmName(plan)}" and Enter to destroy anyway; Esc keeps it`}</Text>
+          <Text wrap="wrap" color={theme.colors['status.warn']} bold>
+            {`Type the ${confirmTarget(plan.label, plan.instanceId).what} "${confirmName(plan)}" and Enter to ` +
+              `destroy anyway; Esc keeps it`}
+          </Text>
           <Text wrap="truncate">{`> ${stage.typed}`}</Text>
         </>
       )}

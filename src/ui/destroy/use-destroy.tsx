@@ -16,7 +16,15 @@ import { confirms, confirmTarget } from '../../core/ops/destroy-confirm.js';
 type Say = (m: { text: string; level: 'info' | 'error' } | null) => void;
 
 /** State and key handlers of the destroy confirmation. */
-export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | undefined; say: Say; refresh: () => void; width: number; running?: Running }) {
+export function useDestroy(o: {
+  ops?: Ops;
+  keymap: Keymap;
+  selected: Instance | undefined;
+  say: Say;
+  refresh: () => void;
+  width: number;
+  running?: Running;
+}) {
   const [stage, setStage] = useState<DestroyStage | null>(null);
   // Answers to a closed (or re-opened) overlay are dropped: only the latest request may set the stage.
   const seq = useRef(0);
@@ -40,7 +48,16 @@ export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
     setStage({ kind: 'running', plan });
     const job = o.ops.destroy(plan, force);
     // Quitting waits for the destroy (it is short and journaled before and after) instead of cutting it off.
-    const end = o.running?.add({ what: 'a destroy is in progress', onQuit: 'the exit waits for it', stop: () => job.then(() => {}, () => {}) }) ?? (() => {});
+    const end =
+      o.running?.add({
+        what: 'a destroy is in progress',
+        onQuit: 'the exit waits for it',
+        stop: () =>
+          job.then(
+            () => {},
+            () => {},
+          ),
+      }) ?? (() => {});
     void job.finally(end);
     void job.then(
       (r) => {
@@ -50,7 +67,10 @@ export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
       },
       (err) => {
         if (mine === seq.current) setStage(null);
-        o.say({ text: `destroy ${plan.instanceId} failed: ${sanitizeLine(String((err as Error)?.message ?? err))}`, level: 'error' });
+        o.say({
+          text: `destroy ${plan.instanceId} failed: ${sanitizeLine(String((err as Error)?.message ?? err))}`,
+          level: 'error',
+        });
       },
     );
   };
@@ -59,12 +79,18 @@ export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
   if (stage?.kind === 'plan' && !stage.plan.safe) {
     const typed = stage.typed;
     layers.push({
-      scope: 'input', modal: true,
+      scope: 'input',
+      modal: true,
       handlers: {
         'input.submit': () => {
           if (confirms(typed, stage.plan.label, stage.plan.instanceId)) return go(true);
           close();
-          o.say({ text: `kept ${stage.plan.instanceId}: the ${confirmTarget(stage.plan.label, stage.plan.instanceId).what} was not typed`, level: 'info' });
+          o.say({
+            text:
+              `kept ${stage.plan.instanceId}: the ${confirmTarget(stage.plan.label, stage.plan.instanceId).what} ` +
+              `was not typed`,
+            level: 'info',
+          });
         },
         'input.cancel': close,
         'input.erase': () => setStage({ ...stage, typed: typed.slice(0, -1) }),
@@ -73,9 +99,17 @@ export function useDestroy(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
       onText: (t) => (setStage({ ...stage, typed: typed + t }), true),
     });
   } else if (stage?.kind === 'plan') {
-    layers.push({ scope: 'overlay', modal: true, handlers: { 'confirm.yes': () => go(false), 'confirm.no': close, 'overlay.close': close } });
+    layers.push({
+      scope: 'overlay',
+      modal: true,
+      handlers: { 'confirm.yes': () => go(false), 'confirm.no': close, 'overlay.close': close },
+    });
   } else if (stage) {
-    layers.push({ scope: 'overlay', modal: true, handlers: stage.kind === 'checking' ? { 'overlay.close': close } : {} });
+    layers.push({
+      scope: 'overlay',
+      modal: true,
+      handlers: stage.kind === 'checking' ? { 'overlay.close': close } : {},
+    });
   }
   const node: ReactNode = stage ? <DestroyOverlay stage={stage} width={o.width} /> : null;
   return { open: stage !== null, layers, node, fleetHandlers: { 'fleet.destroy': open } };

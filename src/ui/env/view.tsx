@@ -27,7 +27,13 @@ const nameOf = (k: string) => k;
 
 /** State, keys and screen of the env vars view (mounted while it shows; names and status kept in its store). */
 function EnvView(v: ViewProps) {
-  const p = { api: v.app.offers?.api as EnvApi | undefined, keymap: v.keymap, width: v.width, height: Math.max(4, v.height), onBack: () => v.show('fleet') };
+  const p = {
+    api: v.app.offers?.api as EnvApi | undefined,
+    keymap: v.keymap,
+    width: v.width,
+    height: Math.max(4, v.height),
+    onBack: () => v.show('fleet'),
+  };
   const theme = useTheme();
   const st = useViewStore(v.stores.env);
   const [keys, setKeys] = fieldOf(v.stores.env, st, 'keys');
@@ -74,7 +80,8 @@ function EnvView(v: ViewProps) {
   const layers: Layer[] = [];
   if (pending) {
     layers.push({
-      scope: 'overlay', modal: true,
+      scope: 'overlay',
+      modal: true,
       handlers: {
         'confirm.yes': () => (setPending(null), void run(pending)),
         'confirm.no': () => setPending(null),
@@ -122,15 +129,29 @@ function EnvView(v: ViewProps) {
 
   useLayoutEffect(() => v.publish({ layers }));
   const top = list.top;
-  if (v.cover) return <>{v.cover.node(p.height)}<Box flexGrow={1} />{v.below}</>;
+  if (v.cover)
+    return (
+      <>
+        {v.cover.node(p.height)}
+        <Box flexGrow={1} />
+        {v.below}
+      </>
+    );
   return (
     <>
       <Box flexDirection="column" width={p.width} height={p.height}>
         <Text wrap="truncate">
-          <Text bold color={theme.colors.accent}>env vars</Text>
-          <Text color={theme.colors.muted}>  {keys === null ? 'loading…' : `${n} on the account; values are secrets and never shown`}</Text>
+          <Text bold color={theme.colors.accent}>
+            env vars
+          </Text>
+          <Text color={theme.colors.muted}>
+            {'  '}
+            {keys === null ? 'loading…' : `${n} on the account; values are secrets and never shown`}
+          </Text>
         </Text>
-        <Text bold color={theme.colors.header}>{' NAME'.padEnd(40)}VALUE</Text>
+        <Text bold color={theme.colors.header}>
+          {' NAME'.padEnd(40)}VALUE
+        </Text>
         {(keys ?? []).slice(top, top + listRows).map((k, i) => (
           <Text key={k} wrap="truncate" inverse={top + i === cursor}>
             {top + i === cursor ? '›' : ' '}
@@ -140,11 +161,16 @@ function EnvView(v: ViewProps) {
         <Box flexGrow={1} />
         {pending ? (
           <Text wrap="truncate" bold color={theme.colors['status.warn']}>
-            {pending.kind === 'set' ? `Set ${pending.name} to the ${pending.value.length}-character value you typed? New instances get it.` : `Remove ${pending.name} from the account? Profiles that reference it stop working.`} [y/n]
+            {pending.kind === 'set'
+              ? `Set ${pending.name} to the ${pending.value.length}-character value you typed? New instances get it.`
+              : `Remove ${pending.name} from the account? Profiles that reference it stop working.`}{' '}
+            [y/n]
           </Text>
         ) : entry ? (
           <Text wrap="truncate">
-            <Text color={theme.colors.accent} bold>{entry.stage === 'name' ? 'name: ' : `${entry.name} value (hidden): `}</Text>
+            <Text color={theme.colors.accent} bold>
+              {entry.stage === 'name' ? 'name: ' : `${entry.name} value (hidden): `}
+            </Text>
             {entry.stage === 'name' ? entry.text : maskTyped(entry.text)}
             <Text inverse> </Text>
           </Text>
@@ -161,4 +187,8 @@ function EnvView(v: ViewProps) {
 }
 
 /** The env vars view's row in the view table (it needs the API the offer browser has). */
-export const envView: ViewDef = { Component: EnvView, hints: () => ['env', 'global'], available: (app) => !!app.offers };
+export const envView: ViewDef = {
+  Component: EnvView,
+  hints: () => ['env', 'global'],
+  available: (app) => !!app.offers,
+};

@@ -29,7 +29,16 @@ function FleetView(p: ViewProps) {
   const state = useViewStore(p.stores.fleet);
   const selection = fieldOf(p.stores.fleet, state, 'selectedId');
   const frame = p.frameHeight;
-  const logs = useLogPane({ ui: p.stores.logs, factory: p.app.openLog, selected: p.selected, onMessage: p.say, onAttach: p.app.onAttach, saveDir: p.app.saveDir ?? '.', frame, now: p.nowFn });
+  const logs = useLogPane({
+    ui: p.stores.logs,
+    factory: p.app.openLog,
+    selected: p.selected,
+    onMessage: p.say,
+    onAttach: p.app.onAttach,
+    saveDir: p.app.saveDir ?? '.',
+    frame,
+    now: p.nowFn,
+  });
   const extra = (state.detail ? DETAIL_HEIGHT : 0) + (logs.searching && !p.lineOpen ? 1 : 0) + logs.splitRows;
   const tableRows = Math.max(1, p.height - 1 - extra);
   const list = useWindowedList(p.rows, idOf, tableRows, { selection });
@@ -51,7 +60,13 @@ function FleetView(p: ViewProps) {
   useLayoutEffect(() => p.publish({ layers, handlers: { ...handlers, ...paneHandlers } }));
 
   const { snap } = p;
-  const empty = !snap.loaded ? (snap.error ? 'no data: the API is failing' : 'loading fleet…') : snap.instances.length === 0 ? 'no instances on this account' : 'no instance matches the filter';
+  const empty = !snap.loaded
+    ? snap.error
+      ? 'no data: the API is failing'
+      : 'loading fleet…'
+    : snap.instances.length === 0
+      ? 'no instances on this account'
+      : 'no instance matches the filter';
   const full = p.cover?.full ?? false;
   return (
     <>
@@ -61,14 +76,27 @@ function FleetView(p: ViewProps) {
         logs.pane(tableRows + 1, p.width)
       ) : (
         <FleetTable
-          rows={p.rows} columns={cols} top={list.top} height={tableRows} selectedId={list.selected?.id ?? null}
-          statusSince={snap.statusSince} health={snap.health} now={p.now} empty={empty}
+          rows={p.rows}
+          columns={cols}
+          top={list.top}
+          height={tableRows}
+          selectedId={list.selected?.id ?? null}
+          statusSince={snap.statusSince}
+          health={snap.health}
+          now={p.now}
+          empty={empty}
         />
       )}
       <Box flexGrow={1} />
       {logs.mode === 'split' && !full ? logs.pane(logs.splitRows, p.width) : null}
       {p.below}
-      {state.detail && !full ? <DetailPane inst={p.selected} width={p.width} health={p.selected ? snap.health.get(p.selected.id) : undefined} /> : null}
+      {state.detail && !full ? (
+        <DetailPane
+          inst={p.selected}
+          width={p.width}
+          health={p.selected ? snap.health.get(p.selected.id) : undefined}
+        />
+      ) : null}
       {p.lineOpen ? null : logs.searchLine}
     </>
   );

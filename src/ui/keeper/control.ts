@@ -47,14 +47,20 @@ export function parseKeep(arg: string): KeepArgs | 'off' | string {
 
 /** The budget line of the plan, from config.yaml's budget.minBalance. */
 export function budgetText(minBalance: number | undefined): string {
-  return `launches pause ${minBalance !== undefined ? `below $${minBalance.toFixed(2)} credit or ` : ''}when the credit lasts under 1 h`;
+  return (
+    `launches pause ${minBalance !== undefined ? `below $${minBalance.toFixed(2)} credit or ` : ''}when the ` +
+    `credit lasts under 1 h`
+  );
 }
 
 /** The plan `:keep` asks the operator to confirm before anything is rented. */
 export function keepPlan(args: KeepArgs, budget: string | undefined): string[] {
   return [
-    `keep ${args.target} workers labelled ${args.prefix}* from profile ${args.profile}: rents up to ${args.target} now (fewer when some are already training or booting), and replacements as workers fail`,
-    `max ${args.maxDph === undefined ? 'none (any price that passes the profile\'s checks)' : `$${args.maxDph.toFixed(3)}/hr per worker`}   budget: ${budget ?? 'launches pause when the credit lasts under 1 h'}`,
+    `keep ${args.target} workers labelled ${args.prefix}* from profile ${args.profile}: rents up to ` +
+      `${args.target} now (fewer when some are already training or booting), and replacements as workers fail`,
+    `max ` +
+      `${args.maxDph === undefined ? "none (any price that passes the profile's checks)" : `$${args.maxDph.toFixed(3)}/hr per worker`}   ` +
+      `budget: ${budget ?? 'launches pause when the credit lasts under 1 h'}`,
     'start it? [y/n]',
   ];
 }

@@ -6,5 +6,8 @@ import type { KeeperWiring } from './real.js';
 export function lazyKeeper(o: KeeperWiring): KeeperControl {
   let real: Promise<KeeperControl> | undefined;
   const get = () => (real ??= import('./real.js').then((m) => m.makeKeeperControl(o)));
-  return { start: (args, onEvent, onInfo) => get().then((c) => c.start(args, onEvent, onInfo)), budget: () => budgetText(o.budgetMinBalance) };
+  return {
+    start: (args, onEvent, onInfo) => get().then((c) => c.start(args, onEvent, onInfo)),
+    budget: () => budgetText(o.budgetMinBalance),
+  };
 }

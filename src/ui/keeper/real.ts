@@ -37,7 +37,8 @@ export function makeKeeperControl(o: KeeperWiring): KeeperControl {
       const boot = await checkBootstrap(store?.reader ?? null);
       if (!boot.ok) throw new Error(`not launching: ${boot.message}`);
       onInfo(boot.message);
-      if (profile.search.type === 'interruptible') throw new Error('interruptible profiles need a bid: use `vastdeck monitor --bid` for them');
+      if (profile.search.type === 'interruptible')
+        throw new Error('interruptible profiles need a bid: use `vastdeck monitor --bid` for them');
       const journal = o.services.journal();
       const clock = wakeableClock({ unref: true }); // stop() wakes it; never holds a quitting TUI open
       const keeper = new FleetKeeper(
@@ -46,7 +47,8 @@ export function makeKeeperControl(o: KeeperWiring): KeeperControl {
             listInstances: async () => {
               await o.store.refresh();
               const snap = o.store.getSnapshot();
-              if (snap.error || !snap.loaded) throw new Error(`cannot list the fleet: ${snap.error?.message ?? 'not loaded'}`);
+              if (snap.error || !snap.loaded)
+                throw new Error(`cannot list the fleet: ${snap.error?.message ?? 'not loaded'}`);
               return [...snap.instances];
             },
             currentUser: async () => o.store.getSnapshot().user ?? api.currentUser(),
@@ -58,13 +60,29 @@ export function makeKeeperControl(o: KeeperWiring): KeeperControl {
             if (!live || live.polledAt === undefined) throw new Error('not polled yet');
             return live.health;
           },
-          journal, clock,
+          journal,
+          clock,
           ...keeperActions({
-            api, journal, profile, profileName: args.profile, prefix: args.prefix, price: { kind: 'on-demand' }, maxDph: args.maxDph,
-            sleep: clock.sleep, store, pool: o.services.ssh('default'),
+            api,
+            journal,
+            profile,
+            profileName: args.profile,
+            prefix: args.prefix,
+            price: { kind: 'on-demand' },
+            maxDph: args.maxDph,
+            sleep: clock.sleep,
+            store,
+            pool: o.services.ssh('default'),
           }),
         },
-        { prefix: args.prefix, rules: defaultRules(args.target, { minBalance: o.budgetMinBalance, ...(args.maxDph !== undefined ? { maxDph: args.maxDph } : {}) }), onEvent },
+        {
+          prefix: args.prefix,
+          rules: defaultRules(args.target, {
+            minBalance: o.budgetMinBalance,
+            ...(args.maxDph !== undefined ? { maxDph: args.maxDph } : {}),
+          }),
+          onEvent,
+        },
       );
       const done = keeper.run();
       return { stop: () => (keeper.stop(), clock.wake()), done };

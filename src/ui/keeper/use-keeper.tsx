@@ -50,26 +50,33 @@ export function useKeeper(d: KeeperUiDeps) {
   };
 
   const start = async (args: KeepArgs) => {
-    if (handle.current || starting.current) return d.say({ text: 'a keeper is already running: :keep off first', level: 'error' });
+    if (handle.current || starting.current)
+      return d.say({ text: 'a keeper is already running: :keep off first', level: 'error' });
     starting.current = true;
     setShown(true);
     setLines([]);
     add(`starting: keep ${args.target} of ${args.prefix} (profile ${args.profile})`);
     try {
-      const h = await d.control!.start(args, (e) => {
-        if (e.type === 'wait') return setNextAt(e.nextAt);
-        const l = keeperLine(e);
-        if (l !== null) add(l);
-      }, (l) => add(sanitizeLine(l)));
+      const h = await d.control!.start(
+        args,
+        (e) => {
+          if (e.type === 'wait') return setNextAt(e.nextAt);
+          const l = keeperLine(e);
+          if (l !== null) add(l);
+        },
+        (l) => add(sanitizeLine(l)),
+      );
       handle.current = h;
       setRunning(args);
-      void h.done.then(
-        () => add('keeper stopped; the fleet is left running'),
-        (err: unknown) => add(sanitizeLine(`keeper failed: ${(err as Error)?.message ?? String(err)}`)),
-      ).finally(() => {
-        handle.current = null;
-        setRunning(null);
-      });
+      void h.done
+        .then(
+          () => add('keeper stopped; the fleet is left running'),
+          (err: unknown) => add(sanitizeLine(`keeper failed: ${(err as Error)?.message ?? String(err)}`)),
+        )
+        .finally(() => {
+          handle.current = null;
+          setRunning(null);
+        });
     } catch (err) {
       const text = sanitizeLine(`keeper not started: ${(err as Error)?.message ?? String(err)}`);
       add(text);
@@ -79,37 +86,70 @@ export function useKeeper(d: KeeperUiDeps) {
     }
   };
 
-  const lineHandlers: Record<string, (arg: string) => void> = usable ? {
-    'keeper.keep': (arg) => {
-      const p = parseKeep(arg);
-      if (p === 'off') return stop();
-      if (typeof p === 'string') return d.say({ text: p, level: 'error' });
-      if (handle.current || starting.current) return d.say({ text: 'a keeper is already running: :keep off first', level: 'error' });
-      setShown(true);
-      setPending(p);
-    },
-  } : {};
-  const layers: Layer[] = pending ? [{
-    scope: 'overlay', modal: true,
-    handlers: {
-      'confirm.yes': () => (setPending(null), void start(pending)),
-      'confirm.no': () => (setPending(null), d.say({ text: 'keeper not started', level: 'info' })),
-      'overlay.close': () => (setPending(null), d.say({ text: 'keeper not started', level: 'info' })),
-    },
-  }] : [];
-  const fleetHandlers: Record<string, () => void> = usable ? { 'keeper.stop': () => (handle.current ? stop() : setShown(false)) } : {};
+  const lineHandlers: Record<string, (arg: string) => void> = usable
+    ? {
+        'keeper.keep': (arg) => {
+          const p = parseKeep(arg);
+          if (p === 'off') return stop();
+          if (typeof p === 'string') return d.say({ text: p, level: 'error' });
+          if (handle.current || starting.current)
+            return d.say({ text: 'a keeper is already running: :keep off first', level: 'error' });
+          setShown(true);
+          setPending(p);
+        },
+      }
+    : {};
+  const layers: Layer[] = pending
+    ? [
+        {
+          scope: 'overlay',
+          modal: true,
+          handlers: {
+            'confirm.yes': () => (setPending(null), void start(pending)),
+            'confirm.no': () => (setPending(null), d.say({ text: 'keeper not started', level: 'info' })),
+            'overlay.close': () => (setPending(null), d.say({ text: 'keeper not started', level: 'info' })),
+          },
+        },
+      ]
+    : [];
+  const fleetHandlers: Record<string, () => void> = usable
+    ? { 'keeper.stop': () => (handle.current ? stop() : setShown(false)) }
+    : {};
 
   const title = pending ? 'keeper · confirm the plan' : keeperTitle(running, nextAt);
   // The plan being confirmed is read whole: each of its lines wraps, and the panel is as tall as they need.
-  const plan = pending ? keepPlan(pending, d.control?.budget?.()).map((l) => wrapLine(sanitizeLine(l), Math.max(10, d.width ?? 200), 2)) : null;
+  const plan = pending
+    ? keepPlan(pending, d.control?.budget?.()).map((l) => wrapLine(sanitizeLine(l), Math.max(10, d.width ?? 200), 2))
+    : null;
   const height = plan ? Math.max(KEEPER_HEIGHT, 1 + plan.flat().length) : KEEPER_HEIGHT;
   const panel = (width: number): ReactElement => (
     <Box flexDirection="column" width={width} height={height}>
-      <Text wrap="truncate" bold color={theme.colors[running ? 'status.running' : 'status.warn']}>{sanitizeLine(title)}</Text>
+      <Text wrap="truncate" bold color={theme.colors[running ? 'status.running' : 'status.warn']}>
+        {sanitizeLine(title)}
+      </Text>
       {plan
-        ? plan.flatMap((ls, i) => ls.map((l, j) => <Text key={`${i}.${j}`} wrap="wrap" bold={i === 2}>{l}</Text>))
-        : lines.slice(-(KEEPER_HEIGHT - 1)).map((l, i) => <Text key={i} wrap="truncate">{sanitizeLine(l)}</Text>)}
+        ? plan.flatMap((ls, i) =>
+            ls.map((l, j) => (
+              <Text key={`${i}.${j}`} wrap="wrap" bold={i === 2}>
+                {l}
+              </Text>
+            )),
+          )
+        : lines.slice(-(KEEPER_HEIGHT - 1)).map((l, i) => (
+            <Text key={i} wrap="truncate">
+              {sanitizeLine(l)}
+            </Text>
+          ))}
     </Box>
   );
-  return { open: shown && usable, confirming: pending !== null, running: running !== null, lineHandlers, fleetHandlers, layers, panel, rows: shown && usable ? height : 0 };
+  return {
+    open: shown && usable,
+    confirming: pending !== null,
+    running: running !== null,
+    lineHandlers,
+    fleetHandlers,
+    layers,
+    panel,
+    rows: shown && usable ? height : 0,
+  };
 }

@@ -18,7 +18,16 @@ export interface Layer {
 
 // The log pane, when it has focus, sits above the fleet view: its keys win, the rest (attach, sort) fall through.
 // The cost panel replaces the table, so its keys win over a focused log pane's.
-const PRIORITY: Record<Scope, number> = { overlay: 0, input: 1, cost: 1.4, logs: 1.5, fleet: 2, offers: 2, env: 2, global: 3 };
+const PRIORITY: Record<Scope, number> = {
+  overlay: 0,
+  input: 1,
+  cost: 1.4,
+  logs: 1.5,
+  fleet: 2,
+  offers: 2,
+  env: 2,
+  global: 3,
+};
 
 /**
  * Routes one keypress. `key` is the canonical name (null for pasted text), `text` the printable input or "".

@@ -46,7 +46,11 @@ export function footerHints(keymap: Keymap, scopes: readonly Scope[], width = In
   const line = () => parts.map((p) => p.text).join('  ');
   while (line().length > width) {
     let drop = -1;
-    for (let i = parts.length - 1; i >= 0; i--) if (!LAST_TO_GO.has(parts[i]!.id)) { drop = i; break; }
+    for (let i = parts.length - 1; i >= 0; i--)
+      if (!LAST_TO_GO.has(parts[i]!.id)) {
+        drop = i;
+        break;
+      }
     if (drop < 0) break;
     parts.splice(drop, 1);
   }

@@ -68,7 +68,13 @@ export function isText(input: string, key: KeyInfo): boolean {
   return input.length > 0 && !/[\x00-\x1f\x7f]/.test(input);
 }
 
-const CONTROL_KEYS: Record<string, KeyInfo> = { '\r': { return: true }, '\n': { return: true }, '\t': { tab: true }, '\x7f': { backspace: true }, '\b': { backspace: true } };
+const CONTROL_KEYS: Record<string, KeyInfo> = {
+  '\r': { return: true },
+  '\n': { return: true },
+  '\t': { tab: true },
+  '\x7f': { backspace: true },
+  '\b': { backspace: true },
+};
 
 /** Ctrl+letter as the byte a terminal sends for it (\x01 ctrl+a … \x1a ctrl+z), as Ink reports it: the letter, ctrl. */
 function ctrlLetter(ch: string): { text: string; key: KeyInfo } | null {

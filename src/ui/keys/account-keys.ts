@@ -22,10 +22,14 @@ export function accountKeys(api: VastApi, identity: () => SshIdentity): AccountK
     async check() {
       try {
         const keys = await ours();
-        if (keys.length === 0) return 'vastdeck has no SSH key to offer: start ssh-agent or create ~/.ssh/id_ed25519, then :keys add';
+        if (keys.length === 0)
+          return 'vastdeck has no SSH key to offer: start ssh-agent or create ~/.ssh/id_ed25519, then :keys add';
         const c = await checkAccountKeys(keyApi, keys);
         if (c.registered) return null;
-        return `vastdeck's SSH key (${c.candidate!.source}) is not on your Vast account, so hosts will refuse it: :keys add registers it and attaches it to running instances`;
+        return (
+          `vastdeck's SSH key (${c.candidate!.source}) is not on your Vast account, so hosts will refuse it: ` +
+          `:keys add registers it and attaches it to running instances`
+        );
       } catch {
         return null; // advice only: the API may not have the routes (tests' fakes) or be down; a refusal says it later
       }
@@ -35,10 +39,16 @@ export function accountKeys(api: VastApi, identity: () => SshIdentity): AccountK
       const key = keys[0];
       if (!key) return 'vastdeck has no SSH key to offer: start ssh-agent or create ~/.ssh/id_ed25519';
       const { key: row, added } = await registerKey(keyApi, key.line);
-      const r = await attachMissing(keyApi, instances, keys.map((k) => k.line), key.line);
+      const r = await attachMissing(
+        keyApi,
+        instances,
+        keys.map((k) => k.line),
+        key.line,
+      );
       const parts = [added ? `registered key ${row.id}` : `key ${row.id} was already on the account`];
       if (r.attached.length) parts.push(`attached to ${r.attached.join(', ')}`);
-      if (r.failed.length) parts.push(`attach failed on ${r.failed.map((f) => f.id).join(', ')} (${r.failed[0]!.message})`);
+      if (r.failed.length)
+        parts.push(`attach failed on ${r.failed.map((f) => f.id).join(', ')} (${r.failed[0]!.message})`);
       return parts.join('; ');
     },
   };

@@ -44,7 +44,10 @@ export interface LifecycleDriver {
 export function decisionMessage(r: EnforcedAction): Message {
   const a = r.action;
   const who = `${a.instanceId}${a.label ? ` ${sanitizeLine(a.label)}` : ''}`;
-  return { text: `lifecycle: ${who} ${a.trigger}: ${r.message}`, level: r.outcome === 'failed' || r.outcome === 'stopped-instead' || r.outcome === 'left' ? 'error' : 'info' };
+  return {
+    text: `lifecycle: ${who} ${a.trigger}: ${r.message}`,
+    level: r.outcome === 'failed' || r.outcome === 'stopped-instead' || r.outcome === 'left' ? 'error' : 'info',
+  };
 }
 
 /** Starts the driver (its first pass after one period, once the fleet and its health have been read). */
@@ -56,14 +59,20 @@ export function startLifecycle(o: LifecycleWiring): LifecycleDriver {
   const src: RuleSources = { journalRules: new Map(), profiles: {} };
   const enforcer = new LifecycleEnforcer(
     {
-      api: services.api, journal, now: services.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms).unref?.()),
+      api: services.api,
+      journal,
+      now: services.now,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms).unref?.()),
       health: async (inst) => {
         const live = o.health(inst.id);
         return live && live.polledAt !== undefined ? live.health : null;
       },
       source: checkpointSources(src, getPool, (s) => services.addSecret(s)),
     },
-    { rulesFor: (inst) => rulesFor(src, inst), onEvent: (e) => e.type === 'decision' && listeners.forEach((fn) => fn(decisionMessage(e.result))) },
+    {
+      rulesFor: (inst) => rulesFor(src, inst),
+      onEvent: (e) => e.type === 'decision' && listeners.forEach((fn) => fn(decisionMessage(e.result))),
+    },
   );
   let running: Promise<EnforcedAction[]> | null = null;
   const pass = async (): Promise<EnforcedAction[]> => {
@@ -80,13 +89,27 @@ export function startLifecycle(o: LifecycleWiring): LifecycleDriver {
     if (watched.size) {
       const execFor = o.hostExec ?? hostExecOver(getPool);
       for (const r of await touchHeartbeats(snap.instances, watched, execFor)) {
-        if (!r.ok) listeners.forEach((fn) => fn({ text: `watchdog heartbeat to instance ${r.instanceId} failed: ${sanitizeLine(r.error ?? '')} (its watchdog stops it once the heartbeat is stale)`, level: 'error' }));
+        if (!r.ok)
+          listeners.forEach((fn) =>
+            fn({
+              text:
+                `watchdog heartbeat to instance ${r.instanceId} failed: ${sanitizeLine(r.error ?? '')} (its ` +
+                `watchdog stops it once the heartbeat is stale)`,
+              level: 'error',
+            }),
+          );
       }
     }
     return done;
   };
   const guarded = () => (running ??= pass().finally(() => (running = null)));
-  const timer = setInterval(() => void guarded().catch((err) => listeners.forEach((fn) => fn({ text: `lifecycle pass failed: ${(err as Error).message}`, level: 'error' }))), o.everyMs ?? 60_000);
+  const timer = setInterval(
+    () =>
+      void guarded().catch((err) =>
+        listeners.forEach((fn) => fn({ text: `lifecycle pass failed: ${(err as Error).message}`, level: 'error' })),
+      ),
+    o.everyMs ?? 60_000,
+  );
   timer.unref?.();
   return {
     subscribe: (fn) => (listeners.add(fn), () => void listeners.delete(fn)),

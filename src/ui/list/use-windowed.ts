@@ -23,7 +23,12 @@ export interface WindowedOptions<K> {
 }
 
 /** A cursor and window over `rows`, `height` lines tall. */
-export function useWindowedList<T, K>(rows: readonly T[], idOf: (row: T) => K, height: number, o: WindowedOptions<K> = {}): WindowedList<T, K> {
+export function useWindowedList<T, K>(
+  rows: readonly T[],
+  idOf: (row: T) => K,
+  height: number,
+  o: WindowedOptions<K> = {},
+): WindowedList<T, K> {
   const own = useState<K | null>(null);
   const [selectedId, setSelectedId] = o.selection ?? own;
   const topRef = useRef(0);

@@ -2,7 +2,8 @@
  * One windowed list for every list on screen (fleet table, offer browser, env vars, the migration wizard's
  * profiles): a cursor kept by the selected row's id, so a re-sort or a new poll never moves the selection to
  * another row; a window top that moves only as far as it must to keep the cursor visible; and the moves
- * (line, page, first, last). Orders come sorted from core (stable, with an id tie-break). Pure; `useWindowedList` (use-windowed.ts) holds its state in React.
+ * (line, page, first, last). Orders come sorted from core (stable, with an id tie-break). Pure; `useWindowedList`
+ * (use-windowed.ts) holds its state in React.
  *
  * Per key the work does not grow with the list: the id → index map is built once per rows array (cached in a
  * WeakMap, so a new poll or sort builds one, a key press reuses it).
@@ -36,7 +37,14 @@ export interface ListWindow<T> {
  * nothing was chosen yet) it is `fallback` (default the first row), clamped to the list. The top stays where it
  * was (`prevTop`) unless the cursor left the window or the list shrank under it.
  */
-export function listWindow<T, K>(rows: readonly T[], idOf: (row: T) => K, selectedId: K | null, prevTop: number, height: number, fallback = 0): ListWindow<T> {
+export function listWindow<T, K>(
+  rows: readonly T[],
+  idOf: (row: T) => K,
+  selectedId: K | null,
+  prevTop: number,
+  height: number,
+  fallback = 0,
+): ListWindow<T> {
   const h = Math.max(1, height);
   let cursor = selectedId === null ? -1 : indexOfId(rows, idOf, selectedId);
   if (cursor < 0) cursor = fallback;
@@ -51,6 +59,17 @@ export function listWindow<T, K>(rows: readonly T[], idOf: (row: T) => K, select
 export function moveIndex(length: number, cursor: number, move: ListMove, page: number): number | null {
   if (length === 0) return null;
   const p = Math.max(1, page);
-  const to = move === 'down' ? cursor + 1 : move === 'up' ? cursor - 1 : move === 'pageDown' ? cursor + p : move === 'pageUp' ? cursor - p : move === 'first' ? 0 : length - 1;
+  const to =
+    move === 'down'
+      ? cursor + 1
+      : move === 'up'
+        ? cursor - 1
+        : move === 'pageDown'
+          ? cursor + p
+          : move === 'pageUp'
+            ? cursor - p
+            : move === 'first'
+              ? 0
+              : length - 1;
   return Math.max(0, Math.min(length - 1, to));
 }

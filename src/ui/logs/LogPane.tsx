@@ -31,13 +31,25 @@ export interface LogPaneProps {
   empty: string;
 }
 
-const Row = memo(function Row({ row, query, current, labelColor }: { row: ViewRow; query: string; current: boolean; labelColor?: string }) {
+const Row = memo(function Row({
+  row,
+  query,
+  current,
+  labelColor,
+}: {
+  row: ViewRow;
+  query: string;
+  current: boolean;
+  labelColor?: string;
+}) {
   const text = sanitizeLine(row.text);
   const parts = highlightParts(text, query);
   return (
     <Text wrap="truncate">
       {/* The current match also gets a ▶ in the gutter: inverse alone is invisible on colour-free terminals. */}
-      <Text color={labelColor} dimColor={row.part > 0}>{row.part > 0 ? '    │ ' : `${LABEL[row.source].padEnd(3)} ${current ? '▶' : '│'} `}</Text>
+      <Text color={labelColor} dimColor={row.part > 0}>
+        {row.part > 0 ? '    │ ' : `${LABEL[row.source].padEnd(3)} ${current ? '▶' : '│'} `}
+      </Text>
       {parts.map((p, i) =>
         p.hit ? (
           <Text key={i} inverse bold={current}>
@@ -54,7 +66,12 @@ const Row = memo(function Row({ row, query, current, labelColor }: { row: ViewRo
 /** The pane, exactly height + 1 lines tall. */
 export function LogPane({ title, flags, rows, height, width, query, matchSeq, focused, empty }: LogPaneProps) {
   const theme = useTheme();
-  const labelColor = (s: LogLine['source']) => (s === 'ssh' ? theme.colors['status.running'] : s === 'api' ? theme.colors['status.loading'] : theme.colors['status.warn']);
+  const labelColor = (s: LogLine['source']) =>
+    s === 'ssh'
+      ? theme.colors['status.running']
+      : s === 'api'
+        ? theme.colors['status.loading']
+        : theme.colors['status.warn'];
   const room = Math.max(0, width - flags.length - 2);
   const head = title.length > room ? title.slice(0, Math.max(0, room - 1)) + '…' : title;
   return (
@@ -67,7 +84,9 @@ export function LogPane({ title, flags, rows, height, width, query, matchSeq, fo
       {rows.length === 0 ? (
         <Text color={theme.colors.muted}>{empty}</Text>
       ) : (
-        rows.map((r) => <Row key={r.key} row={r} query={query} current={r.seq === matchSeq} labelColor={labelColor(r.source)} />)
+        rows.map((r) => (
+          <Row key={r.key} row={r} query={query} current={r.seq === matchSeq} labelColor={labelColor(r.source)} />
+        ))
       )}
     </Box>
   );

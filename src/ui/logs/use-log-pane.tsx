@@ -15,7 +15,15 @@ import { LogPane } from './LogPane.js';
 import { LABEL_WIDTH } from './LogPane.js';
 import { saveLog } from './save.js';
 import {
-  INITIAL_VIEW, nextMatch, revealSeq, scrollBy, scrollTop, searchLines, viewWindow, type LogViewState, type ViewWindow,
+  INITIAL_VIEW,
+  nextMatch,
+  revealSeq,
+  scrollBy,
+  scrollTop,
+  searchLines,
+  viewWindow,
+  type LogViewState,
+  type ViewWindow,
 } from './view-state.js';
 import { fieldOf, useViewStore, type ViewStore } from '../views/store.js';
 
@@ -33,7 +41,10 @@ export interface LogPaneLike {
 export type LogPaneFactory = (inst: Instance, opts: { daemon: boolean }) => LogPaneLike;
 
 /** Hands the terminal to ssh for the instance; resolves to a one-line result for the footer. */
-export type AttachRunner = (inst: Instance, mode: 'tmux' | 'shell') => Promise<{ text: string; level: 'info' | 'error' }>;
+export type AttachRunner = (
+  inst: Instance,
+  mode: 'tmux' | 'shell',
+) => Promise<{ text: string; level: 'info' | 'error' }>;
 
 /** Split (under the table) or full-screen. */
 export type LogMode = 'off' | 'split' | 'full';
@@ -53,7 +64,15 @@ export interface LogUiState {
 }
 
 /** The pane closed. */
-export const INITIAL_LOG_UI: LogUiState = { mode: 'off', focus: 'fleet', daemon: false, view: INITIAL_VIEW, search: null, suspended: false, generation: 0 };
+export const INITIAL_LOG_UI: LogUiState = {
+  mode: 'off',
+  focus: 'fleet',
+  daemon: false,
+  view: INITIAL_VIEW,
+  search: null,
+  suspended: false,
+  generation: 0,
+};
 
 /** Inputs of useLogPane. */
 export interface LogPaneDeps {
@@ -99,7 +118,10 @@ export function useLogPane(d: LogPaneDeps) {
   const [generation, setGeneration] = fieldOf(d.ui, ui, 'generation');
   const inst = d.selected;
 
-  const key = mode !== 'off' && inst && d.factory && !suspended ? `${inst.id}|${endpointKey(inst)}|${daemon}|${generation}` : null;
+  const key =
+    mode !== 'off' && inst && d.factory && !suspended
+      ? `${inst.id}|${endpointKey(inst)}|${daemon}|${generation}`
+      : null;
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const store = useMemo(() => (key && inst && d.factory ? d.factory(inst, { daemon }) : null), [key]);
   useEffect(() => {
@@ -110,14 +132,20 @@ export function useLogPane(d: LogPaneDeps) {
       store.stop();
     };
   }, [store, d.startDelayMs]);
-  const snap = useSyncExternalStore(store ? store.subscribe : EMPTY_SUB, store ? store.getSnapshot : NO_SNAP, store ? store.getSnapshot : NO_SNAP);
+  const snap = useSyncExternalStore(
+    store ? store.subscribe : EMPTY_SUB,
+    store ? store.getSnapshot : NO_SNAP,
+    store ? store.getSnapshot : NO_SNAP,
+  );
 
   // A new instance starts at its newest line; wrap and the search text carry over.
   const lastId = useRef<number | undefined>(inst?.id);
   useLayoutEffect(() => {
     if (lastId.current === inst?.id) return;
     lastId.current = inst?.id;
-    setView((v) => (v.follow !== true || v.matchSeq !== null ? { ...v, follow: true, topSeq: null, matchSeq: null } : v));
+    setView((v) =>
+      v.follow !== true || v.matchSeq !== null ? { ...v, follow: true, topSeq: null, matchSeq: null } : v,
+    );
   });
 
   const lines = snap?.lines ?? [];
@@ -128,7 +156,11 @@ export function useLogPane(d: LogPaneDeps) {
   const focused = mode === 'full' || (mode === 'split' && focus === 'logs');
   const jump = (dir: 1 | -1) => {
     const m = nextMatch(matches, view.matchSeq, dir);
-    if (m === null) return d.onMessage({ text: view.query ? `no line matches "${view.query.slice(0, 40)}"` : 'no search: press / first', level: 'info' });
+    if (m === null)
+      return d.onMessage({
+        text: view.query ? `no line matches "${view.query.slice(0, 40)}"` : 'no search: press / first',
+        level: 'info',
+      });
     setView(revealSeq(lines, view, m, win.current.height));
   };
   const scroll = (delta: number) => setView(scrollBy(lines, view, win.current.w, delta, win.current.height));
@@ -142,19 +174,36 @@ export function useLogPane(d: LogPaneDeps) {
       d.onMessage({ text: 'saving the whole log…', level: 'info' });
       const read = store?.readWhole ? await store.readWhole().catch(() => null) : null;
       // The logs API keeps a tail only: when it has fewer lines than the pane holds, the pane's lines are more.
-      const whole = read && (read.from === 'host' || read.text.split('\n').length - 1 >= snap.lines.length) ? read : null;
-      const file = await saveLog(whole ? whole.text : snap.lines, { dir: d.saveDir, instanceId: inst.id, daemon, now: Date.now() });
+      const whole =
+        read && (read.from === 'host' || read.text.split('\n').length - 1 >= snap.lines.length) ? read : null;
+      const file = await saveLog(whole ? whole.text : snap.lines, {
+        dir: d.saveDir,
+        instanceId: inst.id,
+        daemon,
+        now: Date.now(),
+      });
       const count = whole ? whole.text.split('\n').length - 1 : snap.lines.length;
-      d.onMessage({ text: `saved ${count} lines to ${file} ${whole ? `(the whole log, from the ${whole.from === 'host' ? 'host' : 'logs API'})` : '(the lines held: the whole log could not be read)'}`, level: 'info' });
+      d.onMessage({
+        text:
+          `saved ${count} lines to ${file} ` +
+          `${whole ? `(the whole log, from the ${whole.from === 'host' ? 'host' : 'logs API'})` : '(the lines held: the whole log could not be read)'}`,
+        level: 'info',
+      });
     } catch (err) {
-      d.onMessage({ text: `cannot save the log: ${sanitizeLine(String((err as Error).message ?? err))}`, level: 'error' });
+      d.onMessage({
+        text: `cannot save the log: ${sanitizeLine(String((err as Error).message ?? err))}`,
+        level: 'error',
+      });
     }
   };
 
   const attach = async (how: 'tmux' | 'shell') => {
     if (!inst || !d.onAttach) return;
     if (inst.status !== 'running' || !sshEndpoint(inst)) {
-      return d.onMessage({ text: `instance ${inst.id} has no SSH endpoint (${inst.status ?? 'provisioning'})`, level: 'error' });
+      return d.onMessage({
+        text: `instance ${inst.id} has no SSH endpoint (${inst.status ?? 'provisioning'})`,
+        level: 'error',
+      });
     }
     setSuspended(true); // stops the log store: nothing streams while ssh owns the terminal
     try {
@@ -182,7 +231,12 @@ export function useLogPane(d: LogPaneDeps) {
     'logs.pageUp': () => scroll(-page()),
     'logs.top': () => setView(scrollTop(lines, view)),
     'logs.bottom': () => setView({ ...view, follow: true, topSeq: null }),
-    'logs.follow': () => setView(view.follow ? { ...view, follow: false, topSeq: win.current.w.topSeq } : { ...view, follow: true, topSeq: null }),
+    'logs.follow': () =>
+      setView(
+        view.follow
+          ? { ...view, follow: false, topSeq: win.current.w.topSeq }
+          : { ...view, follow: true, topSeq: null },
+      ),
     'logs.wrap': () => setView({ ...view, wrap: !view.wrap }),
     'logs.search': () => setSearch(''),
     'logs.next': () => jump(1),
@@ -233,21 +287,36 @@ export function useLogPane(d: LogPaneDeps) {
       view.wrap ? 'wrap' : '',
       view.query ? `/${view.query.slice(0, 20)} ${at}/${matches.length}` : '',
       mode === 'full' ? 'esc back' : focused ? 'tab table' : 'tab focus',
-    ].filter(Boolean).join(' · ');
-    const title = inst ? `log ${inst.id}${daemon ? ' (daemon)' : ''} · ${sanitizeLine(snap?.status ?? 'opening…')}` : 'log';
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    const title = inst
+      ? `log ${inst.id}${daemon ? ' (daemon)' : ''} · ${sanitizeLine(snap?.status ?? 'opening…')}`
+      : 'log';
     const empty = !inst ? 'no instance selected' : !snap || snap.lines.length === 0 ? 'no log lines yet' : '';
     return (
-      <LogPane title={title} flags={flags} rows={w.rows} height={rowsH} width={width} query={view.query} matchSeq={view.matchSeq} focused={focused} empty={empty} />
+      <LogPane
+        title={title}
+        flags={flags}
+        rows={w.rows}
+        height={rowsH}
+        width={width}
+        query={view.query}
+        matchSeq={view.matchSeq}
+        focused={focused}
+        empty={empty}
+      />
     );
   };
 
-  const searchLine = search === null ? null : (
-    <Text wrap="truncate">
-      <Text bold>{'log /'}</Text>
-      {search}
-      <Text inverse> </Text>
-    </Text>
-  );
+  const searchLine =
+    search === null ? null : (
+      <Text wrap="truncate">
+        <Text bold>{'log /'}</Text>
+        {search}
+        <Text inverse> </Text>
+      </Text>
+    );
 
   return {
     mode,

@@ -58,7 +58,13 @@ function pieces(line: LogLine, width: number, wrap: boolean): string[] {
 }
 
 function rowsOf(line: LogLine, width: number, wrap: boolean): ViewRow[] {
-  return pieces(line, width, wrap).map((text, part) => ({ key: `${line.seq}.${part}`, seq: line.seq, source: line.source, text, part }));
+  return pieces(line, width, wrap).map((text, part) => ({
+    key: `${line.seq}.${part}`,
+    seq: line.seq,
+    source: line.source,
+    text,
+    part,
+  }));
 }
 
 /** Index of seq in lines (whose seqs are consecutive), clamped to the stored range. */
@@ -93,11 +99,21 @@ export function viewWindow(lines: readonly LogLine[], view: LogViewState, height
     const full = fromBottom(lines, lines.length, height, width, view.wrap);
     return { rows: full, topSeq: full[0]?.seq ?? null, atBottom: true };
   }
-  return { rows: rows.slice(0, height), topSeq: lines[start]!.seq, atBottom: i >= lines.length && rows.length <= height };
+  return {
+    rows: rows.slice(0, height),
+    topSeq: lines[start]!.seq,
+    atBottom: i >= lines.length && rows.length <= height,
+  };
 }
 
 /** Scrolls by `delta` lines from the window's current top; reaching the bottom turns autoscroll back on. */
-export function scrollBy(lines: readonly LogLine[], view: LogViewState, win: ViewWindow, delta: number, height: number): LogViewState {
+export function scrollBy(
+  lines: readonly LogLine[],
+  view: LogViewState,
+  win: ViewWindow,
+  delta: number,
+  height: number,
+): LogViewState {
   if (lines.length === 0 || win.topSeq === null) return view;
   const first = lines[0]!.seq;
   const last = lines[lines.length - 1]!.seq;

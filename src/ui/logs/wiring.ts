@@ -30,7 +30,11 @@ export interface SshWiring {
 }
 
 /** Builds the wiring over a fleet store and the services (the API for log fallback). */
-export function sshWiring(services: { api: Pick<VastApi, 'getLogs'> } & Pick<Services, 'identity' | 'ssh'>, store: HealthSink, opts: { healthIntervalMs?: number; now?: () => number } = {}): SshWiring {
+export function sshWiring(
+  services: { api: Pick<VastApi, 'getLogs'> } & Pick<Services, 'identity' | 'ssh'>,
+  store: HealthSink,
+  opts: { healthIntervalMs?: number; now?: () => number } = {},
+): SshWiring {
   const api = services.api;
   const id = services.identity;
   // `interactive`: a pane on screen reconnects until it is closed.
@@ -44,9 +48,18 @@ export function sshWiring(services: { api: Pick<VastApi, 'getLogs'> } & Pick<Ser
     // Stopped and exited instances have no SSH: their last step and error come from the logs API, once.
     apiLog: (id) => api.getLogs(id, { tail: 400 }),
   });
-  const lazyPool = { follow: (t: SshTarget, p: string, o?: Parameters<SshPool['follow']>[2]) => getPool().follow(t, p, o) };
+  const lazyPool = {
+    follow: (t: SshTarget, p: string, o?: Parameters<SshPool['follow']>[2]) => getPool().follow(t, p, o),
+  };
   const openLog: LogPaneFactory = (inst, { daemon }) =>
-    new LogPaneStore({ instanceId: inst.id, target: targetOf(inst), pool: lazyPool, api, daemon, exec: (t, cmd, o) => getPool().exec(t, cmd, o) });
+    new LogPaneStore({
+      instanceId: inst.id,
+      target: targetOf(inst),
+      pool: lazyPool,
+      api,
+      daemon,
+      exec: (t, cmd, o) => getPool().exec(t, cmd, o),
+    });
   return {
     identity: id,
     monitor,

@@ -19,10 +19,23 @@ export type StepMark = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
 export type WizardStage =
   | { kind: 'loading'; sourceId: number }
   | { kind: 'profiles'; sourceId: number; label: string; names: string[]; cursor: number }
-  | { kind: 'confirm'; sourceId: number; label: string; profile: string; plan: MigrationPlan | null; error: string | null }
+  | {
+      kind: 'confirm';
+      sourceId: number;
+      label: string;
+      profile: string;
+      plan: MigrationPlan | null;
+      error: string | null;
+    }
   | { kind: 'offer-resume'; m: JournaledMigration }
   | {
-      kind: 'progress'; title: string; marks: StepMark[]; details: string[]; note: string; outcome: 'running' | 'done' | 'failed' | 'stopped'; message: string;
+      kind: 'progress';
+      title: string;
+      marks: StepMark[];
+      details: string[];
+      note: string;
+      outcome: 'running' | 'done' | 'failed' | 'stopped';
+      message: string;
       /** The bounded wait in progress, for the countdown. */
       wait: { what: string; leftMs: number; totalMs: number } | null;
       /** The source stopped answering: what to do. */
@@ -53,7 +66,11 @@ const STEP_INDENT = 5;
  * mark and title stay), then those of the other steps; the title, the note and the keys stay whole.
  */
 export function fitProgress(
-  title: Row, steps: ReadonlyArray<{ mark: StepMark; color?: string; head: string; text: string }>, tail: readonly Row[], width: number, height: number,
+  title: Row,
+  steps: ReadonlyArray<{ mark: StepMark; color?: string; head: string; text: string }>,
+  tail: readonly Row[],
+  width: number,
+  height: number,
 ): Row[] {
   const wrap = (r: Row, indent = 0): Row[] => wrapLine(r.text, width, indent).map((text) => ({ ...r, text }));
   // A key line breaks between its hints (three spaces apart) before it breaks inside one.
@@ -105,7 +122,9 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
   // wrapped by fitProgress, which knows what to drop when it gets too tall, so Ink only truncates it.
   const wrapped = stage.kind !== 'progress';
   const line = (t: string, color?: string, bold = false) => (
-    <Text wrap={wrapped ? 'wrap' : 'truncate'} color={color} bold={bold}>{t}</Text>
+    <Text wrap={wrapped ? 'wrap' : 'truncate'} color={color} bold={bold}>
+      {t}
+    </Text>
   );
   const warn = theme.colors['status.warn'];
   let body;
@@ -115,9 +134,21 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
       break;
     case 'profiles':
       body = [
-        line(`Migrate ${stage.sourceId} ${stage.label}: choose the profile of the new host (j/k, Enter; Esc cancels)`, undefined, true),
-        ...(stage.names.length === 0 ? [line('no profile has both a checkpoint: store and a resume: command', theme.colors['status.error'])] : []),
-        ...profileWindow(stage.names, stage.cursor, height).map(([n, i]) => line(`${i === stage.cursor ? '>' : ' '} ${n}`, i === stage.cursor ? theme.colors['selection.text'] : undefined, i === stage.cursor)),
+        line(
+          `Migrate ${stage.sourceId} ${stage.label}: choose the profile of the new host (j/k, Enter; Esc cancels)`,
+          undefined,
+          true,
+        ),
+        ...(stage.names.length === 0
+          ? [line('no profile has both a checkpoint: store and a resume: command', theme.colors['status.error'])]
+          : []),
+        ...profileWindow(stage.names, stage.cursor, height).map(([n, i]) =>
+          line(
+            `${i === stage.cursor ? '>' : ' '} ${n}`,
+            i === stage.cursor ? theme.colors['selection.text'] : undefined,
+            i === stage.cursor,
+          ),
+        ),
       ];
       break;
     case 'confirm':
@@ -125,7 +156,11 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
         line(`Migrate ${stage.sourceId} ${stage.label} with profile ${stage.profile}?`, undefined, true),
         stage.error
           ? line(`cannot find a target: ${sanitizeLine(stage.error)}`, theme.colors['status.error'])
-          : line(stage.plan ? `Rents ${sanitizeLine(stage.plan.target)} (if it is gone by then: the next offer of the same GPU)` : 'finding the offer it would rent…'),
+          : line(
+              stage.plan
+                ? `Rents ${sanitizeLine(stage.plan.target)} (if it is gone by then: the next offer of the same GPU)`
+                : 'finding the offer it would rent…',
+            ),
         line('Resumes there from the newest verified checkpoint, then destroys this one.'),
         line(stage.plan ? 'migrate? [y/n]' : 'Esc cancels', warn, true),
       ];
@@ -133,39 +168,83 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
     case 'offer-resume': {
       const m = stage.m;
       body = [
-        line(`Interrupted migration ${m.spec.id}: ${m.spec.sourceId} → ${m.state.targetId ?? '?'} (profile ${m.spec.profileName}), ${m.state.done.length} of 8 steps done`, warn, true),
+        line(
+          `Interrupted migration ${m.spec.id}: ${m.spec.sourceId} → ${m.state.targetId ?? '?'} (profile ` +
+            `${m.spec.profileName}), ${m.state.done.length} of 8 steps done`,
+          warn,
+          true,
+        ),
         ...(m.lastError ? [line(`stopped at: ${sanitizeLine(m.lastError)}`)] : []),
         line('resume it now? [y/n]   x gives it up (the journal only; nothing on Vast changes)', warn, true),
       ];
       break;
     }
-    case 'progress': {
-      mark.running = spin || '…';
-      const done = (m: StepMark) => m === 'done' || m === 'skipped';
-      const steps = MIGRATE_STEPS.map((s, i) => {
-        const m = stage.marks[i]!;
-        const color = m === 'failed' ? theme.colors['status.error'] : done(m) ? theme.colors['status.running'] : undefined;
-        const head = `${mark[m]} ${i + 1}. ${STEP_TITLES[s]}`;
-        return { mark: m, color, head, text: `${head}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}` };
-      });
-      const tail: Row[] = [
-        { text: stage.outcome === 'running' ? sanitizeLine(stage.note) : sanitizeLine(stage.message), color: stage.outcome === 'failed' ? theme.colors['status.error'] : undefined, bold: stage.outcome !== 'running' },
-        ...(stage.outcome === 'running' && stage.wait ? [{ text: `waiting for ${sanitizeLine(stage.wait.what)}: ${timeLeft(stage.wait.leftMs)} left of ${timeLeft(stage.wait.totalMs)}` }] : []),
-        ...(stage.outcome === 'running' && stage.question
-          ? [
-              { text: `Source ${stage.question.sourceId} stopped answering: ${sanitizeLine(stage.question.message)}`, color: warn, bold: true },
-              { keys: true, text: `w wait on   x give up${stage.question.storeStep !== null ? `   r resume from checkpoint-${stage.question.storeStep} (newest in ${sanitizeLine(stage.question.where)})` : ''}`, color: warn, bold: true },
-            ]
-          : []),
-        {
-          keys: true,
-          text: stage.outcome === 'running' ? (stage.question ? 'Esc hides this' : 'x stops it now (journaled pause; M resumes it)   Esc hides this (it goes on; M on its row shows it)')
-            : stage.outcome === 'done' ? 'Esc closes' : 'Esc closes; M on its row resumes it',
-        },
-      ];
-      body = fitProgress({ text: stage.title, bold: true }, steps, tail, width, height).map((r) => line(r.text, r.color, r.bold));
-      break;
-    }
+    case 'progress':
+      {
+        mark.running = spin || '…';
+        const done = (m: StepMark) => m === 'done' || m === 'skipped';
+        const steps = MIGRATE_STEPS.map((s, i) => {
+          const m = stage.marks[i]!;
+          const color =
+            m === 'failed' ? theme.colors['status.error'] : done(m) ? theme.colors['status.running'] : undefined;
+          const head = `${mark[m]} ${i + 1}. ${STEP_TITLES[s]}`;
+          return {
+            mark: m,
+            color,
+            head,
+            text: `${head}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}`,
+          };
+        });
+        const tail: Row[] = [
+          {
+            text: stage.outcome === 'running' ? sanitizeLine(stage.note) : sanitizeLine(stage.message),
+            color: stage.outcome === 'failed' ? theme.colors['status.error'] : undefined,
+            bold: stage.outcome !== 'running',
+          },
+          ...(stage.outcome === 'running' && stage.wait
+            ? [
+                {
+                  text:
+                    `waiting for ${sanitizeLine(stage.wait.what)}: ${timeLeft(stage.wait.leftMs)} left of ` +
+                    `${timeLeft(stage.wait.totalMs)}`,
+                },
+              ]
+            : []),
+          ...(stage.outcome === 'running' && stage.question
+            ? [
+                {
+                  text: `Source ${stage.question.sourceId} stopped answering: ${sanitizeLine(stage.question.message)}`,
+                  color: warn,
+                  bold: true,
+                },
+                {
+                  keys: true,
+                  text:
+                    `w wait on   x give ` +
+                    `up${stage.question.storeStep !== null ? `   r resume from checkpoint-${stage.question.storeStep} (newest in ${sanitizeLine(stage.question.where)})` : ''}`,
+                  color: warn,
+                  bold: true,
+                },
+              ]
+            : []),
+          {
+            keys: true,
+            text:
+              stage.outcome === 'running'
+                ? stage.question
+                  ? 'Esc hides this'
+                  : 'x stops it now (journaled pause; M resumes it)   Esc hides this (it goes on; M on its row ' +
+                    'shows it)'
+                : stage.outcome === 'done'
+                  ? 'Esc closes'
+                  : 'Esc closes; M on its row resumes it',
+          },
+        ];
+        body = fitProgress({ text: stage.title, bold: true }, steps, tail, width, height).map((r) =>
+          line(r.text, r.color, r.bold),
+        );
+        break;
+      }
       break;
   }
   return (

@@ -10,8 +10,26 @@ import { readHostCheckpoint, HostReadError } from '../../core/checkpoints/index.
 import type { Services } from '../../core/services/services.js';
 import { runIdOfInstance } from '../../core/checkpoints/run-id.js';
 import { executeDestroy, planDestroy, type DestroyPlan, type DestroyResult } from '../../core/ops/destroy.js';
-import { abortRecord, abortSummary, interruptedMigrations, runMigration, type JournaledMigration, type MigrateEvent, type MigrateResult, type MigrationSpec, type MigrationState, type SourceUnreachable, type UnreachableChoice } from '../../core/ops/migrate.js';
-import { describeTarget, findCandidates, migrationProblem, migrationSpec, sourceInstance } from '../../core/ops/migrate-setup.js';
+import {
+  abortRecord,
+  abortSummary,
+  interruptedMigrations,
+  runMigration,
+  type JournaledMigration,
+  type MigrateEvent,
+  type MigrateResult,
+  type MigrationSpec,
+  type MigrationState,
+  type SourceUnreachable,
+  type UnreachableChoice,
+} from '../../core/ops/migrate.js';
+import {
+  describeTarget,
+  findCandidates,
+  migrationProblem,
+  migrationSpec,
+  sourceInstance,
+} from '../../core/ops/migrate-setup.js';
 import type { VastApi } from '../../core/vast/api.js';
 import type { Instance } from '../../core/vast/types.js';
 
@@ -72,18 +90,47 @@ export function makeOps(o: OpsOptions): Ops {
   const profileOf = async (inst: Instance): Promise<Profile | undefined> => {
     const all = Object.values(await profiles().catch(() => ({}) as Record<string, Profile>));
     const prefix = (p: Profile) => p.label.split('{')[0] || `${p.model}-`;
-    return all.filter((p) => p.checkpoint && (inst.label ?? '').startsWith(prefix(p))).sort((a, b) => prefix(b).length - prefix(a).length)[0];
+    return all
+      .filter((p) => p.checkpoint && (inst.label ?? '').startsWith(prefix(p)))
+      .sort((a, b) => prefix(b).length - prefix(a).length)[0];
   };
   const candidates = (profile: Profile, spec: MigrationSpec) => async () =>
-    findCandidates(api, profile, spec, spec.offerId === null ? await sourceInstance(api, spec.sourceId) : { gpuName: '', numGpus: 0 });
-  const run = async (spec: MigrationSpec, state: MigrationState | undefined, onEvent: (e: MigrateEvent) => void, ctl: RunControl) => {
+    findCandidates(
+      api,
+      profile,
+      spec,
+      spec.offerId === null ? await sourceInstance(api, spec.sourceId) : { gpuName: '', numGpus: 0 },
+    );
+  const run = async (
+    spec: MigrationSpec,
+    state: MigrationState | undefined,
+    onEvent: (e: MigrateEvent) => void,
+    ctl: RunControl,
+  ) => {
     const profile = (await profiles())[spec.profileName];
     if (!profile) throw new Error(`profile ${spec.profileName} is not in ${spec.profilesFile}`);
     const store = await storeOf(profile);
     const journal = services.journal();
     return runMigration(
-      { api, journal, sleep, now: Date.now, exec, store: store?.reader ?? null, exclude: store?.exclude, candidates: candidates(profile, spec), choose: ctl.choose },
-      { spec, profile, state, timing: { pollMs: o.pollMs ?? 2000, ...(o.stuckAfterMs ? { stuckAfterMs: o.stuckAfterMs } : {}) }, onEvent, signal: ctl.signal },
+      {
+        api,
+        journal,
+        sleep,
+        now: Date.now,
+        exec,
+        store: store?.reader ?? null,
+        exclude: store?.exclude,
+        candidates: candidates(profile, spec),
+        choose: ctl.choose,
+      },
+      {
+        spec,
+        profile,
+        state,
+        timing: { pollMs: o.pollMs ?? 2000, ...(o.stuckAfterMs ? { stuckAfterMs: o.stuckAfterMs } : {}) },
+        onEvent,
+        signal: ctl.signal,
+      },
     );
   };
   return {
@@ -93,13 +140,24 @@ export function makeOps(o: OpsOptions): Ops {
       const runDir = profile?.onstart && 'runDir' in profile.onstart ? profile.onstart.runDir : '/workspace/run';
       const records = (await readJournal(journalFile).catch(() => ({ records: [] }))).records;
       return planDestroy(inst, {
-        store: store?.reader ?? null, exclude: store?.exclude, runId: runIdOfInstance(inst, records),
-        readHost: () => (inst.sshHost ? readHostCheckpoint((cmd) => exec(inst, cmd), runDir, { hostKey: `${inst.id}@${inst.sshHost}:${inst.sshPort}` }) : Promise.reject(new HostReadError('no SSH endpoint'))),
+        store: store?.reader ?? null,
+        exclude: store?.exclude,
+        runId: runIdOfInstance(inst, records),
+        readHost: () =>
+          inst.sshHost
+            ? readHostCheckpoint((cmd) => exec(inst, cmd), runDir, {
+                hostKey: `${inst.id}@${inst.sshHost}:${inst.sshPort}`,
+              })
+            : Promise.reject(new HostReadError('no SSH endpoint')),
       });
     },
-    destroy: (plan, force) => executeDestroy({ api, journal: services.journal(), sleep, now: Date.now }, plan, { force }),
+    destroy: (plan, force) =>
+      executeDestroy({ api, journal: services.journal(), sleep, now: Date.now }, plan, { force }),
     async migrationProfiles() {
-      return Object.entries(await profiles()).filter(([, p]) => !migrationProblem(p)).map(([n]) => n).sort();
+      return Object.entries(await profiles())
+        .filter(([, p]) => !migrationProblem(p))
+        .map(([n]) => n)
+        .sort();
     },
     async planMigration(inst, name) {
       const profile = (await profiles())[name];

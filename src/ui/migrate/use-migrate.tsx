@@ -10,7 +10,13 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Instance } from '../../core/vast/types.js';
 import type { Keymap } from '../keymap/registry.js';
 import type { Layer } from '../keymap/dispatch.js';
-import { MIGRATE_STEPS, type JournaledMigration, type MigrateEvent, type MigrateResult, type UnreachableChoice } from '../../core/ops/migrate.js';
+import {
+  MIGRATE_STEPS,
+  type JournaledMigration,
+  type MigrateEvent,
+  type MigrateResult,
+  type UnreachableChoice,
+} from '../../core/ops/migrate.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import type { Ops, RunControl } from './ops.js';
 import { MigrateWizard, type StepMark, type WizardStage } from './MigrateWizard.js';
@@ -33,7 +39,16 @@ interface Flight {
 const errText = (err: unknown) => sanitizeLine(String((err as Error)?.message ?? err));
 
 /** State and key handlers of the wizard. */
-export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | undefined; say: Say; refresh: () => void; width: number; height: number; running?: Running }) {
+export function useMigrate(o: {
+  ops?: Ops;
+  keymap: Keymap;
+  selected: Instance | undefined;
+  say: Say;
+  refresh: () => void;
+  width: number;
+  height: number;
+  running?: Running;
+}) {
   const [stage, setStage] = useState<WizardStage | null>(null);
   // The running migration's progress lives on while the wizard is hidden.
   const [progress, setProgress] = useState<Progress | null>(null);
@@ -59,11 +74,25 @@ export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [allowed]);
 
-  const start = (title: string, ids: { id: string; sourceId: number; targetId: number | null }, run: (onEvent: (e: MigrateEvent) => void, ctl: RunControl) => Promise<MigrateResult>) => {
+  const start = (
+    title: string,
+    ids: { id: string; sourceId: number; targetId: number | null },
+    run: (onEvent: (e: MigrateEvent) => void, ctl: RunControl) => Promise<MigrateResult>,
+  ) => {
     if (flight.current) return;
     const f: Flight = { ...ids, stop: new AbortController(), giveUp: false, answer: null };
     flight.current = f;
-    let p: Progress = { kind: 'progress', title, marks: MIGRATE_STEPS.map(() => 'pending' as StepMark), details: MIGRATE_STEPS.map(() => ''), note: 'starting…', outcome: 'running', message: '', wait: null, question: null };
+    let p: Progress = {
+      kind: 'progress',
+      title,
+      marks: MIGRATE_STEPS.map(() => 'pending' as StepMark),
+      details: MIGRATE_STEPS.map(() => ''),
+      note: 'starting…',
+      outcome: 'running',
+      message: '',
+      wait: null,
+      question: null,
+    };
     const put = (next: Progress) => {
       p = next;
       setProgress(next);
@@ -78,7 +107,9 @@ export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
       const details = [...p.details];
       const i = e.index - 1;
       if (e.type === 'failed') (marks[i] = 'failed'), (details[i] = e.message);
-      else (marks[i] = e.phase === 'start' ? 'running' : e.phase), (details[i] = e.phase === 'done' ? e.detail ?? '' : '');
+      else
+        (marks[i] = e.phase === 'start' ? 'running' : e.phase),
+          (details[i] = e.phase === 'done' ? (e.detail ?? '') : '');
       put({ ...p, marks, details, wait: null, note: e.type === 'step' && e.phase === 'start' ? 'working…' : p.note });
       if (e.type === 'step' && e.phase === 'done') o.refresh();
     };
@@ -96,35 +127,55 @@ export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
           setStage(p);
         }),
     };
-    const end = o.running?.add({
-      what: 'a migration is running', onQuit: 'it pauses, journaled; M resumes it',
-      stop: async (reason) => {
-        f.stop.abort(reason);
-        await done;
-      },
-    }) ?? (() => {});
+    const end =
+      o.running?.add({
+        what: 'a migration is running',
+        onQuit: 'it pauses, journaled; M resumes it',
+        stop: async (reason) => {
+          f.stop.abort(reason);
+          await done;
+        },
+      }) ?? (() => {});
     const finish = async (r: MigrateResult) => {
       if (r.outcome === 'paused' && f.giveUp) {
-        const summary = await o.ops!.abort({ spec: r.spec, state: r.state, finished: false, aborted: false, lastError: null, startedAt: 0 });
+        const summary = await o.ops!.abort({
+          spec: r.spec,
+          state: r.state,
+          finished: false,
+          aborted: false,
+          lastError: null,
+          startedAt: 0,
+        });
         return { ...r, outcome: 'aborted' as const, message: summary };
       }
       return r;
     };
-    const done = run(onEvent, ctl).then(finish).then(
-      (r) => {
-        flight.current = null;
-        end();
-        put({ ...p, outcome: r.outcome === 'done' ? 'done' : r.outcome === 'failed' ? 'failed' : 'stopped', message: r.message, wait: null, question: null });
-        o.say({ text: sanitizeLine(r.message), level: r.outcome === 'done' || r.outcome === 'paused' || r.outcome === 'aborted' ? 'info' : 'error' });
-        o.refresh();
-      },
-      (err) => {
-        flight.current = null;
-        end();
-        put({ ...p, outcome: 'failed', message: errText(err), wait: null, question: null });
-        o.say({ text: `migration failed: ${errText(err)}`, level: 'error' });
-      },
-    );
+    const done = run(onEvent, ctl)
+      .then(finish)
+      .then(
+        (r) => {
+          flight.current = null;
+          end();
+          put({
+            ...p,
+            outcome: r.outcome === 'done' ? 'done' : r.outcome === 'failed' ? 'failed' : 'stopped',
+            message: r.message,
+            wait: null,
+            question: null,
+          });
+          o.say({
+            text: sanitizeLine(r.message),
+            level: r.outcome === 'done' || r.outcome === 'paused' || r.outcome === 'aborted' ? 'info' : 'error',
+          });
+          o.refresh();
+        },
+        (err) => {
+          flight.current = null;
+          end();
+          put({ ...p, outcome: 'failed', message: errText(err), wait: null, question: null });
+          o.say({ text: `migration failed: ${errText(err)}`, level: 'error' });
+        },
+      );
   };
 
   const running = () => flight.current;
@@ -144,22 +195,33 @@ export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
     if (f && progress) {
       // The running migration shows on its own rows; on another row M says where it is instead of reopening it.
       if (!inst || inst.id === f.sourceId || inst.id === f.targetId) return setStage(progress);
-      return o.say({ text: `migration ${f.id} of ${f.sourceId} is running: M on its row shows it (x there stops it); :migrate --abort gives it up`, level: 'info' });
+      return o.say({
+        text:
+          `migration ${f.id} of ${f.sourceId} is running: M on its row shows it (x there stops it); :migrate ` +
+          `--abort gives it up`,
+        level: 'info',
+      });
     }
     if (!inst) return;
     const label = sanitizeLine(inst.label ?? '');
     setStage({ kind: 'loading', sourceId: inst.id });
     // A paused or failed migration of this row is offered for resume first.
-    o.ops!.interrupted().then(
-      (list) => {
+    o.ops!.interrupted()
+      .then((list) => {
         const m = list.filter((x) => x.spec.sourceId === inst.id || x.state.targetId === inst.id).at(-1);
         if (m) return setStage((s) => (s?.kind === 'loading' ? { kind: 'offer-resume', m } : s));
-        return o.ops!.migrationProfiles().then((names) => setStage((s) => (s?.kind === 'loading' ? { kind: 'profiles', sourceId: inst.id, label, names, cursor: 0 } : s)));
-      },
-    ).catch((err: unknown) => {
-      setStage(null);
-      o.say({ text: `cannot read profiles: ${errText(err)}`, level: 'error' });
-    });
+        return o
+          .ops!.migrationProfiles()
+          .then((names) =>
+            setStage((s) =>
+              s?.kind === 'loading' ? { kind: 'profiles', sourceId: inst.id, label, names, cursor: 0 } : s,
+            ),
+          );
+      })
+      .catch((err: unknown) => {
+        setStage(null);
+        o.say({ text: `cannot read profiles: ${errText(err)}`, level: 'error' });
+      });
   };
 
   /** `:migrate [--abort|--resume]`: without a flag as M; --abort stops and gives up the running or interrupted one. */
@@ -168,48 +230,76 @@ export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
     if (a === '' || a === '--resume') return openWizard();
     if (a !== '--abort') return o.say({ text: 'usage: :migrate [--resume | --abort]', level: 'error' });
     if (stopRun(true)) return o.say({ text: 'stopping the migration to give it up…', level: 'info' });
-    o.ops!.interrupted().then(
-      (list) => {
-        const m = list.filter((x) => !o.selected || x.spec.sourceId === o.selected.id || x.state.targetId === o.selected.id).at(-1) ?? list.at(-1);
+    o.ops!.interrupted()
+      .then((list) => {
+        const m =
+          list
+            .filter((x) => !o.selected || x.spec.sourceId === o.selected.id || x.state.targetId === o.selected.id)
+            .at(-1) ?? list.at(-1);
         if (!m) return o.say({ text: 'no running or interrupted migration to abort', level: 'info' });
         return o.ops!.abort(m).then((summary) => o.say({ text: summary, level: 'info' }));
-      },
-    ).catch((err: unknown) => o.say({ text: `could not abort: ${errText(err)}`, level: 'error' }));
+      })
+      .catch((err: unknown) => o.say({ text: `could not abort: ${errText(err)}`, level: 'error' }));
   };
 
   const close = () => setStage(null);
-  const resumeIds = (m: JournaledMigration) => ({ id: m.spec.id, sourceId: m.spec.sourceId, targetId: m.state.targetId });
+  const resumeIds = (m: JournaledMigration) => ({
+    id: m.spec.id,
+    sourceId: m.spec.sourceId,
+    targetId: m.state.targetId,
+  });
   const layers: Layer[] = [];
   if (stage) {
     let handlers: Record<string, () => void> = { 'overlay.close': close };
     if (stage.kind === 'profiles') {
-      const move = (m: 'up' | 'down') => setStage({ ...stage, cursor: moveIndex(stage.names.length, stage.cursor, m, 1) ?? 0 });
+      const move = (m: 'up' | 'down') =>
+        setStage({ ...stage, cursor: moveIndex(stage.names.length, stage.cursor, m, 1) ?? 0 });
       const pick = (profile: string) => {
         setStage({ kind: 'confirm', sourceId: stage.sourceId, label: stage.label, profile, plan: null, error: null });
         const inst = o.selected?.id === stage.sourceId ? o.selected : undefined;
         if (!inst) return;
         o.ops!.planMigration(inst, profile).then(
           (plan) => setStage((s) => (s?.kind === 'confirm' && s.profile === profile ? { ...s, plan } : s)),
-          (err: unknown) => setStage((s) => (s?.kind === 'confirm' && s.profile === profile ? { ...s, error: errText(err) } : s)),
+          (err: unknown) =>
+            setStage((s) => (s?.kind === 'confirm' && s.profile === profile ? { ...s, error: errText(err) } : s)),
         );
       };
-      handlers = { ...handlers, 'overlay.up': () => move('up'), 'overlay.down': () => move('down'), 'wizard.select': () => stage.names[stage.cursor] && pick(stage.names[stage.cursor]!) };
+      handlers = {
+        ...handlers,
+        'overlay.up': () => move('up'),
+        'overlay.down': () => move('down'),
+        'wizard.select': () => stage.names[stage.cursor] && pick(stage.names[stage.cursor]!),
+      };
     } else if (stage.kind === 'confirm') {
       const plan = stage.plan;
       handlers = {
-        ...handlers, 'confirm.no': close,
-        'confirm.yes': () => plan && start(`Migrating ${stage.sourceId} ${stage.label} (profile ${stage.profile}, migration ${plan.spec.id})`, { id: plan.spec.id, sourceId: stage.sourceId, targetId: null }, (ev, ctl) => o.ops!.migrate(plan, ev, ctl)),
+        ...handlers,
+        'confirm.no': close,
+        'confirm.yes': () =>
+          plan &&
+          start(
+            `Migrating ${stage.sourceId} ${stage.label} (profile ${stage.profile}, migration ${plan.spec.id})`,
+            { id: plan.spec.id, sourceId: stage.sourceId, targetId: null },
+            (ev, ctl) => o.ops!.migrate(plan, ev, ctl),
+          ),
       };
     } else if (stage.kind === 'offer-resume') {
       const m = stage.m;
       handlers = {
-        ...handlers, 'confirm.no': close,
-        'confirm.yes': () => start(`Resuming migration ${m.spec.id} of ${m.spec.sourceId} (profile ${m.spec.profileName})`, resumeIds(m), (ev, ctl) => o.ops!.resume(m, ev, ctl)),
+        ...handlers,
+        'confirm.no': close,
+        'confirm.yes': () =>
+          start(
+            `Resuming migration ${m.spec.id} of ${m.spec.sourceId} (profile ${m.spec.profileName})`,
+            resumeIds(m),
+            (ev, ctl) => o.ops!.resume(m, ev, ctl),
+          ),
         'migrate.abort': () => {
           close();
           o.ops!.abort(m).then(
             (summary) => o.say({ text: summary, level: 'info' }),
-            (err: unknown) => o.say({ text: `could not abort migration ${m.spec.id}: ${errText(err)}`, level: 'error' }),
+            (err: unknown) =>
+              o.say({ text: `could not abort migration ${m.spec.id}: ${errText(err)}`, level: 'error' }),
           );
         },
       };
@@ -217,11 +307,23 @@ export function useMigrate(o: { ops?: Ops; keymap: Keymap; selected: Instance | 
       const f = flight.current;
       if (stage.question && f?.answer) {
         const answer = f.answer;
-        handlers = { ...handlers, 'migrate.wait': () => answer('wait'), 'migrate.abort': () => answer('abort'), ...(stage.question.storeStep !== null ? { 'migrate.behind': () => answer('behind') } : {}) };
+        handlers = {
+          ...handlers,
+          'migrate.wait': () => answer('wait'),
+          'migrate.abort': () => answer('abort'),
+          ...(stage.question.storeStep !== null ? { 'migrate.behind': () => answer('behind') } : {}),
+        };
       } else handlers = { ...handlers, 'migrate.abort': () => stopRun(false) };
     }
     layers.push({ scope: 'overlay', modal: true, handlers });
   }
   const node: ReactNode = stage ? <MigrateWizard stage={stage} width={o.width} height={o.height} /> : null;
-  return { open: stage !== null, layers, node, fleetHandlers: { 'fleet.migrate': openWizard }, lineHandlers: { 'fleet.migrate': line }, running: () => flight.current !== null };
+  return {
+    open: stage !== null,
+    layers,
+    node,
+    fleetHandlers: { 'fleet.migrate': openWizard },
+    lineHandlers: { 'fleet.migrate': line },
+    running: () => flight.current !== null,
+  };
 }

@@ -27,7 +27,10 @@ export function BootCountdown({ wait, now, tickMs = 1000 }: { wait: BootWait; no
   return (
     <Text wrap="truncate" color={theme.colors['status.warn']}>
       boot: {timeLeft(left)} left of {timeLeft(wait.totalMs)}
-      <Text color={theme.colors.muted}>  instance {wait.instanceId} · x stops waiting (it stays rented)</Text>
+      <Text color={theme.colors.muted}>
+        {'  instance '}
+        {wait.instanceId} · x stops waiting (it stays rented)
+      </Text>
     </Text>
   );
 }

@@ -10,7 +10,17 @@ import { layoutOfferDetail, offerDetailHeight } from './detail-layout.js';
 export { offerDetailHeight };
 
 /** Fields in one or two columns (by width), then the check's reasons and estimate; `height` lines, border included. */
-export function OfferDetail({ offer, check, width, height }: { offer: Offer | undefined; check: CheckResult | undefined; width: number; height: number }) {
+export function OfferDetail({
+  offer,
+  check,
+  width,
+  height,
+}: {
+  offer: Offer | undefined;
+  check: CheckResult | undefined;
+  width: number;
+  height: number;
+}) {
   const theme = useTheme();
   if (!offer) {
     return (
@@ -24,10 +34,22 @@ export function OfferDetail({ offer, check, width, height }: { offer: Offer | un
   const est = check?.estimate ? `to step: ${cells!.eta}, ${cells!.cost} (${check.estimate.note})` : null;
   const notes = [...(reasons.length ? reasons : check ? ['✓ no trap found'] : []), ...(est ? [est] : [])];
   const layout = layoutOfferDetail(offerDetailLines(offer), notes, width, height);
-  const noteColor = check?.verdict === 'fails' ? theme.colors['status.error'] : check?.verdict === 'warns' ? theme.colors['status.warn'] : theme.colors['status.running'];
+  const noteColor =
+    check?.verdict === 'fails'
+      ? theme.colors['status.error']
+      : check?.verdict === 'warns'
+        ? theme.colors['status.warn']
+        : theme.colors['status.running'];
   const colWidth = layout.columns.length > 1 ? Math.floor((width - 2) / 2) : width - 2;
   return (
-    <Box borderStyle="single" borderColor={theme.colors.border} height={height} width={width} flexDirection="column" overflow="hidden">
+    <Box
+      borderStyle="single"
+      borderColor={theme.colors.border}
+      height={height}
+      width={width}
+      flexDirection="column"
+      overflow="hidden"
+    >
       <Box flexDirection="row">
         {layout.columns.map((col, c) => (
           <Box key={c} flexDirection="column" width={colWidth}>

@@ -26,10 +26,24 @@ export interface OfferTableProps {
   empty: string;
 }
 
-const Row = memo(function Row({ offer, check, columns, selected }: { offer: Offer; check: CheckResult | undefined; columns: readonly FittedOfferColumn[]; selected: boolean }) {
+const Row = memo(function Row({
+  offer,
+  check,
+  columns,
+  selected,
+}: {
+  offer: Offer;
+  check: CheckResult | undefined;
+  columns: readonly FittedOfferColumn[];
+  selected: boolean;
+}) {
   const theme = useTheme();
   const row = offerRow(offer, check);
-  const sel = selected ? (theme.mono ? { inverse: true } : { backgroundColor: theme.colors.selection, color: theme.colors['selection.text'] }) : {};
+  const sel = selected
+    ? theme.mono
+      ? { inverse: true }
+      : { backgroundColor: theme.colors.selection, color: theme.colors['selection.text'] }
+    : {};
   // The highlight covers the marker and the FIT, ID and GPU columns (the `head` columns), not the whole row: a
   // selection move then changes ~45 cells per row, which the line differ (line-diff.ts) sends as a few hundred
   // bytes, as in the fleet.
@@ -57,7 +71,9 @@ export function OfferTable(p: OfferTableProps) {
       {window.length === 0 ? (
         <Text color={theme.colors.muted}>{p.empty}</Text>
       ) : (
-        window.map((o) => <Row key={o.id} offer={o} check={p.checks.get(o.id)} columns={p.columns} selected={o.id === p.selectedId} />)
+        window.map((o) => (
+          <Row key={o.id} offer={o} check={p.checks.get(o.id)} columns={p.columns} selected={o.id === p.selectedId} />
+        ))
       )}
     </>
   );

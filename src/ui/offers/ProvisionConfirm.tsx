@@ -26,7 +26,9 @@ export function ProvisionConfirm({ lines, width }: { lines: readonly string[]; w
           {l.text}
         </Text>
       ))}
-      <Text wrap="wrap" bold color={theme.colors['status.warn']}>{QUESTION}</Text>
+      <Text wrap="wrap" bold color={theme.colors['status.warn']}>
+        {QUESTION}
+      </Text>
     </Box>
   );
 }

@@ -33,12 +33,25 @@ export function offerDetailLines(o: Offer): [string, string][] {
     ['offer', `${o.id}  machine ${o.machineId}  host ${o.hostId}${o.verified ? '  verified' : '  unverified'}`],
     ['GPU', `${o.numGpus}× ${s(o.gpuName)}  ${n0(o.gpuRamGb, 1)} GB each, ${n0(o.gpuTotalRamGb)} GB total`],
     ['compute', `cap ${o.computeCap ?? '–'}  CUDA ${o.cudaMaxGood ?? '–'}  driver ${s(o.driverVersion)}`],
-    ['perf', `DLPerf ${n0(o.dlperf, 1)}  ${n0(o.dlperfPerDph, 1)}/$  ${n0(o.totalFlops, 1)} TFLOPS  PCIe ${n0(o.pcieBwGBps, 1)} GB/s`],
+    [
+      'perf',
+      `DLPerf ${n0(o.dlperf, 1)}  ${n0(o.dlperfPerDph, 1)}/$  ${n0(o.totalFlops, 1)} TFLOPS  PCIe ` +
+        `${n0(o.pcieBwGBps, 1)} GB/s`,
+    ],
     ['CPU', `${s(o.cpuName)}  ${o.cpuCores} cores  ${n0(o.cpuRamGb)} GB RAM`],
     ['disk', `${n0(o.diskGb)} GB  ${n0(o.diskBwMBps)} MB/s`],
     ['inet', `↓ ${n0(o.inetDownMbps, 1)}  ↑ ${n0(o.inetUpMbps, 1)} Mbps  ${o.directPortCount} direct ports`],
-    ['price', `${formatRate(o.dphTotal)}/hr (GPU ${formatRate(o.dphBase)})  min bid ${o.minBid === null ? '–' : formatRate(o.minBid)}  storage ${o.storageCostGbMonth === null ? '–' : `$${o.storageCostGbMonth.toFixed(3)}/GB/mo`}`],
-    ['host', `reliability ${(o.reliability * 100).toFixed(2)}%  ${o.durationDays === null ? '' : `available ${n0(o.durationDays, 1)} d  `}score ${n0(o.score)}`],
+    [
+      'price',
+      `${formatRate(o.dphTotal)}/hr (GPU ${formatRate(o.dphBase)})  min bid ` +
+        `${o.minBid === null ? '–' : formatRate(o.minBid)}  storage ` +
+        `${o.storageCostGbMonth === null ? '–' : `$${o.storageCostGbMonth.toFixed(3)}/GB/mo`}`,
+    ],
+    [
+      'host',
+      `reliability ${(o.reliability * 100).toFixed(2)}%  ` +
+        `${o.durationDays === null ? '' : `available ${n0(o.durationDays, 1)} d  `}score ${n0(o.score)}`,
+    ],
     ['location', s(o.geolocation)],
   ];
 }

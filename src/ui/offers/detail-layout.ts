@@ -13,7 +13,17 @@ export const TWO_COLUMN_MIN_WIDTH = 120;
  * Which fields go first when the pane is too short, first to go first. The offer line (its ID) and the check's
  * reasons are never dropped.
  */
-export const FIELD_DROP_ORDER: readonly string[] = ['CPU', 'perf', 'inet', 'disk', 'compute', 'host', 'location', 'price', 'GPU'];
+export const FIELD_DROP_ORDER: readonly string[] = [
+  'CPU',
+  'perf',
+  'inet',
+  'disk',
+  'compute',
+  'host',
+  'location',
+  'price',
+  'GPU',
+];
 
 /** The pane's lines: one or two columns of wrapped fields, then the reasons, and what was hidden for height. */
 export interface OfferDetailLayout {
@@ -36,7 +46,12 @@ function fieldLines([name, value]: readonly [string, string], width: number): st
 }
 
 /** Lays out `fields` and `notes` (reasons, estimate) in a pane `width` wide (border included), `height` tall. */
-export function layoutOfferDetail(fields: readonly (readonly [string, string])[], notes: readonly string[], width: number, height: number): OfferDetailLayout {
+export function layoutOfferDetail(
+  fields: readonly (readonly [string, string])[],
+  notes: readonly string[],
+  width: number,
+  height: number,
+): OfferDetailLayout {
   const inner = Math.max(10, width - 2);
   const budget = Math.max(1, height - 2);
   const two = width >= TWO_COLUMN_MIN_WIDTH;
@@ -46,9 +61,13 @@ export function layoutOfferDetail(fields: readonly (readonly [string, string])[]
   let hidden: string[] = [];
   for (;;) {
     const half = two ? Math.ceil(kept.length / 2) : kept.length;
-    const columns = (two ? [kept.slice(0, half), kept.slice(half)] : [kept]).map((c) => c.flatMap((f) => fieldLines(f, colWidth)));
+    const columns = (two ? [kept.slice(0, half), kept.slice(half)] : [kept]).map((c) =>
+      c.flatMap((f) => fieldLines(f, colWidth)),
+    );
     const fieldHeight = Math.max(0, ...columns.map((c) => c.length));
-    const hiddenLine = hidden.length ? wrapLine(`hidden for height: ${hidden.join(', ')} (a taller terminal shows them)`, inner, 2) : [];
+    const hiddenLine = hidden.length
+      ? wrapLine(`hidden for height: ${hidden.join(', ')} (a taller terminal shows them)`, inner, 2)
+      : [];
     const victim = FIELD_DROP_ORDER.find((n) => kept.some(([k]) => k === n));
     if (fieldHeight + noteLines.length + hiddenLine.length <= budget || !victim) {
       // Past every drop, what still does not fit is cut at the budget: the reasons keep their lines, the fields

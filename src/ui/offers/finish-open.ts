@@ -8,19 +8,43 @@ import type { OffersDeps } from './deps.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 
 /** Runs once per mount. */
-export function useFinishOpen(deps: OffersDeps | undefined, readOnly: boolean, say: (m: { text: string; level: 'info' | 'error' }) => void): void {
+export function useFinishOpen(
+  deps: OffersDeps | undefined,
+  readOnly: boolean,
+  say: (m: { text: string; level: 'info' | 'error' }) => void,
+): void {
   useEffect(() => {
     if (!deps || readOnly) return;
     let live = true;
     void import('../../core/ops/provision-recover.js')
       .then(({ finishOpenProvisions, describeFinished }) =>
-        finishOpenProvisions(deps, { onWatching: (o) => live && say({ text: sanitizeLine(`an interrupted provision (nonce ${o.nonce}): unknown — watching for it until ${new Date(o.deadline).toISOString().slice(11, 19)} UTC`), level: 'info' }) })
-          .then((done) => {
-            const lines = done.filter((f) => f.outcome !== 'busy').map(describeFinished);
-            if (live && lines.length) say({ text: sanitizeLine(lines.join('; ')), level: done.some((f) => f.outcome === 'found') ? 'error' : 'info' });
-          }),
+        finishOpenProvisions(deps, {
+          onWatching: (o) =>
+            live &&
+            say({
+              text: sanitizeLine(
+                `an interrupted provision (nonce ${o.nonce}): unknown — watching for it until ` +
+                  `${new Date(o.deadline).toISOString().slice(11, 19)} UTC`,
+              ),
+              level: 'info',
+            }),
+        }).then((done) => {
+          const lines = done.filter((f) => f.outcome !== 'busy').map(describeFinished);
+          if (live && lines.length)
+            say({
+              text: sanitizeLine(lines.join('; ')),
+              level: done.some((f) => f.outcome === 'found') ? 'error' : 'info',
+            });
+        }),
       )
-      .catch((err: unknown) => live && say({ text: sanitizeLine(`could not finish an interrupted provision: ${(err as Error)?.message ?? String(err)}`), level: 'error' }));
+      .catch(
+        (err: unknown) =>
+          live &&
+          say({
+            text: sanitizeLine(`could not finish an interrupted provision: ${(err as Error)?.message ?? String(err)}`),
+            level: 'error',
+          }),
+      );
     return () => {
       live = false;
     };

@@ -3,7 +3,14 @@
  * search scheduling and the status line. App makes one per session, so the browser finds its results and filter
  * again when it comes back, and a provision (provision-run.ts) reports here after the view was left.
  */
-import { compileOfferFilter, DEFAULT_OFFER_VIEW, serverQuery, sortView, type OfferSortKey, type OfferView } from '../../core/offers/view.js';
+import {
+  compileOfferFilter,
+  DEFAULT_OFFER_VIEW,
+  serverQuery,
+  sortView,
+  type OfferSortKey,
+  type OfferView,
+} from '../../core/offers/view.js';
 import { defaultOfferQuery, type OfferQuery } from '../../core/vast/query.js';
 import { profileOfferQuery } from '../../core/profiles/query.js';
 import type { Profile } from '../../core/profiles/schema.js';
@@ -19,7 +26,9 @@ const BROWSE_LIMIT = 2000;
 
 /** The base search: the active profile's query, else verified offers cheapest first; `allHosts` drops `verified`. */
 export function baseQuery(profile: Profile | null, allHosts = false): OfferQuery {
-  const q: OfferQuery = profile ? profileOfferQuery(profile) : { ...defaultOfferQuery(), order: [['dph_total', 'asc']], limit: BROWSE_LIMIT };
+  const q: OfferQuery = profile
+    ? profileOfferQuery(profile)
+    : { ...defaultOfferQuery(), order: [['dph_total', 'asc']], limit: BROWSE_LIMIT };
   if (!allHosts) return q;
   const filters = { ...q.filters };
   delete filters.verified;
@@ -76,33 +85,62 @@ export interface OffersModel {
 }
 
 /** The model for one App. */
-export function createOffersModel(o: { deps: OffersDeps; running: Running; refreshFleet: () => void; canProvision: boolean }): OffersModel {
+export function createOffersModel(o: {
+  deps: OffersDeps;
+  running: Running;
+  refreshFleet: () => void;
+  canProvision: boolean;
+}): OffersModel {
   const state = viewStore<OffersState>({
-    view: DEFAULT_OFFER_VIEW, selectedId: null, allHosts: false, detail: false, input: null, plan: null, profile: null,
-    status: null, gpuNames: null, bootWait: null, working: false,
+    view: DEFAULT_OFFER_VIEW,
+    selectedId: null,
+    allHosts: false,
+    detail: false,
+    input: null,
+    plan: null,
+    profile: null,
+    status: null,
+    gpuNames: null,
+    bootWait: null,
+    working: false,
   });
   const store = o.deps.store;
   const gen = () => store.getSnapshot().generation;
   let gpuLoading = false;
   const m: OffersModel = {
-    state, deps: o.deps, running: o.running, refreshFleet: o.refreshFleet, canProvision: o.canProvision, stop: null,
-    say: (text, level, untilSearch) => state.set({ status: { text, level, ...(untilSearch ? { untilGen: gen() } : {}) } }),
+    state,
+    deps: o.deps,
+    running: o.running,
+    refreshFleet: o.refreshFleet,
+    canProvision: o.canProvision,
+    stop: null,
+    say: (text, level, untilSearch) =>
+      state.set({ status: { text, level, ...(untilSearch ? { untilGen: gen() } : {}) } }),
     status() {
       const s = state.get().status;
       return s && s.untilGen !== undefined && gen() > s.untilGen ? null : s;
     },
     search(q) {
-      if (store.waitMs() > 0) m.say(`search limit: next search in ${Math.ceil(store.waitMs() / 1000)} s (Vast allows 10 a minute)`, 'info', true);
+      if (store.waitMs() > 0)
+        m.say(
+          `search limit: next search in ${Math.ceil(store.waitMs() / 1000)} s (Vast allows 10 a minute)`,
+          'info',
+          true,
+        );
       void store.search(q);
     },
     firstSearch() {
       const snap = store.getSnapshot();
-      if (snap.generation === 0 && !snap.loading && !snap.queued && !snap.error) void store.search(baseQuery(state.get().profile?.profile ?? null));
+      if (snap.generation === 0 && !snap.loading && !snap.queued && !snap.error)
+        void store.search(baseQuery(state.get().profile?.profile ?? null));
     },
     loadGpuNames() {
       if (state.get().gpuNames !== null || gpuLoading) return;
       gpuLoading = true;
-      o.deps.api.gpuNames().then((gpuNames) => state.set({ gpuNames }), () => state.set({ gpuNames: [] }));
+      o.deps.api.gpuNames().then(
+        (gpuNames) => state.set({ gpuNames }),
+        () => state.set({ gpuNames: [] }),
+      );
     },
     applyFilter(typed) {
       const { gpuNames, profile, allHosts } = state.get();
@@ -124,9 +162,19 @@ export function createOffersModel(o: { deps: OffersDeps; running: Running; refre
         const { file, profiles } = await o.deps.loadProfiles();
         const names = Object.keys(profiles);
         const current = state.get().profile;
-        if (!name) return m.say(current ? `profile ${current.name} (from ${file}); profiles: ${names.join(', ')}` : `profiles in ${file}: ${names.join(', ') || 'none'}`, 'info');
+        if (!name)
+          return m.say(
+            current
+              ? `profile ${current.name} (from ${file}); profiles: ${names.join(', ')}`
+              : `profiles in ${file}: ${names.join(', ') || 'none'}`,
+            'info',
+          );
         const found = profiles[name];
-        if (!found) return m.say(`no profile "${sanitizeLine(name).slice(0, 40)}" in ${file}; profiles: ${names.join(', ')}`, 'error');
+        if (!found)
+          return m.say(
+            `no profile "${sanitizeLine(name).slice(0, 40)}" in ${file}; profiles: ${names.join(', ')}`,
+            'error',
+          );
         state.set({ profile: { name, profile: found } });
         m.say(`profile ${name}: offers checked against it; searching with its query`, 'info');
         const { view, allHosts } = state.get();
@@ -142,7 +190,13 @@ export function createOffersModel(o: { deps: OffersDeps; running: Running; refre
       const { view, profile } = state.get();
       const base = baseQuery(profile?.profile ?? null, all);
       m.search(view.filter ? serverQuery(view.filter, base) : base);
-      m.say(all ? 'searching verified and unverified hosts (v: verified only)' : 'searching verified hosts only (v: all hosts)', 'info', true);
+      m.say(
+        all
+          ? 'searching verified and unverified hosts (v: verified only)'
+          : 'searching verified hosts only (v: all hosts)',
+        'info',
+        true,
+      );
     },
     sortBy: (key) => state.set((s) => ({ view: sortView(s.view, key) })),
   };

@@ -22,7 +22,9 @@ export function askProvision(m: OffersModel, selected: Offer | undefined, check:
   if (m.stop) return m.say('a provision is already running', 'error');
   const profile = m.state.get().profile;
   if (!profile) {
-    void m.chooseProfile('').then(() => m.say(`choose a profile first (:profile NAME). ${m.state.get().status?.text ?? ''}`, 'error'));
+    void m
+      .chooseProfile('')
+      .then(() => m.say(`choose a profile first (:profile NAME). ${m.state.get().status?.text ?? ''}`, 'error'));
     return;
   }
   const refusal = provisionRefusal(profile.name, selected, check, profile.profile);
@@ -51,7 +53,8 @@ export async function runProvision(m: OffersModel, pl: ProvisionPlan): Promise<v
   const stop = new AbortController();
   m.stop = stop;
   const end = m.running.add({
-    what: 'a rental is in progress', onQuit: 'the exit stops waiting for its boot (it stays rented); it is journaled',
+    what: 'a rental is in progress',
+    onQuit: 'the exit stops waiting for its boot (it stays rented); it is journaled',
     stop: () => (stop.abort('the app closed'), ended),
   });
   const timeoutMs = d.stuckAfterMs * 2;
@@ -62,23 +65,40 @@ export async function runProvision(m: OffersModel, pl: ProvisionPlan): Promise<v
     const result = await provision(
       { api: d.api, journal: d.journal, sleep: d.sleep, now: d.now },
       {
-        profile: pl.profile, profileName: pl.profileName, candidates: [pl.offer], price: pl.price,
+        profile: pl.profile,
+        profileName: pl.profileName,
+        candidates: [pl.offer],
+        price: pl.price,
         boot: { pollMs: d.bootPollMs, stuckAfterMs: d.stuckAfterMs, timeoutMs, signal: stop.signal },
-        postBoot: d.hostCheck ? (inst, offer) => {
-          m.say(`instance ${inst.id} running; checking the host against the offer (GPU, disk, CUDA${st ? ', download speed' : ''})…`, 'info');
-          return d.hostCheck!(inst, offer, pl.profile);
-        } : undefined,
+        postBoot: d.hostCheck
+          ? (inst, offer) => {
+              m.say(
+                `instance ${inst.id} running; checking the host against the offer (GPU, disk, ` +
+                  `CUDA${st ? ', download speed' : ''})…`,
+                'info',
+              );
+              return d.hostCheck!(inst, offer, pl.profile);
+            }
+          : undefined,
         blacklist: d.blacklist,
-        speedtest: st && d.speedtest && !d.hostCheck ? (inst, offer) => {
-          m.say(`instance ${inst.id} running; measuring its download speed…`, 'info');
-          return d.speedtest!(inst, st.urls, st.seconds, offer.inetDownMbps);
-        } : undefined,
+        speedtest:
+          st && d.speedtest && !d.hostCheck
+            ? (inst, offer) => {
+                m.say(`instance ${inst.id} running; measuring its download speed…`, 'info');
+                return d.speedtest!(inst, st.urls, st.seconds, offer.inetDownMbps);
+              }
+            : undefined,
         onEvent: (e) => {
           const line = eventLine(e);
           if (e.type === 'warning') warned = true;
-          if (line) m.say(line, e.type === 'warning' || e.type === 'boot-failed' || e.type === 'host-mismatch' ? 'warn' : 'info');
+          if (line)
+            m.say(
+              line,
+              e.type === 'warning' || e.type === 'boot-failed' || e.type === 'host-mismatch' ? 'warn' : 'info',
+            );
           if (e.type === 'created' || e.type === 'status') m.refreshFleet();
-          if (e.type === 'created') set({ bootWait: { instanceId: e.instanceId, startMs: d.now(), totalMs: timeoutMs } });
+          if (e.type === 'created')
+            set({ bootWait: { instanceId: e.instanceId, startMs: d.now(), totalMs: timeoutMs } });
           if (e.type === 'boot-failed' || e.type === 'price' || e.type === 'destroyed') set({ bootWait: null });
         },
       },
@@ -87,15 +107,28 @@ export async function runProvision(m: OffersModel, pl: ProvisionPlan): Promise<v
     const speed = result.speed ?? result.postBoot?.speed;
     if (result.outcome === 'stopped') {
       const dph = result.instance?.dphTotal ?? pl.offer.dphTotal;
-      return m.say(`stopped waiting; instance ${result.instanceId} stays rented (${formatRate(dph)}/hr) — D destroys it (journal: provision closed as stopped)`, 'warn');
+      return m.say(
+        `stopped waiting; instance ${result.instanceId} stays rented (${formatRate(dph)}/hr) — D destroys it ` +
+          `(journal: provision closed as stopped)`,
+        'warn',
+      );
     }
     if (result.outcome === 'rejected') {
-      return m.say(`the host was not what was paid for: destroyed, machine ${(result.blacklisted ?? []).join(', ')} blacklisted; pick another offer`, 'warn');
+      return m.say(
+        `the host was not what was paid for: destroyed, machine ${(result.blacklisted ?? []).join(', ')} ` +
+          `blacklisted; pick another offer`,
+        'warn',
+      );
     }
     if (result.outcome === 'running' && speed) {
       const got = speed.bestMbps === null ? 'unknown' : formatMbps(speed.bestMbps);
       if (speed.warning) m.say(`instance ${result.instanceId} running; ${speed.warning}`, 'warn');
-      else m.say(`instance ${result.instanceId} running; downloads at ${got} (advertised ${formatMbps(pl.offer.inetDownMbps)})`, 'info');
+      else
+        m.say(
+          `instance ${result.instanceId} running; downloads at ${got} (advertised ` +
+            `${formatMbps(pl.offer.inetDownMbps)})`,
+          'info',
+        );
     } else if (result.outcome === 'running' && !warned) {
       m.say(`instance ${result.instanceId} running (${sanitizeLine(result.label)})`, 'info');
     }
@@ -105,10 +138,21 @@ export async function runProvision(m: OffersModel, pl: ProvisionPlan): Promise<v
       const id = result.instanceId;
       const counter = pl.profile.progress && compileProgressCounter(pl.profile.progress);
       void waitValidation({
-        api: d.api, id, spec, counter, everyMs: d.bootPollMs * 6, clock: { now: d.now, sleep: d.sleep },
+        api: d.api,
+        id,
+        spec,
+        counter,
+        everyMs: d.bootPollMs * 6,
+        clock: { now: d.now, sleep: d.sleep },
         health: new ApiLogHealth(d.api, { now: d.now, counter }),
-        onPoll: (v) => m.say(`instance ${id} validation ${sanitizeLine(v.summary)}`, v.state === 'fail' ? 'error' : 'info'),
-      }).catch((err) => m.say(`instance ${id} validation could not run: ${sanitizeLine(String((err as Error).message ?? err))}`, 'warn'));
+        onPoll: (v) =>
+          m.say(`instance ${id} validation ${sanitizeLine(v.summary)}`, v.state === 'fail' ? 'error' : 'info'),
+      }).catch((err) =>
+        m.say(
+          `instance ${id} validation could not run: ${sanitizeLine(String((err as Error).message ?? err))}`,
+          'warn',
+        ),
+      );
     }
   } catch (err) {
     m.say(`provision failed: ${sanitizeLine(String((err as Error).message ?? err))}`, 'error');

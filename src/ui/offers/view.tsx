@@ -9,7 +9,13 @@ import { checkOffers } from '../../core/checks/check.js';
 import type { CheckResult, Verdict } from '../../core/checks/types.js';
 import type { Offer } from '../../core/vast/types.js';
 import { useSpinner } from '../spinner.js';
-import { compileOfferFilter, OFFER_SORT_KEYS, selectOffers, sortedOffers, type OfferSortKey } from '../../core/offers/view.js';
+import {
+  compileOfferFilter,
+  OFFER_SORT_KEYS,
+  selectOffers,
+  sortedOffers,
+  type OfferSortKey,
+} from '../../core/offers/view.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { layoutOfferColumns } from './cells.js';
 import { OfferTable } from './OfferTable.js';
@@ -47,7 +53,13 @@ function useChecks(offers: readonly Offer[], m: OffersModel) {
 function useSortPrefetch(offers: readonly Offer[], verdicts: ReadonlyMap<number, Verdict>) {
   useEffect(() => {
     if (!offers.length) return;
-    const todo = OFFER_SORT_KEYS.flatMap((k) => [[k, false], [k, true]] as const);
+    const todo = OFFER_SORT_KEYS.flatMap(
+      (k) =>
+        [
+          [k, false],
+          [k, true],
+        ] as const,
+    );
     let handle: ReturnType<typeof setTimeout> | null = null;
     const next = () => {
       const job = todo.shift();
@@ -83,7 +95,10 @@ function OffersView(p: ViewProps) {
   const compiled = useMemo(() => compileOfferFilter(filterText), [filterText]);
   const [lastGood, setLastGood] = useState(compiled);
   if (compiled.ok && compiled !== lastGood) setLastGood(compiled);
-  const rows = useMemo(() => selectOffers(snap.offers, view, compiled.ok ? compiled : lastGood, verdicts), [snap.offers, view, compiled, lastGood, verdicts]);
+  const rows = useMemo(
+    () => selectOffers(snap.offers, view, compiled.ok ? compiled : lastGood, verdicts),
+    [snap.offers, view, compiled, lastGood, verdicts],
+  );
 
   const confirmLines = plan ? provisionConfirmHeight(plan.lines, width) : 0;
   const bottom = (plan ? confirmLines : 1) + (bootWait ? 1 : 0);
@@ -119,7 +134,8 @@ function OffersView(p: ViewProps) {
     'offers.profile': (arg) => void m.chooseProfile(arg),
     'offers.provision': provisionSelected,
     'fleet.sort': (arg) => {
-      if (!(OFFER_SORT_KEYS as readonly string[]).includes(arg)) return m.say(`sort offers by one of: ${OFFER_SORT_KEYS.join(', ')}`, 'error');
+      if (!(OFFER_SORT_KEYS as readonly string[]).includes(arg))
+        return m.say(`sort offers by one of: ${OFFER_SORT_KEYS.join(', ')}`, 'error');
       m.sortBy(arg as OfferSortKey);
     },
     'fleet.filter': (arg) => m.applyFilter(arg),
@@ -128,7 +144,15 @@ function OffersView(p: ViewProps) {
   const layers: Layer[] = [];
   if (plan) {
     const close = () => m.state.set({ plan: null });
-    layers.push({ scope: 'overlay', modal: true, handlers: { 'confirm.yes': () => (close(), void runProvision(m, plan)), 'confirm.no': close, 'overlay.close': close } });
+    layers.push({
+      scope: 'overlay',
+      modal: true,
+      handlers: {
+        'confirm.yes': () => (close(), void runProvision(m, plan)),
+        'confirm.no': close,
+        'overlay.close': close,
+      },
+    });
   }
   // `x` stops waiting for the rental at once (the key that stops a migration's wait); other keys fall through.
   if (working && m.stop) layers.push({ scope: 'overlay', handlers: { 'migrate.abort': () => stopWaiting(m) } });
@@ -155,42 +179,103 @@ function OffersView(p: ViewProps) {
   // (and their rate limit) happen in real time.
   const ageMs = store.ageMs();
   const age = ageMs === null ? '' : `${Math.round(ageMs / 1000)}s ago`;
-  const state = snap.loading ? 'searching…' : snap.queued ? `next search in ${Math.max(1, Math.ceil(store.waitMs() / 1000))} s` : age ? `searched ${age}` : '';
-  const empty = snap.loading && !snap.offers.length ? 'searching offers…' : snap.error && !snap.offers.length ? `no offers: ${snap.error.message}` : 'no offer matches the filter';
+  const state = snap.loading
+    ? 'searching…'
+    : snap.queued
+      ? `next search in ${Math.max(1, Math.ceil(store.waitMs() / 1000))} s`
+      : age
+        ? `searched ${age}`
+        : '';
+  const empty =
+    snap.loading && !snap.offers.length
+      ? 'searching offers…'
+      : snap.error && !snap.offers.length
+        ? `no offers: ${snap.error.message}`
+        : 'no offer matches the filter';
   return (
     <>
-      {p.cover ? p.cover.node(height) : (
+      {p.cover ? (
+        p.cover.node(height)
+      ) : (
         <Box flexDirection="column" width={width} height={height}>
           <Text wrap="truncate">
-            <Text bold color={theme.colors.accent}>offers</Text>
-            <Text color={theme.colors.muted}>  profile </Text>
+            <Text bold color={theme.colors.accent}>
+              offers
+            </Text>
+            <Text color={theme.colors.muted}>{'  profile '}</Text>
             {profile ? profile.name : 'none'}
             {filterText ? (
               <>
-                <Text color={theme.colors.muted}>  filter </Text>
+                <Text color={theme.colors.muted}>{'  filter '}</Text>
                 {sanitizeLine(filterText)}
               </>
             ) : null}
-            <Text color={allHosts ? theme.colors['status.warn'] : theme.colors.muted}>  {allHosts ? 'all hosts' : 'verified hosts'}</Text>
-            {view.hideFails ? <Text color={theme.colors.accent}>  no-fails</Text> : null}
-            <Text color={theme.colors.muted}>  {rows.length === snap.offers.length ? snap.offers.length : `${rows.length}/${snap.offers.length}`} offers  {state}</Text>
-            {snap.error ? <Text color={theme.colors['status.warn']}>  STALE {snap.error.kind}: {snap.error.message}</Text> : null}
+            <Text color={allHosts ? theme.colors['status.warn'] : theme.colors.muted}>
+              {'  '}
+              {allHosts ? 'all hosts' : 'verified hosts'}
+            </Text>
+            {view.hideFails ? <Text color={theme.colors.accent}>{'  no-fails'}</Text> : null}
+            <Text color={theme.colors.muted}>
+              {'  '}
+              {rows.length === snap.offers.length ? snap.offers.length : `${rows.length}/${snap.offers.length}`}
+              {' offers  '}
+              {state}
+            </Text>
+            {snap.error ? (
+              <Text color={theme.colors['status.warn']}>
+                {'  STALE '}
+                {snap.error.kind}: {snap.error.message}
+              </Text>
+            ) : null}
           </Text>
-          <OfferTable rows={rows} checks={checks} columns={columns} top={list.top} height={tableRows} selectedId={selected?.id ?? null} sort={view.sort} desc={view.desc} empty={empty} />
+          <OfferTable
+            rows={rows}
+            checks={checks}
+            columns={columns}
+            top={list.top}
+            height={tableRows}
+            selectedId={selected?.id ?? null}
+            sort={view.sort}
+            desc={view.desc}
+            empty={empty}
+          />
           <Box flexGrow={1} />
-          {detailHeight ? <OfferDetail offer={selected} check={selected ? checks.get(selected.id) : undefined} width={width} height={detailHeight} /> : null}
+          {detailHeight ? (
+            <OfferDetail
+              offer={selected}
+              check={selected ? checks.get(selected.id) : undefined}
+              width={width}
+              height={detailHeight}
+            />
+          ) : null}
           {bootWait ? <BootCountdown wait={bootWait} now={m.deps.now} /> : null}
           {plan ? (
             <ProvisionConfirm lines={plan.lines} width={width} />
           ) : input !== null ? (
             <Text wrap="truncate">
-              <Text color={theme.colors.accent} bold>/</Text>
+              <Text color={theme.colors.accent} bold>
+                /
+              </Text>
               {input}
               <Text inverse> </Text>
-              {!compiled.ok ? <Text color={theme.colors['status.error']}>  {compiled.error}</Text> : null}
+              {!compiled.ok ? (
+                <Text color={theme.colors['status.error']}>
+                  {'  '}
+                  {compiled.error}
+                </Text>
+              ) : null}
             </Text>
           ) : (
-            <Text wrap="truncate" color={status?.level === 'error' ? theme.colors['status.error'] : status?.level === 'warn' ? theme.colors['status.warn'] : theme.colors.accent}>
+            <Text
+              wrap="truncate"
+              color={
+                status?.level === 'error'
+                  ? theme.colors['status.error']
+                  : status?.level === 'warn'
+                    ? theme.colors['status.warn']
+                    : theme.colors.accent
+              }
+            >
               {spin ? `${spin} ` : ''}
               {status ? status.text : ''}
             </Text>
@@ -204,4 +289,8 @@ function OffersView(p: ViewProps) {
 }
 
 /** The offer browser's row in the view table (it needs its collaborators). */
-export const offersView: ViewDef = { Component: OffersView, hints: () => ['offers', 'global'], available: (app) => !!app.offers };
+export const offersView: ViewDef = {
+  Component: OffersView,
+  hints: () => ['offers', 'global'],
+  available: (app) => !!app.offers,
+};

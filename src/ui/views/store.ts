@@ -38,9 +38,17 @@ export function useViewStore<S extends object>(store: ViewStore<S>): S {
 }
 
 /** One field of a store as a [value, setter] pair, like useState's (the setter is safe after unmount). */
-export function fieldOf<S extends object, K extends keyof S>(store: ViewStore<S>, state: S, key: K): [S[K], Dispatch<SetStateAction<S[K]>>] {
+export function fieldOf<S extends object, K extends keyof S>(
+  store: ViewStore<S>,
+  state: S,
+  key: K,
+): [S[K], Dispatch<SetStateAction<S[K]>>] {
   return [
     state[key],
-    (next) => store.set((s) => ({ [key]: typeof next === 'function' ? (next as (v: S[K]) => S[K])(s[key]) : next }) as unknown as Partial<S>),
+    (next) =>
+      store.set(
+        (s) =>
+          ({ [key]: typeof next === 'function' ? (next as (v: S[K]) => S[K])(s[key]) : next }) as unknown as Partial<S>,
+      ),
   ];
 }

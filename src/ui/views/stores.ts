@@ -38,12 +38,24 @@ export interface AppStores {
 }
 
 /** The stores for one App. */
-export function createStores(o: { offers?: OffersDeps; running: Running; refreshFleet: () => void; canProvision: boolean }): AppStores {
+export function createStores(o: {
+  offers?: OffersDeps;
+  running: Running;
+  refreshFleet: () => void;
+  canProvision: boolean;
+}): AppStores {
   return {
     fleet: viewStore<FleetViewState>({ query: DEFAULT_QUERY, selectedId: null, detail: false }),
     logs: viewStore<LogUiState>(INITIAL_LOG_UI),
     cost: viewStore<CostViewState>({ report: null, phase: null, error: null }),
     env: viewStore<EnvViewState>({ keys: null, status: null }),
-    offers: o.offers ? createOffersModel({ deps: o.offers, running: o.running, refreshFleet: o.refreshFleet, canProvision: o.canProvision }) : null,
+    offers: o.offers
+      ? createOffersModel({
+          deps: o.offers,
+          running: o.running,
+          refreshFleet: o.refreshFleet,
+          canProvision: o.canProvision,
+        })
+      : null,
   };
 }

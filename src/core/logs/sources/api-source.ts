@@ -99,7 +99,10 @@ export class ApiLogSource {
   private async pollOnce(): Promise<void> {
     this.status = { ...this.status, state: 'polling' };
     try {
-      const text = await this.opts.api.getLogs(this.opts.instanceId, { tail: this.opts.tail ?? 1000, daemon: this.opts.daemon });
+      const text = await this.opts.api.getLogs(this.opts.instanceId, {
+        tail: this.opts.tail ?? 1000,
+        daemon: this.opts.daemon,
+      });
       if (!this.running && this.status.state === 'stopped') return;
       const next = splitLines(text).map((l) => sanitizeLine(l));
       const { added, gap } = diffSnapshots(this.prev, next);
@@ -109,7 +112,12 @@ export class ApiLogSource {
       this.status = { state: 'ok', lastOkAt: Date.now(), failures: 0, lines: this.status.lines + added.length };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.status = { ...this.status, state: 'error', error: sanitizeLine(message).slice(0, 200), failures: this.status.failures + 1 };
+      this.status = {
+        ...this.status,
+        state: 'error',
+        error: sanitizeLine(message).slice(0, 200),
+        failures: this.status.failures + 1,
+      };
     }
     this.opts.onChange?.();
   }

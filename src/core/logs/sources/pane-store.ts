@@ -70,11 +70,25 @@ export class LogPaneStore {
   constructor(private readonly opts: LogPaneOptions) {
     this.ring = opts.ring ?? new LogRing();
     const onChange = () => this.changed();
-    this.ssh = !opts.daemon && opts.target && opts.pool
-      ? new SshLogSource({ pool: opts.pool, target: opts.target, ring: this.ring, path: opts.path, onChange: () => this.onSsh() })
-      : null;
+    this.ssh =
+      !opts.daemon && opts.target && opts.pool
+        ? new SshLogSource({
+            pool: opts.pool,
+            target: opts.target,
+            ring: this.ring,
+            path: opts.path,
+            onChange: () => this.onSsh(),
+          })
+        : null;
     this.apiSource = opts.api
-      ? new ApiLogSource({ api: opts.api, instanceId: opts.instanceId, ring: this.ring, daemon: opts.daemon, intervalMs: opts.apiIntervalMs, onChange })
+      ? new ApiLogSource({
+          api: opts.api,
+          instanceId: opts.instanceId,
+          ring: this.ring,
+          daemon: opts.daemon,
+          intervalMs: opts.apiIntervalMs,
+          onChange,
+        })
       : null;
     this.snap = this.build();
   }
@@ -87,14 +101,21 @@ export class LogPaneStore {
     const ring = new LogRing({ capacity: 64 }); // only its line handling is used: push() returns every line
     if (!this.opts.daemon && this.opts.target && this.opts.exec) {
       try {
-        const r = await this.opts.exec(this.opts.target, `cat -- ${shellQuote(this.opts.path ?? '/workspace/train.log')}`, { timeoutMs: 120_000, maxBytes: WHOLE_LOG_MAX_BYTES });
+        const r = await this.opts.exec(
+          this.opts.target,
+          `cat -- ${shellQuote(this.opts.path ?? '/workspace/train.log')}`,
+          { timeoutMs: 120_000, maxBytes: WHOLE_LOG_MAX_BYTES },
+        );
         return { text: wholeText(ring, r.stdout), from: 'host' };
       } catch {
         // The API below is the fallback, as for the live pane.
       }
     }
     if (!this.opts.api) throw new Error('no SSH and no logs API to read the whole log from');
-    const text = await this.opts.api.getLogs(this.opts.instanceId, { tail: 1_000_000, ...(this.opts.daemon ? { daemon: true } : {}) });
+    const text = await this.opts.api.getLogs(this.opts.instanceId, {
+      tail: 1_000_000,
+      ...(this.opts.daemon ? { daemon: true } : {}),
+    });
     return { text: wholeText(ring, text), from: 'api' };
   }
 
@@ -164,11 +185,17 @@ export class LogPaneStore {
   private statusLine(): string {
     const ssh = this.ssh;
     const target = this.opts.target ? endpointOf(this.opts.target) : undefined;
-    if (this.opts.daemon) return `Vast daemon log (API, every ${Math.round((this.opts.apiIntervalMs ?? 10_000) / 1000)} s)${this.apiNote()}`;
+    if (this.opts.daemon)
+      return (
+        `Vast daemon log (API, every ${Math.round((this.opts.apiIntervalMs ?? 10_000) / 1000)} ` + `s)${this.apiNote()}`
+      );
     if (ssh?.state === 'following') return `ssh ${target} · following ${ssh.path}`;
     if (this.apiSource?.active) {
       const why = !ssh ? 'no SSH endpoint' : ssh.message ? `SSH unavailable: ${ssh.message}` : `SSH ${ssh.state}`;
-      return `${why} · showing Vast API logs (every ${Math.round((this.opts.apiIntervalMs ?? 10_000) / 1000)} s)${this.apiNote()}`;
+      return (
+        `${why} · showing Vast API logs (every ${Math.round((this.opts.apiIntervalMs ?? 10_000) / 1000)} ` +
+        `s)${this.apiNote()}`
+      );
     }
     if (ssh) return `ssh ${target} · ${ssh.state}${ssh.message ? `: ${ssh.message}` : ''}`;
     return 'no log source (no SSH endpoint and no API)';
@@ -202,7 +229,13 @@ export class LogPaneStore {
       this.lastEmit = Date.now();
       const next = this.build();
       const prev = this.snap;
-      if (next.version === prev.version && next.status === prev.status && next.source === prev.source && next.sshState === prev.sshState) return;
+      if (
+        next.version === prev.version &&
+        next.status === prev.status &&
+        next.source === prev.source &&
+        next.sshState === prev.sshState
+      )
+        return;
       this.snap = next;
       for (const l of [...this.listeners]) l();
     }, wait);
