@@ -22,7 +22,9 @@ const get = (url) =>
 const rows = [];
 let token;
 do {
-  const q = `select_filters=%7B%7D&order_by=%5B%7B%22col%22%3A+%22id%22%2C+%22dir%22%3A+%22asc%22%7D%5D&limit=25${token ? `&after_token=${encodeURIComponent(token)}` : ''}`;
+  const q =
+    'select_filters=%7B%7D&order_by=%5B%7B%22col%22%3A+%22id%22%2C+%22dir%22%3A+%22asc%22%7D%5D&limit=25' +
+    (token ? `&after_token=${encodeURIComponent(token)}` : '');
   const page = await get(`${base}/api/v1/instances/?${q}`);
   rows.push(...page.instances);
   token = page.next_token;

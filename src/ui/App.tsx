@@ -138,7 +138,7 @@ export function App(props: AppProps) {
   const rows = useMemo(() => selectRows(snap, query, now), [snap, query, now]);
   // The selected instance (destroy, migrate, stop, start and the log pane act on it): by id, else the first row.
   const at = fleetState.selectedId === null ? -1 : indexOfId(rows, (r) => r.id, fleetState.selectedId);
-  const selected = rows[at < 0 ? 0 : at];
+  const selected = rows[Math.max(at, 0)];
 
   // Height budget: header, footer, the keeper panel and the command line; one spare line.
   const frame = Math.max(6, termRows - 1);

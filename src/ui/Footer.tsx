@@ -49,7 +49,8 @@ export function Footer({ snap, now, hints, message, breaches = 0, width = Infini
   if (moneyWidth() > width && snap.user && runway) creditText = runway;
   // While the first listing fills in: "412 of 1,000 loaded" ahead of the counts.
   const fill = snap.filling
-    ? `${COUNT.format(snap.filling.loaded)}${snap.filling.total !== null ? ` of ${COUNT.format(snap.filling.total)}` : ''} ` +
+    ? `${COUNT.format(snap.filling.loaded)}` +
+      `${snap.filling.total !== null ? ` of ${COUNT.format(snap.filling.total)}` : ''} ` +
       `loaded`
     : '';
   const countsText = [

@@ -245,7 +245,12 @@ test('shared Hub repo, this run never uploaded: refused, and the other run is na
   assert.equal(row.refusal, 'other-bytes');
   assert.match(
     String(row.summary),
-    /^would lose steps 1–1000 \(1000 steps, ~[\d.]+ h of training, ~\$[\d.]+ at \$[\d.]+\/hr\): checkpoint-1000 in the store was uploaded by run vd-upl00001, not this run \(vd-nev00001\)/,
+    new RegExp(
+      [
+        '^would lose steps 1–1000 \\(1000 steps, ~[\\d.]+ h of training, ~\\$[\\d.]+ at \\$[\\d.]+\\/hr\\): ',
+        'checkpoint-1000 in the store was uploaded by run vd-upl00001, not this run \\(vd-nev00001\\)',
+      ].join(''),
+    ),
   );
 });
 
@@ -263,7 +268,12 @@ test('rsync store written by another run (same names and sizes, other bytes): re
   assert.equal(row.refusal, 'other-bytes');
   assert.match(
     String(row.summary),
-    /checkpoint-1000 in the store was uploaded by run vd-oth00001, not this run \(vd-rsy00001\): config\.json|model\.safetensors/,
+    new RegExp(
+      [
+        'checkpoint-1000 in the store was uploaded by run vd-oth00001, not this run \\(vd-rsy00001\\): ',
+        'config\\.json|model\\.safetensors',
+      ].join(''),
+    ),
   );
 });
 

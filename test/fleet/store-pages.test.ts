@@ -18,6 +18,7 @@ class PagedApi extends FakeApi {
   onPage: (() => Promise<void>) | null = null;
   private pagesServed = 0;
 
+  // biome-ignore lint/suspicious/noConfusingVoidType: mirrors FleetStoreOptions' listInstancePages.
   async listInstancePages(opts: ListPagesOptions, onPage: (p: InstancePage) => boolean | void): Promise<void> {
     const f = (opts.filters ?? {}) as Filter;
     this.requests.push(f);

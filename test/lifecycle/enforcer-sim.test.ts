@@ -112,7 +112,12 @@ test('each rule acts as written, on the sim clock; a destroy only after the chec
   const never = first.find((r) => r.action.label === 'fin-never')!;
   assert.match(
     never.message,
-    /not destroyed: would lose steps 1–300 \(300 steps, ~[\d.]+ h of training, ~\$[\d.]+ at \$[\d.]+\/hr\): not found in the store .*; stopped \d+ instead/,
+    new RegExp(
+      [
+        'not destroyed: would lose steps 1–300 \\(300 steps, ~[\\d.]+ h of training, ~\\$[\\d.]+ at ',
+        '\\$[\\d.]+\\/hr\\): not found in the store .*; stopped \\d+ instead',
+      ].join(''),
+    ),
   );
   assert.match(first.find((r) => r.action.label === 'fin-ok')!.message, /checkpoint-300 is verified/);
 

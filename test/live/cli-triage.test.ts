@@ -69,7 +69,12 @@ describe('vastdeck attach / ssh', () => {
     assert.equal(a.code, 0, a.err);
     assert.match(
       a.out,
-      /^ssh -t -p \d+ .*UserKnownHostsFile=.*state\/vastdeck\/known_hosts .* -i .*id_ed25519 -- root@127\.0\.0\.1 'tmux attach -t train \|\| tmux new -s train'\n$/,
+      new RegExp(
+        [
+          '^ssh -t -p \\d+ .*UserKnownHostsFile=.*state\\/vastdeck\\/known_hosts .* -i .*id_ed25519 -- ',
+          "root@127\\.0\\.0\\.1 'tmux attach -t train \\|\\| tmux new -s train'\\n$",
+        ].join(''),
+      ),
     );
     const s = await cli('ssh', [id('train'), '--print']);
     assert.match(s.out, /-- root@127\.0\.0\.1\n$/);

@@ -87,8 +87,9 @@ export function useLiveSim(o: { pool?: boolean } = {}): LiveEnv {
   const env = { id: (label: string) => env.byLabel.get(label)!.id } as LiveEnv;
   before(async () => {
     Object.assign(env, await liveSim());
+    // Without a pool, env.dir is the CLI's HOME: vastdeck's own key is TEST_KEY.
     if (o.pool) Object.assign(env, testPool());
-    else writeOwnKey((env.dir = mkdtempSync(path.join(os.tmpdir(), 'vd-live-')))); // the CLI's HOME: vastdeck's own key is TEST_KEY
+    else writeOwnKey((env.dir = mkdtempSync(path.join(os.tmpdir(), 'vd-live-'))));
   });
   after(async () => {
     await env.pool?.close();

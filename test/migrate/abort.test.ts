@@ -65,7 +65,12 @@ test('an aborted migration is finished, no longer interrupted, and its summary n
   const summary = abortSummary(m!);
   assert.match(
     summary,
-    /^aborted migration abcd1234 \(2 of 8 steps done\); the source 1002 is untouched; the target 2001 \(gpt2-a-4x4090#abcd1234\) was rented and is not destroyed: .*vastdeck destroy 2001/,
+    new RegExp(
+      [
+        '^aborted migration abcd1234 \\(2 of 8 steps done\\); the source 1002 is untouched; the target 2001 ',
+        '\\(gpt2-a-4x4090#abcd1234\\) was rented and is not destroyed: .*vastdeck destroy 2001',
+      ].join(''),
+    ),
   );
   await j.append(abortRecord(m!));
   assert.deepEqual(

@@ -54,8 +54,12 @@ describe('the unreachable-source question on a terminal', {
       `${cli} ${source.id} --profile run-1 --profiles ${home.profiles}; echo EXIT=$?; ${cli} --resume; echo ` +
         `EXIT2=$?; sleep 30`,
     );
-    const ask =
-      /source \d+ stopped answering\. w wait on, r resume from checkpoint-(\d+) \(the newest in hf:me\/run-1@main\), a abort the migration\? \[w\/r\/a\]/;
+    const ask = new RegExp(
+      [
+        'source \\d+ stopped answering\\. w wait on, r resume from checkpoint-(\\d+) \\(the newest in ',
+        'hf:me\\/run-1@main\\), a abort the migration\\? \\[w\\/r\\/a\\]',
+      ].join(''),
+    );
     let screen = await session.waitFor((s) => ask.test(s), 'the question', 30_000);
     session.send('C-c');
     screen = await session.waitFor(

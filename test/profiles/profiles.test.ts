@@ -38,7 +38,12 @@ test('a full profile parses with its defaults filled in', () => {
 test('a wrong type names the file, the profile, the field and what was expected', () => {
   fails(
     PROFILES_YAML.replace('ramGb: 32', 'ramGb: lots'),
-    /^\/home\/u\/\.config\/vastdeck\/instance_profiles\.yaml: profile "gpt2": field "min\.ramGb": expected number, received string/,
+    new RegExp(
+      [
+        '^\\/home\\/u\\/\\.config\\/vastdeck\\/instance_profiles\\.yaml: profile "gpt2": field "min\\.ramGb": ',
+        'expected number, received string',
+      ].join(''),
+    ),
   );
 });
 

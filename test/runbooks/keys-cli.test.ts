@@ -49,7 +49,12 @@ test('refused key: the message says Vast’s rule and the command; keys add regi
   // The first-use check said it before connecting (no terminal: one line, no prompt).
   assert.match(
     refused.err,
-    /vastdeck's SSH key \(.*id_ed25519\) is not on your Vast account, so Vast hosts will refuse it: run `vastdeck keys add`/,
+    new RegExp(
+      [
+        "vastdeck's SSH key \\(.*id_ed25519\\) is not on your Vast account, so Vast hosts will refuse it: run ",
+        '`vastdeck keys add`',
+      ].join(''),
+    ),
   );
 
   const list = await cli(['keys', 'list']);

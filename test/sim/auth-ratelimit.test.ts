@@ -43,7 +43,7 @@ describe('rate limiting', () => {
   test('search: 10 per minute, then 429 plain text without Retry-After; refills with time', async () => {
     fakeNow += 600_000;
     const statuses: number[] = [];
-    let last;
+    let last: Awaited<ReturnType<typeof call>> | undefined;
     for (let i = 0; i < 11; i++) {
       last = await call(sim, 'POST', '/api/v0/bundles/', { limit: 1 });
       statuses.push(last.status);

@@ -48,7 +48,13 @@ describe('billing', () => {
     const r = await call(
       sim,
       'GET',
-      `/api/v0/charges/?${qs({ select_filters: { day: { gte: now - 30 * 86400, lte: now } }, latest_first: 'false', limit: 20, format: 'table' })}`,
+      '/api/v0/charges/?' +
+        qs({
+          select_filters: { day: { gte: now - 30 * 86400, lte: now } },
+          latest_first: 'false',
+          limit: 20,
+          format: 'table',
+        }),
     );
     assert.equal(r.status, 200);
     assert.equal(r.json.success, true);

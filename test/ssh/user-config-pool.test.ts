@@ -44,7 +44,7 @@ function keygen(file: string, passphrase = ''): string {
     .split(' ')[1]!;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 describe('ssh2 pool honours ~/.ssh/config', { skip: sshdSkipReason }, () => {
   const user = loginUser();
@@ -119,7 +119,7 @@ describe('ssh2 pool honours ~/.ssh/config', { skip: sshdSkipReason }, () => {
     assert.match(
       target.log(),
       new RegExp(
-        `Accepted publickey for ${escape(user.name)} from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${escape(cfgFp)}`,
+        `Accepted publickey for ${escapeRe(user.name)} from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${escapeRe(cfgFp)}`,
       ),
     );
     // ...over a connection the jump host opened for us.
@@ -138,7 +138,7 @@ describe('ssh2 pool honours ~/.ssh/config', { skip: sshdSkipReason }, () => {
       .split(' ')[1]!;
     assert.match(
       target.log().slice(targetLogBefore),
-      new RegExp(`Accepted publickey for root from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${escape(fp)}`),
+      new RegExp(`Accepted publickey for root from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${escapeRe(fp)}`),
     );
     assert.doesNotMatch(jump.log().slice(jumpLogBefore), /Accepted publickey|direct-tcpip|target 127/);
   });
@@ -149,7 +149,7 @@ describe('ssh2 pool honours ~/.ssh/config', { skip: sshdSkipReason }, () => {
     home(config(enc));
     await assert.rejects(newPool().exec({ host: '127.0.0.1', port: target.port }, 'true'), (err: Error) => {
       assert.ok(err instanceof SshAuthError, err.message);
-      assert.match(err.message, new RegExp(`${escape(enc)} is encrypted: add it to ssh-agent`));
+      assert.match(err.message, new RegExp(`${escapeRe(enc)} is encrypted: add it to ssh-agent`));
       assert.doesNotMatch(err.message, /secret-pass/);
       return true;
     });

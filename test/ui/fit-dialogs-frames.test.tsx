@@ -200,8 +200,9 @@ for (const [cols, rows] of SIZES) {
       }
     });
 
-    for (const withDetail of [false, true])
-      test(`provision confirmation${withDetail ? ' (detail pane open)' : ''}: every line of the request whole`, async () => {
+    for (const withDetail of [false, true]) {
+      const title = `provision confirmation${withDetail ? ' (detail pane open)' : ''}: every line of the request whole`;
+      test(title, async () => {
         const m = await mountOffers({ columns: cols, rows });
         try {
           await m.press('o', ':', ...'profile gpt2-4090', KEY.enter);
@@ -226,6 +227,7 @@ for (const [cols, rows] of SIZES) {
           m.unmount();
         }
       });
+    }
   });
 }
 

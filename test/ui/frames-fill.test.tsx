@@ -8,6 +8,7 @@ import type { InstancePage, ListPagesOptions } from '../../src/core/vast/client.
 
 class GatedPages extends FakeApi {
   release: () => void = () => {};
+  // biome-ignore lint/suspicious/noConfusingVoidType: mirrors FleetStoreOptions' listInstancePages.
   async listInstancePages(_o: ListPagesOptions, onPage: (p: InstancePage) => boolean | void): Promise<void> {
     const rows = [...this.instances].sort((a, b) => a.id - b.id);
     for (let at = 0; at < rows.length; at += 25) {

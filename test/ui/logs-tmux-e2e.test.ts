@@ -14,7 +14,7 @@ import { tmuxSession, tmuxSkip } from '../helpers/tmux.js';
 import { skipOutsideCi } from '../helpers/require-tool.js';
 
 const hasSsh = spawnSync('ssh', ['-V']).status === 0;
-const { start, capture, send, waitFor, kill } = tmuxSession(`vd-logs-e2e-${process.pid}`, 'logs');
+const { start, send, waitFor, kill } = tmuxSession(`vd-logs-e2e-${process.pid}`, 'logs');
 
 const skip = tmuxSkip() || skipOutsideCi(!hasSsh && 'no ssh client');
 

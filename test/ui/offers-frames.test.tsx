@@ -176,7 +176,12 @@ describe('offer browser frames', () => {
     await m.press('P');
     assert.match(
       m.frame(),
-      /offer \d+ does not suit profile gpt2-4090: VRAM \d+<22G.*; not renting it \(the CLI can: vastdeck provision --profile gpt2-4090 --offer-id \d+ --force\)/,
+      new RegExp(
+        [
+          'offer \\d+ does not suit profile gpt2-4090: VRAM \\d+<22G.*; not renting it \\(the CLI can: vastdeck ',
+          'provision --profile gpt2-4090 --offer-id \\d+ --force\\)',
+        ].join(''),
+      ),
     );
     assert.doesNotMatch(m.frame(), /Rent offer/);
     await m.press('x'); // hide failing offers so the selected one suits the profile

@@ -56,6 +56,7 @@ describe('views', () => {
     for (const id of Object.keys(renders)) {
       const Inner = originals[id]!;
       // Called as a function, the view's hooks run in this wrapper: it renders exactly when the view does.
+      // biome-ignore lint/correctness/noComponentHookFactories: the test wraps each view on purpose to count renders.
       table[id] = { ...table[id]!, Component: (p) => (renders[id]!++, Inner(p)) };
     }
     try {

@@ -208,7 +208,7 @@ describe('retries', () => {
 
   test('a dropped connection is retried, then a network error', async () => {
     const { sleep, delays } = recordingSleep();
-    const srv = await serve((req, res) => void res.socket?.destroy());
+    const srv = await serve((_req, res) => void res.socket?.destroy());
     try {
       await assert.rejects(new VastClient({ baseUrl: srv.url, attempts: 2, sleep }).listInstances(), (e: any) => {
         assert.equal(e.kind, 'network');

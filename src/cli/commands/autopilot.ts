@@ -26,12 +26,15 @@ import { openStore, type OpenedStore } from '../../core/checkpoints/index.js';
 import path from 'node:path';
 
 /** Help for `vastdeck autopilot`. */
-export const autopilotHelp = `Usage: vastdeck autopilot [--fleet PREFIX --profile P] [--every DUR] [--once] [--dry-run] [--json]
+export const autopilotHelp =
+  `Usage: vastdeck autopilot [--fleet PREFIX --profile P] [--every DUR] ` +
+  `[--once] [--dry-run] [--json]
 
 Enforce lifecycle rules headless, for as long as it runs (a login node, a tmux pane): a finished run is stopped
 or destroyed as its rule says, a run past maxRuntime is stopped, an idle GPU is stopped, an outbid interruptible
 instance gets its bid raised (onOutbid: raise-bid) or is migrated from the newest checkpoint in its
-profile's store to the same GPU model (onOutbid: migrate, once per instance, the migrate op's journal), a crashed run is left for a human unless onCrash says
+profile's store to the same GPU model (onOutbid: migrate, once per instance, ` +
+  `the migrate op's journal), a crashed run is left for a human unless onCrash says
 otherwise. A destroy happens only when the newest checkpoint is verified off the host; otherwise the instance
 is stopped instead (its disk keeps the checkpoint) and the journal says why. Rules come from the journal
 (\`provision\` records each rental's rules, flags included), and for --fleet from --profile's lifecycle block.

@@ -20,7 +20,9 @@ import { fleetInstances } from '../../core/cost/report.js';
 import { readJournal } from '../../core/journal/journal.js';
 
 /** Help for `vastdeck cost`. */
-export const costHelp = `Usage: vastdeck cost [--fleet PREFIX] [--since 7d] [--profile NAME] [--quick] [--runs] [--notify] [--json]
+export const costHelp =
+  `Usage: vastdeck cost [--fleet PREFIX] [--since 7d] [--profile NAME] [--quick] ` +
+  `[--runs] [--notify] [--json]
 
 Spend, burn rate, credit and runway; per run an ETA and cost to the target step (a range); value per GPU
 type (steps/s per $/hr); budget breaches from config.yaml's budget: section.

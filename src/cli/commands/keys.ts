@@ -11,6 +11,7 @@ import { identityPublicKeys, type PublicKey } from '../../core/ssh/public-key.js
 import { attachMissing, checkAccountKeys, registerKey, shortKey } from '../../core/ssh/account-keys.js';
 import { sameKey } from '../../core/vast/ssh-keys.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
+import type { Instance } from '../../core/vast/types.js';
 
 /** Help for `vastdeck keys`. */
 export const keysHelp = `Usage: vastdeck keys [list] [--json]
@@ -104,7 +105,7 @@ export async function keysCommand(argv: string[]): Promise<number> {
   // attach
   const key = mustHave(ours).line;
   const all = await ctx.client.listInstances();
-  let chosen;
+  let chosen: Instance[];
   if (values.all) {
     if (args.length) throw new UsageError('keys attach: give IDs or --all, not both');
     chosen = all;

@@ -26,6 +26,7 @@ import {
   type JournaledMigration,
   type MigrateEvent,
   type MigrationSpec,
+  type MigrationState,
   type SourceUnreachable,
   type UnreachableChoice,
 } from '../../core/ops/migrate.js';
@@ -133,7 +134,7 @@ export async function migrateCommand(argv: string[], hooks: MigrateHooks = {}): 
 
   await refuseIfReadOnly(values, 'migrate (renting and destroying)');
   let spec: MigrationSpec;
-  let state;
+  let state: MigrationState | undefined;
   if (values.resume) {
     ({ spec, state } = pickInterrupted((await readJournal(journalFile)).records, positionals[0], 'resume'));
     // The choice offered when the source stopped answering: resume from the store's newest checkpoint.

@@ -45,7 +45,9 @@ const OPTIONS = `Options:
   --api-url URL, --api-key KEY, -h/--help`;
 
 /** Help for `vastdeck monitor`. */
-export const monitorHelp = `Usage: vastdeck monitor N --fleet PREFIX --profile P [--max-dph X] [--gpus LIST] [--yes] [--dry-run]
+export const monitorHelp =
+  `Usage: vastdeck monitor N --fleet PREFIX --profile P [--max-dph X] [--gpus LIST] ` +
+  `[--yes] [--dry-run]
 
 Keep N healthy workers. Checks every 60 s for the first 30 minutes, then every 10 minutes. A worker is
 replaced when it crashed (after a grace), is stuck booting or in setup, stopped making progress, or costs
@@ -323,7 +325,8 @@ function report(e: KeeperEvent): void {
       counts.set(w.health === '-' ? w.status : w.health, (counts.get(w.health === '-' ? w.status : w.health) ?? 0) + 1);
     return line(
       `${e.workers.length} workers: ` +
-        `${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}${e.credit !== null ? `; credit ${formatMoney(e.credit)}` : ''}`,
+        `${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}` +
+        `${e.credit !== null ? `; credit ${formatMoney(e.credit)}` : ''}`,
     );
   }
   const a = e.action;

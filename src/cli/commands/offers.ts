@@ -11,7 +11,9 @@ import { defaultBlacklistPath, excludeMachines, readBlacklist } from '../../core
 import type { Profile } from '../../core/profiles/schema.js';
 
 /** Help for `vastdeck offers`. */
-export const offersHelp = `Usage: vastdeck offers [QUERY] [--profile P] [--order F] [--limit N] [--type T] [--storage GB] [--json]
+export const offersHelp =
+  `Usage: vastdeck offers [QUERY] [--profile P] [--order F] [--limit N] [--type T] ` +
+  `[--storage GB] [--json]
 
 Search rentable offers. QUERY uses the official CLI's syntax, e.g.
   vastdeck offers 'num_gpus>=4 gpu_ram>=20 gpu_name=RTX_3090 inet_down>=500 reliability>0.98'
@@ -91,7 +93,12 @@ export async function offersCommand(argv: string[]): Promise<number> {
   printText(renderTable(rows, offerColumns(!!profile), terminalWidth()));
   warn(
     `${offers.length} offers (Mbps for ` +
-      `DOWN/UP)${banned.length ? `; ${banned.length} blacklisted machine${banned.length > 1 ? 's' : ''} left out (${defaultBlacklistPath().replace(process.env.HOME ?? '\0', '~')})` : ''}\n`,
+      `DOWN/UP)` +
+      (banned.length
+        ? `; ${banned.length} blacklisted machine${banned.length > 1 ? 's' : ''} left out ` +
+          `(${defaultBlacklistPath().replace(process.env.HOME ?? '\0', '~')})`
+        : '') +
+      `\n`,
   );
   return 0;
 }

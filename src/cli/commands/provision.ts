@@ -28,7 +28,9 @@ import { parseDuration } from '../../core/present/durations.js';
 import { formatRateExact } from '../../core/present/money.js';
 
 /** Help for `vastdeck provision`. */
-export const provisionHelp = `Usage: vastdeck provision --profile P (--offer-id N | --best) [--bid PRICE|auto] [--dry-run] [--json]
+export const provisionHelp =
+  `Usage: vastdeck provision --profile P (--offer-id N | --best) [--bid PRICE|auto] ` +
+  `[--dry-run] [--json]
                           [--gpu NAME] [--gpus N] [--disk GB] [--image IMG] [--branch REF] [--env K=V|K]...
 
 Rent one instance for a profile of instance_profiles.yaml: image, disk, env, onstart and the label template

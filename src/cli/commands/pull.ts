@@ -12,7 +12,9 @@ import { sanitizeLine } from '../../core/util/sanitize.js';
 import { instanceIdArg, sshTargetOf } from './logs.js';
 
 /** Help for `vastdeck pull`. */
-export const pullHelp = `Usage: vastdeck pull ID [REMOTE] [LOCAL] [--exclude PATTERN]… [--bwlimit KBPS] [--profile P] [--print] [--json]
+export const pullHelp =
+  `Usage: vastdeck pull ID [REMOTE] [LOCAL] [--exclude PATTERN]… [--bwlimit KBPS] ` +
+  `[--profile P] [--print] [--json]
 
 Copy results back from an instance with rsync over ssh (the runbook's "syncing checkpoints back"), as root on its
 SSH endpoint, with vastdeck's known_hosts and key (your ~/.ssh/config applies too). Shows rsync's progress on

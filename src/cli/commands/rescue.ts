@@ -124,7 +124,9 @@ function describe(r: OutbidRescue, profileName: string | undefined): string {
     `${formatRateExact(r.storagePerHour)}/hr storage (${formatPerDay(r.storagePerHour)}/day)`;
   const raise =
     `  raise the bid: ` +
-    `${formatRateExact(r.raise.bid)}/hr${r.minBid !== null ? ` (minimum now ${formatRateExact(r.minBid)})` : ''}${r.raise.capped ? ', at the cap' : ''} ` +
+    `${formatRateExact(r.raise.bid)}/hr` +
+    `${r.minBid !== null ? ` (minimum now ${formatRateExact(r.minBid)})` : ''}` +
+    `${r.raise.capped ? ', at the cap' : ''} ` +
     `→ ${formatRateExact(r.raise.totalPerHour)}/hr with storage; same disk, resumes where it was (vastdeck ` +
     `rescue ${r.instanceId} --raise)`;
   let migrate: string;

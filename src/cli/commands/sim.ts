@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { printText, UsageError } from '../output.js';
 
 /** Help for `vastdeck sim`. */
-export const simHelp = `Usage: vastdeck sim [--port N] [--seed N] [--speed X] [--demo | --scenario FILE] [--state FILE] [--no-rate-limit]
+export const simHelp =
+  `Usage: vastdeck sim [--port N] [--seed N] [--speed X] [--demo | --scenario FILE] ` +
+  `[--state FILE] [--no-rate-limit]
 
 Run the embedded Vast.ai simulator on 127.0.0.1 until Ctrl-C. It speaks the same HTTP API as Vast.ai, so
 vastdeck (and the official vastai CLI) can drive it: vastdeck --api-url URL --api-key KEY instances.

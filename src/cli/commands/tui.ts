@@ -3,7 +3,7 @@ import { intFlag, numberFlag, parseCommand } from '../args.js';
 import { resolveContext } from '../context.js';
 import { printText, registerSecret, warn } from '../output.js';
 import { prepareDemoState } from '../demo-state.js';
-import { loadConfig, defaultConfigPath } from '../../core/config/config.js';
+import { loadConfig, defaultConfigPath, type Config } from '../../core/config/config.js';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import type { VastApi } from '../../core/vast/api.js';
@@ -50,7 +50,7 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   let startDemoSim: (() => Promise<SimHandle>) | undefined;
   let demoNow: (() => number) | undefined;
   let api: VastApi;
-  let config;
+  let config: Config;
   let apiKey: string | undefined;
   if (values.demo) {
     // The demo's rentals, migrations, simulated host keys and crash log never mix with the real account's. Each

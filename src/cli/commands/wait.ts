@@ -18,7 +18,9 @@ import {
 } from '../../core/watch/wait.js';
 
 /** Help for `vastdeck wait`. */
-export const waitHelp = `Usage: vastdeck wait ID | --fleet PREFIX [--timeout 8h] [--every 5m] [--until STEP] [--profile P] [--json]
+export const waitHelp =
+  `Usage: vastdeck wait ID | --fleet PREFIX [--timeout 8h] [--every 5m] [--until STEP] ` +
+  `[--profile P] [--json]
 
 Block until a training run crashes, completes, reaches a step, disappears, or the time runs out; then
 notify (terminal bell / tmux alert, and the webhook in config.yaml's notify: section) and exit.
@@ -159,7 +161,12 @@ function progress(ev: WaitEvent): void {
       .map(
         (m) =>
           `${m.id} ` +
-          `${m.health.state}${m.health.step !== undefined ? ` ${m.health.unit && m.health.unit !== 'steps' ? m.health.unit : 'step'} ${m.health.step}${m.health.total ? `/${m.health.total}` : ''}` : ''}${m.error ? ' (health unreadable)' : ''}`,
+          `${m.health.state}` +
+          (m.health.step !== undefined
+            ? ` ${m.health.unit && m.health.unit !== 'steps' ? m.health.unit : 'step'} ` +
+              `${m.health.step}${m.health.total ? `/${m.health.total}` : ''}`
+            : '') +
+          `${m.error ? ' (health unreadable)' : ''}`,
       )
       .join(', ');
   } else if (ev.type === 'error') line = `poll failed, will retry: ${ev.message}`;

@@ -20,8 +20,8 @@ export async function resolveApiKey(
   flag: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ResolvedKey | null> {
-  if (flag && flag.trim()) return { key: flag.trim(), source: '--api-key' };
-  if (env.VAST_API_KEY && env.VAST_API_KEY.trim()) return { key: env.VAST_API_KEY.trim(), source: 'VAST_API_KEY' };
+  if (flag?.trim()) return { key: flag.trim(), source: '--api-key' };
+  if (env.VAST_API_KEY?.trim()) return { key: env.VAST_API_KEY.trim(), source: 'VAST_API_KEY' };
   const home = homeDir(env);
   const files = [path.join(home, '.config', 'vastai', 'vast_api_key'), path.join(home, '.vast_api_key')];
   if (env.XDG_CONFIG_HOME) files.unshift(path.join(env.XDG_CONFIG_HOME, 'vastai', 'vast_api_key'));

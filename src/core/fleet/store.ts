@@ -67,6 +67,7 @@ export interface FleetSnapshot {
 export interface FleetStoreOptions {
   api: Pick<VastApi, 'listInstances' | 'currentUser' | 'clockOffsetMs'> & {
     /** The listing page by page (VastClient); without it each poll is one listInstances(). */
+    // biome-ignore lint/suspicious/noConfusingVoidType: the store passes a callback returning nothing.
     listInstancePages?: (opts: ListPagesOptions, onPage: (page: InstancePage) => boolean | void) => Promise<void>;
   };
   /** Poll interval; floored at 2 s by the poller. */

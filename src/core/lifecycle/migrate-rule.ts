@@ -59,7 +59,11 @@ export function ruleMigrator(d: RuleMigrateDeps): (inst: Instance, dryRun: boole
     if (!name || !profile)
       return left(
         `no profile known for instance ${inst.id} ` +
-          `(${name ? `profile "${name}" is not in ${d.profilesFile}` : 'rent it with provision --profile, or run autopilot --fleet --profile'})`,
+          '(' +
+          (name
+            ? `profile "${name}" is not in ${d.profilesFile}`
+            : 'rent it with provision --profile, or run autopilot --fleet --profile') +
+          ')',
       );
     const problem = migrationProblem(profile);
     if (problem) return left(`profile ${name} ${problem}`);

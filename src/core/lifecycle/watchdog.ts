@@ -57,6 +57,7 @@ export function watchdogScript(s: WatchdogSpec): string {
     'while :; do',
     '  sleep "$EVERY"',
     '  now=$(date +%s); why=""',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash text; ${MAX_RUNTIME} is the shell's expansion.
     '  if [ -n "$MAX_RUNTIME" ] && [ $((now - START)) -ge "$MAX_RUNTIME" ]; then why="maxRuntime ${MAX_RUNTIME}s"; fi',
     // The heartbeat holds the host's clock when vastdeck last wrote it (its content, not its mtime: the host's clock
     // on both sides, and no file attribute caching in the way).

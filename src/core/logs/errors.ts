@@ -27,20 +27,68 @@ export interface Traceback {
 const PATTERNS: [Exclude<LogEventKind, 'traceback'>, RegExp][] = [
   [
     'cuda_oom',
-    /CUDA out of memory|OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED|cudaErrorMemoryAllocation|CUDA error: out of memory/i,
+    new RegExp(
+      [
+        'CUDA out of memory',
+        'OutOfMemoryError',
+        'CUBLAS_STATUS_ALLOC_FAILED',
+        'cudaErrorMemoryAllocation',
+        'CUDA error: out of memory',
+      ].join('|'),
+      'i',
+    ),
   ],
   [
     'no_cuda',
-    /CUDA driver version is insufficient|no CUDA-capable device|No CUDA GPUs are available|Found no NVIDIA driver|no NVIDIA driver|NVIDIA driver on your system is too old|Torch not compiled with CUDA enabled|torch\.cuda\.is_available\(\) is False|No CUDA runtime is found|NVIDIA-SMI has failed|CUDA initialization: .*(?:error|failed)/i,
+    new RegExp(
+      [
+        'CUDA driver version is insufficient',
+        'no CUDA-capable device',
+        'No CUDA GPUs are available',
+        'Found no NVIDIA driver',
+        'no NVIDIA driver',
+        'NVIDIA driver on your system is too old',
+        'Torch not compiled with CUDA enabled',
+        'torch\\.cuda\\.is_available\\(\\) is False',
+        'No CUDA runtime is found',
+        'NVIDIA-SMI has failed',
+        'CUDA initialization: .*(?:error|failed)',
+      ].join('|'),
+      'i',
+    ),
   ],
   [
     'nccl',
-    /NCCL error|ncclInternalError|ncclSystemError|ncclUnhandledCudaError|ncclInvalidUsage|ncclRemoteError|DistBackendError|Watchdog caught collective operation timeout|ProcessGroupNCCL.*(?:timed? ?out|abort)/i,
+    new RegExp(
+      [
+        'NCCL error',
+        'ncclInternalError',
+        'ncclSystemError',
+        'ncclUnhandledCudaError',
+        'ncclInvalidUsage',
+        'ncclRemoteError',
+        'DistBackendError',
+        'Watchdog caught collective operation timeout',
+        'ProcessGroupNCCL.*(?:timed? ?out|abort)',
+      ].join('|'),
+      'i',
+    ),
   ],
   ['disk_full', /No space left on device|\bENOSPC\b|Disk quota exceeded/i],
   [
     'killed',
-    /^Killed\s*$|\d+\s+Killed\s+\S|Out of memory: Kill(?:ed)? process|oom-kill|Signals\.SIGKILL|exitcode\s*:\s*-9\b|\bexit(?:ed with)? (?:code|status) (?:-9|137)\b/i,
+    new RegExp(
+      [
+        '^Killed\\s*$',
+        '\\d+\\s+Killed\\s+\\S',
+        'Out of memory: Kill(?:ed)? process',
+        'oom-kill',
+        'Signals\\.SIGKILL',
+        'exitcode\\s*:\\s*-9\\b',
+        '\\bexit(?:ed with)? (?:code|status) (?:-9|137)\\b',
+      ].join('|'),
+      'i',
+    ),
   ],
   // The Trainer prints {'train_runtime': …} once train() returns; older versions also say "Training completed".
   ['finished', /'train_runtime':|\bTraining completed\b/],

@@ -25,7 +25,7 @@ export function resolveGpuNames(text: string, known: readonly string[]): GpuName
   const byNorm = new Map(known.map((n) => [normalizeGpuName(n), n]));
   const wire = (n: string) => n.replace(/ /g, '_');
   // `gpu_name in [a,b]` first: its items are names too.
-  let out = text.replace(new RegExp(GPU_LIST.source, 'gi'), (whole, f: string, op: string, list: string) => {
+  let out = text.replace(new RegExp(GPU_LIST.source, 'gi'), (_whole, f: string, op: string, list: string) => {
     const items = list
       .slice(1, -1)
       .split(',')

@@ -271,7 +271,7 @@ export function selectOffers(
   filter: CompiledFilter | null,
   verdicts?: ReadonlyMap<number, Verdict>,
 ): Offer[] {
-  const pred = filter && filter.ok ? filter.test : null;
+  const pred = filter?.ok ? filter.test : null;
   const sorted = sortedOffers(offers, view.sort, view.desc, verdicts);
   if (!pred && !view.verifiedOnly && !view.hideFails) return sorted as Offer[];
   const out: Offer[] = [];

@@ -443,7 +443,11 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
       const newest = await storeStep(c, runId);
       throw new MigrateError(
         `${now.summary}; ` +
-          `${newest === null ? `${c.deps.store.where} holds no checkpoint to resume from` : `to resume from checkpoint-${newest} in ${c.deps.store.where}: vastdeck migrate --resume ${c.spec.id} --allow-behind`}; ` +
+          (newest === null
+            ? `${c.deps.store.where} holds no checkpoint to resume from`
+            : `to resume from checkpoint-${newest} in ${c.deps.store.where}: ` +
+              `vastdeck migrate --resume ${c.spec.id} --allow-behind`) +
+          '; ' +
           `to give up: vastdeck migrate --abort ${c.spec.id}`,
       );
     }

@@ -103,7 +103,7 @@ export function gpuNameMatches(offerName: string, smiName: string): boolean {
     if (FORM_FACTOR.test(w)) {
       const kind = w.replace(/\d+e?$/, '');
       const other = kind === 'pcie' ? /sxm/ : kind === 'sxm' ? /pcie/ : null;
-      if (other && other.test(smi)) return false;
+      if (other?.test(smi)) return false;
       continue;
     }
     if (!smi.includes(w)) return false;

@@ -43,7 +43,7 @@ export interface ColumnDef<R, Id extends string = string> {
   only?: ColumnSurface;
 }
 
-type AnyColumn = ColumnDef<any, string>;
+type AnyColumn = ColumnDef<never, string>;
 
 /** A column after fitting: its definition and its width. */
 export interface Fitted<D extends AnyColumn = AnyColumn> {

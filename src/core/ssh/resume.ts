@@ -54,7 +54,7 @@ export class ResumeFilter {
   giveUp(): void {
     const held = this.pending;
     this.pending = null;
-    if (held && held.length) {
+    if (held?.length) {
       this.onGap();
       this.pass(held);
     }

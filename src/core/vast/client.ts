@@ -176,6 +176,7 @@ export class VastClient implements VastApi {
    */
   async listInstancePages(
     opts: ListPagesOptions,
+    // biome-ignore lint/suspicious/noConfusingVoidType: callers pass callbacks that return nothing.
     onPage: (page: InstancePage) => boolean | void | Promise<boolean | void>,
   ): Promise<void> {
     const endpoint = 'GET /api/v1/instances/';

@@ -6,7 +6,7 @@
  */
 import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { Box, useStdin } from 'ink';
-import { attachCommand } from '../../core/ssh/attach.js';
+import { attachCommand, type AttachCommand } from '../../core/ssh/attach.js';
 import { sshEndpoint } from '../../core/vast/units.js';
 import type { Instance } from '../../core/vast/types.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
@@ -59,7 +59,7 @@ export class AttachController {
     const ep = inst.status === 'running' ? sshEndpoint(inst) : null;
     if (!ep) return { text: `instance ${inst.id} has no SSH endpoint`, level: 'error' };
     if (this.busy || !this.setRawMode) return { text: 'the terminal is busy', level: 'error' };
-    let cmd;
+    let cmd: AttachCommand;
     try {
       const id = this.o.identity();
       cmd = attachCommand({

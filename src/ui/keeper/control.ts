@@ -59,8 +59,10 @@ export function keepPlan(args: KeepArgs, budget: string | undefined): string[] {
     `keep ${args.target} workers labelled ${args.prefix}* from profile ${args.profile}: rents up to ` +
       `${args.target} now (fewer when some are already training or booting), and replacements as workers fail`,
     `max ` +
-      `${args.maxDph === undefined ? "none (any price that passes the profile's checks)" : `$${args.maxDph.toFixed(3)}/hr per worker`}   ` +
-      `budget: ${budget ?? 'launches pause when the credit lasts under 1 h'}`,
+      (args.maxDph === undefined
+        ? "none (any price that passes the profile's checks)"
+        : `$${args.maxDph.toFixed(3)}/hr per worker`) +
+      `   budget: ${budget ?? 'launches pause when the credit lasts under 1 h'}`,
     'start it? [y/n]',
   ];
 }

@@ -186,7 +186,9 @@ export function useLogPane(d: LogPaneDeps) {
       d.onMessage({
         text:
           `saved ${count} lines to ${file} ` +
-          `${whole ? `(the whole log, from the ${whole.from === 'host' ? 'host' : 'logs API'})` : '(the lines held: the whole log could not be read)'}`,
+          (whole
+            ? `(the whole log, from the ${whole.from === 'host' ? 'host' : 'logs API'})`
+            : '(the lines held: the whole log could not be read)'),
         level: 'info',
       });
     } catch (err) {

@@ -2,7 +2,7 @@
  * The migration wizard's screen: pick a profile, confirm, then the eight steps with live progress (from the
  * operation's events), and on start an offer to continue a migration the journal shows as interrupted.
  */
-import { Fragment } from 'react';
+import { Fragment, type ReactElement } from 'react';
 import { Box, Text } from 'ink';
 import { MIGRATE_STEPS, STEP_TITLES, type JournaledMigration, type SourceUnreachable } from '../../core/ops/migrate.js';
 import type { MigrationPlan } from './ops.js';
@@ -127,7 +127,7 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
     </Text>
   );
   const warn = theme.colors['status.warn'];
-  let body;
+  let body: ReactElement[];
   switch (stage.kind) {
     case 'loading':
       body = [line(`Migrate ${stage.sourceId}: reading profiles…`)];
@@ -179,73 +179,74 @@ export function MigrateWizard({ stage, width, height }: { stage: WizardStage; wi
       ];
       break;
     }
-    case 'progress':
-      {
-        mark.running = spin || '…';
-        const done = (m: StepMark) => m === 'done' || m === 'skipped';
-        const steps = MIGRATE_STEPS.map((s, i) => {
-          const m = stage.marks[i]!;
-          const color =
-            m === 'failed' ? theme.colors['status.error'] : done(m) ? theme.colors['status.running'] : undefined;
-          const head = `${mark[m]} ${i + 1}. ${STEP_TITLES[s]}`;
-          return {
-            mark: m,
-            color,
-            head,
-            text: `${head}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}`,
-          };
-        });
-        const tail: Row[] = [
-          {
-            text: stage.outcome === 'running' ? sanitizeLine(stage.note) : sanitizeLine(stage.message),
-            color: stage.outcome === 'failed' ? theme.colors['status.error'] : undefined,
-            bold: stage.outcome !== 'running',
-          },
-          ...(stage.outcome === 'running' && stage.wait
-            ? [
-                {
-                  text:
-                    `waiting for ${sanitizeLine(stage.wait.what)}: ${timeLeft(stage.wait.leftMs)} left of ` +
-                    `${timeLeft(stage.wait.totalMs)}`,
-                },
-              ]
-            : []),
-          ...(stage.outcome === 'running' && stage.question
-            ? [
-                {
-                  text: `Source ${stage.question.sourceId} stopped answering: ${sanitizeLine(stage.question.message)}`,
-                  color: warn,
-                  bold: true,
-                },
-                {
-                  keys: true,
-                  text:
-                    `w wait on   x give ` +
-                    `up${stage.question.storeStep !== null ? `   r resume from checkpoint-${stage.question.storeStep} (newest in ${sanitizeLine(stage.question.where)})` : ''}`,
-                  color: warn,
-                  bold: true,
-                },
-              ]
-            : []),
-          {
-            keys: true,
-            text:
-              stage.outcome === 'running'
-                ? stage.question
-                  ? 'Esc hides this'
-                  : 'x stops it now (journaled pause; M resumes it)   Esc hides this (it goes on; M on its row ' +
-                    'shows it)'
-                : stage.outcome === 'done'
-                  ? 'Esc closes'
-                  : 'Esc closes; M on its row resumes it',
-          },
-        ];
-        body = fitProgress({ text: stage.title, bold: true }, steps, tail, width, height).map((r) =>
-          line(r.text, r.color, r.bold),
-        );
-        break;
-      }
+    case 'progress': {
+      mark.running = spin || '…';
+      const done = (m: StepMark) => m === 'done' || m === 'skipped';
+      const steps = MIGRATE_STEPS.map((s, i) => {
+        const m = stage.marks[i]!;
+        const color =
+          m === 'failed' ? theme.colors['status.error'] : done(m) ? theme.colors['status.running'] : undefined;
+        const head = `${mark[m]} ${i + 1}. ${STEP_TITLES[s]}`;
+        return {
+          mark: m,
+          color,
+          head,
+          text: `${head}${stage.details[i] ? `: ${sanitizeLine(stage.details[i]!)}` : ''}`,
+        };
+      });
+      const tail: Row[] = [
+        {
+          text: stage.outcome === 'running' ? sanitizeLine(stage.note) : sanitizeLine(stage.message),
+          color: stage.outcome === 'failed' ? theme.colors['status.error'] : undefined,
+          bold: stage.outcome !== 'running',
+        },
+        ...(stage.outcome === 'running' && stage.wait
+          ? [
+              {
+                text:
+                  `waiting for ${sanitizeLine(stage.wait.what)}: ${timeLeft(stage.wait.leftMs)} left of ` +
+                  `${timeLeft(stage.wait.totalMs)}`,
+              },
+            ]
+          : []),
+        ...(stage.outcome === 'running' && stage.question
+          ? [
+              {
+                text: `Source ${stage.question.sourceId} stopped answering: ${sanitizeLine(stage.question.message)}`,
+                color: warn,
+                bold: true,
+              },
+              {
+                keys: true,
+                text:
+                  `w wait on   x give up` +
+                  (stage.question.storeStep !== null
+                    ? `   r resume from checkpoint-${stage.question.storeStep} ` +
+                      `(newest in ${sanitizeLine(stage.question.where)})`
+                    : ''),
+                color: warn,
+                bold: true,
+              },
+            ]
+          : []),
+        {
+          keys: true,
+          text:
+            stage.outcome === 'running'
+              ? stage.question
+                ? 'Esc hides this'
+                : 'x stops it now (journaled pause; M resumes it)   Esc hides this (it goes on; M on its row ' +
+                  'shows it)'
+              : stage.outcome === 'done'
+                ? 'Esc closes'
+                : 'Esc closes; M on its row resumes it',
+        },
+      ];
+      body = fitProgress({ text: stage.title, bold: true }, steps, tail, width, height).map((r) =>
+        line(r.text, r.color, r.bold),
+      );
       break;
+    }
   }
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
