@@ -8,7 +8,7 @@
 import type { ExecOptions, ExecResult } from '../ssh/exec.js';
 import type { SshTarget } from '../ssh/connect.js';
 import { shellQuote } from '../ssh/quote.js';
-import { hostProbeCommand } from '../host/commands.js';
+import { hostProbeCommand } from '../host/probe-commands.js';
 import { parseHostFacts, type HostFacts } from '../host/probe.js';
 import { LogRing } from '../logs/ring.js';
 import { sshEndpoint } from '../vast/units.js';
