@@ -11,8 +11,8 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { VastClient } from '../src/core/vast/client.js';
-import { decodeOffers, decodeOffersBody } from '../src/core/vast/offers.js';
-import { defaultOfferQuery } from '../src/core/vast/query.js';
+import { decodeOffers, decodeOffersBody } from '../src/core/vast/offer-decode.js';
+import { defaultOfferQuery } from '../src/core/vast/offer-query.js';
 import type { Offer } from '../src/core/vast/types.js';
 import { makeRng } from '../src/sim/prng.js'; // the simulator's seeded PRNG: every run measures the same bytes
 

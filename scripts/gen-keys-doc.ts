@@ -1,7 +1,7 @@
 // Regenerates docs/keys.md from the keymap registry (test/ui/keys-doc.test.ts fails when it is stale).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { COMMANDS } from '../src/ui/keymap/commands.js';
+import { COMMANDS } from '../src/ui/keymap/tui-commands.js';
 import { keysMarkdown } from '../src/ui/keymap/docs.js';
 import { buildKeymap } from '../src/ui/keymap/registry.js';
 

@@ -5,7 +5,7 @@
  */
 import { instanceKeyFor } from './actions.js';
 import { drawFate, setStatus, type InstanceRec } from './instances.js';
-import type { OfferRow } from './offers.js';
+import type { OfferRow } from './market-offers.js';
 import { between, hashSeed, makeRng, pick, round } from './prng.js';
 import type { FleetSpec, Scenario } from './scenario.js';
 import type { World } from './world.js';

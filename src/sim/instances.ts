@@ -4,7 +4,7 @@
  * times stored on the record, so moving the clock (real time × speed, or advance()) replays them exactly.
  */
 import type { HostScenarioInput } from './hosts/scenario.js';
-import type { OfferRow } from './offers.js';
+import type { OfferRow } from './market-offers.js';
 import { between, hashSeed, makeRng, round } from './prng.js';
 
 /** `actual_status` values the simulator produces (null = provisioning). */

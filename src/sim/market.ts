@@ -3,8 +3,8 @@
  * offer off the market until its instance is destroyed. Price fields depend on the query (`type`,
  * `allocated_storage`), so they are derived per query: storage_total_cost = storage_cost × GB / 720.
  */
-import { allOf, compareValues, compileField, type Getter, type Predicate, type SortKey } from './query.js';
-import { generateOffers, type MarketConfig, type OfferRow } from './offers.js';
+import { allOf, compareValues, compileField, type Getter, type Predicate, type SortKey } from './filter-language.js';
+import { generateOffers, type MarketConfig, type OfferRow } from './market-offers.js';
 
 /** The control keys of a search body; every other key is a field filter. */
 const CONTROL = new Set([

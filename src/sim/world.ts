@@ -6,7 +6,7 @@ import { Ledger, type ChargeBucket } from './billing.js';
 import type { SimClock } from './clock.js';
 import { DEFAULT_LIFECYCLE, nextTransition, setStatus, type InstanceRec, type LifecycleConfig } from './instances.js';
 import { Market } from './market.js';
-import type { MarketConfig } from './offers.js';
+import type { MarketConfig } from './market-offers.js';
 import { hashSeed, makeRng, type Rng } from './prng.js';
 import type { HostRule, Scenario } from './scenario.js';
 import type { ScopedKey } from './scoped-keys.js';

@@ -10,7 +10,7 @@ import type { Layer } from './keymap/dispatch.js';
 import { footerHints } from './keymap/docs.js';
 import { useKeyQueue } from './use-key-queue.js';
 import { useAppCommands } from './app-commands.js';
-import { selectRows, type FleetQuery } from '../core/fleet/query.js';
+import { selectRows, type FleetQuery } from '../core/fleet/row-filter.js';
 import { Footer, FOOTER_HEIGHT } from './Footer.js';
 import { HelpOverlay, helpLayout, helpVisualLines } from './HelpOverlay.js';
 import { Header } from './Header.js';

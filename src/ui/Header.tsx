@@ -1,6 +1,6 @@
 /** The top line: title, scope, filter, sort, counts, and the read-only/demo marks. */
 import { Text } from 'ink';
-import type { FleetQuery } from '../core/fleet/query.js';
+import type { FleetQuery } from '../core/fleet/row-filter.js';
 import { sanitizeLine } from '../core/util/sanitize.js';
 import { useTheme } from './theme-context.js';
 

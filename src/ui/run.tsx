@@ -9,7 +9,7 @@ import { render } from 'ink';
 import type { VastApi } from '../core/vast/api.js';
 import { FleetStore } from '../core/fleet/store.js';
 import { buildKeymap } from './keymap/registry.js';
-import { COMMANDS } from './keymap/commands.js';
+import { COMMANDS } from './keymap/tui-commands.js';
 import { App } from './App.js';
 import { CrashBoundary } from './CrashBoundary.js';
 import { ThemeRoot } from './theme-context.js';

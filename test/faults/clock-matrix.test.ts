@@ -18,7 +18,7 @@ import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
 import { FleetStore } from '../../src/core/fleet/store.js';
 import { buildKeymap } from '../../src/ui/keymap/registry.js';
-import { COMMANDS } from '../../src/ui/keymap/commands.js';
+import { COMMANDS } from '../../src/ui/keymap/tui-commands.js';
 import { App } from '../../src/ui/App.js';
 import { ThemeContext } from '../../src/ui/theme-context.js';
 import { DARK } from '../../src/ui/theme.js';

@@ -19,7 +19,7 @@ import { VastError, type VastErrorKind } from '../../src/core/vast/errors.js';
 import { provision, type ProvisionEvent } from '../../src/core/ops/provision.js';
 import { FileJournal, type JournalWriter } from '../../src/core/journal/journal.js';
 import { parseProfiles } from '../../src/core/profiles/load.js';
-import { profileOfferQuery } from '../../src/core/profiles/query.js';
+import { profileOfferQuery } from '../../src/core/profiles/profile-search.js';
 import { checkOffers } from '../../src/core/checks/check.js';
 import { FleetKeeper } from '../../src/core/keeper/keeper.js';
 import { defaultRules } from '../../src/core/keeper/policy.js';

@@ -9,7 +9,7 @@ import {
   dfCommand,
   hostProbeCommand,
   shellQuote,
-} from '../../src/core/host/commands.js';
+} from '../../src/core/host/probe-commands.js';
 import { parseNvidiaSmiCsv } from '../../src/core/host/nvidia-smi.js';
 import { parseDf, parseFree, parseNproc } from '../../src/core/host/system.js';
 import { parseHostFacts, splitSections } from '../../src/core/host/probe.js';

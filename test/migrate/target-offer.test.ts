@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseProfiles } from '../../src/core/profiles/load.js';
 import { describeTarget, findCandidates, migrationSpec } from '../../src/core/ops/migrate-setup.js';
 import type { VastApi } from '../../src/core/vast/api.js';
-import type { OfferQuery } from '../../src/core/vast/query.js';
+import type { OfferQuery } from '../../src/core/vast/offer-query.js';
 import { offer } from '../checks/offer-fixture.js';
 import { makeInstance } from '../ui/fake-api.js';
 

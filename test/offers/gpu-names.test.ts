@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveGpuNames, closestGpuNames } from '../../src/core/offers/gpu-names.js';
-import { compileOfferFilter, serverQuery } from '../../src/core/offers/view.js';
-import { defaultOfferQuery } from '../../src/core/vast/query.js';
+import { compileOfferFilter, serverQuery } from '../../src/core/offers/offer-filter.js';
+import { defaultOfferQuery } from '../../src/core/vast/offer-query.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
 

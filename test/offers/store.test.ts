@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { OffersStore } from '../../src/core/offers/store.js';
-import { defaultOfferQuery, parseOfferQuery, type OfferQuery } from '../../src/core/vast/query.js';
+import { defaultOfferQuery, parseOfferQuery, type OfferQuery } from '../../src/core/vast/offer-query.js';
 import type { Offer } from '../../src/core/vast/types.js';
 import { marketOffers } from './market.js';
 

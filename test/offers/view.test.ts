@@ -6,8 +6,8 @@ import {
   selectOffers,
   serverQuery,
   OFFER_SORT_KEYS,
-} from '../../src/core/offers/view.js';
-import { defaultOfferQuery } from '../../src/core/vast/query.js';
+} from '../../src/core/offers/offer-filter.js';
+import { defaultOfferQuery } from '../../src/core/vast/offer-query.js';
 import { checkOffers } from '../../src/core/checks/check.js';
 import { marketOffers } from './market.js';
 import { offer } from '../checks/offer-fixture.js';

@@ -14,7 +14,7 @@ import { provision, type ProvisionInput } from '../../src/core/ops/provision.js'
 import { ProvisionError } from '../../src/core/ops/provision-request.js';
 import { FileJournal, readJournal } from '../../src/core/journal/journal.js';
 import { parseProfiles } from '../../src/core/profiles/load.js';
-import { profileOfferQuery } from '../../src/core/profiles/query.js';
+import { profileOfferQuery } from '../../src/core/profiles/profile-search.js';
 import { checkOffers } from '../../src/core/checks/check.js';
 import type { Offer } from '../../src/core/vast/types.js';
 import { PROFILES_YAML } from '../profiles/fixtures.js';

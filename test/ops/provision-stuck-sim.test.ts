@@ -6,7 +6,7 @@ import { VastClient } from '../../src/core/vast/client.js';
 import { provision, type ProvisionEvent } from '../../src/core/ops/provision.js';
 import { MemoryJournal } from '../../src/core/journal/journal.js';
 import { parseProfiles } from '../../src/core/profiles/load.js';
-import { profileOfferQuery } from '../../src/core/profiles/query.js';
+import { profileOfferQuery } from '../../src/core/profiles/profile-search.js';
 import { checkOffers } from '../../src/core/checks/check.js';
 import type { Offer } from '../../src/core/vast/types.js';
 import { PROFILES_YAML } from '../profiles/fixtures.js';

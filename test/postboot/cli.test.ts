@@ -7,7 +7,7 @@ import path from 'node:path';
 import { startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
 import { addToBlacklist } from '../../src/core/offers/blacklist.js';
-import { defaultOfferQuery } from '../../src/core/vast/query.js';
+import { defaultOfferQuery } from '../../src/core/vast/offer-query.js';
 import { runCli } from '../helpers/run-cli.js';
 import { PROFILES_YAML } from '../profiles/fixtures.js';
 

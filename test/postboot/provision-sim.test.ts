@@ -13,7 +13,7 @@ import { checkHostAfterBoot } from '../../src/core/ops/postboot.js';
 import { addToBlacklist, readBlacklist } from '../../src/core/offers/blacklist.js';
 import { MemoryJournal } from '../../src/core/journal/journal.js';
 import { parseProfiles } from '../../src/core/profiles/load.js';
-import { profileOfferQuery } from '../../src/core/profiles/query.js';
+import { profileOfferQuery } from '../../src/core/profiles/profile-search.js';
 import { checkOffers } from '../../src/core/checks/check.js';
 import { sshEndpoint } from '../../src/core/vast/units.js';
 import type { Offer } from '../../src/core/vast/types.js';

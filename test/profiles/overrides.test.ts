@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseProfiles } from '../../src/core/profiles/load.js';
 import { applyOverrides } from '../../src/core/profiles/overrides.js';
-import { profileOfferQuery } from '../../src/core/profiles/query.js';
+import { profileOfferQuery } from '../../src/core/profiles/profile-search.js';
 import { ruleViolations } from '../../src/core/profiles/rules.js';
 import { parseDotenv, parseNetrc } from '../../src/core/profiles/secret-files.js';
 import { resolveEnv } from '../../src/core/ops/provision-request.js';

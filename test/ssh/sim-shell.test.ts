@@ -6,7 +6,7 @@ import { SimTrainer } from '../../src/sim/hosts/trainer.js';
 import { parseScenario } from '../../src/sim/hosts/scenario.js';
 import { hostScenarioFor } from '../../src/sim/host-fleet.js';
 import { parseNvidiaSmiCsv } from '../../src/core/host/nvidia-smi.js';
-import { hostProbeCommand } from '../../src/core/host/commands.js';
+import { hostProbeCommand } from '../../src/core/host/probe-commands.js';
 
 function sh(line: string, trainer: SimTrainer): Promise<{ out: string; err: string; code: number }> {
   return new Promise((resolve) => {

@@ -7,7 +7,7 @@ import { ThemeContext } from '../../src/ui/theme-context.js';
 import { DARK } from '../../src/ui/theme.js';
 import { FleetStore } from '../../src/core/fleet/store.js';
 import { buildKeymap } from '../../src/ui/keymap/registry.js';
-import { COMMANDS } from '../../src/ui/keymap/commands.js';
+import { COMMANDS } from '../../src/ui/keymap/tui-commands.js';
 import { buildCostReport, type CostReport } from '../../src/core/cost/report.js';
 import type { BudgetRules } from '../../src/core/cost/budget.js';
 import { costLines } from '../../src/ui/cost/cost-lines.js';

@@ -8,7 +8,7 @@ import { ThemeContext } from '../../src/ui/theme-context.js';
 import { DARK } from '../../src/ui/theme.js';
 import { FleetStore } from '../../src/core/fleet/store.js';
 import { buildKeymap } from '../../src/ui/keymap/registry.js';
-import { COMMANDS } from '../../src/ui/keymap/commands.js';
+import { COMMANDS } from '../../src/ui/keymap/tui-commands.js';
 import type { Ops } from '../../src/ui/migrate/ops.js';
 import type { DestroyPlan } from '../../src/core/ops/destroy.js';
 import type { Instance } from '../../src/core/vast/types.js';

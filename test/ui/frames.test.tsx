@@ -6,7 +6,7 @@ import { FakeApi, makeFleet, makeInstance } from './fake-api.js';
 import { App } from '../../src/ui/App.js';
 import { FleetStore } from '../../src/core/fleet/store.js';
 import { buildKeymap } from '../../src/ui/keymap/registry.js';
-import { COMMANDS } from '../../src/ui/keymap/commands.js';
+import { COMMANDS } from '../../src/ui/keymap/tui-commands.js';
 import { MONO } from '../../src/ui/theme.js';
 import { ThemeContext } from '../../src/ui/theme-context.js';
 

@@ -9,7 +9,7 @@ import { ThemeContext } from '../../src/ui/theme-context.js';
 import { DARK, type Theme } from '../../src/ui/theme.js';
 import { FleetStore } from '../../src/core/fleet/store.js';
 import { buildKeymap } from '../../src/ui/keymap/registry.js';
-import { COMMANDS } from '../../src/ui/keymap/commands.js';
+import { COMMANDS } from '../../src/ui/keymap/tui-commands.js';
 import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
 import { FakeStdin as In, FakeStdout as Out, stripAnsi as strip } from '../helpers/terminal.js';
 

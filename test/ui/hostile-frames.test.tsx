@@ -10,7 +10,7 @@ import { ThemeContext } from '../../src/ui/theme-context.js';
 import { DARK } from '../../src/ui/theme.js';
 import { FleetStore } from '../../src/core/fleet/store.js';
 import { buildKeymap } from '../../src/ui/keymap/registry.js';
-import { COMMANDS } from '../../src/ui/keymap/commands.js';
+import { COMMANDS } from '../../src/ui/keymap/tui-commands.js';
 import { VastClient } from '../../src/core/vast/client.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { makeRng } from '../../src/sim/prng.js';

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { buildKeymap, type CommandDef } from '../../src/ui/keymap/registry.js';
-import { COMMANDS } from '../../src/ui/keymap/commands.js';
+import { COMMANDS } from '../../src/ui/keymap/tui-commands.js';
 import { dispatch } from '../../src/ui/keymap/dispatch.js';
 import { keyName, splitChunk } from '../../src/ui/keymap/keys.js';
 import { keysMarkdown, footerHints } from '../../src/ui/keymap/docs.js';

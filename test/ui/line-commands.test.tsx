@@ -9,7 +9,7 @@ import { waitFor } from '../helpers/wait.js';
 import { mountLogs } from './logs-fixture.js';
 import { fakeOps, fakePlan, mountWithOps } from './destroy-ops-fake.js';
 import { buildKeymap } from '../../src/ui/keymap/registry.js';
-import { COMMANDS } from '../../src/ui/keymap/commands.js';
+import { COMMANDS } from '../../src/ui/keymap/tui-commands.js';
 
 const ENTER = '\r';
 

@@ -9,7 +9,7 @@ import { ThemeContext } from '../../src/ui/theme-context.js';
 import { MONO } from '../../src/ui/theme.js';
 import { FleetStore } from '../../src/core/fleet/store.js';
 import { buildKeymap } from '../../src/ui/keymap/registry.js';
-import { COMMANDS } from '../../src/ui/keymap/commands.js';
+import { COMMANDS } from '../../src/ui/keymap/tui-commands.js';
 import { LogPaneStore } from '../../src/core/logs/sources/pane-store.js';
 import type { FollowingPool } from '../../src/core/logs/sources/ssh-source.js';
 import type { AttachRunner, LogPaneFactory } from '../../src/ui/logs/use-log-pane.js';

@@ -12,7 +12,7 @@ import { ThemeContext } from '../../src/ui/theme-context.js';
 import { DARK } from '../../src/ui/theme.js';
 import { FleetStore } from '../../src/core/fleet/store.js';
 import { buildKeymap } from '../../src/ui/keymap/registry.js';
-import { COMMANDS } from '../../src/ui/keymap/commands.js';
+import { COMMANDS } from '../../src/ui/keymap/tui-commands.js';
 import { MIGRATE_STEPS, STEP_TITLES, type MigrateEvent } from '../../src/core/ops/migrate.js';
 import { FAKE_NOW, FakeApi, makeFleet } from './fake-api.js';
 import { KEY, settle } from './harness.js';

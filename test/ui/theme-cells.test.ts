@@ -12,7 +12,7 @@ import { sshCommand } from '../../src/core/present/ssh-command.js';
 import { detailLines } from '../../src/ui/DetailPane.js';
 import { formatAge } from '../../src/core/present/ages.js';
 import { formatHours } from '../../src/core/present/durations.js';
-import { selectRows, DEFAULT_QUERY } from '../../src/core/fleet/query.js';
+import { selectRows, DEFAULT_QUERY } from '../../src/core/fleet/row-filter.js';
 import { FleetStore } from '../../src/core/fleet/store.js';
 import { FAKE_NOW, FakeApi, makeFleet, makeInstance } from './fake-api.js';
 

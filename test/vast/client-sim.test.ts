@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadScenario, startSimulator, type SimHandle } from '../../src/sim/index.js';
 import { VastClient } from '../../src/core/vast/client.js';
-import { defaultOfferQuery, parseOfferQuery, parseOrder } from '../../src/core/vast/query.js';
+import { defaultOfferQuery, parseOfferQuery, parseOrder } from '../../src/core/vast/offer-query.js';
 import { sshEndpoint } from '../../src/core/vast/units.js';
 import { recordingSleep } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VastClient } from '../../src/core/vast/client.js';
-import { defaultOfferQuery, parseOfferQuery } from '../../src/core/vast/query.js';
+import { defaultOfferQuery, parseOfferQuery } from '../../src/core/vast/offer-query.js';
 import { json, recordingSleep, serve, text, wireInstance } from './helpers.js';
 
 const KEY = 'fake-key-0123456789';

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHUNK_THRESHOLD, decodeOffers, splitOffers } from '../../src/core/vast/offers.js';
+import { CHUNK_THRESHOLD, decodeOffers, splitOffers } from '../../src/core/vast/offer-decode.js';
 import { VastClient } from '../../src/core/vast/client.js';
-import { defaultOfferQuery } from '../../src/core/vast/query.js';
+import { defaultOfferQuery } from '../../src/core/vast/offer-query.js';
 import { serve } from './helpers.js';
 
 /** Offers with the awkward bytes a scanner can trip on: escaped quotes, braces and brackets in strings, UTF-8. */

@@ -7,10 +7,10 @@ import {
   parseOfferQuery,
   parseOrder,
   toWireBody,
-} from '../../src/core/vast/query.js';
+} from '../../src/core/vast/offer-query.js';
 
 /**
- * The CLI sends numbers as strings ("4"); we send JSON numbers (documented in query.ts). To compare
+ * The CLI sends numbers as strings ("4"); we send JSON numbers (documented in offer-query.ts). To compare
  * against the captures, numeric strings in the captured body are turned into numbers first.
  */
 function numify(v: unknown): unknown {

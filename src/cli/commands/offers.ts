@@ -3,10 +3,10 @@ import { makeContext } from '../context.js';
 import { printJson, printText, UsageError, warn } from '../output.js';
 import { renderTable, terminalWidth } from '../table.js';
 import { offerColumns, offerRow } from '../../core/present/offer-columns.js';
-import { defaultOfferQuery, parseOfferQuery, parseOrder, type OfferQuery } from '../../core/vast/query.js';
+import { defaultOfferQuery, parseOfferQuery, parseOrder, type OfferQuery } from '../../core/vast/offer-query.js';
 import { checkOffers } from '../../core/checks/check.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
-import { profileOfferQuery } from '../../core/profiles/query.js';
+import { profileOfferQuery } from '../../core/profiles/profile-search.js';
 import { defaultBlacklistPath, excludeMachines, readBlacklist } from '../../core/offers/blacklist.js';
 import type { Profile } from '../../core/profiles/schema.js';
 

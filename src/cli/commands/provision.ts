@@ -6,7 +6,7 @@ import { printJson, printText, redact, registerSecret, UsageError, warn } from '
 import { checkOffers, checkCells } from '../../core/checks/check.js';
 import { MemoryJournal } from '../../core/journal/journal.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
-import { offerByIdQuery, profileOfferQuery } from '../../core/profiles/query.js';
+import { offerByIdQuery, profileOfferQuery } from '../../core/profiles/profile-search.js';
 import { provision, type ProvisionEvent } from '../../core/ops/provision.js';
 import { ProvisionError, wirePreview, type PriceChoice } from '../../core/ops/provision-request.js';
 import { CREATE_DEADLINE_MS } from '../../core/ops/provision-create.js';

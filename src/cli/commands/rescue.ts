@@ -7,7 +7,7 @@ import { numberFlag, parseCommand } from '../args.js';
 import { makeContext, refuseIfReadOnly } from '../context.js';
 import { printJson, printText, UsageError } from '../output.js';
 import { defaultProfilesPath, loadProfile } from '../../core/profiles/load.js';
-import { profileOfferQuery } from '../../core/profiles/query.js';
+import { profileOfferQuery } from '../../core/profiles/profile-search.js';
 import { checkOffers } from '../../core/checks/check.js';
 import { outbidInstances, rescueOptions, type OutbidRescue } from '../../core/lifecycle/outbid.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';

@@ -8,12 +8,12 @@
 import type { ExecOptions, ExecResult } from '../ssh/exec.js';
 import type { SshTarget } from '../ssh/connect.js';
 import { shellQuote } from '../ssh/quote.js';
-import { hostProbeCommand } from '../host/commands.js';
+import { hostProbeCommand } from '../host/probe-commands.js';
 import { parseHostFacts, type HostFacts } from '../host/probe.js';
 import { LogRing } from '../logs/ring.js';
 import { sshEndpoint } from '../vast/units.js';
 import type { Instance } from '../vast/types.js';
-import { HEALTH, HealthTracker, healthCell, healthExplained, type Health } from './health.js';
+import { HealthTracker, healthCell, healthExplained, type Health } from './health.js';
 import type { FleetSnapshot, InstanceHealth } from './store.js';
 
 /** Bytes of log read per poll. */
@@ -307,7 +307,7 @@ export class HealthMonitor {
     // Unreachable and never read: say so rather than guess "setup" from the status alone.
     const cell =
       e.sshError && e.polledAt === undefined
-        ? { step: h.step ?? null, text: 'no ssh', level: HEALTH.unknown.severity }
+        ? healthCell({ state: 'unreachable', step: h.step })
         : healthCell(h);
     const why = healthExplained(h, e.tracker);
     if (e.sshError && e.polledAt === undefined) why.reason = `no SSH: ${e.sshError}`;

@@ -77,6 +77,14 @@ export const HEALTH = {
     meaning:
       'a fatal log line (traceback, OOM, NCCL, disk full, killed) after the last advance, or the container exited',
   },
+  unreachable: {
+    label: 'no ssh',
+    severity: 'unknown',
+    projects: false,
+    ends: null,
+    trains: false,
+    meaning: 'running, but its host has not answered SSH since vastdeck started, so nothing was read',
+  },
   finished: {
     label: 'finished',
     severity: 'ok',

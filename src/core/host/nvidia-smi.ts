@@ -1,6 +1,6 @@
 /** Parser for `nvidia-smi --query-gpu=… --format=csv[,noheader][,nounits]` output. */
 import * as z from 'zod';
-import { NVIDIA_SMI_FIELDS } from './commands.js';
+import { NVIDIA_SMI_FIELDS } from './probe-commands.js';
 
 /** One GPU as nvidia-smi reports it; null where the driver says "[N/A]" or "[Not Supported]". */
 export interface GpuStat {

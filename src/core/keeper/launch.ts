@@ -7,7 +7,7 @@ import type { VastApi } from '../vast/api.js';
 import type { Offer } from '../vast/types.js';
 import type { JournalWriter } from '../journal/journal.js';
 import type { Profile } from '../profiles/schema.js';
-import { profileOfferQuery } from '../profiles/query.js';
+import { profileOfferQuery } from '../profiles/profile-search.js';
 import { checkOffers } from '../checks/check.js';
 import { provision, type ProvisionEvent } from '../ops/provision.js';
 import type { PriceChoice } from '../ops/provision-request.js';

@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { stateDir } from '../config/paths.js';
-import type { OfferQuery } from '../vast/query.js';
+import type { OfferQuery } from '../vast/offer-query.js';
 
 /** One blacklisted machine and why. */
 export interface BlacklistEntry {

@@ -4,7 +4,7 @@
  * fails. Filtering and sorting for keystrokes happen in memory (view.ts), never through a new search.
  */
 import type { VastApi } from '../vast/api.js';
-import type { OfferQuery } from '../vast/query.js';
+import type { OfferQuery } from '../vast/offer-query.js';
 import type { Offer } from '../vast/types.js';
 
 /** Vast allows 10 searches a minute: one every 6 s keeps a steady refresher under it. */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { VastApi } from '../vast/api.js';
 import type { Offer } from '../vast/types.js';
 import type { Profile } from '../profiles/schema.js';
-import { offerByIdQuery, profileOfferQuery } from '../profiles/query.js';
+import { offerByIdQuery, profileOfferQuery } from '../profiles/profile-search.js';
 import { checkOffers } from '../checks/check.js';
 import type { MigrationSpec } from './migrate-record.js';
 import type { Instance } from '../vast/types.js';

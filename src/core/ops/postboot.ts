@@ -11,7 +11,7 @@ import type { SshTarget } from '../ssh/connect.js';
 import type { ExecResult } from '../ssh/exec.js';
 import { shellQuote } from '../ssh/quote.js';
 import { sanitizeLine } from '../util/sanitize.js';
-import { hostProbeCommand } from '../host/commands.js';
+import { hostProbeCommand } from '../host/probe-commands.js';
 import { parseHostFacts, type HostFacts } from '../host/probe.js';
 import { measureDownload, type RemoteExec, type SpeedtestResult } from './speedtest.js';
 

@@ -5,7 +5,7 @@
 import type { Offer } from '../vast/types.js';
 import type { CheckResult } from '../checks/types.js';
 import { checkCells } from '../checks/check.js';
-import type { OfferSortKey } from '../offers/view.js';
+import type { OfferSortKey } from '../offers/offer-filter.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import type { ColumnDef } from './columns.js';
 import { formatRate } from './money.js';

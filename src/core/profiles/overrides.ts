@@ -30,7 +30,7 @@ export class OverrideError extends Error {
   }
 }
 
-// A clause of the query text on one field, in the official CLI's syntax (query.ts CLAUSE).
+// A clause of the query text on one field, in the official CLI's syntax (vast/offer-query.ts CLAUSE).
 const clause = (field: string) =>
   new RegExp(
     `\\b${field}\\s*(>=|<=|!=|==|=|>|<|\\s(?:notin|nin|in|neq|eq|gte|gt|lte|lt)\\s)\\s*(\\[[^\\]]*\\]|"[^"]*"|\\S+)`,

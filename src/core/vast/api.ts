@@ -1,4 +1,4 @@
-import type { OfferQuery } from './query.js';
+import type { OfferQuery } from './offer-query.js';
 import type { Charge, CreateRequest, Instance, LogsRequest, Offer, User } from './types.js';
 
 /**

@@ -7,8 +7,8 @@ import { lastRedraw } from '../logs/ring.js';
 import type { VastApi } from './api.js';
 import { VastError, errorFromRefusal, malformed } from './errors.js';
 import { VastHttp, parseJsonBody, realSleep, type CallSpec, type HttpOptions } from './http.js';
-import { CHUNK_THRESHOLD, decodeOffers, decodeOffersBody } from './offers.js';
-import { toWireBody, type OfferQuery } from './query.js';
+import { CHUNK_THRESHOLD, decodeOffers, decodeOffersBody } from './offer-decode.js';
+import { toWireBody, type OfferQuery } from './offer-query.js';
 import {
   ActionResponse,
   ApiKeyCreated,
@@ -134,12 +134,12 @@ export class VastClient implements VastApi {
     return this.http.clockOffsetMs();
   }
 
-  /** Search offers; invalid rows are skipped and counted in lastOfferStats (see offers.ts for why). */
+  /** Search offers; invalid rows are skipped and counted in lastOfferStats (see offer-decode.ts for why). */
   async searchOffers(query: OfferQuery): Promise<Offer[]> {
     const spec: CallSpec = { method: 'POST', path: '/bundles/', body: toWireBody(query), binary: true };
     const res = await this.http.call(spec);
     const bytes = res.bytes ?? new Uint8Array();
-    // Big answers are scanned, parsed and converted batch by batch so the TUI keeps drawing (offers.ts).
+    // Big answers are scanned, parsed and converted batch by batch so the TUI keeps drawing (offer-decode.ts).
     const big = bytes.length >= CHUNK_THRESHOLD ? await decodeOffersBody(bytes) : null;
     if (big) {
       this.lastOfferStats = { received: big.received, skipped: big.skipped };

@@ -26,8 +26,8 @@ export {
   type Op,
   type FilterValue,
   type OfferQuery,
-} from './query.js';
-export { decodeOffers, type DecodedOffers } from './offers.js';
+} from './offer-query.js';
+export { decodeOffers, type DecodedOffers } from './offer-decode.js';
 export {
   sshEndpoint,
   offerFromWire,

@@ -4,7 +4,7 @@
  * final tie-break. Tokens are keyset cursors, so a destroy between pages never skips or repeats a row.
  */
 import { ApiError, ok, type Reply } from '../http.js';
-import { allOf, compareValues, compileField, type Predicate } from '../query.js';
+import { allOf, compareValues, compileField, type Predicate } from '../filter-language.js';
 import { instanceRow, storedColumns, STORED_COLUMNS } from '../rows.js';
 import { jsonParam, type Ctx } from './types.js';
 

@@ -66,7 +66,7 @@ export function keysMarkdown(keymap: Keymap): string {
   const out: string[] = [
     '# vastdeck keys',
     '',
-    '<!-- Generated from src/ui/keymap/commands.ts by `npx tsx scripts/gen-keys-doc.ts`; do not edit. -->',
+    '<!-- Generated from src/ui/keymap/tui-commands.ts by `npx tsx scripts/gen-keys-doc.ts`; do not edit. -->',
     '',
     'Shift+letter is written as the capital letter (`L` = shift+l). Commands marked **dangerous** ask for',
     'confirmation and are absent in `--read-only` mode.',

@@ -6,7 +6,7 @@ import { memo } from 'react';
 import { Text } from 'ink';
 import type { Offer } from '../../core/vast/types.js';
 import type { CheckResult } from '../../core/checks/types.js';
-import type { OfferSortKey } from '../../core/offers/view.js';
+import type { OfferSortKey } from '../../core/offers/offer-filter.js';
 import { offerRow } from '../../core/present/offer-columns.js';
 import { headCount, rowSegments } from '../../core/present/columns.js';
 import { GAP, offerHeaderLine, type FittedOfferColumn } from './cells.js';

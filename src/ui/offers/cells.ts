@@ -3,7 +3,7 @@
  * fitting algorithm) and the detail lines. Pure, no Ink. Remote text (GPU, CPU names, location) is sanitized.
  */
 import type { Offer } from '../../core/vast/types.js';
-import type { OfferSortKey } from '../../core/offers/view.js';
+import type { OfferSortKey } from '../../core/offers/offer-filter.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { formatRate } from '../../core/present/money.js';
 import { formatCompact as n0 } from '../../core/present/numbers.js';

@@ -10,9 +10,9 @@ import {
   sortView,
   type OfferSortKey,
   type OfferView,
-} from '../../core/offers/view.js';
-import { defaultOfferQuery, type OfferQuery } from '../../core/vast/query.js';
-import { profileOfferQuery } from '../../core/profiles/query.js';
+} from '../../core/offers/offer-filter.js';
+import { defaultOfferQuery, type OfferQuery } from '../../core/vast/offer-query.js';
+import { profileOfferQuery } from '../../core/profiles/profile-search.js';
 import type { Profile } from '../../core/profiles/schema.js';
 import { resolveGpuNames } from '../../core/offers/gpu-names.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';

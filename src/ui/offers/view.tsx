@@ -15,14 +15,14 @@ import {
   selectOffers,
   sortedOffers,
   type OfferSortKey,
-} from '../../core/offers/view.js';
+} from '../../core/offers/offer-filter.js';
 import { sanitizeLine } from '../../core/util/sanitize.js';
 import { layoutOfferColumns } from './cells.js';
 import { OfferTable } from './OfferTable.js';
 import { OfferDetail, offerDetailHeight } from './OfferDetail.js';
 import { ProvisionConfirm, provisionConfirmHeight } from './ProvisionConfirm.js';
 import { BootCountdown } from './BootCountdown.js';
-import { OFFER_SORT_KEYS_BOUND } from '../keymap/offers.js';
+import { OFFER_SORT_KEYS_BOUND } from '../keymap/offer-keys.js';
 import { useTheme } from '../theme-context.js';
 import { useWindowedList } from '../list/use-windowed.js';
 import { fieldOf, useViewStore } from '../views/store.js';

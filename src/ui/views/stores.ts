@@ -1,5 +1,5 @@
 /** The state each view keeps across being hidden, one store per view, made once per App. */
-import { DEFAULT_QUERY, type FleetQuery } from '../../core/fleet/query.js';
+import { DEFAULT_QUERY, type FleetQuery } from '../../core/fleet/row-filter.js';
 import type { CostReport } from '../../core/cost/report.js';
 import { viewStore, type ViewStore } from './store.js';
 import { INITIAL_LOG_UI, type LogUiState } from '../logs/use-log-pane.js';

@@ -3,8 +3,8 @@
  * and migrate have no entries until they exist.
  */
 import type { CommandDef } from './registry.js';
-import type { SortColumn } from '../../core/fleet/query.js';
-import { OFFERS_COMMANDS } from './offers.js';
+import type { SortColumn } from '../../core/fleet/row-filter.js';
+import { OFFERS_COMMANDS } from './offer-keys.js';
 
 /** Sortable fleet columns (core's FLEET_SORT_KEYS): id, key letter (shift+letter), header. */
 export const SORT_COLUMNS = [

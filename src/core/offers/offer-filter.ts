@@ -1,6 +1,6 @@
 /**
  * In-memory filtering and sorting of loaded offers, pure, for keystrokes: the filter line takes the CLI's
- * query syntax (query.ts) and is evaluated here against domain offers, so typing never costs a search.
+ * query syntax (vast/offer-query.ts) and is evaluated here against domain offers, so typing never costs a search.
  * Sorting is stable with an id tie-break so rows never jitter between frames (lazydocker's rule).
  */
 import {
@@ -10,7 +10,7 @@ import {
   type FilterValue,
   type OfferQuery,
   type Op,
-} from '../vast/query.js';
+} from '../vast/offer-query.js';
 import type { Offer } from '../vast/types.js';
 import type { Verdict } from '../checks/types.js';
 

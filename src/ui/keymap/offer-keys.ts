@@ -1,4 +1,4 @@
-/** Keymap entries of the offer browser and the env vars view (spread into COMMANDS in commands.ts). */
+/** Keymap entries of the offer browser and the env vars view (spread into COMMANDS in tui-commands.ts). */
 import type { CommandDef } from './registry.js';
 
 /** Sort keys of the offer browser: [sort key, key name, column name]. Shift+letter, `$` for price. */

@@ -2,7 +2,7 @@
  * The offer search a profile implies: its own query text plus filters from its minimums and needs, so the
  * server drops what cannot fit and the checks only judge the rest. Disk is priced at the profile's disk.
  */
-import { defaultOfferQuery, parseOfferQuery, parseOrder, type OfferQuery } from '../vast/query.js';
+import { defaultOfferQuery, parseOfferQuery, parseOrder, type OfferQuery } from '../vast/offer-query.js';
 import { imageCuda } from '../checks/cuda.js';
 import type { Profile } from './schema.js';
 

@@ -6,7 +6,7 @@ import type { Instance } from '../vast/types.js';
 import type { FleetSnapshot } from './store.js';
 import { displayStatus, type DisplayStatus } from './status.js';
 
-/** The columns rows can be sorted by (the TUI binds a key to each: src/ui/keymap/commands.ts). */
+/** The columns rows can be sorted by (the TUI binds a key to each: src/ui/keymap/tui-commands.ts). */
 export const FLEET_SORT_KEYS = ['id', 'label', 'gpu', 'status', 'price', 'age', 'step', 'health'] as const;
 
 /** A sortable column id. */
