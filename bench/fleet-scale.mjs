@@ -24,7 +24,12 @@ const opt = (name, def) => {
   return i >= 0 ? argv[i + 1] : def;
 };
 const builds = [];
-argv.forEach((a, i) => a === '--build' && builds.push(argv[i + 1].split('=')));
+// A build's directory is resolved here: the TUI runs with its cwd in a temporary HOME.
+argv.forEach((a, i) => {
+  if (a !== '--build') return;
+  const [name, dir] = argv[i + 1].split('=');
+  builds.push([name, path.resolve(dir)]);
+});
 if (builds.length === 0) builds.push(['after', root]);
 const SIZES = opt('--sizes', '10,100,1000,10000').split(',').map(Number);
 const RUNS = Number(opt('--runs', 3));
@@ -154,10 +159,19 @@ async function session(dir, sim, n) {
   return out;
 }
 
+/** A /proc file's text, or '' when the process has already exited. */
+function procText(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 function nodeUnder(pid) {
-  for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)) {
+  for (const c of procText(`/proc/${pid}/task/${pid}/children`).trim().split(/\s+/)) {
     if (!c) continue;
-    if (readFileSync(`/proc/${c}/comm`, 'utf8').trim() === 'node') return Number(c);
+    if (procText(`/proc/${c}/comm`).trim() === 'node') return Number(c);
     const sub = nodeUnder(Number(c));
     if (sub) return sub;
   }

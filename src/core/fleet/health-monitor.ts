@@ -306,9 +306,7 @@ export class HealthMonitor {
     const h = e.tracker.health(this.now());
     // Unreachable and never read: say so rather than guess "setup" from the status alone.
     const cell =
-      e.sshError && e.polledAt === undefined
-        ? healthCell({ state: 'unreachable', step: h.step })
-        : healthCell(h);
+      e.sshError && e.polledAt === undefined ? healthCell({ state: 'unreachable', step: h.step }) : healthCell(h);
     const why = healthExplained(h, e.tracker);
     if (e.sshError && e.polledAt === undefined) why.reason = `no SSH: ${e.sshError}`;
     this.pending.set(id, { ...cell, ...why });
