@@ -9,6 +9,7 @@ import { NONCE_ENV } from '../vast/units.js';
 import { RUN_ID_ENV } from '../checkpoints/run-id.js';
 import { renderOnstart } from '../profiles/onstart.js';
 import type { CreateRequest, Offer } from '../vast/types.js';
+import { createBody } from '../vast/create-body.js';
 import { MASK } from '../journal/record.js';
 import { readFileSecret } from '../profiles/secret-files.js';
 
@@ -152,8 +153,8 @@ export function maskRequest(req: CreateRequest): CreateRequest {
 }
 
 /**
- * The request as it goes on the wire (`PUT /api/v0/asks/{id}/`), for --dry-run. Mirrors the body VastClient
- * builds (client.ts, the official CLI's full body from vast-api.md §3); pass a masked request.
+ * The request as it goes on the wire (`PUT /api/v0/asks/{id}/`), for --dry-run: the body VastClient sends
+ * (vast/create-body.ts); pass a masked request.
  */
 export function wirePreview(
   offerId: number,
@@ -162,25 +163,6 @@ export function wirePreview(
   return {
     method: 'PUT',
     path: `/api/v0/asks/${offerId}/`,
-    body: {
-      client_id: 'me',
-      image: req.image,
-      env: req.env ?? {},
-      price: req.price ?? null,
-      disk: req.diskGb,
-      label: req.label ?? null,
-      extra: null,
-      onstart: req.onstart ?? null,
-      image_login: null,
-      python_utf8: false,
-      lang_utf8: false,
-      use_jupyter_lab: false,
-      jupyter_dir: null,
-      force: false,
-      cancel_unavail: req.cancelUnavail ?? false,
-      template_hash_id: null,
-      user: null,
-      runtype: req.runtype ?? 'ssh',
-    },
+    body: createBody(req),
   };
 }

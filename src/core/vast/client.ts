@@ -25,6 +25,7 @@ import {
   OffersResponse,
 } from './schemas.js';
 import type { Charge, CreateRequest, Instance, LogsRequest, Offer, User } from './types.js';
+import { createBody } from './create-body.js';
 import { chargeFromWire, instanceFromWire, userFromWire } from './units.js';
 import type * as z from 'zod';
 import {
@@ -227,26 +228,7 @@ export class VastClient implements VastApi {
    * Rent an offer with the CLI's full body. Never retried here (only a refused connection): it may have rented already.
    */
   async createInstance(offerId: number, req: CreateRequest): Promise<{ instanceId: number }> {
-    const body = {
-      client_id: 'me',
-      image: req.image,
-      env: req.env ?? {},
-      price: req.price ?? null,
-      disk: req.diskGb,
-      label: req.label ?? null,
-      extra: null,
-      onstart: req.onstart ?? null,
-      image_login: null,
-      python_utf8: false,
-      lang_utf8: false,
-      use_jupyter_lab: false,
-      jupyter_dir: null,
-      force: false,
-      cancel_unavail: req.cancelUnavail ?? false,
-      template_hash_id: null,
-      user: null,
-      runtype: req.runtype ?? 'ssh',
-    };
+    const body = createBody(req);
     const secrets = Object.values(req.env ?? {});
     const res = await this.get(
       CreateResponse,
