@@ -14,11 +14,11 @@
 // - Before writing, the file is parsed again: its tokens (everything but comments) must be identical, and its
 //   comments must hold the same words in the same order; otherwise the file is left unchanged and reported.
 // - Idempotent: a second run changes nothing (the tests run it twice on fixtures).
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { DEFAULT_ROOTS, LIMIT, sourceFiles } from './check-lines.mjs';
+import { rewriteMain } from './rewrite-main.mjs';
+import { LIMIT } from './check-lines.mjs';
 
 const width = (s) => [...s].length;
 
@@ -260,33 +260,13 @@ export function rewrapSource(text, file = 'x.ts', limit = LIMIT) {
 }
 
 function main(argv) {
-  let limit = LIMIT;
-  let check = false;
-  const roots = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--limit') limit = Number(argv[++i]);
-    else if (argv[i] === '--check') check = true;
-    else roots.push(argv[i]);
-  }
-  let changed = 0;
-  let failed = 0;
-  for (const file of sourceFiles(roots.length ? roots : DEFAULT_ROOTS)) {
-    const text = readFileSync(file, 'utf8');
-    let next;
-    try {
-      next = rewrapSource(text, file, limit);
-    } catch (e) {
-      console.error(`rewrap-comments: ${e.message}`);
-      failed++;
-      continue;
-    }
-    if (next === text) continue;
-    changed++;
-    if (check) console.log(`${file}: comments would be rewrapped`);
-    else writeFileSync(file, next);
-  }
-  console.error(`rewrap-comments: ${changed} file${changed === 1 ? '' : 's'} ${check ? 'to rewrap' : 'rewrapped'}`);
-  return failed > 0 || (check && changed > 0) ? 1 : 0;
+  return rewriteMain(argv, {
+    name: 'rewrap-comments',
+    transform: rewrapSource,
+    would: 'comments would be rewrapped',
+    checkVerb: 'to rewrap',
+    doneVerb: 'rewrapped',
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

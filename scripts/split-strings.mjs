@@ -13,11 +13,11 @@
 //   literal's text, character for character (checked for every split), and each piece is a literal of the same
 //   quote. The file must parse without errors afterwards, or it is left unchanged and reported.
 // - Regex literals and lines with nothing to split are left for a person; check-lines lists them.
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { DEFAULT_ROOTS, LIMIT, allowed, sourceFiles } from './check-lines.mjs';
+import { rewriteMain } from './rewrite-main.mjs';
+import { LIMIT, allowed } from './check-lines.mjs';
 
 const K = ts.SyntaxKind;
 const TEST_CALL = /^(test|it|describe|suite)(\.\w+)?$/;
@@ -246,33 +246,13 @@ export function splitSource(text, file = 'x.ts', limit = LIMIT) {
 }
 
 function main(argv) {
-  let limit = LIMIT;
-  let check = false;
-  const roots = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--limit') limit = Number(argv[++i]);
-    else if (argv[i] === '--check') check = true;
-    else roots.push(argv[i]);
-  }
-  let changed = 0;
-  let failed = 0;
-  for (const file of sourceFiles(roots.length ? roots : DEFAULT_ROOTS)) {
-    const text = readFileSync(file, 'utf8');
-    let next;
-    try {
-      next = splitSource(text, file, limit);
-    } catch (e) {
-      console.error(`split-strings: ${e.message}`);
-      failed++;
-      continue;
-    }
-    if (next === text) continue;
-    changed++;
-    if (check) console.log(`${file}: literals would be split`);
-    else writeFileSync(file, next);
-  }
-  console.error(`split-strings: ${changed} file${changed === 1 ? '' : 's'} ${check ? 'to split' : 'split'}`);
-  return failed > 0 || (check && changed > 0) ? 1 : 0;
+  return rewriteMain(argv, {
+    name: 'split-strings',
+    transform: splitSource,
+    would: 'literals would be split',
+    checkVerb: 'to split',
+    doneVerb: 'split',
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
