@@ -150,6 +150,10 @@ async function session(dir, sim, n) {
   const settleMs = settleSeconds(n) * 1000 - (performance.now() - (first ?? t0));
   if (settleMs > 0) await sleep(settleMs);
   const pid = nodeUnder(p.child.pid);
+  if (!pid) {
+    const tail = plain(p.text()).split('\n').filter(Boolean).slice(-12).join('\n');
+    throw new Error(`the TUI at ${n} instances is no longer running; its last lines:\n${tail}`);
+  }
   const c0 = cpuTicks(pid);
   await sleep(IDLE_S * 1000);
   out.idleCpuPct = round(((cpuTicks(pid) - c0) / 100 / IDLE_S) * 100);

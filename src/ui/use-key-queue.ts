@@ -62,8 +62,15 @@ export function useKeyQueue(deps: KeyQueueDeps): void {
     // matters (that extra render would also spend Ink's leading-edge throttle slot).
     if (!pending.current) runOne();
   });
+  // The next queued key runs in a task of its own, not inside this effect: a key's update (a view store's, which
+  // React renders synchronously) made from a passive effect nests in the commit that ran it, and 50 held keys in a
+  // row hit React's nested-update limit ("Maximum update depth exceeded": holding j on a 100-row fleet crashed).
   useEffect(() => {
-    pending.current = false;
-    if (queue.current.length) runOne();
+    if (!queue.current.length) {
+      pending.current = false;
+      return;
+    }
+    const next = setImmediate(runOne);
+    return () => clearImmediate(next);
   });
 }

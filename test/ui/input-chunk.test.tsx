@@ -53,3 +53,18 @@ test('fleet: a filter typed, cleared and retyped in one chunk', async () => {
     app.unmount();
   }
 });
+
+test('fleet: 200 held keys on a 150-row fleet move the cursor 149 rows, one at a time, and nothing crashes', async () => {
+  // Each key moves the selection (a view-store update); run one per commit inside React's effects, they used to
+  // nest 200 synchronous updates and React stopped the app ("Maximum update depth exceeded", error #185).
+  const app = await mount({ n: 150, columns: 120, rows: 30 });
+  try {
+    await app.press('j'.repeat(200));
+    await until(() => app.lines().some((l) => /^›\s*1150\b/.test(l)));
+    const selected = app.lines().find((l) => l.startsWith('›')) ?? '';
+    assert.match(selected, /^›\s*1150\b/, app.frame()); // the last of 1001…1150
+    assert.equal(app.quits(), 0);
+  } finally {
+    app.unmount();
+  }
+});
