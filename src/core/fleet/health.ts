@@ -216,11 +216,6 @@ export function stallOf(
   };
 }
 
-/** The colour level of a health severity; unknown has none (drawn uncoloured, never in ok's colour). */
-export function severityLevel(s: HealthSeverity): `health-${HealthSeverity}` | undefined {
-  return s === 'unknown' ? undefined : `health-${s}`;
-}
-
 /**
  * The compact form the fleet store keeps per instance (structurally its InstanceHealth): the row's label and severity.
  */

@@ -13,6 +13,14 @@ import type { StatusLevel } from '../fleet/status.js';
  */
 export type ColourLevel = StatusLevel | `health-${HealthSeverity}`;
 
+/** The colour level of each health severity; unknown has none (drawn uncoloured, never in ok's colour). */
+export const SEVERITY_LEVEL = {
+  ok: 'health-ok',
+  warn: 'health-warn',
+  error: 'health-error',
+  unknown: undefined,
+} as const satisfies Record<HealthSeverity, ColourLevel | undefined>;
+
 /** Where a column is shown: both (default), only the CLI table, only the TUI table. */
 export type ColumnSurface = 'cli' | 'tui';
 

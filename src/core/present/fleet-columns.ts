@@ -5,9 +5,8 @@
 import type { Instance } from '../vast/types.js';
 import type { InstanceHealth } from '../fleet/store.js';
 import { STATUS } from '../fleet/status.js';
-import { severityLevel } from '../fleet/health.js';
 import { sanitizeLine } from '../util/sanitize.js';
-import type { ColumnDef } from './columns.js';
+import { SEVERITY_LEVEL, type ColumnDef } from './columns.js';
 import { ageSince } from './ages.js';
 import { formatGpu } from './gpu.js';
 import { sshCommand } from './ssh-command.js';
@@ -102,7 +101,7 @@ export const FLEET_COLUMNS: readonly FleetColumn[] = [
     align: 'left',
     only: 'tui',
     render: (r) => (r.health ? sanitizeLine(r.health.text) : '–'),
-    style: (r) => (r.health ? severityLevel(r.health.level) : undefined),
+    style: (r) => (r.health ? SEVERITY_LEVEL[r.health.level] : undefined),
   },
   {
     id: 'disk',
