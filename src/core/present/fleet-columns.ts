@@ -106,7 +106,9 @@ export const FLEET_COLUMNS: readonly FleetColumn[] = [
   {
     id: 'disk',
     header: 'DISK',
-    min: 8,
+    // Wider than its text on purpose: it shows only where the label, GPU and SSH columns have grown too (at 120
+    // columns it would otherwise take the width that keeps "zeb-large-main" whole).
+    min: 12,
     priority: 0,
     align: 'right',
     render: (r) =>
