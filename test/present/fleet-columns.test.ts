@@ -39,3 +39,15 @@ test('DISK is in the CLI table and the TUI table when there is room, and the fir
   assert.doesNotMatch(narrowCli, /DISK/);
   assert.match(narrowCli, /STATUS/);
 });
+
+test('DISK never costs the label its width: at 120 columns the label has room for "zeb-large-main"', () => {
+  // The TUI table is 119 wide at 120 columns (one for the selection marker). With DISK shown there, the label
+  // stayed at its minimum, 12, and the demo's labels were cut ("zeb-large-ma…").
+  const at120 = layoutColumns(119);
+  const label = at120.find((c) => c.def.id === 'label')!;
+  assert.ok(label.width >= 'zeb-large-main'.length, `label ${label.width} wide`);
+  assert.ok(
+    layoutColumns(199).some((c) => c.def.id === 'disk'),
+    'DISK shows on a wide terminal',
+  );
+});
