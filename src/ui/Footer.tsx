@@ -16,9 +16,8 @@ import { levelColor, useTheme } from './theme-context.js';
 /** Lines the footer takes. */
 export const FOOTER_HEIGHT = 2;
 
-// Cached formatters (toLocaleString builds one per call): money through core/present, counts here.
+// One cached formatter for counts (toLocaleString builds one per call); money goes through core/present.
 const COUNT = new Intl.NumberFormat('en-US');
-const dollars = formatMoney;
 
 /** Props of Footer. */
 export interface FooterProps {
@@ -40,12 +39,12 @@ export function Footer({ snap, now, hints, message, breaches = 0, width = Infini
   const { burn, counts } = figuresAt(snap, now);
   const sep = <Text color={theme.colors.border}> │ </Text>;
   const runway = burn.runwayHours !== null ? `runway ${formatHours(burn.runwayHours)}` : '';
-  let burnText = `burn ${dollars(burn.perHour)}/h ${dollars(burn.perDay)}/d`;
-  let creditText = snap.user ? `credit ${dollars(snap.user.credit)}${runway ? ` ${runway}` : ''}` : null;
+  let burnText = `burn ${formatMoney(burn.perHour)}/h ${formatMoney(burn.perDay)}/d`;
+  let creditText = snap.user ? `credit ${formatMoney(snap.user.credit)}${runway ? ` ${runway}` : ''}` : null;
   // Narrow terminals: the money drops $/day, then the credit amount, so "runway 11h" is never cut to "runway 1…".
   const marks = (snap.error ? 20 : 0) + (breaches > 0 ? 22 : 0);
   const moneyWidth = () => burnText.length + (creditText ? 3 + creditText.length : 0) + marks;
-  if (moneyWidth() > width) burnText = `burn ${dollars(burn.perHour)}/h`;
+  if (moneyWidth() > width) burnText = `burn ${formatMoney(burn.perHour)}/h`;
   if (moneyWidth() > width && snap.user && runway) creditText = runway;
   // While the first listing fills in: "412 of 1,000 loaded" ahead of the counts.
   const fill = snap.filling
