@@ -2,6 +2,7 @@
 // GPU, SSH command, and the one column-fitting algorithm behind the CLI and TUI tables.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { ageSince, formatAge } from '../../src/core/present/ages.js';
 import { formatDuration, formatHours, parseDuration, parseDurationWithUnit } from '../../src/core/present/durations.js';
 import { formatMoney, formatPerDay, formatRate, formatRateExact } from '../../src/core/present/money.js';
@@ -51,6 +52,21 @@ test('money: rates to the tenth of a cent below $1, amounts with cents and group
   assert.deepEqual([formatMoney(0.41), formatMoney(1234.5), formatMoney(-3)], ['$0.41', '$1,234.50', '-$3.00']);
   assert.equal(formatRateExact(12.3456), '$12.346');
   assert.equal(formatPerDay(0.5), '$12.00');
+});
+
+test('money: no Intl.NumberFormat is built at module load, one per style on first use', () => {
+  // The first one loads ICU's number data (~15 ms, ~7 MB RSS): `instances --json` and the TUI's first frame
+  // must not pay for it. Counted in a fresh process, where nothing else has built one.
+  const script = `const Real = Intl.NumberFormat; let built = 0;
+    Intl.NumberFormat = function (...a) { built++; return new Real(...a); };
+    const m = await import('./src/core/present/money.ts');
+    const atLoad = built;
+    m.formatMoney(1); m.formatPerDay(2); m.formatRate(0.5); m.formatRateExact(3);
+    console.log(JSON.stringify([atLoad, built]));`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  assert.deepEqual(JSON.parse(out), [0, 2]);
 });
 
 test('GPU and SSH command: remote text is sanitized', () => {
