@@ -27,6 +27,7 @@ import { lazyKeeper } from './keeper/lazy.js';
 import { lazyLifecycle } from './lifecycle/lazy.js';
 import { accountKeys } from './keys/account-keys.js';
 import { makeServices, type Services } from '../core/services/services.js';
+import type { FirstFrame } from './first-frame.js';
 
 /** Options of runTui (the CLI calls it with exactly these). */
 export interface TuiOptions {
@@ -53,6 +54,11 @@ export interface TuiOptions {
   now?: () => number;
   /** Hub URL for checkpoint stores (--demo: the simulator's Hub stand-in). */
   hubUrl?: () => Promise<string | null>;
+  /**
+   * The first frame the CLI painted before loading this module (first-frame.ts): the alternate screen is open
+   * already, and its signal handlers give way to runTui's.
+   */
+  firstFrame?: FirstFrame;
 }
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
@@ -124,7 +130,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     restored = true;
     out.write(LEAVE_ALT);
   };
-  out.write(ENTER_ALT);
+  // Entering it again would clear the first frame (xterm does; tmux ignores a second 1049h).
+  if (!opts.firstFrame) out.write(ENTER_ALT);
 
   const running = createRunning();
   let finish!: (code: number) => void;
@@ -171,6 +178,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
+  opts.firstFrame?.release();
 
   try {
     ink = render(

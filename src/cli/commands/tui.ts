@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import type { VastApi } from '../../core/vast/api.js';
 import { deferredApi } from '../deferred-api.js';
-import { makeServices } from '../../core/services/services.js';
 import type { SimHandle } from '../../sim/index.js';
+import { paintFirstFrame } from '../../ui/first-frame.js';
+import { builtinTheme } from '../../ui/theme.js';
 
 /** Help for the TUI (no command). */
 export const tuiHelp = `Usage: vastdeck [--demo] [--read-only] [--theme NAME] [--poll SECONDS]
@@ -92,30 +93,47 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     api = deferredApi(async () => new (await loadClient())({ apiKey: ctx.apiKey, baseUrl: ctx.baseUrl }));
   }
   const pollSeconds = numberFlag(values.poll, 'poll', 2, 3600) ?? config.pollSeconds;
+  const readOnly = Boolean(values['read-only']) || config.readOnly;
+  const themeName = process.env.NO_COLOR ? 'mono' : (values.theme ?? config.theme);
+  // Every CLI error is behind us: the title bar goes on screen now, before React and Ink load (first-frame.ts).
+  // A theme file is read by runTui, so with one the first frame is Ink's.
+  const builtin = builtinTheme(themeName);
+  const firstFrame = builtin
+    ? paintFirstFrame(process.stdout, { theme: builtin, readOnly, demo: Boolean(values.demo) })
+    : null;
   // The demo's checkpoint store is the simulator's Hub stand-in.
   const hubUrl = values.demo ? () => startDemoSim!().then((s) => s.hubUrl) : undefined;
-  // The TUI's services: the state dir is the demo's under --demo (prepareDemoState set it above).
-  const services = makeServices({
-    api,
-    config,
-    now: demoNow,
-    hubUrl,
-    secrets: apiKey ? [apiKey] : [],
-    onSecret: registerSecret,
-  });
-  const { runTui } = await import('../../ui/run.js');
   try {
+    // Loaded after the first frame: the TUI and the services (with the SSH and journal modules).
+    const [{ runTui }, { makeServices }] = await Promise.all([
+      import('../../ui/run.js'),
+      import('../../core/services/services.js'),
+    ]);
+    // The TUI's services: the state dir is the demo's under --demo (prepareDemoState set it above).
+    const services = makeServices({
+      api,
+      config,
+      now: demoNow,
+      hubUrl,
+      secrets: apiKey ? [apiKey] : [],
+      onSecret: registerSecret,
+    });
     return await runTui({
       api,
       services,
-      readOnly: Boolean(values['read-only']) || config.readOnly,
-      theme: process.env.NO_COLOR ? 'mono' : (values.theme ?? config.theme),
+      readOnly,
+      theme: themeName,
       pollMs: pollSeconds * 1000,
       demo: Boolean(values.demo),
       crashLogPath: services.paths.crashLog,
       budget: config.budget,
       ...(demoNow ? { now: demoNow } : {}),
+      ...(firstFrame ? { firstFrame } : {}),
     });
+  } catch (err) {
+    // runTui throws only before it owns the screen (it reports its own crashes): give the terminal back.
+    firstFrame?.restore();
+    throw err;
   } finally {
     await stopSim?.();
   }

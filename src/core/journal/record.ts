@@ -6,26 +6,31 @@
 import * as z from 'zod';
 import { isSecretName, looksLikeToken } from '../profiles/secrets.js';
 import { cutSecrets } from '../util/redact.js';
+import { lazy } from '../util/lazy.js';
 
-/** Ids a record may name. */
-export const journalIdsSchema = z.object({
-  instanceId: z.number().int().optional(),
-  offerId: z.number().int().optional(),
-  nonce: z.string().optional(),
-  label: z.string().optional(),
-  runId: z.string().optional(),
-});
+/** Ids a record may name. Built on first use (lazy): every command's services import the journal, few write it. */
+const idsSchema = () =>
+  z.object({
+    instanceId: z.number().int().optional(),
+    offerId: z.number().int().optional(),
+    nonce: z.string().optional(),
+    label: z.string().optional(),
+    runId: z.string().optional(),
+  });
+
+const buildRecordSchema = () =>
+  z.object({
+    /** Epoch ms. */
+    ts: z.number(),
+    /** What operation, e.g. "provision.create", "provision.destroy". */
+    op: z.string().min(1),
+    phase: z.enum(['before', 'after', 'error']),
+    ids: idsSchema().default({}),
+    details: z.record(z.string(), z.unknown()).default({}),
+  });
 
 /** One journal line. */
-export const journalRecordSchema = z.object({
-  /** Epoch ms. */
-  ts: z.number(),
-  /** What operation, e.g. "provision.create", "provision.destroy". */
-  op: z.string().min(1),
-  phase: z.enum(['before', 'after', 'error']),
-  ids: journalIdsSchema.default({}),
-  details: z.record(z.string(), z.unknown()).default({}),
-});
+export const journalRecordSchema = lazy(buildRecordSchema);
 
 /** A journal record. */
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
