@@ -1,18 +1,20 @@
 import { resolveApiKey, resolveApiUrl } from '../core/config/apikey.js';
 import { defaultConfigPath, loadConfig, type Config } from '../core/config/config.js';
+import type { VastApi } from '../core/vast/api.js';
 import type { VastClient } from '../core/vast/client.js';
-import { makeServices, type Services } from '../core/services/services.js';
+import { makeServices, type ServicePart, type Services } from '../core/services/services.js';
 import { registerSecret, UsageError } from './output.js';
 
 /**
- * What a command gets: the shared services (src/core/services: api, SSH pools by settings name, journal, clock,
- * checkpoint stores) over a VastClient, whose every secret is also redacted from the command's output.
+ * What a command gets: the shared services (src/core/services: api, clock, checkpoint stores, and the parts P it
+ * declared: SSH pools by settings name and identity for 'ssh', the journal for 'journal') over a VastClient, whose
+ * every secret is also redacted from the command's output.
  */
-export interface CliContext extends Services<VastClient> {
+export type CliContext<P extends ServicePart = never> = Services<VastClient, P> & {
   /** The same client as `api`. */
   client: VastClient;
   baseUrl: string;
-}
+};
 
 /** Global flag values shared by the commands that call the API. */
 export interface GlobalFlags {
@@ -54,19 +56,32 @@ export async function refuseIfReadOnly(flags: GlobalFlags, action: string): Prom
     throw new Error(`read-only: ${action} is off (readOnly: true in ${file}); set readOnly: false there to allow it`);
 }
 
-/** Services for what works offline (the journal, `migrate --list`/`--abort`): no API key, no config read. */
-export function localContext(): Services {
-  return makeServices({ onSecret: registerSecret });
+/**
+ * Services for what works offline (`migrate --list`/`--abort`): no API key, no config read; `parts` as for
+ * makeContext.
+ */
+export async function localContext<P extends ServicePart = never>(
+  parts: readonly P[] = [],
+): Promise<Services<VastApi, P>> {
+  return makeServices({ onSecret: registerSecret }).load(parts);
 }
 
 /**
  * A command's services: config and key resolved, the client built (loaded on demand: the TUI paints before it
  * needs the HTTP client), every later secret registered for redaction. Call `close()` when done (pools it opened).
+ *
+ * `parts` is the command's declaration of the services whose modules it needs loaded: 'ssh' (`ctx.ssh()`,
+ * `ctx.identity()`) and 'journal' (`ctx.journal()`). The others never load them (the SSH code, node:crypto,
+ * the journal's schemas stay off `instances --json`); the context's type has only the accessors declared.
  */
-export async function makeContext(flags: GlobalFlags): Promise<CliContext> {
+export async function makeContext<P extends ServicePart = never>(
+  flags: GlobalFlags,
+  parts: readonly P[] = [],
+): Promise<CliContext<P>> {
   const { config, baseUrl, apiKey } = await resolveContext(flags);
   const { VastClient } = await import('../core/vast/client.js');
   const client = new VastClient({ apiKey, baseUrl });
-  const services = makeServices({ api: client, config, secrets: [apiKey], onSecret: registerSecret });
+  const base = makeServices({ api: client, config, secrets: [apiKey], onSecret: registerSecret });
+  const services = await base.load(parts);
   return Object.assign(services, { client, baseUrl });
 }

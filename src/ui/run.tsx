@@ -26,7 +26,7 @@ import { makeCostSource } from './cost/cost-source.js';
 import { lazyKeeper } from './keeper/lazy.js';
 import { lazyLifecycle } from './lifecycle/lazy.js';
 import { accountKeys } from './keys/account-keys.js';
-import { makeServices, type Services } from '../core/services/services.js';
+import { ALL_PARTS, makeServices, type Services } from '../core/services/services.js';
 import type { FirstFrame } from './first-frame.js';
 
 /** Options of runTui (the CLI calls it with exactly these). */
@@ -34,8 +34,8 @@ export interface TuiOptions {
   /** The API; with `services`, it is services.api. */
   api: VastApi;
   /**
-   * The app's services (src/core/services: SSH pools, journal, clock, checkpoint stores); default: made from api, now
-   * and hubUrl.
+   * The app's services (src/core/services: SSH pools, journal, clock, checkpoint stores) with every part loaded;
+   * default: made from api, now and hubUrl.
    */
   services?: Services;
   readOnly: boolean;
@@ -86,7 +86,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   });
   const keymap = buildKeymap(COMMANDS, { readOnly: opts.readOnly });
   // Every collaborator below comes from these services: nothing is opened until it is first used.
-  const services = opts.services ?? makeServices({ api: opts.api, now: opts.now, hubUrl: opts.hubUrl });
+  const services =
+    opts.services ?? (await makeServices({ api: opts.api, now: opts.now, hubUrl: opts.hubUrl }).load(ALL_PARTS));
   const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs, now: services.now });
   const offers = makeOffersDeps({ services, demo: opts.demo });
   // Destroy and migrate (D, M); absent in read-only mode, where their keys are gone too.

@@ -89,6 +89,12 @@ test('`instances` loads zod and its own modules only: no UI, Ink, React, yoga or
     !inputs.some((f) => f.startsWith('src/ui/') || f.startsWith('src/sim/')),
     'UI or simulator code on the headless path',
   );
+  // It declares no service part (makeContext's parts): the SSH pool, identity and journal modules stay unloaded.
+  const parts = ['src/core/ssh/pool.ts', 'src/core/ssh/identity.ts', 'src/core/ssh/host-keys.ts', 'src/core/journal/'];
+  assert.deepEqual(
+    inputs.filter((f) => parts.some((p) => f.startsWith(p))),
+    [],
+  );
 });
 
 test('dist/demo-scenario.json is demo.yaml, and the simulator loads a .json scenario', async () => {

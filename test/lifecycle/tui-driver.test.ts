@@ -34,7 +34,7 @@ test('a finished run with onFinish: stop is stopped while the TUI is open; the f
     ];
     const snap = { loaded: true, error: null, instances } as unknown as FleetSnapshot;
     const driver = startLifecycle({
-      services: makeServices({ api, stateDir: dir }),
+      services: await makeServices({ api, stateDir: dir }).load(['ssh', 'journal']),
       store: { getSnapshot: () => snap },
       profilesFile: path.join(dir, 'none.yaml'),
       everyMs: 3_600_000,
@@ -78,7 +78,7 @@ test('while the TUI is open, each pass touches the host watchdog heartbeat of ru
     const snap = { loaded: true, error: null, instances } as unknown as FleetSnapshot;
     const touched: Array<[number, string]> = [];
     const driver = startLifecycle({
-      services: makeServices({ api: new FakeVast([]), stateDir: dir }),
+      services: await makeServices({ api: new FakeVast([]), stateDir: dir }).load(['ssh', 'journal']),
       store: { getSnapshot: () => snap },
       profilesFile: path.join(dir, 'none.yaml'),
       everyMs: 3_600_000,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeServices } from '../../src/core/services/services.js';
+import { makeServices, type Services } from '../../src/core/services/services.js';
 import { SSH_SETTINGS } from '../../src/core/ssh/settings.js';
 import type { SshIdentity } from '../../src/core/ssh/identity.js';
 import { FakeVast } from '../ops/fake-api.js';
@@ -26,7 +26,13 @@ test('nothing is made until used; then each service is made once and shared', as
   const dir = tempDir();
   try {
     let identities = 0;
-    const s = makeServices({ api: new FakeVast([]), stateDir: dir, identity: () => (identities++, fakeIdentity(dir)) });
+    const base = makeServices({
+      api: new FakeVast([]),
+      stateDir: dir,
+      identity: () => (identities++, fakeIdentity(dir)),
+    });
+    const s = await base.load(['ssh', 'journal']);
+    assert.equal(s, base, 'load fills in the same object');
     assert.equal(identities, 0, 'no identity (no key generated) before SSH is used');
     assert.deepEqual(readdirSync(dir), [], 'nothing written to the state dir');
     const pool = s.ssh();
@@ -53,12 +59,12 @@ test('a secret learnt after the journal was opened is still scrubbed from it, an
   const dir = tempDir();
   try {
     const heard: string[] = [];
-    const s = makeServices({
+    const s = await makeServices({
       api: new FakeVast([]),
       stateDir: dir,
       secrets: ['api-key-1234'],
       onSecret: (x) => heard.push(x),
-    });
+    }).load(['journal']);
     const journal = s.journal();
     s.addSecret('hf_token_5678');
     s.addSecret('hf_token_5678');
@@ -77,17 +83,49 @@ test('a secret learnt after the journal was opened is still scrubbed from it, an
   }
 });
 
-test("the clock is the API's unless one is given; offline services have no API", () => {
+test("the clock is the API's unless one is given; offline services have no API", async () => {
   const api = new FakeVast([]);
   (api as { clockOffsetMs: () => number | null }).clockOffsetMs = () => 60_000;
   const t = Date.now();
   const now = makeServices({ api, stateDir: '/nonexistent' }).now();
   assert.ok(now >= t + 60_000 && now < t + 61_000, "serverClock: local time plus the API's offset");
   assert.equal(makeServices({ api, stateDir: '/nonexistent', now: () => 42 }).now(), 42);
-  const offline = makeServices({ stateDir: '/nonexistent' });
+  const offline = await makeServices({ stateDir: '/nonexistent' }).load(['journal']);
   assert.throws(() => offline.api, /without the Vast API/);
   assert.equal(offline.journal().file, '/nonexistent/journal.jsonl');
 });
+
+test('a part used without being loaded is a programming error naming the part and where to declare it', async () => {
+  const dir = tempDir();
+  try {
+    const base = makeServices({ api: new FakeVast([]), stateDir: dir, identity: () => fakeIdentity(dir) });
+    // The accessors are on the object (the TUI's Services type has them); the types hide them until loaded.
+    const s = base as unknown as Services;
+    assert.throws(() => s.ssh(), /services\.ssh\(\) needs the "ssh" part.*makeContext\(flags, \['ssh'\]\)/);
+    assert.throws(() => s.identity(), /services\.identity\(\) needs the "ssh" part/);
+    assert.throws(() => s.journal(), /services\.journal\(\) needs the "journal" part/);
+    await base.load(['journal']);
+    assert.equal(s.journal().file, path.join(dir, 'journal.jsonl'), 'a loaded part works');
+    assert.throws(() => s.ssh(), /needs the "ssh" part/, 'the other part is still not loaded');
+    await base.load(['ssh']);
+    assert.equal(s.ssh('default'), s.ssh());
+    await s.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// What makes a command's declaration cover what it uses: tsc fails on these lines if a context typed without a part
+// offered its accessors (every command's `makeContext(flags, parts)` is checked the same way by `tsc --noEmit`).
+export function undeclaredPartsDoNotTypeCheck(c: Services<FakeVast, 'journal'>, d: Services<FakeVast, never>): void {
+  // @ts-expect-error the 'ssh' part was not declared
+  c.ssh();
+  // @ts-expect-error the 'ssh' part was not declared
+  c.identity();
+  c.journal();
+  // @ts-expect-error the 'journal' part was not declared
+  d.journal();
+}
 
 test('the SSH settings table: every row sets every knob; only the named exceptions differ from the default', () => {
   for (const [name, row] of Object.entries(SSH_SETTINGS)) {

@@ -39,7 +39,7 @@ async function run(argv: string[], mode: 'tmux' | 'shell'): Promise<number> {
   if (mode === 'shell' && values.session !== undefined) throw new UsageError('ssh: --session is for vastdeck attach');
   if (values.help) return (printText(mode === 'tmux' ? attachHelp : sshHelp), 0);
   const id = instanceIdArg(positionals, name);
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh']);
   const inst = await ctx.client.showInstance(id);
   const target = sshTargetOf(inst);
   if (!target)

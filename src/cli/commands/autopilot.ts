@@ -91,7 +91,7 @@ export async function autopilotCommand(argv: string[]): Promise<number> {
   if (values.profile && !profiles[values.profile])
     throw new UsageError(`autopilot: no profile "${values.profile}" in ${file}`);
   if (!values['dry-run']) await refuseIfReadOnly(values, 'autopilot (stopping and destroying by rule)');
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh', 'journal']);
   const dryRun = !!values['dry-run'];
   const once = dryRun || !!values.once;
   const secrets: string[] = [];

@@ -92,7 +92,7 @@ export async function destroyCommand(argv: string[]): Promise<number> {
     throw new UsageError('destroy: give at least one instance ID; see `vastdeck destroy --help`');
   const ids = positionals.map((p) => instanceId(p, 'destroy'));
   await refuseIfReadOnly(values, 'destroy');
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh', 'journal']);
   const all = await ctx.client.listInstances();
   const missing = ids.filter((id) => !all.some((i) => i.id === id));
   for (const id of missing) warn(`instance ${id} is not in your account (already destroyed?)\n`);
@@ -109,7 +109,7 @@ export async function downCommand(argv: string[]): Promise<number> {
   if (!prefix || positionals.length > 1)
     throw new UsageError('down: give exactly one label PREFIX; see `vastdeck down --help`');
   await refuseIfReadOnly(values, 'down (destroy)');
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh', 'journal']);
   const chosen = (await ctx.client.listInstances())
     .filter((i) => (i.label ?? '').startsWith(prefix))
     .sort((a, b) => a.id - b.id);
@@ -142,7 +142,7 @@ function parse(argv: string[], name: string) {
   );
 }
 
-async function run(values: Flags, chosen: Instance[], ctx: CliContext): Promise<number> {
+async function run(values: Flags, chosen: Instance[], ctx: CliContext<'ssh' | 'journal'>): Promise<number> {
   const profile: Profile | null = values.profile
     ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath())
     : null;

@@ -118,7 +118,7 @@ async function run(verb: Verb, argv: string[], help: string): Promise<number> {
     return Number(p);
   });
   await refuseIfReadOnly(values, verb);
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['journal']);
   const all = await ctx.client.listInstances();
   const missing = ids.filter((id) => !all.some((i) => i.id === id));
   for (const id of missing) process.stderr.write(`instance ${id} is not in your account (destroyed, or a typo?)\n`);

@@ -46,7 +46,7 @@ export async function keysCommand(argv: string[]): Promise<number> {
       `keys: unknown subcommand "${sanitizeLine(sub)}"; use list, add or attach (see \`vastdeck keys --help\`)`,
     );
   if (sub !== 'list') await refuseIfReadOnly(values, `keys ${sub}`);
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh']);
   const ours = await identityPublicKeys(ctx.identity());
   if (sub === 'list') {
     if (args.length) throw new UsageError('keys list: takes no arguments');

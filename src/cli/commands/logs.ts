@@ -157,7 +157,7 @@ export async function logsCommand(argv: string[]): Promise<number> {
   if (values.help) return (printText(logsHelp), 0);
   const id = instanceIdArg(positionals, 'logs');
   const tail = intFlag(values.tail, 'tail', 1, 5000) ?? 100;
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh']);
   const inst = await ctx.client.showInstance(id);
   const target = values.api || values.daemon ? null : sshTargetOf(inst);
   if (target) {

@@ -101,7 +101,7 @@ export async function migrateCommand(argv: string[], hooks: MigrateHooks = {}): 
     'migrate',
   );
   if (values.help) return (printText(migrateHelp), 0);
-  const local = localContext();
+  const local = await localContext(['journal']);
   const journalFile = local.paths.journal;
   if (values.list) {
     const open = interruptedMigrations((await readJournal(journalFile)).records);
@@ -161,7 +161,7 @@ export async function migrateCommand(argv: string[], hooks: MigrateHooks = {}): 
     });
   }
   const profile = await loadProfile(spec.profileName, spec.profilesFile);
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh', 'journal']);
   const pollMs = (numberFlag(values.poll, 'poll', 0.05, 600) ?? 10) * 1000;
   const uploadWaitMs = (numberFlag(values['upload-wait'], 'upload-wait', 0, 86_400) ?? 600) * 1000;
   const opened = profile.checkpoint ? await ctx.checkpointStore(profile.checkpoint) : null;

@@ -144,7 +144,7 @@ async function keep(argv: string[], mode: 'monitor' | 'replenish'): Promise<numb
   for (const ref of Object.values(profile.env))
     if (typeof ref === 'object' && 'fromEnv' in ref) registerSecret(process.env[ref.fromEnv]);
   for (const v of fileSecretValues(profile.env)) registerSecret(v);
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh', 'journal']);
   const rules = defaultRules(target, { ...rulesOver, minBalance: ctx.config.budget?.minBalance });
 
   const store = profile.checkpoint ? await ctx.checkpointStore(profile.checkpoint) : null;

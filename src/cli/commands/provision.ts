@@ -262,7 +262,7 @@ export async function provisionCommand(argv: string[]): Promise<number> {
   for (const v of fileSecretValues(profile.env)) registerSecret(v);
   const type = price.kind === 'bid' ? 'interruptible' : 'on-demand';
 
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh', 'journal']);
   const banned = (await readBlacklist()).map((e) => e.machineId);
   const query =
     offerId !== undefined

@@ -51,7 +51,7 @@ export async function pullCommand(argv: string[]): Promise<number> {
   if (positionals.length > 3) throw new UsageError('pull: give ID [REMOTE] [LOCAL]; see `vastdeck pull --help`');
   const id = instanceIdArg(positionals.slice(0, 1), 'pull');
   const profile = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh']);
   const inst = await ctx.client.showInstance(id);
   const target = sshTargetOf(inst);
   if (!target)

@@ -59,7 +59,7 @@ export async function rescueCommand(argv: string[]): Promise<number> {
     throw new UsageError(`rescue: --bid ${bid} is above --max-bid ${maxBid}`);
   const profile = values.profile ? await loadProfile(values.profile, values.profiles ?? defaultProfilesPath()) : null;
   if (values.raise) await refuseIfReadOnly(values, 'rescue --raise (changing a bid)');
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['journal']);
   const all = await ctx.client.listInstances();
   for (const id of ids)
     if (!all.some((i) => i.id === id)) throw new UsageError(`rescue: instance ${id} is not in your account`);

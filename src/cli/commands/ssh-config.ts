@@ -29,7 +29,7 @@ export async function sshConfigCommand(argv: string[]): Promise<number> {
     'ssh-config',
   );
   if (values.help) return (printText(sshConfigHelp), 0);
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh']);
   const prefix = values.fleet;
   const all = await ctx.client.listInstances();
   const entries = hostEntries(prefix ? all.filter((i) => (i.label ?? '').startsWith(prefix)) : all);

@@ -28,7 +28,7 @@ export async function triageCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' }, path: { type: 'string' } }, 'triage');
   if (values.help) return (printText(triageHelp), 0);
   const id = instanceIdArg(positionals, 'triage');
-  const ctx = await makeContext(values);
+  const ctx = await makeContext(values, ['ssh']);
   const inst = await ctx.client.showInstance(id);
   const now = ctx.now(); // startedAt is on the API's clock
   let tracker: HealthTracker | undefined;

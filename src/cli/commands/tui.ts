@@ -104,20 +104,21 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   // The demo's checkpoint store is the simulator's Hub stand-in.
   const hubUrl = values.demo ? () => startDemoSim!().then((s) => s.hubUrl) : undefined;
   try {
-    // Loaded after the first frame: the TUI and the services (with the SSH and journal modules).
-    const [{ runTui }, { makeServices }] = await Promise.all([
-      import('../../ui/run.js'),
-      import('../../core/services/services.js'),
-    ]);
+    // Loaded after the first frame: the TUI and the services with every part (the SSH and journal modules).
     // The TUI's services: the state dir is the demo's under --demo (prepareDemoState set it above).
-    const services = makeServices({
-      api,
-      config,
-      now: demoNow,
-      hubUrl,
-      secrets: apiKey ? [apiKey] : [],
-      onSecret: registerSecret,
-    });
+    const [{ runTui }, services] = await Promise.all([
+      import('../../ui/run.js'),
+      import('../../core/services/services.js').then(({ makeServices, ALL_PARTS }) =>
+        makeServices({
+          api,
+          config,
+          now: demoNow,
+          hubUrl,
+          secrets: apiKey ? [apiKey] : [],
+          onSecret: registerSecret,
+        }).load(ALL_PARTS),
+      ),
+    ]);
     return await runTui({
       api,
       services,

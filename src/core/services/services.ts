@@ -3,16 +3,21 @@
  * (src/cli/context.ts) and the TUI (src/ui/run.tsx). Each service is made on first use and then shared: one
  * SSH identity, one pool per row of the SSH settings table, one journal, one clock on the API's time. Nothing
  * here loads ssh2, the HTTP client or the Hub client before it is used (the TUI paints first).
+ *
+ * The SSH and journal modules are parts loaded by `load(parts)` (a dynamic import each), so a command that
+ * declares neither (`instances`, `offers`…) never loads them; their accessors stay synchronous and throw a
+ * programming error when their part was not loaded. The types follow: `Services<A, P>` has `ssh()`/`identity()`
+ * only when P holds 'ssh' and `journal()` only when it holds 'journal'.
  */
 import path from 'node:path';
 import { configSchema, type Config } from '../config/config.js';
 import { stateDir as defaultStateDir } from '../config/paths.js';
 import type { OpenedStore } from '../checkpoints/store.js';
-import { FileJournal } from '../journal/journal.js';
+import type { FileJournal } from '../journal/journal.js';
 import type { CheckpointStore } from '../profiles/schema.js';
-import { sshIdentity, type SshIdentity } from '../ssh/identity.js';
-import { SshPool } from '../ssh/pool.js';
-import { SSH_SETTINGS, type SshSettingName } from '../ssh/settings.js';
+import type { SshIdentity } from '../ssh/identity.js';
+import type { SshPool } from '../ssh/pool.js';
+import type { SshSettingName } from '../ssh/settings.js';
 import type { VastApi } from '../vast/api.js';
 import { serverClock } from '../vast/server-clock.js';
 
@@ -46,8 +51,14 @@ export interface ServicePaths {
   crashLog: string;
 }
 
-/** The shared services. */
-export interface Services<A extends VastApi = VastApi> {
+/** Parts of the services whose modules load only when asked for: SSH (pools, identity) and the journal. */
+export type ServicePart = 'ssh' | 'journal';
+
+/** Every part: what the TUI loads. */
+export const ALL_PARTS = ['ssh', 'journal'] as const satisfies readonly ServicePart[];
+
+/** The services every command has: no SSH or journal module behind them. */
+export interface BaseServices<A extends VastApi = VastApi> {
   readonly api: A;
   readonly config: Config;
   readonly paths: ServicePaths;
@@ -55,22 +66,55 @@ export interface Services<A extends VastApi = VastApi> {
   readonly now: () => number;
   /** Hub URL for checkpoint stores, when one is set (--demo). */
   readonly hubUrl?: () => Promise<string | null>;
-  /** vastdeck's SSH identity (agent, ~/.ssh keys, else its own key), resolved once. */
-  identity(): SshIdentity;
-  /** The shared pool for one row of the SSH settings table (made on first use). */
-  ssh(name?: SshSettingName): SshPool;
-  /** The journal; secrets added with addSecret are scrubbed from it. */
-  journal(): FileJournal;
   /** Keeps a secret out of the journal and (through onSecret) out of printed output. */
   addSecret(secret: string | undefined): void;
   /** Opens a profile's checkpoint store (the Hub URL applied), its secrets registered. */
   checkpointStore(cfg: CheckpointStore): Promise<OpenedStore>;
   /** Closes every SSH pool opened. */
   close(): Promise<void>;
+  /** Loads the modules of the parts named (once each); resolves to these services with those parts' accessors. */
+  load<P extends ServicePart>(parts: readonly P[]): Promise<Services<A, P>>;
 }
 
-/** Builds the services; nothing is opened until it is first used. */
-export function makeServices<A extends VastApi>(o: ServiceOptions<A>): Services<A> {
+/** The 'ssh' part. */
+export interface SshServices {
+  /** vastdeck's SSH identity (agent, ~/.ssh keys, else its own key), resolved once. */
+  identity(): SshIdentity;
+  /** The shared pool for one row of the SSH settings table (made on first use). */
+  ssh(name?: SshSettingName): SshPool;
+}
+
+/** The 'journal' part. */
+export interface JournalServices {
+  /** The journal; secrets added with addSecret are scrubbed from it. */
+  journal(): FileJournal;
+}
+
+/** The shared services with the parts P loaded (every part by default: the TUI's). */
+export type Services<A extends VastApi = VastApi, P extends ServicePart = ServicePart> = BaseServices<A> &
+  ('ssh' extends P ? SshServices : unknown) &
+  ('journal' extends P ? JournalServices : unknown);
+
+/** The modules behind the parts, once loaded. */
+interface SshModules {
+  SshPool: typeof SshPool;
+  sshIdentity: typeof import('../ssh/identity.js').sshIdentity;
+  SSH_SETTINGS: typeof import('../ssh/settings.js').SSH_SETTINGS;
+}
+
+/** A part's accessor used before `load` brought its modules in: a programming error, named. */
+function notLoaded(part: ServicePart, accessor: string): Error {
+  return new Error(
+    `services.${accessor}() needs the "${part}" part, which was not loaded: declare it where the services are made ` +
+      `(makeContext(flags, ['${part}']) in a command, or services.load)`,
+  );
+}
+
+/**
+ * Builds the services with no part loaded (`load` adds them); nothing is opened until it is first used. The
+ * object is the same after `load`: parts are loaded into it, so every holder sees them.
+ */
+export function makeServices<A extends VastApi>(o: ServiceOptions<A>): BaseServices<A> {
   const state = o.stateDir ?? defaultStateDir();
   const paths: ServicePaths = {
     state,
@@ -82,8 +126,27 @@ export function makeServices<A extends VastApi>(o: ServiceOptions<A>): Services<
   const secrets = new Set<string>(o.secrets ?? []);
   let identity: SshIdentity | undefined;
   let journal: FileJournal | undefined;
+  let sshMods: SshModules | undefined;
+  let Journal: typeof FileJournal | undefined;
+  const loaders: Record<ServicePart, () => Promise<void>> = {
+    async ssh() {
+      const [pool, id, settings] = await Promise.all([
+        import('../ssh/pool.js'),
+        import('../ssh/identity.js'),
+        import('../ssh/settings.js'),
+      ]);
+      sshMods ??= { SshPool: pool.SshPool, sshIdentity: id.sshIdentity, SSH_SETTINGS: settings.SSH_SETTINGS };
+    },
+    async journal() {
+      Journal ??= (await import('../journal/journal.js')).FileJournal;
+    },
+  };
   const pools = new Map<SshSettingName, SshPool>();
-  const getIdentity = () => (identity ??= o.identity ? o.identity() : sshIdentity({ dir: state }));
+  const ssh = (accessor: string) => sshMods ?? throwError(notLoaded('ssh', accessor));
+  const getIdentity = () => {
+    const m = ssh('identity');
+    return (identity ??= o.identity ? o.identity() : m.sshIdentity({ dir: state }));
+  };
   const addSecret = (s: string | undefined) => {
     if (!s || secrets.has(s)) return;
     secrets.add(s);
@@ -91,7 +154,7 @@ export function makeServices<A extends VastApi>(o: ServiceOptions<A>): Services<
     o.onSecret?.(s);
   };
   const api = o.api;
-  return {
+  const services: Services<A> = {
     get api(): A {
       if (!api) throw new Error('these services were built without the Vast API (an offline command)');
       return api;
@@ -102,15 +165,19 @@ export function makeServices<A extends VastApi>(o: ServiceOptions<A>): Services<
     ...(o.hubUrl ? { hubUrl: o.hubUrl } : {}),
     identity: getIdentity,
     ssh(name = 'default') {
+      const m = ssh('ssh');
       let pool = pools.get(name);
       if (!pool) {
         const id = getIdentity();
-        pool = new SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, ...SSH_SETTINGS[name] });
+        pool = new m.SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, ...m.SSH_SETTINGS[name] });
         pools.set(name, pool);
       }
       return pool;
     },
-    journal: () => (journal ??= new FileJournal({ file: paths.journal, secrets: [...secrets] })),
+    journal() {
+      const J = Journal ?? throwError(notLoaded('journal', 'journal'));
+      return (journal ??= new J({ file: paths.journal, secrets: [...secrets] }));
+    },
     addSecret,
     async checkpointStore(cfg) {
       const hubUrl = (await o.hubUrl?.()) ?? undefined;
@@ -125,5 +192,14 @@ export function makeServices<A extends VastApi>(o: ServiceOptions<A>): Services<
       pools.clear();
       await Promise.all(all.map((p) => p.close()));
     },
+    async load<P extends ServicePart>(parts: readonly P[]) {
+      await Promise.all(parts.map((p) => loaders[p]()));
+      return services as Services<A, P>;
+    },
   };
+  return services;
+}
+
+function throwError(err: Error): never {
+  throw err;
 }
