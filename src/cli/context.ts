@@ -3,6 +3,7 @@ import { defaultConfigPath, loadConfig, type Config } from '../core/config/confi
 import type { VastApi } from '../core/vast/api.js';
 import type { VastClient } from '../core/vast/client.js';
 import { makeServices, type ServicePart, type Services } from '../core/services/services.js';
+import { config as zodConfig } from 'zod';
 import { registerSecret, UsageError } from './output.js';
 
 /**
@@ -30,6 +31,16 @@ export interface ResolvedContext {
   apiKey: string;
 }
 
+/**
+ * Zod compiles each object schema into a parser (new Function) on its first parse: worth it in the TUI, which
+ * parses its fleet every poll, but ~7 ms lost in a command that parses its config and a page or two of rows once
+ * (issue #16, bench/headless.mjs). Every command that gets its config or services through this module parses without
+ * it.
+ */
+function headlessParsing(): void {
+  zodConfig({ jitless: true });
+}
+
 /** Loads config and the API key. A missing key is a clear error naming where keys are looked for. */
 export async function resolveContext(flags: GlobalFlags): Promise<ResolvedContext> {
   const config = await loadConfig(flags.config ?? defaultConfigPath());
@@ -50,6 +61,7 @@ export async function resolveContext(flags: GlobalFlags): Promise<ResolvedContex
  * `readOnly: true`: one line naming the setting and the file. Called before anything is loaded or asked.
  */
 export async function refuseIfReadOnly(flags: GlobalFlags, action: string): Promise<void> {
+  headlessParsing();
   const file = flags.config ?? defaultConfigPath();
   const config = await loadConfig(file);
   if (config.readOnly)
@@ -63,6 +75,7 @@ export async function refuseIfReadOnly(flags: GlobalFlags, action: string): Prom
 export async function localContext<P extends ServicePart = never>(
   parts: readonly P[] = [],
 ): Promise<Services<VastApi, P>> {
+  headlessParsing();
   return makeServices({ onSecret: registerSecret }).load(parts);
 }
 
@@ -78,6 +91,7 @@ export async function makeContext<P extends ServicePart = never>(
   flags: GlobalFlags,
   parts: readonly P[] = [],
 ): Promise<CliContext<P>> {
+  headlessParsing();
   const { config, baseUrl, apiKey } = await resolveContext(flags);
   const { VastClient } = await import('../core/vast/client.js');
   const client = new VastClient({ apiKey, baseUrl });

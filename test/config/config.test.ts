@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, parseConfig, ConfigError } from '../../src/core/config/config.js';
+import { configSchema, defaultConfig, loadConfig, parseConfig, ConfigError } from '../../src/core/config/config.js';
 import { resolveApiKey, resolveApiUrl } from '../../src/core/config/apikey.js';
 import { configDir, demoStateDir, stateDir } from '../../src/core/config/paths.js';
 
@@ -12,6 +12,12 @@ test('a missing config file gives the defaults', async () => {
   assert.equal(cfg.pollSeconds, 5);
   assert.equal(cfg.theme, 'dark');
   assert.equal(cfg.readOnly, false);
+});
+
+test('the defaults written out are what the schema gives an empty config.yaml', () => {
+  assert.deepEqual(defaultConfig(), configSchema.parse({}));
+  assert.deepEqual(defaultConfig(), parseConfig('', 'config.yaml'));
+  assert.notEqual(defaultConfig(), defaultConfig(), 'a fresh object each time');
 });
 
 test('a valid config is read', () => {

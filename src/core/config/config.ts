@@ -3,52 +3,63 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { configDir } from './paths.js';
+import { lazy } from '../util/lazy.js';
 import { describeZodError } from '../util/zod-message.js';
 
-/** The schema of config.yaml. Unknown keys are errors: a typo must not be silently ignored. */
-export const configSchema = z.strictObject({
-  /** Vast API base URL (VAST_URL and --api-url win over it). */
-  apiUrl: z.string().url().optional(),
-  /** Fleet poll interval in seconds; 2 s is the floor (Vast's per-endpoint thresholds, vast-api.md §10). */
-  pollSeconds: z.number().min(2).max(3600).default(5),
-  /** Theme name (a file in themes/) or a path to a theme YAML file. */
-  theme: z.string().min(1).default('dark'),
-  /** Start in read-only mode: every dangerous command is removed. */
-  readOnly: z.boolean().default(false),
-  /** Labels starting with this prefix form the default fleet view. */
-  fleet: z.string().optional(),
-  /** Spending limits, checked by `vastdeck cost`, `wait` and the fleet keeper (see core/cost/budget.ts). */
-  budget: z
-    .strictObject({
-      /** Most $/hr one GPU may cost (storage included). */
-      maxCardDph: z.number().positive().optional(),
-      /** Most $/hr the fleet may burn. */
-      maxFleetDph: z.number().positive().optional(),
-      /** Most $ per day. */
-      dailyBudget: z.number().positive().optional(),
-      /** Least credit ($) to keep. */
-      minBalance: z.number().min(0).optional(),
-    })
-    .optional(),
-  /** Where crash, stall, completion, budget and replacement notices go (see core/notify). */
-  notify: z
-    .strictObject({
-      /** A Slack- or Discord-compatible incoming webhook URL. It embeds a token: treated as a secret. */
-      webhook: z
-        .string()
-        .url()
-        .refine((u) => /^https?:\/\//i.test(u), 'expected an http(s) URL')
-        .optional(),
-      /** Ring the terminal bell (a tmux alert) on these events. */
-      bell: z.boolean().default(true),
-      /** Webhook timeout per attempt, seconds. */
-      timeoutSeconds: z.number().min(1).max(120).default(10),
-    })
-    .optional(),
-});
+/**
+ * The schema of config.yaml. Unknown keys are errors: a typo must not be silently ignored. Built on first use:
+ * without a config.yaml nothing parses one (defaultConfig), and building it costs every command ~2 ms.
+ */
+export const configSchema = lazy(() =>
+  z.strictObject({
+    /** Vast API base URL (VAST_URL and --api-url win over it). */
+    apiUrl: z.string().url().optional(),
+    /** Fleet poll interval in seconds; 2 s is the floor (Vast's per-endpoint thresholds, vast-api.md §10). */
+    pollSeconds: z.number().min(2).max(3600).default(5),
+    /** Theme name (a file in themes/) or a path to a theme YAML file. */
+    theme: z.string().min(1).default('dark'),
+    /** Start in read-only mode: every dangerous command is removed. */
+    readOnly: z.boolean().default(false),
+    /** Labels starting with this prefix form the default fleet view. */
+    fleet: z.string().optional(),
+    /** Spending limits, checked by `vastdeck cost`, `wait` and the fleet keeper (see core/cost/budget.ts). */
+    budget: z
+      .strictObject({
+        /** Most $/hr one GPU may cost (storage included). */
+        maxCardDph: z.number().positive().optional(),
+        /** Most $/hr the fleet may burn. */
+        maxFleetDph: z.number().positive().optional(),
+        /** Most $ per day. */
+        dailyBudget: z.number().positive().optional(),
+        /** Least credit ($) to keep. */
+        minBalance: z.number().min(0).optional(),
+      })
+      .optional(),
+    /** Where crash, stall, completion, budget and replacement notices go (see core/notify). */
+    notify: z
+      .strictObject({
+        /** A Slack- or Discord-compatible incoming webhook URL. It embeds a token: treated as a secret. */
+        webhook: z
+          .string()
+          .url()
+          .refine((u) => /^https?:\/\//i.test(u), 'expected an http(s) URL')
+          .optional(),
+        /** Ring the terminal bell (a tmux alert) on these events. */
+        bell: z.boolean().default(true),
+        /** Webhook timeout per attempt, seconds. */
+        timeoutSeconds: z.number().min(1).max(120).default(10),
+      })
+      .optional(),
+  }),
+);
 
 /** The validated config. */
 export type Config = z.infer<typeof configSchema>;
+
+/** The config without a config.yaml: what `configSchema.parse({})` gives (test/config checks they match). */
+export function defaultConfig(): Config {
+  return { pollSeconds: 5, theme: 'dark', readOnly: false };
+}
 
 /** A config error whose message names the file, the field and what was expected. */
 export class ConfigError extends Error {
@@ -86,7 +97,7 @@ export async function loadConfig(file = defaultConfigPath()): Promise<Config> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return configSchema.parse({});
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return defaultConfig();
     throw new ConfigError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   return parseConfig(text, file);

@@ -10,7 +10,7 @@
  * only when P holds 'ssh' and `journal()` only when it holds 'journal'.
  */
 import path from 'node:path';
-import { configSchema, type Config } from '../config/config.js';
+import { defaultConfig, type Config } from '../config/config.js';
 import { stateDir as defaultStateDir } from '../config/paths.js';
 import type { OpenedStore } from '../checkpoints/store.js';
 import type { FileJournal } from '../journal/journal.js';
@@ -159,7 +159,7 @@ export function makeServices<A extends VastApi>(o: ServiceOptions<A>): BaseServi
       if (!api) throw new Error('these services were built without the Vast API (an offline command)');
       return api;
     },
-    config: o.config ?? configSchema.parse({}),
+    config: o.config ?? defaultConfig(),
     paths,
     now: o.now ?? (api ? serverClock(api) : Date.now),
     ...(o.hubUrl ? { hubUrl: o.hubUrl } : {}),
