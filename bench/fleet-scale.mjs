@@ -221,22 +221,23 @@ for (const n of SIZES) {
   log(`size ${n}: starting the simulator`);
   const sim = await startSim(n);
   await sleep(6000);
-  for (const [name, dir] of builds) {
-    const fd = [];
-    const f40 = [];
-    // The old build needs minutes at 10,000: one run there is enough to show it.
-    const runs = n >= 10_000 ? Math.max(1, Math.min(RUNS, 2)) : RUNS;
-    for (let r = 0; r < runs; r++) {
+  // First data: the builds take turns run by run, so load that comes and goes hits them alike.
+  const fd = Object.fromEntries(builds.map(([name]) => [name, []]));
+  const f40 = Object.fromEntries(builds.map(([name]) => [name, []]));
+  const runs = n >= 10_000 ? Math.max(1, Math.min(RUNS, 3)) : RUNS;
+  for (let r = 0; r < runs; r++) {
+    for (const [name, dir] of builds) {
       const x = await firstData(dir, sim, n);
       log(`  ${name} run ${r}: first data ${round(x.firstDataMs)} ms, 40 rows ${round(x.first40Ms)} ms`);
-      if (x.firstDataMs != null) fd.push(x.firstDataMs);
-      if (x.first40Ms != null) f40.push(x.first40Ms);
+      if (x.firstDataMs != null) fd[name].push(x.firstDataMs);
+      if (x.first40Ms != null) f40[name].push(x.first40Ms);
       await sleep(6000);
-      if (x.firstDataMs == null) break;
     }
+  }
+  for (const [name, dir] of builds) {
     const s = argv.includes('--first-only') ? {} : await session(dir, sim, n);
     log(`  ${name} session: ${JSON.stringify(s)}`);
-    results.figures[name][n] = { firstDataMs: round(pct(fd, 0.5)), first40Ms: round(pct(f40, 0.5)), ...s };
+    results.figures[name][n] = { firstDataMs: round(pct(fd[name], 0.5)), first40Ms: round(pct(f40[name], 0.5)), ...s };
     await sleep(6000);
   }
   sim.child.kill('SIGTERM');
