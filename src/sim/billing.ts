@@ -28,6 +28,8 @@ export interface ChargeBucket {
 export class Ledger {
   credit: number;
   readonly buckets = new Map<string, ChargeBucket>();
+  /** The last bucket billed per instance id. */
+  private readonly current = new Map<number, ChargeBucket>();
 
   constructor(credit: number, buckets: ChargeBucket[] = []) {
     this.credit = credit;
@@ -61,6 +63,9 @@ export class Ledger {
   }
 
   private bucket(rec: InstanceRec, day: number, start: number): ChargeBucket {
+    // Each tick bills every instance on today's bucket: found by id first, without building the key.
+    const cur = this.current.get(rec.id);
+    if (cur?.day === day) return cur;
     const key = `${rec.id}|${day}`;
     let b = this.buckets.get(key);
     if (!b) {
@@ -79,6 +84,7 @@ export class Ledger {
       };
       this.buckets.set(key, b);
     }
+    this.current.set(rec.id, b);
     return b;
   }
 

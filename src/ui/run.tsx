@@ -219,11 +219,14 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     // Paint first, fetch later (rule 5): the chrome is on screen before the first API call starts.
     setImmediate(() => {
       store.start();
-      // Health polls SSH per running instance: wait for the first fleet snapshot so its first pass has work.
+      // Health polls SSH per running instance: wait for the first fleet snapshot so its first pass has work, and
+      // for the frame that draws it, which loading the SSH library (~50 ms) would otherwise hold back.
       const unsub = store.subscribe(() => {
         if (!store.getSnapshot().loaded) return;
         unsub();
-        if (!ended) ssh.monitor.start();
+        gate.afterNextWrite(() => {
+          if (!ended) ssh.monitor.start();
+        }, 500);
       });
     });
     return await done;

@@ -11,7 +11,14 @@ type Filter = { id?: { gt?: number; in?: number[] } };
 
 /** A FakeApi that also lists page by page (25 a page, by id), honouring the id filters the store sends. */
 class PagedApi extends FakeApi {
+  /** Filters of the ascending listings, in order. */
   requests: Filter[] = [];
+  /** How many newest-first listings were asked for. */
+  newest = 0;
+  /** Throw on every newest-first listing. */
+  failNewest = false;
+  /** Answer ascending listings this much later (ms), so the newest page comes first. */
+  ascendingLag = 0;
   /** Page numbers (counted over all calls) at which to throw a rate-limit error. */
   failAtPage = new Set<number>();
   /** Resolved after each page is handed over, to look at the store in between. */
@@ -21,8 +28,11 @@ class PagedApi extends FakeApi {
   // biome-ignore lint/suspicious/noConfusingVoidType: mirrors FleetStoreOptions' listInstancePages.
   async listInstancePages(opts: ListPagesOptions, onPage: (p: InstancePage) => boolean | void): Promise<void> {
     const f = (opts.filters ?? {}) as Filter;
-    this.requests.push(f);
-    let rows = [...this.instances].sort((a, b) => a.id - b.id);
+    if (opts.newestFirst) this.newest += 1;
+    else this.requests.push(f);
+    if (opts.newestFirst && this.failNewest) throw new FakeVastError('rate_limited', 'API requests too frequent');
+    if (!opts.newestFirst && this.ascendingLag) await new Promise((r) => setTimeout(r, this.ascendingLag));
+    let rows = [...this.instances].sort((a, b) => (opts.newestFirst ? b.id - a.id : a.id - b.id));
     if (f.id?.gt !== undefined) rows = rows.filter((r) => r.id > f.id!.gt!);
     if (f.id?.in) rows = rows.filter((r) => f.id!.in!.includes(r.id));
     for (let at = 0; ; at += 25) {
@@ -47,19 +57,32 @@ function setup(n: number, pollMs = 5000) {
 }
 
 describe('FleetStore over pages', () => {
-  test('the first page is published before the rest, with "loaded of total"; then the whole fleet, complete', async () => {
+  test('page 1, then the newest page, are published before the rest, with "loaded of total"', async () => {
     const { store, api } = setup(60);
-    const seen: Array<{ n: number; filling: unknown }> = [];
-    api.onPage = async () => {
+    api.onPage = () => new Promise((r) => setImmediate(r)); // each next page is another round trip
+    const seen: Array<{ n: number; filling: unknown; first: number; top: number }> = [];
+    let [last, lastFilling]: unknown[] = [null, null];
+    store.subscribe(() => {
       const s = store.getSnapshot();
-      seen.push({ n: s.instances.length, filling: s.filling });
-    };
+      if (s.instances === last && s.filling === lastFilling) return; // the account's balance arriving
+      [last, lastFilling] = [s.instances, s.filling];
+      seen.push({ n: s.instances.length, filling: s.filling, first: s.instances[0]!.id, top: s.instances.at(-1)!.id });
+    });
     await store.refresh();
+    const ids = api.instances.map((i) => i.id).sort((a, b) => a - b);
+    const [low, high] = [ids[0], ids[59]];
     assert.deepEqual(seen, [
-      { n: 25, filling: { loaded: 25, total: 60 } },
-      { n: 50, filling: { loaded: 50, total: 60 } },
-      { n: 60, filling: null },
+      { n: 25, filling: { loaded: 25, total: 60 }, first: low, top: ids[24] }, // page 1 first: the table opens at it
+      { n: 50, filling: { loaded: 50, total: 60 }, first: low, top: high }, // + the newest 25, from the same round trip
+      { n: 60, filling: { loaded: 60, total: 60 }, first: low, top: high }, // page 2 reaches the newest rows
+      { n: 60, filling: null, first: low, top: high },
     ]);
+    assert.equal(api.newest, 1, 'the newest page is asked for once');
+    assert.deepEqual(
+      store.getSnapshot().instances.map((i) => i.id),
+      ids,
+      'ordered by id, none twice',
+    );
     const s = store.getSnapshot();
     assert.equal(s.loaded, true);
     assert.deepEqual(
@@ -72,20 +95,57 @@ describe('FleetStore over pages', () => {
 
   test('a fill stopped by a rate limit keeps its rows and continues after the last id', async () => {
     const { store, api, clock } = setup(60);
-    api.failAtPage.add(2);
+    api.failAtPage.add(3); // page 1 is the newest page, 2 the first ascending one
     store.start();
     await settle();
     let s = store.getSnapshot();
-    assert.equal(s.instances.length, 25);
+    assert.equal(s.instances.length, 50);
     assert.equal(s.error?.kind, 'rate_limited');
-    assert.deepEqual(s.filling, { loaded: 25, total: 60 });
+    assert.deepEqual(s.filling, { loaded: 50, total: 60 });
     await clock.advance(store.nextDelayMs);
     s = store.getSnapshot();
     assert.equal(s.instances.length, 60);
     assert.equal(s.error, null);
     assert.equal(s.filling, null);
     assert.deepEqual(api.requests[1], { id: { gt: api.instances[24]!.id } });
+    assert.equal(api.newest, 1, 'a continued listing does not ask for the newest page again');
     store.stop();
+  });
+
+  test('a newest page that comes before page 1 is drawn with it: one publish, 50 rows', async () => {
+    const { store, api } = setup(60);
+    api.ascendingLag = 5;
+    const seen: number[] = [];
+    store.subscribe(() => seen.push(store.getSnapshot().instances.length));
+    await store.refresh();
+    assert.deepEqual(seen.slice(0, 2), [50, 60]);
+    assert.equal(store.getSnapshot().instances[0]!.id, Math.min(...api.instances.map((i) => i.id)));
+  });
+
+  test('a small fleet: the newest page changes nothing once the first page said it was the last', async () => {
+    const { store, api } = setup(10);
+    const seen: Array<{ n: number; filling: unknown }> = [];
+    let last: unknown = null;
+    store.subscribe(() => {
+      const s = store.getSnapshot();
+      if (s.instances === last) return; // the account's balance arriving
+      last = s.instances;
+      seen.push({ n: s.instances.length, filling: s.filling });
+    });
+    await store.refresh();
+    // Page 1 holds the whole fleet: one publish, no fill count.
+    assert.deepEqual(seen, [{ n: 10, filling: null }]);
+    assert.equal(api.newest, 1);
+  });
+
+  test('a failing newest page does not fail the poll: the ascending listing brings every row', async () => {
+    const { store, api } = setup(60);
+    api.failNewest = true;
+    await store.refresh();
+    const s = store.getSnapshot();
+    assert.equal(s.error, null);
+    assert.equal(s.filling, null);
+    assert.equal(s.instances.length, 60);
   });
 
   test('a big fleet: later polls ask for new rows, moving rows and the next sweep pages, within the budget', async () => {

@@ -60,6 +60,19 @@ describe('listInstancePages', () => {
     }
   });
 
+  test('newestFirst asks for the highest ids first; without it the order is ascending, as the CLIs send it', async () => {
+    const srv = await pagedServer([wireInstance(5)]);
+    try {
+      const client = new VastClient({ baseUrl: srv.url });
+      await client.listInstancePages({ newestFirst: true }, () => {});
+      await client.listInstancePages({}, () => {});
+      const order = srv.seen.map((s) => JSON.parse(new URLSearchParams(s.query).get('order_by')!));
+      assert.deepEqual(order, [[{ col: 'id', dir: 'desc' }], [{ col: 'id', dir: 'asc' }]]);
+    } finally {
+      await srv.close();
+    }
+  });
+
   test("the row cache reuses an unchanged row's object and converts a changed one again", async () => {
     const all = [wireInstance(1), wireInstance(2)];
     const srv = await pagedServer(all);

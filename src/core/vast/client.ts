@@ -112,6 +112,8 @@ export interface ListPagesOptions {
   cache?: InstanceRowCache;
   /** Ask only for INSTANCE_COLUMNS (select_cols), as the package CLI does for its table. */
   narrow?: boolean;
+  /** Highest ids first (order_by id desc): the newest rentals. */
+  newestFirst?: boolean;
 }
 
 /** The Vast.ai REST client. */
@@ -169,7 +171,8 @@ export class VastClient implements VastApi {
 
   /**
    * The listing page by page (vast-api.md §4): `onPage` gets each page as soon as it is validated, so a caller can
-   * show the first 25 rows while the rest arrive; returning false stops after that page. Ordered by id; `filters`
+   * show the first 25 rows while the rest arrive; returning false stops after that page. Ordered by id (highest
+   * first with `newestFirst`); `filters`
    * are select_filters on stored columns (e.g. `{id: {gt: 1234}}` continues a sweep); `narrow` asks only for the
    * columns the domain type reads (select_cols). Without either the request is the CLI's, byte for byte. With a
    * `cache`, a row whose JSON equals the cached one is reused without validation or conversion. A bad row fails the
@@ -187,7 +190,7 @@ export class VastClient implements VastApi {
       const cols = opts.narrow ? { select_cols: INSTANCE_COLUMNS } : {};
       const query = {
         select_filters: opts.filters ?? {},
-        order_by: [{ col: 'id', dir: 'asc' }],
+        order_by: [{ col: 'id', dir: opts.newestFirst ? 'desc' : 'asc' }],
         ...cols,
         limit: 25,
         after_token: token,

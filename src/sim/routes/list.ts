@@ -7,6 +7,7 @@ import { ApiError, ok, type Reply } from '../http.js';
 import { allOf, compareValues, compileField, type Predicate } from '../filter-language.js';
 import { instanceRow, storedColumns, STORED_COLUMNS } from '../rows.js';
 import { jsonParam, type Ctx } from './types.js';
+import type { InstanceRec } from '../instances.js';
 
 type Row = Record<string, unknown>;
 interface OrderKey {
@@ -88,44 +89,47 @@ function decodeToken(raw: string, len: number): unknown[] {
 /** Handle `GET /api/v1/instances/`. */
 export function listInstancesV1(ctx: Ctx): Reply {
   const q = ctx.query;
-  const test = parseFilters(jsonParam(q, 'select_filters'));
+  const filters = jsonParam(q, 'select_filters');
+  const test = parseFilters(filters);
   const keys = parseOrder(jsonParam(q, 'order_by'));
   const limit = parseLimit(q.get('limit'));
   const colsRaw = jsonParam(q, 'select_cols');
   const cols = Array.isArray(colsRaw) && !(colsRaw.length === 1 && colsRaw[0] === '*') ? colsRaw.map(String) : null;
   const now = ctx.world.now();
   // Filter and sort on the stored columns; full rows (telemetry, prices) only for the page answered.
-  const rows: Row[] = [];
+  // Each row's sort key is built once, and when the filters and order read only the id (the listing's usual
+  // query) no other column is built: a database would read an index, and 10,000 rows answer in a few ms.
+  const idOnly =
+    keys.every((k) => k.col === 'id') &&
+    Object.keys(filters && typeof filters === 'object' ? (filters as object) : {}).every((c) => c === 'id');
+  const sorted: Array<{ rec: InstanceRec; k: unknown[] }> = [];
   for (const rec of ctx.world.instances.values()) {
-    const r = storedColumns(rec);
-    if (test(r)) rows.push(r);
+    const r = idOnly ? { id: rec.id } : storedColumns(rec);
+    if (test(r)) sorted.push({ rec, k: keyOf(r, keys) });
   }
-  rows.sort((a, b) => compareKeys(keyOf(a, keys), keyOf(b, keys), keys));
+  sorted.sort((a, b) => compareKeys(a.k, b.k, keys));
   let start = 0;
   const after = q.get('after_token');
   if (after) {
     const tk = decodeToken(after, keys.length);
-    start = rows.findIndex((r) => compareKeys(keyOf(r, keys), tk, keys) > 0);
-    if (start < 0) start = rows.length;
+    start = sorted.findIndex((e) => compareKeys(e.k, tk, keys) > 0);
+    if (start < 0) start = sorted.length;
   }
-  const stored = rows.slice(start, start + limit);
-  const page = stored.map((r) => {
-    const rec = ctx.world.instances.get(r.id as number)!;
-    return instanceRow(rec, now, ctx.world.hostBusy(rec.id));
-  });
-  const more = start + limit < rows.length;
+  const stored = sorted.slice(start, start + limit);
+  const page = stored.map(({ rec }) => instanceRow(rec, now, ctx.world.hostBusy(rec.id)));
+  const more = start + limit < sorted.length;
   const labelCounts: Record<string, number> = {};
-  for (const r of rows) {
-    const l = typeof r.label === 'string' ? r.label : '';
+  for (const { rec } of sorted) {
+    const l = typeof rec.label === 'string' ? rec.label : '';
     labelCounts[l] = (labelCounts[l] ?? 0) + 1;
   }
   const out = cols ? page.map((r) => Object.fromEntries(cols.map((c) => [c, r[c] ?? null]))) : page;
   return ok({
     success: true,
     instances_found: out.length,
-    total_instances: rows.length,
+    total_instances: sorted.length,
     label_counts: labelCounts,
-    next_token: more && stored.length ? encodeToken(keyOf(stored[stored.length - 1]!, keys)) : null,
+    next_token: more && stored.length ? encodeToken(stored[stored.length - 1]!.k) : null,
     instances: out,
   });
 }

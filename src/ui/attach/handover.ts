@@ -20,18 +20,30 @@ export interface OutputGate {
   suspend(): void;
   resume(): void;
   readonly suspended: boolean;
+  /**
+   * Runs `fn` once, in its own task, after the next write that reaches the terminal (the frame being drawn now),
+   * or after `fallbackMs` when nothing is written.
+   */
+  afterNextWrite(fn: () => void, fallbackMs: number): void;
 }
 
 /** Wraps `stream` in a gate; everything but write() is the real stream. */
 export function outputGate(stream: NodeJS.WriteStream): OutputGate {
   let off = false;
+  let waiting: Array<() => void> = [];
   const write = (...args: unknown[]): boolean => {
     if (off) {
       const cb = args.find((a) => typeof a === 'function') as (() => void) | undefined;
       cb?.();
       return true;
     }
-    return (stream.write as (...a: unknown[]) => boolean)(...args);
+    const ok = (stream.write as (...a: unknown[]) => boolean)(...args);
+    if (waiting.length > 0) {
+      const run = waiting;
+      waiting = [];
+      for (const fn of run) setImmediate(fn);
+    }
+    return ok;
   };
   const proxy = new Proxy(stream, {
     get(target, prop) {
@@ -46,6 +58,18 @@ export function outputGate(stream: NodeJS.WriteStream): OutputGate {
     resume: () => void (off = false),
     get suspended() {
       return off;
+    },
+    afterNextWrite(fn, fallbackMs) {
+      let done = false;
+      const once = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        fn();
+      };
+      const timer = setTimeout(once, fallbackMs);
+      timer.unref?.();
+      waiting.push(once);
     },
   };
 }
