@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mountOffers } from './offers-harness.js';
-import { settle } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 test('on start: an open provision in the journal is looked up by its nonce, closed, and the rental is named', async () => {
   const app = await mountOffers({
@@ -17,8 +17,10 @@ test('on start: an open provision in the journal is looked up by its nonce, clos
       });
     },
   });
-  for (let i = 0; i < 20 && !/interrupted provision/.test(app.frame()); i++) await settle();
-  const f = app.frame();
+  const f = await waitFor(() => /interrupted provision/.test(app.frame()) && app.frame(), {
+    what: 'the interrupted provision named on screen',
+    detail: () => app.frame(),
+  });
   assert.match(
     f,
     new RegExp(`interrupted provision of gpt2 \\(nonce openabc1\\) did rent: instance ${app.api.instances[0]!.id}`),
