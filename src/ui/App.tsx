@@ -77,6 +77,8 @@ export interface AppProps {
   accountKeys?: AccountKeys;
   /** Operations running now (runTui stops them before it exits); App makes its own when absent. */
   running?: Running;
+  /** The fleet rows on screen, selection first, whenever they change (the health monitor probes them first). */
+  onShown?: (ids: readonly number[]) => void;
 }
 
 const defaultNow = () => Date.now();

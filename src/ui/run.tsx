@@ -204,6 +204,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
               lifecycle={lifecycle}
               running={running}
               accountKeys={opts.readOnly ? undefined : accountKeys(opts.api, ssh.identity)}
+              onShown={(ids) => ssh.monitor.focus(ids)}
               {...(opts.now ? { now: opts.now } : {})}
             />
           </TerminalOwner>

@@ -29,6 +29,8 @@ export interface MountOptions {
   api?: FakeApi;
   /** Skip the first poll (to show the loading / API-down states). */
   noPoll?: boolean;
+  /** App's onShown (the rows on screen). */
+  onShown?: (ids: readonly number[]) => void;
 }
 
 /** Mounts the app and returns helpers to type keys and read the last frame. */
@@ -51,6 +53,7 @@ export async function mount(o: MountOptions = {}) {
         onQuit={() => quit++}
         now={() => now}
         tickMs={0}
+        onShown={o.onShown}
       />
     </ThemeContext.Provider>,
     {

@@ -52,7 +52,18 @@ export interface HealthMonitorOptions {
   execTimeoutMs?: number;
   /** Reads the tail of a log through the Vast logs API, for instances that are not running (no SSH). */
   apiLog?: (id: number) => Promise<string>;
+  /**
+   * Host probes per second across the fleet, default 2: a pass probes at most intervalMs × this many hosts (60 per
+   * 30 s), focused ones first, then the least recently probed, so a 10,000-instance fleet costs a slice per pass.
+   */
+  probesPerSecond?: number;
 }
+
+/** Logs-API reads (stopped instances) per pass: each is a request against Vast's rate limits. */
+export const API_LOG_READS_PER_PASS = 4;
+
+/** Quiet time after a scroll before never-probed rows on screen are probed (a held key scrolls past many). */
+const FOCUS_DELAY_MS = 800;
 
 /** Statuses with no SSH and no log coming: their log is read once through the logs API. */
 const STOPPED = new Set(['stopped', 'exited', 'offline']);
@@ -82,6 +93,8 @@ interface Entry extends Omit<InstanceLive, 'health'> {
   target?: string;
   failures?: number;
   retryAt?: number;
+  /** The pass that last probed it (host or logs API); -1 before the first. Least recent goes first. */
+  probedPass: number;
 }
 
 /** Health results reach the store at most this often during a pass (and at its end). */
@@ -117,6 +130,11 @@ export class HealthMonitor {
   /** Results not yet handed to the store; flushed together (one snapshot, one render) at most every FLUSH_MS. */
   private readonly pending = new Map<number, InstanceHealth | null>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private focusTimer: NodeJS.Timeout | undefined;
+  /** Passes started so far. */
+  private passes = 0;
+  /** Ids probed before the others, in this order (the rows on screen, the selection). */
+  private focused: number[] = [];
 
   constructor(private readonly opts: HealthMonitorOptions) {
     this.now = opts.now ?? Date.now;
@@ -132,6 +150,7 @@ export class HealthMonitor {
   stop(): void {
     this.running = false;
     clearTimeout(this.timer);
+    clearTimeout(this.focusTimer);
   }
 
   /** Stops polling until resume() (a poll in flight finishes). */
@@ -161,6 +180,23 @@ export class HealthMonitor {
       : undefined;
   }
 
+  /**
+   * Ids to probe first on every pass, in order (the TUI's rows on screen and its selection); replaces the last call.
+   * They count against the pass's budget like any other.
+   */
+  focus(ids: readonly number[]): void {
+    this.focused = [...ids];
+    // Rows scrolled into view that were never probed get a small pass of their own soon, not at the next interval.
+    if (!ids.some((id) => (this.entries.get(id)?.probedPass ?? -1) < 0)) return;
+    clearTimeout(this.focusTimer);
+    this.focusTimer = setTimeout(() => {
+      if (!this.running || this.paused || this.inFlight) return;
+      const fresh = new Set(this.focused.filter((id) => (this.entries.get(id)?.probedPass ?? -1) < 0));
+      if (fresh.size) this.inFlight = this.pass(fresh).finally(() => (this.inFlight = undefined));
+    }, FOCUS_DELAY_MS);
+    this.focusTimer.unref?.();
+  }
+
   /** One pass over the fleet now (joins a pass in flight). */
   pollOnce(): Promise<void> {
     this.inFlight ??= this.pass().finally(() => (this.inFlight = undefined));
@@ -181,17 +217,22 @@ export class HealthMonitor {
         tracker: new HealthTracker({ stallAfterMs: this.opts.stallAfterMs }),
         ring: new LogRing({ capacity: 64 }),
         anchor: '',
+        probedPass: -1,
       };
       this.entries.set(id, e);
     }
     return e;
   }
 
-  private async pass(): Promise<void> {
+  /** A pass over the fleet, or over `only` (never-probed rows just scrolled into view). */
+  private async pass(only?: ReadonlySet<number>): Promise<void> {
+    const pass = this.passes++;
     const snap = this.opts.store.getSnapshot();
     const seen = new Set<number>();
-    const queue: Array<[Instance, SshTarget | 'api']> = [];
+    const hosts: Array<[Instance, SshTarget]> = [];
+    const logs: Instance[] = [];
     for (const inst of snap.instances) {
+      if (only && !only.has(inst.id)) continue;
       seen.add(inst.id);
       const e = this.entry(inst.id);
       e.tracker.setStatus(inst.status, this.now(), snap.statusSince.get(inst.id));
@@ -204,18 +245,33 @@ export class HealthMonitor {
       // An unreachable host is tried again after 1, 2, 4, … intervals (at most MAX_HOST_BACKOFF_MS), so a few
       // dead hosts cost the fleet's pass little; a host that answers is polled every pass.
       const due = e.retryAt === undefined || this.now() >= e.retryAt;
-      if (ep && due) queue.push([inst, { host: ep.host, port: ep.port }]);
-      else if (!ep && this.opts.apiLog && STOPPED.has(inst.status ?? '') && !e.apiLogRead && due)
-        queue.push([inst, 'api']);
+      if (ep && due) hosts.push([inst, { host: ep.host, port: ep.port }]);
+      else if (!ep && this.opts.apiLog && STOPPED.has(inst.status ?? '') && !e.apiLogRead && due) logs.push(inst);
       else this.publish(inst.id, e);
     }
-    for (const id of [...this.entries.keys()]) {
+    for (const id of only ? [] : [...this.entries.keys()]) {
       if (!seen.has(id)) {
         this.entries.delete(id);
         this.pending.set(id, null);
       }
     }
     this.flush();
+    const budget = Math.max(
+      1,
+      Math.round(((this.opts.intervalMs ?? 30_000) / 1000) * (this.opts.probesPerSecond ?? 2)),
+    );
+    const queue: Array<[Instance, SshTarget | 'api']> = [
+      ...this.pick(hosts, (h) => h[0].id, budget),
+      ...this.pick(logs, (i) => i.id, API_LOG_READS_PER_PASS).map((i): [Instance, 'api'] => [i, 'api']),
+    ];
+    const picked = new Set(queue.map((j) => j[0].id));
+    // Due but over the budget: one probed before shows what it knew (a stall keeps ageing); one never probed stays
+    // blank rather than look "no training output yet" before anyone looked.
+    for (const inst of [...hosts.map((h) => h[0]), ...logs]) {
+      const e = this.entries.get(inst.id)!;
+      if (!picked.has(inst.id) && e.probedPass >= 0) this.publish(inst.id, e);
+    }
+    for (const id of picked) this.entries.get(id)!.probedPass = pass;
     const workers = Array.from({ length: Math.max(1, this.opts.concurrency ?? 4) }, async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
         if (this.paused && this.running) return;
@@ -225,6 +281,19 @@ export class HealthMonitor {
     });
     await Promise.all(workers);
     this.flush();
+  }
+
+  /** At most `n` of the due items: the focused ones in focus order, then the least recently probed. */
+  private pick<T>(due: T[], idOf: (t: T) => number, n: number): T[] {
+    if (due.length <= n && this.focused.length === 0) return due;
+    const rank = new Map(this.focused.map((id, k) => [id, k - this.focused.length]));
+    const key = (t: T) => rank.get(idOf(t)) ?? this.entries.get(idOf(t))!.probedPass;
+    // Stable: equals keep the fleet's order.
+    return due
+      .map((t) => [key(t), t] as const)
+      .sort((a, b) => a[0] - b[0])
+      .slice(0, n)
+      .map((x) => x[1]);
   }
 
   /** Hands the pending results to the store in one batch. */

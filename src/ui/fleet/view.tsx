@@ -3,7 +3,7 @@
  * table or full screen). Its selection, query and detail toggle live in the fleet store (App's header counts
  * the rows; destroy, migrate, stop and start act on the selection), the log pane's state in the logs store.
  */
-import { useLayoutEffect, useMemo } from 'react';
+import { useEffect, useLayoutEffect, useMemo } from 'react';
 import { Box } from 'ink';
 import type { Scope } from '../keymap/registry.js';
 import type { Layer } from '../keymap/dispatch.js';
@@ -58,6 +58,17 @@ function FleetView(p: ViewProps) {
   const layers: Layer[] = [...logs.layers, { scope: 'fleet', handlers }];
   const paneHandlers = logs.layers.find((l) => l.scope === 'fleet')?.handlers;
   useLayoutEffect(() => p.publish({ layers, handlers: { ...handlers, ...paneHandlers } }));
+
+  // The health monitor probes what is on screen first: the selection, then the window's rows.
+  const selectedId = list.selected?.id;
+  const shown = p.rows.slice(list.top, list.top + tableRows).map(idOf);
+  const shownKey = `${selectedId}:${shown.join(',')}`;
+  const onShown = p.app.onShown;
+  // Keyed by the ids, not the arrays: a render with the same rows on screen tells the monitor nothing.
+  useEffect(() => {
+    if (!onShown) return;
+    onShown(selectedId === undefined ? shown : [selectedId, ...shown.filter((id) => id !== selectedId)]);
+  }, [onShown, shownKey]);
 
   const { snap } = p;
   const empty = !snap.loaded
