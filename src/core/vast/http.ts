@@ -4,6 +4,7 @@
  * flight per endpoint. Vast rate-limits per endpoint as a minimum interval between calls
  * (vast-api.md §10), so queueing per endpoint is what keeps a busy TUI out of 429s.
  */
+import { withoutMember } from './json-omit.js';
 import { bodyText, send } from './transport.js';
 import { VastError, errorFromStatus, makeRedactor, malformed } from './errors.js';
 import { sanitizeLine } from '../util/sanitize.js';
@@ -52,6 +53,8 @@ export interface CallSpec {
   binary?: boolean;
   /** Extra secrets of this call (an env-var value) to scrub from error messages, besides the API key. */
   secrets?: string[];
+  /** A top-level member of the JSON answer nobody reads, cut from the text before parsing (json-omit.ts). */
+  omit?: string;
 }
 
 /** A raw answer. */
@@ -120,7 +123,11 @@ export class VastHttp {
   async json(spec: CallSpec): Promise<unknown> {
     const res = await this.call(spec);
     const endpoint = `${spec.method} ${apiPath(spec.path)}`;
-    return parseJsonBody(res, endpoint, this.redactFor(spec));
+    return parseJsonBody(
+      spec.omit ? { ...res, text: withoutMember(res.text, spec.omit) } : res,
+      endpoint,
+      this.redactFor(spec),
+    );
   }
 
   /** One GET of an absolute URL with NO Authorization header (log result_url: a plain object-store URL). */
