@@ -25,12 +25,19 @@ interface Cell {
   sgr: string;
 }
 
-/** SGR state as the few attributes Ink/chalk use; `key()` gives the canonical sequence to re-establish it. */
+/**
+ * SGR state as the few attributes Ink/chalk use; `key()` gives the canonical sequence to re-establish it. The key is
+ * computed once per SGR sequence, not per cell (toCells asks for it on every character; a fleet row has ~200 cells and
+ * ~10 SGR sequences).
+ */
 class Style {
   fg = '';
   bg = '';
   flags = new Set<number>();
+  /** key() as of the last apply(); undefined when apply() has run since. */
+  private cachedKey: string | undefined = '';
   apply(params: string): void {
+    this.cachedKey = undefined;
     const p = params === '' ? [0] : params.split(';').map(Number);
     for (let i = 0; i < p.length; i++) {
       const n = p[i]!;
@@ -54,8 +61,10 @@ class Style {
     }
   }
   key(): string {
+    if (this.cachedKey !== undefined) return this.cachedKey;
     const parts = [...[...this.flags].sort((a, b) => a - b).map(String), this.fg, this.bg].filter(Boolean);
-    return parts.length ? `\x1b[${parts.join(';')}m` : '';
+    this.cachedKey = parts.length ? `\x1b[${parts.join(';')}m` : '';
+    return this.cachedKey;
   }
 }
 
@@ -71,12 +80,22 @@ export function toCells(body: string): Cell[] | null {
   const cells: Cell[] = [];
   let i = 0;
   while (i < body.length) {
-    SGR.lastIndex = i;
-    const m = SGR.exec(body);
-    if (m) {
-      style.apply(m[1]!);
-      i = SGR.lastIndex;
+    const code = body.charCodeAt(i);
+    // Printable ASCII (most of a fleet row): one cell, no code point decoding or NARROW test.
+    if (code >= 0x20 && code <= 0x7e) {
+      cells.push({ ch: body[i]!, sgr: style.key() });
+      i++;
       continue;
+    }
+    if (code === 0x1b) {
+      // Only an ESC can start an SGR sequence; any other character (and an ESC that starts none) goes to NARROW.
+      SGR.lastIndex = i;
+      const m = SGR.exec(body);
+      if (m) {
+        style.apply(m[1]!);
+        i = SGR.lastIndex;
+        continue;
+      }
     }
     const cp = body.codePointAt(i)!;
     const ch = String.fromCodePoint(cp);

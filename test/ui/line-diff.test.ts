@@ -166,3 +166,31 @@ test("check marks (✓ ✔ ✗ ✘, text presentation) are one cell: the offer b
   );
   assert.ok(differ.rewrite(frame).length < frame.length, 'only the marker cells are sent');
 });
+
+test('each cell carries the style in force where it is drawn, as the style changes and resets mid-line', () => {
+  const body =
+    'ab\x1b[31mcd\x1b[0mef\x1b[1;44mg›\x1b[22mh\x1b[49mi\x1b[38;5;200m\x1b[2mj\x1b[22;39mk\x1b[7m×\x1b[27ml\x1b[mm';
+  const cells = toCells(body);
+  assert.deepEqual(
+    cells?.map((c) => [c.ch, c.sgr]),
+    [
+      ['a', ''],
+      ['b', ''],
+      ['c', '\x1b[31m'],
+      ['d', '\x1b[31m'],
+      ['e', ''],
+      ['f', ''],
+      ['g', '\x1b[1;44m'],
+      ['›', '\x1b[1;44m'],
+      ['h', '\x1b[44m'],
+      ['i', ''],
+      ['j', '\x1b[2;38;5;200m'],
+      ['k', ''],
+      ['×', '\x1b[7m'],
+      ['l', ''],
+      ['m', ''],
+    ],
+  );
+  // The same text parsed again from a fresh state gives the same cells (no state survives between calls).
+  assert.deepEqual(toCells(body), cells);
+});

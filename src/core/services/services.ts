@@ -169,7 +169,14 @@ export function makeServices<A extends VastApi>(o: ServiceOptions<A>): BaseServi
       let pool = pools.get(name);
       if (!pool) {
         const id = getIdentity();
-        pool = new m.SshPool({ knownHostsFile: id.knownHostsFile, auth: id.auth, ...m.SSH_SETTINGS[name] });
+        pool = new m.SshPool({
+          knownHostsFile: id.knownHostsFile,
+          auth: id.auth,
+          ...m.SSH_SETTINGS[name],
+          // The TUI's health monitor touches every running host: past 100 connections the least recently used idle
+          // one closes (followed hosts keep theirs). Headless commands and host work keep every connection.
+          ...(name === 'interactive' ? { maxConnections: 100 } : {}),
+        });
         pools.set(name, pool);
       }
       return pool;

@@ -1,6 +1,7 @@
 /**
  * One SSH connection per host:port:user, shared by every exec and log follow to that host.
  * Connections send SSH keepalives so a dead host is noticed, and `reconnect` retries with jittered backoff.
+ * With `maxConnections`, idle connections are closed least recently used first when the pool would grow past it.
  */
 import type { Client } from 'ssh2';
 import { resolveAuth, type AuthOptions, type ResolvedAuth } from './auth.js';
@@ -30,6 +31,13 @@ export interface SshPoolOptions {
   random?: () => number;
   /** The user's ssh config (User, IdentityFile, ProxyJump per host); default ~/.ssh/config; null ignores it. */
   sshConfigFile?: string | null;
+  /**
+   * Most connections kept open; default unlimited. Opening one past it closes the least recently used connections
+   * (used: handed out by connection(), so by exec, follow and reconnect) that nothing needs: not one a LogFollow of
+   * the pool follows, not one an exec is running on, not one still handshaking. When none qualifies the pool goes
+   * over the cap, and comes back to it at a later opening.
+   */
+  maxConnections?: number;
 }
 
 /** Called before each reconnect wait, so callers can show "retrying in 4 s". */
@@ -39,13 +47,21 @@ export type RetryListener = (info: { attempt: number; delayMs: number; error: Er
 export class SshPool {
   /** The host-key store every connection verifies against. */
   readonly hostKeys: HostKeyStore;
+  /** The cap on open connections (Infinity: none); see SshPoolOptions.maxConnections. */
+  readonly maxConnections: number;
   private readonly ctx: ConnectContext;
+  /** Connections by pool key, least recently used first (a use moves its entry to the end). */
   private readonly clients = new Map<string, Promise<Client>>();
+  /** Connections whose handshake completed (the others cannot be closed mid-handshake). */
+  private readonly ready = new WeakMap<Promise<Client>, Client>();
+  /** Execs in flight, by pool key. */
+  private readonly busy = new Map<string, number>();
   private readonly follows = new Set<LogFollow>();
   private closed = false;
 
   constructor(private readonly opts: SshPoolOptions) {
     this.hostKeys = new HostKeyStore(opts.knownHostsFile);
+    this.maxConnections = opts.maxConnections ?? Infinity;
     this.ctx = {
       store: this.hostKeys,
       auth: resolveAuth(opts.auth),
@@ -65,14 +81,20 @@ export class SshPool {
     if (this.closed) return Promise.reject(new SshClosedError(endpointOf(target), 'pool closed'));
     const key = poolKey(target);
     const existing = this.clients.get(key);
-    if (existing) return existing;
+    if (existing) {
+      this.clients.delete(key); // most recently used: to the end
+      this.clients.set(key, existing);
+      return existing;
+    }
     const p = connectPerConfig(target, this.ctx, {
       file: this.opts.sshConfigFile,
       passphrase: this.opts.auth?.passphrase,
     });
     this.clients.set(key, p);
+    this.evict();
     p.then(
       (client) => {
+        this.ready.set(p, client);
         client.once('close', () => {
           if (this.clients.get(key) === p) this.clients.delete(key);
         });
@@ -103,10 +125,34 @@ export class SshPool {
     }
   }
 
+  /**
+   * Past maxConnections, closes idle connections, least recently used first, until back at the cap or none is left
+   * that can go (followed, running an exec, handshaking). The newest connection is still handshaking, so it stays.
+   */
+  private evict(): void {
+    if (this.clients.size <= this.maxConnections) return;
+    const followed = new Set([...this.follows].map((f) => poolKey(f.target)));
+    for (const [key, p] of this.clients) {
+      if (this.clients.size <= this.maxConnections) return;
+      const client = this.ready.get(p);
+      if (!client || followed.has(key) || this.busy.has(key)) continue;
+      this.clients.delete(key);
+      client.end();
+    }
+  }
+
   /** Runs one command on target (connecting if needed). */
   async exec(target: SshTarget, cmd: string, opts?: ExecOptions): Promise<ExecResult> {
-    const client = await this.connection(target);
-    return execOn(client, endpointOf(target), cmd, opts);
+    const key = poolKey(target);
+    this.busy.set(key, (this.busy.get(key) ?? 0) + 1);
+    try {
+      const client = await this.connection(target);
+      return await execOn(client, endpointOf(target), cmd, opts);
+    } finally {
+      const n = this.busy.get(key)! - 1;
+      if (n > 0) this.busy.set(key, n);
+      else this.busy.delete(key);
+    }
   }
 
   /** Follows a remote log file (`tail -n 200 -F`); survives reconnects. Call stop() when done. */
