@@ -29,13 +29,33 @@ export interface FleetTableProps {
   empty: string;
 }
 
-interface RowProps {
+export interface RowProps {
   inst: Instance;
   columns: readonly Column[];
   selected: boolean;
   since: number | undefined;
   health: InstanceHealth | undefined;
   now: number;
+}
+
+/** What a row draws, as text with its colour levels: the clock moves on every snapshot, a row's cells rarely do. */
+const drawn = new WeakMap<RowProps, string>();
+function drawnText(p: RowProps): string {
+  let t = drawn.get(p);
+  if (t === undefined) {
+    t = rowSegments(fleetRow(p.inst, p.now, p.since, p.health), p.columns, GAP)
+      .map((s) => `${s.level ?? ''}\u0000${s.text}`)
+      .join('\u0001');
+    drawn.set(p, t);
+  }
+  return t;
+}
+
+/** Same props but the clock, and the clock changed nothing drawn (AGE, stuck): the row is not rendered again. */
+export function sameRow(a: RowProps, b: RowProps): boolean {
+  if (a.inst !== b.inst || a.columns !== b.columns || a.selected !== b.selected) return false;
+  if (a.since !== b.since || a.health !== b.health) return false;
+  return a.now === b.now || drawnText(a) === drawnText(b);
 }
 
 const Row = memo(function Row({ inst, columns, selected, since, health, now }: RowProps) {
@@ -59,7 +79,7 @@ const Row = memo(function Row({ inst, columns, selected, since, health, now }: R
       {drawSegments(theme, rowSegments(row, columns.slice(n), GAP, n > 0))}
     </Text>
   );
-});
+}, sameRow);
 
 /** Header line plus the visible window of rows. */
 export function FleetTable(props: FleetTableProps) {
