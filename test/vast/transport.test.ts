@@ -3,6 +3,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { bodyText, send } from '../../src/core/vast/transport.js';
@@ -124,4 +127,36 @@ test('an idle kept-alive socket does not hold a finished process open', async ()
   assert.equal(code, 0);
   // The agent's idle timeout is 4 s: an exit well before it means the idle socket was unref'd, not waited out.
   assert.ok(Date.now() - answered < 2000, `exited ${Date.now() - answered} ms after the answer`);
+});
+
+test('https: loaded only when an https URL is used, then a real TLS exchange (a local server, its certificate trusted)', async () => {
+  const dir = path.resolve('test/fixtures/tls');
+  const tls = https.createServer(
+    { key: readFileSync(path.join(dir, 'localhost.key')), cert: readFileSync(path.join(dir, 'localhost.crt')) },
+    (req, res) => res.end(JSON.stringify({ tls: (req.socket as { encrypted?: boolean }).encrypted === true })),
+  );
+  await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+  const tlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/x`;
+  const mod = JSON.stringify(path.resolve('src/core/vast/transport.ts'));
+  const script = `
+    const { send, bodyText } = await import(${mod});
+    const opts = { method: 'GET', headers: {}, timeoutMs: 5000 };
+    const loaded = () => process.moduleLoadList.some((m) => m === 'NativeModule https' || m === 'NativeModule tls');
+    const plain = await send(new URL(${JSON.stringify(`${base}/x`)}), opts);
+    const before = loaded();
+    const secure = await send(new URL(${JSON.stringify(tlsUrl)}), opts);
+    console.log(JSON.stringify({ plain: plain.status, before, after: loaded(), body: bodyText(secure.bytes) }));
+  `;
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(dir, 'localhost.crt') },
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b));
+    assert.equal(await new Promise((r) => child.on('exit', r)), 0);
+    assert.deepEqual(JSON.parse(out), { plain: 200, before: false, after: true, body: '{"tls":true}' });
+  } finally {
+    tls.close();
+  }
 });

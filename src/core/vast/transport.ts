@@ -4,7 +4,15 @@
  * Why not undici: see docs/ARCHITECTURE.md "HTTP" (Node's own client loads in a few ms and peaks ~50 MB lower).
  */
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
+
+/**
+ * node:https on first use: it loads TLS and node:crypto (~20 built-in modules, several ms), which a command talking
+ * to a plain-http endpoint (the simulator, a local proxy) never needs.
+ */
+let httpsModule: typeof https | undefined;
+const httpsLib = (): typeof https => (httpsModule ??= createRequire(import.meta.url)('node:https') as typeof https);
 
 /** What send() needs. */
 export interface SendOptions {
@@ -26,14 +34,12 @@ export interface Answer {
 
 /** Idle sockets close after 4 s (Vast's server hints are honoured when shorter), as undici's default did. */
 const IDLE_MS = 4000;
-let agents: { http: http.Agent; https: https.Agent } | undefined;
-const agentFor = (protocol: string): http.Agent => {
-  agents ??= {
-    http: new http.Agent({ keepAlive: true, timeout: IDLE_MS }),
-    https: new https.Agent({ keepAlive: true, timeout: IDLE_MS }),
-  };
-  return protocol === 'https:' ? agents.https : agents.http;
-};
+let httpAgent: http.Agent | undefined;
+let httpsAgent: https.Agent | undefined;
+const agentFor = (protocol: string): http.Agent =>
+  protocol === 'https:'
+    ? (httpsAgent ??= new (httpsLib().Agent)({ keepAlive: true, timeout: IDLE_MS }))
+    : (httpAgent ??= new http.Agent({ keepAlive: true, timeout: IDLE_MS }));
 
 /** An error named TimeoutError (as AbortSignal.timeout's), so callers tell a deadline from a drop. */
 function timeoutError(ms: number): Error {
@@ -48,7 +54,7 @@ function timeoutError(ms: number): Error {
  */
 export function send(url: URL, opts: SendOptions): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const lib = url.protocol === 'https:' ? https : http;
+    const lib = url.protocol === 'https:' ? httpsLib() : http;
     const headers = { ...opts.headers };
     if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
     let done = false;
