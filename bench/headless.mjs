@@ -3,7 +3,8 @@
 //     bench/headless-plain.mjs, a plain node:http client making the same requests: wall time p50, peak RSS p50
 //     (VmHWM via /usr/bin/time's %M), runs alternating.
 //  2. First paint: `vastdeck --demo` in a 120×40 pty (bench/tui-pty.py, timed from its fork to the first output
-//     holding "vastdeck") against `node -e` printing one line the same way, alternating.
+//     holding "vastdeck": the title bar, drawn before React and Ink load) against `node -e` printing one line the
+//     same way, alternating; also Ink's first whole frame (the first output holding the table's "LABEL" header).
 // Usage: node bench/headless.mjs [--runs N] [--paint-runs N] [--bundle DIR] > bench/results/headless.json
 //   --bundle DIR: measure another checkout's build (DIR/bin/vastdeck.js), e.g. main's for a before/after.
 import { spawn } from 'node:child_process';
@@ -126,7 +127,7 @@ const results = {
 // 2. First paint against node -e in the same pty.
 {
   const report = path.join(tmp, 'paint');
-  const paintOf = async (argv) => {
+  const paintOf = async (argv, mark = 'vastdeck') => {
     rmSync(report, { force: true });
     const child = spawn('python3', ['bench/tui-pty.py', '120', '40', ...argv], {
       cwd: root,
@@ -135,7 +136,7 @@ const results = {
         CI: 'false',
         FORCE_COLOR: '3',
         TERM: 'xterm-256color',
-        TUI_PTY_MARK: 'vastdeck',
+        TUI_PTY_MARK: mark,
         TUI_PTY_REPORT: report,
       },
       stdio: ['pipe', 'pipe', 'inherit'],
@@ -156,6 +157,7 @@ const results = {
   };
   const paint = [];
   const floor = [];
+  const inkFrame = [];
   const tui = [process.execPath, path.join(bundle, 'bin/vastdeck.js'), '--demo'];
   const node = [process.execPath, '-e', "process.stdout.write('vastdeck\\n'); setTimeout(() => {}, 300)"];
   await paintOf(tui);
@@ -170,12 +172,17 @@ const results = {
           [node, floor],
         ])
       into.push(await paintOf(argv));
+    // Ink's first whole frame (the fleet table's header), after React and Ink have loaded: not the goal's figure,
+    // which is the first paint (the title bar, drawn before them), but what the screen holds once it is whole.
+    inkFrame.push(await paintOf(tui, 'LABEL'));
   }
   results.firstPaint = {
     vastdeckMsP50: round(p50(paint)),
     nodeMsP50: round(p50(floor)),
     ratio: round(p50(paint) / p50(floor), 2),
     target: '≤ 2×',
+    inkWholeFrameMsP50: round(p50(inkFrame)),
+    inkWholeFrameRatio: round(p50(inkFrame) / p50(floor), 2),
   };
 }
 

@@ -43,6 +43,40 @@ export function patchRenderNode(src) {
     .replace(WIDEST_CALL, 'const currentWidth = __vdMeasureText(text).width;');
 }
 
+/**
+ * Builds `name` (a module-level `const name = <init>;` used only as `name.<method>(`) on its first call instead of at
+ * module load: string-width's `new Intl.Segmenter()` (ICU's break-iterator data, ~5 ms for the first one) and its
+ * `\p{RGI_Emoji}` regex (~4 ms to compile) cost start-up time, yet the fast path keeps both out of simple frames.
+ */
+export function lazyConst(src, name, init, method, file) {
+  const decl = `const ${name} = ${init};`;
+  // Code lines only (comments mention the names): the declaration, then nothing but calls of the method.
+  const code = src
+    .split('\n')
+    .filter((l) => !/^\s*(\/\/|\*|\/\*)/.test(l))
+    .join('\n');
+  const uses = code.split(new RegExp(`\\b${name}\\b`)).length - 1;
+  const calls = code.split(`${name}.${method}(`).length - 1;
+  if (src.split(decl).length !== 2 || uses !== calls + 1)
+    throw new Error(
+      `ink-bounded: ${file} changed shape ("${decl}" once, then only ${name}.${method}(…) expected); ` +
+        'update scripts/ink-bounded/plugin.mjs',
+    );
+  const built = `__vdLazy_${name}`;
+  return src.replace(
+    decl,
+    `let ${built};\nconst ${name} = { ${method}: (...a) => (${built} ??= ${init}).${method}(...a) };`,
+  );
+}
+
+/** string-width 8 and wrap-ansi's string-width 7 with their segmenter (and 8's emoji regex) built on first use. */
+export function patchStringWidthLoad(src, file) {
+  const lazySeg = lazyConst(src, 'segmenter', 'new Intl.Segmenter()', 'segment', file);
+  return src.includes('const rgiEmojiRegex = ')
+    ? lazyConst(lazySeg, 'rgiEmojiRegex', '/^\\p{RGI_Emoji}$/v', 'test', file)
+    : lazySeg;
+}
+
 const WIDTH_EXPORT = /export default function stringWidth\((\w+), options = \{\}\) \{/;
 
 /** Renames string-width's default export and exports it again behind the fast path of string-width.mjs. */
@@ -126,15 +160,40 @@ export function inkPatches({ markers = false } = {}) {
       // Ink's string-width (also cli-truncate's and widest-line's). Older copies (wrap-ansi's string-width 7 counts
       // text-style emoji such as © as two cells) are left alone: the fast path gives string-width 8's widths.
       const main = realpathSync(path.join(root, 'node_modules', 'string-width', 'index.js')); // esbuild's paths are real
-      b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) =>
-        args.path === main
-          ? {
-              contents: patchStringWidth(readFileSync(args.path, 'utf8')) + marker(markers, 'string-width'),
-              loader: 'js',
-              resolveDir: path.dirname(args.path),
-            }
-          : undefined,
-      );
+      b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) => {
+        // cli-progress's string-width 4 (CommonJS, no segmenter) is left as it is.
+        const raw = readFileSync(args.path, 'utf8');
+        const ours = args.path === main || /[\\/]wrap-ansi[\\/]node_modules[\\/]string-width[\\/]/.test(args.path);
+        const src = ours ? patchStringWidthLoad(raw, args.path) : raw;
+        return {
+          contents: args.path === main ? patchStringWidth(src) + marker(markers, 'string-width') : src,
+          loader: 'js',
+          resolveDir: path.dirname(args.path),
+        };
+      });
+      // slice-ansi's and ansi-tokenize's grapheme segmenters, built on first use as string-width's are.
+      b.onLoad({ filter: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/ }, (args) => ({
+        contents: lazyConst(
+          readFileSync(args.path, 'utf8'),
+          'GRAPHEME_SEGMENTER',
+          "new Intl.Segmenter(undefined, {granularity: 'grapheme'})",
+          'segment',
+          args.path,
+        ),
+        loader: 'js',
+        resolveDir: path.dirname(args.path),
+      }));
+      b.onLoad({ filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/ }, (args) => ({
+        contents: lazyConst(
+          readFileSync(args.path, 'utf8'),
+          'segmenter',
+          'new Intl.Segmenter(undefined, { granularity: "grapheme" })',
+          'segment',
+          args.path,
+        ),
+        loader: 'js',
+        resolveDir: path.dirname(args.path),
+      }));
       b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => ({
         contents: patchYogaLoader(readFileSync(args.path, 'utf8')) + marker(markers, 'yoga-no-fetch'),
         loader: 'js',

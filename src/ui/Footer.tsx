@@ -16,8 +16,10 @@ import { levelColor, useTheme } from './theme-context.js';
 /** Lines the footer takes. */
 export const FOOTER_HEIGHT = 2;
 
-// One cached formatter for counts (toLocaleString builds one per call); money goes through core/present.
-const COUNT = new Intl.NumberFormat('en-US');
+// One cached formatter for counts (toLocaleString builds one per call); money goes through core/present. Built on
+// first use: the process's first Intl.NumberFormat loads ICU's number data (~15 ms), which the first frame never needs.
+let count: Intl.NumberFormat | undefined;
+const formatCount = (n: number) => (count ??= new Intl.NumberFormat('en-US')).format(n);
 
 /** Props of Footer. */
 export interface FooterProps {
@@ -39,17 +41,18 @@ export function Footer({ snap, now, hints, message, breaches = 0, width = Infini
   const { burn, counts } = figuresAt(snap, now);
   const sep = <Text color={theme.colors.border}> │ </Text>;
   const runway = burn.runwayHours !== null ? `runway ${formatHours(burn.runwayHours)}` : '';
-  let burnText = `burn ${formatMoney(burn.perHour)}/h ${formatMoney(burn.perDay)}/d`;
+  // Before the first listing the burn is unknown, not $0.00 (and the first frame needs no number formatter).
+  let burnText = snap.loaded ? `burn ${formatMoney(burn.perHour)}/h ${formatMoney(burn.perDay)}/d` : 'burn –';
   let creditText = snap.user ? `credit ${formatMoney(snap.user.credit)}${runway ? ` ${runway}` : ''}` : null;
   // Narrow terminals: the money drops $/day, then the credit amount, so "runway 11h" is never cut to "runway 1…".
   const marks = (snap.error ? 20 : 0) + (breaches > 0 ? 22 : 0);
   const moneyWidth = () => burnText.length + (creditText ? 3 + creditText.length : 0) + marks;
-  if (moneyWidth() > width) burnText = `burn ${formatMoney(burn.perHour)}/h`;
+  if (moneyWidth() > width && snap.loaded) burnText = `burn ${formatMoney(burn.perHour)}/h`;
   if (moneyWidth() > width && snap.user && runway) creditText = runway;
   // While the first listing fills in: "412 of 1,000 loaded" ahead of the counts.
   const fill = snap.filling
-    ? `${COUNT.format(snap.filling.loaded)}` +
-      `${snap.filling.total !== null ? ` of ${COUNT.format(snap.filling.total)}` : ''} ` +
+    ? `${formatCount(snap.filling.loaded)}` +
+      `${snap.filling.total !== null ? ` of ${formatCount(snap.filling.total)}` : ''} ` +
       `loaded`
     : '';
   const countsText = [

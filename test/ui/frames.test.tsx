@@ -290,3 +290,13 @@ test('a held key delivered as one chunk ("jjjj") moves four rows; "/zeb" opens t
   assert.deepEqual(rowIds(m.lines()), [1002, 1006, 1010]);
   m.unmount();
 });
+
+test('before the first listing the footer says the burn is unknown, not $0.00', async () => {
+  const m = await mount({ noPoll: true });
+  const footer = m.lines().find((l) => l.includes('loading…'))!;
+  assert.match(footer, /loading… │ burn –$/);
+  await m.store.refresh();
+  await settle();
+  assert.match(m.frame(), /burn \$\d+\.\d\d\/h \$[\d,]+\.\d\d\/d/);
+  m.unmount();
+});
