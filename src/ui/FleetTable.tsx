@@ -3,7 +3,7 @@
  * cost 270 ms per frame; the visible ~44 cost ~20 ms). Rows are memoised on the row-stable instance objects, so
  * a poll that changes one instance re-renders one row. Cells come from the shared fleet columns.
  */
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { Text } from 'ink';
 import type { Instance } from '../core/vast/types.js';
 import type { InstanceHealth } from '../core/fleet/store.js';
@@ -36,26 +36,31 @@ export interface RowProps {
   since: number | undefined;
   health: InstanceHealth | undefined;
   now: number;
+  /** drawnText of the above: what the row shows, computed once per snapshot for the window, not per key. */
+  drawn: string;
 }
 
 /** What a row draws, as text with its colour levels: the clock moves on every snapshot, a row's cells rarely do. */
-const drawn = new WeakMap<RowProps, string>();
-function drawnText(p: RowProps): string {
-  let t = drawn.get(p);
-  if (t === undefined) {
-    t = rowSegments(fleetRow(p.inst, p.now, p.since, p.health), p.columns, GAP)
-      .map((s) => `${s.level ?? ''}\u0000${s.text}`)
-      .join('\u0001');
-    drawn.set(p, t);
-  }
-  return t;
+export function drawnText(
+  inst: Instance,
+  columns: readonly Column[],
+  now: number,
+  since: number | undefined,
+  health: InstanceHealth | undefined,
+): string {
+  return rowSegments(fleetRow(inst, now, since, health), columns, GAP)
+    .map((s) => `${s.level ?? ''}\u0000${s.text}`)
+    .join('\u0001');
 }
 
-/** Same props but the clock, and the clock changed nothing drawn (AGE, stuck): the row is not rendered again. */
+/**
+ * The same row, selection and cells, whatever the clock says: not rendered again. The clock moves on every snapshot
+ * (a fill publishes a page a second), but AGE and "stuck" change once a minute at most. React compares with the props
+ * of the row's last render, so the clock's own value cannot be compared; what it drew can.
+ */
 export function sameRow(a: RowProps, b: RowProps): boolean {
   if (a.inst !== b.inst || a.columns !== b.columns || a.selected !== b.selected) return false;
-  if (a.since !== b.since || a.health !== b.health) return false;
-  return a.now === b.now || drawnText(a) === drawnText(b);
+  return a.since === b.since && a.health === b.health && a.drawn === b.drawn;
 }
 
 const Row = memo(function Row({ inst, columns, selected, since, health, now }: RowProps) {
@@ -85,6 +90,13 @@ const Row = memo(function Row({ inst, columns, selected, since, health, now }: R
 export function FleetTable(props: FleetTableProps) {
   const theme = useTheme();
   const window = props.rows.slice(props.top, props.top + props.height);
+  const { rows, top, height, columns, now, statusSince, health } = props;
+  // Once per snapshot (and scroll), not per selection move: the key a row's render is skipped by.
+  // (window is rows.slice(top, top + height): its deps are these.)
+  const drawn = useMemo(
+    () => window.map((i) => drawnText(i, columns, now, statusSince.get(i.id), health.get(i.id))),
+    [rows, top, height, columns, now, statusSince, health],
+  );
   return (
     <>
       <Text wrap="truncate" bold color={theme.colors.header}>
@@ -93,7 +105,7 @@ export function FleetTable(props: FleetTableProps) {
       {window.length === 0 ? (
         <Text color={theme.colors.muted}>{props.empty}</Text>
       ) : (
-        window.map((inst) => (
+        window.map((inst, k) => (
           <Row
             key={inst.id}
             inst={inst}
@@ -102,6 +114,7 @@ export function FleetTable(props: FleetTableProps) {
             since={props.statusSince.get(inst.id)}
             health={props.health.get(inst.id)}
             now={props.now}
+            drawn={drawn[k]!}
           />
         ))
       )}
