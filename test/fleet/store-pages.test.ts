@@ -18,7 +18,7 @@ class PagedApi extends FakeApi {
   /** Throw on every newest-first listing. */
   failNewest = false;
   /** Every listing call, in the order they were made ('asc' or 'newest'). */
-  calls: Array<'asc' | 'newest'> = [];
+  order: Array<'asc' | 'newest'> = [];
   /** Page numbers (counted over all calls) at which to throw a rate-limit error. */
   failAtPage = new Set<number>();
   /** Resolved after each page is handed over, to look at the store in between. */
@@ -30,7 +30,7 @@ class PagedApi extends FakeApi {
     const f = (opts.filters ?? {}) as Filter;
     if (opts.newestFirst) this.newest += 1;
     else this.requests.push(f);
-    this.calls.push(opts.newestFirst ? 'newest' : 'asc');
+    this.order.push(opts.newestFirst ? 'newest' : 'asc');
     if (opts.newestFirst && this.failNewest) throw new FakeVastError('rate_limited', 'API requests too frequent');
     let rows = [...this.instances].sort((a, b) => (opts.newestFirst ? b.id - a.id : a.id - b.id));
     if (f.id?.gt !== undefined) rows = rows.filter((r) => r.id > f.id!.gt!);
@@ -116,10 +116,10 @@ describe('FleetStore over pages', () => {
     const { store, api } = setup(60);
     api.onPage = () => new Promise((r) => setImmediate(r));
     let firstPublish: string[] | null = null;
-    store.subscribe(() => (firstPublish ??= [...api.calls]));
+    store.subscribe(() => (firstPublish ??= [...api.order]));
     await store.refresh();
     assert.deepEqual(firstPublish, ['asc'], 'page 1 drawn after one call');
-    assert.deepEqual(api.calls.slice(0, 2), ['asc', 'newest']);
+    assert.deepEqual(api.order.slice(0, 2), ['asc', 'newest']);
     assert.equal(store.getSnapshot().instances[0]!.id, Math.min(...api.instances.map((i) => i.id)));
   });
 
