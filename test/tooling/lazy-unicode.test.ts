@@ -125,7 +125,8 @@ test('a module that changed shape fails the build, naming the file', () => {
   );
   assert.throws(() => lazyConst('export default 1;', 'segmenter', 'new Intl.Segmenter()', 'segment', 'y.js'), /y\.js/);
   const ok = lazyConst(
-    '// the segmenter splits\nconst segmenter = new Intl.Segmenter();\nexport const f = (s) => [...segmenter.segment(s)];',
+    '// the segmenter splits\nconst segmenter = new Intl.Segmenter();\n' +
+      'export const f = (s) => [...segmenter.segment(s)];',
     'segmenter',
     'new Intl.Segmenter()',
     'segment',
