@@ -157,8 +157,8 @@ export function inkPatches({ markers = false } = {}) {
           return { contents: contents + marker(markers, name), loader: 'js', resolveDir: path.dirname(args.path) };
         },
       );
-      // Ink's string-width (also cli-truncate's and widest-line's). Older copies (wrap-ansi's string-width 7 counts
-      // text-style emoji such as © as two cells) are left alone: the fast path gives string-width 8's widths.
+      // Ink's string-width (also cli-truncate's and widest-line's) gets the fast path. wrap-ansi's string-width 7
+      // (which counts text-style emoji such as © as two cells) keeps its own widths: it only gets the lazy segmenter.
       const main = realpathSync(path.join(root, 'node_modules', 'string-width', 'index.js')); // esbuild's paths are real
       b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) => {
         // cli-progress's string-width 4 (CommonJS, no segmenter) is left as it is.

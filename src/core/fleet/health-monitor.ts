@@ -187,14 +187,18 @@ export class HealthMonitor {
   focus(ids: readonly number[]): void {
     this.focused = [...ids];
     // Rows scrolled into view that were never probed get a small pass of their own soon, not at the next interval.
-    if (!ids.some((id) => (this.entries.get(id)?.probedPass ?? -1) < 0)) return;
+    if (!ids.some((id) => this.neverProbed(id))) return;
     clearTimeout(this.focusTimer);
     this.focusTimer = setTimeout(() => {
       if (!this.running || this.paused || this.inFlight) return;
-      const fresh = new Set(this.focused.filter((id) => (this.entries.get(id)?.probedPass ?? -1) < 0));
+      const fresh = new Set(this.focused.filter((id) => this.neverProbed(id)));
       if (fresh.size) this.inFlight = this.pass(fresh).finally(() => (this.inFlight = undefined));
     }, FOCUS_DELAY_MS);
     this.focusTimer.unref?.();
+  }
+
+  private neverProbed(id: number): boolean {
+    return (this.entries.get(id)?.probedPass ?? -1) < 0;
   }
 
   /** One pass over the fleet now (joins a pass in flight). */
