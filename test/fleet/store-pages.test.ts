@@ -58,8 +58,9 @@ function setup(n: number, pollMs = 5000) {
 
 describe('FleetStore over pages', () => {
   test('page 1, then the newest page, are published before the rest, with "loaded of total"', async () => {
-    const { store, api } = setup(60);
-    api.onPage = () => new Promise((r) => setImmediate(r)); // each next page is another round trip
+    const { store, api, clock } = setup(60);
+    // Each next page is another round trip, 2 s apart: every page is published (see the next test for faster ones).
+    api.onPage = () => new Promise((r) => setImmediate(() => r(void (clock.now += 2000))));
     const seen: Array<{ n: number; filling: unknown; first: number; top: number }> = [];
     let [last, lastFilling]: unknown[] = [null, null];
     store.subscribe(() => {
@@ -91,6 +92,44 @@ describe('FleetStore over pages', () => {
     );
     // First look: every row's status counts from its creation, not from when its page arrived.
     for (const i of s.instances) assert.equal(s.statusSince.get(i.id), i.startedAt ?? store.now());
+  });
+
+  test('pages faster than one per 2 s are published together: ~1 publish per 2 s, the last page at once', async () => {
+    const { store, api, clock } = setup(300); // 12 pages, one every 500 ms
+    api.onPage = async () => {
+      clock.now += 500;
+      await settle();
+    };
+    const seen: Array<{ at: number; loaded: number | null }> = [];
+    let last: unknown = null;
+    store.subscribe(() => {
+      const s = store.getSnapshot();
+      if (s.instances === last) return; // the account's balance arriving
+      last = s.instances;
+      seen.push({ at: clock.now, loaded: s.filling?.loaded ?? null });
+    });
+    await store.refresh();
+    assert.deepEqual(
+      seen.slice(0, 2).map((x) => x.loaded),
+      [25, 50],
+      'page 1 at once, then the newest page as soon as it comes',
+    );
+    assert.equal(seen.at(-1)!.loaded, null, 'the last page ends the fill at once');
+    assert.equal(store.getSnapshot().instances.length, 300);
+    const mid = seen.slice(2, -1);
+    assert.ok(mid.length >= 1 && mid.length <= 3, `publishes while filling: ${JSON.stringify(seen)}`);
+    for (let k = 2; k < seen.length - 1; k++) assert.ok(seen[k]!.at - seen[k - 1]!.at >= 2000, JSON.stringify(seen));
+    for (let k = 1; k < mid.length; k++) assert.ok(mid[k]!.loaded! > mid[k - 1]!.loaded!);
+  });
+
+  test('a fill that fails between publishes keeps every row that arrived', async () => {
+    const { store, api } = setup(300);
+    api.failAtPage.add(6); // the newest page, then ascending pages 1–4 arrive; the 5th fails
+    await store.refresh().catch(() => {});
+    const s = store.getSnapshot();
+    assert.equal(s.error?.kind, 'rate_limited');
+    assert.equal(s.instances.length, 125, 'pages 2–4 were not published yet when the 5th failed');
+    assert.deepEqual(s.filling, { loaded: 125, total: 300 });
   });
 
   test('a fill stopped by a rate limit keeps its rows and continues after the last id', async () => {

@@ -78,6 +78,12 @@ export interface FleetStoreOptions {
   /** The clock ages and "stuck" are measured on; the API's (serverClock) by default, as startedAt is on it. */
   now?: () => number;
   random?: () => number;
+  /**
+   * While the first listing fills in, pages are published at most this often (ms on `now`); 2 s by default. Page 1,
+   * the newest page and the last page are published at once. Under Vast's rate limit a page comes every second, so
+   * a 10,000-row fill draws half as many frames and the count still moves every 2 s.
+   */
+  fillEveryMs?: number;
 }
 
 const EMPTY: FleetSnapshot = Object.freeze({
@@ -241,11 +247,21 @@ export class FleetStore {
    * one frame two round trips in, at any fleet size. Asking for page 1 first drew it a round trip sooner, but the
    * screen filled ~90 ms later at 10,000 instances (the newest page's call waited behind page 1's first frame).
    * Page 1 is always drawn first, so the table opens at its first row. The ascending pages
-   * replace the newest rows when they get there. A failure keeps what arrived; the next poll continues after the
-   * last id loaded.
+   * replace the newest rows when they get there. Pages after the first screen are published together, at most once
+   * per `fillEveryMs`. A failure publishes and keeps what arrived; the next poll continues after the last id loaded.
    */
   private async fill(take: () => Promise<User | null>): Promise<void> {
     const before = this.snap.instances.length;
+    const every = this.opts.fillEveryMs ?? 2000;
+    // The rows so far, published or not (only this poll changes the list while it runs), and when they last were.
+    let rows = this.snap.instances;
+    let shownAt = -Infinity;
+    let unshown: { filling: FleetSnapshot['filling']; at: number } | null = null;
+    const show = (filling: FleetSnapshot['filling'], now: number) => {
+      unshown = null;
+      shownAt = now;
+      this.publish(rows, this.snap.user, now, filling);
+    };
     let total: number | null = null;
     let lo = this.cursor ?? -Infinity;
     let headDrawn = false;
@@ -265,10 +281,10 @@ export class FleetStore {
         ? this.newestPage().then((page) => {
             newest = page;
             if (!headDrawn) return; // page 1 draws it
-            const instances = withNewest(this.snap.instances);
-            if (instances === this.snap.instances) return;
-            const filling = { loaded: instances.length, total: this.snap.filling?.total ?? total };
-            this.publish(instances, this.snap.user, this.now(), filling);
+            const instances = withNewest(rows);
+            if (instances === rows) return;
+            rows = instances;
+            show({ loaded: rows.length, total: this.snap.filling?.total ?? total }, this.now()); // the first screen
           })
         : null;
     try {
@@ -279,21 +295,26 @@ export class FleetStore {
           if (total === null && page.total !== null) total = this.cursor === null ? page.total : before + page.total;
           const hi = page.last ? Infinity : (page.rows[page.rows.length - 1]?.id ?? lo);
           const from = lo;
-          let instances = patchRows(this.snap.instances, page.rows, (id) => id > from && id <= hi, this.hooks);
+          rows = patchRows(rows, page.rows, (id) => id > from && id <= hi, this.hooks);
           lo = hi;
           this.cursor = page.last ? null : hi;
-          if (!headDrawn && newest) instances = withNewest(instances);
+          if (!headDrawn && newest) rows = withNewest(rows);
+          const first = !headDrawn;
           headDrawn = true;
           const now = this.now();
-          const filling = page.last ? null : { loaded: instances.length, total };
+          const filling = page.last ? null : { loaded: rows.length, total };
           this.lastOk = now;
-          this.publish(instances, this.snap.user, now, filling);
+          if (first || page.last || now - shownAt >= every) show(filling, now);
+          else unshown = { filling, at: now };
           if (page.last) this.complete = true; // after the publish: these rows were seen for the first time
         },
       );
     } finally {
       headDrawn = true;
       await tail;
+      // Pages held back for the next publish (the listing failed, or the newest page had nothing new).
+      const held = unshown as { filling: FleetSnapshot['filling']; at: number } | null;
+      if (held) show(held.filling, held.at);
     }
     const user = await take();
     if (user && !sameData(user, this.snap.user)) this.publish(this.snap.instances, user, this.now(), this.snap.filling);
