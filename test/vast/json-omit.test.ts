@@ -2,7 +2,7 @@
 // at 10,000 labels). Whatever the text, parsing the result gives what parsing the whole text gives, less that member.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withoutMember } from '../../src/core/vast/json-omit.js';
+import { textWithout, withoutMember } from '../../src/core/vast/json-omit.js';
 
 function expected(text: string, key: string): unknown {
   const v = JSON.parse(text) as Record<string, unknown>;
@@ -77,5 +77,19 @@ test('random objects: same as parse-then-delete', () => {
     );
     const text = JSON.stringify(obj, null, rand(2) === 0 ? undefined : 1);
     assert.deepEqual(JSON.parse(withoutMember(text, 'label_counts')), expected(text, 'label_counts'), text);
+    assert.deepEqual(JSON.parse(textWithout(Buffer.from(text), 'label_counts')), expected(text, 'label_counts'), text);
   }
+});
+
+test('from the body bytes: a byte-order mark dropped, multi-byte text whole, an odd body decoded whole', () => {
+  const text = '{"label":"ünï 🚀 ‘x’","label_counts":{"ünï 🚀":1,"\\\"":2},"b":"é"}';
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+  for (const bytes of [Buffer.from(text), bom, new Uint8Array(bom.buffer, bom.byteOffset, bom.byteLength)])
+    assert.deepEqual(JSON.parse(textWithout(bytes, 'label_counts')), { label: 'ünï 🚀 ‘x’', b: 'é' });
+  // A body inside a bigger buffer (a slice of the socket's pool) is read from its own offset.
+  const pooled = Buffer.concat([Buffer.from('xx{"label_counts":1}'), Buffer.from('{"a":"b"}')]).subarray(2, 20);
+  assert.equal(textWithout(pooled, 'label_counts'), '{}');
+  for (const odd of ['{"a":', 'not json ü', '[{"label_counts":1}]'])
+    assert.equal(textWithout(Buffer.from(odd), 'label_counts'), odd);
+  assert.equal(textWithout(Buffer.from('\ufeff{"a":1}'), 'label_counts'), '{"a":1}');
 });

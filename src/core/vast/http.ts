@@ -4,7 +4,7 @@
  * flight per endpoint. Vast rate-limits per endpoint as a minimum interval between calls
  * (vast-api.md §10), so queueing per endpoint is what keeps a busy TUI out of 429s.
  */
-import { withoutMember } from './json-omit.js';
+import { textWithout } from './json-omit.js';
 import { bodyText, send } from './transport.js';
 import { VastError, errorFromStatus, makeRedactor, malformed } from './errors.js';
 import { sanitizeLine } from '../util/sanitize.js';
@@ -53,7 +53,7 @@ export interface CallSpec {
   binary?: boolean;
   /** Extra secrets of this call (an env-var value) to scrub from error messages, besides the API key. */
   secrets?: string[];
-  /** A top-level member of the JSON answer nobody reads, cut from the text before parsing (json-omit.ts). */
+  /** A top-level member of a 2xx JSON answer nobody reads, cut from the bytes before decoding (json-omit.ts). */
   omit?: string;
 }
 
@@ -123,11 +123,7 @@ export class VastHttp {
   async json(spec: CallSpec): Promise<unknown> {
     const res = await this.call(spec);
     const endpoint = `${spec.method} ${apiPath(spec.path)}`;
-    return parseJsonBody(
-      spec.omit ? { ...res, text: withoutMember(res.text, spec.omit) } : res,
-      endpoint,
-      this.redactFor(spec),
-    );
+    return parseJsonBody(res, endpoint, this.redactFor(spec));
   }
 
   /** One GET of an absolute URL with NO Authorization header (log result_url: a plain object-store URL). */
@@ -190,7 +186,9 @@ export class VastHttp {
     const sent = Date.now();
     const res = await send(url, { method: spec.method, headers, body, timeoutMs: this.timeoutMs });
     this.noteDate(res.headers.date, sent);
-    if (spec.binary && res.status >= 200 && res.status < 300) return { status: res.status, text: '', bytes: res.bytes };
+    const ok = res.status >= 200 && res.status < 300;
+    if (spec.binary && ok) return { status: res.status, text: '', bytes: res.bytes };
+    if (spec.omit && ok) return { status: res.status, text: textWithout(res.bytes, spec.omit) };
     return { status: res.status, text: bodyText(res.bytes) };
   }
 

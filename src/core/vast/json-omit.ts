@@ -1,10 +1,12 @@
 /**
- * Cutting one top-level member out of a JSON object's text before it is parsed. The instance listing sends
+ * Cutting one top-level member out of a JSON object before it is decoded and parsed. The instance listing sends
  * `label_counts` with every page: a count for every label on the account, so at 10,000 uniquely labelled instances
  * each 25-row page carries ~190 KB of it, and JSON.parse building a 10,000-key object cost ~4 ms a page, more than
- * everything else the page needs. Nothing reads it. The scan knows strings (escapes included) and nesting; on
- * anything it does not expect it returns the text unchanged, so the result is always what JSON.parse would give,
- * less that member.
+ * everything else the page needs. Nothing reads it. The scan works on the body's bytes, so the member is never
+ * decoded either (a 190 KB string a page is a large-object allocation, and old-generation garbage every second).
+ * Every byte that JSON structure uses is ASCII, and no byte of a multi-byte UTF-8 character is, so scanning
+ * bytes is scanning characters. The scan knows strings (escapes included) and nesting; on anything it does not
+ * expect it keeps the whole body, so the result is always what JSON.parse would give, less that member.
  */
 
 const QUOTE = 0x22;
@@ -17,43 +19,43 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 
 /** Index just past the string that opens at `i` (a quote), or -1 when it never closes. */
-function stringEnd(text: string, i: number): number {
+function stringEnd(b: Buffer, i: number): number {
   let j = i + 1;
   for (;;) {
-    const q = text.indexOf('"', j);
+    const q = b.indexOf(QUOTE, j);
     if (q < 0) return -1;
     let slashes = 0;
-    for (let k = q - 1; k > i && text.charCodeAt(k) === BACKSLASH; k--) slashes++;
+    for (let k = q - 1; k > i && b[k] === BACKSLASH; k--) slashes++;
     if (slashes % 2 === 0) return q + 1;
     j = q + 1;
   }
 }
 
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-function skipSpace(text: string, i: number): number {
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+function skipSpace(b: Buffer, i: number): number {
+  while (i < b.length && isSpace(b[i])) i++;
   return i;
 }
 
-/** Index just past the value that starts at `i`, or -1 when the text ends first. Scalars end at , } ] or space. */
-function valueEnd(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c === QUOTE) return stringEnd(text, i);
+/** Index just past the value that starts at `i`, or -1 when the body ends first. Scalars end at , } ] or space. */
+function valueEnd(b: Buffer, i: number): number {
+  const c = b[i];
+  if (c === QUOTE) return stringEnd(b, i);
   if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
     let j = i;
-    while (j < text.length) {
-      const d = text.charCodeAt(j);
+    while (j < b.length) {
+      const d = b[j];
       if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || isSpace(d)) break;
       j++;
     }
     return j > i ? j : -1;
   }
   let depth = 0;
-  for (let j = i; j < text.length; j++) {
-    const d = text.charCodeAt(j);
+  for (let j = i; j < b.length; j++) {
+    const d = b[j];
     if (d === QUOTE) {
-      const e = stringEnd(text, j);
+      const e = stringEnd(b, j);
       if (e < 0) return -1;
       j = e - 1;
     } else if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
@@ -65,33 +67,51 @@ function valueEnd(text: string, i: number): number {
   return -1;
 }
 
+/** The byte range [from, to) that drops the top-level member `key` (its first occurrence) with one comma, or null. */
+function memberSpan(b: Buffer, key: string): readonly [number, number] | null {
+  let i = skipSpace(b, 0);
+  if (b[i] !== OPEN_BRACE) return null;
+  const quoted = Buffer.from(JSON.stringify(key));
+  i = skipSpace(b, i + 1);
+  let prevEnd = -1; // end of the previous member's value (where its comma starts)
+  while (i < b.length && b[i] === QUOTE) {
+    const start = i;
+    const keyEnd = stringEnd(b, i);
+    if (keyEnd < 0) return null;
+    const colon = skipSpace(b, keyEnd);
+    if (b[colon] !== COLON) return null;
+    const vEnd = valueEnd(b, skipSpace(b, colon + 1));
+    if (vEnd < 0) return null;
+    const after = skipSpace(b, vEnd);
+    const next = b[after];
+    if (next !== COMMA && next !== CLOSE_BRACE) return null;
+    if (keyEnd - start === quoted.length && b.compare(quoted, 0, quoted.length, start, keyEnd) === 0) {
+      // Its own comma when a member follows, else the previous member's.
+      if (next === COMMA) return [start, skipSpace(b, after + 1)];
+      return prevEnd < 0 ? [start, after] : [prevEnd, after];
+    }
+    if (next === CLOSE_BRACE) return null;
+    prevEnd = vEnd;
+    i = skipSpace(b, after + 1);
+  }
+  return null;
+}
+
+/**
+ * A JSON body as text (UTF-8, a leading byte-order mark dropped, as fetch's text() does) without its top-level
+ * member `key`; the whole body's text when it has none or looks odd. Only the bytes kept are decoded.
+ */
+export function textWithout(bytes: Uint8Array, key: string): string {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bom = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  const body = bom ? b.subarray(bom) : b;
+  const span = memberSpan(body, key);
+  if (!span) return body.toString('utf8');
+  return body.toString('utf8', 0, span[0]) + body.toString('utf8', span[1]);
+}
+
 /** `text` without the top-level member `key` (its first occurrence), or `text` itself when it has none or looks odd. */
 export function withoutMember(text: string, key: string): string {
-  let i = skipSpace(text, 0);
-  if (text.charCodeAt(i) !== OPEN_BRACE) return text;
-  const quoted = JSON.stringify(key);
-  i = skipSpace(text, i + 1);
-  let prevEnd = -1; // end of the previous member's value (where its comma starts)
-  while (i < text.length && text.charCodeAt(i) === QUOTE) {
-    const start = i;
-    const keyEnd = stringEnd(text, i);
-    if (keyEnd < 0) return text;
-    const colon = skipSpace(text, keyEnd);
-    if (text.charCodeAt(colon) !== COLON) return text;
-    const vStart = skipSpace(text, colon + 1);
-    const vEnd = valueEnd(text, vStart);
-    if (vEnd < 0) return text;
-    const after = skipSpace(text, vEnd);
-    const next = text.charCodeAt(after);
-    if (next !== COMMA && next !== CLOSE_BRACE) return text;
-    if (keyEnd - start === quoted.length && text.startsWith(quoted, start)) {
-      // Drop the member with one comma: its own (when a member follows), else the previous member's.
-      if (next === COMMA) return text.slice(0, start) + text.slice(skipSpace(text, after + 1));
-      return prevEnd < 0 ? text.slice(0, start) + text.slice(after) : text.slice(0, prevEnd) + text.slice(after);
-    }
-    if (next === CLOSE_BRACE) return text;
-    prevEnd = vEnd;
-    i = skipSpace(text, after + 1);
-  }
-  return text;
+  const b = Buffer.from(text, 'utf8');
+  return memberSpan(b, key) ? textWithout(b, key) : text;
 }
