@@ -1,8 +1,11 @@
 /**
  * The HTTP layer under VastClient: node:http(s) with keep-alive (transport.ts), bearer auth, `/api/v0` path prefixing,
  * the CLI's GET query encoding, a timeout, retries with jittered exponential backoff, and one call in
- * flight per endpoint. Vast rate-limits per endpoint as a minimum interval between calls
- * (vast-api.md §10), so queueing per endpoint is what keeps a busy TUI out of 429s.
+ * flight per endpoint. Vast rate-limits per endpoint as a minimum interval between calls, with a short burst
+ * (vast-api.md §10), so queueing per endpoint is what keeps a busy TUI out of 429s. A 429 that names the
+ * threshold ("API requests too frequent endpoint threshold=1.0") paces the calls after it on that endpoint to one
+ * per threshold, until the endpoint has been left alone long enough for the burst to come back: a listing of 400
+ * pages then goes one page a second instead of every other call being refused.
  */
 import { textWithout } from './json-omit.js';
 import { bodyText, send } from './transport.js';
@@ -66,6 +69,15 @@ export interface RawResponse {
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
+/** A pace lapses when the endpoint has had no call for this many thresholds (Vast's bursts are ~5 calls). */
+const PACE_LAPSE = 5;
+
+/** The minimum interval a 429 body states ("… endpoint threshold=1.0"), ms; null when it says none. */
+export function thresholdMs(body: string): number | null {
+  const m = /threshold=(\d{1,3}(?:\.\d+)?)/.exec(body);
+  const ms = m ? Number(m[1]) * 1000 : Number.NaN;
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 60_000) : null;
+}
 const MAX_DELAY_MS = 30_000;
 
 /** Default sleep: a plain timer. */
@@ -82,6 +94,9 @@ export class VastHttp {
   private readonly userAgent: string;
   private readonly apiKey?: string;
   private readonly chains = new Map<string, Promise<void>>();
+  /** Per endpoint key: when its last call was sent, and the interval a 429 asked for (while it holds). */
+  private readonly sentAt = new Map<string, number>();
+  private readonly pace = new Map<string, number>();
   private offsetMs: number | null = null;
   /** Replaces the API key with *** in any text; used on everything that can reach a message. */
   readonly redact: (t: string) => string;
@@ -116,7 +131,7 @@ export class VastHttp {
   call(spec: CallSpec): Promise<RawResponse> {
     const path = apiPath(spec.path);
     const key = endpointKey(spec.method, path);
-    return this.serial(key, () => this.withRetries(spec, path));
+    return this.serial(key, () => this.withRetries(spec, path, key));
   }
 
   /** Like call(), then parses JSON; an empty or non-JSON body is a 'malformed' VastError. */
@@ -147,13 +162,28 @@ export class VastHttp {
     return (t) => extra.reduce((acc, r) => r(acc), this.redact(t));
   }
 
-  private async withRetries(spec: CallSpec, path: string): Promise<RawResponse> {
+  /** How long the next call on `key` must wait for its pace (0 when none holds); a lapsed pace is dropped. */
+  private paceWait(key: string): number {
+    const gap = this.pace.get(key);
+    if (gap === undefined) return 0;
+    const since = Date.now() - (this.sentAt.get(key) ?? 0);
+    if (since >= PACE_LAPSE * gap) {
+      this.pace.delete(key);
+      return 0;
+    }
+    return Math.max(0, gap - since);
+  }
+
+  private async withRetries(spec: CallSpec, path: string, key: string): Promise<RawResponse> {
     const endpoint = `${spec.method} ${path}`;
     const idempotent = spec.idempotent !== false;
+    const wait = this.paceWait(key);
+    if (wait > 0) await this.sleep(wait);
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= this.attempts;
       let res: RawResponse;
       try {
+        this.sentAt.set(key, Date.now());
         res = await this.once(spec, path);
       } catch (err) {
         const retryable = idempotent || refused(err);
@@ -164,8 +194,10 @@ export class VastHttp {
         throw this.networkError(err, endpoint, this.base.origin);
       }
       if (res.status >= 200 && res.status < 300) return res;
+      const gap = res.status === 429 ? thresholdMs(res.text) : null;
+      if (gap !== null) this.pace.set(key, gap);
       if (!last && RETRY_STATUS.has(res.status) && idempotent) {
-        await this.sleep(this.backoffMs(attempt - 1));
+        await this.sleep(Math.max(this.backoffMs(attempt - 1), this.paceWait(key)));
         continue;
       }
       throw errorFromStatus(res.status, res.text, endpoint, this.redactFor(spec), attempt);
