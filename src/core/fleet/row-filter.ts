@@ -65,8 +65,13 @@ export function matchesFilter(inst: Instance, status: DisplayStatus, filter: str
   return hay.includes(needle) !== invert;
 }
 
-/** The rows to show, filtered and sorted; `now` decides "stuck". */
-export function selectRows(snap: FleetSnapshot, q: FleetQuery, now: number): Instance[] {
+/**
+ * The rows to show, filtered and sorted; `now` decides "stuck". With nothing to filter, by id ascending, that is
+ * the snapshot's own list (ordered by id), returned as is: the same array for as long as the list is unchanged.
+ */
+export function selectRows(snap: FleetSnapshot, q: FleetQuery, now: number): readonly Instance[] {
+  const everything = !q.fleet && !(q.filter.startsWith('!') ? q.filter.slice(1) : q.filter).trim();
+  if (everything && q.sort === 'id') return q.desc ? [...snap.instances].reverse() : snap.instances;
   const rows: { inst: Instance; key: Key }[] = [];
   for (const inst of snap.instances) {
     if (q.fleet && !(inst.label ?? '').startsWith(q.fleet)) continue;
