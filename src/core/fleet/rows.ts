@@ -44,15 +44,31 @@ export function mergeRows(prev: readonly Instance[], next: readonly Instance[]):
 }
 
 /**
+ * The ids a fresh part of the fleet spans: id ranges (`after < id ≤ upTo`) and single ids. Data rather than a
+ * predicate: a poll's closures called once per row of the fleet were new every poll, and V8 compiled them again
+ * and again in the background.
+ */
+export interface Span {
+  readonly ranges: ReadonlyArray<readonly [after: number, upTo: number]>;
+  readonly ids?: ReadonlySet<number>;
+}
+
+/** True when `span` covers `id`. */
+export function spans(span: Span, id: number): boolean {
+  for (const [after, upTo] of span.ranges) if (id > after && id <= upTo) return true;
+  return span.ids !== undefined && span.ids.has(id);
+}
+
+/**
  * Patches a fresh part of the fleet into the previous list (ordered by id): a fresh row replaces the one with its
- * id (the previous object is kept when unchanged), a previous row whose id `covered` says the fresh part spans but
- * did not return is gone, and the rest stay as they are. The previous array itself comes back when nothing
+ * id (the previous object is kept when unchanged), a previous row whose id the `covered` span holds but the fresh
+ * part did not return is gone, and the rest stay as they are. The previous array itself comes back when nothing
  * changed. `kept(row)` is told the object each fresh row ended up as; `dropped(id)` each row that went.
  */
 export function patchRows(
   prev: readonly Instance[],
   fresh: readonly Instance[],
-  covered: (id: number) => boolean,
+  covered: Span,
   hooks: { kept?: (fresh: Instance, kept: Instance) => void; dropped?: (id: number) => void } = {},
 ): readonly Instance[] {
   const byId = new Map<number, Instance>();
@@ -67,7 +83,7 @@ export function patchRows(
       if (kept !== old) changed = true;
       hooks.kept?.(row, kept);
       out.push(kept);
-    } else if (covered(old.id)) {
+    } else if (spans(covered, old.id)) {
       changed = true;
       hooks.dropped?.(old.id);
     } else {

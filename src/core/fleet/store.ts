@@ -9,7 +9,7 @@ import type { VastApi } from '../vast/api.js';
 import type { Instance, User } from '../vast/types.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { Poller, type PollerClock } from './poller.js';
-import { mergeRows, patchRows, sameData } from './rows.js';
+import { mergeRows, patchRows, sameData, type Span } from './rows.js';
 import { serverClock } from '../vast/server-clock.js';
 import type { HealthSeverity } from './health.js';
 import type { InstancePage, InstanceRowCache, ListPagesOptions } from '../vast/client.js';
@@ -274,7 +274,7 @@ export class FleetStore {
       const from = lo;
       const floor = page.rows.reduce((m, r) => Math.min(m, r.id), Infinity);
       const fresh = page.rows.filter((r) => r.id > from);
-      return patchRows(rows, fresh, (id) => id >= floor && id > from, this.hooks);
+      return patchRows(rows, fresh, { ranges: [[Math.max(floor - 1, from), Infinity]] }, this.hooks); // ids are integers
     };
     const tail =
       this.cursor === null
@@ -295,7 +295,7 @@ export class FleetStore {
           if (total === null && page.total !== null) total = this.cursor === null ? page.total : before + page.total;
           const hi = page.last ? Infinity : (page.rows[page.rows.length - 1]?.id ?? lo);
           const from = lo;
-          rows = patchRows(rows, page.rows, (id) => id > from && id <= hi, this.hooks);
+          rows = patchRows(rows, page.rows, { ranges: [[from, hi]] }, this.hooks);
           lo = hi;
           this.cursor = page.last ? null : hi;
           if (!headDrawn && newest) rows = withNewest(rows);
@@ -350,18 +350,19 @@ export class FleetStore {
     const prev = this.snap.instances;
     const budget = Math.max(3, Math.floor(this.poller.intervalMs / 1000));
     const fresh: Instance[] = [];
-    const covers: Array<(id: number) => boolean> = [];
+    const ranges: Array<[after: number, upTo: number]> = [];
+    let ids: Set<number> | undefined;
     const opts = (filters: Record<string, unknown>): ListPagesOptions => ({ filters, cache: this.cache, narrow: true });
     if (prev.length <= (budget - 1) * PAGE) {
       await list(opts({}), (page) => void fresh.push(...page.rows));
-      covers.push(() => true);
+      ranges.push([-Infinity, Infinity]);
       this.cursor = null;
     } else {
       const newest = prev[prev.length - 1]!.id;
       await list(opts({ id: { gt: newest } }), (page) => {
         fresh.push(...page.rows);
         const hi = page.last ? Infinity : (page.rows[page.rows.length - 1]?.id ?? newest);
-        covers.push((id) => id > newest && id <= hi);
+        ranges.push([newest, hi]);
         return false;
       });
       const moving = prev
@@ -370,8 +371,7 @@ export class FleetStore {
         .map((r) => r.id);
       if (moving.length > 0) {
         await list(opts({ id: { in: moving } }), (page) => void fresh.push(...page.rows));
-        const asked = new Set(moving);
-        covers.push((id) => asked.has(id));
+        ids = new Set(moving);
       }
       const lo = this.cursor ?? -Infinity;
       let pages = 0;
@@ -382,12 +382,12 @@ export class FleetStore {
         hi = page.last ? Infinity : (page.rows[page.rows.length - 1]?.id ?? hi);
         return pages < budget - 2;
       });
-      const top = hi;
-      covers.push((id) => id > lo && id <= top);
-      this.cursor = top === Infinity ? null : top;
+      ranges.push([lo, hi]);
+      this.cursor = hi === Infinity ? null : hi;
     }
     const user = await take();
-    const instances = patchRows(prev, fresh, (id) => covers.some((c) => c(id)), this.hooks);
+    const span: Span = { ranges, ids };
+    const instances = patchRows(prev, fresh, span, this.hooks);
     this.apply(instances, user, this.now());
   }
 
@@ -428,7 +428,8 @@ export class FleetStore {
   /** Tracks when each row entered its status; the previous map is kept when nothing moved. */
   private nextSince(prev: FleetSnapshot, rows: readonly Instance[], now: number): ReadonlyMap<number, number> {
     if (rows === prev.instances && prev.loaded) return prev.statusSince;
-    const oldStatus = new Map(prev.instances.map((r) => [r.id, r.status]));
+    const oldStatus = new Map<number, string>();
+    for (const r of prev.instances) oldStatus.set(r.id, r.status);
     const next = new Map<number, number>();
     let changed = rows.length !== prev.statusSince.size;
     for (const row of rows) {
