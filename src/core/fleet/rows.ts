@@ -56,7 +56,7 @@ export interface Span {
 /** True when `span` covers `id`. */
 export function spans(span: Span, id: number): boolean {
   for (const [after, upTo] of span.ranges) if (id > after && id <= upTo) return true;
-  return span.ids !== undefined && span.ids.has(id);
+  return span.ids?.has(id) === true;
 }
 
 /**

@@ -274,7 +274,8 @@ export class FleetStore {
       const from = lo;
       const floor = page.rows.reduce((m, r) => Math.min(m, r.id), Infinity);
       const fresh = page.rows.filter((r) => r.id > from);
-      return patchRows(rows, fresh, { ranges: [[Math.max(floor - 1, from), Infinity]] }, this.hooks); // ids are integers
+      // Ids are integers: from the page's lowest id up, past what the ascending pages reached.
+      return patchRows(rows, fresh, { ranges: [[Math.max(floor - 1, from), Infinity]] }, this.hooks);
     };
     const tail =
       this.cursor === null
