@@ -157,7 +157,11 @@ async function session(dir, sim, n) {
     }
     out.keyMs = { p50: round(pct(lat, 0.5)), p95: round(pct(lat, 0.95)), samples: lat.length };
     const t = performance.now();
+    const sent = p.chunks.length;
     p.child.stdin.write('jjjjjkkkkk'.repeat(20));
+    // Quiet counts from the first frame after the keys: a TUI busy for 150 ms before it (a publish, a GC) once
+    // read as a 5 ms drain.
+    while (p.chunks.length === sent && performance.now() - t < 5000) await sleep(1);
     let last = p.chunks.length;
     let quietSince = performance.now();
     while (performance.now() - quietSince < 150) {
