@@ -253,12 +253,13 @@ export class FleetStore {
   private async fill(take: () => Promise<User | null>): Promise<void> {
     const before = this.snap.instances.length;
     const every = this.opts.fillEveryMs ?? 2000;
-    // The rows so far, published or not (only this poll changes the list while it runs), and when they last were.
+    // The rows so far, published or not (only this poll changes the list while it runs), when they last were, and
+    // when pages held back since then arrived.
     let rows = this.snap.instances;
     let shownAt = -Infinity;
-    let unshown: { filling: FleetSnapshot['filling']; at: number } | null = null;
+    let heldAt: number | null = null;
     const show = (filling: FleetSnapshot['filling'], now: number) => {
-      unshown = null;
+      heldAt = null;
       shownAt = now;
       this.publish(rows, this.snap.user, now, filling);
     };
@@ -306,7 +307,7 @@ export class FleetStore {
           const filling = page.last ? null : { loaded: rows.length, total };
           this.lastOk = now;
           if (first || page.last || now - shownAt >= every) show(filling, now);
-          else unshown = { filling, at: now };
+          else heldAt = now;
           if (page.last) this.complete = true; // after the publish: these rows were seen for the first time
         },
       );
@@ -314,8 +315,8 @@ export class FleetStore {
       headDrawn = true;
       await tail;
       // Pages held back for the next publish (the listing failed, or the newest page had nothing new).
-      const held = unshown as { filling: FleetSnapshot['filling']; at: number } | null;
-      if (held) show(held.filling, held.at);
+      const held = heldAt as number | null;
+      if (held !== null) show({ loaded: rows.length, total }, held);
     }
     const user = await take();
     if (user && !sameData(user, this.snap.user)) this.publish(this.snap.instances, user, this.now(), this.snap.filling);

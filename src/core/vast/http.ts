@@ -69,6 +69,7 @@ export interface RawResponse {
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
+const MAX_DELAY_MS = 30_000;
 /** A pace lapses when the endpoint has had no call for this many thresholds (Vast's bursts are ~5 calls). */
 const PACE_LAPSE = 5;
 
@@ -78,7 +79,6 @@ export function thresholdMs(body: string): number | null {
   const ms = m ? Number(m[1]) * 1000 : Number.NaN;
   return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 60_000) : null;
 }
-const MAX_DELAY_MS = 30_000;
 
 /** Default sleep: a plain timer. */
 export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -105,13 +105,16 @@ export function textWithout(bytes: Uint8Array, key: string): string {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bom = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
   const body = bom ? b.subarray(bom) : b;
-  const span = memberSpan(body, key);
-  if (!span) return body.toString('utf8');
-  return body.toString('utf8', 0, span[0]) + body.toString('utf8', span[1]);
+  return cut(body, memberSpan(body, key)) ?? body.toString('utf8');
+}
+
+/** The text of `b` less the byte range `span`, or null without one. */
+function cut(b: Buffer, span: readonly [number, number] | null): string | null {
+  return span && b.toString('utf8', 0, span[0]) + b.toString('utf8', span[1]);
 }
 
 /** `text` without the top-level member `key` (its first occurrence), or `text` itself when it has none or looks odd. */
 export function withoutMember(text: string, key: string): string {
   const b = Buffer.from(text, 'utf8');
-  return memberSpan(b, key) ? textWithout(b, key) : text;
+  return cut(b, memberSpan(b, key)) ?? text;
 }
