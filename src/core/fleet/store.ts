@@ -14,6 +14,7 @@ import { serverClock } from '../vast/server-clock.js';
 import type { HealthSeverity } from './health.js';
 import type { InstancePage, InstanceRowCache, ListPagesOptions } from '../vast/client.js';
 import { fleetFigures, type FleetFigures } from './figures.js';
+import { nextStatusSince } from './since.js';
 
 /** Per-instance training health, filled by the health classifier (health.ts); the table shows "–" without it. */
 export interface InstanceHealth {
@@ -427,24 +428,11 @@ export class FleetStore {
     });
   }
 
-  /** Tracks when each row entered its status; the previous map is kept when nothing moved. */
+  /** When each row entered its status; the previous map is kept when no status moved (see since.ts). */
   private nextSince(prev: FleetSnapshot, rows: readonly Instance[], now: number): ReadonlyMap<number, number> {
     if (rows === prev.instances && prev.loaded) return prev.statusSince;
-    const oldStatus = new Map<number, string>();
-    for (const r of prev.instances) oldStatus.set(r.id, r.status);
-    const next = new Map<number, number>();
-    let changed = rows.length !== prev.statusSince.size;
-    for (const row of rows) {
-      const had = prev.statusSince.get(row.id);
-      let since: number;
-      if (had !== undefined && oldStatus.get(row.id) === row.status) since = had;
-      else if (!prev.loaded || (had === undefined && !this.complete))
-        since = row.startedAt ?? now; // first look: the best we know
-      else since = now;
-      if (since !== had) changed = true;
-      next.set(row.id, since);
-    }
-    return changed ? next : prev.statusSince;
+    // A row never seen before is dated from its startedAt on the first look and while the first listing fills in.
+    return nextStatusSince(prev.instances, prev.statusSince, rows, { now, fromStart: !prev.loaded || !this.complete });
   }
 
   private commit(next: FleetSnapshot): void {
