@@ -55,7 +55,9 @@ export interface Span {
 
 /** True when `span` covers `id`. */
 export function spans(span: Span, id: number): boolean {
-  for (const [after, upTo] of span.ranges) if (id > after && id <= upTo) return true;
+  // Indexed: it runs once per row of the fleet, and an iterator with destructuring allocated until V8 optimized it.
+  const ranges = span.ranges;
+  for (let i = 0; i < ranges.length; i++) if (id > ranges[i]![0] && id <= ranges[i]![1]) return true;
   return span.ids?.has(id) === true;
 }
 
