@@ -3,7 +3,7 @@ import { defaultConfigPath, loadConfig, type Config } from '../core/config/confi
 import type { VastApi } from '../core/vast/api.js';
 import type { VastClient } from '../core/vast/client.js';
 import { makeServices, type ServicePart, type Services } from '../core/services/services.js';
-import { config as zodConfig } from 'zod';
+import { config as zodConfig } from 'zod/mini';
 import { registerSecret, UsageError } from './output.js';
 
 /**

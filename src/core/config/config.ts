@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import * as z from 'zod';
+import '../util/zod-english.js';
+import * as z from 'zod/mini';
 import { configDir } from './paths.js';
 import { lazy } from '../util/lazy.js';
 import { describeZodError } from '../util/zod-message.js';
@@ -13,43 +14,39 @@ import { describeZodError } from '../util/zod-message.js';
 export const configSchema = lazy(() =>
   z.strictObject({
     /** Vast API base URL (VAST_URL and --api-url win over it). */
-    apiUrl: z.string().url().optional(),
+    apiUrl: z.optional(z.url()),
     /** Fleet poll interval in seconds; 2 s is the floor (Vast's per-endpoint thresholds, vast-api.md §10). */
-    pollSeconds: z.number().min(2).max(3600).default(5),
+    pollSeconds: z._default(z.number().check(z.gte(2), z.lte(3600)), 5),
     /** Theme name (a file in themes/) or a path to a theme YAML file. */
-    theme: z.string().min(1).default('dark'),
+    theme: z._default(z.string().check(z.minLength(1)), 'dark'),
     /** Start in read-only mode: every dangerous command is removed. */
-    readOnly: z.boolean().default(false),
+    readOnly: z._default(z.boolean(), false),
     /** Labels starting with this prefix form the default fleet view. */
-    fleet: z.string().optional(),
+    fleet: z.optional(z.string()),
     /** Spending limits, checked by `vastdeck cost`, `wait` and the fleet keeper (see core/cost/budget.ts). */
-    budget: z
-      .strictObject({
+    budget: z.optional(
+      z.strictObject({
         /** Most $/hr one GPU may cost (storage included). */
-        maxCardDph: z.number().positive().optional(),
+        maxCardDph: z.optional(z.number().check(z.positive())),
         /** Most $/hr the fleet may burn. */
-        maxFleetDph: z.number().positive().optional(),
+        maxFleetDph: z.optional(z.number().check(z.positive())),
         /** Most $ per day. */
-        dailyBudget: z.number().positive().optional(),
+        dailyBudget: z.optional(z.number().check(z.positive())),
         /** Least credit ($) to keep. */
-        minBalance: z.number().min(0).optional(),
-      })
-      .optional(),
+        minBalance: z.optional(z.number().check(z.gte(0))),
+      }),
+    ),
     /** Where crash, stall, completion, budget and replacement notices go (see core/notify). */
-    notify: z
-      .strictObject({
+    notify: z.optional(
+      z.strictObject({
         /** A Slack- or Discord-compatible incoming webhook URL. It embeds a token: treated as a secret. */
-        webhook: z
-          .string()
-          .url()
-          .refine((u) => /^https?:\/\//i.test(u), 'expected an http(s) URL')
-          .optional(),
+        webhook: z.optional(z.url().check(z.refine((u) => /^https?:\/\//i.test(u), 'expected an http(s) URL'))),
         /** Ring the terminal bell (a tmux alert) on these events. */
-        bell: z.boolean().default(true),
+        bell: z._default(z.boolean(), true),
         /** Webhook timeout per attempt, seconds. */
-        timeoutSeconds: z.number().min(1).max(120).default(10),
-      })
-      .optional(),
+        timeoutSeconds: z._default(z.number().check(z.gte(1), z.lte(120)), 10),
+      }),
+    ),
   }),
 );
 

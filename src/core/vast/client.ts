@@ -27,7 +27,7 @@ import {
 import type { Charge, CreateRequest, Instance, LogsRequest, Offer, User } from './types.js';
 import { createBody } from './create-body.js';
 import { chargeFromWire, instanceFromWire, userFromWire } from './units.js';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import {
   AccountKeysResponse,
   CreateKeyResponse,
@@ -410,12 +410,12 @@ export class VastClient implements VastApi {
   }
 
   /** A call whose JSON answer must match `schema`; a 200 with success:false is a refusal. */
-  private async get<S extends z.ZodType>(schema: S, spec: CallSpec, what: string): Promise<z.infer<S>> {
+  private async get<S extends z.ZodMiniType>(schema: S, spec: CallSpec, what: string): Promise<z.infer<S>> {
     return this.check(schema, await this.http.json(spec), spec, what);
   }
 
   /** Checks a parsed answer: success:false is a refusal, then it must match `schema`. */
-  private check<S extends z.ZodType>(schema: S, json: unknown, spec: CallSpec, what: string): z.infer<S> {
+  private check<S extends z.ZodMiniType>(schema: S, json: unknown, spec: CallSpec, what: string): z.infer<S> {
     const endpoint = `${spec.method} ${endpointPath(spec.path)}`;
     refusalCheck(json, endpoint, this.http.redactFor(spec));
     const r = schema.safeParse(json);
@@ -486,7 +486,7 @@ function endpointPath(path: string): string {
 }
 
 /** The first zod issue as "field.path: message"; zod 4 messages carry no input values, so no secrets. */
-function issue(err: z.ZodError): string {
+function issue(err: z.core.$ZodError): string {
   const i = err.issues[0];
   if (!i) return 'invalid';
   return `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`;

@@ -3,7 +3,8 @@
  * bare array; POST `{"ssh_key"}`), and the keys of one instance at `/api/v0/instances/{id}/ssh/` (GET answers
  * `{"ssh_keys":"<JSON string>"}`, decoded twice; POST `{"ssh_key"}` attaches one).
  */
-import * as z from 'zod';
+import '../util/zod-english.js';
+import * as z from 'zod/mini';
 import { sanitizeLine } from '../util/sanitize.js';
 import { lazy } from '../util/lazy.js';
 
@@ -17,9 +18,9 @@ export interface AccountSshKey {
 const WireKey = lazy(() =>
   z.looseObject({
     id: z.number(),
-    key: z.string().optional(),
-    public_key: z.string().optional(),
-    ssh_key: z.string().optional(),
+    key: z.optional(z.string()),
+    public_key: z.optional(z.string()),
+    ssh_key: z.optional(z.string()),
   }),
 );
 
@@ -27,13 +28,19 @@ const WireKey = lazy(() =>
 export const AccountKeysResponse = lazy(() =>
   z.union([
     z.array(WireKey),
-    z.looseObject({ ssh_keys: z.array(WireKey) }).transform((o) => o.ssh_keys),
-    z.looseObject({ keys: z.array(WireKey) }).transform((o) => o.keys),
+    z.pipe(
+      z.looseObject({ ssh_keys: z.array(WireKey) }),
+      z.transform((o) => o.ssh_keys),
+    ),
+    z.pipe(
+      z.looseObject({ keys: z.array(WireKey) }),
+      z.transform((o) => o.keys),
+    ),
   ]),
 );
 
 /** `POST /api/v0/ssh/`: `{success, key:{id, public_key, …}}`. */
-export const CreateKeyResponse = lazy(() => z.looseObject({ key: WireKey.optional() }));
+export const CreateKeyResponse = lazy(() => z.looseObject({ key: z.optional(WireKey) }));
 
 /** `GET /api/v0/instances/{id}/ssh/`: ssh_keys is a JSON string (or, defensively, the list itself). */
 export const InstanceKeysResponse = lazy(() =>
