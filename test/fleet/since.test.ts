@@ -10,13 +10,18 @@ import type { Instance, InstanceStatus } from '../../src/core/vast/types.js';
 const row = (id: number, status: InstanceStatus, startedAt: number | null = 1000): Instance =>
   Object.freeze(fake(0, { id, status, startedAt }));
 
-test('statuses that hold keep their times and the same map', () => {
-  const prev = [row(1, 'running'), row(2, 'loading'), row(3, 'exited')];
-  const since = new Map([
+/** Three rows (running, loading, exited) that entered their statuses at 10, 20 and 30. */
+const threeRows = () => ({
+  prev: [row(1, 'running'), row(2, 'loading'), row(3, 'exited')],
+  since: new Map([
     [1, 10],
     [2, 20],
     [3, 30],
-  ]);
+  ]),
+});
+
+test('statuses that hold keep their times and the same map', () => {
+  const { prev, since } = threeRows();
   // New objects, same statuses (a poll changed other fields).
   const rows = [row(1, 'running', 5), row(2, 'loading', 6), row(3, 'exited', 7)];
   assert.equal(nextStatusSince(prev, since, rows, { now: 99, fromStart: false }), since);
@@ -24,12 +29,7 @@ test('statuses that hold keep their times and the same map', () => {
 });
 
 test('a changed status is dated now, a new row per the rules, a row that left is gone', () => {
-  const prev = [row(1, 'running'), row(2, 'loading'), row(3, 'exited')];
-  const since = new Map([
-    [1, 10],
-    [2, 20],
-    [3, 30],
-  ]);
+  const { prev, since } = threeRows();
   const rows = [row(1, 'running'), row(2, 'running'), row(4, 'loading', 500), row(5, 'loading', null)];
   const later = nextStatusSince(prev, since, rows, { now: 99, fromStart: false });
   assert.deepEqual(

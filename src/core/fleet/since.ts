@@ -24,19 +24,19 @@ export function nextStatusSince(
   rules: SinceRules,
 ): ReadonlyMap<number, number> {
   const old = previousOf(prevRows);
-  let changed = rows.length !== prevSince.size;
-  for (let i = 0; i < rows.length && !changed; i++) {
-    const row = rows[i]!;
-    if (sinceOf(row, old(row.id), prevSince.get(row.id), rules) !== prevSince.get(row.id)) changed = true;
-  }
-  if (!changed) return prevSince;
-  const again = previousOf(prevRows);
-  const next = new Map<number, number>();
+  // Built at the first row whose time differs (the rows before it kept theirs), or at once when rows came or went.
+  let next: Map<number, number> | null = rows.length !== prevSince.size ? new Map() : null;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    next.set(row.id, sinceOf(row, again(row.id), prevSince.get(row.id), rules));
+    const had = prevSince.get(row.id);
+    const since = sinceOf(row, old(row.id), had, rules);
+    if (next === null && since !== had) {
+      next = new Map();
+      for (let k = 0; k < i; k++) next.set(rows[k]!.id, prevSince.get(rows[k]!.id)!);
+    }
+    next?.set(row.id, since);
   }
-  return next;
+  return next ?? prevSince;
 }
 
 function sinceOf(row: Instance, before: Instance | undefined, had: number | undefined, rules: SinceRules): number {

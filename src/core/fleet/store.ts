@@ -9,7 +9,7 @@ import type { VastApi } from '../vast/api.js';
 import type { Instance, User } from '../vast/types.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { Poller, type PollerClock } from './poller.js';
-import { mergeRows, patchRows, sameData, type Span } from './rows.js';
+import { mergeRows, patchRows, sameData } from './rows.js';
 import { serverClock } from '../vast/server-clock.js';
 import type { HealthSeverity } from './health.js';
 import type { InstancePage, InstanceRowCache, ListPagesOptions } from '../vast/client.js';
@@ -389,8 +389,7 @@ export class FleetStore {
       this.cursor = hi === Infinity ? null : hi;
     }
     const user = await take();
-    const span: Span = { ranges, ids };
-    const instances = patchRows(prev, fresh, span, this.hooks);
+    const instances = patchRows(prev, fresh, { ranges, ids }, this.hooks);
     this.apply(instances, user, this.now());
   }
 

@@ -4,7 +4,7 @@
  * nullish; units.ts decides what a missing value means. Envelopes and rows are separate schemas so a
  * list can be checked row by row. Each schema is built on its first use (core/util/lazy.ts): a command pays for the two
  * or three it checks, not for all of them at start. They are zod/mini schemas (the same checks and messages as zod's
- * classic API): a headless command then never loads the classic API, ~10 ms of its start (issue #16).
+ * classic API): a headless command then never loads the classic API, ~5 ms of its start (issue #16).
  */
 import '../util/zod-english.js';
 import * as z from 'zod/mini';
