@@ -59,6 +59,8 @@ export interface TuiOptions {
    * already, and its signal handlers give way to runTui's.
    */
   firstFrame?: FirstFrame;
+  /** The fleet store, already polling (the CLI starts it while this module loads); default: made and started here. */
+  store?: FleetStore;
 }
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
@@ -88,7 +90,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   // Every collaborator below comes from these services: nothing is opened until it is first used.
   const services =
     opts.services ?? (await makeServices({ api: opts.api, now: opts.now, hubUrl: opts.hubUrl }).load(ALL_PARTS));
-  const store = new FleetStore({ api: opts.api, pollMs: opts.pollMs, now: services.now });
+  const store = opts.store ?? new FleetStore({ api: opts.api, pollMs: opts.pollMs, now: services.now });
   const offers = makeOffersDeps({ services, demo: opts.demo });
   // Destroy and migrate (D, M); absent in read-only mode, where their keys are gone too.
   const ops = opts.readOnly
@@ -219,16 +221,17 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     );
     // Paint first, fetch later (rule 5): the chrome is on screen before the first API call starts.
     setImmediate(() => {
-      store.start();
+      // A store the CLI started holds its first listing after the first screen until this frame is out.
+      if (opts.store) store.release();
+      else store.start();
       // Health polls SSH per running instance: wait for the first fleet snapshot so its first pass has work, and
-      // for the frame that draws it, which loading the SSH library (~50 ms) would otherwise hold back.
-      const unsub = store.subscribe(() => {
-        if (!store.getSnapshot().loaded) return;
-        unsub();
+      // for the frame that draws it, which loading the SSH library (~50 ms) would otherwise hold back. A store
+      // started by the CLI may have its first listing already.
+      store.whenLoaded(() =>
         gate.afterNextWrite(() => {
           if (!ended) ssh.monitor.start();
-        }, 500);
-      });
+        }, 500),
+      );
     });
     return await done;
   } catch (err) {

@@ -24,11 +24,17 @@ class PagedApi extends FakeApi {
   /** Resolved after each page is handed over, to look at the store in between. */
   onPage: (() => Promise<void>) | null = null;
   private pagesServed = 0;
+  /** The lane each newest-page call asked for. */
+  newestLanes: Array<string | undefined> = [];
 
   // biome-ignore lint/suspicious/noConfusingVoidType: mirrors FleetStoreOptions' listInstancePages.
-  async listInstancePages(opts: ListPagesOptions, onPage: (p: InstancePage) => boolean | void): Promise<void> {
+  async listInstancePages(
+    opts: ListPagesOptions,
+    onPage: (p: InstancePage) => boolean | void | Promise<boolean | void>,
+  ): Promise<void> {
     const f = (opts.filters ?? {}) as Filter;
     if (opts.newestFirst) this.newest += 1;
+    if (opts.newestFirst) this.newestLanes.push(opts.lane);
     else this.requests.push(f);
     if (opts.newestFirst && this.failNewest) throw new FakeVastError('rate_limited', 'API requests too frequent');
     if (!opts.newestFirst && this.ascendingLag) await new Promise((r) => setTimeout(r, this.ascendingLag));
@@ -40,7 +46,7 @@ class PagedApi extends FakeApi {
         throw new FakeVastError('rate_limited', 'API requests too frequent');
       const page = rows.slice(at, at + 25).map((r) => structuredClone(r));
       const last = at + 25 >= rows.length;
-      const more = onPage({ rows: page, total: rows.length, last });
+      const more = await onPage({ rows: page, total: rows.length, last });
       if (this.onPage) await this.onPage();
       if (more === false || last) return;
     }
@@ -159,6 +165,34 @@ describe('FleetStore over pages', () => {
     await store.refresh();
     assert.deepEqual(seen.slice(0, 2), [50, 60]);
     assert.equal(store.getSnapshot().instances[0]!.id, Math.min(...api.instances.map((i) => i.id)));
+  });
+
+  test('holdFill: the first listing stops after its first screen until release()', async () => {
+    const { store, api } = setup(100);
+    store.start({ holdFill: true });
+    await settle();
+    const s = store.getSnapshot();
+    assert.equal(s.instances.length, 50, 'page 1 and the newest page');
+    assert.deepEqual(s.filling, { loaded: 50, total: 100 });
+    assert.equal(api.requests.length, 1, 'no page after page 1 asked for');
+    assert.deepEqual(api.newestLanes, ['newest'], 'the newest page beside the listing, not behind it');
+    store.release();
+    await settle();
+    assert.equal(store.getSnapshot().instances.length, 100);
+    assert.equal(store.getSnapshot().filling, null);
+    store.stop();
+  });
+
+  test('holdFill: without release() the first listing goes on after 2 s', async () => {
+    const { store, api, clock } = setup(100);
+    store.start({ holdFill: true });
+    await settle();
+    await clock.advance(1900);
+    assert.equal(api.requests.length, 1);
+    await clock.advance(100);
+    await settle();
+    assert.equal(store.getSnapshot().instances.length, 100);
+    store.stop();
   });
 
   test('a small fleet: the newest page changes nothing once the first page said it was the last', async () => {

@@ -28,6 +28,24 @@ describe('FleetStore', () => {
     store.stop();
   });
 
+  test('whenLoaded: once at the first loaded snapshot, and at once for a store that loaded before it was asked', async () => {
+    const { store, clock, api } = setup();
+    let calls = 0;
+    store.whenLoaded(() => calls++);
+    assert.equal(calls, 0, 'nothing loaded yet');
+    store.start();
+    await settle();
+    assert.equal(calls, 1);
+    api.instances = api.instances.map((i) => (i.id === 1003 ? { ...i, gpuUtilPct: 12 } : i));
+    await clock.advance(2000);
+    assert.equal(calls, 1, 'later snapshots do not call it again');
+    // The CLI starts the store while the TUI loads: its first listing may be in before the TUI asks.
+    let late = 0;
+    store.whenLoaded(() => late++);
+    assert.equal(late, 1);
+    store.stop();
+  });
+
   test('no emit and the same snapshot when nothing changed', async () => {
     const { store, clock, emits, api } = setup();
     store.start();

@@ -9,10 +9,13 @@ import type { InstancePage, ListPagesOptions } from '../../src/core/vast/client.
 class GatedPages extends FakeApi {
   release: () => void = () => {};
   // biome-ignore lint/suspicious/noConfusingVoidType: mirrors FleetStoreOptions' listInstancePages.
-  async listInstancePages(o: ListPagesOptions, onPage: (p: InstancePage) => boolean | void): Promise<void> {
+  async listInstancePages(
+    o: ListPagesOptions,
+    onPage: (p: InstancePage) => boolean | void | Promise<boolean | void>,
+  ): Promise<void> {
     const rows = [...this.instances].sort((a, b) => (o.newestFirst ? b.id - a.id : a.id - b.id));
     for (let at = 0; at < rows.length; at += 25) {
-      const more = onPage({ rows: rows.slice(at, at + 25), total: rows.length, last: at + 25 >= rows.length });
+      const more = await onPage({ rows: rows.slice(at, at + 25), total: rows.length, last: at + 25 >= rows.length });
       if (more === false) return;
       if (at === 0) await new Promise<void>((r) => (this.release = r));
     }

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiPath, encodeQuery, endpointKey, pyJson, VastHttp } from '../../src/core/vast/http.js';
-import { VastClient } from '../../src/core/vast/client.js';
+import { type ListPagesOptions, VastClient } from '../../src/core/vast/client.js';
 import { json, recordingSleep, serve, text } from './helpers.js';
 
 describe('paths and query encoding', () => {
@@ -289,6 +289,26 @@ describe('per-endpoint serialization', () => {
         srv.seen.filter((s) => s.method === 'PUT').map((s) => s.path),
         ['/api/v0/instances/1/', '/api/v0/instances/2/', '/api/v0/instances/3/', '/api/v0/instances/4/'],
       );
+    } finally {
+      await srv.close();
+    }
+  });
+  test('a call on its own lane runs beside the endpoint queue; calls on one lane still go one at a time', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const srv = await serve(async (_req, res) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((r) => setTimeout(r, 30));
+      inFlight--;
+      json(res, 200, { success: true, instances: [], next_token: null, total_instances: 0 });
+    });
+    try {
+      const c = new VastClient({ baseUrl: srv.url });
+      const list = (o: ListPagesOptions) => c.listInstancePages(o, () => {});
+      await Promise.all([list({}), list({})]);
+      assert.equal(maxInFlight, 1, 'one lane: one at a time');
+      await Promise.all([list({}), list({ lane: 'newest' }), list({ lane: 'newest' })]);
+      assert.equal(maxInFlight, 2, 'the lane beside the queue, its own calls one at a time');
     } finally {
       await srv.close();
     }

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import type { VastApi } from '../../core/vast/api.js';
 import { deferredApi } from '../deferred-api.js';
 import type { SimHandle } from '../../sim/index.js';
+import type { FleetStore } from '../../core/fleet/store.js';
 import { paintFirstFrame } from '../../ui/first-frame.js';
 import { builtinTheme } from '../../ui/theme.js';
 
@@ -103,7 +104,13 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     : null;
   // The demo's checkpoint store is the simulator's Hub stand-in.
   const hubUrl = values.demo ? () => startDemoSim!().then((s) => s.hubUrl) : undefined;
+  const pollMs = pollSeconds * 1000;
+  let store: FleetStore | undefined;
   try {
+    // With the title bar on screen, the fleet's first listing goes out before the TUI's modules load, and its answer
+    // comes while they compile (~120 ms). Without the early frame (a theme file), runTui starts the poll after its
+    // own first frame.
+    if (firstFrame) store = await startFleet(api, pollMs, demoNow);
     // Loaded after the first frame: the TUI and the services with every part (the SSH and journal modules).
     // The TUI's services: the state dir is the demo's under --demo (prepareDemoState set it above).
     const [{ runTui }, services] = await Promise.all([
@@ -122,9 +129,10 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     return await runTui({
       api,
       services,
+      ...(store ? { store } : {}),
       readOnly,
       theme: themeName,
-      pollMs: pollSeconds * 1000,
+      pollMs,
       demo: Boolean(values.demo),
       crashLogPath: services.paths.crashLog,
       budget: config.budget,
@@ -133,6 +141,7 @@ export async function tuiCommand(argv: string[]): Promise<number> {
     });
   } catch (err) {
     // runTui throws only before it owns the screen (it reports its own crashes): give the terminal back.
+    store?.stop();
     firstFrame?.restore();
     throw err;
   } finally {
@@ -147,6 +156,17 @@ export async function demoAccountKeys(): Promise<string[]> {
     import('../../core/ssh/public-key.js'),
   ]);
   return (await identityPublicKeys(sshIdentity())).map((k) => k.line);
+}
+
+/**
+ * The fleet store, polling. Its module and the client's load first (the TUI's wait), so the first listing's
+ * requests are sent before anything else is compiled.
+ */
+async function startFleet(api: VastApi, pollMs: number, now: (() => number) | undefined): Promise<FleetStore> {
+  const [{ FleetStore }] = await Promise.all([import('../../core/fleet/store.js'), loadClient()]);
+  const store = new FleetStore({ api, pollMs, ...(now ? { now } : {}) });
+  store.start({ holdFill: true }); // runTui releases it after its first frame
+  return store;
 }
 
 /** The HTTP client class, loaded on demand. */

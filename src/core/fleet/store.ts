@@ -69,7 +69,11 @@ export interface FleetStoreOptions {
   api: Pick<VastApi, 'listInstances' | 'currentUser' | 'clockOffsetMs'> & {
     /** The listing page by page (VastClient); without it each poll is one listInstances(). */
     // biome-ignore lint/suspicious/noConfusingVoidType: the store passes a callback returning nothing.
-    listInstancePages?: (opts: ListPagesOptions, onPage: (page: InstancePage) => boolean | void) => Promise<void>;
+    listInstancePages?: (
+      opts: ListPagesOptions,
+      // biome-ignore lint/suspicious/noConfusingVoidType: the store passes a callback returning nothing.
+      onPage: (page: InstancePage) => boolean | void | Promise<boolean | void>,
+    ) => Promise<void>;
   };
   /** Poll interval; floored at 2 s by the poller. */
   pollMs: number;
@@ -101,6 +105,8 @@ const EMPTY: FleetSnapshot = Object.freeze({
 
 /** Statuses an instance passes through on its way somewhere: later polls ask for these rows every time. */
 const MOVING = new Set(['provisioning', 'created', 'loading', 'rebooting', 'unknown']);
+/** The longest a held first listing waits for release() after its first screen. */
+const HOLD_MAX_MS = 2000;
 /** Rows per listing page (vast-api.md §4). */
 const PAGE = 25;
 
@@ -129,6 +135,9 @@ export class FleetStore {
   private complete = false;
   /** Last id the first listing (while filling) or the rolling sweep (after) has reached; null = from the start. */
   private cursor: number | null = null;
+  /** While set, the first listing waits here after its first screen (start with holdFill; ended by release()). */
+  private held: Promise<void> | null = null;
+  private unhold: (() => void) | null = null;
 
   constructor(private readonly opts: FleetStoreOptions) {
     this.now = opts.now ?? serverClock(opts.api);
@@ -150,9 +159,48 @@ export class FleetStore {
   /** useSyncExternalStore getSnapshot: the same object until something changes. */
   getSnapshot = (): FleetSnapshot => this.snap;
 
-  /** Starts polling; the first refresh runs at once. */
-  start(): void {
+  /**
+   * Calls `fn` once, at the first snapshot with the fleet loaded: at once when it already is (a store started
+   * before its view subscribed). Returns the unsubscribe.
+   */
+  whenLoaded(fn: () => void): () => void {
+    if (this.snap.loaded) {
+      fn();
+      return () => {};
+    }
+    const unsub = this.subscribe(() => {
+      if (!this.snap.loaded) return;
+      unsub();
+      fn();
+    });
+    return unsub;
+  }
+
+  /**
+   * Starts polling; the first refresh runs at once. With `holdFill`, the first listing stops after its first screen
+   * (page 1 and the newest page) until release(), 2 s at most: a view still loading draws that screen sooner when
+   * the later pages' work does not compete with it.
+   */
+  start(opts: { holdFill?: boolean } = {}): void {
+    if (opts.holdFill && !this.held) {
+      this.held = new Promise<void>((resolve) => {
+        const clock = this.opts.clock ?? { setTimeout, clearTimeout };
+        const timer = clock.setTimeout(() => this.release(), HOLD_MAX_MS);
+        (timer as { unref?: () => void } | null)?.unref?.();
+        this.unhold = () => {
+          clock.clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
     this.poller.start();
+  }
+
+  /** Lets a held first listing go on (the view has drawn its first frame). */
+  release(): void {
+    this.unhold?.();
+    this.unhold = null;
+    this.held = null;
   }
 
   /** Stops polling for good. */
@@ -243,10 +291,10 @@ export class FleetStore {
   /**
    * The first listing, published page by page: page 1 as soon as it is validated, then each next page with the
    * count so far. A fresh listing also asks for the newest 25 rows (ids descending), so a screen fills at once (the
-   * listing caps a page at 25 rows): drawn with page 1 when they came first, else as soon as they come. The HTTP
-   * layer runs one call per endpoint at a time, so the newest page goes first and page 1 follows it: both are drawn in
-   * one frame two round trips in, at any fleet size. Asking for page 1 first drew it a round trip sooner, but the
-   * screen filled ~90 ms later at 10,000 instances (the newest page's call waited behind page 1's first frame).
+   * listing caps a page at 25 rows): drawn with page 1 when they came first, else as soon as they come. The newest
+   * page's call goes on its own lane of the endpoint (one call beside the listing, within Vast's burst), so both are
+   * in flight together and drawn in one frame one round trip in, at any fleet size (one after the other, the second
+   * call waited a round trip plus the first answer's work: ~50 ms while the TUI's modules load).
    * Page 1 is always drawn first, so the table opens at its first row. The ascending pages
    * replace the newest rows when they get there. Pages after the first screen are published together, at most once
    * per `fillEveryMs`. A failure publishes and keeps what arrived; the next poll continues after the last id loaded.
@@ -310,6 +358,7 @@ export class FleetStore {
           if (first || page.last || now - shownAt >= every) show(filling, now);
           else heldAt = now;
           if (page.last) this.complete = true; // after the publish: these rows were seen for the first time
+          return first && !page.last && this.held ? this.held : undefined;
         },
       );
     } finally {
@@ -328,7 +377,7 @@ export class FleetStore {
     let newest: InstancePage | null = null;
     try {
       await this.opts.api.listInstancePages!(
-        { filters: {}, cache: this.cache, narrow: true, newestFirst: true },
+        { filters: {}, cache: this.cache, narrow: true, newestFirst: true, lane: 'newest' },
         (page) => {
           newest = page;
           return false;

@@ -114,6 +114,8 @@ export interface ListPagesOptions {
   narrow?: boolean;
   /** Highest ids first (order_by id desc): the newest rentals. */
   newestFirst?: boolean;
+  /** Sent beside the endpoint's other calls, not behind them (CallSpec.lane). */
+  lane?: string;
 }
 
 /** The Vast.ai REST client. */
@@ -198,7 +200,7 @@ export class VastClient implements VastApi {
       const body = await this.get(
         InstancesPage,
         // label_counts (a count per label on the account, on every page: ~190 KB at 10,000 labels) is never read.
-        { method: 'GET', path: '/api/v1/instances/', query, omit: 'label_counts' },
+        { method: 'GET', path: '/api/v1/instances/', query, omit: 'label_counts', lane: opts.lane },
         'no "instances" list',
       );
       const rows = body.instances.map((row) => this.cachedRow(row, endpoint, opts.cache));

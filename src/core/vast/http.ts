@@ -58,6 +58,11 @@ export interface CallSpec {
   secrets?: string[];
   /** A top-level member of a 2xx JSON answer nobody reads, cut from the bytes before decoding (json-omit.ts). */
   omit?: string;
+  /**
+   * Queue on this lane of the endpoint instead of behind its other calls: one call beside them, which Vast's burst
+   * allows. A pace set by a 429 still holds on every lane.
+   */
+  lane?: string;
 }
 
 /** A raw answer. */
@@ -127,11 +132,11 @@ export class VastHttp {
     return Math.min(MAX_DELAY_MS, d * (1 + 0.5 * this.random()));
   }
 
-  /** Runs a call (queued behind others on the same endpoint); non-2xx after retries throws a VastError. */
+  /** Runs a call (queued behind others on the same endpoint and lane); non-2xx after retries throws a VastError. */
   call(spec: CallSpec): Promise<RawResponse> {
     const path = apiPath(spec.path);
     const key = endpointKey(spec.method, path);
-    return this.serial(key, () => this.withRetries(spec, path, key));
+    return this.serial(spec.lane ? `${key} ${spec.lane}` : key, () => this.withRetries(spec, path, key));
   }
 
   /** Like call(), then parses JSON; an empty or non-JSON body is a 'malformed' VastError. */
