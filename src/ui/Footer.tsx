@@ -11,15 +11,11 @@ import { statusLevel } from '../core/fleet/status.js';
 import { formatAge } from '../core/present/ages.js';
 import { formatHours } from '../core/present/durations.js';
 import { formatMoney } from '../core/present/money.js';
+import { formatCount } from '../core/present/numbers.js';
 import { levelColor, useTheme } from './theme-context.js';
 
 /** Lines the footer takes. */
 export const FOOTER_HEIGHT = 2;
-
-// One cached formatter for counts (toLocaleString builds one per call); money goes through core/present. Built on
-// first use: the process's first Intl.NumberFormat loads ICU's number data (~15 ms), which the first frame never needs.
-let count: Intl.NumberFormat | undefined;
-const formatCount = (n: number) => (count ??= new Intl.NumberFormat('en-US')).format(n);
 
 /** Props of Footer. */
 export interface FooterProps {

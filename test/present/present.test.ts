@@ -54,19 +54,21 @@ test('money: rates to the tenth of a cent below $1, amounts with cents and group
   assert.equal(formatPerDay(0.5), '$12.00');
 });
 
-test('money: no Intl.NumberFormat is built at module load, one per style on first use', () => {
-  // The first one loads ICU's number data (~15 ms, ~7 MB RSS): `instances --json` and the TUI's first frame
-  // must not pay for it. Counted in a fresh process, where nothing else has built one.
+test('money and counts: no Intl.NumberFormat is ever built', () => {
+  // The first one loads ICU's number data (~20 ms and several MB of RSS), which the TUI's first frame with data paid.
+  // Counted in a fresh process, where nothing else has built one; toLocaleString builds one too.
   const script = `const Real = Intl.NumberFormat; let built = 0;
     Intl.NumberFormat = function (...a) { built++; return new Real(...a); };
+    const toLocale = Number.prototype.toLocaleString;
+    Number.prototype.toLocaleString = function (...a) { built++; return toLocale.apply(this, a); };
     const m = await import('./src/core/present/money.ts');
-    const atLoad = built;
-    m.formatMoney(1); m.formatPerDay(2); m.formatRate(0.5); m.formatRateExact(3);
-    console.log(JSON.stringify([atLoad, built]));`;
+    const n = await import('./src/core/present/numbers.ts');
+    const text = [m.formatMoney(1234.5), m.formatPerDay(2), m.formatRate(0.5), m.formatRateExact(3), n.formatCount(4096)];
+    console.log(JSON.stringify([built, text]));`;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',
   });
-  assert.deepEqual(JSON.parse(out), [0, 2]);
+  assert.deepEqual(JSON.parse(out), [0, ['$1,234.50', '$48.00', '$0.500', '$3.000', '4,096']]);
 });
 
 test('GPU and SSH command: remote text is sanitized', () => {
