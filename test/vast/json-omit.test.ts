@@ -93,3 +93,11 @@ test('from the body bytes: a byte-order mark dropped, multi-byte text whole, an 
     assert.equal(textWithout(Buffer.from(odd), 'label_counts'), odd);
   assert.equal(textWithout(Buffer.from('\ufeff{"a":1}'), 'label_counts'), '{"a":1}');
 });
+
+test('a 10,000-label label_counts, flat or with a container nested at its end: cut, and the rest intact', () => {
+  const labels = Array.from({ length: 10_000 }, (_, i) => [`fs-${i}-{"x"}[,]`, i] as [string, unknown]);
+  for (const counts of [Object.fromEntries(labels), Object.fromEntries([...labels, ['nested', { a: [1, '}'] }]])]) {
+    const text = JSON.stringify({ success: true, label_counts: counts, instances: [{ id: 1, label: '{' }] });
+    assert.deepEqual(JSON.parse(withoutMember(text, 'label_counts')), expected(text, 'label_counts'));
+  }
+});
