@@ -108,9 +108,10 @@ export async function tuiCommand(argv: string[]): Promise<number> {
   let store: FleetStore | undefined;
   try {
     // With the title bar on screen, the fleet's first listing goes out before the TUI's modules load, and its answer
-    // comes while they compile (~120 ms). Without the early frame (a theme file), runTui starts the poll after its
-    // own first frame.
-    if (firstFrame) store = await startFleet(api, pollMs, demoNow);
+    // comes while they compile (~120 ms). Not with --demo: its server is the simulator on this thread, whose start
+    // (the market, the fleet) would come before Ink's first frame instead of after it. Without the early frame (a
+    // theme file), runTui starts the poll after its own first frame.
+    if (firstFrame && !values.demo) store = await startFleet(api, pollMs);
     // Loaded after the first frame: the TUI and the services with every part (the SSH and journal modules).
     // The TUI's services: the state dir is the demo's under --demo (prepareDemoState set it above).
     const [{ runTui }, services] = await Promise.all([
@@ -162,9 +163,9 @@ export async function demoAccountKeys(): Promise<string[]> {
  * The fleet store, polling. Its module and the client's load first (the TUI's wait), so the first listing's
  * requests are sent before anything else is compiled.
  */
-async function startFleet(api: VastApi, pollMs: number, now: (() => number) | undefined): Promise<FleetStore> {
+async function startFleet(api: VastApi, pollMs: number): Promise<FleetStore> {
   const [{ FleetStore }] = await Promise.all([import('../../core/fleet/store.js'), loadClient()]);
-  const store = new FleetStore({ api, pollMs, ...(now ? { now } : {}) });
+  const store = new FleetStore({ api, pollMs });
   store.start({ holdFill: true }); // runTui releases it after its first frame
   return store;
 }
