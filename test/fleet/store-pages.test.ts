@@ -27,9 +27,9 @@ class PagedApi extends FakeApi {
   /** The lane each newest-page call asked for. */
   newestLanes: Array<string | undefined> = [];
 
-  // biome-ignore lint/suspicious/noConfusingVoidType: mirrors FleetStoreOptions' listInstancePages.
   async listInstancePages(
     opts: ListPagesOptions,
+    // biome-ignore lint/suspicious/noConfusingVoidType: mirrors FleetStoreOptions' listInstancePages.
     onPage: (p: InstancePage) => boolean | void | Promise<boolean | void>,
   ): Promise<void> {
     const f = (opts.filters ?? {}) as Filter;

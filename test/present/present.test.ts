@@ -63,7 +63,8 @@ test('money and counts: no Intl.NumberFormat is ever built', () => {
     Number.prototype.toLocaleString = function (...a) { built++; return toLocale.apply(this, a); };
     const m = await import('./src/core/present/money.ts');
     const n = await import('./src/core/present/numbers.ts');
-    const text = [m.formatMoney(1234.5), m.formatPerDay(2), m.formatRate(0.5), m.formatRateExact(3), n.formatCount(4096)];
+    const text = [m.formatMoney(1234.5), m.formatPerDay(2), m.formatRate(0.5), m.formatRateExact(3),
+      n.formatCount(4096)];
     console.log(JSON.stringify([built, text]));`;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',

@@ -8,9 +8,9 @@ import type { InstancePage, ListPagesOptions } from '../../src/core/vast/client.
 
 class GatedPages extends FakeApi {
   release: () => void = () => {};
-  // biome-ignore lint/suspicious/noConfusingVoidType: mirrors FleetStoreOptions' listInstancePages.
   async listInstancePages(
     o: ListPagesOptions,
+    // biome-ignore lint/suspicious/noConfusingVoidType: mirrors FleetStoreOptions' listInstancePages.
     onPage: (p: InstancePage) => boolean | void | Promise<boolean | void>,
   ): Promise<void> {
     const rows = [...this.instances].sort((a, b) => (o.newestFirst ? b.id - a.id : a.id - b.id));

@@ -68,7 +68,6 @@ export interface FleetSnapshot {
 export interface FleetStoreOptions {
   api: Pick<VastApi, 'listInstances' | 'currentUser' | 'clockOffsetMs'> & {
     /** The listing page by page (VastClient); without it each poll is one listInstances(). */
-    // biome-ignore lint/suspicious/noConfusingVoidType: the store passes a callback returning nothing.
     listInstancePages?: (
       opts: ListPagesOptions,
       // biome-ignore lint/suspicious/noConfusingVoidType: the store passes a callback returning nothing.
