@@ -18,13 +18,16 @@
 //                  medians, each session's own figures kept in `sessions`
 //   launchToDataMs spawning the TUI (through the pty relay) → the first instance row (median): what the operator waits
 //                  in all, whatever is painted first
+//   simAnsweredMs  first paint → the simulator has answered the first screen's two listing calls (median; its own clock
+//                  of each answer, bench/fleet-scale-sim.ts): the server's part of first data. simBusyMs: the time it
+//                  spent answering every call up to then. It runs on the same cores as the TUI, as no real server does
 //   rssMb          the TUI's RSS at the end of the idle window
 // Usage: node scripts/build.mjs && node bench/fleet-scale.mjs [--build NAME=DIR …] [--sizes 10,100,1000,10000]
 //        [--runs 3] [--idle-seconds 60] [--sessions 1] [--steady-sizes 1000] [--steady-from 165]
 //        [--first-only: first data and 40 rows only] > bench/results/fleet-scale.json
 // A build is a checkout with dist/ built (default: this one, as "after"); e.g. --build before=/tmp/main --build after=.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,15 +63,37 @@ const log = (...a) => process.stderr.write(a.join(' ') + '\n');
 
 /** The simulator for N instances; resolves to {url, apiKey, firstId, child}. */
 async function startSim(n) {
+  const timings = path.join(mkdtempSync(path.join(tmpdir(), 'vd-fleet-sim-')), 'timings.jsonl');
+  writeFileSync(timings, '');
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fleet-scale-sim.ts', String(n)], {
     cwd: root,
+    env: { ...process.env, FLEET_SIM_TIMINGS: timings },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise((resolve, reject) => {
     child.stdout.once('data', (b) => resolve(String(b)));
     child.once('exit', (c) => reject(new Error(`simulator exited ${c}`)));
   });
-  return { ...JSON.parse(line), child };
+  return { ...JSON.parse(line), child, timings };
+}
+
+/**
+ * The simulator's side of a first screen: from `paintEpoch` (epoch ms), when it finished answering the first two
+ * listing calls after `launchEpoch` (the newest page and page 1), and how long it spent answering every call that
+ * came before then (the balance's included).
+ */
+function simFirstScreen(sim, launchEpoch, paintEpoch) {
+  const calls = readFileSync(sim.timings, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((c) => c.at >= launchEpoch)
+    .sort((a, b) => a.at - b.at);
+  const listing = calls.filter((c) => c.path === '/api/v1/instances/').slice(0, 2);
+  if (listing.length < 2) return { answeredMs: null, busyMs: null };
+  const answered = Math.max(...listing.map((c) => c.at + c.ms));
+  const busy = calls.filter((c) => c.at < answered).reduce((s, c) => s + c.ms, 0);
+  return { answeredMs: answered - paintEpoch, busyMs: busy };
 }
 
 /** The TUI of `dir` in a 200×50 pty against the simulator. */
@@ -140,10 +165,13 @@ async function firstData(dir, sim, n) {
   const first = paint && (await p.until((t) => idRow(sim.firstId).test(plain(t)), DATA_TIMEOUT_MS));
   const forty = first && n >= 40 ? await p.until((t) => rowsDrawn(t, sim, n) >= 40, DATA_TIMEOUT_MS) : first;
   await p.stop();
+  const s = paint ? simFirstScreen(sim, performance.timeOrigin + launch, performance.timeOrigin + paint) : {};
   return {
     firstDataMs: first && first - paint,
     first40Ms: forty && forty - paint,
     launchToDataMs: first && first - launch,
+    simAnsweredMs: s.answeredMs ?? null,
+    simBusyMs: s.busyMs ?? null,
   };
 }
 
@@ -294,14 +322,21 @@ for (const n of SIZES) {
   const fd = Object.fromEntries(builds.map(([name]) => [name, []]));
   const f40 = Object.fromEntries(builds.map(([name]) => [name, []]));
   const ld = Object.fromEntries(builds.map(([name]) => [name, []]));
+  const sa = Object.fromEntries(builds.map(([name]) => [name, []]));
+  const sb = Object.fromEntries(builds.map(([name]) => [name, []]));
   const runs = n >= 10_000 ? Math.max(1, Math.min(RUNS, 3)) : RUNS;
   for (let r = 0; r < runs; r++) {
     for (const [name, dir] of builds) {
       const x = await firstData(dir, sim, n);
-      log(`  ${name} run ${r}: first data ${round(x.firstDataMs)} ms, 40 rows ${round(x.first40Ms)} ms`);
+      log(
+        `  ${name} run ${r}: first data ${round(x.firstDataMs)} ms, 40 rows ${round(x.first40Ms)} ms; ` +
+          `simulator: first screen answered ${round(x.simAnsweredMs)} ms, busy ${round(x.simBusyMs)} ms`,
+      );
       if (x.firstDataMs != null) fd[name].push(x.firstDataMs);
       if (x.first40Ms != null) f40[name].push(x.first40Ms);
       if (x.launchToDataMs != null) ld[name].push(x.launchToDataMs);
+      if (x.simAnsweredMs != null) sa[name].push(x.simAnsweredMs);
+      if (x.simBusyMs != null) sb[name].push(x.simBusyMs);
       await sleep(6000);
     }
   }
@@ -319,6 +354,8 @@ for (const n of SIZES) {
       firstDataMs: round(pct(fd[name], 0.5)),
       first40Ms: round(pct(f40[name], 0.5)),
       launchToDataMs: round(pct(ld[name], 0.5)),
+      simAnsweredMs: round(pct(sa[name], 0.5)),
+      simBusyMs: round(pct(sb[name], 0.5)),
       ...(sessions[name].length ? mergeSessions(sessions[name]) : {}),
     };
   }
