@@ -24,7 +24,7 @@ if (timings) {
       const path = (req.url ?? '').split('?')[0];
       res.on('finish', () => appendFileSync(timings, `${JSON.stringify({ at, ms: epoch() - at, path })}\n`));
     }
-    return emit.call(this, event, ...args);
+    return (emit as (...a: unknown[]) => boolean).apply(this, [event, ...args]);
   } as typeof emit;
 }
 const dir = path.dirname(fileURLToPath(import.meta.url));
