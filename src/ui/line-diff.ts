@@ -131,8 +131,12 @@ export function diffLine(prev: Cell[], next: Cell[], end = '\n'): string {
 
 /** Rewrites Ink's incremental frames to send only changed cells; see the file comment. */
 export class LineDiffer {
-  /** Screen lines as last drawn, by row (null: unknown). */
-  private lines: Array<Cell[] | null> = [];
+  /**
+   * Screen lines as last drawn, by row: cells, or a first frame's line body not yet read into cells (read when Ink
+   * first rewrites that line; a first frame with data is drawn without reading its 40-odd rows cell by cell), or
+   * null (unknown or not diffable).
+   */
+  private lines: Array<Cell[] | string | null> = [];
   /** Row of the cursor relative to the frame's first line, while inside a frame. */
   private row = 0;
 
@@ -145,7 +149,7 @@ export class LineDiffer {
   rewrite(chunk: string): string {
     if (PLAIN_FRAME.test(chunk)) {
       // A first frame: drawn from the frame's top line, top to bottom.
-      this.lines = chunk.split('\n').map((line) => toCells(line));
+      this.lines = chunk.split('\n');
       return chunk;
     }
     const tokens: RegExpExecArray[] = [];
@@ -170,7 +174,8 @@ export class LineDiffer {
         out += whole;
       } else if (body !== undefined) {
         const cells = toCells(body);
-        const prev = this.lines[this.row];
+        const known = this.lines[this.row];
+        const prev = typeof known === 'string' ? toCells(known) : known;
         out += cells && prev ? diffLine(prev, cells, end) : whole;
         this.lines[this.row] = cells;
         this.row += 1;
