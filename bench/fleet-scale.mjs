@@ -18,13 +18,14 @@
 //                  medians, each session's own figures kept in `sessions`
 //   launchToDataMs spawning the TUI (through the pty relay) → the first instance row (median): what the operator waits
 //                  in all, whatever is painted first
+//   (each size's simulator is warmed up first with 10 listing calls, a second apart)
 //   simAnsweredMs  first paint → the simulator has answered the first screen's two listing calls (median; its own clock
 //                  of each answer, bench/fleet-scale-sim.ts): the server's part of first data. simBusyMs: the time it
 //                  spent answering every call up to then. It runs on the same cores as the TUI, as no real server does
 //   rssMb          the TUI's RSS at the end of the idle window
 // Usage: node scripts/build.mjs && node bench/fleet-scale.mjs [--build NAME=DIR …] [--sizes 10,100,1000,10000]
 //        [--runs 3] [--idle-seconds 60] [--sessions 1] [--steady-sizes 1000] [--steady-from 165]
-//        [--first-only: first data and 40 rows only] > bench/results/fleet-scale.json
+//        [--first-only: first data and 40 rows only] [--pin] > bench/results/fleet-scale.json
 // A build is a checkout with dist/ built (default: this one, as "after"); e.g. --build before=/tmp/main --build after=.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -52,6 +53,9 @@ const IDLE_S = Number(opt('--idle-seconds', 60));
 const SESSIONS = Number(opt('--sessions', 1));
 const STEADY_SIZES = opt('--steady-sizes', '1000').split(',').filter(Boolean).map(Number);
 const STEADY_FROM_S = Number(opt('--steady-from', 165));
+// --pin: the simulator on CPU 1, the TUI (its relay, node and V8's threads) on CPU 0, as a remote server's work would
+// not come out of the operator's CPU. Both builds and every size alike; needs taskset and two CPUs.
+const PIN = argv.includes('--pin');
 const DATA_TIMEOUT_MS = Number(opt('--data-timeout', 90)) * 1000;
 const settleSeconds = (n) => (n >= 10_000 ? 5 : n >= 1000 ? 45 : 8);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -65,7 +69,9 @@ const log = (...a) => process.stderr.write(a.join(' ') + '\n');
 async function startSim(n) {
   const timings = path.join(mkdtempSync(path.join(tmpdir(), 'vd-fleet-sim-')), 'timings.jsonl');
   writeFileSync(timings, '');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fleet-scale-sim.ts', String(n)], {
+  const argv = [process.execPath, '--import', 'tsx', 'bench/fleet-scale-sim.ts', String(n)];
+  const [cmd, ...args] = PIN ? ['taskset', '-c', '1', ...argv] : argv;
+  const child = spawn(cmd, args, {
     cwd: root,
     env: { ...process.env, FLEET_SIM_TIMINGS: timings },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -75,6 +81,27 @@ async function startSim(n) {
     child.once('exit', (c) => reject(new Error(`simulator exited ${c}`)));
   });
   return { ...JSON.parse(line), child, timings };
+}
+
+/**
+ * Warms the simulator up as the headless bench does: `count` listing calls (the newest page and page 1 in turn, the
+ * TUI's query), a second apart so they stay within the rate limit. V8 has then optimized its answer, so the first
+ * TUI run does not meet a slower server than the later ones.
+ */
+async function warmSim(sim, count) {
+  for (let i = 0; i < count; i++) {
+    const query = new URLSearchParams({
+      select_filters: '{}',
+      order_by: JSON.stringify([{ col: 'id', dir: i % 2 ? 'asc' : 'desc' }]),
+      select_cols: JSON.stringify(['id', 'label', 'actual_status', 'dph_total', 'start_date']),
+      limit: '25',
+    });
+    const res = await fetch(`${sim.url}/api/v1/instances/?${query}`, {
+      headers: { authorization: `Bearer ${sim.apiKey}` },
+    });
+    await res.arrayBuffer();
+    await sleep(1100);
+  }
 }
 
 /**
@@ -114,7 +141,9 @@ function tui(dir, sim) {
   };
   for (const k of Object.keys(env)) if (k.startsWith('VAST_')) delete env[k];
   const cmd = ['node', path.join(dir, 'bin/vastdeck.js'), '--api-url', sim.url, '--api-key', sim.apiKey, '--poll', '5'];
-  const child = spawn('python3', [path.join(root, 'bench/tui-pty.py'), '200', '50', ...cmd], {
+  const relay = ['python3', path.join(root, 'bench/tui-pty.py'), '200', '50', ...cmd];
+  const [exe, ...args] = PIN ? ['taskset', '-c', '0', ...relay] : relay;
+  const child = spawn(exe, args, {
     cwd: home,
     env,
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -296,6 +325,7 @@ const results = {
   sessions: SESSIONS,
   steadyFromSeconds: STEADY_FROM_S,
   pollSeconds: 5,
+  pinned: PIN ? 'simulator on CPU 1, TUI on CPU 0' : false,
   builds: Object.fromEntries(builds),
   sizes: SIZES,
   figures: {},
@@ -317,6 +347,7 @@ for (const [name] of builds) results.figures[name] = {};
 for (const n of SIZES) {
   log(`size ${n}: starting the simulator`);
   const sim = await startSim(n);
+  await warmSim(sim, 10);
   await sleep(6000);
   // First data: the builds take turns run by run, so load that comes and goes hits them alike.
   const fd = Object.fromEntries(builds.map(([name]) => [name, []]));
