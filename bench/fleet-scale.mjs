@@ -56,6 +56,7 @@ const STEADY_FROM_S = Number(opt('--steady-from', 165));
 // --pin: the simulator on CPU 1, the TUI (its relay, node and V8's threads) on CPU 0, as a remote server's work would
 // not come out of the operator's CPU. Both builds and every size alike; needs taskset and two CPUs.
 const PIN = argv.includes('--pin');
+const onCpu = (cpu, command) => (PIN ? ['taskset', '-c', String(cpu), ...command] : command);
 const DATA_TIMEOUT_MS = Number(opt('--data-timeout', 90)) * 1000;
 const settleSeconds = (n) => (n >= 10_000 ? 5 : n >= 1000 ? 45 : 8);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -69,8 +70,7 @@ const log = (...a) => process.stderr.write(a.join(' ') + '\n');
 async function startSim(n) {
   const timings = path.join(mkdtempSync(path.join(tmpdir(), 'vd-fleet-sim-')), 'timings.jsonl');
   writeFileSync(timings, '');
-  const argv = [process.execPath, '--import', 'tsx', 'bench/fleet-scale-sim.ts', String(n)];
-  const [cmd, ...args] = PIN ? ['taskset', '-c', '1', ...argv] : argv;
+  const [cmd, ...args] = onCpu(1, [process.execPath, '--import', 'tsx', 'bench/fleet-scale-sim.ts', String(n)]);
   const child = spawn(cmd, args, {
     cwd: root,
     env: { ...process.env, FLEET_SIM_TIMINGS: timings },
@@ -141,8 +141,7 @@ function tui(dir, sim) {
   };
   for (const k of Object.keys(env)) if (k.startsWith('VAST_')) delete env[k];
   const cmd = ['node', path.join(dir, 'bin/vastdeck.js'), '--api-url', sim.url, '--api-key', sim.apiKey, '--poll', '5'];
-  const relay = ['python3', path.join(root, 'bench/tui-pty.py'), '200', '50', ...cmd];
-  const [exe, ...args] = PIN ? ['taskset', '-c', '0', ...relay] : relay;
+  const [exe, ...args] = onCpu(0, ['python3', path.join(root, 'bench/tui-pty.py'), '200', '50', ...cmd]);
   const child = spawn(exe, args, {
     cwd: home,
     env,

@@ -134,9 +134,8 @@ export class FleetStore {
   private complete = false;
   /** Last id the first listing (while filling) or the rolling sweep (after) has reached; null = from the start. */
   private cursor: number | null = null;
-  /** While set, the first listing waits here after its first screen (start with holdFill; ended by release()). */
-  private held: Promise<void> | null = null;
-  private unhold: (() => void) | null = null;
+  /** While set, the first listing waits for `done` after its first screen (start with holdFill; ended by release()). */
+  private hold: { done: Promise<void>; end: () => void } | null = null;
 
   constructor(private readonly opts: FleetStoreOptions) {
     this.now = opts.now ?? serverClock(opts.api);
@@ -160,19 +159,15 @@ export class FleetStore {
 
   /**
    * Calls `fn` once, at the first snapshot with the fleet loaded: at once when it already is (a store started
-   * before its view subscribed). Returns the unsubscribe.
+   * before its view subscribed).
    */
-  whenLoaded(fn: () => void): () => void {
-    if (this.snap.loaded) {
-      fn();
-      return () => {};
-    }
+  whenLoaded(fn: () => void): void {
+    if (this.snap.loaded) return fn();
     const unsub = this.subscribe(() => {
       if (!this.snap.loaded) return;
       unsub();
       fn();
     });
-    return unsub;
   }
 
   /**
@@ -181,25 +176,21 @@ export class FleetStore {
    * the later pages' work does not compete with it.
    */
   start(opts: { holdFill?: boolean } = {}): void {
-    if (opts.holdFill && !this.held) {
-      this.held = new Promise<void>((resolve) => {
-        const clock = this.opts.clock ?? { setTimeout, clearTimeout };
-        const timer = clock.setTimeout(() => this.release(), HOLD_MAX_MS);
-        (timer as { unref?: () => void } | null)?.unref?.();
-        this.unhold = () => {
-          clock.clearTimeout(timer);
-          resolve();
-        };
-      });
+    if (opts.holdFill && !this.hold) {
+      const clock = this.opts.clock ?? { setTimeout, clearTimeout };
+      const timer = clock.setTimeout(() => this.release(), HOLD_MAX_MS);
+      (timer as { unref?: () => void } | null)?.unref?.();
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      this.hold = { done, end: () => (clock.clearTimeout(timer), resolve()) };
     }
     this.poller.start();
   }
 
   /** Lets a held first listing go on (the view has drawn its first frame). */
   release(): void {
-    this.unhold?.();
-    this.unhold = null;
-    this.held = null;
+    this.hold?.end();
+    this.hold = null;
   }
 
   /** Stops polling for good. */
@@ -357,7 +348,7 @@ export class FleetStore {
           if (first || page.last || now - shownAt >= every) show(filling, now);
           else heldAt = now;
           if (page.last) this.complete = true; // after the publish: these rows were seen for the first time
-          return first && !page.last && this.held ? this.held : undefined;
+          return first && !page.last ? this.hold?.done : undefined;
         },
       );
     } finally {
