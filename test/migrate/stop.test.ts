@@ -19,6 +19,7 @@ import type { CheckpointStoreReader } from '../../src/core/checkpoints/types.js'
 import type { VastApi } from '../../src/core/vast/api.js';
 import { makeInstance } from '../ui/fake-api.js';
 import { waitFor } from '../helpers/wait.js';
+import { offer } from '../checks/offer-fixture.js';
 
 const profiles = parseProfiles(
   'profiles:\n  p:\n    model: gpt2\n    image: pytorch/pytorch:2.5.1-cuda12.4-cudnn9-devel\n    diskGb: ' +
@@ -157,4 +158,34 @@ test('with --allow-behind an unreachable source resumes from the store without a
     onEvent,
   });
   assert.equal(r.state.verifiedStep, 300);
+});
+
+test('a stop during the provision step rents nothing afterwards: no create is journaled or sent after the pause', async () => {
+  const { journal, deps, spec, onEvent } = setup();
+  const stop = new AbortController();
+  let creates = 0;
+  let giveOffers!: () => void;
+  const offersAsked = new Promise<void>((r) => (giveOffers = r));
+  let asked = false;
+  deps.api = {
+    listInstances: async () => [source],
+    createInstance: async () => (creates++, { instanceId: 9001 }),
+  } as unknown as VastApi;
+  // The offers come only after the stop: the step's work is still running when the migration pauses.
+  deps.candidates = async () => ((asked = true), await offersAsked, [offer({ id: 7, dphTotal: 0.3 })]);
+  const run = runMigration(deps, {
+    spec: { ...spec, allowBehind: true },
+    profile: profiles.p!,
+    timing: { pollMs: 10 },
+    onEvent,
+    signal: stop.signal,
+  });
+  await waitFor(() => asked, { what: 'the provision step to ask for offers', intervalMs: 5 });
+  stop.abort('stopped with x');
+  const r = await run;
+  assert.equal(r.outcome, 'paused');
+  giveOffers();
+  await new Promise((res) => setTimeout(res, 50));
+  assert.equal(creates, 0, 'no rental sent after the stop');
+  assert.equal(journal.records.at(-1)?.op, 'migrate.pause', 'the pause is journaled last');
 });

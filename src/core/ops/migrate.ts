@@ -487,6 +487,8 @@ const STEP_FNS: Record<MigrateStep, StepFn> = {
         nextOnTaken: c.spec.offerId === null,
         maxOffers: 3,
         adoptOpen: false,
+        // The step's work runs on after a stop pauses the migration: it must not rent then.
+        create: { signal: c.signal },
       },
     );
     if (r.instanceId === undefined) throw new MigrateError('the provision rented nothing');

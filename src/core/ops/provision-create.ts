@@ -35,6 +35,11 @@ export interface CreateOptions {
   reconcilePauseMs?: number;
   /** How long after it was sent a create with no answer may still land, ms (default 180 s). */
   deadlineMs?: number;
+  /**
+   * A stop (a migration's x or Ctrl-C): once it has fired no attempt is journaled or sent. An attempt already sent
+   * is seen through, so what it rented is journaled.
+   */
+  signal?: AbortSignal;
   /** Extra details for the journal's create records (the profile name). */
   journalDetails?: Record<string, unknown>;
   onFailed?: (e: { attempt: number; ambiguous: boolean; message: string }) => void;
@@ -166,6 +171,7 @@ export async function createReconciled(
   // What the rental is and costs (the bid when interruptible): `vastdeck journal` prices each rental from it.
   const rate = { dph, gpu: `${offer.numGpus}× ${offer.gpuName}` };
   for (let attempt = 1; ; attempt++) {
+    if (opts.signal?.aborted) throw new Error(`stopped before renting: ${String(opts.signal.reason ?? 'stopped')}`);
     const sentAt = deps.now();
     const deadline = sentAt + deadlineMs;
     // Nothing is sent unless this record is on disk: a failure here rents nothing.
