@@ -167,6 +167,38 @@ function buildRow(width, writes) {
   return encodeStyledChars(row.filter((item) => item !== undefined)).trimEnd();
 }
 
+/**
+ * buildRow(width, [x, line]) for a row with one write of simple characters and SGR sequences, encoded as the line is
+ * read instead of through a cell object per character (a table row is ~200 of them, and a first frame with data
+ * builds 40-odd rows); null for anything else. A wide character's second cell and the row's trailing blanks add no
+ * text (the blanks are trimmed), so only the styles between characters are followed.
+ */
+export function fastRow(width, x, line) {
+  if (!Number.isInteger(x) || x < 0 || x > width) return null;
+  let ret = ' '.repeat(x);
+  let prev = BLANK.styles;
+  let codes = prev;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x1b) {
+      const j = sgrEnd(line, i);
+      if (j < 0) return null;
+      const code = line.slice(i, j + 1);
+      let tokens = sgrCache.get(code);
+      if (tokens === undefined) sgrCache.set(code, (tokens = sgrTokens(code)));
+      codes = reduceAnsiCodesIncremental(codes, tokens);
+      i = j;
+    } else if (isSimpleChar(c)) {
+      if (ret === '') ret = ansiCodesToString(codes);
+      else if (!sameStyles(prev, codes)) ret += ansiCodesToString(diffAnsiCodes(prev, codes));
+      ret += line[i];
+      prev = codes;
+    } else return null;
+  }
+  if (prev.length > 0) ret += ansiCodesToString(diffAnsiCodes(prev, []));
+  return ret.trimEnd();
+}
+
 export default class Output {
   width;
   height;
@@ -250,7 +282,7 @@ export default class Output {
       const key = `${this.width}\u0000${w.join('\u0000')}`;
       let line = rowCache.get(key);
       if (line === undefined) {
-        line = buildRow(this.width, w);
+        line = (w.length === 2 ? fastRow(this.width, w[0], w[1]) : null) ?? buildRow(this.width, w);
         rowCache.set(key, line);
       }
       out[y] = line;

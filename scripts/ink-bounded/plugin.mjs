@@ -6,6 +6,8 @@
 // - render-node-to-output: measures every text node's width again on every frame, uncached (string-width runs a
 //   grapheme segmenter over any line that is not pure ASCII). The patch reads the width from the bounded
 //   measure-text cache that layout has just filled for the same text. The build fails if the file changes shape.
+// - sanitize-ansi: Ink tokenizes every text node's text at every level of nesting, twice a frame (layout and
+//   output), to drop control sequences. Text whose only escapes are SGR sequences is returned as it is, untokenized.
 // - string-width (8, Ink's): a fast path for lines of simple characters (string-width.mjs), same widths.
 // - yoga-layout's loader: decodes its wasm without fetch() (see patchYogaLoader).
 // The frame tests run against the same patches: test-bundle.mjs builds dist-test/ink.mjs with them.
@@ -109,12 +111,29 @@ export function checkInkVersion(
   }
 }
 
+const SANITIZE_HEAD = 'const sanitizeAnsi = (text) => {\n    if (!hasAnsiControlCharacters(text)) {';
+
+/** Rewrites Ink's sanitize-ansi.js so text whose only escapes are SGR sequences skips the tokenizer. */
+export function patchSanitizeAnsi(src) {
+  if (src.split(SANITIZE_HEAD).length !== 2)
+    throw new Error('ink-bounded: ink/build/sanitize-ansi.js changed shape; update scripts/ink-bounded/plugin.mjs');
+  const load = `import { onlySgr as __vdOnlySgr } from ${JSON.stringify(path.join(here, 'simple-char.mjs'))};\n`;
+  return (
+    load +
+    src.replace(
+      SANITIZE_HEAD,
+      'const sanitizeAnsi = (text) => {\n    if (__vdOnlySgr(text) || !hasAnsiControlCharacters(text)) {',
+    )
+  );
+}
+
 /** The files each patch replaces or rewrites, by patch name (docs/INK-PATCHES.md describes each). */
 export const PATCHES = [
   'measure-text',
   'wrap-text',
   'output',
   'render-node-to-output',
+  'sanitize-ansi',
   'string-width',
   'yoga-no-fetch',
 ];
@@ -157,6 +176,11 @@ export function inkPatches({ markers = false } = {}) {
           return { contents: contents + marker(markers, name), loader: 'js', resolveDir: path.dirname(args.path) };
         },
       );
+      b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]sanitize-ansi\.js$/ }, (args) => ({
+        contents: patchSanitizeAnsi(readFileSync(args.path, 'utf8')) + marker(markers, 'sanitize-ansi'),
+        loader: 'js',
+        resolveDir: path.dirname(args.path),
+      }));
       // Ink's string-width (also cli-truncate's and widest-line's) gets the fast path. wrap-ansi's string-width 7
       // (which counts text-style emoji such as © as two cells) keeps its own widths: it only gets the lazy segmenter.
       const main = realpathSync(path.join(root, 'node_modules', 'string-width', 'index.js')); // esbuild's paths are real

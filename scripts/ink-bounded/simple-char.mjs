@@ -24,3 +24,18 @@ export function sgrEnd(s, i) {
   for (let d = s.charCodeAt(j); (d >= 0x30 && d <= 0x39) || d === 0x3b; d = s.charCodeAt(++j));
   return s.charCodeAt(j) === 0x6d ? j : -1;
 }
+
+/**
+ * True when `s` has no C1 control and every escape in it is an SGR sequence sgrEnd reads: Ink's sanitizeAnsi (which
+ * keeps text, SGR and OSC, and drops every other control sequence) gives such a string back unchanged.
+ */
+export function onlySgr(s) {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x1b) {
+      i = sgrEnd(s, i);
+      if (i < 0) return false;
+    } else if (c >= 0x80 && c <= 0x9f) return false;
+  }
+  return true;
+}

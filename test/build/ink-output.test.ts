@@ -7,10 +7,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import stringWidth from 'string-width';
 import { styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
-import FastOutput, { fastStyledChars, sgrTokens } from '../../scripts/ink-bounded/output.mjs';
-import { isSimpleChar } from '../../scripts/ink-bounded/simple-char.mjs';
+import FastOutput, { fastRow, fastStyledChars, sgrTokens } from '../../scripts/ink-bounded/output.mjs';
+import { isSimpleChar, onlySgr } from '../../scripts/ink-bounded/simple-char.mjs';
 import { withFastPath } from '../../scripts/ink-bounded/string-width.mjs';
-import { patchRenderNode, patchStringWidth } from '../../scripts/ink-bounded/plugin.mjs';
+import { patchRenderNode, patchSanitizeAnsi, patchStringWidth } from '../../scripts/ink-bounded/plugin.mjs';
 import { makeRng, pick, intBetween } from '../../src/sim/prng.js';
 
 interface OutputLike {
@@ -105,6 +105,64 @@ test('the row-cached Output draws every frame byte for byte as Ink 6.8 does', as
     assert.deepEqual(draw(Fast), want, `frame ${frame}`);
     assert.deepEqual(draw(Fast), want, `frame ${frame}, drawn again from the row cache`);
   }
+});
+
+test('a row with one write (a table row) is encoded without cells exactly as Ink draws it', async () => {
+  const InkOutput = await inkOutput();
+  const Fast = FastOutput as unknown as OutputClass;
+  const parts = [
+    ...FRAGMENTS.filter((f) => fastStyledChars(f) !== null),
+    '\x1b[38;2;120;200;80m',
+    '\x1b[1;38;5;9;48;2;1;2;3m',
+    '\u2329',
+    '\u00e9',
+    '  ',
+  ];
+  const rng = makeRng(23);
+  let fast = 0;
+  for (let frame = 0; frame < 300; frame++) {
+    const width = intBetween(rng, 1, 80);
+    const lines: Array<[number, string]> = [];
+    for (let y = 0; y < 6; y++) {
+      let text = '';
+      for (let k = intBetween(rng, 0, 30); k > 0; k--) text += pick(rng, parts);
+      const x = intBetween(rng, 0, width);
+      lines.push([x, text]);
+      if (fastRow(width, x, text) !== null) fast++;
+    }
+    const draw = (C: OutputClass) => {
+      const o = new C({ width, height: lines.length });
+      lines.forEach(([x, text], y) => o.write(x, y, text, { transformers: [] }));
+      return o.get();
+    };
+    assert.deepEqual(draw(Fast), draw(InkOutput), `frame ${frame}: ${JSON.stringify(lines)}`);
+  }
+  assert.ok(fast > 1500, `${fast} rows took the fast path`);
+  assert.equal(fastRow(10, 0, '漢字'), null);
+  assert.equal(fastRow(10, -1, 'a'), null);
+  assert.equal(fastRow(10, 11, 'a'), null);
+});
+
+test('text whose only escapes are SGR sequences is what Ink’s sanitizeAnsi gives back, so it skips the tokenizer', async () => {
+  const url = pathToFileURL(path.resolve('node_modules/ink/build/sanitize-ansi.js')).href;
+  const sanitize = (await import(url)).default as (s: string) => string;
+  const extra = ['\x1b[38:2:1:2:3m', '\x1b[?25l', '\x1b[2J', '\x9b31m', '\x85', '\x1bc', '\x1b', 'é', '\x07'];
+  const rng = makeRng(31);
+  let kept = 0;
+  for (let i = 0; i < 3000; i++) {
+    let s = '';
+    for (let k = intBetween(rng, 0, 10); k > 0; k--) s += pick(rng, rng() < 0.8 ? FRAGMENTS : extra);
+    if (!onlySgr(s)) continue;
+    assert.equal(sanitize(s), s, JSON.stringify(s));
+    kept++;
+  }
+  assert.ok(kept > 500, `${kept} strings kept as they are`);
+  for (const s of ['\x1b[2J', '\x9b31m', 'a\x1b', '\x1b]8;;u\x07x\x1b]8;;\x07', '\x1b[38:2:1:2:3m']) {
+    assert.equal(onlySgr(s), false, JSON.stringify(s));
+  }
+  const patched = patchSanitizeAnsi(readFileSync('node_modules/ink/build/sanitize-ansi.js', 'utf8'));
+  assert.match(patched, /__vdOnlySgr\(text\) \|\| !hasAnsiControlCharacters\(text\)/);
+  assert.throws(() => patchSanitizeAnsi('export default (t) => t;'), /changed shape/);
 });
 
 test('simple characters tokenize as Ink tokenizes them; anything else takes Ink’s path', () => {
