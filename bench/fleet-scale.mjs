@@ -23,9 +23,12 @@
 //                  of each answer, bench/fleet-scale-sim.ts): the server's part of first data. simBusyMs: the time it
 //                  spent answering every call up to then. It runs on the same cores as the TUI, as no real server does
 //   rssMb          the TUI's RSS at the end of the idle window
+//   --replay       (with --first-only) the TUI talks to bench/replay-proxy.mjs in front of the simulator, which
+//                  serves each listing answer it has seen again from memory: the same bytes, without the simulator's
+//                  CPU on the TUI's cores. One unmeasured run per size records the answers. The TUI's own share
 // Usage: node scripts/build.mjs && node bench/fleet-scale.mjs [--build NAME=DIR …] [--sizes 10,100,1000,10000]
 //        [--runs 3] [--idle-seconds 60] [--sessions 1] [--steady-sizes 1000] [--steady-from 165]
-//        [--first-only: first data and 40 rows only] [--pin] > bench/results/fleet-scale.json
+//        [--first-only: first data and 40 rows only] [--pin] [--replay] > bench/results/fleet-scale.json
 // A build is a checkout with dist/ built (default: this one, as "after"); e.g. --build before=/tmp/main --build after=.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -57,6 +60,8 @@ const STEADY_FROM_S = Number(opt('--steady-from', 165));
 // not come out of the operator's CPU. Both builds and every size alike; needs taskset and two CPUs.
 const PIN = argv.includes('--pin');
 const onCpu = (cpu, command) => (PIN ? ['taskset', '-c', String(cpu), ...command] : command);
+const REPLAY = argv.includes('--replay');
+if (REPLAY && !argv.includes('--first-only')) throw new Error('--replay measures first data only: add --first-only');
 const DATA_TIMEOUT_MS = Number(opt('--data-timeout', 90)) * 1000;
 const settleSeconds = (n) => (n >= 10_000 ? 5 : n >= 1000 ? 45 : 8);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -80,7 +85,16 @@ async function startSim(n) {
     child.stdout.once('data', (b) => resolve(String(b)));
     child.once('exit', (c) => reject(new Error(`simulator exited ${c}`)));
   });
-  return { ...JSON.parse(line), child, timings };
+  const sim = { ...JSON.parse(line), child, timings };
+  if (!REPLAY) return sim;
+  const [pcmd, ...pargs] = onCpu(1, [process.execPath, 'bench/replay-proxy.mjs', sim.url]);
+  const proxy = spawn(pcmd, pargs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const first = await new Promise((resolve, reject) => {
+    proxy.stdout.once('data', (b) => resolve(String(b)));
+    proxy.once('exit', (c) => reject(new Error(`replay proxy exited ${c}`)));
+  });
+  child.once('exit', () => proxy.kill('SIGTERM'));
+  return { ...sim, url: JSON.parse(first).url };
 }
 
 /**
@@ -325,6 +339,7 @@ const results = {
   steadyFromSeconds: STEADY_FROM_S,
   pollSeconds: 5,
   pinned: PIN ? 'simulator on CPU 1, TUI on CPU 0' : false,
+  replay: REPLAY ? 'answers seen once served again by bench/replay-proxy.mjs (simAnswered/Busy then null)' : false,
   builds: Object.fromEntries(builds),
   sizes: SIZES,
   figures: {},
@@ -355,6 +370,10 @@ for (const n of SIZES) {
   const sa = Object.fromEntries(builds.map(([name]) => [name, []]));
   const sb = Object.fromEntries(builds.map(([name]) => [name, []]));
   const runs = n >= 10_000 ? Math.max(1, Math.min(RUNS, 3)) : RUNS;
+  if (REPLAY) {
+    await firstData(builds[0][1], sim, n); // records the answers the measured runs replay
+    await sleep(6000);
+  }
   for (let r = 0; r < runs; r++) {
     for (const [name, dir] of builds) {
       const x = await firstData(dir, sim, n);
