@@ -65,10 +65,12 @@ function home(): string {
 }
 
 const sign = (h: number) => `${h > 0 ? '+' : ''}${h} h`;
-// A fresh instance pulling its image (2 min old by the API's clock) and one loading for 25 min (truly stuck).
+// A fresh instance pulling its image (2.5 min old by the API's clock) and one loading for 25.5 min (truly stuck).
+// Half a minute off the minute: the API's clock is read from Date headers to ±0.5 s, and the rows were 2m0.2s old
+// when the TUI drew them, so an exact 2m showed 1m now and then.
 const LOADING = [
-  { label: 'clk-new', gpu: 'RTX 4090', status: 'loading', age: '2m' },
-  { label: 'clk-old', gpu: 'RTX 4090', status: 'loading', age: '25m', stuck: true },
+  { label: 'clk-new', gpu: 'RTX 4090', status: 'loading', age: '150s' },
+  { label: 'clk-old', gpu: 'RTX 4090', status: 'loading', age: '25.5m', stuck: true },
 ];
 
 for (const skewH of [1, -1]) {
