@@ -4,7 +4,9 @@
 // build given, alternately, so builds are compared side by side:
 //   firstDataMs    first paint → the first instance row on screen (median of --runs)
 //   first40Ms      first paint → 40 different instance rows drawn (sizes ≥ 40; at 10 the whole fleet is the first
-//                  data). Which 40 is the TUI's choice: it shows the first page and the newest page together
+//                  data). Which 40 is the TUI's choice: it shows the first page and the newest page together.
+//                  With 40 in --sizes (bench/scenarios/fleet-40.yaml), first40VsFirst40At40 compares each size's
+//                  40 rows with the same screen drawn for a fleet of 40: the fleet's size apart from the rows drawn
 //   keys           selection move → first frame byte, 40 moves (p50/p95); 200 queued keys drained (a held key,
 //                  5 down then 5 up, so every key moves the selection at every size, 10 included)
 //   idleCpuPct     CPU of the TUI process (one core = 100) over --idle-seconds (60) at --poll 5, after the settle time;
@@ -422,6 +424,8 @@ for (const [name] of builds) {
       {
         firstData: ratio(f[n]?.firstDataMs, base?.firstDataMs),
         first40VsFirstDataAt10: ratio(f[n]?.first40Ms, base?.firstDataMs),
+        // With 40 in --sizes: the same screen of 40 rows, drawn for a fleet of 40 (the 10 fleet draws 10 rows).
+        first40VsFirst40At40: ratio(f[n]?.first40Ms, f[40]?.first40Ms),
         drain200: ratio(f[n]?.drain200Ms, base?.drain200Ms),
         keyP95: ratio(f[n]?.keyMs?.p95, base?.keyMs?.p95),
       },

@@ -1,4 +1,4 @@
-// Writes bench/scenarios/fleet-{10,100,1000,10000}.yaml: the fleet-size bench's simulator worlds. One mix at every
+// Writes bench/scenarios/fleet-{10,40,100,1000,10000}.yaml: the fleet-size bench's simulator worlds. One mix at every
 // size (≈ 80 % running, 8 % stopped, 4 % loading, 4 % exited, 4 % outbid), spread over every GPU model and count
 // of the catalogue so the market has an offer for each rental. Usage: npx tsx bench/scenarios/gen-fleet.ts
 import { writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const STATUSES = [
 ];
 const pairs = GPU_CATALOGUE.flatMap((g) => g.counts.map((c) => [g.name, c] as const));
 
-for (const n of [10, 100, 1000, 10000]) {
+for (const n of [10, 40, 100, 1000, 10000]) {
   const lines = [
     `# The fleet-size bench's world (bench/fleet-scale.mjs): ${n.toLocaleString('en-US')} instances. Generated ` +
       `by gen-fleet.ts.`,
