@@ -75,22 +75,33 @@ const sgrCache = new BoundedMap(500);
  */
 export function fastStyledChars(line) {
   const ret = [];
+  const simple = eachStyledChar(line, (i, codes) => {
+    const c = line.charCodeAt(i);
+    ret.push({ type: 'char', value: line[i], fullWidth: c > 0x7e && isFullwidthCodePoint(c), styles: codes });
+  });
+  return simple ? ret : null;
+}
+
+/**
+ * Reads a line of simple characters and SGR sequences, calling `onChar(i, styles)` for each character with the
+ * styles then in force (an array shared by neighbours, never mutated); false, part-way, at anything else.
+ */
+function eachStyledChar(line, onChar) {
   let codes = [];
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c === 0x1b) {
       const j = sgrEnd(line, i);
-      if (j < 0) return null;
+      if (j < 0) return false;
       const code = line.slice(i, j + 1);
       let tokens = sgrCache.get(code);
       if (tokens === undefined) sgrCache.set(code, (tokens = sgrTokens(code)));
       codes = reduceAnsiCodesIncremental(codes, tokens);
       i = j;
-    } else if (isSimpleChar(c)) {
-      ret.push({ type: 'char', value: line[i], fullWidth: c > 0x7e && isFullwidthCodePoint(c), styles: codes });
-    } else return null;
+    } else if (isSimpleChar(c)) onChar(i, codes);
+    else return false;
   }
-  return ret;
+  return true;
 }
 
 function styledChars(line) {
@@ -177,24 +188,13 @@ export function fastRow(width, x, line) {
   if (!Number.isInteger(x) || x < 0 || x > width) return null;
   let ret = ' '.repeat(x);
   let prev = BLANK.styles;
-  let codes = prev;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 0x1b) {
-      const j = sgrEnd(line, i);
-      if (j < 0) return null;
-      const code = line.slice(i, j + 1);
-      let tokens = sgrCache.get(code);
-      if (tokens === undefined) sgrCache.set(code, (tokens = sgrTokens(code)));
-      codes = reduceAnsiCodesIncremental(codes, tokens);
-      i = j;
-    } else if (isSimpleChar(c)) {
-      if (ret === '') ret = ansiCodesToString(codes);
-      else if (!sameStyles(prev, codes)) ret += ansiCodesToString(diffAnsiCodes(prev, codes));
-      ret += line[i];
-      prev = codes;
-    } else return null;
-  }
+  const simple = eachStyledChar(line, (i, codes) => {
+    if (ret === '') ret = ansiCodesToString(codes);
+    else if (!sameStyles(prev, codes)) ret += ansiCodesToString(diffAnsiCodes(prev, codes));
+    ret += line[i];
+    prev = codes;
+  });
+  if (!simple) return null;
   if (prev.length > 0) ret += ansiCodesToString(diffAnsiCodes(prev, []));
   return ret.trimEnd();
 }
