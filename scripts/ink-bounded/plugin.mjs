@@ -6,6 +6,8 @@
 // - render-node-to-output: measures every text node's width again on every frame, uncached (string-width runs a
 //   grapheme segmenter over any line that is not pure ASCII). The patch reads the width from the bounded
 //   measure-text cache that layout has just filled for the same text. The build fails if the file changes shape.
+// - colorize: chalk builds a new styler for every coloured text on every squash (twice a frame); colorize.mjs keeps
+//   one per colour.
 // - sanitize-ansi: Ink tokenizes every text node's text at every level of nesting, twice a frame (layout and
 //   output), to drop control sequences. Text whose only escapes are SGR sequences is returned as it is, untokenized.
 // - string-width (8, Ink's): a fast path for lines of simple characters (string-width.mjs), same widths.
@@ -133,6 +135,7 @@ export const PATCHES = [
   'wrap-text',
   'output',
   'render-node-to-output',
+  'colorize',
   'sanitize-ansi',
   'string-width',
   'yoga-no-fetch',
@@ -168,7 +171,7 @@ export function inkPatches({ markers = false } = {}) {
     setup(b) {
       checkInkVersion();
       b.onLoad(
-        { filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text|output|render-node-to-output)\.js$/ },
+        { filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text|output|render-node-to-output|colorize)\.js$/ },
         (args) => {
           const name = path.basename(args.path, '.js');
           const contents =

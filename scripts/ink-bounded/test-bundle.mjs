@@ -22,6 +22,7 @@ const PATCHED_FILES = {
   'wrap-text': 'node_modules/ink/build/wrap-text.js',
   output: 'node_modules/ink/build/output.js',
   'render-node-to-output': 'node_modules/ink/build/render-node-to-output.js',
+  colorize: 'node_modules/ink/build/colorize.js',
   'sanitize-ansi': 'node_modules/ink/build/sanitize-ansi.js',
   'string-width': 'node_modules/string-width/index.js',
   'yoga-no-fetch': 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import stringWidth from 'string-width';
 import { styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
 import FastOutput, { fastRow, fastStyledChars, sgrTokens } from '../../scripts/ink-bounded/output.mjs';
+import colorize from '../../scripts/ink-bounded/colorize.mjs';
 import { isSimpleChar, onlySgr } from '../../scripts/ink-bounded/simple-char.mjs';
 import { withFastPath } from '../../scripts/ink-bounded/string-width.mjs';
 import { patchRenderNode, patchSanitizeAnsi, patchStringWidth } from '../../scripts/ink-bounded/plugin.mjs';
@@ -141,6 +142,50 @@ test('a row with one write (a table row) is encoded without cells exactly as Ink
   assert.equal(fastRow(10, 0, '漢字'), null);
   assert.equal(fastRow(10, -1, 'a'), null);
   assert.equal(fastRow(10, 11, 'a'), null);
+});
+
+test('the colorize with one chalk styler per colour colours exactly as Ink’s, at every chalk level', async () => {
+  const url = pathToFileURL(path.resolve('node_modules/ink/build/colorize.js')).href;
+  const inkColorize = (await import(url)).default as (s: string, c: string | undefined, t: string) => string;
+  const { default: chalk } = await import('chalk');
+  const colours = [
+    undefined,
+    '',
+    'green',
+    'whiteBright',
+    'gray',
+    'nope',
+    '#264f78',
+    '#FFAA00',
+    '#fff',
+    'ansi256(208)',
+    'ansi256(x)',
+    'rgb(10, 20, 30)',
+    'rgb(1,2)',
+    'reset',
+    'bold',
+  ];
+  const texts = ['', 'x', 'a b', '\x1b[32mg\x1b[39m x', 'two\nlines', '\x1b[1mb\x1b[22m\x1b[44mbg\x1b[49m'];
+  const level = chalk.level;
+  try {
+    for (const l of [3, 2, 1, 0, 3] as const) {
+      chalk.level = l;
+      for (const c of colours)
+        for (const t of texts)
+          for (const type of ['foreground', 'background']) {
+            const run = (f: typeof inkColorize) => {
+              try {
+                return f(t, c, type);
+              } catch (e) {
+                return `throws ${(e as Error).name}`; // as Ink does for a modifier as a background ('bold')
+              }
+            };
+            assert.equal(run(colorize), run(inkColorize), `level ${l} ${c} ${type} ${JSON.stringify(t)}`);
+          }
+    }
+  } finally {
+    chalk.level = level;
+  }
 });
 
 test('text whose only escapes are SGR sequences is what Ink’s sanitizeAnsi gives back, so it skips the tokenizer', async () => {
