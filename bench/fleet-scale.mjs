@@ -64,6 +64,8 @@ const PIN = argv.includes('--pin');
 const onCpu = (cpu, command) => (PIN ? ['taskset', '-c', String(cpu), ...command] : command);
 const REPLAY = argv.includes('--replay');
 if (REPLAY && !argv.includes('--first-only')) throw new Error('--replay measures first data only: add --first-only');
+// What firstData() measures, as its result's keys.
+const FIRST_DATA_FIGURES = ['firstDataMs', 'first40Ms', 'launchToDataMs', 'simAnsweredMs', 'simBusyMs'];
 const DATA_TIMEOUT_MS = Number(opt('--data-timeout', 90)) * 1000;
 const settleSeconds = (n) => (n >= 10_000 ? 5 : n >= 1000 ? 45 : 8);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -366,11 +368,10 @@ for (const n of SIZES) {
   await warmSim(sim, 10);
   await sleep(6000);
   // First data: the builds take turns run by run, so load that comes and goes hits them alike.
-  const fd = Object.fromEntries(builds.map(([name]) => [name, []]));
-  const f40 = Object.fromEntries(builds.map(([name]) => [name, []]));
-  const ld = Object.fromEntries(builds.map(([name]) => [name, []]));
-  const sa = Object.fromEntries(builds.map(([name]) => [name, []]));
-  const sb = Object.fromEntries(builds.map(([name]) => [name, []]));
+  // Each run's figures, by build and figure (FIRST_DATA_FIGURES); the medians go into the results.
+  const got = Object.fromEntries(
+    builds.map(([name]) => [name, Object.fromEntries(FIRST_DATA_FIGURES.map((k) => [k, []]))]),
+  );
   const runs = n >= 10_000 ? Math.max(1, Math.min(RUNS, 3)) : RUNS;
   if (REPLAY) {
     await firstData(builds[0][1], sim, n); // records the answers the measured runs replay
@@ -383,11 +384,7 @@ for (const n of SIZES) {
         `  ${name} run ${r}: first data ${round(x.firstDataMs)} ms, 40 rows ${round(x.first40Ms)} ms; ` +
           `simulator: first screen answered ${round(x.simAnsweredMs)} ms, busy ${round(x.simBusyMs)} ms`,
       );
-      if (x.firstDataMs != null) fd[name].push(x.firstDataMs);
-      if (x.first40Ms != null) f40[name].push(x.first40Ms);
-      if (x.launchToDataMs != null) ld[name].push(x.launchToDataMs);
-      if (x.simAnsweredMs != null) sa[name].push(x.simAnsweredMs);
-      if (x.simBusyMs != null) sb[name].push(x.simBusyMs);
+      for (const k of FIRST_DATA_FIGURES) if (x[k] != null) got[name][k].push(x[k]);
       await sleep(6000);
     }
   }
@@ -402,11 +399,7 @@ for (const n of SIZES) {
   }
   for (const [name] of builds) {
     results.figures[name][n] = {
-      firstDataMs: round(pct(fd[name], 0.5)),
-      first40Ms: round(pct(f40[name], 0.5)),
-      launchToDataMs: round(pct(ld[name], 0.5)),
-      simAnsweredMs: round(pct(sa[name], 0.5)),
-      simBusyMs: round(pct(sb[name], 0.5)),
+      ...Object.fromEntries(FIRST_DATA_FIGURES.map((k) => [k, round(pct(got[name][k], 0.5))])),
       ...(sessions[name].length ? mergeSessions(sessions[name]) : {}),
     };
   }
